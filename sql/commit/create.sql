@@ -1,0 +1,51 @@
+-- Make a commit from captured changes, in one statement.
+--   $1 table_id   $2 take every pending change of the table (a commit without SQL)
+--   $3 parent     $4 merge_parent   $5 branch_id   $6 kind
+--   $7 author     $8 message        $9 statement   $10 meta (jsonb)   $11 allow empty
+-- Without $2, it takes the changes this transaction captured, plus any earlier
+-- uncommitted change to the same keys: the commit's "before" must be the
+-- value at its parent for deltas to compose.
+WITH mine AS (
+  SELECT DISTINCT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
+), taken AS (
+  DELETE FROM vsg.pending p
+  WHERE p.table_id = $1 AND ($2 OR p.key IN (SELECT key FROM mine))
+  RETURNING p.seq, p.key, p.before, p.after
+), net AS (
+  SELECT key,
+         (array_agg(before ORDER BY seq))[1] AS before,
+         (array_agg(after ORDER BY seq DESC))[1] AS after
+  FROM taken GROUP BY key
+), delta AS (
+  SELECT key, before, after FROM net WHERE before IS DISTINCT FROM after
+), summary AS (
+  SELECT count(*) FILTER (WHERE before IS NULL) AS ins,
+         count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) AS upd,
+         count(*) FILTER (WHERE after IS NULL) AS del,
+         encode(sha256(coalesce(string_agg(vsg.change_digest(key, before, after), ''::bytea
+                                           ORDER BY key::text COLLATE "C"), ''::bytea)), 'hex') AS change_hash
+  FROM delta
+), info AS (
+  SELECT clock_timestamp() AS at,
+         coalesce((SELECT depth + 1 FROM vsg.commits WHERE id = $3), 0) AS depth,
+         CASE WHEN s.ins + s.upd + s.del = 0 THEN 'NONE'
+              WHEN s.upd = 0 AND s.del = 0 THEN 'INSERT'
+              WHEN s.ins = 0 AND s.del = 0 THEN 'UPDATE'
+              WHEN s.ins = 0 AND s.upd = 0 THEN 'DELETE'
+              ELSE 'MIXED' END AS op,
+         s.*
+  FROM summary s
+), c AS (
+  INSERT INTO vsg.commits (id, table_id, parent, merge_parent, depth, branch_id, kind, operation, author, message,
+                           committed_at, statement, meta, inserted, updated, deleted, change_hash)
+  SELECT vsg.commit_hash($3, $4, $1, $6, i.op, $7, $8, i.at, $9, $10::jsonb, i.change_hash),
+         $1, $3, $4, i.depth, $5, $6, i.op, $7, $8, i.at, $9, $10::jsonb, i.ins, i.upd, i.del, i.change_hash
+  FROM info i
+  WHERE $11 OR i.ins + i.upd + i.del > 0
+  RETURNING id, seq
+), ch AS (
+  INSERT INTO vsg.changes (commit_id, table_id, seq, key, before, after)
+  SELECT c.id, $1, c.seq, d.key, d.before, d.after FROM c, delta d
+)
+SELECT c.id, i.op AS operation, i.ins::text AS inserted, i.upd::text AS updated, i.del::text AS deleted
+FROM c, info i

@@ -1,0 +1,11 @@
+-- Tracked tables with their current name, branch, HEAD and commit count.
+SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
+       n.nspname AS schema_name, c.relname AS table_name,
+       r.id::text AS branch_id, r.commit_id AS head_commit,
+       (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text AS commits
+FROM vsg.tracked t
+LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = t.head AND r.kind = 'branch'
+WHERE ($1::int IS NULL OR t.id = $1::int)
+ORDER BY n.nspname, c.relname

@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { renderShow } from '../../render/misc.js';
+import type { Cli } from '../context.js';
+
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('show')
+    .description('show a commit: its metadata and the rows it changed')
+    .argument('[commit]', 'commit id, prefix, HEAD~N, branch or tag', 'HEAD')
+    .option('-t, --table <table>', 'the tracked table (needed for HEAD when several are tracked)')
+    .option('--json', 'print JSON')
+    .option('--no-pager', 'do not page output')
+    .addHelpText('after', '\nExamples:\n  vsg show 3f2a9c1\n  vsg show HEAD~2 -t clients --json\n\nExit codes: 0; 3 unknown or ambiguous commit.')
+    .action(async (ref: string, opts: { table?: string; json?: boolean; pager?: boolean }, cmd: Command) => {
+      const repo = await cli.repo(cli.setup(cmd));
+      const r = await repo.show(ref, { table: opts.table });
+      await (opts.json ? cli.json(r) : cli.out(renderShow(r, cli.style), { page: true, pager: opts.pager }));
+    });
+}

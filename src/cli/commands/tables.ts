@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { renderTables } from '../../render/misc.js';
+import type { Cli } from '../context.js';
+
+export function register(program: Command, cli: Cli): void {
+  program
+    .command('tables')
+    .description('list tracked tables with branch, HEAD and commit count')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
+      const repo = await cli.repo(cli.setup(cmd));
+      const list = await repo.tables();
+      await (opts.json ? cli.json(list) : cli.out(renderTables(list, cli.style)));
+    });
+}

@@ -1,0 +1,120 @@
+/**
+ * What every command gets: global flags, configuration, the repository, the
+ * style, and output that pages on a terminal and survives a closed pipe.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { openRepository, type Repository } from '../api/repository.js';
+import { loadConfig, resolveAuthor, resolveConnection, type VsgConfig } from '../config/config.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { makeStyle, wantColor, type Style } from '../render/style.js';
+
+export interface Globals {
+  url?: string;
+  color?: boolean;
+  pager?: boolean;
+  verbose?: boolean;
+}
+
+export class Cli {
+  private config?: VsgConfig;
+  private opened: Repository[] = [];
+  style: Style = makeStyle(false);
+  verbose = false;
+
+  constructor(
+    readonly env: NodeJS.ProcessEnv = process.env,
+    readonly cwd: string = process.cwd(),
+  ) {}
+
+  /** Called before each action with the command being run. */
+  setup(cmd: Command): Globals {
+    const g = cmd.optsWithGlobals() as Globals;
+    // commander gives color=true by default for --no-color; only an explicit flag counts
+    const colorFlag = process.argv.includes('--no-color') ? false : process.argv.includes('--color') ? true : undefined;
+    this.style = makeStyle(wantColor(colorFlag, this.env, Boolean(process.stdout.isTTY)));
+    this.verbose = Boolean(g.verbose);
+    return g;
+  }
+
+  async loadConfig(): Promise<VsgConfig> {
+    this.config ??= await loadConfig(this.cwd, this.env);
+    return this.config;
+  }
+
+  /** Open the repository the configuration points at (requiring vsg's schema unless init). */
+  async repo(g: Globals, opts: { init?: boolean; bare?: boolean } = {}): Promise<Repository> {
+    const config = await this.loadConfig();
+    const conn = resolveConnection(g, this.env, config, this.cwd);
+    const repo = await openRepository({ url: conn.url, dir: conn.dir, init: opts.init, bare: opts.bare });
+    this.opened.push(repo);
+    return repo;
+  }
+
+  async author(opts: { author?: string }): Promise<string> {
+    return resolveAuthor(opts, this.env, await this.loadConfig());
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.opened.splice(0)) await r.close().catch(() => undefined);
+  }
+
+  /** Print a JSON document: exactly the object the text renderer receives. */
+  json(value: unknown): Promise<void> {
+    return this.out(JSON.stringify(value, null, 2));
+  }
+
+  /** Print text; through a pager when stdout is a terminal and paging is on. */
+  async out(text: string, opts: { page?: boolean; pager?: boolean } = {}): Promise<void> {
+    if (text === '') return;
+    const body = text.endsWith('\n') ? text : `${text}\n`;
+    const pager = this.pagerCommand(opts.pager);
+    if (opts.page && pager && process.stdout.isTTY) {
+      await new Promise<void>((resolve) => {
+        const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...this.env } });
+        child.stdin.on('error', () => undefined); // the user quit the pager early
+        child.on('close', () => resolve());
+        child.on('error', () => {
+          process.stdout.write(body);
+          resolve();
+        });
+        child.stdin.end(body);
+      });
+      return;
+    }
+    await write(process.stdout, body);
+  }
+
+  private pagerCommand(flag: boolean | undefined): string | null {
+    if (flag === false) return null;
+    const p = this.env.VSG_PAGER ?? this.env.PAGER ?? 'less -FRX';
+    return p === '' || p === 'cat' ? null : p;
+  }
+
+  /** Read SQL from an argument, -f file, or standard input ('-'). */
+  async readSql(arg: string | undefined, file: string | undefined): Promise<string | undefined> {
+    if (file !== undefined) {
+      try {
+        return fs.readFileSync(file, 'utf8');
+      } catch (e) {
+        throw new VsgError('E_READ_FILE', `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+          exitCode: ExitCode.usage,
+        });
+      }
+    }
+    if (arg === '-') {
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    }
+    return arg;
+  }
+}
+
+/** Write to a stream; a reader that went away (EPIPE: `vsg log | head -1`) is not an error. */
+export function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    stream.write(text, () => resolve());
+  });
+}

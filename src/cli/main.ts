@@ -1,0 +1,80 @@
+/**
+ * The vsg program: global flags, one file per command, and the one place
+ * where errors become messages and exit codes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { packageRoot } from '../db/sql.js';
+import { ExitCode, isVsgError, VsgError } from '../errors.js';
+import { renderError } from '../render/error.js';
+import { makeStyle, wantColor } from '../render/style.js';
+import { Cli, write } from './context.js';
+import { loadCommands, type Register } from './commands/index.js';
+
+export const version: string = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+const EXIT_CODES = `
+Exit codes:
+  0   success
+  1   the answer is no: a conflict, nothing to commit, differences under --exit-code, a failed verify
+  2   usage error: unknown command or option, missing argument
+  3   bad request: unknown or ambiguous commit, untracked table, no primary key, no repository
+  4   the SQL vsg was asked to run failed (nothing was changed)
+  5   cannot connect, or the configuration is malformed
+  6   permission denied by the database
+  70  a bug in vsg`;
+
+/** Build the commander program (exported for completion and docs). */
+export function buildProgram(cli: Cli, commands: Register[]): Command {
+  const program = new Command('vsg')
+    .description('Git for PostgreSQL tables: every change a hash-chained commit you can diff, revert, branch and merge')
+    .version(version, '-V, --version')
+    .option('--url <url>', 'PostgreSQL URL (default: VSG_DATABASE_URL, .vsgrc, else the embedded database in .vsg/)')
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour (also NO_COLOR)')
+    .option('--verbose', 'more detail in errors')
+    .addHelpText('after', EXIT_CODES)
+    .showSuggestionAfterError()
+    .exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of commands) register(program, cli);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[], onDone: () => void = () => undefined): Promise<void> {
+  const cli = new Cli();
+  // A reader that went away (`vsg log | head -1`) ends us quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  let code: number = ExitCode.ok;
+  try {
+    await buildProgram(cli, await loadCommands()).parseAsync(argv);
+    code = Number(process.exitCode ?? 0);
+  } catch (e) {
+    code = report(e, cli);
+  } finally {
+    await cli.close();
+  }
+  await write(process.stderr, '');
+  onDone();
+  process.exit(code);
+}
+
+function report(e: unknown, cli: Cli): number {
+  const style = makeStyle(wantColor(undefined, process.env, Boolean(process.stderr.isTTY)));
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.usage; // commander already printed the message
+  }
+  if (isVsgError(e)) {
+    process.stderr.write(`${renderError(e, style, cli.verbose)}\n`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  const bug = new VsgError('E_BUG', `this is a bug in vsg: ${err?.message ?? String(e)}`, { exitCode: ExitCode.bug });
+  process.stderr.write(`${renderError(bug, style)}\nvsg ${version}, node ${process.version}, ${process.platform}\n${err?.stack ?? ''}\n`);
+  return ExitCode.bug;
+}

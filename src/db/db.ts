@@ -1,0 +1,140 @@
+/**
+ * The database seam. vsg needs only this narrow interface; both the real
+ * server and the embedded PGlite are reached through node-postgres, so one
+ * code path serves both. Every value arrives as PostgreSQL's own text form
+ * (no JS parsing), which is what keeps int8, numeric and timestamptz exact.
+ */
+import pg from 'pg';
+import { ExitCode, VsgError } from '../errors.js';
+
+export type Row = Record<string, string | null>;
+
+export interface Result<R = Row> {
+  rows: R[];
+  rowCount: number;
+  fields: { name: string; dataTypeID: number }[];
+  command: string;
+}
+
+/** Anything that runs a query: the Db itself or an open transaction. */
+export interface Queryable {
+  query<R = Row>(text: string, params?: unknown[]): Promise<Result<R>>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'postgres' | 'pglite';
+  /** where it points, password masked */
+  readonly where: string;
+  /** Run fn in one transaction: committed if it returns, rolled back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * Settings that make every value's text form canonical, whoever captured it:
+ * the capture trigger carries the same settings on its function definition.
+ */
+export const SESSION_SETTINGS = `SET extra_float_digits = 3; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'`;
+
+export const rawText = { getTypeParser: () => (v: string) => v };
+
+/** The minimal client surface vsg uses; a user's own pg.Client or PoolClient fits. */
+export interface PgLikeClient {
+  query(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+}
+
+/** Wrap a node-postgres client (ours or an application's) as a Db. */
+export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string, onClose: () => Promise<void>): Db {
+  let inTx = false;
+  const query = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
+    // Ask for text for every type, even from a client configured otherwise. PGlite's
+    // node-postgres shim reads a query's `types` as parameter types, so there the
+    // client-level setting does it.
+    const config = kind === 'postgres' ? { text, values: params, types: rawText } : { text, values: params };
+    const res = await client.query(config as unknown as string);
+    const last = Array.isArray(res) ? res[res.length - 1] : res;
+    return {
+      rows: (last?.rows ?? []) as R[],
+      rowCount: last?.rowCount ?? 0,
+      fields: (last?.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+      command: last?.command ?? '',
+    };
+  };
+  return {
+    kind,
+    where,
+    query,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      if (inTx) return fn({ query });
+      inTx = true;
+      await client.query('BEGIN');
+      try {
+        const out = await fn({ query });
+        await client.query('COMMIT');
+        return out;
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        inTx = false;
+      }
+    },
+    close: onClose,
+  };
+}
+
+/** Mask the password of a connection URL for every message vsg prints. */
+export function maskUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+/** Remove any occurrence of a secret from a text (error messages from drivers). */
+export function scrub(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) {
+    if (!s) continue;
+    out = out.split(s).join('***');
+    const enc = encodeURIComponent(s);
+    if (enc !== s) out = out.split(enc).join('***');
+  }
+  return out;
+}
+
+function passwordOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
+}
+
+/** Connect to a PostgreSQL server. Errors name the server with its password masked. */
+export async function connectServer(url: string): Promise<Db> {
+  const secret = passwordOf(url);
+  const client = new pg.Client({ connectionString: url, types: rawText, connectionTimeoutMillis: 10_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query(SESSION_SETTINGS);
+  } catch (e) {
+    await client.end().catch(() => undefined);
+    throw connectionError(e, maskUrl(url), secret);
+  }
+  return wrapClient(client, 'postgres', maskUrl(url), () => client.end());
+}
+
+export function connectionError(e: unknown, where: string, secret = ''): VsgError {
+  const err = e as { code?: string; message?: string };
+  const reason = scrub(String(err.message ?? e), [secret]);
+  const hint =
+    err.code === '3D000'
+      ? 'create the database first, or point --url at one that exists'
+      : 'check --url, VSG_DATABASE_URL or .vsgrc, and that the server is running';
+  return new VsgError('E_CONNECT', `cannot connect to '${where}': ${reason}`, { exitCode: ExitCode.connection, hint });
+}

@@ -1,0 +1,164 @@
+/**
+ * Commit: run the user's SQL and record exactly the rows it changed, in the
+ * same transaction as the commit row and the branch pointer move. Without SQL,
+ * record the uncommitted changes others made since HEAD.
+ */
+import type { Db, Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
+import { getCommit } from './commits.js';
+import { resolveRef, shortId } from './refs.js';
+import { lockTable, resolveTable, type TrackedTable } from './tables.js';
+import type { CommitInfo } from './types.js';
+
+export interface CommitOptions {
+  table?: string;
+  /** SQL to run; without it, the table's uncommitted changes are committed */
+  sql?: string;
+  message?: string;
+  author: string;
+  /** the commit the writer based the change on; HEAD must still be it */
+  parent?: string;
+  allowEmpty?: boolean;
+  meta?: Record<string, string>;
+}
+
+export interface CommitResult {
+  commit: CommitInfo;
+  branch: string;
+  table: string;
+}
+
+/** What createCommit records. */
+export interface NewCommit {
+  kind: 'ROOT' | 'COMMIT' | 'CHECKOUT' | 'ROLLBACK' | 'MERGE' | 'SCHEMA';
+  /** take every uncommitted change of the table, not only this transaction's */
+  takeAll: boolean;
+  author: string;
+  message: string;
+  statement?: string | null;
+  meta?: Record<string, unknown> | null;
+  mergeParent?: string | null;
+  allowEmpty?: boolean;
+}
+
+/** Commit SQL (or the uncommitted changes) to a table's current branch. */
+export async function commit(db: Db, opts: CommitOptions): Promise<CommitResult> {
+  const target = await resolveTable(db, opts.table);
+  return db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    await assertWritable(tx, table);
+    if (opts.parent !== undefined) {
+      const parent = await resolveRef(tx, opts.parent, table);
+      if (parent.id !== table.headCommit) {
+        throw new ConflictError('E_STALE_PARENT', `'${table.display}' has moved: HEAD is ${shortId(table.headCommit ?? '')}, not ${shortId(parent.id)}`, {
+          hint: 'read the new HEAD and retry, or commit on a branch and merge',
+          data: { head: table.headCommit, parent: parent.id },
+        });
+      }
+    }
+    if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
+    const commit = await createCommit(tx, table, {
+      kind: 'COMMIT',
+      takeAll: opts.sql === undefined,
+      author: opts.author,
+      message: opts.message ?? defaultMessage(opts.sql),
+      statement: opts.sql ?? null,
+      meta: opts.meta && Object.keys(opts.meta).length ? opts.meta : null,
+      allowEmpty: opts.allowEmpty,
+    });
+    return { commit, branch: table.head, table: table.display };
+  });
+}
+
+function defaultMessage(statement: string | undefined): string {
+  if (statement === undefined) return 'record uncommitted changes';
+  const line = statement.trim().split('\n')[0].replace(/\s+/g, ' ');
+  return line.length > 72 ? `${line.slice(0, 69)}...` : line;
+}
+
+/** Refuse writes that would fork or corrupt history (hook for in-progress merges). */
+export async function assertWritable(tx: Queryable, table: TrackedTable): Promise<void> {
+  if (table.branchId === null || table.headCommit === null) {
+    throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
+      hint: "switch to an existing branch with 'vsg switch'",
+    });
+  }
+  const { rows } = await tx.query<{ present: string | null }>(`SELECT to_regclass('vsg.merges')::text AS present`);
+  if (rows[0]?.present) {
+    const m = await tx.query('SELECT 1 FROM vsg.merges WHERE table_id = $1', [table.id]);
+    if (m.rowCount > 0) {
+      throw new VsgError('E_MERGE_IN_PROGRESS', `a merge into '${table.display}' is in progress`, {
+        hint: "finish it with 'vsg merge --continue' or forget it with 'vsg merge --abort'",
+      });
+    }
+  }
+}
+
+/** Run the user's statement(s) inside vsg's transaction; a failure keeps PostgreSQL's report. */
+export async function runUserSql(tx: Queryable, statement: string): Promise<void> {
+  const before = await tx.query<{ x: string }>('SELECT txid_current()::text AS x');
+  try {
+    await tx.query(statement);
+  } catch (e) {
+    throw toSqlError(e, statement);
+  }
+  const after = await tx.query<{ x: string }>('SELECT txid_current()::text AS x');
+  if (after.rows[0].x !== before.rows[0].x) {
+    throw new VsgError('E_TX_CONTROL', 'the SQL ended vsg\'s transaction (COMMIT, ROLLBACK or END in the statement)', {
+      exitCode: ExitCode.sql,
+      hint: "leave transaction control to vsg; 'vsg status' shows any change that was committed anyway",
+    });
+  }
+}
+
+/** PostgreSQL's error as a SqlError with position, detail and hint. */
+export function toSqlError(e: unknown, statement: string): VsgError {
+  const err = e as { message?: string; code?: string; position?: string; detail?: string; hint?: string };
+  if (err.code === '42501') {
+    return new VsgError('E_PERMISSION', `permission denied: ${err.message}`, { exitCode: ExitCode.permission, cause: e });
+  }
+  if (err.code === undefined) throw e;
+  return new SqlError(
+    String(err.message),
+    { sqlstate: err.code, position: err.position ? Number(err.position) : undefined, detail: err.detail, hint: err.hint, statement },
+    e,
+  );
+}
+
+/**
+ * Create a commit on the table's current branch from the captured changes and
+ * move the branch, compare-and-swap: if the branch moved meanwhile, fail.
+ */
+export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit): Promise<CommitInfo> {
+  const parent = c.kind === 'ROOT' ? null : table.headCommit;
+  const { rows } = await tx.query<{ id: string }>(sql('commit/create'), [
+    table.id,
+    c.takeAll,
+    parent,
+    c.mergeParent ?? null,
+    c.kind === 'ROOT' ? null : table.branchId,
+    c.kind,
+    c.author,
+    c.message,
+    c.statement ?? null,
+    c.meta ? JSON.stringify(c.meta) : null,
+    c.allowEmpty ?? false,
+  ]);
+  if (!rows[0]) {
+    throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
+      exitCode: ExitCode.no,
+      hint: c.statement ? 'the statement was rolled back; use --allow-empty to record it anyway' : "'vsg status' shows uncommitted changes",
+    });
+  }
+  const id = rows[0].id;
+  if (c.kind !== 'ROOT') {
+    const moved = await tx.query('UPDATE vsg.refs SET commit_id = $1 WHERE id = $2 AND commit_id = $3', [id, table.branchId, parent]);
+    if (moved.rowCount !== 1) {
+      throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' moved during the commit`, {
+        hint: 'retry the command',
+      });
+    }
+  }
+  return getCommit(tx, id);
+}

@@ -1,0 +1,106 @@
+/**
+ * Diff: rows that differ between two versions of a table, by primary key,
+ * computed inside PostgreSQL from the change sets between them.
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import { isHeadRef, resolveRef } from './refs.js';
+import { changedColumns, compareKeys, parseChanges } from './rows.js';
+import { columns, resolveTable, tableById, type TrackedTable } from './tables.js';
+import type { RowChange } from './types.js';
+
+export interface DiffSide {
+  /** what the user wrote, or 'HEAD' / 'WORKING' */
+  ref: string;
+  /** the commit, or null for the live (working) table */
+  id: string | null;
+}
+
+export interface DiffStat {
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** per column, how many updated rows changed it */
+  columns: Record<string, number>;
+}
+
+export interface DiffResult {
+  table: string;
+  keyColumns: string[];
+  /** the table's columns now, in order */
+  columns: string[];
+  from: DiffSide;
+  to: DiffSide;
+  stat: DiffStat;
+  changes: RowChange[];
+}
+
+export interface DiffOptions {
+  table?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Diff two commits, or a commit (default HEAD) against the live table. */
+export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffResult> {
+  let table: TrackedTable | undefined = opts.table !== undefined ? await resolveTable(db, opts.table) : undefined;
+  const fromRef = opts.from ?? 'HEAD';
+  if (!table && (isHeadRef(fromRef) || (opts.to !== undefined && isHeadRef(opts.to)))) table = await resolveTable(db);
+  const from = await resolveRef(db, fromRef, table);
+  table ??= await tableById(db, from.tableId);
+  const to = opts.to !== undefined ? await resolveRef(db, opts.to, table) : null;
+  if (from.tableId !== table.id || (to && to.tableId !== table.id)) {
+    throw new VsgError('E_OTHER_TABLE', `'${from.tableId !== table.id ? fromRef : opts.to}' is a commit of another table`, {
+      hint: 'diff compares versions of one table',
+    });
+  }
+  const changes = await diffStates(db, table, from.id, to ? to.id : null);
+  return {
+    table: table.display,
+    keyColumns: table.keyColumns,
+    columns: (await columns(db, table.relid)).map((c) => c.name),
+    from: { ref: fromRef, id: from.id },
+    to: { ref: opts.to ?? 'WORKING', id: to ? to.id : null },
+    stat: statOf(changes),
+    changes,
+  };
+}
+
+/**
+ * Rows that differ between commit `a` and commit `b` of a table, or the live
+ * table when `b` is null (HEAD plus its uncommitted changes).
+ */
+export async function diffStates(db: Queryable, table: TrackedTable, a: string, b: string | null): Promise<RowChange[]> {
+  const target = b ?? table.headCommit;
+  if (target === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
+  const lca = await commonAncestor(db, a, target);
+  const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(sql('diff/between'), [
+    a,
+    target,
+    lca.depth,
+    b === null,
+    table.id,
+  ]);
+  return parseChanges(rows).sort((x, y) => compareKeys(x.key, y.key, table.keyColumns));
+}
+
+/** The nearest commit on both first-parent chains. */
+export async function commonAncestor(db: Queryable, a: string, b: string): Promise<{ id: string; depth: number }> {
+  const { rows } = await db.query<{ id: string; depth: string }>(sql('history/lca'), [a, b]);
+  if (!rows[0]) throw new VsgError('E_UNRELATED', 'the two commits share no history');
+  return { id: rows[0].id, depth: Number(rows[0].depth) };
+}
+
+export function statOf(changes: RowChange[]): DiffStat {
+  const stat: DiffStat = { inserted: 0, updated: 0, deleted: 0, columns: {} };
+  for (const c of changes) {
+    if (!c.old) stat.inserted++;
+    else if (!c.new) stat.deleted++;
+    else {
+      stat.updated++;
+      for (const col of changedColumns(c)) stat.columns[col] = (stat.columns[col] ?? 0) + 1;
+    }
+  }
+  return stat;
+}

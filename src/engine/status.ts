@@ -1,0 +1,26 @@
+/** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { listTables, resolveTable } from './tables.js';
+
+export interface TableStatus {
+  table: string;
+  branch: string;
+  head: string | null;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  clean: boolean;
+}
+
+/** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
+export async function status(db: Queryable, opts: { table?: string } = {}): Promise<TableStatus[]> {
+  const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
+  const out: TableStatus[] = [];
+  for (const t of tables) {
+    const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [t.id]);
+    const [ins, upd, del] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
+    out.push({ table: t.display, branch: t.head, head: t.headCommit, inserted: ins, updated: upd, deleted: del, clean: ins + upd + del === 0 });
+  }
+  return out;
+}

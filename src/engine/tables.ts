@@ -1,0 +1,127 @@
+/**
+ * Tracked tables: resolving a name to exactly one table (by the catalog, never
+ * by splicing text), starting and stopping versioning, listing.
+ */
+import type { Queryable } from '../db/db.js';
+import { ident } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+
+export interface TrackedTable {
+  id: number;
+  relid: string;
+  schema: string;
+  name: string;
+  /** quoted, schema-qualified name for SQL */
+  qname: string;
+  /** how people read it: bare in public, schema.name elsewhere */
+  display: string;
+  keyColumns: string[];
+  /** the branch the live table follows */
+  head: string;
+  branchId: number | null;
+  headCommit: string | null;
+  commits: number;
+}
+
+export interface Column {
+  name: string;
+  type: string;
+  generated: boolean;
+  identity: string;
+  notNull: boolean;
+}
+
+type ListRow = Record<'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'branch_id' | 'head_commit' | 'commits', string | null>;
+
+/** Display form of a table name: quoted only where SQL would need quotes. */
+export function displayName(schema: string, name: string): string {
+  const part = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : ident(s));
+  return schema === 'public' ? part(name) : `${part(schema)}.${part(name)}`;
+}
+
+function toTable(r: ListRow): TrackedTable {
+  if (r.schema_name === null || r.table_name === null) {
+    throw new VsgError('E_TABLE_GONE', `tracked table #${r.id} no longer exists`, {
+      hint: "run 'vsg doctor'; 'vsg untrack' removes its history",
+    });
+  }
+  return {
+    id: Number(r.id),
+    relid: String(r.relid),
+    schema: r.schema_name,
+    name: r.table_name,
+    qname: `${ident(r.schema_name)}.${ident(r.table_name)}`,
+    display: displayName(r.schema_name, r.table_name),
+    keyColumns: JSON.parse(String(r.key_columns)) as string[],
+    head: String(r.head),
+    branchId: r.branch_id === null ? null : Number(r.branch_id),
+    headCommit: r.head_commit,
+    commits: Number(r.commits),
+  };
+}
+
+/** Every tracked table. */
+export async function listTables(db: Queryable): Promise<TrackedTable[]> {
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [null]);
+  return rows.map(toTable);
+}
+
+/** One tracked table by id (fresh: current name, branch and HEAD). */
+export async function tableById(db: Queryable, id: number): Promise<TrackedTable> {
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [id]);
+  if (!rows[0]) throw new VsgError('E_NOT_TRACKED', `table #${id} is not tracked`);
+  return toTable(rows[0]);
+}
+
+/** The OID a name resolves to as SQL would resolve it, or null. */
+export async function resolveRelation(db: Queryable, name: string): Promise<string | null> {
+  const { rows } = await db.query<{ oid: string | null }>('SELECT vsg.resolve_table($1)::text AS oid', [name]);
+  return rows[0]?.oid ?? null;
+}
+
+/**
+ * The tracked table a user means: the one named, or the only one tracked.
+ * A name resolving to an untracked table is an error even if a tracked table
+ * of the same name lives in another schema: vsg never guesses between them.
+ */
+export async function resolveTable(db: Queryable, name?: string): Promise<TrackedTable> {
+  const all = await listTables(db);
+  if (name === undefined) {
+    if (all.length === 1) return all[0];
+    if (all.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: "run 'vsg track <table>'" });
+    throw new VsgError('E_TABLE_REQUIRED', 'several tables are tracked; name one with -t', {
+      hint: `tracked: ${all.map((t) => t.display).join(', ')}`,
+      exitCode: 2,
+    });
+  }
+  const oid = await resolveRelation(db, name);
+  if (oid === null) {
+    throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, {
+      hint: all.length ? `tracked: ${all.map((t) => t.display).join(', ')}` : "create it first, e.g. with 'vsg sql'",
+    });
+  }
+  const hit = all.find((t) => t.relid === oid);
+  if (!hit) {
+    throw new VsgError('E_NOT_TRACKED', `table '${name}' is not tracked`, { hint: `run 'vsg track ${name}'` });
+  }
+  return hit;
+}
+
+/** Columns of a table, in order. */
+export async function columns(db: Queryable, relid: string): Promise<Column[]> {
+  const { rows } = await db.query<Record<string, string>>(sql('tables/columns'), [relid]);
+  return rows.map((r) => ({
+    name: r.name,
+    type: r.type,
+    generated: r.generated === 't' || r.generated === 'true',
+    identity: r.identity ?? '',
+    notNull: r.not_null === 't' || r.not_null === 'true',
+  }));
+}
+
+/** Lock a tracked table's vsg row: every write command on a table goes through here first. */
+export async function lockTable(tx: Queryable, table: TrackedTable): Promise<TrackedTable> {
+  await tx.query('SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE', [table.id]);
+  return tableById(tx, table.id);
+}

@@ -1,0 +1,32 @@
+/** Plain data the engine returns and renderers print (and --json prints as is). */
+
+/** A row image or key: column name to the value's PostgreSQL text form, null for SQL NULL. */
+export type Image = Record<string, string | null>;
+
+export interface CommitInfo {
+  id: string;
+  shortId: string;
+  table: string;
+  tableId: number;
+  parents: string[];
+  kind: string;
+  operation: string;
+  author: string;
+  message: string;
+  /** ISO 8601 in UTC, to the microsecond */
+  committedAt: string;
+  statement: string | null;
+  meta: Record<string, unknown> | null;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  changeHash: string;
+  refs: { name: string; kind: 'branch' | 'tag' }[];
+}
+
+/** One changed row: old is null for an insert, new is null for a delete. */
+export interface RowChange {
+  key: Image;
+  old: Image | null;
+  new: Image | null;
+}

@@ -1,0 +1,49 @@
+/** Row diffs: + inserted, - deleted, ~ updated with only the changed cells. */
+import type { DiffResult, DiffStat } from '../engine/diff.js';
+import { changedColumns } from '../engine/rows.js';
+import type { RowChange } from '../engine/types.js';
+import type { Style } from './style.js';
+import { cell, cellChange, keyText } from './values.js';
+
+/** The lines for a list of row changes. */
+export function renderChanges(changes: RowChange[], keyColumns: string[], columns: string[], s: Style): string {
+  const lines: string[] = [];
+  const rank = new Map(columns.map((c, i) => [c, i]));
+  const ordered = (cols: string[]) => [...cols].sort((a, b) => (rank.get(a) ?? 1e9) - (rank.get(b) ?? 1e9) || (a < b ? -1 : 1));
+  for (const ch of changes) {
+    const key = keyText(ch.key, keyColumns);
+    if (!ch.old && ch.new) {
+      const img = ch.new;
+      lines.push(s.green(`+ ${key}`));
+      for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.green(`    ${c}: ${cell(img[c], s)}`));
+    } else if (ch.old && !ch.new) {
+      const img = ch.old;
+      lines.push(s.red(`- ${key}`));
+      for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.red(`    ${c}: ${cell(img[c], s)}`));
+    } else {
+      lines.push(s.cyan(`~ ${key}`));
+      for (const c of ordered(changedColumns(ch))) lines.push(`    ${c}: ${cellChange(ch.old?.[c], ch.new?.[c], s)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+export function statText(stat: DiffStat): string {
+  const n = stat.inserted + stat.updated + stat.deleted;
+  return `${n} row${n === 1 ? '' : 's'} changed: ${stat.inserted} inserted, ${stat.updated} updated, ${stat.deleted} deleted`;
+}
+
+function sideText(side: DiffResult['from']): string {
+  return side.id === null ? 'WORKING' : side.ref === side.id ? side.id.slice(0, 7) : `${side.ref} (${side.id.slice(0, 7)})`;
+}
+
+/** vsg diff, full or --stat. */
+export function renderDiff(d: DiffResult, s: Style, opts: { stat?: boolean } = {}): string {
+  const head = s.bold(`diff ${d.table} ${sideText(d.from)}..${sideText(d.to)}`);
+  if (opts.stat) {
+    const cols = Object.entries(d.stat.columns).map(([c, n]) => `    ${c}: ${n} updated`);
+    return [head, ` ${d.table} | ${statText(d.stat)}`, ...cols].join('\n');
+  }
+  if (d.changes.length === 0) return '';
+  return [head, renderChanges(d.changes, d.keyColumns, d.columns, s), s.dim(statText(d.stat))].join('\n');
+}

@@ -1,0 +1,58 @@
+/** Small renderers: status, tables, show, sql results, init, commit summary. */
+import Table from 'cli-table3';
+import type { CommitResult } from '../engine/commit.js';
+import type { ShowResult } from '../engine/history.js';
+import type { SqlResult } from '../engine/sqlrun.js';
+import type { TableStatus } from '../engine/status.js';
+import type { TrackedTable } from '../engine/tables.js';
+import { renderChanges } from './diff.js';
+import { commitHeader, countsText } from './log.js';
+import type { Style } from './style.js';
+
+/** `[main 3f2a9c1] UPDATE clients: 2 updated`, as git commit prints. */
+export function renderCommitSummary(r: CommitResult, s: Style): string {
+  const c = r.commit;
+  return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
+}
+
+export function renderShow(r: ShowResult, s: Style, now?: number): string {
+  const body = renderChanges(r.changes, r.keyColumns, r.columns, s);
+  return body ? `${commitHeader(r.commit, [], s, now)}\n\n${body}` : commitHeader(r.commit, [], s, now);
+}
+
+export function renderStatus(list: TableStatus[], s: Style): string {
+  if (list.length === 0) return "no table is tracked yet (use 'vsg track <table>')";
+  return list
+    .map((t) => {
+      const head = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(t.head ? t.head.slice(0, 7) : '(none)')}`;
+      if (t.clean) return `${head}\n  nothing to commit, working table clean`;
+      return [
+        head,
+        '  uncommitted changes:',
+        t.inserted ? s.green(`    inserted: ${t.inserted}`) : '',
+        t.updated ? s.yellow(`    updated:  ${t.updated}`) : '',
+        t.deleted ? s.red(`    deleted:  ${t.deleted}`) : '',
+        s.dim(`  (use 'vsg commit -t ${t.table}' to record them, 'vsg diff -t ${t.table}' to see them)`),
+      ]
+        .filter(Boolean)
+        .join('\n');
+    })
+    .join('\n\n');
+}
+
+export function renderTables(list: TrackedTable[], s: Style): string {
+  if (list.length === 0) return "no table is tracked yet (use 'vsg track <table>')";
+  const t = new Table({ head: ['table', 'branch', 'HEAD', 'commits', 'key'], style: { head: s.level ? ['bold'] : [], border: [] } });
+  for (const x of list) t.push([x.display, x.head, x.headCommit ? s.yellow(x.headCommit.slice(0, 7)) : '', String(x.commits), x.keyColumns.join(', ')]);
+  return t.toString();
+}
+
+const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SELECT', 'COPY', 'MOVE', 'FETCH']);
+
+/** A result set as psql would show it, with NULL spelt out. */
+export function renderSqlResult(r: SqlResult, s: Style): string {
+  if (r.columns.length === 0) return COUNTED.has(r.command) ? `${r.command} ${r.rowCount}` : r.command || 'OK';
+  const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });
+  for (const row of r.rows) t.push(row.map((v) => (v === null ? s.dim('NULL') : v)));
+  return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
+}
