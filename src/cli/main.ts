@@ -47,7 +47,10 @@ export async function main(argv: string[], onDone: () => void = () => undefined)
   const cli = new Cli();
   // A reader that went away (`vsg log | head -1`) ends us quietly.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    if (e.code === 'EPIPE') {
+      onDone();
+      process.exit(Number(process.exitCode ?? 0));
+    }
   });
   let code: number = ExitCode.ok;
   try {

@@ -1,0 +1,67 @@
+/**
+ * Decides which databases the suites run against, once per run:
+ *   VSG_TEST_DATABASE_URL if set, else the server at 127.0.0.1:5432 if it
+ *   answers, else a testcontainers PostgreSQL if a container runtime answers,
+ *   else PGlite alone (and says so). PGlite always runs too.
+ * Also initialises one PGlite data directory that each test copies.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serverUrl: string | null;
+    pgliteTemplate: string;
+  }
+}
+
+async function answers(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    await c.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cleanups: (() => Promise<void>)[] = [];
+  let serverUrl: string | null = null;
+  const candidates = [process.env.VSG_TEST_DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/postgres'].filter(Boolean) as string[];
+  for (const url of candidates) {
+    if (await answers(url)) {
+      serverUrl = url;
+      break;
+    }
+  }
+  if (!serverUrl) {
+    try {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const container = await new PostgreSqlContainer('postgres:15').start();
+      serverUrl = container.getConnectionUri();
+      cleanups.push(async () => void (await container.stop()));
+      process.stderr.write(`vsg tests: using a testcontainers PostgreSQL at ${serverUrl}\n`);
+    } catch {
+      process.stderr.write('vsg tests: no PostgreSQL server answered and no container runtime; running against PGlite only\n');
+    }
+  }
+  const template = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-pglite-template-'));
+  const { PGlite } = await import('@electric-sql/pglite');
+  const lite = new PGlite(path.join(template, 'pgdata'));
+  await lite.query('SELECT 1');
+  await lite.close();
+  project.provide('serverUrl', serverUrl);
+  project.provide('pgliteTemplate', template);
+  return async () => {
+    fs.rmSync(template, { recursive: true, force: true });
+    for (const c of cleanups) await c();
+  };
+}

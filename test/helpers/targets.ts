@@ -1,0 +1,124 @@
+/**
+ * The databases a suite runs against: a fresh database on the real server
+ * and a fresh embedded (PGlite) directory, one per test file (or per call).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openRepository, type Repository } from '../../src/index.js';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const bin = path.join(root, 'bin', 'vsg');
+
+export interface Target {
+  name: 'postgres' | 'pglite';
+  /** a working directory for CLI runs, with its own .vsg/ for PGlite */
+  cwd: string;
+  /** environment for CLI runs: VSG_DATABASE_URL for the server */
+  env: NodeJS.ProcessEnv;
+  url?: string;
+  /** open the library API on this target */
+  open(opts?: { init?: boolean; bare?: boolean }): Promise<Repository>;
+  /** run SQL directly (not through vsg), e.g. as an application would */
+  sql(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  cleanup(): Promise<void>;
+}
+
+export type TargetName = Target['name'];
+
+/** The target names available in this run (PGlite always; postgres when a server answers). */
+export function targetNames(): TargetName[] {
+  return inject('serverUrl') ? ['postgres', 'pglite'] : ['pglite'];
+}
+
+let counter = 0;
+
+/** A fresh, empty database of the given kind. */
+export async function makeTarget(name: TargetName): Promise<Target> {
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `vsg-test-${name}-`));
+  const baseEnv: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', VSG_AUTHOR: 'tester', PAGER: 'cat' };
+  delete baseEnv.VSG_DATABASE_URL;
+  delete baseEnv.FORCE_COLOR;
+  if (name === 'postgres') {
+    const admin = inject('serverUrl');
+    if (!admin) throw new Error('no PostgreSQL server for this run');
+    const db = `vsg_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+    const a = new pg.Client({ connectionString: admin });
+    await a.connect();
+    await a.query(`CREATE DATABASE ${db}`);
+    await a.end();
+    const u = new URL(admin);
+    u.pathname = `/${db}`;
+    const url = u.toString();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return {
+      name,
+      cwd,
+      url,
+      env: { ...baseEnv, VSG_DATABASE_URL: url },
+      open: (o = {}) => openRepository({ url, ...o }),
+      sql: (text, params) => client.query(text, params),
+      async cleanup() {
+        await client.end().catch(() => undefined);
+        const b = new pg.Client({ connectionString: admin });
+        await b.connect();
+        await b.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+        await b.end();
+        fs.rmSync(cwd, { recursive: true, force: true });
+      },
+    };
+  }
+  const dir = path.join(cwd, '.vsg');
+  fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+  return {
+    name,
+    cwd,
+    env: baseEnv,
+    open: (o = {}) => openRepository({ dir, ...o }),
+    // The embedded database allows one process at a time: open, run, close.
+    async sql(text, params) {
+      const repo = await openRepository({ dir, bare: true });
+      try {
+        const r = await repo.db.query(text, params);
+        return r as unknown as pg.QueryResult;
+      } finally {
+        await repo.close();
+      }
+    },
+    async cleanup() {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run bin/vsg as a user would, in the target's directory and environment. */
+export function vsg(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: t.cwd, env: { ...t.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Run bin/vsg and fail the test unless it exits 0; returns stdout. */
+export async function vsgOk(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const r = await vsg(t, args, opts);
+  if (r.code !== 0) throw new Error(`vsg ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
