@@ -33,4 +33,4 @@ WITH RECURSIVE pa AS (
          CASE WHEN nb.key IS NOT NULL THEN nb.last ELSE na.first END AS new
   FROM na FULL JOIN nb ON na.key = nb.key
 )
-SELECT key::text, old::text, new::text FROM d WHERE old IS DISTINCT FROM new
+SELECT key, old, new FROM d WHERE old IS DISTINCT FROM new

@@ -1,0 +1,100 @@
+/**
+ * Writing history back into the live table. Every command that changes the
+ * table to a known state (checkout, restore, rollback, switch, merge) says
+ * which keys must hold which image, as SQL over vsg's own tables, and this
+ * module makes the table match, touching only those rows. Row data never
+ * leaves PostgreSQL; the capture triggers record what changed, so the caller
+ * can then commit it (createCommit) or leave it uncommitted (restore).
+ */
+import type { Queryable } from '../db/db.js';
+import { ident, literal } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { columns, type TrackedTable } from './tables.js';
+
+/** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
+export interface ImageSource {
+  text: string;
+  params: unknown[];
+}
+
+export interface ApplyResult {
+  inserted: number;
+  updated: number;
+  deleted: number;
+}
+
+/** The keys where the live table differs from commit `target`, each with its image at `target`. */
+export function stateSource(table: TrackedTable, target: string, lcaDepth: number): ImageSource {
+  return {
+    text: `SELECT d.key, d.old AS img FROM (${sql('diff/between')}) d`,
+    params: [target, table.headCommit, lcaDepth, true, table.id],
+  };
+}
+
+/**
+ * Make the live table hold, for every key the source yields, exactly that
+ * image. Deletes, then updates, then inserts; the table's own constraints and
+ * triggers apply, and a refusal fails the whole command with their reason.
+ * Sequences and identity columns are raised past any value written back.
+ */
+export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<ApplyResult> {
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
+  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb PRIMARY KEY, img jsonb) ON COMMIT DROP');
+  await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
+
+  const cols = await columns(tx, table.relid);
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
+  const join = table.keyColumns.map((k) => `r.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
+  const writable = cols.filter((c) => !c.generated);
+  const updatable = writable.filter((c) => !table.keyColumns.includes(c.name) && c.identity !== 'a');
+  const { rows: imgRows } = await tx.query<{ img: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img`, [table.relid]);
+
+  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  try {
+    const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${join}`);
+    result.deleted = del.rowCount;
+    if (updatable.length) {
+      // A column the image lacks (added since) keeps its current value.
+      const set = updatable.map((c) => `${ident(c.name)} = CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END`);
+      const upd = await tx.query(
+        `UPDATE ${table.qname} r SET ${set.join(', ')} FROM pg_temp.vsg_apply s
+         WHERE s.img IS NOT NULL AND ${join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,
+      );
+      result.updated = upd.rowCount;
+    }
+    const ins = await tx.query(
+      `INSERT INTO ${table.qname} (${writable.map((c) => ident(c.name)).join(', ')}) OVERRIDING SYSTEM VALUE
+       SELECT ${writable.map((c) => value(c.name)).join(', ')} FROM pg_temp.vsg_apply s
+       WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${join})`,
+    );
+    result.inserted = ins.rowCount;
+  } catch (e) {
+    const err = e as { code?: string; message?: string; detail?: string };
+    if (err.code === undefined) throw e;
+    throw new VsgError('E_APPLY_REFUSED', `cannot write rows back to '${table.display}': ${err.message}`, {
+      exitCode: err.code === '42501' ? ExitCode.permission : ExitCode.sql,
+      hint: err.detail ?? 'a constraint or trigger of the table refused the change; nothing was changed',
+      data: { sqlstate: err.code },
+      cause: e,
+    });
+  }
+  await raiseSequences(tx, table);
+  return result;
+}
+
+/** Keep serial and identity sequences ahead of every value written back. */
+async function raiseSequences(tx: Queryable, table: TrackedTable): Promise<void> {
+  const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
+  for (const r of rows) {
+    await tx.query(
+      `SELECT setval($1::regclass, x.m) FROM (
+         SELECT max((s.img->>$2)::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL
+       ) x, pg_catalog.pg_sequences q
+       WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
+         AND x.m > coalesce(q.last_value, q.start_value - 1)`,
+      [r.seq, r.name],
+    );
+  }
+}
