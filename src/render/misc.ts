@@ -7,6 +7,7 @@ import type { TableStatus } from '../engine/status.js';
 import type { TrackedTable } from '../engine/tables.js';
 import { renderChanges } from './diff.js';
 import { commitHeader, countsText } from './log.js';
+import { cell } from './values.js';
 import type { Style } from './style.js';
 
 /** `[main 3f2a9c1] UPDATE clients: 2 updated`, as git commit prints. */
@@ -53,6 +54,6 @@ const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SELECT', 'COPY'
 export function renderSqlResult(r: SqlResult, s: Style): string {
   if (r.columns.length === 0) return COUNTED.has(r.command) ? `${r.command} ${r.rowCount}` : r.command || 'OK';
   const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });
-  for (const row of r.rows) t.push(row.map((v) => (v === null ? s.dim('NULL') : v)));
+  for (const row of r.rows) t.push(row.map((v) => cell(v, s)));
   return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
 }

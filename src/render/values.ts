@@ -6,7 +6,8 @@ import type { Style } from './style.js';
 /** A cell value: NULL for SQL NULL, otherwise its PostgreSQL text form. */
 export function cell(v: string | null | undefined, s: Style): string {
   if (v === null || v === undefined) return s.dim('NULL');
-  if (v === '' || /^\s|\s$|[\n\t]/.test(v)) return JSON.stringify(v);
+  // Quote what would otherwise be mistaken: empty, padded, multi-line, or the text NULL.
+  if (v === '' || v === 'NULL' || /^\s|\s$|[\n\t]/.test(v)) return JSON.stringify(v);
   return v;
 }
 

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { renderDiff } from '../../src/render/diff.js';
+import { caret } from '../../src/render/error.js';
+import { renderLog } from '../../src/render/log.js';
+import { makeStyle, wantColor } from '../../src/render/style.js';
+import { cellChange, relativeDate } from '../../src/render/values.js';
+import type { CommitInfo } from '../../src/engine/types.js';
+
+const plain = makeStyle(false);
+const commit: CommitInfo = {
+  id: '3f2a9c1' + '0'.repeat(57), shortId: '3f2a9c1', table: 'clients', tableId: 1, parents: [], kind: 'COMMIT',
+  operation: 'UPDATE', author: 'alice', message: 'raise limits', committedAt: '2026-11-24T10:00:00.000000Z',
+  statement: 'UPDATE clients SET credit = 2', meta: null, inserted: 0, updated: 2, deleted: 0, changeHash: 'x', refs: [],
+};
+
+describe('renderers', () => {
+  it('log --oneline decorates HEAD like git', () => {
+    const out = renderLog({ commits: [commit], heads: [{ table: 'clients', branch: 'main', commit: commit.id }] }, plain, { oneline: true });
+    expect(out).toBe('3f2a9c1 (HEAD -> main) raise limits');
+  });
+  it('colours ids yellow only when colour is on', () => {
+    const out = renderLog({ commits: [commit], heads: [] }, makeStyle(true), { oneline: true });
+    expect(out).toContain('\u001b[33m3f2a9c1');
+    expect(renderLog({ commits: [commit], heads: [] }, plain, { oneline: true })).not.toContain('\u001b[');
+  });
+  it('diff shows only changed cells, old → new, in table column order', () => {
+    const out = renderDiff(
+      {
+        table: 'clients', keyColumns: ['id'], columns: ['id', 'name', 'credit'],
+        from: { ref: 'HEAD', id: 'a'.repeat(64) }, to: { ref: 'WORKING', id: null },
+        stat: { inserted: 0, updated: 1, deleted: 0, columns: { credit: 1, name: 1 } },
+        changes: [{ key: { id: '2' }, old: { id: '2', name: 'Bob', credit: '1.00' }, new: { id: '2', name: 'Rob', credit: '2.00' } }],
+      },
+      plain,
+    );
+    expect(out.split('\n').slice(1, 4)).toEqual(['~ id=2', '    name: Bob → Rob', '    credit: 1.00 → 2.00']);
+  });
+  it('word-diffs long text cells', () => {
+    expect(cellChange('the quick brown fox jumps over the lazy dog today', 'the quick red fox jumps over the lazy dog today', plain)).toBe(
+      'the quick [-brown-]{+red+} fox jumps over the lazy dog today',
+    );
+  });
+  it('tells SQL NULL from the text NULL and the empty string', () => {
+    expect(cellChange(null, 'NULL', plain)).toBe('NULL → "NULL"');
+    expect(cellChange('', 'x', plain)).toBe('"" → x');
+  });
+  it('puts a caret under the PostgreSQL error position', () => {
+    expect(caret({ statement: 'SELECT 1;\nUPDAT t SET x = 1', position: 11 })).toEqual(['LINE 2: UPDAT t SET x = 1', '        ^']);
+  });
+  it('relative dates', () => {
+    expect(relativeDate('2026-11-24T10:00:00Z', Date.parse('2026-11-24T10:05:00Z'))).toBe('5 minutes ago');
+  });
+  it('colour: flag, then NO_COLOR, then terminal', () => {
+    expect(wantColor(true, { NO_COLOR: '1' }, false)).toBe(true);
+    expect(wantColor(undefined, { NO_COLOR: '1' }, true)).toBe(false);
+    expect(wantColor(undefined, {}, true)).toBe(true);
+    expect(wantColor(undefined, {}, false)).toBe(false);
+  });
+});
