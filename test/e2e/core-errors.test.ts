@@ -1,0 +1,189 @@
+/**
+ * Every core command's options and refusals through bin/vsg: the exit code,
+ * one clear line on stderr, and the table and history exactly as they were.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+describe.each(targetNames())('core commands and their errors on %s', (name) => {
+  let t: Target;
+  const rows = async () => JSON.parse(await vsgOk(t, ['sql', 'SELECT * FROM accounts ORDER BY id', '--json'])).rows;
+  const commits = async () => JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '--json'])).commits.length;
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+  });
+  afterAll(() => t.cleanup());
+
+  it('refuses to work before init, with a hint', async () => {
+    const r = await vsg(t, ['status']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: no vsg repository in this database\nhint: run 'vsg init' first\n$/);
+  });
+
+  it('init is idempotent', async () => {
+    expect(await vsgOk(t, ['init'])).toMatch(/^initialised vsg \(schema version \d+\)/);
+    expect(await vsgOk(t, ['init'])).toMatch(/^vsg schema is up to date/);
+  });
+
+  it('track refuses a missing table, a table without a primary key, and a second track', async () => {
+    await vsgOk(t, ['sql', 'CREATE TABLE nokey (a int); CREATE TABLE accounts (id int PRIMARY KEY, owner text, balance numeric(12,2))']);
+    await vsgOk(t, ['sql', "INSERT INTO accounts VALUES (1, 'ann', 100), (2, 'bob', 50)"]);
+    const missing = await vsg(t, ['track', 'nope']);
+    expect([missing.code, missing.stderr.split('\n')[0]]).toEqual([3, "error: table 'nope' does not exist"]);
+    const nokey = await vsg(t, ['track', 'nokey']);
+    expect([nokey.code, nokey.stderr.split('\n')[0]]).toEqual([3, "error: table 'nokey' has no primary key"]);
+    await vsgOk(t, ['track', 'accounts']);
+    const again = await vsg(t, ['track', 'accounts']);
+    expect([again.code, again.stderr.split('\n')[0]]).toEqual([1, "error: table 'accounts' is already tracked"]);
+  });
+
+  it('tracks schema-qualified mixed-case names exactly', async () => {
+    await vsgOk(t, ['sql', 'CREATE SCHEMA "Sales"; CREATE TABLE "Sales"."Order Lines" ("Id" int PRIMARY KEY, qty int); CREATE TABLE "Sales"."order lines" (id int PRIMARY KEY)']);
+    expect(await vsgOk(t, ['track', '"Sales"."Order Lines"'])).toMatch(/^tracking "Sales"\."Order Lines" on branch main/);
+    await vsgOk(t, ['commit', '-t', '"Sales"."Order Lines"', 'INSERT INTO "Sales"."Order Lines" VALUES (1, 2)']);
+    const list = JSON.parse(await vsgOk(t, ['tables', '--json']));
+    expect(list.map((x: { display: string; commits: number }) => [x.display, x.commits])).toEqual([
+      ['"Sales"."Order Lines"', 2],
+      ['accounts', 1],
+    ]);
+  });
+
+  it('a failing statement exits 4 with the position, and changes nothing', async () => {
+    const before = [await rows(), await commits()];
+    const r = await vsg(t, ['commit', '-t', 'accounts', "UPDATE accounts SET balance = 0; UPDAT accounts SET owner = 'x'"]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe('error: syntax error at or near "UPDAT"\nLINE 1: UPDATE accounts SET balance = 0; UPDAT accounts SET owner = \'x\'\n                                         ^\n');
+    expect([await rows(), await commits()]).toEqual(before);
+  });
+
+  it('a statement that changes nothing makes no commit unless --allow-empty', async () => {
+    const r = await vsg(t, ['commit', '-t', 'accounts', 'UPDATE accounts SET balance = balance WHERE id = 1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe("error: nothing to commit: no row of 'accounts' changed");
+    const n = await commits();
+    expect(await vsgOk(t, ['commit', '-t', 'accounts', '--allow-empty', '-m', 'checkpoint', 'SELECT 1'])).toMatch(/^\[main [0-9a-f]{7}\] NONE accounts: no change/);
+    expect(await commits()).toBe(n + 1);
+  });
+
+  it('reads SQL from a file and from standard input, and records the author', async () => {
+    const file = path.join(t.cwd, 'change.sql');
+    fs.writeFileSync(file, "INSERT INTO accounts VALUES (3, 'cy', 10);\n");
+    await vsgOk(t, ['commit', '-t', 'accounts', '-f', file, '--author', 'flag-author']);
+    await vsgOk(t, ['commit', '-t', 'accounts', '-'], { input: 'UPDATE accounts SET balance = 11 WHERE id = 3', env: { VSG_AUTHOR: 'env-author' } });
+    const log = JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '-n', '2', '--json']));
+    expect(log.commits.map((c: { author: string; operation: string }) => [c.author, c.operation])).toEqual([
+      ['env-author', 'UPDATE'],
+      ['flag-author', 'INSERT'],
+    ]);
+    const missing = await vsg(t, ['commit', '-t', 'accounts', '-f', path.join(t.cwd, 'nope.sql')]);
+    expect(missing.code).toBe(2);
+  });
+
+  it('--parent: commits on the named HEAD, refuses a stale one and changes nothing', async () => {
+    const head = JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '-n', '1', '--json'])).commits[0];
+    const stale = JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '-n', '2', '--json'])).commits[1];
+    const before = [await rows(), await commits()];
+    const r = await vsg(t, ['commit', '-t', 'accounts', '--parent', stale.shortId, 'DELETE FROM accounts WHERE id = 3']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`'accounts' has moved: HEAD is ${head.shortId}, not ${stale.shortId}`);
+    expect(r.stderr).toContain('commit on a branch and merge');
+    expect([await rows(), await commits()]).toEqual(before);
+    await vsgOk(t, ['commit', '-t', 'accounts', '--parent', head.id, 'DELETE FROM accounts WHERE id = 3']);
+  });
+
+  it('commit without SQL records what others changed; status and diff showed it first', async () => {
+    await vsgOk(t, ['sql', "UPDATE accounts SET owner = 'Ann' WHERE id = 1; INSERT INTO accounts VALUES (4, 'dee', 1)"]);
+    expect(await vsgOk(t, ['diff', '-t', 'accounts', '--stat'])).toBe(
+      'diff accounts HEAD (' + JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '-n', '1', '--json'])).commits[0].shortId + ')..WORKING\n accounts | 2 rows changed: 1 inserted, 1 updated, 0 deleted\n    owner: 1 updated\n',
+    );
+    expect(await vsgOk(t, ['commit', '-t', 'accounts', '-m', 'app changes'])).toMatch(/^\[main [0-9a-f]{7}\] MIXED accounts: 1 inserted, 1 updated\n$/);
+    expect(JSON.parse(await vsgOk(t, ['status', '-t', 'accounts', '--json']))[0].clean).toBe(true);
+  });
+
+  it('log filters by count, author and date; --oneline is one line per commit', async () => {
+    const one = (await vsgOk(t, ['log', '-t', 'accounts', '--oneline'])).trim().split('\n');
+    expect(one.length).toBe(await commits());
+    expect(one[0]).toMatch(/^[0-9a-f]{7} \(HEAD -> main\) app changes$/);
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '--author', 'FLAG', '--json'])).commits.map((c: { author: string }) => c.author)).toEqual(['flag-author']);
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '--since', '2999-01-01', '--json'])).commits).toEqual([]);
+    expect((await vsg(t, ['log', '-n', 'many'])).code).toBe(2);
+    expect((await vsg(t, ['log', '--since', 'someday'])).code).toBe(2);
+  });
+
+  it('references: prefixes, HEAD~N, and clear errors for unknown ones', async () => {
+    const log = JSON.parse(await vsgOk(t, ['log', '-t', 'accounts', '--json'])).commits;
+    const shown = JSON.parse(await vsgOk(t, ['show', log[2].id.slice(0, 5), '--json']));
+    expect(shown.commit.id).toBe(log[2].id);
+    expect(JSON.parse(await vsgOk(t, ['show', 'HEAD~2', '-t', 'accounts', '--json'])).commit.id).toBe(log[2].id);
+    const past = await vsg(t, ['show', `HEAD~${log.length}`, '-t', 'accounts']);
+    expect([past.code, past.stderr.split('\n')[0]]).toEqual([3, `error: 'HEAD~${log.length}' goes back past the first commit`]);
+    const unknown = await vsg(t, ['show', 'feedbeef']);
+    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([3, "error: 'feedbeef' is not a commit, branch or tag"]);
+    const noTable = await vsg(t, ['show', 'HEAD']);
+    expect(noTable.code).toBe(2);
+    expect(noTable.stderr).toContain('several tables are tracked; name one with -t');
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await vsg(t, ['frobnicate'])).code).toBe(2);
+    expect((await vsg(t, ['log', '--frob'])).code).toBe(2);
+    expect((await vsg(t, ['sql'])).code).toBe(2);
+  });
+
+  it('sql: results as a table or JSON; errors exit 4', async () => {
+    expect(await vsgOk(t, ['sql', "SELECT 1 AS one, NULL AS nothing, 'NULL' AS text"])).toBe(
+      '┌─────┬─────────┬────────┐\n│ one │ nothing │ text   │\n├─────┼─────────┼────────┤\n│ 1   │ NULL    │ "NULL" │\n└─────┴─────────┴────────┘\n(1 row)\n',
+    );
+    expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT 1 AS one', '--json']))).toEqual({ command: 'SELECT', rowCount: 1, columns: ['one'], rows: [['1']] });
+    const bad = await vsg(t, ['sql', 'SELECT nope FROM accounts']);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([4, 'error: column "nope" does not exist']);
+  });
+
+  it('no colour when stdout is not a terminal; --color forces it', async () => {
+    const plainOut = await vsgOk(t, ['log', '-t', 'accounts', '--oneline', '-n', '1'], { env: { NO_COLOR: '' } });
+    expect(plainOut).not.toContain('\u001b[');
+    expect(await vsgOk(t, ['log', '-t', 'accounts', '--oneline', '-n', '1', '--color'])).toContain('\u001b[33m');
+  });
+
+  it('untrack refuses to delete a history without --force', async () => {
+    const r = await vsg(t, ['untrack', 'accounts']);
+    expect(r.code).toBe(3);
+    expect(await vsgOk(t, ['untrack', '"Sales"."Order Lines"', '--force'])).toBe('untracked "Sales"."Order Lines" (2 commits deleted)\n');
+    expect(JSON.parse(await vsgOk(t, ['tables', '--json'])).map((x: { display: string }) => x.display)).toEqual(['accounts']);
+    // Its triggers are gone: a change to it is no longer captured anywhere.
+    await vsgOk(t, ['sql', 'INSERT INTO "Sales"."Order Lines" VALUES (9, 9)']);
+    expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT count(*) AS n FROM vsg.pending', '--json'])).rows).toEqual([['0']]);
+  });
+});
+
+describe('connection and configuration errors', () => {
+  const dir = { cwd: '', env: { ...process.env, NO_COLOR: '1', VSG_DATABASE_URL: undefined } as NodeJS.ProcessEnv };
+  beforeAll(() => {
+    dir.cwd = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'vsg-conn-'));
+  });
+  afterAll(() => fs.rmSync(dir.cwd, { recursive: true, force: true }));
+
+  it('an unreachable server is one line, exit 5, password masked', async () => {
+    const r = await vsg(dir, ['status', '--url', "postgres://alice:p%40ss%23w%25rd'$@127.0.0.1:1/app"]);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: cannot connect to 'postgres:\/\/alice:\*\*\*@127\.0\.0\.1:1\/app': connect ECONNREFUSED/);
+    expect(r.stderr + r.stdout).not.toMatch(/p%40ss|p@ss|w%25rd|#w/);
+  });
+
+  it('a malformed .vsgrc is exit 5 and names the file', async () => {
+    fs.writeFileSync(path.join(dir.cwd, '.vsgrc.json'), '{"url": ');
+    const r = await vsg(dir, ['status']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: malformed configuration: .* in '.*\.vsgrc\.json'/);
+  });
+
+  it('an unset ${VAR} in .vsgrc is an error, not an empty password', async () => {
+    fs.writeFileSync(path.join(dir.cwd, '.vsgrc.json'), '{"url": "postgres://u:${VSG_TEST_UNSET_PW}@127.0.0.1/x"}');
+    const r = await vsg(dir, ['status']);
+    expect(r.code).toBe(5);
+    expect(r.stderr.split('\n')[0]).toMatch(/^error: environment variable 'VSG_TEST_UNSET_PW' is not set in '.*\.vsgrc\.json'$/);
+  });
+});
