@@ -6,7 +6,7 @@ import { shortId } from './refs.js';
 import { displayName } from './tables.js';
 import type { CommitInfo } from './types.js';
 
-/** Commits by id, newest first; `names` maps table id to display name. */
+/** Commits by id, newest first, with their table's display name and refs. */
 export async function getCommits(db: Queryable, ids: string[]): Promise<CommitInfo[]> {
   if (ids.length === 0) return [];
   const { rows } = await db.query<Record<string, string | null>>(sql('history/commits'), [ids]);
