@@ -1,11 +1,25 @@
 /** vsg as a library: `import { openRepository } from 'vsg'`. */
 export { openRepository, Repository, type OpenOptions } from './api/repository.js';
 export { ExitCode, VsgError, SqlError, ConflictError, isVsgError } from './errors.js';
-export type { Db, Queryable } from './db/db.js';
+export type { Db, Queryable, PgLikeClient } from './db/db.js';
+export { fromPg, type ExternalTx, type PgLikePool } from './db/external.js';
 export type { CommitInfo, RowChange, Image } from './engine/types.js';
-export type { CommitOptions, CommitResult } from './engine/commit.js';
+export type { CommitOptions, CommitResult, WorkTx } from './engine/commit.js';
 export type { DiffResult, DiffOptions, DiffStat } from './engine/diff.js';
 export type { LogOptions, LogResult, ShowResult } from './engine/history.js';
 export type { TableStatus } from './engine/status.js';
 export type { TrackedTable } from './engine/tables.js';
 export type { SqlResult } from './engine/sqlrun.js';
+export type { VerifyOptions, VerifyResult, Problem, DigestCheck } from './engine/verify.js';
+export type { DoctorResult, Check } from './engine/doctor.js';
+export type { CheckoutOptions, CheckoutResult } from './engine/checkout.js';
+export type { RestoreOptions, RestoreResult, PendingCounts } from './engine/restore.js';
+export type { RollbackOptions, RollbackResult, RollbackConflict } from './engine/rollback.js';
+export type { ExportOptions, ExportHeader, ExportResult, ExportSink, RowBatch, RowsAtResult } from './engine/export.js';
+export type { BlameResult, BlameRow, BlameCell, BlameCommit, RowLogResult, RowLogEntry } from './engine/blame.js';
+export type { ApplyResult } from './engine/apply.js';
+export type { BranchList, BranchInfo, RefInfo, CreatedBranch, DeletedBranch } from './engine/branch.js';
+export type { SwitchOptions, SwitchResult } from './engine/switch.js';
+export type { TagResult } from './engine/tag.js';
+export { MergeConflictError } from './engine/merge.js';
+export type { MergeOptions, MergeResult, MergeConflict, ConflictList, ResolveOptions, Strategy } from './engine/merge.js';

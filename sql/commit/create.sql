@@ -2,6 +2,10 @@
 --   $1 table_id   $2 take every pending change of the table (a commit without SQL)
 --   $3 parent     $4 merge_parent   $5 branch_id   $6 kind
 --   $7 author     $8 message        $9 statement   $10 meta (jsonb)   $11 allow empty
+--   $12 prefer the writers' own author: when every taken change carries the same
+--       vsg.author session setting, it is the commit's author instead of $7
+--   $13 merge the writers' vsg.meta settings into the metadata ($10 wins per key;
+--       a key set to several values keeps them all, as an array)
 -- Without $2, it takes the changes this transaction captured, plus any earlier
 -- uncommitted change to the same keys: the commit's "before" must be the
 -- value at its parent for deltas to compose.
@@ -10,7 +14,7 @@ WITH mine AS (
 ), taken AS (
   DELETE FROM vsg.pending p
   WHERE p.table_id = $1 AND ($2 OR p.key IN (SELECT key FROM mine))
-  RETURNING p.seq, p.key, p.before, p.after
+  RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
 ), net AS (
   SELECT key,
          (array_agg(before ORDER BY seq))[1] AS before,
@@ -25,8 +29,20 @@ WITH mine AS (
          encode(sha256(coalesce(string_agg(vsg.change_digest(key, before, after), ''::bytea
                                            ORDER BY key::text COLLATE "C"), ''::bytea)), 'hex') AS change_hash
   FROM delta
+), session_author AS (
+  SELECT CASE WHEN $12 AND count(*) > 0 AND count(author) = count(*) AND count(DISTINCT author) = 1
+              THEN min(author) END AS author
+  FROM taken
+), session_meta AS (
+  SELECT jsonb_object_agg(k.key, CASE WHEN jsonb_array_length(k.vals) = 1 THEN k.vals -> 0 ELSE k.vals END) AS meta
+  FROM (SELECT e.key, jsonb_agg(DISTINCT e.value) AS vals
+        FROM (SELECT DISTINCT meta FROM taken WHERE $13 AND meta IS NOT NULL) m,
+             jsonb_each(vsg.parse_meta(m.meta)) e
+        GROUP BY e.key) k
 ), info AS (
   SELECT clock_timestamp() AS at,
+         coalesce((SELECT author FROM session_author), $7) AS author,
+         nullif(coalesce((SELECT meta FROM session_meta), '{}'::jsonb) || coalesce($10::jsonb, '{}'::jsonb), '{}'::jsonb) AS meta,
          coalesce((SELECT depth + 1 FROM vsg.commits WHERE id = $3), 0) AS depth,
          CASE WHEN s.ins + s.upd + s.del = 0 THEN 'NONE'
               WHEN s.upd = 0 AND s.del = 0 THEN 'INSERT'
@@ -38,8 +54,8 @@ WITH mine AS (
 ), c AS (
   INSERT INTO vsg.commits (id, table_id, parent, merge_parent, depth, branch_id, kind, operation, author, message,
                            committed_at, statement, meta, inserted, updated, deleted, change_hash)
-  SELECT vsg.commit_hash($3, $4, $1, $6, i.op, $7, $8, i.at, $9, $10::jsonb, i.change_hash),
-         $1, $3, $4, i.depth, $5, $6, i.op, $7, $8, i.at, $9, $10::jsonb, i.ins, i.upd, i.del, i.change_hash
+  SELECT vsg.commit_hash($3, $4, $1, $6, i.op, i.author, $8, i.at, $9, i.meta, i.change_hash),
+         $1, $3, $4, i.depth, $5, $6, i.op, i.author, $8, i.at, $9, i.meta, i.ins, i.upd, i.del, i.change_hash
   FROM info i
   WHERE $11 OR i.ins + i.upd + i.del > 0
   RETURNING id, seq

@@ -5,7 +5,9 @@
 import type { Db } from '../db/db.js';
 import { connectServer } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
-import { commit, type CommitOptions, type CommitResult } from '../engine/commit.js';
+import { commit, type CommitOptions, type CommitResult, type WorkTx } from '../engine/commit.js';
+import { fromPg, type PgLikePool } from '../db/external.js';
+import type { PgLikeClient } from '../db/db.js';
 import { diff, type DiffOptions, type DiffResult } from '../engine/diff.js';
 import { log, show, type LogOptions, type LogResult, type ShowResult } from '../engine/history.js';
 import { init, requireRepository, type InitResult } from '../engine/repository.js';
@@ -13,6 +15,27 @@ import { runSql, type SqlResult } from '../engine/sqlrun.js';
 import { status, type TableStatus } from '../engine/status.js';
 import { listTables, type TrackedTable } from '../engine/tables.js';
 import { track, untrack, type TrackResult, type UntrackResult } from '../engine/track.js';
+import { createBranch, deleteBranch, isBranch, listBranches, type BranchList, type CreatedBranch, type DeletedBranch, type RefInfo } from '../engine/branch.js';
+import { switchBranch, type SwitchOptions, type SwitchResult } from '../engine/switch.js';
+import { createTag, deleteTag, listTags, type TagResult } from '../engine/tag.js';
+import {
+  abortMerge,
+  continueMerge,
+  listConflicts,
+  merge,
+  resolveConflicts,
+  type ConflictList,
+  type MergeOptions,
+  type MergeResult,
+  type ResolveOptions,
+} from '../engine/merge.js';
+import { verify, type VerifyOptions, type VerifyResult } from '../engine/verify.js';
+import { doctor, type DoctorResult } from '../engine/doctor.js';
+import { blame, rowLog, type BlameResult, type RowLogResult } from '../engine/blame.js';
+import { checkout, type CheckoutOptions, type CheckoutResult } from '../engine/checkout.js';
+import { exportRows, rowsAt, type ExportOptions, type ExportResult, type ExportSink, type RowsAtResult } from '../engine/export.js';
+import { restore, type RestoreOptions, type RestoreResult } from '../engine/restore.js';
+import { rollback, type RollbackOptions, type RollbackResult } from '../engine/rollback.js';
 
 export interface OpenOptions {
   /** a PostgreSQL URL; without it (and without `db`) the embedded database in `dir` */
@@ -21,6 +44,12 @@ export interface OpenOptions {
   dir?: string;
   /** an already open Db (see `fromPg`) */
   db?: Db;
+  /**
+   * the application's own node-postgres Pool, Client or PoolClient: vsg uses
+   * it without changing its session, and on a client inside a transaction,
+   * vsg's work joins that transaction (as a savepoint). vsg never closes it.
+   */
+  client?: PgLikeClient | PgLikePool;
   /** create or upgrade vsg's schema if needed (default: require it to exist) */
   init?: boolean;
   /** open even where vsg's schema is missing (for plain SQL) */
@@ -42,8 +71,15 @@ export class Repository {
   tables(): Promise<TrackedTable[]> {
     return listTables(this.db);
   }
-  commit(opts: CommitOptions): Promise<CommitResult> {
-    return commit(this.db, opts);
+  /**
+   * Commit SQL, or the table's uncommitted changes; or, with `work`, the
+   * changes the application's own code makes inside the commit's transaction
+   * (`tx.client` is the connection, for a driver or ORM), and only those.
+   */
+  commit(opts: CommitOptions): Promise<CommitResult>;
+  commit<T>(opts: Omit<CommitOptions, 'sql'>, work: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result: T }>;
+  commit<T>(opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
+    return commit(this.db, opts, work);
   }
   log(opts: LogOptions = {}): Promise<LogResult> {
     return log(this.db, opts);
@@ -60,6 +96,109 @@ export class Repository {
   sql(statement: string): Promise<SqlResult> {
     return runSql(this.db, statement);
   }
+  /** Recompute every hash, link and ref; `ok` false names the first bad commit. */
+  verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
+    return verify(this.db, opts);
+  }
+  /** Health checks: connection, server, schema, triggers, drift, chain. */
+  doctor(): Promise<DoctorResult> {
+    return doctor(this.db);
+  }
+  /** Put the table back to a commit's rows as a new CHECKOUT commit on top of HEAD. */
+  checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
+    return checkout(this.db, opts);
+  }
+  /** Put the table to a commit's rows (default HEAD) without committing. */
+  restore(opts: RestoreOptions = {}): Promise<RestoreResult> {
+    return restore(this.db, opts);
+  }
+  /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
+  rollback(opts: RollbackOptions): Promise<RollbackResult> {
+    return rollback(this.db, opts);
+  }
+  /** Stream a table's rows as of a commit, in key order, without touching the table. */
+  exportRows(opts: ExportOptions, sink: ExportSink): Promise<ExportResult> {
+    return exportRows(this.db, opts, sink);
+  }
+  /** A table's rows as of a commit, collected in memory. */
+  rowsAt(opts: ExportOptions = {}): Promise<RowsAtResult> {
+    return rowsAt(this.db, opts);
+  }
+  /** Per row (or one row) and column, the commit that last set the current value. */
+  blame(opts: { table?: string; key?: string } = {}): Promise<BlameResult> {
+    return blame(this.db, opts);
+  }
+  /** The commits reachable from HEAD that changed one row, with its value after each. */
+  rowLog(opts: { table?: string; key: string }): Promise<RowLogResult> {
+    return rowLog(this.db, opts);
+  }
+  /** Branches of a table, the current one marked. */
+  branches(opts: { table?: string } = {}): Promise<BranchList> {
+    return listBranches(this.db, opts);
+  }
+  /** Create a branch at `start` (default HEAD). */
+  createBranch(opts: { table?: string; name: string; start?: string }): Promise<CreatedBranch> {
+    return createBranch(this.db, opts);
+  }
+  /** Delete a branch; refuses the current one, and an unmerged one unless `force`. */
+  deleteBranch(opts: { table?: string; name: string; force?: boolean }): Promise<DeletedBranch> {
+    return deleteBranch(this.db, opts);
+  }
+  /** Whether `name` is a branch of the table. */
+  isBranch(name: string, opts: { table?: string } = {}): Promise<boolean> {
+    return isBranch(this.db, name, opts);
+  }
+  /** Make the live table follow another branch and hold its rows. */
+  switch(opts: SwitchOptions): Promise<SwitchResult> {
+    return switchBranch(this.db, opts);
+  }
+  tags(opts: { table?: string } = {}): Promise<RefInfo[]> {
+    return listTags(this.db, opts);
+  }
+  createTag(opts: { table?: string; name: string; commit?: string }): Promise<TagResult> {
+    return createTag(this.db, opts);
+  }
+  deleteTag(opts: { table?: string; name: string }): Promise<TagResult> {
+    return deleteTag(this.db, opts);
+  }
+  /** Three-way merge into the current branch; throws MergeConflictError (E_MERGE_CONFLICT) on conflicts. */
+  merge(opts: MergeOptions): Promise<MergeResult> {
+    return merge(this.db, opts);
+  }
+  /** Finish an in-progress merge once every conflict is resolved. */
+  mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
+    return continueMerge(this.db, opts);
+  }
+  /** Forget an in-progress merge. */
+  mergeAbort(opts: { table?: string } = {}): Promise<{ table: string; theirsRef: string; conflicts: number }> {
+    return abortMerge(this.db, opts);
+  }
+  /** The in-progress merge and its conflicts. */
+  conflicts(opts: { table?: string } = {}): Promise<ConflictList> {
+    return listConflicts(this.db, opts);
+  }
+  /** Resolve conflicts of the in-progress merge. */
+  resolve(opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
+    return resolveConflicts(this.db, opts);
+  }
+  /**
+   * Run several operations as one transaction: `fn` gets a Repository bound to
+   * it (and the transaction itself); everything commits together or not at all.
+   * On a repository opened with the application's client, this transaction is
+   * itself inside the application's, when one is open.
+   */
+  transaction<T>(fn: (repo: Repository, tx: WorkTx) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => {
+      const bound: Db = {
+        kind: this.db.kind,
+        where: this.db.where,
+        query: (text, params) => tx.query(text, params),
+        transaction: (inner) => inner(tx),
+        close: async () => undefined,
+      };
+      return fn(new Repository(bound), tx as WorkTx);
+    });
+  }
   close(): Promise<void> {
     return this.db.close();
   }
@@ -67,12 +206,13 @@ export class Repository {
 
 /** Open a repository on a server (url), an open Db, or the embedded database. */
 export async function openRepository(opts: OpenOptions = {}): Promise<Repository> {
-  const db = opts.db ?? (opts.url ? await connectServer(opts.url) : await openEmbedded(opts.dir ?? '.vsg'));
+  const external = opts.db ?? (opts.client ? fromPg(opts.client) : undefined);
+  const db = external ?? (opts.url ? await connectServer(opts.url) : await openEmbedded(opts.dir ?? '.vsg'));
   try {
     if (opts.init) await init(db);
     else if (!opts.bare) await requireRepository(db);
   } catch (e) {
-    if (!opts.db) await db.close();
+    if (!external) await db.close();
     throw e;
   }
   return new Repository(db);

@@ -45,6 +45,8 @@ export class Cli {
 
   /** Open the repository the configuration points at (requiring vsg's schema unless init). */
   async repo(g: Globals, opts: { init?: boolean; bare?: boolean } = {}): Promise<Repository> {
+    // One repository per command: a second open of the embedded database would wait on our own lock.
+    if (this.opened[0] && !opts.init) return this.opened[0];
     const config = await this.loadConfig();
     const conn = resolveConnection(g, this.env, config, this.cwd);
     const repo = await openRepository({ url: conn.url, dir: conn.dir, init: opts.init, bare: opts.bare });
@@ -74,7 +76,11 @@ export class Cli {
       await new Promise<void>((resolve) => {
         const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...this.env } });
         child.stdin.on('error', () => undefined); // the user quit the pager early
-        child.on('close', () => resolve());
+        child.on('close', (code) => {
+          // The shell could not find or run the pager: print it ourselves.
+          if (code === 127 || code === 126) process.stdout.write(body, () => resolve());
+          else resolve();
+        });
         child.on('error', () => {
           process.stdout.write(body);
           resolve();

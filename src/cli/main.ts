@@ -76,6 +76,25 @@ function report(e: unknown, cli: Cli): number {
     process.stderr.write(`${renderError(e, style, cli.verbose)}\n`);
     return e.exitCode;
   }
+  // The database refused: a role without the rights (e.g. read-only) is not a bug in vsg.
+  if ((e as { code?: string })?.code === '42501') {
+    const denied = new VsgError('E_PERMISSION', `permission denied: ${(e as Error).message}`, {
+      exitCode: ExitCode.permission,
+      hint: 'this command writes; ask for INSERT/UPDATE/DELETE on the table and on schema vsg, or use a read command',
+    });
+    process.stderr.write(`${renderError(denied, style, cli.verbose)}\n`);
+    return ExitCode.permission;
+  }
+  // The server ended the session (shut down, crashed, administrator): not a bug in vsg.
+  const sqlstate = String((e as { code?: string })?.code ?? '');
+  if (/^(57P0[1-3]|08)/.test(sqlstate) || /Connection terminated|ECONNRESET/.test(String((e as Error)?.message))) {
+    const lost = new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${(e as Error).message}`, {
+      exitCode: ExitCode.connection,
+      hint: "an unfinished operation was rolled back by the server; if it was finishing, check 'vsg log' and 'vsg status'",
+    });
+    process.stderr.write(`${renderError(lost, style, cli.verbose)}\n`);
+    return ExitCode.connection;
+  }
   const err = e as Error;
   const bug = new VsgError('E_BUG', `this is a bug in vsg: ${err?.message ?? String(e)}`, { exitCode: ExitCode.bug });
   process.stderr.write(`${renderError(bug, style)}\nvsg ${version}, node ${process.version}, ${process.platform}\n${err?.stack ?? ''}\n`);

@@ -83,8 +83,26 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
   };
 }
 
+/**
+ * Split a connection URL at its credentials: everything between '://' and the
+ * LAST '@' is user:password, so a password with a raw '@', '#' or '/' in it is
+ * masked whole rather than cut where a URL parser would cut it.
+ */
+function credentials(url: string): { head: string; user: string; password: string | null; tail: string } | null {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)/i.exec(url);
+  if (!m) return null;
+  const rest = url.slice(m[1].length);
+  const at = rest.lastIndexOf('@');
+  if (at < 0) return null;
+  const info = rest.slice(0, at);
+  const colon = info.indexOf(':');
+  return { head: m[1], user: colon < 0 ? info : info.slice(0, colon), password: colon < 0 ? null : info.slice(colon + 1), tail: rest.slice(at + 1) };
+}
+
 /** Mask the password of a connection URL for every message vsg prints. */
 export function maskUrl(url: string): string {
+  const c = credentials(url);
+  if (c && c.password !== null) return `${c.head}${c.user}:***@${c.tail}`;
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
@@ -107,16 +125,26 @@ export function scrub(text: string, secrets: string[]): string {
 }
 
 function passwordOf(url: string): string {
+  const raw = credentials(url)?.password ?? '';
   try {
-    return decodeURIComponent(new URL(url).password);
+    return decodeURIComponent(raw);
   } catch {
-    return '';
+    return raw;
   }
 }
 
 /** Connect to a PostgreSQL server. Errors name the server with its password masked. */
 export async function connectServer(url: string): Promise<Db> {
   const secret = passwordOf(url);
+  const raw = credentials(url)?.password ?? '';
+  if (/[@#/?]/.test(raw)) {
+    // A URL parser would cut the password there and send the rest as a host name
+    // to DNS and into error messages: refuse before connecting.
+    throw new VsgError('E_CONFIG', `the password in '${maskUrl(url)}' must be percent-encoded`, {
+      exitCode: ExitCode.connection,
+      hint: "write '@' as %40, '#' as %23, '/' as %2F, '?' as %3F",
+    });
+  }
   const client = new pg.Client({ connectionString: url, types: rawText, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   try {

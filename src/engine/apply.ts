@@ -10,7 +10,7 @@ import type { Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { columns, type TrackedTable } from './tables.js';
+import { columns, type Column, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
 export interface ImageSource {
@@ -44,7 +44,10 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
 
   const cols = await columns(tx, table.relid);
+  await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  // A column the image lacks (added since) gets its default on insert.
+  const valueOrDefault = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${c.defaultExpr ?? 'NULL'} END`;
   const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
   const join = table.keyColumns.map((k) => `r.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
   const writable = cols.filter((c) => !c.generated);
@@ -66,7 +69,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
     }
     const ins = await tx.query(
       `INSERT INTO ${table.qname} (${writable.map((c) => ident(c.name)).join(', ')}) OVERRIDING SYSTEM VALUE
-       SELECT ${writable.map((c) => value(c.name)).join(', ')} FROM pg_temp.vsg_apply s
+       SELECT ${writable.map(valueOrDefault).join(', ')} FROM pg_temp.vsg_apply s
        WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${join})`,
     );
     result.inserted = ins.rowCount;
@@ -82,6 +85,61 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   }
   await raiseSequences(tx, table);
   return result;
+}
+
+/**
+ * Images from before a schema change may name columns that are gone. A
+ * renamed column (recorded by a SCHEMA commit) keeps its history: its values
+ * move to the new name. A dropped one cannot be written back exactly: refuse,
+ * naming the columns, rather than lose their values.
+ */
+async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
+  const vanished = async () =>
+    (
+      await tx.query<{ name: string }>(
+        `SELECT DISTINCT k.name FROM pg_temp.vsg_apply s, jsonb_object_keys(s.img) AS k(name)
+         WHERE s.img IS NOT NULL AND NOT (k.name = ANY($1::text[])) ORDER BY 1`,
+        [current],
+      )
+    ).rows;
+  let rows = await vanished();
+  if (rows.length === 0) return;
+  const renamed = await renamesOf(tx, table.id);
+  for (const { name } of rows) {
+    const now = renamed.get(name);
+    if (now === undefined || !current.includes(now)) continue;
+    await tx.query(
+      `UPDATE pg_temp.vsg_apply SET img = (img - $1::text) || jsonb_build_object($2::text, img->$1::text)
+       WHERE img ? $1::text AND NOT img ? $2::text`,
+      [name, now],
+    );
+  }
+  rows = await vanished();
+  if (rows.length) {
+    const names = rows.map((r) => `'${r.name}'`).join(', ');
+    throw new VsgError('E_SCHEMA_CHANGED', `cannot write rows back to '${table.display}': column ${names} no longer exists (dropped or renamed since)`, {
+      hint: 'add the column back, or go to a commit made after the schema change',
+      data: { columns: rows.map((r) => r.name) },
+    });
+  }
+}
+
+/** Old column name -> its name now, following every rename recorded by SCHEMA commits in order. */
+async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ old: string; new: string }>(
+    `SELECT b->>'name' AS old, a->>'name' AS new
+     FROM vsg.schema_changes s JOIN vsg.commits c ON c.id = s.commit_id,
+          jsonb_array_elements(s.before) b, jsonb_array_elements(s.after) a
+     WHERE s.table_id = $1 AND (b->>'num') = (a->>'num') AND (b->>'name') <> (a->>'name')
+     ORDER BY c.seq`,
+    [tableId],
+  );
+  const map = new Map<string, string>();
+  for (const r of rows) {
+    for (const [k, v] of map) if (v === r.old) map.set(k, r.new);
+    map.set(r.old, r.new);
+  }
+  return map;
 }
 
 /** Keep serial and identity sequences ahead of every value written back. */

@@ -3,11 +3,12 @@
  * same transaction as the commit row and the branch pointer move. Without SQL,
  * record the uncommitted changes others made since HEAD.
  */
-import type { Db, Queryable } from '../db/db.js';
+import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
 import { getCommit } from './commits.js';
 import { resolveRef, shortId } from './refs.js';
+import { assertKeyKept, recordSchemaChange, sameSignature, signature } from './schema.js';
 import { lockTable, resolveTable, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -21,12 +22,27 @@ export interface CommitOptions {
   parent?: string;
   allowEmpty?: boolean;
   meta?: Record<string, string>;
+  /**
+   * `author` is only a default (no --author was given): when recording
+   * uncommitted changes whose writers all set the same `vsg.author` session
+   * setting, that author wins.
+   */
+  authorIsDefault?: boolean;
 }
+
+/**
+ * The transaction an application's work runs in (see Repository.commit):
+ * `client` is the connection itself when the repository was opened on the
+ * application's own pg client or pool.
+ */
+export type WorkTx = Queryable & { client?: PgLikeClient };
 
 export interface CommitResult {
   commit: CommitInfo;
   branch: string;
   table: string;
+  /** for a SCHEMA commit, what the statement changed ("column 'email' added (text)") */
+  schema?: string[];
 }
 
 /** What createCommit records. */
@@ -40,10 +56,18 @@ export interface NewCommit {
   meta?: Record<string, unknown> | null;
   mergeParent?: string | null;
   allowEmpty?: boolean;
+  /** use the writers' vsg.author session setting when they all agree (over `author`) */
+  sessionAuthor?: boolean;
+  /** merge the writers' vsg.meta session settings under `meta` */
+  sessionMeta?: boolean;
 }
 
-/** Commit SQL (or the uncommitted changes) to a table's current branch. */
-export async function commit(db: Db, opts: CommitOptions): Promise<CommitResult> {
+/**
+ * Commit SQL (or the uncommitted changes) to a table's current branch. With
+ * `work`, the application's own code makes the change inside the commit's
+ * transaction (instead of SQL) and what it returns is passed back as `result`.
+ */
+export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
   const target = await resolveTable(db, opts.table);
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
@@ -57,17 +81,31 @@ export async function commit(db: Db, opts: CommitOptions): Promise<CommitResult>
         });
       }
     }
+    if (opts.sql !== undefined && work) {
+      throw new VsgError('E_USAGE', 'give either SQL or a function that makes the change, not both', { exitCode: ExitCode.usage });
+    }
+    // A statement may change the table's columns too: that makes a SCHEMA commit.
+    const shapeBefore = opts.sql !== undefined || work ? await signature(tx, table.relid) : null;
     if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
+    const result = work ? await work(tx) : undefined;
+    const shapeAfter = shapeBefore ? await signature(tx, table.relid) : null;
+    const reshaped = shapeBefore !== null && shapeAfter !== null && !sameSignature(shapeBefore, shapeAfter);
+    if (reshaped) assertKeyKept(table, shapeBefore, shapeAfter);
+    const takeAll = opts.sql === undefined && !work;
     const commit = await createCommit(tx, table, {
-      kind: 'COMMIT',
-      takeAll: opts.sql === undefined,
+      kind: reshaped ? 'SCHEMA' : 'COMMIT',
+      takeAll,
       author: opts.author,
-      message: opts.message ?? defaultMessage(opts.sql),
+      message: opts.message ?? (work ? 'change made by the application' : defaultMessage(opts.sql)),
       statement: opts.sql ?? null,
       meta: opts.meta && Object.keys(opts.meta).length ? opts.meta : null,
-      allowEmpty: opts.allowEmpty,
+      allowEmpty: opts.allowEmpty || reshaped,
+      sessionAuthor: takeAll && opts.authorIsDefault === true,
+      sessionMeta: opts.sql === undefined,
     });
-    return { commit, branch: table.head, table: table.display };
+    const schema = reshaped ? await recordSchemaChange(tx, table, commit.id, shapeBefore, shapeAfter) : undefined;
+    const out: CommitResult = { commit, branch: table.head, table: table.display, ...(schema ? { schema } : {}) };
+    return work ? { ...out, result } : out;
   });
 }
 
@@ -132,6 +170,8 @@ export function toSqlError(e: unknown, statement: string): VsgError {
  */
 export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit): Promise<CommitInfo> {
   const parent = c.kind === 'ROOT' ? null : table.headCommit;
+  // commits_linear (branch_id, parent) is unique: a writer that raced past the
+  // branch lock fails here rather than forking history; that is a retryable conflict.
   const { rows } = await tx.query<{ id: string }>(sql('commit/create'), [
     table.id,
     c.takeAll,
@@ -144,7 +184,17 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
     c.statement ?? null,
     c.meta ? JSON.stringify(c.meta) : null,
     c.allowEmpty ?? false,
-  ]);
+    c.sessionAuthor ?? false,
+    c.sessionMeta ?? false,
+  ]).catch((e: { code?: string; constraint?: string; message?: string }) => {
+    if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {
+      throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' already has a commit on ${shortId(parent ?? '')}`, {
+        hint: 'retry the command',
+        data: { parent },
+      });
+    }
+    throw e;
+  });
   if (!rows[0]) {
     throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
       exitCode: ExitCode.no,

@@ -8,6 +8,7 @@ import { VsgError } from '../errors.js';
 import { isHeadRef, resolveRef } from './refs.js';
 import { changedColumns, compareKeys, parseChanges } from './rows.js';
 import { columns, resolveTable, tableById, type TrackedTable } from './tables.js';
+import { schemaBetween, type SchemaChange } from './schema.js';
 import type { RowChange } from './types.js';
 
 export interface DiffSide {
@@ -32,6 +33,8 @@ export interface DiffResult {
   columns: string[];
   from: DiffSide;
   to: DiffSide;
+  /** schema changes between the two sides (SCHEMA commits on the way) */
+  schema: SchemaChange[];
   stat: DiffStat;
   changes: RowChange[];
 }
@@ -56,12 +59,15 @@ export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffR
     });
   }
   const changes = await diffStates(db, table, from.id, to ? to.id : null);
+  const newer = to ? to.id : table.headCommit ?? from.id;
+  const schema = await schemaBetween(db, from.id, newer, (await commonAncestor(db, from.id, newer)).depth);
   return {
     table: table.display,
     keyColumns: table.keyColumns,
     columns: (await columns(db, table.relid)).map((c) => c.name),
     from: { ref: fromRef, id: from.id },
     to: { ref: opts.to ?? 'WORKING', id: to ? to.id : null },
+    schema,
     stat: statOf(changes),
     changes,
   };

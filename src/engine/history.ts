@@ -5,6 +5,7 @@ import { VsgError } from '../errors.js';
 import { getCommit, getCommits } from './commits.js';
 import { compareKeys, parseChanges } from './rows.js';
 import { isHeadRef, resolveRef } from './refs.js';
+import { schemaChangeOf } from './schema.js';
 import { columns, listTables, resolveTable, tableById } from './tables.js';
 import type { CommitInfo, RowChange } from './types.js';
 
@@ -71,6 +72,8 @@ export interface ShowResult {
   keyColumns: string[];
   /** the table's columns now, in order (images of old commits may differ) */
   columns: string[];
+  /** for a SCHEMA commit, what it changed in the table's columns */
+  schema: string[] | null;
   changes: RowChange[];
 }
 
@@ -85,5 +88,6 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
     [at.id],
   );
   const cols = (await columns(db, t.relid)).map((c) => c.name);
-  return { commit, keyColumns: t.keyColumns, columns: cols, changes: parseChanges(rows).sort((a, b) => compareKeys(a.key, b.key, t.keyColumns)) };
+  const schema = await schemaChangeOf(db, at.id);
+  return { commit, keyColumns: t.keyColumns, columns: cols, schema, changes: parseChanges(rows).sort((a, b) => compareKeys(a.key, b.key, t.keyColumns)) };
 }

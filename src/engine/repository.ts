@@ -53,11 +53,14 @@ export async function init(db: Db): Promise<InitResult> {
     await tx.query(
       'CREATE TABLE IF NOT EXISTS vsg.migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())',
     );
-    const { rows } = await tx.query<{ v: string | null }>('SELECT max(version)::text AS v FROM vsg.migrations');
-    const from = rows[0]?.v == null ? 0 : Number(rows[0].v);
+    const { rows } = await tx.query<{ version: string }>('SELECT version::text FROM vsg.migrations');
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const from = Math.max(0, ...done);
     const applied: string[] = [];
+    // Every migration not yet applied, in order: not only those above the
+    // highest applied, so that none is ever skipped.
     for (const m of migrations()) {
-      if (m.version <= from) continue;
+      if (done.has(m.version)) continue;
       await tx.query(m.text);
       await tx.query('INSERT INTO vsg.migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
       applied.push(m.name);
@@ -73,6 +76,14 @@ export async function requireRepository(db: Queryable): Promise<number> {
     throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: "run 'vsg init' first" });
   }
   const latest = latestSchemaVersion();
+  const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.migrations WHERE version = ANY($1::int[])', [
+    migrations().map((m) => m.version),
+  ]);
+  if (v <= latest && Number(rows[0].n) < migrations().length) {
+    throw new VsgError('E_SCHEMA_OLD', `the vsg schema lacks ${migrations().length - Number(rows[0].n)} migration(s) this vsg needs`, {
+      hint: "run 'vsg init' to upgrade it",
+    });
+  }
   if (v < latest) {
     throw new VsgError('E_SCHEMA_OLD', `the vsg schema is at version ${v}, this vsg needs ${latest}`, {
       hint: "run 'vsg init' to upgrade it",

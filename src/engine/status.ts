@@ -11,6 +11,8 @@ export interface TableStatus {
   updated: number;
   deleted: number;
   clean: boolean;
+  /** a merge into this table waiting for --continue or --abort */
+  merging: { theirs: string; unresolved: number } | null;
 }
 
 /** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
@@ -20,7 +22,9 @@ export async function status(db: Queryable, opts: { table?: string } = {}): Prom
   for (const t of tables) {
     const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [t.id]);
     const [ins, upd, del] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
-    out.push({ table: t.display, branch: t.head, head: t.headCommit, inserted: ins, updated: upd, deleted: del, clean: ins + upd + del === 0 });
+    const m = await db.query<{ theirs_ref: string; unresolved: string }>(sql('status/merge'), [t.id]);
+    const merging = m.rows[0] ? { theirs: m.rows[0].theirs_ref, unresolved: Number(m.rows[0].unresolved) } : null;
+    out.push({ table: t.display, branch: t.head, head: t.headCommit, inserted: ins, updated: upd, deleted: del, clean: ins + upd + del === 0, merging });
   }
   return out;
 }

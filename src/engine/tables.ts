@@ -19,6 +19,8 @@ export interface TrackedTable {
   keyColumns: string[];
   /** the branch the live table follows */
   head: string;
+  /** the table was dropped: its history remains until 'vsg untrack' */
+  gone: boolean;
   branchId: number | null;
   headCommit: string | null;
   commits: number;
@@ -30,9 +32,14 @@ export interface Column {
   generated: boolean;
   identity: string;
   notNull: boolean;
+  /** the column default as the server deparses it, or null */
+  defaultExpr: string | null;
 }
 
-type ListRow = Record<'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'branch_id' | 'head_commit' | 'commits', string | null>;
+type ListRow = Record<
+  'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'branch_id' | 'head_commit' | 'commits',
+  string | null
+>;
 
 /** Display form of a table name: quoted only where SQL would need quotes. */
 export function displayName(schema: string, name: string): string {
@@ -41,18 +48,18 @@ export function displayName(schema: string, name: string): string {
 }
 
 function toTable(r: ListRow): TrackedTable {
-  if (r.schema_name === null || r.table_name === null) {
-    throw new VsgError('E_TABLE_GONE', `tracked table #${r.id} no longer exists`, {
-      hint: "run 'vsg doctor'; 'vsg untrack' removes its history",
-    });
-  }
+  // A table dropped behind vsg's back keeps the name it was tracked under.
+  const gone = r.schema_name === null || r.table_name === null;
+  const schema = r.schema_name ?? String(r.stored_schema);
+  const name = r.table_name ?? String(r.stored_name);
   return {
     id: Number(r.id),
     relid: String(r.relid),
-    schema: r.schema_name,
-    name: r.table_name,
-    qname: `${ident(r.schema_name)}.${ident(r.table_name)}`,
-    display: displayName(r.schema_name, r.table_name),
+    schema,
+    name,
+    qname: `${ident(schema)}.${ident(name)}`,
+    display: displayName(schema, name),
+    gone,
     keyColumns: JSON.parse(String(r.key_columns)) as string[],
     head: String(r.head),
     branchId: r.branch_id === null ? null : Number(r.branch_id),
@@ -96,6 +103,8 @@ export async function resolveTable(db: Queryable, name?: string): Promise<Tracke
     });
   }
   const oid = await resolveRelation(db, name);
+  const dropped = all.filter((t) => t.gone && (t.display === name || t.name === name || `${t.schema}.${t.name}` === name));
+  if (oid === null && dropped.length === 1) return dropped[0];
   if (oid === null) {
     throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, {
       hint: all.length ? `tracked: ${all.map((t) => t.display).join(', ')}` : "create it first, e.g. with 'vsg sql'",
@@ -117,11 +126,18 @@ export async function columns(db: Queryable, relid: string): Promise<Column[]> {
     generated: r.generated === 't' || r.generated === 'true',
     identity: r.identity ?? '',
     notNull: r.not_null === 't' || r.not_null === 'true',
+    defaultExpr: r.default_expr ?? null,
   }));
 }
 
 /** Lock a tracked table's vsg row: every write command on a table goes through here first. */
 export async function lockTable(tx: Queryable, table: TrackedTable): Promise<TrackedTable> {
   await tx.query('SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE', [table.id]);
-  return tableById(tx, table.id);
+  const fresh = await tableById(tx, table.id);
+  if (fresh.gone) {
+    throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {
+      hint: `read it with 'vsg log' and 'vsg show'; 'vsg untrack ${fresh.display} --force' deletes it`,
+    });
+  }
+  return fresh;
 }

@@ -23,7 +23,7 @@ function ddl(name: string, qname: string): string {
  * root and the triggers see the same state.
  */
 export async function track(db: Db, name: string, opts: { author: string; message?: string }): Promise<TrackResult> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const oid = await resolveRelation(tx, name);
     if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: "create it first, e.g. with 'vsg sql'" });
     const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(
@@ -65,6 +65,10 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     await tx.query(`INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, 'branch', 'main', $2)`, [id, root.id]);
     return { table: await tableById(tx, id), root };
   });
+  // The root passed through vsg.pending: one dead tuple per row. The embedded
+  // database has no autovacuum, and until a vacuum every status scans them.
+  if (result.root.inserted > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
+  return result;
 }
 
 /** Every current row as an insert, ready for the root commit to take. */
@@ -91,7 +95,7 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
         hint: `run 'vsg untrack ${name} --force' to delete its history`,
       });
     }
-    await tx.query(ddl('tables/drop_triggers', table.qname));
+    if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
     await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);

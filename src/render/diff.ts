@@ -40,10 +40,11 @@ function sideText(side: DiffResult['from']): string {
 /** vsg diff, full or --stat. */
 export function renderDiff(d: DiffResult, s: Style, opts: { stat?: boolean } = {}): string {
   const head = s.bold(`diff ${d.table} ${sideText(d.from)}..${sideText(d.to)}`);
+  const schema = d.schema.flatMap((x) => x.changes.map((c) => s.magenta(`${x.side === 'from' ? 'undone' : 'schema'} ${x.commit.slice(0, 7)}: ${c}`)));
   if (opts.stat) {
     const cols = Object.entries(d.stat.columns).map(([c, n]) => `    ${c}: ${n} updated`);
-    return [head, ` ${d.table} | ${statText(d.stat)}`, ...cols].join('\n');
+    return [head, ...schema, ` ${d.table} | ${statText(d.stat)}`, ...cols].join('\n');
   }
-  if (d.changes.length === 0) return '';
-  return [head, renderChanges(d.changes, d.keyColumns, d.columns, s), s.dim(statText(d.stat))].join('\n');
+  if (d.changes.length === 0 && schema.length === 0) return '';
+  return [head, ...schema, renderChanges(d.changes, d.keyColumns, d.columns, s), s.dim(statText(d.stat))].filter(Boolean).join('\n');
 }

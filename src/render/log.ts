@@ -4,7 +4,8 @@ import type { LogResult } from '../engine/history.js';
 import type { Style } from './style.js';
 import { gitDate, relativeDate } from './values.js';
 
-function decorations(c: CommitInfo, heads: LogResult['heads'], s: Style): string {
+/** The refs of a commit, as git log prints them: (HEAD -> main, tag: v1, feature). */
+export function decorations(c: CommitInfo, heads: LogResult['heads'], s: Style): string {
   const parts: string[] = [];
   for (const h of heads) {
     if (h.commit === c.id && c.table === h.table) parts.push(s.cyan.bold(`HEAD -> ${s.green.bold(h.branch)}`));

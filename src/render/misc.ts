@@ -13,11 +13,16 @@ import type { Style } from './style.js';
 /** `[main 3f2a9c1] UPDATE clients: 2 updated`, as git commit prints. */
 export function renderCommitSummary(r: CommitResult, s: Style): string {
   const c = r.commit;
+  if (r.schema) {
+    const rows = c.inserted + c.updated + c.deleted ? `; ${countsText(c)}` : '';
+    return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${r.table}: ${r.schema.join('; ')}${rows}`;
+  }
   return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
 }
 
 export function renderShow(r: ShowResult, s: Style, now?: number): string {
-  const body = renderChanges(r.changes, r.keyColumns, r.columns, s);
+  const schema = (r.schema ?? []).map((line) => s.magenta(`schema: ${line}`)).join('\n');
+  const body = [schema, renderChanges(r.changes, r.keyColumns, r.columns, s)].filter(Boolean).join('\n');
   return body ? `${commitHeader(r.commit, [], s, now)}\n\n${body}` : commitHeader(r.commit, [], s, now);
 }
 
@@ -25,7 +30,10 @@ export function renderStatus(list: TableStatus[], s: Style): string {
   if (list.length === 0) return "no table is tracked yet (use 'vsg track <table>')";
   return list
     .map((t) => {
-      const head = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(t.head ? t.head.slice(0, 7) : '(none)')}`;
+      const head0 = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(t.head ? t.head.slice(0, 7) : '(none)')}`;
+      const head = t.merging
+        ? `${head0}\n  ${s.red(`merging '${t.merging.theirs}': ${t.merging.unresolved} unresolved conflict${t.merging.unresolved === 1 ? '' : 's'}`)}\n  ${s.dim("(use 'vsg conflicts' and 'vsg resolve', then 'vsg merge --continue'; or 'vsg merge --abort')")}`
+        : head0;
       if (t.clean) return `${head}\n  nothing to commit, working table clean`;
       return [
         head,

@@ -48,6 +48,7 @@ Exit codes: 0 committed; 1 nothing to commit, or HEAD is not --parent; 3 bad tab
         sql: statement,
         message: opts.message,
         author: await cli.author(opts),
+        authorIsDefault: opts.author === undefined,
         parent: opts.parent,
         allowEmpty: opts.allowEmpty,
         meta,

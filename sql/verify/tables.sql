@@ -1,0 +1,17 @@
+-- Every tracked table as the catalog sees it now: does it exist, its capture
+-- triggers (name and pg_trigger.tgenabled), its head branch, its primary key.
+SELECT t.id::text, t.schema_name, t.table_name, n.nspname, c.relname, t.head,
+       to_json(t.key_columns)::text AS key_columns,
+       (SELECT coalesce(json_agg(json_build_object('name', g.tgname, 'enabled', g.tgenabled::text) ORDER BY g.tgname), '[]')
+        FROM pg_catalog.pg_trigger g
+        WHERE g.tgrelid = t.relid AND g.tgfoid = 'vsg.capture()'::regprocedure)::text AS triggers,
+       EXISTS (SELECT 1 FROM vsg.refs r WHERE r.table_id = t.id AND r.name = t.head AND r.kind = 'branch')::text AS head_ok,
+       (SELECT to_json(array_agg(a.attname ORDER BY k.n))
+        FROM pg_catalog.pg_index i
+        CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+        WHERE i.indrelid = t.relid AND i.indisprimary)::text AS pk
+FROM vsg.tracked t
+LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+ORDER BY t.schema_name, t.table_name

@@ -1,0 +1,216 @@
+/**
+ * Blame and row history. Blame: for each row (or one), per column, the commit
+ * that last set the value it holds now, walking the change sets on HEAD's
+ * first-parent chain (a merged change is blamed on the merge commit, whose
+ * delta carries it). Row history: the commits that changed one row, through
+ * the (table_id, key, seq) index, so it costs that row's history.
+ */
+import type { Queryable } from '../db/db.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { getCommits } from './commits.js';
+import { compareKeys } from './rows.js';
+import { resolveTable, type TrackedTable } from './tables.js';
+import type { CommitInfo, Image } from './types.js';
+
+export interface BlameCell {
+  column: string;
+  value: string | null;
+  /** the commit that set this value; null when it is an uncommitted change or no commit recorded it */
+  commit: string | null;
+  uncommitted: boolean;
+}
+
+export interface BlameRow {
+  key: Image;
+  cells: BlameCell[];
+}
+
+export interface BlameCommit {
+  id: string;
+  shortId: string;
+  author: string;
+  committedAt: string;
+  kind: string;
+  message: string;
+}
+
+export interface BlameResult {
+  table: string;
+  head: string;
+  keyColumns: string[];
+  columns: string[];
+  rows: BlameRow[];
+  /** the commits the cells name, by id */
+  commits: Record<string, BlameCommit>;
+}
+
+export interface RowLogEntry {
+  commit: CommitInfo;
+  before: Image | null;
+  after: Image | null;
+}
+
+export interface RowLogResult {
+  table: string;
+  keyColumns: string[];
+  key: Image;
+  /** newest first */
+  entries: RowLogEntry[];
+  heads: { table: string; branch: string; commit: string | null }[];
+}
+
+/**
+ * Parse a key as people type it: `7` (one-column key), `id=7`, `a=1,b=x`,
+ * or a JSON object. Values are then put in canonical form by the database.
+ */
+export function parseKeySpec(spec: string, keyColumns: string[]): Record<string, string> {
+  const bad = (why: string) =>
+    new VsgError('E_BAD_KEY', `'${spec}' is not a key of this table: ${why}`, {
+      exitCode: ExitCode.input,
+      hint: `give ${keyColumns.length === 1 ? `the value, or ${keyColumns[0]}=value` : keyColumns.map((k) => `${k}=value`).join(',')}`,
+    });
+  const s = spec.trim();
+  if (s.startsWith('{')) {
+    try {
+      const o = JSON.parse(s) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    } catch {
+      throw bad('invalid JSON');
+    }
+  }
+  if (!s.includes('=')) {
+    if (keyColumns.length !== 1) throw bad(`the key has ${keyColumns.length} columns`);
+    return { [keyColumns[0]]: s };
+  }
+  const out: Record<string, string> = {};
+  for (const part of s.split(',')) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw bad(`'${part}' is not column=value`);
+    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  for (const k of Object.keys(out)) if (!keyColumns.includes(k)) throw bad(`'${k}' is not a key column (${keyColumns.join(', ')})`);
+  for (const k of keyColumns) if (!(k in out)) throw bad(`missing ${k}`);
+  return out;
+}
+
+/** The key in the form vsg stores it ({"id": "7"}), each value through its column's type. */
+export async function canonicalKey(db: Queryable, table: TrackedTable, spec: string): Promise<Image> {
+  const parsed = parseKeySpec(spec, table.keyColumns);
+  try {
+    const { rows } = await db.query<{ k: string }>('SELECT vsg.canonical_key($1::oid::regclass, $2::jsonb)::text AS k', [table.relid, JSON.stringify(parsed)]);
+    return JSON.parse(rows[0].k) as Image;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === undefined) throw e;
+    throw new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${String(err.message).replace(/^vsg: /, '')}`, {
+      exitCode: ExitCode.input,
+    });
+  }
+}
+
+/** Per row and column, the commit that last set the current value. */
+export async function blame(db: Queryable, opts: { table?: string; key?: string } = {}): Promise<BlameResult> {
+  const table = await resolveTable(db, opts.table);
+  if (table.headCommit === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
+  const key = opts.key === undefined ? null : await canonicalKey(db, table, opts.key);
+  const { rows: f } = await db.query<{ img: string; k: string; match: string }>(
+    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_expr($2::text[], 'r') AS k, vsg.key_match($1::oid, $2::text[], 'r', 'q') AS match`,
+    [table.relid, table.keyColumns],
+  );
+  const { img, k, match } = f[0];
+  // The live rows asked for, then per (key, column) the deepest change on HEAD's
+  // chain that set it, overridden by uncommitted changes.
+  const liveRows = key === null
+    ? `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r`
+    : `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r, (SELECT $3::jsonb AS key) q WHERE ${match}`;
+  // The live rows asked for; per (key, column) the deepest change on HEAD's
+  // first-parent chain that set it; the columns uncommitted changes set.
+  const { rows } = await db.query<{ key: string; img: string; last: string | null; pend: string | null }>(
+    `WITH RECURSIVE chain AS (
+       SELECT id, parent, depth FROM vsg.commits WHERE id = $2
+       UNION ALL
+       SELECT c.id, c.parent, c.depth FROM chain JOIN vsg.commits c ON c.id = chain.parent
+     ), live AS (${liveRows}
+     ), cells AS (
+       SELECT DISTINCT ON (ch.key, e.col) ch.key, e.col, ch.commit_id
+       FROM vsg.changes ch JOIN chain ON chain.id = ch.commit_id
+       CROSS JOIN LATERAL jsonb_object_keys(ch.after) AS e(col)
+       WHERE ch.table_id = $1 AND ($3::jsonb IS NULL OR ch.key = $3::jsonb) AND ch.after IS NOT NULL
+         AND (ch.before IS NULL OR ch.before->e.col IS DISTINCT FROM ch.after->e.col)
+       ORDER BY ch.key, e.col, chain.depth DESC
+     ), last AS (
+       SELECT key, jsonb_object_agg(col, commit_id) AS last FROM cells GROUP BY key
+     ), pnet AS (
+       SELECT key, (array_agg(before ORDER BY seq))[1] AS before, (array_agg(after ORDER BY seq DESC))[1] AS after
+       FROM vsg.pending WHERE table_id = $1 AND ($3::jsonb IS NULL OR key = $3::jsonb) GROUP BY key
+     ), pcells AS (
+       SELECT p.key, jsonb_agg(e.col) AS cols FROM pnet p CROSS JOIN LATERAL jsonb_object_keys(p.after) AS e(col)
+       WHERE p.after IS NOT NULL AND (p.before IS NULL OR p.before->e.col IS DISTINCT FROM p.after->e.col)
+       GROUP BY p.key
+     )
+     SELECT l.key::text, l.img::text, la.last::text, pc.cols::text AS pend
+     FROM live l LEFT JOIN last la ON la.key = l.key LEFT JOIN pcells pc ON pc.key = l.key`,
+    [table.id, table.headCommit, key === null ? null : JSON.stringify(key)],
+  );
+  const cols = await columnNames(db, table);
+  const out: BlameRow[] = rows.map((r) => {
+    const image = JSON.parse(r.img) as Image;
+    const last = r.last === null ? {} : (JSON.parse(r.last) as Record<string, string>);
+    const pend = new Set(r.pend === null ? [] : (JSON.parse(r.pend) as string[]));
+    return {
+      key: JSON.parse(r.key) as Image,
+      cells: cols.map((c) => ({
+        column: c,
+        value: image[c] ?? null,
+        commit: pend.has(c) ? null : (last[c] ?? null),
+        uncommitted: pend.has(c),
+      })),
+    };
+  });
+  out.sort((a, b) => compareKeys(a.key, b.key, table.keyColumns));
+  const ids = [...new Set(out.flatMap((r) => r.cells.map((c) => c.commit)).filter((x): x is string => x !== null))];
+  const commits: Record<string, BlameCommit> = {};
+  for (const c of await getCommits(db, ids)) {
+    commits[c.id] = { id: c.id, shortId: c.shortId, author: c.author, committedAt: c.committedAt, kind: c.kind, message: c.message };
+  }
+  if (key !== null && out.length === 0) {
+    throw new VsgError('E_NO_ROW', `no row ${keyLabel(key, table.keyColumns)} in '${table.display}'`, {
+      hint: `'vsg log -t ${table.display} --row ${opts.key}' shows its history`,
+    });
+  }
+  return { table: table.display, head: table.headCommit, keyColumns: table.keyColumns, columns: cols, rows: out, commits };
+}
+
+/** Commits reachable from HEAD that changed one row, newest first, with the row before and after each. */
+export async function rowLog(db: Queryable, opts: { table?: string; key: string }): Promise<RowLogResult> {
+  const table = await resolveTable(db, opts.table);
+  const key = await canonicalKey(db, table, opts.key);
+  const { rows } = await db.query<{ commit_id: string; before: string | null; after: string | null }>(
+    'SELECT commit_id, before::text, after::text FROM vsg.row_history($1::oid::regclass, $2::jsonb)',
+    [table.relid, JSON.stringify(key)],
+  );
+  const commits = new Map((await getCommits(db, rows.map((r) => r.commit_id))).map((c) => [c.id, c]));
+  return {
+    table: table.display,
+    keyColumns: table.keyColumns,
+    key,
+    entries: rows.map((r) => ({
+      commit: commits.get(r.commit_id) as CommitInfo,
+      before: r.before === null ? null : (JSON.parse(r.before) as Image),
+      after: r.after === null ? null : (JSON.parse(r.after) as Image),
+    })),
+    heads: [{ table: table.display, branch: table.head, commit: table.headCommit }],
+  };
+}
+
+function keyLabel(key: Image, keyColumns: string[]): string {
+  return keyColumns.map((k) => `${k}=${key[k]}`).join(', ');
+}
+
+async function columnNames(db: Queryable, table: TrackedTable): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    'SELECT attname AS name FROM pg_catalog.pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum',
+    [table.relid],
+  );
+  return rows.map((r) => r.name);
+}

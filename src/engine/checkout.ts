@@ -1,0 +1,65 @@
+/**
+ * Checkout: put the table back to a commit's rows and record that as a new
+ * CHECKOUT commit on top of HEAD. History is never rewritten; only the rows
+ * that differ between the live table and the commit are written.
+ */
+import type { Db } from '../db/db.js';
+import type { ApplyResult } from './apply.js';
+import { assertWritable, createCommit } from './commit.js';
+import { getCommit } from './commits.js';
+import { shortId } from './refs.js';
+import { applyState, assertClean, commitOfTable, forgetNoOps, hasNetChange, pendingCounts } from './restore.js';
+import { lockTable, resolveTable } from './tables.js';
+import type { CommitInfo } from './types.js';
+
+export interface CheckoutOptions {
+  table?: string;
+  /** the commit to go back (or forward) to */
+  ref: string;
+  author: string;
+  message?: string;
+  /** overwrite uncommitted changes (they end up in the CHECKOUT commit or discarded) */
+  force?: boolean;
+}
+
+export interface CheckoutResult {
+  table: string;
+  branch: string;
+  /** the commit whose rows the table now holds */
+  source: CommitInfo;
+  /** the new CHECKOUT commit; null when the table already held that state */
+  commit: CommitInfo | null;
+  alreadyAt: boolean;
+  applied: ApplyResult;
+  /** uncommitted changes overwritten under --force */
+  discarded: number;
+}
+
+/** Check a commit's rows out into the live table as a new commit. */
+export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutResult> {
+  const target = await resolveTable(db, opts.table);
+  return db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    await assertWritable(tx, table);
+    const sourceId = await commitOfTable(tx, table, opts.ref);
+    const dirty = opts.force ? await pendingCounts(tx, table) : await assertClean(tx, table, 'check out');
+    const discarded = dirty.inserted + dirty.updated + dirty.deleted;
+    const source = await getCommit(tx, sourceId);
+    const applied = await applyState(tx, table, sourceId);
+    // Under --force every uncommitted change belongs to the new state.
+    const takeAll = discarded > 0;
+    const base = { table: table.display, branch: table.head, source, applied, discarded };
+    if (!(await hasNetChange(tx, table, takeAll))) {
+      await forgetNoOps(tx, table);
+      return { ...base, commit: null, alreadyAt: true };
+    }
+    const commit = await createCommit(tx, table, {
+      kind: 'CHECKOUT',
+      takeAll,
+      author: opts.author,
+      message: opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`,
+      meta: { source: sourceId },
+    });
+    return { ...base, commit, alreadyAt: false };
+  });
+}

@@ -1,0 +1,95 @@
+/**
+ * Schema changes of tracked tables: detecting them around a commit's SQL,
+ * recording them, and describing them (added, dropped, renamed, retyped).
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import type { TrackedTable } from './tables.js';
+
+export interface ColumnSig {
+  num: number;
+  name: string;
+  type: string;
+}
+
+export interface Signature {
+  columns: ColumnSig[];
+  /** attnums of the primary key, or null without one */
+  key: number[] | null;
+}
+
+/** One schema change between two versions of a table. */
+export interface SchemaChange {
+  commit: string;
+  /** 'to': made going from the old side to the new; 'from': undone (the old side has it, the new does not) */
+  side: 'from' | 'to';
+  changes: string[];
+}
+
+/** The table's columns and key as they are now. */
+export async function signature(db: Queryable, relid: string): Promise<Signature> {
+  const { rows } = await db.query<{ columns: string; key: string }>(sql('tables/signature'), [relid]);
+  return { columns: JSON.parse(rows[0].columns) as ColumnSig[], key: JSON.parse(rows[0].key) as number[] | null };
+}
+
+export function sameSignature(a: Signature, b: Signature): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * Refuse what vsg cannot follow: a changed primary key (rows are identified
+ * by it, and history's keys would no longer match) or a dropped table.
+ */
+export function assertKeyKept(table: TrackedTable, before: Signature, after: Signature): void {
+  const names = (s: Signature) => (s.key ?? []).map((n) => s.columns.find((c) => c.num === n)?.name);
+  if (after.columns.length === 0 || JSON.stringify(names(before)) !== JSON.stringify(names(after))) {
+    throw new VsgError('E_KEY_CHANGED', `the statement changes the primary key of '${table.display}', which vsg cannot follow`, {
+      hint: "keep the key's columns and names; to re-key a table, 'vsg untrack' it, change it, and 'vsg track' it again",
+    });
+  }
+}
+
+/** Human descriptions of what changed from one signature to the next. */
+export function describe(before: ColumnSig[], after: ColumnSig[]): string[] {
+  const out: string[] = [];
+  const old = new Map(before.map((c) => [c.num, c]));
+  const now = new Map(after.map((c) => [c.num, c]));
+  for (const c of after) {
+    const o = old.get(c.num);
+    if (!o) out.push(`column '${c.name}' added (${c.type})`);
+    else {
+      if (o.name !== c.name) out.push(`column '${o.name}' renamed to '${c.name}'`);
+      if (o.type !== c.type) out.push(`column '${c.name}' changed type from ${o.type} to ${c.type}`);
+    }
+  }
+  for (const c of before) if (!now.has(c.num)) out.push(`column '${c.name}' dropped`);
+  return out;
+}
+
+/** Record a SCHEMA commit's before and after. */
+export async function recordSchemaChange(tx: Queryable, table: TrackedTable, commit: string, before: Signature, after: Signature): Promise<string[]> {
+  await tx.query('INSERT INTO vsg.schema_changes (commit_id, table_id, before, after) VALUES ($1, $2, $3::jsonb, $4::jsonb)', [
+    commit,
+    table.id,
+    JSON.stringify(before.columns),
+    JSON.stringify(after.columns),
+  ]);
+  return describe(before.columns, after.columns);
+}
+
+/** The schema change a commit made, if it is a SCHEMA commit. */
+export async function schemaChangeOf(db: Queryable, commit: string): Promise<string[] | null> {
+  const { rows } = await db.query<{ before: string; after: string }>('SELECT before::text, after::text FROM vsg.schema_changes WHERE commit_id = $1', [commit]);
+  return rows[0] ? describe(JSON.parse(rows[0].before) as ColumnSig[], JSON.parse(rows[0].after) as ColumnSig[]) : null;
+}
+
+/** Schema changes between two commits (same paths as the row diff). */
+export async function schemaBetween(db: Queryable, a: string, b: string, lcaDepth: number): Promise<SchemaChange[]> {
+  const { rows } = await db.query<{ side: 'from' | 'to'; commit_id: string; before: string; after: string }>(sql('diff/schema_between'), [a, b, lcaDepth]);
+  return rows.map((r) => ({
+    commit: r.commit_id,
+    side: r.side,
+    changes: describe(JSON.parse(r.before) as ColumnSig[], JSON.parse(r.after) as ColumnSig[]),
+  }));
+}

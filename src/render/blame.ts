@@ -1,0 +1,86 @@
+/**
+ * Time-travel renderers: blame, a row's history (log --row), and the
+ * summaries checkout, restore and rollback print.
+ */
+import type { ApplyResult } from '../engine/apply.js';
+import type { BlameResult, RowLogResult } from '../engine/blame.js';
+import type { CheckoutResult } from '../engine/checkout.js';
+import type { RestoreResult } from '../engine/restore.js';
+import type { RollbackResult } from '../engine/rollback.js';
+import { commitHeader } from './log.js';
+import type { Style } from './style.js';
+import { cell, keyText } from './values.js';
+
+/** "2 updated, 1 inserted" for rows written back. */
+export function appliedText(a: ApplyResult): string {
+  const parts: string[] = [];
+  if (a.inserted) parts.push(`${a.inserted} inserted`);
+  if (a.updated) parts.push(`${a.updated} updated`);
+  if (a.deleted) parts.push(`${a.deleted} deleted`);
+  return parts.length ? parts.join(', ') : 'no row changed';
+}
+
+/** git blame, one block per row: column, commit, author, date, value. */
+export function renderBlame(r: BlameResult, s: Style): string {
+  if (r.rows.length === 0) return `${r.table}: no rows`;
+  const width = Math.max(...r.columns.map((c) => c.length));
+  const authors = Math.max(17, ...Object.values(r.commits).map((c) => c.author.length));
+  const blocks = r.rows.map((row) => {
+    const lines = [s.bold(keyText(row.key, r.keyColumns))];
+    for (const c of row.cells) {
+      const info = c.commit ? r.commits[c.commit] : undefined;
+      const who = c.uncommitted
+        ? `0000000 ${'Not Committed Yet'.padEnd(authors)} ${' '.repeat(19)}`
+        : info
+          ? `${s.yellow(info.shortId)} ${info.author.padEnd(authors)} ${info.committedAt.slice(0, 19).replace('T', ' ')}`
+          : `${'?'.padEnd(7)} ${'(no commit)'.padEnd(authors)} ${' '.repeat(19)}`;
+      lines.push(`  ${c.column.padEnd(width)}  ${who}  ${cell(c.value, s)}`);
+    }
+    return lines.join('\n');
+  });
+  return blocks.join('\n\n');
+}
+
+/** log --row: each commit that changed the row, and the row after it. */
+export function renderRowLog(r: RowLogResult, s: Style, opts: { oneline?: boolean; now?: number } = {}): string {
+  const key = keyText(r.key, r.keyColumns);
+  if (r.entries.length === 0) return `no commit reachable from HEAD changed ${key} of ${r.table}`;
+  const rowText = (e: RowLogResult['entries'][number]): string => {
+    if (!e.after) return s.red('deleted');
+    return Object.entries(e.after)
+      .filter(([c]) => !r.keyColumns.includes(c))
+      .map(([c, v]) => {
+        const changed = !e.before || e.before[c] !== v;
+        const text = `${c}=${cell(v, s)}`;
+        return changed ? s.green(text) : text;
+      })
+      .join(', ');
+  };
+  if (opts.oneline) {
+    return r.entries.map((e) => `${s.yellow(e.commit.shortId)} ${e.commit.message.split('\n')[0]}  ${s.dim(key)} ${rowText(e)}`).join('\n');
+  }
+  return r.entries
+    .map((e) => `${commitHeader(e.commit, r.heads, s, opts.now)}\n\n    ${s.bold(key)}${e.before ? '' : s.green(' (inserted)')}: ${rowText(e)}`)
+    .join('\n\n');
+}
+
+export function renderCheckout(r: CheckoutResult, s: Style): string {
+  const src = s.yellow(r.source.shortId);
+  const discarded = r.discarded ? `\n${s.dim(`(overwrote ${r.discarded} uncommitted change${r.discarded === 1 ? '' : 's'})`)}` : '';
+  if (r.alreadyAt || !r.commit) return `${r.table} is already at the state of ${src}; nothing to commit${discarded}`;
+  return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${appliedText(r.applied)}${discarded}`;
+}
+
+export function renderRestore(r: RestoreResult, s: Style): string {
+  const src = r.source.id === r.head ? `HEAD (${s.yellow(r.source.shortId)})` : s.yellow(r.source.shortId);
+  const head = `restored ${r.table} to ${src}: ${appliedText(r.applied)}`;
+  if (r.status.clean) return `${head}\nnothing to commit, working table clean`;
+  const n = r.status.inserted + r.status.updated + r.status.deleted;
+  return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${r.table}' shows them, 'vsg commit -t ${r.table}' records them)`)}`;
+}
+
+export function renderRollback(r: RollbackResult, s: Style): string {
+  const n = r.overridden.length;
+  const forced = n ? `\n${s.dim(`(overwrote ${n} conflicting change${n === 1 ? '' : 's'})`)}` : '';
+  return `[${r.branch} ${s.yellow(r.commit.shortId)}] rolled back ${s.yellow(r.reverted.shortId)} in ${r.table}: ${appliedText(r.applied)}${forced}`;
+}

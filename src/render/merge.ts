@@ -1,0 +1,79 @@
+/** Merge outcomes and conflict tables (key, column, base, ours, theirs). */
+import Table from 'cli-table3';
+import type { ConflictList, MergeConflict, MergeResult } from '../engine/merge.js';
+import type { Image } from '../engine/types.js';
+import type { Style } from './style.js';
+import { cell, keyText } from './values.js';
+
+/** A cell the two merge bases of a criss-cross disagree on (marked in the virtual base). */
+function marked(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (v as Record<string, unknown>)['vsg:conflict'] === true;
+}
+
+function side(v: MergeConflict['base'], column: string | null, s: Style, keyColumns: string[]): string {
+  if (marked(v) || (v !== null && typeof v === 'object' && Object.values(v).some(marked))) return s.dim('(bases differ)');
+  if (column !== null) return cell(v as string | null, s);
+  if (v === null) return s.dim('(deleted)');
+  if (v === undefined) return '';
+  return Object.entries(v as Image)
+    .filter(([k]) => !keyColumns.includes(k))
+    .map(([k, x]) => `${k}=${cell(x, s)}`)
+    .join(', ');
+}
+
+/** The conflicts as a table; resolved ones show their resolution. */
+export function renderConflictTable(conflicts: MergeConflict[], keyColumns: string[], s: Style): string {
+  const withRes = conflicts.some((c) => c.resolved);
+  const head = ['key', 'column', 'kind', 'base', 'ours', 'theirs', ...(withRes ? ['resolved'] : [])];
+  const t = new Table({ head, style: { head: s.level ? ['bold'] : [], border: [] }, wordWrap: true });
+  for (const c of conflicts) {
+    const base = c.kind === 'insert/insert' ? s.dim('(none)') : side(c.base, c.column, s, keyColumns);
+    const row = [keyText(c.key, keyColumns), c.column ?? s.dim('(row)'), c.kind, base, s.green(side(c.ours, c.column, s, keyColumns)), s.red(side(c.theirs, c.column, s, keyColumns))];
+    if (withRes) row.push(c.resolved ? side(c.value, c.column, s, keyColumns) : s.yellow('unresolved'));
+    t.push(row);
+  }
+  return t.toString();
+}
+
+function rowsText(a: MergeResult['applied']): string {
+  const parts: string[] = [];
+  if (a.inserted) parts.push(`${a.inserted} inserted`);
+  if (a.updated) parts.push(`${a.updated} updated`);
+  if (a.deleted) parts.push(`${a.deleted} deleted`);
+  return parts.length ? parts.join(', ') : 'no row changed';
+}
+
+/** What `vsg merge` (or --continue) did. */
+export function renderMerge(r: MergeResult, s: Style): string {
+  const short = (id: string | null) => (id ? s.yellow(id.slice(0, 7)) : '');
+  switch (r.status) {
+    case 'up-to-date':
+      return `${r.table}: already up to date with '${r.theirsRef}'`;
+    case 'fast-forward':
+      return `${r.table}: updating ${short(r.ours)}..${short(r.theirs)}\nfast-forward: '${r.branch}' now at ${short(r.theirs)} (${rowsText(r.applied)})`;
+    case 'conflict':
+      return [
+        s.red(`${r.table}: automatic merge of '${r.theirsRef}' failed: ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}`),
+        renderConflictTable(r.conflicts, r.keyColumns, s),
+        s.dim("the live table is unchanged; resolve with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>', then 'vsg merge --continue' (or 'vsg merge --abort')"),
+      ].join('\n');
+    default: {
+      const c = r.commit;
+      const lines = [`${r.table}: merge base ${r.bases.map((b) => short(b)).join(' + ')}; ${r.changes.ours} row${r.changes.ours === 1 ? '' : 's'} changed on '${r.branch}', ${r.changes.theirs} on '${r.theirsRef}'`];
+      const resolved = r.conflicts.length;
+      if (resolved) lines.push(`${resolved} conflict${resolved === 1 ? '' : 's'} resolved`);
+      if (c) lines.push(`[${r.branch} ${s.yellow(c.shortId)}] ${c.message.split('\n')[0]}: ${rowsText(r.applied)}`);
+      return lines.join('\n');
+    }
+  }
+}
+
+/** `vsg conflicts`. */
+export function renderConflictList(r: ConflictList, s: Style): string {
+  const head = `${s.bold(r.table)}: merging '${r.theirsRef}' (${r.theirs.slice(0, 7)}) into '${r.branch}' (${r.ours.slice(0, 7)}), base ${r.bases.map((b) => b.slice(0, 7)).join(' + ')}`;
+  const tail =
+    r.unresolved > 0
+      ? s.yellow(`${r.unresolved} of ${r.conflicts.length} unresolved`)
+      : s.green(`all ${r.conflicts.length} resolved; run 'vsg merge --continue'`);
+  return [head, renderConflictTable(r.conflicts, r.keyColumns, s), tail].join('\n');
+}

@@ -1,0 +1,52 @@
+/** Verify and doctor reports, as `git fsck` prints: one finding per line. */
+import type { DoctorResult } from '../engine/doctor.js';
+import type { Problem, VerifyResult } from '../engine/verify.js';
+import type { Style } from './style.js';
+
+function subject(p: Problem, s: Style): string {
+  if (p.commit && p.seq !== undefined) return `commit ${s.yellow(p.commit.slice(0, 12))} (${p.table}, #${p.seq})`;
+  if (p.ref) return `ref ${s.bold(p.ref)} of ${p.table}${p.commit ? ` -> ${s.yellow(p.commit.slice(0, 12))}` : ''}`;
+  if (p.commit) return `commit ${s.yellow(p.commit.slice(0, 12))} (${p.table})`;
+  return p.table;
+}
+
+function detail(p: Problem): string {
+  if (p.expected == null && p.actual == null) return '';
+  const [e, a] = p.code === 'change_hash' || p.code === 'id' ? ['recomputed:', 'stored:'] : ['expected:', 'found:'];
+  return `\n    ${e.padEnd(12)}${p.expected ?? '(none)'}\n    ${a.padEnd(12)}${p.actual ?? '(none)'}`;
+}
+
+/** The verify report: a one-line verdict, the first bad commit, then every problem. */
+export function renderVerify(r: VerifyResult, s: Style): string {
+  // `D=$(vsg verify --digest)`: the digest alone, and only of a history that verifies
+  if (r.digest && r.ok && !r.against) return r.digest;
+  const scope = r.scope === 'all' ? `${r.tables} table${r.tables === 1 ? '' : 's'}` : r.scope;
+  const what = `${scope}: ${r.commits} commits, ${r.changes} change rows, ${r.refs} refs`;
+  const lines: string[] = [];
+  if (r.ok) {
+    lines.push(`${s.green('ok')} ${what}`);
+    if (r.against) lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered)`);
+  } else {
+    lines.push(`${s.red('verify failed')} ${what}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
+    if (r.firstBad) lines.push(`first bad commit: ${s.yellow(r.firstBad.commit)} (${r.firstBad.table}, #${r.firstBad.seq})`);
+    for (const p of r.problems) lines.push(`  ${s.red(p.code)}: ${subject(p, s)}: ${p.message}${detail(p)}`);
+  }
+  if (r.digest && r.ok) lines.push(`digest ${r.digest}`);
+  return lines.join('\n');
+}
+
+const MARK = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
+
+/** The doctor report: one line per check. */
+export function renderDoctor(r: DoctorResult, s: Style): string {
+  const colour = { ok: s.green, warn: s.yellow, fail: s.red };
+  const lines = r.checks.map((c) => {
+    const tag = colour[c.status](MARK[c.status]);
+    const hint = c.hint ? `\n        ${s.dim(c.hint)}` : '';
+    return `${tag}  ${c.name}${c.table ? ` ${s.bold(c.table)}` : ''}: ${c.message}${hint}`;
+  });
+  const failed = r.checks.filter((c) => c.status === 'fail').length;
+  const warned = r.checks.filter((c) => c.status === 'warn').length;
+  lines.push(failed ? s.red(`${failed} check${failed === 1 ? '' : 's'} failed`) : warned ? s.yellow(`all checks passed, ${warned} warning${warned === 1 ? '' : 's'}`) : s.green('all checks passed'));
+  return lines.join('\n');
+}
