@@ -1,0 +1,363 @@
+/**
+ * Concurrency: many writers on one branch, two-session interleavings, and an
+ * invariant (money is only moved, never made) that must hold in every
+ * committed version. The multi-writer and two-session tests need several
+ * connections at once, which only the server has: PGlite is one process with
+ * one connection, so there they are skipped (the invariant runs on both).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRepository, type Repository } from '../../src/index.js';
+import { createCommit } from '../../src/engine/commit.js';
+import { tableById, resolveTable } from '../../src/engine/tables.js';
+import { ConflictError } from '../../src/errors.js';
+import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+
+const WRITERS = 8;
+const COMMITS = 100;
+
+function retryable(e: unknown): boolean {
+  const err = e as { code?: string };
+  return err instanceof ConflictError || err.code === 'E_STALE_PARENT' || err.code === '40001' || err.code === '40P01';
+}
+
+/** The first-parent chain from the branch head back to the root, oldest first. */
+const CHAIN = `
+WITH RECURSIVE chain AS (
+  SELECT c.id, c.parent, c.depth, 1 AS n FROM vsg.commits c
+  JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head
+  WHERE t.table_name = $1
+  UNION ALL
+  SELECT p.id, p.parent, p.depth, chain.n + 1 FROM vsg.commits p JOIN chain ON p.id = chain.parent
+)
+SELECT id, depth FROM chain ORDER BY depth`;
+
+const hasServer = targetNames().includes('postgres');
+
+describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite allows one connection)', () => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget('postgres');
+    const repo = await t.open({ init: true });
+    await repo.sql('CREATE TABLE events (id int PRIMARY KEY, writer int NOT NULL, i int NOT NULL)');
+    await repo.sql('CREATE TABLE counter (id int PRIMARY KEY, n bigint NOT NULL)');
+    await repo.sql('INSERT INTO counter VALUES (1, 0)');
+    await repo.track('events', { author: 'setup' });
+    await repo.track('counter', { author: 'setup' });
+    await repo.close();
+  });
+  afterAll(() => t.cleanup());
+
+  it(`${WRITERS} writers x ${COMMITS} commits on one branch: one linear chain, none lost, table matches`, { timeout: 300_000 }, async () => {
+    const repos: Repository[] = await Promise.all(Array.from({ length: WRITERS }, () => openRepository({ url: t.url })));
+    const acknowledged: string[] = [];
+    let retries = 0;
+    try {
+      await Promise.all(
+        repos.map(async (repo, w) => {
+          for (let i = 0; i < COMMITS; i++) {
+            for (;;) {
+              try {
+                const r = await repo.commit({ table: 'events', author: `w${w}`, sql: `INSERT INTO events VALUES (${w * 1000 + i}, ${w}, ${i})` });
+                acknowledged.push(r.commit.id);
+                break;
+              } catch (e) {
+                if (!retryable(e)) throw e;
+                retries++;
+              }
+            }
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(repos.map((r) => r.close()));
+    }
+    expect(acknowledged).toHaveLength(WRITERS * COMMITS);
+    const chain = await t.sql(CHAIN, ['events']);
+    // root + every acknowledged commit, each exactly once, depth 0..N without a gap
+    expect(chain.rows).toHaveLength(WRITERS * COMMITS + 1);
+    expect(chain.rows.map((r: { depth: string | number }) => Number(r.depth))).toEqual(Array.from({ length: WRITERS * COMMITS + 1 }, (_, i) => i));
+    const onChain = new Set(chain.rows.map((r: { id: string }) => r.id));
+    expect(acknowledged.every((id) => onChain.has(id))).toBe(true);
+    const all = await t.sql(`SELECT count(*)::int AS n FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id WHERE t.table_name = 'events'`);
+    expect(all.rows[0].n).toBe(WRITERS * COMMITS + 1);
+    const rows = await t.sql('SELECT writer, count(*)::int AS n, min(i) AS lo, max(i) AS hi FROM events GROUP BY writer ORDER BY writer');
+    expect(rows.rows).toEqual(Array.from({ length: WRITERS }, (_, w) => ({ writer: w, n: COMMITS, lo: 0, hi: COMMITS - 1 })));
+    const repo = await t.open();
+    try {
+      expect((await repo.status({ table: 'events' }))[0].clean).toBe(true);
+      expect((await repo.verify({ table: 'events' })).ok).toBe(true);
+      expect((await repo.diff({ table: 'events' })).changes).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+    expect(retries).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the database itself refuses a second commit on the same parent of a branch', async () => {
+    await expect(
+      t.sql(`INSERT INTO vsg.commits (id, table_id, parent, depth, branch_id, kind, operation, author, message, committed_at, inserted, updated, deleted, change_hash)
+             SELECT repeat('b', 64), table_id, parent, depth, branch_id, kind, operation, author, message, committed_at, 0, 0, 0, change_hash
+             FROM vsg.commits WHERE kind = 'COMMIT' ORDER BY seq DESC LIMIT 1`),
+    ).rejects.toMatchObject({ code: '23505', constraint: 'commits_linear' });
+  });
+
+  it('a writer holding a stale HEAD gets a retryable E_STALE_PARENT conflict, never a fork', async () => {
+    const repo = await t.open();
+    try {
+      const stale = await resolveTable(repo.db, 'counter');
+      await repo.commit({ table: 'counter', author: 'a', sql: 'UPDATE counter SET n = n + 1' });
+      const err = await repo.db
+        .transaction(async (tx) => {
+          await tx.query('UPDATE counter SET n = n + 100');
+          return createCommit(tx, stale, { kind: 'COMMIT', takeAll: false, author: 'b', message: 'stale' });
+        })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConflictError);
+      expect((err as ConflictError).code).toBe('E_STALE_PARENT');
+      expect((await repo.sql('SELECT n FROM counter')).rows).toEqual([['1']]);
+      const fresh = await tableById(repo.db, stale.id);
+      expect(fresh.commits).toBe(2);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('commits racing rollback, checkout and restore on one table: serialised or refused, nothing lost', { timeout: 300_000 }, async () => {
+    const setup = await t.open();
+    await setup.sql('CREATE TABLE race (id int PRIMARY KEY, w int NOT NULL, i int NOT NULL)');
+    await setup.track('race', { author: 'setup' });
+    await setup.close();
+    const writers = await Promise.all(Array.from({ length: 4 }, () => openRepository({ url: t.url })));
+    const other = await openRepository({ url: t.url });
+    const acknowledged: string[] = [];
+    const refused: Record<string, number> = {};
+    let done = false;
+    let performed = 0;
+    try {
+      const ops = (async () => {
+        for (let n = 0; !done; n++) {
+          try {
+            const kind = n % 3;
+            if (kind === 0) acknowledged.push((await other.rollback({ table: 'race', author: 'undo' })).commit.id);
+            else if (kind === 1) {
+              const r = await other.checkout({ table: 'race', ref: 'HEAD~2', author: 'back' });
+              if (r.commit) acknowledged.push(r.commit.id);
+            } else await other.restore({ table: 'race' });
+            performed++;
+          } catch (e) {
+            const code = (e as { code?: string }).code ?? 'raw';
+            refused[code] = (refused[code] ?? 0) + 1;
+            if (!(e as { exitCode?: number }).exitCode) throw e; // a raw database error would be a bug
+          }
+        }
+      })();
+      await Promise.all(
+        writers.map(async (repo, w) => {
+          for (let i = 0; i < 30; i++) {
+            for (;;) {
+              try {
+                const r = await repo.commit({ table: 'race', author: `w${w}`, sql: `INSERT INTO race VALUES (${w * 1000 + i}, ${w}, ${i})` });
+                acknowledged.push(r.commit.id);
+                break;
+              } catch (e) {
+                if (!retryable(e)) throw e;
+              }
+            }
+          }
+        }),
+      );
+      done = true;
+      await ops;
+    } finally {
+      done = true;
+      await Promise.all([...writers, other].map((r) => r.close()));
+    }
+    expect(performed).toBeGreaterThan(0);
+    const chain = await t.sql(CHAIN, ['race']);
+    const onChain = new Set(chain.rows.map((r: { id: string }) => r.id));
+    expect(acknowledged.filter((id) => !onChain.has(id))).toEqual([]);
+    const total = await t.sql(`SELECT count(*)::int AS n FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id WHERE t.table_name = 'race'`);
+    expect(chain.rows).toHaveLength(total.rows[0].n); // one linear chain, nothing off it
+    const mismatch = await t.sql(
+      `WITH RECURSIVE chain AS (
+         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = 'race'
+         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
+       replay AS (
+         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.commit_id = c.id ORDER BY x.key, c.depth DESC)
+       SELECT count(*)::int AS n FROM (SELECT * FROM replay WHERE after IS NOT NULL) replay FULL JOIN race a ON (replay.key->>'id')::int = a.id
+       WHERE replay.after IS DISTINCT FROM jsonb_build_object('id', a.id::text, 'w', a.w::text, 'i', a.i::text)`,
+    );
+    expect(mismatch.rows[0].n).toBe(0);
+    const repo = await t.open();
+    try {
+      expect((await repo.status({ table: 'race' }))[0].clean).toBe(true);
+      expect((await repo.verify({ table: 'race' })).ok).toBe(true);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  describe('two sessions', () => {
+    let app: pg.Client;
+    beforeAll(async () => {
+      app = new pg.Client({ connectionString: t.url });
+      await app.connect();
+      const repo = await t.open();
+      await repo.sql('CREATE TABLE kv (k int PRIMARY KEY, v int NOT NULL)');
+      await repo.sql('INSERT INTO kv VALUES (1, 0), (2, 0), (3, 0)');
+      await repo.track('kv', { author: 'setup' });
+      await repo.close();
+    });
+    afterAll(() => app.end());
+
+    it("a vsg commit never takes another session's uncommitted change", async () => {
+      await app.query('BEGIN');
+      await app.query('UPDATE kv SET v = 7 WHERE k = 1');
+      const repo = await t.open();
+      try {
+        // with SQL: only its own rows
+        const a = await repo.commit({ table: 'kv', author: 'vsg', sql: 'UPDATE kv SET v = 5 WHERE k = 2' });
+        expect(a.commit.updated).toBe(1);
+        // without SQL ("record uncommitted changes"): nothing visible to take yet
+        await expect(repo.commit({ table: 'kv', author: 'vsg' })).rejects.toMatchObject({ code: 'E_NOTHING_TO_COMMIT' });
+        await app.query('COMMIT');
+        // now committed by the app, it is an uncommitted change for vsg, attributed to nobody yet
+        expect((await repo.status({ table: 'kv' }))[0]).toMatchObject({ updated: 1, clean: false });
+        const shown = await repo.show('HEAD', { table: 'kv' });
+        expect(shown.changes.map((c) => c.key)).toEqual([{ k: '2' }]);
+        const b = await repo.commit({ table: 'kv', author: 'ops', message: 'record app change' });
+        expect(b.commit.updated).toBe(1);
+        expect((await repo.status({ table: 'kv' }))[0].clean).toBe(true);
+      } finally {
+        await app.query('ROLLBACK').catch(() => undefined);
+        await repo.close();
+      }
+    });
+
+    it('a long transaction started before a commit does not revert or swallow it', async () => {
+      const repo = await t.open();
+      try {
+        // REPEATABLE READ: its snapshot predates the commit; touching the committed row fails, never reverts it
+        await app.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+        await app.query('SELECT * FROM kv');
+        await repo.commit({ table: 'kv', author: 'vsg', sql: 'UPDATE kv SET v = 10 WHERE k = 3' });
+        await expect(app.query('UPDATE kv SET v = v + 1 WHERE k = 3')).rejects.toMatchObject({ code: '40001' });
+        await app.query('ROLLBACK');
+        // READ COMMITTED: the long transaction's update lands on top of the commit
+        await app.query('BEGIN');
+        await app.query('SELECT * FROM kv');
+        await repo.commit({ table: 'kv', author: 'vsg', sql: 'UPDATE kv SET v = 20 WHERE k = 3' });
+        await app.query('UPDATE kv SET v = v + 1 WHERE k = 3');
+        await app.query('COMMIT');
+        expect((await repo.sql('SELECT v FROM kv WHERE k = 3')).rows).toEqual([['21']]);
+        const d = await repo.diff({ table: 'kv' });
+        expect(d.changes).toEqual([{ key: { k: '3' }, old: { k: '3', v: '20' }, new: { k: '3', v: '21' } }]);
+        expect((await repo.verify({ table: 'kv' })).ok).toBe(true);
+        const rec = await repo.commit({ table: 'kv', author: 'ops', message: 'record the long transaction' });
+        expect(rec.commit.updated).toBe(1);
+      } finally {
+        await app.query('ROLLBACK').catch(() => undefined);
+        await repo.close();
+      }
+    });
+
+    it('a vsg commit waits for an app transaction holding its row, then records on top of it', async () => {
+      await app.query('BEGIN');
+      await app.query('UPDATE kv SET v = 100 WHERE k = 1');
+      const repo = await t.open();
+      try {
+        const pending = repo.commit({ table: 'kv', author: 'vsg', sql: 'UPDATE kv SET v = v + 1 WHERE k = 1' });
+        await new Promise((r) => setTimeout(r, 300));
+        await app.query('COMMIT');
+        const c = await pending;
+        const shown = await repo.show(c.commit.id, { table: 'kv' });
+        // before = the value at the parent commit, so the app's change is part of this delta, never lost
+        expect(shown.changes[0].new).toEqual({ k: '1', v: '101' });
+        expect((await repo.status({ table: 'kv' }))[0].clean).toBe(true);
+        expect((await repo.verify({ table: 'kv' })).ok).toBe(true);
+      } finally {
+        await app.query('ROLLBACK').catch(() => undefined);
+        await repo.close();
+      }
+    });
+  });
+});
+
+describe.each(targetNames())('invariant: transfers keep the total in every committed version on %s', (name) => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ init: true });
+    await repo.sql('CREATE TABLE accounts (id int PRIMARY KEY, balance numeric(14,2) NOT NULL)');
+    await repo.sql('INSERT INTO accounts SELECT g, 1000 FROM generate_series(1, 10) g');
+    await repo.track('accounts', { author: 'bank' });
+    await repo.close();
+  });
+  afterAll(() => t.cleanup());
+
+  it('holds at every commit of the chain and the history rebuilds the live table', { timeout: 300_000 }, async () => {
+    // server: 4 concurrent writers; PGlite: one connection, so one writer
+    const writers = name === 'postgres' ? 4 : 1;
+    const perWriter = name === 'postgres' ? 40 : 30;
+    const repos = await Promise.all(Array.from({ length: writers }, () => t.open()));
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    try {
+      await Promise.all(
+        repos.map(async (repo, w) => {
+          for (let i = 0; i < perWriter; i++) {
+            const a = 1 + rnd(10);
+            const b = 1 + ((a + rnd(9)) % 10);
+            const amount = `${1 + rnd(500)}.${String(rnd(100)).padStart(2, '0')}`;
+            const sql = `UPDATE accounts SET balance = balance + CASE id WHEN ${a} THEN -${amount} ELSE ${amount} END WHERE id IN (${a}, ${b})`;
+            for (;;) {
+              try {
+                await repo.commit({ table: 'accounts', author: `teller${w}`, sql });
+                break;
+              } catch (e) {
+                if (!retryable(e)) throw e;
+              }
+            }
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(repos.map((r) => r.close()));
+    }
+    // total after each commit, rebuilt from the deltas along the first-parent chain
+    const totals = await t.sql(
+      `WITH RECURSIVE chain AS (
+         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = $1
+         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent)
+       SELECT c.depth, (sum(sum(coalesce((x.after->>'balance')::numeric, 0) - coalesce((x.before->>'balance')::numeric, 0))) OVER (ORDER BY c.depth))::text AS total
+       FROM chain c LEFT JOIN vsg.changes x ON x.commit_id = c.id GROUP BY c.depth ORDER BY c.depth`,
+      ['accounts'],
+    );
+    expect(totals.rows).toHaveLength(writers * perWriter + 1);
+    expect(new Set(totals.rows.map((r: { total: string }) => r.total))).toEqual(new Set(['10000.00']));
+    // replaying history (last image per key along the chain) gives exactly the live table
+    const mismatch = await t.sql(
+      `WITH RECURSIVE chain AS (
+         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = 'accounts'
+         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
+       replay AS (
+         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.commit_id = c.id ORDER BY x.key, c.depth DESC)
+       SELECT count(*)::int AS n FROM replay FULL JOIN accounts a ON (replay.key->>'id')::int = a.id
+       WHERE replay.after IS DISTINCT FROM jsonb_build_object('id', a.id::text, 'balance', a.balance::text)`,
+    );
+    expect(Number(mismatch.rows[0].n)).toBe(0);
+    const repo = await t.open();
+    try {
+      expect((await repo.verify({ table: 'accounts' })).ok).toBe(true);
+    } finally {
+      await repo.close();
+    }
+  });
+});
