@@ -9,4 +9,4 @@ LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = t.head AND r.kind = 'branch'
 WHERE ($1::int IS NULL OR t.id = $1::int)
-ORDER BY n.nspname, c.relname
+ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)
