@@ -98,7 +98,12 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
       author: opts.author,
       message: opts.message ?? (work ? 'change made by the application' : defaultMessage(opts.sql)),
       statement: opts.sql ?? null,
-      meta: opts.meta && Object.keys(opts.meta).length ? opts.meta : null,
+      // The column lists go into the hashed metadata too, so verify can vouch for vsg.schema_changes.
+      meta: reshaped
+        ? { ...opts.meta, 'vsg.schema': { before: shapeBefore.columns, after: shapeAfter.columns } }
+        : opts.meta && Object.keys(opts.meta).length
+          ? opts.meta
+          : null,
       allowEmpty: opts.allowEmpty || reshaped,
       sessionAuthor: takeAll && opts.authorIsDefault === true,
       sessionMeta: opts.sql === undefined,

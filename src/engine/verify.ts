@@ -32,6 +32,7 @@ export type ProblemCode =
   | 'ref_table'
   | 'no_root'
   | 'orphan_change'
+  | 'schema_record'
   | 'digest_truncated'
   | 'digest_rewritten';
 
@@ -101,6 +102,7 @@ const MESSAGES: Record<ProblemCode, string> = {
   ref_table: 'it points at a commit of another table',
   no_root: 'the table has no root commit',
   orphan_change: 'change rows belong to a commit that does not exist',
+  schema_record: "the recorded schema change does not match the SCHEMA commit's hashed metadata (vsg.schema)",
   digest_truncated: 'history the digest covered has lost commits (deleted or truncated)',
   digest_rewritten: 'history the digest covered was rewritten (commit ids differ)',
 };

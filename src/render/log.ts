@@ -33,7 +33,8 @@ export function commitHeader(c: CommitInfo, heads: LogResult['heads'], s: Style,
   lines.push(`Author: ${c.author}`);
   lines.push(`Date:   ${gitDate(c.committedAt)} (${relativeDate(c.committedAt, now)})`);
   lines.push(`Table:  ${c.table}  ${s.dim(`${c.kind} ${c.operation}: ${countsText(c)}`)}`);
-  if (c.meta) for (const [k, v] of Object.entries(c.meta)) lines.push(`Meta:   ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  // vsg.schema is shown as the schema change itself (show, diff), not as metadata.
+  if (c.meta) for (const [k, v] of Object.entries(c.meta)) if (k !== 'vsg.schema') lines.push(`Meta:   ${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
   lines.push('');
   for (const l of c.message.split('\n')) lines.push(`    ${l}`);
   if (c.statement && c.statement.trim() !== c.message.trim()) {

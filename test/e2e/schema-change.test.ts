@@ -68,6 +68,16 @@ describe.each(targetNames())('schema changes on %s', (name) => {
     expect(JSON.parse(await vsgOk(t, ['show', 'HEAD~4', '-t', 'items', '--json'])).changes[0].new).toEqual({ id: '1', label: 'a', qty: '10' });
   });
 
+  it('the recorded schema change is covered by the commit hash: verify catches an edit', async () => {
+    expect((await vsg(t, ['verify'])).code).toBe(0);
+    await vsgOk(t, ['sql', `UPDATE vsg.schema_changes SET after = after - 1 WHERE commit_id = (SELECT id FROM vsg.commits WHERE kind = 'SCHEMA' ORDER BY seq LIMIT 1)`]);
+    const r = await vsg(t, ['verify', '--json']);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).problems.map((p: { code: string }) => p.code)).toEqual(['schema_record']);
+    await vsgOk(t, ['sql', `UPDATE vsg.schema_changes s SET after = c.meta->'vsg.schema'->'after' FROM vsg.commits c WHERE c.id = s.commit_id`]);
+    expect((await vsg(t, ['verify'])).code).toBe(0);
+  });
+
   it('changing the primary key is refused and rolled back', async () => {
     const r = await vsg(t, ['commit', '-t', 'items', 'ALTER TABLE items RENAME COLUMN id TO item_id']);
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([3, "error: the statement changes the primary key of 'items', which vsg cannot follow"]);
