@@ -31,10 +31,23 @@ export interface Db extends Queryable {
 }
 
 /**
- * Settings that make every value's text form canonical, whoever captured it:
- * the capture trigger carries the same settings on its function definition.
+ * Settings on every session of vsg's. The first five make every value's text
+ * form canonical, whoever captured it (the capture trigger carries the same on
+ * its function definition). JIT is off: the root commit holds a whole table,
+ * which inflates the planner's estimates for vsg's own small queries until it
+ * compiles them, at a cost of seconds for milliseconds of work.
  */
-export const SESSION_SETTINGS = `SET extra_float_digits = 3; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; SET bytea_output = 'hex'`;
+export const SETTINGS: readonly (readonly [string, string])[] = [
+  ['extra_float_digits', '3'],
+  ['TimeZone', 'UTC'],
+  ['DateStyle', 'ISO, YMD'],
+  ['IntervalStyle', 'postgres'],
+  ['bytea_output', 'hex'],
+  ['jit', 'off'],
+];
+
+/** SETTINGS as statements for a session of vsg's own. */
+export const SESSION_SETTINGS = SETTINGS.map(([name, value]) => `SET ${name} = '${value}'`).join('; ');
 
 export const rawText = { getTypeParser: () => (v: string) => v };
 

@@ -13,7 +13,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import { wrapClient, type Db, type PgLikeClient, type Queryable, type Result, type Row } from './db.js';
+import { SETTINGS, wrapClient, type Db, type PgLikeClient, type Queryable, type Result, type Row } from './db.js';
 
 /** The part of a pg.Pool vsg uses. */
 export interface PgLikePool {
@@ -26,14 +26,6 @@ export interface ExternalTx extends Queryable {
   client: PgLikeClient;
 }
 
-/** The session settings vsg needs, as name/value pairs (see SESSION_SETTINGS in db.ts). */
-const SETTINGS: [string, string][] = [
-  ['extra_float_digits', '3'],
-  ['TimeZone', 'UTC'],
-  ['DateStyle', 'ISO, YMD'],
-  ['IntervalStyle', 'postgres'],
-  ['bytea_output', 'hex'],
-];
 
 function isPool(x: PgLikeClient | PgLikePool): x is PgLikePool {
   const o = x as unknown as Record<string, unknown>;

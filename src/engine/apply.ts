@@ -42,6 +42,8 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
   await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb PRIMARY KEY, img jsonb) ON COMMIT DROP');
   await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
+  // A fresh temp table has no statistics: without them the joins below may scan the whole table.
+  await tx.query('ANALYZE pg_temp.vsg_apply');
 
   const cols = await columns(tx, table.relid);
   await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
