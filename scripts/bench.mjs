@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: vsg against the floor (no history), the snapshot design and
+ * a row-level audit trigger, measured in the same run. Usage:
+ *   node scripts/bench.mjs [--quick] [--large] [--url URL] [--out FILE] [--only a,b] [--reps N]
+ * Creates databases named vsg_bench_<pid>_* on the server and drops them at
+ * the end, on failure and on Ctrl-C. Progress on stderr, the table on stdout.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { cpus, totalmem, release } from 'node:os';
+import { formatTable, parseArgs, resultPath, scalingChecks, sizesFor } from './bench/lib.mjs';
+import { Cleanup, ROOT, connect, createDatabase, dropDatabase, freezeBuild, progress } from './bench/harness.mjs';
+import { setupSize } from './bench/fixtures.mjs';
+import * as commit from './bench/scenarios/commit.mjs';
+import * as diff from './bench/scenarios/diff.mjs';
+import * as checkout from './bench/scenarios/checkout.mjs';
+import * as merge from './bench/scenarios/merge.mjs';
+import * as pgbench from './bench/scenarios/pgbench.mjs';
+import * as history from './bench/scenarios/history.mjs';
+import * as startup from './bench/scenarios/startup.mjs';
+
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup];
+
+const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
+  --quick   10k and 100k rows, fewer repetitions (under 2 minutes)
+  --large   add 10M rows
+  --url     the server (default postgres://postgres@127.0.0.1:5432/postgres); databases vsg_bench_<pid>_* are created and dropped
+  --out     where to write the JSON (default bench/results/<timestamp>.json)`;
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`bench: ${e.message}\n${HELP}\n`);
+    process.exit(2);
+  }
+  if (opts.help) {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  const cleanup = new Cleanup(opts.url);
+  const build = freezeBuild(cleanup);
+  const { openRepository, Repository } = await import(join(build, 'dist', 'index.js'));
+  const lib = { openRepository, Repository };
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\n[bench] ${signal}: cleaning up\n`);
+    cleanup.run().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+
+  const started = new Date();
+  const q = opts.quick;
+  const reps = {
+    engine: opts.reps ?? (q ? 3 : 7),
+    process: opts.reps ?? (q ? 3 : 5),
+    storageSmall: q ? 30 : 100,
+    storageLarge: q ? 3 : 10,
+    startupEmbedded: opts.reps ?? (q ? 2 : 5),
+    pgbenchSeconds: q ? 4 : 10,
+    pgbenchRounds: q ? 1 : 3,
+    pgbenchScale: q ? 1 : 10,
+    historyCommits: q ? 1_000 : 100_000,
+  };
+  const wanted = (s) => !opts.only || opts.only.includes(s.id);
+  const out = opts.out ?? join(ROOT, resultPath(started));
+  // After each scenario, the figures so far (a stopped run still leaves them).
+  const savePartial = () => {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, `${JSON.stringify({ date: started.toISOString(), partial: true, rows, skipped }, null, 2)}\n`);
+  };
+  const rows = [];
+  const skipped = [];
+  const prefix = `vsg_bench_${process.pid}`;
+  let failed = null;
+  try {
+    for (const s of SCENARIOS) {
+      const why = s.unavailable ? await s.unavailable(lib) : null;
+      if (why && wanted(s)) {
+        skipped.push({ scenario: s.id, reason: why });
+        progress(`skipping ${s.id}: ${why}`);
+      }
+    }
+    const active = SCENARIOS.filter((s) => wanted(s) && !skipped.some((k) => k.scenario === s.id));
+    const perSize = active.filter((s) => s.perSize);
+    if (perSize.length) {
+      for (const size of sizesFor(opts)) {
+        const name = `${prefix}_${size}`;
+        const url = await createDatabase(cleanup, name);
+        const client = await connect(cleanup, url);
+        const repo = await lib.openRepository({ url, init: true });
+        // BENCH_AUTO_EXPLAIN=<ms>: log the plan of every engine statement slower than that
+        // (EXPLAIN ANALYZE via auto_explain, in the server's log) to profile a figure.
+        if (process.env.BENCH_AUTO_EXPLAIN) {
+          await repo.db.query(`LOAD 'auto_explain'`);
+          await repo.db.query(`SET auto_explain.log_min_duration = ${Number(process.env.BENCH_AUTO_EXPLAIN)}; SET auto_explain.log_analyze = on; SET auto_explain.log_nested_statements = on`);
+        }
+        const ctx = { opts, cleanup, url, size, client, repo, reps, lib, states: {}, skip: (scenario, reason) => { skipped.push({ scenario, rows: size, reason }); progress(`skipping ${scenario} at ${size} rows: ${reason}`); } };
+        try {
+          await setupSize(ctx);
+          for (const s of perSize) {
+            // One scenario failing (a capability mid-change) must not lose the others' figures.
+            try {
+              rows.push(...(await s.run(ctx)));
+            } catch (e) {
+              if (stopping) throw e;
+              skipped.push({ scenario: s.id, rows: size, reason: `failed: ${e.message}` });
+              progress(`${s.id} failed at ${size} rows: ${e.stack ?? e}`);
+            }
+            savePartial();
+          }
+        } finally {
+          await repo.close().catch(() => undefined);
+          await client.end().catch(() => undefined);
+          await dropDatabase(cleanup, name);
+        }
+      }
+    }
+    for (const s of active.filter((x) => !x.perSize)) {
+      try {
+        rows.push(...(await s.run({ opts, cleanup, reps, lib, prefix })));
+      } catch (e) {
+        if (stopping) throw e;
+        skipped.push({ scenario: s.id, reason: `failed: ${e.message}` });
+        progress(`${s.id} failed: ${e.stack ?? e}`);
+      }
+      savePartial();
+    }
+  } catch (e) {
+    failed = e;
+  } finally {
+    await cleanup.run();
+  }
+  if (stopping) return;
+  if (failed) {
+    process.stderr.write(`[bench] failed: ${failed.stack ?? failed}\n`);
+    process.exitCode = 1;
+  }
+  if (!rows.length) return;
+
+  const checks = scalingChecks(rows);
+  const goals = rows.filter((r) => r.goal).map((r) => ({ scenario: r.scenario, name: r.name, rows: r.rows, ...r.goal }));
+  const finished = new Date();
+  const result = {
+    date: started.toISOString(),
+    seconds: Math.round((finished - started) / 1000),
+    mode: opts.quick ? 'quick' : opts.large ? 'large' : 'full',
+    command: `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: await machine(opts.url),
+    rows,
+    scaling: checks,
+    goals,
+    skipped,
+  };
+  process.stdout.write(`${formatTable(rows)}\n`);
+  for (const ch of checks) {
+    process.stdout.write(
+      `${ch.pass ? 'ok  ' : 'MISS'} ${ch.scenario} ${ch.name}: 1M/10k ${ch.basis} = ${ch.growth === null ? '–' : ch.growth.toFixed(2)} (limit ${ch.limit})\n`,
+    );
+  }
+  for (const g of goals) process.stdout.write(`${g.pass ? 'ok  ' : 'MISS'} ${g.scenario} ${g.name}: ${g.text}\n`);
+  for (const s of skipped) process.stdout.write(`skipped ${s.scenario}${s.rows ? ` at ${s.rows} rows` : ''}: ${s.reason}\n`);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  progress(`wrote ${out} (${result.seconds} s)`);
+}
+
+async function machine(url) {
+  const c = cpus();
+  let server = null;
+  try {
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    server = (await client.query('SELECT version() AS v')).rows[0].v;
+    await client.end();
+  } catch {
+    /* reported as null */
+  }
+  return { cpus: c.length, cpu: c[0]?.model ?? '', memoryGB: Math.round(totalmem() / 2 ** 30), os: `${process.platform} ${release()}`, node: process.version, server };
+}
+
+main().catch((e) => {
+  process.stderr.write(`[bench] ${e.stack ?? e}\n`);
+  process.exit(1);
+});
