@@ -9,7 +9,7 @@ export function register(program: Command, cli: Cli): void {
     .option('-t, --table <table>', 'only this table')
     .option('--json', 'print JSON')
     .option('--exit-code', 'exit 1 when there are uncommitted changes')
-    .addHelpText('after', '\nExit codes: 0; 1 uncommitted changes (with --exit-code); 3 unknown table.')
+    .addHelpText('after', '\nExamples:\n  vsg status\n  vsg status -t clients --exit-code   # in CI: fail when someone changed the table outside vsg\n\nExit codes: 0; 1 uncommitted changes (with --exit-code); 3 unknown table.')
     .action(async (opts: { table?: string; json?: boolean; exitCode?: boolean }, cmd: Command) => {
       const repo = await cli.repo(cli.setup(cmd));
       const list = await repo.status({ table: opts.table });

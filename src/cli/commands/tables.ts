@@ -7,6 +7,7 @@ export function register(program: Command, cli: Cli): void {
     .command('tables')
     .description('list tracked tables with branch, HEAD and commit count')
     .option('--json', 'print JSON')
+    .addHelpText('after', '\nExamples:\n  vsg tables\n  vsg tables --json\n\nExit codes: 0; 3 no repository.')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const repo = await cli.repo(cli.setup(cmd));
       const list = await repo.tables();

@@ -20,7 +20,7 @@ export function register(program: Command, cli: Cli): void {
     .description('stop versioning a table and delete its history')
     .argument('<table>', 'a tracked table')
     .option('--force', 'delete a history of more than the root commit')
-    .addHelpText('after', '\nExit codes: 0 untracked; 3 not tracked, or history present without --force.')
+    .addHelpText('after', '\nExamples:\n  vsg untrack clients --force\n\nExit codes: 0 untracked; 3 not tracked, or history present without --force.')
     .action(async (name: string, opts: { force?: boolean }, cmd: Command) => {
       const repo = await cli.repo(cli.setup(cmd));
       const r = await repo.untrack(name, opts);
