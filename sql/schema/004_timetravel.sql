@@ -63,19 +63,24 @@ BEGIN
 END
 $$;
 
--- Depth of the nearest common commit of a and b on their first-parent chains
--- (same walk as sql/history/lca.sql).
-CREATE FUNCTION vsg.lca_depth(a text, b text) RETURNS int LANGUAGE sql STABLE AS $$
+-- The nearest common commit of a and b on their first-parent chains, and its
+-- depth (sql/history/lca.sql calls it; vsg.lca_depth gives the depth alone).
+CREATE FUNCTION vsg.lca(a text, b text) RETURNS TABLE (id text, depth int) LANGUAGE sql STABLE AS $$
+  -- Step the deeper side up until both meet: cost is the distance walked.
   WITH RECURSIVE w(a, b, da, db) AS (
-    SELECT a, b, (SELECT depth FROM vsg.commits WHERE id = a), (SELECT depth FROM vsg.commits WHERE id = b)
+    SELECT a, b, (SELECT c.depth FROM vsg.commits c WHERE c.id = a), (SELECT c.depth FROM vsg.commits c WHERE c.id = b)
     UNION ALL
-    SELECT CASE WHEN w.da >= w.db THEN (SELECT parent FROM vsg.commits WHERE id = w.a) ELSE w.a END,
-           CASE WHEN w.db >= w.da THEN (SELECT parent FROM vsg.commits WHERE id = w.b) ELSE w.b END,
+    SELECT CASE WHEN w.da >= w.db THEN (SELECT c.parent FROM vsg.commits c WHERE c.id = w.a) ELSE w.a END,
+           CASE WHEN w.db >= w.da THEN (SELECT c.parent FROM vsg.commits c WHERE c.id = w.b) ELSE w.b END,
            CASE WHEN w.da >= w.db THEN w.da - 1 ELSE w.da END,
            CASE WHEN w.db >= w.da THEN w.db - 1 ELSE w.db END
     FROM w WHERE w.a <> w.b
   )
-  SELECT da FROM w WHERE a = b
+  SELECT w.a, w.da FROM w WHERE w.a = w.b
+$$;
+
+CREATE FUNCTION vsg.lca_depth(a text, b text) RETURNS int LANGUAGE sql STABLE AS $$
+  SELECT depth FROM vsg.lca(a, b)
 $$;
 
 -- Keys whose row differs between commit old_c and commit new_c (plus, with
