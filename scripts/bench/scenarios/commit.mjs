@@ -1,0 +1,136 @@
+/**
+ * Scenarios 1 and 3: commit latency of a 1-row and a 1,000-row UPDATE, through
+ * the engine (library call) and as the whole `vsg commit` process, beside the
+ * same UPDATE without history, with the audit trigger and with a snapshot;
+ * then storage per commit against the bytes of the changed rows.
+ */
+import { makeRow } from '../lib.mjs';
+import { VSG_BIN, VSG_ENV, progress, runOk, time } from '../harness.mjs';
+import { TABLES, pickKey, snapshotCommitSql, snapshotFeasible } from '../fixtures.mjs';
+
+export const id = 'commit';
+export const perSize = true;
+
+function updateSql(table, width, key) {
+  return width === 1
+    ? `UPDATE ${table} SET a = a + 1 WHERE id = ${key}`
+    : `UPDATE ${table} SET a = a + 1 WHERE id BETWEEN ${key} AND ${key + width - 1}`;
+}
+
+function psqlArgs(url, statement) {
+  return [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', statement];
+}
+
+export async function run(ctx) {
+  const { client: c, size, repo, reps } = ctx;
+  const rows = [];
+  const snapOk = snapshotFeasible(size);
+  const snapReps = size >= 1_000_000 ? Math.min(3, reps.engine) : reps.engine;
+  const snapBytesBefore = await relBytes(c, ['snap_history']);
+  let snapCommits = 0;
+
+  for (const width of [1, 1000]) {
+    const label = width === 1 ? '1-row' : '1,000-row';
+    progress(`${size} rows: commit ${label} UPDATE, engine`);
+    const s = { vsg: [], floor: [], audit: [], snapshot: [] };
+    for (let i = 0; i < reps.engine; i++) {
+      const key = pickKey(size, width, i + width);
+      s.floor.push(await time(() => c.query(updateSql(TABLES.floor, width, key))));
+      s.audit.push(await time(() => c.query(updateSql(TABLES.audit, width, key))));
+      s.vsg.push(await time(() => repo.commit({ table: 'items', sql: updateSql(TABLES.vsg, width, key), author: 'bench', message: label })));
+      if (snapOk && i < snapReps) {
+        s.snapshot.push(await time(() => c.query(snapshotCommitSql(updateSql(TABLES.snapshot, width, key)))));
+        snapCommits++;
+      }
+    }
+    rows.push(
+      makeRow({
+        scenario: '1 commit',
+        name: `${label} UPDATE (engine)`,
+        rows: size,
+        vsg: s.vsg,
+        refs: { floor: s.floor, snapshot: snapOk ? s.snapshot : 'too large', audit: s.audit },
+        checkScaling: 'floor',
+      }),
+    );
+
+    progress(`${size} rows: commit ${label} UPDATE, whole process (bin/vsg vs psql)`);
+    const p = { vsg: [], floor: [], audit: [], snapshot: [] };
+    const procReps = reps.process;
+    for (let i = 0; i < procReps; i++) {
+      const key = pickKey(size, width, i + 100 + width);
+      p.floor.push((await runOk(ctx.cleanup, 'psql', psqlArgs(ctx.url, updateSql(TABLES.floor, width, key)))).ms);
+      p.audit.push((await runOk(ctx.cleanup, 'psql', psqlArgs(ctx.url, updateSql(TABLES.audit, width, key)))).ms);
+      p.vsg.push(
+        (await runOk(ctx.cleanup, process.execPath, [VSG_BIN, '--url', ctx.url, 'commit', '-t', 'items', '-m', label, updateSql(TABLES.vsg, width, key)], { env: VSG_ENV }))
+          .ms,
+      );
+      if (snapOk && i < (size >= 1_000_000 ? 1 : procReps)) {
+        p.snapshot.push((await runOk(ctx.cleanup, 'psql', psqlArgs(ctx.url, snapshotCommitSql(updateSql(TABLES.snapshot, width, key))))).ms);
+        snapCommits++;
+      }
+    }
+    rows.push(
+      makeRow({
+        scenario: '1 commit',
+        name: `${label} UPDATE (process: vsg commit vs psql)`,
+        rows: size,
+        vsg: p.vsg,
+        refs: { floor: p.floor, snapshot: snapOk ? p.snapshot : 'too large', audit: p.audit },
+      }),
+    );
+  }
+
+  // Scenario 3: storage. Bytes the snapshot design added over the commits above;
+  // vsg and the audit trigger over a run of small commits (pages are 8 kB, so
+  // one commit alone would round to a page).
+  const snapBytes = snapCommits ? ((await relBytes(c, ['snap_history'])) - snapBytesBefore) / snapCommits : null;
+  for (const width of [1, 1000]) {
+    const n = width === 1 ? reps.storageSmall : reps.storageLarge;
+    const label = width === 1 ? '1-row' : '1,000-row';
+    progress(`${size} rows: storage of ${n} ${label} commits`);
+    await c.query('VACUUM vsg.pending, vsg.changes, vsg.commits, audit_log');
+    const vsgBefore = await vsgBytes(c);
+    const auditBefore = await relBytes(c, ['audit_log']);
+    let rowBytes = 0;
+    for (let i = 0; i < n; i++) {
+      const key = pickKey(size, width, 5000 + i * 13 + width);
+      const { rows: r } = await c.query(
+        `SELECT sum(pg_column_size(t.*))::text AS b FROM ${TABLES.vsg} t WHERE id BETWEEN ${key} AND ${key + width - 1}`,
+      );
+      rowBytes += Number(r[0].b);
+      await repo.commit({ table: 'items', sql: updateSql(TABLES.vsg, width, key), author: 'bench', message: `storage ${label}` });
+      await c.query(updateSql(TABLES.audit, width, key));
+    }
+    await c.query('VACUUM vsg.pending, vsg.changes, vsg.commits, audit_log');
+    const vsgPer = ((await vsgBytes(c)) - vsgBefore) / n;
+    const auditPer = ((await relBytes(c, ['audit_log'])) - auditBefore) / n;
+    rows.push(
+      makeRow({
+        scenario: '3 storage',
+        name: `bytes per ${label} commit (floor = the changed rows' own bytes)`,
+        rows: size,
+        unit: 'B',
+        vsg: vsgPer,
+        refs: { floor: rowBytes / n, snapshot: snapBytes ?? 'too large', audit: auditPer },
+        note: 'snapshot: growth of snap_history over the commits of scenario 1; vsg: all of schema vsg incl. indexes and TOAST',
+      }),
+    );
+  }
+  return rows;
+}
+
+/** Total bytes (heap, indexes, TOAST) of the named relations. */
+export async function relBytes(c, names) {
+  const { rows } = await c.query(`SELECT coalesce(sum(pg_total_relation_size(n::regclass)), 0)::text AS b FROM unnest($1::text[]) n`, [names]);
+  return Number(rows[0].b);
+}
+
+/** Total bytes of every table of schema vsg (with indexes and TOAST). */
+export async function vsgBytes(c) {
+  const { rows } = await c.query(
+    `SELECT coalesce(sum(pg_total_relation_size(k.oid)), 0)::text AS b FROM pg_class k
+     JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = 'vsg' AND k.relkind = 'r'`,
+  );
+  return Number(rows[0].b);
+}
