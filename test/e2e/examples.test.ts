@@ -3,21 +3,12 @@
  * PostgreSQL, run as a user runs them; and application context (vsg.author,
  * vsg.meta session settings) picked up by `vsg commit` on both databases.
  */
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, root, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, root, run, targetNames, vsg, vsgOk, type RunResult, type Target } from '../helpers/targets.js';
 
-function runExample(file: string, url: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(root, 'examples', file)], { cwd: root, env: { ...process.env, VSG_DATABASE_URL: url } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+function runExample(file: string, url: string): Promise<RunResult> {
+  return run(path.join(root, 'examples', file), [], { cwd: root, env: { ...process.env, VSG_DATABASE_URL: url } });
 }
 
 describe.skipIf(!targetNames().includes('postgres'))('examples on postgres', () => {

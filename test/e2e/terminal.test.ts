@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, makeTarget, targetNames, vsg, type Target } from '../helpers/targets.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) process.stderr.write('vsg tests: tmux is not installed; the terminal tests (colour, pager, progress, interactive init) are skipped\n');
 const socket = `vsg-test-${process.pid}`;
 let panes = 0;
 

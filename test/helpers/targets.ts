@@ -102,10 +102,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run bin/vsg as a user would, in the target's directory and environment. */
-export function vsg(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+/** Run a Node script to completion, collecting its output and exit code. */
+export function run(script: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; input?: string }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: t.cwd, env: { ...t.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd: opts.cwd, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -114,6 +114,11 @@ export function vsg(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts: { inpu
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
     child.stdin.end(opts.input ?? '');
   });
+}
+
+/** Run bin/vsg as a user would, in the target's directory and environment. */
+export function vsg(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return run(bin, args, { cwd: t.cwd, env: { ...t.env, ...opts.env }, input: opts.input });
 }
 
 /** Run bin/vsg and fail the test unless it exits 0; returns stdout. */
