@@ -1,7 +1,7 @@
 -- Tracked tables with their current name, branch, HEAD and commit count.
 SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,
-       t.schema_name AS stored_schema, t.table_name AS stored_name,
+       t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit,
        (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text AS commits
 FROM vsg.tracked t

@@ -4,7 +4,7 @@ SELECT t.id::text, t.schema_name, t.table_name, n.nspname, c.relname, t.head,
        to_json(t.key_columns)::text AS key_columns,
        (SELECT coalesce(json_agg(json_build_object('name', g.tgname, 'enabled', g.tgenabled::text) ORDER BY g.tgname), '[]')
         FROM pg_catalog.pg_trigger g
-        WHERE g.tgrelid = t.relid AND g.tgfoid = 'vsg.capture()'::regprocedure)::text AS triggers,
+        WHERE g.tgrelid = t.relid AND g.tgfoid = to_regproc(vsg.capture_function(t.id)))::text AS triggers,
        EXISTS (SELECT 1 FROM vsg.refs r WHERE r.table_id = t.id AND r.name = t.head AND r.kind = 'branch')::text AS head_ok,
        (SELECT to_json(array_agg(a.attname ORDER BY k.n))
         FROM pg_catalog.pg_index i

@@ -10,6 +10,7 @@ import type { Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
+import { assertSchemaRecorded } from './schema.js';
 import { columns, type Column, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
@@ -39,6 +40,7 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  * Sequences and identity columns are raised past any value written back.
  */
 export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<ApplyResult> {
+  await assertSchemaRecorded(tx, table);
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
   await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb PRIMARY KEY, img jsonb) ON COMMIT DROP');
   await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
@@ -48,7 +50,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   const cols = await columns(tx, table.relid);
   await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  // A column the image lacks (added since) gets its default on insert.
+  // A column the image lacks (added since) gets its default, as a row of that version would.
   const valueOrDefault = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${c.defaultExpr ?? 'NULL'} END`;
   const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
   const join = table.keyColumns.map((k) => `r.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
@@ -61,8 +63,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
     const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${join}`);
     result.deleted = del.rowCount;
     if (updatable.length) {
-      // A column the image lacks (added since) keeps its current value.
-      const set = updatable.map((c) => `${ident(c.name)} = CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END`);
+      const set = updatable.map((c) => `${ident(c.name)} = ${valueOrDefault(c)}`);
       const upd = await tx.query(
         `UPDATE ${table.qname} r SET ${set.join(', ')} FROM pg_temp.vsg_apply s
          WHERE s.img IS NOT NULL AND ${join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,

@@ -84,19 +84,23 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     if (opts.sql !== undefined && work) {
       throw new VsgError('E_USAGE', 'give either SQL or a function that makes the change, not both', { exitCode: ExitCode.usage });
     }
-    // A statement may change the table's columns too: that makes a SCHEMA commit.
-    const shapeBefore = opts.sql !== undefined || work ? await signature(tx, table.relid) : null;
+    // A statement may change the table's columns too, and so may an ALTER made
+    // outside vsg since the columns were last recorded: either makes a SCHEMA commit.
+    const now = await signature(tx, table.relid);
+    const shapeBefore = table.signature ?? now;
+    const outside = !sameSignature(shapeBefore, now);
     if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
     const result = work ? await work(tx) : undefined;
-    const shapeAfter = shapeBefore ? await signature(tx, table.relid) : null;
-    const reshaped = shapeBefore !== null && shapeAfter !== null && !sameSignature(shapeBefore, shapeAfter);
-    if (reshaped) assertKeyKept(table, shapeBefore, shapeAfter);
+    const shapeAfter = opts.sql !== undefined || work ? await signature(tx, table.relid) : now;
+    const reshaped = !sameSignature(shapeBefore, shapeAfter);
+    if (outside) assertKeyKept(table, shapeBefore, now, true);
+    if (reshaped) assertKeyKept(table, now, shapeAfter);
     const takeAll = opts.sql === undefined && !work;
     const commit = await createCommit(tx, table, {
       kind: reshaped ? 'SCHEMA' : 'COMMIT',
       takeAll,
       author: opts.author,
-      message: opts.message ?? (work ? 'change made by the application' : defaultMessage(opts.sql)),
+      message: opts.message ?? (work ? 'change made by the application' : defaultMessage(opts.sql, outside)),
       statement: opts.sql ?? null,
       // The column lists go into the hashed metadata too, so verify can vouch for vsg.schema_changes.
       meta: reshaped
@@ -114,8 +118,8 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   });
 }
 
-function defaultMessage(statement: string | undefined): string {
-  if (statement === undefined) return 'record uncommitted changes';
+function defaultMessage(statement: string | undefined, outside: boolean): string {
+  if (statement === undefined) return outside ? 'record uncommitted changes and a schema change made outside vsg' : 'record uncommitted changes';
   const line = statement.trim().split('\n')[0].replace(/\s+/g, ' ');
   return line.length > 72 ? `${line.slice(0, 69)}...` : line;
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Db } from '../db/db.js';
 import { packageRoot, sql } from '../db/sql.js';
 import { latestSchemaVersion, schemaVersion } from './repository.js';
-import { displayName } from './tables.js';
+import { unrecordedSchemaChange } from './schema.js';
+import { displayName, tableById } from './tables.js';
 import { verify } from './verify.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -28,7 +29,7 @@ export interface DoctorResult {
   checks: Check[];
 }
 
-/** The capture triggers every tracked table must have (sql/tables/triggers.sql). */
+/** The capture triggers every tracked table must have (vsg.install_capture, sql/schema/008_table_capture.sql). */
 export const CAPTURE_TRIGGERS = ['vsg_capture_delete', 'vsg_capture_insert', 'vsg_capture_truncate', 'vsg_capture_update'];
 
 /** pg_trigger.tgenabled values that fire in an ordinary session ('D' disabled, 'R' replica only). */
@@ -121,6 +122,16 @@ export async function doctor(db: Db): Promise<DoctorResult> {
         table,
         message: `primary key is now ${r.pk ?? '(none)'}, history is keyed by ${r.key_columns}`,
         hint: 'restore the primary key vsg tracks rows by',
+      });
+    }
+    const schema = await unrecordedSchemaChange(db, await tableById(db, Number(r.id)));
+    if (schema.length) {
+      checks.push({
+        name: 'schema',
+        status: 'warn',
+        table,
+        message: `columns changed outside vsg: ${schema.join('; ')}`,
+        hint: `'vsg commit -t ${table}' records the change as a SCHEMA commit`,
       });
     }
     const p = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [r.id]);

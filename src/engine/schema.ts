@@ -34,20 +34,44 @@ export async function signature(db: Queryable, relid: string): Promise<Signature
 }
 
 export function sameSignature(a: Signature, b: Signature): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const column = (c: ColumnSig) => [c.num, c.name, c.type];
+  return JSON.stringify([a.columns.map(column), a.key]) === JSON.stringify([b.columns.map(column), b.key]);
 }
 
 /**
  * Refuse what vsg cannot follow: a changed primary key (rows are identified
  * by it, and history's keys would no longer match) or a dropped table.
  */
-export function assertKeyKept(table: TrackedTable, before: Signature, after: Signature): void {
+export function assertKeyKept(table: TrackedTable, before: Signature, after: Signature, outside = false): void {
   const names = (s: Signature) => (s.key ?? []).map((n) => s.columns.find((c) => c.num === n)?.name);
   if (after.columns.length === 0 || JSON.stringify(names(before)) !== JSON.stringify(names(after))) {
-    throw new VsgError('E_KEY_CHANGED', `the statement changes the primary key of '${table.display}', which vsg cannot follow`, {
+    const what = outside ? `the primary key of '${table.display}' was changed outside vsg` : `the statement changes the primary key of '${table.display}'`;
+    throw new VsgError('E_KEY_CHANGED', `${what}, which vsg cannot follow`, {
       hint: "keep the key's columns and names; to re-key a table, 'vsg untrack' it, change it, and 'vsg track' it again",
     });
   }
+}
+
+/** What changed in the table's columns outside vsg since they were last recorded (empty: nothing). */
+export async function unrecordedSchemaChange(db: Queryable, table: TrackedTable): Promise<string[]> {
+  if (table.gone || table.signature === null) return [];
+  const now = await signature(db, table.relid);
+  if (sameSignature(table.signature, now)) return [];
+  const changes = describe(table.signature.columns, now.columns);
+  return changes.length ? changes : ['primary key changed'];
+}
+
+/**
+ * Write-back puts rows of recorded versions into the table: refuse while its
+ * columns differ from the last recorded ones, which history cannot map.
+ */
+export async function assertSchemaRecorded(tx: Queryable, table: TrackedTable): Promise<void> {
+  const changes = await unrecordedSchemaChange(tx, table);
+  if (changes.length === 0) return;
+  throw new VsgError('E_SCHEMA_UNRECORDED', `the columns of '${table.display}' were changed outside vsg: ${changes.join('; ')}`, {
+    hint: `record the change first with 'vsg commit -t ${table.display}'`,
+    data: { changes },
+  });
 }
 
 /** Human descriptions of what changed from one signature to the next. */
@@ -67,7 +91,10 @@ export function describe(before: ColumnSig[], after: ColumnSig[]): string[] {
   return out;
 }
 
-/** Record a SCHEMA commit's before and after. */
+/**
+ * Record a SCHEMA commit's before and after, keep the new columns as the
+ * last recorded ones, and rewrite the table's capture function for them.
+ */
 export async function recordSchemaChange(tx: Queryable, table: TrackedTable, commit: string, before: Signature, after: Signature): Promise<string[]> {
   await tx.query('INSERT INTO vsg.schema_changes (commit_id, table_id, before, after) VALUES ($1, $2, $3::jsonb, $4::jsonb)', [
     commit,
@@ -75,6 +102,8 @@ export async function recordSchemaChange(tx: Queryable, table: TrackedTable, com
     JSON.stringify(before.columns),
     JSON.stringify(after.columns),
   ]);
+  await tx.query('UPDATE vsg.tracked SET signature = $2::jsonb WHERE id = $1', [table.id, JSON.stringify(after)]);
+  await tx.query('SELECT vsg.write_capture($1)', [table.id]);
   return describe(before.columns, after.columns);
 }
 

@@ -1,6 +1,7 @@
 /** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { unrecordedSchemaChange } from './schema.js';
 import { listTables, resolveTable } from './tables.js';
 
 export interface TableStatus {
@@ -13,6 +14,8 @@ export interface TableStatus {
   clean: boolean;
   /** a merge into this table waiting for --continue or --abort */
   merging: { theirs: string; unresolved: number } | null;
+  /** column changes made outside vsg that the next commit will record */
+  schema: string[];
 }
 
 /** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
@@ -24,7 +27,18 @@ export async function status(db: Queryable, opts: { table?: string } = {}): Prom
     const [ins, upd, del] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
     const m = await db.query<{ theirs_ref: string; unresolved: string }>(sql('status/merge'), [t.id]);
     const merging = m.rows[0] ? { theirs: m.rows[0].theirs_ref, unresolved: Number(m.rows[0].unresolved) } : null;
-    out.push({ table: t.display, branch: t.head, head: t.headCommit, inserted: ins, updated: upd, deleted: del, clean: ins + upd + del === 0, merging });
+    const schema = await unrecordedSchemaChange(db, t);
+    out.push({
+      table: t.display,
+      branch: t.head,
+      head: t.headCommit,
+      inserted: ins,
+      updated: upd,
+      deleted: del,
+      clean: ins + upd + del === 0 && schema.length === 0,
+      merging,
+      schema,
+    });
   }
   return out;
 }

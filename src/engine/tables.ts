@@ -6,6 +6,7 @@ import type { Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
+import type { Signature } from './schema.js';
 
 export interface TrackedTable {
   id: number;
@@ -24,6 +25,8 @@ export interface TrackedTable {
   branchId: number | null;
   headCommit: string | null;
   commits: number;
+  /** columns and key as last recorded in history (track, SCHEMA commits) */
+  signature: Signature | null;
 }
 
 export interface Column {
@@ -37,7 +40,7 @@ export interface Column {
 }
 
 type ListRow = Record<
-  'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'branch_id' | 'head_commit' | 'commits',
+  'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'signature' | 'branch_id' | 'head_commit' | 'commits',
   string | null
 >;
 
@@ -65,6 +68,7 @@ function toTable(r: ListRow): TrackedTable {
     branchId: r.branch_id === null ? null : Number(r.branch_id),
     headCommit: r.head_commit,
     commits: Number(r.commits),
+    signature: r.signature === null ? null : (JSON.parse(r.signature) as Signature),
   };
 }
 

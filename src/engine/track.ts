@@ -46,13 +46,14 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     const qname = `${ident(rel.nspname)}.${ident(rel.relname)}`;
     await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
     const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns) VALUES ($1::oid, $2, $3, $4::text[])
+      `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns, signature)
+       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid))
        ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
       [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
     );
     if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: "'vsg tables' lists tracked tables" });
     const id = Number(inserted.rows[0].id);
-    await tx.query(ddl('tables/triggers', qname));
+    await tx.query('SELECT vsg.install_capture($1)', [id]);
     await snapshotIntoPending(tx, id, qname);
     const table = await tableById(tx, id);
     const root = await createCommit(tx, table, {
@@ -96,6 +97,8 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
       });
     }
     if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
+    const fn = await tx.query<{ name: string }>('SELECT vsg.capture_function($1) AS name', [table.id]);
+    await tx.query(`DROP FUNCTION IF EXISTS ${fn.rows[0].name}()`);
     await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);

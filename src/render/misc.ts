@@ -37,11 +37,13 @@ export function renderStatus(list: TableStatus[], s: Style): string {
       if (t.clean) return `${head}\n  nothing to commit, working table clean`;
       return [
         head,
-        '  uncommitted changes:',
+        t.schema.length ? '  columns changed outside vsg:' : '',
+        ...t.schema.map((c) => s.yellow(`    ${c}`)),
+        t.inserted + t.updated + t.deleted ? '  uncommitted changes:' : '',
         t.inserted ? s.green(`    inserted: ${t.inserted}`) : '',
         t.updated ? s.yellow(`    updated:  ${t.updated}`) : '',
         t.deleted ? s.red(`    deleted:  ${t.deleted}`) : '',
-        s.dim(`  (use 'vsg commit -t ${t.table}' to record them, 'vsg diff -t ${t.table}' to see them)`),
+        s.dim(`  (use 'vsg commit -t ${t.table}' to record ${t.schema.length ? 'it all' : 'them'}, 'vsg diff -t ${t.table}' to see ${t.schema.length ? 'the rows' : 'them'})`),
       ]
         .filter(Boolean)
         .join('\n');

@@ -84,3 +84,93 @@ describe.each(targetNames())('schema changes on %s', (name) => {
     expect((await rows()).columns).toEqual(['id', 'title', 'note']);
   });
 });
+
+describe.each(targetNames())('schema changes made outside vsg on %s', (name) => {
+  let t: Target;
+  const rows = async () => JSON.parse(await vsgOk(t, ['sql', 'SELECT * FROM items ORDER BY id', '--json']));
+  /** what a migration tool or psql would do: plain SQL, not through vsg */
+  const outside = (text: string) => t.sql(text);
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+    await vsgOk(t, ['sql', "CREATE TABLE items (id int PRIMARY KEY, label text, qty int); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)"]);
+    await vsgOk(t, ['track', 'items']);
+    await vsgOk(t, ['commit', '-t', 'items', 'UPDATE items SET qty = 10 WHERE id = 1']);
+  });
+  afterAll(() => t.cleanup());
+
+  it('rows written after the ALTER are captured with the new columns', async () => {
+    await outside("UPDATE items SET qty = 20 WHERE id = 2; ALTER TABLE items RENAME COLUMN label TO title; ALTER TABLE items ADD COLUMN note text DEFAULT 'none'");
+    await outside("UPDATE items SET note = 'hi' WHERE id = 1");
+    const { rows: images } = await outside(`SELECT after::text FROM vsg.pending WHERE key->>'id' = '1'`);
+    expect(images.map((r) => JSON.parse(r.after as string))).toEqual([{ id: '1', title: 'a', qty: '10', note: 'hi' }]);
+  });
+
+  it('status shows the column changes beside the uncommitted rows', async () => {
+    const out = await vsgOk(t, ['status', '-t', 'items']);
+    expect(out).toContain("  columns changed outside vsg:\n    column 'label' renamed to 'title'\n    column 'note' added (text)\n  uncommitted changes:\n    updated:  2\n");
+    const json = JSON.parse(await vsgOk(t, ['status', '-t', 'items', '--json']));
+    expect([json[0].clean, json[0].schema]).toEqual([false, ["column 'label' renamed to 'title'", "column 'note' added (text)"]]);
+    const doctor = JSON.parse(await vsgOk(t, ['doctor', '--json']));
+    expect(doctor.checks.filter((c: { name: string }) => c.name === 'schema' && 'table' in c)).toEqual([
+      expect.objectContaining({ status: 'warn', table: 'items', message: "columns changed outside vsg: column 'label' renamed to 'title'; column 'note' added (text)" }),
+    ]);
+  });
+
+  it('write-back is refused until the change is recorded, and nothing changes', async () => {
+    const before = await rows();
+    for (const args of [['restore', '-t', 'items'], ['checkout', 'HEAD~1', '-t', 'items', '--force'], ['rollback', '-t', 'items', '--force']]) {
+      const r = await vsg(t, args);
+      expect([args[0], r.code, r.stderr.split('\n')[0]]).toEqual([
+        args[0],
+        3,
+        "error: the columns of 'items' were changed outside vsg: column 'label' renamed to 'title'; column 'note' added (text)",
+      ]);
+      expect(r.stderr).toContain("hint: record the change first with 'vsg commit -t items'");
+    }
+    expect(await rows()).toEqual(before);
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'items', '--json'])).commits.length).toBe(2);
+  });
+
+  it('the next commit records it as a SCHEMA commit, with the rows', async () => {
+    expect(await vsgOk(t, ['commit', '-t', 'items'])).toMatch(
+      /^\[main [0-9a-f]{7}\] SCHEMA items: column 'label' renamed to 'title'; column 'note' added \(text\); 2 updated\n$/,
+    );
+    const shown = JSON.parse(await vsgOk(t, ['show', 'HEAD', '--json']));
+    expect([shown.commit.kind, shown.commit.message]).toEqual(['SCHEMA', 'record uncommitted changes and a schema change made outside vsg']);
+    expect(await vsgOk(t, ['status', '-t', 'items'])).toContain('nothing to commit, working table clean');
+    expect((await vsg(t, ['verify'])).code).toBe(0);
+  });
+
+  it("the table's capture function is rewritten for the new columns", async () => {
+    const { rows: fn } = await outside(
+      `SELECT (p.prosrc LIKE '%' || vsg.column_fingerprint(t.relid) || '%')::text AS current
+       FROM vsg.tracked t JOIN pg_proc p ON p.oid = vsg.capture_function(t.id)::regproc`,
+    );
+    expect(fn).toEqual([{ current: 'true' }]);
+  });
+
+  it('older rows come back through the recorded rename', async () => {
+    await vsgOk(t, ['checkout', 'HEAD~2', '-t', 'items']);
+    expect((await rows()).rows).toEqual([
+      ['1', 'a', '1', 'none'],
+      ['2', 'b', '2', 'none'],
+    ]);
+    await vsgOk(t, ['checkout', 'HEAD~1', '-t', 'items']);
+    expect((await rows()).rows).toEqual([
+      ['1', 'a', '10', 'hi'],
+      ['2', 'b', '20', 'none'],
+    ]);
+    expect((await vsg(t, ['verify'])).code).toBe(0);
+  });
+
+  it('a primary key changed outside vsg is refused by the next commit, which changes nothing', async () => {
+    await outside('ALTER TABLE items RENAME COLUMN id TO item_id');
+    const r = await vsg(t, ['commit', '-t', 'items', '--allow-empty']);
+    expect([r.code, r.stderr.split('\n')[0]]).toEqual([3, "error: the primary key of 'items' was changed outside vsg, which vsg cannot follow"]);
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'items', '--json'])).commits.length).toBe(5);
+    await outside('ALTER TABLE items RENAME COLUMN item_id TO id');
+    expect(await vsgOk(t, ['status', '-t', 'items'])).toContain('nothing to commit, working table clean');
+  });
+});
