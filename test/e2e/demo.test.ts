@@ -7,7 +7,7 @@ import { vsg } from '../helpers/targets.js';
 
 describe('vsg demo', () => {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-demo-test-'));
-  const env = { ...process.env, NO_COLOR: '1', PAGER: 'cat' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PAGER: 'cat' };
   delete env.VSG_DATABASE_URL;
   afterAll(() => fs.rmSync(cwd, { recursive: true, force: true }));
 
