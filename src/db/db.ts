@@ -4,6 +4,7 @@
  * code path serves both. Every value arrives as PostgreSQL's own text form
  * (no JS parsing), which is what keeps int8, numeric and timestamptz exact.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { ExitCode, VsgError } from '../errors.js';
 
@@ -56,10 +57,22 @@ export interface PgLikeClient {
   query(text: string, params?: unknown[]): Promise<pg.QueryResult>;
 }
 
-/** Wrap a node-postgres client (ours or an application's) as a Db. */
+/**
+ * Wrap a node-postgres client (ours or an application's) as a Db. One client
+ * is one session, so callers take turns: a transaction runs alone, and a query
+ * from outside it waits until it ends instead of landing inside it. Code
+ * running inside a transaction (the same async context) joins it.
+ */
 export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string, onClose: () => Promise<void>): Db {
-  let inTx = false;
-  const query = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
+  const inside = new AsyncLocalStorage<true>();
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    if (inside.getStore()) return work();
+    const mine = turn.then(() => inside.run(true, work));
+    turn = mine.catch(() => undefined);
+    return mine;
+  };
+  const send = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
     // Ask for text for every type, even from a client configured otherwise. PGlite's
     // node-postgres shim reads a query's `types` as parameter types, so there the
     // client-level setting does it.
@@ -73,24 +86,24 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
       command: last?.command ?? '',
     };
   };
+  const query = <R = Row>(text: string, params?: unknown[]) => inTurn(() => send<R>(text, params));
   return {
     kind,
     where,
     query,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      if (inTx) return fn({ query });
-      inTx = true;
-      await client.query('BEGIN');
-      try {
-        const out = await fn({ query });
-        await client.query('COMMIT');
-        return out;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        inTx = false;
-      }
+    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      if (inside.getStore()) return fn({ query: send });
+      return inTurn(async () => {
+        await client.query('BEGIN');
+        try {
+          const out = await fn({ query: send });
+          await client.query('COMMIT');
+          return out;
+        } catch (e) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      });
     },
     close: onClose,
   };
