@@ -76,6 +76,16 @@ async function main() {
   };
   const rows = [];
   const skipped = [];
+  // Wall time of each phase, so a run that is too slow says where its time went.
+  const timings = [];
+  const timed = async (phase, size, work) => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings.push({ phase, rows: size, seconds: Math.round((performance.now() - t) / 100) / 10 });
+    }
+  };
   const prefix = `vsg_bench_${process.pid}`;
   let failed = null;
   try {
@@ -102,11 +112,11 @@ async function main() {
         }
         const ctx = { opts, cleanup, url, size, client, repo, reps, lib, states: {}, skip: (scenario, reason) => { skipped.push({ scenario, rows: size, reason }); progress(`skipping ${scenario} at ${size} rows: ${reason}`); } };
         try {
-          await setupSize(ctx);
+          await timed('setup', size, () => setupSize(ctx));
           for (const s of perSize) {
             // One scenario failing (a capability mid-change) must not lose the others' figures.
             try {
-              rows.push(...(await s.run(ctx)));
+              rows.push(...(await timed(s.id, size, () => s.run(ctx))));
             } catch (e) {
               if (stopping) throw e;
               skipped.push({ scenario: s.id, rows: size, reason: `failed: ${e.message}` });
@@ -123,7 +133,7 @@ async function main() {
     }
     for (const s of active.filter((x) => !x.perSize)) {
       try {
-        rows.push(...(await s.run({ opts, cleanup, reps, lib, prefix })));
+        rows.push(...(await timed(s.id, null, () => s.run({ opts, cleanup, reps, lib, prefix }))));
       } catch (e) {
         if (stopping) throw e;
         skipped.push({ scenario: s.id, reason: `failed: ${e.message}` });
@@ -156,6 +166,7 @@ async function main() {
     scaling: checks,
     goals,
     skipped,
+    timings,
   };
   process.stdout.write(`${formatTable(rows)}\n`);
   for (const ch of checks) {
@@ -165,6 +176,7 @@ async function main() {
   }
   for (const g of goals) process.stdout.write(`${g.pass ? 'ok  ' : 'MISS'} ${g.scenario} ${g.name}: ${g.text}\n`);
   for (const s of skipped) process.stdout.write(`skipped ${s.scenario}${s.rows ? ` at ${s.rows} rows` : ''}: ${s.reason}\n`);
+  process.stdout.write(`time: ${timings.map((t) => `${t.phase}${t.rows ? `@${t.rows}` : ''} ${t.seconds} s`).join(', ')}\n`);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   progress(`wrote ${out} (${result.seconds} s)`);
