@@ -343,4 +343,32 @@ describe.each(targetNames())('killed vsg merge (and the other writes) on %s', (n
     expect(await state('ops'), 'restore').toEqual(dirty);
     await expectRecovered('ops', dirty);
   });
+
+  // The server's version is above; here the kill may also land while PGlite starts or shuts down.
+  it.runIf(name === 'pglite')('a commit killed at moments spread over its run (start, transaction, shutdown) is always all or nothing', { timeout: 300_000 }, async () => {
+    await setup('rnd', [], []);
+    // one commit's run time spreads the kill moments over a run (no assertion on it)
+    const t0 = Date.now();
+    await vsgOk(t, ['commit', '-t', 'rnd', 'UPDATE rnd SET b = b + 1 WHERE id = 3']);
+    const span = Date.now() - t0;
+    for (const f of [0.2, 0.4, 0.6, 0.75, 0.9, 1.0]) {
+      const before = await state('rnd');
+      const child = spawn(process.execPath, [bin, 'commit', '-t', 'rnd', 'UPDATE rnd SET b = b + 1 WHERE id = 3'], { cwd: t.cwd, env: t.env, stdio: 'ignore' });
+      const gone = new Promise((res) => child.on('exit', res));
+      await new Promise((res) => setTimeout(res, Math.round(f * span)));
+      child.kill('SIGKILL');
+      await gone;
+      // the next command opens the data directory, taking over a lock the kill may have left
+      expect(JSON.parse(await vsgOk(t, ['verify', '--json'])).ok, `killed at ${f} of a run`).toBe(true);
+      const after = await state('rnd');
+      const b3 = (s: TableState) => s.rows.find((r) => r.id === 3)?.b;
+      if (after.commits.length === before.commits.length) {
+        expect(after, `killed at ${f} of a run: nothing`).toEqual(before);
+      } else {
+        expect(after.commits.slice(0, -1), `killed at ${f} of a run: the whole commit`).toEqual(before.commits);
+        expect(after).toMatchObject({ headCommit: after.commits[after.commits.length - 1], pending: 0 });
+        expect(b3(after)).toBe((b3(before) as number) + 1);
+      }
+    }
+  });
 });
