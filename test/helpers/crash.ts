@@ -91,8 +91,8 @@ export async function tableState(sql: SqlFn, name: string): Promise<TableState> 
 
 /**
  * A pause point for crash and race tests: `public.hold_now()`, called from a
- * test trigger (`public.hold()`) or the user's SQL, blocks the calling transaction while the pause
- * is armed, and the test can see that it is waiting there.
+ * test trigger (`public.hold()`) or from the user's SQL, blocks the calling
+ * transaction while the pause is armed, and the test can see it waiting.
  *
  * - server: hold_now() takes an advisory lock that the test's own session holds
  *   while armed; a session waiting on it shows in pg_stat_activity.
@@ -138,7 +138,7 @@ export class Pause {
     }
   }
 
-  /** Some transaction is blocked in hold(). */
+  /** Some transaction is blocked in hold_now(). */
   async reached(): Promise<boolean> {
     if (this.t.name === 'pglite') return fs.existsSync(this.file('vsg-test-paused'));
     const r = await this.t.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event = 'advisory'`);
