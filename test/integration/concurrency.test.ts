@@ -3,15 +3,21 @@
  * invariant (money is only moved, never made) that must hold in every
  * committed version. The multi-writer and two-session tests need several
  * connections at once, which only the server has: PGlite is one process with
- * one connection, so there they are skipped (the invariant runs on both).
+ * one connection, so there they are skipped (the invariant runs on both). Two
+ * bin/vsg processes racing commit against merge and switch run on both: on
+ * PGlite they queue on the embedded database's lock file.
  */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRepository, type Repository } from '../../src/index.js';
 import { createCommit } from '../../src/engine/commit.js';
 import { tableById, resolveTable } from '../../src/engine/tables.js';
 import { ConflictError } from '../../src/errors.js';
-import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { baseRows, Pause, scenario, tableState, until, type Row, type TableState } from '../helpers/crash.js';
+import { bin, makeTarget, targetNames, vsgOk, type RunResult, type Target } from '../helpers/targets.js';
 
 const WRITERS = 8;
 const COMMITS = 100;
@@ -359,5 +365,189 @@ describe.each(targetNames())('invariant: transfers keep the total in every commi
     } finally {
       await repo.close();
     }
+  });
+});
+
+/**
+ * Two bin/vsg processes on one table, in a fixed order: the first is paused
+ * mid-transaction (test trigger or its own SQL, see Pause), the second starts
+ * and queues behind it (server: waits for the first's lock on the table;
+ * PGlite: for the first process's .vsg/lock), then the first is let go.
+ * Serialised or refused, nothing lost, one linear chain, verify passes.
+ */
+describe.each(targetNames())('a commit racing merge and switch, two processes in a fixed order, on %s', (name) => {
+  let t: Target;
+  let pause: Pause;
+  const state = (table: string) => tableState((text) => t.sql(text), table);
+
+  interface Started {
+    pid: number;
+    done: boolean;
+    result: Promise<RunResult>;
+  }
+  function start(args: string[]): Started {
+    const child = spawn(process.execPath, [bin, '--verbose', ...args], { cwd: t.cwd, env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const s: Started = {
+      pid: child.pid as number,
+      done: false,
+      result: new Promise((res) => child.on('close', (code) => res({ code: code ?? -1, stdout, stderr }))),
+    };
+    void s.result.then(() => (s.done = true));
+    return s;
+  }
+
+  /** Run `first` paused at the armed pause point, `second` queued behind it, then let both finish. */
+  async function race(first: string[], second: string[]): Promise<[RunResult, RunResult]> {
+    await pause.arm();
+    try {
+      const a = start(first);
+      if (!(await until(() => pause.reached(), () => a.done))) throw new Error(`vsg ${first.join(' ')} ended before the pause:\n${(await a.result).stderr}`);
+      const b = start(second);
+      if (name === 'postgres') {
+        // b's session waits for a lock a's transaction holds (the table's vsg.tracked row)
+        const queued = await until(async () => {
+          const r = await t.sql(
+            `SELECT count(*)::int AS n FROM pg_stat_activity w, pg_stat_activity h
+             WHERE w.datname = current_database() AND w.wait_event_type = 'Lock' AND w.wait_event <> 'advisory'
+               AND h.wait_event = 'advisory' AND h.pid = ANY (pg_blocking_pids(w.pid))`,
+          );
+          return r.rows[0].n > 0;
+        }, () => b.done);
+        expect(queued, `vsg ${second.join(' ')} queued behind vsg ${first.join(' ')}`).toBe(true);
+      } else {
+        // a holds the embedded database's lock; b (started, not yet able to finish) waits for it
+        expect(fs.readFileSync(path.join(t.cwd, '.vsg', 'lock'), 'utf8')).toBe(String(a.pid));
+        await new Promise((res) => setTimeout(res, 2000));
+        expect(b.done, 'the second command cannot finish while the first holds the lock').toBe(false);
+      }
+      await pause.release();
+      return [await a.result, await b.result];
+    } finally {
+      await pause.release();
+    }
+  }
+
+  /** Every commit of `branch` is on its first-parent chain (no fork); returns the chain, newest first. */
+  async function chain(table: string, branch = 'main'): Promise<string[]> {
+    const r = await t.sql(
+      `WITH RECURSIVE b AS (SELECT r.id, r.commit_id FROM vsg.refs r JOIN vsg.tracked t ON t.id = r.table_id WHERE t.table_name = '${table}' AND r.name = '${branch}'),
+       chain AS (SELECT c.id, c.parent, c.depth FROM vsg.commits c JOIN b ON c.id = b.commit_id
+                 UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent)
+       SELECT (SELECT string_agg(id, ',' ORDER BY depth DESC) FROM chain) AS ids,
+              (SELECT count(*)::int FROM vsg.commits c JOIN b ON c.branch_id = b.id WHERE c.id NOT IN (SELECT id FROM chain)) AS off`,
+    );
+    expect(Number(r.rows[0].off), `commits of ${branch} off its chain`).toBe(0);
+    return String(r.rows[0].ids).split(',');
+  }
+
+  async function expectSound(table: string, s: TableState): Promise<void> {
+    const [st] = JSON.parse(await vsgOk(t, ['status', '-t', table, '--json']));
+    expect(st).toMatchObject({ branch: s.head, head: s.headCommit, clean: true, merging: null });
+    expect(JSON.parse(await vsgOk(t, ['verify', '--json'])).ok).toBe(true);
+  }
+
+  /** A scenario table; `paused`: with the pause in every statement writing it. */
+  async function setup(table: string, ours: string[], theirs: string[], paused = false): Promise<void> {
+    const repo = await t.open();
+    try {
+      await scenario(repo, table, ours, theirs, paused);
+    } finally {
+      await repo.close();
+    }
+  }
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await (await t.open({ init: true })).close();
+    pause = await Pause.install(t, 4244);
+  });
+  afterAll(() => t.cleanup());
+
+  const OURS = ["UPDATE NAME SET a = 'ours' WHERE id = 1"];
+  const THEIRS = ['UPDATE NAME SET b = 20 WHERE id = 2', 'DELETE FROM NAME WHERE id = 5'];
+  const MERGED: Row[] = [{ id: 1, a: 'ours', b: 1 }, { id: 2, a: 'x2', b: 20 }, ...baseRows().slice(2, 4)];
+
+  it('merge first (paused in its write-back), commit queued: the commit lands on the merge commit', { timeout: 180_000 }, async () => {
+    await setup('mc', OURS, THEIRS, true);
+    const [m, c] = await race(['merge', 'feature', '-t', 'mc', '--json'], ['commit', '-t', 'mc', '--json', 'UPDATE mc SET b = 100 WHERE id = 4']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(c.code, c.stderr).toBe(0);
+    const merge = JSON.parse(m.stdout);
+    const commit = JSON.parse(c.stdout);
+    expect(merge.status).toBe('merged');
+    expect(commit.commit.parents).toEqual([merge.commit.id]);
+    expect((await chain('mc')).slice(0, 2)).toEqual([commit.commit.id, merge.commit.id]);
+    const after = await state('mc');
+    expect(after.rows).toEqual(MERGED.map((r) => (r.id === 4 ? { ...r, b: 100 } : r)));
+    await expectSound('mc', after);
+  });
+
+  it('commit first (paused in its SQL), merge queued: the merge starts from the commit', { timeout: 180_000 }, async () => {
+    await setup('cm', OURS, THEIRS);
+    const [c, m] = await race(['commit', '-t', 'cm', '--json', `UPDATE cm SET b = 100 WHERE id = 4; ${pause.sql}`], ['merge', 'feature', '-t', 'cm', '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(m.code, m.stderr).toBe(0);
+    const commit = JSON.parse(c.stdout);
+    const merge = JSON.parse(m.stdout);
+    expect(merge.ours).toBe(commit.commit.id);
+    expect(merge.commit.parents).toEqual([commit.commit.id, merge.theirs]);
+    expect((await chain('cm')).slice(0, 2)).toEqual([merge.commit.id, commit.commit.id]);
+    const after = await state('cm');
+    expect(after.rows).toEqual(MERGED.map((r) => (r.id === 4 ? { ...r, b: 100 } : r)));
+    await expectSound('cm', after);
+  });
+
+  it('a commit queued behind a merge with a stale --parent is refused (exit 1, retryable) and changes nothing', { timeout: 180_000 }, async () => {
+    await setup('mp', OURS, THEIRS, true);
+    const head = (await state('mp')).headCommit;
+    const [m, c] = await race(['merge', 'feature', '-t', 'mp', '--json'], ['commit', '-t', 'mp', '--parent', head, 'UPDATE mp SET b = 100 WHERE id = 4']);
+    expect(m.code, m.stderr).toBe(0);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/^error: 'mp' has moved: HEAD is [0-9a-f]{7}, not [0-9a-f]{7}/m);
+    expect(c.stderr).toContain('code: E_STALE_PARENT');
+    const merged = await state('mp');
+    expect(merged.rows).toEqual(MERGED);
+    expect(merged.headCommit).toBe(JSON.parse(m.stdout).commit.id);
+    // the retry, on the new HEAD, goes through
+    await vsgOk(t, ['commit', '-t', 'mp', '--parent', merged.headCommit, 'UPDATE mp SET b = 100 WHERE id = 4']);
+    expect((await chain('mp'))[1]).toBe(merged.headCommit);
+    await expectSound('mp', await state('mp'));
+  });
+
+  it('switch first (paused in its write-back), commit queued: the commit lands on the branch switched to', { timeout: 180_000 }, async () => {
+    await setup('sc', OURS, THEIRS, true);
+    const before = await state('sc');
+    const [s, c] = await race(['switch', 'feature', '-t', 'sc'], ['commit', '-t', 'sc', '--json', 'UPDATE sc SET a = 7 WHERE id = 3']);
+    expect(s.code, s.stderr).toBe(0);
+    expect(c.code, c.stderr).toBe(0);
+    const commit = JSON.parse(c.stdout);
+    expect(commit.branch).toBe('feature');
+    const after = await state('sc');
+    expect(after.head).toBe('feature');
+    expect(after.refs).toContain(`main:${before.headCommit}`); // main untouched
+    expect((await chain('sc', 'feature'))[0]).toBe(commit.commit.id);
+    expect(after.rows).toEqual([{ id: 1, a: 'x1', b: 1 }, { id: 2, a: 'x2', b: 20 }, { id: 3, a: '7', b: 3 }, { id: 4, a: 'x4', b: 4 }]);
+    await expectSound('sc', after);
+  });
+
+  it('commit first (paused in its SQL), switch queued: the commit stays on main, the switch then leaves it', { timeout: 180_000 }, async () => {
+    await setup('cs', OURS, THEIRS);
+    const [c, s] = await race(['commit', '-t', 'cs', '--json', `UPDATE cs SET a = 7 WHERE id = 3; ${pause.sql}`], ['switch', 'feature', '-t', 'cs']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(s.code, s.stderr).toBe(0);
+    const commit = JSON.parse(c.stdout);
+    expect(commit.branch).toBe('main');
+    expect((await chain('cs'))[0]).toBe(commit.commit.id);
+    const after = await state('cs');
+    expect(after.head).toBe('feature');
+    expect(after.rows).toEqual([{ id: 1, a: 'x1', b: 1 }, { id: 2, a: 'x2', b: 20 }, ...baseRows().slice(2, 4)]);
+    await expectSound('cs', after);
+    // back on main, the commit is there
+    await vsgOk(t, ['switch', 'main', '-t', 'cs']);
+    expect((await state('cs')).rows).toEqual([{ id: 1, a: 'ours', b: 1 }, { id: 2, a: 'x2', b: 2 }, { id: 3, a: '7', b: 3 }, ...baseRows().slice(3)]);
   });
 });
