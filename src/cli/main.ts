@@ -66,6 +66,16 @@ export async function main(argv: string[], onDone: () => void = () => undefined)
   process.exit(code);
 }
 
+/**
+ * The server ended the session (shut down, crashed, an administrator), during
+ * a query or between two: not a bug in vsg. node-postgres says the latter as
+ * "Client has encountered a connection error and is not queryable".
+ */
+export function connectionLost(e: unknown): boolean {
+  const sqlstate = String((e as { code?: string })?.code ?? '');
+  return /^(57P0[1-3]|08)/.test(sqlstate) || /Connection terminated|ECONNRESET|EPIPE|not queryable/.test(String((e as Error)?.message));
+}
+
 function report(e: unknown, cli: Cli): number {
   const style = makeStyle(wantColor(undefined, process.env, Boolean(process.stderr.isTTY)));
   if (e instanceof CommanderError) {
@@ -85,9 +95,7 @@ function report(e: unknown, cli: Cli): number {
     process.stderr.write(`${renderError(denied, style, cli.verbose)}\n`);
     return ExitCode.permission;
   }
-  // The server ended the session (shut down, crashed, administrator): not a bug in vsg.
-  const sqlstate = String((e as { code?: string })?.code ?? '');
-  if (/^(57P0[1-3]|08)/.test(sqlstate) || /Connection terminated|ECONNRESET/.test(String((e as Error)?.message))) {
+  if (connectionLost(e)) {
     const lost = new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${(e as Error).message}`, {
       exitCode: ExitCode.connection,
       hint: "an unfinished operation was rolled back by the server; if it was finishing, check 'vsg log' and 'vsg status'",
