@@ -48,8 +48,9 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   const cols = await columns(tx, table.relid);
   await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  // A column the image lacks (added since) gets its default on insert.
-  const valueOrDefault = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${c.defaultExpr ?? 'NULL'} END`;
+  // A column the image lacks (added since) gets its default on insert; an identity column (no default) its next value.
+  const fallback = (c: Column) => c.defaultExpr ?? (c.identity ? `nextval(pg_get_serial_sequence(${literal(table.qname)}, ${literal(c.name)}))` : 'NULL');
+  const valueOrDefault = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${fallback(c)} END`;
   const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
   const join = table.keyColumns.map((k) => `r.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
   const writable = cols.filter((c) => !c.generated);
