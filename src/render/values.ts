@@ -3,12 +3,29 @@ import { diffWordsWithSpace } from 'diff';
 import type { Image } from '../engine/types.js';
 import type { Style } from './style.js';
 
-/** A cell value: NULL for SQL NULL, otherwise its PostgreSQL text form. */
+/** Values longer than this print clipped to a window of CLIP_WINDOW characters; --json has them whole. */
+export const CLIP_AT = 2000;
+export const CLIP_WINDOW = 80;
+
+/** A cell value: NULL for SQL NULL, otherwise its PostgreSQL text form (clipped when long). */
 export function cell(v: string | null | undefined, s: Style): string {
   if (v === null || v === undefined) return s.dim('NULL');
+  if (v.length > CLIP_AT) return clipped(v, 0, s);
   // Quote what would otherwise be mistaken: empty, padded, multi-line, or the text NULL.
   if (v === '' || v === 'NULL' || /^\s|\s$|[\n\t]/.test(v)) return JSON.stringify(v);
   return v;
+}
+
+/** A window of a long value from `from`, with … where it is cut and the full length: "…abc… [5242880 characters]". */
+export function clipped(v: string, from: number, s: Style): string {
+  const low = (i: number) => i > 0 && i < v.length && (v.charCodeAt(i) & 0xfc00) === 0xdc00; // never split a surrogate pair
+  let a = Math.max(0, Math.min(from, v.length - CLIP_WINDOW));
+  if (low(a)) a--;
+  let b = Math.min(v.length, a + CLIP_WINDOW);
+  if (low(b)) b++;
+  const part = v.slice(a, b);
+  const shown = /[\n\t]/.test(part) ? JSON.stringify(part) : part;
+  return `${a > 0 ? '…' : ''}${shown}${b < v.length ? '…' : ''}${s.dim(` [${v.length} characters]`)}`;
 }
 
 /** A key: id=7, or (a=1, b=x) for a composite key. */
@@ -17,8 +34,16 @@ export function keyText(key: Image, keyColumns: string[]): string {
   return cols.map((c) => `${c}=${key[c] ?? 'NULL'}`).join(', ');
 }
 
-/** old → new for one cell; long or multi-line text is word-diffed. */
+/** old → new for one cell; long or multi-line text is word-diffed, very long text clipped around its first difference. */
 export function cellChange(oldV: string | null | undefined, newV: string | null | undefined, s: Style): string {
+  if (typeof oldV === 'string' && typeof newV === 'string' && (oldV.length > CLIP_AT || newV.length > CLIP_AT)) {
+    // Word-diffing megabytes would take minutes and print them: show both sides around the first difference.
+    const n = Math.min(oldV.length, newV.length);
+    let p = 0;
+    while (p < n && oldV.charCodeAt(p) === newV.charCodeAt(p)) p++;
+    const from = Math.max(0, p - 20);
+    return `${s.red(clipped(oldV, from, s))} → ${s.green(clipped(newV, from, s))}`;
+  }
   const long = (v: string | null | undefined) => typeof v === 'string' && (v.length > 40 || v.includes('\n'));
   if (typeof oldV === 'string' && typeof newV === 'string' && (long(oldV) || long(newV))) {
     return diffWordsWithSpace(oldV, newV)

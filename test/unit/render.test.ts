@@ -3,7 +3,7 @@ import { renderDiff } from '../../src/render/diff.js';
 import { caret } from '../../src/render/error.js';
 import { renderLog } from '../../src/render/log.js';
 import { makeStyle, wantColor } from '../../src/render/style.js';
-import { cellChange, relativeDate } from '../../src/render/values.js';
+import { cell, cellChange, relativeDate } from '../../src/render/values.js';
 import type { CommitInfo } from '../../src/engine/types.js';
 
 const plain = makeStyle(false);
@@ -40,6 +40,14 @@ describe('renderers', () => {
     expect(cellChange('the quick brown fox jumps over the lazy dog today', 'the quick red fox jumps over the lazy dog today', plain)).toBe(
       'the quick [-brown-]{+red+} fox jumps over the lazy dog today',
     );
+  });
+  it('clips values of megabytes to a window around the first difference, with their length', () => {
+    const big = 'ab '.repeat(2_000_000);
+    expect(cell(big, plain)).toBe(`${big.slice(0, 80)}… [6000000 characters]`);
+    const changed = `${big.slice(0, 3_000_000)}X${big.slice(3_000_001)}`;
+    const out = cellChange(big, changed, plain);
+    expect(out).toBe(`…${big.slice(2_999_980, 3_000_060)}… [6000000 characters] → …${changed.slice(2_999_980, 3_000_060)}… [6000000 characters]`);
+    expect(cell(`🐘${'x'.repeat(77)}🐘${'y'.repeat(3000)}`, plain)).toBe(`🐘${'x'.repeat(77)}🐘… [3081 characters]`); // the cut does not split 🐘
   });
   it('tells SQL NULL from the text NULL and the empty string', () => {
     expect(cellChange(null, 'NULL', plain)).toBe('NULL → "NULL"');

@@ -1,0 +1,469 @@
+/**
+ * Every type family of the reliability list, one by one, through bin/vsg as a
+ * user runs it: a table with that type is tracked and gets three commits (an
+ * INSERT, an UPDATE of the type's columns, a DELETE); then
+ *  - `vsg diff` between the INSERT and the UPDATE shows the changed cells, and
+ *    `--json` carries each value's exact text form;
+ *  - `vsg rollback` of the UPDATE undoes exactly it;
+ *  - `vsg checkout` of the INSERT reproduces exactly that commit's rows;
+ *  - `vsg restore` of the root does too, and `vsg status` shows the difference;
+ *  - after each write-back a plain INSERT (identity/serial left to its
+ *    default) succeeds: no sequence is behind the rows written back.
+ * Expected states are snapshots taken in SQL at each commit (CREATE TABLE AS),
+ * compared with the live table by EXCEPT ALL both ways, on the real types and
+ * on each row's text form. Families then add their own cases (sequences after
+ * TRUNCATE … RESTART IDENTITY, a tightened domain CHECK, an enum value added
+ * later, a column added with a volatile default, values of several MB).
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+// PGlite spawns cost a second or more each on a busy machine.
+vi.setConfig({ testTimeout: 600_000 });
+
+type Image = Record<string, string | null>;
+type Images = Map<string, Image>;
+
+interface Family {
+  table: string;
+  /** types, the table (key column `id`) and its first rows: the tracked state */
+  setup: string;
+  insert: string;
+  /** changes the family's columns of some rows, none of which `del` deletes */
+  update: string;
+  del: string;
+  /** an INSERT leaving the key (identity/serial) to its default */
+  plain: string;
+  /** select list compared on the real types (default *): json has no equality operator */
+  compare?: string;
+  /** lines the text diff of the UPDATE must contain */
+  rendered?: string[];
+  /** exact text forms the UPDATE's --json diff must carry: id -> column -> [old, new] */
+  json?: Record<string, Record<string, [string | null, string | null]>>;
+}
+
+interface Run {
+  t: Target;
+  f: Family;
+  /** root (track), INSERT, UPDATE, DELETE commits */
+  c: [string, string, string, string];
+  s: Images[];
+  /** `vsg diff` of the UPDATE, as text and as parsed --json */
+  diffText: string;
+  diffJson: { changes: { key: Image; old: Image | null; new: Image | null }[] };
+}
+
+const md5 = (v: string) => createHash('md5').update(v, 'utf8').digest('hex');
+const code = (stderr: string) => /code: (E_\w+)/.exec(stderr)?.[1];
+
+/** Run SQL directly (several statements allowed); the last statement's rows. */
+async function sqlRows(t: Target, text: string): Promise<Record<string, unknown>[]> {
+  const r = (await t.sql(text)) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
+  return (Array.isArray(r) ? r[r.length - 1] : r).rows;
+}
+
+/** `vsg commit` (of SQL, or of the uncommitted changes); the new commit's id. */
+async function commit(t: Target, table: string, message: string, statement?: string): Promise<string> {
+  const out = await vsgOk(t, ['commit', '-t', table, '-m', message, '--json', ...(statement === undefined ? [] : [statement])]);
+  return JSON.parse(out).commit.id as string;
+}
+
+/** Each row's text forms, by id, read by the test's own SQL (not vsg's). */
+function imagesOf(rows: Record<string, unknown>[], n: number): Images {
+  const out: Images = new Map();
+  for (const r of rows) {
+    if (Number(r.n) !== n) continue;
+    const img = JSON.parse(String(r.img)) as Image;
+    out.set(String(img.id), img);
+  }
+  return out;
+}
+
+const byId = (a: string, b: string) => Number(a) - Number(b) || (a < b ? -1 : 1);
+
+/** What a diff from one snapshot to another must say, computed from the snapshots. */
+function expectedChanges(from: Images, to: Images): { key: Image; old: Image | null; new: Image | null }[] {
+  const keys = [...new Set([...from.keys(), ...to.keys()])].sort(byId);
+  return keys
+    .map((k) => ({ key: { id: k }, old: from.get(k) ?? null, new: to.get(k) ?? null }))
+    .filter((c) => JSON.stringify(c.old) !== JSON.stringify(c.new));
+}
+
+function counts(from: Images, to: Images): { inserted: number; updated: number; deleted: number } {
+  const ch = expectedChanges(from, to);
+  return { inserted: ch.filter((c) => !c.old).length, updated: ch.filter((c) => c.old && c.new).length, deleted: ch.filter((c) => !c.new).length };
+}
+
+/**
+ * Compare the live table with a snapshot, EXCEPT ALL both ways on the real
+ * types and on the row text; then (in the same statement, so it is not
+ * compared) run the family's plain INSERT, which fails if a sequence is behind.
+ * `zero`: a count that must be 0; `head`: the repository's newest commit.
+ */
+async function check(run: Run, snap: string, opts: { before?: string; plain?: boolean; compare?: string; zero?: string; head?: string } = {}): Promise<void> {
+  const tb = run.f.table;
+  const cmp = opts.compare ?? run.f.compare ?? '*';
+  const plain = opts.plain === false ? 'SELECT 1 WHERE false' : `${run.f.plain} RETURNING 1`;
+  const both = (a: string, b: string) => `(SELECT count(*) FROM ((${a.replace(/@/g, tb)} EXCEPT ALL ${a.replace(/@/g, snap)}) UNION ALL (${b.replace(/@/g, snap)} EXCEPT ALL ${b.replace(/@/g, tb)})) x)`;
+  const rows = await sqlRows(
+    run.t,
+    `${opts.before ? `${opts.before};` : ''}
+     WITH ins AS (${plain})
+     SELECT ${both(`SELECT ${cmp} FROM @`, `SELECT ${cmp} FROM @`)} AS real_types,
+            ${opts.compare ? '0' : both('SELECT r::text FROM @ r', 'SELECT r::text FROM @ r')} AS row_text,
+            (SELECT count(*) FROM ins) AS plain,
+            (${opts.zero ?? '0'}) AS zero,
+            (SELECT id FROM vsg.commits ORDER BY seq DESC LIMIT 1) AS head`,
+  );
+  const r = rows[0];
+  expect({ real: Number(r.real_types), text: Number(r.row_text), plain: Number(r.plain), zero: Number(r.zero), head: opts.head ? r.head : undefined }).toEqual({
+    real: 0,
+    text: 0,
+    plain: opts.plain === false ? 0 : 1,
+    zero: 0,
+    head: opts.head,
+  });
+}
+
+/** The shared round trip; returns what the family's own cases need. */
+async function roundTrip(t: Target, f: Family): Promise<Run> {
+  const tb = f.table;
+  await sqlRows(t, `${f.setup}; CREATE TABLE ${tb}_s0 AS SELECT * FROM ${tb}`);
+  const root = /\[([0-9a-f]{7})\]/.exec(await vsgOk(t, ['track', tb]))?.[1] as string;
+  const c1 = await commit(t, tb, 'insert', f.insert);
+  await sqlRows(t, `CREATE TABLE ${tb}_s1 AS SELECT * FROM ${tb}; ${f.update}; CREATE TABLE ${tb}_s2 AS SELECT * FROM ${tb}`);
+  const c2 = await commit(t, tb, 'update');
+  const rows = await sqlRows(
+    t,
+    `${f.del}; CREATE TABLE ${tb}_s3 AS SELECT * FROM ${tb};
+     SELECT n, img FROM (${[0, 1, 2, 3].map((n) => `SELECT ${n} AS n, img FROM tl_images('${tb}_s${n}')`).join(' UNION ALL ')}) x`,
+  );
+  const c3 = await commit(t, tb, 'delete');
+  const s = [0, 1, 2, 3].map((n) => imagesOf(rows, n));
+  const [s0, s1, s2, s3] = s;
+  expect(counts(s0, s1).inserted).toBeGreaterThan(0);
+  expect(expectedChanges(s1, s2).length).toBeGreaterThan(0);
+  expect(counts(s2, s3).deleted).toBeGreaterThan(0);
+
+  // diff: the cells the UPDATE changed, exactly, in text and in JSON.
+  const text = await vsgOk(t, ['diff', c1, c2, '-t', tb]);
+  const d = JSON.parse(await vsgOk(t, ['diff', c1, c2, '-t', tb, '--json']));
+  const run: Run = { t, f, c: [root, c1, c2, c3], s, diffText: text, diffJson: d };
+  const want = expectedChanges(s1, s2);
+  expect(d.changes).toEqual(want);
+  for (const [id, cols] of Object.entries(f.json ?? {})) {
+    const ch = d.changes.find((c: { key: Image }) => c.key.id === id);
+    for (const [col, [o, n]] of Object.entries(cols)) expect([col, ch.old[col], ch.new[col]]).toEqual([col, o, n]);
+  }
+  const plainValue = (v: string | null | undefined) => typeof v === 'string' && v !== '' && v !== 'NULL' && v.length <= 40 && !/^\s|\s$|[\n\t]/.test(v);
+  for (const ch of want) {
+    expect(text).toContain(`${ch.old && ch.new ? '~' : ch.old ? '-' : '+'} id=${ch.key.id}\n`);
+    for (const col of Object.keys(ch.new ?? {})) {
+      const [o, n] = [ch.old?.[col], ch.new?.[col]];
+      if (o !== n && plainValue(o) && plainValue(n)) expect(text).toContain(`\n    ${col}: ${o} → ${n}\n`);
+    }
+  }
+  for (const line of f.rendered ?? []) expect(text).toContain(line);
+
+  // rollback of the UPDATE: the keys it changed get their rows from before it (the DELETE touched others).
+  expect(await vsgOk(t, ['rollback', c2, '-t', tb])).toMatch(new RegExp(`rolled back [0-9a-f]{7} in ${tb}: `));
+  const ids = `ARRAY[${want.map((c) => `'${c.key.id}'`).join(', ')}]::text[]`;
+  await check(run, `${tb}_rb`, {
+    before: `CREATE TABLE ${tb}_rb AS SELECT * FROM ${tb}_s3 WHERE NOT (id::text = ANY (${ids}))
+             UNION ALL SELECT * FROM ${tb}_s1 WHERE id::text = ANY (${ids})`,
+  });
+
+  // checkout of the INSERT (the plain row above is uncommitted: --force folds it in).
+  expect(await vsgOk(t, ['checkout', c1, '-t', tb, '--force'])).toMatch(/checked out [0-9a-f]{7} into /);
+  await check(run, `${tb}_s1`);
+
+  // restore of the root: uncommitted, and status shows the difference against HEAD (= the INSERT's rows).
+  await vsgOk(t, ['restore', root, '-t', tb]);
+  const st = JSON.parse(await vsgOk(t, ['status', '-t', tb, '--json']));
+  expect(st[0]).toMatchObject({ ...counts(s1, s0), clean: false });
+  await check(run, `${tb}_s0`);
+  return run;
+}
+
+/** After the table is wiped and its sequences restarted, a checkout must raise them again. */
+async function wipeAndCheckout(run: Run, extraSql = ''): Promise<void> {
+  const tb = run.f.table;
+  await sqlRows(run.t, `TRUNCATE ${tb} RESTART IDENTITY${extraSql}`);
+  await commit(run.t, tb, 'wipe');
+  await vsgOk(run.t, ['checkout', run.c[3], '-t', tb]);
+  await check(run, `${tb}_s3`); // the plain INSERT collides if a sequence is behind
+}
+
+/** A refusal: exit 4, the error code, and its first line (callers then check that nothing changed). */
+async function refused(run: Run, args: string[], errorCode: string, message: RegExp): Promise<void> {
+  const r = await vsg(run.t, [...args, '-t', run.f.table, '--verbose']);
+  expect({ code: r.code, err: code(r.stderr) }).toEqual({ code: 4, err: errorCode });
+  expect(r.stderr.split('\n')[0]).toMatch(message);
+}
+
+const TEXT_IMAGES = `CREATE FUNCTION tl_images(snap regclass) RETURNS TABLE (img text) LANGUAGE plpgsql
+  SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres' SET extra_float_digits = 3 SET bytea_output = 'hex'
+AS $f$
+BEGIN
+  RETURN QUERY EXECUTE format('SELECT json_build_object(%s)::text FROM %s r',
+    (SELECT string_agg(format('%L, r.%I::text', attname, attname), ', ' ORDER BY attnum)
+     FROM pg_attribute WHERE attrelid = snap AND attnum > 0 AND NOT attisdropped), snap);
+END
+$f$`;
+
+describe.each(targetNames())('every type family round-trips on %s', (name) => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+    await sqlRows(t, TEXT_IMAGES);
+  });
+  afterAll(() => t.cleanup());
+
+  it('identity GENERATED ALWAYS as key, BY DEFAULT as a non-key column', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_ident_a',
+      setup: `CREATE TABLE tl_ident_a (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                n bigint GENERATED BY DEFAULT AS IDENTITY (START WITH 100) UNIQUE, v text);
+              INSERT INTO tl_ident_a (v) VALUES ('a'), ('b');
+              INSERT INTO tl_ident_a (id, n, v) OVERRIDING SYSTEM VALUE VALUES (50, 9000, 'explicit')`,
+      insert: `INSERT INTO tl_ident_a (v) VALUES ('c'), ('d')`,
+      update: `UPDATE tl_ident_a SET n = n + 1000 WHERE id IN (1, 50)`,
+      del: `DELETE FROM tl_ident_a WHERE id = 4`,
+      plain: `INSERT INTO tl_ident_a (v) VALUES ('plain')`,
+      rendered: ['~ id=1\n    n: 100 → 1100\n', '~ id=50\n    n: 9000 → 10000\n'],
+    });
+    await wipeAndCheckout(run);
+    // An identity column added since: a row written back from before it gets the column's next value.
+    await commit(t, 'tl_ident_a', 'add k', 'ALTER TABLE tl_ident_a ADD COLUMN k int GENERATED ALWAYS AS IDENTITY; DELETE FROM tl_ident_a WHERE id = 2');
+    await vsgOk(t, ['checkout', run.c[0], '-t', 'tl_ident_a', '--force']);
+    await check(run, 'tl_ident_a_s0', { compare: 'id, n, v', zero: 'SELECT count(*) FROM tl_ident_a WHERE k IS NULL' });
+  });
+
+  it('identity BY DEFAULT as key, GENERATED ALWAYS as a non-key column; a value only an INSERT can write is refused', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_ident_d',
+      setup: `CREATE TABLE tl_ident_d (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+                n int GENERATED ALWAYS AS IDENTITY (START WITH 500) UNIQUE, v text);
+              INSERT INTO tl_ident_d (v) VALUES ('a'), ('b')`,
+      insert: `INSERT INTO tl_ident_d (v) VALUES ('c'); INSERT INTO tl_ident_d (id, v) VALUES (40, 'explicit')`,
+      // the key changes: a delete of id 2 and an insert of id 102 (n goes with the row)
+      update: `UPDATE tl_ident_d SET id = id + 100, v = 'moved' WHERE id = 2`,
+      del: `DELETE FROM tl_ident_d WHERE id = 3`,
+      plain: `INSERT INTO tl_ident_d (v) VALUES ('plain')`,
+    });
+    await wipeAndCheckout(run);
+    // PostgreSQL lets only an INSERT set a GENERATED ALWAYS identity; an UPDATE can only set it to DEFAULT.
+    const c4 = await commit(t, 'tl_ident_d', 'renumber', 'UPDATE tl_ident_d SET n = DEFAULT WHERE id = 1');
+    await sqlRows(t, 'CREATE TABLE tl_ident_d_s4 AS SELECT * FROM tl_ident_d');
+    const msg = /^error: cannot write rows back to 'tl_ident_d': column 'n' is GENERATED ALWAYS AS IDENTITY/;
+    await refused(run, ['checkout', run.c[3], '--force'], 'E_APPLY_REFUSED', msg);
+    await refused(run, ['rollback', c4], 'E_APPLY_REFUSED', msg);
+    await check(run, 'tl_ident_d_s4', { plain: false, head: c4 });
+  });
+
+  it('serial, bigserial and an explicit sequence behind a nextval default', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_serial',
+      setup: `CREATE SEQUENCE tl_serial_q;
+              CREATE TABLE tl_serial (id bigserial PRIMARY KEY, s serial UNIQUE, q int UNIQUE DEFAULT nextval('tl_serial_q'), v text);
+              INSERT INTO tl_serial (v) VALUES ('a'), ('b')`,
+      insert: `INSERT INTO tl_serial (v) VALUES ('c'), ('d')`,
+      update: `UPDATE tl_serial SET s = s + 1000, q = q + 1000 WHERE id = 2`,
+      del: `DELETE FROM tl_serial WHERE id = 3`,
+      plain: `INSERT INTO tl_serial (v) VALUES ('plain')`,
+      rendered: ['~ id=2\n    s: 2 → 1002\n    q: 2 → 1002\n'],
+    });
+    // TRUNCATE … RESTART IDENTITY restarts the owned sequences; the explicit one is restarted by hand.
+    await wipeAndCheckout(run, '; ALTER SEQUENCE tl_serial_q RESTART');
+  });
+
+  it('STORED generated columns follow their base columns', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_gen',
+      setup: `CREATE TABLE tl_gen (id serial PRIMARY KEY, price numeric(10,2), qty int, name text,
+                total numeric GENERATED ALWAYS AS (price * qty) STORED,
+                label text GENERATED ALWAYS AS (upper(name) || '#' || qty::text) STORED);
+              INSERT INTO tl_gen (price, qty, name) VALUES (2.50, 4, 'pen'), (1.00, 1, 'cap')`,
+      insert: `INSERT INTO tl_gen (price, qty, name) VALUES (3.10, 2, 'ink'), (9.99, 1, 'box')`,
+      update: `UPDATE tl_gen SET price = 6.25, name = 'big pen' WHERE id = 1`,
+      del: `DELETE FROM tl_gen WHERE id = 4`,
+      plain: `INSERT INTO tl_gen (price, qty, name) VALUES (1, 1, 'plain')`,
+      rendered: ['    price: 2.50 → 6.25\n', '    total: 10.00 → 25.00\n', '    label: PEN#4 → BIG PEN#4\n'],
+      json: { '1': { total: ['10.00', '25.00'], label: ['PEN#4', 'BIG PEN#4'] } },
+    });
+    // Generated values are never written: after the write-backs they still agree with their base columns.
+    const bad = await sqlRows(t, `SELECT count(*) AS n FROM tl_gen WHERE total IS DISTINCT FROM price * qty OR label IS DISTINCT FROM upper(name) || '#' || qty::text`);
+    expect(Number(bad[0].n)).toBe(0);
+    expect(run.s[2].get('1')).toMatchObject({ price: '6.25', total: '25.00' });
+  });
+
+  it('defaults with expressions keep the values they produced; a column added later with a volatile default', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_dflt',
+      setup: `CREATE FUNCTION tl_tag() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT 't-' || substr(md5(random()::text), 1, 8) $$;
+              CREATE TABLE tl_dflt (id serial PRIMARY KEY, created timestamptz DEFAULT now(), u uuid DEFAULT gen_random_uuid(),
+                r float8 DEFAULT random(), tag text DEFAULT tl_tag(), v text);
+              INSERT INTO tl_dflt (v) VALUES ('a'), ('b')`,
+      insert: `INSERT INTO tl_dflt (v) VALUES ('c'), ('d')`,
+      update: `UPDATE tl_dflt SET created = created - interval '1 day 00:00:00.000001', u = gen_random_uuid(), r = random(), tag = tl_tag() WHERE id = 1`,
+      del: `DELETE FROM tl_dflt WHERE id = 4`,
+      plain: `INSERT INTO tl_dflt (v) VALUES ('plain')`,
+    });
+    const [, c1] = run.c;
+    // Record the restored root, then add a column whose default differs per row and per call.
+    await commit(t, 'tl_dflt', 'keep the restored rows');
+    const alter = await commit(t, 'tl_dflt', 'add column', 'ALTER TABLE tl_dflt ADD COLUMN added timestamptz DEFAULT clock_timestamp()');
+    const s = JSON.parse(await vsgOk(t, ['show', alter, '--json']));
+    expect(s.schema).toEqual(["column 'added' added (timestamp with time zone)"]);
+    await sqlRows(t, `CREATE TABLE tl_dflt_sa AS SELECT * FROM tl_dflt; DELETE FROM tl_dflt WHERE id = 1`);
+    await commit(t, 'tl_dflt', 'delete a row older than the column');
+    // Back to the commit that added the column: the row comes back with the value it had, not a new default.
+    await vsgOk(t, ['checkout', alter, '-t', 'tl_dflt']);
+    await check(run, 'tl_dflt_sa');
+    // Back before the column existed: the old columns are exact; the added column keeps or gets its default.
+    await vsgOk(t, ['checkout', c1, '-t', 'tl_dflt', '--force']);
+    await check(run, 'tl_dflt_s1', { compare: 'id, created, u, r, tag, v', zero: 'SELECT count(*) FROM tl_dflt WHERE added IS NULL' });
+  });
+
+  it('domains over text, int, a composite and an array; a CHECK tightened since refuses the old rows', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_domain',
+      setup: `CREATE DOMAIN tl_code AS text CHECK (VALUE ~ '^[A-Z]{2,5}$');
+              CREATE DOMAIN tl_pos AS int CHECK (VALUE > 0);
+              CREATE TYPE tl_pair AS (a int, b text);
+              CREATE DOMAIN tl_pair_d AS tl_pair CHECK ((VALUE).a > 0);
+              CREATE DOMAIN tl_tags AS text[] CHECK (cardinality(VALUE) <= 3);
+              CREATE TABLE tl_domain (id serial PRIMARY KEY, code tl_code, qty tl_pos, pair tl_pair_d, tags tl_tags);
+              INSERT INTO tl_domain (code, qty, pair, tags) VALUES ('AB', 1, ROW(1, 'one'), '{x}'), ('CD', 2, ROW(2, NULL), '{}')`,
+      insert: `INSERT INTO tl_domain (code, qty, pair, tags) VALUES ('EFG', 3, ROW(3, 'a "q"'), '{y,z}'), ('HI', 4, NULL, NULL)`,
+      update: `UPDATE tl_domain SET code = 'ABCDE', qty = 100, pair = ROW(10, 'ten, 10'), tags = '{a,"b c",NULL}' WHERE id = 1`,
+      del: `DELETE FROM tl_domain WHERE id = 4`,
+      plain: `INSERT INTO tl_domain (code) VALUES ('PL')`,
+      rendered: ['    code: AB → ABCDE\n', '    qty: 1 → 100\n'],
+      json: { '1': { pair: ['(1,one)', '(10,"ten, 10")'], tags: ['{x}', '{a,"b c",NULL}'] } },
+    });
+    // Tighten the CHECK for new values (NOT VALID: existing rows and the snapshots stay).
+    await vsgOk(t, ['sql', 'ALTER DOMAIN tl_code ADD CONSTRAINT tl_code_short CHECK (length(VALUE) <= 3) NOT VALID']);
+    const [{ id: head }] = await sqlRows(t, 'CREATE TABLE tl_domain_sd AS SELECT * FROM tl_domain; SELECT id FROM vsg.commits ORDER BY seq DESC LIMIT 1');
+    const msg = /^error: cannot write rows back to 'tl_domain': value for domain tl_code violates check constraint "tl_code_short"$/;
+    await refused(run, ['checkout', run.c[2], '--force'], 'E_APPLY_REFUSED', msg);
+    await check(run, 'tl_domain_sd', { plain: false, head: String(head) });
+  });
+
+  it('ranges (empty, infinite bounds, time zones) and a multirange', async () => {
+    await roundTrip(t, {
+      table: 'tl_range',
+      setup: `CREATE TABLE tl_range (id serial PRIMARY KEY, i int4range, n numrange, ts tsrange, tz tstzrange, d daterange, m int4multirange);
+              INSERT INTO tl_range (i, n, ts, tz, d, m) VALUES
+                ('[1,5)', '[1.50,2.250]', '[2024-01-01 00:00:00.000001,)', '["2024-03-10 01:30:00-08","2024-03-10 03:30:00-07")', '[2024-01-01,infinity)', '{[1,3),[5,8)}'),
+                ('empty', '(,)', 'empty', '(,"2024-06-01 12:00:00+02"]', '(-infinity,2000-01-01]', '{}')`,
+      insert: `INSERT INTO tl_range (i, n, ts, tz, d, m) VALUES ('[3,3]', '(0,1e-20)', '[-infinity,infinity]', 'empty', '[2024-02-28,2024-03-01]', '{[1,2),(2,3]}'), (NULL, NULL, NULL, NULL, NULL, NULL)`,
+      update: `UPDATE tl_range SET i = 'empty', n = '[1.500,)', tz = '["2024-10-27 01:30:00+01","2024-10-27 02:30:00+00"]', m = m + '{[20,30)}', d = 'empty' WHERE id = 1`,
+      del: `DELETE FROM tl_range WHERE id = 4`,
+      plain: `INSERT INTO tl_range (i) VALUES ('[7,9)')`,
+      rendered: ['    i: [1,5) → empty\n', '    n: [1.50,2.250] → [1.500,)\n', '    m: {[1,3),[5,8)} → {[1,3),[5,8),[20,30)}\n'],
+      json: {
+        '1': {
+          tz: ['["2024-03-10 09:30:00+00","2024-03-10 10:30:00+00")', '["2024-10-27 00:30:00+00","2024-10-27 02:30:00+00"]'],
+          d: ['[2024-01-01,infinity)', 'empty'],
+          ts: ['["2024-01-01 00:00:00.000001",)', '["2024-01-01 00:00:00.000001",)'],
+        },
+      },
+    });
+  });
+
+  it('enums, with a value added later that sorts between the others', async () => {
+    const run = await roundTrip(t, {
+      table: 'tl_enum',
+      setup: `CREATE TYPE tl_mood AS ENUM ('sad', 'ok', 'happy');
+              CREATE TABLE tl_enum (id serial PRIMARY KEY, mood tl_mood, moods tl_mood[]);
+              INSERT INTO tl_enum (mood, moods) VALUES ('sad', '{sad,happy}'), ('ok', '{}')`,
+      insert: `INSERT INTO tl_enum (mood, moods) VALUES ('happy', '{ok,NULL}'), (NULL, NULL)`,
+      update: `UPDATE tl_enum SET mood = 'happy', moods = '{happy,happy,sad}' WHERE id = 1`,
+      del: `DELETE FROM tl_enum WHERE id = 4`,
+      plain: `INSERT INTO tl_enum (mood) VALUES ('ok')`,
+      rendered: ['    mood: sad → happy\n', '    moods: {sad,happy} → {happy,happy,sad}\n'],
+    });
+    await vsgOk(t, ['restore', '-t', 'tl_enum']);
+    await vsgOk(t, ['sql', `ALTER TYPE tl_mood ADD VALUE 'meh' BEFORE 'ok'`]);
+    const c5 = await commit(t, 'tl_enum', 'meh', `UPDATE tl_enum SET mood = 'meh', moods = moods || 'meh'::tl_mood WHERE id = 2; INSERT INTO tl_enum (mood) VALUES ('meh')`);
+    await sqlRows(t, 'CREATE TABLE tl_enum_sm AS SELECT * FROM tl_enum');
+    await vsgOk(t, ['checkout', run.c[0], '-t', 'tl_enum']);
+    await vsgOk(t, ['checkout', c5, '-t', 'tl_enum']);
+    await check(run, 'tl_enum_sm');
+    // the live rows plus the plain 'ok' of the check, in the enum's order (NULL left out)
+    const order = await sqlRows(t, `SELECT string_agg(mood::text, ',' ORDER BY mood) AS o FROM tl_enum`);
+    expect(order[0].o).toBe('sad,meh,meh,ok,happy');
+  });
+
+  it('multi-dimensional arrays with NULL elements, quoted strings, empty arrays and lower bounds', async () => {
+    await roundTrip(t, {
+      table: 'tl_array',
+      setup: `CREATE TABLE tl_array (id serial PRIMARY KEY, ints int[][], texts text[][], flags bool[]);
+              INSERT INTO tl_array (ints, texts, flags) VALUES
+                ('{{1,NULL},{NULL,4}}', '{{"a b","c,d"},{NULL,"\\"q\\""}}', '{t,NULL,f}'),
+                ('[0:1][-1:0]={{1,2},{3,NULL}}', '{{"NULL",""},{"x\\\\y","{}"}}', '{}')`,
+      insert: `INSERT INTO tl_array (ints, texts, flags) VALUES ('{}', '{}', NULL), ('{{{1}},{{2}}}', E'{"\\u00e9t\\u00e9 🐘","line\\nbreak"}', '[5:5]={t}')`,
+      update: `UPDATE tl_array SET ints = '[2:3][0:1]={{NULL,NULL},{5,6}}', texts = '{{NULL,NULL},{"",""}}' WHERE id = 1;
+               UPDATE tl_array SET ints = '{}', flags = '[-1:0]={f,t}' WHERE id = 2`,
+      del: `DELETE FROM tl_array WHERE id = 4`,
+      plain: `INSERT INTO tl_array (ints) VALUES ('{1}')`,
+      rendered: ['    ints: {{1,NULL},{NULL,4}} → [2:3][0:1]={{NULL,NULL},{5,6}}\n', '    ints: [0:1][-1:0]={{1,2},{3,NULL}} → {}\n'],
+      json: {
+        '1': { texts: ['{{"a b","c,d"},{NULL,"\\"q\\""}}', '{{NULL,NULL},{"",""}}'] },
+        '2': { ints: ['[0:1][-1:0]={{1,2},{3,NULL}}', '{}'], flags: ['{}', '[-1:0]={f,t}'] },
+      },
+    });
+  });
+
+  it('composite types, and json keeping duplicate keys and whitespace', async () => {
+    await roundTrip(t, {
+      table: 'tl_comp',
+      setup: `CREATE TYPE tl_addr AS (street text, zip int, tags text[]);
+              CREATE TABLE tl_comp (id serial PRIMARY KEY, addr tl_addr, j json);
+              INSERT INTO tl_comp (addr, j) VALUES (ROW('1 Main St', 12345, '{home,"x,y"}'), '{"a":1, "a":2,   "b" : [1,2]}'),
+                                                  (ROW(NULL, NULL, NULL), ' [ ] ')`,
+      insert: `INSERT INTO tl_comp (addr, j) VALUES (ROW('', 0, '{}'), 'null'), (NULL, '{"k":"v\\u00e9"}')`,
+      update: `UPDATE tl_comp SET addr = ROW('2 "Quoted" Rd', 99, NULL), j = '{"a":2,"a":1}' WHERE id = 1; UPDATE tl_comp SET j = '[]' WHERE id = 2`,
+      del: `DELETE FROM tl_comp WHERE id = 4`,
+      plain: `INSERT INTO tl_comp (j) VALUES ('{}')`,
+      compare: 'id, addr, j::text',
+      rendered: ['    j: {"a":1, "a":2,   "b" : [1,2]} → {"a":2,"a":1}\n', '    j: " [ ] " → []\n'],
+      json: { '1': { addr: ['("1 Main St",12345,"{home,""x,y""}")', '("2 ""Quoted"" Rd",99,)'], j: ['{"a":1, "a":2,   "b" : [1,2]}', '{"a":2,"a":1}'] } },
+    });
+  });
+
+  it('values of several MB (5 MB text, 5 MB bytea, 3 MB jsonb): exact by md5, diff stays readable', async () => {
+    const big = (n: number) => `(SELECT string_agg(md5(i::text), ' ') FROM generate_series(1, ${n}) i)`;
+    const run = await roundTrip(t, {
+      table: 'tl_large',
+      setup: `CREATE TABLE tl_large (id serial PRIMARY KEY, t text, b bytea, j jsonb);
+              INSERT INTO tl_large (t, b, j) VALUES ('small', '\\x00', '{}')`,
+      insert: `INSERT INTO tl_large (t, b, j) VALUES (${big(160_000)}, decode(replace(${big(330_000)}, ' ', ''), 'hex'),
+                 (SELECT jsonb_agg(jsonb_build_object('i', i, 'h', md5(i::text))) FROM generate_series(1, 60000) i)),
+               ('also small', '\\x01', '[]')`,
+      update: `UPDATE tl_large SET t = t || ' the end', b = set_byte(b, 4000000, 255), j = jsonb_set(j, '{30000,h}', '"changed"') WHERE id = 2`,
+      del: `DELETE FROM tl_large WHERE id = 3`,
+      plain: `INSERT INTO tl_large (t) VALUES ('plain')`,
+      compare: 'id, md5(t), md5(b), md5(j::text)',
+    });
+    const sizes = await sqlRows(t, `SELECT length(t) AS t, length(b) AS b, length(j::text) AS j, md5(t) AS mt, md5(b::text) AS mb, md5(j::text) AS mj
+                                    FROM tl_large_s2 WHERE id = 2`);
+    expect(Number(sizes[0].t)).toBeGreaterThan(5_000_000);
+    expect(Number(sizes[0].b)).toBeGreaterThan(5_000_000);
+    expect(Number(sizes[0].j)).toBeGreaterThan(3_000_000);
+    // --json carries every value whole: the same md5 as the server's text form.
+    const n = run.diffJson.changes[0].new as Image;
+    expect([md5(n.t as string), md5(n.b as string), md5(n.j as string)]).toEqual([sizes[0].mt, sizes[0].mb, sizes[0].mj]);
+    // The text diff and show print a window of each value and its length, not megabytes.
+    const text = run.diffText;
+    expect(text.length).toBeLessThan(4000);
+    expect(text).toMatch(/\n {4}t: .*\[5\d{6} characters\]/);
+    expect(text).toContain('the end');
+    const shown = await vsgOk(t, ['show', run.c[1]]);
+    expect(shown.length).toBeLessThan(4000);
+    expect(shown).toMatch(/\n {4}b: \\x[0-9a-f]+… \[10\d{6} characters\]/);
+  });
+});
