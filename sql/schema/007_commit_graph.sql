@@ -25,32 +25,35 @@ CREATE TABLE vsg.commit_graph (
   merge_at     bigint            -- the nearest merge commit on the first-parent chain, itself included
 );
 
--- The graph row of a new commit, from its parents' rows.
+-- The graph row of a new commit, from its parents' rows: one statement.
+-- PL/pgSQL keeps a session's plans; one made while the graph was empty (a new
+-- repository, or one whose statistics say so: ANALYZE of an empty table
+-- sticks until the next one) scans the whole graph on every commit, which
+-- makes a long-lived session's commits slower as history grows. With
+-- sequential scans off, every plan made here reads the keys through their
+-- indexes, whatever the statistics say. The readers below do the same.
 CREATE FUNCTION vsg.commit_graph_add(c_seq bigint, c_depth int, c_parent text, c_merge_parent text) RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-  p vsg.commit_graph;
-  j vsg.commit_graph;
-  mp bigint;
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN
   IF c_parent IS NULL THEN
     INSERT INTO vsg.commit_graph (seq, depth, jump, jump_depth) VALUES (c_seq, c_depth, c_seq, c_depth);
     RETURN;
   END IF;
-  SELECT g.* INTO p FROM vsg.commits c JOIN vsg.commit_graph g ON g.seq = c.seq WHERE c.id = c_parent;
-  IF p.seq IS NULL THEN
-    RAISE EXCEPTION 'vsg: commit graph has no row for parent %', c_parent USING ERRCODE = 'XX001';
-  END IF;
-  SELECT g.* INTO j FROM vsg.commit_graph g WHERE g.seq = p.jump;
-  IF c_merge_parent IS NOT NULL THEN
-    SELECT c.seq INTO mp FROM vsg.commits c WHERE c.id = c_merge_parent;
-  END IF;
+  -- Jump twice as far as the parent's jump when the parent's two jumps are
+  -- equally long, else to the parent.
   INSERT INTO vsg.commit_graph (seq, depth, parent, merge_parent, jump, jump_depth, merge_at)
-  SELECT c_seq, c_depth, p.seq, mp,
-         -- Jump twice as far as the parent's jump when the parent's two jumps are equally long.
+  SELECT c_seq, c_depth, p.seq, m.seq,
          CASE WHEN p.depth - p.jump_depth = p.jump_depth - j.jump_depth THEN j.jump ELSE p.seq END,
          CASE WHEN p.depth - p.jump_depth = p.jump_depth - j.jump_depth THEN j.jump_depth ELSE p.depth END,
-         CASE WHEN mp IS NOT NULL THEN c_seq ELSE p.merge_at END;
+         CASE WHEN m.seq IS NOT NULL THEN c_seq ELSE p.merge_at END
+  FROM vsg.commits pc
+  JOIN vsg.commit_graph p ON p.seq = pc.seq
+  JOIN vsg.commit_graph j ON j.seq = p.jump
+  LEFT JOIN vsg.commits m ON m.id = c_merge_parent
+  WHERE pc.id = c_parent;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'vsg: the commit graph has no row for parent %', c_parent USING ERRCODE = 'XX001';
+  END IF;
 END
 $$;
 
@@ -74,7 +77,14 @@ BEGIN
   END LOOP;
 END
 $$;
-ANALYZE vsg.commit_graph;
+DO $$
+BEGIN
+  -- Statistics of an empty table would tell the planner it stays empty.
+  IF EXISTS (SELECT 1 FROM vsg.commit_graph) THEN
+    ANALYZE vsg.commit_graph;
+  END IF;
+END
+$$;
 
 CREATE TRIGGER commit_graph AFTER INSERT ON vsg.commits FOR EACH ROW EXECUTE FUNCTION vsg.commit_graph_trigger();
 
@@ -85,7 +95,8 @@ CREATE TRIGGER commit_graph AFTER INSERT ON vsg.commits FOR EACH ROW EXECUTE FUN
 -- one graph row through a LATERAL ... LIMIT 1 (seq is the key, so the limit
 -- never binds): it keeps the planner from hashing the whole graph table on
 -- every step, which it otherwise does when its estimates are small.
-CREATE FUNCTION vsg.first_parent_reach(start bigint, cands bigint[]) RETURNS SETOF bigint LANGUAGE sql STABLE AS $$
+CREATE FUNCTION vsg.first_parent_reach(start bigint, cands bigint[]) RETURNS SETOF bigint LANGUAGE sql STABLE
+  SET enable_seqscan = off AS $$
   WITH RECURSIVE w(target, tdepth, cur, cdepth) AS (
     SELECT x.seq, x.depth, s.seq, s.depth
     FROM vsg.commit_graph s JOIN vsg.commit_graph x ON x.seq = ANY (cands) AND x.seq <= s.seq AND x.depth <= s.depth
@@ -102,7 +113,8 @@ $$;
 
 -- The first-parent ancestor of commit start at depth d (start itself at its
 -- own depth), or nothing: O(log depth) lookups.
-CREATE FUNCTION vsg.first_parent_at(start bigint, d int) RETURNS bigint LANGUAGE sql STABLE AS $$
+CREATE FUNCTION vsg.first_parent_at(start bigint, d int) RETURNS bigint LANGUAGE sql STABLE
+  SET enable_seqscan = off AS $$
   WITH RECURSIVE w(cur, cdepth) AS (
     SELECT s.seq, s.depth FROM vsg.commit_graph s WHERE s.seq = start AND d >= 0 AND s.depth >= d
     UNION ALL
@@ -121,7 +133,8 @@ $$;
 -- merge, newest first, stopping below the oldest such candidate), and each
 -- candidate is checked against the first-parent chain of each merge's second
 -- parent. The cost follows the candidates and those merges, not the commits.
-CREATE FUNCTION vsg.reachable(start bigint, cands bigint[]) RETURNS SETOF bigint LANGUAGE plpgsql STABLE AS $$
+CREATE FUNCTION vsg.reachable(start bigint, cands bigint[]) RETURNS SETOF bigint LANGUAGE plpgsql STABLE
+  SET enable_seqscan = off AS $$
 DECLARE
   found bigint[];
   rest bigint[];
