@@ -32,8 +32,8 @@ CREATE TABLE vsg.commit_graph (
 -- makes a long-lived session's commits slower as history grows. With
 -- sequential scans off, every plan made here reads the keys through their
 -- indexes, whatever the statistics say. The readers below do the same.
-CREATE FUNCTION vsg.commit_graph_add(c_seq bigint, c_depth int, c_parent text, c_merge_parent text) RETURNS void
-LANGUAGE plpgsql SET enable_seqscan = off AS $$
+CREATE FUNCTION vsg.commit_graph_add(c_seq bigint, c_depth int, c_parent text, c_merge_parent text, heal boolean DEFAULT true)
+RETURNS void LANGUAGE plpgsql SET enable_seqscan = off AS $$
 BEGIN
   IF c_parent IS NULL THEN
     INSERT INTO vsg.commit_graph (seq, depth, jump, jump_depth) VALUES (c_seq, c_depth, c_seq, c_depth);
@@ -51,9 +51,39 @@ BEGIN
   JOIN vsg.commit_graph j ON j.seq = p.jump
   LEFT JOIN vsg.commits m ON m.id = c_merge_parent
   WHERE pc.id = c_parent;
-  IF NOT FOUND THEN
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  -- The parent has no row: it was recorded while triggers were off
+  -- (session_replication_role = replica, a data-only restore). Fill the
+  -- missing rows, oldest first, then this one.
+  IF heal THEN
+    PERFORM vsg.commit_graph_fill(c_seq);
+    PERFORM vsg.commit_graph_add(c_seq, c_depth, c_parent, c_merge_parent, false);
+  ELSE
     RAISE EXCEPTION 'vsg: the commit graph has no row for parent %', c_parent USING ERRCODE = 'XX001';
   END IF;
+END
+$$;
+
+-- Add the graph rows of every commit below seq `below` that lacks one, oldest
+-- first; how many. The migration fills the graph with it; `vsg doctor` names
+-- it when commits lack a row (their row history would miss them).
+CREATE FUNCTION vsg.commit_graph_fill(below bigint DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql SET enable_seqscan = off AS $$
+DECLARE
+  r record;
+  n bigint := 0;
+BEGIN
+  FOR r IN
+    SELECT c.seq, c.depth, c.parent, c.merge_parent FROM vsg.commits c
+    WHERE (below IS NULL OR c.seq < below) AND NOT EXISTS (SELECT 1 FROM vsg.commit_graph g WHERE g.seq = c.seq)
+    ORDER BY c.seq
+  LOOP
+    PERFORM vsg.commit_graph_add(r.seq, r.depth, r.parent, r.merge_parent, false);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
 END
 $$;
 
@@ -69,16 +99,8 @@ END
 $$;
 
 DO $$
-DECLARE
-  r record;
 BEGIN
-  FOR r IN SELECT seq, depth, parent, merge_parent FROM vsg.commits ORDER BY seq LOOP
-    PERFORM vsg.commit_graph_add(r.seq, r.depth, r.parent, r.merge_parent);
-  END LOOP;
-END
-$$;
-DO $$
-BEGIN
+  PERFORM vsg.commit_graph_fill();
   -- Statistics of an empty table would tell the planner it stays empty.
   IF EXISTS (SELECT 1 FROM vsg.commit_graph) THEN
     ANALYZE vsg.commit_graph;

@@ -14,7 +14,7 @@ function downgradeTo6(): string {
   const v4 = fs.readFileSync(path.join(root, 'sql', 'schema', '004_timetravel.sql'), 'utf8');
   const rowHistory = v4.slice(v4.indexOf('CREATE FUNCTION vsg.row_history')).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
   return `DROP TRIGGER commit_graph ON vsg.commits;
-    DROP FUNCTION vsg.commit_graph_trigger(), vsg.commit_graph_add(bigint, int, text, text), vsg.reachable(bigint, bigint[]),
+    DROP FUNCTION vsg.commit_graph_trigger(), vsg.commit_graph_add(bigint, int, text, text, boolean), vsg.commit_graph_fill(bigint), vsg.reachable(bigint, bigint[]),
       vsg.first_parent_reach(bigint, bigint[]), vsg.first_parent_at(bigint, int);
     DROP TABLE vsg.commit_graph;
     ${rowHistory};

@@ -220,6 +220,20 @@ describe.each(targetNames())('row history over branches and merges on %s', (name
     await expectMatchesReference(repo, 'acct');
   });
 
+  it('a commit missing from the graph (recorded while triggers were off) is reported, and the next commit adds it', async () => {
+    const head = await headOf(repo, 'acct');
+    await repo.db.query('DELETE FROM vsg.commit_graph WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)', [head]);
+    const d = await repo.doctor();
+    expect(d.checks.find((c) => c.name === 'graph')).toMatchObject({ status: 'fail', data: { missing: 1 } });
+    await repo.commit({ table: 'acct', author, message: 'on top', sql: 'UPDATE acct SET credit = 23 WHERE id = 2' });
+    expect((await repo.doctor()).checks.find((c) => c.name === 'graph')?.status).toBe('ok');
+    expect((await repo.rowLog({ table: 'acct', key: '2' })).entries.map((e) => e.commit.kind)).toEqual(['COMMIT', 'ROLLBACK', 'CHECKOUT', 'COMMIT', 'COMMIT', 'ROOT']);
+    await repo.db.query('DELETE FROM vsg.commit_graph WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)', [head]);
+    const { rows } = await repo.db.query<{ n: string }>('SELECT vsg.commit_graph_fill()::text AS n');
+    expect(rows[0].n).toBe('1');
+    await expectMatchesReference(repo, 'acct');
+  });
+
   it('a seeded random history of commits, branches, merges, checkouts and rollbacks agrees with the walk', async () => {
     await repo.sql(`CREATE TABLE prop (id int PRIMARY KEY, a int, b text)`);
     await repo.sql(`INSERT INTO prop SELECT g, g, 'b' || g FROM generate_series(1, 6) g`);
