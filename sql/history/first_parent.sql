@@ -1,7 +1,5 @@
--- The commit N first-parent steps above $1 (HEAD~N), or nothing.
-WITH RECURSIVE w AS (
-  SELECT id, parent, 0 AS n FROM vsg.commits WHERE id = $1
-  UNION ALL
-  SELECT c.id, c.parent, w.n + 1 FROM vsg.commits c JOIN w ON c.id = w.parent WHERE w.n < $2
-)
-SELECT id FROM w WHERE n = $2
+-- The commit N ($2) first-parent steps above $1 (HEAD~N), or nothing:
+-- O(log depth) through vsg.commit_graph's skip pointers.
+SELECT a.id FROM vsg.commits s
+JOIN vsg.commits a ON a.seq = vsg.first_parent_at(s.seq, s.depth - $2::int)
+WHERE s.id = $1

@@ -1,13 +1,20 @@
 -- Commits reachable from the given heads ($1), newest first, filtered.
--- $2 limit, $3 author (substring, case-insensitive), $4 since, $5 until.
-WITH RECURSIVE walk(id) AS (
-  SELECT unnest($1::text[])
+-- $2 limit, $3 author (substring, case-insensitive), $4 since, $5 until,
+-- $6 per head, the lowest seq to walk down to (NULL: the whole history).
+-- A commit's ancestors all have smaller seqs, so every commit reachable with
+-- a seq at or above the bound is reached by a walk that never goes below it:
+-- the caller sets the bound a few times the limit below the head, and lowers
+-- it only when too few commits were found (src/engine/history.ts). One graph
+-- row per step through LATERAL ... LIMIT 1: see sql/schema/007_commit_graph.sql.
+WITH RECURSIVE walk(seq, lo) AS (
+  SELECT c.seq, b.lo FROM unnest($1::text[], $6::bigint[]) AS b(id, lo) JOIN vsg.commits c ON c.id = b.id
   UNION
-  SELECT p.id FROM walk w JOIN vsg.commits c ON c.id = w.id
-  CROSS JOIN LATERAL (VALUES (c.parent), (c.merge_parent)) AS p(id)
-  WHERE p.id IS NOT NULL
+  SELECT p.seq, w.lo FROM walk w
+  CROSS JOIN LATERAL (SELECT g.parent, g.merge_parent FROM vsg.commit_graph g WHERE g.seq = w.seq LIMIT 1) g
+  CROSS JOIN LATERAL (VALUES (g.parent), (g.merge_parent)) AS p(seq)
+  WHERE p.seq >= coalesce(w.lo, 0)
 )
-SELECT c.id FROM walk w JOIN vsg.commits c ON c.id = w.id
+SELECT c.id FROM (SELECT DISTINCT seq FROM walk) w JOIN vsg.commits c ON c.seq = w.seq
 WHERE ($3::text IS NULL OR c.author ILIKE '%' || $3 || '%')
   AND ($4::timestamptz IS NULL OR c.committed_at >= $4::timestamptz)
   AND ($5::timestamptz IS NULL OR c.committed_at <= $5::timestamptz)

@@ -1,9 +1,10 @@
 /**
  * Blame and row history. Blame: for each row (or one), per column, the commit
- * that last set the value it holds now, walking the change sets on HEAD's
+ * that last set the value it holds now, among the change sets on HEAD's
  * first-parent chain (a merged change is blamed on the merge commit, whose
  * delta carries it). Row history: the commits that changed one row, through
- * the (table_id, key, seq) index, so it costs that row's history.
+ * the (table_id, key, seq) index, kept when reachable from HEAD (checked on
+ * vsg.commit_graph, sql/schema/007), so both cost that row's history.
  */
 import type { Queryable } from '../db/db.js';
 import { ExitCode, VsgError } from '../errors.js';
@@ -118,19 +119,28 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
     [table.relid, table.keyColumns],
   );
   const { img, k, match } = f[0];
-  // The live rows asked for, then per (key, column) the deepest change on HEAD's
-  // chain that set it, overridden by uncommitted changes.
   const liveRows = key === null
     ? `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r`
     : `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r, (SELECT $3::jsonb AS key) q WHERE ${match}`;
+  // The commits of HEAD's first-parent chain that may matter. For one row:
+  // those among the row's own changes (the (table_id, key, seq) index) that
+  // lie on the chain, checked by skip pointers, so the cost is that row's
+  // history. For the whole table, every change set is read anyway: walk the chain.
+  const chain = key === null
+    ? `WITH RECURSIVE chain AS (
+         SELECT id, parent, depth FROM vsg.commits WHERE id = $2
+         UNION ALL
+         SELECT c.id, c.parent, c.depth FROM chain JOIN vsg.commits c ON c.id = chain.parent
+       )`
+    : `WITH chain AS (
+         SELECT c.id, c.depth FROM vsg.commits c
+         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.changes WHERE table_id = $1 AND key = $3::jsonb))
+                         FROM vsg.commits h WHERE h.id = $2)
+       )`;
   // The live rows asked for; per (key, column) the deepest change on HEAD's
   // first-parent chain that set it; the columns uncommitted changes set.
   const { rows } = await db.query<{ key: string; img: string; last: string | null; pend: string | null }>(
-    `WITH RECURSIVE chain AS (
-       SELECT id, parent, depth FROM vsg.commits WHERE id = $2
-       UNION ALL
-       SELECT c.id, c.parent, c.depth FROM chain JOIN vsg.commits c ON c.id = chain.parent
-     ), live AS (${liveRows}
+    `${chain}, live AS (${liveRows}
      ), cells AS (
        SELECT DISTINCT ON (ch.key, e.col) ch.key, e.col, ch.commit_id
        FROM vsg.changes ch JOIN chain ON chain.id = ch.commit_id

@@ -16,7 +16,7 @@ import { verify } from './verify.js';
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface Check {
-  name: 'connection' | 'server' | 'schema' | 'table' | 'triggers' | 'branch' | 'key' | 'uncommitted' | 'chain';
+  name: 'connection' | 'server' | 'schema' | 'table' | 'triggers' | 'branch' | 'key' | 'uncommitted' | 'graph' | 'chain';
   status: CheckStatus;
   table?: string;
   message: string;
@@ -150,6 +150,24 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     );
   }
   if (rows.length === 0) checks.push({ name: 'table', status: 'ok', message: 'no table is tracked yet' });
+
+  // Commits the graph index lacks (recorded while triggers were off) would be
+  // missing from row histories and blame.
+  const g = await db.query<{ n: string }>(
+    'SELECT count(*)::text AS n FROM vsg.commits c WHERE NOT EXISTS (SELECT 1 FROM vsg.commit_graph g WHERE g.seq = c.seq)',
+  );
+  const unindexed = Number(g.rows[0].n);
+  checks.push(
+    unindexed === 0
+      ? { name: 'graph', status: 'ok', message: 'every commit is in the commit graph' }
+      : {
+          name: 'graph',
+          status: 'fail',
+          message: `${unindexed} commit${unindexed === 1 ? ' is' : 's are'} missing from the commit graph: row histories and blame skip them`,
+          hint: `vsg sql 'SELECT vsg.commit_graph_fill()' adds them`,
+          data: { missing: unindexed },
+        },
+  );
 
   const ver = await verify(db);
   if (ver.ok) {

@@ -36,20 +36,36 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
     for (const t of tables) if (t.headCommit) starts.push(t.headCommit);
   }
   const limit = opts.limit ?? 1_000_000_000;
-  const params = [starts, limit, opts.author ?? null, checkDate(opts.since, '--since'), checkDate(opts.until, '--until')];
-  let ids: string[] = [];
-  if (starts.length) {
-    const merges = await db.query('SELECT 1 FROM vsg.commits WHERE table_id = ANY($1::int[]) AND merge_parent IS NOT NULL LIMIT 1', [
-      tables.map((t) => t.id),
-    ]);
-    const linear = starts.length === 1 && merges.rowCount === 0;
-    const { rows } = await db.query<{ id: string }>(sql(linear ? 'history/log_linear' : 'history/log'), linear ? [starts[0], ...params.slice(1)] : params);
-    ids = rows.map((r) => r.id);
-  }
+  const filters = [opts.author ?? null, checkDate(opts.since, '--since'), checkDate(opts.until, '--until')];
   return {
-    commits: await getCommits(db, ids),
+    commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []),
     heads: tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit })),
   };
+}
+
+/**
+ * The ids of log: with one head and no merge behind it, follow first parents
+ * and stop at `limit` (log_linear). Otherwise walk every parent, but only down
+ * to the seq of the table's k-th newest commit below the head (log_bounds):
+ * every reachable commit above that bound is found, so when `limit` of them
+ * pass the filters they are the newest; else lower the bound and walk again.
+ * The cost follows `limit` (and the commits of other branches interleaved
+ * with it), not the depth of history.
+ */
+async function logIds(db: Queryable, starts: string[], limit: number, filters: (string | null)[]): Promise<string[]> {
+  // k: how many of the table's newest commits the walk may visit; null: all.
+  let k: number | null = limit <= 1_000_000 ? 4 * limit + 64 : null;
+  for (let round = 0; ; round++) {
+    const { rows: b } = await db.query<{ id: string; merges: boolean | string; lo: string | null }>(sql('history/log_bounds'), [starts, k]);
+    if (round === 0 && starts.length === 1 && !b.some((r) => r.merges === true || r.merges === 't')) {
+      const { rows } = await db.query<{ id: string }>(sql('history/log_linear'), [starts[0], limit, ...filters]);
+      return rows.map((r) => r.id);
+    }
+    const lo = starts.map((id) => b.find((r) => r.id === id)?.lo ?? null);
+    const { rows } = await db.query<{ id: string }>(sql('history/log'), [starts, limit, ...filters, lo]);
+    if (rows.length >= limit || lo.every((x) => x === null)) return rows.map((r) => r.id);
+    k = (k as number) < 100_000_000 ? (k as number) * 8 : null;
+  }
 }
 
 function checkDate(value: string | undefined, flag: string): string | null {

@@ -1,6 +1,25 @@
 /** Versioned migrations: a missing one (whatever its number) is detected and applied by `vsg init`. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTarget, root, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+/**
+ * Turn a repository back into one at schema version 6: drop what migration 7
+ * (the commit graph) added, put back 004's vsg.row_history, forget 7.
+ */
+function downgradeTo6(): string {
+  const v4 = fs.readFileSync(path.join(root, 'sql', 'schema', '004_timetravel.sql'), 'utf8');
+  const rowHistory = v4.slice(v4.indexOf('CREATE FUNCTION vsg.row_history')).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
+  return `DROP TRIGGER commit_graph ON vsg.commits;
+    DROP FUNCTION vsg.commit_graph_trigger(), vsg.commit_graph_add(bigint, int, text, text, boolean), vsg.commit_graph_fill(bigint), vsg.reachable(bigint, bigint[]),
+      vsg.first_parent_reach(bigint, bigint[]), vsg.first_parent_at(bigint, int);
+    DROP TABLE vsg.commit_graph;
+    ${rowHistory};
+    DELETE FROM vsg.migrations WHERE version = 7`;
+}
 
 describe.each(targetNames())('schema migrations on %s', (name) => {
   let t: Target;
@@ -20,5 +39,56 @@ describe.each(targetNames())('schema migrations on %s', (name) => {
     expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema/);
     expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT version FROM vsg.migrations ORDER BY version', '--json'])).rows.flat().map(Number)).toContain(6);
     expect(await vsgOk(t, ['status'])).toBe("no table is tracked yet (use 'vsg track <table>')\n");
+  });
+
+  it('init upgrades a version-6 repository with history: the commit graph is built and history reads the same', async () => {
+    const repo = await t.open();
+    try {
+      await repo.sql('CREATE TABLE m7 (id int PRIMARY KEY, v text)');
+      await repo.sql(`INSERT INTO m7 VALUES (1, 'a'), (2, 'b')`);
+      await repo.track('m7', { author: 'tester' });
+      await repo.commit({ table: 'm7', author: 'tester', sql: `UPDATE m7 SET v = 'main' WHERE id = 2` });
+      await repo.switch({ table: 'm7', branch: 'side', create: true });
+      await repo.commit({ table: 'm7', author: 'tester', sql: `UPDATE m7 SET v = 'side' WHERE id = 1` });
+      await repo.switch({ table: 'm7', branch: 'wip', create: true });
+      await repo.commit({ table: 'm7', author: 'tester', sql: `UPDATE m7 SET v = 'wip' WHERE id = 1` });
+      await repo.switch({ table: 'm7', branch: 'main' });
+      await repo.commit({ table: 'm7', author: 'tester', sql: `INSERT INTO m7 VALUES (3, 'c')` });
+      await repo.merge({ table: 'm7', ref: 'side', author: 'tester', message: 'merge side' });
+    } finally {
+      await repo.close();
+    }
+    const rowHistory = async () =>
+      (await t.sql(`SELECT commit_id, kind, after::text FROM vsg.row_history('m7', '1')`)).rows as Record<string, string>[];
+    const reads = async () => [
+      await vsgOk(t, ['log', '-t', 'm7', '--json']),
+      await vsgOk(t, ['log', '-t', 'm7', '--row', '1', '--json']),
+      await vsgOk(t, ['blame', '-t', 'm7', '1', '--json']),
+      await rowHistory(),
+    ];
+    const at7 = await reads();
+    expect((at7[3] as unknown[]).length).toBe(3);
+    await t.sql(downgradeTo6());
+    expect((await t.sql('SELECT max(version)::text AS v FROM vsg.migrations')).rows[0].v).toBe('6');
+    // The version-6 vsg.row_history reads the same rows as version 7's.
+    expect(await rowHistory()).toEqual(at7[3]);
+    const refused = await vsg(t, ['log', '-t', 'm7']);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 1 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 7 \(applied 007_commit_graph\.sql\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 7 \(latest\)/);
+    expect(await reads()).toEqual(at7);
+    const counts = JSON.parse(
+      await vsgOk(t, ['sql', 'SELECT (SELECT count(*) FROM vsg.commits) AS commits, (SELECT count(*) FROM vsg.commit_graph) AS graph', '--json']),
+    ).rows[0];
+    expect(counts[0]).toBe(counts[1]);
+    // Commits made after the upgrade join the graph.
+    await vsgOk(t, ['commit', '-t', 'm7', '-m', 'after upgrade', `UPDATE m7 SET v = 'later' WHERE id = 1`]);
+    const h = JSON.parse(await vsgOk(t, ['log', '-t', 'm7', '--row', '1', '--json']));
+    expect(h.entries.map((e: { commit: { kind: string; message: string } }) => [e.commit.kind, e.commit.message])).toEqual([
+      ['COMMIT', 'after upgrade'],
+      ['MERGE', 'merge side'],
+      ['COMMIT', "UPDATE m7 SET v = 'side' WHERE id = 1"],
+      ['ROOT', expect.any(String)],
+    ]);
   });
 });
