@@ -13,7 +13,6 @@
  * rows the capture would have put there: the real difference, row by row.
  */
 import type { Queryable } from '../db/db.js';
-import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import type { ApplyResult, RecordMode } from './apply.js';
 import type { TrackedTable } from './tables.js';
@@ -22,6 +21,8 @@ import type { TrackedTable } from './tables.js';
 export interface WriteSql {
   /** true when r's key is s.key */
   join: string;
+  /** the same for another alias of the table */
+  keyMatch: (row: string) => string;
   /** the SET list of an UPDATE from s; empty when no column can be updated */
   set: string;
   /** INSERT's column list and the matching SELECT list over s */
@@ -64,43 +65,38 @@ function sink(record: RecordMode, cols: string, src: string): string {
  */
 export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql, record: RecordMode): Promise<ApplyResult> {
   const q = table.qname;
-  const { rows } = await tx.query<{ img: string; key: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_expr($2::text[], 'r') AS key`, [
-    table.relid,
-    table.keyColumns,
-  ]);
-  const { img, key } = rows[0];
-  // Other writers wait until this command commits (readers do not): the rows
-  // read below as "before" cannot change before they are written.
-  await tx.query(`LOCK TABLE ${q} IN SHARE ROW EXCLUSIVE MODE`);
-  // Each key's row as it is now (NULL: no row), keeping only the keys whose row differs from its image.
-  const firstKey = `r.${ident(table.keyColumns[0])}`; // a key column is never NULL in a row
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_bulk');
-  await tx.query(
-    `CREATE TEMP TABLE vsg_bulk ON COMMIT DROP AS
-     SELECT key, img, cur FROM (
-       SELECT s.key, s.img, CASE WHEN ${firstKey} IS NULL THEN NULL ELSE ${img} END AS cur
-       FROM pg_temp.vsg_apply s LEFT JOIN ${q} r ON ${w.join}
-     ) x
-     WHERE cur IS DISTINCT FROM img`,
+  const { rows } = await tx.query<{ img: string; o: string; key: string }>(
+    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.image_expr($1::oid, 'o') AS o, vsg.key_expr($2::text[], 'r') AS key`,
+    [table.relid, table.keyColumns],
   );
+  const { img, o, key } = rows[0];
+  // Other writers wait until this command commits (readers do not): a row
+  // cannot change between being read as "before" and being written.
+  await tx.query(`LOCK TABLE ${q} IN SHARE ROW EXCLUSIVE MODE`);
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
   if (record === 'commit') {
     await tx.query('CREATE TEMP TABLE vsg_delta (table_id int, key jsonb, before jsonb, after jsonb) ON COMMIT DROP');
   }
-  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  await tx.query('UPDATE vsg.tracked SET applying = txid_current() WHERE id = $1', [table.id]);
   const keep = record !== 'discard';
   const count = async (text: string) => Number((await tx.query<{ n: string }>(text, keep ? [table.id] : [])).rows[0].n);
+  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  await tx.query('UPDATE vsg.tracked SET applying = txid_current() WHERE id = $1', [table.id]);
   result.deleted = await count(
-    `WITH d AS (DELETE FROM ${q} r USING pg_temp.vsg_bulk s WHERE s.img IS NULL AND ${w.join} RETURNING ${keep ? 's.key, s.cur' : '1'})
+    `WITH d AS (DELETE FROM ${q} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}
+                RETURNING ${keep ? `s.key, ${img} AS cur` : '1'})
           ${sink(record, 'key, cur, NULL', 'd')}
      SELECT count(*)::text AS n FROM d`,
   );
   if (w.set) {
-    // A row a BEFORE trigger kept as it was is no change, as for the capture.
+    // Each row is read (o, for its "before") and written (r) in one statement;
+    // a row already holding its image is left alone, and one a BEFORE trigger
+    // kept as it was is no change, as for the capture.
     result.updated = await count(
-      `WITH u AS (UPDATE ${q} r SET ${w.set} FROM pg_temp.vsg_bulk s
-                  WHERE s.img IS NOT NULL AND s.cur IS NOT NULL AND ${w.join}
+      `WITH u AS (UPDATE ${q} r SET ${w.set}
+                  FROM (SELECT s.key, s.img, o.ctid AS tid${keep ? `, ${o} AS cur` : ''}
+                        FROM pg_temp.vsg_apply s JOIN ${q} o ON ${w.keyMatch('o')}
+                        WHERE s.img IS NOT NULL AND (${o}) IS DISTINCT FROM s.img) s
+                  WHERE r.ctid = s.tid
                   RETURNING ${keep ? `s.key, s.cur, ${img} AS img` : '1'})
             ${sink(record, 'key, cur, img', 'u WHERE cur IS DISTINCT FROM img')}
        SELECT count(*)::text AS n FROM u`,
@@ -108,7 +104,8 @@ export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql,
   }
   result.inserted = await count(
     `WITH i AS (INSERT INTO ${q} AS r (${w.insertColumns}) OVERRIDING SYSTEM VALUE
-                SELECT ${w.insertValues} FROM pg_temp.vsg_bulk s WHERE s.cur IS NULL
+                SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+                WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q} r WHERE ${w.join})
                 RETURNING ${keep ? `${key} AS key, ${img} AS img` : '1'})
           ${sink(record, 'key, NULL::jsonb, img', 'i')}
      SELECT count(*)::text AS n FROM i`,
