@@ -70,8 +70,9 @@ export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql,
     [table.relid, table.keyColumns],
   );
   const { img, o, key } = rows[0];
-  // Other writers wait until this command commits (readers do not): a row
-  // cannot change between being read as "before" and being written.
+  // The lock switch and merge take: other writers wait until this command
+  // commits (readers do not), so no row changes between being read as
+  // "before" and being written.
   await tx.query(`LOCK TABLE ${q} IN SHARE ROW EXCLUSIVE MODE`);
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
   if (record === 'commit') {

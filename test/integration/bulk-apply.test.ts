@@ -233,6 +233,29 @@ describe.each(targetNames())('bulk write-back on %s', (name) => {
     expect(await differs('items', 'snap_b')).toBe(0);
   });
 
+  it('writes back a table with a key of two columns', async () => {
+    await repo.sql(`CREATE TABLE pairs (a int, b text, v int, PRIMARY KEY (a, b));
+      INSERT INTO pairs SELECT i / 3, 'k' || i % 3, i FROM generate_series(0, 299) i`);
+    const root = (await repo.track('pairs', { author })).root.id;
+    await repo.sql('CREATE TABLE snap_p AS SELECT * FROM pairs');
+    await repo.commit({ table: 'pairs', author, sql: `UPDATE pairs SET v = -v WHERE a % 10 <> 0; DELETE FROM pairs WHERE b = 'k2' AND a % 2 = 0;
+      INSERT INTO pairs SELECT i, 'new', 0 FROM generate_series(500, 549) i` });
+    await repo.db.transaction(async (tx) => {
+      expect(await takesBulkPath(tx, await resolveTable(tx, 'pairs'), 300)).toBe(true);
+    });
+    const r = await repo.checkout({ table: 'pairs', ref: root, author });
+    const same = await repo.db.query<{ n: string }>(
+      'SELECT count(*)::text AS n FROM ((TABLE pairs EXCEPT ALL TABLE snap_p) UNION ALL (TABLE snap_p EXCEPT ALL TABLE pairs)) d',
+    );
+    expect(same.rows[0].n).toBe('0');
+    // B negated 270 rows, deleted 50 (40 of them negated first) and added 50: going back, 230 rows
+    // are updated, 50 come back and 50 go; the 30 rows B left alone are no change
+    expect(r.commit).toMatchObject({ inserted: 50, updated: 230, deleted: 50 });
+    expect((await repo.diff({ table: 'pairs', from: root, to: r.commit!.id })).changes).toEqual([]);
+    expect((await repo.status({ table: 'pairs' }))[0].clean).toBe(true);
+    await repo.untrack('pairs', { force: true });
+  });
+
   it('switches between branches whose states differ completely, and fast-forwards one onto the other', async () => {
     await repo.createBranch({ table: 'items', name: 'old', start: A });
     await repo.switch({ table: 'items', branch: 'old' });
