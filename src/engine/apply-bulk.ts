@@ -9,8 +9,9 @@
  * sql/schema/009_bulk_apply.sql). The writes are still plain DELETE, UPDATE
  * and INSERT on the table, so its constraints, foreign keys and triggers act
  * exactly as on any write (TRUNCATE would skip row triggers and is refused
- * when the table is referenced), and vsg.pending ends up holding the same
- * rows the capture would have put there: the real difference, row by row.
+ * when the table is referenced), and what is recorded is what the capture
+ * would have recorded: the real difference, row by row, as written. It goes
+ * to vsg.pending, or, for a checkout, straight to the commit (RecordMode).
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
