@@ -92,13 +92,14 @@ export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql,
   if (w.set) {
     // Each row is read (o, for its "before") and written (r) in one statement;
     // a row already holding its image is left alone, and one a BEFORE trigger
-    // kept as it was is no change, as for the capture.
+    // kept as it was is no change, as for the capture. (OFFSET 0 keeps the
+    // planner from building each "before" image twice, for the test and the result.)
     result.updated = await count(
       `WITH u AS (UPDATE ${q} r SET ${w.set}
-                  FROM (SELECT s.key, s.img, o.ctid AS tid${keep ? `, ${o} AS cur` : ''}
+                  FROM (SELECT s.key, s.img, o.ctid AS tid, ${o} AS cur
                         FROM pg_temp.vsg_apply s JOIN ${q} o ON ${w.keyMatch('o')}
-                        WHERE s.img IS NOT NULL AND (${o}) IS DISTINCT FROM s.img) s
-                  WHERE r.ctid = s.tid
+                        WHERE s.img IS NOT NULL OFFSET 0) s
+                  WHERE r.ctid = s.tid AND s.cur IS DISTINCT FROM s.img
                   RETURNING ${keep ? `s.key, s.cur, ${img} AS img` : '1'})
             ${sink(record, 'key, cur, img', 'u WHERE cur IS DISTINCT FROM img')}
        SELECT count(*)::text AS n FROM u`,
