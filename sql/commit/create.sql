@@ -8,20 +8,40 @@
 --       a key set to several values keeps them all, as an array)
 -- Without $2, it takes the changes this transaction captured, plus any earlier
 -- uncommitted change to the same keys: the commit's "before" must be the
--- value at its parent for deltas to compose.
-WITH mine AS (
-  SELECT DISTINCT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
+-- value at its parent for deltas to compose. Rows a bulk write-back of this
+-- transaction staged for it (vsg.staged_changes) count as captured last.
+WITH staged AS (
+  SELECT key, before, after FROM vsg.staged_changes($1)
+), mine AS (
+  SELECT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
+  UNION
+  SELECT key FROM staged
 ), taken AS (
   DELETE FROM vsg.pending p
   WHERE p.table_id = $1 AND ($2 OR p.key IN (SELECT key FROM mine))
   RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
+), taking AS (
+  SELECT seq, key, before, after, author, meta FROM taken
+  UNION ALL
+  SELECT 9223372036854775807, key, before, after,
+         nullif(current_setting('vsg.author', true), ''), nullif(current_setting('vsg.meta', true), '')
+  FROM staged
+), ends AS (
+  -- Each key's first and last pending change, found by hashing: sorting
+  -- jsonb keys costs more than anything else a large commit does.
+  SELECT key, min(seq) AS first, max(seq) AS last FROM taken GROUP BY key
+), pnet AS (
+  SELECT e.key, f.before, l.after FROM ends e JOIN taken f ON f.seq = e.first JOIN taken l ON l.seq = e.last
 ), net AS (
-  SELECT key,
-         (array_agg(before ORDER BY seq))[1] AS before,
-         (array_agg(after ORDER BY seq DESC))[1] AS after
-  FROM taken GROUP BY key
+  -- A staged row is its key's last change.
+  SELECT coalesce(p.key, s.key) AS key,
+         CASE WHEN p.key IS NULL THEN s.before ELSE p.before END AS before,
+         CASE WHEN s.key IS NULL THEN p.after ELSE s.after END AS after
+  FROM pnet p FULL JOIN staged s ON s.key = p.key
 ), delta AS (
-  SELECT key, before, after FROM net WHERE before IS DISTINCT FROM after
+  -- In (about) the order of the key indexes of vsg.changes: inserting a large
+  -- change set in hash order instead costs twice as much.
+  SELECT key, before, after FROM net WHERE before IS DISTINCT FROM after ORDER BY key::text COLLATE "C"
 ), summary AS (
   SELECT count(*) FILTER (WHERE before IS NULL) AS ins,
          count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) AS upd,
@@ -32,11 +52,11 @@ WITH mine AS (
 ), session_author AS (
   SELECT CASE WHEN $12 AND count(*) > 0 AND count(author) = count(*) AND count(DISTINCT author) = 1
               THEN min(author) END AS author
-  FROM taken
+  FROM taking
 ), session_meta AS (
   SELECT jsonb_object_agg(k.key, CASE WHEN jsonb_array_length(k.vals) = 1 THEN k.vals -> 0 ELSE k.vals END) AS meta
   FROM (SELECT e.key, jsonb_agg(DISTINCT e.value) AS vals
-        FROM (SELECT DISTINCT meta FROM taken WHERE $13 AND meta IS NOT NULL) m,
+        FROM (SELECT DISTINCT meta FROM taking WHERE $13 AND meta IS NOT NULL) m,
              jsonb_each(vsg.parse_meta(m.meta)) e
         GROUP BY e.key) k
 ), info AS (

@@ -13,6 +13,9 @@
 -- recorded by the next commit as a SCHEMA commit.
 
 ALTER TABLE vsg.tracked ADD COLUMN signature jsonb;
+-- The transaction of vsg's own bulk write-back to this table, whose statements
+-- record their rows themselves (009_bulk_apply.sql, src/engine/apply-bulk.ts).
+ALTER TABLE vsg.tracked ADD COLUMN applying bigint;
 
 -- The shape a capture function's statements depend on: every live column's
 -- number, name, type and type modifier, in order.
@@ -52,6 +55,11 @@ DECLARE
   k text;
   img text;
 BEGIN
+  -- vsg's own bulk write-back records these rows itself (statements of triggers
+  -- and foreign-key actions it sets off, at depth 2 and more, are captured).
+  IF pg_trigger_depth() = 1 AND (SELECT applying FROM vsg.tracked WHERE id = %3$s) = txid_current() THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP <> 'TRUNCATE' AND vsg.column_fingerprint(TG_RELID) = %2$L THEN
     IF TG_OP = 'UPDATE' THEN
       INSERT INTO vsg.pending (table_id, key, before, after)

@@ -36,7 +36,10 @@ export interface Db extends Queryable {
  * form canonical, whoever captured it (the capture trigger carries the same on
  * its function definition). JIT is off: the root commit holds a whole table,
  * which inflates the planner's estimates for vsg's own small queries until it
- * compiles them, at a cost of seconds for milliseconds of work.
+ * compiles them, at a cost of seconds for milliseconds of work. work_mem: a
+ * write-back or commit of a large difference sorts and hashes all of it (a few
+ * hundred bytes a row); at the default 4MB that spills to disk, ~20 % of a
+ * 100k-row checkout.
  */
 export const SETTINGS: readonly (readonly [string, string])[] = [
   ['extra_float_digits', '3'],
@@ -45,6 +48,7 @@ export const SETTINGS: readonly (readonly [string, string])[] = [
   ['IntervalStyle', 'postgres'],
   ['bytea_output', 'hex'],
   ['jit', 'off'],
+  ['work_mem', '64MB'],
 ];
 
 /** SETTINGS as statements for a session of vsg's own. */

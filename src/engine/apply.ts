@@ -10,6 +10,7 @@ import type { Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
+import { applyBulk, takesBulkPath, type WriteSql } from './apply-bulk.js';
 import { assertSchemaRecorded } from './schema.js';
 import { columns, type Column, type TrackedTable } from './tables.js';
 
@@ -18,6 +19,18 @@ export interface ImageSource {
   text: string;
   params: unknown[];
 }
+
+/**
+ * What becomes of the changed rows, which the capture triggers record in
+ * vsg.pending on the keyed path:
+ * - 'pending' (default): they stay there, uncommitted (restore).
+ * - 'commit': the caller commits them in this transaction (createCommit takes
+ *   them), then calls dropStaged; a bulk write stages them in a temp table
+ *   instead of vsg.pending.
+ * - 'discard': the caller throws them away (the table now holds a commit's
+ *   state and nothing is uncommitted); a bulk write does not record them.
+ */
+export type RecordMode = 'pending' | 'commit' | 'discard';
 
 export interface ApplyResult {
   inserted: number;
@@ -38,49 +51,29 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  * image. Deletes, then updates, then inserts; the table's own constraints and
  * triggers apply, and a refusal fails the whole command with their reason.
  * Sequences and identity columns are raised past any value written back.
+ * The changed rows are recorded by the capture triggers (keyed path) or by
+ * the write itself (bulk path), and kept as `record` says.
  */
-export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<ApplyResult> {
+export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
   await assertSchemaRecorded(tx, table);
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
-  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb PRIMARY KEY, img jsonb) ON COMMIT DROP');
-  await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
-  // A fresh temp table has no statistics: without them the joins below may scan the whole table.
-  await tx.query('ANALYZE pg_temp.vsg_apply');
+  // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
+  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
+  const filled = await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
 
   const cols = await columns(tx, table.relid);
   await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
-  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  // A column the image lacks (added since) gets its default, as a row of that version would;
-  // an identity column (no default) its next value on insert, and keeps its value on update.
-  const fallback = (c: Column) => c.defaultExpr ?? (c.identity ? `nextval(pg_get_serial_sequence(${literal(table.qname)}, ${literal(c.name)}))` : 'NULL');
-  const valueOrDefault = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${fallback(c)} END`;
-  const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
-  const join = table.keyColumns.map((k) => `r.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
-  const writable = cols.filter((c) => !c.generated);
-  const updatable = writable.filter((c) => !table.keyColumns.includes(c.name) && c.identity !== 'a');
-  const { rows: imgRows } = await tx.query<{ img: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img`, [table.relid]);
-  await refuseAlwaysIdentityUpdate(tx, table, cols, join);
-
-  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  const w = writeSql(table, cols);
+  await refuseAlwaysIdentityUpdate(tx, table, cols, w.join);
+  // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
+  const bulk = await takesBulkPath(tx, table, filled.rowCount);
+  if (!bulk) {
+    // A fresh temp table has no statistics: without them the joins below may scan the whole table.
+    await tx.query('ANALYZE pg_temp.vsg_apply');
+  }
+  let result: ApplyResult;
   try {
-    const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${join}`);
-    result.deleted = del.rowCount;
-    if (updatable.length) {
-      const set = updatable.map(
-        (c) => `${ident(c.name)} = ${c.identity ? `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END` : valueOrDefault(c)}`,
-      );
-      const upd = await tx.query(
-        `UPDATE ${table.qname} r SET ${set.join(', ')} FROM pg_temp.vsg_apply s
-         WHERE s.img IS NOT NULL AND ${join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,
-      );
-      result.updated = upd.rowCount;
-    }
-    const ins = await tx.query(
-      `INSERT INTO ${table.qname} (${writable.map((c) => ident(c.name)).join(', ')}) OVERRIDING SYSTEM VALUE
-       SELECT ${writable.map(valueOrDefault).join(', ')} FROM pg_temp.vsg_apply s
-       WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${join})`,
-    );
-    result.inserted = ins.rowCount;
+    result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w);
   } catch (e) {
     const err = e as { code?: string; message?: string; detail?: string };
     if (err.code === undefined) throw e;
@@ -96,12 +89,74 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
 }
 
 /**
+ * The SQL that writes images (s.img, keyed by s.key) into the table (alias r),
+ * shared by the keyed and the bulk path: values go back through each column's
+ * input function from their text form; generated columns are never written.
+ */
+function writeSql(table: TrackedTable, cols: Column[]): WriteSql {
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
+  // A column the image lacks (added since) gets its default, as a row of that version would;
+  // an identity column (no default) its next value on insert, and keeps its value on update.
+  const fallback = (c: Column) => c.defaultExpr ?? (c.identity ? `nextval(pg_get_serial_sequence(${literal(table.qname)}, ${literal(c.name)}))` : 'NULL');
+  const valueOrDefault = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${fallback(c)} END`;
+  const valueOrKept = (c: Column) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END`;
+  const writable = cols.filter((c) => !c.generated);
+  const updatable = writable.filter((c) => !table.keyColumns.includes(c.name) && c.identity !== 'a');
+  const keyMatch = (row: string) => table.keyColumns.map((k) => `${row}.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
+  return {
+    join: keyMatch('r'),
+    keyMatch,
+    set: updatable.map((c) => `${ident(c.name)} = ${c.identity ? valueOrKept(c) : valueOrDefault(c)}`).join(', '),
+    insertColumns: writable.map((c) => ident(c.name)).join(', '),
+    insertValues: writable.map(valueOrDefault).join(', '),
+  };
+}
+
+/**
+ * Row by row, for a difference that is a small share of the table: each
+ * statement reaches its rows through the primary key, and the capture
+ * triggers record what changed. Rows already holding their image are left alone.
+ */
+async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
+  const { rows: imgRows } = await tx.query<{ img: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img`, [table.relid]);
+  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
+  result.deleted = del.rowCount;
+  if (w.set) {
+    const upd = await tx.query(
+      `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
+       WHERE s.img IS NOT NULL AND ${w.join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,
+    );
+    result.updated = upd.rowCount;
+  }
+  const ins = await tx.query(
+    `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
+     SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`,
+  );
+  result.inserted = ins.rowCount;
+  return result;
+}
+
+/** Forget the rows a bulk write-back staged for a commit (after createCommit took them). */
+export async function dropStaged(tx: Queryable): Promise<void> {
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
+}
+
+/**
  * Images from before a schema change may name columns that are gone. A
  * renamed column (recorded by a SCHEMA commit) keeps its history: its values
  * move to the new name. A dropped one cannot be written back exactly: refuse,
  * naming the columns, rather than lose their values.
  */
 async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
+  // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
+  const { rows: any } = await tx.query<{ any: string }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL AND (s.img - $1::text[]) <> '{}'::jsonb)::text AS any`,
+    [current],
+  );
+  if (any[0].any !== 'true' && any[0].any !== 't') return;
   const vanished = async () =>
     (
       await tx.query<{ name: string }>(

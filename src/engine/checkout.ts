@@ -4,7 +4,7 @@
  * that differ between the live table and the commit are written.
  */
 import type { Db } from '../db/db.js';
-import type { ApplyResult } from './apply.js';
+import { dropStaged, type ApplyResult } from './apply.js';
 import { assertWritable, createCommit } from './commit.js';
 import { getCommit } from './commits.js';
 import { shortId } from './refs.js';
@@ -45,11 +45,12 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     const dirty = opts.force ? await pendingCounts(tx, table) : await assertClean(tx, table, 'check out');
     const discarded = dirty.inserted + dirty.updated + dirty.deleted;
     const source = await getCommit(tx, sourceId);
-    const applied = await applyState(tx, table, sourceId);
+    const applied = await applyState(tx, table, sourceId, 'commit');
     // Under --force every uncommitted change belongs to the new state.
     const takeAll = discarded > 0;
     const base = { table: table.display, branch: table.head, source, applied, discarded };
     if (!(await hasNetChange(tx, table, takeAll))) {
+      await dropStaged(tx);
       await forgetNoOps(tx, table);
       return { ...base, commit: null, alreadyAt: true };
     }
@@ -60,6 +61,7 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
       message: opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`,
       meta: { source: sourceId },
     });
+    await dropStaged(tx);
     return { ...base, commit, alreadyAt: false };
   });
 }

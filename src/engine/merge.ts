@@ -115,7 +115,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     if (bases.length === 1 && base === theirs.id) return r;
     if (bases.length === 1 && base === ours && !opts.noFf) {
       const lca = await commonAncestor(tx, theirs.id, ours);
-      r.applied = await applyImages(tx, table, stateSource(table, theirs.id, lca.depth));
+      r.applied = await applyImages(tx, table, stateSource(table, theirs.id, lca.depth), 'discard');
       await tx.query('DELETE FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()', [table.id]);
       const moved = await tx.query('UPDATE vsg.refs SET commit_id = $1 WHERE id = $2 AND commit_id = $3', [theirs.id, table.branchId, ours]);
       if (moved.rowCount !== 1) throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' moved during the merge`, { hint: 'retry the command' });

@@ -8,7 +8,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult } from './apply.js';
+import { applyImages, stateSource, type ApplyResult, type RecordMode } from './apply.js';
 import { assertWritable } from './commit.js';
 import { getCommit } from './commits.js';
 import { commonAncestor } from './diff.js';
@@ -63,9 +63,9 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
 }
 
 /** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
-export async function applyState(tx: Queryable, table: TrackedTable, id: string): Promise<ApplyResult> {
+export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending'): Promise<ApplyResult> {
   const lca = await commonAncestor(tx, id, table.headCommit as string);
-  return applyImages(tx, table, stateSource(table, id, lca.depth));
+  return applyImages(tx, table, stateSource(table, id, lca.depth), record);
 }
 
 /** Resolve a reference to a commit of this table (a commit of another table is an error). */

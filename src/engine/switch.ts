@@ -105,7 +105,7 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
       });
     }
     const lca = await commonAncestor(tx, ref.commit_id, table.headCommit);
-    result.applied = await applyImages(tx, table, stateSource(table, ref.commit_id, lca.depth));
+    result.applied = await applyImages(tx, table, stateSource(table, ref.commit_id, lca.depth), 'discard');
     // The live table now IS the branch's commit: no capture of this to keep.
     // (With the table locked, every pending row of it is ours or was discarded.)
     await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
