@@ -63,13 +63,27 @@ export interface NewCommit {
 }
 
 /**
+ * A commit that took many rows from vsg.pending leaves as many dead entries,
+ * which every later status and commit reads through its indexes until a
+ * vacuum. The embedded database has no autovacuum (and a server may have it
+ * off): clean up after a large one, outside the transaction. Inside an
+ * application's own transaction VACUUM cannot run; autovacuum, if on, does it.
+ */
+export async function tidyPending(db: Db, changed: number): Promise<void> {
+  if (changed > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
+}
+
+/** The rows a commit changed. */
+export const changedRows = (c: CommitInfo | null | undefined): number => (c ? c.inserted + c.updated + c.deleted : 0);
+
+/**
  * Commit SQL (or the uncommitted changes) to a table's current branch. With
  * `work`, the application's own code makes the change inside the commit's
  * transaction (instead of SQL) and what it returns is passed back as `result`.
  */
 export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
   const target = await resolveTable(db, opts.table);
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     if (opts.parent !== undefined) {
@@ -116,6 +130,8 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     const out: CommitResult = { commit, branch: table.head, table: table.display, ...(schema ? { schema } : {}) };
     return work ? { ...out, result } : out;
   });
+  await tidyPending(db, changedRows(done.commit));
+  return done;
 }
 
 function defaultMessage(statement: string | undefined, outside: boolean): string {

@@ -10,7 +10,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { applyImages, stateSource, type ApplyResult } from './apply.js';
-import { assertWritable, createCommit } from './commit.js';
+import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
 import { commonAncestor } from './diff.js';
 import { mergeBases } from './mergebase.js';
 import { resolveRef, shortId } from './refs.js';
@@ -146,6 +146,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     return r;
   });
   if (result.status === 'conflict') throw new MergeConflictError(result);
+  await tidyPending(db, changedRows(result.commit));
   return result;
 }
 

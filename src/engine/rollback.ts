@@ -10,7 +10,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { applyImages, type ApplyResult } from './apply.js';
-import { assertWritable, createCommit } from './commit.js';
+import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
 import { getCommit } from './commits.js';
 import { shortId } from './refs.js';
 import { commitOfTable } from './restore.js';
@@ -56,7 +56,7 @@ export interface RollbackResult {
 /** Undo one commit's change set as a new ROLLBACK commit. */
 export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
   const target = await resolveTable(db, opts.table);
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     const id = await commitOfTable(tx, table, opts.ref ?? 'HEAD');
@@ -86,6 +86,8 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
     });
     return { table: table.display, branch: table.head, reverted, commit, applied, overridden: conflicts };
   });
+  await tidyPending(db, changedRows(done.commit));
+  return done;
 }
 
 /** The commit's change set beside each key's live row and whether it has uncommitted changes. */

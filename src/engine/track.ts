@@ -3,7 +3,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
-import { createCommit } from './commit.js';
+import { createCommit, tidyPending } from './commit.js';
 import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -68,7 +68,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
   });
   // The root passed through vsg.pending: one dead tuple per row. The embedded
   // database has no autovacuum, and until a vacuum every status scans them.
-  if (result.root.inserted > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
+  await tidyPending(db, result.root.inserted);
   return result;
 }
 
