@@ -60,7 +60,11 @@ BEGIN
   IF pg_trigger_depth() = 1 AND (SELECT applying FROM vsg.tracked WHERE id = %3$s) = txid_current() THEN
     RETURN NULL;
   END IF;
-  IF TG_OP <> 'TRUNCATE' AND vsg.column_fingerprint(TG_RELID) = %2$L THEN
+  -- (vsg.column_fingerprint written out: a subquery keeps its plan for the session,
+  -- a SQL function call would plan its body again in every transaction)
+  IF TG_OP <> 'TRUNCATE' AND (SELECT string_agg(format('%%s %%I %%s %%s', attnum, attname, atttypid, atttypmod), ',' ORDER BY attnum)
+                              FROM pg_catalog.pg_attribute
+                              WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped) = %2$L THEN
     IF TG_OP = 'UPDATE' THEN
       INSERT INTO vsg.pending (table_id, key, before, after)
       SELECT %3$s, coalesce(o.k, n.k), o.i, n.i
