@@ -5,8 +5,9 @@
 -- Each function checks the table's columns (a cached, indexed catalog read)
 -- before its fast path. When they differ from those it was written for (an
 -- ALTER TABLE made outside vsg), it builds its statements from the catalog
--- as vsg.capture() did, so nothing is ever missed or misread; the next vsg
--- commit records the schema change and writes the function anew.
+-- as the shared vsg.capture() of 001 did (dropped below), so nothing is ever
+-- missed or misread; the next vsg commit records the schema change and writes
+-- the function anew.
 --
 -- vsg.tracked.signature keeps the columns (and key) as last recorded in
 -- history, so that a schema change made outside vsg is seen by status and
@@ -151,3 +152,6 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- Every trigger now calls its table's own function: the shared one is gone.
+DROP FUNCTION vsg.capture();

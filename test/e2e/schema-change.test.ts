@@ -5,18 +5,24 @@
  * refuses (changing nothing) where a column was dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, type Target, type TargetName } from '../helpers/targets.js';
+
+/** A fresh database with 'items' tracked: a root commit and one UPDATE. */
+async function itemsWithHistory(name: TargetName): Promise<Target> {
+  const t = await makeTarget(name);
+  await vsgOk(t, ['init']);
+  await vsgOk(t, ['sql', "CREATE TABLE items (id int PRIMARY KEY, label text, qty int); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)"]);
+  await vsgOk(t, ['track', 'items']);
+  await vsgOk(t, ['commit', '-t', 'items', 'UPDATE items SET qty = 10 WHERE id = 1']);
+  return t;
+}
 
 describe.each(targetNames())('schema changes on %s', (name) => {
   let t: Target;
   const rows = async () => JSON.parse(await vsgOk(t, ['sql', 'SELECT * FROM items ORDER BY id', '--json']));
 
   beforeAll(async () => {
-    t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await vsgOk(t, ['sql', "CREATE TABLE items (id int PRIMARY KEY, label text, qty int); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)"]);
-    await vsgOk(t, ['track', 'items']);
-    await vsgOk(t, ['commit', '-t', 'items', 'UPDATE items SET qty = 10 WHERE id = 1']);
+    t = await itemsWithHistory(name);
   });
   afterAll(() => t.cleanup());
 
@@ -92,11 +98,7 @@ describe.each(targetNames())('schema changes made outside vsg on %s', (name) => 
   const outside = (text: string) => t.sql(text);
 
   beforeAll(async () => {
-    t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await vsgOk(t, ['sql', "CREATE TABLE items (id int PRIMARY KEY, label text, qty int); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)"]);
-    await vsgOk(t, ['track', 'items']);
-    await vsgOk(t, ['commit', '-t', 'items', 'UPDATE items SET qty = 10 WHERE id = 1']);
+    t = await itemsWithHistory(name);
   });
   afterAll(() => t.cleanup());
 
