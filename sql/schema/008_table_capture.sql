@@ -38,6 +38,7 @@ DECLARE
   rel oid;
   k text;
   img text;
+  body text;
   fname text := vsg.capture_function(tid);
 BEGIN
   SELECT relid, vsg.key_expr(key_columns, 'r') INTO rel, k FROM vsg.tracked WHERE id = tid;
@@ -45,12 +46,9 @@ BEGIN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;
   END IF;
   img := vsg.image_expr(rel, 'r');
-  EXECUTE format($src$
-CREATE OR REPLACE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-  SET search_path = pg_catalog, pg_temp
-  SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
-  SET extra_float_digits = 3 SET bytea_output = 'hex'
-AS $capture$
+  -- The body is passed as one quoted literal (%L), never inside a dollar quote:
+  -- column names are the table owner's to choose, '$x$' included.
+  body := format($src$
 DECLARE
   keys text[];
   k text;
@@ -58,47 +56,52 @@ DECLARE
 BEGIN
   -- vsg's own bulk write-back records these rows itself (statements of triggers
   -- and foreign-key actions it sets off, at depth 2 and more, are captured).
-  IF pg_trigger_depth() = 1 AND (SELECT applying FROM vsg.tracked WHERE id = %3$s) = txid_current() THEN
+  IF pg_trigger_depth() = 1 AND (SELECT applying FROM vsg.tracked WHERE id = %2$s) = txid_current() THEN
     RETURN NULL;
   END IF;
   -- (vsg.column_fingerprint written out: a subquery keeps its plan for the session,
   -- a SQL function call would plan its body again in every transaction)
   IF TG_OP <> 'TRUNCATE' AND (SELECT string_agg(format('%%s %%I %%s %%s', attnum, attname, atttypid, atttypmod), ',' ORDER BY attnum)
                               FROM pg_catalog.pg_attribute
-                              WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped) = %2$L THEN
+                              WHERE attrelid = TG_RELID AND attnum > 0 AND NOT attisdropped) = %1$L THEN
     IF TG_OP = 'UPDATE' THEN
       INSERT INTO vsg.pending (table_id, key, before, after)
-      SELECT %3$s, coalesce(o.k, n.k), o.i, n.i
-      FROM (SELECT %4$s AS k, %5$s AS i FROM vsg_old r) o
-      FULL JOIN (SELECT %4$s AS k, %5$s AS i FROM vsg_new r) n ON o.k = n.k
+      SELECT %2$s, coalesce(o.k, n.k), o.i, n.i
+      FROM (SELECT %3$s AS k, %4$s AS i FROM vsg_old r) o
+      FULL JOIN (SELECT %3$s AS k, %4$s AS i FROM vsg_new r) n ON o.k = n.k
       WHERE o.i IS DISTINCT FROM n.i;
     ELSIF TG_OP = 'INSERT' THEN
-      INSERT INTO vsg.pending (table_id, key, before, after) SELECT %3$s, %4$s, NULL, %5$s FROM vsg_new r;
+      INSERT INTO vsg.pending (table_id, key, before, after) SELECT %2$s, %3$s, NULL, %4$s FROM vsg_new r;
     ELSE
-      INSERT INTO vsg.pending (table_id, key, before, after) SELECT %3$s, %4$s, %5$s, NULL FROM vsg_old r;
+      INSERT INTO vsg.pending (table_id, key, before, after) SELECT %2$s, %3$s, %4$s, NULL FROM vsg_old r;
     END IF;
     RETURN NULL;
   END IF;
   -- TRUNCATE, or the columns changed since this function was written.
-  SELECT key_columns INTO keys FROM vsg.tracked WHERE id = %3$s;
+  SELECT key_columns INTO keys FROM vsg.tracked WHERE id = %2$s;
   k := vsg.key_expr(keys, 'r');
   img := vsg.image_expr(TG_RELID, 'r');
   IF TG_OP = 'INSERT' THEN
-    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, NULL, %%s FROM vsg_new r', k, img) USING %3$s;
+    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, NULL, %%s FROM vsg_new r', k, img) USING %2$s;
   ELSIF TG_OP = 'DELETE' THEN
-    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM vsg_old r', k, img) USING %3$s;
+    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM vsg_old r', k, img) USING %2$s;
   ELSIF TG_OP = 'UPDATE' THEN
     EXECUTE format($q$INSERT INTO vsg.pending (table_id, key, before, after)
       SELECT $1, coalesce(o.k, n.k), o.i, n.i
       FROM (SELECT %%1$s AS k, %%2$s AS i FROM vsg_old r) o
       FULL JOIN (SELECT %%1$s AS k, %%2$s AS i FROM vsg_new r) n ON o.k = n.k
-      WHERE o.i IS DISTINCT FROM n.i$q$, k, img) USING %3$s;
+      WHERE o.i IS DISTINCT FROM n.i$q$, k, img) USING %2$s;
   ELSE
-    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM %%s r', k, img, TG_RELID::regclass) USING %3$s;
+    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM %%s r', k, img, TG_RELID::regclass) USING %2$s;
   END IF;
   RETURN NULL;
 END
-$capture$$src$, fname, vsg.column_fingerprint(rel), tid, k, img);
+$src$, vsg.column_fingerprint(rel), tid, k, img);
+  EXECUTE format($ddl$CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp
+    SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 3 SET bytea_output = 'hex'
+    AS %L$ddl$, fname, body);
   RETURN fname;
 END
 $write$;

@@ -41,6 +41,32 @@ describe.each(targetNames())('hostile table names on %s', (name) => {
   });
   afterAll(() => t.cleanup());
 
+  it('column names that try to end a quote of vsg\'s own SQL are only names: captured, written back, nothing else runs', async () => {
+    const cols = ['"$capture$"', '"$q$; DROP TABLE victim; --"', '"it\'s"', '"a""b"'];
+    const repo = await t.open();
+    try {
+      await repo.sql(`CREATE TABLE cols (id int PRIMARY KEY, ${cols.map((c) => `${c} text`).join(', ')})`);
+      await repo.track('cols', { author: 'x' });
+      await repo.commit({ table: 'cols', author: 'x', sql: `INSERT INTO cols VALUES (1, 'a', 'b', 'c', 'd')` });
+      const c = await repo.commit({ table: 'cols', author: 'x', sql: `UPDATE cols SET ${cols.map((c) => `${c} = ${c} || '2'`).join(', ')}` });
+      expect(c.commit.updated).toBe(1);
+      // an ALTER outside vsg sends the capture down its dynamic path: the same names there
+      await repo.sql('ALTER TABLE cols ADD COLUMN "$src$" text');
+      await repo.sql(`UPDATE cols SET "$src$" = 'e'`);
+      const s = await repo.commit({ table: 'cols', author: 'x' });
+      expect([s.commit.kind, s.schema]).toEqual(['SCHEMA', ["column '$src$' added (text)"]]);
+      await repo.checkout({ table: 'cols', ref: 'HEAD~2', author: 'x' });
+      expect((await repo.sql('SELECT * FROM cols')).rows).toEqual([['1', 'a', 'b', 'c', 'd', null]]);
+      expect((await repo.sql("SELECT to_regclass('victim') IS NOT NULL")).rows).toEqual([['t']]);
+      expect((await repo.verify()).ok).toBe(true);
+      // untrack takes the table's capture function with its triggers
+      await repo.untrack('cols', { force: true });
+      expect((await repo.sql("SELECT count(*) FROM pg_proc WHERE proname ~ '^capture_[0-9]+$'")).rows).toEqual([['0']]);
+    } finally {
+      await repo.close();
+    }
+  });
+
   it('tracks, commits and logs exactly the table named, and runs nothing else', async () => {
     const repo = await t.open();
     try {
