@@ -147,7 +147,7 @@ describe.each(targetNames())('schema changes made outside vsg on %s', (name) => 
 
   it("the table's capture function is rewritten for the new columns", async () => {
     const { rows: fn } = await outside(
-      `SELECT (p.prosrc LIKE '%' || vsg.column_fingerprint(t.relid) || '%')::text AS current
+      `SELECT (p.prosrc LIKE '%' || vsg.column_check(t.relid) || '%')::text AS current
        FROM vsg.tracked t JOIN pg_proc p ON p.oid = vsg.capture_function(t.id)::regproc`,
     );
     expect(fn).toEqual([{ current: 'true' }]);
@@ -174,5 +174,63 @@ describe.each(targetNames())('schema changes made outside vsg on %s', (name) => 
     expect(JSON.parse(await vsgOk(t, ['log', '-t', 'items', '--json'])).commits.length).toBe(5);
     await outside('ALTER TABLE items RENAME COLUMN item_id TO id');
     expect(await vsgOk(t, ['status', '-t', 'items'])).toContain('nothing to commit, working table clean');
+  });
+});
+
+describe.each(targetNames())("capture under the writer's own settings on %s", (name) => {
+  let t: Target;
+  /** the SET clauses of the table's capture function */
+  const settings = async () =>
+    (
+      await t.sql(
+        `SELECT array_to_string(p.proconfig, ';') AS config FROM vsg.tracked t JOIN pg_proc p ON p.oid = vsg.capture_function(t.id)::regproc WHERE t.relid = 'plain'::regclass`,
+      )
+    ).rows[0].config.split(';') as string[];
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+    await vsgOk(t, ['sql', "CREATE TABLE plain (id int PRIMARY KEY, n numeric, s text[], j jsonb); INSERT INTO plain VALUES (0, 1.50, '{a,b}', '{\"k\": 1}')"]);
+    await vsgOk(t, ['track', 'plain']);
+  });
+  afterAll(() => t.cleanup());
+
+  it('a table whose columns print alike under any settings has a capture function that sets only search_path', async () => {
+    expect(await settings()).toEqual(['search_path=pg_catalog, pg_temp']);
+  });
+
+  it("a column added outside vsg whose text form depends on them is still captured in canonical form, and the writer's settings stay as they were", async () => {
+    await t.sql('ALTER TABLE plain ADD COLUMN at timestamptz, ADD COLUMN f float8, ADD COLUMN b bytea');
+    await t.sql(`BEGIN;
+      SET LOCAL TimeZone = 'Asia/Tokyo'; SET LOCAL DateStyle = 'SQL, DMY'; SET LOCAL extra_float_digits = -3; SET LOCAL bytea_output = 'escape';
+      INSERT INTO plain VALUES (1, 2.25, '{c}', '[1, 2]', '2026-01-02 03:04:05.123456+00', 1::float8 / 3, '\\x00ff');
+      CREATE TABLE seen AS SELECT current_setting('TimeZone') AS tz, current_setting('DateStyle') AS ds,
+        current_setting('extra_float_digits') AS efd, current_setting('bytea_output') AS bo;
+      COMMIT`);
+    const { rows: images } = await t.sql(`SELECT after::text FROM vsg.pending WHERE key->>'id' = '1'`);
+    expect(images.map((r) => JSON.parse(r.after as string))).toEqual([
+      { id: '1', n: '2.25', s: '{c}', j: '[1, 2]', at: '2026-01-02 03:04:05.123456+00', f: '0.3333333333333333', b: '\\x00ff' },
+    ]);
+    expect((await t.sql('SELECT * FROM seen')).rows).toEqual([{ tz: 'Asia/Tokyo', ds: 'SQL, DMY', efd: '-3', bo: 'escape' }]);
+    await t.sql('DROP TABLE seen');
+  });
+
+  it('the SCHEMA commit rewrites the function with the settings those columns need', async () => {
+    await vsgOk(t, ['commit', '-t', 'plain', '-m', 'columns added by a migration']);
+    expect(await settings()).toEqual([
+      'search_path=pg_catalog, pg_temp',
+      'TimeZone=UTC',
+      'DateStyle=ISO, YMD',
+      'IntervalStyle=postgres',
+      'extra_float_digits=3',
+      'bytea_output=hex',
+    ]);
+    await t.sql(`BEGIN; SET LOCAL TimeZone = 'America/New_York'; SET LOCAL extra_float_digits = -3;
+      UPDATE plain SET at = at + interval '1 hour', f = f * 2 WHERE id = 1; COMMIT`);
+    const d = JSON.parse(await vsgOk(t, ['diff', '-t', 'plain', '--json']));
+    expect(d.changes.map((c: { old: Record<string, string>; new: Record<string, string> }) => [c.old.at, c.new.at, c.new.f])).toEqual([
+      ['2026-01-02 03:04:05.123456+00', '2026-01-02 04:04:05.123456+00', '0.6666666666666666'],
+    ]);
+    expect((await vsg(t, ['verify'])).code).toBe(0);
   });
 });

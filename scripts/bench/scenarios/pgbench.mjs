@@ -3,6 +3,9 @@
  * TPC-B-like load (several clients) against pgbench_accounts untracked, tracked
  * by vsg, and with the audit trigger instead; rounds interleaved, median tps.
  * The three modes differ only in which triggers are enabled on the table.
+ * Every run starts right after a CHECKPOINT: the first write to each page
+ * after a checkpoint logs the whole page, so a checkpoint falling inside one
+ * mode's run (every ~30–60 s at this write rate) would slow that mode alone.
  */
 import { makeRow } from '../lib.mjs';
 import { connect, createDatabase, dropDatabase, progress, runOk } from '../harness.mjs';
@@ -52,6 +55,7 @@ export async function run(ctx) {
       for (let round = 0; round < reps.pgbenchRounds; round++) {
         for (const mode of ['floor', 'vsg', 'audit']) {
           await c.query(modes[mode]);
+          await c.query('CHECKPOINT');
           progress(`pgbench: round ${round + 1}/${reps.pgbenchRounds}, ${mode === 'floor' ? 'untracked' : mode === 'vsg' ? 'tracked by vsg' : 'audit trigger'}, ${reps.pgbenchSeconds} s`);
           const r = await runOk(cleanup, 'pgbench', ['-n', '-c', String(clients), '-j', '2', '-T', String(reps.pgbenchSeconds), ...conn.args, conn.db], {
             env: conn.env,
