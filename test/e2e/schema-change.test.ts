@@ -167,13 +167,28 @@ describe.each(targetNames())('schema changes made outside vsg on %s', (name) => 
     expect((await vsg(t, ['verify'])).code).toBe(0);
   });
 
-  it('a primary key changed outside vsg is refused by the next commit, which changes nothing', async () => {
+  it('a primary key renamed outside vsg: the application writes on, the next commit refuses and changes nothing', async () => {
     await outside('ALTER TABLE items RENAME COLUMN id TO item_id');
+    // captured under the key's recorded name, so that it fits history once the rename is undone
+    await outside("UPDATE items SET title = 'renamed' WHERE item_id = 2");
+    const { rows: captured } = await outside(`SELECT key::text, after::text FROM vsg.pending`);
+    expect(captured.map((r) => [JSON.parse(r.key as string), JSON.parse(r.after as string)])).toEqual([
+      [{ id: '2' }, { id: '2', title: 'renamed', qty: '20', note: 'none' }],
+    ]);
     const r = await vsg(t, ['commit', '-t', 'items', '--allow-empty']);
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([3, "error: the primary key of 'items' was changed outside vsg, which vsg cannot follow"]);
     expect(JSON.parse(await vsgOk(t, ['log', '-t', 'items', '--json'])).commits.length).toBe(5);
+    expect((await outside('SELECT count(*)::text AS n FROM vsg.pending')).rows).toEqual([{ n: '1' }]);
+  });
+
+  it('once the rename is undone, that write is committed like any other', async () => {
     await outside('ALTER TABLE items RENAME COLUMN item_id TO id');
+    expect(await vsgOk(t, ['commit', '-t', 'items', '-m', 'written while the key was renamed'])).toMatch(/^\[main [0-9a-f]{7}\] UPDATE items: 1 updated\n$/);
+    const shown = JSON.parse(await vsgOk(t, ['show', 'HEAD', '-t', 'items', '--json']));
+    expect(shown.commit.message).toBe('written while the key was renamed');
+    expect(shown.changes.map((c: { key: unknown; new: unknown }) => [c.key, c.new])).toEqual([[{ id: '2' }, { id: '2', title: 'renamed', qty: '20', note: 'none' }]]);
     expect(await vsgOk(t, ['status', '-t', 'items'])).toContain('nothing to commit, working table clean');
+    expect((await vsg(t, ['verify'])).code).toBe(0);
   });
 });
 
