@@ -9,7 +9,7 @@ export type { DiffResult, DiffOptions, DiffStat } from './engine/diff.js';
 export type { LogOptions, LogResult, ShowResult } from './engine/history.js';
 export type { TableStatus } from './engine/status.js';
 export type { TrackedTable } from './engine/tables.js';
-export type { SqlResult } from './engine/sqlrun.js';
+export type { SqlResult, StatementResult } from './engine/sqlrun.js';
 export type { VerifyOptions, VerifyResult, Problem, DigestCheck } from './engine/verify.js';
 export type { DoctorResult, Check } from './engine/doctor.js';
 export type { CheckoutOptions, CheckoutResult } from './engine/checkout.js';

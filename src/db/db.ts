@@ -24,6 +24,13 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /**
+   * Run SQL text of one or more statements as psql would, outside any
+   * transaction of vsg's: every statement's result, each row an array of text
+   * (so that columns of the same name stay apart). Absent on a Db that wraps
+   * an application's connection.
+   */
+  script?(text: string): Promise<Result<(string | null)[]>[]>;
   /** where it points, password masked */
   readonly where: string;
   /** Run fn in one transaction: committed if it returns, rolled back if it throws. */
@@ -76,25 +83,28 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     turn = mine.catch(() => undefined);
     return mine;
   };
-  const send = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
+  /** Every statement's result of a query (one, or several for a multi-statement text). */
+  const results = async (text: string, params: unknown[] | undefined, rowMode?: 'array'): Promise<pg.QueryResult[]> => {
     // Ask for text for every type, even from a client configured otherwise. PGlite's
     // node-postgres shim reads a query's `types` as parameter types, so there the
     // client-level setting does it.
-    const config = kind === 'postgres' ? { text, values: params, types: rawText } : { text, values: params };
-    const res = await client.query(config as unknown as string);
-    const last = Array.isArray(res) ? res[res.length - 1] : res;
-    return {
-      rows: (last?.rows ?? []) as R[],
-      rowCount: last?.rowCount ?? 0,
-      fields: (last?.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, dataTypeID: f.dataTypeID })),
-      command: last?.command ?? '',
-    };
+    const config = kind === 'postgres' ? { text, values: params, types: rawText, rowMode } : { text, values: params, rowMode };
+    const res = (await client.query(config as unknown as string)) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(res) ? res : [res];
   };
+  const result = <R>(r: pg.QueryResult | undefined): Result<R> => ({
+    rows: (r?.rows ?? []) as R[],
+    rowCount: r?.rowCount ?? 0,
+    fields: (r?.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, dataTypeID: f.dataTypeID })),
+    command: r?.command ?? '',
+  });
+  const send = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => result<R>((await results(text, params)).at(-1));
   const query = <R = Row>(text: string, params?: unknown[]) => inTurn(() => send<R>(text, params));
   return {
     kind,
     where,
     query,
+    script: (text) => inTurn(async () => (await results(text, undefined, 'array')).map((r) => result<(string | null)[]>(r))),
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       if (inside.getStore()) return fn({ query: send });
       return inTurn(async () => {

@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { CommitResult } from '../engine/commit.js';
 import type { ShowResult } from '../engine/history.js';
-import type { SqlResult } from '../engine/sqlrun.js';
+import type { SqlResult, StatementResult } from '../engine/sqlrun.js';
 import type { TableStatus } from '../engine/status.js';
 import type { TrackedTable } from '../engine/tables.js';
 import { renderChanges } from './diff.js';
@@ -60,8 +60,12 @@ export function renderTables(list: TrackedTable[], s: Style): string {
 
 const COUNTED = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'SELECT', 'COPY', 'MOVE', 'FETCH']);
 
-/** A result set as psql would show it, with NULL spelt out. */
+/** Every statement's result as psql would show it, in order, with NULL spelt out. */
 export function renderSqlResult(r: SqlResult, s: Style): string {
+  return r.statements.map((st) => renderStatement(st, s)).join('\n');
+}
+
+function renderStatement(r: StatementResult, s: Style): string {
   if (r.columns.length === 0) return COUNTED.has(r.command) ? `${r.command} ${r.rowCount}` : r.command || 'OK';
   const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });
   for (const row of r.rows) t.push(row.map((v) => cell(v, s)));

@@ -137,9 +137,22 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     expect(await vsgOk(t, ['sql', "SELECT 1 AS one, NULL AS nothing, 'NULL' AS text"])).toBe(
       '┌─────┬─────────┬────────┐\n│ one │ nothing │ text   │\n├─────┼─────────┼────────┤\n│ 1   │ NULL    │ "NULL" │\n└─────┴─────────┴────────┘\n(1 row)\n',
     );
-    expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT 1 AS one', '--json']))).toEqual({ command: 'SELECT', rowCount: 1, columns: ['one'], rows: [['1']] });
+    const one = { command: 'SELECT', rowCount: 1, columns: ['one'], rows: [['1']] };
+    expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT 1 AS one', '--json']))).toEqual({ ...one, statements: [one] });
     const bad = await vsg(t, ['sql', 'SELECT nope FROM accounts']);
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([4, 'error: column "nope" does not exist']);
+  });
+
+  it('sql: every statement\'s result, in order, and columns of the same name kept apart', async () => {
+    expect(await vsgOk(t, ['sql', "SELECT 1 AS a, 2 AS a; SET vsg.author = 'x'; SELECT 'b' AS b"])).toBe(
+      '┌───┬───┐\n│ a │ a │\n├───┼───┤\n│ 1 │ 2 │\n└───┴───┘\n(1 row)\nSET\n┌───┐\n│ b │\n├───┤\n│ b │\n└───┘\n(1 row)\n',
+    );
+    const r = JSON.parse(await vsgOk(t, ['sql', 'SELECT 1 AS a, 2 AS a; SELECT 3 AS c', '--json']));
+    expect(r.statements).toEqual([
+      { command: 'SELECT', rowCount: 1, columns: ['a', 'a'], rows: [['1', '2']] },
+      { command: 'SELECT', rowCount: 1, columns: ['c'], rows: [['3']] },
+    ]);
+    expect([r.columns, r.rows]).toEqual([['c'], [['3']]]);
   });
 
   it('no colour when stdout is not a terminal; --color forces it', async () => {
