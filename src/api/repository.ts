@@ -69,7 +69,7 @@ export class Repository {
     return untrack(this.db, table, opts);
   }
   tables(): Promise<TrackedTable[]> {
-    return listTables(this.db);
+    return listTables(this.db, true);
   }
   /**
    * Commit SQL, or the table's uncommitted changes; or, with `work`, the

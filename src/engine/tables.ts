@@ -24,7 +24,8 @@ export interface TrackedTable {
   gone: boolean;
   branchId: number | null;
   headCommit: string | null;
-  commits: number;
+  /** how many commits its history holds; counted (O(commits)) only by listTables(db, true) */
+  commits: number | null;
   /** columns and key as last recorded in history (track, SCHEMA commits) */
   signature: Signature | null;
 }
@@ -67,20 +68,20 @@ function toTable(r: ListRow): TrackedTable {
     head: String(r.head),
     branchId: r.branch_id === null ? null : Number(r.branch_id),
     headCommit: r.head_commit,
-    commits: Number(r.commits),
+    commits: r.commits === null ? null : Number(r.commits),
     signature: r.signature === null ? null : (JSON.parse(r.signature) as Signature),
   };
 }
 
-/** Every tracked table. */
-export async function listTables(db: Queryable): Promise<TrackedTable[]> {
-  const { rows } = await db.query<ListRow>(sql('tables/list'), [null]);
+/** Every tracked table, with its commit count when `counts`. */
+export async function listTables(db: Queryable, counts = false): Promise<TrackedTable[]> {
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [null, counts]);
   return rows.map(toTable);
 }
 
 /** One tracked table by id (fresh: current name, branch and HEAD). */
 export async function tableById(db: Queryable, id: number): Promise<TrackedTable> {
-  const { rows } = await db.query<ListRow>(sql('tables/list'), [id]);
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [id, false]);
   if (!rows[0]) throw new VsgError('E_NOT_TRACKED', `table #${id} is not tracked`);
   return toTable(rows[0]);
 }

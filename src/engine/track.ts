@@ -91,8 +91,10 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
   const target = await resolveTable(db, name);
   return db.transaction(async (tx) => {
     const table = await tableById(tx, target.id);
-    if (table.commits > 1 && !opts.force) {
-      throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${table.commits} commits; untracking deletes them`, {
+    const { rows: counted } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.commits WHERE table_id = $1', [table.id]);
+    const commits = Number(counted[0].n);
+    if (commits > 1 && !opts.force) {
+      throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${commits} commits; untracking deletes them`, {
         hint: `run 'vsg untrack ${name} --force' to delete its history`,
       });
     }
@@ -105,6 +107,6 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
     await tx.query('UPDATE vsg.commits SET parent = NULL, merge_parent = NULL WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.commits WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.tracked WHERE id = $1', [table.id]);
-    return { table: table.display, commits: table.commits };
+    return { table: table.display, commits };
   });
 }
