@@ -62,18 +62,9 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
   });
 }
 
-/**
- * Make the live table hold exactly commit `id`'s rows, touching only the rows
- * that differ. The difference is read from HEAD back to the newest checkout
- * of `id` on HEAD's first-parent chain when there is one (same rows, fewer
- * changes in between: sql/timetravel/same_state.sql), else to the common
- * ancestor of HEAD and `id`.
- */
+/** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
 export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending'): Promise<ApplyResult> {
-  const head = table.headCommit as string;
-  const { rows: same } = await tx.query<{ id: string; depth: string }>(sql('timetravel/same_state'), [table.id, id, head]);
-  if (same[0]) return applyImages(tx, table, stateSource(table, same[0].id, Number(same[0].depth)), record);
-  const lca = await commonAncestor(tx, id, head);
+  const lca = await commonAncestor(tx, id, table.headCommit as string);
   return applyImages(tx, table, stateSource(table, id, lca.depth), record);
 }
 
