@@ -62,7 +62,7 @@ async function main() {
     storageSmall: q ? 30 : 100,
     storageLarge: q ? 3 : 10,
     startupEmbedded: opts.reps ?? (q ? 2 : 5),
-    pgbenchSeconds: q ? 4 : 10,
+    pgbenchSeconds: q ? 4 : 8,
     pgbenchRounds: q ? 1 : 5,
     pgbenchScale: q ? 1 : 10,
     historyCommits: q ? 1_000 : 100_000,

@@ -64,7 +64,8 @@ export async function track(db: Db, name: string, opts: { author: string; messag
       allowEmpty: true,
     });
     await tx.query(`INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, 'branch', 'main', $2)`, [id, root.id]);
-    return { table: await tableById(tx, id), root };
+    // (its one commit so far: the root)
+    return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
   });
   // The root passed through vsg.pending: one dead tuple per row. The embedded
   // database has no autovacuum, and until a vacuum every status scans them.

@@ -120,12 +120,17 @@ export async function run(ctx) {
   // record; and recording the commit's change rows (both images, key order,
   // vsg.changes' own indexes, no foreign key), with nothing written.
   progress(`${size} rows: the every-row checkout's lower bounds`);
+  // Each column cast from its text form, as the bulk write-back does (cheaper than jsonb_populate_record).
+  const casts = (
+    await c.query(`SELECT string_agg(format('(after->>%L)::%s', attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum) AS list
+                   FROM pg_attribute WHERE attrelid = '${TABLES.floor}'::regclass AND attnum > 0 AND NOT attisdropped`)
+  ).rows[0].list;
   const lb = { write: [], record: [], floor: [] };
   for (let i = 0; i < wReps; i++) {
     lb.write.push(
       await time(() =>
         c.query(`BEGIN; TRUNCATE ${TABLES.floor};
-          INSERT INTO ${TABLES.floor} SELECT (jsonb_populate_record(NULL::${TABLES.floor}, after)).* FROM vsg.changes WHERE commit_id = '${all}';
+          INSERT INTO ${TABLES.floor} SELECT ${casts} FROM vsg.changes WHERE commit_id = '${all}';
           COMMIT`),
       ),
     );
