@@ -77,6 +77,11 @@ export async function run(ctx) {
       const s0 = performance.now();
       for (let done = 0; done < total; done += chunk) {
         await c.query('SELECT bench_commits($1, $2, $3, $4, $5)', [Math.min(chunk, total - done), done, createSql, t[0].tid, t[0].branch]);
+        // Each commit leaves its vsg.pending row dead. Autovacuum clears them on a
+        // server that has it on; this machine's has it off, and without a vacuum
+        // every later commit reads through all of them (the build went from 2.1 to
+        // 3.2 ms a commit over 30,000 commits, against a flat 1.8 ms with this).
+        if ((done + chunk) % 1000 === 0) await c.query('VACUUM vsg.pending');
         if ((done + chunk) % 5000 === 0 || done + chunk >= total) {
           progress(`history: ${Math.min(done + chunk, total)}/${total} commits (${((performance.now() - s0) / (done + chunk)).toFixed(2)} ms each)`);
         }
