@@ -9,7 +9,7 @@ WITH refs AS MATERIALIZED (
 SELECT c.id, c.seq::text, c.table_id::text, c.parent, c.merge_parent, c.depth::text, c.kind, c.operation,
        c.author, c.message,
        to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS committed_at,
-       c.statement, c.meta::text AS meta, c.inserted::text, c.updated::text, c.deleted::text, c.change_hash,
+       c.statement, c.meta::text AS meta, c.inserted::text, c.updated::text, c.deleted::text, c.change_hash, c.source,
        coalesce(x.refs, '[]')::text AS refs
 FROM vsg.commits c LEFT JOIN refs x ON x.commit_id = c.id
 WHERE c.id = ANY($1::text[])

@@ -75,17 +75,22 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   try {
     result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w);
   } catch (e) {
-    const err = e as { code?: string; message?: string; detail?: string };
-    if (err.code === undefined) throw e;
-    throw new VsgError('E_APPLY_REFUSED', `cannot write rows back to '${table.display}': ${err.message}`, {
-      exitCode: err.code === '42501' ? ExitCode.permission : ExitCode.sql,
-      hint: err.detail ?? 'a constraint or trigger of the table refused the change; nothing was changed',
-      data: { sqlstate: err.code },
-      cause: e,
-    });
+    throw refused(table, e);
   }
   await raiseSequences(tx, table);
   return result;
+}
+
+/** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
+export function refused(table: TrackedTable, e: unknown): unknown {
+  const err = e as { code?: string; message?: string; detail?: string };
+  if (err.code === undefined) return e;
+  return new VsgError('E_APPLY_REFUSED', `cannot write rows back to '${table.display}': ${err.message}`, {
+    exitCode: err.code === '42501' ? ExitCode.permission : ExitCode.sql,
+    hint: err.detail ?? 'a constraint or trigger of the table refused the change; nothing was changed',
+    data: { sqlstate: err.code },
+    cause: e,
+  });
 }
 
 /**
@@ -93,7 +98,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
  * shared by the keyed and the bulk path: values go back through each column's
  * input function from their text form; generated columns are never written.
  */
-function writeSql(table: TrackedTable, cols: Column[]): WriteSql {
+export function writeSql(table: TrackedTable, cols: Column[]): WriteSql {
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
   // A column the image lacks (added since) gets its default, as a row of that version would;
@@ -230,17 +235,22 @@ async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, st
   return map;
 }
 
-/** Keep serial and identity sequences ahead of every value written back. */
-async function raiseSequences(tx: Queryable, table: TrackedTable): Promise<void> {
+/**
+ * Keep serial and identity sequences ahead of every value written back: the
+ * images of pg_temp.vsg_apply, or, after a reload, the whole table.
+ */
+export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images'): Promise<void> {
   const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
   for (const r of rows) {
+    const max =
+      from === 'images'
+        ? `SELECT max((s.img->>${literal(r.name)})::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
+        : `SELECT max(${ident(r.name)})::bigint AS m FROM ${table.qname}`;
     await tx.query(
-      `SELECT setval($1::regclass, x.m) FROM (
-         SELECT max((s.img->>$2)::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL
-       ) x, pg_catalog.pg_sequences q
+      `SELECT setval($1::regclass, x.m) FROM (${max}) x, pg_catalog.pg_sequences q
        WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
          AND x.m > coalesce(q.last_value, q.start_value - 1)`,
-      [r.seq, r.name],
+      [r.seq],
     );
   }
 }

@@ -2,7 +2,8 @@
  * Blame and row history. Blame: for each row (or one), per column, the commit
  * that last set the value it holds now, among the change sets on HEAD's
  * first-parent chain (a merged change is blamed on the merge commit, whose
- * delta carries it). Row history: the commits that changed one row, through
+ * delta carries it; a checkout recorded as a state commit, on that commit,
+ * whose changes are computed: its parent against its source). Row history: the commits that changed one row, through
  * the (table_id, key, seq) index, kept when reachable from HEAD (checked on
  * vsg.commit_graph, sql/schema/007), so both cost that row's history.
  */
@@ -134,18 +135,29 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
        )`
     : `WITH chain AS (
          SELECT c.id, c.depth FROM vsg.commits c
-         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.changes WHERE table_id = $1 AND key = $3::jsonb))
+         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.changes WHERE table_id = $1 AND key = $3::jsonb
+                                                                    UNION ALL
+                                                                    SELECT seq FROM vsg.commits WHERE table_id = $1 AND source IS NOT NULL))
                          FROM vsg.commits h WHERE h.id = $2)
        )`;
   // The live rows asked for; per (key, column) the deepest change on HEAD's
   // first-parent chain that set it; the columns uncommitted changes set.
   const { rows } = await db.query<{ key: string; img: string; last: string | null; pend: string | null }>(
     `${chain}, live AS (${liveRows}
+     ), chg AS (
+       SELECT ch.commit_id, ch.key, ch.before, ch.after FROM vsg.changes ch JOIN chain ON chain.id = ch.commit_id
+       WHERE ch.table_id = $1 AND ($3::jsonb IS NULL OR ch.key = $3::jsonb)
+       UNION ALL
+       -- a state commit's changes: its parent against its source, for the table or the one key
+       SELECT c.id, d.key, d.old, d.new FROM chain JOIN vsg.commits c ON c.id = chain.id AND c.source IS NOT NULL
+       CROSS JOIN LATERAL (SELECT * FROM vsg.state_diff($1, c.parent, c.id, false) WHERE $3::jsonb IS NULL
+                           UNION ALL
+                           SELECT * FROM vsg.state_diff_key($1, c.parent, c.id, $3::jsonb) WHERE $3::jsonb IS NOT NULL) d
      ), cells AS (
        SELECT DISTINCT ON (ch.key, e.col) ch.key, e.col, ch.commit_id
-       FROM vsg.changes ch JOIN chain ON chain.id = ch.commit_id
+       FROM chg ch JOIN chain ON chain.id = ch.commit_id
        CROSS JOIN LATERAL jsonb_object_keys(ch.after) AS e(col)
-       WHERE ch.table_id = $1 AND ($3::jsonb IS NULL OR ch.key = $3::jsonb) AND ch.after IS NOT NULL
+       WHERE ch.after IS NOT NULL
          AND (ch.before IS NULL OR ch.before->e.col IS DISTINCT FROM ch.after->e.col)
        ORDER BY ch.key, e.col, chain.depth DESC
      ), last AS (

@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db/db.js';
 import { dropStaged, type ApplyResult } from './apply.js';
+import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './checkpoint.js';
 import { assertWritable, createCommit } from './commit.js';
 import { getCommit } from './commits.js';
 import { shortId } from './refs.js';
@@ -20,6 +21,8 @@ export interface CheckoutOptions {
   message?: string;
   /** overwrite uncommitted changes (they end up in the CHECKOUT commit or discarded) */
   force?: boolean;
+  /** whether to reload the table from a checkpoint (default: VSG_CHECKOUT_RELOAD, else 'auto') */
+  reload?: ReloadMode;
 }
 
 export interface CheckoutResult {
@@ -30,7 +33,10 @@ export interface CheckoutResult {
   /** the new CHECKOUT commit; null when the table already held that state */
   commit: CommitInfo | null;
   alreadyAt: boolean;
-  applied: ApplyResult;
+  /** the differing rows written; null when the table was reloaded instead */
+  applied: ApplyResult | null;
+  /** how the table was reloaded from a checkpoint, when it was (then the commit is a state commit) */
+  reload: ReloadResult | null;
   /** uncommitted changes overwritten under --force */
   discarded: number;
 }
@@ -45,10 +51,17 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     const dirty = opts.force ? await pendingCounts(tx, table) : await assertClean(tx, table, 'check out');
     const discarded = dirty.inserted + dirty.updated + dirty.deleted;
     const source = await getCommit(tx, sourceId);
+    const message = opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`;
+    // A state that differs in most rows: reload the table and record the commit by reference.
+    const reload = await reloadState(tx, table, sourceId, reloadMode(opts.reload), discarded);
+    if (reload) {
+      const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll: true, author: opts.author, message, meta: { source: sourceId }, source: sourceId });
+      return { table: table.display, branch: table.head, source, applied: null, reload, discarded, commit, alreadyAt: false };
+    }
     const applied = await applyState(tx, table, sourceId, 'commit');
     // Under --force every uncommitted change belongs to the new state.
     const takeAll = discarded > 0;
-    const base = { table: table.display, branch: table.head, source, applied, discarded };
+    const base = { table: table.display, branch: table.head, source, applied, reload: null, discarded };
     if (!(await hasNetChange(tx, table, takeAll))) {
       await dropStaged(tx);
       await forgetNoOps(tx, table);
@@ -58,7 +71,7 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
       kind: 'CHECKOUT',
       takeAll,
       author: opts.author,
-      message: opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`,
+      message,
       meta: { source: sourceId },
     });
     await dropStaged(tx);

@@ -6,6 +6,7 @@
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
+import { maybeCheckpoint } from './checkpoint.js';
 import { getCommit } from './commits.js';
 import { resolveRef, shortId } from './refs.js';
 import { assertKeyKept, recordSchemaChange, sameSignature, signature } from './schema.js';
@@ -60,6 +61,11 @@ export interface NewCommit {
   sessionAuthor?: boolean;
   /** merge the writers' vsg.meta session settings under `meta` */
   sessionMeta?: boolean;
+  /**
+   * A CHECKOUT recorded as a state commit: its rows are this commit's, and it
+   * takes no change rows (src/engine/checkpoint.ts wrote the table).
+   */
+  source?: string;
 }
 
 /**
@@ -73,8 +79,8 @@ export async function tidyPending(db: Db, changed: number): Promise<void> {
   if (changed > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
 }
 
-/** The rows a commit changed. */
-export const changedRows = (c: CommitInfo | null | undefined): number => (c ? c.inserted + c.updated + c.deleted : 0);
+/** The rows a commit changed (0 for a state commit, which wrote no change rows). */
+export const changedRows = (c: CommitInfo | null | undefined): number => (c ? (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) : 0);
 
 /**
  * Commit SQL (or the uncommitted changes) to a table's current branch. With
@@ -197,21 +203,25 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
   const parent = c.kind === 'ROOT' ? null : table.headCommit;
   // commits_linear (branch_id, parent) is unique: a writer that raced past the
   // branch lock fails here rather than forking history; that is a retryable conflict.
-  const { rows } = await tx.query<{ id: string }>(sql('commit/create'), [
-    table.id,
-    c.takeAll,
-    parent,
-    c.mergeParent ?? null,
-    c.kind === 'ROOT' ? null : table.branchId,
-    c.kind,
-    c.author,
-    c.message,
-    c.statement ?? null,
-    c.meta ? JSON.stringify(c.meta) : null,
-    c.allowEmpty ?? false,
-    c.sessionAuthor ?? false,
-    c.sessionMeta ?? false,
-  ]).catch((e: { code?: string; constraint?: string; message?: string }) => {
+  const meta = c.meta ? JSON.stringify(c.meta) : null;
+  const insert = c.source
+    ? tx.query<{ id: string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
+    : tx.query<{ id: string }>(sql('commit/create'), [
+        table.id,
+        c.takeAll,
+        parent,
+        c.mergeParent ?? null,
+        c.kind === 'ROOT' ? null : table.branchId,
+        c.kind,
+        c.author,
+        c.message,
+        c.statement ?? null,
+        meta,
+        c.allowEmpty ?? false,
+        c.sessionAuthor ?? false,
+        c.sessionMeta ?? false,
+      ]);
+  const { rows } = await insert.catch((e: { code?: string; constraint?: string; message?: string }) => {
     if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {
       throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' already has a commit on ${shortId(parent ?? '')}`, {
         hint: 'retry the command',
@@ -235,5 +245,7 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
       });
     }
   }
-  return getCommit(tx, id);
+  const made = await getCommit(tx, id);
+  await maybeCheckpoint(tx, table, made);
+  return made;
 }

@@ -24,13 +24,16 @@ export async function getCommits(db: Queryable, ids: string[]): Promise<CommitIn
     committedAt: String(r.committed_at),
     statement: r.statement,
     meta: r.meta === null ? null : (JSON.parse(r.meta) as Record<string, unknown>),
-    inserted: Number(r.inserted),
-    updated: Number(r.updated),
-    deleted: Number(r.deleted),
+    inserted: count(r.inserted),
+    updated: count(r.updated),
+    deleted: count(r.deleted),
+    source: r.source,
     changeHash: String(r.change_hash),
     refs: JSON.parse(String(r.refs)) as CommitInfo['refs'],
   }));
 }
+
+const count = (v: string | null): number | null => (v === null ? null : Number(v));
 
 /** One commit by full id. */
 export async function getCommit(db: Queryable, id: string): Promise<CommitInfo> {

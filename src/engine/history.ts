@@ -3,6 +3,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { getCommit, getCommits } from './commits.js';
+import { statOf } from './diff.js';
 import { compareKeys, parseChanges } from './rows.js';
 import { isHeadRef, resolveRef } from './refs.js';
 import { schemaChangeOf } from './schema.js';
@@ -100,10 +101,16 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
   const commit = await getCommit(db, at.id);
   const t = table ?? (await tableById(db, at.tableId));
   const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(
-    'SELECT key::text, before::text AS old, after::text AS new FROM vsg.changes WHERE commit_id = $1',
+    // A state commit's change set is computed: its parent against its source.
+    'SELECT key::text, before::text AS old, after::text AS new FROM vsg.commit_changes($1)',
     [at.id],
   );
   const cols = (await columns(db, t.relid)).map((c) => c.name);
   const schema = await schemaChangeOf(db, at.id);
-  return { commit, keyColumns: t.keyColumns, columns: cols, schema, changes: parseChanges(rows).sort((a, b) => compareKeys(a.key, b.key, t.keyColumns)) };
+  const changes = parseChanges(rows).sort((a, b) => compareKeys(a.key, b.key, t.keyColumns));
+  // A state commit stores no counts; its change, just computed, gives them.
+  const stat = statOf(changes);
+  const counted = commit.source === null ? commit : { ...commit, inserted: stat.inserted, updated: stat.updated, deleted: stat.deleted };
+  return { commit: counted, keyColumns: t.keyColumns, columns: cols, schema, changes };
 }
+

@@ -102,7 +102,7 @@ async function stage(tx: Queryable, table: TrackedTable, id: string): Promise<vo
      SELECT c.key, c.before, c.after,
             (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match}) AS cur,
             EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $2 AND p.key = c.key) AS pending
-     FROM vsg.changes c WHERE c.commit_id = $1`,
+     FROM vsg.commit_changes($1) c`,
     [id, table.id],
   );
 }

@@ -3,7 +3,8 @@ import type { Db, Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
-import { createCommit, tidyPending } from './commit.js';
+import { dropCheckpoints } from './checkpoint.js';
+import { changedRows, createCommit, tidyPending } from './commit.js';
 import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -69,7 +70,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
   });
   // The root passed through vsg.pending: one dead tuple per row. The embedded
   // database has no autovacuum, and until a vacuum every status scans them.
-  await tidyPending(db, result.root.inserted);
+  await tidyPending(db, changedRows(result.root));
   return result;
 }
 
@@ -105,7 +106,8 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
     await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);
-    await tx.query('UPDATE vsg.commits SET parent = NULL, merge_parent = NULL WHERE table_id = $1', [table.id]);
+    await dropCheckpoints(tx, table.id);
+    await tx.query('UPDATE vsg.commits SET parent = NULL, merge_parent = NULL, source = NULL WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.commits WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.tracked WHERE id = $1', [table.id]);
     return { table: table.display, commits };

@@ -17,9 +17,12 @@ export interface CommitInfo {
   committedAt: string;
   statement: string | null;
   meta: Record<string, unknown> | null;
-  inserted: number;
-  updated: number;
-  deleted: number;
+  /** rows the commit inserted, updated, deleted; null for a state commit (source set), whose change is computed when read */
+  inserted: number | null;
+  updated: number | null;
+  deleted: number | null;
+  /** for a state commit (a checkout recorded by reference): the commit whose rows it holds */
+  source: string | null;
   changeHash: string;
   refs: { name: string; kind: 'branch' | 'tag' }[];
 }

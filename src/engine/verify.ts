@@ -25,6 +25,9 @@ export type ProblemCode =
   | 'parent_table'
   | 'merge_parent_table'
   | 'parent_order'
+  | 'source_table'
+  | 'source_order'
+  | 'sdepth'
   | 'root'
   | 'depth'
   | 'fork'
@@ -87,7 +90,7 @@ export interface VerifyOptions {
 const MESSAGES: Record<ProblemCode, string> = {
   change_hash: 'its change rows do not hash to its change_hash (a change row was edited, added or removed)',
   id: 'its id does not match its contents (metadata, parents or change_hash were edited)',
-  counts: 'its inserted/updated/deleted counts do not match its change rows',
+  counts: 'its inserted/updated/deleted counts do not match its change rows (a state commit has none)',
   empty_change: 'it has change rows with neither a before nor an after image',
   misfiled_change: 'some of its change rows carry another table or seq',
   missing_parent: 'its parent does not exist (a commit was deleted)',
@@ -95,6 +98,9 @@ const MESSAGES: Record<ProblemCode, string> = {
   parent_table: 'its parent belongs to another table',
   merge_parent_table: 'its merge parent belongs to another table',
   parent_order: 'a parent is not older than the commit itself',
+  source_table: 'the commit whose state it records belongs to another table',
+  source_order: 'the commit whose state it records is not older than the commit itself',
+  sdepth: "its sdepth is not its state parent's (its source's, or else its parent's) plus one",
   root: 'only a ROOT commit may lack a parent, and a ROOT commit must',
   depth: 'its depth is not its parent\'s depth plus one',
   fork: 'another commit on the same branch has the same parent (history forked)',

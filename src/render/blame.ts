@@ -68,7 +68,11 @@ export function renderCheckout(r: CheckoutResult, s: Style): string {
   const src = s.yellow(r.source.shortId);
   const discarded = r.discarded ? `\n${s.dim(`(overwrote ${r.discarded} uncommitted change${r.discarded === 1 ? '' : 's'})`)}` : '';
   if (r.alreadyAt || !r.commit) return `${r.table} is already at the state of ${src}; nothing to commit${discarded}`;
-  return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${appliedText(r.applied)}${discarded}`;
+  const how = r.reload
+    ? `reloaded ${r.reload.rows} rows from the checkpoint at ${s.yellow(r.reload.checkpoint.slice(0, 7))}` +
+      (r.reload.corrected ? ` (${r.reload.corrected} corrected from history)` : '')
+    : appliedText(r.applied ?? { inserted: 0, updated: 0, deleted: 0 });
+  return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${how}${discarded}`;
 }
 
 export function renderRestore(r: RestoreResult, s: Style): string {

@@ -17,8 +17,9 @@ export function decorations(c: CommitInfo, heads: LogResult['heads'], s: Style):
   return parts.length ? ` ${s.yellow('(')}${parts.join(s.yellow(', '))}${s.yellow(')')}` : '';
 }
 
-/** The summary of a commit's change: "2 updated, 1 inserted". */
-export function countsText(c: { inserted: number; updated: number; deleted: number }): string {
+/** The summary of a commit's change: "2 updated, 1 inserted"; a state commit's: "the rows of 3f2a9c1". */
+export function countsText(c: { inserted: number | null; updated: number | null; deleted: number | null; source?: string | null }): string {
+  if (c.inserted === null && c.source) return `the rows of ${c.source.slice(0, 7)}`;
   const parts: string[] = [];
   if (c.inserted) parts.push(`${c.inserted} inserted`);
   if (c.updated) parts.push(`${c.updated} updated`);

@@ -14,7 +14,7 @@ import type { Style } from './style.js';
 export function renderCommitSummary(r: CommitResult, s: Style): string {
   const c = r.commit;
   if (r.schema) {
-    const rows = c.inserted + c.updated + c.deleted ? `; ${countsText(c)}` : '';
+    const rows = (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) ? `; ${countsText(c)}` : '';
     return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${r.table}: ${r.schema.join('; ')}${rows}`;
   }
   return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;

@@ -1,0 +1,21 @@
+-- Why checkout may not reload table $1 (a relation oid) from a checkpoint, or
+-- NULL when it may (src/engine/checkpoint.ts). A reload empties the table
+-- with TRUNCATE and inserts the target rows with vsg's capture triggers off,
+-- so it is only the same as writing the differing rows when nothing else
+-- watches those writes: no trigger of the user's (TRUNCATE fires no row
+-- trigger, and an INSERT is not the UPDATE or DELETE a trigger may expect),
+-- no rule, no row-level security, no table whose foreign keys reference it
+-- (TRUNCATE refuses), no inheritance; and vsg's session must own the table to
+-- switch its triggers off. sql/apply/bulk_eligible.sql is asked first.
+SELECT CASE
+  WHEN NOT pg_catalog.pg_has_role(c.relowner, 'USAGE') THEN 'vsg''s role does not own the table'
+  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
+               WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
+                 AND t.tgname NOT IN ('vsg_capture_insert', 'vsg_capture_update', 'vsg_capture_delete', 'vsg_capture_truncate'))
+    THEN 'it has triggers of its own'
+  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f')
+    THEN 'foreign keys reference it'
+  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) THEN 'it inherits from another table'
+END AS reason
+FROM pg_catalog.pg_class c
+WHERE c.oid = $1::oid

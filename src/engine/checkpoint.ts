@@ -1,0 +1,193 @@
+/**
+ * Checkpoints and reloads: checking out a state that differs from the live
+ * table in most of its rows, for about what reloading the table once costs
+ * (sql/schema/011_checkout_reload.sql has the design).
+ *
+ * Written row by row, every differing row costs a jsonb image before and
+ * after, a cast back from its text form and one vsg.changes row: 20-40 times
+ * what copying it costs. So checkout weighs that against a reload: empty the
+ * table and insert the target rows from a checkpoint (a native copy of the
+ * rows as of some commit), corrected by the difference from that commit to
+ * the target, which history gives at the cost of that difference. The commit
+ * is then a state commit: it records that its rows are the source's instead
+ * of one change row per differing row.
+ *
+ * A reload is only taken where it is the same as writing the differing rows
+ * (sql/checkpoint/eligible.sql): no trigger, rule or policy of the user's
+ * watches the table, no foreign key references it, and no schema change lies
+ * between the checkpoint, HEAD and the target.
+ */
+import type { Queryable } from '../db/db.js';
+import { ident } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { raiseSequences, refused, writeSql } from './apply.js';
+import { commonAncestor } from './diff.js';
+import { assertSchemaRecorded, sameSignature, schemaBetween, signature, type Signature } from './schema.js';
+import { columns, type TrackedTable } from './tables.js';
+import type { CommitInfo } from './types.js';
+
+/** A commit that changes at least this many rows, and at least half of the table's, takes a checkpoint ... */
+const CHECKPOINT_MIN_ROWS = 1_000;
+/** ... and each table keeps its newest few. */
+const CHECKPOINTS_KEPT = 3;
+/**
+ * Writing one differing row costs about this many times what copying one row
+ * in a reload does (20-40x measured, README › Performance; lower, to favour
+ * the path whose cost follows the change).
+ */
+const ROW_COST = 8;
+
+/**
+ * When checkout reloads: 'auto' when the reload costs less than writing the
+ * differing rows, 'always' whenever it may, 'never'. The default comes from
+ * VSG_CHECKOUT_RELOAD.
+ */
+export type ReloadMode = 'auto' | 'always' | 'never';
+
+export interface ReloadResult {
+  /** rows the table holds now, all written */
+  rows: number;
+  /** the commit whose checkpoint the rows came from */
+  checkpoint: string;
+  /** rows of the checkpoint corrected from history (changed between its commit and the target) */
+  corrected: number;
+}
+
+const VSG_TRIGGERS = ['vsg_capture_insert', 'vsg_capture_update', 'vsg_capture_delete', 'vsg_capture_truncate'];
+
+export function reloadMode(given?: ReloadMode): ReloadMode {
+  const env = process.env.VSG_CHECKOUT_RELOAD;
+  return given ?? (env === 'always' || env === 'never' ? env : 'auto');
+}
+
+/**
+ * After a commit that changed at least half of the table (and the root
+ * commit, which holds all of it), copy the table as a checkpoint of that
+ * commit, unless other uncommitted changes make the live rows differ from it.
+ * The newest CHECKPOINTS_KEPT per table are kept.
+ */
+export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit: CommitInfo): Promise<void> {
+  const changed = (commit.inserted ?? 0) + (commit.updated ?? 0) + (commit.deleted ?? 0);
+  if (changed < CHECKPOINT_MIN_ROWS) return;
+  const { rows } = await tx.query<{ may: boolean | string; size: string }>(
+    `SELECT has_schema_privilege('vsg', 'CREATE') AS may,
+            greatest((SELECT reltuples FROM pg_catalog.pg_class WHERE oid = $1::oid),
+                     (SELECT max(rows) FROM vsg.checkpoints WHERE table_id = $2), 0)::bigint::text AS size`,
+    [table.relid, table.id],
+  );
+  if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
+  const relname = `checkpoint_${commit.id.slice(0, 20)}`;
+  // One statement, one snapshot: a writer's rows and its pending rows show together or not at all.
+  const made = await tx.query(
+    `CREATE TABLE vsg.${ident(relname)} AS SELECT * FROM ${table.qname}
+     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = ${Number(table.id)})`,
+  );
+  if (made.rowCount === 0) {
+    await tx.query(`DROP TABLE vsg.${ident(relname)}`);
+    return;
+  }
+  await tx.query('INSERT INTO vsg.checkpoints (commit_id, table_id, relname, rows, signature) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+    commit.id,
+    table.id,
+    relname,
+    made.rowCount,
+    JSON.stringify(await signature(tx, table.relid)),
+  ]);
+  const { rows: old } = await tx.query<{ relname: string }>(
+    `DELETE FROM vsg.checkpoints WHERE commit_id IN (
+       SELECT k.commit_id FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
+       WHERE k.table_id = $1 ORDER BY c.seq DESC OFFSET $2)
+     RETURNING relname`,
+    [table.id, CHECKPOINTS_KEPT],
+  );
+  for (const r of old) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
+}
+
+/** Drop every checkpoint of a table (untrack). */
+export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<void> {
+  const { rows } = await tx.query<{ relname: string }>('DELETE FROM vsg.checkpoints WHERE table_id = $1 RETURNING relname', [tableId]);
+  for (const r of rows) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
+}
+
+/**
+ * Make the live table hold commit `target`'s rows by reloading it from a
+ * checkpoint, when `mode` says so and the table allows it; else null, and
+ * nothing was done. `pending`: the uncommitted changes the caller overwrites
+ * (they are dropped). The caller records the state commit.
+ */
+export async function reloadState(tx: Queryable, table: TrackedTable, target: string, mode: ReloadMode, pending: number): Promise<ReloadResult | null> {
+  if (mode === 'never') return null;
+  const head = table.headCommit as string;
+  // Cheap questions first: how far apart the states are, from the commits' counts.
+  const { rows: est } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [head, target]);
+  const differ = Number(est[0].n) + pending;
+  if (differ === 0) return null;
+  const now = await signature(tx, table.relid);
+  const { rows: cps } = await tx.query<{ commit_id: string; relname: string; rows: string; signature: string; delta: string }>(sql('checkpoint/list'), [
+    table.id,
+    target,
+  ]);
+  const cp = cps.find((c) => sameSignature(JSON.parse(c.signature) as Signature, now));
+  if (!cp) return null;
+  if (mode === 'auto' && Number(cp.rows) + ROW_COST * Number(cp.delta) >= ROW_COST * differ) return null;
+  if ((await eligibility(tx, table)) !== null) return null;
+  await assertSchemaRecorded(tx, table);
+  for (const [a, b] of [
+    [head, target],
+    [cp.commit_id, target],
+  ]) {
+    if ((await schemaBetween(tx, a, b, (await commonAncestor(tx, a, b)).depth)).length) return null;
+  }
+  return reload(tx, table, target, cp.commit_id, cp.relname);
+}
+
+/** Why the table may not be reloaded (sql/apply/bulk_eligible.sql, sql/checkpoint/eligible.sql), or null. */
+async function eligibility(tx: Queryable, table: TrackedTable): Promise<string | null> {
+  for (const q of ['apply/bulk_eligible', 'checkpoint/eligible']) {
+    const { rows } = await tx.query<{ reason: string | null }>(sql(q), [table.relid]);
+    if (rows[0]?.reason !== null) return rows[0]?.reason ?? 'the table is gone';
+  }
+  return null;
+}
+
+async function reload(tx: Queryable, table: TrackedTable, target: string, cpCommit: string, relname: string): Promise<ReloadResult> {
+  const q = table.qname;
+  const cols = await columns(tx, table.relid);
+  const w = writeSql(table, cols);
+  // The checkpoint's rows that history changed between its commit and the target, with their images there.
+  const lca = await commonAncestor(tx, cpCommit, target);
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
+  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
+  const corrected = await tx.query('INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, new FROM vsg.state_diff($1, $2, $3, false, $4)', [
+    table.id,
+    cpCommit,
+    target,
+    lca.depth,
+  ]);
+  await tx.query('ANALYZE pg_temp.vsg_apply');
+  const fromCheckpoint = cols.filter((c) => !c.generated).map((c) => `k.${ident(c.name)}`).join(', ');
+  const triggers = (verb: string) => VSG_TRIGGERS.map((t) => `${verb} TRIGGER ${ident(t)}`).join(', ');
+  let rows: number;
+  try {
+    // The capture triggers are off for this transaction's two statements: the
+    // commit records the new state by reference instead. Other writers wait on
+    // TRUNCATE's lock until the command commits.
+    await tx.query(`ALTER TABLE ${q} ${triggers('DISABLE')}`);
+    await tx.query(`TRUNCATE ${q}`);
+    const ins = await tx.query(
+      `INSERT INTO ${q} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
+       SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k
+       WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE ${w.keyMatch('k')})
+       UNION ALL
+       SELECT ${w.insertValues} FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`,
+    );
+    rows = ins.rowCount;
+    await tx.query(`ALTER TABLE ${q} ${triggers('ENABLE')}`);
+  } catch (e) {
+    throw refused(table, e);
+  }
+  await raiseSequences(tx, table, 'table');
+  // Uncommitted changes (under --force) are overwritten: the table holds the target's rows exactly.
+  await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
+  return { rows, checkpoint: cpCommit, corrected: corrected.rowCount };
+}
