@@ -10,7 +10,7 @@ const plain = makeStyle(false);
 const commit: CommitInfo = {
   id: '3f2a9c1' + '0'.repeat(57), shortId: '3f2a9c1', table: 'clients', tableId: 1, parents: [], kind: 'COMMIT',
   operation: 'UPDATE', author: 'alice', message: 'raise limits', committedAt: '2026-11-24T10:00:00.000000Z',
-  statement: 'UPDATE clients SET credit = 2', meta: null, inserted: 0, updated: 2, deleted: 0, changeHash: 'x', refs: [],
+  statement: 'UPDATE clients SET credit = 2', meta: null, inserted: 0, updated: 2, deleted: 0, source: null, changeHash: 'x', refs: [],
 };
 
 describe('renderers', () => {
