@@ -57,7 +57,8 @@ CROSS JOIN LATERAL (VALUES
   ('parent_order', NULL, r.p_seq::text, r.p_seq >= r.seq OR r.m_seq >= r.seq),
   ('source_table', r.table_id::text, r.s_table::text, r.s_table <> r.table_id),
   ('source_order', NULL, r.s_seq::text, r.s_seq >= r.seq),
-  ('sdepth', coalesce(r.up_sdepth + 1, 0)::text, r.sdepth::text, r.sdepth IS DISTINCT FROM coalesce(r.up_sdepth + 1, 0)),
+  ('sdepth', coalesce(r.up_sdepth + 1, 0)::text, r.sdepth::text, r.up_sdepth IS NOT NULL AND r.sdepth <> r.up_sdepth + 1
+                                                                  OR coalesce(r.source, r.parent) IS NULL AND r.sdepth <> 0),
   ('root', NULL, r.kind, (r.kind = 'ROOT') <> (r.parent IS NULL)),
   ('depth', coalesce(r.p_depth + 1, 0)::text, r.depth::text, r.p_id IS NOT NULL AND r.depth <> r.p_depth + 1
                                                             OR r.parent IS NULL AND r.depth <> 0),

@@ -23,6 +23,7 @@ import { sql } from '../db/sql.js';
 import { raiseSequences, refused, writeSql } from './apply.js';
 import { commonAncestor } from './diff.js';
 import { assertSchemaRecorded, sameSignature, schemaBetween, signature, type Signature } from './schema.js';
+import { pendingCounts } from './restore.js';
 import { columns, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -31,11 +32,13 @@ const CHECKPOINT_MIN_ROWS = 1_000;
 /** ... and each table keeps its newest few. */
 const CHECKPOINTS_KEPT = 3;
 /**
- * Writing one differing row costs about this many times what copying one row
- * in a reload does (20-40x measured, README › Performance; lower, to favour
- * the path whose cost follows the change).
+ * The cost model, in units of copying one row in a reload. Writing one
+ * differing row back costs 20-40 (README › Performance); WRITE is lower, to
+ * favour the path whose cost follows the change. Reading one change row on a
+ * history path (vsg.state_diff, which corrects the checkpoint) costs about READ.
  */
-const ROW_COST = 8;
+const WRITE = 8;
+const READ = 2;
 
 /**
  * When checkout reloads: 'auto' when the reload costs less than writing the
@@ -129,7 +132,8 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
   ]);
   const cp = cps.find((c) => sameSignature(JSON.parse(c.signature) as Signature, now));
   if (!cp) return null;
-  if (mode === 'auto' && Number(cp.rows) + ROW_COST * Number(cp.delta) >= ROW_COST * differ) return null;
+  // The rows that differ are at most the table's: the paths' counts may name a row many times.
+  if (mode === 'auto' && Number(cp.rows) + READ * Number(cp.delta) >= WRITE * Math.min(differ, Number(cp.rows))) return null;
   if ((await eligibility(tx, table)) !== null) return null;
   await assertSchemaRecorded(tx, table);
   for (const [a, b] of [
@@ -138,6 +142,12 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
   ]) {
     if ((await schemaBetween(tx, a, b, (await commonAncestor(tx, a, b)).depth)).length) return null;
   }
+  // From here no other writer runs until this command commits. One that
+  // committed since the caller counted the uncommitted changes has left rows
+  // a reload would drop unseen: leave them to the row-by-row path.
+  await tx.query(`LOCK TABLE ${table.qname} IN ACCESS EXCLUSIVE MODE`);
+  const still = await pendingCounts(tx, table);
+  if (still.inserted + still.updated + still.deleted !== pending) return null;
   return reload(tx, table, target, cp.commit_id, cp.relname);
 }
 
