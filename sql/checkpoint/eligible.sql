@@ -6,7 +6,7 @@
 -- trigger, and an INSERT is not the UPDATE or DELETE a trigger may expect),
 -- no rule, no row-level security, no table whose foreign keys reference it
 -- (TRUNCATE refuses), no inheritance; and vsg's session must own the table to
--- switch its triggers off. sql/apply/bulk_eligible.sql is asked first.
+-- drop and re-create its capture triggers. sql/apply/bulk_eligible.sql is asked first.
 SELECT CASE
   WHEN NOT pg_catalog.pg_has_role(c.relowner, 'USAGE') THEN 'vsg''s role does not own the table'
   WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t

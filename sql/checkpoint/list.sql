@@ -6,5 +6,7 @@ FROM (
   SELECT k.commit_id, k.relname, k.rows, k.signature, c.seq, vsg.path_changes(k.commit_id, $2::text) AS delta
   FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
   WHERE k.table_id = $1::int
+    -- one dropped or unreadable by this role is passed over (has_table_privilege of NULL is NULL)
+    AND has_table_privilege(to_regclass(format('vsg.%I', k.relname)), 'SELECT')
 ) x
 ORDER BY x.delta, x.seq DESC

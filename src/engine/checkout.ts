@@ -9,7 +9,8 @@ import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './c
 import { assertWritable, createCommit } from './commit.js';
 import { getCommit } from './commits.js';
 import { shortId } from './refs.js';
-import { applyState, assertClean, commitOfTable, forgetNoOps, hasNetChange, pendingCounts } from './restore.js';
+import { applyState, assertClean, commitOfTable, forgetNoOps, hasNetChange } from './restore.js';
+import { pendingCounts } from './status.js';
 import { lockTable, resolveTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 

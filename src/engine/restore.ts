@@ -9,10 +9,12 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyImages, stateSource, type ApplyResult, type RecordMode } from './apply.js';
+import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './checkpoint.js';
 import { assertWritable } from './commit.js';
 import { getCommit } from './commits.js';
 import { commonAncestor } from './diff.js';
 import { resolveRef, shortId } from './refs.js';
+import { pendingCounts, type PendingCounts } from './status.js';
 import { lockTable, resolveTable, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -20,13 +22,8 @@ export interface RestoreOptions {
   table?: string;
   /** the commit whose rows to restore (default HEAD) */
   ref?: string;
-}
-
-export interface PendingCounts {
-  inserted: number;
-  updated: number;
-  deleted: number;
-  clean: boolean;
+  /** whether discarding uncommitted changes may reload the table from a checkpoint (default: VSG_CHECKOUT_RELOAD, else 'auto') */
+  reload?: ReloadMode;
 }
 
 export interface RestoreResult {
@@ -35,8 +32,10 @@ export interface RestoreResult {
   head: string;
   /** the commit restored */
   source: CommitInfo;
-  /** rows written to the live table */
-  applied: ApplyResult;
+  /** rows written to the live table; null when it was reloaded instead */
+  applied: ApplyResult | null;
+  /** how the table was reloaded from a checkpoint, when discarding most of its rows' changes did */
+  reload: ReloadResult | null;
   /** what `vsg status` now shows: the table against HEAD */
   status: PendingCounts;
 }
@@ -49,16 +48,18 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
     await assertWritable(tx, table);
     const head = table.headCommit as string;
     const source = opts.ref === undefined ? head : await commitOfTable(tx, table, opts.ref);
+    const base = { table: table.display, branch: table.head, head, source: await getCommit(tx, source) };
+    // Back to HEAD, nothing is left uncommitted: uncommitted changes to most
+    // rows are discarded by reloading the table (src/engine/checkpoint.ts).
+    // Another commit's rows must show as uncommitted changes, row by row.
+    if (source === head) {
+      const dirty = await pendingCounts(tx, table);
+      const reload = dirty.clean ? null : await reloadState(tx, table, head, reloadMode(opts.reload), dirty.inserted + dirty.updated + dirty.deleted);
+      if (reload) return { ...base, applied: null, reload, status: await pendingCounts(tx, table) };
+    }
     const applied = await applyState(tx, table, source);
     await forgetNoOps(tx, table);
-    return {
-      table: table.display,
-      branch: table.head,
-      head,
-      source: await getCommit(tx, source),
-      applied,
-      status: await pendingCounts(tx, table),
-    };
+    return { ...base, applied, reload: null, status: await pendingCounts(tx, table) };
   });
 }
 
@@ -77,13 +78,6 @@ export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: str
     });
   }
   return at.id;
-}
-
-/** The table's uncommitted changes, netted per key (what `vsg status` counts). */
-export async function pendingCounts(tx: Queryable, table: TrackedTable): Promise<PendingCounts> {
-  const { rows } = await tx.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [table.id]);
-  const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
-  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
 }
 
 /** Refuse to overwrite uncommitted changes (unless forced), as git checkout does. */

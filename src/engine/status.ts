@@ -2,7 +2,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { unrecordedSchemaChange } from './schema.js';
-import { listTables, resolveTable } from './tables.js';
+import { listTables, resolveTable, type TrackedTable } from './tables.js';
 
 export interface TableStatus {
   table: string;
@@ -18,13 +18,26 @@ export interface TableStatus {
   schema: string[];
 }
 
+export interface PendingCounts {
+  inserted: number;
+  updated: number;
+  deleted: number;
+  clean: boolean;
+}
+
+/** The table's uncommitted changes, netted per key (what `vsg status` counts). */
+export async function pendingCounts(db: Queryable, table: TrackedTable): Promise<PendingCounts> {
+  const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [table.id]);
+  const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
+  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
+}
+
 /** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
 export async function status(db: Queryable, opts: { table?: string } = {}): Promise<TableStatus[]> {
   const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
   const out: TableStatus[] = [];
   for (const t of tables) {
-    const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [t.id]);
-    const [ins, upd, del] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
+    const { inserted, updated, deleted } = await pendingCounts(db, t);
     const m = await db.query<{ theirs_ref: string; unresolved: string }>(sql('status/merge'), [t.id]);
     const merging = m.rows[0] ? { theirs: m.rows[0].theirs_ref, unresolved: Number(m.rows[0].unresolved) } : null;
     const schema = await unrecordedSchemaChange(db, t);
@@ -32,10 +45,10 @@ export async function status(db: Queryable, opts: { table?: string } = {}): Prom
       table: t.display,
       branch: t.head,
       head: t.headCommit,
-      inserted: ins,
-      updated: upd,
-      deleted: del,
-      clean: ins + upd + del === 0 && schema.length === 0,
+      inserted,
+      updated,
+      deleted,
+      clean: inserted + updated + deleted === 0 && schema.length === 0,
       merging,
       schema,
     });

@@ -4,6 +4,7 @@
  */
 import type { ApplyResult } from '../engine/apply.js';
 import type { BlameResult, RowLogResult } from '../engine/blame.js';
+import type { ReloadResult } from '../engine/checkpoint.js';
 import type { CheckoutResult } from '../engine/checkout.js';
 import type { RestoreResult } from '../engine/restore.js';
 import type { RollbackResult } from '../engine/rollback.js';
@@ -18,6 +19,13 @@ export function appliedText(a: ApplyResult): string {
   if (a.updated) parts.push(`${a.updated} updated`);
   if (a.deleted) parts.push(`${a.deleted} deleted`);
   return parts.length ? parts.join(', ') : 'no row changed';
+}
+
+/** What a checkout or restore wrote: the rows that differed, or a reload from a checkpoint. */
+function writtenText(r: { applied: ApplyResult | null; reload: ReloadResult | null }, s: Style): string {
+  if (!r.reload) return appliedText(r.applied ?? { inserted: 0, updated: 0, deleted: 0 });
+  const corrected = r.reload.corrected ? ` (${r.reload.corrected} corrected from history)` : '';
+  return `reloaded ${r.reload.rows} rows from the checkpoint at ${s.yellow(r.reload.checkpoint.slice(0, 7))}${corrected}`;
 }
 
 /** git blame, one block per row: column, commit, author, date, value. */
@@ -68,16 +76,12 @@ export function renderCheckout(r: CheckoutResult, s: Style): string {
   const src = s.yellow(r.source.shortId);
   const discarded = r.discarded ? `\n${s.dim(`(overwrote ${r.discarded} uncommitted change${r.discarded === 1 ? '' : 's'})`)}` : '';
   if (r.alreadyAt || !r.commit) return `${r.table} is already at the state of ${src}; nothing to commit${discarded}`;
-  const how = r.reload
-    ? `reloaded ${r.reload.rows} rows from the checkpoint at ${s.yellow(r.reload.checkpoint.slice(0, 7))}` +
-      (r.reload.corrected ? ` (${r.reload.corrected} corrected from history)` : '')
-    : appliedText(r.applied ?? { inserted: 0, updated: 0, deleted: 0 });
-  return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${how}${discarded}`;
+  return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${writtenText(r, s)}${discarded}`;
 }
 
 export function renderRestore(r: RestoreResult, s: Style): string {
   const src = r.source.id === r.head ? `HEAD (${s.yellow(r.source.shortId)})` : s.yellow(r.source.shortId);
-  const head = `restored ${r.table} to ${src}: ${appliedText(r.applied)}`;
+  const head = `restored ${r.table} to ${src}: ${writtenText(r, s)}`;
   if (r.status.clean) return `${head}\nnothing to commit, working table clean`;
   const n = r.status.inserted + r.status.updated + r.status.deleted;
   return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${r.table}' shows them, 'vsg commit -t ${r.table}' records them)`)}`;

@@ -153,6 +153,25 @@ describe.each(targetNames())('checkout by reload on %s', (name) => {
     expect(seen.never.merge).toEqual(seen.always.merge);
   });
 
+  it('restore discards uncommitted changes to most rows by reloading, and nothing is left uncommitted', async () => {
+    for (const mode of ['always', 'never'] as const) {
+      const repo = await t[mode].open();
+      try {
+        const before = await rowsOf(repo);
+        await repo.sql('UPDATE items SET n = n + 1000');
+        const r = await repo.restore({ table: 'items', reload: mode });
+        expect(r.reload !== null).toBe(mode === 'always');
+        expect(r.status.clean).toBe(true);
+        expect(await rowsOf(repo)).toEqual(before);
+      } finally {
+        await repo.close();
+      }
+    }
+    await vsgOk(t.always, ['sql', 'DELETE FROM items WHERE id % 2 = 0']);
+    const out = await vsgOk(t.always, ['restore', '-t', 'items'], { env: { VSG_CHECKOUT_RELOAD: 'always' } });
+    expect(out).toMatch(/restored items to HEAD \(\w{7}\): reloaded 1\d{3} rows from the checkpoint at \w{7}\nnothing to commit, working table clean/);
+  });
+
   it('verifies, and a state commit pointed elsewhere is caught', async () => {
     expect(await vsgOk(t.always, ['verify'])).toMatch(/^ok 1 table: /);
     expect(await vsgOk(t.always, ['status', '-t', 'items'])).toMatch(/nothing to commit, working table clean/);

@@ -1,6 +1,7 @@
 /**
- * Scenario 4: checkout and restore across 1,000 changed rows, and checkout
- * across a completely different state (every row changed). Floor: reloading
+ * Scenario 4: checkout and restore across 1,000 changed rows, checkout
+ * across a completely different state (every row changed), and restore
+ * discarding an uncommitted change to every row. Floor: reloading
  * the table with INSERT … SELECT from a copy of the target state (TRUNCATE
  * first, in one transaction); snapshot design: reloading it from the stored
  * jsonb snapshot (jsonb_populate_recordset). The audit design has no way back
@@ -110,6 +111,25 @@ export async function run(ctx) {
       rows: size,
       vsg: w.vsg,
       refs: { floor: w.floor, snapshot: snapOk ? w.snapshot : 'too large', audit: 'no way back' },
+    }),
+  );
+
+  // Discarding an uncommitted change to every row (an UPDATE run outside vsg):
+  // restore back to HEAD, which leaves nothing uncommitted, so it may reload.
+  progress(`${size} rows: restore discarding an uncommitted change to every row`);
+  const d = { vsg: [], floor: [] };
+  for (let i = 0; i < wReps; i++) {
+    await c.query('UPDATE items SET a = a + 1');
+    d.vsg.push(await time(() => repo.restore({ table: 'items' })));
+    d.floor.push(await time(reload));
+  }
+  rows.push(
+    makeRow({
+      scenario: '4 restore',
+      name: 'discarding an uncommitted change to every row',
+      rows: size,
+      vsg: d.vsg,
+      refs: { floor: d.floor, snapshot: 'n/a', audit: 'no way back' },
     }),
   );
 
