@@ -3,9 +3,10 @@
  * that last set the value it holds now, among the change sets on HEAD's
  * first-parent chain (a merged change is blamed on the merge commit, whose
  * delta carries it; a checkout recorded as a state commit, on that commit,
- * whose changes are computed: its parent against its source). Row history: the commits that changed one row, through
- * the (table_id, key, seq) index, kept when reachable from HEAD (checked on
- * vsg.commit_graph, sql/schema/007), so both cost that row's history.
+ * whose changes are computed: its parent against its source). Row history:
+ * the commits that changed one row, through the (table_id, key, seq) index,
+ * kept when reachable from HEAD (checked on vsg.commit_graph, sql/schema/007),
+ * so both cost that row's history.
  */
 import type { Queryable } from '../db/db.js';
 import { ExitCode, VsgError } from '../errors.js';

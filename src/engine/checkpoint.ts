@@ -56,7 +56,7 @@ export interface ReloadResult {
   corrected: number;
 }
 
-/** The capture triggers a reload's TRUNCATE and INSERT would fire (vsg.install_capture puts them back). */
+/** The capture triggers a reload's TRUNCATE and INSERT would fire (vsg.capture_triggers puts them back). */
 const DROPPED_TRIGGERS = ['vsg_capture_truncate', 'vsg_capture_insert'];
 
 export function reloadMode(given?: ReloadMode): ReloadMode {
@@ -194,7 +194,7 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
     for (const t of DROPPED_TRIGGERS) await tx.query(`DROP TRIGGER ${ident(t)} ON ${q}`);
     await tx.query(`TRUNCATE ${q}`);
     rows = (await tx.query(`INSERT INTO ${q} (${w.insertColumns}) OVERRIDING SYSTEM VALUE ${rowsSql}`)).rowCount;
-    await tx.query('SELECT vsg.install_capture($1)', [table.id]);
+    await tx.query('SELECT vsg.capture_triggers($1)', [table.id]);
   } catch (e) {
     throw refused(table, e);
   }
