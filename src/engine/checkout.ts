@@ -6,7 +6,7 @@
 import type { Db } from '../db/db.js';
 import { dropStaged, type ApplyResult } from './apply.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './checkpoint.js';
-import { assertWritable, createCommit } from './commit.js';
+import { assertWritable, createCommit, tidyPending } from './commit.js';
 import { getCommit } from './commits.js';
 import { shortId } from './refs.js';
 import { applyState, assertClean, commitOfTable, forgetNoOps, hasNetChange } from './restore.js';
@@ -45,7 +45,7 @@ export interface CheckoutResult {
 /** Check a commit's rows out into the live table as a new commit. */
 export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutResult> {
   const target = await resolveTable(db, opts.table);
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx): Promise<CheckoutResult> => {
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     const sourceId = await commitOfTable(tx, table, opts.ref);
@@ -54,7 +54,7 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     const source = await getCommit(tx, sourceId);
     const message = opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`;
     // A state that differs in most rows: reload the table and record the commit by reference.
-    const reload = await reloadState(tx, table, sourceId, reloadMode(opts.reload), discarded);
+    const reload = await reloadState(tx, table, sourceId, reloadMode(opts.reload), opts.force === true);
     if (reload) {
       const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll: true, author: opts.author, message, meta: { source: sourceId }, source: sourceId });
       return { table: table.display, branch: table.head, source, applied: null, reload, discarded, commit, alreadyAt: false };
@@ -78,4 +78,6 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     await dropStaged(tx);
     return { ...base, commit, alreadyAt: false };
   });
+  await tidyPending(db, done.reload?.dropped ?? 0);
+  return done;
 }

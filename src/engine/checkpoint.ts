@@ -23,7 +23,6 @@ import { sql } from '../db/sql.js';
 import { raiseSequences, refused, writeSql } from './apply.js';
 import { commonAncestor } from './diff.js';
 import { assertSchemaRecorded, sameSignature, schemaBetween, signature, type Signature } from './schema.js';
-import { pendingCounts } from './status.js';
 import { columns, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -54,6 +53,8 @@ export interface ReloadResult {
   checkpoint: string;
   /** rows of the checkpoint corrected from history (changed between its commit and the target) */
   corrected: number;
+  /** uncommitted changes dropped (rows of vsg.pending) */
+  dropped: number;
 }
 
 /** The capture triggers a reload's TRUNCATE and INSERT would fire (vsg.capture_triggers puts them back). */
@@ -116,13 +117,17 @@ export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<v
 /**
  * Make the live table hold commit `target`'s rows by reloading it from a
  * checkpoint, when `mode` says so and the table allows it; else null, and
- * nothing was done. `pending`: the uncommitted changes the caller overwrites
- * (they are dropped). The caller records the state commit.
+ * nothing was done. Uncommitted changes are dropped, so there must be none
+ * unless `overwrite` (checkout --force, restore). The caller records the
+ * state commit, if any.
  */
-export async function reloadState(tx: Queryable, table: TrackedTable, target: string, mode: ReloadMode, pending: number): Promise<ReloadResult | null> {
+export async function reloadState(tx: Queryable, table: TrackedTable, target: string, mode: ReloadMode, overwrite: boolean): Promise<ReloadResult | null> {
   if (mode === 'never') return null;
   const head = table.headCommit as string;
-  // Cheap questions first: how far apart the states are, from the commits' counts.
+  // Cheap questions first: how far apart the states are, from the commits'
+  // counts and the uncommitted rows (counted, not netted: an upper bound).
+  const pending = await pendingRows(tx, table);
+  if (pending > 0 && !overwrite) return null;
   const { rows: est } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [head, target]);
   const differ = Number(est[0].n) + pending;
   if (differ === 0) return null;
@@ -144,12 +149,17 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
     if ((await schemaBetween(tx, a, b, (await commonAncestor(tx, a, b)).depth)).length) return null;
   }
   // From here no other writer runs until this command commits. One that
-  // committed since the caller counted the uncommitted changes has left rows
-  // a reload would drop unseen: leave them to the row-by-row path.
+  // committed since the uncommitted changes were counted has left rows a
+  // reload would drop unseen: leave them to the row-by-row path.
   await tx.query(`LOCK TABLE ${table.qname} IN ACCESS EXCLUSIVE MODE`);
-  const still = await pendingCounts(tx, table);
-  if (still.inserted + still.updated + still.deleted !== pending) return null;
+  if ((await pendingRows(tx, table)) !== pending) return null;
   return reload(tx, table, target, cp.commit_id, cp.relname);
+}
+
+/** Rows of vsg.pending for the table, not netted per key. */
+async function pendingRows(tx: Queryable, table: TrackedTable): Promise<number> {
+  const { rows } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.pending WHERE table_id = $1', [table.id]);
+  return Number(rows[0].n);
 }
 
 /** Why the table may not be reloaded (sql/apply/bulk_eligible.sql, sql/checkpoint/eligible.sql), or null. */
@@ -199,7 +209,7 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
     throw refused(table, e);
   }
   await raiseSequences(tx, table, 'table');
-  // Uncommitted changes (under --force) are overwritten: the table holds the target's rows exactly.
-  await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
-  return { rows, checkpoint: cpCommit, corrected: corrected.rowCount };
+  // Uncommitted changes (checkout --force, restore) are overwritten: the table holds the target's rows exactly.
+  const dropped = (await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id])).rowCount;
+  return { rows, checkpoint: cpCommit, corrected: corrected.rowCount, dropped };
 }

@@ -10,7 +10,7 @@ import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyImages, stateSource, type ApplyResult, type RecordMode } from './apply.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './checkpoint.js';
-import { assertWritable } from './commit.js';
+import { assertWritable, tidyPending } from './commit.js';
 import { getCommit } from './commits.js';
 import { commonAncestor } from './diff.js';
 import { resolveRef, shortId } from './refs.js';
@@ -43,7 +43,7 @@ export interface RestoreResult {
 /** Restore a table to a commit's rows (default HEAD), leaving the change uncommitted. */
 export async function restore(db: Db, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const target = await resolveTable(db, opts.table);
-  return db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx): Promise<RestoreResult> => {
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     const head = table.headCommit as string;
@@ -53,14 +53,16 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
     // rows are discarded by reloading the table (src/engine/checkpoint.ts).
     // Another commit's rows must show as uncommitted changes, row by row.
     if (source === head) {
-      const dirty = await pendingCounts(tx, table);
-      const reload = dirty.clean ? null : await reloadState(tx, table, head, reloadMode(opts.reload), dirty.inserted + dirty.updated + dirty.deleted);
-      if (reload) return { ...base, applied: null, reload, status: await pendingCounts(tx, table) };
+      const reload = await reloadState(tx, table, head, reloadMode(opts.reload), true);
+      // it dropped every uncommitted change of the table
+      if (reload) return { ...base, applied: null, reload, status: { inserted: 0, updated: 0, deleted: 0, clean: true } };
     }
     const applied = await applyState(tx, table, source);
     await forgetNoOps(tx, table);
     return { ...base, applied, reload: null, status: await pendingCounts(tx, table) };
   });
+  await tidyPending(db, done.reload?.dropped ?? 0);
+  return done;
 }
 
 /** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
