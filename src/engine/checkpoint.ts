@@ -18,7 +18,7 @@
  * between the checkpoint, HEAD and the target.
  */
 import type { Queryable } from '../db/db.js';
-import { ident } from '../db/quote.js';
+import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused, writeSql } from './apply.js';
 import { commonAncestor } from './diff.js';
@@ -56,6 +56,9 @@ export interface ReloadResult {
   /** uncommitted changes dropped (rows of vsg.pending) */
   dropped: number;
 }
+
+/** Corrections up to this many keys are filtered through a hashed NOT IN, more through an anti-join. */
+const HASHED_KEYS = 100_000;
 
 /** The capture triggers a reload's TRUNCATE and INSERT would fire (vsg.capture_triggers puts them back). */
 const DROPPED_TRIGGERS = ['vsg_capture_truncate', 'vsg_capture_insert'];
@@ -187,13 +190,21 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
   ]);
   await tx.query('ANALYZE pg_temp.vsg_apply');
   const fromCheckpoint = cols.filter((c) => !c.generated).map((c) => `k.${ident(c.name)}`).join(', ');
-  // Without corrections, a plain copy: the anti-join costs ~20 % of the insert.
-  const rowsSql = corrected.rowCount
-    ? `SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k
-       WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE ${w.keyMatch('k')})
-       UNION ALL
-       SELECT ${w.insertValues} FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
-    : `SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k`;
+  // The checkpoint's rows whose key was not corrected. Key columns are never
+  // NULL, so NOT IN means what it says, and a hashed subplan filters 1M rows
+  // in ~10 % of the insert where a hash anti-join takes ~17 %; but it is only
+  // hashed while the keys fit in memory, and otherwise runs once per row.
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const keyCols = table.keyColumns.map((k) => `k.${ident(k)}`).join(', ');
+  const keyVals = table.keyColumns.map((k) => `(s.key->>${literal(k)})::${typeOf.get(k)}`).join(', ');
+  const uncorrected =
+    corrected.rowCount === 0
+      ? ''
+      : corrected.rowCount <= HASHED_KEYS
+        ? `WHERE (${keyCols}) NOT IN (SELECT ${keyVals} FROM pg_temp.vsg_apply s)`
+        : `WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE ${w.keyMatch('k')})`;
+  const rowsSql = `SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k ${uncorrected}
+     ${corrected.rowCount ? `UNION ALL SELECT ${w.insertValues} FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL` : ''}`;
   let rows: number;
   try {
     // The capture triggers that would fire are gone for this transaction's two

@@ -202,11 +202,41 @@ describe.each(targetNames())('checkout by reload on %s', (name) => {
     }
   });
 
+  it('reloads a table with a composite key, correcting the checkpoint from history', async () => {
+    const repo = await t.always.open();
+    try {
+      await repo.sql(`CREATE TABLE pairs (region text, n int, v numeric, PRIMARY KEY (region, n));
+        INSERT INTO pairs SELECT 'r' || (i % 7), i, i / 3.0 FROM generate_series(1, 1400) i`);
+      await repo.track('pairs', { author: 'alice' });
+      const c = (sql: string) => repo.commit({ table: 'pairs', author: 'alice', sql });
+      await c(`UPDATE pairs SET v = -v WHERE n <= 20; DELETE FROM pairs WHERE n BETWEEN 21 AND 25; INSERT INTO pairs VALUES ('new', 1, 1)`);
+      await repo.sql('CREATE TABLE pairs_c1 AS TABLE pairs');
+      await c(`UPDATE pairs SET v = v + 1`);
+      const r = await repo.checkout({ table: 'pairs', ref: 'HEAD~1', author: 'bob', reload: 'always' });
+      // from the root's checkpoint, with the 26 rows c1 changed taken from history
+      expect(r.reload).toMatchObject({ rows: 1396, corrected: 26 });
+      const diff = await repo.db.query<{ n: string }>(
+        'SELECT count(*)::text AS n FROM ((TABLE pairs EXCEPT ALL TABLE pairs_c1) UNION ALL (TABLE pairs_c1 EXCEPT ALL TABLE pairs)) d',
+      );
+      expect(diff.rows[0].n).toBe('0');
+    } finally {
+      await repo.close();
+    }
+  });
+
   it('untrack drops the checkpoints', async () => {
-    const before = (await t.always.sql('SELECT relname FROM vsg.checkpoints')).rows.map((r: { relname: string }) => r.relname);
+    const of = async (table: string) =>
+      (await t.always.sql('SELECT k.relname FROM vsg.checkpoints k JOIN vsg.tracked t ON t.id = k.table_id WHERE t.table_name = $1', [table])).rows.map(
+        (r: { relname: string }) => r.relname,
+      );
+    const before = await of('items');
+    const others = await of('pairs');
     expect(before.length).toBeGreaterThan(0);
     await vsgOk(t.always, ['untrack', 'items', '--force']);
     const left = await t.always.sql(`SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'vsg'::regnamespace AND c.relname = ANY($1::text[])`, [before]);
     expect(left.rows).toEqual([]);
+    // another table's are kept
+    expect(others.length).toBeGreaterThan(0);
+    expect(await of('pairs')).toEqual(others);
   });
 });
