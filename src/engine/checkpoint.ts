@@ -131,18 +131,21 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
   // counts and the uncommitted rows (counted, not netted: an upper bound).
   const pending = await pendingRows(tx, table);
   if (pending > 0 && !overwrite) return null;
-  const { rows: est } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [head, target]);
-  const differ = Number(est[0].n) + pending;
+  const differ = (await pathChanges(tx, head, target)) + pending;
   if (differ === 0) return null;
   const now = await signature(tx, table.relid);
-  const { rows: cps } = await tx.query<{ commit_id: string; relname: string; rows: string; signature: string; delta: string }>(sql('checkpoint/list'), [
-    table.id,
-    target,
-  ]);
-  const cp = cps.find((c) => sameSignature(JSON.parse(c.signature) as Signature, now));
-  if (!cp) return null;
+  const { rows: listed } = await tx.query<{ commit_id: string; relname: string; rows: string; signature: string }>(sql('checkpoint/list'), [table.id]);
   // The rows that differ are at most the table's: the paths' counts may name a row many times.
-  if (mode === 'auto' && Number(cp.rows) + READ * Number(cp.delta) >= WRITE * Math.min(differ, Number(cp.rows))) return null;
+  const worth = (rows: number, delta: number) => mode === 'always' || rows + READ * delta < WRITE * Math.min(differ, rows);
+  // A small difference never pays for a reload: say so before walking any
+  // checkpoint's history (the root's may lie far back).
+  const cps = listed.filter((c) => sameSignature(JSON.parse(c.signature) as Signature, now) && worth(Number(c.rows), 0));
+  let cp: { commit_id: string; relname: string; delta: number } | null = null;
+  for (const c of cps) {
+    const delta = await pathChanges(tx, c.commit_id, target);
+    if (worth(Number(c.rows), delta) && (cp === null || delta < cp.delta)) cp = { commit_id: c.commit_id, relname: c.relname, delta };
+  }
+  if (!cp) return null;
   if ((await eligibility(tx, table)) !== null) return null;
   await assertSchemaRecorded(tx, table);
   for (const [a, b] of [
@@ -157,6 +160,12 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
   await tx.query(`LOCK TABLE ${table.qname} IN ACCESS EXCLUSIVE MODE`);
   if ((await pendingRows(tx, table)) !== pending) return null;
   return reload(tx, table, target, cp.commit_id, cp.relname);
+}
+
+/** Rows changed on the state paths between two commits (vsg.path_changes): costs the paths' length. */
+async function pathChanges(tx: Queryable, a: string, b: string): Promise<number> {
+  const { rows } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [a, b]);
+  return Number(rows[0].n);
 }
 
 /** Rows of vsg.pending for the table, not netted per key. */
