@@ -88,7 +88,8 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
   // One statement, one snapshot: a writer's rows and its pending rows show together or not at all.
   const made = await tx.query(
     `CREATE TABLE vsg.${ident(relname)} AS SELECT * FROM ${table.qname}
-     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = ${Number(table.id)})`,
+     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`,
+    [table.id],
   );
   if (made.rowCount === 0) {
     await tx.query(`DROP TABLE vsg.${ident(relname)}`);
