@@ -149,7 +149,7 @@ export function sslConfig(p: Map<string, string>, env: NodeJS.ProcessEnv): { ssl
   if (p.get('sslpassword')) tls.passphrase = p.get('sslpassword');
   // libpq: the root certificate is sslrootcert, else ~/.postgresql/root.crt if present; "system" means the system's CAs.
   const named = p.get('sslrootcert') ?? env.PGSSLROOTCERT;
-  const home = path.join(os.homedir(), '.postgresql', 'root.crt');
+  const home = path.join(env.HOME ?? os.homedir(), '.postgresql', 'root.crt');
   const rootFile = named === 'system' ? undefined : (named ?? (fs.existsSync(home) ? home : undefined));
   if (named === 'system') mode = 'verify-full';
   if (rootFile) tls.ca = readFile('sslrootcert', rootFile);

@@ -28,11 +28,11 @@ describe.each(targetNames())('transaction control in the SQL of a commit on %s',
     const before = await state();
     const r = await vsg(t, ['commit', '-t', 'clients', "UPDATE clients SET name = 'x' WHERE id = 1; COMMIT"]);
     expect([r.code, r.stdout]).toEqual([4, '']);
+    expect(await state()).toEqual(before);
     expect(r.stderr).toBe(
       "error: 'COMMIT' would end vsg's transaction; nothing was run\n" +
         "hint: drop it: vsg commits the change together with its record (or run the SQL outside vsg's history with 'vsg sql' or psql)\n",
     );
-    expect(await state()).toEqual(before);
     expect(before[0]).toEqual([
       ['1', 'ann'],
       ['2', 'bob'],
