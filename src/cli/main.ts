@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { scrubSecrets } from '../db/connection.js';
 import { packageRoot } from '../db/sql.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { renderError } from '../render/error.js';
@@ -96,7 +97,7 @@ function report(e: unknown, cli: Cli): number {
     return ExitCode.permission;
   }
   if (connectionLost(e)) {
-    const lost = new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${(e as Error).message}`, {
+    const lost = new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${scrubSecrets(String((e as Error).message))}`, {
       exitCode: ExitCode.connection,
       hint: "an unfinished operation was rolled back by the server; if it was finishing, check 'vsg log' and 'vsg status'",
     });
@@ -104,7 +105,8 @@ function report(e: unknown, cli: Cli): number {
     return ExitCode.connection;
   }
   const err = e as Error;
-  const bug = new VsgError('E_BUG', `this is a bug in vsg: ${err?.message ?? String(e)}`, { exitCode: ExitCode.bug });
-  process.stderr.write(`${renderError(bug, style)}\nvsg ${version}, node ${process.version}, ${process.platform}\n${err?.stack ?? ''}\n`);
+  // a driver's message or stack may quote the connection string: no password leaves here
+  const bug = new VsgError('E_BUG', `this is a bug in vsg: ${scrubSecrets(String(err?.message ?? e))}`, { exitCode: ExitCode.bug });
+  process.stderr.write(`${renderError(bug, style)}\nvsg ${version}, node ${process.version}, ${process.platform}\n${scrubSecrets(err?.stack ?? '')}\n`);
   return ExitCode.bug;
 }

@@ -6,7 +6,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { ExitCode, VsgError } from '../errors.js';
+import { VsgError, ExitCode } from '../errors.js';
+import { keepSecret, maskConnection, parseConnection, scrubSecrets } from './connection.js';
 
 export type Row = Record<string, string | null>;
 
@@ -123,33 +124,9 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
   };
 }
 
-/**
- * Split a connection URL at its credentials: everything between '://' and the
- * LAST '@' is user:password, so a password with a raw '@', '#' or '/' in it is
- * masked whole rather than cut where a URL parser would cut it.
- */
-function credentials(url: string): { head: string; user: string; password: string | null; tail: string } | null {
-  const m = /^([a-z][a-z0-9+.-]*:\/\/)/i.exec(url);
-  if (!m) return null;
-  const rest = url.slice(m[1].length);
-  const at = rest.lastIndexOf('@');
-  if (at < 0) return null;
-  const info = rest.slice(0, at);
-  const colon = info.indexOf(':');
-  return { head: m[1], user: colon < 0 ? info : info.slice(0, colon), password: colon < 0 ? null : info.slice(colon + 1), tail: rest.slice(at + 1) };
-}
-
-/** Mask the password of a connection URL for every message vsg prints. */
+/** Mask the password(s) of a connection URL or keyword=value string for every message vsg prints. */
 export function maskUrl(url: string): string {
-  const c = credentials(url);
-  if (c && c.password !== null) return `${c.head}${c.user}:***@${c.tail}`;
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
+  return maskConnection(url);
 }
 
 /** Remove any occurrence of a secret from a text (error messages from drivers). */
@@ -164,45 +141,56 @@ export function scrub(text: string, secrets: string[]): string {
   return out;
 }
 
-function passwordOf(url: string): string {
-  const raw = credentials(url)?.password ?? '';
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return raw;
-  }
-}
-
-/** Connect to a PostgreSQL server. Errors name the server with its password masked. */
-export async function connectServer(url: string): Promise<Db> {
-  const secret = passwordOf(url);
-  const raw = credentials(url)?.password ?? '';
-  if (/[@#/?]/.test(raw)) {
-    // A URL parser would cut the password there and send the rest as a host name
-    // to DNS and into error messages: refuse before connecting.
-    throw new VsgError('E_CONFIG', `the password in '${maskUrl(url)}' must be percent-encoded`, {
-      exitCode: ExitCode.connection,
-      hint: "write '@' as %40, '#' as %23, '/' as %2F, '?' as %3F",
-    });
-  }
-  const client = new pg.Client({ connectionString: url, types: rawText, connectionTimeoutMillis: 10_000 });
+async function open(config: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client({ connectionTimeoutMillis: 10_000, ...config, types: rawText });
   client.on('error', () => undefined);
   try {
     await client.connect();
     await client.query(SESSION_SETTINGS);
+    return client;
   } catch (e) {
     await client.end().catch(() => undefined);
-    throw connectionError(e, maskUrl(url), secret);
+    throw e;
+  } finally {
+    // a password node-postgres found in ~/.pgpass (or PGPASSWORD) is as secret as one in the URL
+    keepSecret((client as unknown as { password?: string | null }).password);
   }
-  return wrapClient(client, 'postgres', maskUrl(url), () => client.end());
 }
 
-export function connectionError(e: unknown, where: string, secret = ''): VsgError {
+const noTls = (e: unknown) => /does not support SSL/i.test(String((e as Error)?.message));
+
+/**
+ * Connect to a PostgreSQL server given a URL or libpq keyword=value pairs
+ * (src/db/connection.ts). Errors name the server with its password masked.
+ */
+export async function connectServer(url: string): Promise<Db> {
+  const target = parseConnection(url);
+  for (const s of target.secrets) keepSecret(s);
+  let client: pg.Client;
+  try {
+    try {
+      client = await open(target.config);
+    } catch (e) {
+      // sslmode=prefer: the server has no TLS, so go plain; allow: the server insists on TLS.
+      if (target.fallback === 'plain' && noTls(e)) client = await open({ ...target.config, ssl: false });
+      else if (target.fallback === 'tls' && (e as { code?: string }).code === '28000') client = await open({ ...target.config, ssl: { rejectUnauthorized: false } });
+      else throw e;
+    }
+  } catch (e) {
+    throw connectionError(e, target.where, target.secrets);
+  }
+  return wrapClient(client, 'postgres', target.where, () => client.end());
+}
+
+export function connectionError(e: unknown, where: string, secrets: string[] = []): VsgError {
   const err = e as { code?: string; message?: string };
-  const reason = scrub(String(err.message ?? e), [secret]);
+  // node-postgres's own messages are capitalised ("The server does not support SSL connections")
+  const reason = scrubSecrets(scrub(String(err.message ?? e), secrets)).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
   const hint =
     err.code === '3D000'
       ? 'create the database first, or point --url at one that exists'
-      : 'check --url, VSG_DATABASE_URL or .vsgrc, and that the server is running';
+      : noTls(e)
+        ? 'the server does not offer TLS: use sslmode=prefer or sslmode=disable, or enable ssl on the server'
+        : 'check --url, VSG_DATABASE_URL or .vsgrc, and that the server is running';
   return new VsgError('E_CONNECT', `cannot connect to '${where}': ${reason}`, { exitCode: ExitCode.connection, hint });
 }

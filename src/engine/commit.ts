@@ -3,6 +3,7 @@
  * same transaction as the commit row and the branch pointer move. Without SQL,
  * record the uncommitted changes others made since HEAD.
  */
+import { assertRunsInTransaction } from '../db/statements.js';
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
@@ -166,6 +167,7 @@ export async function assertWritable(tx: Queryable, table: TrackedTable): Promis
 
 /** Run the user's statement(s) inside vsg's transaction; a failure keeps PostgreSQL's report. */
 export async function runUserSql(tx: Queryable, statement: string): Promise<void> {
+  await assertRunsInTransaction(statement);
   const before = await tx.query<{ x: string }>('SELECT txid_current()::text AS x');
   try {
     await tx.query(statement);
