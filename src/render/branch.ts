@@ -1,6 +1,6 @@
 /** Branch and tag lists, and what switch did. */
-import type { BranchList, RefInfo } from '../engine/branch.js';
-import type { SwitchResult } from '../engine/switch.js';
+import type { BranchList, RefInfo } from '../ops/branch.js';
+import type { SwitchResult } from '../ops/switch.js';
 import type { Style } from './style.js';
 
 /** `vsg branch`: the current branch starred, as git branch -v. */

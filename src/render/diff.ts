@@ -1,7 +1,7 @@
 /** Row diffs: + inserted, - deleted, ~ updated with only the changed cells. */
-import type { DiffResult, DiffStat } from '../engine/diff.js';
-import { changedColumns } from '../engine/rows.js';
-import type { RowChange } from '../engine/types.js';
+import type { DiffResult, DiffStat } from '../ops/diff.js';
+import { changedColumns } from '../core/rows.js';
+import type { RowChange } from '../core/types.js';
 import type { Style } from './style.js';
 import { cell, cellChange, keyText } from './values.js';
 

@@ -1,6 +1,6 @@
 /** Log and the commit header shared with show. */
-import type { CommitInfo } from '../engine/types.js';
-import type { LogResult } from '../engine/history.js';
+import type { CommitInfo } from '../core/types.js';
+import type { LogResult } from '../ops/log.js';
 import type { Style } from './style.js';
 import { gitDate, relativeDate } from './values.js';
 

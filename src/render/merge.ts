@@ -1,7 +1,7 @@
 /** Merge outcomes and conflict tables (key, column, base, ours, theirs). */
 import Table from 'cli-table3';
-import type { ConflictList, MergeConflict, MergeResult } from '../engine/merge.js';
-import type { Image } from '../engine/types.js';
+import type { ConflictList, MergeConflict, MergeResult } from '../ops/merge.js';
+import type { Image } from '../core/types.js';
 import type { Style } from './style.js';
 import { cell, keyText } from './values.js';
 

@@ -1,10 +1,10 @@
 /** Small renderers: status, tables, show, sql results, init, commit summary. */
 import Table from 'cli-table3';
-import type { CommitResult } from '../engine/commit.js';
-import type { ShowResult } from '../engine/history.js';
-import type { SqlResult, StatementResult } from '../engine/sqlrun.js';
-import type { TableStatus } from '../engine/status.js';
-import type { TrackedTable } from '../engine/tables.js';
+import type { CommitResult } from '../ops/commit.js';
+import type { ShowResult } from '../ops/log.js';
+import type { SqlResult, StatementResult } from '../ops/sql.js';
+import type { TableStatus } from '../ops/status.js';
+import type { TrackedTable } from '../core/tables.js';
 import { renderChanges } from './diff.js';
 import { commitHeader, countsText } from './log.js';
 import { cell } from './values.js';

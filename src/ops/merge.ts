@@ -9,15 +9,15 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult } from './apply.js';
+import { applyImages, stateSource, type ApplyResult } from '../core/apply.js';
 import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
 import { commonAncestor } from './diff.js';
-import { mergeBases } from './mergebase.js';
-import { resolveRef, shortId } from './refs.js';
-import { compareKeys } from './rows.js';
+import { mergeBases } from '../core/mergebase.js';
+import { resolveRef, shortId } from '../core/refs.js';
+import { compareKeys } from '../core/rows.js';
 import { lockLiveTable, uncommittedCount } from './switch.js';
-import { lockTable, resolveTable, type TrackedTable } from './tables.js';
-import type { CommitInfo, Image } from './types.js';
+import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo, Image } from '../core/types.js';
 
 export type Strategy = 'ours' | 'theirs';
 export type ConflictKind = 'update/update' | 'insert/insert' | 'update/delete' | 'delete/update';

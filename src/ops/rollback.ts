@@ -9,13 +9,13 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { applyImages, type ApplyResult } from './apply.js';
+import { applyImages, type ApplyResult } from '../core/apply.js';
 import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
-import { getCommit } from './commits.js';
-import { shortId } from './refs.js';
+import { getCommit } from '../core/commits.js';
+import { shortId } from '../core/refs.js';
 import { commitOfTable } from './restore.js';
-import { lockTable, resolveTable, type TrackedTable } from './tables.js';
-import type { CommitInfo, Image } from './types.js';
+import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo, Image } from '../core/types.js';
 
 export interface RollbackOptions {
   table?: string;

@@ -2,13 +2,13 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
-import { getCommit, getCommits } from './commits.js';
+import { getCommit, getCommits } from '../core/commits.js';
 import { statOf } from './diff.js';
-import { compareKeys, parseChanges } from './rows.js';
-import { isHeadRef, resolveRef } from './refs.js';
-import { schemaChangeOf } from './schema.js';
-import { columns, listTables, resolveTable, tableById } from './tables.js';
-import type { CommitInfo, RowChange } from './types.js';
+import { compareKeys, parseChanges } from '../core/rows.js';
+import { isHeadRef, resolveRef } from '../core/refs.js';
+import { schemaChangeOf } from '../core/schema.js';
+import { columns, listTables, resolveTable, tableById } from '../core/tables.js';
+import type { CommitInfo, RowChange } from '../core/types.js';
 
 export interface LogOptions {
   table?: string;

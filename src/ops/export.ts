@@ -10,8 +10,8 @@ import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { commonAncestor } from './diff.js';
-import { isHeadRef, resolveRef, shortId } from './refs.js';
-import { columns, resolveTable, tableById, type TrackedTable } from './tables.js';
+import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
+import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 
 export interface ExportOptions {
   table?: string;

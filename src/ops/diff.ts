@@ -5,11 +5,11 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
-import { isHeadRef, resolveRef } from './refs.js';
-import { changedColumns, compareKeys, parseChanges } from './rows.js';
-import { columns, resolveTable, tableById, type TrackedTable } from './tables.js';
-import { schemaBetween, type SchemaChange } from './schema.js';
-import type { RowChange } from './types.js';
+import { isHeadRef, resolveRef } from '../core/refs.js';
+import { changedColumns, compareKeys, parseChanges } from '../core/rows.js';
+import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { schemaBetween, type SchemaChange } from '../core/schema.js';
+import type { RowChange } from '../core/types.js';
 
 export interface DiffSide {
   /** what the user wrote, or 'HEAD' / 'WORKING' */

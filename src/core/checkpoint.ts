@@ -21,7 +21,7 @@ import type { Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused, writeSql } from './apply.js';
-import { commonAncestor } from './diff.js';
+import { commonAncestor } from '../ops/diff.js';
 import { assertSchemaRecorded, sameSignature, schemaBetween, signature, type Signature } from './schema.js';
 import { columns, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';

@@ -3,10 +3,10 @@ import type { Db, Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
-import { dropCheckpoints } from './checkpoint.js';
+import { dropCheckpoints } from '../core/checkpoint.js';
 import { changedRows, createCommit, tidyPending } from './commit.js';
-import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from './tables.js';
-import type { CommitInfo } from './types.js';
+import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
 
 export interface TrackResult {
   table: TrackedTable;

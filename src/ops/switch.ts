@@ -6,12 +6,12 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult } from './apply.js';
+import { applyImages, stateSource, type ApplyResult } from '../core/apply.js';
 import { checkRefName, insertRef, resolveIn } from './branch.js';
 import { assertWritable } from './commit.js';
 import { commonAncestor } from './diff.js';
-import { shortId } from './refs.js';
-import { lockTable, resolveTable, type TrackedTable } from './tables.js';
+import { shortId } from '../core/refs.js';
+import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 
 export interface SwitchOptions {
   table?: string;

@@ -8,15 +8,15 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult, type RecordMode } from './apply.js';
-import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './checkpoint.js';
+import { applyImages, stateSource, type ApplyResult, type RecordMode } from '../core/apply.js';
+import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/checkpoint.js';
 import { assertWritable, tidyPending } from './commit.js';
-import { getCommit } from './commits.js';
+import { getCommit } from '../core/commits.js';
 import { commonAncestor } from './diff.js';
-import { resolveRef, shortId } from './refs.js';
+import { resolveRef, shortId } from '../core/refs.js';
 import { pendingCounts, type PendingCounts } from './status.js';
-import { lockTable, resolveTable, type TrackedTable } from './tables.js';
-import type { CommitInfo } from './types.js';
+import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
 
 export interface RestoreOptions {
   table?: string;
@@ -50,7 +50,7 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
     const source = opts.ref === undefined ? head : await commitOfTable(tx, table, opts.ref);
     const base = { table: table.display, branch: table.head, head, source: await getCommit(tx, source) };
     // Back to HEAD, nothing is left uncommitted: uncommitted changes to most
-    // rows are discarded by reloading the table (src/engine/checkpoint.ts).
+    // rows are discarded by reloading the table (src/core/checkpoint.ts).
     // Another commit's rows must show as uncommitted changes, row by row.
     if (source === head) {
       const reload = await reloadState(tx, table, head, reloadMode(opts.reload), true);

@@ -6,9 +6,9 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { isReachable } from './mergebase.js';
-import { resolveRef, shortId } from './refs.js';
-import { lockTable, resolveTable, tableById, type TrackedTable } from './tables.js';
+import { isReachable } from '../core/mergebase.js';
+import { resolveRef, shortId } from '../core/refs.js';
+import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 
 export interface RefInfo {
   name: string;

@@ -10,10 +10,10 @@
  */
 import type { Queryable } from '../db/db.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { getCommits } from './commits.js';
-import { compareKeys } from './rows.js';
-import { resolveTable, type TrackedTable } from './tables.js';
-import type { CommitInfo, Image } from './types.js';
+import { getCommits } from '../core/commits.js';
+import { compareKeys } from '../core/rows.js';
+import { resolveTable, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo, Image } from '../core/types.js';
 
 export interface BlameCell {
   column: string;

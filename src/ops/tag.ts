@@ -2,8 +2,8 @@
 import type { Db } from '../db/db.js';
 import { VsgError } from '../errors.js';
 import { checkRefName, insertRef, listRefs, resolveIn, type RefInfo } from './branch.js';
-import { isHeadRef, resolveRef, shortId } from './refs.js';
-import { lockTable, resolveTable, tableById, type TrackedTable } from './tables.js';
+import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
+import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 
 export interface TagResult {
   table: string;

@@ -4,15 +4,15 @@
  * that differ between the live table and the commit are written.
  */
 import type { Db } from '../db/db.js';
-import { dropStaged, type ApplyResult } from './apply.js';
-import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from './checkpoint.js';
+import { dropStaged, type ApplyResult } from '../core/apply.js';
+import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/checkpoint.js';
 import { assertWritable, createCommit, tidyPending } from './commit.js';
-import { getCommit } from './commits.js';
-import { shortId } from './refs.js';
+import { getCommit } from '../core/commits.js';
+import { shortId } from '../core/refs.js';
 import { applyState, assertClean, commitOfTable, forgetNoOps, hasNetChange } from './restore.js';
 import { pendingCounts } from './status.js';
-import { lockTable, resolveTable } from './tables.js';
-import type { CommitInfo } from './types.js';
+import { lockTable, resolveTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
 
 export interface CheckoutOptions {
   table?: string;

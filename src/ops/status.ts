@@ -1,8 +1,8 @@
 /** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { unrecordedSchemaChange } from './schema.js';
-import { listTables, resolveTable, type TrackedTable } from './tables.js';
+import { unrecordedSchemaChange } from '../core/schema.js';
+import { listTables, resolveTable, type TrackedTable } from '../core/tables.js';
 
 export interface TableStatus {
   table: string;

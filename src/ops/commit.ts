@@ -6,12 +6,12 @@
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
-import { maybeCheckpoint } from './checkpoint.js';
-import { getCommit } from './commits.js';
-import { resolveRef, shortId } from './refs.js';
-import { assertKeyKept, recordSchemaChange, sameSignature, signature } from './schema.js';
-import { lockTable, resolveTable, type TrackedTable } from './tables.js';
-import type { CommitInfo } from './types.js';
+import { maybeCheckpoint } from '../core/checkpoint.js';
+import { getCommit } from '../core/commits.js';
+import { resolveRef, shortId } from '../core/refs.js';
+import { assertKeyKept, recordSchemaChange, sameSignature, signature } from '../core/schema.js';
+import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
 
 export interface CommitOptions {
   table?: string;
@@ -63,7 +63,7 @@ export interface NewCommit {
   sessionMeta?: boolean;
   /**
    * A CHECKOUT recorded as a state commit: its rows are this commit's, and it
-   * takes no change rows (src/engine/checkpoint.ts wrote the table).
+   * takes no change rows (src/core/checkpoint.ts wrote the table).
    */
   source?: string;
 }

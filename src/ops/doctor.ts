@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/db.js';
 import { packageRoot, sql } from '../db/sql.js';
-import { latestSchemaVersion, schemaVersion } from './repository.js';
-import { unrecordedSchemaChange } from './schema.js';
-import { displayName, tableById } from './tables.js';
-import { verify } from './verify.js';
+import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
+import { unrecordedSchemaChange } from '../core/schema.js';
+import { displayName, tableById } from '../core/tables.js';
+import { verify } from '../core/verify.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
