@@ -22,7 +22,8 @@ import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused, writeSql } from './apply.js';
 import { commonAncestor } from '../ops/diff.js';
-import { assertSchemaRecorded, sameSignature, schemaBetween, signature, type Signature } from './schema.js';
+import { assertSchemaRecorded, schemaBetween } from './schema.js';
+import { sameSignature, signature, type Signature } from './signature.js';
 import { columns, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 

@@ -5,19 +5,8 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
+import { sameSignature, signature, type ColumnSig, type Signature } from './signature.js';
 import type { TrackedTable } from './tables.js';
-
-export interface ColumnSig {
-  num: number;
-  name: string;
-  type: string;
-}
-
-export interface Signature {
-  columns: ColumnSig[];
-  /** attnums of the primary key, or null without one */
-  key: number[] | null;
-}
 
 /** One schema change between two versions of a table. */
 export interface SchemaChange {
@@ -25,17 +14,6 @@ export interface SchemaChange {
   /** 'to': made going from the old side to the new; 'from': undone (the old side has it, the new does not) */
   side: 'from' | 'to';
   changes: string[];
-}
-
-/** The table's columns and key as they are now. */
-export async function signature(db: Queryable, relid: string): Promise<Signature> {
-  const { rows } = await db.query<{ columns: string; key: string }>(sql('tables/signature'), [relid]);
-  return { columns: JSON.parse(rows[0].columns) as ColumnSig[], key: JSON.parse(rows[0].key) as number[] | null };
-}
-
-export function sameSignature(a: Signature, b: Signature): boolean {
-  const column = (c: ColumnSig) => [c.num, c.name, c.type];
-  return JSON.stringify([a.columns.map(column), a.key]) === JSON.stringify([b.columns.map(column), b.key]);
 }
 
 /**

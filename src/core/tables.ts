@@ -6,7 +6,7 @@ import type { Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
-import type { Signature } from './schema.js';
+import type { Signature } from './signature.js';
 
 export interface TrackedTable {
   id: number;

@@ -9,7 +9,8 @@ import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
 import { maybeCheckpoint } from '../core/checkpoint.js';
 import { getCommit } from '../core/commits.js';
 import { resolveRef, shortId } from '../core/refs.js';
-import { assertKeyKept, recordSchemaChange, sameSignature, signature } from '../core/schema.js';
+import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
+import { sameSignature, signature } from '../core/signature.js';
 import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
