@@ -18,7 +18,7 @@ export type { ReloadMode, ReloadResult } from './core/checkpoint.js';
 export type { RollbackOptions, RollbackResult, RollbackConflict } from './ops/rollback.js';
 export type { ExportOptions, ExportHeader, ExportResult, ExportSink, RowBatch, RowsAtResult } from './ops/export.js';
 export type { BlameResult, BlameRow, BlameCell, BlameCommit, RowLogResult, RowLogEntry } from './ops/blame.js';
-export type { ApplyResult } from './core/apply.js';
+export type { ApplyResult } from './core/apply-sql.js';
 export type { BranchList, BranchInfo, RefInfo, CreatedBranch, DeletedBranch } from './ops/branch.js';
 export type { SwitchOptions, SwitchResult } from './ops/switch.js';
 export type { TagResult } from './ops/tag.js';

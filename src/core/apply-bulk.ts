@@ -15,21 +15,8 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import type { ApplyResult, RecordMode } from './apply.js';
+import type { ApplyResult, RecordMode, WriteSql } from './apply-sql.js';
 import type { TrackedTable } from './tables.js';
-
-/** The SQL that writes images (s.img, keyed by s.key) into the table (alias r); built by apply.ts. */
-export interface WriteSql {
-  /** true when r's key is s.key */
-  join: string;
-  /** the same for another alias of the table */
-  keyMatch: (row: string) => string;
-  /** the SET list of an UPDATE from s; empty when no column can be updated */
-  set: string;
-  /** INSERT's column list and the matching SELECT list over s */
-  insertColumns: string;
-  insertValues: string;
-}
 
 /** A difference of at least 1/BULK_SHARE of the table's rows is written in bulk ... */
 const BULK_SHARE = 4;

@@ -20,7 +20,8 @@
 import type { Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
-import { raiseSequences, refused, writeSql } from './apply.js';
+import { raiseSequences, refused } from './apply.js';
+import { writeSql } from './apply-sql.js';
 import { commonAncestor } from '../ops/diff.js';
 import { assertSchemaRecorded, schemaBetween } from './schema.js';
 import { sameSignature, signature, type Signature } from './signature.js';

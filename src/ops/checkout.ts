@@ -4,7 +4,8 @@
  * that differ between the live table and the commit are written.
  */
 import type { Db } from '../db/db.js';
-import { dropStaged, type ApplyResult } from '../core/apply.js';
+import { dropStaged } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/checkpoint.js';
 import { assertWritable, createCommit, tidyPending } from './commit.js';
 import { getCommit } from '../core/commits.js';

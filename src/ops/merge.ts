@@ -9,7 +9,8 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult } from '../core/apply.js';
+import { applyImages, stateSource } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
 import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
 import { commonAncestor } from './diff.js';
 import { mergeBases } from '../core/mergebase.js';

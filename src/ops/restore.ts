@@ -8,7 +8,8 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult, type RecordMode } from '../core/apply.js';
+import { applyImages, stateSource } from '../core/apply.js';
+import type { ApplyResult, RecordMode } from '../core/apply-sql.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/checkpoint.js';
 import { assertWritable, tidyPending } from './commit.js';
 import { getCommit } from '../core/commits.js';

@@ -9,7 +9,8 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { applyImages, type ApplyResult } from '../core/apply.js';
+import { applyImages } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
 import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
 import { getCommit } from '../core/commits.js';
 import { shortId } from '../core/refs.js';

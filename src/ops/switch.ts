@@ -6,7 +6,8 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyImages, stateSource, type ApplyResult } from '../core/apply.js';
+import { applyImages, stateSource } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
 import { checkRefName, insertRef, resolveIn } from './branch.js';
 import { assertWritable } from './commit.js';
 import { commonAncestor } from './diff.js';

@@ -2,7 +2,7 @@
  * Time-travel renderers: blame, a row's history (log --row), and the
  * summaries checkout, restore and rollback print.
  */
-import type { ApplyResult } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
 import type { BlameResult, RowLogResult } from '../ops/blame.js';
 import type { ReloadResult } from '../core/checkpoint.js';
 import type { CheckoutResult } from '../ops/checkout.js';
