@@ -22,7 +22,7 @@ import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused } from './apply.js';
 import { writeSql } from './apply-sql.js';
-import { commonAncestor } from '../ops/diff.js';
+import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded, schemaBetween } from './schema.js';
 import { sameSignature, signature, type Signature } from './signature.js';
 import { columns, type TrackedTable } from './tables.js';

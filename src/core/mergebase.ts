@@ -1,9 +1,11 @@
 /**
- * Merge bases over the whole commit graph (first and merge parents), and
- * ancestry questions: is one commit reachable from others.
+ * Merge bases over the whole commit graph (first and merge parents),
+ * ancestry questions (is one commit reachable from others), and the common
+ * ancestor on the first-parent chains.
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
 
 /**
  * The best common ancestors of two commits: common ancestors that are not
@@ -27,4 +29,15 @@ export async function isReachable(db: Queryable, commit: string, from: string[])
 /** Whether `a` is an ancestor of (or equal to) `b`. */
 export function isAncestor(db: Queryable, a: string, b: string): Promise<boolean> {
   return isReachable(db, a, [b]);
+}
+
+/**
+ * The nearest commit on both first-parent chains, and its depth: where the
+ * state paths between two commits meet (diff, write-back and export walk
+ * the change sets from each side down to it).
+ */
+export async function commonAncestor(db: Queryable, a: string, b: string): Promise<{ id: string; depth: number }> {
+  const { rows } = await db.query<{ id: string; depth: string }>(sql('history/lca'), [a, b]);
+  if (!rows[0]) throw new VsgError('E_UNRELATED', 'the two commits share no history');
+  return { id: rows[0].id, depth: Number(rows[0].depth) };
 }

@@ -1,4 +1,4 @@
-/** Row images as the engine passes them around. */
+/** Row images and row changes as every operation passes them around: parsing, ordering, counting. */
 import type { Image, RowChange } from './types.js';
 
 /** Parse change rows whose key/old/new arrive as jsonb text. */
@@ -35,4 +35,27 @@ export function changedColumns(change: RowChange): string[] {
   if (!change.old || !change.new) return Object.keys(change.new ?? change.old ?? {});
   const cols = new Set([...Object.keys(change.old), ...Object.keys(change.new)]);
   return [...cols].filter((c) => change.old?.[c] !== change.new?.[c]);
+}
+
+/** How many rows a change inserted, updated and deleted. */
+export interface DiffStat {
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** per column, how many updated rows changed it */
+  columns: Record<string, number>;
+}
+
+/** Counts of a list of row changes, and per column how many updates changed it. */
+export function statOf(changes: RowChange[]): DiffStat {
+  const stat: DiffStat = { inserted: 0, updated: 0, deleted: 0, columns: {} };
+  for (const c of changes) {
+    if (!c.old) stat.inserted++;
+    else if (!c.new) stat.deleted++;
+    else {
+      stat.updated++;
+      for (const col of changedColumns(c)) stat.columns[col] = (stat.columns[col] ?? 0) + 1;
+    }
+  }
+  return stat;
 }

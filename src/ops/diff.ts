@@ -6,7 +6,8 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
-import { changedColumns, compareKeys, parseChanges } from '../core/rows.js';
+import { commonAncestor } from '../core/mergebase.js';
+import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
 import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { schemaBetween, type SchemaChange } from '../core/schema.js';
 import type { RowChange } from '../core/types.js';
@@ -16,14 +17,6 @@ export interface DiffSide {
   ref: string;
   /** the commit, or null for the live (working) table */
   id: string | null;
-}
-
-export interface DiffStat {
-  inserted: number;
-  updated: number;
-  deleted: number;
-  /** per column, how many updated rows changed it */
-  columns: Record<string, number>;
 }
 
 export interface DiffResult {
@@ -91,22 +84,3 @@ export async function diffStates(db: Queryable, table: TrackedTable, a: string, 
   return parseChanges(rows).sort((x, y) => compareKeys(x.key, y.key, table.keyColumns));
 }
 
-/** The nearest commit on both first-parent chains. */
-export async function commonAncestor(db: Queryable, a: string, b: string): Promise<{ id: string; depth: number }> {
-  const { rows } = await db.query<{ id: string; depth: string }>(sql('history/lca'), [a, b]);
-  if (!rows[0]) throw new VsgError('E_UNRELATED', 'the two commits share no history');
-  return { id: rows[0].id, depth: Number(rows[0].depth) };
-}
-
-export function statOf(changes: RowChange[]): DiffStat {
-  const stat: DiffStat = { inserted: 0, updated: 0, deleted: 0, columns: {} };
-  for (const c of changes) {
-    if (!c.old) stat.inserted++;
-    else if (!c.new) stat.deleted++;
-    else {
-      stat.updated++;
-      for (const col of changedColumns(c)) stat.columns[col] = (stat.columns[col] ?? 0) + 1;
-    }
-  }
-  return stat;
-}

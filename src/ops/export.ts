@@ -9,7 +9,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
-import { commonAncestor } from './diff.js';
+import { commonAncestor } from '../core/mergebase.js';
 import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
 import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 

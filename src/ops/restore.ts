@@ -13,7 +13,7 @@ import type { ApplyResult, RecordMode } from '../core/apply-sql.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/checkpoint.js';
 import { assertWritable, tidyPending } from './commit.js';
 import { getCommit } from '../core/commits.js';
-import { commonAncestor } from './diff.js';
+import { commonAncestor } from '../core/mergebase.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { pendingCounts, type PendingCounts } from './status.js';
 import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';

@@ -10,7 +10,7 @@ import { applyImages, stateSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { checkRefName, insertRef, resolveIn } from './branch.js';
 import { assertWritable } from './commit.js';
-import { commonAncestor } from './diff.js';
+import { commonAncestor } from '../core/mergebase.js';
 import { shortId } from '../core/refs.js';
 import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 
