@@ -12,6 +12,7 @@ import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, takesBulkPath } from './apply-bulk.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
+import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
 import { columns, type Column, type TrackedTable } from './tables.js';
 
@@ -211,4 +212,10 @@ export async function raiseSequences(tx: Queryable, table: TrackedTable, from: '
       [r.seq],
     );
   }
+}
+
+/** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
+export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending'): Promise<ApplyResult> {
+  const lca = await commonAncestor(tx, id, table.headCommit as string);
+  return applyImages(tx, table, stateSource(table, id, lca.depth), record);
 }

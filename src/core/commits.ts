@@ -50,3 +50,6 @@ async function tableNames(db: Queryable): Promise<Map<number, string>> {
   );
   return new Map(rows.map((r) => [Number(r.id), displayName(r.schema_name ?? r.s, r.table_name ?? r.t)]));
 }
+
+/** The rows a commit changed (0 for a state commit, which wrote no change rows). */
+export const changedRows = (c: CommitInfo | null | undefined): number => (c ? (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) : 0);

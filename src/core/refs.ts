@@ -88,3 +88,29 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
     data: { candidates },
   });
 }
+
+/*
+ * A reference that must name a commit of one table. The two differ only in
+ * how they word the refusal: a start point for a new ref (branch, tag,
+ * switch -c), or the commit a write-back goes to (checkout, restore, rollback).
+ */
+
+/** Resolve a start point within a table, refusing a commit of another table. */
+export async function resolveIn(db: Queryable, table: TrackedTable, ref: string): Promise<string> {
+  const at = await resolveRef(db, ref, table);
+  if (at.tableId !== table.id) {
+    throw new VsgError('E_OTHER_TABLE', `'${ref}' is a commit of another table`, { hint: 'refs point at commits of their own table' });
+  }
+  return at.id;
+}
+
+/** Resolve a reference to a commit of this table (a commit of another table is an error). */
+export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: string): Promise<string> {
+  const at = await resolveRef(tx, ref, table);
+  if (at.tableId !== table.id) {
+    throw new VsgError('E_OTHER_TABLE', `'${ref}' (${shortId(at.id)}) is a commit of another table, not '${table.display}'`, {
+      hint: `see 'vsg log -t ${table.display}'`,
+    });
+  }
+  return at.id;
+}

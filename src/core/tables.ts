@@ -146,3 +146,8 @@ export async function lockTable(tx: Queryable, table: TrackedTable): Promise<Tra
   }
   return fresh;
 }
+
+/** Block other writers of the live table until the command's transaction ends. */
+export async function lockLiveTable(tx: Queryable, table: TrackedTable): Promise<void> {
+  await tx.query(`LOCK TABLE ${table.qname} IN SHARE ROW EXCLUSIVE MODE`);
+}

@@ -2,7 +2,8 @@
  * Verify, like `git fsck`: recompute every commit's change hash and id from
  * what is stored, check parent links and every branch and tag, and name the
  * oldest commit that does not match. All of it is set-based SQL
- * (sql/verify/*.sql); Node only sorts the findings into a report.
+ * (sql/verify/*.sql); Node only sorts the findings into a report. The check
+ * lives in the core because two operations run it: verify, and doctor.
  *
  * The digest (`--digest` / `--against`) pins history: it commits to the ids of
  * every commit it covers (each id commits to its content and to its parents),
@@ -121,8 +122,8 @@ interface DigestRow {
   hash: string;
 }
 
-/** Verify the whole repository, or one table's history. */
-export async function verify(db: Db, opts: VerifyOptions = {}): Promise<VerifyResult> {
+/** Verify the whole repository, or one table's history (what `vsg verify` and `vsg doctor` run). */
+export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<VerifyResult> {
   let against: { upto: string; count: number; hash: string } | undefined;
   if (opts.against !== undefined) {
     const m = DIGEST.exec(opts.against.trim());
@@ -240,9 +241,3 @@ async function tableNames(db: Queryable): Promise<Map<number, string>> {
   return out;
 }
 
-/** The verdict as one error, for callers that want verify to throw. */
-export function verifyError(r: VerifyResult): VsgError {
-  const p = r.firstBad?.problems[0] ?? r.problems[0];
-  const what = p.commit ? `commit ${p.commit.slice(0, 7)} of '${p.table}'` : p.ref ? `ref '${p.ref}' of '${p.table}'` : `'${p.table}'`;
-  return new VsgError('E_VERIFY', `verify failed: ${what}: ${p.message}`, { exitCode: ExitCode.no, data: r });
-}

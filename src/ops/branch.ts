@@ -4,21 +4,11 @@
  * branch linear (unique (branch_id, parent)).
  */
 import type { Db, Queryable } from '../db/db.js';
-import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { isReachable } from '../core/mergebase.js';
-import { resolveRef, shortId } from '../core/refs.js';
-import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
-
-export interface RefInfo {
-  name: string;
-  kind: 'branch' | 'tag';
-  table: string;
-  commit: string;
-  shortId: string;
-  message: string;
-  committedAt: string;
-}
+import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
+import { resolveIn, shortId } from '../core/refs.js';
+import { lockTable, resolveTable } from '../core/tables.js';
 
 export interface BranchInfo extends RefInfo {
   /** the branch the live table follows */
@@ -31,68 +21,11 @@ export interface BranchList {
   branches: BranchInfo[];
 }
 
-/** Refs of one kind, of one table or every table. */
-export async function listRefs(db: Queryable, kind: 'branch' | 'tag', table: TrackedTable | null): Promise<RefInfo[]> {
-  const { rows } = await db.query<Record<string, string>>(sql('branch/list'), [table?.id ?? null, kind]);
-  const names = new Map<number, string>();
-  const nameOf = async (id: number) => {
-    if (!names.has(id)) names.set(id, (await tableById(db, id)).display);
-    return names.get(id) as string;
-  };
-  const out: RefInfo[] = [];
-  for (const r of rows) {
-    out.push({
-      name: r.name,
-      kind,
-      table: await nameOf(Number(r.table_id)),
-      commit: r.commit,
-      shortId: shortId(r.commit),
-      message: r.message,
-      committedAt: r.committed_at,
-    });
-  }
-  return out;
-}
-
 /** The branches of a table, the current one marked. */
 export async function listBranches(db: Queryable, opts: { table?: string } = {}): Promise<BranchList> {
   const table = await resolveTable(db, opts.table);
   const refs = await listRefs(db, 'branch', table);
   return { table: table.display, current: table.head, branches: refs.map((r) => ({ ...r, current: r.name === table.head })) };
-}
-
-/** Fail unless `name` can name a branch or tag (the schema checks it too). */
-export function checkRefName(name: string, what: 'branch' | 'tag'): void {
-  if (name === '' || /[\s~^:\\]/.test(name) || name === 'HEAD' || name === '@' || name.startsWith('-') || name.includes('..')) {
-    throw new VsgError('E_BAD_REF_NAME', `'${name}' is not a valid ${what} name`, {
-      exitCode: ExitCode.usage,
-      hint: 'use letters, digits and - _ . /; no spaces, ~ ^ : or ..',
-    });
-  }
-}
-
-/** Insert a ref, failing clearly if the name is taken (branches and tags share one namespace). */
-export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branch' | 'tag', name: string, commit: string): Promise<number> {
-  const taken = await tx.query<{ kind: string }>('SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2', [table.id, name]);
-  if (taken.rows[0]) {
-    throw new VsgError('E_REF_EXISTS', `a ${taken.rows[0].kind} named '${name}' already exists for '${table.display}'`, {
-      hint: taken.rows[0].kind === kind ? `delete it first with 'vsg ${kind} -d ${name}'` : 'branches and tags share one namespace; pick another name',
-    });
-  }
-  const { rows } = await tx.query<{ id: string }>(
-    'INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, $2, $3, $4) RETURNING id::text',
-    [table.id, kind, name, commit],
-  );
-  return Number(rows[0].id);
-}
-
-/** Resolve a start point within a table, refusing a commit of another table. */
-export async function resolveIn(db: Queryable, table: TrackedTable, ref: string): Promise<string> {
-  const at = await resolveRef(db, ref, table);
-  if (at.tableId !== table.id) {
-    throw new VsgError('E_OTHER_TABLE', `'${ref}' is a commit of another table`, { hint: 'refs point at commits of their own table' });
-  }
-  return at.id;
 }
 
 export interface CreatedBranch {

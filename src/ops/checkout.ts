@@ -4,14 +4,14 @@
  * that differ between the live table and the commit are written.
  */
 import type { Db } from '../db/db.js';
-import { dropStaged } from '../core/apply.js';
+import { applyState, dropStaged } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
-import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/checkpoint.js';
-import { assertWritable, createCommit, tidyPending } from './commit.js';
 import { getCommit } from '../core/commits.js';
-import { shortId } from '../core/refs.js';
-import { applyState, assertClean, commitOfTable, forgetNoOps, hasNetChange } from './restore.js';
-import { pendingCounts } from './status.js';
+import { createCommit } from '../core/create-commit.js';
+import { assertClean, assertWritable, cannot } from '../core/guards.js';
+import { forgetNoOps, hasNetChange, pendingCounts, tidyPending } from '../core/pending.js';
+import { commitOfTable, shortId } from '../core/refs.js';
+import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { lockTable, resolveTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
@@ -50,7 +50,11 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     const sourceId = await commitOfTable(tx, table, opts.ref);
-    const dirty = opts.force ? await pendingCounts(tx, table) : await assertClean(tx, table, 'check out');
+    const dirty = opts.force ? await pendingCounts(tx, table) : await assertClean(tx, table, {
+          message: cannot(`check out '${table.display}'`),
+          hint: `commit them ('vsg commit -t ${table.display}'), discard them ('vsg restore -t ${table.display}'), or use --force`,
+          data: 'counts',
+        });
     const discarded = dirty.inserted + dirty.updated + dirty.deleted;
     const source = await getCommit(tx, sourceId);
     const message = opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`;

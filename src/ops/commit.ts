@@ -4,14 +4,16 @@
  * record the uncommitted changes others made since HEAD.
  */
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
-import { sql } from '../db/sql.js';
-import { ConflictError, ExitCode, SqlError, VsgError } from '../errors.js';
-import { maybeCheckpoint } from '../core/checkpoint.js';
-import { getCommit } from '../core/commits.js';
+import { ConflictError, ExitCode, VsgError } from '../errors.js';
+import { changedRows } from '../core/commits.js';
+import { createCommit } from '../core/create-commit.js';
+import { assertWritable } from '../core/guards.js';
+import { tidyPending } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, signature } from '../core/signature.js';
-import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import { toSqlError } from '../core/sql-error.js';
+import { lockTable, resolveTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface CommitOptions {
@@ -46,42 +48,6 @@ export interface CommitResult {
   /** for a SCHEMA commit, what the statement changed ("column 'email' added (text)") */
   schema?: string[];
 }
-
-/** What createCommit records. */
-export interface NewCommit {
-  kind: 'ROOT' | 'COMMIT' | 'CHECKOUT' | 'ROLLBACK' | 'MERGE' | 'SCHEMA';
-  /** take every uncommitted change of the table, not only this transaction's */
-  takeAll: boolean;
-  author: string;
-  message: string;
-  statement?: string | null;
-  meta?: Record<string, unknown> | null;
-  mergeParent?: string | null;
-  allowEmpty?: boolean;
-  /** use the writers' vsg.author session setting when they all agree (over `author`) */
-  sessionAuthor?: boolean;
-  /** merge the writers' vsg.meta session settings under `meta` */
-  sessionMeta?: boolean;
-  /**
-   * A CHECKOUT recorded as a state commit: its rows are this commit's, and it
-   * takes no change rows (src/core/checkpoint.ts wrote the table).
-   */
-  source?: string;
-}
-
-/**
- * A commit that took many rows from vsg.pending leaves as many dead entries,
- * which every later status and commit reads through its indexes until a
- * vacuum. The embedded database has no autovacuum (and a server may have it
- * off): clean up after a large one, outside the transaction. Inside an
- * application's own transaction VACUUM cannot run; autovacuum, if on, does it.
- */
-export async function tidyPending(db: Db, changed: number): Promise<void> {
-  if (changed > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
-}
-
-/** The rows a commit changed (0 for a state commit, which wrote no change rows). */
-export const changedRows = (c: CommitInfo | null | undefined): number => (c ? (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) : 0);
 
 /**
  * Commit SQL (or the uncommitted changes) to a table's current branch. With
@@ -147,24 +113,6 @@ function defaultMessage(statement: string | undefined, outside: boolean): string
   return line.length > 72 ? `${line.slice(0, 69)}...` : line;
 }
 
-/** Refuse writes that would fork or corrupt history (hook for in-progress merges). */
-export async function assertWritable(tx: Queryable, table: TrackedTable): Promise<void> {
-  if (table.branchId === null || table.headCommit === null) {
-    throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
-      hint: "switch to an existing branch with 'vsg switch'",
-    });
-  }
-  const { rows } = await tx.query<{ present: string | null }>(`SELECT to_regclass('vsg.merges')::text AS present`);
-  if (rows[0]?.present) {
-    const m = await tx.query('SELECT 1 FROM vsg.merges WHERE table_id = $1', [table.id]);
-    if (m.rowCount > 0) {
-      throw new VsgError('E_MERGE_IN_PROGRESS', `a merge into '${table.display}' is in progress`, {
-        hint: "finish it with 'vsg merge --continue' or forget it with 'vsg merge --abort'",
-      });
-    }
-  }
-}
-
 /** Run the user's statement(s) inside vsg's transaction; a failure keeps PostgreSQL's report. */
 export async function runUserSql(tx: Queryable, statement: string): Promise<void> {
   const before = await tx.query<{ x: string }>('SELECT txid_current()::text AS x');
@@ -182,71 +130,3 @@ export async function runUserSql(tx: Queryable, statement: string): Promise<void
   }
 }
 
-/** PostgreSQL's error as a SqlError with position, detail and hint. */
-export function toSqlError(e: unknown, statement: string): VsgError {
-  const err = e as { message?: string; code?: string; position?: string; detail?: string; hint?: string };
-  if (err.code === '42501') {
-    return new VsgError('E_PERMISSION', `permission denied: ${err.message}`, { exitCode: ExitCode.permission, cause: e });
-  }
-  if (err.code === undefined) throw e;
-  return new SqlError(
-    String(err.message),
-    { sqlstate: err.code, position: err.position ? Number(err.position) : undefined, detail: err.detail, hint: err.hint, statement },
-    e,
-  );
-}
-
-/**
- * Create a commit on the table's current branch from the captured changes and
- * move the branch, compare-and-swap: if the branch moved meanwhile, fail.
- */
-export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit): Promise<CommitInfo> {
-  const parent = c.kind === 'ROOT' ? null : table.headCommit;
-  // commits_linear (branch_id, parent) is unique: a writer that raced past the
-  // branch lock fails here rather than forking history; that is a retryable conflict.
-  const meta = c.meta ? JSON.stringify(c.meta) : null;
-  const insert = c.source
-    ? tx.query<{ id: string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
-    : tx.query<{ id: string }>(sql('commit/create'), [
-        table.id,
-        c.takeAll,
-        parent,
-        c.mergeParent ?? null,
-        c.kind === 'ROOT' ? null : table.branchId,
-        c.kind,
-        c.author,
-        c.message,
-        c.statement ?? null,
-        meta,
-        c.allowEmpty ?? false,
-        c.sessionAuthor ?? false,
-        c.sessionMeta ?? false,
-      ]);
-  const { rows } = await insert.catch((e: { code?: string; constraint?: string; message?: string }) => {
-    if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {
-      throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' already has a commit on ${shortId(parent ?? '')}`, {
-        hint: 'retry the command',
-        data: { parent },
-      });
-    }
-    throw e;
-  });
-  if (!rows[0]) {
-    throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
-      exitCode: ExitCode.no,
-      hint: c.statement ? 'the statement was rolled back; use --allow-empty to record it anyway' : "'vsg status' shows uncommitted changes",
-    });
-  }
-  const id = rows[0].id;
-  if (c.kind !== 'ROOT') {
-    const moved = await tx.query('UPDATE vsg.refs SET commit_id = $1 WHERE id = $2 AND commit_id = $3', [id, table.branchId, parent]);
-    if (moved.rowCount !== 1) {
-      throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' moved during the commit`, {
-        hint: 'retry the command',
-      });
-    }
-  }
-  const made = await getCommit(tx, id);
-  await maybeCheckpoint(tx, table, made);
-  return made;
-}

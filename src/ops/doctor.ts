@@ -11,7 +11,7 @@ import { packageRoot, sql } from '../db/sql.js';
 import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { displayName, tableById } from '../core/tables.js';
-import { verify } from '../core/verify.js';
+import { verifyHistory } from '../core/verify.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -169,7 +169,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
         },
   );
 
-  const ver = await verify(db);
+  const ver = await verifyHistory(db);
   if (ver.ok) {
     checks.push({ name: 'chain', status: 'ok', message: `${ver.commits} commits, ${ver.refs} refs verified` });
   } else {

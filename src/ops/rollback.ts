@@ -11,10 +11,11 @@ import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { applyImages } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
-import { assertWritable, changedRows, createCommit, tidyPending } from './commit.js';
-import { getCommit } from '../core/commits.js';
-import { shortId } from '../core/refs.js';
-import { commitOfTable } from './restore.js';
+import { changedRows, getCommit } from '../core/commits.js';
+import { createCommit } from '../core/create-commit.js';
+import { assertWritable } from '../core/guards.js';
+import { tidyPending } from '../core/pending.js';
+import { commitOfTable, shortId } from '../core/refs.js';
 import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 

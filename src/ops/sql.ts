@@ -1,6 +1,6 @@
 /** `vsg sql`: run SQL on the repository's database without versioning it. */
 import type { Db, Result } from '../db/db.js';
-import { toSqlError } from './commit.js';
+import { toSqlError } from '../core/sql-error.js';
 
 /** One statement's result. */
 export interface StatementResult {

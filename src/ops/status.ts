@@ -1,8 +1,9 @@
 /** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { pendingCounts } from '../core/pending.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
-import { listTables, resolveTable, type TrackedTable } from '../core/tables.js';
+import { listTables, resolveTable } from '../core/tables.js';
 
 export interface TableStatus {
   table: string;
@@ -16,20 +17,6 @@ export interface TableStatus {
   merging: { theirs: string; unresolved: number } | null;
   /** column changes made outside vsg that the next commit will record */
   schema: string[];
-}
-
-export interface PendingCounts {
-  inserted: number;
-  updated: number;
-  deleted: number;
-  clean: boolean;
-}
-
-/** The table's uncommitted changes, netted per key (what `vsg status` counts). */
-export async function pendingCounts(db: Queryable, table: TrackedTable): Promise<PendingCounts> {
-  const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [table.id]);
-  const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
-  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
 }
 
 /** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */

@@ -4,15 +4,15 @@
  * capture of those writes is dropped: the new state is a commit already.
  */
 import type { Db, Queryable } from '../db/db.js';
-import { sql } from '../db/sql.js';
-import { ExitCode, VsgError } from '../errors.js';
+import { VsgError } from '../errors.js';
 import { applyImages, stateSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
-import { checkRefName, insertRef, resolveIn } from './branch.js';
-import { assertWritable } from './commit.js';
+import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
 import { commonAncestor } from '../core/mergebase.js';
-import { shortId } from '../core/refs.js';
-import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import { pendingCounts, uncommitted } from '../core/pending.js';
+import { checkRefName, insertRef } from '../core/ref-store.js';
+import { resolveIn, shortId } from '../core/refs.js';
+import { lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
 
 export interface SwitchOptions {
   table?: string;
@@ -38,17 +38,6 @@ export interface SwitchResult {
   applied: ApplyResult;
   /** uncommitted changes thrown away (--discard) */
   discarded: number;
-}
-
-/** Uncommitted changes of a table, netted per key: how many rows differ from HEAD. */
-export async function uncommittedCount(db: Queryable, tableId: number): Promise<number> {
-  const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [tableId]);
-  return Number(rows[0].inserted) + Number(rows[0].updated) + Number(rows[0].deleted);
-}
-
-/** Block other writers of the live table until the command's transaction ends. */
-export async function lockLiveTable(tx: Queryable, table: TrackedTable): Promise<void> {
-  await tx.query(`LOCK TABLE ${table.qname} IN SHARE ROW EXCLUSIVE MODE`);
 }
 
 /** Make the live table follow `branch` and hold its rows, in one transaction. */
@@ -87,17 +76,16 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
       applied: { inserted: 0, updated: 0, deleted: 0 },
       discarded: 0,
     };
-    const dirty = await uncommittedCount(tx, table.id);
+    const dirty = await pendingCounts(tx, table);
     // Same commit and no --discard: nothing to write, uncommitted changes come along (as in git).
     if (ref.commit_id === table.headCommit && !opts.discard) {
       if (!result.already) await setHead(tx, table.id, opts.branch);
       return result;
     }
-    if (dirty > 0 && !opts.discard) {
-      throw new VsgError('E_UNCOMMITTED', `cannot switch '${table.display}' to '${opts.branch}': ${dirty} uncommitted change${dirty === 1 ? '' : 's'}`, {
-        exitCode: ExitCode.no,
+    if (!opts.discard) {
+      refuseUncommitted(dirty, {
+        message: cannot(`switch '${table.display}' to '${opts.branch}'`),
         hint: `commit them ('vsg commit -t ${table.display}'), or throw them away with --discard`,
-        data: { uncommitted: dirty },
       });
     }
     if (table.headCommit === null) {
@@ -110,7 +98,7 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
     // The live table now IS the branch's commit: no capture of this to keep.
     // (With the table locked, every pending row of it is ours or was discarded.)
     await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
-    result.discarded = opts.discard ? dirty : 0;
+    result.discarded = opts.discard ? uncommitted(dirty) : 0;
     await setHead(tx, table.id, opts.branch);
     return result;
   });

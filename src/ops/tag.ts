@@ -1,8 +1,8 @@
 /** Tags: fixed names for commits, usable wherever a commit is. */
 import type { Db } from '../db/db.js';
 import { VsgError } from '../errors.js';
-import { checkRefName, insertRef, listRefs, resolveIn, type RefInfo } from './branch.js';
-import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
+import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
+import { isHeadRef, resolveIn, resolveRef, shortId } from '../core/refs.js';
 import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 
 export interface TagResult {

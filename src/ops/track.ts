@@ -4,7 +4,9 @@ import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
-import { changedRows, createCommit, tidyPending } from './commit.js';
+import { changedRows } from '../core/commits.js';
+import { createCommit } from '../core/create-commit.js';
+import { tidyPending } from '../core/pending.js';
 import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 

@@ -2,12 +2,7 @@
  * Time-travel renderers: blame, a row's history (log --row), and the
  * summaries checkout, restore and rollback print.
  */
-import type { ApplyResult } from '../core/apply-sql.js';
-import type { BlameResult, RowLogResult } from '../ops/blame.js';
-import type { ReloadResult } from '../core/checkpoint.js';
-import type { CheckoutResult } from '../ops/checkout.js';
-import type { RestoreResult } from '../ops/restore.js';
-import type { RollbackResult } from '../ops/rollback.js';
+import type { ApplyResult, BlameResult, CheckoutResult, ReloadResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
 import { cell, keyText } from './values.js';

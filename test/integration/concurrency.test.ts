@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRepository, type Repository } from '../../src/index.js';
-import { createCommit } from '../../src/ops/commit.js';
+import { createCommit } from '../../src/core/create-commit.js';
 import { resolveTable } from '../../src/core/tables.js';
 import { ConflictError } from '../../src/errors.js';
 import { baseRows, Pause, scenario, tableState, until, type Row, type TableState } from '../helpers/crash.js';
