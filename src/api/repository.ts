@@ -1,6 +1,6 @@
 /**
  * The public library API: a Repository over a database. The CLI is built on
- * exactly this; each method is one engine call returning plain data.
+ * exactly this; each method is one operation (src/ops) returning plain data.
  */
 import type { Db, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';

@@ -1,4 +1,4 @@
-/** Reading commits by id, shared by every engine module that returns commits. */
+/** Reading commits by id, shared by every operation that returns commits; and what a commit changed. */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';

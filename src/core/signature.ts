@@ -2,7 +2,8 @@
  * A table's shape as vsg records it: its columns (attnum, name, type) and the
  * attnums of its primary key. Tracked tables keep the last recorded one
  * (tables.ts), schema history compares them (schema.ts), checkpoints are only
- * valid for the shape they were taken in (checkpoint.ts).
+ * valid for the shape they were taken in (checkpoint.ts records it, reload.ts
+ * checks it).
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';

@@ -1,4 +1,4 @@
-/** Plain data the engine returns and renderers print (and --json prints as is). */
+/** Plain data the operations return and renderers print (and --json prints as is). */
 
 /** A row image or key: column name to the value's PostgreSQL text form, null for SQL NULL. */
 export type Image = Record<string, string | null>;

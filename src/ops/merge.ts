@@ -22,7 +22,9 @@ import { resolveRef } from '../core/refs.js';
 import { lockLiveTable, lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
+/** Resolve every conflict one way (`--strategy`): keep ours, or take theirs. */
 export type Strategy = 'ours' | 'theirs';
+
 export interface MergeOptions {
   table?: string;
   /** branch, tag or commit to merge into the current branch */
@@ -106,7 +108,9 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
       const lca = await commonAncestor(tx, theirs.id, ours);
       r.applied = await applyImages(tx, table, stateSource(table, theirs.id, lca.depth), 'discard');
       await tx.query('DELETE FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()', [table.id]);
-      if (!(await moveBranch(tx, table.branchId, ours, theirs.id))) throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' moved during the merge`, { hint: 'retry the command' });
+      if (!(await moveBranch(tx, table.branchId, ours, theirs.id))) {
+        throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' moved during the merge`, { hint: 'retry the command' });
+      }
       r.status = 'fast-forward';
       r.changes.theirs = r.applied.inserted + r.applied.updated + r.applied.deleted;
       return r;
