@@ -9,7 +9,7 @@ import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertClean, assertWritable, cannot } from '../core/guards.js';
-import { forgetNoOps, hasNetChange, pendingCounts, tidyPending } from '../core/pending.js';
+import { forgetNoOps, hasNetChange, pendingCounts, tidyPending, uncommitted } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { lockTable, resolveTable } from '../core/tables.js';
@@ -50,12 +50,14 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     const sourceId = await commitOfTable(tx, table, opts.ref);
-    const dirty = opts.force ? await pendingCounts(tx, table) : await assertClean(tx, table, {
+    const dirty = opts.force
+      ? await pendingCounts(tx, table)
+      : await assertClean(tx, table, {
           message: cannot(`check out '${table.display}'`),
           hint: `commit them ('vsg commit -t ${table.display}'), discard them ('vsg restore -t ${table.display}'), or use --force`,
           data: 'counts',
         });
-    const discarded = dirty.inserted + dirty.updated + dirty.deleted;
+    const discarded = uncommitted(dirty);
     const source = await getCommit(tx, sourceId);
     const message = opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`;
     // A state that differs in most rows: reload the table and record the commit by reference.
