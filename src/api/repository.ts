@@ -1,41 +1,39 @@
 /**
  * The public library API: a Repository over a database. The CLI is built on
- * exactly this; each method is one engine call returning plain data.
+ * exactly this; each method is one operation (src/ops) returning plain data.
  */
-import type { Db } from '../db/db.js';
+import type { Db, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
-import { commit, type CommitOptions, type CommitResult, type WorkTx } from '../engine/commit.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
-import type { PgLikeClient } from '../db/db.js';
-import { diff, type DiffOptions, type DiffResult } from '../engine/diff.js';
-import { log, show, type LogOptions, type LogResult, type ShowResult } from '../engine/history.js';
-import { init, requireRepository, type InitResult } from '../engine/repository.js';
-import { runSql, type SqlResult } from '../engine/sqlrun.js';
-import { status, type TableStatus } from '../engine/status.js';
-import { listTables, type TrackedTable } from '../engine/tables.js';
-import { track, untrack, type TrackResult, type UntrackResult } from '../engine/track.js';
-import { createBranch, deleteBranch, isBranch, listBranches, type BranchList, type CreatedBranch, type DeletedBranch, type RefInfo } from '../engine/branch.js';
-import { switchBranch, type SwitchOptions, type SwitchResult } from '../engine/switch.js';
-import { createTag, deleteTag, listTags, type TagResult } from '../engine/tag.js';
-import {
-  abortMerge,
-  continueMerge,
-  listConflicts,
-  merge,
-  resolveConflicts,
-  type ConflictList,
-  type MergeOptions,
-  type MergeResult,
-  type ResolveOptions,
-} from '../engine/merge.js';
-import { verify, type VerifyOptions, type VerifyResult } from '../engine/verify.js';
-import { doctor, type DoctorResult } from '../engine/doctor.js';
-import { blame, rowLog, type BlameResult, type RowLogResult } from '../engine/blame.js';
-import { checkout, type CheckoutOptions, type CheckoutResult } from '../engine/checkout.js';
-import { exportRows, rowsAt, type ExportOptions, type ExportResult, type ExportSink, type RowsAtResult } from '../engine/export.js';
-import { restore, type RestoreOptions, type RestoreResult } from '../engine/restore.js';
-import { rollback, type RollbackOptions, type RollbackResult } from '../engine/rollback.js';
+import type { RefInfo } from '../core/ref-store.js';
+import { init, requireRepository, type InitResult } from '../core/repository.js';
+import { listTables, type TrackedTable } from '../core/tables.js';
+import type { VerifyOptions, VerifyResult } from '../core/verify.js';
+import type { ConflictList } from '../core/merge-state.js';
+import { blame, rowLog, type BlameResult, type RowLogResult } from '../ops/blame.js';
+import { createBranch, deleteBranch, isBranch, listBranches, type BranchList, type CreatedBranch, type DeletedBranch } from '../ops/branch.js';
+import { checkout, type CheckoutOptions, type CheckoutResult } from '../ops/checkout.js';
+import { commit, type CommitOptions, type CommitResult, type WorkTx } from '../ops/commit.js';
+import { listConflicts } from '../ops/conflicts.js';
+import { diff, type DiffOptions, type DiffResult } from '../ops/diff.js';
+import { doctor, type DoctorResult } from '../ops/doctor.js';
+import { exportRows, rowsAt, type ExportOptions, type ExportResult, type ExportSink, type RowsAtResult } from '../ops/export.js';
+import { log, type LogOptions, type LogResult } from '../ops/log.js';
+import { abortMerge, continueMerge, merge, type MergeOptions, type MergeResult } from '../ops/merge.js';
+import { resolveConflicts, type ResolveOptions } from '../ops/resolve.js';
+import { restore, type RestoreOptions, type RestoreResult } from '../ops/restore.js';
+import { rollback, type RollbackOptions, type RollbackResult } from '../ops/rollback.js';
+import { show, type ShowResult } from '../ops/show.js';
+import { runSql, type SqlResult } from '../ops/sql.js';
+import { status, type TableStatus } from '../ops/status.js';
+import { switchBranch, type SwitchOptions, type SwitchResult } from '../ops/switch.js';
+import { createTag, deleteTag, listTags, type TagResult } from '../ops/tag.js';
+import { track, untrack, type TrackResult, type UntrackResult } from '../ops/track.js';
+import { verify } from '../ops/verify.js';
+
+// What the CLI needs besides the Repository, so that it reaches the operations only through here.
+export { MergeConflictError, type Strategy } from '../ops/merge.js';
 
 export interface OpenOptions {
   /** a PostgreSQL URL; without it (and without `db`) the embedded database in `dir` */

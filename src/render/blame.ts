@@ -2,12 +2,7 @@
  * Time-travel renderers: blame, a row's history (log --row), and the
  * summaries checkout, restore and rollback print.
  */
-import type { ApplyResult } from '../engine/apply.js';
-import type { BlameResult, RowLogResult } from '../engine/blame.js';
-import type { ReloadResult } from '../engine/checkpoint.js';
-import type { CheckoutResult } from '../engine/checkout.js';
-import type { RestoreResult } from '../engine/restore.js';
-import type { RollbackResult } from '../engine/rollback.js';
+import type { ApplyResult, BlameResult, CheckoutResult, ReloadResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
 import { cell, keyText } from './values.js';

@@ -1,6 +1,5 @@
 /** Branch and tag lists, and what switch did. */
-import type { BranchList, RefInfo } from '../engine/branch.js';
-import type { SwitchResult } from '../engine/switch.js';
+import type { BranchList, RefInfo, SwitchResult } from '../index.js';
 import type { Style } from './style.js';
 
 /** `vsg branch`: the current branch starred, as git branch -v. */

@@ -1,9 +1,18 @@
 /** Row diffs: + inserted, - deleted, ~ updated with only the changed cells. */
-import type { DiffResult, DiffStat } from '../engine/diff.js';
-import { changedColumns } from '../engine/rows.js';
-import type { RowChange } from '../engine/types.js';
+import type { DiffResult, DiffStat, RowChange } from '../index.js';
 import type { Style } from './style.js';
 import { cell, cellChange, keyText } from './values.js';
+
+/**
+ * Columns whose value differs between two images of one row. (The core has
+ * the same rule for its counts; a renderer imports no code of the core, so
+ * that printing never loads what talks to the database.)
+ */
+function changedColumns(change: RowChange): string[] {
+  if (!change.old || !change.new) return Object.keys(change.new ?? change.old ?? {});
+  const cols = new Set([...Object.keys(change.old), ...Object.keys(change.new)]);
+  return [...cols].filter((c) => change.old?.[c] !== change.new?.[c]);
+}
 
 /** The lines for a list of row changes. */
 export function renderChanges(changes: RowChange[], keyColumns: string[], columns: string[], s: Style): string {

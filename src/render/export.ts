@@ -8,7 +8,7 @@
  */
 import Table from 'cli-table3';
 import { ident } from '../db/quote.js';
-import type { ExportHeader, RowBatch, RowsAtResult } from '../engine/export.js';
+import type { ExportHeader, RowBatch, RowsAtResult } from '../index.js';
 import type { Style } from './style.js';
 
 export const EXPORT_FORMATS = ['table', 'csv', 'json', 'sql'] as const;

@@ -4,8 +4,7 @@
  * holds the commit it is waiting for, and edges move at most one column per
  * connector line, drawn with | / \ as git does.
  */
-import type { LogResult } from '../engine/history.js';
-import type { CommitInfo } from '../engine/types.js';
+import type { CommitInfo, LogResult } from '../index.js';
 import { decorations } from './log.js';
 import type { Style } from './style.js';
 

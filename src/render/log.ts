@@ -1,6 +1,5 @@
 /** Log and the commit header shared with show. */
-import type { CommitInfo } from '../engine/types.js';
-import type { LogResult } from '../engine/history.js';
+import type { CommitInfo, LogResult } from '../index.js';
 import type { Style } from './style.js';
 import { gitDate, relativeDate } from './values.js';
 

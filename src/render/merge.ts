@@ -1,7 +1,6 @@
 /** Merge outcomes and conflict tables (key, column, base, ours, theirs). */
 import Table from 'cli-table3';
-import type { ConflictList, MergeConflict, MergeResult } from '../engine/merge.js';
-import type { Image } from '../engine/types.js';
+import type { ConflictList, Image, MergeConflict, MergeResult } from '../index.js';
 import type { Style } from './style.js';
 import { cell, keyText } from './values.js';
 

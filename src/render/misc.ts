@@ -1,10 +1,6 @@
 /** Small renderers: status, tables, show, sql results, init, commit summary. */
 import Table from 'cli-table3';
-import type { CommitResult } from '../engine/commit.js';
-import type { ShowResult } from '../engine/history.js';
-import type { SqlResult, StatementResult } from '../engine/sqlrun.js';
-import type { TableStatus } from '../engine/status.js';
-import type { TrackedTable } from '../engine/tables.js';
+import type { CommitResult, ShowResult, SqlResult, StatementResult, TableStatus, TrackedTable } from '../index.js';
 import { renderChanges } from './diff.js';
 import { commitHeader, countsText } from './log.js';
 import { cell } from './values.js';

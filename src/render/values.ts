@@ -1,6 +1,6 @@
 /** How single values, keys and dates print. */
 import { diffWordsWithSpace } from 'diff';
-import type { Image } from '../engine/types.js';
+import type { Image } from '../index.js';
 import type { Style } from './style.js';
 
 /** Values longer than this print clipped to a window of CLIP_WINDOW characters; --json has them whole. */

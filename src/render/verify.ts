@@ -1,6 +1,5 @@
 /** Verify and doctor reports, as `git fsck` prints: one finding per line. */
-import type { DoctorResult } from '../engine/doctor.js';
-import type { Problem, VerifyResult } from '../engine/verify.js';
+import type { DoctorResult, Problem, VerifyResult } from '../index.js';
 import type { Style } from './style.js';
 
 function subject(p: Problem, s: Style): string {

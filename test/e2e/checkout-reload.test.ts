@@ -1,5 +1,5 @@
 /**
- * Checkout by reload (src/engine/checkpoint.ts): a checkout across most of the
+ * Checkout by reload (src/core/reload.ts): a checkout across most of the
  * table reloads it from a checkpoint and records a state commit, whose change
  * set is computed when read. The same history is built twice on each
  * database, once with reloads forced (VSG_CHECKOUT_RELOAD=always) and once

@@ -1,5 +1,5 @@
 /**
- * Write-back in bulk (src/engine/apply-bulk.ts): when the difference to write
+ * Write-back in bulk (src/core/apply-bulk.ts): when the difference to write
  * is a large share of the table, checkout, restore, switch and merge write it
  * with set-based statements that record their own changed rows, not through
  * the capture trigger. The table here is big enough for that path (the first
@@ -11,8 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { takesBulkPath } from '../../src/engine/apply-bulk.js';
-import { resolveTable } from '../../src/engine/tables.js';
+import { takesBulkPath } from '../../src/core/apply-bulk.js';
+import { resolveTable } from '../../src/core/tables.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 const ROWS = 400;

@@ -4,7 +4,7 @@ import { caret } from '../../src/render/error.js';
 import { renderLog } from '../../src/render/log.js';
 import { makeStyle, wantColor } from '../../src/render/style.js';
 import { cell, cellChange, relativeDate } from '../../src/render/values.js';
-import type { CommitInfo } from '../../src/engine/types.js';
+import type { CommitInfo } from '../../src/index.js';
 
 const plain = makeStyle(false);
 const commit: CommitInfo = {

@@ -20,7 +20,7 @@ export const perSize = false;
 
 /**
  * The server-side loop. createSql's parameters are the engine's: $1..$11 as in
- * src/engine/commit.ts createCommit; any later ones (flags added since) get false.
+ * src/core/create-commit.ts createCommit; any later ones (flags added since) get false.
  */
 export function loopSql(paramCount) {
   const using = ['tid', 'false', 'head', 'NULL::text', 'branch', "'COMMIT'::text", "'bench'::text", 'stmt', 'stmt', 'NULL::text', 'false'];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MergeConflictError, type Strategy } from '../../engine/merge.js';
+import { MergeConflictError, type Strategy } from '../../api/repository.js';
 import { ExitCode, VsgError } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
 import type { Cli } from '../context.js';

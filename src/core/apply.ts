@@ -1,0 +1,221 @@
+/**
+ * Writing history back into the live table. Every command that changes the
+ * table to a known state (checkout, restore, rollback, switch, merge) says
+ * which keys must hold which image, as SQL over vsg's own tables, and this
+ * module makes the table match, touching only those rows. Row data never
+ * leaves PostgreSQL; the capture triggers record what changed, so the caller
+ * can then commit it (createCommit) or leave it uncommitted (restore).
+ */
+import type { Queryable } from '../db/db.js';
+import { ident, literal } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { applyBulk, takesBulkPath } from './apply-bulk.js';
+import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
+import { commonAncestor } from './mergebase.js';
+import { assertSchemaRecorded } from './schema.js';
+import { columns, type Column, type TrackedTable } from './tables.js';
+
+/** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
+export interface ImageSource {
+  text: string;
+  params: unknown[];
+}
+
+/** The keys where the live table differs from commit `target`, each with its image at `target`. */
+export function stateSource(table: TrackedTable, target: string, lcaDepth: number): ImageSource {
+  return {
+    text: `SELECT d.key, d.old AS img FROM (${sql('diff/between')}) d`,
+    params: [target, table.headCommit, lcaDepth, true, table.id],
+  };
+}
+
+/**
+ * Make the live table hold, for every key the source yields, exactly that
+ * image. Deletes, then updates, then inserts; the table's own constraints and
+ * triggers apply, and a refusal fails the whole command with their reason.
+ * Sequences and identity columns are raised past any value written back.
+ * The changed rows are recorded by the capture triggers (keyed path) or by
+ * the write itself (bulk path), and kept as `record` says.
+ */
+export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
+  await assertSchemaRecorded(tx, table);
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
+  // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
+  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
+  const filled = await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
+
+  const cols = await columns(tx, table.relid);
+  await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
+  const w = writeSql(table, cols);
+  await refuseAlwaysIdentityUpdate(tx, table, cols, w.join);
+  // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
+  const bulk = await takesBulkPath(tx, table, filled.rowCount);
+  if (!bulk) {
+    // A fresh temp table has no statistics: without them the joins below may scan the whole table.
+    await tx.query('ANALYZE pg_temp.vsg_apply');
+  }
+  let result: ApplyResult;
+  try {
+    result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w);
+  } catch (e) {
+    throw refused(table, e);
+  }
+  await raiseSequences(tx, table);
+  return result;
+}
+
+/** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
+export function refused(table: TrackedTable, e: unknown): unknown {
+  const err = e as { code?: string; message?: string; detail?: string };
+  if (err.code === undefined) return e;
+  return new VsgError('E_APPLY_REFUSED', `cannot write rows back to '${table.display}': ${err.message}`, {
+    exitCode: err.code === '42501' ? ExitCode.permission : ExitCode.sql,
+    hint: err.detail ?? 'a constraint or trigger of the table refused the change; nothing was changed',
+    data: { sqlstate: err.code },
+    cause: e,
+  });
+}
+
+/**
+ * Row by row, for a difference that is a small share of the table: each
+ * statement reaches its rows through the primary key, and the capture
+ * triggers record what changed. Rows already holding their image are left alone.
+ */
+async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
+  const { rows: imgRows } = await tx.query<{ img: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img`, [table.relid]);
+  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
+  result.deleted = del.rowCount;
+  if (w.set) {
+    const upd = await tx.query(
+      `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
+       WHERE s.img IS NOT NULL AND ${w.join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,
+    );
+    result.updated = upd.rowCount;
+  }
+  const ins = await tx.query(
+    `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
+     SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`,
+  );
+  result.inserted = ins.rowCount;
+  return result;
+}
+
+/** Forget the rows a bulk write-back staged for a commit (after createCommit took them). */
+export async function dropStaged(tx: Queryable): Promise<void> {
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
+}
+
+/**
+ * Images from before a schema change may name columns that are gone. A
+ * renamed column (recorded by a SCHEMA commit) keeps its history: its values
+ * move to the new name. A dropped one cannot be written back exactly: refuse,
+ * naming the columns, rather than lose their values.
+ */
+async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
+  // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
+  const { rows: any } = await tx.query<{ any: string }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL AND (s.img - $1::text[]) <> '{}'::jsonb)::text AS any`,
+    [current],
+  );
+  if (any[0].any !== 'true' && any[0].any !== 't') return;
+  const vanished = async () =>
+    (
+      await tx.query<{ name: string }>(
+        `SELECT DISTINCT k.name FROM pg_temp.vsg_apply s, jsonb_object_keys(s.img) AS k(name)
+         WHERE s.img IS NOT NULL AND NOT (k.name = ANY($1::text[])) ORDER BY 1`,
+        [current],
+      )
+    ).rows;
+  let rows = await vanished();
+  if (rows.length === 0) return;
+  const renamed = await renamesOf(tx, table.id);
+  for (const { name } of rows) {
+    const now = renamed.get(name);
+    if (now === undefined || !current.includes(now)) continue;
+    await tx.query(
+      `UPDATE pg_temp.vsg_apply SET img = (img - $1::text) || jsonb_build_object($2::text, img->$1::text)
+       WHERE img ? $1::text AND NOT img ? $2::text`,
+      [name, now],
+    );
+  }
+  rows = await vanished();
+  if (rows.length) {
+    const names = rows.map((r) => `'${r.name}'`).join(', ');
+    throw new VsgError('E_SCHEMA_CHANGED', `cannot write rows back to '${table.display}': column ${names} no longer exists (dropped or renamed since)`, {
+      hint: 'add the column back, or go to a commit made after the schema change',
+      data: { columns: rows.map((r) => r.name) },
+    });
+  }
+}
+
+/**
+ * Only an INSERT can set a GENERATED ALWAYS identity column (an UPDATE may set
+ * it to DEFAULT only), so a kept row whose non-key identity value must change
+ * cannot be written back exactly: refuse, rather than leave that value wrong.
+ */
+async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, cols: Column[], join: string): Promise<void> {
+  for (const c of cols.filter((x) => x.identity === 'a' && !table.keyColumns.includes(x.name))) {
+    const { rows } = await tx.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN ${table.qname} r ON ${join}
+       WHERE s.img ? ${literal(c.name)} AND r.${ident(c.name)}::text IS DISTINCT FROM s.img->>${literal(c.name)}`,
+    );
+    const n = Number(rows[0].n);
+    if (n === 0) continue;
+    throw new VsgError(
+      'E_APPLY_REFUSED',
+      `cannot write rows back to '${table.display}': column '${c.name}' is GENERATED ALWAYS AS IDENTITY and must change in ${n} existing row${n === 1 ? '' : 's'}, which only an INSERT can do`,
+      {
+        exitCode: ExitCode.sql,
+        hint: `let vsg set it ('ALTER TABLE ${table.display} ALTER COLUMN ${ident(c.name)} SET GENERATED BY DEFAULT') and retry; nothing was changed`,
+        data: { column: c.name, rows: n },
+      },
+    );
+  }
+}
+
+/** Old column name -> its name now, following every rename recorded by SCHEMA commits in order. */
+async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, string>> {
+  const { rows } = await tx.query<{ old: string; new: string }>(
+    `SELECT b->>'name' AS old, a->>'name' AS new
+     FROM vsg.schema_changes s JOIN vsg.commits c ON c.id = s.commit_id,
+          jsonb_array_elements(s.before) b, jsonb_array_elements(s.after) a
+     WHERE s.table_id = $1 AND (b->>'num') = (a->>'num') AND (b->>'name') <> (a->>'name')
+     ORDER BY c.seq`,
+    [tableId],
+  );
+  const map = new Map<string, string>();
+  for (const r of rows) {
+    for (const [k, v] of map) if (v === r.old) map.set(k, r.new);
+    map.set(r.old, r.new);
+  }
+  return map;
+}
+
+/**
+ * Keep serial and identity sequences ahead of every value written back: the
+ * images of pg_temp.vsg_apply, or, after a reload, the whole table.
+ */
+export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images'): Promise<void> {
+  const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
+  for (const r of rows) {
+    const max =
+      from === 'images'
+        ? `SELECT max((s.img->>${literal(r.name)})::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
+        : `SELECT max(${ident(r.name)})::bigint AS m FROM ${table.qname}`;
+    await tx.query(
+      `SELECT setval($1::regclass, x.m) FROM (${max}) x, pg_catalog.pg_sequences q
+       WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
+         AND x.m > coalesce(q.last_value, q.start_value - 1)`,
+      [r.seq],
+    );
+  }
+}
+
+/** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
+export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending'): Promise<ApplyResult> {
+  const lca = await commonAncestor(tx, id, table.headCommit as string);
+  return applyImages(tx, table, stateSource(table, id, lca.depth), record);
+}

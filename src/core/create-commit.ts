@@ -1,0 +1,93 @@
+/**
+ * Appending a commit to a table's branch: the commit row is made from the
+ * captured changes inside PostgreSQL (sql/commit/create.sql), then the branch
+ * moves by compare-and-swap, all in the caller's transaction. Every operation
+ * that records something (commit, track, checkout, rollback, merge) goes
+ * through here, and nothing here writes rows back: recording a commit loads
+ * no write-back code.
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { ConflictError, ExitCode, VsgError } from '../errors.js';
+import { maybeCheckpoint } from './checkpoint.js';
+import { getCommit } from './commits.js';
+import { moveBranch } from './ref-store.js';
+import { shortId } from './refs.js';
+import type { TrackedTable } from './tables.js';
+import type { CommitInfo } from './types.js';
+
+/** What createCommit records. */
+export interface NewCommit {
+  kind: 'ROOT' | 'COMMIT' | 'CHECKOUT' | 'ROLLBACK' | 'MERGE' | 'SCHEMA';
+  /** take every uncommitted change of the table, not only this transaction's */
+  takeAll: boolean;
+  author: string;
+  message: string;
+  statement?: string | null;
+  meta?: Record<string, unknown> | null;
+  mergeParent?: string | null;
+  allowEmpty?: boolean;
+  /** use the writers' vsg.author session setting when they all agree (over `author`) */
+  sessionAuthor?: boolean;
+  /** merge the writers' vsg.meta session settings under `meta` */
+  sessionMeta?: boolean;
+  /**
+   * A CHECKOUT recorded as a state commit: its rows are this commit's, and it
+   * takes no change rows (src/core/reload.ts wrote the table).
+   */
+  source?: string;
+}
+
+/**
+ * Create a commit on the table's current branch from the captured changes and
+ * move the branch, compare-and-swap: if the branch moved meanwhile, fail.
+ */
+export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit): Promise<CommitInfo> {
+  const parent = c.kind === 'ROOT' ? null : table.headCommit;
+  // commits_linear (branch_id, parent) is unique: a writer that raced past the
+  // branch lock fails here rather than forking history; that is a retryable conflict.
+  const meta = c.meta ? JSON.stringify(c.meta) : null;
+  const insert = c.source
+    ? tx.query<{ id: string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
+    : tx.query<{ id: string }>(sql('commit/create'), [
+        table.id,
+        c.takeAll,
+        parent,
+        c.mergeParent ?? null,
+        c.kind === 'ROOT' ? null : table.branchId,
+        c.kind,
+        c.author,
+        c.message,
+        c.statement ?? null,
+        meta,
+        c.allowEmpty ?? false,
+        c.sessionAuthor ?? false,
+        c.sessionMeta ?? false,
+      ]);
+  const { rows } = await insert.catch((e: { code?: string; constraint?: string; message?: string }) => {
+    if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {
+      throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' already has a commit on ${shortId(parent ?? '')}`, {
+        hint: 'retry the command',
+        data: { parent },
+      });
+    }
+    throw e;
+  });
+  if (!rows[0]) {
+    throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
+      exitCode: ExitCode.no,
+      hint: c.statement ? 'the statement was rolled back; use --allow-empty to record it anyway' : "'vsg status' shows uncommitted changes",
+    });
+  }
+  const id = rows[0].id;
+  if (c.kind !== 'ROOT') {
+    if (!(await moveBranch(tx, table.branchId, parent, id))) {
+      throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' moved during the commit`, {
+        hint: 'retry the command',
+      });
+    }
+  }
+  const made = await getCommit(tx, id);
+  await maybeCheckpoint(tx, table, made);
+  return made;
+}

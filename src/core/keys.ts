@@ -1,0 +1,60 @@
+/**
+ * Row keys as people type them on the command line (blame, log --row,
+ * resolve): one parser, so that a key means the same, and a bad one fails the
+ * same way, in every command.
+ */
+import type { Queryable } from '../db/db.js';
+import { ExitCode, VsgError } from '../errors.js';
+import type { TrackedTable } from './tables.js';
+import type { Image } from './types.js';
+
+/**
+ * Parse a key as people type it: `7` (one-column key), `id=7`, `a=1,b=x`,
+ * or a JSON object. Values are then put in canonical form by the database
+ * (canonicalKey). A key that does not parse, names a column that is not a
+ * key column or misses one is a bad request (E_BAD_KEY, exit 3).
+ */
+export function parseKey(spec: string, keyColumns: string[]): Record<string, string> {
+  const bad = (why: string) =>
+    new VsgError('E_BAD_KEY', `'${spec}' is not a key of this table: ${why}`, {
+      exitCode: ExitCode.input,
+      hint: `give ${keyColumns.length === 1 ? `the value, or ${keyColumns[0]}=value` : keyColumns.map((k) => `${k}=value`).join(',')}`,
+    });
+  const s = spec.trim();
+  if (s.startsWith('{')) {
+    try {
+      const o = JSON.parse(s) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+    } catch {
+      throw bad('invalid JSON');
+    }
+  }
+  if (!s.includes('=')) {
+    if (keyColumns.length !== 1) throw bad(`the key has ${keyColumns.length} columns`);
+    return { [keyColumns[0]]: s };
+  }
+  const out: Record<string, string> = {};
+  for (const part of s.split(',')) {
+    const i = part.indexOf('=');
+    if (i <= 0) throw bad(`'${part}' is not column=value`);
+    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  for (const k of Object.keys(out)) if (!keyColumns.includes(k)) throw bad(`'${k}' is not a key column (${keyColumns.join(', ')})`);
+  for (const k of keyColumns) if (!(k in out)) throw bad(`missing ${k}`);
+  return out;
+}
+
+/** The key in the form vsg stores it ({"id": "7"}), each value through its column's type. */
+export async function canonicalKey(db: Queryable, table: TrackedTable, spec: string): Promise<Image> {
+  const parsed = parseKey(spec, table.keyColumns);
+  try {
+    const { rows } = await db.query<{ k: string }>('SELECT vsg.canonical_key($1::oid::regclass, $2::jsonb)::text AS k', [table.relid, JSON.stringify(parsed)]);
+    return JSON.parse(rows[0].k) as Image;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === undefined) throw e;
+    throw new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${String(err.message).replace(/^vsg: /, '')}`, {
+      exitCode: ExitCode.input,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Branches and tags as stored in vsg.refs: listing them, checking a new
+ * name, creating one, and moving a branch by compare-and-swap (the one
+ * place a branch pointer moves, so that a writer that lost a race finds out).
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { shortId } from './refs.js';
+import { tableById, type TrackedTable } from './tables.js';
+
+/** A branch or tag and the commit it names. */
+export interface RefInfo {
+  name: string;
+  kind: 'branch' | 'tag';
+  table: string;
+  commit: string;
+  shortId: string;
+  message: string;
+  committedAt: string;
+}
+
+/** Refs of one kind, of one table or every table. */
+export async function listRefs(db: Queryable, kind: 'branch' | 'tag', table: TrackedTable | null): Promise<RefInfo[]> {
+  const { rows } = await db.query<Record<string, string>>(sql('branch/list'), [table?.id ?? null, kind]);
+  const names = new Map<number, string>();
+  const nameOf = async (id: number) => {
+    if (!names.has(id)) names.set(id, (await tableById(db, id)).display);
+    return names.get(id) as string;
+  };
+  const out: RefInfo[] = [];
+  for (const r of rows) {
+    out.push({
+      name: r.name,
+      kind,
+      table: await nameOf(Number(r.table_id)),
+      commit: r.commit,
+      shortId: shortId(r.commit),
+      message: r.message,
+      committedAt: r.committed_at,
+    });
+  }
+  return out;
+}
+
+/** Fail unless `name` can name a branch or tag (the schema checks it too). */
+export function checkRefName(name: string, what: 'branch' | 'tag'): void {
+  if (name === '' || /[\s~^:\\]/.test(name) || name === 'HEAD' || name === '@' || name.startsWith('-') || name.includes('..')) {
+    throw new VsgError('E_BAD_REF_NAME', `'${name}' is not a valid ${what} name`, {
+      exitCode: ExitCode.usage,
+      hint: 'use letters, digits and - _ . /; no spaces, ~ ^ : or ..',
+    });
+  }
+}
+
+/** Insert a ref, failing clearly if the name is taken (branches and tags share one namespace). */
+export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branch' | 'tag', name: string, commit: string): Promise<number> {
+  const taken = await tx.query<{ kind: string }>('SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2', [table.id, name]);
+  if (taken.rows[0]) {
+    throw new VsgError('E_REF_EXISTS', `a ${taken.rows[0].kind} named '${name}' already exists for '${table.display}'`, {
+      hint: taken.rows[0].kind === kind ? `delete it first with 'vsg ${kind} -d ${name}'` : 'branches and tags share one namespace; pick another name',
+    });
+  }
+  const { rows } = await tx.query<{ id: string }>(
+    'INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, $2, $3, $4) RETURNING id::text',
+    [table.id, kind, name, commit],
+  );
+  return Number(rows[0].id);
+}
+
+/**
+ * Move branch `branchId` from commit `from` to commit `to`, compare-and-swap:
+ * false when the branch no longer points at `from` (another writer moved it
+ * meanwhile); the caller says what that means for its command.
+ */
+export async function moveBranch(tx: Queryable, branchId: number | null, from: string | null, to: string): Promise<boolean> {
+  const moved = await tx.query('UPDATE vsg.refs SET commit_id = $1 WHERE id = $2 AND commit_id = $3', [to, branchId, from]);
+  return moved.rowCount === 1;
+}

@@ -1,0 +1,116 @@
+/**
+ * Commit references: a full id, a unique prefix of 4+ hex characters, HEAD,
+ * a branch or tag name, each optionally followed by ~N, ^ or ^2.
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import type { TrackedTable } from './tables.js';
+
+export interface ResolvedRef {
+  id: string;
+  tableId: number;
+}
+
+const SUFFIX = /(~\d*|\^\d?)+$/;
+
+/** Short form of a commit id, as log and commit print it. */
+export function shortId(id: string): string {
+  return id.slice(0, 7);
+}
+
+/** Whether a reference starts from HEAD (and so needs a table). */
+export function isHeadRef(ref: string): boolean {
+  return /^(HEAD|@)([~^]|$)/.test(ref);
+}
+
+/** Resolve `ref` to one commit; within `table` when given, else across every tracked table. */
+export async function resolveRef(db: Queryable, ref: string, table?: TrackedTable): Promise<ResolvedRef> {
+  const m = SUFFIX.exec(ref);
+  const base = m ? ref.slice(0, m.index) : ref;
+  const steps = m ? [...m[0].matchAll(/~(\d*)|\^(\d?)/g)] : [];
+  let at = await resolveBase(db, base, ref, table);
+  for (const s of steps) {
+    if (s[0].startsWith('~')) {
+      const n = s[1] === '' ? 1 : Number(s[1]);
+      at = { ...at, id: await firstParent(db, at.id, n, ref) };
+    } else {
+      const which = s[2] === '' ? 1 : Number(s[2]);
+      if (which === 0) continue;
+      const { rows } = await db.query<{ parent: string | null; merge_parent: string | null }>(
+        'SELECT parent, merge_parent FROM vsg.commits WHERE id = $1',
+        [at.id],
+      );
+      const next = which === 1 ? rows[0]?.parent : which === 2 ? rows[0]?.merge_parent : null;
+      if (!next) throw unknown(ref, 'has no such parent');
+      at = { ...at, id: next };
+    }
+  }
+  return at;
+}
+
+async function firstParent(db: Queryable, id: string, n: number, ref: string): Promise<string> {
+  const { rows } = await db.query<{ id: string }>(sql('history/first_parent'), [id, n]);
+  if (!rows[0]) throw unknown(ref, `goes back past the first commit`);
+  return rows[0].id;
+}
+
+function unknown(ref: string, why = 'is not a commit, branch or tag'): VsgError {
+  return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: "see 'vsg log' for commit ids" });
+}
+
+async function resolveBase(db: Queryable, base: string, ref: string, table?: TrackedTable): Promise<ResolvedRef> {
+  if (base === 'HEAD' || base === '@') {
+    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with -t`, { exitCode: 2 });
+    if (!table.headCommit) throw unknown(ref, `has no commit: branch '${table.head}' does not exist`);
+    return { id: table.headCommit, tableId: table.id };
+  }
+  const hex = /^[0-9a-f]{4,64}$/.test(base);
+  const { rows } = await db.query<{ via: string; kind: string | null; name: string | null; id: string; table_id: string; message: string }>(
+    sql('history/find_ref'),
+    [base, table?.id ?? null, hex],
+  );
+  // A branch or tag name wins over an id prefix that happens to look like it, as in git.
+  const named = rows.filter((r) => r.via === 'ref');
+  const hits = named.length ? named : rows;
+  const distinct = new Map(hits.map((r) => [`${r.table_id}:${r.id}`, r]));
+  if (distinct.size === 1) {
+    const r = [...distinct.values()][0];
+    return { id: r.id, tableId: Number(r.table_id) };
+  }
+  if (distinct.size === 0) {
+    if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
+    throw unknown(ref);
+  }
+  const candidates = [...distinct.values()].map((r) => ({ id: r.id, message: r.message, name: r.name }));
+  throw new VsgError('E_AMBIGUOUS_REF', `'${ref}' is ambiguous: ${candidates.length} candidates`, {
+    hint: candidates.map((c) => `${shortId(c.id)}${c.name ? ` (${c.name})` : ''} ${c.message.split('\n')[0]}`).join('; '),
+    data: { candidates },
+  });
+}
+
+/*
+ * A reference that must name a commit of one table. The two differ only in
+ * how they word the refusal: a start point for a new ref (branch, tag,
+ * switch -c), or the commit a write-back goes to (checkout, restore, rollback).
+ */
+
+/** Resolve a start point within a table, refusing a commit of another table. */
+export async function resolveIn(db: Queryable, table: TrackedTable, ref: string): Promise<string> {
+  const at = await resolveRef(db, ref, table);
+  if (at.tableId !== table.id) {
+    throw new VsgError('E_OTHER_TABLE', `'${ref}' is a commit of another table`, { hint: 'refs point at commits of their own table' });
+  }
+  return at.id;
+}
+
+/** Resolve a reference to a commit of this table (a commit of another table is an error). */
+export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: string): Promise<string> {
+  const at = await resolveRef(tx, ref, table);
+  if (at.tableId !== table.id) {
+    throw new VsgError('E_OTHER_TABLE', `'${ref}' (${shortId(at.id)}) is a commit of another table, not '${table.display}'`, {
+      hint: `see 'vsg log -t ${table.display}'`,
+    });
+  }
+  return at.id;
+}

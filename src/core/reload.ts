@@ -1,0 +1,184 @@
+/**
+ * Reloads: checking out a state that differs from the live table in most of
+ * its rows, for about what reloading the table once costs
+ * (sql/schema/011_checkout_reload.sql has the design).
+ *
+ * Written row by row, every differing row costs a jsonb image before and
+ * after, a cast back from its text form and one vsg.changes row: 20-40 times
+ * what copying it costs. So checkout weighs that against a reload: empty the
+ * table and insert the target rows from a checkpoint (a native copy of the
+ * rows as of some commit), corrected by the difference from that commit to
+ * the target, which history gives at the cost of that difference. The commit
+ * is then a state commit: it records that its rows are the source's instead
+ * of one change row per differing row.
+ *
+ * A reload is only taken where it is the same as writing the differing rows
+ * (sql/checkpoint/eligible.sql): no trigger, rule or policy of the user's
+ * watches the table, no foreign key references it, and no schema change lies
+ * between the checkpoint, HEAD and the target.
+ */
+import type { Queryable } from '../db/db.js';
+import { ident, literal } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { raiseSequences, refused } from './apply.js';
+import { writeSql } from './apply-sql.js';
+import { commonAncestor } from './mergebase.js';
+import { assertSchemaRecorded, schemaBetween } from './schema.js';
+import { sameSignature, signature, type Signature } from './signature.js';
+import { columns, type TrackedTable } from './tables.js';
+
+/**
+ * The cost model, in units of copying one row in a reload. Writing one
+ * differing row back costs 20-40 (README › Performance); WRITE is lower, to
+ * favour the path whose cost follows the change. Reading one change row on a
+ * history path (vsg.state_diff, which corrects the checkpoint) costs about READ.
+ */
+const WRITE = 8;
+const READ = 2;
+
+/**
+ * When checkout reloads: 'auto' when the reload costs less than writing the
+ * differing rows, 'always' whenever it may, 'never'. The default comes from
+ * VSG_CHECKOUT_RELOAD.
+ */
+export type ReloadMode = 'auto' | 'always' | 'never';
+
+export interface ReloadResult {
+  /** rows the table holds now, all written */
+  rows: number;
+  /** the commit whose checkpoint the rows came from */
+  checkpoint: string;
+  /** rows of the checkpoint corrected from history (changed between its commit and the target) */
+  corrected: number;
+  /** uncommitted changes dropped (rows of vsg.pending) */
+  dropped: number;
+}
+
+/** Corrections up to this many keys are filtered through a hashed NOT IN, more through an anti-join. */
+const HASHED_KEYS = 100_000;
+
+/** The capture triggers a reload's TRUNCATE and INSERT would fire (vsg.capture_triggers puts them back). */
+const DROPPED_TRIGGERS = ['vsg_capture_truncate', 'vsg_capture_insert'];
+
+/** The reload mode asked for, else VSG_CHECKOUT_RELOAD, else 'auto'. */
+export function reloadMode(given?: ReloadMode): ReloadMode {
+  const env = process.env.VSG_CHECKOUT_RELOAD;
+  return given ?? (env === 'always' || env === 'never' ? env : 'auto');
+}
+
+/**
+ * Make the live table hold commit `target`'s rows by reloading it from a
+ * checkpoint, when `mode` says so and the table allows it; else null, and
+ * nothing was done. Uncommitted changes are dropped, so there must be none
+ * unless `overwrite` (checkout --force, restore). The caller records the
+ * state commit, if any.
+ */
+export async function reloadState(tx: Queryable, table: TrackedTable, target: string, mode: ReloadMode, overwrite: boolean): Promise<ReloadResult | null> {
+  if (mode === 'never') return null;
+  const head = table.headCommit as string;
+  // Cheap questions first: how far apart the states are, from the commits'
+  // counts and the uncommitted rows (counted, not netted: an upper bound).
+  const pending = await pendingRows(tx, table);
+  if (pending > 0 && !overwrite) return null;
+  const differ = (await pathChanges(tx, head, target)) + pending;
+  if (differ === 0) return null;
+  const now = await signature(tx, table.relid);
+  const { rows: listed } = await tx.query<{ commit_id: string; relname: string; rows: string; signature: string }>(sql('checkpoint/list'), [table.id]);
+  // The rows that differ are at most the table's: the paths' counts may name a row many times.
+  const worth = (rows: number, delta: number) => mode === 'always' || rows + READ * delta < WRITE * Math.min(differ, rows);
+  // A small difference never pays for a reload: say so before walking any
+  // checkpoint's history (the root's may lie far back).
+  const cps = listed.filter((c) => sameSignature(JSON.parse(c.signature) as Signature, now) && worth(Number(c.rows), 0));
+  let cp: { commit_id: string; relname: string; delta: number } | null = null;
+  for (const c of cps) {
+    const delta = await pathChanges(tx, c.commit_id, target);
+    if (worth(Number(c.rows), delta) && (cp === null || delta < cp.delta)) cp = { commit_id: c.commit_id, relname: c.relname, delta };
+  }
+  if (!cp) return null;
+  if ((await eligibility(tx, table)) !== null) return null;
+  await assertSchemaRecorded(tx, table);
+  for (const [a, b] of [
+    [head, target],
+    [cp.commit_id, target],
+  ]) {
+    if ((await schemaBetween(tx, a, b, (await commonAncestor(tx, a, b)).depth)).length) return null;
+  }
+  // From here no other writer runs until this command commits. One that
+  // committed since the uncommitted changes were counted has left rows a
+  // reload would drop unseen: leave them to the row-by-row path.
+  await tx.query(`LOCK TABLE ${table.qname} IN ACCESS EXCLUSIVE MODE`);
+  if ((await pendingRows(tx, table)) !== pending) return null;
+  return reload(tx, table, target, cp.commit_id, cp.relname);
+}
+
+/** Rows changed on the state paths between two commits (vsg.path_changes): costs the paths' length. */
+async function pathChanges(tx: Queryable, a: string, b: string): Promise<number> {
+  const { rows } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [a, b]);
+  return Number(rows[0].n);
+}
+
+/** Rows of vsg.pending for the table, not netted per key. */
+async function pendingRows(tx: Queryable, table: TrackedTable): Promise<number> {
+  const { rows } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.pending WHERE table_id = $1', [table.id]);
+  return Number(rows[0].n);
+}
+
+/** Why the table may not be reloaded (sql/apply/bulk_eligible.sql, sql/checkpoint/eligible.sql), or null. */
+async function eligibility(tx: Queryable, table: TrackedTable): Promise<string | null> {
+  for (const q of ['apply/bulk_eligible', 'checkpoint/eligible']) {
+    const { rows } = await tx.query<{ reason: string | null }>(sql(q), [table.relid]);
+    if (rows[0]?.reason !== null) return rows[0]?.reason ?? 'the table is gone';
+  }
+  return null;
+}
+
+async function reload(tx: Queryable, table: TrackedTable, target: string, cpCommit: string, relname: string): Promise<ReloadResult> {
+  const q = table.qname;
+  const cols = await columns(tx, table.relid);
+  const w = writeSql(table, cols);
+  // The checkpoint's rows that history changed between its commit and the target, with their images there.
+  const lca = await commonAncestor(tx, cpCommit, target);
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
+  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
+  const corrected = await tx.query('INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, new FROM vsg.state_diff($1, $2, $3, false, $4)', [
+    table.id,
+    cpCommit,
+    target,
+    lca.depth,
+  ]);
+  await tx.query('ANALYZE pg_temp.vsg_apply');
+  const fromCheckpoint = cols.filter((c) => !c.generated).map((c) => `k.${ident(c.name)}`).join(', ');
+  // The checkpoint's rows whose key was not corrected. Key columns are never
+  // NULL, so NOT IN means what it says, and a hashed subplan filters 1M rows
+  // in ~10 % of the insert where a hash anti-join takes ~17 %; but it is only
+  // hashed while the keys fit in memory, and otherwise runs once per row.
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const keyCols = table.keyColumns.map((k) => `k.${ident(k)}`).join(', ');
+  const keyVals = table.keyColumns.map((k) => `(s.key->>${literal(k)})::${typeOf.get(k)}`).join(', ');
+  const uncorrected =
+    corrected.rowCount === 0
+      ? ''
+      : corrected.rowCount <= HASHED_KEYS
+        ? `WHERE (${keyCols}) NOT IN (SELECT ${keyVals} FROM pg_temp.vsg_apply s)`
+        : `WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE ${w.keyMatch('k')})`;
+  const rowsSql = `SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k ${uncorrected}
+     ${corrected.rowCount ? `UNION ALL SELECT ${w.insertValues} FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL` : ''}`;
+  let rows: number;
+  try {
+    // The capture triggers that would fire are gone for this transaction's two
+    // statements, and put back before it ends: the commit records the new state
+    // by reference instead. (Disabled, the INSERT trigger would still have every
+    // row copied into its transition table.) Other writers wait on TRUNCATE's
+    // lock until the command commits, and see the triggers back.
+    for (const t of DROPPED_TRIGGERS) await tx.query(`DROP TRIGGER ${ident(t)} ON ${q}`);
+    await tx.query(`TRUNCATE ${q}`);
+    rows = (await tx.query(`INSERT INTO ${q} (${w.insertColumns}) OVERRIDING SYSTEM VALUE ${rowsSql}`)).rowCount;
+    await tx.query('SELECT vsg.capture_triggers($1)', [table.id]);
+  } catch (e) {
+    throw refused(table, e);
+  }
+  await raiseSequences(tx, table, 'table');
+  // Uncommitted changes (checkout --force, restore) are overwritten: the table holds the target's rows exactly.
+  const dropped = (await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id])).rowCount;
+  return { rows, checkpoint: cpCommit, corrected: corrected.rowCount, dropped };
+}

@@ -1,0 +1,153 @@
+/**
+ * Tracked tables: resolving a name to exactly one table (by the catalog, never
+ * by splicing text), starting and stopping versioning, listing.
+ */
+import type { Queryable } from '../db/db.js';
+import { ident } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import type { Signature } from './signature.js';
+
+export interface TrackedTable {
+  id: number;
+  relid: string;
+  schema: string;
+  name: string;
+  /** quoted, schema-qualified name for SQL */
+  qname: string;
+  /** how people read it: bare in public, schema.name elsewhere */
+  display: string;
+  keyColumns: string[];
+  /** the branch the live table follows */
+  head: string;
+  /** the table was dropped: its history remains until 'vsg untrack' */
+  gone: boolean;
+  branchId: number | null;
+  headCommit: string | null;
+  /** how many commits its history holds; counted (O(commits)) only by listTables(db, true) */
+  commits: number | null;
+  /** columns and key as last recorded in history (track, SCHEMA commits) */
+  signature: Signature | null;
+}
+
+export interface Column {
+  name: string;
+  type: string;
+  generated: boolean;
+  identity: string;
+  notNull: boolean;
+  /** the column default as the server deparses it, or null */
+  defaultExpr: string | null;
+}
+
+type ListRow = Record<
+  'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'signature' | 'branch_id' | 'head_commit' | 'commits',
+  string | null
+>;
+
+/** Display form of a table name: quoted only where SQL would need quotes. */
+export function displayName(schema: string, name: string): string {
+  const part = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : ident(s));
+  return schema === 'public' ? part(name) : `${part(schema)}.${part(name)}`;
+}
+
+function toTable(r: ListRow): TrackedTable {
+  // A table dropped behind vsg's back keeps the name it was tracked under.
+  const gone = r.schema_name === null || r.table_name === null;
+  const schema = r.schema_name ?? String(r.stored_schema);
+  const name = r.table_name ?? String(r.stored_name);
+  return {
+    id: Number(r.id),
+    relid: String(r.relid),
+    schema,
+    name,
+    qname: `${ident(schema)}.${ident(name)}`,
+    display: displayName(schema, name),
+    gone,
+    keyColumns: JSON.parse(String(r.key_columns)) as string[],
+    head: String(r.head),
+    branchId: r.branch_id === null ? null : Number(r.branch_id),
+    headCommit: r.head_commit,
+    commits: r.commits === null ? null : Number(r.commits),
+    signature: r.signature === null ? null : (JSON.parse(r.signature) as Signature),
+  };
+}
+
+/** Every tracked table, with its commit count when `counts`. */
+export async function listTables(db: Queryable, counts = false): Promise<TrackedTable[]> {
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [null, counts]);
+  return rows.map(toTable);
+}
+
+/** One tracked table by id (fresh: current name, branch and HEAD). */
+export async function tableById(db: Queryable, id: number): Promise<TrackedTable> {
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [id, false]);
+  if (!rows[0]) throw new VsgError('E_NOT_TRACKED', `table #${id} is not tracked`);
+  return toTable(rows[0]);
+}
+
+/** The OID a name resolves to as SQL would resolve it, or null. */
+export async function resolveRelation(db: Queryable, name: string): Promise<string | null> {
+  const { rows } = await db.query<{ oid: string | null }>('SELECT vsg.resolve_table($1)::text AS oid', [name]);
+  return rows[0]?.oid ?? null;
+}
+
+/**
+ * The tracked table a user means: the one named, or the only one tracked.
+ * A name resolving to an untracked table is an error even if a tracked table
+ * of the same name lives in another schema: vsg never guesses between them.
+ */
+export async function resolveTable(db: Queryable, name?: string): Promise<TrackedTable> {
+  const all = await listTables(db);
+  if (name === undefined) {
+    if (all.length === 1) return all[0];
+    if (all.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: "run 'vsg track <table>'" });
+    throw new VsgError('E_TABLE_REQUIRED', 'several tables are tracked; name one with -t', {
+      hint: `tracked: ${all.map((t) => t.display).join(', ')}`,
+      exitCode: 2,
+    });
+  }
+  const oid = await resolveRelation(db, name);
+  const dropped = all.filter((t) => t.gone && (t.display === name || t.name === name || `${t.schema}.${t.name}` === name));
+  if (oid === null && dropped.length === 1) return dropped[0];
+  if (oid === null) {
+    throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, {
+      hint: all.length ? `tracked: ${all.map((t) => t.display).join(', ')}` : "create it first, e.g. with 'vsg sql'",
+    });
+  }
+  const hit = all.find((t) => t.relid === oid);
+  if (!hit) {
+    throw new VsgError('E_NOT_TRACKED', `table '${name}' is not tracked`, { hint: `run 'vsg track ${name}'` });
+  }
+  return hit;
+}
+
+/** Columns of a table, in order. */
+export async function columns(db: Queryable, relid: string): Promise<Column[]> {
+  const { rows } = await db.query<Record<string, string>>(sql('tables/columns'), [relid]);
+  return rows.map((r) => ({
+    name: r.name,
+    type: r.type,
+    generated: r.generated === 't' || r.generated === 'true',
+    identity: r.identity ?? '',
+    notNull: r.not_null === 't' || r.not_null === 'true',
+    defaultExpr: r.default_expr ?? null,
+  }));
+}
+
+/** Lock a tracked table's vsg row: every write command on a table goes through here first. */
+export async function lockTable(tx: Queryable, table: TrackedTable): Promise<TrackedTable> {
+  await tx.query('SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE', [table.id]);
+  const fresh = await tableById(tx, table.id);
+  if (fresh.gone) {
+    throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {
+      hint: `read it with 'vsg log' and 'vsg show'; 'vsg untrack ${fresh.display} --force' deletes it`,
+    });
+  }
+  return fresh;
+}
+
+/** Block other writers of the live table until the command's transaction ends. */
+export async function lockLiveTable(tx: Queryable, table: TrackedTable): Promise<void> {
+  await tx.query(`LOCK TABLE ${table.qname} IN SHARE ROW EXCLUSIVE MODE`);
+}

@@ -1,0 +1,35 @@
+/** Plain data the operations return and renderers print (and --json prints as is). */
+
+/** A row image or key: column name to the value's PostgreSQL text form, null for SQL NULL. */
+export type Image = Record<string, string | null>;
+
+export interface CommitInfo {
+  id: string;
+  shortId: string;
+  table: string;
+  tableId: number;
+  parents: string[];
+  kind: string;
+  operation: string;
+  author: string;
+  message: string;
+  /** ISO 8601 in UTC, to the microsecond */
+  committedAt: string;
+  statement: string | null;
+  meta: Record<string, unknown> | null;
+  /** rows the commit inserted, updated, deleted; null for a state commit (source set), whose change is computed when read */
+  inserted: number | null;
+  updated: number | null;
+  deleted: number | null;
+  /** for a state commit (a checkout recorded by reference): the commit whose rows it holds */
+  source: string | null;
+  changeHash: string;
+  refs: { name: string; kind: 'branch' | 'tag' }[];
+}
+
+/** One changed row: old is null for an insert, new is null for a delete. */
+export interface RowChange {
+  key: Image;
+  old: Image | null;
+  new: Image | null;
+}

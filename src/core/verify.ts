@@ -1,0 +1,243 @@
+/**
+ * Verify, like `git fsck`: recompute every commit's change hash and id from
+ * what is stored, check parent links and every branch and tag, and name the
+ * oldest commit that does not match. All of it is set-based SQL
+ * (sql/verify/*.sql); Node only sorts the findings into a report. The check
+ * lives in the core because two operations run it: verify, and doctor.
+ *
+ * The digest (`--digest` / `--against`) pins history: it commits to the ids of
+ * every commit it covers (each id commits to its content and to its parents),
+ * so a later rewrite or truncation of that history is detected even when
+ * whoever did it recomputed every hash.
+ */
+import type { Db, Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { listTables, resolveTable } from './tables.js';
+
+export type ProblemCode =
+  | 'change_hash'
+  | 'id'
+  | 'counts'
+  | 'empty_change'
+  | 'misfiled_change'
+  | 'missing_parent'
+  | 'missing_merge_parent'
+  | 'parent_table'
+  | 'merge_parent_table'
+  | 'parent_order'
+  | 'source_table'
+  | 'source_order'
+  | 'sdepth'
+  | 'root'
+  | 'depth'
+  | 'fork'
+  | 'dangling_ref'
+  | 'ref_table'
+  | 'no_root'
+  | 'orphan_change'
+  | 'schema_record'
+  | 'digest_truncated'
+  | 'digest_rewritten';
+
+export interface Problem {
+  code: ProblemCode;
+  /** display name of the table (or #id when it is gone) */
+  table: string;
+  /** the commit concerned, when there is one */
+  commit?: string;
+  seq?: number;
+  /** the branch or tag concerned */
+  ref?: string;
+  message: string;
+  expected?: string | null;
+  actual?: string | null;
+}
+
+export interface DigestCheck {
+  digest: string;
+  ok: boolean;
+  /** commits the digest covered, and how many of them are there now */
+  covered: number;
+  found: number;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** 'all' or the table verified */
+  scope: string;
+  tables: number;
+  commits: number;
+  changes: number;
+  refs: number;
+  /** the oldest (by seq) commit with a problem, and all its problems */
+  firstBad: { commit: string; seq: number; table: string; problems: Problem[] } | null;
+  /** every problem: commits oldest first, then refs, tables and stray changes */
+  problems: Problem[];
+  /** with --digest: the digest of the history as it is now */
+  digest?: string;
+  /** with --against: how the given digest compares */
+  against?: DigestCheck;
+}
+
+export interface VerifyOptions {
+  table?: string;
+  /** compute the head digest (takes a short lock that waits for in-flight commits) */
+  digest?: boolean;
+  /** check history against an earlier digest */
+  against?: string;
+}
+
+const MESSAGES: Record<ProblemCode, string> = {
+  change_hash: 'its change rows do not hash to its change_hash (a change row was edited, added or removed)',
+  id: 'its id does not match its contents (metadata, parents or change_hash were edited)',
+  counts: 'its inserted/updated/deleted counts do not match its change rows (a state commit has none)',
+  empty_change: 'it has change rows with neither a before nor an after image',
+  misfiled_change: 'some of its change rows carry another table or seq',
+  missing_parent: 'its parent does not exist (a commit was deleted)',
+  missing_merge_parent: 'its merge parent does not exist (a commit was deleted)',
+  parent_table: 'its parent belongs to another table',
+  merge_parent_table: 'its merge parent belongs to another table',
+  parent_order: 'a parent is not older than the commit itself',
+  source_table: 'the commit whose state it records belongs to another table',
+  source_order: 'the commit whose state it records is not older than the commit itself',
+  sdepth: "its sdepth is not its state parent's (its source's, or else its parent's) plus one",
+  root: 'only a ROOT commit may lack a parent, and a ROOT commit must',
+  depth: 'its depth is not its parent\'s depth plus one',
+  fork: 'another commit on the same branch has the same parent (history forked)',
+  dangling_ref: 'it points at a commit that does not exist',
+  ref_table: 'it points at a commit of another table',
+  no_root: 'the table has no root commit',
+  orphan_change: 'change rows belong to a commit that does not exist',
+  schema_record: "the recorded schema change does not match the SCHEMA commit's hashed metadata (vsg.schema)",
+  digest_truncated: 'history the digest covered has lost commits (deleted or truncated)',
+  digest_rewritten: 'history the digest covered was rewritten (commit ids differ)',
+};
+
+const DIGEST = /^vsg1-(\d+)-(\d+)-([0-9a-f]{64})$/;
+
+interface DigestRow {
+  upto: string;
+  commits: string;
+  hash: string;
+}
+
+/** Verify the whole repository, or one table's history (what `vsg verify` and `vsg doctor` run). */
+export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<VerifyResult> {
+  let against: { upto: string; count: number; hash: string } | undefined;
+  if (opts.against !== undefined) {
+    const m = DIGEST.exec(opts.against.trim());
+    if (!m) {
+      throw new VsgError('E_BAD_DIGEST', `'${opts.against}' is not a vsg digest`, {
+        exitCode: ExitCode.usage,
+        hint: "a digest looks like vsg1-<seq>-<count>-<sha256>, as printed by 'vsg verify --digest'",
+      });
+    }
+    against = { upto: m[1], count: Number(m[2]), hash: m[3] };
+  }
+  const target = opts.table !== undefined ? await resolveTable(db, opts.table) : undefined;
+  const tableId = target?.id ?? null;
+  const lock = opts.digest === true && (await mayLockCommits(db));
+  return db.transaction(async (tx) => {
+    // One snapshot for everything below, taken after the lock. A digest must
+    // not miss a commit still being written with a lower seq: SHARE mode waits
+    // for writers in flight and holds new ones off until we finish (a role that
+    // may not take it, such as a read-only one, goes without; see
+    // docs/readme/integrity.md).
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+    if (lock) await tx.query('LOCK TABLE vsg.commits IN SHARE MODE');
+    const names = await tableNames(tx);
+    const name = (id: string | number) => names.get(Number(id)) ?? `#${id}`;
+    const counts = (await tx.query<Record<'tables' | 'commits' | 'changes' | 'refs', string>>(sql('verify/counts'), [tableId])).rows[0];
+
+    const commitRows = await tx.query<{ seq: string; id: string; table_id: string; code: ProblemCode; expected: string | null; actual: string | null }>(
+      sql('verify/commits'),
+      [tableId],
+    );
+    const problems: Problem[] = commitRows.rows.map((r) => ({
+      code: r.code,
+      table: name(r.table_id),
+      commit: r.id,
+      seq: Number(r.seq),
+      message: MESSAGES[r.code],
+      expected: r.expected,
+      actual: r.actual,
+    }));
+    const other = await tx.query<{ kind: string; table_id: string; name: string | null; commit_id: string | null; code: ProblemCode; actual: string | null }>(
+      sql('verify/refs'),
+      [tableId],
+    );
+    for (const r of other.rows) {
+      problems.push({
+        code: r.code,
+        table: name(r.table_id),
+        ...(r.name !== null ? { ref: r.name } : {}),
+        ...(r.commit_id !== null ? { commit: r.commit_id } : {}),
+        message: MESSAGES[r.code],
+        expected: r.code === 'ref_table' ? r.table_id : null,
+        actual: r.actual,
+      });
+    }
+
+    const result: VerifyResult = {
+      ok: true,
+      scope: target?.display ?? 'all',
+      tables: Number(counts.tables),
+      commits: Number(counts.commits),
+      changes: Number(counts.changes),
+      refs: Number(counts.refs),
+      firstBad: null,
+      problems,
+    };
+    if (against) {
+      const now = (await tx.query<DigestRow>(sql('verify/digest'), [tableId, against.upto])).rows[0];
+      const found = Number(now.commits);
+      const check: DigestCheck = { digest: opts.against!.trim(), ok: true, covered: against.count, found };
+      if (found < against.count || now.hash !== against.hash) {
+        check.ok = false;
+        const code: ProblemCode = found < against.count ? 'digest_truncated' : 'digest_rewritten';
+        problems.push({
+          code,
+          table: result.scope,
+          message: MESSAGES[code],
+          expected: `${against.count} commits, ${against.hash}`,
+          actual: `${found} commits, ${now.hash}`,
+        });
+      }
+      result.against = check;
+    }
+    if (opts.digest) {
+      const now = (await tx.query<DigestRow>(sql('verify/digest'), [tableId, null])).rows[0];
+      result.digest = `vsg1-${now.upto}-${now.commits}-${now.hash}`;
+    }
+    const first = problems.find((p) => p.seq !== undefined);
+    if (first) {
+      result.firstBad = {
+        commit: first.commit!,
+        seq: first.seq!,
+        table: first.table,
+        problems: problems.filter((p) => p.seq === first.seq),
+      };
+    }
+    result.ok = problems.length === 0;
+    return result;
+  });
+}
+
+/** Whether this role may take a SHARE lock on vsg.commits (a read-only role may not). */
+async function mayLockCommits(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ may: string }>(
+    `SELECT (has_table_privilege('vsg.commits', 'UPDATE') OR has_table_privilege('vsg.commits', 'DELETE')
+             OR has_table_privilege('vsg.commits', 'TRUNCATE'))::text AS may`,
+  );
+  return rows[0]?.may === 'true';
+}
+
+async function tableNames(db: Queryable): Promise<Map<number, string>> {
+  const list = await listTables(db).catch(() => []);
+  const out = new Map<number, string>(list.map((t) => [t.id, t.display]));
+  const { rows } = await db.query<{ id: string; s: string; t: string }>('SELECT id::text, schema_name AS s, table_name AS t FROM vsg.tracked');
+  for (const r of rows) if (!out.has(Number(r.id))) out.set(Number(r.id), r.s === 'public' ? r.t : `${r.s}.${r.t}`);
+  return out;
+}
+

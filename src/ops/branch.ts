@@ -1,0 +1,100 @@
+/**
+ * Branches: named, movable refs per table. The live table follows one of them
+ * (vsg.tracked.head); commits made on a branch carry its id, which keeps each
+ * branch linear (unique (branch_id, parent)).
+ */
+import type { Db, Queryable } from '../db/db.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { isReachable } from '../core/mergebase.js';
+import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
+import { resolveIn, shortId } from '../core/refs.js';
+import { lockTable, resolveTable } from '../core/tables.js';
+
+export interface BranchInfo extends RefInfo {
+  /** the branch the live table follows */
+  current: boolean;
+}
+
+export interface BranchList {
+  table: string;
+  current: string;
+  branches: BranchInfo[];
+}
+
+/** The branches of a table, the current one marked. */
+export async function listBranches(db: Queryable, opts: { table?: string } = {}): Promise<BranchList> {
+  const table = await resolveTable(db, opts.table);
+  const refs = await listRefs(db, 'branch', table);
+  return { table: table.display, current: table.head, branches: refs.map((r) => ({ ...r, current: r.name === table.head })) };
+}
+
+export interface CreatedBranch {
+  table: string;
+  name: string;
+  commit: string;
+  shortId: string;
+}
+
+/** Create a branch at `start` (default HEAD). */
+export async function createBranch(db: Db, opts: { table?: string; name: string; start?: string }): Promise<CreatedBranch> {
+  checkRefName(opts.name, 'branch');
+  const target = await resolveTable(db, opts.table);
+  return db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    const commit = await resolveIn(tx, table, opts.start ?? 'HEAD');
+    await insertRef(tx, table, 'branch', opts.name, commit);
+    return { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
+  });
+}
+
+export interface DeletedBranch {
+  table: string;
+  name: string;
+  commit: string;
+  shortId: string;
+  /** deleted although no other branch reaches its tip (-D) */
+  forced: boolean;
+}
+
+/** Delete a branch; refuses the current one, and an unmerged one unless forced. */
+export async function deleteBranch(db: Db, opts: { table?: string; name: string; force?: boolean }): Promise<DeletedBranch> {
+  const target = await resolveTable(db, opts.table);
+  return db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    const { rows } = await tx.query<{ id: string; commit_id: string; kind: string }>(
+      'SELECT id::text, commit_id, kind FROM vsg.refs WHERE table_id = $1 AND name = $2',
+      [table.id, opts.name],
+    );
+    const ref = rows[0];
+    if (!ref || ref.kind !== 'branch') {
+      throw new VsgError('E_NO_SUCH_BRANCH', `branch '${opts.name}' not found in '${table.display}'`, {
+        hint: ref ? `'${opts.name}' is a tag: 'vsg tag -d ${opts.name}'` : "'vsg branch' lists branches",
+      });
+    }
+    if (opts.name === table.head) {
+      throw new VsgError('E_CURRENT_BRANCH', `cannot delete branch '${opts.name}': '${table.display}' follows it`, {
+        hint: "switch to another branch first with 'vsg switch'",
+      });
+    }
+    const others = await tx.query<{ commit_id: string }>(
+      `SELECT commit_id FROM vsg.refs WHERE table_id = $1 AND kind = 'branch' AND name <> $2`,
+      [table.id, opts.name],
+    );
+    const merged = await isReachable(tx, ref.commit_id, others.rows.map((r) => r.commit_id));
+    if (!merged && !opts.force) {
+      throw new VsgError('E_UNMERGED', `branch '${opts.name}' is not merged into any other branch`, {
+        exitCode: ExitCode.no,
+        hint: `merge it first, or delete it anyway with 'vsg branch -D ${opts.name}' (its commits stay reachable by id)`,
+      });
+    }
+    await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(ref.id)]);
+    return { table: table.display, name: opts.name, commit: ref.commit_id, shortId: shortId(ref.commit_id), forced: !merged };
+  });
+}
+
+/** Whether `name` is a branch of the table (for `vsg checkout <branch>`). */
+export async function isBranch(db: Queryable, name: string, opts: { table?: string } = {}): Promise<boolean> {
+  const table = await resolveTable(db, opts.table);
+  const { rowCount } = await db.query(`SELECT 1 FROM vsg.refs WHERE table_id = $1 AND name = $2 AND kind = 'branch'`, [table.id, name]);
+  return rowCount > 0;
+}

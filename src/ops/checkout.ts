@@ -1,0 +1,90 @@
+/**
+ * Checkout: put the table back to a commit's rows and record that as a new
+ * CHECKOUT commit on top of HEAD. History is never rewritten; only the rows
+ * that differ between the live table and the commit are written.
+ */
+import type { Db } from '../db/db.js';
+import { applyState, dropStaged } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
+import { getCommit } from '../core/commits.js';
+import { createCommit } from '../core/create-commit.js';
+import { assertClean, assertWritable, cannot } from '../core/guards.js';
+import { forgetNoOps, hasNetChange, pendingCounts, tidyPending, uncommitted } from '../core/pending.js';
+import { commitOfTable, shortId } from '../core/refs.js';
+import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
+import { lockTable, resolveTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
+
+export interface CheckoutOptions {
+  table?: string;
+  /** the commit to go back (or forward) to */
+  ref: string;
+  author: string;
+  message?: string;
+  /** overwrite uncommitted changes (they end up in the CHECKOUT commit or discarded) */
+  force?: boolean;
+  /** whether to reload the table from a checkpoint (default: VSG_CHECKOUT_RELOAD, else 'auto') */
+  reload?: ReloadMode;
+}
+
+export interface CheckoutResult {
+  table: string;
+  branch: string;
+  /** the commit whose rows the table now holds */
+  source: CommitInfo;
+  /** the new CHECKOUT commit; null when the table already held that state */
+  commit: CommitInfo | null;
+  alreadyAt: boolean;
+  /** the differing rows written; null when the table was reloaded instead */
+  applied: ApplyResult | null;
+  /** how the table was reloaded from a checkpoint, when it was (then the commit is a state commit) */
+  reload: ReloadResult | null;
+  /** uncommitted changes overwritten under --force */
+  discarded: number;
+}
+
+/** Check a commit's rows out into the live table as a new commit. */
+export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutResult> {
+  const target = await resolveTable(db, opts.table);
+  const done = await db.transaction(async (tx): Promise<CheckoutResult> => {
+    const table = await lockTable(tx, target);
+    await assertWritable(tx, table);
+    const sourceId = await commitOfTable(tx, table, opts.ref);
+    const dirty = opts.force
+      ? await pendingCounts(tx, table)
+      : await assertClean(tx, table, {
+          message: cannot(`check out '${table.display}'`),
+          hint: `commit them ('vsg commit -t ${table.display}'), discard them ('vsg restore -t ${table.display}'), or use --force`,
+          data: 'counts',
+        });
+    const discarded = uncommitted(dirty);
+    const source = await getCommit(tx, sourceId);
+    const message = opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`;
+    // A state that differs in most rows: reload the table and record the commit by reference.
+    const reload = await reloadState(tx, table, sourceId, reloadMode(opts.reload), opts.force === true);
+    if (reload) {
+      const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll: true, author: opts.author, message, meta: { source: sourceId }, source: sourceId });
+      return { table: table.display, branch: table.head, source, applied: null, reload, discarded, commit, alreadyAt: false };
+    }
+    const applied = await applyState(tx, table, sourceId, 'commit');
+    // Under --force every uncommitted change belongs to the new state.
+    const takeAll = discarded > 0;
+    const base = { table: table.display, branch: table.head, source, applied, reload: null, discarded };
+    if (!(await hasNetChange(tx, table, takeAll))) {
+      await dropStaged(tx);
+      await forgetNoOps(tx, table);
+      return { ...base, commit: null, alreadyAt: true };
+    }
+    const commit = await createCommit(tx, table, {
+      kind: 'CHECKOUT',
+      takeAll,
+      author: opts.author,
+      message,
+      meta: { source: sourceId },
+    });
+    await dropStaged(tx);
+    return { ...base, commit, alreadyAt: false };
+  });
+  await tidyPending(db, done.reload?.dropped ?? 0);
+  return done;
+}

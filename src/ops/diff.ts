@@ -1,0 +1,86 @@
+/**
+ * Diff: rows that differ between two versions of a table, by primary key,
+ * computed inside PostgreSQL from the change sets between them.
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import { isHeadRef, resolveRef } from '../core/refs.js';
+import { commonAncestor } from '../core/mergebase.js';
+import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
+import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { schemaBetween, type SchemaChange } from '../core/schema.js';
+import type { RowChange } from '../core/types.js';
+
+export interface DiffSide {
+  /** what the user wrote, or 'HEAD' / 'WORKING' */
+  ref: string;
+  /** the commit, or null for the live (working) table */
+  id: string | null;
+}
+
+export interface DiffResult {
+  table: string;
+  keyColumns: string[];
+  /** the table's columns now, in order */
+  columns: string[];
+  from: DiffSide;
+  to: DiffSide;
+  /** schema changes between the two sides (SCHEMA commits on the way) */
+  schema: SchemaChange[];
+  stat: DiffStat;
+  changes: RowChange[];
+}
+
+export interface DiffOptions {
+  table?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Diff two commits, or a commit (default HEAD) against the live table. */
+export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffResult> {
+  let table: TrackedTable | undefined = opts.table !== undefined ? await resolveTable(db, opts.table) : undefined;
+  const fromRef = opts.from ?? 'HEAD';
+  if (!table && (isHeadRef(fromRef) || (opts.to !== undefined && isHeadRef(opts.to)))) table = await resolveTable(db);
+  const from = await resolveRef(db, fromRef, table);
+  table ??= await tableById(db, from.tableId);
+  const to = opts.to !== undefined ? await resolveRef(db, opts.to, table) : null;
+  if (from.tableId !== table.id || (to && to.tableId !== table.id)) {
+    throw new VsgError('E_OTHER_TABLE', `'${from.tableId !== table.id ? fromRef : opts.to}' is a commit of another table`, {
+      hint: 'diff compares versions of one table',
+    });
+  }
+  const changes = await diffStates(db, table, from.id, to ? to.id : null);
+  const newer = to ? to.id : table.headCommit ?? from.id;
+  const schema = await schemaBetween(db, from.id, newer, (await commonAncestor(db, from.id, newer)).depth);
+  return {
+    table: table.display,
+    keyColumns: table.keyColumns,
+    columns: (await columns(db, table.relid)).map((c) => c.name),
+    from: { ref: fromRef, id: from.id },
+    to: { ref: opts.to ?? 'WORKING', id: to ? to.id : null },
+    schema,
+    stat: statOf(changes),
+    changes,
+  };
+}
+
+/**
+ * Rows that differ between commit `a` and commit `b` of a table, or the live
+ * table when `b` is null (HEAD plus its uncommitted changes).
+ */
+export async function diffStates(db: Queryable, table: TrackedTable, a: string, b: string | null): Promise<RowChange[]> {
+  const target = b ?? table.headCommit;
+  if (target === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
+  const lca = await commonAncestor(db, a, target);
+  const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(sql('diff/between'), [
+    a,
+    target,
+    lca.depth,
+    b === null,
+    table.id,
+  ]);
+  return parseChanges(rows).sort((x, y) => compareKeys(x.key, y.key, table.keyColumns));
+}
+

@@ -1,0 +1,199 @@
+/**
+ * Doctor, like `git fsck` plus a health check: can we connect, which server,
+ * is vsg's schema current, does every tracked table still exist with its
+ * capture triggers present AND enabled (a disabled trigger silently stops
+ * recording), how much is uncommitted, and is the chain intact (verify).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../db/db.js';
+import { packageRoot, sql } from '../db/sql.js';
+import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
+import { unrecordedSchemaChange } from '../core/schema.js';
+import { displayName, tableById } from '../core/tables.js';
+import { verifyHistory } from '../core/verify.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface Check {
+  name: 'connection' | 'server' | 'schema' | 'table' | 'triggers' | 'branch' | 'key' | 'uncommitted' | 'graph' | 'chain';
+  status: CheckStatus;
+  table?: string;
+  message: string;
+  hint?: string;
+  data?: unknown;
+}
+
+export interface DoctorResult {
+  ok: boolean;
+  checks: Check[];
+}
+
+/** The capture triggers every tracked table must have (vsg.install_capture, sql/schema/008_table_capture.sql). */
+export const CAPTURE_TRIGGERS = ['vsg_capture_delete', 'vsg_capture_insert', 'vsg_capture_truncate', 'vsg_capture_update'];
+
+/** pg_trigger.tgenabled values that fire in an ordinary session ('D' disabled, 'R' replica only). */
+const FIRES = new Set(['O', 'A']);
+
+interface TableRow {
+  id: string;
+  schema_name: string;
+  table_name: string;
+  nspname: string | null;
+  relname: string | null;
+  head: string;
+  key_columns: string;
+  triggers: string;
+  head_ok: string;
+  pk: string | null;
+}
+
+/** Run every check; never throws for a failed check (only for a lost connection). */
+export async function doctor(db: Db): Promise<DoctorResult> {
+  const checks: Check[] = [{ name: 'connection', status: 'ok', message: `${db.kind === 'pglite' ? 'embedded' : 'server'}: ${db.where}` }];
+  const v = await db.query<{ version: string; num: string }>(`SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num`);
+  const num = Number(v.rows[0].num);
+  checks.push({
+    name: 'server',
+    status: num >= 130000 ? 'ok' : 'fail',
+    message: `PostgreSQL ${v.rows[0].version}`,
+    ...(num >= 130000 ? {} : { hint: 'vsg needs PostgreSQL 13 or newer' }),
+  });
+  const have = await schemaVersion(db);
+  const latest = latestSchemaVersion();
+  if (have === null || have === 0) {
+    checks.push({ name: 'schema', status: 'fail', message: 'no vsg repository in this database', hint: "run 'vsg init'" });
+    return finish(checks);
+  }
+  checks.push(
+    have === latest
+      ? { name: 'schema', status: 'ok', message: `version ${have} (latest)` }
+      : have < latest
+        ? { name: 'schema', status: 'fail', message: `version ${have}, this vsg needs ${latest}`, hint: "run 'vsg init' to upgrade it" }
+        : { name: 'schema', status: 'fail', message: `version ${have}, newer than this vsg knows (${latest})`, hint: 'upgrade vsg' },
+  );
+  if (have !== latest) return finish(checks);
+  const missing = await missingMigrations(db);
+  if (missing.length) {
+    const last = checks[checks.length - 1];
+    Object.assign(last, { status: 'fail', message: `version ${have}, but migration${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never applied`, hint: "run 'vsg init' to apply them" });
+    return finish(checks);
+  }
+
+  const { rows } = await db.query<TableRow>(sql('verify/tables'));
+  for (const r of rows) {
+    const table = r.relname === null ? displayName(r.schema_name, r.table_name) : displayName(String(r.nspname), r.relname);
+    if (r.relname === null) {
+      checks.push({
+        name: 'table',
+        status: 'fail',
+        table,
+        message: `tracked table #${r.id} no longer exists (other vsg commands refuse to run until this is resolved)`,
+        hint: `recreate it, or delete its history: DELETE FROM vsg.pending WHERE table_id = ${r.id}; DELETE FROM vsg.tracked WHERE id = ${r.id}`,
+        data: { id: Number(r.id) },
+      });
+      continue;
+    }
+    const triggers = JSON.parse(r.triggers) as { name: string; enabled: string }[];
+    const missing = CAPTURE_TRIGGERS.filter((n) => !triggers.some((t) => t.name === n));
+    const disabled = triggers.filter((t) => CAPTURE_TRIGGERS.includes(t.name) && !FIRES.has(t.enabled)).map((t) => t.name);
+    if (missing.length || disabled.length) {
+      const what = [missing.length ? `missing: ${missing.join(', ')}` : '', disabled.length ? `disabled: ${disabled.join(', ')}` : ''].filter(Boolean).join('; ');
+      checks.push({
+        name: 'triggers',
+        status: 'fail',
+        table,
+        message: `capture triggers ${what}; changes to the table are not being recorded`,
+        hint: disabled.length
+          ? `${disabled.map((n) => `ALTER TABLE ${table} ENABLE TRIGGER ${n};`).join(' ')} changes made meanwhile were not recorded`
+          : 'untrack and track the table again',
+        data: { missing, disabled },
+      });
+    } else {
+      checks.push({ name: 'triggers', status: 'ok', table, message: `${CAPTURE_TRIGGERS.length} capture triggers present and enabled` });
+    }
+    if (r.head_ok !== 'true') {
+      checks.push({ name: 'branch', status: 'fail', table, message: `HEAD follows branch '${r.head}', which does not exist`, hint: "switch to an existing branch with 'vsg switch'" });
+    }
+    if (r.pk !== r.key_columns) {
+      checks.push({
+        name: 'key',
+        status: 'fail',
+        table,
+        message: `primary key is now ${r.pk ?? '(none)'}, history is keyed by ${r.key_columns}`,
+        hint: 'restore the primary key vsg tracks rows by',
+      });
+    }
+    const schema = await unrecordedSchemaChange(db, await tableById(db, Number(r.id)));
+    if (schema.length) {
+      checks.push({
+        name: 'schema',
+        status: 'warn',
+        table,
+        message: `columns changed outside vsg: ${schema.join('; ')}`,
+        hint: `'vsg commit -t ${table}' records the change as a SCHEMA commit`,
+      });
+    }
+    const p = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [r.id]);
+    const [ins, upd, del] = [Number(p.rows[0].inserted), Number(p.rows[0].updated), Number(p.rows[0].deleted)];
+    checks.push(
+      ins + upd + del === 0
+        ? { name: 'uncommitted', status: 'ok', table, message: 'none' }
+        : {
+            name: 'uncommitted',
+            status: 'warn',
+            table,
+            message: `${ins} inserted, ${upd} updated, ${del} deleted`,
+            hint: `'vsg commit -t ${table}' records them, 'vsg diff -t ${table}' shows them`,
+            data: { inserted: ins, updated: upd, deleted: del },
+          },
+    );
+  }
+  if (rows.length === 0) checks.push({ name: 'table', status: 'ok', message: 'no table is tracked yet' });
+
+  // Commits the graph index lacks (recorded while triggers were off) would be
+  // missing from row histories and blame.
+  const g = await db.query<{ n: string }>(
+    'SELECT count(*)::text AS n FROM vsg.commits c WHERE NOT EXISTS (SELECT 1 FROM vsg.commit_graph g WHERE g.seq = c.seq)',
+  );
+  const unindexed = Number(g.rows[0].n);
+  checks.push(
+    unindexed === 0
+      ? { name: 'graph', status: 'ok', message: 'every commit is in the commit graph' }
+      : {
+          name: 'graph',
+          status: 'fail',
+          message: `${unindexed} commit${unindexed === 1 ? ' is' : 's are'} missing from the commit graph: row histories and blame skip them`,
+          hint: `vsg sql 'SELECT vsg.commit_graph_fill()' adds them`,
+          data: { missing: unindexed },
+        },
+  );
+
+  const ver = await verifyHistory(db);
+  if (ver.ok) {
+    checks.push({ name: 'chain', status: 'ok', message: `${ver.commits} commits, ${ver.refs} refs verified` });
+  } else {
+    const first = ver.firstBad?.problems[0] ?? ver.problems[0];
+    checks.push({
+      name: 'chain',
+      status: 'fail',
+      table: first.table,
+      message: `${ver.problems.length} problem${ver.problems.length === 1 ? '' : 's'}; first: ${first.commit ? `commit ${first.commit.slice(0, 12)}` : first.ref ? `ref '${first.ref}'` : first.table}: ${first.message}`,
+      hint: "'vsg verify' lists them all",
+      data: { firstBad: ver.firstBad, problems: ver.problems.length },
+    });
+  }
+  return finish(checks);
+}
+
+/** Migrations this vsg has that the database never applied (a gap below its highest version). */
+async function missingMigrations(db: Db): Promise<string[]> {
+  const files = fs.readdirSync(path.join(packageRoot, 'sql', 'schema')).filter((f) => /^\d{3}_.*\.sql$/.test(f));
+  const { rows } = await db.query<{ version: string }>('SELECT version::text FROM vsg.migrations');
+  const done = new Set(rows.map((r) => Number(r.version)));
+  return files.filter((f) => !done.has(Number.parseInt(f.slice(0, 3), 10))).sort();
+}
+
+function finish(checks: Check[]): DoctorResult {
+  return { ok: checks.every((c) => c.status !== 'fail'), checks };
+}

@@ -1,0 +1,83 @@
+/** Log: the commits reachable from HEAD (or a given commit), newest first, filtered by author and date. */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import { getCommits } from '../core/commits.js';
+import { resolveRef } from '../core/refs.js';
+import { listTables, resolveTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
+
+export interface LogOptions {
+  table?: string;
+  /** start from this commit instead of HEAD */
+  from?: string;
+  limit?: number;
+  author?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface LogResult {
+  commits: CommitInfo[];
+  /** per table, the branch its live table follows and that branch's commit */
+  heads: { table: string; branch: string; commit: string | null }[];
+}
+
+/** Commits reachable from HEAD (of one table or every tracked table), newest first. */
+export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResult> {
+  const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
+  const starts: string[] = [];
+  if (opts.from !== undefined) {
+    const at = await resolveRef(db, opts.from, tables.length === 1 ? tables[0] : undefined);
+    starts.push(at.id);
+  } else {
+    for (const t of tables) if (t.headCommit) starts.push(t.headCommit);
+  }
+  const limit = opts.limit ?? 1_000_000_000;
+  const filters = [opts.author ?? null, checkDate(opts.since, '--since'), checkDate(opts.until, '--until')];
+  return {
+    commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []),
+    heads: tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit })),
+  };
+}
+
+/**
+ * The ids of log: with one head and no merge behind it, follow first parents
+ * and stop at `limit` (log_linear). Otherwise walk every parent, but only down
+ * to the seq of the table's k-th newest commit below the head (log_bounds):
+ * every reachable commit above that bound is found, so when `limit` of them
+ * pass the filters they are the newest; else lower the bound and walk again.
+ * The cost follows `limit` (and the commits of other branches interleaved
+ * with it), not the depth of history.
+ */
+async function logIds(db: Queryable, starts: string[], limit: number, filters: (string | null)[]): Promise<string[]> {
+  // k: how many of the table's newest commits the walk may visit; null: all.
+  let k: number | null = limit <= 1_000_000 ? 4 * limit + 64 : null;
+  for (let round = 0; ; round++) {
+    const { rows: b } = await db.query<{ id: string; merges: boolean | string; lo: string | null }>(sql('history/log_bounds'), [starts, k]);
+    if (round === 0 && starts.length === 1 && !b.some((r) => r.merges === true || r.merges === 't')) {
+      const { rows } = await db.query<{ id: string }>(sql('history/log_linear'), [starts[0], limit, ...filters]);
+      return rows.map((r) => r.id);
+    }
+    const lo = starts.map((id) => b.find((r) => r.id === id)?.lo ?? null);
+    const { rows } = await db.query<{ id: string }>(sql('history/log'), [starts, limit, ...filters, lo]);
+    if (rows.length >= limit || lo.every((x) => x === null)) return rows.map((r) => r.id);
+    k = (k as number) < 100_000_000 ? (k as number) * 8 : null;
+  }
+}
+
+function checkDate(value: string | undefined, flag: string): string | null {
+  if (value === undefined) return null;
+  const rel = /^(\d+)\s*(minute|hour|day|week|month|year)s?(\s+ago)?$/i.exec(value.trim());
+  if (rel) return new Date(Date.now() - Number(rel[1]) * unitMs(rel[2].toLowerCase())).toISOString();
+  if (Number.isNaN(Date.parse(value))) {
+    throw new VsgError('E_BAD_DATE', `${flag} '${value}' is not a date`, { exitCode: 2, hint: "use a date like 2026-01-31 or '2 days ago'" });
+  }
+  return value;
+}
+
+function unitMs(unit: string): number {
+  const day = 86_400_000;
+  return ({ minute: 60_000, hour: 3_600_000, day, week: 7 * day, month: 30 * day, year: 365 * day } as Record<string, number>)[unit];
+}
+

@@ -1,0 +1,62 @@
+/**
+ * Resolve: settle conflicts of the merge in progress, one cell, one row or
+ * all of them, by taking ours, theirs or a given value. The resolutions are
+ * kept with the conflicts until `vsg merge --continue` applies them.
+ */
+import type { Db } from '../db/db.js';
+import { ExitCode, VsgError } from '../errors.js';
+import { parseKey } from '../core/keys.js';
+import { conflictList, inProgress, type ConflictList } from '../core/merge-state.js';
+import { lockTable, resolveTable } from '../core/tables.js';
+
+export interface ResolveOptions {
+  table?: string;
+  /** the row's key ('7', 'id=7', 'a=1,b=x' or JSON); undefined with `all` */
+  key?: string;
+  column?: string;
+  all?: boolean;
+  take: 'ours' | 'theirs' | 'value';
+  /** with take 'value': the value's text form, null for SQL NULL */
+  value?: string | null;
+}
+
+/** Resolve conflicts of the in-progress merge: one key (optionally one column), or all. */
+export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
+  const target = await resolveTable(db, opts.table);
+  if (!opts.all && opts.key === undefined) throw new VsgError('E_USAGE', 'name a key, or --all', { exitCode: ExitCode.usage });
+  const changed = await db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    await inProgress(tx, table);
+    const key = opts.key === undefined ? null : JSON.stringify(parseKey(opts.key, table.keyColumns));
+    const value = opts.take === 'value' ? JSON.stringify(opts.value ?? null) : null;
+    if (opts.take === 'value' && opts.column === undefined) {
+      // A value fits one cell: without a column, the key must have exactly one conflicting cell.
+      const { rows } = await tx.query<{ col: string | null }>('SELECT col FROM vsg.merge_conflicts WHERE table_id = $1 AND key = $2::jsonb', [table.id, key]);
+      if (rows.length !== 1 || rows[0].col === null) {
+        throw new VsgError('E_USAGE', `name the column the value is for`, {
+          exitCode: ExitCode.usage,
+          hint: `vsg resolve ${opts.key ?? '<key>'} <column> --value <text>`,
+        });
+      }
+      opts = { ...opts, column: rows[0].col };
+    }
+    // A cell takes the value; a row-level conflict given a column keeps the surviving image with that cell set.
+    const { rowCount } = await tx.query(
+      `UPDATE vsg.merge_conflicts SET resolved = true,
+         value = CASE $4::text
+           WHEN 'ours' THEN ours
+           WHEN 'theirs' THEN theirs
+           ELSE CASE WHEN col IS NOT NULL THEN $5::jsonb
+                     ELSE coalesce(ours, theirs) || jsonb_build_object($3::text, $5::jsonb) END END
+       WHERE table_id = $1 AND ($2::jsonb IS NULL OR key = $2::jsonb) AND ($3::text IS NULL OR col = $3::text OR col IS NULL)`,
+      [table.id, key, opts.column ?? null, opts.take, value],
+    );
+    if (rowCount === 0) {
+      throw new VsgError('E_NO_CONFLICT', `no conflict at ${opts.key ?? 'any key'}${opts.column ? ` column '${opts.column}'` : ''}`, {
+        hint: "'vsg conflicts' lists them",
+      });
+    }
+    return rowCount;
+  });
+  return { ...(await conflictList(db, await resolveTable(db, opts.table ?? target.display))), changed };
+}

@@ -1,0 +1,135 @@
+/**
+ * Rollback: a new ROLLBACK commit that undoes exactly one commit's change set,
+ * like `git revert`. The revert is cell-level: an updated row gets back only
+ * the columns that commit changed, so a later change to another column of
+ * the same row is kept. It stops with a conflict, changing nothing, when the
+ * row or cell no longer holds what that commit wrote (a later commit or an
+ * uncommitted change touched it), unless forced.
+ */
+import type { Db, Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { ConflictError, ExitCode, VsgError } from '../errors.js';
+import { applyImages } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
+import { changedRows, getCommit } from '../core/commits.js';
+import { createCommit } from '../core/create-commit.js';
+import { assertWritable } from '../core/guards.js';
+import { tidyPending } from '../core/pending.js';
+import { commitOfTable, shortId } from '../core/refs.js';
+import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo, Image } from '../core/types.js';
+
+export interface RollbackOptions {
+  table?: string;
+  /** the commit to undo (default HEAD) */
+  ref?: string;
+  author: string;
+  message?: string;
+  /** undo even where later changes touched the same rows or cells (they are overwritten) */
+  force?: boolean;
+}
+
+/** One row or cell the rollback would overwrite. */
+export interface RollbackConflict {
+  key: Image;
+  /** the column, or null when the whole row conflicts */
+  column: string | null;
+  /** 'changed' (cell or row changed since), 'deleted' (row deleted since), 'reinserted', 'uncommitted' */
+  reason: string;
+  /** the value (or row) before the commit being undone: what the rollback would write */
+  before: string | Image | null;
+  /** the value (or row) that commit wrote */
+  after: string | Image | null;
+  /** the value (or row) now in the live table */
+  current: string | Image | null;
+}
+
+export interface RollbackResult {
+  table: string;
+  branch: string;
+  /** the commit undone */
+  reverted: CommitInfo;
+  commit: CommitInfo;
+  applied: ApplyResult;
+  /** conflicts overwritten under --force */
+  overridden: RollbackConflict[];
+}
+
+/** Undo one commit's change set as a new ROLLBACK commit. */
+export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
+  const target = await resolveTable(db, opts.table);
+  const done = await db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    await assertWritable(tx, table);
+    const id = await commitOfTable(tx, table, opts.ref ?? 'HEAD');
+    const reverted = await getCommit(tx, id);
+    await stage(tx, table, id);
+    const conflicts = await findConflicts(tx);
+    if (conflicts.length && !opts.force) {
+      const n = conflicts.length;
+      throw new ConflictError(
+        'E_ROLLBACK_CONFLICT',
+        `cannot roll back ${shortId(id)}: ${n} row${n === 1 ? '' : 's'} or cell${n === 1 ? '' : 's'} changed since`,
+        { hint: `changed since:\n${conflictLines(conflicts, table.keyColumns).join('\n')}\nnothing was changed; use --force to overwrite them`, data: { commit: id, conflicts } },
+      );
+    }
+    const applied = await applyImages(tx, table, { text: sql('timetravel/rollback_source'), params: [] });
+    if (applied.inserted + applied.updated + applied.deleted === 0) {
+      throw new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, {
+        exitCode: ExitCode.no,
+      });
+    }
+    const commit = await createCommit(tx, table, {
+      kind: 'ROLLBACK',
+      takeAll: false,
+      author: opts.author,
+      message: opts.message ?? `Rollback "${reverted.message.split('\n')[0]}"\n\nThis rolls back commit ${id}.`,
+      meta: { rollback: id },
+    });
+    return { table: table.display, branch: table.head, reverted, commit, applied, overridden: conflicts };
+  });
+  await tidyPending(db, changedRows(done.commit));
+  return done;
+}
+
+/** The commit's change set beside each key's live row and whether it has uncommitted changes. */
+async function stage(tx: Queryable, table: TrackedTable, id: string): Promise<void> {
+  const { rows } = await tx.query<{ img: string; match: string }>(
+    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_match($1::oid, $2::text[], 'r', 'c') AS match`,
+    [table.relid, table.keyColumns],
+  );
+  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_rollback');
+  await tx.query(
+    `CREATE TEMP TABLE vsg_rollback ON COMMIT DROP AS
+     SELECT c.key, c.before, c.after,
+            (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match}) AS cur,
+            EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $2 AND p.key = c.key) AS pending
+     FROM vsg.commit_changes($1) c`,
+    [id, table.id],
+  );
+}
+
+async function findConflicts(tx: Queryable): Promise<RollbackConflict[]> {
+  const { rows } = await tx.query<{ key: string; col: string | null; reason: string; before: string | null; after: string | null; cur: string | null }>(
+    sql('timetravel/rollback_conflicts'),
+  );
+  const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | Image | null));
+  return rows.map((r) => ({
+    key: JSON.parse(r.key) as Image,
+    column: r.col,
+    reason: r.reason,
+    before: parse(r.before),
+    after: parse(r.after),
+    current: parse(r.cur),
+  }));
+}
+
+/** One line per conflict, for the error's hint. */
+export function conflictLines(conflicts: RollbackConflict[], keyColumns: string[]): string[] {
+  const show = (v: string | Image | null) => (v === null ? 'NULL' : typeof v === 'string' ? JSON.stringify(v) : 'a row');
+  return conflicts.map((c) => {
+    const key = keyColumns.map((k) => `${k}=${c.key[k]}`).join(', ');
+    if (c.column === null) return `  ${key}: ${c.reason} since the commit`;
+    return `  ${key} ${c.column}: the commit set ${show(c.after)} (was ${show(c.before)}), now ${show(c.current)}`;
+  });
+}

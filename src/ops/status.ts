@@ -1,0 +1,44 @@
+/** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { pendingCounts } from '../core/pending.js';
+import { unrecordedSchemaChange } from '../core/schema.js';
+import { listTables, resolveTable } from '../core/tables.js';
+
+export interface TableStatus {
+  table: string;
+  branch: string;
+  head: string | null;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  clean: boolean;
+  /** a merge into this table waiting for --continue or --abort */
+  merging: { theirs: string; unresolved: number } | null;
+  /** column changes made outside vsg that the next commit will record */
+  schema: string[];
+}
+
+/** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
+export async function status(db: Queryable, opts: { table?: string } = {}): Promise<TableStatus[]> {
+  const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
+  const out: TableStatus[] = [];
+  for (const t of tables) {
+    const { inserted, updated, deleted } = await pendingCounts(db, t);
+    const m = await db.query<{ theirs_ref: string; unresolved: string }>(sql('status/merge'), [t.id]);
+    const merging = m.rows[0] ? { theirs: m.rows[0].theirs_ref, unresolved: Number(m.rows[0].unresolved) } : null;
+    const schema = await unrecordedSchemaChange(db, t);
+    out.push({
+      table: t.display,
+      branch: t.head,
+      head: t.headCommit,
+      inserted,
+      updated,
+      deleted,
+      clean: inserted + updated + deleted === 0 && schema.length === 0,
+      merging,
+      schema,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,109 @@
+/**
+ * Switch: the live table follows another branch and holds its rows. Only the
+ * rows that differ between the two states are written (applyImages), and the
+ * capture of those writes is dropped: the new state is a commit already.
+ */
+import type { Db, Queryable } from '../db/db.js';
+import { VsgError } from '../errors.js';
+import { applyImages, stateSource } from '../core/apply.js';
+import type { ApplyResult } from '../core/apply-sql.js';
+import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
+import { commonAncestor } from '../core/mergebase.js';
+import { pendingCounts, uncommitted } from '../core/pending.js';
+import { checkRefName, insertRef } from '../core/ref-store.js';
+import { resolveIn, shortId } from '../core/refs.js';
+import { lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
+
+export interface SwitchOptions {
+  table?: string;
+  branch: string;
+  /** throw away uncommitted changes of the live table */
+  discard?: boolean;
+  /** create the branch first (at `start`, default HEAD) */
+  create?: boolean;
+  start?: string;
+}
+
+export interface SwitchResult {
+  table: string;
+  /** the branch followed before */
+  from: string;
+  branch: string;
+  commit: string;
+  shortId: string;
+  created: boolean;
+  /** already on that branch: nothing to do */
+  already: boolean;
+  /** rows written to make the live table match the branch */
+  applied: ApplyResult;
+  /** uncommitted changes thrown away (--discard) */
+  discarded: number;
+}
+
+/** Make the live table follow `branch` and hold its rows, in one transaction. */
+export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchResult> {
+  const target = await resolveTable(db, opts.table);
+  if (opts.create) checkRefName(opts.branch, 'branch');
+  return db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    // A table whose branch vanished may always switch away; otherwise the usual guards.
+    if (table.branchId !== null) await assertWritable(tx, table);
+    await lockLiveTable(tx, table);
+    if (opts.create) {
+      const start = await resolveIn(tx, table, opts.start ?? 'HEAD');
+      await insertRef(tx, table, 'branch', opts.branch, start);
+    }
+    const { rows } = await tx.query<{ kind: string; commit_id: string }>('SELECT kind, commit_id FROM vsg.refs WHERE table_id = $1 AND name = $2', [
+      table.id,
+      opts.branch,
+    ]);
+    const ref = rows[0];
+    if (!ref || ref.kind !== 'branch') {
+      throw new VsgError('E_NO_SUCH_BRANCH', `'${opts.branch}' is not a branch of '${table.display}'`, {
+        hint: ref
+          ? `'${opts.branch}' is a tag: 'vsg checkout ${opts.branch}' checks it out, 'vsg switch -c <name> ${opts.branch}' starts a branch there`
+          : `'vsg branch -t ${table.display}' lists branches; 'vsg switch -c ${opts.branch}' creates one`,
+      });
+    }
+    const result: SwitchResult = {
+      table: table.display,
+      from: table.head,
+      branch: opts.branch,
+      commit: ref.commit_id,
+      shortId: shortId(ref.commit_id),
+      created: Boolean(opts.create),
+      already: table.head === opts.branch,
+      applied: { inserted: 0, updated: 0, deleted: 0 },
+      discarded: 0,
+    };
+    const dirty = await pendingCounts(tx, table);
+    // Same commit and no --discard: nothing to write, uncommitted changes come along (as in git).
+    if (ref.commit_id === table.headCommit && !opts.discard) {
+      if (!result.already) await setHead(tx, table.id, opts.branch);
+      return result;
+    }
+    if (!opts.discard) {
+      refuseUncommitted(dirty, {
+        message: cannot(`switch '${table.display}' to '${opts.branch}'`),
+        hint: `commit them ('vsg commit -t ${table.display}'), or throw them away with --discard`,
+      });
+    }
+    if (table.headCommit === null) {
+      throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
+        hint: "its state is unknown to vsg; re-create the branch with 'vsg branch' at the commit it held",
+      });
+    }
+    const lca = await commonAncestor(tx, ref.commit_id, table.headCommit);
+    result.applied = await applyImages(tx, table, stateSource(table, ref.commit_id, lca.depth), 'discard');
+    // The live table now IS the branch's commit: no capture of this to keep.
+    // (With the table locked, every pending row of it is ours or was discarded.)
+    await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
+    result.discarded = opts.discard ? uncommitted(dirty) : 0;
+    await setHead(tx, table.id, opts.branch);
+    return result;
+  });
+}
+
+async function setHead(tx: Queryable, tableId: number, branch: string): Promise<void> {
+  await tx.query('UPDATE vsg.tracked SET head = $2 WHERE id = $1', [tableId, branch]);
+}

@@ -1,0 +1,55 @@
+/** Tags: fixed names for commits, usable wherever a commit is. */
+import type { Db } from '../db/db.js';
+import { VsgError } from '../errors.js';
+import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
+import { isHeadRef, resolveIn, resolveRef, shortId } from '../core/refs.js';
+import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+
+export interface TagResult {
+  table: string;
+  name: string;
+  commit: string;
+  shortId: string;
+}
+
+/** Tags of one table (or every table when none is named and several are tracked). */
+export async function listTags(db: Db, opts: { table?: string } = {}): Promise<RefInfo[]> {
+  const table = opts.table !== undefined ? await resolveTable(db, opts.table) : null;
+  return listRefs(db, 'tag', table);
+}
+
+/** The table a tag command means: -t, else the table of the commit named, else the only one. */
+async function tableFor(db: Db, table: string | undefined, commit: string | undefined): Promise<TrackedTable> {
+  if (table !== undefined || commit === undefined || isHeadRef(commit)) return resolveTable(db, table);
+  return tableById(db, (await resolveRef(db, commit)).tableId);
+}
+
+/** Tag `commit` (default HEAD). */
+export async function createTag(db: Db, opts: { table?: string; name: string; commit?: string }): Promise<TagResult> {
+  checkRefName(opts.name, 'tag');
+  const target = await tableFor(db, opts.table, opts.commit);
+  return db.transaction(async (tx) => {
+    const table = await lockTable(tx, target);
+    const commit = await resolveIn(tx, table, opts.commit ?? 'HEAD');
+    await insertRef(tx, table, 'tag', opts.name, commit);
+    return { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
+  });
+}
+
+/** Delete a tag. */
+export async function deleteTag(db: Db, opts: { table?: string; name: string }): Promise<TagResult> {
+  return db.transaction(async (tx) => {
+    const tables = opts.table !== undefined ? [await resolveTable(tx, opts.table)] : null;
+    const { rows } = await tx.query<{ id: string; table_id: string; commit_id: string }>(
+      `SELECT id::text, table_id::text, commit_id FROM vsg.refs WHERE name = $1 AND kind = 'tag' AND ($2::int IS NULL OR table_id = $2::int)`,
+      [opts.name, tables ? tables[0].id : null],
+    );
+    if (rows.length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: "'vsg tag' lists tags" });
+    if (rows.length > 1) {
+      throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with -t`, { exitCode: 2 });
+    }
+    const table = await lockTable(tx, await tableById(tx, Number(rows[0].table_id)));
+    await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(rows[0].id)]);
+    return { table: table.display, name: opts.name, commit: rows[0].commit_id, shortId: shortId(rows[0].commit_id) };
+  });
+}

@@ -1,0 +1,117 @@
+/** Start and stop versioning a table. */
+import type { Db, Queryable } from '../db/db.js';
+import { ident } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { ConflictError, VsgError } from '../errors.js';
+import { dropCheckpoints } from '../core/checkpoint.js';
+import { changedRows } from '../core/commits.js';
+import { createCommit } from '../core/create-commit.js';
+import { tidyPending } from '../core/pending.js';
+import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import type { CommitInfo } from '../core/types.js';
+
+export interface TrackResult {
+  table: TrackedTable;
+  root: CommitInfo;
+}
+
+/** Fill the DDL template with the table's quoted name (never the raw text). */
+function ddl(name: string, qname: string): string {
+  return sql(name).split('%1$s').join(qname);
+}
+
+/**
+ * Track a table: capture triggers, a root commit holding its current rows,
+ * and branch 'main'. The table is locked against writers meanwhile, so the
+ * root and the triggers see the same state.
+ */
+export async function track(db: Db, name: string, opts: { author: string; message?: string }): Promise<TrackResult> {
+  const result = await db.transaction(async (tx) => {
+    const oid = await resolveRelation(tx, name);
+    if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: "create it first, e.g. with 'vsg sql'" });
+    const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(
+      `SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`,
+      [oid],
+    );
+    const rel = rows[0];
+    if (rel.relkind !== 'r' && rel.relkind !== 'p') {
+      throw new VsgError('E_NOT_A_TABLE', `'${name}' is not a table`, { hint: 'only ordinary and partitioned tables can be tracked' });
+    }
+    if (rel.nspname === 'vsg') throw new VsgError('E_NOT_A_TABLE', `'${name}' belongs to vsg itself`);
+    const display = displayName(rel.nspname, rel.relname);
+    const pk = await tx.query<{ name: string }>(sql('tables/primary_key'), [oid]);
+    if (pk.rows.length === 0) {
+      throw new VsgError('E_NO_PRIMARY_KEY', `table '${display}' has no primary key`, {
+        hint: `add one (ALTER TABLE ${display} ADD PRIMARY KEY (...)); vsg identifies rows by it`,
+      });
+    }
+    const qname = `${ident(rel.nspname)}.${ident(rel.relname)}`;
+    await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
+    const inserted = await tx.query<{ id: string }>(
+      `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns, signature)
+       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid))
+       ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
+      [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
+    );
+    if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: "'vsg tables' lists tracked tables" });
+    const id = Number(inserted.rows[0].id);
+    await tx.query('SELECT vsg.install_capture($1)', [id]);
+    await snapshotIntoPending(tx, id, qname);
+    const table = await tableById(tx, id);
+    const root = await createCommit(tx, table, {
+      kind: 'ROOT',
+      takeAll: true,
+      author: opts.author,
+      message: opts.message ?? `track ${display}`,
+      allowEmpty: true,
+    });
+    await tx.query(`INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, 'branch', 'main', $2)`, [id, root.id]);
+    // (its one commit so far: the root)
+    return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
+  });
+  // The root passed through vsg.pending: one dead tuple per row. The embedded
+  // database has no autovacuum, and until a vacuum every status scans them.
+  await tidyPending(db, changedRows(result.root));
+  return result;
+}
+
+/** Every current row as an insert, ready for the root commit to take. */
+async function snapshotIntoPending(tx: Queryable, id: number, qname: string): Promise<void> {
+  const { rows } = await tx.query<{ k: string; img: string }>(
+    `SELECT vsg.key_expr(key_columns, 'r') AS k, vsg.image_expr(relid, 'r') AS img FROM vsg.tracked WHERE id = $1`,
+    [id],
+  );
+  await tx.query(`INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${rows[0].k}, NULL, ${rows[0].img} FROM ${qname} r`, [id]);
+}
+
+export interface UntrackResult {
+  table: string;
+  commits: number;
+}
+
+/** Stop versioning a table: drop its triggers and delete its history. */
+export async function untrack(db: Db, name: string, opts: { force?: boolean }): Promise<UntrackResult> {
+  const target = await resolveTable(db, name);
+  return db.transaction(async (tx) => {
+    const table = await tableById(tx, target.id);
+    const { rows: counted } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.commits WHERE table_id = $1', [table.id]);
+    const commits = Number(counted[0].n);
+    if (commits > 1 && !opts.force) {
+      throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${commits} commits; untracking deletes them`, {
+        hint: `run 'vsg untrack ${name} --force' to delete its history`,
+      });
+    }
+    if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
+    const fn = await tx.query<{ name: string }>('SELECT vsg.capture_function($1) AS name', [table.id]);
+    await tx.query(`DROP FUNCTION IF EXISTS ${fn.rows[0].name}()`);
+    await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
+    await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
+    await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);
+    await dropCheckpoints(tx, table.id);
+    await tx.query('UPDATE vsg.commits SET parent = NULL, merge_parent = NULL, source = NULL WHERE table_id = $1', [table.id]);
+    await tx.query('DELETE FROM vsg.commits WHERE table_id = $1', [table.id]);
+    await tx.query('DELETE FROM vsg.tracked WHERE id = $1', [table.id]);
+    return { table: table.display, commits };
+  });
+}

@@ -1,0 +1,38 @@
+/** The one key parser (blame, log --row, resolve): no database. */
+import { describe, expect, it } from 'vitest';
+import { parseKey } from '../../src/core/keys.js';
+import { ExitCode, VsgError } from '../../src/errors.js';
+
+function failure(spec: string, keyColumns: string[]): VsgError {
+  try {
+    parseKey(spec, keyColumns);
+  } catch (e) {
+    if (e instanceof VsgError) return e;
+    throw e;
+  }
+  throw new Error(`'${spec}' parsed`);
+}
+
+describe('parseKey', () => {
+  it('reads a bare value, column=value pairs and JSON', () => {
+    expect(parseKey('7', ['id'])).toEqual({ id: '7' });
+    expect(parseKey(' id=7 ', ['id'])).toEqual({ id: '7' });
+    expect(parseKey('a=1, b=x', ['a', 'b'])).toEqual({ a: '1', b: 'x' });
+    // JSON values become text forms, as vsg stores keys
+    expect(parseKey('{"a": 1, "b": "x"}', ['a', 'b'])).toEqual({ a: '1', b: 'x' });
+  });
+
+  it('refuses a bad key as a bad request (exit 3), the same way for every command', () => {
+    for (const [spec, cols] of [
+      ['7', ['a', 'b']],
+      ['{nope', ['id']],
+      ['=7', ['id']],
+      ['name=7', ['id']],
+      ['a=1', ['a', 'b']],
+    ] as const) {
+      const e = failure(spec, [...cols]);
+      expect(e.code, spec).toBe('E_BAD_KEY');
+      expect(e.exitCode, spec).toBe(ExitCode.input);
+    }
+  });
+});
