@@ -61,7 +61,7 @@ function unknown(ref: string, why = 'is not a commit, branch or tag'): VsgError 
 
 async function resolveBase(db: Queryable, base: string, ref: string, table?: TrackedTable): Promise<ResolvedRef> {
   if (base === 'HEAD' || base === '@') {
-    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with -t`, { exitCode: 2 });
+    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with -t`);
     if (!table.headCommit) throw unknown(ref, `has no commit: branch '${table.head}' does not exist`);
     return { id: table.headCommit, tableId: table.id };
   }

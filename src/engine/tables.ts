@@ -104,7 +104,6 @@ export async function resolveTable(db: Queryable, name?: string): Promise<Tracke
     if (all.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: "run 'vsg track <table>'" });
     throw new VsgError('E_TABLE_REQUIRED', 'several tables are tracked; name one with -t', {
       hint: `tracked: ${all.map((t) => t.display).join(', ')}`,
-      exitCode: 2,
     });
   }
   const oid = await resolveRelation(db, name);

@@ -46,7 +46,7 @@ export async function deleteTag(db: Db, opts: { table?: string; name: string }):
     );
     if (rows.length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: "'vsg tag' lists tags" });
     if (rows.length > 1) {
-      throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with -t`, { exitCode: 2 });
+      throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with -t`);
     }
     const table = await lockTable(tx, await tableById(tx, Number(rows[0].table_id)));
     await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(rows[0].id)]);
