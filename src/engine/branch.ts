@@ -76,7 +76,7 @@ export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branc
   const taken = await tx.query<{ kind: string }>('SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2', [table.id, name]);
   if (taken.rows[0]) {
     throw new VsgError('E_REF_EXISTS', `a ${taken.rows[0].kind} named '${name}' already exists for '${table.display}'`, {
-      hint: taken.rows[0].kind === kind ? `delete it first with 'vsg ${kind} -d ${name}'` : 'branches and tags share one namespace; pick another name',
+      hint: taken.rows[0].kind === kind ? `delete the ${kind} first` : 'branches and tags share one namespace; pick another name', data: { kind: taken.rows[0].kind, name },
     });
   }
   const { rows } = await tx.query<{ id: string }>(
@@ -135,12 +135,12 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
     const ref = rows[0];
     if (!ref || ref.kind !== 'branch') {
       throw new VsgError('E_NO_SUCH_BRANCH', `branch '${opts.name}' not found in '${table.display}'`, {
-        hint: ref ? `'${opts.name}' is a tag: 'vsg tag -d ${opts.name}'` : "'vsg branch' lists branches",
+        hint: ref ? `'${opts.name}' is a tag: deleteTag deletes it` : 'branches() lists branches', data: { name: opts.name, tag: Boolean(ref) },
       });
     }
     if (opts.name === table.head) {
       throw new VsgError('E_CURRENT_BRANCH', `cannot delete branch '${opts.name}': '${table.display}' follows it`, {
-        hint: "switch to another branch first with 'vsg switch'",
+        hint: 'switch to another branch first',
       });
     }
     const others = await tx.query<{ commit_id: string }>(
@@ -151,7 +151,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
     if (!merged && !opts.force) {
       throw new VsgError('E_UNMERGED', `branch '${opts.name}' is not merged into any other branch`, {
         exitCode: ExitCode.no,
-        hint: `merge it first, or delete it anyway with 'vsg branch -D ${opts.name}' (its commits stay reachable by id)`,
+        hint: 'merge it first, or delete it anyway with force (its commits stay reachable by id)', data: { name: opts.name },
       });
     }
     await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(ref.id)]);

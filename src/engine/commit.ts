@@ -150,7 +150,7 @@ function defaultMessage(statement: string | undefined, outside: boolean): string
 export async function assertWritable(tx: Queryable, table: TrackedTable): Promise<void> {
   if (table.branchId === null || table.headCommit === null) {
     throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
-      hint: "switch to an existing branch with 'vsg switch'",
+      hint: 'switch to an existing branch',
     });
   }
   const { rows } = await tx.query<{ present: string | null }>(`SELECT to_regclass('vsg.merges')::text AS present`);
@@ -158,7 +158,7 @@ export async function assertWritable(tx: Queryable, table: TrackedTable): Promis
     const m = await tx.query('SELECT 1 FROM vsg.merges WHERE table_id = $1', [table.id]);
     if (m.rowCount > 0) {
       throw new VsgError('E_MERGE_IN_PROGRESS', `a merge into '${table.display}' is in progress`, {
-        hint: "finish it with 'vsg merge --continue' or forget it with 'vsg merge --abort'",
+        hint: 'finish it with mergeContinue() or forget it with mergeAbort()',
       });
     }
   }
@@ -176,7 +176,7 @@ export async function runUserSql(tx: Queryable, statement: string): Promise<void
   if (after.rows[0].x !== before.rows[0].x) {
     throw new VsgError('E_TX_CONTROL', 'the SQL ended vsg\'s transaction (COMMIT, ROLLBACK or END in the statement)', {
       exitCode: ExitCode.sql,
-      hint: "leave transaction control to vsg; 'vsg status' shows any change that was committed anyway",
+      hint: 'leave transaction control to vsg; status() shows any change that was committed anyway',
     });
   }
 }
@@ -233,7 +233,7 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
   if (!rows[0]) {
     throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
       exitCode: ExitCode.no,
-      hint: c.statement ? 'the statement was rolled back; use --allow-empty to record it anyway' : "'vsg status' shows uncommitted changes",
+      hint: c.statement ? 'the statement was rolled back; use allowEmpty to record it anyway' : 'status() shows uncommitted changes',
     });
   }
   const id = rows[0].id;

@@ -74,7 +74,7 @@ export class MergeConflictError extends ConflictError {
   constructor(readonly result: MergeResult) {
     const n = result.conflicts.length;
     super('E_MERGE_CONFLICT', `merge of '${result.theirsRef}' into '${result.table}' has ${n} conflict${n === 1 ? '' : 's'}`, {
-      hint: `resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'`,
+      hint: 'resolve them (conflicts() lists them, resolve() settles them), then mergeContinue(); or mergeAbort()',
       data: result.conflicts,
     });
   }
@@ -161,7 +161,7 @@ async function pickBases(tx: Queryable, table: TrackedTable, ours: string, their
 function crissCross(head: string, ref: string, bases: string[]): VsgError {
   return new VsgError('E_CRISS_CROSS', `'${head}' and '${ref}' have ${bases.length} best merge bases that vsg cannot combine`, {
     exitCode: ExitCode.no,
-    hint: `pick one with --base: ${bases.map(shortId).join(', ')} (conflicts the other resolved may show again)`,
+    hint: `pick one as base: ${bases.map(shortId).join(', ')} (conflicts the other resolved may show again)`,
     data: { bases },
   });
 }
@@ -212,8 +212,8 @@ async function assertClean(tx: Queryable, table: TrackedTable, doing: string): P
   if (dirty > 0) {
     throw new VsgError('E_UNCOMMITTED', `cannot ${doing} '${table.display}': ${dirty} uncommitted change${dirty === 1 ? '' : 's'}`, {
       exitCode: ExitCode.no,
-      hint: `commit them first ('vsg commit -t ${table.display}'), or discard them ('vsg restore')`,
-      data: { uncommitted: dirty },
+      hint: 'commit them first, or discard them (restore)',
+      data: { uncommitted: dirty, table: table.display },
     });
   }
 }
@@ -310,7 +310,7 @@ interface MergeRow {
 async function inProgress(tx: Queryable, table: TrackedTable): Promise<MergeRow> {
   const { rows } = await tx.query<MergeRow>('SELECT branch, ours, theirs, theirs_ref, base, message, author FROM vsg.merges WHERE table_id = $1', [table.id]);
   if (!rows[0]) {
-    throw new VsgError('E_NO_MERGE', `no merge into '${table.display}' is in progress`, { hint: "start one with 'vsg merge <branch>'" });
+    throw new VsgError('E_NO_MERGE', `no merge into '${table.display}' is in progress`, { hint: 'start one with merge()' });
   }
   return rows[0];
 }
@@ -401,7 +401,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
       if (rows.length !== 1 || rows[0].col === null) {
         throw new VsgError('E_USAGE', `name the column the value is for`, {
           exitCode: ExitCode.usage,
-          hint: `vsg resolve ${opts.key ?? '<key>'} <column> --value <text>`,
+          hint: 'give the column with the value', data: { key: opts.key ?? null },
         });
       }
       opts = { ...opts, column: rows[0].col };
@@ -419,7 +419,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
     );
     if (rowCount === 0) {
       throw new VsgError('E_NO_CONFLICT', `no conflict at ${opts.key ?? 'any key'}${opts.column ? ` column '${opts.column}'` : ''}`, {
-        hint: "'vsg conflicts' lists them",
+        hint: 'conflicts() lists them',
       });
     }
     return rowCount;
@@ -436,19 +436,19 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
     const open = await readConflicts(tx, 'vsg.merge_conflicts', table, 'table_id = $1 AND NOT resolved', [table.id]);
     if (open.length > 0) {
       throw new ConflictError('E_MERGE_UNRESOLVED', `${open.length} conflict${open.length === 1 ? '' : 's'} of the merge into '${table.display}' still unresolved`, {
-        hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)",
+        hint: 'resolve them with resolve() (conflicts() lists them)',
         data: open,
       });
     }
     if (table.head !== m.branch || table.headCommit !== m.ours) {
-      throw new VsgError('E_MERGE_STALE', `'${table.display}' moved since the merge started`, { hint: "'vsg merge --abort' and merge again" });
+      throw new VsgError('E_MERGE_STALE', `'${table.display}' moved since the merge started`, { hint: 'abort the merge and merge again' });
     }
     await lockLiveTable(tx, table);
     const dirty = await uncommittedCount(tx, table.id);
     if (dirty > 0) {
       throw new VsgError('E_UNCOMMITTED', `'${table.display}' has ${dirty} uncommitted change${dirty === 1 ? '' : 's'} made during the merge`, {
         exitCode: ExitCode.no,
-        hint: "'vsg merge --abort', record or discard them, and merge again",
+        hint: 'abort the merge, record or discard them, and merge again',
       });
     }
     const bases = m.base.split(' ');

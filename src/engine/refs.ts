@@ -56,12 +56,12 @@ async function firstParent(db: Queryable, id: string, n: number, ref: string): P
 }
 
 function unknown(ref: string, why = 'is not a commit, branch or tag'): VsgError {
-  return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: "see 'vsg log' for commit ids" });
+  return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: 'log() lists commit ids' });
 }
 
 async function resolveBase(db: Queryable, base: string, ref: string, table?: TrackedTable): Promise<ResolvedRef> {
   if (base === 'HEAD' || base === '@') {
-    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with -t`);
+    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with the table option`);
     if (!table.headCommit) throw unknown(ref, `has no commit: branch '${table.head}' does not exist`);
     return { id: table.headCommit, tableId: table.id };
   }

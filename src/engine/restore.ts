@@ -76,7 +76,7 @@ export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: str
   const at = await resolveRef(tx, ref, table);
   if (at.tableId !== table.id) {
     throw new VsgError('E_OTHER_TABLE', `'${ref}' (${shortId(at.id)}) is a commit of another table, not '${table.display}'`, {
-      hint: `see 'vsg log -t ${table.display}'`,
+      hint: `see the log of '${table.display}'`, data: { table: table.display },
     });
   }
   return at.id;
@@ -89,8 +89,8 @@ export async function assertClean(tx: Queryable, table: TrackedTable, verb: stri
     const n = counts.inserted + counts.updated + counts.deleted;
     throw new VsgError('E_UNCOMMITTED', `cannot ${verb} '${table.display}': ${n} uncommitted change${n === 1 ? '' : 's'}`, {
       exitCode: ExitCode.no,
-      hint: `commit them ('vsg commit -t ${table.display}'), discard them ('vsg restore -t ${table.display}'), or use --force`,
-      data: counts,
+      hint: 'commit them, discard them (restore), or use force',
+      data: { ...counts, table: table.display },
     });
   }
   return counts;

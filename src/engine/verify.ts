@@ -129,7 +129,7 @@ export async function verify(db: Db, opts: VerifyOptions = {}): Promise<VerifyRe
     if (!m) {
       throw new VsgError('E_BAD_DIGEST', `'${opts.against}' is not a vsg digest`, {
         exitCode: ExitCode.usage,
-        hint: "a digest looks like vsg1-<seq>-<count>-<sha256>, as printed by 'vsg verify --digest'",
+        hint: "a digest looks like vsg1-<seq>-<count>-<sha256>, as verify({ digest: true }) gives it",
       });
     }
     against = { upto: m[1], count: Number(m[2]), hash: m[3] };
