@@ -46,7 +46,7 @@ export function wantsJson(argv: string[]): boolean {
  * Build the commander program from verb declarations (exported for
  * completion, the demo and the docs). `sink` receives each verb's outcome.
  */
-export function buildProgram(cli: Cli, verbs: readonly Verb[] = VERBS, sink: (r: Ran) => void = () => undefined, opts: { json?: boolean } = {}): Command {
+export function buildProgram(cli: Cli = new Cli(), verbs: readonly Verb[] = VERBS, sink: (r: Ran) => void = () => undefined, opts: { json?: boolean } = {}): Command {
   const program = new Command('vsg')
     .description('Git for PostgreSQL tables: every change a hash-chained commit you can diff, revert, branch and merge')
     .version(version, '-V, --version')

@@ -389,7 +389,7 @@ export function parseKey(text: string, keyColumns: string[]): Image {
 /** Resolve conflicts of the in-progress merge: one key (optionally one column), or all. */
 export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
   const target = await resolveTable(db, opts.table);
-  if (!opts.all && opts.key === undefined) throw new VsgError('E_USAGE', 'name a key, or --all', { exitCode: ExitCode.usage });
+  if (!opts.all && opts.key === undefined) throw new VsgError('E_USAGE', 'name a key, or set all', { exitCode: ExitCode.usage });
   const changed = await db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     await inProgress(tx, table);
