@@ -97,7 +97,7 @@ describe.each(targetNames())('the command contract on %s', (name) => {
     expect(JSON.parse(j.stdout).status).toBe('conflict');
     expect(jsonError(j.stderr).error).toMatchObject({ code: 'E_MERGE_CONFLICT', data: [expect.objectContaining({ column: 'v', ours: 'ours', theirs: 'theirs' })] });
     await vsgOk(t, ['merge', '-t', 'c', '--abort']);
-  });
+  }, 240_000); // ten runs of the CLI; on PGlite each starts a database
 
   it('"the answer is no" is exit 1 from status and diff under --exit-code, not an error', async () => {
     await vsgOk(t, ['sql', "UPDATE c SET v = 'x' WHERE id = 2"]);
