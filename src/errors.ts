@@ -1,6 +1,8 @@
 /**
  * Every failure vsg expects has its own code and exit code, so that scripts
  * can branch on `err.code` (and on the process exit status) instead of text.
+ * ERRORS is the catalogue: every code vsg throws, its default exit code, and
+ * what it means. A code not in it does not compile.
  */
 
 /** Exit codes, stable and documented in the README and in `vsg --help`. */
@@ -24,21 +26,99 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+export interface ErrorSpec {
+  /** the exit code unless the thrower says otherwise */
+  exit: ExitCodeValue;
+  /** one line: what the code means */
+  meaning: string;
+}
+
+const { no, usage: use, input, sql, connection, permission, bug } = ExitCode;
+
+/** The catalogue of error codes. */
+export const ERRORS = {
+  E_ALREADY_TRACKED: { exit: no, meaning: 'the table is already tracked' },
+  E_AMBIGUOUS_REF: { exit: input, meaning: 'a commit prefix or name matches several commits; data.candidates lists them' },
+  E_APPLY_REFUSED: { exit: sql, meaning: 'a constraint, trigger or permission refused the rows written back; nothing changed' },
+  E_BAD_DATE: { exit: use, meaning: 'a --since/--until value is not a date' },
+  E_BAD_DIGEST: { exit: use, meaning: 'a history digest is malformed' },
+  E_BAD_KEY: { exit: input, meaning: 'a row key is malformed or not a key of the table' },
+  E_BAD_REF_NAME: { exit: use, meaning: 'a branch or tag name is not valid' },
+  E_BUG: { exit: bug, meaning: 'an unexpected failure: a bug in vsg' },
+  E_CONFIG: { exit: connection, meaning: 'the configuration (.vsgrc, URL) is malformed' },
+  E_CONNECT: { exit: connection, meaning: 'cannot connect to the database' },
+  E_CONNECTION_LOST: { exit: connection, meaning: 'the server ended the session mid-command; it rolled the command back' },
+  E_CRISS_CROSS: { exit: no, meaning: 'several best merge bases; pick one' },
+  E_CURRENT_BRANCH: { exit: input, meaning: 'the branch to delete is the one the table follows' },
+  E_DEMO_DIR: { exit: connection, meaning: 'the demo directory already holds a repository' },
+  E_HAS_HISTORY: { exit: input, meaning: 'untracking would delete commits; force it' },
+  E_KEY_CHANGED: { exit: input, meaning: "the table's primary key changed, which vsg cannot follow" },
+  E_LOCKED: { exit: connection, meaning: 'the embedded database is in use by another process' },
+  E_MERGE_CONFLICT: { exit: no, meaning: 'the merge has conflicts; data lists them, the merge stays in progress' },
+  E_MERGE_IN_PROGRESS: { exit: input, meaning: 'a merge into the table is in progress' },
+  E_MERGE_STALE: { exit: input, meaning: 'the table moved since the merge started' },
+  E_MERGE_UNRESOLVED: { exit: no, meaning: 'conflicts of the merge in progress are still unresolved' },
+  E_NOTHING_TO_COMMIT: { exit: no, meaning: 'no row changed' },
+  E_NOTHING_TO_ROLLBACK: { exit: no, meaning: "the commit's changes are already undone" },
+  E_NOT_A_TABLE: { exit: input, meaning: 'the name is not an ordinary or partitioned table, or belongs to vsg itself' },
+  E_NOT_TRACKED: { exit: input, meaning: 'the table is not tracked' },
+  E_NO_TRANSACTION_BLOCK: { exit: sql, meaning: 'the SQL holds a statement that cannot run inside a transaction block' },
+  E_NO_BRANCH: { exit: input, meaning: 'the table follows a branch that does not exist, or has no HEAD commit' },
+  E_NO_CONFLICT: { exit: input, meaning: 'no conflict at that key or column' },
+  E_NO_MERGE: { exit: input, meaning: 'no merge is in progress' },
+  E_NO_PRIMARY_KEY: { exit: input, meaning: 'the table has no primary key' },
+  E_NO_REPO: { exit: input, meaning: 'no vsg repository in this database' },
+  E_NO_ROW: { exit: input, meaning: 'no row with that key' },
+  E_NO_SUCH_BRANCH: { exit: input, meaning: 'no branch of that name' },
+  E_NO_SUCH_TAG: { exit: input, meaning: 'no tag of that name' },
+  E_NO_TABLE: { exit: input, meaning: 'the table does not exist' },
+  E_NO_TABLES: { exit: input, meaning: 'no table is tracked yet' },
+  E_OTHER_TABLE: { exit: input, meaning: 'the commit belongs to another table' },
+  E_PERMISSION: { exit: permission, meaning: 'permission denied by the database' },
+  E_READ_FILE: { exit: use, meaning: 'cannot read the SQL file' },
+  E_REF_EXISTS: { exit: input, meaning: 'a branch or tag of that name already exists' },
+  E_ROLLBACK_CONFLICT: { exit: no, meaning: 'rows or cells the commit changed were changed since; data lists them' },
+  E_SAVEPOINT: { exit: sql, meaning: 'the SQL releases or rolls back to a savepoint it did not set' },
+  E_SCHEMA_CHANGED: { exit: input, meaning: 'a column the rows need no longer exists' },
+  E_SCHEMA_NEW: { exit: input, meaning: "vsg's schema is newer than this vsg" },
+  E_SCHEMA_OLD: { exit: input, meaning: "vsg's schema needs an upgrade (init)" },
+  E_SCHEMA_UNRECORDED: { exit: input, meaning: "the table's columns changed outside vsg and are not recorded yet" },
+  E_SQL: { exit: sql, meaning: 'the SQL vsg was asked to run failed; nothing changed' },
+  E_STALE_PARENT: { exit: no, meaning: 'the branch moved: HEAD is not the expected parent' },
+  E_TABLE_GONE: { exit: input, meaning: 'the tracked table was dropped; its history remains' },
+  E_TABLE_REQUIRED: { exit: use, meaning: 'several tables could be meant; name one' },
+  E_TX_CONTROL: { exit: sql, meaning: "the SQL would end vsg's transaction (COMMIT, ROLLBACK, BEGIN …)" },
+  E_UNCOMMITTED: { exit: no, meaning: 'the table has uncommitted changes' },
+  E_UNKNOWN_REF: { exit: input, meaning: 'no commit, branch or tag of that name' },
+  E_UNMERGED: { exit: no, meaning: 'the branch is not merged into another branch' },
+  E_UNRELATED: { exit: input, meaning: 'the two commits share no history' },
+  E_USAGE: { exit: use, meaning: 'the command line is wrong: unknown option or command, missing or bad argument' },
+  E_VERIFY: { exit: no, meaning: 'verify found a commit, link or ref that does not match' },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** Every code vsg throws. */
+export type ErrorCode = keyof typeof ERRORS;
+
 /** The base of every expected vsg error: one line of message, an optional hint. */
 export class VsgError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: ExitCodeValue;
   readonly hint?: string;
   readonly data?: unknown;
 
-  constructor(code: string, message: string, opts: { exitCode?: ExitCodeValue; hint?: string; data?: unknown; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { exitCode?: ExitCodeValue; hint?: string; data?: unknown; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'VsgError';
     this.code = code;
-    this.exitCode = opts.exitCode ?? ExitCode.input;
+    this.exitCode = opts.exitCode ?? ERRORS[code].exit;
     this.hint = opts.hint;
     this.data = opts.data;
   }
+}
+
+/** A usage error (exit 2): what the command line got wrong, and how to say it. */
+export function usage(message: string, hint?: string): VsgError {
+  return new VsgError('E_USAGE', message, { hint });
 }
 
 /** A statement the user asked vsg to run failed; carries PostgreSQL's own report. */
@@ -58,7 +138,7 @@ export interface SqlErrorData {
 
 /** Thrown for conflicts: merge, rollback, a stale --parent. `data` lists what conflicted. */
 export class ConflictError extends VsgError {
-  constructor(code: string, message: string, opts: { hint?: string; data?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, opts: { hint?: string; data?: unknown } = {}) {
     super(code, message, { exitCode: ExitCode.no, ...opts });
   }
 }

@@ -62,11 +62,6 @@ export class Cli {
     for (const r of this.opened.splice(0)) await r.close().catch(() => undefined);
   }
 
-  /** Print a JSON document: exactly the object the text renderer receives. */
-  json(value: unknown): Promise<void> {
-    return this.out(JSON.stringify(value, null, 2));
-  }
-
   /** Print text; through a pager when stdout is a terminal and paging is on. */
   async out(text: string, opts: { page?: boolean; pager?: boolean } = {}): Promise<void> {
     if (text === '') return;

@@ -1,17 +1,20 @@
 /**
- * The vsg program: global flags, one file per command, and the one place
- * where errors become messages and exit codes.
+ * The vsg program: global flags, the verbs of ./commands, and the one place
+ * where outcomes and errors become output and exit codes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
+import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
 import { packageRoot } from '../db/sql.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { renderError } from '../render/error.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { Cli, write } from './context.js';
-import { loadCommands, type Register } from './commands/index.js';
+import { VERBS } from './commands/index.js';
+import { cliWords } from './hints.js';
+import { helpAfter, type Outcome, type RunContext, type Verb } from './verb.js';
 
 export const version: string = (JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -26,8 +29,25 @@ Exit codes:
   6   permission denied by the database
   70  a bug in vsg`;
 
-/** Build the commander program (exported for completion and docs). */
-export function buildProgram(cli: Cli, commands: Register[]): Command {
+/** A verb that ran: its outcome, and how the command line asked for it. */
+export interface Ran {
+  verb: Verb;
+  outcome: Outcome;
+  json: boolean;
+  pager?: boolean;
+}
+
+/** Whether --json is on the command line (before a `--`), for errors found before a verb runs. */
+export function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * Build the commander program from verb declarations (exported for
+ * completion, the demo and the docs). `sink` receives each verb's outcome.
+ */
+export function buildProgram(cli: Cli = new Cli(), verbs: readonly Verb[] = VERBS, sink: (r: Ran) => void = () => undefined, opts: { json?: boolean } = {}): Command {
   const program = new Command('vsg')
     .description('Git for PostgreSQL tables: every change a hash-chained commit you can diff, revert, branch and merge')
     .version(version, '-V, --version')
@@ -38,27 +58,95 @@ export function buildProgram(cli: Cli, commands: Register[]): Command {
     .addHelpText('after', EXIT_CODES)
     .showSuggestionAfterError()
     .exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  for (const register of commands) register(program, cli);
-  for (const c of program.commands) c.exitOverride();
+  // With --json, main reports a usage error as JSON instead of commander's line.
+  program.configureOutput({ writeErr: (s) => (opts.json ? undefined : process.stderr.write(s)) });
+  for (const v of verbs) {
+    const c = program.command(v.name).description(v.description);
+    for (const a of v.args ?? []) c.argument(a.name, a.description, a.default);
+    for (const o of v.options) {
+      const opt = new Option(o.flags, o.description);
+      if (o.parse) opt.argParser(o.parse);
+      if (o.default !== undefined) opt.default(o.default);
+      c.addOption(opt);
+    }
+    c.addHelpText('after', helpAfter(v));
+    c.exitOverride();
+    c.action(async (...params: unknown[]) => {
+      const cmd = params[params.length - 1] as Command;
+      const flags = params[params.length - 2] as { json?: boolean; pager?: boolean };
+      const ran: Ran = { verb: v, outcome: {}, json: Boolean(flags.json), pager: flags.pager };
+      sink(ran); // errors from here on are reported in the verb's mode
+      const args = params.slice(0, -2) as (string | undefined)[];
+      v.check?.(args, flags);
+      ran.outcome = await v.run(await context(cli, v, cmd, ran.json), args, flags);
+    });
+  }
   return program;
+}
+
+/** What a verb's run gets; the repository is opened here, as its `needs` says. */
+async function context(cli: Cli, v: Verb, cmd: Command, json: boolean): Promise<RunContext> {
+  const globals = cli.setup(cmd);
+  const repo: Repository | undefined = v.needs === 'none' ? undefined : await cli.repo(globals, { bare: v.needs === 'database' });
+  return {
+    cli,
+    globals,
+    style: cli.style,
+    get repo(): Repository {
+      if (!repo) throw new Error(`'${v.name}' declares needs: 'none' but uses the repository`);
+      return repo;
+    },
+    json,
+    program: cmd.parent ?? cmd,
+    open: (g, o = {}) => cli.repo(g, { bare: o.bare }),
+    author: (o) => cli.author(o),
+    write: (text) => (text ? write(process.stdout, text) : Promise.resolve()),
+  };
+}
+
+/** Parse argv and run the verb it names; throws what the verb (or commander) throws. */
+export async function dispatch(cli: Cli, argv: string[], opts: { from?: 'node' | 'user'; verbs?: readonly Verb[]; onRan?: (r: Ran) => void } = {}): Promise<Ran | undefined> {
+  let ran: Ran | undefined;
+  const json = wantsJson(opts.from === 'user' ? argv : argv.slice(2));
+  const sink = (r: Ran) => {
+    ran = r;
+    opts.onRan?.(r);
+  };
+  await buildProgram(cli, opts.verbs ?? VERBS, sink, { json }).parseAsync(argv, { from: opts.from ?? 'node' });
+  return ran;
+}
+
+/** Print an outcome (JSON or text, then its refusal) and return its exit status. */
+export async function present(cli: Cli, ran: Ran): Promise<number> {
+  const { outcome } = ran;
+  if (ran.json) {
+    if (outcome.result !== undefined) await cli.out(JSON.stringify(outcome.result, null, 2));
+  } else if (outcome.render) {
+    await cli.out(outcome.render(), { page: outcome.page, pager: ran.pager });
+  }
+  if (outcome.refusal) report(outcome.refusal, cli, ran.json);
+  return outcome.status ?? ExitCode.ok;
 }
 
 export async function main(argv: string[], onDone: () => void = () => undefined): Promise<void> {
   const cli = new Cli();
   // A reader that went away (`vsg log | head -1`) ends us quietly.
+  let code: number = ExitCode.ok;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') {
       onDone();
-      process.exit(Number(process.exitCode ?? 0));
+      process.exit(code);
     }
   });
-  let code: number = ExitCode.ok;
+  let ran: Ran | undefined;
   try {
-    await buildProgram(cli, await loadCommands()).parseAsync(argv);
-    code = Number(process.exitCode ?? 0);
+    await dispatch(cli, argv, { onRan: (r) => (ran = r) });
+    if (ran) {
+      code = ran.outcome.status ?? ExitCode.ok; // also for a reader that goes away mid-output
+      code = await present(cli, ran);
+    }
   } catch (e) {
-    code = report(e, cli);
+    code = report(e, cli, ran ? ran.json : wantsJson(argv.slice(2)));
   } finally {
     await cli.close();
   }
@@ -77,36 +165,50 @@ export function connectionLost(e: unknown): boolean {
   return /^(57P0[1-3]|08)/.test(sqlstate) || /Connection terminated|ECONNRESET|EPIPE|not queryable/.test(String((e as Error)?.message));
 }
 
-function report(e: unknown, cli: Cli): number {
-  const style = makeStyle(wantColor(undefined, process.env, Boolean(process.stderr.isTTY)));
+/** Any thrown value as the VsgError it stands for (a bug when nothing expected it). */
+export function asVsgError(e: unknown): VsgError {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
-    return ExitCode.usage; // commander already printed the message
+    return new VsgError('E_USAGE', e.message.replace(/^error: /, ''), { data: { commander: e.code } });
   }
-  if (isVsgError(e)) {
-    process.stderr.write(`${renderError(e, style, cli.verbose)}\n`);
-    return e.exitCode;
-  }
+  if (isVsgError(e)) return e;
   // The database refused: a role without the rights (e.g. read-only) is not a bug in vsg.
   if ((e as { code?: string })?.code === '42501') {
-    const denied = new VsgError('E_PERMISSION', `permission denied: ${(e as Error).message}`, {
-      exitCode: ExitCode.permission,
+    return new VsgError('E_PERMISSION', `permission denied: ${(e as Error).message}`, {
       hint: 'this command writes; ask for INSERT/UPDATE/DELETE on the table and on schema vsg, or use a read command',
+      cause: e,
     });
-    process.stderr.write(`${renderError(denied, style, cli.verbose)}\n`);
-    return ExitCode.permission;
   }
   if (connectionLost(e)) {
-    const lost = new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${scrubSecrets(String((e as Error).message))}`, {
-      exitCode: ExitCode.connection,
+    return new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${scrubSecrets(String((e as Error).message))}`, {
       hint: "an unfinished operation was rolled back by the server; if it was finishing, check 'vsg log' and 'vsg status'",
+      cause: e,
     });
-    process.stderr.write(`${renderError(lost, style, cli.verbose)}\n`);
-    return ExitCode.connection;
   }
   const err = e as Error;
   // a driver's message or stack may quote the connection string: no password leaves here
-  const bug = new VsgError('E_BUG', `this is a bug in vsg: ${scrubSecrets(String(err?.message ?? e))}`, { exitCode: ExitCode.bug });
-  process.stderr.write(`${renderError(bug, style)}\nvsg ${version}, node ${process.version}, ${process.platform}\n${scrubSecrets(err?.stack ?? '')}\n`);
-  return ExitCode.bug;
+  return new VsgError('E_BUG', `this is a bug in vsg: ${scrubSecrets(String(err?.message ?? e))}`, {
+    data: { version, node: process.version, platform: process.platform, stack: scrubSecrets(err?.stack ?? '') },
+    cause: e,
+  });
+}
+
+/** Report an error on stderr (one JSON object with --json) and return its exit code. */
+export function report(e: unknown, cli: Cli, json = false): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    if (!json) return ExitCode.usage; // commander already printed the message
+  }
+  const err = cliWords(asVsgError(e));
+  if (json) {
+    process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint ?? null, data: err.data ?? null } })}\n`);
+    return err.exitCode;
+  }
+  const style = makeStyle(wantColor(undefined, process.env, Boolean(process.stderr.isTTY)));
+  if (err.code === 'E_BUG') {
+    const stack = scrubSecrets((err.cause as Error | undefined)?.stack ?? '');
+    process.stderr.write(`${renderError(err, style)}\nvsg ${version}, node ${process.version}, ${process.platform}\n${stack}\n`);
+  } else {
+    process.stderr.write(`${renderError(err, style, cli.verbose)}\n`);
+  }
+  return err.exitCode;
 }

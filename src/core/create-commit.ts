@@ -76,7 +76,7 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
   if (!rows[0]) {
     throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
       exitCode: ExitCode.no,
-      hint: c.statement ? 'the statement was rolled back; use --allow-empty to record it anyway' : "'vsg status' shows uncommitted changes",
+      hint: c.statement ? 'the statement was rolled back; use allowEmpty to record it anyway' : 'status() shows uncommitted changes',
     });
   }
   const id = rows[0].id;

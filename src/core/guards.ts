@@ -14,7 +14,7 @@ import type { TrackedTable } from './tables.js';
 export async function assertWritable(tx: Queryable, table: TrackedTable): Promise<void> {
   if (table.branchId === null || table.headCommit === null) {
     throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
-      hint: "switch to an existing branch with 'vsg switch'",
+      hint: 'switch to an existing branch',
     });
   }
   const { rows } = await tx.query<{ present: string | null }>(`SELECT to_regclass('vsg.merges')::text AS present`);
@@ -22,7 +22,7 @@ export async function assertWritable(tx: Queryable, table: TrackedTable): Promis
     const m = await tx.query('SELECT 1 FROM vsg.merges WHERE table_id = $1', [table.id]);
     if (m.rowCount > 0) {
       throw new VsgError('E_MERGE_IN_PROGRESS', `a merge into '${table.display}' is in progress`, {
-        hint: "finish it with 'vsg merge --continue' or forget it with 'vsg merge --abort'",
+        hint: 'finish it with mergeContinue() or forget it with mergeAbort()',
       });
     }
   }
@@ -36,6 +36,8 @@ export interface Refusal {
   hint: string;
   /** what the error carries as data: { uncommitted: n } (default), the counts, or nothing */
   data?: 'total' | 'counts' | 'none';
+  /** the table, carried in the data so that a caller can word its own hint */
+  table?: string;
 }
 
 /** The usual refusal message: "cannot <doing>: 3 uncommitted changes". */
@@ -47,7 +49,8 @@ export function cannot(doing: string): (n: number) => string {
 export function refuseUncommitted(counts: PendingCounts, refusal: Refusal): void {
   if (counts.clean) return;
   const n = uncommitted(counts);
-  const data = refusal.data === 'counts' ? counts : refusal.data === 'none' ? undefined : { uncommitted: n };
+  const table = refusal.table === undefined ? {} : { table: refusal.table };
+  const data = refusal.data === 'counts' ? { ...counts, ...table } : refusal.data === 'none' ? undefined : { uncommitted: n, ...table };
   throw new VsgError('E_UNCOMMITTED', refusal.message(n), {
     exitCode: ExitCode.no,
     hint: refusal.hint,
@@ -61,6 +64,6 @@ export function refuseUncommitted(counts: PendingCounts, refusal: Refusal): void
  */
 export async function assertClean(tx: Queryable, table: TrackedTable, refusal: Refusal): Promise<PendingCounts> {
   const counts = await pendingCounts(tx, table);
-  refuseUncommitted(counts, refusal);
+  refuseUncommitted(counts, { table: table.display, ...refusal });
   return counts;
 }

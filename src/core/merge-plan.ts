@@ -24,7 +24,7 @@ export async function pickBases(tx: Queryable, table: TrackedTable, ours: string
 function crissCross(head: string, ref: string, bases: string[]): VsgError {
   return new VsgError('E_CRISS_CROSS', `'${head}' and '${ref}' have ${bases.length} best merge bases that vsg cannot combine`, {
     exitCode: ExitCode.no,
-    hint: `pick one with --base: ${bases.map(shortId).join(', ')} (conflicts the other resolved may show again)`,
+    hint: `pick one as base: ${bases.map(shortId).join(', ')} (conflicts the other resolved may show again)`,
     data: { bases },
   });
 }

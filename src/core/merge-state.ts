@@ -59,7 +59,7 @@ export interface SavedMerge {
 export async function inProgress(tx: Queryable, table: TrackedTable): Promise<SavedMerge> {
   const { rows } = await tx.query<SavedMerge>('SELECT branch, ours, theirs, theirs_ref, base, message, author FROM vsg.merges WHERE table_id = $1', [table.id]);
   if (!rows[0]) {
-    throw new VsgError('E_NO_MERGE', `no merge into '${table.display}' is in progress`, { hint: "start one with 'vsg merge <branch>'" });
+    throw new VsgError('E_NO_MERGE', `no merge into '${table.display}' is in progress`, { hint: 'start one with merge()' });
   }
   return rows[0];
 }

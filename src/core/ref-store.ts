@@ -58,7 +58,7 @@ export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branc
   const taken = await tx.query<{ kind: string }>('SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2', [table.id, name]);
   if (taken.rows[0]) {
     throw new VsgError('E_REF_EXISTS', `a ${taken.rows[0].kind} named '${name}' already exists for '${table.display}'`, {
-      hint: taken.rows[0].kind === kind ? `delete it first with 'vsg ${kind} -d ${name}'` : 'branches and tags share one namespace; pick another name',
+      hint: taken.rows[0].kind === kind ? `delete the ${kind} first` : 'branches and tags share one namespace; pick another name', data: { kind: taken.rows[0].kind, name },
     });
   }
   const { rows } = await tx.query<{ id: string }>(

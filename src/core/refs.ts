@@ -56,12 +56,12 @@ async function firstParent(db: Queryable, id: string, n: number, ref: string): P
 }
 
 function unknown(ref: string, why = 'is not a commit, branch or tag'): VsgError {
-  return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: "see 'vsg log' for commit ids" });
+  return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: 'log() lists commit ids' });
 }
 
 async function resolveBase(db: Queryable, base: string, ref: string, table?: TrackedTable): Promise<ResolvedRef> {
   if (base === 'HEAD' || base === '@') {
-    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with -t`, { exitCode: 2 });
+    if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with the table option`);
     if (!table.headCommit) throw unknown(ref, `has no commit: branch '${table.head}' does not exist`);
     return { id: table.headCommit, tableId: table.id };
   }
@@ -109,7 +109,7 @@ export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: str
   const at = await resolveRef(tx, ref, table);
   if (at.tableId !== table.id) {
     throw new VsgError('E_OTHER_TABLE', `'${ref}' (${shortId(at.id)}) is a commit of another table, not '${table.display}'`, {
-      hint: `see 'vsg log -t ${table.display}'`,
+      hint: `see the log of '${table.display}'`, data: { table: table.display },
     });
   }
   return at.id;

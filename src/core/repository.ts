@@ -73,7 +73,7 @@ export async function init(db: Db): Promise<InitResult> {
 export async function requireRepository(db: Queryable): Promise<number> {
   const v = await schemaVersion(db);
   if (v === null || v === 0) {
-    throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: "run 'vsg init' first" });
+    throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: 'initialise it first: init(), or open it with { init: true }' });
   }
   const latest = latestSchemaVersion();
   const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.migrations WHERE version = ANY($1::int[])', [
@@ -81,12 +81,12 @@ export async function requireRepository(db: Queryable): Promise<number> {
   ]);
   if (v <= latest && Number(rows[0].n) < migrations().length) {
     throw new VsgError('E_SCHEMA_OLD', `the vsg schema lacks ${migrations().length - Number(rows[0].n)} migration(s) this vsg needs`, {
-      hint: "run 'vsg init' to upgrade it",
+      hint: 'init() upgrades it',
     });
   }
   if (v < latest) {
     throw new VsgError('E_SCHEMA_OLD', `the vsg schema is at version ${v}, this vsg needs ${latest}`, {
-      hint: "run 'vsg init' to upgrade it",
+      hint: 'init() upgrades it',
     });
   }
   if (v > latest) {

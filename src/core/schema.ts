@@ -25,7 +25,7 @@ export function assertKeyKept(table: TrackedTable, before: Signature, after: Sig
   if (after.columns.length === 0 || JSON.stringify(names(before)) !== JSON.stringify(names(after))) {
     const what = outside ? `the primary key of '${table.display}' was changed outside vsg` : `the statement changes the primary key of '${table.display}'`;
     throw new VsgError('E_KEY_CHANGED', `${what}, which vsg cannot follow`, {
-      hint: "keep the key's columns and names; to re-key a table, 'vsg untrack' it, change it, and 'vsg track' it again",
+      hint: "keep the key's columns and names; to re-key a table, untrack it, change it, and track it again",
     });
   }
 }
@@ -47,8 +47,8 @@ export async function assertSchemaRecorded(tx: Queryable, table: TrackedTable): 
   const changes = await unrecordedSchemaChange(tx, table);
   if (changes.length === 0) return;
   throw new VsgError('E_SCHEMA_UNRECORDED', `the columns of '${table.display}' were changed outside vsg: ${changes.join('; ')}`, {
-    hint: `record the change first with 'vsg commit -t ${table.display}'`,
-    data: { changes },
+    hint: 'record the change first with a commit',
+    data: { changes, table: table.display },
   });
 }
 

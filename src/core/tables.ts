@@ -101,10 +101,9 @@ export async function resolveTable(db: Queryable, name?: string): Promise<Tracke
   const all = await listTables(db);
   if (name === undefined) {
     if (all.length === 1) return all[0];
-    if (all.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: "run 'vsg track <table>'" });
-    throw new VsgError('E_TABLE_REQUIRED', 'several tables are tracked; name one with -t', {
+    if (all.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
+    throw new VsgError('E_TABLE_REQUIRED', 'several tables are tracked; name one with the table option', {
       hint: `tracked: ${all.map((t) => t.display).join(', ')}`,
-      exitCode: 2,
     });
   }
   const oid = await resolveRelation(db, name);
@@ -112,12 +111,12 @@ export async function resolveTable(db: Queryable, name?: string): Promise<Tracke
   if (oid === null && dropped.length === 1) return dropped[0];
   if (oid === null) {
     throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, {
-      hint: all.length ? `tracked: ${all.map((t) => t.display).join(', ')}` : "create it first, e.g. with 'vsg sql'",
+      hint: all.length ? `tracked: ${all.map((t) => t.display).join(', ')}` : 'create it first',
     });
   }
   const hit = all.find((t) => t.relid === oid);
   if (!hit) {
-    throw new VsgError('E_NOT_TRACKED', `table '${name}' is not tracked`, { hint: `run 'vsg track ${name}'` });
+    throw new VsgError('E_NOT_TRACKED', `table '${name}' is not tracked`, { hint: 'track it first', data: { table: name } });
   }
   return hit;
 }
@@ -141,7 +140,7 @@ export async function lockTable(tx: Queryable, table: TrackedTable): Promise<Tra
   const fresh = await tableById(tx, table.id);
   if (fresh.gone) {
     throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {
-      hint: `read it with 'vsg log' and 'vsg show'; 'vsg untrack ${fresh.display} --force' deletes it`,
+      hint: 'read it with log and show; untrack with force deletes it', data: { table: fresh.display },
     });
   }
   return fresh;

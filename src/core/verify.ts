@@ -130,7 +130,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     if (!m) {
       throw new VsgError('E_BAD_DIGEST', `'${opts.against}' is not a vsg digest`, {
         exitCode: ExitCode.usage,
-        hint: "a digest looks like vsg1-<seq>-<count>-<sha256>, as printed by 'vsg verify --digest'",
+        hint: "a digest looks like vsg1-<seq>-<count>-<sha256>, as verify({ digest: true }) gives it",
       });
     }
     against = { upto: m[1], count: Number(m[2]), hash: m[3] };

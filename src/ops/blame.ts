@@ -150,7 +150,7 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
   }
   if (key !== null && out.length === 0) {
     throw new VsgError('E_NO_ROW', `no row ${keyLabel(key, table.keyColumns)} in '${table.display}'`, {
-      hint: `'vsg log -t ${table.display} --row ${opts.key}' shows its history`,
+      hint: 'rowLog() shows its history', data: { table: table.display, key: opts.key },
     });
   }
   return { table: table.display, head: table.headCommit, keyColumns: table.keyColumns, columns: cols, rows: out, commits };

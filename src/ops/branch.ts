@@ -68,12 +68,12 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
     const ref = rows[0];
     if (!ref || ref.kind !== 'branch') {
       throw new VsgError('E_NO_SUCH_BRANCH', `branch '${opts.name}' not found in '${table.display}'`, {
-        hint: ref ? `'${opts.name}' is a tag: 'vsg tag -d ${opts.name}'` : "'vsg branch' lists branches",
+        hint: ref ? `'${opts.name}' is a tag: deleteTag deletes it` : 'branches() lists branches', data: { name: opts.name, tag: Boolean(ref) },
       });
     }
     if (opts.name === table.head) {
       throw new VsgError('E_CURRENT_BRANCH', `cannot delete branch '${opts.name}': '${table.display}' follows it`, {
-        hint: "switch to another branch first with 'vsg switch'",
+        hint: 'switch to another branch first',
       });
     }
     const others = await tx.query<{ commit_id: string }>(
@@ -84,7 +84,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
     if (!merged && !opts.force) {
       throw new VsgError('E_UNMERGED', `branch '${opts.name}' is not merged into any other branch`, {
         exitCode: ExitCode.no,
-        hint: `merge it first, or delete it anyway with 'vsg branch -D ${opts.name}' (its commits stay reachable by id)`,
+        hint: 'merge it first, or delete it anyway with force (its commits stay reachable by id)', data: { name: opts.name },
       });
     }
     await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(ref.id)]);

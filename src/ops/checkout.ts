@@ -54,7 +54,7 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
       ? await pendingCounts(tx, table)
       : await assertClean(tx, table, {
           message: cannot(`check out '${table.display}'`),
-          hint: `commit them ('vsg commit -t ${table.display}'), discard them ('vsg restore -t ${table.display}'), or use --force`,
+          hint: 'commit them, discard them (restore), or use force',
           data: 'counts',
         });
     const discarded = uncommitted(dirty);

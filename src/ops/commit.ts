@@ -127,7 +127,7 @@ export async function runUserSql(tx: Queryable, statement: string): Promise<void
   if (after.rows[0].x !== before.rows[0].x) {
     throw new VsgError('E_TX_CONTROL', 'the SQL ended vsg\'s transaction (COMMIT, ROLLBACK or END in the statement)', {
       exitCode: ExitCode.sql,
-      hint: "leave transaction control to vsg; 'vsg status' shows any change that was committed anyway",
+      hint: 'leave transaction control to vsg; status() shows any change that was committed anyway',
     });
   }
 }

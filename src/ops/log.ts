@@ -71,7 +71,7 @@ function checkDate(value: string | undefined, flag: string): string | null {
   const rel = /^(\d+)\s*(minute|hour|day|week|month|year)s?(\s+ago)?$/i.exec(value.trim());
   if (rel) return new Date(Date.now() - Number(rel[1]) * unitMs(rel[2].toLowerCase())).toISOString();
   if (Number.isNaN(Date.parse(value))) {
-    throw new VsgError('E_BAD_DATE', `${flag} '${value}' is not a date`, { exitCode: 2, hint: "use a date like 2026-01-31 or '2 days ago'" });
+    throw new VsgError('E_BAD_DATE', `${flag} '${value}' is not a date`, { hint: "use a date like 2026-01-31 or '2 days ago'" });
   }
   return value;
 }

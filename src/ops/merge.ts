@@ -62,7 +62,7 @@ export class MergeConflictError extends ConflictError {
   constructor(readonly result: MergeResult) {
     const n = result.conflicts.length;
     super('E_MERGE_CONFLICT', `merge of '${result.theirsRef}' into '${result.table}' has ${n} conflict${n === 1 ? '' : 's'}`, {
-      hint: `resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'`,
+      hint: 'resolve them (conflicts() lists them, resolve() settles them), then mergeContinue(); or mergeAbort()',
       data: result.conflicts,
     });
   }
@@ -84,7 +84,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     }
     await assertClean(tx, table, {
       message: cannot(`merge into '${table.display}'`),
-      hint: `commit them first ('vsg commit -t ${table.display}'), or discard them ('vsg restore')`,
+      hint: 'commit them first, or discard them (restore)',
     });
     const bases = opts.base !== undefined ? [(await resolveRef(tx, opts.base, table)).id] : await pickBases(tx, table, ours, theirs.id, opts.ref);
     const base = bases[0];
@@ -169,17 +169,17 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
     const open = await readConflicts(tx, 'vsg.merge_conflicts', table, 'table_id = $1 AND NOT resolved', [table.id]);
     if (open.length > 0) {
       throw new ConflictError('E_MERGE_UNRESOLVED', `${open.length} conflict${open.length === 1 ? '' : 's'} of the merge into '${table.display}' still unresolved`, {
-        hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)",
+        hint: 'resolve them with resolve() (conflicts() lists them)',
         data: open,
       });
     }
     if (table.head !== m.branch || table.headCommit !== m.ours) {
-      throw new VsgError('E_MERGE_STALE', `'${table.display}' moved since the merge started`, { hint: "'vsg merge --abort' and merge again" });
+      throw new VsgError('E_MERGE_STALE', `'${table.display}' moved since the merge started`, { hint: 'abort the merge and merge again' });
     }
     await lockLiveTable(tx, table);
     await assertClean(tx, table, {
       message: (n) => `'${table.display}' has ${n} uncommitted change${n === 1 ? '' : 's'} made during the merge`,
-      hint: "'vsg merge --abort', record or discard them, and merge again",
+      hint: 'abort the merge, record or discard them, and merge again',
       data: 'none',
     });
     const bases = m.base.split(' ');

@@ -23,7 +23,7 @@ export interface ResolveOptions {
 /** Resolve conflicts of the in-progress merge: one key (optionally one column), or all. */
 export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
   const target = await resolveTable(db, opts.table);
-  if (!opts.all && opts.key === undefined) throw new VsgError('E_USAGE', 'name a key, or --all', { exitCode: ExitCode.usage });
+  if (!opts.all && opts.key === undefined) throw new VsgError('E_USAGE', 'name a key, or set all', { exitCode: ExitCode.usage });
   const changed = await db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     await inProgress(tx, table);
@@ -35,7 +35,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
       if (rows.length !== 1 || rows[0].col === null) {
         throw new VsgError('E_USAGE', `name the column the value is for`, {
           exitCode: ExitCode.usage,
-          hint: `vsg resolve ${opts.key ?? '<key>'} <column> --value <text>`,
+          hint: 'give the column with the value', data: { key: opts.key ?? null },
         });
       }
       opts = { ...opts, column: rows[0].col };
@@ -53,7 +53,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
     );
     if (rowCount === 0) {
       throw new VsgError('E_NO_CONFLICT', `no conflict at ${opts.key ?? 'any key'}${opts.column ? ` column '${opts.column}'` : ''}`, {
-        hint: "'vsg conflicts' lists them",
+        hint: 'conflicts() lists them',
       });
     }
     return rowCount;

@@ -70,7 +70,7 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
       throw new ConflictError(
         'E_ROLLBACK_CONFLICT',
         `cannot roll back ${shortId(id)}: ${n} row${n === 1 ? '' : 's'} or cell${n === 1 ? '' : 's'} changed since`,
-        { hint: `changed since:\n${conflictLines(conflicts, table.keyColumns).join('\n')}\nnothing was changed; use --force to overwrite them`, data: { commit: id, conflicts } },
+        { hint: `changed since:\n${conflictLines(conflicts, table.keyColumns).join('\n')}\nnothing was changed; use force to overwrite them`, data: { commit: id, conflicts } },
       );
     }
     const applied = await applyImages(tx, table, { text: sql('timetravel/rollback_source'), params: [] });

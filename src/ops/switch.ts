@@ -61,8 +61,8 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
     if (!ref || ref.kind !== 'branch') {
       throw new VsgError('E_NO_SUCH_BRANCH', `'${opts.branch}' is not a branch of '${table.display}'`, {
         hint: ref
-          ? `'${opts.branch}' is a tag: 'vsg checkout ${opts.branch}' checks it out, 'vsg switch -c <name> ${opts.branch}' starts a branch there`
-          : `'vsg branch -t ${table.display}' lists branches; 'vsg switch -c ${opts.branch}' creates one`,
+          ? `'${opts.branch}' is a tag: checkout() checks it out, switch() with create and start starts a branch there`
+          : 'branches() lists branches; switch() with create makes one', data: { branch: opts.branch, table: table.display, tag: Boolean(ref) },
       });
     }
     const result: SwitchResult = {
@@ -85,12 +85,13 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
     if (!opts.discard) {
       refuseUncommitted(dirty, {
         message: cannot(`switch '${table.display}' to '${opts.branch}'`),
-        hint: `commit them ('vsg commit -t ${table.display}'), or throw them away with --discard`,
+        hint: 'commit them, or throw them away with discard',
+        table: table.display,
       });
     }
     if (table.headCommit === null) {
       throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
-        hint: "its state is unknown to vsg; re-create the branch with 'vsg branch' at the commit it held",
+        hint: 'its state is unknown to vsg; re-create the branch at the commit it held',
       });
     }
     const lca = await commonAncestor(tx, ref.commit_id, table.headCommit);

@@ -44,9 +44,9 @@ export async function deleteTag(db: Db, opts: { table?: string; name: string }):
       `SELECT id::text, table_id::text, commit_id FROM vsg.refs WHERE name = $1 AND kind = 'tag' AND ($2::int IS NULL OR table_id = $2::int)`,
       [opts.name, tables ? tables[0].id : null],
     );
-    if (rows.length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: "'vsg tag' lists tags" });
+    if (rows.length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: 'tags() lists tags' });
     if (rows.length > 1) {
-      throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with -t`, { exitCode: 2 });
+      throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with the table option`);
     }
     const table = await lockTable(tx, await tableById(tx, Number(rows[0].table_id)));
     await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(rows[0].id)]);

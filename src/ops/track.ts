@@ -28,7 +28,7 @@ function ddl(name: string, qname: string): string {
 export async function track(db: Db, name: string, opts: { author: string; message?: string }): Promise<TrackResult> {
   const result = await db.transaction(async (tx) => {
     const oid = await resolveRelation(tx, name);
-    if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: "create it first, e.g. with 'vsg sql'" });
+    if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: 'create it first' });
     const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(
       `SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`,
@@ -54,7 +54,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
        ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
       [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
     );
-    if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: "'vsg tables' lists tracked tables" });
+    if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
     const id = Number(inserted.rows[0].id);
     await tx.query('SELECT vsg.install_capture($1)', [id]);
     await snapshotIntoPending(tx, id, qname);
@@ -99,7 +99,7 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
     const commits = Number(counted[0].n);
     if (commits > 1 && !opts.force) {
       throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${commits} commits; untracking deletes them`, {
-        hint: `run 'vsg untrack ${name} --force' to delete its history`,
+        hint: 'untrack with force to delete its history', data: { table: name },
       });
     }
     if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));

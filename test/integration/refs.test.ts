@@ -61,4 +61,14 @@ describe.each(targetNames())('commit references on %s', (name) => {
     expect(r.stderr).toContain(`error: '${collision.prefix}' is ambiguous: 2 candidates`);
     for (const id of collision.ids) expect(r.stderr).toContain(id.slice(0, 7));
   });
+
+  it('with --json, the CLI gives the candidates in the error data', async () => {
+    await repo.close();
+    const r = await vsg(t, ['show', collision.prefix, '--json']);
+    repo = await t.open();
+    expect([r.code, r.stdout]).toEqual([3, '']);
+    const { error } = JSON.parse(r.stderr);
+    expect(error).toMatchObject({ code: 'E_AMBIGUOUS_REF', message: `'${collision.prefix}' is ambiguous: 2 candidates` });
+    expect(error.data.candidates.map((c: { id: string }) => c.id).sort()).toEqual([...collision.ids].sort());
+  });
 });

@@ -2,11 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { completionScript, describeProgram, register as completion, SHELLS } from '../../src/cli/commands/completion.js';
-import { register as commit } from '../../src/cli/commands/commit.js';
-import { register as demo } from '../../src/cli/commands/demo.js';
-import { register as init } from '../../src/cli/commands/init.js';
-import { register as log } from '../../src/cli/commands/log.js';
+import { completion, completionScript, describeProgram, SHELLS } from '../../src/cli/commands/completion.js';
+import { commit } from '../../src/cli/commands/commit.js';
+import { demo } from '../../src/cli/commands/demo.js';
+import { init } from '../../src/cli/commands/init.js';
+import { log } from '../../src/cli/commands/log.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { Cli } from '../../src/cli/context.js';
 

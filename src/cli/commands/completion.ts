@@ -3,8 +3,9 @@
  * commander program itself, so every command and option is always there.
  */
 import type { Command, Option } from 'commander';
-import { ExitCode, VsgError } from '../../errors.js';
-import type { Cli } from '../context.js';
+import { usage } from '../../errors.js';
+import { json } from '../options.js';
+import { verb } from '../verb.js';
 
 export interface OptionSpec {
   flags: string[];
@@ -174,26 +175,24 @@ export function completionScript(shell: Shell, program: CommandSpec): string {
   return shell === 'bash' ? bash(program) : shell === 'zsh' ? zsh(program) : fish(program);
 }
 
-export function register(program: Command, cli: Cli): void {
-  program
-    .command('completion')
-    .description('print a shell completion script (bash, zsh or fish)')
-    .argument('<shell>', SHELLS.join(', '))
-    .addHelpText(
-      'after',
-      `
-Examples:
-  source <(vsg completion bash)                       # in ~/.bashrc
-  source <(vsg completion zsh)                        # in ~/.zshrc
-  vsg completion fish > ~/.config/fish/completions/vsg.fish
-
-Exit codes: 0; 2 unknown shell.`,
-    )
-    .action(async (shell: string, _opts: unknown, cmd: Command) => {
-      cli.setup(cmd);
-      if (!(SHELLS as readonly string[]).includes(shell)) {
-        throw new VsgError('E_USAGE', `unknown shell '${shell}'`, { exitCode: ExitCode.usage, hint: `use one of: ${SHELLS.join(', ')}` });
-      }
-      await cli.out(completionScript(shell as Shell, describeProgram(program)));
-    });
-}
+export const completion = verb<object>({
+  name: 'completion',
+  description: 'print a shell completion script (bash, zsh or fish)',
+  needs: 'none',
+  args: [{ name: '<shell>', description: SHELLS.join(', ') }],
+  options: [json()],
+  help: '--json prints what the script is made from: every command and option.',
+  examples: [
+    'source <(vsg completion bash)                       # in ~/.bashrc',
+    'source <(vsg completion zsh)                        # in ~/.zshrc',
+    'vsg completion fish > ~/.config/fish/completions/vsg.fish',
+  ],
+  exits: { 0: '', 2: 'unknown shell' },
+  check([shell]) {
+    if (!(SHELLS as readonly string[]).includes(shell as string)) throw usage(`unknown shell '${shell}'`, `use one of: ${SHELLS.join(', ')}`);
+  },
+  async run({ program }, [shell]) {
+    const spec = describeProgram(program);
+    return { result: spec, render: () => completionScript(shell as Shell, spec) };
+  },
+});

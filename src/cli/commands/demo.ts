@@ -8,14 +8,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Command } from 'commander';
 import pg from 'pg';
 import { openRepository, type Repository } from '../../api/repository.js';
 import { rawText, SESSION_SETTINGS, wrapClient, type Db } from '../../db/db.js';
-import { ExitCode, isVsgError, VsgError } from '../../errors.js';
+import { isVsgError, VsgError } from '../../errors.js';
 import { renderError } from '../../render/error.js';
 import { Cli, write, type Globals } from '../context.js';
+import { cliWords } from '../hints.js';
+import { option } from '../options.js';
 import { withProgress } from '../progress.js';
+import { verb } from '../verb.js';
 
 /** The state steps can read to build their arguments. */
 interface Tour {
@@ -121,23 +123,25 @@ interface Opts {
   keep?: string;
 }
 
-export function register(program: Command, cli: Cli): void {
-  program
-    .command('demo')
-    .description('a two-minute tour: runs the real commands on a throw-away embedded repository')
-    .option('--keep <dir>', 'keep the repository in this directory (cd there and keep playing)')
-    .addHelpText('after', '\nExamples:\n  npx vsg demo\n  vsg demo --keep /tmp/vsg-tour && cd /tmp/vsg-tour && vsg log\n\nExit codes: 0 the tour ran; 5 the directory is not usable; 70 a step failed.')
-    .action(async (opts: Opts, cmd: Command) => {
-      cli.setup(cmd);
-      await runDemo(cli, opts);
-    });
-}
+export const demo = verb<Opts>({
+  name: 'demo',
+  description: 'a two-minute tour: runs the real commands on a throw-away embedded repository',
+  needs: 'none',
+  options: [option('--keep <dir>', 'keep the repository in this directory (cd there and keep playing)')],
+  examples: ['npx vsg demo', 'vsg demo --keep /tmp/vsg-tour && cd /tmp/vsg-tour && vsg log'],
+  exits: { 0: 'the tour ran', 5: 'the directory is not usable', 70: 'a step failed' },
+  // The tour prints as it goes: each step is a command of its own, shown as it runs.
+  async run({ cli }, _args, opts) {
+    await runDemo(cli, opts);
+    return {};
+  },
+});
 
 /** --keep: a directory of the user's, which must not hold a repository yet. */
 function keepDir(keep: string, cwd: string): string {
   const dir = path.resolve(cwd, keep);
   if (fs.existsSync(path.join(dir, '.vsg'))) {
-    throw new VsgError('E_DEMO_DIR', `'${dir}' already holds a vsg repository`, { exitCode: ExitCode.connection, hint: 'pick a new directory for --keep' });
+    throw new VsgError('E_DEMO_DIR', `'${dir}' already holds a vsg repository`, { hint: 'pick a new directory for --keep' });
   }
   fs.mkdirSync(dir, { recursive: true });
   return dir;
@@ -169,10 +173,8 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
   );
   try {
     const tour = new TourCli(repo, dir ?? os.tmpdir());
-    const { buildProgram } = await import('../main.js');
-    const { loadCommands } = await import('./index.js');
-    const commands = await loadCommands();
-    const probe = buildProgram(tour, commands);
+    const { buildProgram, dispatch, present } = await import('../main.js');
+    const probe = buildProgram(tour);
     const t: Tour = {
       root: '',
       has: (name, option) => {
@@ -187,14 +189,14 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
       const args = typeof step.args === 'function' ? step.args(t) : step.args;
       n += 1;
       await write(process.stdout, `\n${s.cyan.bold(`${n}. ${step.say}`)}\n${s.dim('$')} ${s.bold(['vsg', ...args.map(shellQuote)].join(' '))}\n`);
-      const savedExit = process.exitCode;
+      const failed = s.dim('(this step failed; the tour goes on)');
       try {
-        await buildProgram(tour, commands).parseAsync(args, { from: 'user' });
+        const ran = await dispatch(tour, args, { from: 'user' });
+        // "the answer is no" (a merge conflict): already shown; the tour goes on
+        if (ran && (await present(tour, ran)) !== 0 && step.optional) await write(process.stderr, `${failed}\n`);
       } catch (e) {
         if (!step.optional || !isVsgError(e)) throw e;
-        await write(process.stderr, `${renderError(e, s, cli.verbose)}\n${s.dim('(this step failed; the tour goes on)')}\n`);
-      } finally {
-        process.exitCode = savedExit;
+        await write(process.stderr, `${renderError(cliWords(e), s, cli.verbose)}\n${failed}\n`);
       }
       if (args[0] === 'track') t.root = (await repo.tables())[0]?.headCommit ?? '';
     }

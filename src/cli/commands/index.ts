@@ -1,22 +1,34 @@
 /**
- * The command table: every file in this folder registers one verb (or a few
- * close ones), so adding a command is adding a file.
+ * The command table: every verb, declared once in its own file, in the order
+ * `vsg --help` lists them. Adding a command is adding a file and a line here.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
-import type { Cli } from '../context.js';
+import type { Verb } from '../verb.js';
+import { blame } from './blame.js';
+import { branch } from './branch.js';
+import { checkout } from './checkout.js';
+import { commit } from './commit.js';
+import { completion } from './completion.js';
+import { conflicts } from './conflicts.js';
+import { demo } from './demo.js';
+import { diff } from './diff.js';
+import { doctor } from './doctor.js';
+import { exportVerb } from './export.js';
+import { init } from './init.js';
+import { log } from './log.js';
+import { merge } from './merge.js';
+import { resolve } from './resolve.js';
+import { restore } from './restore.js';
+import { rollback } from './rollback.js';
+import { show } from './show.js';
+import { sql } from './sql.js';
+import { status } from './status.js';
+import { switchVerb } from './switch.js';
+import { tables } from './tables.js';
+import { tag } from './tag.js';
+import { track, untrack } from './track.js';
+import { verify } from './verify.js';
 
-export type Register = (program: Command, cli: Cli) => void;
-
-/** Load every command module of this folder, in a stable order. */
-export async function loadCommands(): Promise<Register[]> {
-  const dir = path.dirname(fileURLToPath(import.meta.url));
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.js') && f !== 'index.js')
-    .sort();
-  const mods = await Promise.all(files.map((f) => import(path.join(dir, f)) as Promise<{ register?: Register }>));
-  return mods.map((m) => m.register).filter((r): r is Register => typeof r === 'function');
-}
+export const VERBS: readonly Verb[] = [
+  blame, branch, checkout, commit, completion, conflicts, demo, diff, doctor, exportVerb, init, log, merge,
+  resolve, restore, rollback, show, sql, status, switchVerb, tables, tag, track, untrack, verify,
+];

@@ -6,71 +6,90 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline/promises';
-import type { Command } from 'commander';
 import type { Repository } from '../../api/repository.js';
 import { interpolate } from '../../config/config.js';
 import { maskUrl } from '../../db/db.js';
+import type { InitResult, TrackResult } from '../../index.js';
+import type { Style } from '../../render/style.js';
 import type { Cli, Globals } from '../context.js';
+import { json, option, repeat } from '../options.js';
 import { withProgress } from '../progress.js';
+import { verb, type RunContext } from '../verb.js';
 
 interface Opts {
   save?: boolean;
   track: string[];
   input?: boolean;
+  json?: boolean;
 }
 
-export function register(program: Command, cli: Cli): void {
-  program
-    .command('init')
-    .description("create or upgrade vsg's schema in the database (idempotent); on a terminal, asks what it needs")
-    .option('--save', 'write the connection (--url) to .vsgrc.json in this directory')
-    .option('--track <table>', 'also start tracking this table (repeatable)', (v: string, acc: string[]) => [...acc, v], [])
-    .option('--no-input', 'never ask questions, even on a terminal')
-    .addHelpText(
-      'after',
-      `
-On a terminal, with no option and no configuration yet, init asks for a server URL (or the
+export const init = verb<Opts>({
+  name: 'init',
+  description: "create or upgrade vsg's schema in the database (idempotent); on a terminal, asks what it needs",
+  // it opens the database itself, once it knows where (it may ask)
+  needs: 'none',
+  options: [
+    option('--save', 'write the connection (--url) to .vsgrc.json in this directory'),
+    option('--track <table>', 'also start tracking this table (repeatable)', { parse: repeat, default: [] }),
+    option('--no-input', 'never ask questions, even on a terminal'),
+    json(),
+  ],
+  help: `On a terminal, with no option and no configuration yet, init asks for a server URL (or the
 embedded database) and the tables to track, and writes .vsgrc.json. With any option, without
-a terminal, or with VSG_NO_INPUT=1 or CI set, it asks nothing.
+a terminal, or with VSG_NO_INPUT=1 or CI set, it asks nothing.`,
+  examples: [
+    'vsg init                                  # embedded database in .vsg/ (asks on a terminal)',
+    'vsg init --url postgres://me@localhost/app --save --track clients',
+  ],
+  exits: { 0: 'done', 3: 'a table to track is unusable', 5: 'cannot connect or bad configuration' },
+  async run(ctx, _args, opts) {
+    const { cli } = ctx;
+    let g = ctx.globals;
+    let save: { url?: string; dir?: string } | undefined = opts.save ? (g.url ? { url: g.url } : {}) : undefined;
+    let track = opts.track;
+    if (await shouldAsk(cli, g, opts)) {
+      const answers = await ask(cli);
+      if (answers.url) g = { ...g, url: interpolate(answers.url, cli.env) };
+      save = answers.save ? (answers.url ? { url: answers.url } : { dir: '.vsg' }) : undefined;
+      track = answers.track;
+    }
+    const repo = await withProgress(g.url ? `connecting to ${maskUrl(g.url)}` : 'opening the embedded database', () => ctx.open(g, { bare: true }));
+    const r = await withProgress('creating the vsg schema', () => repo.init());
+    const result: InitOutcome = { ...r, where: repo.db.where, tracked: [], saved: null };
+    if (track.length) result.tracked = await trackAll(ctx, repo, track);
+    if (save) {
+      const file = path.join(cli.cwd, '.vsgrc.json');
+      fs.writeFileSync(file, `${JSON.stringify(save, null, 2)}\n`);
+      result.saved = file;
+    }
+    return { result, render: () => renderInit(result, ctx.style) };
+  },
+});
 
-Examples:
-  vsg init                                  # embedded database in .vsg/ (asks on a terminal)
-  vsg init --url postgres://me@localhost/app --save --track clients
+/** What init did: the schema change, the tables it started tracking, the file it wrote. */
+export interface InitOutcome extends InitResult {
+  where: string;
+  /** each table asked for, in order: tracked now (with its root commit), or already tracked */
+  tracked: Array<{ name: string; already: boolean; result?: TrackResult }>;
+  saved: string | null;
+}
 
-Exit codes: 0 done; 3 a table to track is unusable; 5 cannot connect or bad configuration.`,
-    )
-    .action(async (opts: Opts, cmd: Command) => {
-      let g = cli.setup(cmd);
-      const lines: string[] = [];
-      let save: { url?: string; dir?: string } | undefined = opts.save ? (g.url ? { url: g.url } : {}) : undefined;
-      let track = opts.track;
-      if (await shouldAsk(cli, g, opts, cmd)) {
-        const answers = await ask(cli);
-        if (answers.url) g = { ...g, url: interpolate(answers.url, cli.env) };
-        save = answers.save ? (answers.url ? { url: answers.url } : { dir: '.vsg' }) : undefined;
-        track = answers.track;
-      }
-      const repo = await withProgress(g.url ? `connecting to ${maskUrl(g.url)}` : 'opening the embedded database', () => cli.repo(g, { bare: true }));
-      const r = await withProgress('creating the vsg schema', () => repo.init());
-      const what =
-        r.applied.length === 0 ? `vsg schema is up to date (version ${r.to})` : r.from === 0 ? `initialised vsg (schema version ${r.to})` : `upgraded vsg schema to version ${r.to} (applied ${r.applied.join(', ')})`;
-      lines.push(`${what} in ${repo.db.where}`);
-      if (track.length) lines.push(...(await trackAll(cli, repo, track)));
-      if (save) {
-        const file = path.join(cli.cwd, '.vsgrc.json');
-        fs.writeFileSync(file, `${JSON.stringify(save, null, 2)}\n`);
-        lines.push(`wrote ${file}`);
-      }
-      await cli.out(lines.join('\n'));
-    });
+function renderInit(r: InitOutcome, s: Style): string {
+  const what =
+    r.applied.length === 0 ? `vsg schema is up to date (version ${r.to})` : r.from === 0 ? `initialised vsg (schema version ${r.to})` : `upgraded vsg schema to version ${r.to} (applied ${r.applied.join(', ')})`;
+  const lines = [`${what} in ${r.where}`];
+  for (const t of r.tracked) {
+    lines.push(t.result ? `tracking ${t.result.table.display} on branch main [${s.yellow(t.result.root.shortId)}] ${t.result.root.inserted} rows` : `${t.name} is already tracked`);
+  }
+  if (r.saved) lines.push(`wrote ${r.saved}`);
+  return lines.join('\n');
 }
 
 /** Ask only on a terminal, with no option given, nothing configured, and questions allowed. */
-async function shouldAsk(cli: Cli, g: Globals, opts: Opts, cmd: Command): Promise<boolean> {
+async function shouldAsk(cli: Cli, g: Globals, opts: Opts): Promise<boolean> {
   if (!process.stdin.isTTY || !process.stdout.isTTY) return false;
   if (opts.input === false || cli.env.VSG_NO_INPUT || cli.env.CI) return false;
-  if (g.url || opts.save || opts.track.length) return false;
-  if (cmd.args.length) return false;
+  if (g.url || opts.save || opts.track.length || opts.json) return false;
   if (cli.env.VSG_DATABASE_URL) return false;
   if (fs.existsSync(path.join(cli.cwd, cli.env.VSG_DIR ?? '.vsg'))) return false; // an embedded repository is already here
   const config = await cli.loadConfig();
@@ -102,17 +121,13 @@ async function ask(cli: Cli): Promise<Answers> {
   }
 }
 
-async function trackAll(cli: Cli, repo: Repository, tables: string[]): Promise<string[]> {
-  const author = await cli.author({});
+async function trackAll(ctx: RunContext, repo: Repository, tables: string[]): Promise<InitOutcome['tracked']> {
+  const author = await ctx.author({});
   const tracked = new Set((await repo.tables()).map((t) => t.display));
-  const out: string[] = [];
+  const out: InitOutcome['tracked'] = [];
   for (const name of tables) {
-    if (tracked.has(name)) {
-      out.push(`${name} is already tracked`);
-      continue;
-    }
-    const r = await repo.track(name, { author });
-    out.push(`tracking ${r.table.display} on branch main [${cli.style.yellow(r.root.shortId)}] ${r.root.inserted} rows`);
+    if (tracked.has(name)) out.push({ name, already: true });
+    else out.push({ name, already: false, result: await repo.track(name, { author }) });
   }
   return out;
 }
