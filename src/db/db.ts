@@ -5,7 +5,7 @@
  * (no JS parsing), which is what keeps int8, numeric and timestamptz exact.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import { ExitCode, VsgError } from '../errors.js';
 
 export type Row = Record<string, string | null>;
@@ -185,7 +185,9 @@ export async function connectServer(url: string): Promise<Db> {
       hint: "write '@' as %40, '#' as %23, '/' as %2F, '?' as %3F",
     });
   }
-  const client = new pg.Client({ connectionString: url, types: rawText, connectionTimeoutMillis: 10_000 });
+  // Loaded here, not at the top: commands that reach no database (--help) load no driver.
+  const { default: pgDriver } = await import('pg');
+  const client = new pgDriver.Client({ connectionString: url, types: rawText, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   try {
     await client.connect();

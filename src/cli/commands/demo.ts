@@ -9,9 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
-import pg from 'pg';
 import { openRepository, type Repository } from '../../api/repository.js';
-import { rawText, SESSION_SETTINGS, wrapClient, type Db } from '../../db/db.js';
+import { openEmbeddedInMemory } from '../../db/embedded.js';
 import { ExitCode, isVsgError, VsgError } from '../../errors.js';
 import { renderError } from '../../render/error.js';
 import { Cli, write, type Globals } from '../context.js';
@@ -143,29 +142,12 @@ function keepDir(keep: string, cwd: string): string {
   return dir;
 }
 
-/**
- * A throw-away embedded database that lives in memory only: nothing to clean
- * up, and a new in-memory cluster starts several times faster than one on disk.
- */
-async function memoryDb(): Promise<Db> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const lite = new PGlite();
-  const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
-  await client.connect();
-  await client.query(SESSION_SETTINGS);
-  return wrapClient(client, 'pglite', 'an embedded database in memory', async () => {
-    await client.end().catch(() => undefined);
-    await lite.close().catch(() => undefined);
-  });
-}
-
 async function runDemo(cli: Cli, opts: Opts): Promise<void> {
   const s = cli.style;
   const dir = opts.keep === undefined ? undefined : keepDir(opts.keep, cli.cwd);
   const started = Date.now();
   const repo = await withProgress('starting an embedded database', async () =>
-    dir === undefined ? openRepository({ db: await memoryDb(), bare: true }) : openRepository({ dir: path.join(dir, '.vsg'), bare: true }),
+    dir === undefined ? openRepository({ db: await openEmbeddedInMemory(), bare: true }) : openRepository({ dir: path.join(dir, '.vsg'), bare: true, create: true }),
   );
   try {
     const tour = new TourCli(repo, dir ?? os.tmpdir());

@@ -50,7 +50,7 @@ Exit codes: 0 done; 3 a table to track is unusable; 5 cannot connect or bad conf
         save = answers.save ? (answers.url ? { url: answers.url } : { dir: '.vsg' }) : undefined;
         track = answers.track;
       }
-      const repo = await withProgress(g.url ? `connecting to ${maskUrl(g.url)}` : 'opening the embedded database', () => cli.repo(g, { bare: true }));
+      const repo = await withProgress(g.url ? `connecting to ${maskUrl(g.url)}` : 'opening the embedded database', () => cli.repo(g, { bare: true, create: true }));
       const r = await withProgress('creating the vsg schema', () => repo.init());
       const what =
         r.applied.length === 0 ? `vsg schema is up to date (version ${r.to})` : r.from === 0 ? `initialised vsg (schema version ${r.to})` : `upgraded vsg schema to version ${r.to} (applied ${r.applied.join(', ')})`;
