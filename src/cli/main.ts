@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import { packageRoot } from '../db/sql.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
@@ -43,7 +44,20 @@ export function buildProgram(cli: Cli, commands: Register[]): Command {
   return program;
 }
 
+/**
+ * V8 compiles WebAssembly quickly to baseline code, then recompiles each
+ * function that runs long enough with its optimising compiler, on other
+ * threads. PGlite's start runs much of PostgreSQL once, so the default
+ * threshold has those threads recompile hundreds of functions that will not
+ * run again in a one-command process: on two cores that doubled an embedded
+ * command's time. A thousand times the default still optimises the loops of a
+ * long operation within its first moments. Only the CLI sets this: it is the
+ * whole process's, and a library must leave its host's alone.
+ */
+const WASM_TIERING = '--wasm-tiering-budget=1800000000';
+
 export async function main(argv: string[], onDone: () => void = () => undefined): Promise<void> {
+  v8.setFlagsFromString(WASM_TIERING);
   const cli = new Cli();
   // A reader that went away (`vsg log | head -1`) ends us quietly.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
