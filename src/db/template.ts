@@ -112,7 +112,11 @@ function keep(dir: string, file: string, tar: Buffer): void {
       if (/^pgdata-[0-9a-f]+\.tar$/.test(f) && path.join(dir, f) !== file) fs.rmSync(path.join(dir, f), { force: true });
     }
   } catch {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      /* nothing was written */
+    }
   }
 }
 
