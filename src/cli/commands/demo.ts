@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openRepository, type Repository } from '../../api/repository.js';
-import { openEmbeddedInMemory } from '../../db/embedded.js';
+import { openEmbeddedThrowaway } from '../../db/embedded.js';
 import { ExitCode, isVsgError, VsgError } from '../../errors.js';
 import { renderError } from '../../render/error.js';
 import { Cli, write, type Globals } from '../context.js';
@@ -147,7 +147,7 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
   const dir = opts.keep === undefined ? undefined : keepDir(opts.keep, cli.cwd);
   const started = Date.now();
   const repo = await withProgress('starting an embedded database', async () =>
-    dir === undefined ? openRepository({ db: await openEmbeddedInMemory(), bare: true }) : openRepository({ dir: path.join(dir, '.vsg'), bare: true, create: true }),
+    dir === undefined ? openRepository({ db: await openEmbeddedThrowaway(), bare: true }) : openRepository({ dir: path.join(dir, '.vsg'), bare: true, create: true }),
   );
   try {
     const tour = new TourCli(repo, dir ?? os.tmpdir());
@@ -162,7 +162,7 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
         return Boolean(c) && (option === undefined || c!.options.some((o) => o.long === option));
       },
     };
-    await write(process.stdout, `${s.bold('vsg demo')}: ${dir === undefined ? 'a throw-away repository in memory' : `a repository in ${dir}`}\n`);
+    await write(process.stdout, `${s.bold('vsg demo')}: ${dir === undefined ? 'a throw-away repository' : `a repository in ${dir}`}\n`);
     let n = 0;
     for (const step of DEMO_STEPS) {
       if (step.needs && !step.needs.every((x) => t.has(...(x.split(' ') as [string, string?])))) continue;
@@ -183,7 +183,7 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const end =
       dir === undefined
-        ? "the repository was in memory and is gone; keep one with 'vsg demo --keep DIR'"
+        ? "the throw-away repository is gone; keep one with 'vsg demo --keep DIR'"
         : `the repository is kept: cd ${shellQuote(dir)} and try 'vsg log', 'vsg diff HEAD~1'`;
     await write(process.stdout, `\n${s.green(`done in ${secs}s.`)} ${end}\n`);
   } finally {
