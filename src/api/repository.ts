@@ -48,8 +48,10 @@ export interface OpenOptions {
    * vsg's work joins that transaction (as a savepoint). vsg never closes it.
    */
   client?: PgLikeClient | PgLikePool;
-  /** create or upgrade vsg's schema if needed (default: require it to exist) */
+  /** create or upgrade vsg's schema if needed (default: require it to exist); creates the embedded database if missing */
   init?: boolean;
+  /** create the embedded database in `dir` if missing (implied by init; default: refuse with E_NO_REPO) */
+  create?: boolean;
   /** open even where vsg's schema is missing (for plain SQL) */
   bare?: boolean;
 }
@@ -205,7 +207,7 @@ export class Repository {
 /** Open a repository on a server (url), an open Db, or the embedded database. */
 export async function openRepository(opts: OpenOptions = {}): Promise<Repository> {
   const external = opts.db ?? (opts.client ? fromPg(opts.client) : undefined);
-  const db = external ?? (opts.url ? await connectServer(opts.url) : await openEmbedded(opts.dir ?? '.vsg'));
+  const db = external ?? (opts.url ? await connectServer(opts.url) : await openEmbedded(opts.dir ?? '.vsg', { create: opts.create || opts.init }));
   try {
     if (opts.init) await init(db);
     else if (!opts.bare) await requireRepository(db);

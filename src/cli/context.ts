@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { openRepository, type Repository } from '../api/repository.js';
+import { embeddedExists, noRepository } from '../db/embedded.js';
 import { loadConfig, resolveAuthor, resolveConnection, type VsgConfig } from '../config/config.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { makeStyle, wantColor, type Style } from '../render/style.js';
@@ -43,13 +44,20 @@ export class Cli {
     return this.config;
   }
 
-  /** Open the repository the configuration points at (requiring vsg's schema unless init). */
-  async repo(g: Globals, opts: { init?: boolean; bare?: boolean } = {}): Promise<Repository> {
+  /**
+   * Open the repository the configuration points at (requiring vsg's schema
+   * unless init or bare). Only `create` (vsg init) makes an embedded database
+   * where there is none; any other command refuses at once, as git does
+   * outside a repository, without loading PGlite or writing anything.
+   */
+  async repo(g: Globals, opts: { init?: boolean; bare?: boolean; create?: boolean } = {}): Promise<Repository> {
     // One repository per command: a second open of the embedded database would wait on our own lock.
     if (this.opened[0] && !opts.init) return this.opened[0];
     const config = await this.loadConfig();
     const conn = resolveConnection(g, this.env, config, this.cwd);
-    const repo = await openRepository({ url: conn.url, dir: conn.dir, init: opts.init, bare: opts.bare });
+    const create = opts.create || opts.init;
+    if (conn.kind === 'pglite' && !create && !embeddedExists(conn.dir)) throw noRepository(conn.dir, this.cwd);
+    const repo = await openRepository({ url: conn.url, dir: conn.dir, init: opts.init, bare: opts.bare, create });
     this.opened.push(repo);
     return repo;
   }

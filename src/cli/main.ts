@@ -4,6 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
@@ -98,7 +99,7 @@ async function context(cli: Cli, v: Verb, cmd: Command, json: boolean): Promise<
     },
     json,
     program: cmd.parent ?? cmd,
-    open: (g, o = {}) => cli.repo(g, { bare: o.bare }),
+    open: (g, o = {}) => cli.repo(g, o),
     author: (o) => cli.author(o),
     write: (text) => (text ? write(process.stdout, text) : Promise.resolve()),
   };
@@ -128,7 +129,20 @@ export async function present(cli: Cli, ran: Ran): Promise<number> {
   return outcome.status ?? ExitCode.ok;
 }
 
+/**
+ * V8 compiles WebAssembly quickly to baseline code, then recompiles each
+ * function that runs long enough with its optimising compiler, on other
+ * threads. PGlite's start runs much of PostgreSQL once, so the default
+ * threshold has those threads recompile hundreds of functions that will not
+ * run again in a one-command process: on two cores that doubled an embedded
+ * command's time. A thousand times the default still optimises the loops of a
+ * long operation within its first moments. Only the CLI sets this: it is the
+ * whole process's, and a library must leave its host's alone.
+ */
+const WASM_TIERING = '--wasm-tiering-budget=1800000000';
+
 export async function main(argv: string[], onDone: () => void = () => undefined): Promise<void> {
+  v8.setFlagsFromString(WASM_TIERING);
   const cli = new Cli();
   // A reader that went away (`vsg log | head -1`) ends us quietly.
   let code: number = ExitCode.ok;

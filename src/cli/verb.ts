@@ -54,7 +54,7 @@ export interface RunContext {
   /** the whole program (for completion) */
   program: Command;
   /** open a repository with other settings (init: after asking where) */
-  open(globals: Globals, opts?: { bare?: boolean }): Promise<Repository>;
+  open(globals: Globals, opts?: { bare?: boolean; create?: boolean }): Promise<Repository>;
   /** the author: --author, else VSG_AUTHOR, .vsgrc, the OS user */
   author(opts: { author?: string }): Promise<string>;
   /** stream text to stdout (for commands whose output is too large to hold) */

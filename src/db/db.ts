@@ -5,7 +5,7 @@
  * (no JS parsing), which is what keeps int8, numeric and timestamptz exact.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import { VsgError, ExitCode } from '../errors.js';
 import { keepSecret, maskConnection, parseConnection, scrubSecrets } from './connection.js';
 
@@ -142,7 +142,9 @@ export function scrub(text: string, secrets: string[]): string {
 }
 
 async function open(config: pg.ClientConfig): Promise<pg.Client> {
-  const client = new pg.Client({ connectionTimeoutMillis: 10_000, ...config, types: rawText });
+  // Loaded here, not at the top: commands that reach no database (--help) load no driver.
+  const { default: pgDriver } = await import('pg');
+  const client = new pgDriver.Client({ connectionTimeoutMillis: 10_000, ...config, types: rawText });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -4,10 +4,11 @@
  * lose writes, so a command holds a lock file for as long as it runs.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { ExitCode, VsgError } from '../errors.js';
 import { rawText, SESSION_SETTINGS, wrapClient, type Db } from './db.js';
+import { clusterTemplate, extractCluster, START_SETTINGS } from './template.js';
 
 const LOCK_WAIT_MS = 30_000;
 
@@ -55,22 +56,62 @@ export async function acquireLock(dir: string, waitMs = LOCK_WAIT_MS): Promise<(
   }
 }
 
-/** Open (creating if needed) the embedded database in `dir`. */
-export async function openEmbedded(dir: string): Promise<Db> {
-  const release = await acquireLock(dir);
+/** Whether `dir` holds an embedded database (its PostgreSQL cluster appears whole, by rename). */
+export function embeddedExists(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'pgdata', 'PG_VERSION'));
+}
+
+/** The refusal of a command that needs a repository where there is none (nothing is created). */
+export function noRepository(dir: string, cwd = process.cwd()): VsgError {
+  const rel = path.relative(cwd, dir);
+  const shown = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+  const what = fs.existsSync(dir) ? `no database in '${shown}'` : `no ${shown}${path.sep} here`;
+  return new VsgError('E_NO_REPO', `not a vsg repository: ${what} and no server configured`, {
+    exitCode: ExitCode.input,
+    hint: "run 'vsg init' to create an embedded one, or set --url or VSG_DATABASE_URL",
+    data: { dir },
+  });
+}
+
+/** A PGlite on `dataDir` spoken to through node-postgres, as a Db. */
+async function start(dataDir: string, where: string, extra: { loadDataDir?: Blob } = {}, release: () => void = () => undefined): Promise<Db> {
+  const [{ PGlite }, { createPgConfig }, { default: pg }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/node-postgres'),
+    import('pg'),
+  ]);
+  const lite = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...START_SETTINGS], ...extra });
+  const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
   try {
-    const { PGlite } = await import('@electric-sql/pglite');
-    const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-    const lite = new PGlite(path.join(dir, 'pgdata'));
-    const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
     await client.connect();
     await client.query(SESSION_SETTINGS);
-    return wrapClient(client, 'pglite', `embedded database in ${dir}`, async () => {
-      await client.end().catch(() => undefined);
-      // PGlite keeps the event loop alive until closed; it is ours, so close it.
-      await lite.close().catch(() => undefined);
-      release();
-    });
+  } catch (e) {
+    await lite.close().catch(() => undefined);
+    throw e;
+  }
+  return wrapClient(client, 'pglite', where, async () => {
+    await client.end().catch(() => undefined);
+    // PGlite keeps the event loop alive until closed; it is ours, so close it.
+    await lite.close().catch(() => undefined);
+    release();
+  });
+}
+
+/**
+ * Open the embedded database in `dir`. Without `create`, a directory with no
+ * database is refused (E_NO_REPO) before anything is loaded or written; with
+ * it, a new database is made from the cluster template.
+ */
+export async function openEmbedded(dir: string, opts: { create?: boolean } = {}): Promise<Db> {
+  if (!opts.create && !embeddedExists(dir)) throw noRepository(dir);
+  const release = await acquireLock(dir);
+  try {
+    // Checked again under the lock: two `vsg init` at once make one database.
+    if (!embeddedExists(dir)) {
+      if (!opts.create) throw noRepository(dir);
+      extractCluster(await clusterTemplate(), path.join(dir, 'pgdata'));
+    }
+    return await start(path.join(dir, 'pgdata'), `embedded database in ${dir}`, {}, release);
   } catch (e) {
     release();
     if (e instanceof VsgError) throw e;
@@ -78,5 +119,24 @@ export async function openEmbedded(dir: string): Promise<Db> {
       exitCode: ExitCode.connection,
       hint: `remove '${dir}' to start afresh if it is damaged`,
     });
+  }
+}
+
+/**
+ * A throw-away embedded database in a temporary directory, removed on close.
+ * On disk rather than in PGlite's memory file system: that one copies a
+ * file's whole buffer each time the file grows and unpacks a cluster byte by
+ * byte, which made a demo three times slower than the same work on disk.
+ */
+export async function openEmbeddedThrowaway(): Promise<Db> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-demo-'));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  process.once('exit', remove); // also when the process ends before closing it
+  try {
+    extractCluster(await clusterTemplate(), path.join(dir, 'pgdata'));
+    return await start(path.join(dir, 'pgdata'), 'a throw-away embedded database', {}, remove);
+  } catch (e) {
+    remove();
+    throw e;
   }
 }

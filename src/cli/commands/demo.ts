@@ -8,9 +8,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { openRepository, type Repository } from '../../api/repository.js';
-import { rawText, SESSION_SETTINGS, wrapClient, type Db } from '../../db/db.js';
+import { openEmbeddedThrowaway } from '../../db/embedded.js';
 import { isVsgError, VsgError } from '../../errors.js';
 import { renderError } from '../../render/error.js';
 import { Cli, write, type Globals } from '../context.js';
@@ -147,29 +146,12 @@ function keepDir(keep: string, cwd: string): string {
   return dir;
 }
 
-/**
- * A throw-away embedded database that lives in memory only: nothing to clean
- * up, and a new in-memory cluster starts several times faster than one on disk.
- */
-async function memoryDb(): Promise<Db> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
-  const lite = new PGlite();
-  const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
-  await client.connect();
-  await client.query(SESSION_SETTINGS);
-  return wrapClient(client, 'pglite', 'an embedded database in memory', async () => {
-    await client.end().catch(() => undefined);
-    await lite.close().catch(() => undefined);
-  });
-}
-
 async function runDemo(cli: Cli, opts: Opts): Promise<void> {
   const s = cli.style;
   const dir = opts.keep === undefined ? undefined : keepDir(opts.keep, cli.cwd);
   const started = Date.now();
   const repo = await withProgress('starting an embedded database', async () =>
-    dir === undefined ? openRepository({ db: await memoryDb(), bare: true }) : openRepository({ dir: path.join(dir, '.vsg'), bare: true }),
+    dir === undefined ? openRepository({ db: await openEmbeddedThrowaway(), bare: true }) : openRepository({ dir: path.join(dir, '.vsg'), bare: true, create: true }),
   );
   try {
     const tour = new TourCli(repo, dir ?? os.tmpdir());
@@ -182,7 +164,7 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
         return Boolean(c) && (option === undefined || c!.options.some((o) => o.long === option));
       },
     };
-    await write(process.stdout, `${s.bold('vsg demo')}: ${dir === undefined ? 'a throw-away repository in memory' : `a repository in ${dir}`}\n`);
+    await write(process.stdout, `${s.bold('vsg demo')}: ${dir === undefined ? 'a throw-away repository' : `a repository in ${dir}`}\n`);
     let n = 0;
     for (const step of DEMO_STEPS) {
       if (step.needs && !step.needs.every((x) => t.has(...(x.split(' ') as [string, string?])))) continue;
@@ -203,7 +185,7 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const end =
       dir === undefined
-        ? "the repository was in memory and is gone; keep one with 'vsg demo --keep DIR'"
+        ? "the throw-away repository is gone; keep one with 'vsg demo --keep DIR'"
         : `the repository is kept: cd ${shellQuote(dir)} and try 'vsg log', 'vsg diff HEAD~1'`;
     await write(process.stdout, `\n${s.green(`done in ${secs}s.`)} ${end}\n`);
   } finally {

@@ -53,7 +53,7 @@ a terminal, or with VSG_NO_INPUT=1 or CI set, it asks nothing.`,
       save = answers.save ? (answers.url ? { url: answers.url } : { dir: '.vsg' }) : undefined;
       track = answers.track;
     }
-    const repo = await withProgress(g.url ? `connecting to ${maskUrl(g.url)}` : 'opening the embedded database', () => ctx.open(g, { bare: true }));
+    const repo = await withProgress(g.url ? `connecting to ${maskUrl(g.url)}` : 'opening the embedded database', () => ctx.open(g, { bare: true, create: true }));
     const r = await withProgress('creating the vsg schema', () => repo.init());
     const result: InitOutcome = { ...r, where: repo.db.where, tracked: [], saved: null };
     if (track.length) result.tracked = await trackAll(ctx, repo, track);

@@ -1,0 +1,131 @@
+/**
+ * Starting vsg: a command outside a repository refuses at once and creates
+ * nothing (as git does outside a work tree); --version and --help load no
+ * database driver; the embedded database's cluster template is a cache that
+ * correctness never depends on.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openRepository } from '../../src/index.js';
+import { bin, run, vsg } from '../helpers/targets.js';
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-startup-test-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+function emptyDir(name: string): string {
+  const d = path.join(scratch, name);
+  fs.mkdirSync(d);
+  return d;
+}
+
+const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PAGER: 'cat', VSG_CACHE_DIR: path.join(scratch, 'cache') };
+delete env.VSG_DATABASE_URL;
+delete env.VSG_DIR;
+
+/**
+ * A module resolve hook (in its own loader thread) that writes every URL the
+ * process resolves to a file: what a command loaded, independent of timing.
+ */
+function moduleRecorder(): { register: string; loaded: () => string[] } {
+  const dir = fs.mkdtempSync(path.join(scratch, 'hook-'));
+  const log = path.join(dir, 'loaded.txt');
+  fs.writeFileSync(
+    path.join(dir, 'hooks.mjs'),
+    `import fs from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); fs.appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`,
+  );
+  fs.writeFileSync(path.join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+  fs.writeFileSync(log, '');
+  return { register: path.join(dir, 'register.mjs'), loaded: () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+}
+
+const DRIVER = /\/node_modules\/(pg|pg-[a-z-]+|@electric-sql\/pglite)\//;
+
+describe('outside a repository', () => {
+  for (const args of [['log'], ['status'], ['track', 'x'], ['sql', 'SELECT 1'], ['diff']]) {
+    it(`vsg ${args.join(' ')} in an empty directory refuses, creates nothing and loads no PGlite`, async () => {
+      const cwd = emptyDir(`empty-${args[0]}`);
+      const rec = moduleRecorder();
+      const r = await run('--import', [rec.register, bin, ...args], { cwd, env }); // node --import register bin/vsg …
+      expect(r.code).toBe(3);
+      expect(r.stderr).toBe(
+        "error: not a vsg repository: no .vsg/ here and no server configured\nhint: run 'vsg init' to create an embedded one, or set --url or VSG_DATABASE_URL\n",
+      );
+      expect(fs.readdirSync(cwd)).toEqual([]);
+      expect(fs.existsSync(env.VSG_CACHE_DIR!)).toBe(false);
+      expect(rec.loaded().some((u) => u.includes('/dist/cli/main.js'))).toBe(true); // the recorder works
+      expect(rec.loaded().filter((u) => DRIVER.test(u))).toEqual([]);
+    });
+  }
+
+  it('VSG_DIR names the directory in the message', async () => {
+    const cwd = emptyDir('empty-vsgdir');
+    const r = await vsg({ cwd, env: { ...env, VSG_DIR: 'db/history' } }, ['status']);
+    expect(r.code).toBe(3);
+    expect(r.stderr.split('\n')[0]).toBe(`error: not a vsg repository: no ${path.join('db', 'history')}${path.sep} here and no server configured`);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it('the library refuses a directory with no database unless asked to create one', async () => {
+    const dir = path.join(scratch, 'lib-missing', '.vsg');
+    await expect(openRepository({ dir })).rejects.toMatchObject({ code: 'E_NO_REPO', exitCode: 3 });
+    await expect(openRepository({ dir, bare: true })).rejects.toMatchObject({ code: 'E_NO_REPO' });
+    expect(fs.existsSync(path.dirname(dir))).toBe(false);
+  });
+});
+
+describe('commands that reach no database', () => {
+  for (const args of [['--version'], ['-V'], ['--help'], ['log', '--help']]) {
+    it(`vsg ${args.join(' ')} loads neither pg nor PGlite`, async () => {
+      const rec = moduleRecorder();
+      const r = await run('--import', [rec.register, bin, ...args], { cwd: scratch, env });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toBe('');
+      expect(rec.loaded().filter((u) => DRIVER.test(u))).toEqual([]);
+    });
+  }
+});
+
+describe('the embedded cluster template', () => {
+  it('init makes the database from a template, and works with the cache unwritable or damaged', { timeout: 180_000 }, async () => {
+    const cache = path.join(scratch, 'tmpl-cache');
+    const e = { ...env, VSG_CACHE_DIR: cache, VSG_AUTHOR: 'tester' };
+    const a = emptyDir('tmpl-a');
+    const init = await vsg({ cwd: a, env: e }, ['init']);
+    expect([init.code, init.stderr]).toEqual([0, '']);
+    expect(init.stdout).toMatch(/^initialised vsg \(schema version \d+\)/);
+    const kept = fs.readdirSync(cache).filter((f) => f.endsWith('.tar'));
+    expect(kept).toHaveLength(1);
+    // a damaged template is not used (and is replaced)
+    fs.writeFileSync(path.join(cache, kept[0]), 'not a tar');
+    const b = emptyDir('tmpl-b');
+    expect((await vsg({ cwd: b, env: e }, ['init'])).code).toBe(0);
+    expect(fs.statSync(path.join(cache, kept[0])).size).toBeGreaterThan(1_000_000);
+    // a cache that cannot be written (a file where its directory should be) only means no cache
+    const blocked = path.join(scratch, 'blocked');
+    fs.writeFileSync(blocked, '');
+    const c = emptyDir('tmpl-c');
+    const ce = { ...e, VSG_CACHE_DIR: path.join(blocked, 'cache') };
+    expect((await vsg({ cwd: c, env: ce }, ['init'])).code).toBe(0);
+    for (const cwd of [a, b, c]) {
+      const env2 = cwd === c ? ce : e;
+      expect((await vsg({ cwd, env: env2 }, ['sql', 'CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, $$a$$)'])).code).toBe(0);
+      expect((await vsg({ cwd, env: env2 }, ['track', 't'])).code).toBe(0);
+      const log = await vsg({ cwd, env: env2 }, ['log', '--json']);
+      expect(JSON.parse(log.stdout).commits).toHaveLength(1);
+    }
+    // no leftovers of the atomic writes
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(path.join(a, '.vsg')).sort()).toEqual(['pgdata']);
+  });
+
+  it('two inits at once in one directory make one database', { timeout: 180_000 }, async () => {
+    const cwd = emptyDir('tmpl-race');
+    const e = { ...env, VSG_CACHE_DIR: path.join(scratch, 'race-cache'), VSG_AUTHOR: 'tester' };
+    const [x, y] = await Promise.all([vsg({ cwd, env: e }, ['init']), vsg({ cwd, env: e }, ['init'])]);
+    expect([x.code, y.code]).toEqual([0, 0]);
+    expect([x.stdout, y.stdout].sort().map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['initialised vsg', 'vsg schema']);
+    expect((await vsg({ cwd, env: e }, ['log', '--json'])).code).toBe(0);
+  });
+});
