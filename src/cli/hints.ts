@@ -52,7 +52,8 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NOTHING_TO_COMMIT: (e) =>
     when(e, 'the statement was rolled back', () => 'the statement was rolled back; use --allow-empty to record it anyway') ??
     when(e, 'status()', () => "'vsg status' shows uncommitted changes"),
-  E_NO_REPO: () => ({ hint: "run 'vsg init' first" }),
+  E_NO_REPO: (e) =>
+    when(e, 'create one', () => "run 'vsg init' to create an embedded one, or set --url or VSG_DATABASE_URL") ?? { hint: "run 'vsg init' first" },
   E_SCHEMA_OLD: () => ({ hint: "run 'vsg init' to upgrade it" }),
 };
 

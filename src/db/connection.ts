@@ -19,7 +19,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type pg from 'pg';
-import { parse as parseUrlText, toClientConfig } from 'pg-connection-string';
+import { createRequire } from 'node:module';
+import type * as PgConnectionString from 'pg-connection-string';
 import { ExitCode, VsgError } from '../errors.js';
 
 export interface ConnectionTarget {
@@ -192,7 +193,10 @@ export function parseConnection(text: string, env: NodeJS.ProcessEnv = process.e
   const bare = (q < 0 ? text : text.slice(0, q)) + (rest ? `?${rest}` : '');
   let parsed: Record<string, unknown>;
   try {
-    parsed = toClientConfig(parseUrlText(bare)) as Record<string, unknown>;
+    // Loaded here, not at the top: a command that connects to nothing (--help, a
+    // refusal outside a repository) loads nothing of the driver's family.
+    const { parse, toClientConfig } = createRequire(import.meta.url)('pg-connection-string') as typeof PgConnectionString;
+    parsed = toClientConfig(parse(bare)) as Record<string, unknown>;
   } catch (e) {
     throw bad(`malformed connection URL '${where}': ${(e as Error).message}`);
   }

@@ -68,7 +68,7 @@ export function noRepository(dir: string, cwd = process.cwd()): VsgError {
   const what = fs.existsSync(dir) ? `no database in '${shown}'` : `no ${shown}${path.sep} here`;
   return new VsgError('E_NO_REPO', `not a vsg repository: ${what} and no server configured`, {
     exitCode: ExitCode.input,
-    hint: "run 'vsg init' to create an embedded one, or set --url or VSG_DATABASE_URL",
+    hint: 'create one (init: true), or connect to a server (url)',
     data: { dir },
   });
 }
