@@ -6,7 +6,7 @@
  * row from the transition tables, paired by key through a FULL JOIN. Here the
  * statements record what they change themselves, from RETURNING, in the same
  * statement as the write, and the capture skips them (vsg.tracked.applying,
- * sql/schema/009_bulk_apply.sql). The writes are still plain DELETE, UPDATE
+ * docs/storage.md, version 9). The writes are still plain DELETE, UPDATE
  * and INSERT on the table, so its constraints, foreign keys and triggers act
  * exactly as on any write (TRUNCATE would skip row triggers and is refused
  * when the table is referenced), and what is recorded is what the capture

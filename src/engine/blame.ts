@@ -5,7 +5,7 @@
  * delta carries it; a checkout recorded as a state commit, on that commit,
  * whose changes are computed: its parent against its source). Row history:
  * the commits that changed one row, through the (table_id, key, seq) index,
- * kept when reachable from HEAD (checked on vsg.commit_graph, sql/schema/007),
+ * kept when reachable from HEAD (checked on vsg.commit_graph, sql/migrations/007),
  * so both cost that row's history.
  */
 import type { Queryable } from '../db/db.js';
