@@ -29,6 +29,10 @@ export interface WriteSql {
   /** INSERT's column list and the matching SELECT list over s */
   insertColumns: string;
   insertValues: string;
+  /** the image of a row of the table under this alias (src/db/images.ts) */
+  image: (row: string) => string;
+  /** its key */
+  key: (row: string) => string;
 }
 
 /** A difference of at least 1/BULK_SHARE of the table's rows is written in bulk ... */
@@ -66,11 +70,7 @@ function sink(record: RecordMode, cols: string, src: string): string {
  */
 export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql, record: RecordMode): Promise<ApplyResult> {
   const q = table.qname;
-  const { rows } = await tx.query<{ img: string; o: string; key: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.image_expr($1::oid, 'o') AS o, vsg.key_expr($2::text[], 'r') AS key`,
-    [table.relid, table.keyColumns],
-  );
-  const { img, o, key } = rows[0];
+  const [img, o, key] = [w.image('r'), w.image('o'), w.key('r')];
   // The lock switch and merge take: other writers wait until this command
   // commits (readers do not), so no row changes between being read as
   // "before" and being written.

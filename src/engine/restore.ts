@@ -6,6 +6,7 @@
  * status of the pending rows, and forgetting pending rows that net to nothing.
  */
 import type { Db, Queryable } from '../db/db.js';
+import { imageExpr, keyMatch } from '../db/images.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyImages, stateSource, type ApplyResult, type RecordMode } from './apply.js';
@@ -15,7 +16,7 @@ import { getCommit } from './commits.js';
 import { commonAncestor } from './diff.js';
 import { resolveRef, shortId } from './refs.js';
 import { pendingCounts, type PendingCounts } from './status.js';
-import { lockTable, resolveTable, type TrackedTable } from './tables.js';
+import { columns, lockTable, resolveTable, type TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
 export interface RestoreOptions {
@@ -101,15 +102,14 @@ export async function assertClean(tx: Queryable, table: TrackedTable, verb: stri
  * first `before`): after a restore they are no change, and status is clean.
  */
 export async function forgetNoOps(tx: Queryable, table: TrackedTable): Promise<number> {
-  const { rows } = await tx.query<{ img: string; match: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_match($1::oid, $2::text[], 'r', 'n') AS match`,
-    [table.relid, table.keyColumns],
-  );
+  const cols = await columns(tx, table.relid);
+  const img = imageExpr(cols.map((c) => c.name), 'r');
+  const match = keyMatch(table.keyColumns, cols, 'r', 'n');
   const res = await tx.query(
     `WITH n AS (
        SELECT key, (array_agg(before ORDER BY seq))[1] AS first FROM vsg.pending WHERE table_id = $1 GROUP BY key
      ), gone AS (
-       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match})
+       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${img} FROM ${table.qname} r WHERE ${match})
      )
      DELETE FROM vsg.pending p USING gone WHERE p.table_id = $1 AND p.key = gone.key`,
     [table.id],
