@@ -1,7 +1,8 @@
 --! capture-generator: a change to this file rewrites every vsg.capture_<id>() (vsg init)
 -- SQL expression (over alias) that builds a row image: {"col": col::text, ...}.
 -- jsonb_build_object takes at most 100 arguments, so wide tables are built in
--- chunks of 50 columns and concatenated.
+-- chunks of 50 columns and concatenated. For SQL run inside the database (the
+-- capture functions, vsg.as_of); the engine builds the same in src/db/images.ts.
 CREATE OR REPLACE FUNCTION vsg.image_expr(rel oid, alias text) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT coalesce(string_agg(format('jsonb_build_object(%s)', pairs), ' || '), '''{}''::jsonb')
   FROM (
