@@ -41,7 +41,7 @@ export async function schemaVersion(db: Queryable): Promise<number | null> {
   return res.rows[0]?.v == null ? 0 : Number(res.rows[0].v);
 }
 
-interface FunctionFile {
+export interface FunctionFile {
   /** the function's name in schema vsg, and its file's name without .sql */
   name: string;
   text: string;
@@ -50,7 +50,13 @@ interface FunctionFile {
   generator: boolean;
 }
 
-/** The stored functions: one CREATE OR REPLACE a file, in name order (order does not matter, see applyFunctions). */
+/**
+ * The stored functions, sql/functions/<name>.sql: each file holds one
+ * function, vsg.<name>, as CREATE OR REPLACE (a file that changes the
+ * function's arguments or result type drops the old one first). A file marked
+ * `--! capture-generator` is part of what the per-table capture functions are
+ * written with. Name order; the order does not matter (see applyFunctions).
+ */
 export function functionFiles(): FunctionFile[] {
   const dir = path.join(packageRoot, 'sql', 'functions');
   return fs
