@@ -171,16 +171,17 @@ async function dropStaleFunctions(tx: Queryable, files: FunctionFile[]): Promise
 }
 
 /**
- * Check the bodies of the SQL functions just applied against the tables as
- * they now are (their language's validator, as CREATE FUNCTION runs it), so
- * that a broken one fails init rather than the first command that calls it.
+ * Check the bodies of the functions just applied as CREATE FUNCTION would
+ * have (their language's validator): a SQL function against the tables as
+ * they now are, a PL/pgSQL one for its syntax. A broken one fails init
+ * rather than the first command that calls it.
  */
 async function validateFunctions(tx: Queryable, changed: FunctionFile[]): Promise<void> {
   if (changed.length === 0) return;
   await tx.query(
-    `SELECT pg_catalog.fmgr_sql_validator(p.oid)
+    `SELECT CASE l.lanname WHEN 'sql' THEN pg_catalog.fmgr_sql_validator(p.oid) ELSE pg_catalog.plpgsql_validator(p.oid) END
      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-     WHERE p.pronamespace = 'vsg'::regnamespace AND l.lanname = 'sql' AND p.proname = ANY ($1::text[])`,
+     WHERE p.pronamespace = 'vsg'::regnamespace AND l.lanname IN ('sql', 'plpgsql') AND p.proname = ANY ($1::text[])`,
     [changed.map((f) => f.name)],
   );
 }
