@@ -1,4 +1,4 @@
--- Record a checkout as a state commit (sql/schema/011_checkout_reload.sql):
+-- Record a checkout as a state commit (docs/storage.md, version 11):
 -- a CHECKOUT commit on top of $2 whose rows are those of commit $4, with no
 -- change rows. Its change_hash hashes the source's id; the trigger on
 -- vsg.commits sets its sdepth.

@@ -1,4 +1,4 @@
--- Schema changes on the two state-tree paths (see sql/schema/011) from the
+-- Schema changes on the two state-tree paths (see docs/storage.md, version 11) from the
 -- common commit at sdepth $3 to $1 (side 'from', undone when going from $1 to
 -- $2) and to $2 (side 'to').
 WITH RECURSIVE pa AS (

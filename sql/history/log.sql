@@ -5,7 +5,7 @@
 -- a seq at or above the bound is reached by a walk that never goes below it:
 -- the caller sets the bound a few times the limit below the head, and lowers
 -- it only when too few commits were found (src/engine/history.ts). One graph
--- row per step through LATERAL ... LIMIT 1: see sql/schema/007_commit_graph.sql.
+-- row per step through LATERAL ... LIMIT 1: see sql/functions/first_parent_reach.sql.
 WITH RECURSIVE walk(seq, lo) AS (
   SELECT c.seq, b.lo FROM unnest($1::text[], $6::bigint[]) AS b(id, lo) JOIN vsg.commits c ON c.id = b.id
   UNION

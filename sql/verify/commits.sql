@@ -5,7 +5,7 @@
 -- vsg.commit_hash with the STORED change_hash (so an edited change row shows
 -- as 'change_hash', edited metadata as 'id'). Then the links: parents exist,
 -- belong to the same table, are older, depth follows, only a ROOT lacks a parent.
--- A state commit (source set, sql/schema/011) has no change rows and no
+-- A state commit (source set, docs/storage.md) has no change rows and no
 -- counts; its change_hash hashes its source's id, which must be an older
 -- commit of the same table.
 WITH c AS (

@@ -6,7 +6,7 @@
  * row from the transition tables, paired by key through a FULL JOIN. Here the
  * statements record what they change themselves, from RETURNING, in the same
  * statement as the write, and the capture skips them (vsg.tracked.applying,
- * sql/schema/009_bulk_apply.sql). The writes are still plain DELETE, UPDATE
+ * docs/storage.md, version 9). The writes are still plain DELETE, UPDATE
  * and INSERT on the table, so its constraints, foreign keys and triggers act
  * exactly as on any write (TRUNCATE would skip row triggers and is refused
  * when the table is referenced), and what is recorded is what the capture
@@ -53,11 +53,7 @@ function sink(record: RecordMode, cols: string, src: string): string {
  */
 export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql, record: RecordMode): Promise<ApplyResult> {
   const q = table.qname;
-  const { rows } = await tx.query<{ img: string; o: string; key: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.image_expr($1::oid, 'o') AS o, vsg.key_expr($2::text[], 'r') AS key`,
-    [table.relid, table.keyColumns],
-  );
-  const { img, o, key } = rows[0];
+  const [img, o, key] = [w.image('r'), w.image('o'), w.key('r')];
   // The lock switch and merge take: other writers wait until this command
   // commits (readers do not), so no row changes between being read as
   // "before" and being written.

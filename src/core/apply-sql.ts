@@ -4,6 +4,7 @@
  * recorded, the counts they return, and the SQL that writes an image into a
  * row. Its own module so that neither path imports the other's types back.
  */
+import { imageExpr, keyExpr } from '../db/images.js';
 import { ident, literal } from '../db/quote.js';
 import type { Column, TrackedTable } from './tables.js';
 
@@ -37,6 +38,10 @@ export interface WriteSql {
   /** INSERT's column list and the matching SELECT list over s */
   insertColumns: string;
   insertValues: string;
+  /** the image of a row of the table under this alias (src/db/images.ts) */
+  image: (row: string) => string;
+  /** its key */
+  key: (row: string) => string;
 }
 
 /**
@@ -61,5 +66,7 @@ export function writeSql(table: TrackedTable, cols: Column[]): WriteSql {
     set: updatable.map((c) => `${ident(c.name)} = ${c.identity ? valueOrKept(c) : valueOrDefault(c)}`).join(', '),
     insertColumns: writable.map((c) => ident(c.name)).join(', '),
     insertValues: writable.map(valueOrDefault).join(', '),
+    image: (row) => imageExpr(cols.map((c) => c.name), row),
+    key: (row) => keyExpr(table.keyColumns, row),
   };
 }

@@ -7,6 +7,7 @@
  * can then commit it (createCommit) or leave it uncommitted (restore).
  */
 import type { Queryable } from '../db/db.js';
+import { imageExpr, keyExpr } from '../db/images.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
@@ -83,14 +84,13 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  * triggers record what changed. Rows already holding their image are left alone.
  */
 async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
-  const { rows: imgRows } = await tx.query<{ img: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img`, [table.relid]);
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
   const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
   result.deleted = del.rowCount;
   if (w.set) {
     const upd = await tx.query(
       `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
-       WHERE s.img IS NOT NULL AND ${w.join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,
+       WHERE s.img IS NOT NULL AND ${w.join} AND (${w.image('r')}) IS DISTINCT FROM s.img`,
     );
     result.updated = upd.rowCount;
   }

@@ -1,7 +1,7 @@
 /**
  * Checkpoints: a native copy of a table's rows as of a commit, which a
  * checkout of a distant state reloads from (reload.ts; the design is in
- * sql/schema/011_checkout_reload.sql). Taken after a commit that changed at
+ * docs/storage.md, version 11). Taken after a commit that changed at
  * least half of the table, and dropped with the table's history.
  */
 import type { Queryable } from '../db/db.js';

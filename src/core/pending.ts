@@ -4,8 +4,9 @@
  * them), forgetting the ones that net to nothing, and keeping the table lean.
  */
 import type { Db, Queryable } from '../db/db.js';
+import { imageExpr, keyMatch } from '../db/images.js';
 import { sql } from '../db/sql.js';
-import type { TrackedTable } from './tables.js';
+import { columns, type TrackedTable } from './tables.js';
 
 /** A table's uncommitted changes, netted per key. */
 export interface PendingCounts {
@@ -32,15 +33,14 @@ export function uncommitted(counts: PendingCounts): number {
  * first `before`): after a restore they are no change, and status is clean.
  */
 export async function forgetNoOps(tx: Queryable, table: TrackedTable): Promise<number> {
-  const { rows } = await tx.query<{ img: string; match: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_match($1::oid, $2::text[], 'r', 'n') AS match`,
-    [table.relid, table.keyColumns],
-  );
+  const cols = await columns(tx, table.relid);
+  const img = imageExpr(cols.map((c) => c.name), 'r');
+  const match = keyMatch(table.keyColumns, cols, 'r', 'n');
   const res = await tx.query(
     `WITH n AS (
        SELECT key, (array_agg(before ORDER BY seq))[1] AS first FROM vsg.pending WHERE table_id = $1 GROUP BY key
      ), gone AS (
-       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match})
+       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${img} FROM ${table.qname} r WHERE ${match})
      )
      DELETE FROM vsg.pending p USING gone WHERE p.table_id = $1 AND p.key = gone.key`,
     [table.id],

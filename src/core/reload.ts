@@ -1,7 +1,7 @@
 /**
- * Reloads: checking out a state that differs from the live table in most of
- * its rows, for about what reloading the table once costs
- * (sql/schema/011_checkout_reload.sql has the design).
+ * Checkpoints and reloads: checking out a state that differs from the live
+ * table in most of its rows, for about what reloading the table once costs
+ * (docs/storage.md, version 11, has the design).
  *
  * Written row by row, every differing row costs a jsonb image before and
  * after, a cast back from its text form and one vsg.changes row: 20-40 times

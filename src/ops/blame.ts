@@ -5,15 +5,16 @@
  * delta carries it; a checkout recorded as a state commit, on that commit,
  * whose changes are computed: its parent against its source). Row history:
  * the commits that changed one row, through the (table_id, key, seq) index,
- * kept when reachable from HEAD (checked on vsg.commit_graph, sql/schema/007),
+ * kept when reachable from HEAD (checked on vsg.commit_graph, sql/migrations/007),
  * so both cost that row's history.
  */
 import type { Queryable } from '../db/db.js';
+import { imageExpr, keyExpr, keyMatch } from '../db/images.js';
 import { VsgError } from '../errors.js';
 import { getCommits } from '../core/commits.js';
 import { canonicalKey } from '../core/keys.js';
 import { compareKeys } from '../core/rows.js';
-import { resolveTable, type TrackedTable } from '../core/tables.js';
+import { columns, resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 
 export interface BlameCell {
@@ -68,11 +69,10 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
   const table = await resolveTable(db, opts.table);
   if (table.headCommit === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
   const key = opts.key === undefined ? null : await canonicalKey(db, table, opts.key);
-  const { rows: f } = await db.query<{ img: string; k: string; match: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_expr($2::text[], 'r') AS k, vsg.key_match($1::oid, $2::text[], 'r', 'q') AS match`,
-    [table.relid, table.keyColumns],
-  );
-  const { img, k, match } = f[0];
+  const live = await columns(db, table.relid);
+  const img = imageExpr(live.map((c) => c.name), 'r');
+  const k = keyExpr(table.keyColumns, 'r');
+  const match = keyMatch(table.keyColumns, live, 'r', 'q');
   const liveRows = key === null
     ? `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r`
     : `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r, (SELECT $3::jsonb AS key) q WHERE ${match}`;
@@ -127,7 +127,7 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
      FROM live l LEFT JOIN last la ON la.key = l.key LEFT JOIN pcells pc ON pc.key = l.key`,
     [table.id, table.headCommit, key === null ? null : JSON.stringify(key)],
   );
-  const cols = await columnNames(db, table);
+  const cols = live.map((c) => c.name);
   const out: BlameRow[] = rows.map((r) => {
     const image = JSON.parse(r.img) as Image;
     const last = r.last === null ? {} : (JSON.parse(r.last) as Record<string, string>);
@@ -180,12 +180,4 @@ export async function rowLog(db: Queryable, opts: { table?: string; key: string 
 
 function keyLabel(key: Image, keyColumns: string[]): string {
   return keyColumns.map((k) => `${k}=${key[k]}`).join(', ');
-}
-
-async function columnNames(db: Queryable, table: TrackedTable): Promise<string[]> {
-  const { rows } = await db.query<{ name: string }>(
-    'SELECT attname AS name FROM pg_catalog.pg_attribute WHERE attrelid = $1::oid AND attnum > 0 AND NOT attisdropped ORDER BY attnum',
-    [table.relid],
-  );
-  return rows.map((r) => r.name);
 }

@@ -29,7 +29,7 @@ export interface DoctorResult {
   checks: Check[];
 }
 
-/** The capture triggers every tracked table must have (vsg.install_capture, sql/schema/008_table_capture.sql). */
+/** The capture triggers every tracked table must have (vsg.install_capture, sql/functions/install_capture.sql). */
 export const CAPTURE_TRIGGERS = ['vsg_capture_delete', 'vsg_capture_insert', 'vsg_capture_truncate', 'vsg_capture_update'];
 
 /** pg_trigger.tgenabled values that fire in an ordinary session ('D' disabled, 'R' replica only). */
@@ -188,7 +188,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
 
 /** Migrations this vsg has that the database never applied (a gap below its highest version). */
 async function missingMigrations(db: Db): Promise<string[]> {
-  const files = fs.readdirSync(path.join(packageRoot, 'sql', 'schema')).filter((f) => /^\d{3}_.*\.sql$/.test(f));
+  const files = fs.readdirSync(path.join(packageRoot, 'sql', 'migrations')).filter((f) => /^\d{3}_.*\.sql$/.test(f));
   const { rows } = await db.query<{ version: string }>('SELECT version::text FROM vsg.migrations');
   const done = new Set(rows.map((r) => Number(r.version)));
   return files.filter((f) => !done.has(Number.parseInt(f.slice(0, 3), 10))).sort();

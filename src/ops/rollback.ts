@@ -7,6 +7,7 @@
  * uncommitted change touched it), unless forced.
  */
 import type { Db, Queryable } from '../db/db.js';
+import { imageExpr, keyMatch } from '../db/images.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { applyImages } from '../core/apply.js';
@@ -16,7 +17,7 @@ import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
-import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import { columns, lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 
 export interface RollbackOptions {
@@ -94,15 +95,14 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
 
 /** The commit's change set beside each key's live row and whether it has uncommitted changes. */
 async function stage(tx: Queryable, table: TrackedTable, id: string): Promise<void> {
-  const { rows } = await tx.query<{ img: string; match: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_match($1::oid, $2::text[], 'r', 'c') AS match`,
-    [table.relid, table.keyColumns],
-  );
+  const cols = await columns(tx, table.relid);
+  const img = imageExpr(cols.map((c) => c.name), 'r');
+  const match = keyMatch(table.keyColumns, cols, 'r', 'c');
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_rollback');
   await tx.query(
     `CREATE TEMP TABLE vsg_rollback ON COMMIT DROP AS
      SELECT c.key, c.before, c.after,
-            (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match}) AS cur,
+            (SELECT ${img} FROM ${table.qname} r WHERE ${match}) AS cur,
             EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $2 AND p.key = c.key) AS pending
      FROM vsg.commit_changes($1) c`,
     [id, table.id],

@@ -1,13 +1,14 @@
 /** Start and stop versioning a table. */
 import type { Db, Queryable } from '../db/db.js';
-import { ident } from '../db/quote.js';
+import { imageExpr, keyExpr } from '../db/images.js';
+import { ident, qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
 import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { tidyPending } from '../core/pending.js';
-import { displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { columns, displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface TrackResult {
@@ -57,7 +58,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
     const id = Number(inserted.rows[0].id);
     await tx.query('SELECT vsg.install_capture($1)', [id]);
-    await snapshotIntoPending(tx, id, qname);
+    await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
     const table = await tableById(tx, id);
     const root = await createCommit(tx, table, {
       kind: 'ROOT',
@@ -77,12 +78,9 @@ export async function track(db: Db, name: string, opts: { author: string; messag
 }
 
 /** Every current row as an insert, ready for the root commit to take. */
-async function snapshotIntoPending(tx: Queryable, id: number, qname: string): Promise<void> {
-  const { rows } = await tx.query<{ k: string; img: string }>(
-    `SELECT vsg.key_expr(key_columns, 'r') AS k, vsg.image_expr(relid, 'r') AS img FROM vsg.tracked WHERE id = $1`,
-    [id],
-  );
-  await tx.query(`INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${rows[0].k}, NULL, ${rows[0].img} FROM ${qname} r`, [id]);
+async function snapshotIntoPending(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
+  const img = imageExpr((await columns(tx, relid)).map((c) => c.name), 'r');
+  await tx.query(`INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${keyExpr(keyColumns, 'r')}, NULL, ${img} FROM ${qname} r`, [id]);
 }
 
 export interface UntrackResult {
@@ -103,8 +101,8 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
       });
     }
     if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
-    const fn = await tx.query<{ name: string }>('SELECT vsg.capture_function($1) AS name', [table.id]);
-    await tx.query(`DROP FUNCTION IF EXISTS ${fn.rows[0].name}()`);
+    // (the name vsg.capture_function gives it)
+    await tx.query(`DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${table.id}`)}()`);
     await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
     await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);

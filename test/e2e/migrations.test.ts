@@ -11,7 +11,7 @@ vi.setConfig({ testTimeout: 300_000 });
  * (the commit graph) added, put back 004's vsg.row_history, forget 7.
  */
 function withoutCommitGraph(): string {
-  const v4 = fs.readFileSync(path.join(root, 'sql', 'schema', '004_timetravel.sql'), 'utf8');
+  const v4 = fs.readFileSync(path.join(root, 'test', 'fixtures', 'legacy-schema-v11', '004_timetravel.sql'), 'utf8');
   const rowHistory = v4.slice(v4.indexOf('CREATE FUNCTION vsg.row_history')).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
   return `DROP TRIGGER commit_graph ON vsg.commits;
     DROP FUNCTION vsg.commit_graph_trigger(), vsg.commit_graph_add(bigint, int, text, text, boolean), vsg.commit_graph_fill(bigint), vsg.reachable(bigint, bigint[]),

@@ -3,7 +3,7 @@
  * checked against their definition, computed here from the commit rows: a
  * commit is in HEAD's history when a walk over every parent (first and merge)
  * from HEAD reaches it; blame reads HEAD's first-parent chain. vsg answers
- * from the row's own changes and vsg.commit_graph (sql/schema/007) instead of
+ * from the row's own changes and vsg.commit_graph (sql/migrations/007) instead of
  * walking, so these tests pin that it answers the same: named scenarios
  * (an unmerged branch, a merge, a fast-forward, checkout and rollback), then
  * a seeded random history.

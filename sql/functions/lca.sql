@@ -1,0 +1,15 @@
+-- The nearest common commit of a and b on the state tree, and its sdepth
+-- (sql/history/lca.sql calls it; vsg.lca_depth gives the depth alone). Steps
+-- the deeper side up until both meet: cost is the distance walked.
+CREATE OR REPLACE FUNCTION vsg.lca(a text, b text) RETURNS TABLE (id text, depth int) LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE w(a, b, da, db) AS (
+    SELECT a, b, (SELECT c.sdepth FROM vsg.commits c WHERE c.id = a), (SELECT c.sdepth FROM vsg.commits c WHERE c.id = b)
+    UNION ALL
+    SELECT CASE WHEN w.da >= w.db THEN (SELECT coalesce(c.source, c.parent) FROM vsg.commits c WHERE c.id = w.a) ELSE w.a END,
+           CASE WHEN w.db >= w.da THEN (SELECT coalesce(c.source, c.parent) FROM vsg.commits c WHERE c.id = w.b) ELSE w.b END,
+           CASE WHEN w.da >= w.db THEN w.da - 1 ELSE w.da END,
+           CASE WHEN w.db >= w.da THEN w.db - 1 ELSE w.db END
+    FROM w WHERE w.a <> w.b
+  )
+  SELECT w.a, w.da FROM w WHERE w.a = w.b
+$$;

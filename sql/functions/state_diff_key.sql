@@ -1,0 +1,27 @@
+-- The same for one key: its value at old_c and at new_c, when they differ.
+-- Each commit on the two paths is probed for that key alone, so the cost is
+-- the paths' length, not their changes. Row history and blame use it for the
+-- state commits a row's history passes through.
+CREATE OR REPLACE FUNCTION vsg.state_diff_key(tid int, old_c text, new_c text, k jsonb)
+RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
+  WITH RECURSIVE lca AS (
+    SELECT vsg.lca_depth(old_c, new_c) AS depth
+  ), p(side, id, up, sdepth) AS (
+    SELECT s.side, c.id, coalesce(c.source, c.parent), c.sdepth
+    FROM (VALUES (1, old_c), (2, new_c)) AS s(side, id) JOIN vsg.commits c ON c.id = s.id
+    WHERE c.sdepth > (SELECT depth FROM lca)
+    UNION ALL
+    SELECT p.side, c.id, coalesce(c.source, c.parent), c.sdepth FROM vsg.commits c JOIN p ON c.id = p.up WHERE c.sdepth > (SELECT depth FROM lca)
+  ), s AS (
+    SELECT p.side, p.sdepth, ch.before, ch.after
+    FROM p JOIN vsg.changes ch ON ch.commit_id = p.id AND ch.key = k
+  ), n AS (
+    SELECT side, (array_agg(before ORDER BY sdepth))[1] AS first, (array_agg(after ORDER BY sdepth DESC))[1] AS last
+    FROM s GROUP BY side
+  ), d AS (
+    SELECT CASE WHEN a.side IS NOT NULL THEN a.last ELSE b.first END AS old,
+           CASE WHEN b.side IS NOT NULL THEN b.last ELSE a.first END AS new
+    FROM (SELECT * FROM n WHERE side = 1) a FULL JOIN (SELECT * FROM n WHERE side = 2) b ON true
+  )
+  SELECT k, old, new FROM d WHERE old IS DISTINCT FROM new
+$$;

@@ -1,0 +1,84 @@
+--! capture-generator: a change to this file rewrites every vsg.capture_<id>() (vsg init)
+-- (Re)write table tid's capture function for its columns as they are now.
+-- Returns the function's name, for the triggers.
+CREATE OR REPLACE FUNCTION vsg.write_capture(tid int) RETURNS text LANGUAGE plpgsql AS $write$
+DECLARE
+  rel oid;
+  k text;
+  img text;
+  body text;
+  settings text := '';
+  fname text := vsg.capture_function(tid);
+BEGIN
+  SELECT relid, vsg.key_expr(key_columns, 'r') INTO rel, k FROM vsg.tracked WHERE id = tid;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'vsg: no tracked table %', tid;
+  END IF;
+  img := vsg.image_expr(rel, 'r');
+  IF NOT vsg.text_form_fixed(rel) THEN
+    settings := $s$ SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+    SET extra_float_digits = 3 SET bytea_output = 'hex'$s$;
+  END IF;
+  -- The body is passed as one quoted literal (%L), never inside a dollar quote:
+  -- column names are the table owner's to choose, '$x$' included.
+  body := format($src$
+DECLARE
+  own boolean;
+  same boolean;
+  k text;
+  img text;
+  saved text[];
+BEGIN
+  -- One read, planned once a session: is this vsg's own bulk write-back, which
+  -- records these rows itself (statements of triggers and foreign-key actions
+  -- it sets off, at depth 2 and more, are captured), and are the columns still
+  -- those this function was written for?
+  SELECT CASE WHEN t.applying IS NULL OR pg_trigger_depth() > 1 THEN false ELSE t.applying = txid_current() END, %1$s
+    INTO own, same
+  FROM vsg.tracked t WHERE t.id = %2$s;
+  IF own THEN
+    RETURN NULL;
+  END IF;
+  IF same AND TG_OP <> 'TRUNCATE' THEN
+    IF TG_OP = 'UPDATE' THEN
+      INSERT INTO vsg.pending (table_id, key, before, after)
+      SELECT %2$s, coalesce(o.k, n.k), o.i, n.i
+      FROM (SELECT %3$s AS k, %4$s AS i FROM vsg_old r) o
+      FULL JOIN (SELECT %3$s AS k, %4$s AS i FROM vsg_new r) n ON o.k = n.k
+      WHERE o.i IS DISTINCT FROM n.i;
+    ELSIF TG_OP = 'INSERT' THEN
+      INSERT INTO vsg.pending (table_id, key, before, after) SELECT %2$s, %3$s, NULL, %4$s FROM vsg_new r;
+    ELSE
+      INSERT INTO vsg.pending (table_id, key, before, after) SELECT %2$s, %3$s, %4$s, NULL FROM vsg_old r;
+    END IF;
+    RETURN NULL;
+  END IF;
+  -- TRUNCATE, or the columns changed since this function was written: the
+  -- statements come from the catalog, under canonical settings whether or not
+  -- this function sets them (a column may have been changed to a type whose
+  -- text form depends on them).
+  SELECT e.k, e.img INTO k, img FROM vsg.live_capture_exprs(%2$s) e;
+  saved := vsg.canonical_output();
+  IF TG_OP = 'INSERT' THEN
+    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, NULL, %%s FROM vsg_new r', k, img) USING %2$s;
+  ELSIF TG_OP = 'DELETE' THEN
+    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM vsg_old r', k, img) USING %2$s;
+  ELSIF TG_OP = 'UPDATE' THEN
+    EXECUTE format($q$INSERT INTO vsg.pending (table_id, key, before, after)
+      SELECT $1, coalesce(o.k, n.k), o.i, n.i
+      FROM (SELECT %%1$s AS k, %%2$s AS i FROM vsg_old r) o
+      FULL JOIN (SELECT %%1$s AS k, %%2$s AS i FROM vsg_new r) n ON o.k = n.k
+      WHERE o.i IS DISTINCT FROM n.i$q$, k, img) USING %2$s;
+  ELSE
+    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM %%s r', k, img, TG_RELID::regclass) USING %2$s;
+  END IF;
+  PERFORM vsg.restore_output(saved);
+  RETURN NULL;
+END
+$src$, vsg.column_check(rel), tid, k, img);
+  EXECUTE format($ddl$CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path = pg_catalog, pg_temp%s
+    AS %L$ddl$, fname, settings, body);
+  RETURN fname;
+END
+$write$;

@@ -1,0 +1,2 @@
+-- Version 3: table names longer than max_identifier_length are refused
+-- (vsg.resolve_table, sql/functions/resolve_table.sql). No table changes.

@@ -1,0 +1,2 @@
+-- Version 4: reading history from SQL (vsg.as_of, vsg.as_of_rows,
+-- vsg.row_history in sql/functions/). No table changes.

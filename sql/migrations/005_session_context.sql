@@ -1,0 +1,2 @@
+-- Version 5: application context (SET vsg.author / vsg.meta, read by
+-- vsg.parse_meta in sql/functions/). No table changes.

@@ -1,0 +1,2 @@
+-- Version 9: bulk write-back records its own rows (vsg.tracked.applying, added
+-- by 008; vsg.staged_changes). No table changes.

@@ -1,0 +1,197 @@
+/**
+ * Upgrading repositories made by earlier schema versions, whose stored
+ * functions were defined by the migrations themselves (the chain frozen in
+ * test/fixtures/legacy-schema-v11/), to version 12, where they live in
+ * sql/functions/ and init applies them by checksum (vsg.functions).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Repository } from '../../src/api/repository.js';
+import { functionFiles } from '../../src/core/repository.js';
+import { makeTarget, root, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 600_000 });
+
+const legacyDir = path.join(root, 'test', 'fixtures', 'legacy-schema-v11');
+
+/** The SQL that builds vsg's schema as the release of schema version `upTo` (1..11) did, migration by migration. */
+function legacySchema(upTo: number): string {
+  const files = fs.readdirSync(legacyDir).filter((f) => /^\d{3}_.*\.sql$/.test(f)).sort().slice(0, upTo);
+  return [
+    'CREATE SCHEMA vsg',
+    'CREATE TABLE vsg.migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())',
+    ...files.flatMap((f) => [
+      fs.readFileSync(path.join(legacyDir, f), 'utf8'),
+      `INSERT INTO vsg.migrations (version, name) VALUES (${Number.parseInt(f.slice(0, 3), 10)}, '${f}')`,
+    ]),
+  ].join(';\n');
+}
+
+/** vsg's own functions (not the per-table capture functions), each with a digest of its definition. */
+const functionsOf = async (repo: Repository) =>
+  (
+    await repo.db.query<{ name: string; def: string }>(
+      `SELECT p.oid::regprocedure::text AS name, md5(pg_get_functiondef(p.oid)) AS def FROM pg_catalog.pg_proc p
+       WHERE p.pronamespace = 'vsg'::regnamespace AND p.proname !~ '^capture_[0-9]+$' ORDER BY 1`,
+    )
+  ).rows;
+
+/** vsg's tables, columns, indexes and triggers. */
+const structureOf = async (repo: Repository) =>
+  (
+    await repo.db.query<{ x: string }>(
+      `SELECT format('column %s.%s %s %s %s', table_name, column_name, data_type, is_nullable, column_default) AS x
+       FROM information_schema.columns WHERE table_schema = 'vsg' AND table_name !~ '^checkpoint_'
+       UNION ALL SELECT 'index ' || indexdef FROM pg_catalog.pg_indexes WHERE schemaname = 'vsg' AND tablename !~ '^checkpoint_'
+       UNION ALL SELECT format('trigger %s %s', tgrelid::regclass, pg_get_triggerdef(t.oid)) FROM pg_catalog.pg_trigger t
+         WHERE NOT tgisinternal AND tgrelid IN (SELECT oid FROM pg_catalog.pg_class WHERE relnamespace = 'vsg'::regnamespace)
+       UNION ALL SELECT format('constraint %s %s', conrelid::regclass, pg_get_constraintdef(c.oid)) FROM pg_catalog.pg_constraint c
+         WHERE connamespace = 'vsg'::regnamespace
+       ORDER BY 1`,
+    )
+  ).rows.map((r) => r.x);
+
+const appliedAt = async (repo: Repository) =>
+  Object.fromEntries(
+    (await repo.db.query<{ name: string; at: string }>('SELECT name, applied_at::text AS at FROM vsg.functions')).rows.map((r) => [r.name, r.at]),
+  );
+
+describe.each(targetNames())('upgrading earlier schema versions on %s', (name) => {
+  let t: Target;
+  let fresh: { functions: unknown; structure: string[] };
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ bare: true });
+    try {
+      await repo.init();
+      fresh = { functions: await functionsOf(repo), structure: await structureOf(repo) };
+      await repo.db.query('DROP SCHEMA vsg CASCADE');
+    } finally {
+      await repo.close();
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it('a new repository holds exactly the functions of sql/functions/, recorded with their checksums', async () => {
+    const names = (fresh.functions as { name: string }[]).map((f) => f.name.replace(/^vsg\.|\(.*$/g, ''));
+    expect(names).toEqual(functionFiles().map((f) => f.name));
+  });
+
+  it('a repository of version 11 with history (branches, a merge, a checkout by reload) upgrades with nothing lost', async () => {
+    let repo = await t.open({ bare: true });
+    const before: Record<string, unknown> = {};
+    try {
+      await repo.db.query(legacySchema(11));
+      // History made on the version-11 schema (this vsg's queries are those of that release).
+      await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, n numeric(12,2), t text, at timestamptz);
+        INSERT INTO items SELECT i, i / 4.0, md5(i::text), '2026-01-01 00:00:00+00'::timestamptz + i * interval '1 minute' FROM generate_series(1, 1200) i`);
+      await repo.track('items', { author: 'alice' });
+      const commit = (sql: string) => repo.commit({ table: 'items', author: 'alice', sql });
+      await commit('UPDATE items SET n = n + 1 WHERE id <= 10');
+      await commit(`UPDATE items SET t = upper(t) WHERE id % 7 <> 0; DELETE FROM items WHERE id % 25 = 0`);
+      await repo.switch({ table: 'items', branch: 'side', create: true });
+      await commit(`INSERT INTO items VALUES (5000, 1, 'side', NULL)`);
+      await repo.switch({ table: 'items', branch: 'main' });
+      await commit(`UPDATE items SET n = 0 WHERE id = 1`);
+      await repo.merge({ table: 'items', ref: 'side', author: 'alice', message: 'merge side' });
+      const co = await repo.checkout({ table: 'items', ref: 'HEAD~3', author: 'bob', reload: 'always' });
+      expect(co.reload).not.toBeNull();
+      await commit(`UPDATE items SET t = 'after' WHERE id = 2`);
+      expect((await repo.verify()).problems).toEqual([]);
+      expect((await repo.db.query('SELECT count(*)::text AS n FROM vsg.commits WHERE source IS NOT NULL')).rows[0].n).toBe('1');
+      before.commits = (await repo.db.query('SELECT id FROM vsg.commits ORDER BY seq')).rows;
+      before.refs = (await repo.db.query('SELECT name, commit_id FROM vsg.refs ORDER BY name')).rows;
+      before.rows = (await repo.db.query('SELECT (i.*)::text AS r FROM items i ORDER BY id')).rows;
+      expect(await repo.db.query(`SELECT to_regclass('vsg.functions') AS f`)).toMatchObject({ rows: [{ f: null }] });
+    } finally {
+      await repo.close();
+    }
+    const reads = async () => [
+      await vsgOk(t, ['log', '-t', 'items', '--json']),
+      await vsgOk(t, ['diff', '-t', 'items', 'HEAD~4', 'HEAD', '--json']),
+      await vsgOk(t, ['log', '-t', 'items', '--row', '1', '--json']),
+      await vsgOk(t, ['blame', '-t', 'items', '2', '--json']),
+      await vsgOk(t, ['show', '-t', 'items', 'HEAD~1', '--json']),
+    ];
+    const refused = await vsg(t, ['log', '-t', 'items']);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 1 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 12 \(applied 012_stored_functions\.sql\)/);
+    await vsgOk(t, ['verify']);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 12 \(latest\)/);
+    const after = await reads();
+    repo = await t.open();
+    try {
+      expect((await repo.db.query('SELECT id FROM vsg.commits ORDER BY seq')).rows).toEqual(before.commits);
+      expect((await repo.db.query('SELECT name, commit_id FROM vsg.refs ORDER BY name')).rows).toEqual(before.refs);
+      expect((await repo.db.query('SELECT (i.*)::text AS r FROM items i ORDER BY id')).rows).toEqual(before.rows);
+      const recorded = (await repo.db.query<{ name: string; checksum: string }>('SELECT name, checksum FROM vsg.functions ORDER BY name')).rows;
+      expect(recorded).toEqual(functionFiles().map((f) => ({ name: f.name, checksum: f.checksum })));
+      // The same functions, tables, indexes and triggers as a repository made new.
+      expect(await functionsOf(repo)).toEqual(fresh.functions);
+      expect(await structureOf(repo)).toEqual(fresh.structure);
+      // A second init changes nothing.
+      expect(await repo.init()).toMatchObject({ applied: [], functions: [], dropped: [], recaptured: 0 });
+    } finally {
+      await repo.close();
+    }
+    // Reads say the same again, and writes still work: capture, commit, checkout.
+    expect(await reads()).toEqual(after);
+    await vsgOk(t, ['sql', `UPDATE items SET t = 'outside' WHERE id = 3`]);
+    expect(await vsgOk(t, ['status', '-t', 'items'])).toMatch(/updated:\s+1\b/);
+    await vsgOk(t, ['commit', '-t', 'items', '-m', 'outside write']);
+    await vsgOk(t, ['checkout', '-t', 'items', 'HEAD~2']);
+    await vsgOk(t, ['verify']);
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'items', '--json'])).commits.length).toBe((before.commits as unknown[]).length + 2);
+  });
+
+  it('init applies a function again when its checksum or its function changed, rewrites capture functions when their generator did, and nothing else', async () => {
+    const repo = await t.open();
+    try {
+      const at = await appliedAt(repo);
+      expect(await repo.init()).toMatchObject({ applied: [], functions: [], dropped: [], recaptured: 0 });
+      expect(await appliedAt(repo)).toEqual(at);
+
+      await repo.db.query(`UPDATE vsg.functions SET checksum = 'changed' WHERE name = 'lca'`);
+      await repo.db.query('DROP FUNCTION vsg.source_hash(text)');
+      expect(await repo.init()).toMatchObject({ applied: [], functions: ['lca', 'source_hash'], dropped: [], recaptured: 0 });
+      const again = await appliedAt(repo);
+      expect(Object.keys(again).filter((n) => again[n] !== at[n]).sort()).toEqual(['lca', 'source_hash']);
+      expect((await repo.db.query(`SELECT to_regprocedure('vsg.source_hash(text)')::text AS f`)).rows[0].f).toBe('vsg.source_hash(text)');
+
+      // A file of the capture-function generator: every tracked table's capture function is written anew.
+      const capture = async () =>
+        (await repo.db.query<{ x: string }>(`SELECT xmin::text AS x FROM pg_catalog.pg_proc WHERE oid = 'vsg.capture_1'::regproc`)).rows[0].x;
+      const x = await capture();
+      await repo.db.query(`UPDATE vsg.functions SET checksum = 'changed' WHERE name = 'key_expr'`);
+      expect(await repo.init()).toMatchObject({ functions: ['key_expr'], recaptured: 1 });
+      expect(await capture()).not.toBe(x);
+
+      // A function whose file is gone is dropped.
+      await repo.db.query(`CREATE FUNCTION vsg.obsolete() RETURNS int LANGUAGE sql AS 'SELECT 1'`);
+      await repo.db.query(`INSERT INTO vsg.functions (name, checksum) VALUES ('obsolete', 'x')`);
+      expect(await repo.init()).toMatchObject({ functions: [], dropped: ['obsolete'] });
+      expect((await repo.db.query(`SELECT to_regproc('vsg.obsolete')::text AS f`)).rows[0].f).toBeNull();
+      expect((await repo.db.query(`SELECT count(*)::text AS n FROM vsg.functions WHERE name = 'obsolete'`)).rows[0].n).toBe('0');
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('an empty repository of every earlier version (1 to 10) upgrades to what a new one holds', async () => {
+    for (let v = 1; v <= 10; v++) {
+      const repo = await t.open({ bare: true });
+      try {
+        await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
+        await repo.db.query(legacySchema(v));
+        const r = await repo.init();
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 12, functionFiles().length]);
+        expect(await functionsOf(repo)).toEqual(fresh.functions);
+        expect(await structureOf(repo)).toEqual(fresh.structure);
+        expect((await repo.doctor()).ok).toBe(true);
+      } finally {
+        await repo.close();
+      }
+    }
+  });
+});
