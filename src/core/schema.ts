@@ -80,7 +80,8 @@ export async function recordSchemaChange(tx: Queryable, table: TrackedTable, com
     JSON.stringify(before.columns),
     JSON.stringify(after.columns),
   ]);
-  await tx.query('UPDATE vsg.tracked SET signature = $2::jsonb WHERE id = $1', [table.id, JSON.stringify(after)]);
+  // the shape (NOT NULL, defaults) lets a dropped table be recreated: src/core/dropped.ts
+  await tx.query("UPDATE vsg.tracked SET signature = $2::jsonb || jsonb_build_object('shape', vsg.table_shape(relid)) WHERE id = $1", [table.id, JSON.stringify(after)]);
   await tx.query('SELECT vsg.write_capture($1)', [table.id]);
   return describe(before.columns, after.columns);
 }

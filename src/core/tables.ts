@@ -140,7 +140,7 @@ export async function lockTable(tx: Queryable, table: TrackedTable): Promise<Tra
   const fresh = await tableById(tx, table.id);
   if (fresh.gone) {
     throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {
-      hint: 'read it with log and show; untrack with force deletes it', data: { table: fresh.display },
+      hint: 'restore it with restore(); untrack with force deletes its history', data: { table: fresh.display },
     });
   }
   return fresh;

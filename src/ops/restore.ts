@@ -5,6 +5,7 @@
  */
 import type { Db } from '../db/db.js';
 import { applyState } from '../core/apply.js';
+import { recreateTable } from '../core/dropped.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
 import { assertWritable } from '../core/guards.js';
@@ -34,17 +35,21 @@ export interface RestoreResult {
   reload: ReloadResult | null;
   /** what `vsg status` now shows: the table against HEAD */
   status: PendingCounts;
+  /** the table had been dropped and was recreated from its history (src/core/dropped.ts) */
+  recreated?: boolean;
 }
 
 /** Restore a table to a commit's rows (default HEAD), leaving the change uncommitted. */
 export async function restore(db: Db, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const target = await resolveTable(db, opts.table);
   const done = await db.transaction(async (tx): Promise<RestoreResult> => {
+    // A dropped table comes back with HEAD's rows, as git restore brings back a deleted file.
+    const recreated = target.gone ? await recreateTable(tx, target) : false;
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     const head = table.headCommit as string;
     const source = opts.ref === undefined ? head : await commitOfTable(tx, table, opts.ref);
-    const base = { table: table.display, branch: table.head, head, source: await getCommit(tx, source) };
+    const base = { table: table.display, branch: table.head, head, source: await getCommit(tx, source), ...(recreated ? { recreated } : {}) };
     // Back to HEAD, nothing is left uncommitted: uncommitted changes to most
     // rows are discarded by reloading the table (src/core/reload.ts).
     // Another commit's rows must show as uncommitted changes, row by row.

@@ -51,7 +51,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
     const inserted = await tx.query<{ id: string }>(
       `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns, signature)
-       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid))
+       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid) || jsonb_build_object('shape', vsg.table_shape($1::oid)))
        ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
       [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
     );

@@ -76,7 +76,9 @@ export function renderCheckout(r: CheckoutResult, s: Style): string {
 
 export function renderRestore(r: RestoreResult, s: Style): string {
   const src = r.source.id === r.head ? `HEAD (${s.yellow(r.source.shortId)})` : s.yellow(r.source.shortId);
-  const head = `restored ${r.table} to ${src}: ${writtenText(r, s)}`;
+  const head = r.recreated
+    ? `recreated ${r.table} (dropped) from HEAD (${s.yellow(r.head.slice(0, 7))})${r.source.id === r.head ? '' : `, restored to ${src}: ${writtenText(r, s)}`}`
+    : `restored ${r.table} to ${src}: ${writtenText(r, s)}`;
   if (r.status.clean) return `${head}\nnothing to commit, working table clean`;
   const n = r.status.inserted + r.status.updated + r.status.deleted;
   return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${r.table}' shows them, 'vsg commit -t ${r.table}' records them)`)}`;

@@ -1,0 +1,119 @@
+/**
+ * A tracked table dropped behind vsg's back. Its history stays readable from
+ * history alone: its columns as last recorded (vsg.tracked.signature, with the
+ * NOT NULL and defaults of its 'shape' where recorded), its rows as of any
+ * commit rebuilt from the change sets (sql/dropped/rows_at.sql). Restore
+ * recreates it from them and follows it again under the same history.
+ */
+import type { Queryable } from '../db/db.js';
+import { ident, literal, qualified } from '../db/quote.js';
+import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
+import { columns, resolveRelation, tableById, type Column, type TrackedTable } from './tables.js';
+
+interface ShapeColumn {
+  num: number;
+  name: string;
+  type: string;
+  notnull: boolean;
+  default: string | null;
+}
+
+/** The columns as last recorded in history, in order (what a dropped table had). */
+export function recordedColumns(table: TrackedTable): Column[] {
+  const sig = table.signature;
+  if (sig === null) return [];
+  const shape = new Map(((sig as { shape?: ShapeColumn[] }).shape ?? []).map((s) => [s.num, s]));
+  return sig.columns.map((c) => {
+    const s = shape.get(c.num);
+    // the shape is only trusted for the column it was recorded with
+    const same = s !== undefined && s.name === c.name && s.type === c.type;
+    return { name: c.name, type: c.type, generated: false, identity: '', notNull: same && s.notnull, defaultExpr: same ? s.default : null };
+  });
+}
+
+/** The table's columns: the live ones, or for a dropped table the recorded ones. */
+export async function tableColumns(db: Queryable, table: TrackedTable): Promise<Column[]> {
+  return table.gone ? recordedColumns(table) : columns(db, table.relid);
+}
+
+/**
+ * For a dropped table, the query yielding its rows as of commit `id` from
+ * history alone, each recorded column as text aliased c0..cN, in key order
+ * (the shape export's rowsAtQuery yields for a live table).
+ */
+export function historyRowsQuery(table: TrackedTable, id: string): { text: string; params: unknown[] } {
+  const cols = recordedColumns(table);
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const vals = cols.map((c, i) => `x.img->>${literal(c.name)} AS c${i}`);
+  const keys = table.keyColumns.map((k, i) => `(x.key->>${literal(k)})::${typeOf.get(k) ?? 'text'} AS k${i}`);
+  const text = `SELECT ${cols.map((_, i) => `c${i}`).join(', ')} FROM (
+      SELECT ${[...vals, ...keys].join(', ')} FROM (${sql('dropped/rows_at')}) x
+    ) u ORDER BY ${table.keyColumns.map((_, i) => `k${i}`).join(', ')}`;
+  return { text, params: [table.id, id] };
+}
+
+/** A column default that draws from a sequence: the sequence's name as the server wrote it. */
+function sequenceOf(defaultExpr: string | null): string | null {
+  const m = /^nextval\('((?:[^']|'')+)'::regclass\)$/.exec(defaultExpr ?? '');
+  return m ? m[1].replace(/''/g, "'") : null;
+}
+
+/**
+ * Recreate a dropped tracked table from its history, inside the caller's
+ * transaction: its recorded columns with their types (and NOT NULL and
+ * defaults where recorded), its primary key, and its rows as of HEAD; then
+ * follow the new relation under the same history, with capture installed.
+ * A sequence a default drew from (serial) is recreated too, past the highest
+ * value. Returns whether it recreated it (false: it exists already).
+ */
+export async function recreateTable(tx: Queryable, table: TrackedTable): Promise<boolean> {
+  await tx.query('SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE', [table.id]);
+  const t = await tableById(tx, table.id);
+  if (!t.gone) return false;
+  if (t.headCommit === null) {
+    throw new VsgError('E_NO_BRANCH', `'${t.display}' follows branch '${t.head}', which does not exist`, { hint: 'switch to an existing branch' });
+  }
+  const cols = recordedColumns(t);
+  if ((await resolveRelation(tx, t.qname)) !== null) {
+    throw new VsgError('E_NAME_TAKEN', `cannot recreate '${t.display}': another relation of that name exists`, {
+      hint: 'rename or drop it first',
+      data: { table: t.display },
+    });
+  }
+  try {
+    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${ident(t.schema)}`);
+    const sequences: { column: string; name: string }[] = [];
+    for (const c of cols) {
+      const seq = sequenceOf(c.defaultExpr);
+      if (seq === null) continue;
+      const { rows } = await tx.query<{ parts: string[]; present: string | null }>('SELECT parse_ident($1) AS parts, to_regclass($1)::text AS present', [seq]);
+      const parts = rows[0].parts;
+      const name = parts.length === 2 ? qualified(parts[0], parts[1]) : ident(parts[parts.length - 1]);
+      if (rows[0].present === null) {
+        await tx.query(`CREATE SEQUENCE ${name}`);
+        sequences.push({ column: c.name, name });
+      }
+    }
+    // Defaults are the server's own deparsed expressions, recorded from the catalog (as pg_dump writes them).
+    const defs = cols.map((c) => `${ident(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.defaultExpr !== null ? ` DEFAULT ${c.defaultExpr}` : ''}`);
+    await tx.query(`CREATE TABLE ${t.qname} (${[...defs, `PRIMARY KEY (${t.keyColumns.map(ident).join(', ')})`].join(', ')})`);
+    // Each value goes back through its column's input function: exact.
+    await tx.query(
+      `INSERT INTO ${t.qname} SELECT r.* FROM (${sql('dropped/rows_at')}) x CROSS JOIN LATERAL jsonb_populate_record(NULL::${t.qname}, x.img) r`,
+      [t.id, t.headCommit],
+    );
+    for (const s of sequences) {
+      await tx.query(`ALTER SEQUENCE ${s.name} OWNED BY ${t.qname}.${ident(s.column)}`);
+      await tx.query(`SELECT setval($1::regclass, max(${ident(s.column)})) FROM ${t.qname} HAVING max(${ident(s.column)}) IS NOT NULL`, [s.name]);
+    }
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code === undefined || e instanceof VsgError) throw e;
+    throw new VsgError('E_RECREATE', `cannot recreate '${t.display}': ${String(err.message)}`, { data: { table: t.display }, cause: e });
+  }
+  const oid = await resolveRelation(tx, t.qname);
+  await tx.query(sql('dropped/relink'), [t.id, oid]);
+  await tx.query('SELECT vsg.install_capture($1)', [t.id]);
+  return true;
+}
