@@ -87,9 +87,11 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
     for (const c of cols) {
       const seq = sequenceOf(c.defaultExpr);
       if (seq === null) continue;
-      const { rows } = await tx.query<{ parts: string[]; present: string | null }>('SELECT parse_ident($1) AS parts, to_regclass($1)::text AS present', [seq]);
-      const parts = rows[0].parts;
-      const name = parts.length === 2 ? qualified(parts[0], parts[1]) : ident(parts[parts.length - 1]);
+      const { rows } = await tx.query<{ schema: string | null; name: string; present: string | null }>(
+        'SELECT p[cardinality(p) - 1] AS schema, p[cardinality(p)] AS name, to_regclass($1)::text AS present FROM parse_ident($1) p',
+        [seq],
+      );
+      const name = rows[0].schema === null ? ident(rows[0].name) : qualified(rows[0].schema, rows[0].name);
       if (rows[0].present === null) {
         await tx.query(`CREATE SEQUENCE ${name}`);
         sequences.push({ column: c.name, name });
