@@ -21,6 +21,11 @@ BEGIN
       RAISE EXCEPTION 'vsg: the key lacks column %', c USING ERRCODE = '22023';
     END IF;
     SELECT format_type(a.atttypid, a.atttypmod) INTO typ FROM pg_catalog.pg_attribute a WHERE a.attrelid = tbl AND a.attname = c;
+    IF typ IS NULL THEN
+      -- the table was dropped: the type last recorded in history
+      SELECT e->>'type' INTO typ FROM vsg.tracked t CROSS JOIN LATERAL jsonb_array_elements(t.signature->'columns') e
+      WHERE t.id = vsg.tracked_id(tbl) AND e->>'name' = c;
+    END IF;
     EXECUTE format('SELECT ($1::%s)::text', typ) INTO v USING v;
     out := out || jsonb_build_object(c, v);
   END LOOP;

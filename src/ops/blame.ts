@@ -10,11 +10,13 @@
  */
 import type { Queryable } from '../db/db.js';
 import { imageExpr, keyExpr, keyMatch } from '../db/images.js';
+import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { getCommits } from '../core/commits.js';
+import { tableColumns } from '../core/dropped.js';
 import { canonicalKey } from '../core/keys.js';
 import { compareKeys } from '../core/rows.js';
-import { columns, resolveTable, type TrackedTable } from '../core/tables.js';
+import { resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 
 export interface BlameCell {
@@ -69,11 +71,14 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
   const table = await resolveTable(db, opts.table);
   if (table.headCommit === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
   const key = opts.key === undefined ? null : await canonicalKey(db, table, opts.key);
-  const live = await columns(db, table.relid);
+  const live = await tableColumns(db, table);
   const img = imageExpr(live.map((c) => c.name), 'r');
   const k = keyExpr(table.keyColumns, 'r');
   const match = keyMatch(table.keyColumns, live, 'r', 'q');
-  const liveRows = key === null
+  // a dropped table's rows at HEAD come from its history ($1, $2: table, HEAD)
+  const liveRows = table.gone
+    ? `SELECT x.key, x.img FROM (${sql('dropped/rows_at')}) x WHERE $3::jsonb IS NULL OR x.key = $3::jsonb`
+    : key === null
     ? `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r`
     : `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r, (SELECT $3::jsonb AS key) q WHERE ${match}`;
   // The commits of HEAD's first-parent chain that may matter. For one row:

@@ -8,7 +8,8 @@ import { VsgError } from '../errors.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
-import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { tableColumns } from '../core/dropped.js';
 import { schemaBetween, type SchemaChange } from '../core/schema.js';
 import type { RowChange } from '../core/types.js';
 
@@ -57,7 +58,7 @@ export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffR
   return {
     table: table.display,
     keyColumns: table.keyColumns,
-    columns: (await columns(db, table.relid)).map((c) => c.name),
+    columns: (await tableColumns(db, table)).map((c) => c.name),
     from: { ref: fromRef, id: from.id },
     to: { ref: opts.to ?? 'WORKING', id: to ? to.id : null },
     schema,

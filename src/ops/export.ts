@@ -9,6 +9,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
+import { historyRowsQuery, tableColumns } from '../core/dropped.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
 import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
@@ -68,7 +69,7 @@ export async function exportRows(db: Db, opts: ExportOptions, sink: ExportSink):
   const t = table;
   const size = opts.batchSize ?? 1000;
   return db.transaction(async (tx) => {
-    const cols = await columns(tx, t.relid);
+    const cols = await tableColumns(tx, t);
     const header: ExportHeader = {
       table: t.display,
       schema: t.schema,
@@ -113,6 +114,8 @@ export async function rowsAt(db: Db, opts: ExportOptions): Promise<RowsAtResult>
 export async function rowsAtQuery(tx: Queryable, table: TrackedTable, id: string): Promise<{ text: string; params: unknown[] }> {
   const head = table.headCommit;
   if (head === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
+  // a dropped table's rows come from its history alone (src/core/dropped.ts)
+  if (table.gone) return historyRowsQuery(table, id);
   const lca = await commonAncestor(tx, id, head);
   const cols = await columns(tx, table.relid);
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));

@@ -1,10 +1,11 @@
 /** Show: one commit with its row changes, and what a SCHEMA commit changed. */
 import type { Queryable } from '../db/db.js';
 import { getCommit } from '../core/commits.js';
+import { tableColumns } from '../core/dropped.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
-import { columns, resolveTable, tableById } from '../core/tables.js';
+import { resolveTable, tableById } from '../core/tables.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
 
 export interface ShowResult {
@@ -28,7 +29,7 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
     'SELECT key::text, before::text AS old, after::text AS new FROM vsg.commit_changes($1)',
     [at.id],
   );
-  const cols = (await columns(db, t.relid)).map((c) => c.name);
+  const cols = (await tableColumns(db, t)).map((c) => c.name);
   const schema = await schemaChangeOf(db, at.id);
   const changes = parseChanges(rows).sort((a, b) => compareKeys(a.key, b.key, t.keyColumns));
   // A state commit stores no counts; its change, just computed, gives them.
