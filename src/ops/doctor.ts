@@ -86,11 +86,12 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     if (r.relname === null) {
       checks.push({
         name: 'table',
-        status: 'fail',
+        // vsg reads its history and refuses writes to it (src/core/dropped.ts): a warning, not a broken repository
+        status: 'warn',
         table,
-        message: `tracked table #${r.id} no longer exists (other vsg commands refuse to run until this is resolved)`,
-        hint: `recreate it, or delete its history: DELETE FROM vsg.pending WHERE table_id = ${r.id}; DELETE FROM vsg.tracked WHERE id = ${r.id}`,
-        data: { id: Number(r.id) },
+        message: 'dropped; its history is kept, writes to it are refused',
+        hint: `'vsg restore -t ${table}' recreates it from its history; 'vsg untrack ${table} --force' deletes its history`,
+        data: { id: Number(r.id), dropped: true },
       });
       continue;
     }

@@ -17,6 +17,8 @@ export interface TableStatus {
   merging: { theirs: string; unresolved: number } | null;
   /** column changes made outside vsg that the next commit will record */
   schema: string[];
+  /** the table was dropped: its history is kept, restore recreates it */
+  dropped: boolean;
 }
 
 /** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
@@ -35,9 +37,10 @@ export async function status(db: Queryable, opts: { table?: string } = {}): Prom
       inserted,
       updated,
       deleted,
-      clean: inserted + updated + deleted === 0 && schema.length === 0,
+      clean: inserted + updated + deleted === 0 && schema.length === 0 && !t.gone,
       merging,
       schema,
+      dropped: t.gone,
     });
   }
   return out;

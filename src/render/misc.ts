@@ -31,6 +31,7 @@ export function renderStatus(list: TableStatus[], s: Style): string {
         ? `${head0}\n  ${s.red(`merging '${t.merging.theirs}': ${t.merging.unresolved} unresolved conflict${t.merging.unresolved === 1 ? '' : 's'}`)}\n  ${s.dim("(use 'vsg conflicts' and 'vsg resolve', then 'vsg merge --continue'; or 'vsg merge --abort')")}`
         : head0;
       if (t.clean) return `${head}\n  nothing to commit, working table clean`;
+      if (t.dropped) return `${head}\n  ${s.red(`${t.table}: dropped`)} ${s.dim(`(its history is kept; 'vsg restore -t ${t.table}' recreates it)`)}`;
       return [
         head,
         t.schema.length ? '  columns changed outside vsg:' : '',
