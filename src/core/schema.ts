@@ -10,7 +10,8 @@ import type { TrackedTable } from './tables.js';
 
 /** One schema change between two versions of a table. */
 export interface SchemaChange {
-  commit: string;
+  /** the SCHEMA commit, or null for a change made to the live table outside vsg and not recorded yet */
+  commit: string | null;
   /** 'to': made going from the old side to the new; 'from': undone (the old side has it, the new does not) */
   side: 'from' | 'to';
   changes: string[];

@@ -10,7 +10,7 @@ import { commonAncestor } from '../core/mergebase.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
 import { resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { tableColumns } from '../core/dropped.js';
-import { schemaBetween, type SchemaChange } from '../core/schema.js';
+import { schemaBetween, unrecordedSchemaChange, type SchemaChange } from '../core/schema.js';
 import type { RowChange } from '../core/types.js';
 
 export interface DiffSide {
@@ -27,8 +27,10 @@ export interface DiffResult {
   columns: string[];
   from: DiffSide;
   to: DiffSide;
-  /** schema changes between the two sides (SCHEMA commits on the way) */
+  /** schema changes between the two sides (SCHEMA commits on the way; against the live table, also those made outside vsg, commit null) */
   schema: SchemaChange[];
+  /** the new side is the live table and it was dropped (its history is kept; restore recreates it) */
+  dropped: boolean;
   stat: DiffStat;
   changes: RowChange[];
 }
@@ -55,6 +57,9 @@ export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffR
   const changes = await diffStates(db, table, from.id, to ? to.id : null);
   const newer = to ? to.id : table.headCommit ?? from.id;
   const schema = await schemaBetween(db, from.id, newer, (await commonAncestor(db, from.id, newer)).depth);
+  // the live table's columns changed outside vsg: the next commit records it
+  const outside = to === null ? await unrecordedSchemaChange(db, table) : [];
+  if (outside.length) schema.push({ commit: null, side: 'to', changes: outside });
   return {
     table: table.display,
     keyColumns: table.keyColumns,
@@ -62,6 +67,7 @@ export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffR
     from: { ref: fromRef, id: from.id },
     to: { ref: opts.to ?? 'WORKING', id: to ? to.id : null },
     schema,
+    dropped: to === null && table.gone,
     stat: statOf(changes),
     changes,
   };

@@ -49,7 +49,10 @@ function sideText(side: DiffResult['from']): string {
 /** vsg diff, full or --stat. */
 export function renderDiff(d: DiffResult, s: Style, opts: { stat?: boolean } = {}): string {
   const head = s.bold(`diff ${d.table} ${sideText(d.from)}..${sideText(d.to)}`);
-  const schema = d.schema.flatMap((x) => x.changes.map((c) => s.magenta(`${x.side === 'from' ? 'undone' : 'schema'} ${x.commit.slice(0, 7)}: ${c}`)));
+  const schema = d.schema.flatMap((x) =>
+    x.changes.map((c) => s.magenta(`${x.side === 'from' ? 'undone' : 'schema'} ${x.commit === null ? '(outside vsg, not recorded)' : x.commit.slice(0, 7)}: ${c}`)),
+  );
+  if (d.dropped) schema.push(`${s.red(`${d.table}: dropped`)} ${s.dim(`(its history is kept; 'vsg restore -t ${d.table}' recreates it)`)}`);
   if (opts.stat) {
     const cols = Object.entries(d.stat.columns).map(([c, n]) => `    ${c}: ${n} updated`);
     return [head, ...schema, ` ${d.table} | ${statText(d.stat)}`, ...cols].join('\n');

@@ -12,9 +12,9 @@ export const diff = verb<{ table?: string; stat?: boolean; exitCode?: boolean }>
   ],
   options: [onlyTable(), option('--stat', 'only counts per kind and column'), json(), exitCode(), pager()],
   examples: ['vsg diff                     # uncommitted changes', 'vsg diff HEAD~3              # three commits ago vs now', 'vsg diff 3f2a9c1 8e41d07 --json'],
-  exits: { 0: '', 1: 'differences (with --exit-code)', 3: 'unknown table or commit' },
+  exits: { 0: '', 1: 'differences in rows or columns, or a dropped table (with --exit-code)', 3: 'unknown table or commit' },
   async run({ repo, style }, [from, to], opts) {
     const d = await repo.diff({ table: opts.table, from, to });
-    return { result: d, render: () => renderDiff(d, style, { stat: opts.stat }), page: true, status: opts.exitCode && d.changes.length > 0 ? 1 : 0 };
+    return { result: d, render: () => renderDiff(d, style, { stat: opts.stat }), page: true, status: opts.exitCode && (d.changes.length > 0 || d.schema.length > 0 || d.dropped) ? 1 : 0 };
   },
 });
