@@ -34,3 +34,112 @@ describe.each(targetNames())('a dropped tracked table on %s', (name) => {
     expect(JSON.parse(await vsgOk(t, ['tables', '--json'])).map((x: { display: string }) => x.display)).toEqual(['keep']);
   });
 });
+
+/**
+ * Issue 14 item 3: a dropped table is reported as such, its history reads from
+ * history alone, writes are refused with a hint, and restore brings it back.
+ */
+describe.each(targetNames())('restoring a dropped tracked table on %s', (name) => {
+  let t: Target;
+  const refused = "'vsg restore -t customers' recreates it from its history";
+  const commits = async () => JSON.parse(await vsgOk(t, ['log', '-t', 'customers', '--json'])).commits.length;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ init: true });
+    try {
+      await repo.sql(`CREATE TABLE keep (id int PRIMARY KEY);
+        CREATE TABLE customers (id serial PRIMARY KEY, name text NOT NULL DEFAULT 'anon', score numeric(6,2), big int8, note text)`);
+      await repo.track('keep', { author: 'tester' });
+      await repo.track('customers', { author: 'tester' });
+      await repo.commit({ table: 'customers', author: 'tester', sql: "INSERT INTO customers (name, score, big) VALUES ('ann', 1.50, 9007199254740993), ('bob', 2, NULL)" });
+      await repo.commit({ table: 'customers', author: 'tester', sql: "UPDATE customers SET note = '' WHERE id = 2" });
+      await repo.sql('DROP TABLE customers');
+    } finally {
+      await repo.close();
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it('status, diff and doctor report it as dropped, with a hint naming vsg restore', async () => {
+    expect(await vsgOk(t, ['status', '-t', 'customers'])).toContain("  customers: dropped (its history is kept; 'vsg restore -t customers' recreates it)\n");
+    const st = await vsg(t, ['status', '--json', '--exit-code']);
+    expect([st.code, JSON.parse(st.stdout).map((x: { table: string; dropped: boolean; clean: boolean }) => [x.table, x.dropped, x.clean])]).toEqual([
+      1,
+      [
+        ['customers', true, false],
+        ['keep', false, true],
+      ],
+    ]);
+    const d = await vsg(t, ['diff', '-t', 'customers', '--exit-code']);
+    expect([d.code, d.stdout]).toEqual([1, expect.stringContaining('customers: dropped')]);
+    const doctor = JSON.parse(await vsgOk(t, ['doctor', '--json']));
+    const check = doctor.checks.find((c: { table?: string }) => c.table === 'customers');
+    expect(check).toMatchObject({ status: 'warn', message: 'dropped; its history is kept, writes to it are refused' });
+    expect(check.hint).toContain('vsg restore -t customers');
+    expect(check.hint).not.toMatch(/DELETE|vsg\.tracked/);
+  });
+
+  it('its history reads from history alone: show, export, blame, log --row, diff', async () => {
+    const shown = JSON.parse(await vsgOk(t, ['show', 'HEAD', '-t', 'customers', '--json']));
+    expect([shown.columns, shown.changes.length]).toEqual([['id', 'name', 'score', 'big', 'note'], 1]);
+    expect(await vsgOk(t, ['show', 'HEAD~1:customers'])).toContain('9007199254740993');
+    expect(await vsgOk(t, ['export', '-t', 'customers', '--format', 'csv'])).toBe('id,name,score,big,note\n1,ann,1.50,9007199254740993,\n2,bob,2.00,,""\n');
+    expect(await vsgOk(t, ['export', '-t', 'customers', '--at', 'HEAD~2', '--format', 'json'])).toBe('[]\n');
+    expect(await vsgOk(t, ['export', '-t', 'customers', '--format', 'sql'])).toContain(
+      `INSERT INTO "public"."customers" ("id", "name", "score", "big", "note") VALUES ('1', 'ann', '1.50', '9007199254740993', NULL);`,
+    );
+    const blame = JSON.parse(await vsgOk(t, ['blame', '-t', 'customers', '2', '--json']));
+    expect(blame.rows[0].cells.map((c: { column: string; value: string | null }) => [c.column, c.value])).toEqual([
+      ['id', '2'],
+      ['name', 'bob'],
+      ['score', '2.00'],
+      ['big', null],
+      ['note', ''],
+    ]);
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'customers', '--row', '2', '--json'])).entries).toHaveLength(2);
+    expect(JSON.parse(await vsgOk(t, ['diff', 'HEAD~1', 'HEAD', '-t', 'customers', '--json'])).stat).toMatchObject({ updated: 1 });
+  });
+
+  it('writes to it are refused with a hint to restore it, and commits to other tables go on', async () => {
+    for (const args of [['commit', '-t', 'customers', '--allow-empty'], ['checkout', 'HEAD~1', '-t', 'customers'], ['rollback', '-t', 'customers'], ['merge', 'main', '-t', 'customers']]) {
+      const r = await vsg(t, args);
+      expect([args[0], r.code, r.stderr.split('\n')[0]]).toEqual([args[0], 3, "error: table 'customers' was dropped; its history remains"]);
+      expect(r.stderr).toContain(refused);
+    }
+    expect(await commits()).toBe(3);
+    expect(await vsgOk(t, ['commit', '-t', 'keep', 'INSERT INTO keep VALUES (1)'])).toMatch(/INSERT keep: 1 inserted/);
+  });
+
+  it('restore recreates it as of a commit, uncommitted, and restore again brings HEAD back clean', async () => {
+    expect(await vsgOk(t, ['restore', '-t', 'customers', 'HEAD~1'])).toMatch(/^recreated customers \(dropped\) from HEAD \([0-9a-f]{7}\), restored to [0-9a-f]{7}: 1 updated\n1 uncommitted change against HEAD/);
+    expect(JSON.parse(await vsgOk(t, ['status', '-t', 'customers', '--json']))[0]).toMatchObject({ dropped: false, updated: 1, clean: false });
+    await vsgOk(t, ['restore', '-t', 'customers']);
+    expect(await vsgOk(t, ['status', '-t', 'customers'])).toContain('nothing to commit, working table clean');
+    const { rows: cols } = await t.sql(
+      `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull::text AS notnull, pg_get_expr(d.adbin, d.adrelid) AS def
+       FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       WHERE attrelid = 'customers'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+    );
+    expect(cols).toEqual([
+      { name: 'id', type: 'integer', notnull: 'true', def: "nextval('customers_id_seq'::regclass)" },
+      { name: 'name', type: 'text', notnull: 'true', def: "'anon'::text" },
+      { name: 'score', type: 'numeric(6,2)', notnull: 'false', def: null },
+      { name: 'big', type: 'bigint', notnull: 'false', def: null },
+      { name: 'note', type: 'text', notnull: 'false', def: null },
+    ]);
+    const { rows } = await t.sql('SELECT id::text, name, score::text, big::text, note FROM customers ORDER BY id');
+    expect(rows).toEqual([
+      { id: '1', name: 'ann', score: '1.50', big: '9007199254740993', note: null },
+      { id: '2', name: 'bob', score: '2.00', big: null, note: '' },
+    ]);
+  });
+
+  it('it is tracked again under the same history: commit, checkout and verify work', async () => {
+    expect(await vsgOk(t, ['commit', '-t', 'customers', "INSERT INTO customers (score) VALUES (3)"])).toMatch(/INSERT customers: 1 inserted/);
+    expect((await t.sql('SELECT id::text, name FROM customers WHERE score = 3')).rows).toEqual([{ id: '3', name: 'anon' }]);
+    await vsgOk(t, ['checkout', 'HEAD~1', '-t', 'customers']);
+    expect((await t.sql('SELECT count(*)::text AS n FROM customers')).rows).toEqual([{ n: '2' }]);
+    expect(await commits()).toBe(5);
+    expect((await vsg(t, ['verify'])).code).toBe(0);
+  });
+});

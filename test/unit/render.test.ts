@@ -28,7 +28,7 @@ describe('renderers', () => {
       {
         table: 'clients', keyColumns: ['id'], columns: ['id', 'name', 'credit'],
         from: { ref: 'HEAD', id: 'a'.repeat(64) }, to: { ref: 'WORKING', id: null },
-        schema: [],
+        schema: [], dropped: false,
         stat: { inserted: 0, updated: 1, deleted: 0, columns: { credit: 1, name: 1 } },
         changes: [{ key: { id: '2' }, old: { id: '2', name: 'Bob', credit: '1.00' }, new: { id: '2', name: 'Rob', credit: '2.00' } }],
       },
