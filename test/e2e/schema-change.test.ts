@@ -249,3 +249,37 @@ describe.each(targetNames())("capture under the writer's own settings on %s", (n
     expect((await vsg(t, ['verify'])).code).toBe(0);
   });
 });
+
+/** Issue 14 item 4: diff shows column changes, made outside vsg or recorded, and --exit-code counts them. */
+describe.each(targetNames())('diff of column changes on %s', (name) => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ init: true });
+    try {
+      await repo.sql("CREATE TABLE clients (id int PRIMARY KEY, score int); INSERT INTO clients VALUES (1, 5)");
+      await repo.track('clients', { author: 'tester' });
+      await repo.sql('ALTER TABLE clients DROP COLUMN score');
+    } finally {
+      await repo.close();
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it('a column dropped outside vsg: diff shows it and --exit-code exits 1', async () => {
+    const r = await vsg(t, ['diff', '--exit-code']);
+    expect([r.code, r.stdout]).toEqual([
+      1,
+      expect.stringContaining("schema (outside vsg, not recorded): column 'score' dropped\n"),
+    ]);
+    const j = await vsg(t, ['diff', '--json', '--exit-code']);
+    expect([j.code, JSON.parse(j.stdout).schema]).toEqual([1, [{ commit: null, side: 'to', changes: ["column 'score' dropped"] }]]);
+  });
+
+  it('between two commits, a SCHEMA commit alone is a difference', async () => {
+    await vsgOk(t, ['commit', '-m', 'drop score']);
+    expect((await vsg(t, ['diff', '--exit-code'])).code).toBe(0);
+    const r = await vsg(t, ['diff', 'HEAD~1', 'HEAD', '--exit-code']);
+    expect([r.code, r.stdout]).toEqual([1, expect.stringMatching(/\nschema [0-9a-f]{7}: column 'score' dropped\n/)]);
+  });
+});
