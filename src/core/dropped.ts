@@ -19,6 +19,11 @@ interface ShapeColumn {
   default: string | null;
 }
 
+/** Record the table's NOT NULL and defaults beside its signature (sql/dropped/record_shape.sql). */
+export async function recordShape(tx: Queryable, tableId: number): Promise<void> {
+  await tx.query(sql('dropped/record_shape'), [tableId]);
+}
+
 /** The columns as last recorded in history, in order (what a dropped table had). */
 export function recordedColumns(table: TrackedTable): Column[] {
   const sig = table.signature;
@@ -116,6 +121,7 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
   }
   const oid = await resolveRelation(tx, t.qname);
   await tx.query(sql('dropped/relink'), [t.id, oid]);
+  await recordShape(tx, t.id);
   await tx.query('SELECT vsg.install_capture($1)', [t.id]);
   return true;
 }

@@ -6,6 +6,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { sameSignature, signature, type ColumnSig, type Signature } from './signature.js';
+import { recordShape } from './dropped.js';
 import type { TrackedTable } from './tables.js';
 
 /** One schema change between two versions of a table. */
@@ -81,8 +82,9 @@ export async function recordSchemaChange(tx: Queryable, table: TrackedTable, com
     JSON.stringify(before.columns),
     JSON.stringify(after.columns),
   ]);
-  // the shape (NOT NULL, defaults) lets a dropped table be recreated: src/core/dropped.ts
-  await tx.query("UPDATE vsg.tracked SET signature = $2::jsonb || jsonb_build_object('shape', vsg.table_shape(relid)) WHERE id = $1", [table.id, JSON.stringify(after)]);
+  await tx.query('UPDATE vsg.tracked SET signature = $2::jsonb WHERE id = $1', [table.id, JSON.stringify(after)]);
+  // NOT NULL and defaults, to recreate the table should it be dropped
+  await recordShape(tx, table.id);
   await tx.query('SELECT vsg.write_capture($1)', [table.id]);
   return describe(before.columns, after.columns);
 }

@@ -5,6 +5,7 @@ import { ident, qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
+import { recordShape } from '../core/dropped.js';
 import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { tidyPending } from '../core/pending.js';
@@ -51,12 +52,13 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
     const inserted = await tx.query<{ id: string }>(
       `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns, signature)
-       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid) || jsonb_build_object('shape', vsg.table_shape($1::oid)))
+       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid))
        ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
       [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
     );
     if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
     const id = Number(inserted.rows[0].id);
+    await recordShape(tx, id);
     await tx.query('SELECT vsg.install_capture($1)', [id]);
     await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
     const table = await tableById(tx, id);
