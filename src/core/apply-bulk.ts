@@ -58,14 +58,14 @@ export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql,
   // commits (readers do not), so no row changes between being read as
   // "before" and being written.
   await tx.query(`LOCK TABLE ${q} IN SHARE ROW EXCLUSIVE MODE`);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
+  await tx.query(sql('apply/drop_delta_temp'));
   if (record === 'commit') {
-    await tx.query('CREATE TEMP TABLE vsg_delta (table_id int, key jsonb, before jsonb, after jsonb) ON COMMIT DROP');
+    await tx.query(sql('apply/create_delta_temp'));
   }
   const keep = record !== 'discard';
   const count = async (text: string) => Number((await tx.query<{ n: string }>(text, keep ? [table.id] : [])).rows[0].n);
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  await tx.query('UPDATE vsg.tracked SET applying = txid_current() WHERE id = $1', [table.id]);
+  await tx.query(sql('apply/mark_applying'), [table.id]);
   result.deleted = await count(
     `WITH d AS (DELETE FROM ${q} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}
                 RETURNING ${keep ? `s.key, ${img} AS cur` : '1'})
@@ -96,6 +96,6 @@ export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql,
           ${sink(record, 'key, NULL::jsonb, img', 'i')}
      SELECT count(*)::text AS n FROM i`,
   );
-  await tx.query('UPDATE vsg.tracked SET applying = NULL WHERE id = $1', [table.id]);
+  await tx.query(sql('apply/unmark_applying'), [table.id]);
   return result;
 }

@@ -41,9 +41,9 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  */
 export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
   await assertSchemaRecorded(tx, table);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
+  await tx.query(sql('apply/drop_temp'));
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
-  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
+  await tx.query(sql('apply/create_temp'));
   const filled = await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
 
   const cols = await columns(tx, table.relid);
@@ -54,7 +54,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   const bulk = await takesBulkPath(tx, table, filled.rowCount);
   if (!bulk) {
     // A fresh temp table has no statistics: without them the joins below may scan the whole table.
-    await tx.query('ANALYZE pg_temp.vsg_apply');
+    await tx.query(sql('apply/analyze_temp'));
   }
   let result: ApplyResult;
   try {
@@ -105,7 +105,7 @@ async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Prom
 
 /** Forget the rows a bulk write-back staged for a commit (after createCommit took them). */
 export async function dropStaged(tx: Queryable): Promise<void> {
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
+  await tx.query(sql('apply/drop_delta_temp'));
 }
 
 /**
@@ -117,15 +117,14 @@ export async function dropStaged(tx: Queryable): Promise<void> {
 async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
   // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
   const { rows: any } = await tx.query<{ any: string }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL AND (s.img - $1::text[]) <> '{}'::jsonb)::text AS any`,
+    sql('apply/has_unknown_columns'),
     [current],
   );
   if (any[0].any !== 'true' && any[0].any !== 't') return;
   const vanished = async () =>
     (
       await tx.query<{ name: string }>(
-        `SELECT DISTINCT k.name FROM pg_temp.vsg_apply s, jsonb_object_keys(s.img) AS k(name)
-         WHERE s.img IS NOT NULL AND NOT (k.name = ANY($1::text[])) ORDER BY 1`,
+        sql('apply/unknown_columns'),
         [current],
       )
     ).rows;
@@ -136,8 +135,7 @@ async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current
     const now = renamed.get(name);
     if (now === undefined || !current.includes(now)) continue;
     await tx.query(
-      `UPDATE pg_temp.vsg_apply SET img = (img - $1::text) || jsonb_build_object($2::text, img->$1::text)
-       WHERE img ? $1::text AND NOT img ? $2::text`,
+      sql('apply/rename_column'),
       [name, now],
     );
   }
@@ -179,11 +177,7 @@ async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, co
 /** Old column name -> its name now, following every rename recorded by SCHEMA commits in order. */
 async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, string>> {
   const { rows } = await tx.query<{ old: string; new: string }>(
-    `SELECT b->>'name' AS old, a->>'name' AS new
-     FROM vsg.schema_changes s JOIN vsg.commits c ON c.id = s.commit_id,
-          jsonb_array_elements(s.before) b, jsonb_array_elements(s.after) a
-     WHERE s.table_id = $1 AND (b->>'num') = (a->>'num') AND (b->>'name') <> (a->>'name')
-     ORDER BY c.seq`,
+    sql('schema/renames'),
     [tableId],
   );
   const map = new Map<string, string>();

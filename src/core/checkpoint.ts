@@ -9,6 +9,7 @@ import { ident } from '../db/quote.js';
 import { signature } from './signature.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
+import { sql } from '../db/sql.js';
 
 /** A commit that changes at least this many rows, and at least half of the table's, takes a checkpoint ... */
 const CHECKPOINT_MIN_ROWS = 1_000;
@@ -25,9 +26,7 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
   const changed = (commit.inserted ?? 0) + (commit.updated ?? 0) + (commit.deleted ?? 0);
   if (changed < CHECKPOINT_MIN_ROWS) return;
   const { rows } = await tx.query<{ may: boolean | string; size: string }>(
-    `SELECT has_schema_privilege('vsg', 'CREATE') AS may,
-            greatest((SELECT reltuples FROM pg_catalog.pg_class WHERE oid = $1::oid),
-                     (SELECT max(rows) FROM vsg.checkpoints WHERE table_id = $2), 0)::bigint::text AS size`,
+    sql('checkpoint/eligibility'),
     [table.relid, table.id],
   );
   if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
@@ -42,7 +41,7 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
     await tx.query(`DROP TABLE vsg.${ident(relname)}`);
     return;
   }
-  await tx.query('INSERT INTO vsg.checkpoints (commit_id, table_id, relname, rows, signature) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+  await tx.query(sql('checkpoint/record'), [
     commit.id,
     table.id,
     relname,
@@ -50,10 +49,7 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
     JSON.stringify(await signature(tx, table.relid)),
   ]);
   const { rows: old } = await tx.query<{ relname: string }>(
-    `DELETE FROM vsg.checkpoints WHERE commit_id IN (
-       SELECT k.commit_id FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
-       WHERE k.table_id = $1 ORDER BY c.seq DESC OFFSET $2)
-     RETURNING relname`,
+    sql('checkpoint/prune'),
     [table.id, CHECKPOINTS_KEPT],
   );
   for (const r of old) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
@@ -61,6 +57,6 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
 
 /** Drop every checkpoint of a table (untrack). */
 export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<void> {
-  const { rows } = await tx.query<{ relname: string }>('DELETE FROM vsg.checkpoints WHERE table_id = $1 RETURNING relname', [tableId]);
+  const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId]);
   for (const r of rows) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
 }

@@ -51,13 +51,12 @@ export async function prepareBase(tx: Queryable, table: TrackedTable, bases: str
   await buildPlan(tx, table, { at: inner[0], virtual: false }, bases[0], bases[1]);
   await collectConflicts(tx, null);
   await tx.query(
-    `UPDATE pg_temp.vsg_m_conf SET resolved = true, value = CASE WHEN col IS NOT NULL THEN $1::jsonb
-       ELSE (SELECT jsonb_object_agg(k, $1::jsonb) FROM jsonb_object_keys(coalesce(ours, theirs)) AS k) END`,
+    sql('merge/resolve_all'),
     [MARK],
   );
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_vbase');
+  await tx.query(sql('merge/drop_vbase_temp'));
   await tx.query(`CREATE TEMP TABLE vsg_m_vbase ON COMMIT DROP AS SELECT key, img FROM (${sql('merge/result')}) s`);
-  await tx.query('CREATE INDEX ON pg_temp.vsg_m_vbase (key)');
+  await tx.query(sql('merge/index_vbase'));
   return { at: bases[0], virtual: true };
 }
 
@@ -92,7 +91,7 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
       await tx.query(`CREATE INDEX ON pg_temp.vsg_m_${side} (key)`);
     }
   }
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_rows');
+  await tx.query(sql('merge/drop_rows_temp'));
   await tx.query(`CREATE TEMP TABLE vsg_m_rows ON COMMIT DROP AS ${sql('merge/rows')}`);
   return counts;
 }
@@ -102,6 +101,6 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
  * already resolved when a strategy ('ours', 'theirs') says how.
  */
 export async function collectConflicts(tx: Queryable, strategy: string | null): Promise<void> {
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_conf');
+  await tx.query(sql('merge/drop_conflicts_temp'));
   await tx.query(`CREATE TEMP TABLE vsg_m_conf ON COMMIT DROP AS ${sql('merge/conflicts')}`, [strategy]);
 }

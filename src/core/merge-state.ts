@@ -10,6 +10,7 @@ import { VsgError } from '../errors.js';
 import { compareKeys } from './rows.js';
 import type { TrackedTable } from './tables.js';
 import type { Image } from './types.js';
+import { sql } from '../db/sql.js';
 
 /** Which changes met: both sides set a cell, inserted a key, or one updated what the other deleted. */
 export type ConflictKind = 'update/update' | 'insert/insert' | 'update/delete' | 'delete/update';
@@ -57,7 +58,7 @@ export interface SavedMerge {
 
 /** The table's merge in progress; E_NO_MERGE when there is none. */
 export async function inProgress(tx: Queryable, table: TrackedTable): Promise<SavedMerge> {
-  const { rows } = await tx.query<SavedMerge>('SELECT branch, ours, theirs, theirs_ref, base, message, author FROM vsg.merges WHERE table_id = $1', [table.id]);
+  const { rows } = await tx.query<SavedMerge>(sql('merge/state'), [table.id]);
   if (!rows[0]) {
     throw new VsgError('E_NO_MERGE', `no merge into '${table.display}' is in progress`, { hint: 'start one with merge()' });
   }
@@ -112,27 +113,25 @@ export async function saveMerge(
   m: { ours: string; theirs: string; theirsRef: string; bases: string[]; message?: string; author: string },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO vsg.merges (table_id, branch, ours, theirs, theirs_ref, base, message, author) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    sql('merge/save_state'),
     [table.id, table.head, m.ours, m.theirs, m.theirsRef, m.bases.join(' '), m.message ?? null, m.author],
   );
   await tx.query(
-    `INSERT INTO vsg.merge_conflicts (table_id, key, col, kind, base, ours, theirs)
-     SELECT $1, key, col, kind, base, ours, theirs FROM pg_temp.vsg_m_conf`,
+    sql('merge/save_conflicts'),
     [table.id],
   );
 }
 
 /** The saved conflicts, with their resolutions, back into pg_temp.vsg_m_conf (merge --continue). */
 export async function loadConflicts(tx: Queryable, table: TrackedTable): Promise<void> {
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_conf');
+  await tx.query(sql('merge/drop_conflicts_temp'));
   await tx.query(
-    `CREATE TEMP TABLE vsg_m_conf ON COMMIT DROP AS
-     SELECT key, col, kind, base, ours, theirs, resolved, value FROM vsg.merge_conflicts WHERE table_id = $1`,
+    sql('merge/load_conflicts'),
     [table.id],
   );
 }
 
 /** Forget the table's merge in progress (finished or aborted); its conflicts go with it. */
 export async function forgetMerge(tx: Queryable, table: TrackedTable): Promise<void> {
-  await tx.query('DELETE FROM vsg.merges WHERE table_id = $1', [table.id]);
+  await tx.query(sql('merge/clear_state'), [table.id]);
 }

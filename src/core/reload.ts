@@ -113,13 +113,13 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
 
 /** Rows changed on the state paths between two commits (vsg.path_changes): costs the paths' length. */
 async function pathChanges(tx: Queryable, a: string, b: string): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [a, b]);
+  const { rows } = await tx.query<{ n: string }>(sql('reload/path_changes'), [a, b]);
   return Number(rows[0].n);
 }
 
 /** Rows of vsg.pending for the table, not netted per key. */
 async function pendingRows(tx: Queryable, table: TrackedTable): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.pending WHERE table_id = $1', [table.id]);
+  const { rows } = await tx.query<{ n: string }>(sql('pending/count_table'), [table.id]);
   return Number(rows[0].n);
 }
 
@@ -138,15 +138,15 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
   const w = writeSql(table, cols);
   // The checkpoint's rows that history changed between its commit and the target, with their images there.
   const lca = await commonAncestor(tx, cpCommit, target);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
-  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
-  const corrected = await tx.query('INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, new FROM vsg.state_diff($1, $2, $3, false, $4)', [
+  await tx.query(sql('apply/drop_temp'));
+  await tx.query(sql('apply/create_temp'));
+  const corrected = await tx.query(sql('reload/load_target'), [
     table.id,
     cpCommit,
     target,
     lca.depth,
   ]);
-  await tx.query('ANALYZE pg_temp.vsg_apply');
+  await tx.query(sql('apply/analyze_temp'));
   const fromCheckpoint = cols.filter((c) => !c.generated).map((c) => `k.${ident(c.name)}`).join(', ');
   // The checkpoint's rows whose key was not corrected. Key columns are never
   // NULL, so NOT IN means what it says, and a hashed subplan filters 1M rows
@@ -173,12 +173,12 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
     for (const t of DROPPED_TRIGGERS) await tx.query(`DROP TRIGGER ${ident(t)} ON ${q}`);
     await tx.query(`TRUNCATE ${q}`);
     rows = (await tx.query(`INSERT INTO ${q} (${w.insertColumns}) OVERRIDING SYSTEM VALUE ${rowsSql}`)).rowCount;
-    await tx.query('SELECT vsg.capture_triggers($1)', [table.id]);
+    await tx.query(sql('reload/capture_triggers'), [table.id]);
   } catch (e) {
     throw refused(table, e);
   }
   await raiseSequences(tx, table, 'table');
   // Uncommitted changes (checkout --force, restore) are overwritten: the table holds the target's rows exactly.
-  const dropped = (await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id])).rowCount;
+  const dropped = (await tx.query(sql('pending/discard_table'), [table.id])).rowCount;
   return { rows, checkpoint: cpCommit, corrected: corrected.rowCount, dropped };
 }

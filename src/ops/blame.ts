@@ -16,6 +16,7 @@ import { canonicalKey } from '../core/keys.js';
 import { compareKeys } from '../core/rows.js';
 import { columns, resolveTable, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
+import { sql } from '../db/sql.js';
 
 export interface BlameCell {
   column: string;
@@ -161,7 +162,7 @@ export async function rowLog(db: Queryable, opts: { table?: string; key: string 
   const table = await resolveTable(db, opts.table);
   const key = await canonicalKey(db, table, opts.key);
   const { rows } = await db.query<{ commit_id: string; before: string | null; after: string | null }>(
-    'SELECT commit_id, before::text, after::text FROM vsg.row_history($1::oid::regclass, $2::jsonb)',
+    sql('history/row_log'),
     [table.relid, JSON.stringify(key)],
   );
   const commits = new Map((await getCommits(db, rows.map((r) => r.commit_id))).map((c) => [c.id, c]));

@@ -92,7 +92,7 @@ export async function exportRows(db: Db, opts: ExportOptions, sink: ExportSink):
       await sink.rows(rows.map((r) => cols.map((_, i) => r[`c${i}`] ?? null)));
       if (rows.length < size) break;
     }
-    await tx.query('CLOSE vsg_export');
+    await tx.query(sql('export/close_cursor'));
     return { ...header, rowCount };
   });
 }

@@ -31,8 +31,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     const oid = await resolveRelation(tx, name);
     if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: 'create it first' });
     const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(
-      `SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`,
+      sql('track/relation'),
       [oid],
     );
     const rel = rows[0];
@@ -50,14 +49,12 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     const qname = `${ident(rel.nspname)}.${ident(rel.relname)}`;
     await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
     const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns, signature)
-       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid))
-       ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
+      sql('track/insert_tracked'),
       [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
     );
     if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
     const id = Number(inserted.rows[0].id);
-    await tx.query('SELECT vsg.install_capture($1)', [id]);
+    await tx.query(sql('track/install_capture'), [id]);
     await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
     const table = await tableById(tx, id);
     const root = await createCommit(tx, table, {
@@ -67,7 +64,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
       message: opts.message ?? `track ${display}`,
       allowEmpty: true,
     });
-    await tx.query(`INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, 'branch', 'main', $2)`, [id, root.id]);
+    await tx.query(sql('track/create_main'), [id, root.id]);
     // (its one commit so far: the root)
     return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
   });
@@ -93,7 +90,7 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
   const target = await resolveTable(db, name);
   return db.transaction(async (tx) => {
     const table = await tableById(tx, target.id);
-    const { rows: counted } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.commits WHERE table_id = $1', [table.id]);
+    const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
     const commits = Number(counted[0].n);
     if (commits > 1 && !opts.force) {
       throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${commits} commits; untracking deletes them`, {
@@ -103,13 +100,13 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
     if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
     // (the name vsg.capture_function gives it)
     await tx.query(`DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${table.id}`)}()`);
-    await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);
+    await tx.query(sql('pending/discard_table'), [table.id]);
+    await tx.query(sql('track/delete_refs'), [table.id]);
+    await tx.query(sql('track/delete_changes'), [table.id]);
     await dropCheckpoints(tx, table.id);
-    await tx.query('UPDATE vsg.commits SET parent = NULL, merge_parent = NULL, source = NULL WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.commits WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.tracked WHERE id = $1', [table.id]);
+    await tx.query(sql('track/unlink_commits'), [table.id]);
+    await tx.query(sql('track/delete_commits'), [table.id]);
+    await tx.query(sql('track/delete_tracked'), [table.id]);
     return { table: table.display, commits };
   });
 }
