@@ -7,14 +7,15 @@
  * can then commit it (createCommit) or leave it uncommitted (restore).
  */
 import type { Queryable } from '../db/db.js';
-import { imageExpr, keyExpr } from '../db/images.js';
-import { ident, literal } from '../db/quote.js';
+import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, takesBulkPath } from './apply-bulk.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
+import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence, stageImages } from './sql/write-back.js';
+import { stateImages } from './sql/rows.js';
 import { columns, type Column, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
@@ -26,7 +27,7 @@ export interface ImageSource {
 /** The keys where the live table differs from commit `target`, each with its image at `target`. */
 export function stateSource(table: TrackedTable, target: string, lcaDepth: number): ImageSource {
   return {
-    text: `SELECT d.key, d.old AS img FROM (${sql('diff/between')}) d`,
+    text: stateImages(),
     params: [target, table.headCommit, lcaDepth, true, table.id],
   };
 }
@@ -44,12 +45,12 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   await tx.query(sql('apply/drop_temp'));
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
   await tx.query(sql('apply/create_temp'));
-  const filled = await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
+  const filled = await tx.query(stageImages(source.text), source.params);
 
   const cols = await columns(tx, table.relid);
   await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const w = writeSql(table, cols);
-  await refuseAlwaysIdentityUpdate(tx, table, cols, w.join);
+  await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
   const bulk = await takesBulkPath(tx, table, filled.rowCount);
   if (!bulk) {
@@ -85,20 +86,13 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  */
 async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
+  const del = await tx.query(keyedDelete(table, w));
   result.deleted = del.rowCount;
   if (w.set) {
-    const upd = await tx.query(
-      `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
-       WHERE s.img IS NOT NULL AND ${w.join} AND (${w.image('r')}) IS DISTINCT FROM s.img`,
-    );
+    const upd = await tx.query(keyedUpdate(table, w));
     result.updated = upd.rowCount;
   }
-  const ins = await tx.query(
-    `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
-     SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
-     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`,
-  );
+  const ins = await tx.query(keyedInsert(table, w));
   result.inserted = ins.rowCount;
   return result;
 }
@@ -154,12 +148,9 @@ async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current
  * it to DEFAULT only), so a kept row whose non-key identity value must change
  * cannot be written back exactly: refuse, rather than leave that value wrong.
  */
-async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, cols: Column[], join: string): Promise<void> {
+async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, cols: Column[], w: WriteSql): Promise<void> {
   for (const c of cols.filter((x) => x.identity === 'a' && !table.keyColumns.includes(x.name))) {
-    const { rows } = await tx.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN ${table.qname} r ON ${join}
-       WHERE s.img ? ${literal(c.name)} AND r.${ident(c.name)}::text IS DISTINCT FROM s.img->>${literal(c.name)}`,
-    );
+    const { rows } = await tx.query<{ n: string }>(identityChanges(table, w, c.name));
     const n = Number(rows[0].n);
     if (n === 0) continue;
     throw new VsgError(
@@ -195,16 +186,7 @@ async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, st
 export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images'): Promise<void> {
   const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
   for (const r of rows) {
-    const max =
-      from === 'images'
-        ? `SELECT max((s.img->>${literal(r.name)})::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
-        : `SELECT max(${ident(r.name)})::bigint AS m FROM ${table.qname}`;
-    await tx.query(
-      `SELECT setval($1::regclass, x.m) FROM (${max}) x, pg_catalog.pg_sequences q
-       WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
-         AND x.m > coalesce(q.last_value, q.start_value - 1)`,
-      [r.seq],
-    );
+    await tx.query(raiseSequence(table, r.name, from), [r.seq]);
   }
 }
 

@@ -5,8 +5,8 @@
  * least half of the table, and dropped with the table's history.
  */
 import type { Queryable } from '../db/db.js';
-import { ident } from '../db/quote.js';
 import { signature } from './signature.js';
+import { createCheckpoint, dropCheckpoint } from './sql/ddl.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 import { sql } from '../db/sql.js';
@@ -32,13 +32,9 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
   if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
   const relname = `checkpoint_${commit.id.slice(0, 20)}`;
   // One statement, one snapshot: a writer's rows and its pending rows show together or not at all.
-  const made = await tx.query(
-    `CREATE TABLE vsg.${ident(relname)} AS SELECT * FROM ${table.qname}
-     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`,
-    [table.id],
-  );
+  const made = await tx.query(createCheckpoint(relname, table.qname), [table.id]);
   if (made.rowCount === 0) {
-    await tx.query(`DROP TABLE vsg.${ident(relname)}`);
+    await tx.query(dropCheckpoint(relname, false));
     return;
   }
   await tx.query(sql('checkpoint/record'), [
@@ -52,11 +48,11 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
     sql('checkpoint/prune'),
     [table.id, CHECKPOINTS_KEPT],
   );
-  for (const r of old) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
+  for (const r of old) await tx.query(dropCheckpoint(r.relname));
 }
 
 /** Drop every checkpoint of a table (untrack). */
 export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<void> {
   const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId]);
-  for (const r of rows) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
+  for (const r of rows) await tx.query(dropCheckpoint(r.relname));
 }

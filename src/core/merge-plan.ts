@@ -11,6 +11,8 @@ import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { commonAncestor, mergeBases } from './mergebase.js';
 import { shortId } from './refs.js';
+import { analyzeTemp, dropTemp, indexTempKey } from './sql/ddl.js';
+import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from './sql/merge.js';
 import type { TrackedTable } from './tables.js';
 
 /** The best merge bases: one, or two for a criss-cross; a clear refusal for unrelated or tangled histories. */
@@ -55,7 +57,7 @@ export async function prepareBase(tx: Queryable, table: TrackedTable, bases: str
     [MARK],
   );
   await tx.query(sql('merge/drop_vbase_temp'));
-  await tx.query(`CREATE TEMP TABLE vsg_m_vbase ON COMMIT DROP AS SELECT key, img FROM (${sql('merge/result')}) s`);
+  await tx.query(virtualBase());
   await tx.query(sql('merge/index_vbase'));
   return { at: bases[0], virtual: true };
 }
@@ -71,8 +73,8 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
   for (const [side, tip] of [['ours', ours], ['theirs', theirs]] as const) {
     const lca = await commonAncestor(tx, base.at, tip);
     const name = base.virtual ? `vsg_m_${side}_r` : `vsg_m_${side}`;
-    await tx.query(`DROP TABLE IF EXISTS pg_temp.${name}`);
-    const made = await tx.query(`CREATE TEMP TABLE ${name} ON COMMIT DROP AS SELECT d.key, d.old, d.new FROM (${sql('diff/between')}) d`, [
+    await tx.query(dropTemp(name));
+    const made = await tx.query(sideChanges(name), [
       base.at,
       tip,
       lca.depth,
@@ -80,19 +82,19 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
       table.id,
     ]);
     counts[side] = made.rowCount;
-    await tx.query(`CREATE INDEX ON pg_temp.${name} (key)`);
-    await tx.query(`ANALYZE pg_temp.${name}`);
+    await tx.query(indexTempKey(name));
+    await tx.query(analyzeTemp(name));
   }
   if (base.virtual) {
     for (const side of ['ours', 'theirs'] as const) {
-      await tx.query(`DROP TABLE IF EXISTS pg_temp.vsg_m_${side}`);
-      const made = await tx.query(`CREATE TEMP TABLE vsg_m_${side} ON COMMIT DROP AS ${sql('merge/virtual').split('SIDE').join(side)}`);
+      await tx.query(dropTemp(`vsg_m_${side}`));
+      const made = await tx.query(virtualSide(side));
       counts[side] = made.rowCount;
-      await tx.query(`CREATE INDEX ON pg_temp.vsg_m_${side} (key)`);
+      await tx.query(indexTempKey(`vsg_m_${side}`));
     }
   }
   await tx.query(sql('merge/drop_rows_temp'));
-  await tx.query(`CREATE TEMP TABLE vsg_m_rows ON COMMIT DROP AS ${sql('merge/rows')}`);
+  await tx.query(planRows());
   return counts;
 }
 
@@ -102,5 +104,5 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
  */
 export async function collectConflicts(tx: Queryable, strategy: string | null): Promise<void> {
   await tx.query(sql('merge/drop_conflicts_temp'));
-  await tx.query(`CREATE TEMP TABLE vsg_m_conf ON COMMIT DROP AS ${sql('merge/conflicts')}`, [strategy]);
+  await tx.query(planConflicts(), [strategy]);
 }

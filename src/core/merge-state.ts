@@ -67,12 +67,12 @@ export async function inProgress(tx: Queryable, table: TrackedTable): Promise<Sa
 
 type ConflictRow = Record<'key' | 'col' | 'kind' | 'base' | 'ours' | 'theirs' | 'resolved' | 'value', string | null>;
 
-/** Conflicts from a work or state table, in key order. */
-export async function readConflicts(tx: Queryable, from: string, table: TrackedTable, where = 'true', params: unknown[] = []): Promise<MergeConflict[]> {
-  const { rows } = await tx.query<ConflictRow>(
-    `SELECT key::text, col, kind, base::text, ours::text, theirs::text, resolved::text, value::text FROM ${from} WHERE ${where}`,
-    params,
-  );
+/** Which conflicts to read: the merge's work table, or the table's saved ones (all, or those still open). */
+export type ConflictSet = 'work' | 'saved' | 'open';
+
+/** Conflicts from the work table or the saved state (sql/merge/<set>_conflicts.sql), in key order. */
+export async function readConflicts(tx: Queryable, set: ConflictSet, table: TrackedTable): Promise<MergeConflict[]> {
+  const { rows } = await tx.query<ConflictRow>(sql(`merge/${set}_conflicts`), set === 'work' ? [] : [table.id]);
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | null | Image));
   return rows
     .map((r) => ({
@@ -91,7 +91,7 @@ export async function readConflicts(tx: Queryable, from: string, table: TrackedT
 /** The table's merge in progress and its conflicts, resolved or not. */
 export async function conflictList(db: Queryable, table: TrackedTable): Promise<ConflictList> {
   const m = await inProgress(db, table);
-  const conflicts = await readConflicts(db, 'vsg.merge_conflicts', table, 'table_id = $1', [table.id]);
+  const conflicts = await readConflicts(db, 'saved', table);
   return {
     table: table.display,
     branch: m.branch,

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from '../db/db.js';
-import { qualified } from '../db/quote.js';
 import { packageRoot, sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
+import { dropVsgFunction } from './sql/ddl.js';
 
 interface Migration {
   version: number;
@@ -161,7 +161,7 @@ async function dropStaleFunctions(tx: Queryable, files: FunctionFile[]): Promise
   ]);
   for (const { name } of rows) {
     // By name alone: one function a file, so an overload left behind fails here instead of lingering.
-    await tx.query(`DROP FUNCTION IF EXISTS ${qualified('vsg', name)}`);
+    await tx.query(dropVsgFunction(name));
   }
   if (rows.length) await tx.query(sql('repository/forget_functions'), [files.map((f) => f.name)]);
   return rows.map((r) => r.name);

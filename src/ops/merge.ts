@@ -117,7 +117,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     }
     r.changes = await buildPlan(tx, table, await prepareBase(tx, table, bases), ours, theirs.id);
     await collectConflicts(tx, opts.strategy ?? null);
-    r.conflicts = await readConflicts(tx, 'pg_temp.vsg_m_conf', table);
+    r.conflicts = await readConflicts(tx, 'work', table);
     if (r.conflicts.length > 0 && !opts.strategy) {
       await saveMerge(tx, table, { ours, theirs: theirs.id, theirsRef: opts.ref, bases, message: opts.message, author: opts.author });
       r.status = 'conflict';
@@ -166,7 +166,7 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     const m = await inProgress(tx, table);
-    const open = await readConflicts(tx, 'vsg.merge_conflicts', table, 'table_id = $1 AND NOT resolved', [table.id]);
+    const open = await readConflicts(tx, 'open', table);
     if (open.length > 0) {
       throw new ConflictError('E_MERGE_UNRESOLVED', `${open.length} conflict${open.length === 1 ? '' : 's'} of the merge into '${table.display}' still unresolved`, {
         hint: 'resolve them with resolve() (conflicts() lists them)',
@@ -185,7 +185,7 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
     const bases = m.base.split(' ');
     const changes = await buildPlan(tx, table, await prepareBase(tx, table, bases), m.ours, m.theirs);
     await loadConflicts(tx, table);
-    const conflicts = await readConflicts(tx, 'pg_temp.vsg_m_conf', table);
+    const conflicts = await readConflicts(tx, 'work', table);
     const applied = await applyImages(tx, table, { text: sql('merge/result'), params: [] });
     await forgetMerge(tx, table);
     const commit = await commitMerge(tx, table, m.theirs, bases, opts.message ?? m.message ?? (await defaultMessage(tx, m.theirs_ref, table)), opts.author ?? m.author, undefined);

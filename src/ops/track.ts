@@ -1,7 +1,6 @@
 /** Start and stop versioning a table. */
 import type { Db, Queryable } from '../db/db.js';
-import { imageExpr, keyExpr } from '../db/images.js';
-import { ident, qualified } from '../db/quote.js';
+import { qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
@@ -9,16 +8,13 @@ import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { tidyPending } from '../core/pending.js';
 import { columns, displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
+import { snapshotIntoPending as snapshotSql } from '../core/sql/rows.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface TrackResult {
   table: TrackedTable;
   root: CommitInfo;
-}
-
-/** Fill the DDL template with the table's quoted name (never the raw text). */
-function ddl(name: string, qname: string): string {
-  return sql(name).split('%1$s').join(qname);
 }
 
 /**
@@ -46,8 +42,8 @@ export async function track(db: Db, name: string, opts: { author: string; messag
         hint: `add one (ALTER TABLE ${display} ADD PRIMARY KEY (...)); vsg identifies rows by it`,
       });
     }
-    const qname = `${ident(rel.nspname)}.${ident(rel.relname)}`;
-    await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
+    const qname = qualified(rel.nspname, rel.relname);
+    await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
     const inserted = await tx.query<{ id: string }>(
       sql('track/insert_tracked'),
       [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
@@ -76,8 +72,8 @@ export async function track(db: Db, name: string, opts: { author: string; messag
 
 /** Every current row as an insert, ready for the root commit to take. */
 async function snapshotIntoPending(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
-  const img = imageExpr((await columns(tx, relid)).map((c) => c.name), 'r');
-  await tx.query(`INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${keyExpr(keyColumns, 'r')}, NULL, ${img} FROM ${qname} r`, [id]);
+  const names = (await columns(tx, relid)).map((c) => c.name);
+  await tx.query(snapshotSql({ qname, keyColumns }, names), [id]);
 }
 
 export interface UntrackResult {
@@ -97,9 +93,9 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
         hint: 'untrack with force to delete its history', data: { table: name },
       });
     }
-    if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
+    if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
     // (the name vsg.capture_function gives it)
-    await tx.query(`DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${table.id}`)}()`);
+    await tx.query(dropCaptureFunction(table.id));
     await tx.query(sql('pending/discard_table'), [table.id]);
     await tx.query(sql('track/delete_refs'), [table.id]);
     await tx.query(sql('track/delete_changes'), [table.id]);
