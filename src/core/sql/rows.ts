@@ -4,7 +4,7 @@
  * (export), per-cell blame, the root commit's snapshot (track), and the images
  * a write-back stages. Each is a pure function; names go in only through
  * src/db/quote.ts and src/db/images.ts, values only as bound parameters.
- * test/unit/rows-sql.test.ts holds their text.
+ * test/unit/ddl-sql.test.ts holds their text.
  */
 import { imageExpr, keyExpr, keyMatch } from '../../db/images.js';
 import { ident, literal } from '../../db/quote.js';
