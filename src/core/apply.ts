@@ -110,17 +110,11 @@ export async function dropStaged(tx: Queryable): Promise<void> {
  */
 async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
   // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
-  const { rows: any } = await tx.query<{ any: string }>(
-    sql('apply/has_unknown_columns'),
-    [current],
-  );
+  const { rows: any } = await tx.query<{ any: string }>(sql('apply/has_unknown_columns'), [current]);
   if (any[0].any !== 'true' && any[0].any !== 't') return;
   const vanished = async () =>
     (
-      await tx.query<{ name: string }>(
-        sql('apply/unknown_columns'),
-        [current],
-      )
+      await tx.query<{ name: string }>(sql('apply/unknown_columns'), [current])
     ).rows;
   let rows = await vanished();
   if (rows.length === 0) return;
@@ -128,10 +122,7 @@ async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current
   for (const { name } of rows) {
     const now = renamed.get(name);
     if (now === undefined || !current.includes(now)) continue;
-    await tx.query(
-      sql('apply/rename_column'),
-      [name, now],
-    );
+    await tx.query(sql('apply/rename_column'), [name, now]);
   }
   rows = await vanished();
   if (rows.length) {
@@ -167,10 +158,7 @@ async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, co
 
 /** Old column name -> its name now, following every rename recorded by SCHEMA commits in order. */
 async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, string>> {
-  const { rows } = await tx.query<{ old: string; new: string }>(
-    sql('schema/renames'),
-    [tableId],
-  );
+  const { rows } = await tx.query<{ old: string; new: string }>(sql('schema/renames'), [tableId]);
   const map = new Map<string, string>();
   for (const r of rows) {
     for (const [k, v] of map) if (v === r.old) map.set(k, r.new);

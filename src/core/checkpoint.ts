@@ -25,10 +25,7 @@ const CHECKPOINTS_KEPT = 3;
 export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit: CommitInfo): Promise<void> {
   const changed = (commit.inserted ?? 0) + (commit.updated ?? 0) + (commit.deleted ?? 0);
   if (changed < CHECKPOINT_MIN_ROWS) return;
-  const { rows } = await tx.query<{ may: boolean | string; size: string }>(
-    sql('checkpoint/eligibility'),
-    [table.relid, table.id],
-  );
+  const { rows } = await tx.query<{ may: boolean | string; size: string }>(sql('checkpoint/eligibility'), [table.relid, table.id]);
   if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
   const relname = `checkpoint_${commit.id.slice(0, 20)}`;
   // One statement, one snapshot: a writer's rows and its pending rows show together or not at all.
@@ -44,10 +41,7 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
     made.rowCount,
     JSON.stringify(await signature(tx, table.relid)),
   ]);
-  const { rows: old } = await tx.query<{ relname: string }>(
-    sql('checkpoint/prune'),
-    [table.id, CHECKPOINTS_KEPT],
-  );
+  const { rows: old } = await tx.query<{ relname: string }>(sql('checkpoint/prune'), [table.id, CHECKPOINTS_KEPT]);
   for (const r of old) await tx.query(dropCheckpoint(r.relname));
 }
 

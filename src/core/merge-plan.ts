@@ -52,10 +52,7 @@ export async function prepareBase(tx: Queryable, table: TrackedTable, bases: str
   if (inner.length !== 1) throw crissCross(table.head, 'theirs', bases);
   await buildPlan(tx, table, { at: inner[0], virtual: false }, bases[0], bases[1]);
   await collectConflicts(tx, null);
-  await tx.query(
-    sql('merge/resolve_all'),
-    [MARK],
-  );
+  await tx.query(sql('merge/resolve_all'), [MARK]);
   await tx.query(sql('merge/drop_vbase_temp'));
   await tx.query(virtualBase());
   await tx.query(sql('merge/index_vbase'));

@@ -112,23 +112,14 @@ export async function saveMerge(
   table: TrackedTable,
   m: { ours: string; theirs: string; theirsRef: string; bases: string[]; message?: string; author: string },
 ): Promise<void> {
-  await tx.query(
-    sql('merge/save_state'),
-    [table.id, table.head, m.ours, m.theirs, m.theirsRef, m.bases.join(' '), m.message ?? null, m.author],
-  );
-  await tx.query(
-    sql('merge/save_conflicts'),
-    [table.id],
-  );
+  await tx.query(sql('merge/save_state'), [table.id, table.head, m.ours, m.theirs, m.theirsRef, m.bases.join(' '), m.message ?? null, m.author]);
+  await tx.query(sql('merge/save_conflicts'), [table.id]);
 }
 
 /** The saved conflicts, with their resolutions, back into pg_temp.vsg_m_conf (merge --continue). */
 export async function loadConflicts(tx: Queryable, table: TrackedTable): Promise<void> {
   await tx.query(sql('merge/drop_conflicts_temp'));
-  await tx.query(
-    sql('merge/load_conflicts'),
-    [table.id],
-  );
+  await tx.query(sql('merge/load_conflicts'), [table.id]);
 }
 
 /** Forget the table's merge in progress (finished or aborted); its conflicts go with it. */

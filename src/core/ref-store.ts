@@ -61,10 +61,7 @@ export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branc
       hint: taken.rows[0].kind === kind ? `delete the ${kind} first` : 'branches and tags share one namespace; pick another name', data: { kind: taken.rows[0].kind, name },
     });
   }
-  const { rows } = await tx.query<{ id: string }>(
-    sql('refs/create'),
-    [table.id, kind, name, commit],
-  );
+  const { rows } = await tx.query<{ id: string }>(sql('refs/create'), [table.id, kind, name, commit]);
   return Number(rows[0].id);
 }
 

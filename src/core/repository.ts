@@ -94,12 +94,8 @@ export async function init(db: Db): Promise<InitResult> {
     // Serialise concurrent inits on a server; harmless on the embedded database.
     await tx.query(sql('repository/init_lock'));
     await tx.query(sql('repository/create_schema'));
-    await tx.query(
-      sql('repository/create_migrations'),
-    );
-    await tx.query(
-      sql('repository/create_functions'),
-    );
+    await tx.query(sql('repository/create_migrations'));
+    await tx.query(sql('repository/create_functions'));
     const { rows } = await tx.query<{ version: string }>(sql('repository/applied_migrations'));
     const done = new Set(rows.map((r) => Number(r.version)));
     const from = Math.max(0, ...done);
@@ -137,9 +133,7 @@ export async function init(db: Db): Promise<InitResult> {
  * they read exist; validateFunctions checks them once the migrations ran.
  */
 async function applyFunctions(tx: Queryable, files: FunctionFile[]): Promise<FunctionFile[]> {
-  const { rows } = await tx.query<{ name: string; checksum: string; present: boolean | string }>(
-    sql('repository/functions'),
-  );
+  const { rows } = await tx.query<{ name: string; checksum: string; present: boolean | string }>(sql('repository/functions'));
   const current = new Set(rows.filter((r) => r.present === true || r.present === 't').map((r) => `${r.name} ${r.checksum}`));
   const changed = files.filter((f) => !current.has(`${f.name} ${f.checksum}`));
   if (changed.length === 0) return changed;
@@ -147,10 +141,7 @@ async function applyFunctions(tx: Queryable, files: FunctionFile[]): Promise<Fun
   await tx.query(sql('repository/check_function_bodies_off'));
   for (const f of changed) await tx.query(f.text);
   await tx.query(sql('repository/set_check_function_bodies'), [saved[0].v]);
-  await tx.query(
-    sql('repository/record_functions'),
-    [changed.map((f) => f.name), changed.map((f) => f.checksum)],
-  );
+  await tx.query(sql('repository/record_functions'), [changed.map((f) => f.name), changed.map((f) => f.checksum)]);
   return changed;
 }
 
@@ -175,10 +166,7 @@ async function dropStaleFunctions(tx: Queryable, files: FunctionFile[]): Promise
  */
 async function validateFunctions(tx: Queryable, changed: FunctionFile[]): Promise<void> {
   if (changed.length === 0) return;
-  await tx.query(
-    sql('repository/validate_functions'),
-    [changed.map((f) => f.name)],
-  );
+  await tx.query(sql('repository/validate_functions'), [changed.map((f) => f.name)]);
 }
 
 /**
@@ -189,9 +177,7 @@ async function validateFunctions(tx: Queryable, changed: FunctionFile[]): Promis
  * new columns could name a key column that is gone).
  */
 async function rewriteCaptureFunctions(tx: Queryable): Promise<number> {
-  const { rowCount } = await tx.query(
-    sql('repository/rewrite_captures'),
-  );
+  const { rowCount } = await tx.query(sql('repository/rewrite_captures'));
   return rowCount;
 }
 

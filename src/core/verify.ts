@@ -226,9 +226,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
 
 /** Whether this role may take a SHARE lock on vsg.commits (a read-only role may not). */
 async function mayLockCommits(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ may: string }>(
-    sql('verify/may_rewrite'),
-  );
+  const { rows } = await db.query<{ may: string }>(sql('verify/may_rewrite'));
   return rows[0]?.may === 'true';
 }
 

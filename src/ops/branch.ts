@@ -62,10 +62,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
   const target = await resolveTable(db, opts.table);
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
-    const { rows } = await tx.query<{ id: string; commit_id: string; kind: string }>(
-      sql('refs/find_by_name'),
-      [table.id, opts.name],
-    );
+    const { rows } = await tx.query<{ id: string; commit_id: string; kind: string }>(sql('refs/find_by_name'), [table.id, opts.name]);
     const ref = rows[0];
     if (!ref || ref.kind !== 'branch') {
       throw new VsgError('E_NO_SUCH_BRANCH', `branch '${opts.name}' not found in '${table.display}'`, {
@@ -77,10 +74,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
         hint: 'switch to another branch first',
       });
     }
-    const others = await tx.query<{ commit_id: string }>(
-      sql('refs/other_branch_tips'),
-      [table.id, opts.name],
-    );
+    const others = await tx.query<{ commit_id: string }>(sql('refs/other_branch_tips'), [table.id, opts.name]);
     const merged = await isReachable(tx, ref.commit_id, others.rows.map((r) => r.commit_id));
     if (!merged && !opts.force) {
       throw new VsgError('E_UNMERGED', `branch '${opts.name}' is not merged into any other branch`, {

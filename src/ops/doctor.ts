@@ -153,9 +153,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
 
   // Commits the graph index lacks (recorded while triggers were off) would be
   // missing from row histories and blame.
-  const g = await db.query<{ n: string }>(
-    sql('doctor/commits_outside_graph'),
-  );
+  const g = await db.query<{ n: string }>(sql('doctor/commits_outside_graph'));
   const unindexed = Number(g.rows[0].n);
   checks.push(
     unindexed === 0

@@ -42,10 +42,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
       opts = { ...opts, column: rows[0].col };
     }
     // A cell takes the value; a row-level conflict given a column keeps the surviving image with that cell set.
-    const { rowCount } = await tx.query(
-      sql('merge/resolve'),
-      [table.id, key, opts.column ?? null, opts.take, value],
-    );
+    const { rowCount } = await tx.query(sql('merge/resolve'), [table.id, key, opts.column ?? null, opts.take, value]);
     if (rowCount === 0) {
       throw new VsgError('E_NO_CONFLICT', `no conflict at ${opts.key ?? 'any key'}${opts.column ? ` column '${opts.column}'` : ''}`, {
         hint: 'conflicts() lists them',

@@ -41,10 +41,7 @@ export async function createTag(db: Db, opts: { table?: string; name: string; co
 export async function deleteTag(db: Db, opts: { table?: string; name: string }): Promise<TagResult> {
   return db.transaction(async (tx) => {
     const tables = opts.table !== undefined ? [await resolveTable(tx, opts.table)] : null;
-    const { rows } = await tx.query<{ id: string; table_id: string; commit_id: string }>(
-      sql('refs/find_tag'),
-      [opts.name, tables ? tables[0].id : null],
-    );
+    const { rows } = await tx.query<{ id: string; table_id: string; commit_id: string }>(sql('refs/find_tag'), [opts.name, tables ? tables[0].id : null]);
     if (rows.length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: 'tags() lists tags' });
     if (rows.length > 1) {
       throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with the table option`);

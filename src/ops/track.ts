@@ -26,10 +26,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
   const result = await db.transaction(async (tx) => {
     const oid = await resolveRelation(tx, name);
     if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: 'create it first' });
-    const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(
-      sql('track/relation'),
-      [oid],
-    );
+    const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(sql('track/relation'), [oid]);
     const rel = rows[0];
     if (rel.relkind !== 'r' && rel.relkind !== 'p') {
       throw new VsgError('E_NOT_A_TABLE', `'${name}' is not a table`, { hint: 'only ordinary and partitioned tables can be tracked' });
@@ -44,10 +41,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
     }
     const qname = qualified(rel.nspname, rel.relname);
     await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
-    const inserted = await tx.query<{ id: string }>(
-      sql('track/insert_tracked'),
-      [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
-    );
+    const inserted = await tx.query<{ id: string }>(sql('track/insert_tracked'), [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)]);
     if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
     const id = Number(inserted.rows[0].id);
     await tx.query(sql('track/install_capture'), [id]);
