@@ -7,6 +7,7 @@ import type { Queryable } from '../db/db.js';
 import { ExitCode, VsgError } from '../errors.js';
 import type { TrackedTable } from './tables.js';
 import type { Image } from './types.js';
+import { sql } from '../db/sql.js';
 
 /**
  * Parse a key as people type it: `7` (one-column key), `id=7`, `a=1,b=x`,
@@ -48,7 +49,7 @@ export function parseKey(spec: string, keyColumns: string[]): Record<string, str
 export async function canonicalKey(db: Queryable, table: TrackedTable, spec: string): Promise<Image> {
   const parsed = parseKey(spec, table.keyColumns);
   try {
-    const { rows } = await db.query<{ k: string }>('SELECT vsg.canonical_key($1::oid::regclass, $2::jsonb)::text AS k', [table.relid, JSON.stringify(parsed)]);
+    const { rows } = await db.query<{ k: string }>(sql('keys/canonical'), [table.relid, JSON.stringify(parsed)]);
     return JSON.parse(rows[0].k) as Image;
   } catch (e) {
     const err = e as { code?: string; message?: string };

@@ -6,6 +6,7 @@ import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
 import { columns, resolveTable, tableById } from '../core/tables.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
+import { sql } from '../db/sql.js';
 
 export interface ShowResult {
   commit: CommitInfo;
@@ -25,7 +26,7 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
   const t = table ?? (await tableById(db, at.tableId));
   const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(
     // A state commit's change set is computed: its parent against its source.
-    'SELECT key::text, before::text AS old, after::text AS new FROM vsg.commit_changes($1)',
+    sql('commit/changes'),
     [at.id],
   );
   const cols = (await columns(db, t.relid)).map((c) => c.name);
