@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { CommitResult, ShowResult, SqlResult, StatementResult, TableStatus, TrackedTable } from '../index.js';
 import { renderChanges } from './diff.js';
 import { commitHeader, countsText } from './log.js';
+import { shellQuote } from '../db/quote.js';
 import { cell } from './values.js';
 import type { Style } from './style.js';
 
@@ -39,7 +40,7 @@ export function renderStatus(list: TableStatus[], s: Style): string {
         t.inserted ? s.green(`    inserted: ${t.inserted}`) : '',
         t.updated ? s.yellow(`    updated:  ${t.updated}`) : '',
         t.deleted ? s.red(`    deleted:  ${t.deleted}`) : '',
-        s.dim(`  (use 'vsg commit -t ${t.table}' to record ${t.schema.length ? 'it all' : 'them'}, 'vsg diff -t ${t.table}' to see ${t.schema.length ? 'the rows' : 'them'})`),
+        s.dim(`  (use 'vsg commit -t ${shellQuote(t.table)}' to record ${t.schema.length ? 'it all' : 'them'}, 'vsg diff -t ${shellQuote(t.table)}' to see ${t.schema.length ? 'the rows' : 'them'})`),
       ]
         .filter(Boolean)
         .join('\n');

@@ -1,0 +1,49 @@
+/**
+ * What a new user hits in the first hour (issue 14), end to end through
+ * bin/vsg on the server and on PGlite: hints that can be pasted into a shell,
+ * config errors with a position, and the rough edges of text output.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTarget, targetNames, vsg, type Target } from '../helpers/targets.js';
+
+/** The words bash makes of a pasted command line. */
+function words(line: string): string[] {
+  const r = spawnSync('bash', ['-c', `printf '%s\\0' ${line}`], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout.split('\0').slice(0, -1);
+}
+
+describe.each(targetNames())('first-hour rough edges on %s', (name) => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ init: true });
+    try {
+      await repo.sql(`CREATE TABLE "we""ird" (id int PRIMARY KEY, v text); CREATE TABLE "it's here" (id int PRIMARY KEY, v text)`);
+      await repo.sql(`CREATE TABLE "un""tracked it's" (id int PRIMARY KEY)`);
+      await repo.track('we"ird', { author: 'setup' });
+      await repo.track("it's here", { author: 'setup' });
+      await repo.sql(`INSERT INTO "we""ird" VALUES (1, 'a'); INSERT INTO "it's here" VALUES (1, 'a')`);
+    } finally {
+      await repo.close();
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it('hints that name a quoted table paste into bash as that name', async () => {
+    const st = await vsg(t, ['status']);
+    expect(st.code).toBe(0);
+    for (const display of ['"we""ird"', `"it's here"`]) {
+      const block = st.stdout.split('\n\n').find((b) => b.startsWith(`${display} on branch`));
+      const cmds = [...(block ?? '').matchAll(/'(vsg (?:commit|diff) -t .*?)' to (?:record|see)/g)].map((m) => m[1]);
+      expect(cmds, st.stdout).toHaveLength(2);
+      for (const c of cmds) expect(words(c).slice(2)).toEqual(['-t', display]);
+    }
+    const nt = await vsg(t, ['log', '-t', `un"tracked it's`]);
+    expect(nt.code).toBe(3);
+    const hint = /hint: run '(vsg track .*)'$/m.exec(nt.stderr)?.[1];
+    expect(hint, nt.stderr).toBeDefined();
+    expect(words(hint!)).toEqual(['vsg', 'track', `un"tracked it's`]);
+  });
+});
