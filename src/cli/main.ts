@@ -64,17 +64,22 @@ export function buildProgram(cli: Cli = new Cli(), verbs: readonly Verb[] = VERB
   for (const v of verbs) {
     const c = program.command(v.name).description(v.description);
     for (const a of v.args ?? []) c.argument(a.name, a.description, a.default);
+    // A repeatable option's empty list is filled in after parsing: given to
+    // commander, its help would say "(default: [])".
+    const lists: [string, unknown[]][] = [];
     for (const o of v.options) {
       const opt = new Option(o.flags, o.description);
       if (o.parse) opt.argParser(o.parse);
-      if (o.default !== undefined) opt.default(o.default);
+      if (Array.isArray(o.default)) lists.push([opt.attributeName(), o.default]);
+      else if (o.default !== undefined) opt.default(o.default);
       c.addOption(opt);
     }
     c.addHelpText('after', helpAfter(v));
     c.exitOverride();
     c.action(async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
-      const flags = params[params.length - 2] as { json?: boolean; pager?: boolean };
+      const flags = params[params.length - 2] as { json?: boolean; pager?: boolean } & Record<string, unknown>;
+      for (const [k, d] of lists) flags[k] ??= [...d];
       const ran: Ran = { verb: v, outcome: {}, json: Boolean(flags.json), pager: flags.pager };
       sink(ran); // errors from here on are reported in the verb's mode
       const args = params.slice(0, -2) as (string | undefined)[];

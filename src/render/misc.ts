@@ -20,7 +20,8 @@ export function renderCommitSummary(r: CommitResult, s: Style): string {
 export function renderShow(r: ShowResult, s: Style, now?: number): string {
   const schema = (r.schema ?? []).map((line) => s.magenta(`schema: ${line}`)).join('\n');
   const body = [schema, renderChanges(r.changes, r.keyColumns, r.columns, s)].filter(Boolean).join('\n');
-  return body ? `${commitHeader(r.commit, [], s, now)}\n\n${body}` : commitHeader(r.commit, [], s, now);
+  const header = commitHeader(r.commit, r.heads ?? [], s, now);
+  return body ? `${header}\n\n${body}` : header;
 }
 
 export function renderStatus(list: TableStatus[], s: Style): string {

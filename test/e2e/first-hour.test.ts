@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, type Target } from '../helpers/targets.js';
+import { makeTarget, root, targetNames, vsg, type Target } from '../helpers/targets.js';
 
 /** The words bash makes of a pasted command line. */
 function words(line: string): string[] {
@@ -13,6 +13,17 @@ function words(line: string): string[] {
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split('\0').slice(0, -1);
 }
+
+describe('help of repeatable options', () => {
+  it('shows no "(default: [])"', async () => {
+    for (const verb of ['commit', 'init']) {
+      const r = await vsg({ cwd: root, env: process.env }, [verb, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/\(repeatable\)\n/);
+      expect(r.stdout).not.toContain('(default: [])');
+    }
+  });
+});
 
 describe.each(targetNames())('first-hour rough edges on %s', (name) => {
   let t: Target;
@@ -45,5 +56,13 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
     const hint = /hint: run '(vsg track .*)'$/m.exec(nt.stderr)?.[1];
     expect(hint, nt.stderr).toBeDefined();
     expect(words(hint!)).toEqual(['vsg', 'track', `un"tracked it's`]);
+  });
+
+  it('repeated --meta still collects every value; show decorates HEAD as log does', async () => {
+    const c = await vsg(t, ['commit', '-t', 'we"ird', '--meta', 'a=1', '--meta', 'b=2', '-m', 'meta']);
+    expect(c.code, c.stderr).toBe(0);
+    const r = await vsg(t, ['show', 'HEAD', '-t', 'we"ird']);
+    expect(r.stdout.split('\n')[0]).toMatch(/^commit [0-9a-f]{64} \(HEAD -> main\)$/);
+    expect(r.stdout).toContain('Meta:   a=1\nMeta:   b=2');
   });
 });
