@@ -35,6 +35,9 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
       await repo.sql(`CREATE TABLE "un""tracked it's" (id int PRIMARY KEY)`);
       await repo.track('we"ird', { author: 'setup' });
       await repo.track("it's here", { author: 'setup' });
+      await repo.sql(`CREATE TABLE tk (k text PRIMARY KEY, v int); INSERT INTO tk VALUES ('a,b', 1), ('x=y', 2), ('a', 3)`);
+      await repo.track('tk', { author: 'setup' });
+      await repo.commit({ table: 'tk', author: 'setup', sql: "UPDATE tk SET v = v + 10 WHERE k IN ('a,b', 'x=y')" });
       await repo.sql(`INSERT INTO "we""ird" VALUES (1, 'a'); INSERT INTO "it's here" VALUES (1, 'a')`);
     } finally {
       await repo.close();
@@ -56,6 +59,15 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
     const hint = /hint: run '(vsg track .*)'$/m.exec(nt.stderr)?.[1];
     expect(hint, nt.stderr).toBeDefined();
     expect(words(hint!)).toEqual(['vsg', 'track', `un"tracked it's`]);
+  });
+
+  it("a one-column text key with ',' or '=' is that value, not a composite key", async () => {
+    const b = await vsg(t, ['blame', '-t', 'tk', 'a,b', '--json']);
+    expect(b.code, b.stderr).toBe(0);
+    expect(JSON.parse(b.stdout).rows.map((r: { key: unknown }) => r.key)).toEqual([{ k: 'a,b' }]);
+    const l = await vsg(t, ['log', '-t', 'tk', '--row', 'x=y', '--json']);
+    expect(l.code, l.stderr).toBe(0);
+    expect(JSON.stringify(JSON.parse(l.stdout))).toContain('"v":"12"');
   });
 
   it('repeated --meta still collects every value; show decorates HEAD as log does', async () => {
