@@ -70,6 +70,15 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
     expect(JSON.stringify(JSON.parse(l.stdout))).toContain('"v":"12"');
   });
 
+  it('log reads --since yesterday and --until 2.weeks.ago as git does', async () => {
+    const since = await vsg(t, ['log', '-t', 'tk', '--since', 'yesterday', '--json']);
+    expect(since.code, since.stderr).toBe(0);
+    expect(JSON.parse(since.stdout).commits).toHaveLength(2);
+    const until = await vsg(t, ['log', '-t', 'tk', '--until', '2.weeks.ago', '--json']);
+    expect(until.code, until.stderr).toBe(0);
+    expect(JSON.parse(until.stdout).commits).toHaveLength(0);
+  });
+
   it('repeated --meta still collects every value; show decorates HEAD as log does', async () => {
     const c = await vsg(t, ['commit', '-t', 'we"ird', '--meta', 'a=1', '--meta', 'b=2', '-m', 'meta']);
     expect(c.code, c.stderr).toBe(0);
