@@ -23,6 +23,8 @@ export class Cli {
   private opened: Repository[] = [];
   style: Style = makeStyle(false);
   verbose = false;
+  /** called with each repository opened (main arms its Ctrl-C handling there) */
+  onOpen?: (repo: Repository) => void;
 
   constructor(
     readonly env: NodeJS.ProcessEnv = process.env,
@@ -59,11 +61,18 @@ export class Cli {
     if (conn.kind === 'pglite' && !create && !embeddedExists(conn.dir)) throw noRepository(conn.dir, this.cwd);
     const repo = await openRepository({ url: conn.url, dir: conn.dir, init: opts.init, bare: opts.bare, create });
     this.opened.push(repo);
+    this.onOpen?.(repo);
     return repo;
   }
 
   async author(opts: { author?: string }): Promise<string> {
     return resolveAuthor(opts, this.env, await this.loadConfig());
+  }
+
+  /** Interrupt every open repository's work; what was going on in any of them. */
+  interrupt(): { busy: boolean; inTransaction: boolean } {
+    const states = this.opened.map((r) => r.interrupt());
+    return { busy: states.some((s) => s.busy), inTransaction: states.some((s) => s.inTransaction) };
   }
 
   async close(): Promise<void> {
