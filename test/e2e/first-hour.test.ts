@@ -38,6 +38,9 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
       await repo.sql(`CREATE TABLE tk (k text PRIMARY KEY, v int); INSERT INTO tk VALUES ('a,b', 1), ('x=y', 2), ('a', 3)`);
       await repo.track('tk', { author: 'setup' });
       await repo.commit({ table: 'tk', author: 'setup', sql: "UPDATE tk SET v = v + 10 WHERE k IN ('a,b', 'x=y')" });
+      await repo.sql(`CREATE TABLE doc (id int PRIMARY KEY, body text); INSERT INTO doc VALUES (1, E'def f():\\n    if x:\\n        return 1')`);
+      await repo.track('doc', { author: 'setup' });
+      await repo.commit({ table: 'doc', author: 'setup', sql: "UPDATE doc SET body = replace(body, 'x', 'y')" });
       await repo.sql(`INSERT INTO "we""ird" VALUES (1, 'a'); INSERT INTO "it's here" VALUES (1, 'a')`);
     } finally {
       await repo.close();
@@ -77,6 +80,12 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
     const until = await vsg(t, ['log', '-t', 'tk', '--until', '2.weeks.ago', '--json']);
     expect(until.code, until.stderr).toBe(0);
     expect(JSON.parse(until.stdout).commits).toHaveLength(0);
+  });
+
+  it('show keeps the indentation of each line of a multi-line value', async () => {
+    const r = await vsg(t, ['show', 'HEAD', '-t', 'doc']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('    body: def f():\n              if [-x-]{+y+}:\n                  return 1\n');
   });
 
   it('repeated --meta still collects every value; show decorates HEAD as log does', async () => {
