@@ -4,6 +4,9 @@
  * config errors with a position, and the rough edges of text output.
  */
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTarget, root, targetNames, vsg, type Target } from '../helpers/targets.js';
 
@@ -21,6 +24,30 @@ describe('help of repeatable options', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/\(repeatable\)\n/);
       expect(r.stdout).not.toContain('(default: [])');
+    }
+  });
+});
+
+describe('.vsgrc errors', () => {
+  it('a .vsgrc holding JSON with a trailing comma is an error at the comma, exit 5; several problems come together', async () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-rc-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+      delete env.VSG_DATABASE_URL;
+      fs.writeFileSync(path.join(cwd, '.vsgrc'), '{\n  "author": "ann",\n  "dir": ".db",\n}\n');
+      const r = await vsg({ cwd, env }, ['status']);
+      expect(r.code).toBe(5);
+      expect(r.stderr.split('\n')[0]).toBe("error: .vsgrc:3:15: unexpected ',' before '}'");
+      fs.writeFileSync(path.join(cwd, '.vsgrc'), 'author: 5\ncolour: red\n');
+      const many = await vsg({ cwd, env }, ['status']);
+      expect(many.code).toBe(5);
+      expect(many.stderr.split('\n').slice(0, 3)).toEqual([
+        'error: .vsgrc: 2 problems',
+        ".vsgrc:1:9: 'author' must be a string",
+        ".vsgrc:2:1: unknown key 'colour' (vsg reads url, author, dir)",
+      ]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
     }
   });
 });
