@@ -16,6 +16,8 @@ export interface Result<R = Row> {
   rowCount: number;
   fields: { name: string; dataTypeID: number }[];
   command: string;
+  /** the server's whole command tag ('INSERT 0 2', 'CREATE TABLE'), where known (script) */
+  tag?: string;
 }
 
 /** Anything that runs a query: the Db itself or an open transaction. */
@@ -139,7 +141,20 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     kind,
     where,
     query,
-    script: (text) => inTurn(async () => (await results(text, undefined, 'array')).map((r) => result<(string | null)[]>(r))),
+    script: (text) =>
+      inTurn(async () => {
+        // node-postgres keeps a tag's first word only ('CREATE' for 'CREATE TABLE'); psql shows it whole
+        const tags: string[] = [];
+        const connection = (client as { connection?: { on(e: string, f: (m: { text?: string }) => void): void; off(e: string, f: (m: { text?: string }) => void): void } }).connection;
+        const onTag = (m: { text?: string }) => void tags.push(String(m.text ?? ''));
+        connection?.on('commandComplete', onTag);
+        try {
+          const all = await results(text, undefined, 'array');
+          return all.map((r, i) => ({ ...result<(string | null)[]>(r), ...(tags.length === all.length ? { tag: tags[i] } : {}) }));
+        } finally {
+          connection?.off('commandComplete', onTag);
+        }
+      }),
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       if (inside.getStore()) return fn({ query: send });
       return inTurn(async () => {

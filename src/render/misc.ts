@@ -63,9 +63,15 @@ export function renderSqlResult(r: SqlResult, s: Style): string {
   return r.statements.map((st) => renderStatement(st, s)).join('\n');
 }
 
+/**
+ * As psql: a command's tag ('INSERT 0 2', 'CREATE TABLE'); rows as a table and
+ * their count, followed by the tag for INSERT/UPDATE/DELETE/MERGE … RETURNING.
+ */
 function renderStatement(r: StatementResult, s: Style): string {
-  if (r.columns.length === 0) return COUNTED.has(r.command) ? `${r.command} ${r.rowCount}` : r.command || 'OK';
+  const tag = r.tag ?? (COUNTED.has(r.command) ? `${r.command}${r.command === 'INSERT' ? ' 0' : ''} ${r.rowCount}` : r.command || 'OK');
+  if (r.columns.length === 0) return tag;
   const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });
   for (const row of r.rows) t.push(row.map((v) => cell(v, s)));
-  return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
+  const rows = `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
+  return /^(INSERT|UPDATE|DELETE|MERGE)\b/.test(tag) ? `${rows}\n\n${tag}` : rows;
 }

@@ -137,7 +137,7 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     expect(await vsgOk(t, ['sql', "SELECT 1 AS one, NULL AS nothing, 'NULL' AS text"])).toBe(
       '┌─────┬─────────┬────────┐\n│ one │ nothing │ text   │\n├─────┼─────────┼────────┤\n│ 1   │ NULL    │ "NULL" │\n└─────┴─────────┴────────┘\n(1 row)\n',
     );
-    const one = { command: 'SELECT', rowCount: 1, columns: ['one'], rows: [['1']] };
+    const one = { command: 'SELECT', tag: 'SELECT 1', rowCount: 1, columns: ['one'], rows: [['1']] };
     expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT 1 AS one', '--json']))).toEqual({ ...one, statements: [one] });
     const bad = await vsg(t, ['sql', 'SELECT nope FROM accounts']);
     expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([4, 'error: column "nope" does not exist']);
@@ -149,8 +149,8 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     );
     const r = JSON.parse(await vsgOk(t, ['sql', 'SELECT 1 AS a, 2 AS a; SELECT 3 AS c', '--json']));
     expect(r.statements).toEqual([
-      { command: 'SELECT', rowCount: 1, columns: ['a', 'a'], rows: [['1', '2']] },
-      { command: 'SELECT', rowCount: 1, columns: ['c'], rows: [['3']] },
+      { command: 'SELECT', tag: 'SELECT 1', rowCount: 1, columns: ['a', 'a'], rows: [['1', '2']] },
+      { command: 'SELECT', tag: 'SELECT 1', rowCount: 1, columns: ['c'], rows: [['3']] },
     ]);
     expect([r.columns, r.rows]).toEqual([['c'], [['3']]]);
   });

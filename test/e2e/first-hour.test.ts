@@ -115,6 +115,19 @@ describe.each(targetNames())('first-hour rough edges on %s', (name) => {
     expect(r.stdout).toContain('    body: def f():\n              if [-x-]{+y+}:\n                  return 1\n');
   });
 
+  it("sql prints psql's command tags", async () => {
+    const r = await vsg(t, [
+      'sql',
+      "CREATE TABLE s (id int PRIMARY KEY, v text); INSERT INTO s VALUES (1, 'a'), (2, 'b'); UPDATE s SET v = 'c'; DELETE FROM s WHERE id = 1; " +
+        "SELECT id FROM s; INSERT INTO s VALUES (3, 'x') RETURNING id; CREATE INDEX s_v ON s (v); CREATE TABLE s2 AS SELECT * FROM s; DROP TABLE s, s2",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const box = (v: string) => ['┌────┐', '│ id │', '├────┤', `│ ${v}  │`, '└────┘', '(1 row)'];
+    expect(r.stdout.split('\n')).toEqual([
+      'CREATE TABLE', 'INSERT 0 2', 'UPDATE 2', 'DELETE 1', ...box('2'), ...box('3'), '', 'INSERT 0 1', 'CREATE INDEX', 'SELECT 2', 'DROP TABLE', '',
+    ]);
+  });
+
   it('repeated --meta still collects every value; show decorates HEAD as log does', async () => {
     const c = await vsg(t, ['commit', '-t', 'we"ird', '--meta', 'a=1', '--meta', 'b=2', '-m', 'meta']);
     expect(c.code, c.stderr).toBe(0);
