@@ -25,6 +25,8 @@ export class Cli {
   verbose = false;
   /** called with each repository opened (main arms its Ctrl-C handling there) */
   onOpen?: (repo: Repository) => void;
+  /** a pager is showing the output: Ctrl-C is the pager's (as in git) */
+  paging = false;
 
   constructor(
     readonly env: NodeJS.ProcessEnv = process.env,
@@ -85,6 +87,7 @@ export class Cli {
     const body = text.endsWith('\n') ? text : `${text}\n`;
     const pager = this.pagerCommand(opts.pager);
     if (opts.page && pager && process.stdout.isTTY) {
+      this.paging = true;
       await new Promise<void>((resolve) => {
         const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...this.env } });
         child.stdin.on('error', () => undefined); // the user quit the pager early
@@ -98,7 +101,7 @@ export class Cli {
           resolve();
         });
         child.stdin.end(body);
-      });
+      }).finally(() => (this.paging = false));
       return;
     }
     await write(process.stdout, body);

@@ -204,6 +204,7 @@ function onInterrupt(cli: Cli, json: () => boolean, onDone: () => void): { arm()
     process.exit(e.exitCode);
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    if (cli.paging) return; // the pager's to handle; vsg ends with it
     const exitCode = (128 + (os.constants.signals[signal] ?? 2)) as ExitCodeValue;
     if (err) exitNow(new VsgError('E_INTERRUPTED', 'interrupted', { exitCode: err.exitCode }));
     const state = cli.interrupt();
