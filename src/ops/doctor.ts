@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/db.js';
+import { shellQuote } from '../db/quote.js';
 import { packageRoot, sql } from '../db/sql.js';
 import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
@@ -131,7 +132,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
         status: 'warn',
         table,
         message: `columns changed outside vsg: ${schema.join('; ')}`,
-        hint: `'vsg commit -t ${table}' records the change as a SCHEMA commit`,
+        hint: `'vsg commit -t ${shellQuote(table)}' records the change as a SCHEMA commit`,
       });
     }
     const p = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [r.id]);
@@ -144,7 +145,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
             status: 'warn',
             table,
             message: `${ins} inserted, ${upd} updated, ${del} deleted`,
-            hint: `'vsg commit -t ${table}' records them, 'vsg diff -t ${table}' shows them`,
+            hint: `'vsg commit -t ${shellQuote(table)}' records them, 'vsg diff -t ${shellQuote(table)}' shows them`,
             data: { inserted: ins, updated: upd, deleted: del },
           },
     );

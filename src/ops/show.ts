@@ -16,6 +16,8 @@ export interface ShowResult {
   /** for a SCHEMA commit, what it changed in the table's columns */
   schema: string[] | null;
   changes: RowChange[];
+  /** the branch HEAD follows in the commit's table, for decorating it as log does */
+  heads: { table: string; branch: string; commit: string | null }[];
 }
 
 /** One commit with its row changes. */
@@ -35,5 +37,5 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
   // A state commit stores no counts; its change, just computed, gives them.
   const stat = statOf(changes);
   const counted = commit.source === null ? commit : { ...commit, inserted: stat.inserted, updated: stat.updated, deleted: stat.deleted };
-  return { commit: counted, keyColumns: t.keyColumns, columns: cols, schema, changes };
+  return { commit: counted, keyColumns: t.keyColumns, columns: cols, schema, changes, heads: [{ table: t.display, branch: t.head, commit: t.headCommit }] };
 }
