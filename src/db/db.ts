@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { VsgError, ExitCode } from '../errors.js';
 import { keepSecret, maskConnection, parseConnection, scrubSecrets } from './connection.js';
+import { sql } from './sql.js';
 
 export type Row = Record<string, string | null>;
 
@@ -247,7 +248,7 @@ export async function connectServer(url: string): Promise<Db> {
   const cancel = async () => {
     const other = await open({ ...used, connectionTimeoutMillis: 5_000 });
     try {
-      await other.query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]);
+      await other.query(sql('session/cancel'), [(client as unknown as { processID: number }).processID]);
     } finally {
       await other.end().catch(() => undefined);
     }
