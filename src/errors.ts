@@ -22,6 +22,8 @@ export const ExitCode = {
   permission: 6,
   /** a bug in vsg */
   bug: 70,
+  /** interrupted by SIGINT (Ctrl-C; 128 + the signal's number, as a shell reports it): the transaction in progress was rolled back */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -33,7 +35,7 @@ export interface ErrorSpec {
   meaning: string;
 }
 
-const { no, usage: use, input, sql, connection, permission, bug } = ExitCode;
+const { no, usage: use, input, sql, connection, permission, bug, interrupted } = ExitCode;
 
 /** The catalogue of error codes. */
 export const ERRORS = {
@@ -52,6 +54,7 @@ export const ERRORS = {
   E_CURRENT_BRANCH: { exit: input, meaning: 'the branch to delete is the one the table follows' },
   E_DEMO_DIR: { exit: connection, meaning: 'the demo directory already holds a repository' },
   E_HAS_HISTORY: { exit: input, meaning: 'untracking would delete commits; force it' },
+  E_INTERRUPTED: { exit: interrupted, meaning: 'the command was interrupted (SIGINT, SIGTERM); the transaction in progress was rolled back' },
   E_KEY_CHANGED: { exit: input, meaning: "the table's primary key changed, which vsg cannot follow" },
   E_LOCKED: { exit: connection, meaning: 'the embedded database is in use by another process' },
   E_MERGE_CONFLICT: { exit: no, meaning: 'the merge has conflicts; data lists them, the merge stays in progress' },

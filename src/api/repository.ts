@@ -2,7 +2,7 @@
  * The public library API: a Repository over a database. The CLI is built on
  * exactly this; each method is one operation (src/ops) returning plain data.
  */
-import type { Db, PgLikeClient } from '../db/db.js';
+import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
@@ -201,6 +201,17 @@ export class Repository {
   }
   close(): Promise<void> {
     return this.db.close();
+  }
+
+  /**
+   * Stop the operation in progress (for a SIGINT handler): a statement
+   * running on the server is cancelled, and the operation then fails with
+   * E_INTERRUPTED once its transaction is rolled back. PGlite runs in this
+   * process and cannot be stopped inside a statement: the statement ends,
+   * then the transaction rolls back. Says what was going on.
+   */
+  interrupt(): Interrupted {
+    return this.db.interrupt?.() ?? { busy: false, inTransaction: false };
   }
 }
 

@@ -23,6 +23,10 @@ export class Cli {
   private opened: Repository[] = [];
   style: Style = makeStyle(false);
   verbose = false;
+  /** called with each repository opened (main arms its Ctrl-C handling there) */
+  onOpen?: (repo: Repository) => void;
+  /** a pager is showing the output: Ctrl-C is the pager's (as in git) */
+  paging = false;
 
   constructor(
     readonly env: NodeJS.ProcessEnv = process.env,
@@ -59,11 +63,18 @@ export class Cli {
     if (conn.kind === 'pglite' && !create && !embeddedExists(conn.dir)) throw noRepository(conn.dir, this.cwd);
     const repo = await openRepository({ url: conn.url, dir: conn.dir, init: opts.init, bare: opts.bare, create });
     this.opened.push(repo);
+    this.onOpen?.(repo);
     return repo;
   }
 
   async author(opts: { author?: string }): Promise<string> {
     return resolveAuthor(opts, this.env, await this.loadConfig());
+  }
+
+  /** Interrupt every open repository's work; what was going on in any of them. */
+  interrupt(): { busy: boolean; inTransaction: boolean } {
+    const states = this.opened.map((r) => r.interrupt());
+    return { busy: states.some((s) => s.busy), inTransaction: states.some((s) => s.inTransaction) };
   }
 
   async close(): Promise<void> {
@@ -76,6 +87,7 @@ export class Cli {
     const body = text.endsWith('\n') ? text : `${text}\n`;
     const pager = this.pagerCommand(opts.pager);
     if (opts.page && pager && process.stdout.isTTY) {
+      this.paging = true;
       await new Promise<void>((resolve) => {
         const child = spawn(pager, { shell: true, stdio: ['pipe', 'inherit', 'inherit'], env: { LESS: 'FRX', ...this.env } });
         child.stdin.on('error', () => undefined); // the user quit the pager early
@@ -89,7 +101,7 @@ export class Cli {
           resolve();
         });
         child.stdin.end(body);
-      });
+      }).finally(() => (this.paging = false));
       return;
     }
     await write(process.stdout, body);

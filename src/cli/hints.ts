@@ -3,6 +3,7 @@
  * API (options, methods); the CLI says the same with its flags and commands,
  * here, in one table keyed by error code.
  */
+import { shellQuote as sh } from '../db/quote.js';
 import { VsgError, type ErrorCode } from '../errors.js';
 
 type Words = (e: VsgError) => { message?: string; hint?: string } | undefined;
@@ -12,38 +13,38 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NO_TABLES: () => ({ hint: "run 'vsg track <table>'" }),
   E_TABLE_REQUIRED: (e) => ({ message: e.message.replace('name one with the table option', 'name one with -t') }),
   E_NO_TABLE: (e) => (e.hint === 'create it first' ? { hint: "create it first, e.g. with 'vsg sql'" } : undefined),
-  E_NOT_TRACKED: (e) => when(e, 'track it first', (d) => `run 'vsg track ${d.table}'`),
-  E_TABLE_GONE: (e) => when(e, 'restore it with', (d) => `'vsg restore -t ${d.table}' recreates it from its history; 'vsg untrack ${d.table} --force' deletes it`),
+  E_NOT_TRACKED: (e) => when(e, 'track it first', (d) => `run 'vsg track ${sh(d.table)}'`),
+  E_TABLE_GONE: (e) => when(e, 'restore it with', (d) => `'vsg restore -t ${sh(d.table)}' recreates it from its history; 'vsg untrack ${sh(d.table)} --force' deletes it`),
   E_NO_SUCH_TAG: () => ({ hint: "'vsg tag' lists tags" }),
   E_ALREADY_TRACKED: () => ({ hint: "'vsg tables' lists tracked tables" }),
-  E_HAS_HISTORY: (e) => when(e, 'untrack with force', (d) => `run 'vsg untrack ${d.table} --force' to delete its history`),
-  E_OTHER_TABLE: (e) => when(e, 'see the log of', (d) => `see 'vsg log -t ${d.table}'`),
+  E_HAS_HISTORY: (e) => when(e, 'untrack with force', (d) => `run 'vsg untrack ${sh(d.table)} --force' to delete its history`),
+  E_OTHER_TABLE: (e) => when(e, 'see the log of', (d) => `see 'vsg log -t ${sh(d.table)}'`),
   E_UNCOMMITTED: (e) =>
-    when(e, 'commit them, discard them (restore)', (d) => `commit them ('vsg commit -t ${d.table}'), discard them ('vsg restore -t ${d.table}'), or use --force`) ??
-    when(e, 'commit them first, or discard them', (d) => `commit them first ('vsg commit -t ${d.table}'), or discard them ('vsg restore')`) ??
-    when(e, 'commit them, or throw them away', (d) => `commit them ('vsg commit -t ${d.table}'), or throw them away with --discard`) ??
+    when(e, 'commit them, discard them (restore)', (d) => `commit them ('vsg commit -t ${sh(d.table)}'), discard them ('vsg restore -t ${sh(d.table)}'), or use --force`) ??
+    when(e, 'commit them first, or discard them', (d) => `commit them first ('vsg commit -t ${sh(d.table)}'), or discard them ('vsg restore')`) ??
+    when(e, 'commit them, or throw them away', (d) => `commit them ('vsg commit -t ${sh(d.table)}'), or throw them away with --discard`) ??
     when(e, 'abort the merge, record', () => "'vsg merge --abort', record or discard them, and merge again"),
-  E_REF_EXISTS: (e) => when(e, 'delete the ', (d) => `delete it first with 'vsg ${d.kind} -d ${d.name}'`),
+  E_REF_EXISTS: (e) => when(e, 'delete the ', (d) => `delete it first with 'vsg ${d.kind} -d ${sh(d.name)}'`),
   E_NO_SUCH_BRANCH: (e) =>
-    when(e, 'branches() lists', (d) => (d.table ? `'vsg branch -t ${d.table}' lists branches; 'vsg switch -c ${d.branch}' creates one` : "'vsg branch' lists branches")) ??
+    when(e, 'branches() lists', (d) => (d.table ? `'vsg branch -t ${sh(d.table)}' lists branches; 'vsg switch -c ${sh(d.branch)}' creates one` : "'vsg branch' lists branches")) ??
     when(e, `'`, (d) =>
-      d.branch !== undefined ? `'${d.branch}' is a tag: 'vsg checkout ${d.branch}' checks it out, 'vsg switch -c <name> ${d.branch}' starts a branch there` : `'${d.name}' is a tag: 'vsg tag -d ${d.name}'`,
+      d.branch !== undefined ? `'${d.branch}' is a tag: 'vsg checkout ${sh(d.branch)}' checks it out, 'vsg switch -c <name> ${sh(d.branch)}' starts a branch there` : `'${d.name}' is a tag: 'vsg tag -d ${sh(d.name)}'`,
     ),
   E_CURRENT_BRANCH: () => ({ hint: "switch to another branch first with 'vsg switch'" }),
-  E_UNMERGED: (e) => when(e, 'merge it first', (d) => `merge it first, or delete it anyway with 'vsg branch -D ${d.name}' (its commits stay reachable by id)`),
+  E_UNMERGED: (e) => when(e, 'merge it first', (d) => `merge it first, or delete it anyway with 'vsg branch -D ${sh(d.name)}' (its commits stay reachable by id)`),
   E_UNKNOWN_REF: (e) => when(e, 'log() lists', () => "see 'vsg log' for commit ids"),
   E_MERGE_CONFLICT: () => ({ hint: "resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'" }),
   E_CRISS_CROSS: (e) => ({ hint: e.hint?.replace('pick one as base:', 'pick one with --base:') }),
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
-  E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key ?? '<key>'} <column> --value <text>`),
+  E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),
   E_NO_CONFLICT: () => ({ hint: "'vsg conflicts' lists them" }),
   E_MERGE_UNRESOLVED: () => ({ hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)" }),
   E_MERGE_STALE: () => ({ hint: "'vsg merge --abort' and merge again" }),
-  E_NO_ROW: (e) => when(e, 'rowLog()', (d) => `'vsg log -t ${d.table} --row ${d.key}' shows its history`),
+  E_NO_ROW: (e) => when(e, 'rowLog()', (d) => `'vsg log -t ${sh(d.table)} --row ${sh(String(d.key))}' shows its history`),
   E_ROLLBACK_CONFLICT: (e) => ({ hint: e.hint?.replace(/use force to overwrite them$/, 'use --force to overwrite them') }),
   E_BAD_DIGEST: (e) => ({ hint: e.hint?.replace('as verify({ digest: true }) gives it', "as printed by 'vsg verify --digest'") }),
   E_KEY_CHANGED: () => ({ hint: "keep the key's columns and names; to re-key a table, 'vsg untrack' it, change it, and 'vsg track' it again" }),
-  E_SCHEMA_UNRECORDED: (e) => when(e, 'record the change first', (d) => `record the change first with 'vsg commit -t ${d.table}'`),
+  E_SCHEMA_UNRECORDED: (e) => when(e, 'record the change first', (d) => `record the change first with 'vsg commit -t ${sh(d.table)}'`),
   E_NO_BRANCH: (e) =>
     when(e, 'switch to an existing branch', () => "switch to an existing branch with 'vsg switch'") ??
     when(e, 'its state is unknown', () => "its state is unknown to vsg; re-create the branch with 'vsg branch' at the commit it held"),

@@ -3,13 +3,14 @@
  * where outcomes and errors become output and exit codes.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
 import { packageRoot } from '../db/sql.js';
-import { ExitCode, isVsgError, VsgError } from '../errors.js';
+import { ExitCode, isVsgError, VsgError, type ExitCodeValue } from '../errors.js';
 import { renderError } from '../render/error.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { Cli, write } from './context.js';
@@ -28,7 +29,8 @@ Exit codes:
   4   the SQL vsg was asked to run failed (nothing was changed)
   5   cannot connect, or the configuration is malformed
   6   permission denied by the database
-  70  a bug in vsg`;
+  70  a bug in vsg
+  130 interrupted (Ctrl-C; 143 for SIGTERM): the transaction in progress was rolled back`;
 
 /** A verb that ran: its outcome, and how the command line asked for it. */
 export interface Ran {
@@ -64,17 +66,22 @@ export function buildProgram(cli: Cli = new Cli(), verbs: readonly Verb[] = VERB
   for (const v of verbs) {
     const c = program.command(v.name).description(v.description);
     for (const a of v.args ?? []) c.argument(a.name, a.description, a.default);
+    // A repeatable option's empty list is filled in after parsing: given to
+    // commander, its help would say "(default: [])".
+    const lists: [string, unknown[]][] = [];
     for (const o of v.options) {
       const opt = new Option(o.flags, o.description);
       if (o.parse) opt.argParser(o.parse);
-      if (o.default !== undefined) opt.default(o.default);
+      if (Array.isArray(o.default)) lists.push([opt.attributeName(), o.default]);
+      else if (o.default !== undefined) opt.default(o.default);
       c.addOption(opt);
     }
     c.addHelpText('after', helpAfter(v));
     c.exitOverride();
     c.action(async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
-      const flags = params[params.length - 2] as { json?: boolean; pager?: boolean };
+      const flags = params[params.length - 2] as { json?: boolean; pager?: boolean } & Record<string, unknown>;
+      for (const [k, d] of lists) flags[k] ??= [...d];
       const ran: Ran = { verb: v, outcome: {}, json: Boolean(flags.json), pager: flags.pager };
       sink(ran); // errors from here on are reported in the verb's mode
       const args = params.slice(0, -2) as (string | undefined)[];
@@ -153,6 +160,10 @@ export async function main(argv: string[], onDone: () => void = () => undefined)
     }
   });
   let ran: Ran | undefined;
+  const stop = onInterrupt(cli, () => (ran ? ran.json : wantsJson(argv.slice(2))), onDone);
+  cli.onOpen = (repo) => {
+    if (repo.db.kind === 'postgres') stop.arm();
+  };
   try {
     await dispatch(cli, argv, { onRan: (r) => (ran = r) });
     if (ran) {
@@ -160,13 +171,59 @@ export async function main(argv: string[], onDone: () => void = () => undefined)
       code = await present(cli, ran);
     }
   } catch (e) {
-    code = report(e, cli, ran ? ran.json : wantsJson(argv.slice(2)));
+    code = report(stop.error() ?? e, cli, ran ? ran.json : wantsJson(argv.slice(2)));
   } finally {
     await cli.close();
   }
   await write(process.stderr, '');
   onDone();
   process.exit(code);
+}
+
+/**
+ * SIGINT (Ctrl-C) and SIGTERM on a server stop a command as psql does: a
+ * statement running there is cancelled and the transaction rolled back (waited
+ * for), then vsg says so on one line and exits 128 + the signal's number (130
+ * for Ctrl-C). With nothing in progress it exits at once, and so does a second
+ * signal (the server rolls back a transaction whose connection ends).
+ *
+ * Armed only once a server connection is open. The embedded database runs
+ * inside this process, and a statement there runs to its end without letting
+ * any JavaScript run, a signal handler included: handled, Ctrl-C would wait for
+ * the statement. Unhandled, the signal ends the process at once, as a kill does:
+ * the transaction never commits, and the next command recovers the database and
+ * takes over the lock (test/integration/crash.test.ts).
+ */
+function onInterrupt(cli: Cli, json: () => boolean, onDone: () => void): { arm(): void; error(): VsgError | undefined } {
+  let err: VsgError | undefined;
+  let armed = false;
+  let reported = false;
+  const exitNow = (e: VsgError) => {
+    if (!reported) report(e, cli, json());
+    onDone();
+    process.exit(e.exitCode);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (cli.paging) return; // the pager's to handle; vsg ends with it
+    const exitCode = (128 + (os.constants.signals[signal] ?? 2)) as ExitCodeValue;
+    if (err) exitNow(new VsgError('E_INTERRUPTED', 'interrupted', { exitCode: err.exitCode }));
+    const state = cli.interrupt();
+    const what = state.inTransaction ? 'interrupted; the transaction was rolled back' : state.busy ? 'interrupted; the statement was cancelled' : 'interrupted';
+    err = new VsgError('E_INTERRUPTED', what, { exitCode });
+    if (!state.busy && !state.inTransaction) exitNow(err);
+  };
+  return {
+    arm() {
+      if (armed) return;
+      armed = true;
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+    },
+    error() {
+      reported = err !== undefined;
+      return err;
+    },
+  };
 }
 
 /**
@@ -213,6 +270,11 @@ export function report(e: unknown, cli: Cli, json = false): number {
     if (!json) return ExitCode.usage; // commander already printed the message
   }
   const err = cliWords(asVsgError(e));
+  if (err.code === 'E_INTERRUPTED' && !json) {
+    // not an error of the command: one line, as psql and git say it
+    process.stderr.write(`vsg: ${err.message}\n`);
+    return err.exitCode;
+  }
   if (json) {
     process.stderr.write(`${JSON.stringify({ error: { code: err.code, message: err.message, hint: err.hint ?? null, data: err.data ?? null } })}\n`);
     return err.exitCode;

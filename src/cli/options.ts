@@ -40,4 +40,4 @@ export const file = (): OptionDef => option('-f, --file <file>', 'read the SQL f
 export const exitCode = (): OptionDef => option('--exit-code', 'exit 1 when there is something to report (see Exit codes)');
 
 /** A repeatable option's accumulator. */
-export const repeat = (v: string, acc: string[]): string[] => [...acc, v];
+export const repeat = (v: string, acc: string[] | undefined): string[] => [...(acc ?? []), v];

@@ -8,8 +8,9 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfig, defaultLoaders } from 'cosmiconfig';
 import { ExitCode, VsgError } from '../errors.js';
+import { jsonProblem, lineColumn } from './json.js';
 
 export interface VsgConfig {
   url?: string;
@@ -28,12 +29,27 @@ export interface ResolvedConnection {
 }
 
 const KNOWN_KEYS = new Set(['url', 'author', 'dir']);
+const HINT = 'fix the configuration file (see README: Configuration)';
 
 function configError(message: string, file?: string): VsgError {
-  return new VsgError('E_CONFIG', file ? `${message} in '${file}'` : message, {
-    exitCode: ExitCode.connection,
-    hint: 'fix the configuration file (see README: Configuration)',
-  });
+  return new VsgError('E_CONFIG', file ? `${message} in '${file}'` : message, { exitCode: ExitCode.connection, hint: HINT });
+}
+
+/** One problem of a configuration file, where it is when known. */
+export interface ConfigProblem {
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/**
+ * The problems of a file as one error: `file:line:column: reason`, as
+ * compilers say it, each problem on its own line.
+ */
+function problemsError(file: string, problems: ConfigProblem[]): VsgError {
+  const at = (p: ConfigProblem) => `${file}${p.line ? `:${p.line}:${p.column}` : ''}: ${p.message}`;
+  const message = problems.length === 1 ? at(problems[0]) : `${file}: ${problems.length} problems\n${problems.map(at).join('\n')}`;
+  return new VsgError('E_CONFIG', message, { exitCode: ExitCode.connection, hint: HINT, data: { file, problems } });
 }
 
 /** Replace `${NAME}` with the environment's value; an unset name is an error. */
@@ -45,43 +61,99 @@ export function interpolate(value: string, env: NodeJS.ProcessEnv, file?: string
   });
 }
 
-/** Validate a raw config object, collecting every problem into one error. */
-export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv, file?: string): VsgConfig {
+/** Where a key (or its value) is written in a JSON or YAML text, best effort. */
+function locate(text: string | undefined, key: string, what: 'key' | 'value' | string): { line?: number; column?: number } {
+  if (text === undefined) return {};
+  const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`(^|[{,\\s])(["']?)${k}\\2\\s*:[ \\t]*`, 'm').exec(text);
+  if (!m) return {};
+  let offset = m.index + m[1].length;
+  if (what === 'value') offset = m.index + m[0].length;
+  else if (what !== 'key') {
+    const i = text.indexOf(what, offset);
+    if (i >= 0) offset = i;
+  }
+  return lineColumn(text, offset);
+}
+
+/**
+ * Validate a raw config object, collecting every problem (unknown keys, wrong
+ * types, unset variables) into one error. `text` is the file's text, to say
+ * where each problem is.
+ */
+export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv, file = '.vsgrc', text?: string): VsgConfig {
   if (raw === null || raw === undefined) return { file };
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw configError('configuration must be an object', file);
-  const problems: string[] = [];
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw problemsError(file, [{ message: 'the configuration must be an object (url, author, dir)' }]);
+  const problems: ConfigProblem[] = [];
   const out: VsgConfig = { file };
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (!KNOWN_KEYS.has(key)) {
-      problems.push(`unknown key '${key}'`);
+      problems.push({ ...locate(text, key, 'key'), message: `unknown key '${key}' (vsg reads ${[...KNOWN_KEYS].join(', ')})` });
       continue;
     }
     if (typeof value !== 'string') {
-      problems.push(`'${key}' must be a string`);
+      problems.push({ ...locate(text, key, 'value'), message: `'${key}' must be a string` });
       continue;
     }
-    (out as Record<string, string>)[key] = interpolate(value, env, file);
+    const unset = [...value.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].filter((m) => env[m[1]] === undefined);
+    for (const m of unset) problems.push({ ...locate(text, key, m[0]), message: `environment variable '${m[1]}' is not set` });
+    if (!unset.length) (out as Record<string, string>)[key] = interpolate(value, env, file);
   }
-  if (problems.length) throw configError(problems.join('; '), file);
+  if (problems.length) throw problemsError(file, problems);
   return out;
+}
+
+/**
+ * Read a configuration file's text: JSON strictly (a `.json` file, or a
+ * `.vsgrc` that starts with `{` or `[`), else YAML; a syntax error says
+ * where it is.
+ */
+function parseText(filepath: string, text: string, shown: string): unknown {
+  const json = filepath.endsWith('.json') || (!/\.ya?ml$/.test(filepath) && /^\s*[[{]/.test(text.replace(/^\uFEFF/, '')));
+  if (json) {
+    const body = text.replace(/^\uFEFF/, '');
+    const problem = jsonProblem(body);
+    if (problem) throw problemsError(shown, [{ ...lineColumn(body, problem.offset), message: problem.reason }]);
+    return body.trim() === '' ? null : JSON.parse(body);
+  }
+  try {
+    return (defaultLoaders['.yaml'] as (f: string, t: string) => unknown)(filepath, text);
+  } catch (e) {
+    const y = e as { mark?: { line: number; column: number }; reason?: string; message?: string };
+    const where = y.mark ? { line: y.mark.line + 1, column: y.mark.column + 1 } : {};
+    throw problemsError(shown, [{ ...where, message: y.reason ?? String(y.message).split('\n').pop() ?? 'not YAML' }]);
+  }
 }
 
 /** Find and load .vsgrc (or equivalent) from cwd upwards. */
 export async function loadConfig(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<VsgConfig> {
+  const shown = (file: string) => {
+    const rel = path.relative(cwd, file);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
+  };
+  const texts = new Map<string, string>();
+  const loader = (filepath: string, text: string) => {
+    texts.set(filepath, text);
+    return parseText(filepath, text, shown(filepath));
+  };
   const explorer = cosmiconfig('vsg', {
     searchStrategy: 'global',
     stopDir: os.homedir(),
+    loaders: { '.json': loader, '.yaml': loader, '.yml': loader, noExt: loader },
   });
   let found;
   try {
     found = await explorer.search(cwd);
   } catch (e) {
+    if (e instanceof VsgError) throw e;
     const err = e as Error & { filepath?: string };
     const first = String(err.message).split('\n')[0];
     throw configError(`malformed configuration: ${first}`, err.filepath);
   }
   if (!found || found.isEmpty) return {};
-  return validateConfig(found.config, env, found.filepath);
+  // package.json: the keys are looked for in its "vsg" object only, so no position is guessed there
+  const text = path.basename(found.filepath) === 'package.json' ? undefined : texts.get(found.filepath);
+  return validateConfig(found.config, env, shown(found.filepath), text);
 }
 
 /** Decide where to connect, by the documented precedence. */

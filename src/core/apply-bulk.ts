@@ -16,6 +16,8 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import type { ApplyResult, RecordMode, WriteSql } from './apply-sql.js';
+import { lockTable } from './sql/ddl.js';
+import { bulkDelete, bulkInsert, bulkUpdate, countUpTo } from './sql/write-back.js';
 import type { TrackedTable } from './tables.js';
 
 /** A difference of at least 1/BULK_SHARE of the table's rows is written in bulk ... */
@@ -32,18 +34,11 @@ const BULK_ROWS = 50_000;
 export async function takesBulkPath(tx: Queryable, table: TrackedTable, n: number): Promise<boolean> {
   if (n === 0) return false;
   if (n < BULK_ROWS) {
-    const { rows } = await tx.query<{ n: string }>(`SELECT count(*)::text AS n FROM (SELECT 1 FROM ${table.qname} LIMIT $1) t`, [n * BULK_SHARE + 1]);
+    const { rows } = await tx.query<{ n: string }>(countUpTo(table), [n * BULK_SHARE + 1]);
     if (Number(rows[0].n) > n * BULK_SHARE) return false;
   }
   const { rows } = await tx.query<{ reason: string | null }>(sql('apply/bulk_eligible'), [table.relid]);
   return rows[0]?.reason === null;
-}
-
-/** Where each record mode puts a changed row ($1: the table's id), as the CTE `p` of a statement whose changed rows are `src`. */
-function sink(record: RecordMode, cols: string, src: string): string {
-  if (record === 'discard') return '';
-  const into = record === 'commit' ? 'pg_temp.vsg_delta' : 'vsg.pending';
-  return `, p AS (INSERT INTO ${into} (table_id, key, before, after) SELECT $1, ${cols} FROM ${src})`;
 }
 
 /**
@@ -52,50 +47,21 @@ function sink(record: RecordMode, cols: string, src: string): string {
  * `record` says: vsg.pending, or pg_temp.vsg_delta for createCommit, or nowhere.
  */
 export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql, record: RecordMode): Promise<ApplyResult> {
-  const q = table.qname;
-  const [img, o, key] = [w.image('r'), w.image('o'), w.key('r')];
   // The lock switch and merge take: other writers wait until this command
   // commits (readers do not), so no row changes between being read as
   // "before" and being written.
-  await tx.query(`LOCK TABLE ${q} IN SHARE ROW EXCLUSIVE MODE`);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
+  await tx.query(lockTable(table.qname, 'SHARE ROW EXCLUSIVE'));
+  await tx.query(sql('apply/drop_delta_temp'));
   if (record === 'commit') {
-    await tx.query('CREATE TEMP TABLE vsg_delta (table_id int, key jsonb, before jsonb, after jsonb) ON COMMIT DROP');
+    await tx.query(sql('apply/create_delta_temp'));
   }
   const keep = record !== 'discard';
   const count = async (text: string) => Number((await tx.query<{ n: string }>(text, keep ? [table.id] : [])).rows[0].n);
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  await tx.query('UPDATE vsg.tracked SET applying = txid_current() WHERE id = $1', [table.id]);
-  result.deleted = await count(
-    `WITH d AS (DELETE FROM ${q} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}
-                RETURNING ${keep ? `s.key, ${img} AS cur` : '1'})
-          ${sink(record, 'key, cur, NULL', 'd')}
-     SELECT count(*)::text AS n FROM d`,
-  );
-  if (w.set) {
-    // Each row is read (o, for its "before") and written (r) in one statement;
-    // a row already holding its image is left alone, and one a BEFORE trigger
-    // kept as it was is no change, as for the capture. (OFFSET 0 keeps the
-    // planner from building each "before" image twice, for the test and the result.)
-    result.updated = await count(
-      `WITH u AS (UPDATE ${q} r SET ${w.set}
-                  FROM (SELECT s.key, s.img, o.ctid AS tid, ${o} AS cur
-                        FROM pg_temp.vsg_apply s JOIN ${q} o ON ${w.keyMatch('o')}
-                        WHERE s.img IS NOT NULL OFFSET 0) s
-                  WHERE r.ctid = s.tid AND s.cur IS DISTINCT FROM s.img
-                  RETURNING ${keep ? `s.key, s.cur, ${img} AS img` : '1'})
-            ${sink(record, 'key, cur, img', 'u WHERE cur IS DISTINCT FROM img')}
-       SELECT count(*)::text AS n FROM u`,
-    );
-  }
-  result.inserted = await count(
-    `WITH i AS (INSERT INTO ${q} AS r (${w.insertColumns}) OVERRIDING SYSTEM VALUE
-                SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
-                WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q} r WHERE ${w.join})
-                RETURNING ${keep ? `${key} AS key, ${img} AS img` : '1'})
-          ${sink(record, 'key, NULL::jsonb, img', 'i')}
-     SELECT count(*)::text AS n FROM i`,
-  );
-  await tx.query('UPDATE vsg.tracked SET applying = NULL WHERE id = $1', [table.id]);
+  await tx.query(sql('apply/mark_applying'), [table.id]);
+  result.deleted = await count(bulkDelete(table, w, record));
+  if (w.set) result.updated = await count(bulkUpdate(table, w, record));
+  result.inserted = await count(bulkInsert(table, w, record));
+  await tx.query(sql('apply/unmark_applying'), [table.id]);
   return result;
 }

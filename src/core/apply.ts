@@ -7,14 +7,15 @@
  * can then commit it (createCommit) or leave it uncommitted (restore).
  */
 import type { Queryable } from '../db/db.js';
-import { imageExpr, keyExpr } from '../db/images.js';
-import { ident, literal } from '../db/quote.js';
+import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, takesBulkPath } from './apply-bulk.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
+import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence, stageImages } from './sql/write-back.js';
+import { stateImages } from './sql/rows.js';
 import { columns, type Column, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
@@ -26,7 +27,7 @@ export interface ImageSource {
 /** The keys where the live table differs from commit `target`, each with its image at `target`. */
 export function stateSource(table: TrackedTable, target: string, lcaDepth: number): ImageSource {
   return {
-    text: `SELECT d.key, d.old AS img FROM (${sql('diff/between')}) d`,
+    text: stateImages(),
     params: [target, table.headCommit, lcaDepth, true, table.id],
   };
 }
@@ -41,20 +42,20 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  */
 export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
   await assertSchemaRecorded(tx, table);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
+  await tx.query(sql('apply/drop_temp'));
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
-  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
-  const filled = await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
+  await tx.query(sql('apply/create_temp'));
+  const filled = await tx.query(stageImages(source.text), source.params);
 
   const cols = await columns(tx, table.relid);
   await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const w = writeSql(table, cols);
-  await refuseAlwaysIdentityUpdate(tx, table, cols, w.join);
+  await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
   const bulk = await takesBulkPath(tx, table, filled.rowCount);
   if (!bulk) {
     // A fresh temp table has no statistics: without them the joins below may scan the whole table.
-    await tx.query('ANALYZE pg_temp.vsg_apply');
+    await tx.query(sql('apply/analyze_temp'));
   }
   let result: ApplyResult;
   try {
@@ -85,27 +86,20 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  */
 async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
+  const del = await tx.query(keyedDelete(table, w));
   result.deleted = del.rowCount;
   if (w.set) {
-    const upd = await tx.query(
-      `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
-       WHERE s.img IS NOT NULL AND ${w.join} AND (${w.image('r')}) IS DISTINCT FROM s.img`,
-    );
+    const upd = await tx.query(keyedUpdate(table, w));
     result.updated = upd.rowCount;
   }
-  const ins = await tx.query(
-    `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
-     SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
-     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`,
-  );
+  const ins = await tx.query(keyedInsert(table, w));
   result.inserted = ins.rowCount;
   return result;
 }
 
 /** Forget the rows a bulk write-back staged for a commit (after createCommit took them). */
 export async function dropStaged(tx: Queryable): Promise<void> {
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
+  await tx.query(sql('apply/drop_delta_temp'));
 }
 
 /**
@@ -116,18 +110,11 @@ export async function dropStaged(tx: Queryable): Promise<void> {
  */
 async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
   // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
-  const { rows: any } = await tx.query<{ any: string }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL AND (s.img - $1::text[]) <> '{}'::jsonb)::text AS any`,
-    [current],
-  );
+  const { rows: any } = await tx.query<{ any: string }>(sql('apply/has_unknown_columns'), [current]);
   if (any[0].any !== 'true' && any[0].any !== 't') return;
   const vanished = async () =>
     (
-      await tx.query<{ name: string }>(
-        `SELECT DISTINCT k.name FROM pg_temp.vsg_apply s, jsonb_object_keys(s.img) AS k(name)
-         WHERE s.img IS NOT NULL AND NOT (k.name = ANY($1::text[])) ORDER BY 1`,
-        [current],
-      )
+      await tx.query<{ name: string }>(sql('apply/unknown_columns'), [current])
     ).rows;
   let rows = await vanished();
   if (rows.length === 0) return;
@@ -135,11 +122,7 @@ async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current
   for (const { name } of rows) {
     const now = renamed.get(name);
     if (now === undefined || !current.includes(now)) continue;
-    await tx.query(
-      `UPDATE pg_temp.vsg_apply SET img = (img - $1::text) || jsonb_build_object($2::text, img->$1::text)
-       WHERE img ? $1::text AND NOT img ? $2::text`,
-      [name, now],
-    );
+    await tx.query(sql('apply/rename_column'), [name, now]);
   }
   rows = await vanished();
   if (rows.length) {
@@ -156,12 +139,9 @@ async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current
  * it to DEFAULT only), so a kept row whose non-key identity value must change
  * cannot be written back exactly: refuse, rather than leave that value wrong.
  */
-async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, cols: Column[], join: string): Promise<void> {
+async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, cols: Column[], w: WriteSql): Promise<void> {
   for (const c of cols.filter((x) => x.identity === 'a' && !table.keyColumns.includes(x.name))) {
-    const { rows } = await tx.query<{ n: string }>(
-      `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN ${table.qname} r ON ${join}
-       WHERE s.img ? ${literal(c.name)} AND r.${ident(c.name)}::text IS DISTINCT FROM s.img->>${literal(c.name)}`,
-    );
+    const { rows } = await tx.query<{ n: string }>(identityChanges(table, w, c.name));
     const n = Number(rows[0].n);
     if (n === 0) continue;
     throw new VsgError(
@@ -178,14 +158,7 @@ async function refuseAlwaysIdentityUpdate(tx: Queryable, table: TrackedTable, co
 
 /** Old column name -> its name now, following every rename recorded by SCHEMA commits in order. */
 async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, string>> {
-  const { rows } = await tx.query<{ old: string; new: string }>(
-    `SELECT b->>'name' AS old, a->>'name' AS new
-     FROM vsg.schema_changes s JOIN vsg.commits c ON c.id = s.commit_id,
-          jsonb_array_elements(s.before) b, jsonb_array_elements(s.after) a
-     WHERE s.table_id = $1 AND (b->>'num') = (a->>'num') AND (b->>'name') <> (a->>'name')
-     ORDER BY c.seq`,
-    [tableId],
-  );
+  const { rows } = await tx.query<{ old: string; new: string }>(sql('schema/renames'), [tableId]);
   const map = new Map<string, string>();
   for (const r of rows) {
     for (const [k, v] of map) if (v === r.old) map.set(k, r.new);
@@ -201,16 +174,7 @@ async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, st
 export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images'): Promise<void> {
   const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
   for (const r of rows) {
-    const max =
-      from === 'images'
-        ? `SELECT max((s.img->>${literal(r.name)})::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
-        : `SELECT max(${ident(r.name)})::bigint AS m FROM ${table.qname}`;
-    await tx.query(
-      `SELECT setval($1::regclass, x.m) FROM (${max}) x, pg_catalog.pg_sequences q
-       WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
-         AND x.m > coalesce(q.last_value, q.start_value - 1)`,
-      [r.seq],
-    );
+    await tx.query(raiseSequence(table, r.name, from), [r.seq]);
   }
 }
 

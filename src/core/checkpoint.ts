@@ -5,10 +5,11 @@
  * least half of the table, and dropped with the table's history.
  */
 import type { Queryable } from '../db/db.js';
-import { ident } from '../db/quote.js';
 import { signature } from './signature.js';
+import { createCheckpoint, dropCheckpoint } from './sql/ddl.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
+import { sql } from '../db/sql.js';
 
 /** A commit that changes at least this many rows, and at least half of the table's, takes a checkpoint ... */
 const CHECKPOINT_MIN_ROWS = 1_000;
@@ -24,43 +25,28 @@ const CHECKPOINTS_KEPT = 3;
 export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit: CommitInfo): Promise<void> {
   const changed = (commit.inserted ?? 0) + (commit.updated ?? 0) + (commit.deleted ?? 0);
   if (changed < CHECKPOINT_MIN_ROWS) return;
-  const { rows } = await tx.query<{ may: boolean | string; size: string }>(
-    `SELECT has_schema_privilege('vsg', 'CREATE') AS may,
-            greatest((SELECT reltuples FROM pg_catalog.pg_class WHERE oid = $1::oid),
-                     (SELECT max(rows) FROM vsg.checkpoints WHERE table_id = $2), 0)::bigint::text AS size`,
-    [table.relid, table.id],
-  );
+  const { rows } = await tx.query<{ may: boolean | string; size: string }>(sql('checkpoint/eligibility'), [table.relid, table.id]);
   if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
   const relname = `checkpoint_${commit.id.slice(0, 20)}`;
   // One statement, one snapshot: a writer's rows and its pending rows show together or not at all.
-  const made = await tx.query(
-    `CREATE TABLE vsg.${ident(relname)} AS SELECT * FROM ${table.qname}
-     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`,
-    [table.id],
-  );
+  const made = await tx.query(createCheckpoint(relname, table.qname), [table.id]);
   if (made.rowCount === 0) {
-    await tx.query(`DROP TABLE vsg.${ident(relname)}`);
+    await tx.query(dropCheckpoint(relname, false));
     return;
   }
-  await tx.query('INSERT INTO vsg.checkpoints (commit_id, table_id, relname, rows, signature) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+  await tx.query(sql('checkpoint/record'), [
     commit.id,
     table.id,
     relname,
     made.rowCount,
     JSON.stringify(await signature(tx, table.relid)),
   ]);
-  const { rows: old } = await tx.query<{ relname: string }>(
-    `DELETE FROM vsg.checkpoints WHERE commit_id IN (
-       SELECT k.commit_id FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
-       WHERE k.table_id = $1 ORDER BY c.seq DESC OFFSET $2)
-     RETURNING relname`,
-    [table.id, CHECKPOINTS_KEPT],
-  );
-  for (const r of old) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
+  const { rows: old } = await tx.query<{ relname: string }>(sql('checkpoint/prune'), [table.id, CHECKPOINTS_KEPT]);
+  for (const r of old) await tx.query(dropCheckpoint(r.relname));
 }
 
 /** Drop every checkpoint of a table (untrack). */
 export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<void> {
-  const { rows } = await tx.query<{ relname: string }>('DELETE FROM vsg.checkpoints WHERE table_id = $1 RETURNING relname', [tableId]);
-  for (const r of rows) await tx.query(`DROP TABLE IF EXISTS vsg.${ident(r.relname)}`);
+  const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId]);
+  for (const r of rows) await tx.query(dropCheckpoint(r.relname));
 }

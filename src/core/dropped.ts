@@ -6,9 +6,10 @@
  * recreates it from them and follows it again under the same history.
  */
 import type { Queryable } from '../db/db.js';
-import { ident, literal, qualified } from '../db/quote.js';
+import { ident, qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
+import { createSchema, createSequence, createTable, historyRows, insertHistoryRows, sequenceOwnedBy, sequencePastMax } from './sql/dropped.js';
 import { columns, resolveRelation, tableById, type Column, type TrackedTable } from './tables.js';
 
 interface ShapeColumn {
@@ -48,14 +49,7 @@ export async function tableColumns(db: Queryable, table: TrackedTable): Promise<
  * (the shape export's rowsAtQuery yields for a live table).
  */
 export function historyRowsQuery(table: TrackedTable, id: string): { text: string; params: unknown[] } {
-  const cols = recordedColumns(table);
-  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  const vals = cols.map((c, i) => `x.img->>${literal(c.name)} AS c${i}`);
-  const keys = table.keyColumns.map((k, i) => `(x.key->>${literal(k)})::${typeOf.get(k) ?? 'text'} AS k${i}`);
-  const text = `SELECT ${cols.map((_, i) => `c${i}`).join(', ')} FROM (
-      SELECT ${[...vals, ...keys].join(', ')} FROM (${sql('dropped/rows_at')}) x
-    ) u ORDER BY ${table.keyColumns.map((_, i) => `k${i}`).join(', ')}`;
-  return { text, params: [table.id, id] };
+  return { text: historyRows(table.keyColumns, recordedColumns(table)), params: [table.id, id] };
 }
 
 /** A column default that draws from a sequence: the sequence's name as the server wrote it. */
@@ -73,7 +67,7 @@ function sequenceOf(defaultExpr: string | null): string | null {
  * value. Returns whether it recreated it (false: it exists already).
  */
 export async function recreateTable(tx: Queryable, table: TrackedTable): Promise<boolean> {
-  await tx.query('SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE', [table.id]);
+  await tx.query(sql('dropped/lock'), [table.id]);
   const t = await tableById(tx, table.id);
   if (!t.gone) return false;
   if (t.headCommit === null) {
@@ -87,32 +81,26 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
     });
   }
   try {
-    await tx.query(`CREATE SCHEMA IF NOT EXISTS ${ident(t.schema)}`);
+    await tx.query(createSchema(t.schema));
     const sequences: { column: string; name: string }[] = [];
     for (const c of cols) {
       const seq = sequenceOf(c.defaultExpr);
       if (seq === null) continue;
       const { rows } = await tx.query<{ schema: string | null; name: string; present: string | null }>(
-        'SELECT p[cardinality(p) - 1] AS schema, p[cardinality(p)] AS name, to_regclass($1)::text AS present FROM parse_ident($1) p',
+        sql('dropped/sequence'),
         [seq],
       );
       const name = rows[0].schema === null ? ident(rows[0].name) : qualified(rows[0].schema, rows[0].name);
       if (rows[0].present === null) {
-        await tx.query(`CREATE SEQUENCE ${name}`);
+        await tx.query(createSequence(name));
         sequences.push({ column: c.name, name });
       }
     }
-    // Defaults are the server's own deparsed expressions, recorded from the catalog (as pg_dump writes them).
-    const defs = cols.map((c) => `${ident(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.defaultExpr !== null ? ` DEFAULT ${c.defaultExpr}` : ''}`);
-    await tx.query(`CREATE TABLE ${t.qname} (${[...defs, `PRIMARY KEY (${t.keyColumns.map(ident).join(', ')})`].join(', ')})`);
-    // Each value goes back through its column's input function: exact.
-    await tx.query(
-      `INSERT INTO ${t.qname} SELECT r.* FROM (${sql('dropped/rows_at')}) x CROSS JOIN LATERAL jsonb_populate_record(NULL::${t.qname}, x.img) r`,
-      [t.id, t.headCommit],
-    );
+    await tx.query(createTable(t.qname, cols, t.keyColumns));
+    await tx.query(insertHistoryRows(t.qname), [t.id, t.headCommit]);
     for (const s of sequences) {
-      await tx.query(`ALTER SEQUENCE ${s.name} OWNED BY ${t.qname}.${ident(s.column)}`);
-      await tx.query(`SELECT setval($1::regclass, max(${ident(s.column)})) FROM ${t.qname} HAVING max(${ident(s.column)}) IS NOT NULL`, [s.name]);
+      await tx.query(sequenceOwnedBy(s.name, t.qname, s.column));
+      await tx.query(sequencePastMax(t.qname, s.column), [s.name]);
     }
   } catch (e) {
     const err = e as { code?: string; message?: string };
@@ -122,6 +110,6 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
   const oid = await resolveRelation(tx, t.qname);
   await tx.query(sql('dropped/relink'), [t.id, oid]);
   await recordShape(tx, t.id);
-  await tx.query('SELECT vsg.install_capture($1)', [t.id]);
+  await tx.query(sql('track/install_capture'), [t.id]);
   return true;
 }

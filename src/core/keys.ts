@@ -4,35 +4,45 @@
  * same way, in every command.
  */
 import type { Queryable } from '../db/db.js';
+import { shellQuote } from '../db/quote.js';
 import { ExitCode, VsgError } from '../errors.js';
 import type { TrackedTable } from './tables.js';
 import type { Image } from './types.js';
+import { sql } from '../db/sql.js';
 
 /**
  * Parse a key as people type it: `7` (one-column key), `id=7`, `a=1,b=x`,
- * or a JSON object. Values are then put in canonical form by the database
+ * or a JSON object. With one key column, anything but JSON or exactly
+ * `<column>=value` is the value itself, commas and '=' included (`a,b` is
+ * the text key "a,b"). Values are then put in canonical form by the database
  * (canonicalKey). A key that does not parse, names a column that is not a
  * key column or misses one is a bad request (E_BAD_KEY, exit 3).
  */
 export function parseKey(spec: string, keyColumns: string[]): Record<string, string> {
-  const bad = (why: string) =>
-    new VsgError('E_BAD_KEY', `'${spec}' is not a key of this table: ${why}`, {
-      exitCode: ExitCode.input,
-      hint: `give ${keyColumns.length === 1 ? `the value, or ${keyColumns[0]}=value` : keyColumns.map((k) => `${k}=value`).join(',')}`,
-    });
   const s = spec.trim();
+  const bad = (why: string) => {
+    const example = JSON.stringify(Object.fromEntries(keyColumns.map((k) => [k, keyColumns.length === 1 ? s : '…'])));
+    const pairs = keyColumns.length === 1 ? `the value, or ${keyColumns[0]}=value` : keyColumns.map((k) => `${k}=value`).join(',');
+    return new VsgError('E_BAD_KEY', `'${spec}' is not a key of this table: ${why}`, {
+      exitCode: ExitCode.input,
+      hint: `give ${pairs}, or the key as JSON: ${shellQuote(example)}`,
+    });
+  };
   if (s.startsWith('{')) {
     try {
       const o = JSON.parse(s) as Record<string, unknown>;
+      if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error('not an object');
       return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
     } catch {
       throw bad('invalid JSON');
     }
   }
-  if (!s.includes('=')) {
-    if (keyColumns.length !== 1) throw bad(`the key has ${keyColumns.length} columns`);
-    return { [keyColumns[0]]: s };
+  if (keyColumns.length === 1) {
+    const [k] = keyColumns;
+    const named = s.startsWith(k) && /^\s*=/.test(s.slice(k.length));
+    return { [k]: named ? s.slice(s.indexOf('=', k.length) + 1).trim() : s };
   }
+  if (!s.includes('=')) throw bad(`the key has ${keyColumns.length} columns`);
   const out: Record<string, string> = {};
   for (const part of s.split(',')) {
     const i = part.indexOf('=');
@@ -48,7 +58,7 @@ export function parseKey(spec: string, keyColumns: string[]): Record<string, str
 export async function canonicalKey(db: Queryable, table: TrackedTable, spec: string): Promise<Image> {
   const parsed = parseKey(spec, table.keyColumns);
   try {
-    const { rows } = await db.query<{ k: string }>('SELECT vsg.canonical_key($1::oid::regclass, $2::jsonb)::text AS k', [table.relid, JSON.stringify(parsed)]);
+    const { rows } = await db.query<{ k: string }>(sql('keys/canonical'), [table.relid, JSON.stringify(parsed)]);
     return JSON.parse(rows[0].k) as Image;
   } catch (e) {
     const err = e as { code?: string; message?: string };

@@ -11,6 +11,8 @@ import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { commonAncestor, mergeBases } from './mergebase.js';
 import { shortId } from './refs.js';
+import { analyzeTemp, dropTemp, indexTempKey } from './sql/ddl.js';
+import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from './sql/merge.js';
 import type { TrackedTable } from './tables.js';
 
 /** The best merge bases: one, or two for a criss-cross; a clear refusal for unrelated or tangled histories. */
@@ -50,14 +52,10 @@ export async function prepareBase(tx: Queryable, table: TrackedTable, bases: str
   if (inner.length !== 1) throw crissCross(table.head, 'theirs', bases);
   await buildPlan(tx, table, { at: inner[0], virtual: false }, bases[0], bases[1]);
   await collectConflicts(tx, null);
-  await tx.query(
-    `UPDATE pg_temp.vsg_m_conf SET resolved = true, value = CASE WHEN col IS NOT NULL THEN $1::jsonb
-       ELSE (SELECT jsonb_object_agg(k, $1::jsonb) FROM jsonb_object_keys(coalesce(ours, theirs)) AS k) END`,
-    [MARK],
-  );
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_vbase');
-  await tx.query(`CREATE TEMP TABLE vsg_m_vbase ON COMMIT DROP AS SELECT key, img FROM (${sql('merge/result')}) s`);
-  await tx.query('CREATE INDEX ON pg_temp.vsg_m_vbase (key)');
+  await tx.query(sql('merge/resolve_all'), [MARK]);
+  await tx.query(sql('merge/drop_vbase_temp'));
+  await tx.query(virtualBase());
+  await tx.query(sql('merge/index_vbase'));
   return { at: bases[0], virtual: true };
 }
 
@@ -72,8 +70,8 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
   for (const [side, tip] of [['ours', ours], ['theirs', theirs]] as const) {
     const lca = await commonAncestor(tx, base.at, tip);
     const name = base.virtual ? `vsg_m_${side}_r` : `vsg_m_${side}`;
-    await tx.query(`DROP TABLE IF EXISTS pg_temp.${name}`);
-    const made = await tx.query(`CREATE TEMP TABLE ${name} ON COMMIT DROP AS SELECT d.key, d.old, d.new FROM (${sql('diff/between')}) d`, [
+    await tx.query(dropTemp(name));
+    const made = await tx.query(sideChanges(name), [
       base.at,
       tip,
       lca.depth,
@@ -81,19 +79,19 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
       table.id,
     ]);
     counts[side] = made.rowCount;
-    await tx.query(`CREATE INDEX ON pg_temp.${name} (key)`);
-    await tx.query(`ANALYZE pg_temp.${name}`);
+    await tx.query(indexTempKey(name));
+    await tx.query(analyzeTemp(name));
   }
   if (base.virtual) {
     for (const side of ['ours', 'theirs'] as const) {
-      await tx.query(`DROP TABLE IF EXISTS pg_temp.vsg_m_${side}`);
-      const made = await tx.query(`CREATE TEMP TABLE vsg_m_${side} ON COMMIT DROP AS ${sql('merge/virtual').split('SIDE').join(side)}`);
+      await tx.query(dropTemp(`vsg_m_${side}`));
+      const made = await tx.query(virtualSide(side));
       counts[side] = made.rowCount;
-      await tx.query(`CREATE INDEX ON pg_temp.vsg_m_${side} (key)`);
+      await tx.query(indexTempKey(`vsg_m_${side}`));
     }
   }
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_rows');
-  await tx.query(`CREATE TEMP TABLE vsg_m_rows ON COMMIT DROP AS ${sql('merge/rows')}`);
+  await tx.query(sql('merge/drop_rows_temp'));
+  await tx.query(planRows());
   return counts;
 }
 
@@ -102,6 +100,6 @@ export async function buildPlan(tx: Queryable, table: TrackedTable, base: Base, 
  * already resolved when a strategy ('ours', 'theirs') says how.
  */
 export async function collectConflicts(tx: Queryable, strategy: string | null): Promise<void> {
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_conf');
-  await tx.query(`CREATE TEMP TABLE vsg_m_conf ON COMMIT DROP AS ${sql('merge/conflicts')}`, [strategy]);
+  await tx.query(sql('merge/drop_conflicts_temp'));
+  await tx.query(planConflicts(), [strategy]);
 }

@@ -10,6 +10,7 @@ import { VsgError } from '../errors.js';
 import { compareKeys } from './rows.js';
 import type { TrackedTable } from './tables.js';
 import type { Image } from './types.js';
+import { sql } from '../db/sql.js';
 
 /** Which changes met: both sides set a cell, inserted a key, or one updated what the other deleted. */
 export type ConflictKind = 'update/update' | 'insert/insert' | 'update/delete' | 'delete/update';
@@ -57,7 +58,7 @@ export interface SavedMerge {
 
 /** The table's merge in progress; E_NO_MERGE when there is none. */
 export async function inProgress(tx: Queryable, table: TrackedTable): Promise<SavedMerge> {
-  const { rows } = await tx.query<SavedMerge>('SELECT branch, ours, theirs, theirs_ref, base, message, author FROM vsg.merges WHERE table_id = $1', [table.id]);
+  const { rows } = await tx.query<SavedMerge>(sql('merge/state'), [table.id]);
   if (!rows[0]) {
     throw new VsgError('E_NO_MERGE', `no merge into '${table.display}' is in progress`, { hint: 'start one with merge()' });
   }
@@ -66,12 +67,12 @@ export async function inProgress(tx: Queryable, table: TrackedTable): Promise<Sa
 
 type ConflictRow = Record<'key' | 'col' | 'kind' | 'base' | 'ours' | 'theirs' | 'resolved' | 'value', string | null>;
 
-/** Conflicts from a work or state table, in key order. */
-export async function readConflicts(tx: Queryable, from: string, table: TrackedTable, where = 'true', params: unknown[] = []): Promise<MergeConflict[]> {
-  const { rows } = await tx.query<ConflictRow>(
-    `SELECT key::text, col, kind, base::text, ours::text, theirs::text, resolved::text, value::text FROM ${from} WHERE ${where}`,
-    params,
-  );
+/** Which conflicts to read: the merge's work table, or the table's saved ones (all, or those still open). */
+export type ConflictSet = 'work' | 'saved' | 'open';
+
+/** Conflicts from the work table or the saved state (sql/merge/<set>_conflicts.sql), in key order. */
+export async function readConflicts(tx: Queryable, set: ConflictSet, table: TrackedTable): Promise<MergeConflict[]> {
+  const { rows } = await tx.query<ConflictRow>(sql(`merge/${set}_conflicts`), set === 'work' ? [] : [table.id]);
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | null | Image));
   return rows
     .map((r) => ({
@@ -90,7 +91,7 @@ export async function readConflicts(tx: Queryable, from: string, table: TrackedT
 /** The table's merge in progress and its conflicts, resolved or not. */
 export async function conflictList(db: Queryable, table: TrackedTable): Promise<ConflictList> {
   const m = await inProgress(db, table);
-  const conflicts = await readConflicts(db, 'vsg.merge_conflicts', table, 'table_id = $1', [table.id]);
+  const conflicts = await readConflicts(db, 'saved', table);
   return {
     table: table.display,
     branch: m.branch,
@@ -111,28 +112,17 @@ export async function saveMerge(
   table: TrackedTable,
   m: { ours: string; theirs: string; theirsRef: string; bases: string[]; message?: string; author: string },
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO vsg.merges (table_id, branch, ours, theirs, theirs_ref, base, message, author) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [table.id, table.head, m.ours, m.theirs, m.theirsRef, m.bases.join(' '), m.message ?? null, m.author],
-  );
-  await tx.query(
-    `INSERT INTO vsg.merge_conflicts (table_id, key, col, kind, base, ours, theirs)
-     SELECT $1, key, col, kind, base, ours, theirs FROM pg_temp.vsg_m_conf`,
-    [table.id],
-  );
+  await tx.query(sql('merge/save_state'), [table.id, table.head, m.ours, m.theirs, m.theirsRef, m.bases.join(' '), m.message ?? null, m.author]);
+  await tx.query(sql('merge/save_conflicts'), [table.id]);
 }
 
 /** The saved conflicts, with their resolutions, back into pg_temp.vsg_m_conf (merge --continue). */
 export async function loadConflicts(tx: Queryable, table: TrackedTable): Promise<void> {
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_m_conf');
-  await tx.query(
-    `CREATE TEMP TABLE vsg_m_conf ON COMMIT DROP AS
-     SELECT key, col, kind, base, ours, theirs, resolved, value FROM vsg.merge_conflicts WHERE table_id = $1`,
-    [table.id],
-  );
+  await tx.query(sql('merge/drop_conflicts_temp'));
+  await tx.query(sql('merge/load_conflicts'), [table.id]);
 }
 
 /** Forget the table's merge in progress (finished or aborted); its conflicts go with it. */
 export async function forgetMerge(tx: Queryable, table: TrackedTable): Promise<void> {
-  await tx.query('DELETE FROM vsg.merges WHERE table_id = $1', [table.id]);
+  await tx.query(sql('merge/clear_state'), [table.id]);
 }

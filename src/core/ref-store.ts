@@ -55,16 +55,13 @@ export function checkRefName(name: string, what: 'branch' | 'tag'): void {
 
 /** Insert a ref, failing clearly if the name is taken (branches and tags share one namespace). */
 export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branch' | 'tag', name: string, commit: string): Promise<number> {
-  const taken = await tx.query<{ kind: string }>('SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2', [table.id, name]);
+  const taken = await tx.query<{ kind: string }>(sql('refs/kind'), [table.id, name]);
   if (taken.rows[0]) {
     throw new VsgError('E_REF_EXISTS', `a ${taken.rows[0].kind} named '${name}' already exists for '${table.display}'`, {
       hint: taken.rows[0].kind === kind ? `delete the ${kind} first` : 'branches and tags share one namespace; pick another name', data: { kind: taken.rows[0].kind, name },
     });
   }
-  const { rows } = await tx.query<{ id: string }>(
-    'INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, $2, $3, $4) RETURNING id::text',
-    [table.id, kind, name, commit],
-  );
+  const { rows } = await tx.query<{ id: string }>(sql('refs/create'), [table.id, kind, name, commit]);
   return Number(rows[0].id);
 }
 
@@ -74,6 +71,6 @@ export async function insertRef(tx: Queryable, table: TrackedTable, kind: 'branc
  * meanwhile); the caller says what that means for its command.
  */
 export async function moveBranch(tx: Queryable, branchId: number | null, from: string | null, to: string): Promise<boolean> {
-  const moved = await tx.query('UPDATE vsg.refs SET commit_id = $1 WHERE id = $2 AND commit_id = $3', [to, branchId, from]);
+  const moved = await tx.query(sql('refs/move'), [to, branchId, from]);
   return moved.rowCount === 1;
 }

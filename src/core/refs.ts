@@ -37,10 +37,7 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
     } else {
       const which = s[2] === '' ? 1 : Number(s[2]);
       if (which === 0) continue;
-      const { rows } = await db.query<{ parent: string | null; merge_parent: string | null }>(
-        'SELECT parent, merge_parent FROM vsg.commits WHERE id = $1',
-        [at.id],
-      );
+      const { rows } = await db.query<{ parent: string | null; merge_parent: string | null }>(sql('history/parents'), [at.id]);
       const next = which === 1 ? rows[0]?.parent : which === 2 ? rows[0]?.merge_parent : null;
       if (!next) throw unknown(ref, 'has no such parent');
       at = { ...at, id: next };

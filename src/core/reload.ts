@@ -18,12 +18,12 @@
  * between the checkpoint, HEAD and the target.
  */
 import type { Queryable } from '../db/db.js';
-import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused } from './apply.js';
-import { writeSql } from './apply-sql.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded, schemaBetween } from './schema.js';
+import { dropTrigger, lockTable, truncateTable } from './sql/ddl.js';
+import { reloadInsert } from './sql/write-back.js';
 import { sameSignature, signature, type Signature } from './signature.js';
 import { columns, type TrackedTable } from './tables.js';
 
@@ -106,20 +106,20 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
   // From here no other writer runs until this command commits. One that
   // committed since the uncommitted changes were counted has left rows a
   // reload would drop unseen: leave them to the row-by-row path.
-  await tx.query(`LOCK TABLE ${table.qname} IN ACCESS EXCLUSIVE MODE`);
+  await tx.query(lockTable(table.qname, 'ACCESS EXCLUSIVE'));
   if ((await pendingRows(tx, table)) !== pending) return null;
   return reload(tx, table, target, cp.commit_id, cp.relname);
 }
 
 /** Rows changed on the state paths between two commits (vsg.path_changes): costs the paths' length. */
 async function pathChanges(tx: Queryable, a: string, b: string): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>('SELECT vsg.path_changes($1, $2)::text AS n', [a, b]);
+  const { rows } = await tx.query<{ n: string }>(sql('reload/path_changes'), [a, b]);
   return Number(rows[0].n);
 }
 
 /** Rows of vsg.pending for the table, not netted per key. */
 async function pendingRows(tx: Queryable, table: TrackedTable): Promise<number> {
-  const { rows } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.pending WHERE table_id = $1', [table.id]);
+  const { rows } = await tx.query<{ n: string }>(sql('pending/count_table'), [table.id]);
   return Number(rows[0].n);
 }
 
@@ -135,34 +135,17 @@ async function eligibility(tx: Queryable, table: TrackedTable): Promise<string |
 async function reload(tx: Queryable, table: TrackedTable, target: string, cpCommit: string, relname: string): Promise<ReloadResult> {
   const q = table.qname;
   const cols = await columns(tx, table.relid);
-  const w = writeSql(table, cols);
   // The checkpoint's rows that history changed between its commit and the target, with their images there.
   const lca = await commonAncestor(tx, cpCommit, target);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
-  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
-  const corrected = await tx.query('INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, new FROM vsg.state_diff($1, $2, $3, false, $4)', [
+  await tx.query(sql('apply/drop_temp'));
+  await tx.query(sql('apply/create_temp'));
+  const corrected = await tx.query(sql('reload/load_target'), [
     table.id,
     cpCommit,
     target,
     lca.depth,
   ]);
-  await tx.query('ANALYZE pg_temp.vsg_apply');
-  const fromCheckpoint = cols.filter((c) => !c.generated).map((c) => `k.${ident(c.name)}`).join(', ');
-  // The checkpoint's rows whose key was not corrected. Key columns are never
-  // NULL, so NOT IN means what it says, and a hashed subplan filters 1M rows
-  // in ~10 % of the insert where a hash anti-join takes ~17 %; but it is only
-  // hashed while the keys fit in memory, and otherwise runs once per row.
-  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  const keyCols = table.keyColumns.map((k) => `k.${ident(k)}`).join(', ');
-  const keyVals = table.keyColumns.map((k) => `(s.key->>${literal(k)})::${typeOf.get(k)}`).join(', ');
-  const uncorrected =
-    corrected.rowCount === 0
-      ? ''
-      : corrected.rowCount <= HASHED_KEYS
-        ? `WHERE (${keyCols}) NOT IN (SELECT ${keyVals} FROM pg_temp.vsg_apply s)`
-        : `WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE ${w.keyMatch('k')})`;
-  const rowsSql = `SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k ${uncorrected}
-     ${corrected.rowCount ? `UNION ALL SELECT ${w.insertValues} FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL` : ''}`;
+  await tx.query(sql('apply/analyze_temp'));
   let rows: number;
   try {
     // The capture triggers that would fire are gone for this transaction's two
@@ -170,15 +153,15 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
     // by reference instead. (Disabled, the INSERT trigger would still have every
     // row copied into its transition table.) Other writers wait on TRUNCATE's
     // lock until the command commits, and see the triggers back.
-    for (const t of DROPPED_TRIGGERS) await tx.query(`DROP TRIGGER ${ident(t)} ON ${q}`);
-    await tx.query(`TRUNCATE ${q}`);
-    rows = (await tx.query(`INSERT INTO ${q} (${w.insertColumns}) OVERRIDING SYSTEM VALUE ${rowsSql}`)).rowCount;
-    await tx.query('SELECT vsg.capture_triggers($1)', [table.id]);
+    for (const t of DROPPED_TRIGGERS) await tx.query(dropTrigger(t, q));
+    await tx.query(truncateTable(q));
+    rows = (await tx.query(reloadInsert(table, cols, relname, corrected.rowCount, HASHED_KEYS))).rowCount;
+    await tx.query(sql('reload/capture_triggers'), [table.id]);
   } catch (e) {
     throw refused(table, e);
   }
   await raiseSequences(tx, table, 'table');
   // Uncommitted changes (checkout --force, restore) are overwritten: the table holds the target's rows exactly.
-  const dropped = (await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id])).rowCount;
+  const dropped = (await tx.query(sql('pending/discard_table'), [table.id])).rowCount;
   return { rows, checkpoint: cpCommit, corrected: corrected.rowCount, dropped };
 }

@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db, Queryable } from '../db/db.js';
-import { qualified } from '../db/quote.js';
-import { packageRoot } from '../db/sql.js';
+import { packageRoot, sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
+import { dropVsgFunction } from './sql/ddl.js';
 
 interface Migration {
   version: number;
@@ -35,9 +35,9 @@ export function latestSchemaVersion(): number {
 
 /** The schema version of the database, or null when vsg was never initialised there. */
 export async function schemaVersion(db: Queryable): Promise<number | null> {
-  const { rows } = await db.query<{ present: string | null }>(`SELECT to_regclass('vsg.migrations')::text AS present`);
+  const { rows } = await db.query<{ present: string | null }>(sql('repository/present'));
   if (!rows[0]?.present) return null;
-  const res = await db.query<{ v: string | null }>('SELECT max(version)::text AS v FROM vsg.migrations');
+  const res = await db.query<{ v: string | null }>(sql('repository/version'));
   return res.rows[0]?.v == null ? 0 : Number(res.rows[0].v);
 }
 
@@ -92,15 +92,11 @@ export interface InitResult {
 export async function init(db: Db): Promise<InitResult> {
   return db.transaction(async (tx) => {
     // Serialise concurrent inits on a server; harmless on the embedded database.
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtext('vsg.init'))`);
-    await tx.query('CREATE SCHEMA IF NOT EXISTS vsg');
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS vsg.migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())',
-    );
-    await tx.query(
-      'CREATE TABLE IF NOT EXISTS vsg.functions (name text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())',
-    );
-    const { rows } = await tx.query<{ version: string }>('SELECT version::text FROM vsg.migrations');
+    await tx.query(sql('repository/init_lock'));
+    await tx.query(sql('repository/create_schema'));
+    await tx.query(sql('repository/create_migrations'));
+    await tx.query(sql('repository/create_functions'));
+    const { rows } = await tx.query<{ version: string }>(sql('repository/applied_migrations'));
     const done = new Set(rows.map((r) => Number(r.version)));
     const from = Math.max(0, ...done);
     const applied: string[] = [];
@@ -112,7 +108,7 @@ export async function init(db: Db): Promise<InitResult> {
     for (const m of migrations()) {
       if (done.has(m.version)) continue;
       await tx.query(m.text);
-      await tx.query('INSERT INTO vsg.migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+      await tx.query(sql('repository/record_migration'), [m.version, m.name]);
       applied.push(m.name);
     }
     const dropped = await dropStaleFunctions(tx, files);
@@ -137,36 +133,28 @@ export async function init(db: Db): Promise<InitResult> {
  * they read exist; validateFunctions checks them once the migrations ran.
  */
 async function applyFunctions(tx: Queryable, files: FunctionFile[]): Promise<FunctionFile[]> {
-  const { rows } = await tx.query<{ name: string; checksum: string; present: boolean | string }>(
-    `SELECT f.name, f.checksum,
-            EXISTS (SELECT 1 FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'vsg'::regnamespace AND p.proname = f.name) AS present
-     FROM vsg.functions f`,
-  );
+  const { rows } = await tx.query<{ name: string; checksum: string; present: boolean | string }>(sql('repository/functions'));
   const current = new Set(rows.filter((r) => r.present === true || r.present === 't').map((r) => `${r.name} ${r.checksum}`));
   const changed = files.filter((f) => !current.has(`${f.name} ${f.checksum}`));
   if (changed.length === 0) return changed;
-  const { rows: saved } = await tx.query<{ v: string }>(`SELECT current_setting('check_function_bodies') AS v`);
-  await tx.query(`SELECT set_config('check_function_bodies', 'off', true)`);
+  const { rows: saved } = await tx.query<{ v: string }>(sql('repository/check_function_bodies'));
+  await tx.query(sql('repository/check_function_bodies_off'));
   for (const f of changed) await tx.query(f.text);
-  await tx.query(`SELECT set_config('check_function_bodies', $1, true)`, [saved[0].v]);
-  await tx.query(
-    `INSERT INTO vsg.functions (name, checksum) SELECT * FROM unnest($1::text[], $2::text[])
-     ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum, applied_at = clock_timestamp()`,
-    [changed.map((f) => f.name), changed.map((f) => f.checksum)],
-  );
+  await tx.query(sql('repository/set_check_function_bodies'), [saved[0].v]);
+  await tx.query(sql('repository/record_functions'), [changed.map((f) => f.name), changed.map((f) => f.checksum)]);
   return changed;
 }
 
 /** Drop the functions applied from a file that is gone. */
 async function dropStaleFunctions(tx: Queryable, files: FunctionFile[]): Promise<string[]> {
-  const { rows } = await tx.query<{ name: string }>('SELECT name FROM vsg.functions WHERE NOT (name = ANY ($1::text[])) ORDER BY name', [
+  const { rows } = await tx.query<{ name: string }>(sql('repository/stale_functions'), [
     files.map((f) => f.name),
   ]);
   for (const { name } of rows) {
     // By name alone: one function a file, so an overload left behind fails here instead of lingering.
-    await tx.query(`DROP FUNCTION IF EXISTS ${qualified('vsg', name)}`);
+    await tx.query(dropVsgFunction(name));
   }
-  if (rows.length) await tx.query('DELETE FROM vsg.functions WHERE NOT (name = ANY ($1::text[]))', [files.map((f) => f.name)]);
+  if (rows.length) await tx.query(sql('repository/forget_functions'), [files.map((f) => f.name)]);
   return rows.map((r) => r.name);
 }
 
@@ -178,12 +166,7 @@ async function dropStaleFunctions(tx: Queryable, files: FunctionFile[]): Promise
  */
 async function validateFunctions(tx: Queryable, changed: FunctionFile[]): Promise<void> {
   if (changed.length === 0) return;
-  await tx.query(
-    `SELECT CASE l.lanname WHEN 'sql' THEN pg_catalog.fmgr_sql_validator(p.oid) ELSE pg_catalog.plpgsql_validator(p.oid) END
-     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-     WHERE p.pronamespace = 'vsg'::regnamespace AND l.lanname IN ('sql', 'plpgsql') AND p.proname = ANY ($1::text[])`,
-    [changed.map((f) => f.name)],
-  );
+  await tx.query(sql('repository/validate_functions'), [changed.map((f) => f.name)]);
 }
 
 /**
@@ -194,12 +177,7 @@ async function validateFunctions(tx: Queryable, changed: FunctionFile[]): Promis
  * new columns could name a key column that is gone).
  */
 async function rewriteCaptureFunctions(tx: Queryable): Promise<number> {
-  const { rowCount } = await tx.query(
-    `SELECT vsg.write_capture(t.id)
-     FROM vsg.tracked t
-     WHERE EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = t.relid)
-       AND (t.signature IS NULL OR t.signature - 'shape' = vsg.table_signature(t.relid))`,
-  );
+  const { rowCount } = await tx.query(sql('repository/rewrite_captures'));
   return rowCount;
 }
 
@@ -210,7 +188,7 @@ export async function requireRepository(db: Queryable): Promise<number> {
     throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: 'initialise it first: init(), or open it with { init: true }' });
   }
   const latest = latestSchemaVersion();
-  const { rows } = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.migrations WHERE version = ANY($1::int[])', [
+  const { rows } = await db.query<{ n: string }>(sql('repository/count_migrations'), [
     migrations().map((m) => m.version),
   ]);
   if (v <= latest && Number(rows[0].n) < migrations().length) {

@@ -76,22 +76,22 @@ export function describe(before: ColumnSig[], after: ColumnSig[]): string[] {
  * last recorded ones, and rewrite the table's capture function for them.
  */
 export async function recordSchemaChange(tx: Queryable, table: TrackedTable, commit: string, before: Signature, after: Signature): Promise<string[]> {
-  await tx.query('INSERT INTO vsg.schema_changes (commit_id, table_id, before, after) VALUES ($1, $2, $3::jsonb, $4::jsonb)', [
+  await tx.query(sql('schema/record_change'), [
     commit,
     table.id,
     JSON.stringify(before.columns),
     JSON.stringify(after.columns),
   ]);
-  await tx.query('UPDATE vsg.tracked SET signature = $2::jsonb WHERE id = $1', [table.id, JSON.stringify(after)]);
+  await tx.query(sql('schema/set_signature'), [table.id, JSON.stringify(after)]);
   // NOT NULL and defaults, to recreate the table should it be dropped
   await recordShape(tx, table.id);
-  await tx.query('SELECT vsg.write_capture($1)', [table.id]);
+  await tx.query(sql('schema/write_capture'), [table.id]);
   return describe(before.columns, after.columns);
 }
 
 /** The schema change a commit made, if it is a SCHEMA commit. */
 export async function schemaChangeOf(db: Queryable, commit: string): Promise<string[] | null> {
-  const { rows } = await db.query<{ before: string; after: string }>('SELECT before::text, after::text FROM vsg.schema_changes WHERE commit_id = $1', [commit]);
+  const { rows } = await db.query<{ before: string; after: string }>(sql('schema/changes_of_commit'), [commit]);
   return rows[0] ? describe(JSON.parse(rows[0].before) as ColumnSig[], JSON.parse(rows[0].after) as ColumnSig[]) : null;
 }
 

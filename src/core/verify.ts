@@ -144,8 +144,8 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     // for writers in flight and holds new ones off until we finish (a role that
     // may not take it, such as a read-only one, goes without; see
     // docs/readme/integrity.md).
-    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    if (lock) await tx.query('LOCK TABLE vsg.commits IN SHARE MODE');
+    await tx.query(sql('verify/repeatable_read'));
+    if (lock) await tx.query(sql('verify/lock_commits'));
     const names = await tableNames(tx);
     const name = (id: string | number) => names.get(Number(id)) ?? `#${id}`;
     const counts = (await tx.query<Record<'tables' | 'commits' | 'changes' | 'refs', string>>(sql('verify/counts'), [tableId])).rows[0];
@@ -226,17 +226,14 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
 
 /** Whether this role may take a SHARE lock on vsg.commits (a read-only role may not). */
 async function mayLockCommits(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ may: string }>(
-    `SELECT (has_table_privilege('vsg.commits', 'UPDATE') OR has_table_privilege('vsg.commits', 'DELETE')
-             OR has_table_privilege('vsg.commits', 'TRUNCATE'))::text AS may`,
-  );
+  const { rows } = await db.query<{ may: string }>(sql('verify/may_rewrite'));
   return rows[0]?.may === 'true';
 }
 
 async function tableNames(db: Queryable): Promise<Map<number, string>> {
   const list = await listTables(db).catch(() => []);
   const out = new Map<number, string>(list.map((t) => [t.id, t.display]));
-  const { rows } = await db.query<{ id: string; s: string; t: string }>('SELECT id::text, schema_name AS s, table_name AS t FROM vsg.tracked');
+  const { rows } = await db.query<{ id: string; s: string; t: string }>(sql('verify/tracked'));
   for (const r of rows) if (!out.has(Number(r.id))) out.set(Number(r.id), r.s === 'public' ? r.t : `${r.s}.${r.t}`);
   return out;
 }

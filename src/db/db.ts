@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { VsgError, ExitCode } from '../errors.js';
 import { keepSecret, maskConnection, parseConnection, scrubSecrets } from './connection.js';
+import { sql } from './sql.js';
 
 export type Row = Record<string, string | null>;
 
@@ -16,6 +17,8 @@ export interface Result<R = Row> {
   rowCount: number;
   fields: { name: string; dataTypeID: number }[];
   command: string;
+  /** the server's whole command tag ('INSERT 0 2', 'CREATE TABLE'), where known (script) */
+  tag?: string;
 }
 
 /** Anything that runs a query: the Db itself or an open transaction. */
@@ -37,6 +40,27 @@ export interface Db extends Queryable {
   /** Run fn in one transaction: committed if it returns, rolled back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Stop the work in progress, as psql's Ctrl-C does: a statement running on
+   * a server is cancelled (from a second connection), and every query after
+   * this fails with E_INTERRUPTED, so that the transaction in progress rolls
+   * back. Says what was going on: a query in flight, a transaction open.
+   * Absent on a Db that wraps an application's connection.
+   */
+  interrupt?(): Interrupted;
+}
+
+/** What a Db was doing when interrupted. */
+export interface Interrupted {
+  /** a query was in flight (on a server, a cancel request went out) */
+  busy: boolean;
+  /** one of vsg's transactions was open: it is being rolled back */
+  inTransaction: boolean;
+}
+
+/** The error every query fails with after an interrupt. */
+export function interruptedError(inTransaction: boolean): VsgError {
+  return new VsgError('E_INTERRUPTED', inTransaction ? 'interrupted; the transaction was rolled back' : 'interrupted');
 }
 
 /**
@@ -75,9 +99,22 @@ export interface PgLikeClient {
  * from outside it waits until it ends instead of landing inside it. Code
  * running inside a transaction (the same async context) joins it.
  */
-export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string, onClose: () => Promise<void>): Db {
+export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string, onClose: () => Promise<void>, cancel?: () => Promise<void>): Db {
   const inside = new AsyncLocalStorage<true>();
   let turn: Promise<unknown> = Promise.resolve();
+  // what interrupt() needs to know: queries in flight, an open transaction, and whether it came
+  let busy = 0;
+  let inTx = false;
+  let interrupted: Interrupted | null = null;
+  const run = async <T>(q: () => Promise<T>): Promise<T> => {
+    if (interrupted) throw interruptedError(interrupted.inTransaction);
+    busy++;
+    try {
+      return await q();
+    } finally {
+      busy--;
+    }
+  };
   const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
     if (inside.getStore()) return work();
     const mine = turn.then(() => inside.run(true, work));
@@ -90,7 +127,7 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     // node-postgres shim reads a query's `types` as parameter types, so there the
     // client-level setting does it.
     const config = kind === 'postgres' ? { text, values: params, types: rawText, rowMode } : { text, values: params, rowMode };
-    const res = (await client.query(config as unknown as string)) as pg.QueryResult | pg.QueryResult[];
+    const res = (await run(() => client.query(config as unknown as string))) as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(res) ? res : [res];
   };
   const result = <R>(r: pg.QueryResult | undefined): Result<R> => ({
@@ -105,22 +142,46 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     kind,
     where,
     query,
-    script: (text) => inTurn(async () => (await results(text, undefined, 'array')).map((r) => result<(string | null)[]>(r))),
+    script: (text) =>
+      inTurn(async () => {
+        // node-postgres keeps a tag's first word only ('CREATE' for 'CREATE TABLE'); psql shows it whole
+        const tags: string[] = [];
+        const connection = (client as { connection?: { on(e: string, f: (m: { text?: string }) => void): void; off(e: string, f: (m: { text?: string }) => void): void } }).connection;
+        const onTag = (m: { text?: string }) => void tags.push(String(m.text ?? ''));
+        connection?.on('commandComplete', onTag);
+        try {
+          const all = await results(text, undefined, 'array');
+          return all.map((r, i) => ({ ...result<(string | null)[]>(r), ...(tags.length === all.length ? { tag: tags[i] } : {}) }));
+        } finally {
+          connection?.off('commandComplete', onTag);
+        }
+      }),
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       if (inside.getStore()) return fn({ query: send });
       return inTurn(async () => {
-        await client.query('BEGIN');
+        await run(() => client.query('BEGIN'));
+        inTx = true;
         try {
           const out = await fn({ query: send });
-          await client.query('COMMIT');
+          await run(() => client.query('COMMIT'));
           return out;
         } catch (e) {
+          // also after an interrupt: the rollback is what it waits for
           await client.query('ROLLBACK').catch(() => undefined);
           throw e;
+        } finally {
+          inTx = false;
         }
       });
     },
     close: onClose,
+    interrupt(): Interrupted {
+      if (interrupted) return interrupted;
+      interrupted = { busy: busy > 0, inTransaction: inTx };
+      // A statement running on the server stops only when the server is told to.
+      if (busy > 0 && cancel) cancel().catch(() => undefined);
+      return interrupted;
+    },
   };
 }
 
@@ -169,19 +230,30 @@ export async function connectServer(url: string): Promise<Db> {
   const target = parseConnection(url);
   for (const s of target.secrets) keepSecret(s);
   let client: pg.Client;
+  let used: pg.ClientConfig = target.config;
   try {
     try {
-      client = await open(target.config);
+      client = await open(used);
     } catch (e) {
       // sslmode=prefer: the server has no TLS, so go plain; allow: the server insists on TLS.
-      if (target.fallback === 'plain' && noTls(e)) client = await open({ ...target.config, ssl: false });
-      else if (target.fallback === 'tls' && (e as { code?: string }).code === '28000') client = await open({ ...target.config, ssl: { rejectUnauthorized: false } });
+      if (target.fallback === 'plain' && noTls(e)) used = { ...target.config, ssl: false };
+      else if (target.fallback === 'tls' && (e as { code?: string }).code === '28000') used = { ...target.config, ssl: { rejectUnauthorized: false } };
       else throw e;
+      client = await open(used);
     }
   } catch (e) {
     throw connectionError(e, target.where, target.secrets);
   }
-  return wrapClient(client, 'postgres', target.where, () => client.end());
+  // A cancel goes over a second connection, as psql's does: the session's own is busy.
+  const cancel = async () => {
+    const other = await open({ ...used, connectionTimeoutMillis: 5_000 });
+    try {
+      await other.query(sql('session/cancel'), [(client as unknown as { processID: number }).processID]);
+    } finally {
+      await other.end().catch(() => undefined);
+    }
+  };
+  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel);
 }
 
 export function connectionError(e: unknown, where: string, secrets: string[] = []): VsgError {

@@ -16,3 +16,15 @@ export function literal(value: string): string {
   if (value.includes('\u0000')) throw new Error('literal contains a NUL byte');
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/**
+ * Quote a word for a POSIX shell, for hints that show a command line with a
+ * user-supplied name in it: what is printed can be pasted into bash and gives
+ * the command exactly that word. Plain words stay bare; others go in double
+ * quotes when nothing in them is special there, else in single quotes.
+ */
+export function shellQuote(arg: string): string {
+  if (/^[\w./=:~@%+,-]+$/.test(arg)) return arg;
+  if (!/["$`\\!\n]/.test(arg)) return `"${arg}"`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}

@@ -9,6 +9,7 @@ import { isReachable } from '../core/mergebase.js';
 import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
 import { resolveIn, shortId } from '../core/refs.js';
 import { lockTable, resolveTable } from '../core/tables.js';
+import { sql } from '../db/sql.js';
 
 export interface BranchInfo extends RefInfo {
   /** the branch the live table follows */
@@ -61,10 +62,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
   const target = await resolveTable(db, opts.table);
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
-    const { rows } = await tx.query<{ id: string; commit_id: string; kind: string }>(
-      'SELECT id::text, commit_id, kind FROM vsg.refs WHERE table_id = $1 AND name = $2',
-      [table.id, opts.name],
-    );
+    const { rows } = await tx.query<{ id: string; commit_id: string; kind: string }>(sql('refs/find_by_name'), [table.id, opts.name]);
     const ref = rows[0];
     if (!ref || ref.kind !== 'branch') {
       throw new VsgError('E_NO_SUCH_BRANCH', `branch '${opts.name}' not found in '${table.display}'`, {
@@ -76,10 +74,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
         hint: 'switch to another branch first',
       });
     }
-    const others = await tx.query<{ commit_id: string }>(
-      `SELECT commit_id FROM vsg.refs WHERE table_id = $1 AND kind = 'branch' AND name <> $2`,
-      [table.id, opts.name],
-    );
+    const others = await tx.query<{ commit_id: string }>(sql('refs/other_branch_tips'), [table.id, opts.name]);
     const merged = await isReachable(tx, ref.commit_id, others.rows.map((r) => r.commit_id));
     if (!merged && !opts.force) {
       throw new VsgError('E_UNMERGED', `branch '${opts.name}' is not merged into any other branch`, {
@@ -87,7 +82,7 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
         hint: 'merge it first, or delete it anyway with force (its commits stay reachable by id)', data: { name: opts.name },
       });
     }
-    await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(ref.id)]);
+    await tx.query(sql('refs/delete_by_id'), [Number(ref.id)]);
     return { table: table.display, name: opts.name, commit: ref.commit_id, shortId: shortId(ref.commit_id), forced: !merged };
   });
 }
@@ -95,6 +90,6 @@ export async function deleteBranch(db: Db, opts: { table?: string; name: string;
 /** Whether `name` is a branch of the table (for `vsg checkout <branch>`). */
 export async function isBranch(db: Queryable, name: string, opts: { table?: string } = {}): Promise<boolean> {
   const table = await resolveTable(db, opts.table);
-  const { rowCount } = await db.query(`SELECT 1 FROM vsg.refs WHERE table_id = $1 AND name = $2 AND kind = 'branch'`, [table.id, name]);
+  const { rowCount } = await db.query(sql('refs/is_branch'), [table.id, name]);
   return rowCount > 0;
 }

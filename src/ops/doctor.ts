@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../db/db.js';
+import { shellQuote } from '../db/quote.js';
 import { packageRoot, sql } from '../db/sql.js';
 import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
@@ -51,7 +52,7 @@ interface TableRow {
 /** Run every check; never throws for a failed check (only for a lost connection). */
 export async function doctor(db: Db): Promise<DoctorResult> {
   const checks: Check[] = [{ name: 'connection', status: 'ok', message: `${db.kind === 'pglite' ? 'embedded' : 'server'}: ${db.where}` }];
-  const v = await db.query<{ version: string; num: string }>(`SELECT current_setting('server_version') AS version, current_setting('server_version_num') AS num`);
+  const v = await db.query<{ version: string; num: string }>(sql('doctor/server_version'));
   const num = Number(v.rows[0].num);
   checks.push({
     name: 'server',
@@ -132,7 +133,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
         status: 'warn',
         table,
         message: `columns changed outside vsg: ${schema.join('; ')}`,
-        hint: `'vsg commit -t ${table}' records the change as a SCHEMA commit`,
+        hint: `'vsg commit -t ${shellQuote(table)}' records the change as a SCHEMA commit`,
       });
     }
     const p = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [r.id]);
@@ -145,7 +146,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
             status: 'warn',
             table,
             message: `${ins} inserted, ${upd} updated, ${del} deleted`,
-            hint: `'vsg commit -t ${table}' records them, 'vsg diff -t ${table}' shows them`,
+            hint: `'vsg commit -t ${shellQuote(table)}' records them, 'vsg diff -t ${shellQuote(table)}' shows them`,
             data: { inserted: ins, updated: upd, deleted: del },
           },
     );
@@ -154,9 +155,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
 
   // Commits the graph index lacks (recorded while triggers were off) would be
   // missing from row histories and blame.
-  const g = await db.query<{ n: string }>(
-    'SELECT count(*)::text AS n FROM vsg.commits c WHERE NOT EXISTS (SELECT 1 FROM vsg.commit_graph g WHERE g.seq = c.seq)',
-  );
+  const g = await db.query<{ n: string }>(sql('doctor/commits_outside_graph'));
   const unindexed = Number(g.rows[0].n);
   checks.push(
     unindexed === 0
@@ -190,7 +189,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
 /** Migrations this vsg has that the database never applied (a gap below its highest version). */
 async function missingMigrations(db: Db): Promise<string[]> {
   const files = fs.readdirSync(path.join(packageRoot, 'sql', 'migrations')).filter((f) => /^\d{3}_.*\.sql$/.test(f));
-  const { rows } = await db.query<{ version: string }>('SELECT version::text FROM vsg.migrations');
+  const { rows } = await db.query<{ version: string }>(sql('doctor/migrations_applied'));
   const done = new Set(rows.map((r) => Number(r.version)));
   return files.filter((f) => !done.has(Number.parseInt(f.slice(0, 3), 10))).sort();
 }

@@ -6,13 +6,17 @@
  * batches, so a large table streams instead of being loaded at once.
  */
 import type { Db, Queryable } from '../db/db.js';
-import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { historyRowsQuery, tableColumns } from '../core/dropped.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
+import { declareCursor, fetchForward } from '../core/sql/ddl.js';
+import { rowsAt as rowsAtSql } from '../core/sql/rows.js';
 import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+
+/** The cursor an export reads its rows through (sql/export/close_cursor.sql closes it). */
+const CURSOR = 'vsg_export';
 
 export interface ExportOptions {
   table?: string;
@@ -84,16 +88,16 @@ export async function exportRows(db: Db, opts: ExportOptions, sink: ExportSink):
     };
     await sink.header?.(header);
     const q = await rowsAtQuery(tx, t, at.id);
-    await tx.query(`DECLARE vsg_export NO SCROLL CURSOR FOR ${q.text}`, q.params);
+    await tx.query(declareCursor(CURSOR, q.text), q.params);
     let rowCount = 0;
     for (;;) {
-      const { rows } = await tx.query<Record<string, string | null>>(`FETCH FORWARD ${size} FROM vsg_export`);
+      const { rows } = await tx.query<Record<string, string | null>>(fetchForward(CURSOR, size));
       if (rows.length === 0) break;
       rowCount += rows.length;
       await sink.rows(rows.map((r) => cols.map((_, i) => r[`c${i}`] ?? null)));
       if (rows.length < size) break;
     }
-    await tx.query('CLOSE vsg_export');
+    await tx.query(sql('export/close_cursor'));
     return { ...header, rowCount };
   });
 }
@@ -118,18 +122,6 @@ export async function rowsAtQuery(tx: Queryable, table: TrackedTable, id: string
   if (table.gone) return historyRowsQuery(table, id);
   const lca = await commonAncestor(tx, id, head);
   const cols = await columns(tx, table.relid);
-  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  const live = cols.map((c, i) => `r.${ident(c.name)}::text AS c${i}`);
-  const img = cols.map((c, i) => `d.old->>${literal(c.name)} AS c${i}`);
-  const keyLive = table.keyColumns.map((k, i) => `r.${ident(k)} AS k${i}`);
-  const keyImg = table.keyColumns.map((k, i) => `(d.old->>${literal(k)})::${typeOf.get(k)} AS k${i}`);
-  const match = table.keyColumns.map((k) => `r.${ident(k)} = (d.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
-  const order = table.keyColumns.map((_, i) => `k${i}`).join(', ');
-  const text = `WITH d AS MATERIALIZED (SELECT key, old FROM (${sql('diff/between')}) x)
-    SELECT ${cols.map((_, i) => `c${i}`).join(', ')} FROM (
-      SELECT ${[...live, ...keyLive].join(', ')} FROM ${table.qname} r WHERE NOT EXISTS (SELECT 1 FROM d WHERE ${match})
-      UNION ALL
-      SELECT ${[...img, ...keyImg].join(', ')} FROM d WHERE d.old IS NOT NULL
-    ) u ORDER BY ${order}`;
+  const text = rowsAtSql(table, cols);
   return { text, params: [id, head, lca.depth, true, table.id] };
 }

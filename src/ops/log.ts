@@ -1,8 +1,8 @@
 /** Log: the commits reachable from HEAD (or a given commit), newest first, filtered by author and date. */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { VsgError } from '../errors.js';
 import { getCommits } from '../core/commits.js';
+import { parseDate } from '../core/dates.js';
 import { resolveRef } from '../core/refs.js';
 import { listTables, resolveTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
@@ -34,7 +34,7 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
     for (const t of tables) if (t.headCommit) starts.push(t.headCommit);
   }
   const limit = opts.limit ?? 1_000_000_000;
-  const filters = [opts.author ?? null, checkDate(opts.since, '--since'), checkDate(opts.until, '--until')];
+  const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
   return {
     commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []),
     heads: tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit })),
@@ -64,20 +64,5 @@ async function logIds(db: Queryable, starts: string[], limit: number, filters: (
     if (rows.length >= limit || lo.every((x) => x === null)) return rows.map((r) => r.id);
     k = (k as number) < 100_000_000 ? (k as number) * 8 : null;
   }
-}
-
-function checkDate(value: string | undefined, flag: string): string | null {
-  if (value === undefined) return null;
-  const rel = /^(\d+)\s*(minute|hour|day|week|month|year)s?(\s+ago)?$/i.exec(value.trim());
-  if (rel) return new Date(Date.now() - Number(rel[1]) * unitMs(rel[2].toLowerCase())).toISOString();
-  if (Number.isNaN(Date.parse(value))) {
-    throw new VsgError('E_BAD_DATE', `${flag} '${value}' is not a date`, { hint: "use a date like 2026-01-31 or '2 days ago'" });
-  }
-  return value;
-}
-
-function unitMs(unit: string): number {
-  const day = 86_400_000;
-  return ({ minute: 60_000, hour: 3_600_000, day, week: 7 * day, month: 30 * day, year: 365 * day } as Record<string, number>)[unit];
 }
 

@@ -107,7 +107,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     if (bases.length === 1 && base === ours && !opts.noFf) {
       const lca = await commonAncestor(tx, theirs.id, ours);
       r.applied = await applyImages(tx, table, stateSource(table, theirs.id, lca.depth), 'discard');
-      await tx.query('DELETE FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()', [table.id]);
+      await tx.query(sql('pending/discard_own_transaction'), [table.id]);
       if (!(await moveBranch(tx, table.branchId, ours, theirs.id))) {
         throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' moved during the merge`, { hint: 'retry the command' });
       }
@@ -117,7 +117,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     }
     r.changes = await buildPlan(tx, table, await prepareBase(tx, table, bases), ours, theirs.id);
     await collectConflicts(tx, opts.strategy ?? null);
-    r.conflicts = await readConflicts(tx, 'pg_temp.vsg_m_conf', table);
+    r.conflicts = await readConflicts(tx, 'work', table);
     if (r.conflicts.length > 0 && !opts.strategy) {
       await saveMerge(tx, table, { ours, theirs: theirs.id, theirsRef: opts.ref, bases, message: opts.message, author: opts.author });
       r.status = 'conflict';
@@ -135,7 +135,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
 
 /** git's wording: Merge branch 'x' into main, Merge tag 'v1', Merge commit '3f2a9c1'. */
 async function defaultMessage(tx: Queryable, ref: string, table: TrackedTable): Promise<string> {
-  const { rows } = await tx.query<{ kind: string }>('SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2', [table.id, ref]);
+  const { rows } = await tx.query<{ kind: string }>(sql('refs/kind'), [table.id, ref]);
   const what = rows[0] ? `${rows[0].kind} '${ref}'` : `commit '${ref}'`;
   return `Merge ${what} into ${table.head}`;
 }
@@ -166,7 +166,7 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     const m = await inProgress(tx, table);
-    const open = await readConflicts(tx, 'vsg.merge_conflicts', table, 'table_id = $1 AND NOT resolved', [table.id]);
+    const open = await readConflicts(tx, 'open', table);
     if (open.length > 0) {
       throw new ConflictError('E_MERGE_UNRESOLVED', `${open.length} conflict${open.length === 1 ? '' : 's'} of the merge into '${table.display}' still unresolved`, {
         hint: 'resolve them with resolve() (conflicts() lists them)',
@@ -185,7 +185,7 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
     const bases = m.base.split(' ');
     const changes = await buildPlan(tx, table, await prepareBase(tx, table, bases), m.ours, m.theirs);
     await loadConflicts(tx, table);
-    const conflicts = await readConflicts(tx, 'pg_temp.vsg_m_conf', table);
+    const conflicts = await readConflicts(tx, 'work', table);
     const applied = await applyImages(tx, table, { text: sql('merge/result'), params: [] });
     await forgetMerge(tx, table);
     const commit = await commitMerge(tx, table, m.theirs, bases, opts.message ?? m.message ?? (await defaultMessage(tx, m.theirs_ref, table)), opts.author ?? m.author, undefined);
@@ -213,7 +213,7 @@ export async function abortMerge(db: Db, opts: { table?: string } = {}): Promise
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     const m = await inProgress(tx, table);
-    const { rows } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.merge_conflicts WHERE table_id = $1', [table.id]);
+    const { rows } = await tx.query<{ n: string }>(sql('merge/count_conflicts'), [table.id]);
     await forgetMerge(tx, table);
     return { table: table.display, theirsRef: m.theirs_ref, conflicts: Number(rows[0].n) };
   });

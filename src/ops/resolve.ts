@@ -8,6 +8,7 @@ import { ExitCode, VsgError } from '../errors.js';
 import { parseKey } from '../core/keys.js';
 import { conflictList, inProgress, type ConflictList } from '../core/merge-state.js';
 import { lockTable, resolveTable } from '../core/tables.js';
+import { sql } from '../db/sql.js';
 
 export interface ResolveOptions {
   table?: string;
@@ -31,7 +32,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
     const value = opts.take === 'value' ? JSON.stringify(opts.value ?? null) : null;
     if (opts.take === 'value' && opts.column === undefined) {
       // A value fits one cell: without a column, the key must have exactly one conflicting cell.
-      const { rows } = await tx.query<{ col: string | null }>('SELECT col FROM vsg.merge_conflicts WHERE table_id = $1 AND key = $2::jsonb', [table.id, key]);
+      const { rows } = await tx.query<{ col: string | null }>(sql('merge/conflict_columns'), [table.id, key]);
       if (rows.length !== 1 || rows[0].col === null) {
         throw new VsgError('E_USAGE', `name the column the value is for`, {
           exitCode: ExitCode.usage,
@@ -41,16 +42,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
       opts = { ...opts, column: rows[0].col };
     }
     // A cell takes the value; a row-level conflict given a column keeps the surviving image with that cell set.
-    const { rowCount } = await tx.query(
-      `UPDATE vsg.merge_conflicts SET resolved = true,
-         value = CASE $4::text
-           WHEN 'ours' THEN ours
-           WHEN 'theirs' THEN theirs
-           ELSE CASE WHEN col IS NOT NULL THEN $5::jsonb
-                     ELSE coalesce(ours, theirs) || jsonb_build_object($3::text, $5::jsonb) END END
-       WHERE table_id = $1 AND ($2::jsonb IS NULL OR key = $2::jsonb) AND ($3::text IS NULL OR col = $3::text OR col IS NULL)`,
-      [table.id, key, opts.column ?? null, opts.take, value],
-    );
+    const { rowCount } = await tx.query(sql('merge/resolve'), [table.id, key, opts.column ?? null, opts.take, value]);
     if (rowCount === 0) {
       throw new VsgError('E_NO_CONFLICT', `no conflict at ${opts.key ?? 'any key'}${opts.column ? ` column '${opts.column}'` : ''}`, {
         hint: 'conflicts() lists them',

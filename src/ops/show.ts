@@ -7,6 +7,7 @@ import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
 import { resolveTable, tableById } from '../core/tables.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
+import { sql } from '../db/sql.js';
 
 export interface ShowResult {
   commit: CommitInfo;
@@ -16,6 +17,8 @@ export interface ShowResult {
   /** for a SCHEMA commit, what it changed in the table's columns */
   schema: string[] | null;
   changes: RowChange[];
+  /** the branch HEAD follows in the commit's table, for decorating it as log does */
+  heads: { table: string; branch: string; commit: string | null }[];
 }
 
 /** One commit with its row changes. */
@@ -26,7 +29,7 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
   const t = table ?? (await tableById(db, at.tableId));
   const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(
     // A state commit's change set is computed: its parent against its source.
-    'SELECT key::text, before::text AS old, after::text AS new FROM vsg.commit_changes($1)',
+    sql('commit/changes'),
     [at.id],
   );
   const cols = (await tableColumns(db, t)).map((c) => c.name);
@@ -35,5 +38,5 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
   // A state commit stores no counts; its change, just computed, gives them.
   const stat = statOf(changes);
   const counted = commit.source === null ? commit : { ...commit, inserted: stat.inserted, updated: stat.updated, deleted: stat.deleted };
-  return { commit: counted, keyColumns: t.keyColumns, columns: cols, schema, changes };
+  return { commit: counted, keyColumns: t.keyColumns, columns: cols, schema, changes, heads: [{ table: t.display, branch: t.head, commit: t.headCommit }] };
 }

@@ -5,6 +5,8 @@ import { toSqlError } from '../core/sql-error.js';
 /** One statement's result. */
 export interface StatementResult {
   command: string;
+  /** the server's whole command tag, as psql prints it ('INSERT 0 2', 'CREATE TABLE'), where known */
+  tag?: string;
   rowCount: number;
   columns: string[];
   rows: (string | null)[][];
@@ -16,7 +18,7 @@ export interface SqlResult extends StatementResult {
 }
 
 function statement(r: Result<(string | null)[]>): StatementResult {
-  return { command: r.command, rowCount: r.rowCount, columns: r.fields.map((f) => f.name), rows: r.rows };
+  return { command: r.command, ...(r.tag ? { tag: r.tag } : {}), rowCount: r.rowCount, columns: r.fields.map((f) => f.name), rows: r.rows };
 }
 
 /** Run SQL as psql would (changes to tracked tables become uncommitted changes). */

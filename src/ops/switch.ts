@@ -13,6 +13,7 @@ import { pendingCounts, uncommitted } from '../core/pending.js';
 import { checkRefName, insertRef } from '../core/ref-store.js';
 import { resolveIn, shortId } from '../core/refs.js';
 import { lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
+import { sql } from '../db/sql.js';
 
 export interface SwitchOptions {
   table?: string;
@@ -53,7 +54,7 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
       const start = await resolveIn(tx, table, opts.start ?? 'HEAD');
       await insertRef(tx, table, 'branch', opts.branch, start);
     }
-    const { rows } = await tx.query<{ kind: string; commit_id: string }>('SELECT kind, commit_id FROM vsg.refs WHERE table_id = $1 AND name = $2', [
+    const { rows } = await tx.query<{ kind: string; commit_id: string }>(sql('refs/find_ref'), [
       table.id,
       opts.branch,
     ]);
@@ -98,7 +99,7 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
     result.applied = await applyImages(tx, table, stateSource(table, ref.commit_id, lca.depth), 'discard');
     // The live table now IS the branch's commit: no capture of this to keep.
     // (With the table locked, every pending row of it is ours or was discarded.)
-    await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
+    await tx.query(sql('pending/discard_table'), [table.id]);
     result.discarded = opts.discard ? uncommitted(dirty) : 0;
     await setHead(tx, table.id, opts.branch);
     return result;
@@ -106,5 +107,5 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
 }
 
 async function setHead(tx: Queryable, tableId: number, branch: string): Promise<void> {
-  await tx.query('UPDATE vsg.tracked SET head = $2 WHERE id = $1', [tableId, branch]);
+  await tx.query(sql('tables/set_head'), [tableId, branch]);
 }

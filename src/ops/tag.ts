@@ -4,6 +4,7 @@ import { VsgError } from '../errors.js';
 import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
 import { isHeadRef, resolveIn, resolveRef, shortId } from '../core/refs.js';
 import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { sql } from '../db/sql.js';
 
 export interface TagResult {
   table: string;
@@ -40,16 +41,13 @@ export async function createTag(db: Db, opts: { table?: string; name: string; co
 export async function deleteTag(db: Db, opts: { table?: string; name: string }): Promise<TagResult> {
   return db.transaction(async (tx) => {
     const tables = opts.table !== undefined ? [await resolveTable(tx, opts.table)] : null;
-    const { rows } = await tx.query<{ id: string; table_id: string; commit_id: string }>(
-      `SELECT id::text, table_id::text, commit_id FROM vsg.refs WHERE name = $1 AND kind = 'tag' AND ($2::int IS NULL OR table_id = $2::int)`,
-      [opts.name, tables ? tables[0].id : null],
-    );
+    const { rows } = await tx.query<{ id: string; table_id: string; commit_id: string }>(sql('refs/find_tag'), [opts.name, tables ? tables[0].id : null]);
     if (rows.length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: 'tags() lists tags' });
     if (rows.length > 1) {
       throw new VsgError('E_TABLE_REQUIRED', `several tables have a tag '${opts.name}'; name one with the table option`);
     }
     const table = await lockTable(tx, await tableById(tx, Number(rows[0].table_id)));
-    await tx.query('DELETE FROM vsg.refs WHERE id = $1', [Number(rows[0].id)]);
+    await tx.query(sql('refs/delete_by_id'), [Number(rows[0].id)]);
     return { table: table.display, name: opts.name, commit: rows[0].commit_id, shortId: shortId(rows[0].commit_id) };
   });
 }

@@ -1,7 +1,6 @@
 /** Start and stop versioning a table. */
 import type { Db, Queryable } from '../db/db.js';
-import { imageExpr, keyExpr } from '../db/images.js';
-import { ident, qualified } from '../db/quote.js';
+import { qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
@@ -10,16 +9,13 @@ import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { tidyPending } from '../core/pending.js';
 import { columns, displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
+import { snapshotIntoPending as snapshotSql } from '../core/sql/rows.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface TrackResult {
   table: TrackedTable;
   root: CommitInfo;
-}
-
-/** Fill the DDL template with the table's quoted name (never the raw text). */
-function ddl(name: string, qname: string): string {
-  return sql(name).split('%1$s').join(qname);
 }
 
 /**
@@ -31,11 +27,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
   const result = await db.transaction(async (tx) => {
     const oid = await resolveRelation(tx, name);
     if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: 'create it first' });
-    const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(
-      `SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c
-       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid`,
-      [oid],
-    );
+    const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(sql('track/relation'), [oid]);
     const rel = rows[0];
     if (rel.relkind !== 'r' && rel.relkind !== 'p') {
       throw new VsgError('E_NOT_A_TABLE', `'${name}' is not a table`, { hint: 'only ordinary and partitioned tables can be tracked' });
@@ -48,18 +40,13 @@ export async function track(db: Db, name: string, opts: { author: string; messag
         hint: `add one (ALTER TABLE ${display} ADD PRIMARY KEY (...)); vsg identifies rows by it`,
       });
     }
-    const qname = `${ident(rel.nspname)}.${ident(rel.relname)}`;
-    await tx.query(`LOCK TABLE ${qname} IN SHARE ROW EXCLUSIVE MODE`);
-    const inserted = await tx.query<{ id: string }>(
-      `INSERT INTO vsg.tracked (relid, schema_name, table_name, key_columns, signature)
-       VALUES ($1::oid, $2, $3, $4::text[], vsg.table_signature($1::oid))
-       ON CONFLICT (relid) DO NOTHING RETURNING id::text`,
-      [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)],
-    );
+    const qname = qualified(rel.nspname, rel.relname);
+    await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
+    const inserted = await tx.query<{ id: string }>(sql('track/insert_tracked'), [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)]);
     if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
     const id = Number(inserted.rows[0].id);
     await recordShape(tx, id);
-    await tx.query('SELECT vsg.install_capture($1)', [id]);
+    await tx.query(sql('track/install_capture'), [id]);
     await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
     const table = await tableById(tx, id);
     const root = await createCommit(tx, table, {
@@ -69,7 +56,7 @@ export async function track(db: Db, name: string, opts: { author: string; messag
       message: opts.message ?? `track ${display}`,
       allowEmpty: true,
     });
-    await tx.query(`INSERT INTO vsg.refs (table_id, kind, name, commit_id) VALUES ($1, 'branch', 'main', $2)`, [id, root.id]);
+    await tx.query(sql('track/create_main'), [id, root.id]);
     // (its one commit so far: the root)
     return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
   });
@@ -81,8 +68,8 @@ export async function track(db: Db, name: string, opts: { author: string; messag
 
 /** Every current row as an insert, ready for the root commit to take. */
 async function snapshotIntoPending(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
-  const img = imageExpr((await columns(tx, relid)).map((c) => c.name), 'r');
-  await tx.query(`INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${keyExpr(keyColumns, 'r')}, NULL, ${img} FROM ${qname} r`, [id]);
+  const names = (await columns(tx, relid)).map((c) => c.name);
+  await tx.query(snapshotSql({ qname, keyColumns }, names), [id]);
 }
 
 export interface UntrackResult {
@@ -95,23 +82,23 @@ export async function untrack(db: Db, name: string, opts: { force?: boolean }): 
   const target = await resolveTable(db, name);
   return db.transaction(async (tx) => {
     const table = await tableById(tx, target.id);
-    const { rows: counted } = await tx.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.commits WHERE table_id = $1', [table.id]);
+    const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
     const commits = Number(counted[0].n);
     if (commits > 1 && !opts.force) {
       throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${commits} commits; untracking deletes them`, {
         hint: 'untrack with force to delete its history', data: { table: name },
       });
     }
-    if (!table.gone) await tx.query(ddl('tables/drop_triggers', table.qname));
+    if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
     // (the name vsg.capture_function gives it)
-    await tx.query(`DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${table.id}`)}()`);
-    await tx.query('DELETE FROM vsg.pending WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.refs WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.changes WHERE table_id = $1', [table.id]);
+    await tx.query(dropCaptureFunction(table.id));
+    await tx.query(sql('pending/discard_table'), [table.id]);
+    await tx.query(sql('track/delete_refs'), [table.id]);
+    await tx.query(sql('track/delete_changes'), [table.id]);
     await dropCheckpoints(tx, table.id);
-    await tx.query('UPDATE vsg.commits SET parent = NULL, merge_parent = NULL, source = NULL WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.commits WHERE table_id = $1', [table.id]);
-    await tx.query('DELETE FROM vsg.tracked WHERE id = $1', [table.id]);
+    await tx.query(sql('track/unlink_commits'), [table.id]);
+    await tx.query(sql('track/delete_commits'), [table.id]);
+    await tx.query(sql('track/delete_tracked'), [table.id]);
     return { table: table.display, commits };
   });
 }

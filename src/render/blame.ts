@@ -3,6 +3,7 @@
  * summaries checkout, restore and rollback print.
  */
 import type { ApplyResult, BlameResult, CheckoutResult, ReloadResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
+import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
 import { cell, keyText } from './values.js';
@@ -81,7 +82,7 @@ export function renderRestore(r: RestoreResult, s: Style): string {
     : `restored ${r.table} to ${src}: ${writtenText(r, s)}`;
   if (r.status.clean) return `${head}\nnothing to commit, working table clean`;
   const n = r.status.inserted + r.status.updated + r.status.deleted;
-  return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${r.table}' shows them, 'vsg commit -t ${r.table}' records them)`)}`;
+  return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${shellQuote(r.table)}' shows them, 'vsg commit -t ${shellQuote(r.table)}' records them)`)}`;
 }
 
 export function renderRollback(r: RollbackResult, s: Style): string {

@@ -14,6 +14,15 @@ function changedColumns(change: RowChange): string[] {
   return [...cols].filter((c) => change.old?.[c] !== change.new?.[c]);
 }
 
+/**
+ * `    column: value`; the continuation lines of a multi-line value (a word
+ * diff of text) start under its first, so that its own indentation reads as it is.
+ */
+function field(column: string, value: string): string {
+  const head = `    ${column}: `;
+  return head + value.split('\n').join(`\n${' '.repeat(head.length)}`);
+}
+
 /** The lines for a list of row changes. */
 export function renderChanges(changes: RowChange[], keyColumns: string[], columns: string[], s: Style): string {
   const lines: string[] = [];
@@ -31,7 +40,7 @@ export function renderChanges(changes: RowChange[], keyColumns: string[], column
       for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.red(`    ${c}: ${cell(img[c], s)}`));
     } else {
       lines.push(s.cyan(`~ ${key}`));
-      for (const c of ordered(changedColumns(ch))) lines.push(`    ${c}: ${cellChange(ch.old?.[c], ch.new?.[c], s)}`);
+      for (const c of ordered(changedColumns(ch))) lines.push(field(c, cellChange(ch.old?.[c], ch.new?.[c], s)));
     }
   }
   return lines.join('\n');

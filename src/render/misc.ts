@@ -3,6 +3,7 @@ import Table from 'cli-table3';
 import type { CommitResult, ShowResult, SqlResult, StatementResult, TableStatus, TrackedTable } from '../index.js';
 import { renderChanges } from './diff.js';
 import { commitHeader, countsText } from './log.js';
+import { shellQuote } from '../db/quote.js';
 import { cell } from './values.js';
 import type { Style } from './style.js';
 
@@ -19,7 +20,8 @@ export function renderCommitSummary(r: CommitResult, s: Style): string {
 export function renderShow(r: ShowResult, s: Style, now?: number): string {
   const schema = (r.schema ?? []).map((line) => s.magenta(`schema: ${line}`)).join('\n');
   const body = [schema, renderChanges(r.changes, r.keyColumns, r.columns, s)].filter(Boolean).join('\n');
-  return body ? `${commitHeader(r.commit, [], s, now)}\n\n${body}` : commitHeader(r.commit, [], s, now);
+  const header = commitHeader(r.commit, r.heads ?? [], s, now);
+  return body ? `${header}\n\n${body}` : header;
 }
 
 export function renderStatus(list: TableStatus[], s: Style): string {
@@ -40,7 +42,7 @@ export function renderStatus(list: TableStatus[], s: Style): string {
         t.inserted ? s.green(`    inserted: ${t.inserted}`) : '',
         t.updated ? s.yellow(`    updated:  ${t.updated}`) : '',
         t.deleted ? s.red(`    deleted:  ${t.deleted}`) : '',
-        s.dim(`  (use 'vsg commit -t ${t.table}' to record ${t.schema.length ? 'it all' : 'them'}, 'vsg diff -t ${t.table}' to see ${t.schema.length ? 'the rows' : 'them'})`),
+        s.dim(`  (use 'vsg commit -t ${shellQuote(t.table)}' to record ${t.schema.length ? 'it all' : 'them'}, 'vsg diff -t ${shellQuote(t.table)}' to see ${t.schema.length ? 'the rows' : 'them'})`),
       ]
         .filter(Boolean)
         .join('\n');
@@ -62,9 +64,15 @@ export function renderSqlResult(r: SqlResult, s: Style): string {
   return r.statements.map((st) => renderStatement(st, s)).join('\n');
 }
 
+/**
+ * As psql: a command's tag ('INSERT 0 2', 'CREATE TABLE'); rows as a table and
+ * their count, followed by the tag for INSERT/UPDATE/DELETE/MERGE … RETURNING.
+ */
 function renderStatement(r: StatementResult, s: Style): string {
-  if (r.columns.length === 0) return COUNTED.has(r.command) ? `${r.command} ${r.rowCount}` : r.command || 'OK';
+  const tag = r.tag ?? (COUNTED.has(r.command) ? `${r.command}${r.command === 'INSERT' ? ' 0' : ''} ${r.rowCount}` : r.command || 'OK');
+  if (r.columns.length === 0) return tag;
   const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });
   for (const row of r.rows) t.push(row.map((v) => cell(v, s)));
-  return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
+  const rows = `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
+  return /^(INSERT|UPDATE|DELETE|MERGE)\b/.test(tag) ? `${rows}\n\n${tag}` : rows;
 }

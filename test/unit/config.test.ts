@@ -62,8 +62,29 @@ describe('.vsgrc', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as VsgError).code).toBe('E_CONFIG');
-      expect((e as VsgError).message).toMatch(/unknown key 'colour'.*'url' must be a string|'url' must be a string.*unknown key 'colour'/);
+      expect((e as VsgError).message.split('\n')).toEqual([".vsgrc: 2 problems", ".vsgrc: 'url' must be a string", ".vsgrc: unknown key 'colour' (vsg reads url, author, dir)"]);
     }
+  });
+  it('says where each problem is: file:line:column, every one, once', async () => {
+    const d = tmp({ '.vsgrc': 'url: 5\ncolour: x\nauthor: "${VSG_T_NOPE}"\n' });
+    const e = await loadConfig(d, {}).catch((x: VsgError) => x);
+    expect(e).toMatchObject({ code: 'E_CONFIG', exitCode: 5 });
+    expect((e as VsgError).message).toBe(
+      ".vsgrc: 3 problems\n.vsgrc:1:6: 'url' must be a string\n.vsgrc:2:1: unknown key 'colour' (vsg reads url, author, dir)\n.vsgrc:3:10: environment variable 'VSG_T_NOPE' is not set",
+    );
+  });
+  it('reads a .vsgrc that looks like JSON as strict JSON: a trailing comma is an error at the comma', async () => {
+    const d = tmp({ '.vsgrc': '{\n  "url": "postgres://a/b",\n  "author": "rc",\n}\n' });
+    await expect(loadConfig(d, {})).rejects.toMatchObject({ code: 'E_CONFIG', exitCode: 5, message: ".vsgrc:3:17: unexpected ',' before '}'" });
+    const ok = tmp({ '.vsgrc': '  {"url": "postgres://a/b"}' });
+    expect(await loadConfig(ok, {})).toMatchObject({ url: 'postgres://a/b' });
+  });
+  it('gives the position of a YAML or JSON syntax error, the path once', async () => {
+    const y = tmp({ '.vsgrc.yaml': 'url: [\nauthor: x\n' });
+    const ye = (await loadConfig(y, {}).catch((x: VsgError) => x)) as VsgError;
+    expect(ye.message).toMatch(/^\.vsgrc\.yaml:3:1: [^\n]+$/);
+    const j = tmp({ '.vsgrc.json': '{"url": ' });
+    await expect(loadConfig(j, {})).rejects.toMatchObject({ message: '.vsgrc.json:1:9: unexpected end of input' });
   });
   it.each([
     ['.vsgrc', '{"url": "postgres://a/b", "author": "rc"}'],

@@ -24,6 +24,11 @@ describe('command reference in docs/commands', () => {
     expect(pages.get('docs/commands/README.md')).toContain('[`vsg commit`](commit.md)');
   });
 
+  it('shows no "(default: [])" for a repeatable option, in any command', async () => {
+    const pages = (await commandPages()) as Map<string, string>;
+    for (const [file, page] of pages) expect(page, file).not.toContain('default: []');
+  });
+
   it('turns help text into markdown: headed blocks, examples as code, paragraphs joined', () => {
     const md = helpToMarkdown('\nOnly the rows\nthat differ.\n\nExamples:\n  vsg a   # one\n  vsg b\n\nExit codes: 0 done;\n1 no.');
     expect(md).toBe('Only the rows that differ.\n\n## Examples\n\n```sh\nvsg a   # one\nvsg b\n```\n\n## Exit codes\n\n0 done; 1 no.');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ident, literal, qualified } from '../../src/db/quote.js';
+import { spawnSync } from 'node:child_process';
+import { ident, literal, qualified, shellQuote } from '../../src/db/quote.js';
 import { maskUrl, scrub } from '../../src/db/db.js';
 
 describe('identifier quoting', () => {
@@ -26,5 +27,18 @@ describe('password masking', () => {
   });
   it('scrubs a secret from any text, raw or URL-encoded', () => {
     expect(scrub('failed for p@ss#w%rd$ and p%40ss%23w%25rd%24', ['p@ss#w%rd$'])).toBe('failed for *** and ***');
+  });
+});
+
+describe('shell quoting for hints', () => {
+  const bash = (word: string) => spawnSync('bash', ['-c', `printf '%s' ${word}`], { encoding: 'utf8' }).stdout;
+  it('leaves plain words bare and quotes the rest so that bash gives them back', () => {
+    expect(shellQuote('orders')).toBe('orders');
+    expect(shellQuote('public.orders')).toBe('public.orders');
+    expect(shellQuote('a b')).toBe('"a b"');
+    expect(shellQuote('"we""ird"')).toBe(`'"we""ird"'`);
+    for (const w of ['"we""ird"', `"it's here"`, `it's`, 'a b', '$HOME', '`id`', 'a\\b', 'x!y', '', 'a\nb', "'", '*', 'a;b', 'ü 表']) {
+      expect(bash(shellQuote(w)), w).toBe(w);
+    }
   });
 });

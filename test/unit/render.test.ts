@@ -36,6 +36,19 @@ describe('renderers', () => {
     );
     expect(out.split('\n').slice(1, 4)).toEqual(['~ id=2', '    name: Bob → Rob', '    credit: 1.00 → 2.00']);
   });
+  it('keeps the indentation of every line of a multi-line value, under its first', () => {
+    const out = renderDiff(
+      {
+        table: 'doc', keyColumns: ['id'], columns: ['id', 'body'],
+        from: { ref: 'HEAD', id: 'a'.repeat(64) }, to: { ref: 'WORKING', id: null },
+        schema: [], dropped: false,
+        stat: { inserted: 0, updated: 1, deleted: 0, columns: { body: 1 } },
+        changes: [{ key: { id: '1' }, old: { id: '1', body: 'def f():\n    if x:\n        return 1' }, new: { id: '1', body: 'def f():\n    if y:\n        return 1' } }],
+      },
+      plain,
+    );
+    expect(out.split('\n').slice(1, 5)).toEqual(['~ id=1', '    body: def f():', '              if [-x-]{+y+}:', '                  return 1']);
+  });
   it('word-diffs long text cells', () => {
     expect(cellChange('the quick brown fox jumps over the lazy dog today', 'the quick red fox jumps over the lazy dog today', plain)).toBe(
       'the quick [-brown-]{+red+} fox jumps over the lazy dog today',

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openRepository, type Repository } from '../../api/repository.js';
 import { openEmbeddedThrowaway } from '../../db/embedded.js';
+import { shellQuote } from '../../db/quote.js';
 import { isVsgError, VsgError } from '../../errors.js';
 import { renderError } from '../../render/error.js';
 import { Cli, write, type Globals } from '../context.js';
@@ -109,13 +110,6 @@ class TourCli extends Cli {
   override out(text: string): Promise<void> {
     return super.out(text, { page: false });
   }
-}
-
-/** Quote an argument for display the way a user would type it in a POSIX shell. */
-export function shellQuote(arg: string): string {
-  if (/^[\w./=:~@%+-]+$/.test(arg)) return arg;
-  if (!/["$`\\!\n]/.test(arg)) return `"${arg}"`;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 interface Opts {

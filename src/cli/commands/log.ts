@@ -27,7 +27,7 @@ export const log = verb<Opts>({
     option('-n, --max-count <n>', 'at most n commits'),
     option('--oneline', 'one line per commit'),
     option('--author <who>', 'only commits whose author contains this'),
-    option('--since <date>', "only commits at or after this date ('2026-01-31', '2 days ago')"),
+    option('--since <date>', "only commits at or after this date ('2026-01-31', '2 days ago', 2.weeks.ago, yesterday)"),
     option('--until <date>', 'only commits at or before this date'),
     option('--row <key>', "only commits that changed this row ('7', 'id=7', 'a=1,b=x'), with its value after each"),
     option('--graph', 'draw the commit graph beside the log, like git log --graph'),

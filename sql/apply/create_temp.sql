@@ -1,0 +1,1 @@
+CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP

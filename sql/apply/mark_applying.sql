@@ -1,0 +1,1 @@
+UPDATE vsg.tracked SET applying = txid_current() WHERE id = $1

@@ -1,0 +1,1 @@
+UPDATE vsg.tracked SET applying = NULL WHERE id = $1

@@ -1,0 +1,1 @@
+DELETE FROM vsg.checkpoints WHERE table_id = $1 RETURNING relname

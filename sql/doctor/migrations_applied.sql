@@ -1,0 +1,1 @@
+SELECT version::text FROM vsg.migrations

@@ -1,0 +1,2 @@
+-- Lock a tracked table's vsg row before recreating it.
+SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE

@@ -1,0 +1,1 @@
+CLOSE vsg_export

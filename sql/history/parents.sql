@@ -1,0 +1,1 @@
+SELECT parent, merge_parent FROM vsg.commits WHERE id = $1

@@ -1,0 +1,1 @@
+SELECT vsg.canonical_key($1::oid::regclass, $2::jsonb)::text AS k

@@ -1,0 +1,1 @@
+DELETE FROM vsg.merges WHERE table_id = $1

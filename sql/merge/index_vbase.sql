@@ -1,0 +1,1 @@
+CREATE INDEX ON pg_temp.vsg_m_vbase (key)

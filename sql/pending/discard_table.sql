@@ -1,0 +1,1 @@
+DELETE FROM vsg.pending WHERE table_id = $1

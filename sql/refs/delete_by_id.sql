@@ -1,0 +1,1 @@
+DELETE FROM vsg.refs WHERE id = $1

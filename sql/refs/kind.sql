@@ -1,0 +1,1 @@
+SELECT kind FROM vsg.refs WHERE table_id = $1 AND name = $2

@@ -1,0 +1,1 @@
+SELECT vsg.capture_triggers($1)

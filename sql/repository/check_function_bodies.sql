@@ -1,0 +1,1 @@
+SELECT current_setting('check_function_bodies') AS v

@@ -1,0 +1,1 @@
+SELECT set_config('check_function_bodies', 'off', true)

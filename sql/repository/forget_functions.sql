@@ -1,0 +1,1 @@
+DELETE FROM vsg.functions WHERE NOT (name = ANY ($1::text[]))

@@ -1,0 +1,1 @@
+INSERT INTO vsg.migrations (version, name) VALUES ($1, $2)

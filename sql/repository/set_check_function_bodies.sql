@@ -1,0 +1,1 @@
+SELECT set_config('check_function_bodies', $1, true)

@@ -1,0 +1,1 @@
+SELECT name FROM vsg.functions WHERE NOT (name = ANY ($1::text[])) ORDER BY name

@@ -1,0 +1,1 @@
+SELECT max(version)::text AS v FROM vsg.migrations

@@ -1,0 +1,1 @@
+SELECT before::text, after::text FROM vsg.schema_changes WHERE commit_id = $1

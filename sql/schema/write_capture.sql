@@ -1,0 +1,1 @@
+SELECT vsg.write_capture($1)

@@ -1,0 +1,1 @@
+UPDATE vsg.tracked SET head = $2 WHERE id = $1

@@ -1,0 +1,1 @@
+DELETE FROM vsg.changes WHERE table_id = $1

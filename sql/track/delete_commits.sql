@@ -1,0 +1,1 @@
+DELETE FROM vsg.commits WHERE table_id = $1

@@ -1,0 +1,1 @@
+DELETE FROM vsg.refs WHERE table_id = $1

@@ -1,0 +1,1 @@
+DELETE FROM vsg.tracked WHERE id = $1

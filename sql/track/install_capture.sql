@@ -1,0 +1,1 @@
+SELECT vsg.install_capture($1)

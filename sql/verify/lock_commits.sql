@@ -1,0 +1,1 @@
+LOCK TABLE vsg.commits IN SHARE MODE

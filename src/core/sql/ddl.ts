@@ -1,0 +1,86 @@
+/**
+ * Statements that name a table, trigger, function, temp table or cursor, so
+ * cannot be files under sql/ (a name cannot be a bound parameter): locks,
+ * TRUNCATE, DROP, CREATE TEMP TABLE … AS, cursors. Each is a pure function;
+ * names go in only through src/db/quote.ts. test/unit/ddl-sql.test.ts holds their text.
+ */
+import { ident, qualified } from '../../db/quote.js';
+import { sql } from '../../db/sql.js';
+
+/** The lock modes vsg takes on a user table. */
+export type LockMode = 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
+
+/** LOCK TABLE `qname` (already quoted, tables.ts) in `mode`. */
+export function lockTable(qname: string, mode: LockMode): string {
+  return `LOCK TABLE ${qname} IN ${mode} MODE`;
+}
+
+/** TRUNCATE `qname` (already quoted). */
+export function truncateTable(qname: string): string {
+  return `TRUNCATE ${qname}`;
+}
+
+/** DROP TRIGGER `trigger` ON `qname` (already quoted). */
+export function dropTrigger(trigger: string, qname: string): string {
+  return `DROP TRIGGER ${ident(trigger)} ON ${qname}`;
+}
+
+/** Drop the capture triggers of table `qname` (already quoted): sql/tables/drop_triggers.sql, its %1$s filled with the name. */
+export function dropCaptureTriggers(qname: string): string {
+  return sql('tables/drop_triggers').split('%1$s').join(qname);
+}
+
+/** Drop vsg's function `name`, by name alone (one function a file, so no overloads). */
+export function dropVsgFunction(name: string): string {
+  return `DROP FUNCTION IF EXISTS ${qualified('vsg', name)}`;
+}
+
+/** Drop a table's capture function (the name vsg.capture_function gives it). */
+export function dropCaptureFunction(tableId: number): string {
+  return `DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${tableId}`)}()`;
+}
+
+/**
+ * Copy the table `qname` (already quoted) as checkpoint table vsg.`relname`,
+ * unless the table ($1) has uncommitted changes: one statement, one snapshot.
+ */
+export function createCheckpoint(relname: string, qname: string): string {
+  return `CREATE TABLE ${qualified('vsg', relname)} AS SELECT * FROM ${qname}
+     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`;
+}
+
+/** Drop checkpoint table vsg.`relname`. */
+export function dropCheckpoint(relname: string, ifExists = true): string {
+  return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${qualified('vsg', relname)}`;
+}
+
+/** Drop the session's temp table `name`, if any. */
+export function dropTemp(name: string): string {
+  return `DROP TABLE IF EXISTS ${qualified('pg_temp', name)}`;
+}
+
+/** Create temp table `name`, dropped at commit, from the query `select` (a file under sql/ or a builder's text). */
+export function createTempAs(name: string, select: string): string {
+  return `CREATE TEMP TABLE ${ident(name)} ON COMMIT DROP AS ${select}`;
+}
+
+/** Index temp table `name` on its key column. */
+export function indexTempKey(name: string): string {
+  return `CREATE INDEX ON ${qualified('pg_temp', name)} (key)`;
+}
+
+/** Gather statistics on temp table `name` (a fresh one has none). */
+export function analyzeTemp(name: string): string {
+  return `ANALYZE ${qualified('pg_temp', name)}`;
+}
+
+/** Open cursor `name` over `query` (a file under sql/ or a builder's text; its parameters go with it). */
+export function declareCursor(name: string, query: string): string {
+  return `DECLARE ${ident(name)} NO SCROLL CURSOR FOR ${query}`;
+}
+
+/** The next `count` rows of cursor `name`. */
+export function fetchForward(name: string, count: number): string {
+  if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`a cursor fetches a whole number of rows, not ${count}`);
+  return `FETCH FORWARD ${count} FROM ${ident(name)}`;
+}

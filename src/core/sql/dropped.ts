@@ -1,0 +1,65 @@
+/**
+ * Statements that read or recreate a tracked table that was dropped
+ * (src/core/dropped.ts). They name the table, its columns or a sequence, so
+ * cannot be files under sql/. Each is a pure function; names go in only
+ * through src/db/quote.ts, values only as bound parameters.
+ * test/unit/dropped-sql.test.ts holds their text.
+ */
+import { ident, literal } from '../../db/quote.js';
+import { sql } from '../../db/sql.js';
+
+/** A column to recreate: its type and default as the server wrote them (recorded from the catalog). */
+export interface RecreateColumn {
+  name: string;
+  type: string;
+  notNull: boolean;
+  defaultExpr: string | null;
+}
+
+/**
+ * The rows of a dropped table as of a commit from its history alone, each
+ * column as text aliased c0..cN, in key order. $1: table id, $2: the commit.
+ */
+export function historyRows(keyColumns: readonly string[], cols: readonly { name: string; type: string }[]): string {
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const vals = cols.map((c, i) => `x.img->>${literal(c.name)} AS c${i}`);
+  const keys = keyColumns.map((k, i) => `(x.key->>${literal(k)})::${typeOf.get(k) ?? 'text'} AS k${i}`);
+  return `SELECT ${cols.map((_, i) => `c${i}`).join(', ')} FROM (
+      SELECT ${[...vals, ...keys].join(', ')} FROM (${sql('dropped/rows_at')}) x
+    ) u ORDER BY ${keyColumns.map((_, i) => `k${i}`).join(', ')}`;
+}
+
+/** CREATE SCHEMA IF NOT EXISTS `schema`. */
+export function createSchema(schema: string): string {
+  return `CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`;
+}
+
+/** CREATE SEQUENCE `name` (already quoted). */
+export function createSequence(name: string): string {
+  return `CREATE SEQUENCE ${name}`;
+}
+
+/**
+ * CREATE TABLE `qname` (already quoted) with the columns and primary key.
+ * Types and defaults are the server's own deparsed text, recorded from the
+ * catalog (as pg_dump writes them), never user input.
+ */
+export function createTable(qname: string, cols: readonly RecreateColumn[], keyColumns: readonly string[]): string {
+  const defs = cols.map((c) => `${ident(c.name)} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.defaultExpr !== null ? ` DEFAULT ${c.defaultExpr}` : ''}`);
+  return `CREATE TABLE ${qname} (${[...defs, `PRIMARY KEY (${keyColumns.map(ident).join(', ')})`].join(', ')})`;
+}
+
+/** Fill `qname` (already quoted) with the rows as of a commit, each value through its column's input function. $1: table id, $2: the commit. */
+export function insertHistoryRows(qname: string): string {
+  return `INSERT INTO ${qname} SELECT r.* FROM (${sql('dropped/rows_at')}) x CROSS JOIN LATERAL jsonb_populate_record(NULL::${qname}, x.img) r`;
+}
+
+/** ALTER SEQUENCE `name` OWNED BY the column (names already quoted but the column). */
+export function sequenceOwnedBy(name: string, qname: string, column: string): string {
+  return `ALTER SEQUENCE ${name} OWNED BY ${qname}.${ident(column)}`;
+}
+
+/** Set sequence $1 past the highest value of the column, if there is one. */
+export function sequencePastMax(qname: string, column: string): string {
+  return `SELECT setval($1::regclass, max(${ident(column)})) FROM ${qname} HAVING max(${ident(column)}) IS NOT NULL`;
+}

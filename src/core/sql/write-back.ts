@@ -1,0 +1,195 @@
+/**
+ * The statements that write images back into a tracked table: the keyed
+ * path (apply.ts), the bulk path (apply-bulk.ts), the reload (reload.ts) and
+ * the sequences they raise. They name the table and its columns, so they
+ * cannot be files under sql/: each is built here by a pure function, names
+ * only through src/db/quote.ts, values only as bound parameters or read from
+ * the staged images (pg_temp.vsg_apply: key jsonb, img jsonb) inside the server.
+ * test/unit/write-back-sql.test.ts holds their text.
+ */
+import { imageExpr, keyExpr } from '../../db/images.js';
+import { ident, literal } from '../../db/quote.js';
+
+/** The table a write-back writes to: its quoted name and its primary-key columns, in key order. */
+export interface WriteTarget {
+  /** schema-qualified, quoted (tables.ts builds it with src/db/quote.ts) */
+  qname: string;
+  keyColumns: readonly string[];
+}
+
+/** A live column as tables.ts reads it from the catalog. */
+export interface WriteColumn {
+  name: string;
+  /** as format_type spells it */
+  type: string;
+  generated: boolean;
+  /** '' | 'a' (ALWAYS) | 'd' (BY DEFAULT) */
+  identity: string;
+  defaultExpr: string | null;
+}
+
+/** How the changed rows are recorded (apply-sql.ts › RecordMode). */
+export type SinkMode = 'pending' | 'commit' | 'discard';
+
+/** The SQL that writes images (s.img, keyed by s.key) into the table (alias r); built by writeSql below. */
+export interface WriteSql {
+  /** true when r's key is s.key */
+  join: string;
+  /** the same for another alias of the table */
+  keyMatch: (row: string) => string;
+  /** the SET list of an UPDATE from s; empty when no column can be updated */
+  set: string;
+  /** INSERT's column list and the matching SELECT list over s */
+  insertColumns: string;
+  insertValues: string;
+  /** the image of a row of the table under this alias (src/db/images.ts) */
+  image: (row: string) => string;
+  /** its key */
+  key: (row: string) => string;
+}
+
+/**
+ * The SQL that writes images (s.img, keyed by s.key) into the table (alias r),
+ * shared by the keyed and the bulk path: values go back through each column's
+ * input function from their text form; generated columns are never written.
+ */
+export function writeSql(table: WriteTarget, cols: readonly WriteColumn[]): WriteSql {
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
+  // A column the image lacks (added since) gets its default, as a row of that version would;
+  // an identity column (no default) its next value on insert, and keeps its value on update.
+  const fallback = (c: WriteColumn) => c.defaultExpr ?? (c.identity ? `nextval(pg_get_serial_sequence(${literal(table.qname)}, ${literal(c.name)}))` : 'NULL');
+  const valueOrDefault = (c: WriteColumn) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${fallback(c)} END`;
+  const valueOrKept = (c: WriteColumn) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END`;
+  const writable = cols.filter((c) => !c.generated);
+  const updatable = writable.filter((c) => !table.keyColumns.includes(c.name) && c.identity !== 'a');
+  const keyMatch = (row: string) => table.keyColumns.map((k) => `${row}.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
+  return {
+    join: keyMatch('r'),
+    keyMatch,
+    set: updatable.map((c) => `${ident(c.name)} = ${c.identity ? valueOrKept(c) : valueOrDefault(c)}`).join(', '),
+    insertColumns: writable.map((c) => ident(c.name)).join(', '),
+    insertValues: writable.map(valueOrDefault).join(', '),
+    image: (row) => imageExpr(cols.map((c) => c.name), row),
+    key: (row) => keyExpr(table.keyColumns, row),
+  };
+}
+
+/** Stage the rows of `source` (SQL yielding key, img: a file under sql/ or a builder's text) in pg_temp.vsg_apply. */
+export function stageImages(source: string): string {
+  return `INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source}) s`;
+}
+
+/** Keyed path: delete the rows whose image is "no row". */
+export function keyedDelete(table: WriteTarget, w: WriteSql): string {
+  return `DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`;
+}
+
+/** Keyed path: update the kept rows that do not hold their image yet. */
+export function keyedUpdate(table: WriteTarget, w: WriteSql): string {
+  return `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
+       WHERE s.img IS NOT NULL AND ${w.join} AND (${w.image('r')}) IS DISTINCT FROM s.img`;
+}
+
+/** Keyed path: insert the rows whose key the table lacks. */
+export function keyedInsert(table: WriteTarget, w: WriteSql): string {
+  return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
+     SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`;
+}
+
+/** How many kept rows must change GENERATED ALWAYS identity column `column` (only an INSERT could). */
+export function identityChanges(table: WriteTarget, w: WriteSql, column: string): string {
+  return `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN ${table.qname} r ON ${w.join}
+       WHERE s.img ? ${literal(column)} AND r.${ident(column)}::text IS DISTINCT FROM s.img->>${literal(column)}`;
+}
+
+/** Raise sequence $1 to the largest value of `column` among the staged images, or (from 'table') in the table. */
+export function raiseSequence(table: WriteTarget, column: string, from: 'images' | 'table'): string {
+  const max =
+    from === 'images'
+      ? `SELECT max((s.img->>${literal(column)})::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
+      : `SELECT max(${ident(column)})::bigint AS m FROM ${table.qname}`;
+  return `SELECT setval($1::regclass, x.m) FROM (${max}) x, pg_catalog.pg_sequences q
+       WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
+         AND x.m > coalesce(q.last_value, q.start_value - 1)`;
+}
+
+/** The table's rows, counted up to $1 (the bulk path's cheap "is it large?"). */
+export function countUpTo(table: WriteTarget): string {
+  return `SELECT count(*)::text AS n FROM (SELECT 1 FROM ${table.qname} LIMIT $1) t`;
+}
+
+/** Where each record mode puts a changed row ($1: the table's id), as the CTE `p` of a statement whose changed rows are `src`. */
+function sink(record: SinkMode, cols: string, src: string): string {
+  if (record === 'discard') return '';
+  const into = record === 'commit' ? 'pg_temp.vsg_delta' : 'vsg.pending';
+  return `, p AS (INSERT INTO ${into} (table_id, key, before, after) SELECT $1, ${cols} FROM ${src})`;
+}
+
+/** Bulk path: delete, recording each deleted row where `record` says; yields n. $1: the table's id, unless discarded. */
+export function bulkDelete(table: WriteTarget, w: WriteSql, record: SinkMode): string {
+  const keep = record !== 'discard';
+  return `WITH d AS (DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}
+                RETURNING ${keep ? `s.key, ${w.image('r')} AS cur` : '1'})
+          ${sink(record, 'key, cur, NULL', 'd')}
+     SELECT count(*)::text AS n FROM d`;
+}
+
+/**
+ * Bulk path: update. Each row is read (o, for its "before") and written (r) in
+ * one statement; a row already holding its image is left alone, and one a
+ * BEFORE trigger kept as it was is no change, as for the capture. (OFFSET 0
+ * keeps the planner from building each "before" image twice, for the test and the result.)
+ */
+export function bulkUpdate(table: WriteTarget, w: WriteSql, record: SinkMode): string {
+  const q = table.qname;
+  const keep = record !== 'discard';
+  return `WITH u AS (UPDATE ${q} r SET ${w.set}
+                  FROM (SELECT s.key, s.img, o.ctid AS tid, ${w.image('o')} AS cur
+                        FROM pg_temp.vsg_apply s JOIN ${q} o ON ${w.keyMatch('o')}
+                        WHERE s.img IS NOT NULL OFFSET 0) s
+                  WHERE r.ctid = s.tid AND s.cur IS DISTINCT FROM s.img
+                  RETURNING ${keep ? `s.key, s.cur, ${w.image('r')} AS img` : '1'})
+            ${sink(record, 'key, cur, img', 'u WHERE cur IS DISTINCT FROM img')}
+       SELECT count(*)::text AS n FROM u`;
+}
+
+/** Bulk path: insert, recording each inserted row where `record` says. */
+export function bulkInsert(table: WriteTarget, w: WriteSql, record: SinkMode): string {
+  const q = table.qname;
+  const keep = record !== 'discard';
+  return `WITH i AS (INSERT INTO ${q} AS r (${w.insertColumns}) OVERRIDING SYSTEM VALUE
+                SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+                WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q} r WHERE ${w.join})
+                RETURNING ${keep ? `${w.key('r')} AS key, ${w.image('r')} AS img` : '1'})
+          ${sink(record, 'key, NULL::jsonb, img', 'i')}
+     SELECT count(*)::text AS n FROM i`;
+}
+
+/**
+ * Reload: refill the (truncated) table from checkpoint table vsg.`relname`,
+ * its rows whose key history corrected replaced by the staged images.
+ * `corrected`: how many keys were staged; up to `hashedKeys` of them are
+ * filtered by NOT IN (a hashed subplan), more by NOT EXISTS.
+ */
+export function reloadInsert(table: WriteTarget, cols: readonly WriteColumn[], relname: string, corrected: number, hashedKeys: number): string {
+  const w = writeSql(table, cols);
+  const fromCheckpoint = cols.filter((c) => !c.generated).map((c) => `k.${ident(c.name)}`).join(', ');
+  // The checkpoint's rows whose key was not corrected. Key columns are never
+  // NULL, so NOT IN means what it says, and a hashed subplan filters 1M rows
+  // in ~10 % of the insert where a hash anti-join takes ~17 %; but it is only
+  // hashed while the keys fit in memory, and otherwise runs once per row.
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const keyCols = table.keyColumns.map((k) => `k.${ident(k)}`).join(', ');
+  const keyVals = table.keyColumns.map((k) => `(s.key->>${literal(k)})::${typeOf.get(k)}`).join(', ');
+  const uncorrected =
+    corrected === 0
+      ? ''
+      : corrected <= hashedKeys
+        ? `WHERE (${keyCols}) NOT IN (SELECT ${keyVals} FROM pg_temp.vsg_apply s)`
+        : `WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE ${w.keyMatch('k')})`;
+  const rowsSql = `SELECT ${fromCheckpoint} FROM vsg.${ident(relname)} k ${uncorrected}
+     ${corrected ? `UNION ALL SELECT ${w.insertValues} FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL` : ''}`;
+  return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE ${rowsSql}`;
+}

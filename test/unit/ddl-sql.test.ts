@@ -1,0 +1,130 @@
+/** The statements over names (src/core/sql/ddl.ts, merge.ts, rows.ts), as text: no database. */
+import { describe, expect, it } from 'vitest';
+import {
+  analyzeTemp,
+  createCheckpoint,
+  createTempAs,
+  declareCursor,
+  dropCaptureFunction,
+  dropCaptureTriggers,
+  dropCheckpoint,
+  dropTemp,
+  dropTrigger,
+  dropVsgFunction,
+  fetchForward,
+  indexTempKey,
+  lockTable,
+  truncateTable,
+} from '../../src/core/sql/ddl.js';
+import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from '../../src/core/sql/merge.js';
+import { blame, rowsAt, snapshotIntoPending, stateImages } from '../../src/core/sql/rows.js';
+import { sql } from '../../src/db/sql.js';
+
+const items = { qname: '"public"."items"', keyColumns: ['id'] };
+const pairs = { qname: '"public"."pairs"', keyColumns: ['a', 'b'] };
+const hostile = { qname: '"My Schema"."Wei""rd $1 tab"', keyColumns: ['Key $1', "o'k"] };
+const hostileCols = [
+  { name: 'Key $1', type: 'integer' },
+  { name: "o'k", type: 'text' },
+  { name: 'Mixed Case"', type: 'jsonb' },
+];
+
+describe('locks, DDL and cursors', () => {
+  it('locks and truncates a table by its quoted name', () => {
+    expect(lockTable(hostile.qname, 'SHARE ROW EXCLUSIVE')).toBe('LOCK TABLE "My Schema"."Wei""rd $1 tab" IN SHARE ROW EXCLUSIVE MODE');
+    expect(lockTable(items.qname, 'ACCESS EXCLUSIVE')).toBe('LOCK TABLE "public"."items" IN ACCESS EXCLUSIVE MODE');
+    expect(truncateTable(hostile.qname)).toBe('TRUNCATE "My Schema"."Wei""rd $1 tab"');
+  });
+
+  it('drops triggers and functions by quoted name', () => {
+    expect(dropTrigger('vsg_capture_insert', hostile.qname)).toBe('DROP TRIGGER "vsg_capture_insert" ON "My Schema"."Wei""rd $1 tab"');
+    expect(dropCaptureTriggers(hostile.qname)).toBe(sql('tables/drop_triggers').split('%1$s').join('"My Schema"."Wei""rd $1 tab"'));
+    expect(dropCaptureTriggers(hostile.qname)).toContain('DROP TRIGGER IF EXISTS vsg_capture_truncate ON "My Schema"."Wei""rd $1 tab";');
+    expect(dropCaptureFunction(12)).toBe('DROP FUNCTION IF EXISTS "vsg"."capture_12"()');
+    expect(dropVsgFunction('as_of')).toBe('DROP FUNCTION IF EXISTS "vsg"."as_of"');
+    expect(dropVsgFunction('x"; DROP TABLE t; --')).toBe('DROP FUNCTION IF EXISTS "vsg"."x""; DROP TABLE t; --"');
+  });
+
+  it('creates and drops checkpoints; the table id is a parameter', () => {
+    expect(createCheckpoint('checkpoint_ab', hostile.qname)).toBe(
+      `CREATE TABLE "vsg"."checkpoint_ab" AS SELECT * FROM "My Schema"."Wei""rd $1 tab"
+     WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`,
+    );
+    expect(dropCheckpoint('checkpoint_ab')).toBe('DROP TABLE IF EXISTS "vsg"."checkpoint_ab"');
+    expect(dropCheckpoint('check"point', false)).toBe('DROP TABLE "vsg"."check""point"');
+  });
+
+  it('builds temp tables by quoted name', () => {
+    expect(dropTemp('vsg_m_ours')).toBe('DROP TABLE IF EXISTS "pg_temp"."vsg_m_ours"');
+    expect(createTempAs('vsg_m_rows', 'SELECT 1')).toBe('CREATE TEMP TABLE "vsg_m_rows" ON COMMIT DROP AS SELECT 1');
+    expect(indexTempKey('vsg_m_ours_r')).toBe('CREATE INDEX ON "pg_temp"."vsg_m_ours_r" (key)');
+    expect(analyzeTemp('vsg_m_ours_r')).toBe('ANALYZE "pg_temp"."vsg_m_ours_r"');
+  });
+
+  it('declares and reads a cursor; a fetch size is a whole number', () => {
+    expect(declareCursor('vsg_export', 'SELECT 1')).toBe('DECLARE "vsg_export" NO SCROLL CURSOR FOR SELECT 1');
+    expect(fetchForward('vsg_export', 1000)).toBe('FETCH FORWARD 1000 FROM "vsg_export"');
+    expect(() => fetchForward('vsg_export', 1.5)).toThrow(RangeError);
+    expect(() => fetchForward('vsg_export', Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('merge work tables', () => {
+  it('materialises the files of sql/merge and sql/diff', () => {
+    expect(sideChanges('vsg_m_ours')).toBe(`CREATE TEMP TABLE "vsg_m_ours" ON COMMIT DROP AS SELECT d.key, d.old, d.new FROM (${sql('diff/between')}) d`);
+    expect(virtualBase()).toBe(`CREATE TEMP TABLE "vsg_m_vbase" ON COMMIT DROP AS SELECT key, img FROM (${sql('merge/result')}) s`);
+    expect(planRows()).toBe(`CREATE TEMP TABLE "vsg_m_rows" ON COMMIT DROP AS ${sql('merge/rows')}`);
+    expect(planConflicts()).toBe(`CREATE TEMP TABLE "vsg_m_conf" ON COMMIT DROP AS ${sql('merge/conflicts')}`);
+  });
+
+  it('names one side of a virtual base, and only a side', () => {
+    const theirs = virtualSide('theirs');
+    expect(theirs.startsWith('CREATE TEMP TABLE "vsg_m_theirs" ON COMMIT DROP AS')).toBe(true);
+    expect(theirs).toContain('LEFT JOIN pg_temp.vsg_m_theirs_r s ON s.key = k.key');
+    expect(theirs).not.toContain('SIDE');
+    expect(() => virtualSide('x; DROP' as 'ours')).toThrow();
+  });
+});
+
+describe('queries over a table’s rows', () => {
+  it('reads the images a state differs by', () => {
+    expect(stateImages()).toBe(`SELECT d.key, d.old AS img FROM (${sql('diff/between')}) d`);
+  });
+
+  it('reads the rows as of a commit, ordered by a composite key', () => {
+    const text = rowsAt(pairs, [
+      { name: 'a', type: 'integer' },
+      { name: 'b', type: 'text' },
+      { name: 'v', type: 'numeric' },
+    ]);
+    expect(text).toContain(`SELECT c0, c1, c2 FROM (`);
+    expect(text).toContain(`SELECT r."a"::text AS c0, r."b"::text AS c1, r."v"::text AS c2, r."a" AS k0, r."b" AS k1 FROM "public"."pairs" r WHERE NOT EXISTS (SELECT 1 FROM d WHERE r."a" = (d.key->>'a')::integer AND r."b" = (d.key->>'b')::text)`);
+    expect(text).toContain(`SELECT d.old->>'a' AS c0, d.old->>'b' AS c1, d.old->>'v' AS c2, (d.old->>'a')::integer AS k0, (d.old->>'b')::text AS k1 FROM d WHERE d.old IS NOT NULL`);
+    expect(text.endsWith(') u ORDER BY k0, k1')).toBe(true);
+  });
+
+  it('quotes hostile names in the rows as of a commit and in the root snapshot', () => {
+    expect(rowsAt(hostile, hostileCols)).toContain(`r."Mixed Case"""::text AS c2, r."Key $1" AS k0, r."o'k" AS k1 FROM "My Schema"."Wei""rd $1 tab" r`);
+    expect(snapshotIntoPending(hostile, hostileCols.map((c) => c.name))).toBe(
+      `INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text), NULL, ` +
+        `jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text, 'Mixed Case"', "r"."Mixed Case"""::text) FROM "My Schema"."Wei""rd $1 tab" r`,
+    );
+    expect(snapshotIntoPending(items, ['id'])).toBe(
+      `INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, jsonb_build_object('id', "r"."id"::text), NULL, jsonb_build_object('id', "r"."id"::text) FROM "public"."items" r`,
+    );
+  });
+
+  it('blames the whole table by walking the chain, one key through its own changes', () => {
+    const cols = [
+      { name: 'id', type: 'integer' },
+      { name: 'name', type: 'text' },
+    ];
+    const all = blame(items, cols, false);
+    expect(all.startsWith('WITH RECURSIVE chain AS (')).toBe(true);
+    expect(all).toContain(`live AS (SELECT jsonb_build_object('id', "r"."id"::text) AS key, jsonb_build_object('id', "r"."id"::text, 'name', "r"."name"::text) AS img FROM "public"."items" r\n`);
+    const one = blame(hostile, hostileCols, true);
+    expect(one.startsWith('WITH chain AS (')).toBe(true);
+    expect(one).toContain(`FROM "My Schema"."Wei""rd $1 tab" r, (SELECT $3::jsonb AS key) q WHERE "r"."Key $1" = ("q".key->>'Key $1')::integer AND "r"."o'k" = ("q".key->>'o''k')::text`);
+    expect(one).toContain('SELECT l.key::text, l.img::text, la.last::text, pc.cols::text AS pend');
+  });
+});

@@ -1,0 +1,26 @@
+/** The statements that read and recreate a dropped table (src/core/sql/dropped.ts), as text: names quoted, values bound. */
+import { describe, expect, it } from 'vitest';
+import { createSchema, createTable, historyRows, insertHistoryRows, sequenceOwnedBy, sequencePastMax } from '../../src/core/sql/dropped.js';
+
+describe('dropped-table SQL builders', () => {
+  it('recreates columns with their recorded types, NOT NULL, defaults and the key, names quoted', () => {
+    expect(
+      createTable('"public"."we""ird"', [
+        { name: 'id', type: 'integer', notNull: true, defaultExpr: "nextval('t_id_seq'::regclass)" },
+        { name: 'a"b', type: 'numeric(6,2)', notNull: false, defaultExpr: null },
+      ], ['id']),
+    ).toBe(`CREATE TABLE "public"."we""ird" ("id" integer NOT NULL DEFAULT nextval('t_id_seq'::regclass), "a""b" numeric(6,2), PRIMARY KEY ("id"))`);
+    expect(createSchema('s"x')).toBe('CREATE SCHEMA IF NOT EXISTS "s""x"');
+    expect(sequenceOwnedBy('"s"', '"public"."t"', 'id')).toBe('ALTER SEQUENCE "s" OWNED BY "public"."t"."id"');
+    expect(sequencePastMax('"public"."t"', 'id')).toBe('SELECT setval($1::regclass, max("id")) FROM "public"."t" HAVING max("id") IS NOT NULL');
+  });
+
+  it('reads rows from history by bound table id and commit, in key order', () => {
+    const q = historyRows(['id'], [{ name: 'id', type: 'integer' }, { name: "it's", type: 'text' }]);
+    expect(q).toContain(`x.img->>'it''s' AS c1`);
+    expect(q).toContain(`(x.key->>'id')::integer AS k0`);
+    expect(q).toMatch(/vsg\.state_diff\(\$1::int, NULL::text, \$2::text, false, -1\)/);
+    expect(q).toMatch(/ORDER BY k0$/);
+    expect(insertHistoryRows('"public"."t"')).toMatch(/^INSERT INTO "public"."t" SELECT r\.\* FROM \(.*jsonb_populate_record\(NULL::"public"."t", x\.img\) r$/s);
+  });
+});
