@@ -10,11 +10,12 @@ import type { Queryable } from '../db/db.js';
 import { ident, literal } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyBulk, takesBulkPath } from './apply-bulk.js';
+import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
+import { fillSql } from './apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
-import { columns, type Column, type TrackedTable } from './tables.js';
+import { toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
 export interface ImageSource {
@@ -40,30 +41,30 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  */
 export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
   await assertSchemaRecorded(tx, table);
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_apply');
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
-  await tx.query('CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP');
-  const filled = await tx.query(`INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}) s`, source.params);
-
-  const cols = await columns(tx, table.relid);
-  await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
+  await tx.query(sql('apply/temp'));
+  const fill = fillSql(source, table.relid, table.qname, BULK_SHARE, BULK_ROWS);
+  const { rows } = await tx.query<FillRow>(fill.text, fill.params);
+  const f = rows[0];
+  const filled = Number(f.filled);
+  const cols = (JSON.parse(f.columns) as ColumnRow[]).map(toColumn);
+  if (f.vanished === true || f.vanished === 't') await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const w = writeSql(table, cols);
   await refuseAlwaysIdentityUpdate(tx, table, cols, w.join);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
-  const bulk = await takesBulkPath(tx, table, filled.rowCount);
-  if (!bulk) {
-    // A fresh temp table has no statistics: without them the joins below may scan the whole table.
-    await tx.query('ANALYZE pg_temp.vsg_apply');
-  }
+  const bulk = await takesBulkPath(tx, table, filled, f.size === null ? null : Number(f.size));
   let result: ApplyResult;
   try {
-    result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w);
+    result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w, f.img);
   } catch (e) {
     throw refused(table, e);
   }
-  await raiseSequences(tx, table);
+  await raiseSequences(tx, table, 'images', JSON.parse(f.sequences) as { name: string; seq: string }[]);
+  if (bulk && record === 'commit') staged.add(tx);
   return result;
 }
+
+type FillRow = { filled: string; vanished: boolean | string; size: string | null; columns: string; img: string; sequences: string };
 
 /** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
 export function refused(table: TrackedTable, e: unknown): unknown {
@@ -82,15 +83,16 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  * statement reaches its rows through the primary key, and the capture
  * triggers record what changed. Rows already holding their image are left alone.
  */
-async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
-  const { rows: imgRows } = await tx.query<{ img: string }>(`SELECT vsg.image_expr($1::oid, 'r') AS img`, [table.relid]);
+async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, img: string): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  const del = await tx.query(`DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
+  // A fresh temp table has no statistics: without them the joins below may
+  // scan the whole table. ANALYZE goes with the DELETE, in one round trip.
+  const del = await tx.query(`ANALYZE pg_temp.vsg_apply; DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`);
   result.deleted = del.rowCount;
   if (w.set) {
     const upd = await tx.query(
       `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
-       WHERE s.img IS NOT NULL AND ${w.join} AND (${imgRows[0].img}) IS DISTINCT FROM s.img`,
+       WHERE s.img IS NOT NULL AND ${w.join} AND (${img}) IS DISTINCT FROM s.img`,
     );
     result.updated = upd.rowCount;
   }
@@ -103,8 +105,13 @@ async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Prom
   return result;
 }
 
-/** Forget the rows a bulk write-back staged for a commit (after createCommit took them). */
+/** Transactions in which a bulk write-back staged rows for a commit (pg_temp.vsg_delta). */
+const staged = new WeakSet<Queryable>();
+
+/** Forget the rows a bulk write-back staged for a commit (after createCommit took them); nothing to do when none did. */
 export async function dropStaged(tx: Queryable): Promise<void> {
+  if (!staged.has(tx)) return;
+  staged.delete(tx);
   await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_delta');
 }
 
@@ -115,12 +122,7 @@ export async function dropStaged(tx: Queryable): Promise<void> {
  * naming the columns, rather than lose their values.
  */
 async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
-  // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
-  const { rows: any } = await tx.query<{ any: string }>(
-    `SELECT EXISTS (SELECT 1 FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL AND (s.img - $1::text[]) <> '{}'::jsonb)::text AS any`,
-    [current],
-  );
-  if (any[0].any !== 'true' && any[0].any !== 't') return;
+  // Called only when the fill found such an image (the usual answer, none, costs nothing more).
   const vanished = async () =>
     (
       await tx.query<{ name: string }>(
@@ -198,8 +200,8 @@ async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, st
  * Keep serial and identity sequences ahead of every value written back: the
  * images of pg_temp.vsg_apply, or, after a reload, the whole table.
  */
-export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images'): Promise<void> {
-  const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
+export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images', known?: { name: string; seq: string }[]): Promise<void> {
+  const rows = known ?? (await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid])).rows;
   for (const r of rows) {
     const max =
       from === 'images'
@@ -214,8 +216,12 @@ export async function raiseSequences(tx: Queryable, table: TrackedTable, from: '
   }
 }
 
-/** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
-export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending'): Promise<ApplyResult> {
-  const lca = await commonAncestor(tx, id, table.headCommit as string);
-  return applyImages(tx, table, stateSource(table, id, lca.depth), record);
+/**
+ * Make the live table hold exactly commit `id`'s rows, touching only the rows
+ * that differ; `lcaDepth`, when the caller knows it, is the depth of the
+ * common ancestor of `id` and HEAD (vsg.lca).
+ */
+export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending', lcaDepth?: number): Promise<ApplyResult> {
+  const depth = lcaDepth ?? (await commonAncestor(tx, id, table.headCommit as string)).depth;
+  return applyImages(tx, table, stateSource(table, id, depth), record);
 }

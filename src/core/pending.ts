@@ -27,25 +27,57 @@ export function uncommitted(counts: PendingCounts): number {
   return counts.inserted + counts.updated + counts.deleted;
 }
 
+/** The row-image and key-match expressions of a table (vsg.image_expr, vsg.key_match with 'r' and 'n'). */
+export interface RowExprs {
+  img: string;
+  match: string;
+}
+
 /**
  * Forget pending rows of keys whose row is back to its value at HEAD (the
  * first `before`): after a restore they are no change, and status is clean.
  */
-export async function forgetNoOps(tx: Queryable, table: TrackedTable): Promise<number> {
-  const { rows } = await tx.query<{ img: string; match: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_match($1::oid, $2::text[], 'r', 'n') AS match`,
-    [table.relid, table.keyColumns],
-  );
-  const res = await tx.query(
-    `WITH n AS (
+export async function forgetNoOps(tx: Queryable, table: TrackedTable, exprs?: RowExprs): Promise<number> {
+  const e = exprs ?? (await rowExprs(tx, table));
+  return (await tx.query(forgetSql(table.qname, e, false), [table.id])).rowCount;
+}
+
+/** forgetNoOps, and the counts status then shows, in one statement. */
+export async function forgetNoOpsAndCount(tx: Queryable, table: TrackedTable, exprs: RowExprs): Promise<PendingCounts> {
+  const { rows } = await tx.query<{ inserted: string; updated: string; deleted: string }>(forgetSql(table.qname, exprs, true), [table.id]);
+  const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
+  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
+}
+
+async function rowExprs(tx: Queryable, table: TrackedTable): Promise<RowExprs> {
+  const { rows } = await tx.query<RowExprs>(sql('pending/row_exprs'), [table.relid, table.keyColumns]);
+  return rows[0];
+}
+
+/**
+ * The statement that forgets table $1's no-op pending rows (`exprs` read the
+ * live row `r` of a pending key `n.key`), and with `count`, returns the
+ * counts of the uncommitted changes left, netted per key (sql/status/pending.sql).
+ */
+export function forgetSql(qname: string, exprs: RowExprs, count: boolean): string {
+  const forget = `WITH n AS (
        SELECT key, (array_agg(before ORDER BY seq))[1] AS first FROM vsg.pending WHERE table_id = $1 GROUP BY key
      ), gone AS (
-       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match})
+       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${exprs.img} FROM ${qname} r WHERE ${exprs.match})
+     )`;
+  if (!count) return `${forget}
+     DELETE FROM vsg.pending p USING gone WHERE p.table_id = $1 AND p.key = gone.key`;
+  // The count reads the rows as they were before the DELETE (one snapshot): it leaves out the forgotten keys.
+  return `${forget}, d AS (
+       DELETE FROM vsg.pending p USING gone WHERE p.table_id = $1 AND p.key = gone.key
+     ), net AS (
+       SELECT key, (array_agg(before ORDER BY seq))[1] AS before, (array_agg(after ORDER BY seq DESC))[1] AS after
+       FROM vsg.pending WHERE table_id = $1 AND key NOT IN (SELECT key FROM gone) GROUP BY key
      )
-     DELETE FROM vsg.pending p USING gone WHERE p.table_id = $1 AND p.key = gone.key`,
-    [table.id],
-  );
-  return res.rowCount;
+     SELECT count(*) FILTER (WHERE before IS NULL)::text AS inserted,
+            count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL)::text AS updated,
+            count(*) FILTER (WHERE after IS NULL)::text AS deleted
+     FROM net WHERE before IS DISTINCT FROM after`;
 }
 
 /** Whether the pending rows (all of the table's, or this transaction's keys) net to any change. */

@@ -128,15 +128,24 @@ function choose(all: TrackedTable[], name: string | undefined, oid: string | nul
 
 /** Columns of a table, in order. */
 export async function columns(db: Queryable, relid: string): Promise<Column[]> {
-  const { rows } = await db.query<Record<string, string>>(sql('tables/columns'), [relid]);
-  return rows.map((r) => ({
-    name: r.name,
-    type: r.type,
-    generated: r.generated === 't' || r.generated === 'true',
+  const { rows } = await db.query<ColumnRow>(sql('tables/columns'), [relid]);
+  return rows.map(toColumn);
+}
+
+/** A row of sql/tables/columns.sql, as text or (through json_agg) as JSON values. */
+export type ColumnRow = Record<'name' | 'type' | 'identity' | 'default_expr', string | null> & Record<'generated' | 'not_null', string | boolean | null>;
+
+/** A row of sql/tables/columns.sql as a Column. */
+export function toColumn(r: ColumnRow): Column {
+  const yes = (v: string | boolean | null) => v === true || v === 't' || v === 'true';
+  return {
+    name: String(r.name),
+    type: String(r.type),
+    generated: yes(r.generated),
     identity: r.identity ?? '',
-    notNull: r.not_null === 't' || r.not_null === 'true',
+    notNull: yes(r.not_null),
     defaultExpr: r.default_expr ?? null,
-  }));
+  };
 }
 
 /**

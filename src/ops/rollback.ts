@@ -16,7 +16,7 @@ import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
-import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import { lockNamed } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 
 export interface RollbackOptions {
@@ -57,14 +57,14 @@ export interface RollbackResult {
 
 /** Undo one commit's change set as a new ROLLBACK commit. */
 export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
-  const target = await resolveTable(db, opts.table);
   const done = await db.transaction(async (tx) => {
-    const table = await lockTable(tx, target);
+    const table = await lockNamed(tx, opts.table);
     await assertWritable(tx, table);
     const id = await commitOfTable(tx, table, opts.ref ?? 'HEAD');
     const reverted = await getCommit(tx, id);
-    await stage(tx, table, id);
-    const conflicts = await findConflicts(tx);
+    const { rows: exprs } = await tx.query<{ img: string; match: string }>(sql('timetravel/rollback_exprs'), [table.relid, table.keyColumns]);
+    const staged = rollbackSql(table.qname, exprs[0]);
+    const conflicts = await findConflicts(tx, staged.conflicts, [id, table.id]);
     if (conflicts.length && !opts.force) {
       const n = conflicts.length;
       throw new ConflictError(
@@ -73,7 +73,7 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
         { hint: `changed since:\n${conflictLines(conflicts, table.keyColumns).join('\n')}\nnothing was changed; use force to overwrite them`, data: { commit: id, conflicts } },
       );
     }
-    const applied = await applyImages(tx, table, { text: sql('timetravel/rollback_source'), params: [] });
+    const applied = await applyImages(tx, table, { text: staged.source, params: [id, table.id] });
     if (applied.inserted + applied.updated + applied.deleted === 0) {
       throw new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, {
         exitCode: ExitCode.no,
@@ -92,27 +92,23 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
   return done;
 }
 
-/** The commit's change set beside each key's live row and whether it has uncommitted changes. */
-async function stage(tx: Queryable, table: TrackedTable, id: string): Promise<void> {
-  const { rows } = await tx.query<{ img: string; match: string }>(
-    `SELECT vsg.image_expr($1::oid, 'r') AS img, vsg.key_match($1::oid, $2::text[], 'r', 'c') AS match`,
-    [table.relid, table.keyColumns],
-  );
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_rollback');
-  await tx.query(
-    `CREATE TEMP TABLE vsg_rollback ON COMMIT DROP AS
-     SELECT c.key, c.before, c.after,
-            (SELECT ${rows[0].img} FROM ${table.qname} r WHERE ${rows[0].match}) AS cur,
-            EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $2 AND p.key = c.key) AS pending
-     FROM vsg.commit_changes($1) c`,
-    [id, table.id],
-  );
+/**
+ * The two statements of a rollback over the commit's change set beside each
+ * key's live row (sql/timetravel/rollback_rows.sql, as the CTE vsg_rollback;
+ * $1 the commit, $2 the table's id): its conflicts, and the images it writes.
+ * `exprs` are the table's row-image and key-match expressions.
+ */
+export function rollbackSql(qname: string, exprs: { img: string; match: string }): { conflicts: string; source: string } {
+  const rows = sql('timetravel/rollback_rows').replaceAll('{{img}}', () => exprs.img).replaceAll('{{table}}', () => qname).replaceAll('{{match}}', () => exprs.match);
+  const staged = `WITH vsg_rollback AS MATERIALIZED (${rows}\n)`;
+  return {
+    conflicts: `${staged}\nSELECT * FROM (${sql('timetravel/rollback_conflicts')}\n) x ORDER BY 1, 7, 2`,
+    source: `${staged}\n${sql('timetravel/rollback_source')}`,
+  };
 }
 
-async function findConflicts(tx: Queryable): Promise<RollbackConflict[]> {
-  const { rows } = await tx.query<{ key: string; col: string | null; reason: string; before: string | null; after: string | null; cur: string | null }>(
-    sql('timetravel/rollback_conflicts'),
-  );
+async function findConflicts(tx: Queryable, text: string, params: unknown[]): Promise<RollbackConflict[]> {
+  const { rows } = await tx.query<{ key: string; col: string | null; reason: string; before: string | null; after: string | null; cur: string | null }>(text, params);
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | Image | null));
   return rows.map((r) => ({
     key: JSON.parse(r.key) as Image,
