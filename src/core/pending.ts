@@ -94,5 +94,5 @@ export async function hasNetChange(tx: Queryable, table: TrackedTable, all: bool
  * application's own transaction VACUUM cannot run; autovacuum, if on, does it.
  */
 export async function tidyPending(db: Db, changed: number): Promise<void> {
-  if (changed > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
+  if (changed > 10_000) await db.query(sql('pending/vacuum')).catch(() => undefined);
 }

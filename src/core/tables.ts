@@ -88,7 +88,7 @@ export async function tableById(db: Queryable, id: number): Promise<TrackedTable
 
 /** The OID a name resolves to as SQL would resolve it, or null. */
 export async function resolveRelation(db: Queryable, name: string): Promise<string | null> {
-  const { rows } = await db.query<{ oid: string | null }>(sql('tables/resolve'), [name]);
+  const { rows } = await db.query<{ oid: string | null }>(sql('tables/resolve_relation'), [name]);
   return rows[0]?.oid ?? null;
 }
 
