@@ -1,4 +1,4 @@
--- Make a commit from captured changes, in one statement.
+-- Make a commit from captured changes and move the branch to it, in one statement.
 --   $1 table_id   $2 take every pending change of the table (a commit without SQL)
 --   $3 parent     $4 merge_parent   $5 branch_id   $6 kind
 --   $7 author     $8 message        $9 statement   $10 meta (jsonb)   $11 allow empty
@@ -10,6 +10,10 @@
 -- uncommitted change to the same keys: the commit's "before" must be the
 -- value at its parent for deltas to compose. Rows a bulk write-back of this
 -- transaction staged for it (vsg.staged_changes) count as captured last.
+-- The branch $5 moves from $3 to the new commit by compare-and-swap (`moved`
+-- is false when another writer moved it meanwhile; a ROOT moves nothing), and
+-- the commit comes back as sql/history/commits.sql gives it, its refs
+-- being the branch that moved.
 WITH staged AS (
   SELECT key, before, after FROM vsg.staged_changes($1)
 ), mine AS (
@@ -82,6 +86,16 @@ WITH staged AS (
 ), ch AS (
   INSERT INTO vsg.changes (commit_id, table_id, seq, key, before, after)
   SELECT c.id, $1, c.seq, d.key, d.before, d.after FROM c, delta d
+), moved AS (
+  UPDATE vsg.refs r SET commit_id = c.id FROM c
+  WHERE r.id = $5 AND r.commit_id = $3
+  RETURNING r.name
 )
-SELECT c.id, i.op AS operation, i.ins::text AS inserted, i.upd::text AS updated, i.del::text AS deleted
+SELECT c.id, $1::text AS table_id, $3::text AS parent, $4::text AS merge_parent, $6::text AS kind, i.op AS operation,
+       i.author, $8::text AS message,
+       to_char(i.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS committed_at,
+       $9::text AS statement, i.meta::text AS meta,
+       i.ins::text AS inserted, i.upd::text AS updated, i.del::text AS deleted, NULL::text AS source, i.change_hash,
+       coalesce((SELECT json_agg(json_build_object('name', m.name, 'kind', 'branch')) FROM moved m), '[]')::text AS refs,
+       EXISTS (SELECT 1 FROM moved) AS moved
 FROM c, info i

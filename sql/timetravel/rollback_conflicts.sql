@@ -1,9 +1,10 @@
--- Rows and cells a rollback would overwrite, from pg_temp.vsg_rollback (the
--- commit's changes beside the live rows). A cell conflicts when it holds
+-- Rows and cells a rollback would overwrite, from vsg_rollback (the commit's
+-- changes beside the live rows: a CTE of the statement src/ops/rollback.ts
+-- builds around this one, sql/timetravel/rollback_rows.sql). A cell conflicts when it holds
 -- neither what the commit wrote nor what it replaced; a row conflicts when it
 -- was deleted, re-inserted or changed since, or has uncommitted changes.
 -- Values come back as jsonb text: a cell as a JSON string (or null), a row as an object.
-WITH r AS (SELECT * FROM pg_temp.vsg_rollback)
+WITH r AS (SELECT * FROM vsg_rollback)
 SELECT key::text, NULL AS col, 'uncommitted' AS reason, before::text, after::text, cur::text AS cur, 0 AS o
 FROM r WHERE pending
 UNION ALL

@@ -1,4 +1,4 @@
--- What a rollback writes, from pg_temp.vsg_rollback: an inserted row is
+-- What a rollback writes, from vsg_rollback (as in rollback_conflicts.sql): an inserted row is
 -- deleted, a deleted row comes back, an updated row gets back only the
 -- columns the commit changed (its other columns keep their current values).
 -- Rows already holding what the rollback would write are left alone by
@@ -9,4 +9,4 @@ SELECT key,
             ELSE cur || coalesce((SELECT jsonb_object_agg(k, before->k) FROM jsonb_object_keys(before) AS k
                                   WHERE before->k IS DISTINCT FROM after->k), '{}'::jsonb)
        END AS img
-FROM pg_temp.vsg_rollback
+FROM vsg_rollback

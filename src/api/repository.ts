@@ -1,6 +1,8 @@
 /**
  * The public library API: a Repository over a database. The CLI is built on
  * exactly this; each method is one operation (src/ops) returning plain data.
+ * Each operation's module is loaded when it is first called: a command that
+ * runs one operation loads only that one (start-up is most of a short command).
  */
 import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';
@@ -11,29 +13,24 @@ import { init, requireRepository, type InitResult } from '../core/repository.js'
 import { listTables, type TrackedTable } from '../core/tables.js';
 import type { VerifyOptions, VerifyResult } from '../core/verify.js';
 import type { ConflictList } from '../core/merge-state.js';
-import { blame, rowLog, type BlameResult, type RowLogResult } from '../ops/blame.js';
-import { createBranch, deleteBranch, isBranch, listBranches, type BranchList, type CreatedBranch, type DeletedBranch } from '../ops/branch.js';
-import { checkout, type CheckoutOptions, type CheckoutResult } from '../ops/checkout.js';
-import { commit, type CommitOptions, type CommitResult, type WorkTx } from '../ops/commit.js';
-import { listConflicts } from '../ops/conflicts.js';
-import { diff, type DiffOptions, type DiffResult } from '../ops/diff.js';
-import { doctor, type DoctorResult } from '../ops/doctor.js';
-import { exportRows, rowsAt, type ExportOptions, type ExportResult, type ExportSink, type RowsAtResult } from '../ops/export.js';
-import { log, type LogOptions, type LogResult } from '../ops/log.js';
-import { abortMerge, continueMerge, merge, type MergeOptions, type MergeResult } from '../ops/merge.js';
-import { resolveConflicts, type ResolveOptions } from '../ops/resolve.js';
-import { restore, type RestoreOptions, type RestoreResult } from '../ops/restore.js';
-import { rollback, type RollbackOptions, type RollbackResult } from '../ops/rollback.js';
-import { show, type ShowResult } from '../ops/show.js';
-import { runSql, type SqlResult } from '../ops/sql.js';
-import { status, type TableStatus } from '../ops/status.js';
-import { switchBranch, type SwitchOptions, type SwitchResult } from '../ops/switch.js';
-import { createTag, deleteTag, listTags, type TagResult } from '../ops/tag.js';
-import { track, untrack, type TrackResult, type UntrackResult } from '../ops/track.js';
-import { verify } from '../ops/verify.js';
-
-// What the CLI needs besides the Repository, so that it reaches the operations only through here.
-export { MergeConflictError, type Strategy } from '../ops/merge.js';
+import type { BlameResult, RowLogResult } from '../ops/blame.js';
+import type { BranchList, CreatedBranch, DeletedBranch } from '../ops/branch.js';
+import type { CheckoutOptions, CheckoutResult } from '../ops/checkout.js';
+import type { CommitOptions, CommitResult, WorkTx } from '../ops/commit.js';
+import type { DiffOptions, DiffResult } from '../ops/diff.js';
+import type { DoctorResult } from '../ops/doctor.js';
+import type { ExportOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
+import type { LogOptions, LogResult } from '../ops/log.js';
+import type { MergeOptions, MergeResult } from '../ops/merge.js';
+import type { ResolveOptions } from '../ops/resolve.js';
+import type { RestoreOptions, RestoreResult } from '../ops/restore.js';
+import type { RollbackOptions, RollbackResult } from '../ops/rollback.js';
+import type { ShowResult } from '../ops/show.js';
+import type { SqlResult } from '../ops/sql.js';
+import type { TableStatus } from '../ops/status.js';
+import type { SwitchOptions, SwitchResult } from '../ops/switch.js';
+import type { TagResult } from '../ops/tag.js';
+import type { TrackResult, UntrackResult } from '../ops/track.js';
 
 export interface OpenOptions {
   /** a PostgreSQL URL; without it (and without `db`) the embedded database in `dir` */
@@ -63,10 +60,10 @@ export class Repository {
     return init(this.db);
   }
   track(table: string, opts: { author: string; message?: string }): Promise<TrackResult> {
-    return track(this.db, table, opts);
+    return import('../ops/track.js').then((m) => m.track(this.db, table, opts));
   }
   untrack(table: string, opts: { force?: boolean } = {}): Promise<UntrackResult> {
-    return untrack(this.db, table, opts);
+    return import('../ops/track.js').then((m) => m.untrack(this.db, table, opts));
   }
   tables(): Promise<TrackedTable[]> {
     return listTables(this.db, true);
@@ -79,107 +76,107 @@ export class Repository {
   commit(opts: CommitOptions): Promise<CommitResult>;
   commit<T>(opts: Omit<CommitOptions, 'sql'>, work: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result: T }>;
   commit<T>(opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
-    return commit(this.db, opts, work);
+    return import('../ops/commit.js').then((m) => m.commit(this.db, opts, work));
   }
   log(opts: LogOptions = {}): Promise<LogResult> {
-    return log(this.db, opts);
+    return import('../ops/log.js').then((m) => m.log(this.db, opts));
   }
   show(ref: string, opts: { table?: string } = {}): Promise<ShowResult> {
-    return show(this.db, ref, opts);
+    return import('../ops/show.js').then((m) => m.show(this.db, ref, opts));
   }
   status(opts: { table?: string } = {}): Promise<TableStatus[]> {
-    return status(this.db, opts);
+    return import('../ops/status.js').then((m) => m.status(this.db, opts));
   }
   diff(opts: DiffOptions = {}): Promise<DiffResult> {
-    return diff(this.db, opts);
+    return import('../ops/diff.js').then((m) => m.diff(this.db, opts));
   }
   sql(statement: string): Promise<SqlResult> {
-    return runSql(this.db, statement);
+    return import('../ops/sql.js').then((m) => m.runSql(this.db, statement));
   }
   /** Recompute every hash, link and ref; `ok` false names the first bad commit. */
   verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
-    return verify(this.db, opts);
+    return import('../ops/verify.js').then((m) => m.verify(this.db, opts));
   }
   /** Health checks: connection, server, schema, triggers, drift, chain. */
   doctor(): Promise<DoctorResult> {
-    return doctor(this.db);
+    return import('../ops/doctor.js').then((m) => m.doctor(this.db));
   }
   /** Put the table back to a commit's rows as a new CHECKOUT commit on top of HEAD. */
   checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
-    return checkout(this.db, opts);
+    return import('../ops/checkout.js').then((m) => m.checkout(this.db, opts));
   }
   /** Put the table to a commit's rows (default HEAD) without committing. */
   restore(opts: RestoreOptions = {}): Promise<RestoreResult> {
-    return restore(this.db, opts);
+    return import('../ops/restore.js').then((m) => m.restore(this.db, opts));
   }
   /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
   rollback(opts: RollbackOptions): Promise<RollbackResult> {
-    return rollback(this.db, opts);
+    return import('../ops/rollback.js').then((m) => m.rollback(this.db, opts));
   }
   /** Stream a table's rows as of a commit, in key order, without touching the table. */
   exportRows(opts: ExportOptions, sink: ExportSink): Promise<ExportResult> {
-    return exportRows(this.db, opts, sink);
+    return import('../ops/export.js').then((m) => m.exportRows(this.db, opts, sink));
   }
   /** A table's rows as of a commit, collected in memory. */
   rowsAt(opts: ExportOptions = {}): Promise<RowsAtResult> {
-    return rowsAt(this.db, opts);
+    return import('../ops/export.js').then((m) => m.rowsAt(this.db, opts));
   }
   /** Per row (or one row) and column, the commit that last set the current value. */
   blame(opts: { table?: string; key?: string } = {}): Promise<BlameResult> {
-    return blame(this.db, opts);
+    return import('../ops/blame.js').then((m) => m.blame(this.db, opts));
   }
   /** The commits reachable from HEAD that changed one row, with its value after each. */
   rowLog(opts: { table?: string; key: string }): Promise<RowLogResult> {
-    return rowLog(this.db, opts);
+    return import('../ops/blame.js').then((m) => m.rowLog(this.db, opts));
   }
   /** Branches of a table, the current one marked. */
   branches(opts: { table?: string } = {}): Promise<BranchList> {
-    return listBranches(this.db, opts);
+    return import('../ops/branch.js').then((m) => m.listBranches(this.db, opts));
   }
   /** Create a branch at `start` (default HEAD). */
   createBranch(opts: { table?: string; name: string; start?: string }): Promise<CreatedBranch> {
-    return createBranch(this.db, opts);
+    return import('../ops/branch.js').then((m) => m.createBranch(this.db, opts));
   }
   /** Delete a branch; refuses the current one, and an unmerged one unless `force`. */
   deleteBranch(opts: { table?: string; name: string; force?: boolean }): Promise<DeletedBranch> {
-    return deleteBranch(this.db, opts);
+    return import('../ops/branch.js').then((m) => m.deleteBranch(this.db, opts));
   }
   /** Whether `name` is a branch of the table. */
   isBranch(name: string, opts: { table?: string } = {}): Promise<boolean> {
-    return isBranch(this.db, name, opts);
+    return import('../ops/branch.js').then((m) => m.isBranch(this.db, name, opts));
   }
   /** Make the live table follow another branch and hold its rows. */
   switch(opts: SwitchOptions): Promise<SwitchResult> {
-    return switchBranch(this.db, opts);
+    return import('../ops/switch.js').then((m) => m.switchBranch(this.db, opts));
   }
   tags(opts: { table?: string } = {}): Promise<RefInfo[]> {
-    return listTags(this.db, opts);
+    return import('../ops/tag.js').then((m) => m.listTags(this.db, opts));
   }
   createTag(opts: { table?: string; name: string; commit?: string }): Promise<TagResult> {
-    return createTag(this.db, opts);
+    return import('../ops/tag.js').then((m) => m.createTag(this.db, opts));
   }
   deleteTag(opts: { table?: string; name: string }): Promise<TagResult> {
-    return deleteTag(this.db, opts);
+    return import('../ops/tag.js').then((m) => m.deleteTag(this.db, opts));
   }
   /** Three-way merge into the current branch; throws MergeConflictError (E_MERGE_CONFLICT) on conflicts. */
   merge(opts: MergeOptions): Promise<MergeResult> {
-    return merge(this.db, opts);
+    return import('../ops/merge.js').then((m) => m.merge(this.db, opts));
   }
   /** Finish an in-progress merge once every conflict is resolved. */
   mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
-    return continueMerge(this.db, opts);
+    return import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts));
   }
   /** Forget an in-progress merge. */
   mergeAbort(opts: { table?: string } = {}): Promise<{ table: string; theirsRef: string; conflicts: number }> {
-    return abortMerge(this.db, opts);
+    return import('../ops/merge.js').then((m) => m.abortMerge(this.db, opts));
   }
   /** The in-progress merge and its conflicts. */
   conflicts(opts: { table?: string } = {}): Promise<ConflictList> {
-    return listConflicts(this.db, opts);
+    return import('../ops/conflicts.js').then((m) => m.listConflicts(this.db, opts));
   }
   /** Resolve conflicts of the in-progress merge. */
   resolve(opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
-    return resolveConflicts(this.db, opts);
+    return import('../ops/resolve.js').then((m) => m.resolveConflicts(this.db, opts));
   }
   /**
    * Run several operations as one transaction: `fn` gets a Repository bound to

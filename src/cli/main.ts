@@ -14,7 +14,7 @@ import { ExitCode, isVsgError, VsgError, type ExitCodeValue } from '../errors.js
 import { renderError } from '../render/error.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { Cli, write } from './context.js';
-import { VERBS } from './commands/index.js';
+import { verbsFor } from './commands/lazy.js';
 import { cliWords } from './hints.js';
 import { helpAfter, type Outcome, type RunContext, type Verb } from './verb.js';
 
@@ -50,7 +50,7 @@ export function wantsJson(argv: string[]): boolean {
  * Build the commander program from verb declarations (exported for
  * completion, the demo and the docs). `sink` receives each verb's outcome.
  */
-export function buildProgram(cli: Cli = new Cli(), verbs: readonly Verb[] = VERBS, sink: (r: Ran) => void = () => undefined, opts: { json?: boolean } = {}): Command {
+export function buildProgram(cli: Cli, verbs: readonly Verb[], sink: (r: Ran) => void = () => undefined, opts: { json?: boolean } = {}): Command {
   const program = new Command('vsg')
     .description('Git for PostgreSQL tables: every change a hash-chained commit you can diff, revert, branch and merge')
     .version(version, '-V, --version')
@@ -120,7 +120,9 @@ export async function dispatch(cli: Cli, argv: string[], opts: { from?: 'node' |
     ran = r;
     opts.onRan?.(r);
   };
-  await buildProgram(cli, opts.verbs ?? VERBS, sink, { json }).parseAsync(argv, { from: opts.from ?? 'node' });
+  // Only the verb the command line names is loaded (commands/lazy.ts): start-up is most of a short command.
+  const verbs = opts.verbs ?? (await verbsFor(opts.from === 'user' ? argv : argv.slice(2)));
+  await buildProgram(cli, verbs, sink, { json }).parseAsync(argv, { from: opts.from ?? 'node' });
   return ran;
 }
 

@@ -21,21 +21,23 @@ import { bulkDelete, bulkInsert, bulkUpdate, countUpTo } from './sql/write-back.
 import type { TrackedTable } from './tables.js';
 
 /** A difference of at least 1/BULK_SHARE of the table's rows is written in bulk ... */
-const BULK_SHARE = 4;
+export const BULK_SHARE = 4;
 /** ... and so is any difference of this many rows, whatever the table's size. */
-const BULK_ROWS = 50_000;
+export const BULK_ROWS = 50_000;
 
 /**
  * Whether `n` keys to write (in pg_temp.vsg_apply) go the bulk way: a large
  * share of the table, on a table where the bulk path records exactly what the
  * capture would (sql/apply/bulk_eligible.sql says why not, otherwise).
- * Counting stops past n·BULK_SHARE rows, so deciding costs O(n), not O(table).
+ * Counting stops past n·BULK_SHARE rows, so deciding costs O(n), not O(table);
+ * `size`, when given, is that count already made (the fill statement of
+ * sql/apply-fill.ts makes it).
  */
-export async function takesBulkPath(tx: Queryable, table: TrackedTable, n: number): Promise<boolean> {
+export async function takesBulkPath(tx: Queryable, table: TrackedTable, n: number, size?: number | null): Promise<boolean> {
   if (n === 0) return false;
   if (n < BULK_ROWS) {
-    const { rows } = await tx.query<{ n: string }>(countUpTo(table), [n * BULK_SHARE + 1]);
-    if (Number(rows[0].n) > n * BULK_SHARE) return false;
+    const counted = size ?? Number((await tx.query<{ n: string }>(countUpTo(table), [n * BULK_SHARE + 1])).rows[0].n);
+    if (counted > n * BULK_SHARE) return false;
   }
   const { rows } = await tx.query<{ reason: string | null }>(sql('apply/bulk_eligible'), [table.relid]);
   return rows[0]?.reason === null;

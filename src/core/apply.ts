@@ -10,13 +10,14 @@ import type { Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { applyBulk, takesBulkPath } from './apply-bulk.js';
+import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
+import { fillSql } from './sql/apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
-import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence, stageImages } from './sql/write-back.js';
+import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
 import { stateImages } from './sql/rows.js';
-import { columns, type Column, type TrackedTable } from './tables.js';
+import { toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
 export interface ImageSource {
@@ -42,30 +43,31 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  */
 export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
   await assertSchemaRecorded(tx, table);
-  await tx.query(sql('apply/drop_temp'));
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
-  await tx.query(sql('apply/create_temp'));
-  const filled = await tx.query(stageImages(source.text), source.params);
-
-  const cols = await columns(tx, table.relid);
-  await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
+  await tx.query(sql('apply/temp'));
+  // One statement fills it and answers what comes next (sql/apply-fill.ts).
+  const fill = fillSql(source, table.relid, table.qname, BULK_SHARE, BULK_ROWS);
+  const { rows } = await tx.query<FillRow>(fill.text, fill.params);
+  const f = rows[0];
+  const filled = Number(f.filled);
+  const cols = (JSON.parse(f.columns) as ColumnRow[]).map(toColumn);
+  if (f.vanished === true || f.vanished === 't') await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   const w = writeSql(table, cols);
   await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
-  const bulk = await takesBulkPath(tx, table, filled.rowCount);
-  if (!bulk) {
-    // A fresh temp table has no statistics: without them the joins below may scan the whole table.
-    await tx.query(sql('apply/analyze_temp'));
-  }
+  const bulk = await takesBulkPath(tx, table, filled, f.size === null ? null : Number(f.size));
   let result: ApplyResult;
   try {
     result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w);
   } catch (e) {
     throw refused(table, e);
   }
-  await raiseSequences(tx, table);
+  await raiseSequences(tx, table, 'images', JSON.parse(f.sequences) as { name: string; seq: string }[]);
+  if (bulk && record === 'commit') staged.add(tx);
   return result;
 }
+
+type FillRow = { filled: string; vanished: boolean | string; size: string | null; columns: string; sequences: string };
 
 /** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
 export function refused(table: TrackedTable, e: unknown): unknown {
@@ -86,7 +88,9 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  */
 async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  const del = await tx.query(keyedDelete(table, w));
+  // A fresh temp table has no statistics: without them the joins below may
+  // scan the whole table. ANALYZE goes with the DELETE, in one round trip.
+  const del = await tx.query(`${sql('apply/analyze_temp')};\n${keyedDelete(table, w)}`);
   result.deleted = del.rowCount;
   if (w.set) {
     const upd = await tx.query(keyedUpdate(table, w));
@@ -97,8 +101,13 @@ async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Prom
   return result;
 }
 
-/** Forget the rows a bulk write-back staged for a commit (after createCommit took them). */
+/** Transactions in which a bulk write-back staged rows for a commit (pg_temp.vsg_delta). */
+const staged = new WeakSet<Queryable>();
+
+/** Forget the rows a bulk write-back staged for a commit (after createCommit took them); nothing to do when none did. */
 export async function dropStaged(tx: Queryable): Promise<void> {
+  if (!staged.has(tx)) return;
+  staged.delete(tx);
   await tx.query(sql('apply/drop_delta_temp'));
 }
 
@@ -109,9 +118,7 @@ export async function dropStaged(tx: Queryable): Promise<void> {
  * naming the columns, rather than lose their values.
  */
 async function refuseVanishedColumns(tx: Queryable, table: TrackedTable, current: string[]): Promise<void> {
-  // The usual answer (none) from one cheap pass; naming the columns costs a set per image.
-  const { rows: any } = await tx.query<{ any: string }>(sql('apply/has_unknown_columns'), [current]);
-  if (any[0].any !== 'true' && any[0].any !== 't') return;
+  // Called only when the fill found such an image (the usual answer, none, costs nothing more).
   const vanished = async () =>
     (
       await tx.query<{ name: string }>(sql('apply/unknown_columns'), [current])
@@ -171,15 +178,19 @@ async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, st
  * Keep serial and identity sequences ahead of every value written back: the
  * images of pg_temp.vsg_apply, or, after a reload, the whole table.
  */
-export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images'): Promise<void> {
-  const { rows } = await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid]);
+export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images', known?: { name: string; seq: string }[]): Promise<void> {
+  const rows = known ?? (await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid])).rows;
   for (const r of rows) {
     await tx.query(raiseSequence(table, r.name, from), [r.seq]);
   }
 }
 
-/** Make the live table hold exactly commit `id`'s rows, touching only the rows that differ. */
-export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending'): Promise<ApplyResult> {
-  const lca = await commonAncestor(tx, id, table.headCommit as string);
-  return applyImages(tx, table, stateSource(table, id, lca.depth), record);
+/**
+ * Make the live table hold exactly commit `id`'s rows, touching only the rows
+ * that differ; `lcaDepth`, when the caller knows it, is the depth of the
+ * common ancestor of `id` and HEAD (vsg.lca).
+ */
+export async function applyState(tx: Queryable, table: TrackedTable, id: string, record: RecordMode = 'pending', lcaDepth?: number): Promise<ApplyResult> {
+  const depth = lcaDepth ?? (await commonAncestor(tx, id, table.headCommit as string)).depth;
+  return applyImages(tx, table, stateSource(table, id, depth), record);
 }

@@ -6,15 +6,26 @@ import { shortId } from './refs.js';
 import { displayName } from './tables.js';
 import type { CommitInfo } from './types.js';
 
-/** Commits by id, newest first, with their table's display name and refs. */
+/** Commits by id, newest first, with their table's display name and refs: one statement. */
 export async function getCommits(db: Queryable, ids: string[]): Promise<CommitInfo[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<Record<string, string | null>>(sql('history/commits'), [ids]);
-  const names = await tableNames(db);
-  return rows.map((r) => ({
+  const { rows } = await db.query<CommitRow>(sql('history/commits'), [ids]);
+  return rows.map((r) => toCommitInfo(r, r.schema_name === null || r.table_name === null ? `#${r.table_id}` : displayName(r.schema_name, r.table_name)));
+}
+
+/** A commit as sql/history/commits.sql (or a statement that made one) returns it. */
+export type CommitRow = Record<
+  | 'id' | 'table_id' | 'parent' | 'merge_parent' | 'kind' | 'operation' | 'author' | 'message' | 'committed_at' | 'statement' | 'meta'
+  | 'inserted' | 'updated' | 'deleted' | 'source' | 'change_hash' | 'refs' | 'schema_name' | 'table_name',
+  string | null
+>;
+
+/** A commit's row as CommitInfo, its table named `table`. */
+export function toCommitInfo(r: Omit<CommitRow, 'schema_name' | 'table_name'>, table: string): CommitInfo {
+  return {
     id: String(r.id),
     shortId: shortId(String(r.id)),
-    table: names.get(Number(r.table_id)) ?? `#${r.table_id}`,
+    table,
     tableId: Number(r.table_id),
     parents: [r.parent, r.merge_parent].filter((p): p is string => p !== null),
     kind: String(r.kind),
@@ -30,7 +41,7 @@ export async function getCommits(db: Queryable, ids: string[]): Promise<CommitIn
     source: r.source,
     changeHash: String(r.change_hash),
     refs: JSON.parse(String(r.refs)) as CommitInfo['refs'],
-  }));
+  };
 }
 
 const count = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -40,15 +51,6 @@ export async function getCommit(db: Queryable, id: string): Promise<CommitInfo> 
   const [c] = await getCommits(db, [id]);
   if (!c) throw new VsgError('E_UNKNOWN_REF', `commit '${id}' does not exist`);
   return c;
-}
-
-async function tableNames(db: Queryable): Promise<Map<number, string>> {
-  const { rows } = await db.query<{ id: string; schema_name: string | null; table_name: string | null; s: string; t: string }>(
-    `SELECT t.id::text, n.nspname AS schema_name, c.relname AS table_name, t.schema_name AS s, t.table_name AS t
-     FROM vsg.tracked t LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
-     LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace`,
-  );
-  return new Map(rows.map((r) => [Number(r.id), displayName(r.schema_name ?? r.s, r.table_name ?? r.t)]));
 }
 
 /** The rows a commit changed (0 for a state commit, which wrote no change rows). */

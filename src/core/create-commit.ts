@@ -1,7 +1,7 @@
 /**
  * Appending a commit to a table's branch: the commit row is made from the
- * captured changes inside PostgreSQL (sql/commit/create.sql), then the branch
- * moves by compare-and-swap, all in the caller's transaction. Every operation
+ * captured changes inside PostgreSQL (sql/commit/create.sql), and the branch
+ * moves by compare-and-swap in the same statement, in the caller's transaction. Every operation
  * that records something (commit, track, checkout, rollback, merge) goes
  * through here, and nothing here writes rows back: recording a commit loads
  * no write-back code.
@@ -10,8 +10,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { maybeCheckpoint } from './checkpoint.js';
-import { getCommit } from './commits.js';
-import { moveBranch } from './ref-store.js';
+import { toCommitInfo, type CommitRow } from './commits.js';
 import { shortId } from './refs.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
@@ -40,16 +39,20 @@ export interface NewCommit {
 
 /**
  * Create a commit on the table's current branch from the captured changes and
- * move the branch, compare-and-swap: if the branch moved meanwhile, fail.
+ * move the branch, compare-and-swap: if the branch moved meanwhile, fail. One
+ * statement (a checkpoint, after a large commit, takes a few more).
  */
-export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit): Promise<CommitInfo> {
+export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit): Promise<CommitInfo>;
+/** With `orNone`, nothing to commit is no error: null. */
+export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: true): Promise<CommitInfo | null>;
+export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone = false): Promise<CommitInfo | null> {
   const parent = c.kind === 'ROOT' ? null : table.headCommit;
   // commits_linear (branch_id, parent) is unique: a writer that raced past the
   // branch lock fails here rather than forking history; that is a retryable conflict.
   const meta = c.meta ? JSON.stringify(c.meta) : null;
   const insert = c.source
-    ? tx.query<{ id: string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
-    : tx.query<{ id: string }>(sql('commit/create'), [
+    ? tx.query<CommitRow & { moved: boolean | string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
+    : tx.query<CommitRow & { moved: boolean | string }>(sql('commit/create'), [
         table.id,
         c.takeAll,
         parent,
@@ -74,20 +77,21 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
     throw e;
   });
   if (!rows[0]) {
+    if (orNone) return null;
     throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
       exitCode: ExitCode.no,
       hint: c.statement ? 'the statement was rolled back; use allowEmpty to record it anyway' : 'status() shows uncommitted changes',
     });
   }
-  const id = rows[0].id;
+  const row = rows[0];
   if (c.kind !== 'ROOT') {
-    if (!(await moveBranch(tx, table.branchId, parent, id))) {
+    if (!(row.moved === true || row.moved === 't')) {
       throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' of '${table.display}' moved during the commit`, {
         hint: 'retry the command',
       });
     }
   }
-  const made = await getCommit(tx, id);
+  const made = toCommitInfo(row, table.display);
   await maybeCheckpoint(tx, table, made);
   return made;
 }

@@ -6,25 +6,27 @@
  * (assertClean), which each operation words for its own verb.
  */
 import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { pendingCounts, uncommitted, type PendingCounts } from './pending.js';
 import type { TrackedTable } from './tables.js';
 
-/** Refuse writes that would fork or corrupt history (hook for in-progress merges). */
-export async function assertWritable(tx: Queryable, table: TrackedTable): Promise<void> {
+/**
+ * Refuse writes that would fork or corrupt history: a table whose branch is
+ * gone, or with a merge in progress. A table locked by lockNamed or lockTable
+ * already knows the latter; another costs one query.
+ */
+export async function assertWritable(tx: Queryable, table: TrackedTable & { merging?: boolean }): Promise<void> {
   if (table.branchId === null || table.headCommit === null) {
     throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
       hint: 'switch to an existing branch',
     });
   }
-  const { rows } = await tx.query<{ present: string | null }>(`SELECT to_regclass('vsg.merges')::text AS present`);
-  if (rows[0]?.present) {
-    const m = await tx.query('SELECT 1 FROM vsg.merges WHERE table_id = $1', [table.id]);
-    if (m.rowCount > 0) {
-      throw new VsgError('E_MERGE_IN_PROGRESS', `a merge into '${table.display}' is in progress`, {
-        hint: 'finish it with mergeContinue() or forget it with mergeAbort()',
-      });
-    }
+  const merging = table.merging ?? (await tx.query(sql('merge/in_progress'), [table.id])).rowCount > 0;
+  if (merging) {
+    throw new VsgError('E_MERGE_IN_PROGRESS', `a merge into '${table.display}' is in progress`, {
+      hint: 'finish it with mergeContinue() or forget it with mergeAbort()',
+    });
   }
 }
 

@@ -4,8 +4,8 @@
  * them), forgetting the ones that net to nothing, and keeping the table lean.
  */
 import type { Db, Queryable } from '../db/db.js';
-import { imageExpr, keyMatch } from '../db/images.js';
 import { sql } from '../db/sql.js';
+import { forgetSql, rowExprsOf, type RowExprs } from './sql/timetravel.js';
 import { columns, type TrackedTable } from './tables.js';
 
 /** A table's uncommitted changes, netted per key. */
@@ -28,24 +28,25 @@ export function uncommitted(counts: PendingCounts): number {
   return counts.inserted + counts.updated + counts.deleted;
 }
 
+
 /**
  * Forget pending rows of keys whose row is back to its value at HEAD (the
  * first `before`): after a restore they are no change, and status is clean.
  */
-export async function forgetNoOps(tx: Queryable, table: TrackedTable): Promise<number> {
-  const cols = await columns(tx, table.relid);
-  const img = imageExpr(cols.map((c) => c.name), 'r');
-  const match = keyMatch(table.keyColumns, cols, 'r', 'n');
-  const res = await tx.query(
-    `WITH n AS (
-       SELECT key, (array_agg(before ORDER BY seq))[1] AS first FROM vsg.pending WHERE table_id = $1 GROUP BY key
-     ), gone AS (
-       SELECT n.key FROM n WHERE n.first IS NOT DISTINCT FROM (SELECT ${img} FROM ${table.qname} r WHERE ${match})
-     )
-     DELETE FROM vsg.pending p USING gone WHERE p.table_id = $1 AND p.key = gone.key`,
-    [table.id],
-  );
-  return res.rowCount;
+export async function forgetNoOps(tx: Queryable, table: TrackedTable, exprs?: RowExprs): Promise<number> {
+  const e = exprs ?? (await rowExprs(tx, table));
+  return (await tx.query(forgetSql(table.qname, e, false), [table.id])).rowCount;
+}
+
+/** forgetNoOps, and the counts status then shows, in one statement. */
+export async function forgetNoOpsAndCount(tx: Queryable, table: TrackedTable, exprs: RowExprs): Promise<PendingCounts> {
+  const { rows } = await tx.query<{ inserted: string; updated: string; deleted: string }>(forgetSql(table.qname, exprs, true), [table.id]);
+  const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
+  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
+}
+
+async function rowExprs(tx: Queryable, table: TrackedTable): Promise<RowExprs> {
+  return rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'n');
 }
 
 /** Whether the pending rows (all of the table's, or this transaction's keys) net to any change. */
@@ -62,5 +63,6 @@ export async function hasNetChange(tx: Queryable, table: TrackedTable, all: bool
  * application's own transaction VACUUM cannot run; autovacuum, if on, does it.
  */
 export async function tidyPending(db: Db, changed: number): Promise<void> {
-  if (changed > 10_000) await db.query('VACUUM vsg.pending').catch(() => undefined);
+  if (changed > 10_000) await db.query(sql('pending/vacuum')).catch(() => undefined);
 }
+export type { RowExprs } from './sql/timetravel.js';

@@ -73,22 +73,31 @@ export function reloadMode(given?: ReloadMode): ReloadMode {
  * unless `overwrite` (checkout --force, restore). The caller records the
  * state commit, if any.
  */
-export async function reloadState(tx: Queryable, table: TrackedTable, target: string, mode: ReloadMode, overwrite: boolean): Promise<ReloadResult | null> {
+export async function reloadState(
+  tx: Queryable,
+  table: TrackedTable & { now?: Signature },
+  target: string,
+  mode: ReloadMode,
+  overwrite: boolean,
+  known?: ReloadFacts,
+): Promise<ReloadResult | null> {
   if (mode === 'never') return null;
   const head = table.headCommit as string;
   // Cheap questions first: how far apart the states are, from the commits'
   // counts and the uncommitted rows (counted, not netted: an upper bound).
-  const pending = await pendingRows(tx, table);
+  // A caller that asked them already (sql/timetravel/plan.sql) passes the answers.
+  const pending = known?.pending ?? (await pendingRows(tx, table));
   if (pending > 0 && !overwrite) return null;
-  const differ = (await pathChanges(tx, head, target)) + pending;
+  const differ = (known?.pathChanges ?? (await pathChanges(tx, head, target))) + pending;
   if (differ === 0) return null;
-  const now = await signature(tx, table.relid);
-  const { rows: listed } = await tx.query<{ commit_id: string; relname: string; rows: string; signature: string }>(sql('checkpoint/list'), [table.id]);
+  const now = table.now ?? (await signature(tx, table.relid));
+  const listed = known?.checkpoints ?? (await tx.query<CheckpointRow>(sql('checkpoint/list'), [table.id])).rows;
   // The rows that differ are at most the table's: the paths' counts may name a row many times.
   const worth = (rows: number, delta: number) => mode === 'always' || rows + READ * delta < WRITE * Math.min(differ, rows);
   // A small difference never pays for a reload: say so before walking any
   // checkpoint's history (the root's may lie far back).
-  const cps = listed.filter((c) => sameSignature(JSON.parse(c.signature) as Signature, now) && worth(Number(c.rows), 0));
+  const sig = (c: CheckpointRow) => (typeof c.signature === 'string' ? (JSON.parse(c.signature) as Signature) : c.signature);
+  const cps = listed.filter((c) => sameSignature(sig(c), now) && worth(Number(c.rows), 0));
   let cp: { commit_id: string; relname: string; delta: number } | null = null;
   for (const c of cps) {
     const delta = await pathChanges(tx, c.commit_id, target);
@@ -109,6 +118,23 @@ export async function reloadState(tx: Queryable, table: TrackedTable, target: st
   await tx.query(lockTable(table.qname, 'ACCESS EXCLUSIVE'));
   if ((await pendingRows(tx, table)) !== pending) return null;
   return reload(tx, table, target, cp.commit_id, cp.relname);
+}
+
+/** A checkpoint as sql/checkpoint/list.sql gives it (the signature as JSON text, or parsed). */
+export interface CheckpointRow {
+  commit_id: string;
+  relname: string;
+  rows: string;
+  signature: string | Signature;
+}
+
+/** What reloadState asks first, when the caller already knows it. */
+export interface ReloadFacts {
+  /** rows of vsg.pending for the table, not netted */
+  pending: number;
+  /** rows changed on the state paths from HEAD to the target (vsg.path_changes); null: not asked (uncommitted changes and no overwrite) */
+  pathChanges: number | null;
+  checkpoints: CheckpointRow[];
 }
 
 /** Rows changed on the state paths between two commits (vsg.path_changes): costs the paths' length. */

@@ -32,10 +32,13 @@ export function assertKeyKept(table: TrackedTable, before: Signature, after: Sig
   }
 }
 
-/** What changed in the table's columns outside vsg since they were last recorded (empty: nothing). */
-export async function unrecordedSchemaChange(db: Queryable, table: TrackedTable): Promise<string[]> {
+/**
+ * What changed in the table's columns outside vsg since they were last
+ * recorded (empty: nothing). A table locked for a write knows its shape now.
+ */
+export async function unrecordedSchemaChange(db: Queryable, table: TrackedTable & { now?: Signature }): Promise<string[]> {
   if (table.gone || table.signature === null) return [];
-  const now = await signature(db, table.relid);
+  const now = table.now ?? (await signature(db, table.relid));
   if (sameSignature(table.signature, now)) return [];
   const changes = describe(table.signature.columns, now.columns);
   return changes.length ? changes : ['primary key changed'];
@@ -45,7 +48,7 @@ export async function unrecordedSchemaChange(db: Queryable, table: TrackedTable)
  * Write-back puts rows of recorded versions into the table: refuse while its
  * columns differ from the last recorded ones, which history cannot map.
  */
-export async function assertSchemaRecorded(tx: Queryable, table: TrackedTable): Promise<void> {
+export async function assertSchemaRecorded(tx: Queryable, table: TrackedTable & { now?: Signature }): Promise<void> {
   const changes = await unrecordedSchemaChange(tx, table);
   if (changes.length === 0) return;
   throw new VsgError('E_SCHEMA_UNRECORDED', `the columns of '${table.display}' were changed outside vsg: ${changes.join('; ')}`, {

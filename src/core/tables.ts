@@ -5,6 +5,7 @@
 import type { Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
+import { lockTable as lockTableSql } from './sql/ddl.js';
 import { VsgError } from '../errors.js';
 import type { Signature } from './signature.js';
 
@@ -88,7 +89,7 @@ export async function tableById(db: Queryable, id: number): Promise<TrackedTable
 
 /** The OID a name resolves to as SQL would resolve it, or null. */
 export async function resolveRelation(db: Queryable, name: string): Promise<string | null> {
-  const { rows } = await db.query<{ oid: string | null }>('SELECT vsg.resolve_table($1)::text AS oid', [name]);
+  const { rows } = await db.query<{ oid: string | null }>(sql('tables/resolve_relation'), [name]);
   return rows[0]?.oid ?? null;
 }
 
@@ -96,9 +97,15 @@ export async function resolveRelation(db: Queryable, name: string): Promise<stri
  * The tracked table a user means: the one named, or the only one tracked.
  * A name resolving to an untracked table is an error even if a tracked table
  * of the same name lives in another schema: vsg never guesses between them.
+ * One statement (sql/tables/resolve.sql).
  */
 export async function resolveTable(db: Queryable, name?: string): Promise<TrackedTable> {
-  const all = await listTables(db);
+  const { rows } = await db.query<ListRow & { oid: string | null }>(sql('tables/resolve'), [name ?? null]);
+  return choose(rows.filter((r) => r.id !== null).map(toTable), name, rows[0]?.oid ?? null);
+}
+
+/** Which of the tracked tables `name` means, given the OID it resolves to (see resolveTable). */
+function choose(all: TrackedTable[], name: string | undefined, oid: string | null): TrackedTable {
   if (name === undefined) {
     if (all.length === 1) return all[0];
     if (all.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
@@ -106,7 +113,6 @@ export async function resolveTable(db: Queryable, name?: string): Promise<Tracke
       hint: `tracked: ${all.map((t) => t.display).join(', ')}`,
     });
   }
-  const oid = await resolveRelation(db, name);
   const dropped = all.filter((t) => t.gone && (t.display === name || t.name === name || `${t.schema}.${t.name}` === name));
   if (oid === null && dropped.length === 1) return dropped[0];
   if (oid === null) {
@@ -123,30 +129,79 @@ export async function resolveTable(db: Queryable, name?: string): Promise<Tracke
 
 /** Columns of a table, in order. */
 export async function columns(db: Queryable, relid: string): Promise<Column[]> {
-  const { rows } = await db.query<Record<string, string>>(sql('tables/columns'), [relid]);
-  return rows.map((r) => ({
-    name: r.name,
-    type: r.type,
-    generated: r.generated === 't' || r.generated === 'true',
-    identity: r.identity ?? '',
-    notNull: r.not_null === 't' || r.not_null === 'true',
-    defaultExpr: r.default_expr ?? null,
-  }));
+  const { rows } = await db.query<ColumnRow>(sql('tables/columns'), [relid]);
+  return rows.map(toColumn);
 }
 
-/** Lock a tracked table's vsg row: every write command on a table goes through here first. */
-export async function lockTable(tx: Queryable, table: TrackedTable): Promise<TrackedTable> {
-  await tx.query('SELECT 1 FROM vsg.tracked WHERE id = $1 FOR UPDATE', [table.id]);
-  const fresh = await tableById(tx, table.id);
+/** A row of sql/tables/columns.sql, as text or (through json_agg) as JSON values. */
+export type ColumnRow = Record<'name' | 'type' | 'identity' | 'default_expr', string | null> & Record<'generated' | 'not_null', string | boolean | null>;
+
+/** A row of sql/tables/columns.sql as a Column. */
+export function toColumn(r: ColumnRow): Column {
+  const yes = (v: string | boolean | null) => v === true || v === 't' || v === 'true';
+  return {
+    name: String(r.name),
+    type: String(r.type),
+    generated: yes(r.generated),
+    identity: r.identity ?? '',
+    notNull: yes(r.not_null),
+    defaultExpr: r.default_expr ?? null,
+  };
+}
+
+/**
+ * A tracked table locked for a write: as of the lock, with its columns and key
+ * now, whether a merge into it is in progress, and the transaction's id.
+ */
+export interface LockedTable extends TrackedTable {
+  branchId: number | null;
+  /** the table's columns and key as they are now */
+  now: Signature;
+  /** a merge into the table waits for --continue or --abort */
+  merging: boolean;
+  /** the transaction's id (txid_current) when the lock was taken */
+  xid: string;
+}
+
+type LockRow = ListRow & { oid: string | null; locked: boolean | string | null; now: string | null; merging: boolean | string | null; xid: string | null };
+
+const yes = (v: boolean | string | null) => v === true || v === 't' || v === 'true';
+
+/**
+ * Resolve the table a write names (or the only one tracked) and lock it, in
+ * one statement (sql/tables/lock.sql): every write command on a table goes
+ * through here or lockTable first. Refuses what resolveTable refuses, and a
+ * table that was dropped.
+ */
+export async function lockNamed(tx: Queryable, name?: string): Promise<LockedTable> {
+  const { rows } = await tx.query<LockRow>(sql('tables/lock'), [name ?? null, null]);
+  const listed = rows.filter((r) => r.id !== null);
+  const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
+  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)));
+}
+
+/** Lock a tracked table's vsg row (and its branch's): every write command on a table goes through here or lockNamed first. */
+export async function lockTable(tx: Queryable, table: TrackedTable): Promise<LockedTable> {
+  const { rows } = await tx.query<LockRow>(sql('tables/lock'), [null, table.id]);
+  return locked(tx, table, rows.find((r) => r.id !== null && yes(r.locked)));
+}
+
+async function locked(tx: Queryable, table: TrackedTable, row: LockRow | undefined): Promise<LockedTable> {
+  // Untracked (or dropped) meanwhile: a fresh read says which.
+  if (!row && !table.gone) return lockTable(tx, await tableById(tx, table.id));
+  let fresh = row ? toTable(row) : table;
   if (fresh.gone) {
     throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {
       hint: 'restore it with restore(); untrack with force deletes its history', data: { table: fresh.display },
     });
   }
-  return fresh;
+  const r = row as LockRow;
+  // No branch: one made after this statement's snapshot is invisible to it; read again before refusing.
+  if (fresh.branchId === null) fresh = await tableById(tx, fresh.id);
+  return { ...fresh, now: JSON.parse(String(r.now)) as Signature, merging: yes(r.merging), xid: String(r.xid) };
 }
 
 /** Block other writers of the live table until the command's transaction ends. */
 export async function lockLiveTable(tx: Queryable, table: TrackedTable): Promise<void> {
-  await tx.query(`LOCK TABLE ${table.qname} IN SHARE ROW EXCLUSIVE MODE`);
+  await tx.query(lockTableSql(table.qname, 'SHARE ROW EXCLUSIVE'));
 }

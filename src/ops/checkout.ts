@@ -8,11 +8,12 @@ import { applyState, dropStaged } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
-import { assertClean, assertWritable, cannot } from '../core/guards.js';
-import { forgetNoOps, hasNetChange, pendingCounts, tidyPending, uncommitted } from '../core/pending.js';
+import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
+import { forgetNoOps, tidyPending, uncommitted } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
-import { lockTable, resolveTable } from '../core/tables.js';
+import { lockNamed } from '../core/tables.js';
+import { writePlan } from '../core/write-plan.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface CheckoutOptions {
@@ -45,44 +46,40 @@ export interface CheckoutResult {
 
 /** Check a commit's rows out into the live table as a new commit. */
 export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutResult> {
-  const target = await resolveTable(db, opts.table);
   const done = await db.transaction(async (tx): Promise<CheckoutResult> => {
-    const table = await lockTable(tx, target);
+    const table = await lockNamed(tx, opts.table);
     await assertWritable(tx, table);
     const sourceId = await commitOfTable(tx, table, opts.ref);
-    const dirty = opts.force
-      ? await pendingCounts(tx, table)
-      : await assertClean(tx, table, {
-          message: cannot(`check out '${table.display}'`),
-          hint: 'commit them, discard them (restore), or use force',
-          data: 'counts',
-        });
+    const plan = await writePlan(tx, table, sourceId, opts.force === true);
+    const dirty = plan.pending;
+    if (!opts.force) {
+      refuseUncommitted(dirty, {
+        table: table.display,
+        message: cannot(`check out '${table.display}'`),
+        hint: 'commit them, discard them (restore), or use force',
+        data: 'counts',
+      });
+    }
     const discarded = uncommitted(dirty);
     const source = await getCommit(tx, sourceId);
     const message = opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`;
     // A state that differs in most rows: reload the table and record the commit by reference.
-    const reload = await reloadState(tx, table, sourceId, reloadMode(opts.reload), opts.force === true);
+    const reload = await reloadState(tx, table, sourceId, reloadMode(opts.reload), opts.force === true, plan.reload);
     if (reload) {
       const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll: true, author: opts.author, message, meta: { source: sourceId }, source: sourceId });
       return { table: table.display, branch: table.head, source, applied: null, reload, discarded, commit, alreadyAt: false };
     }
-    const applied = await applyState(tx, table, sourceId, 'commit');
+    const applied = await applyState(tx, table, sourceId, 'commit', plan.lcaDepth ?? undefined);
     // Under --force every uncommitted change belongs to the new state.
     const takeAll = discarded > 0;
     const base = { table: table.display, branch: table.head, source, applied, reload: null, discarded };
-    if (!(await hasNetChange(tx, table, takeAll))) {
-      await dropStaged(tx);
-      await forgetNoOps(tx, table);
+    // Nothing that nets to a change: the table already held that state, and no commit is made.
+    const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll, author: opts.author, message, meta: { source: sourceId } }, true);
+    await dropStaged(tx);
+    if (!commit) {
+      await forgetNoOps(tx, table, plan.exprs);
       return { ...base, commit: null, alreadyAt: true };
     }
-    const commit = await createCommit(tx, table, {
-      kind: 'CHECKOUT',
-      takeAll,
-      author: opts.author,
-      message,
-      meta: { source: sourceId },
-    });
-    await dropStaged(tx);
     return { ...base, commit, alreadyAt: false };
   });
   await tidyPending(db, done.reload?.dropped ?? 0);

@@ -5,6 +5,7 @@
  */
 import { assertRunsInTransaction } from '../db/statements.js';
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
@@ -12,9 +13,9 @@ import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
-import { sameSignature, signature } from '../core/signature.js';
+import { sameSignature, signature, type Signature } from '../core/signature.js';
 import { toSqlError } from '../core/sql-error.js';
-import { lockTable, resolveTable } from '../core/tables.js';
+import { lockNamed, type LockedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface CommitOptions {
@@ -56,9 +57,8 @@ export interface CommitResult {
  * transaction (instead of SQL) and what it returns is passed back as `result`.
  */
 export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
-  const target = await resolveTable(db, opts.table);
   const done = await db.transaction(async (tx) => {
-    const table = await lockTable(tx, target);
+    const table = await lockNamed(tx, opts.table);
     await assertWritable(tx, table);
     if (opts.parent !== undefined) {
       const parent = await resolveRef(tx, opts.parent, table);
@@ -74,12 +74,12 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     }
     // A statement may change the table's columns too, and so may an ALTER made
     // outside vsg since the columns were last recorded: either makes a SCHEMA commit.
-    const now = await signature(tx, table.relid);
+    const now = table.now;
     const shapeBefore = table.signature ?? now;
     const outside = !sameSignature(shapeBefore, now);
-    if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
+    const afterSql = opts.sql !== undefined ? await runUserSql(tx, opts.sql, table) : null;
     const result = work ? await work(tx) : undefined;
-    const shapeAfter = opts.sql !== undefined || work ? await signature(tx, table.relid) : now;
+    const shapeAfter = afterSql ?? (work ? await signature(tx, table.relid) : now);
     const reshaped = !sameSignature(shapeBefore, shapeAfter);
     if (outside) assertKeyKept(table, shapeBefore, now, true);
     if (reshaped) assertKeyKept(table, now, shapeAfter);
@@ -114,21 +114,24 @@ function defaultMessage(statement: string | undefined, outside: boolean): string
   return line.length > 72 ? `${line.slice(0, 69)}...` : line;
 }
 
-/** Run the user's statement(s) inside vsg's transaction; a failure keeps PostgreSQL's report. */
-export async function runUserSql(tx: Queryable, statement: string): Promise<void> {
+/**
+ * Run the user's statement(s) inside vsg's transaction, locked by `table`; a
+ * failure keeps PostgreSQL's report. Returns the table's shape afterwards,
+ * read by the statement that also checks that the transaction is still vsg's.
+ */
+export async function runUserSql(tx: Queryable, statement: string, table: Pick<LockedTable, 'relid' | 'xid'>): Promise<Signature> {
   await assertRunsInTransaction(statement);
-  const before = await tx.query<{ x: string }>('SELECT txid_current()::text AS x');
   try {
     await tx.query(statement);
   } catch (e) {
     throw toSqlError(e, statement);
   }
-  const after = await tx.query<{ x: string }>('SELECT txid_current()::text AS x');
-  if (after.rows[0].x !== before.rows[0].x) {
+  const { rows } = await tx.query<{ columns: string; key: string; xid: string }>(sql('commit/after'), [table.relid]);
+  if (rows[0].xid !== table.xid) {
     throw new VsgError('E_TX_CONTROL', 'the SQL ended vsg\'s transaction (COMMIT, ROLLBACK or END in the statement)', {
       exitCode: ExitCode.sql,
       hint: 'leave transaction control to vsg; status() shows any change that was committed anyway',
     });
   }
+  return { columns: JSON.parse(rows[0].columns) as Signature['columns'], key: JSON.parse(rows[0].key) as Signature['key'] };
 }
-

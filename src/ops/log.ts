@@ -43,7 +43,7 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
 
 /**
  * The ids of log: with one head and no merge behind it, follow first parents
- * and stop at `limit` (log_linear). Otherwise walk every parent, but only down
+ * and stop at `limit` (log_start, which answers that case in its one statement). Otherwise walk every parent, but only down
  * to the seq of the table's k-th newest commit below the head (log_bounds):
  * every reachable commit above that bound is found, so when `limit` of them
  * pass the filters they are the newest; else lower the bound and walk again.
@@ -54,11 +54,11 @@ async function logIds(db: Queryable, starts: string[], limit: number, filters: (
   // k: how many of the table's newest commits the walk may visit; null: all.
   let k: number | null = limit <= 1_000_000 ? 4 * limit + 64 : null;
   for (let round = 0; ; round++) {
-    const { rows: b } = await db.query<{ id: string; merges: boolean | string; lo: string | null }>(sql('history/log_bounds'), [starts, k]);
-    if (round === 0 && starts.length === 1 && !b.some((r) => r.merges === true || r.merges === 't')) {
-      const { rows } = await db.query<{ id: string }>(sql('history/log_linear'), [starts[0], limit, ...filters]);
-      return rows.map((r) => r.id);
-    }
+    const { rows: b } =
+      round === 0
+        ? await db.query<{ id: string; lo: string | null; linear: string | null }>(sql('history/log_start'), [starts, k, limit, ...filters])
+        : await db.query<{ id: string; lo: string | null; linear: null }>(sql('history/log_bounds'), [starts, k]);
+    if (b.length === 1 && b[0].linear !== null) return JSON.parse(b[0].linear) as string[];
     const lo = starts.map((id) => b.find((r) => r.id === id)?.lo ?? null);
     const { rows } = await db.query<{ id: string }>(sql('history/log'), [starts, limit, ...filters, lo]);
     if (rows.length >= limit || lo.every((x) => x === null)) return rows.map((r) => r.id);

@@ -7,7 +7,6 @@
  * uncommitted change touched it), unless forced.
  */
 import type { Db, Queryable } from '../db/db.js';
-import { imageExpr, keyMatch } from '../db/images.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { applyImages } from '../core/apply.js';
@@ -17,7 +16,8 @@ import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
-import { columns, lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
+import { rollbackSql, rowExprsOf } from '../core/sql/timetravel.js';
+import { columns, lockNamed } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 
 export interface RollbackOptions {
@@ -58,14 +58,13 @@ export interface RollbackResult {
 
 /** Undo one commit's change set as a new ROLLBACK commit. */
 export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
-  const target = await resolveTable(db, opts.table);
   const done = await db.transaction(async (tx) => {
-    const table = await lockTable(tx, target);
+    const table = await lockNamed(tx, opts.table);
     await assertWritable(tx, table);
     const id = await commitOfTable(tx, table, opts.ref ?? 'HEAD');
     const reverted = await getCommit(tx, id);
-    await stage(tx, table, id);
-    const conflicts = await findConflicts(tx);
+    const staged = rollbackSql(table.qname, rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'c'));
+    const conflicts = await findConflicts(tx, staged.conflicts, [id, table.id]);
     if (conflicts.length && !opts.force) {
       const n = conflicts.length;
       throw new ConflictError(
@@ -74,7 +73,7 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
         { hint: `changed since:\n${conflictLines(conflicts, table.keyColumns).join('\n')}\nnothing was changed; use force to overwrite them`, data: { commit: id, conflicts } },
       );
     }
-    const applied = await applyImages(tx, table, { text: sql('timetravel/rollback_source'), params: [] });
+    const applied = await applyImages(tx, table, { text: staged.source, params: [id, table.id] });
     if (applied.inserted + applied.updated + applied.deleted === 0) {
       throw new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, {
         exitCode: ExitCode.no,
@@ -93,26 +92,8 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
   return done;
 }
 
-/** The commit's change set beside each key's live row and whether it has uncommitted changes. */
-async function stage(tx: Queryable, table: TrackedTable, id: string): Promise<void> {
-  const cols = await columns(tx, table.relid);
-  const img = imageExpr(cols.map((c) => c.name), 'r');
-  const match = keyMatch(table.keyColumns, cols, 'r', 'c');
-  await tx.query('DROP TABLE IF EXISTS pg_temp.vsg_rollback');
-  await tx.query(
-    `CREATE TEMP TABLE vsg_rollback ON COMMIT DROP AS
-     SELECT c.key, c.before, c.after,
-            (SELECT ${img} FROM ${table.qname} r WHERE ${match}) AS cur,
-            EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $2 AND p.key = c.key) AS pending
-     FROM vsg.commit_changes($1) c`,
-    [id, table.id],
-  );
-}
-
-async function findConflicts(tx: Queryable): Promise<RollbackConflict[]> {
-  const { rows } = await tx.query<{ key: string; col: string | null; reason: string; before: string | null; after: string | null; cur: string | null }>(
-    sql('timetravel/rollback_conflicts'),
-  );
+async function findConflicts(tx: Queryable, text: string, params: unknown[]): Promise<RollbackConflict[]> {
+  const { rows } = await tx.query<{ key: string; col: string | null; reason: string; before: string | null; after: string | null; cur: string | null }>(text, params);
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | Image | null));
   return rows.map((r) => ({
     key: JSON.parse(r.key) as Image,

@@ -1,7 +1,16 @@
 /** How single values, keys and dates print. */
-import { diffWordsWithSpace } from 'diff';
+import { createRequire } from 'node:module';
+import type * as Diff from 'diff';
 import type { Image } from '../index.js';
 import type { Style } from './style.js';
+
+// The word diff is loaded on first use, synchronously (the package has a CommonJS
+// build): most commands never print a long changed value, and start-up is most
+// of a short command.
+const load = createRequire(import.meta.url);
+let words: typeof Diff.diffWordsWithSpace | undefined;
+const diffWordsWithSpace = (a: string, b: string): Diff.ChangeObject<string>[] =>
+  (words ??= (load('diff') as typeof Diff).diffWordsWithSpace)(a, b);
 
 /** Values longer than this print clipped to a window of CLIP_WINDOW characters; --json has them whole. */
 export const CLIP_AT = 2000;

@@ -11,7 +11,6 @@ import {
   keyedUpdate,
   raiseSequence,
   reloadInsert,
-  stageImages,
   writeSql,
   type WriteColumn,
 } from '../../src/core/sql/write-back.js';
@@ -97,10 +96,6 @@ describe('keyed write-back statements', () => {
       `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN "My Schema"."Wei""rd $1 tab" r ON r."Key $1" = (s.key->>'Key $1')::integer AND r."o'k" = (s.key->>'o''k')::text
        WHERE s.img ? 'Always' AND r."Always"::text IS DISTINCT FROM s.img->>'Always'`,
     );
-  });
-
-  it('stages any image source as a subquery', () => {
-    expect(stageImages('SELECT 1')).toBe('INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (SELECT 1) s');
   });
 
   it('raises a sequence from the images or from the table; the sequence is a parameter', () => {

@@ -149,8 +149,8 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
   );
   try {
     const tour = new TourCli(repo, dir ?? os.tmpdir());
-    const { buildProgram, dispatch, present } = await import('../main.js');
-    const probe = buildProgram(tour);
+    const [{ buildProgram, dispatch, present }, { VERBS }] = await Promise.all([import('../main.js'), import('./index.js')]);
+    const probe = buildProgram(tour, VERBS);
     const t: Tour = {
       root: '',
       has: (name, option) => {

@@ -1,4 +1,4 @@
-import { MergeConflictError, type Strategy } from '../../api/repository.js';
+import { MergeConflictError, type Strategy } from '../../api/merge.js';
 import { usage } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
 import { author, json, message, option, table } from '../options.js';

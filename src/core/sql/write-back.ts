@@ -75,11 +75,6 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[]): Writ
   };
 }
 
-/** Stage the rows of `source` (SQL yielding key, img: a file under sql/ or a builder's text) in pg_temp.vsg_apply. */
-export function stageImages(source: string): string {
-  return `INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source}) s`;
-}
-
 /** Keyed path: delete the rows whose image is "no row". */
 export function keyedDelete(table: WriteTarget, w: WriteSql): string {
   return `DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`;

@@ -1,0 +1,47 @@
+/**
+ * The statement that starts a write-back (apply.ts): it fills
+ * pg_temp.vsg_apply from the images a command wants and, in the same round
+ * trip, answers what the write-back asks next: how many keys, whether an image
+ * names a column the table no longer has, how large the table is next to the
+ * difference (bounded: counting stops past `share` times the keys), and the
+ * table's columns and sequences (the row image is built from the columns, src/db/images.ts). The source's
+ * parameters come first; the fill's own follow them.
+ */
+import { sql } from '../../db/sql.js';
+
+
+/** Renumber the $n placeholders of one of vsg's query texts by `by` (it has no dollar quoting). */
+export function shiftParams(text: string, by: number): string {
+  if (by === 0) return text;
+  return text.replace(/\$(\d+)\b/g, (_, n: string) => `$${Number(n) + by}`);
+}
+
+/** Each statement's parameters, the fill's own after the source's. */
+export interface FillStatement {
+  text: string;
+  params: unknown[];
+}
+
+/** The fill statement of `source` for table `relid`, counting its rows up to `share` times the keys when there are fewer than `maxRows`. */
+export function fillSql(source: { text: string; params: unknown[] }, relid: string, qname: string, share: number, maxRows: number): FillStatement {
+  const n = source.params.length;
+  const text = `WITH f AS (
+  INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}
+  ) s RETURNING img
+), cols AS MATERIALIZED (
+  SELECT * FROM (${shiftParams(sql('tables/columns'), n)}
+  ) c
+), got AS MATERIALIZED (
+  SELECT count(*) AS filled,
+         coalesce(bool_or(f.img IS NOT NULL AND (f.img - ARRAY(SELECT name::text FROM cols)) <> '{}'::jsonb), false) AS vanished
+  FROM f
+)
+SELECT g.filled::text AS filled, g.vanished,
+       CASE WHEN g.filled > 0 AND g.filled < $${n + 3}::bigint
+            THEN (SELECT count(*) FROM (SELECT 1 FROM ${qname} LIMIT (SELECT filled * $${n + 2}::bigint + 1 FROM got)) t)::text END AS size,
+       (SELECT coalesce(json_agg(c), '[]') FROM cols c)::text AS columns,
+       (SELECT coalesce(json_agg(q), '[]') FROM (${shiftParams(sql('apply/sequences'), n)}
+       ) q)::text AS sequences
+FROM got g`;
+  return { text, params: [...source.params, relid, share, maxRows] };
+}

@@ -1,0 +1,42 @@
+/**
+ * What checkout and restore need to know before they write a table back to a
+ * commit, asked in one statement (sql/timetravel/plan.sql) instead of one
+ * each: the uncommitted changes, the reload decision's inputs, the common
+ * ancestor's depth, and the expressions that forget no-op changes.
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import type { PendingCounts } from './pending.js';
+import { rowExprsOf, type RowExprs } from './sql/timetravel.js';
+import type { CheckpointRow, ReloadFacts } from './reload.js';
+import type { TrackedTable } from './tables.js';
+
+export interface WritePlan {
+  /** the uncommitted changes, netted per key (what status counts) */
+  pending: PendingCounts;
+  /** what reloadState would ask first */
+  reload: ReloadFacts;
+  /** the depth of the common ancestor of the target and HEAD (null: unrelated) */
+  lcaDepth: number | null;
+  exprs: RowExprs;
+}
+
+/** The plan for writing `table` back to commit `target`; `overwrite`: uncommitted changes may be overwritten. */
+export async function writePlan(tx: Queryable, table: TrackedTable, target: string, overwrite: boolean): Promise<WritePlan> {
+  const { rows } = await tx.query<Record<'pending_rows' | 'inserted' | 'updated' | 'deleted' | 'checkpoints' | 'lca_depth' | 'columns', string> & { path_changes: string | null }>(
+    sql('timetravel/plan'),
+    [table.id, table.headCommit, target, overwrite],
+  );
+  const r = rows[0];
+  const [inserted, updated, deleted] = [Number(r.inserted), Number(r.updated), Number(r.deleted)];
+  return {
+    pending: { inserted, updated, deleted, clean: inserted + updated + deleted === 0 },
+    reload: {
+      pending: Number(r.pending_rows),
+      pathChanges: r.path_changes === null ? null : Number(r.path_changes),
+      checkpoints: JSON.parse(r.checkpoints) as CheckpointRow[],
+    },
+    lcaDepth: r.lca_depth === null ? null : Number(r.lca_depth),
+    exprs: rowExprsOf(table.keyColumns, JSON.parse(r.columns) as { name: string; type: string }[], 'n'),
+  };
+}

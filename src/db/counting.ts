@@ -1,0 +1,94 @@
+/**
+ * A Db that counts what it sends: every query, inside and outside a
+ * transaction, and the BEGIN and COMMIT (or ROLLBACK) that frame each
+ * outermost transaction. Not a mock: it passes every call on to the real Db
+ * it wraps, and only keeps a log. Tests assert round-trip budgets with it
+ * (test/integration/round-trips.test.ts); the bench can report them.
+ *
+ * What one entry is: one round trip to the server, i.e. one `query` (a text
+ * of several statements, sent as one simple-protocol message, is one entry),
+ * one `script`, and for a transaction its BEGIN and its COMMIT or ROLLBACK.
+ * A nested transaction joins the outer one and sends nothing of its own. This
+ * is exactly what wrapClient sends for a server or the embedded database;
+ * fromPg adds its SAVEPOINT and settings statements, which are not counted.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Db, Queryable } from './db.js';
+
+/** One round trip as the counting Db saw it. */
+export interface SentStatement {
+  /** the SQL text (BEGIN, COMMIT, ROLLBACK for the transaction's framing) */
+  text: string;
+  /** sent inside one of vsg's transactions (BEGIN and COMMIT count as inside) */
+  inTransaction: boolean;
+}
+
+export interface CountingDb extends Db {
+  /** round trips so far (since the last reset) */
+  readonly count: number;
+  /** what was sent, in order (since the last reset) */
+  readonly sent: readonly SentStatement[];
+  /** forget what was counted */
+  reset(): void;
+  /** run fn and return what it sent (the log is reset first) */
+  measure<T>(fn: () => Promise<T>): Promise<{ value: T; count: number; sent: SentStatement[] }>;
+}
+
+/** Wrap a Db so that every statement sent through it is counted and logged. */
+export function countingDb(db: Db): CountingDb {
+  const sent: SentStatement[] = [];
+  const inside = new AsyncLocalStorage<true>();
+  const note = (text: string) => sent.push({ text, inTransaction: inside.getStore() === true });
+  const counted = (tx: Queryable): Queryable => ({
+    ...tx,
+    query: (text, params) => {
+      note(text);
+      return tx.query(text, params);
+    },
+  });
+  const out: CountingDb = {
+    kind: db.kind,
+    where: db.where,
+    get count() {
+      return sent.length;
+    },
+    get sent() {
+      return sent;
+    },
+    reset() {
+      sent.length = 0;
+    },
+    async measure(fn) {
+      sent.length = 0;
+      const value = await fn();
+      return { value, count: sent.length, sent: [...sent] };
+    },
+    query: (text, params) => {
+      note(text);
+      return db.query(text, params);
+    },
+    transaction(fn) {
+      if (inside.getStore()) return db.transaction((tx) => fn(counted(tx)));
+      return inside.run(true, async () => {
+        note('BEGIN');
+        try {
+          const value = await db.transaction((tx) => fn(counted(tx)));
+          note('COMMIT');
+          return value;
+        } catch (e) {
+          note('ROLLBACK');
+          throw e;
+        }
+      });
+    },
+    close: () => db.close(),
+  };
+  if (db.script) {
+    const script = db.script.bind(db);
+    out.script = (text) => {
+      note(text);
+      return script(text);
+    };
+  }
+  return out;
+}

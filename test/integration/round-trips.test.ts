@@ -1,0 +1,127 @@
+/**
+ * Round-trip budgets (issue 13): how many statements the library sends for one
+ * operation, counted by a counting Db (src/db/counting.ts) around the real
+ * one. What is counted: everything the call sends, from its first query to
+ * its last, BEGIN and COMMIT included, and for commit the user's statement
+ * too; not the opening of the repository (test/e2e/startup.test.ts covers
+ * start-up). The counts are exact, so that a statement added by a change
+ * fails here and has to be argued for; the issue's ceilings are asserted
+ * beside them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRepository, type Repository } from '../../src/index.js';
+import { countingDb, type CountingDb } from '../../src/db/counting.js';
+import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+
+const author = 'tester';
+
+describe.each(targetNames())('round trips per operation on %s', (name) => {
+  let t: Target;
+  let plain: Repository;
+  let repo: Repository;
+  let db: CountingDb;
+  const counts: Record<string, number> = {};
+
+  /**
+   * Run one operation and check how many round trips it made: exactly
+   * `exact`, and at most the issue's `ceiling` when it sets one.
+   */
+  async function expectTrips<T>(label: string, fn: () => Promise<T>, exact: number, ceiling?: number): Promise<T> {
+    const r = await trips(label, fn);
+    if (ceiling !== undefined) expect(exact).toBeLessThanOrEqual(ceiling);
+    expect(r.count, r.texts.join('\n')).toBe(exact);
+    return r.value;
+  }
+
+  /** Run one operation and return how many round trips it made (and what they were, on failure). */
+  async function trips<T>(label: string, fn: () => Promise<T>): Promise<{ value: T; count: number; texts: string[] }> {
+    const m = await db.measure(fn);
+    counts[label] = m.count;
+    return { value: m.value, count: m.count, texts: m.sent.map((s) => s.text.replace(/\s+/g, ' ').slice(0, 90)) };
+  }
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    plain = await t.open({ init: true });
+    await plain.sql(`CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT i, 'v' || i FROM generate_series(1, 100) i`);
+    await plain.sql(`CREATE TABLE other (id int PRIMARY KEY, v text)`);
+    await plain.track('items', { author });
+    await plain.track('other', { author });
+    db = countingDb(plain.db);
+    repo = await openRepository({ db });
+    // A few commits of history to read and go back to.
+    for (let i = 1; i <= 5; i++) await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'c${i}' WHERE id = ${i}`, author });
+  });
+  afterAll(async () => {
+    // eslint-disable-next-line no-console
+    console.log(`round trips on ${name}: ${JSON.stringify(counts)}`);
+    await plain.close();
+    await t.cleanup();
+  });
+
+  // BEGIN, resolve-and-lock, the UPDATE, the shape after it (with the
+  // transaction check), the commit with its branch move, COMMIT.
+  it('commit of one statement', async () => {
+    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), 6, 6);
+    expect(r.commit.updated).toBe(1);
+  });
+
+  // BEGIN, resolve-and-lock, the commit, COMMIT.
+  it('commit of uncommitted changes', async () => {
+    await plain.sql(`UPDATE items SET v = 'outside' WHERE id = 8`);
+    const r = await expectTrips('commit (uncommitted)', () => repo.commit({ table: 'items', author }), 4, 6);
+    expect(r.commit.updated).toBe(1);
+  });
+
+  // BEGIN, lock, HEAD~1, plan, the source commit, temp table, fill,
+  // ANALYZE+DELETE, UPDATE, INSERT, the commit, COMMIT.
+  it('checkout of a one-row change', async () => {
+    const r = await expectTrips('checkout', () => repo.checkout({ table: 'items', ref: 'HEAD~1', author }), 12, 12);
+    expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  });
+
+  // BEGIN, lock, the reverted commit, the row expressions, conflicts, temp
+  // table, fill, ANALYZE+DELETE, UPDATE, INSERT, the commit, COMMIT.
+  it('rollback of a one-row commit', async () => {
+    const r = await expectTrips('rollback', () => repo.rollback({ table: 'items', author }), 12, 12);
+    expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+  });
+
+  // BEGIN, lock, HEAD's commit, plan, temp table, fill, ANALYZE+DELETE,
+  // UPDATE, INSERT, forget no-ops with the counts, COMMIT.
+  it('restore of one uncommitted row', async () => {
+    await plain.sql(`UPDATE items SET v = 'scratch' WHERE id = 9`);
+    const r = await expectTrips('restore', () => repo.restore({ table: 'items' }), 11, 12);
+    expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    expect(r.status.clean).toBe(true);
+  });
+
+  // the table, the first step of the walk (answering it, without merges), the commits
+  it('log with limit 20', async () => {
+    const r = await expectTrips('log', () => repo.log({ table: 'items', limit: 20 }), 3, 3);
+    expect(r.commits.length).toBeGreaterThan(5);
+  });
+
+  // the table, then per table: uncommitted counts, merge in progress, shape now
+  it('status of one table', async () => {
+    const r = await expectTrips('status', () => repo.status({ table: 'items' }), 4);
+    expect(r[0].clean).toBe(true);
+  });
+
+  it('status of every table', async () => {
+    const r = await expectTrips('status (all)', () => repo.status(), 7);
+    expect(r).toHaveLength(2);
+  });
+
+  // the table, two refs, common ancestor, the rows, again the common ancestor, schema changes, columns
+  it('diff of two commits', async () => {
+    const r = await expectTrips('diff', () => repo.diff({ table: 'items', from: 'HEAD~3', to: 'HEAD~2' }), 8);
+    expect(r.stat.updated).toBe(1);
+  });
+
+  // the table, the ref, the commit, its change set, columns, its schema change
+  it('show', async () => {
+    const r = await expectTrips('show', () => repo.show('HEAD~2', { table: 'items' }), 6);
+    expect(r.changes).toHaveLength(1);
+  });
+});
