@@ -87,11 +87,12 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     if (r.relname === null) {
       checks.push({
         name: 'table',
-        // vsg reads its history and refuses writes to it (src/core/dropped.ts): a warning, not a broken repository
-        status: 'warn',
+        // Its history still reads (src/core/dropped.ts), but a tracked table is missing and
+        // nothing captures its writes: the user must act, so the check fails (exit 1).
+        status: 'fail',
         table,
         message: 'dropped; its history is kept, writes to it are refused',
-        hint: `'vsg restore -t ${table}' recreates it from its history; 'vsg untrack ${table} --force' deletes its history`,
+        hint: `'vsg restore -t ${shellQuote(table)}' recreates it from its history; 'vsg untrack ${shellQuote(table)} --force' deletes its history`,
         data: { id: Number(r.id), dropped: true },
       });
       continue;

@@ -72,9 +72,11 @@ describe.each(targetNames())('restoring a dropped tracked table on %s', (name) =
     ]);
     const d = await vsg(t, ['diff', '-t', 'customers', '--exit-code']);
     expect([d.code, d.stdout]).toEqual([1, expect.stringContaining('customers: dropped')]);
-    const doctor = JSON.parse(await vsgOk(t, ['doctor', '--json']));
+    const dr = await vsg(t, ['doctor', '--json']);
+    expect(dr.code).toBe(1);
+    const doctor = JSON.parse(dr.stdout);
     const check = doctor.checks.find((c: { table?: string }) => c.table === 'customers');
-    expect(check).toMatchObject({ status: 'warn', message: 'dropped; its history is kept, writes to it are refused' });
+    expect(check).toMatchObject({ status: 'fail', message: 'dropped; its history is kept, writes to it are refused' });
     expect(check.hint).toContain('vsg restore -t customers');
     expect(check.hint).not.toMatch(/DELETE|vsg\.tracked/);
   });
