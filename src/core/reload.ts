@@ -163,8 +163,7 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
   const cols = await columns(tx, table.relid);
   // The checkpoint's rows that history changed between its commit and the target, with their images there.
   const lca = await commonAncestor(tx, cpCommit, target);
-  await tx.query(sql('apply/drop_temp'));
-  await tx.query(sql('apply/create_temp'));
+  await tx.query(sql('apply/temp'));
   const corrected = await tx.query(sql('reload/load_target'), [
     table.id,
     cpCommit,
