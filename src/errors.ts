@@ -72,6 +72,7 @@ export const ERRORS = {
   E_NO_PRIMARY_KEY: { exit: input, meaning: 'the table has no primary key' },
   E_NO_REPO: { exit: input, meaning: 'no vsg repository in this database' },
   E_NO_ROW: { exit: input, meaning: 'no row with that key' },
+  E_NO_SCHEMA: { exit: input, meaning: 'the schema does not exist' },
   E_NO_SUCH_BRANCH: { exit: input, meaning: 'no branch of that name' },
   E_NO_SUCH_TAG: { exit: input, meaning: 'no tag of that name' },
   E_NO_TABLE: { exit: input, meaning: 'the table does not exist' },

@@ -27,7 +27,7 @@ export type { BlameResult, BlameRow, BlameCell, BlameCommit, RowLogResult, RowLo
 export type { BranchList, BranchInfo, CreatedBranch, DeletedBranch } from './ops/branch.js';
 export type { SwitchOptions, SwitchResult } from './ops/switch.js';
 export type { TagResult } from './ops/tag.js';
-export type { TrackResult } from './ops/track.js';
+export type { TrackManyResult, TrackResult } from './ops/track.js';
 export type { InitResult } from './core/repository.js';
 export { MergeConflictError } from './ops/merge.js';
 export type { MergeOptions, MergeResult, Strategy } from './ops/merge.js';

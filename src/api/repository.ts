@@ -30,7 +30,7 @@ import type { SqlResult } from '../ops/sql.js';
 import type { TableStatus } from '../ops/status.js';
 import type { SwitchOptions, SwitchResult } from '../ops/switch.js';
 import type { TagResult } from '../ops/tag.js';
-import type { TrackResult, UntrackResult } from '../ops/track.js';
+import type { TrackManyResult, TrackResult, UntrackResult } from '../ops/track.js';
 
 export interface OpenOptions {
   /** a PostgreSQL URL; without it (and without `db`) the embedded database in `dir` */
@@ -61,6 +61,10 @@ export class Repository {
   }
   track(table: string, opts: { author: string; message?: string }): Promise<TrackResult> {
     return import('../ops/track.js').then((m) => m.track(this.db, table, opts));
+  }
+  /** Track several tables (and with `schema`, every table of it that has a primary key) in one transaction: all or none. */
+  trackTables(tables: string[], opts: { author: string; message?: string; schema?: string }): Promise<TrackManyResult> {
+    return import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts));
   }
   untrack(table: string, opts: { force?: boolean } = {}): Promise<UntrackResult> {
     return import('../ops/track.js').then((m) => m.untrack(this.db, table, opts));

@@ -18,52 +18,107 @@ export interface TrackResult {
   root: CommitInfo;
 }
 
+/** What tracking several tables at once did. */
+export interface TrackManyResult {
+  tracked: TrackResult[];
+  /** tables of a --schema left alone, and why (no primary key, tracked already) */
+  skipped: { table: string; reason: string }[];
+}
+
+export interface TrackOptions {
+  author: string;
+  message?: string;
+}
+
 /**
  * Track a table: capture triggers, a root commit holding its current rows,
  * and branch 'main'. The table is locked against writers meanwhile, so the
  * root and the triggers see the same state.
  */
-export async function track(db: Db, name: string, opts: { author: string; message?: string }): Promise<TrackResult> {
-  const result = await db.transaction(async (tx) => {
-    const oid = await resolveRelation(tx, name);
-    if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: 'create it first' });
-    const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(sql('track/relation'), [oid]);
-    const rel = rows[0];
-    if (rel.relkind !== 'r' && rel.relkind !== 'p') {
-      throw new VsgError('E_NOT_A_TABLE', `'${name}' is not a table`, { hint: 'only ordinary and partitioned tables can be tracked' });
-    }
-    if (rel.nspname === 'vsg') throw new VsgError('E_NOT_A_TABLE', `'${name}' belongs to vsg itself`);
-    const display = displayName(rel.nspname, rel.relname);
-    const pk = await tx.query<{ name: string }>(sql('tables/primary_key'), [oid]);
-    if (pk.rows.length === 0) {
-      throw new VsgError('E_NO_PRIMARY_KEY', `table '${display}' has no primary key`, {
-        hint: `add one (ALTER TABLE ${display} ADD PRIMARY KEY (...)); vsg identifies rows by it`,
-      });
-    }
-    const qname = qualified(rel.nspname, rel.relname);
-    await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
-    const inserted = await tx.query<{ id: string }>(sql('track/insert_tracked'), [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)]);
-    if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
-    const id = Number(inserted.rows[0].id);
-    await recordShape(tx, id);
-    await tx.query(sql('track/install_capture'), [id]);
-    await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
-    const table = await tableById(tx, id);
-    const root = await createCommit(tx, table, {
-      kind: 'ROOT',
-      takeAll: true,
-      author: opts.author,
-      message: opts.message ?? `track ${display}`,
-      allowEmpty: true,
-    });
-    await tx.query(sql('track/create_main'), [id, root.id]);
-    // (its one commit so far: the root)
-    return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
-  });
+export async function track(db: Db, name: string, opts: TrackOptions): Promise<TrackResult> {
+  const result = await db.transaction(async (tx) => trackOne(tx, await relationOf(tx, name), opts));
   // The root passed through vsg.pending: one dead tuple per row. The embedded
   // database has no autovacuum, and until a vacuum every status scans them.
   await tidyPending(db, changedRows(result.root));
   return result;
+}
+
+/**
+ * Track several tables in one transaction: all of them or none (a table that
+ * does not exist, has no primary key or is tracked already refuses the lot).
+ * With `schema`, every table of that schema that has a primary key and is not
+ * tracked yet joins the named ones; the rest are reported as skipped.
+ */
+export async function trackTables(db: Db, names: string[], opts: TrackOptions & { schema?: string }): Promise<TrackManyResult> {
+  const result = await db.transaction(async (tx) => {
+    const skipped: TrackManyResult['skipped'] = [];
+    const oids: string[] = [];
+    for (const name of names) oids.push(await relationOf(tx, name));
+    if (opts.schema !== undefined) {
+      const { rows } = await tx.query<{ name: string | null; skip: string | null }>(sql('track/schema_tables'), [opts.schema]);
+      if (!rows.length) throw new VsgError('E_NO_SCHEMA', `schema '${opts.schema}' does not exist`, { hint: 'name a schema as the catalog spells it (\\dn in psql lists them)' });
+      for (const r of rows) {
+        if (r.name === null) continue;
+        if (r.skip) skipped.push({ table: displayName(opts.schema, r.name), reason: r.skip });
+        else oids.push(await relationOf(tx, qualified(opts.schema, r.name)));
+      }
+    }
+    const unique = [...new Set(oids)];
+    // Run again over a schema whose tables are all tracked: nothing to do, as a script expects.
+    if (!unique.length && skipped.some((s) => s.reason === 'tracked already')) return { tracked: [], skipped };
+    if (!unique.length) {
+      throw new VsgError('E_NO_TABLE', `schema '${opts.schema}' has no table to track`, {
+        hint: skipped.length ? `skipped: ${skipped.map((s) => `${s.table} (${s.reason})`).join(', ')}` : 'create a table with a primary key first',
+        data: { skipped },
+      });
+    }
+    const tracked: TrackResult[] = [];
+    for (const oid of unique) tracked.push(await trackOne(tx, oid, opts));
+    return { tracked, skipped };
+  });
+  await tidyPending(db, result.tracked.reduce((n, t) => n + changedRows(t.root), 0));
+  return result;
+}
+
+async function relationOf(tx: Queryable, name: string): Promise<string> {
+  const oid = await resolveRelation(tx, name);
+  if (oid === null) throw new VsgError('E_NO_TABLE', `table '${name}' does not exist`, { hint: 'create it first' });
+  return oid;
+}
+
+async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise<TrackResult> {
+  const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(sql('track/relation'), [oid]);
+  const rel = rows[0];
+  const display = displayName(rel.nspname, rel.relname);
+  if (rel.relkind !== 'r' && rel.relkind !== 'p') {
+    throw new VsgError('E_NOT_A_TABLE', `'${display}' is not a table`, { hint: 'only ordinary and partitioned tables can be tracked' });
+  }
+  if (rel.nspname === 'vsg') throw new VsgError('E_NOT_A_TABLE', `'${display}' belongs to vsg itself`);
+  const pk = await tx.query<{ name: string }>(sql('tables/primary_key'), [oid]);
+  if (pk.rows.length === 0) {
+    throw new VsgError('E_NO_PRIMARY_KEY', `table '${display}' has no primary key`, {
+      hint: `add one (ALTER TABLE ${display} ADD PRIMARY KEY (...)); vsg identifies rows by it`,
+    });
+  }
+  const qname = qualified(rel.nspname, rel.relname);
+  await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
+  const inserted = await tx.query<{ id: string }>(sql('track/insert_tracked'), [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)]);
+  if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
+  const id = Number(inserted.rows[0].id);
+  await recordShape(tx, id);
+  await tx.query(sql('track/install_capture'), [id]);
+  await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
+  const table = await tableById(tx, id);
+  const root = await createCommit(tx, table, {
+    kind: 'ROOT',
+    takeAll: true,
+    author: opts.author,
+    message: opts.message ?? `track ${display}`,
+    allowEmpty: true,
+  });
+  await tx.query(sql('track/create_main'), [id, root.id]);
+  // (its one commit so far: the root)
+  return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
 }
 
 /** Every current row as an insert, ready for the root commit to take. */

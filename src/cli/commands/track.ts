@@ -1,17 +1,33 @@
+import type { TrackResult } from '../../index.js';
+import { usage } from '../../errors.js';
 import { author, json, message, option } from '../options.js';
 import { verb } from '../verb.js';
 
-export const track = verb<{ message?: string; author?: string }>({
+export const track = verb<{ message?: string; author?: string; schema?: string }>({
   name: 'track',
-  description: 'start versioning a table: capture triggers and a root commit of its current rows',
+  description: 'start versioning tables: capture triggers and a root commit of their current rows',
   needs: 'write',
-  args: [{ name: '<table>', description: "table name as SQL would read it (schema.table, '\"MixedCase\"')" }],
-  options: [message(), author(), json()],
-  examples: ['vsg track clients', 'vsg track billing.invoices'],
-  exits: { 0: 'tracked', 1: 'already tracked', 3: 'no such table or no primary key' },
-  async run(ctx, [name], opts) {
-    const r = await ctx.repo.track(name as string, { author: await ctx.author(opts), message: opts.message });
-    return { result: r, render: () => `tracking ${r.table.display} on branch main [${ctx.style.yellow(r.root.shortId)}] ${r.root.inserted} rows` };
+  args: [{ name: '[tables...]', description: "table names as SQL would read them (schema.table, '\"MixedCase\"')" }],
+  options: [option('--schema <schema>', 'every table of the schema that has a primary key (and is not tracked yet)'), message(), author(), json()],
+  help: 'Several tables are tracked in one transaction: all of them, or none when one cannot be.',
+  examples: ['vsg track clients', 'vsg track clients orders order_items', 'vsg track --schema billing'],
+  exits: { 0: 'tracked', 1: 'already tracked', 2: 'no table named', 3: 'no such table or schema, or no primary key' },
+  check([names], opts) {
+    if (!(names as unknown as string[]).length && opts.schema === undefined) throw usage('name a table to track, or --schema', 'vsg track clients');
+  },
+  async run(ctx, [names], opts) {
+    const list = names as unknown as string[];
+    const who = { author: await ctx.author(opts), message: opts.message };
+    const line = (r: TrackResult) => `tracking ${r.table.display} on branch main [${ctx.style.yellow(r.root.shortId)}] ${r.root.inserted} rows`;
+    if (list.length === 1 && opts.schema === undefined) {
+      const r = await ctx.repo.track(list[0], who);
+      return { result: r, render: () => line(r) };
+    }
+    const r = await ctx.repo.trackTables(list, { ...who, schema: opts.schema });
+    return {
+      result: r,
+      render: () => [...r.tracked.map(line), ...r.skipped.map((s) => `skipped ${s.table}: ${s.reason}`)].join('\n'),
+    };
   },
 });
 
