@@ -19,8 +19,9 @@ import * as merge from './bench/scenarios/merge.mjs';
 import * as pgbench from './bench/scenarios/pgbench.mjs';
 import * as history from './bench/scenarios/history.mjs';
 import * as startup from './bench/scenarios/startup.mjs';
+import * as tables from './bench/scenarios/tables.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows, fewer repetitions (under 2 minutes)
@@ -66,6 +67,8 @@ async function main() {
     pgbenchRounds: q ? 1 : 5,
     pgbenchScale: q ? 1 : 10,
     historyCommits: q ? 1_000 : 100_000,
+    tablesSeconds: q ? 2 : 5,
+    tablesRounds: q ? 2 : 4,
   };
   const wanted = (s) => !opts.only || opts.only.includes(s.id);
   const out = opts.out ?? join(ROOT, resultPath(started));

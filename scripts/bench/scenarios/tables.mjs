@@ -1,0 +1,115 @@
+/**
+ * Scenario 9: many tables. Two figures that hold the repository-wide model to
+ * "cost follows the change, not the number of tables":
+ * - a 1-row commit (library call) in a repository with 200 tracked tables,
+ *   beside the same commit in one with a single tracked table (the "floor"
+ *   column here); target ratio ≤ 1.2;
+ * - throughput of 8 writers committing at once, each to its own table, beside
+ *   the same 8 writers running the bare UPDATE without vsg (the floor).
+ * Rounds alternate between the two sides, each after a CHECKPOINT.
+ */
+import { makeRow } from '../lib.mjs';
+import { connect, createDatabase, dropDatabase, progress, time } from '../harness.mjs';
+
+export const id = 'tables';
+export const perSize = false;
+
+const WRITERS = 8;
+const ROWS = 100;
+
+/** n tables w001…, each of ROWS rows, tracked in one call where the build can. */
+async function setup(lib, c, url, n) {
+  const names = Array.from({ length: n }, (_, i) => `w${String(i + 1).padStart(3, '0')}`);
+  await c.query(names.map((t) => `CREATE TABLE ${t} (id int PRIMARY KEY, a int NOT NULL);
+    INSERT INTO ${t} SELECT i, 0 FROM generate_series(1, ${ROWS}) i;`).join('\n'));
+  const repo = await lib.openRepository({ url, init: true });
+  if (typeof repo.trackTables === 'function') await repo.trackTables(names, { author: 'bench' });
+  else for (const t of names) await repo.track(t, { author: 'bench' });
+  return { repo, names };
+}
+
+export async function run(ctx) {
+  const { cleanup, reps, lib, prefix } = ctx;
+  const rows = [];
+  const one = `${prefix}_tables_1`;
+  const many = `${prefix}_tables_200`;
+  const urls = [await createDatabase(cleanup, one), await createDatabase(cleanup, many)];
+  const clients = [];
+  const repos = [];
+  try {
+    progress('tables: tracking 1 and 200 tables');
+    for (const [i, n] of [1, 200].entries()) {
+      const c = await connect(cleanup, urls[i]);
+      clients.push(c);
+      repos.push((await setup(lib, c, urls[i], n)).repo);
+    }
+    progress('tables: 1-row commit with 1 and with 200 tracked tables');
+    const s = { one: [], many: [] };
+    const commitOnce = (repo, k) => repo.commit({ table: 'w001', sql: `UPDATE w001 SET a = a + 1 WHERE id = ${(k % ROWS) + 1}`, author: 'bench', message: 'one row' });
+    // A few untimed commits first: the first ones of a connection plan everything.
+    for (let k = 0; k < 3; k++) for (const r of repos) await commitOnce(r, k);
+    for (let i = 0; i < reps.engine * 3; i++) {
+      for (const [j, side] of (i % 2 ? [1, 0] : [0, 1]).entries()) {
+        void j;
+        await clients[side].query('CHECKPOINT');
+        (side === 0 ? s.one : s.many).push(await time(() => commitOnce(repos[side], i + 10)));
+      }
+    }
+    rows.push(makeRow({
+      scenario: '9 tables',
+      name: '1-row commit, 200 tracked tables (floor: 1 tracked table)',
+      rows: 200,
+      vsg: s.many,
+      refs: { floor: s.one },
+      note: 'target: ≤ 1.2× (cost follows the change, not the number of tables)',
+    }));
+
+    progress(`tables: ${WRITERS} writers, each committing to its own table`);
+    const seconds = reps.tablesSeconds;
+    const tput = { vsg: [], floor: [] };
+    const writers = [];
+    const bare = [];
+    for (let w = 0; w < WRITERS; w++) {
+      writers.push(await lib.openRepository({ url: urls[1] }));
+      bare.push(await connect(cleanup, urls[1]));
+    }
+    try {
+      const table = (w) => `w${String(w + 1).padStart(3, '0')}`;
+      const loop = async (step) => {
+        const until = performance.now() + seconds * 1000;
+        const counts = await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
+          let n = 0;
+          while (performance.now() < until) await step(w, n++);
+          return n;
+        }));
+        return counts.reduce((a, b) => a + b, 0) / seconds;
+      };
+      for (let round = 0; round < reps.tablesRounds; round++) {
+        for (const side of round % 2 ? ['floor', 'vsg'] : ['vsg', 'floor']) {
+          await clients[1].query('CHECKPOINT');
+          tput[side].push(side === 'vsg'
+            ? await loop((w, n) => writers[w].commit({ table: table(w), sql: `UPDATE ${table(w)} SET a = a + 1 WHERE id = ${(n % ROWS) + 1}`, author: `writer${w}`, message: 'tput' }))
+            : await loop((w, n) => bare[w].query(`UPDATE ${table(w)} SET a = a + 1 WHERE id = ${(n % ROWS) + 1}`)));
+        }
+      }
+    } finally {
+      for (const r of writers) await r.close().catch(() => undefined);
+      for (const b of bare) await b.end().catch(() => undefined);
+    }
+    rows.push(makeRow({
+      scenario: '9 tables',
+      name: `${WRITERS} writers, each committing to its own table (throughput)`,
+      rows: 200,
+      unit: 'tps',
+      vsg: tput.vsg,
+      refs: { floor: tput.floor },
+      note: `${seconds} s a round; floor: the same writers' bare UPDATEs without vsg`,
+    }));
+    return rows;
+  } finally {
+    for (const r of repos) await r.close().catch(() => undefined);
+    for (const c of clients) await c.end().catch(() => undefined);
+    await dropDatabase(cleanup, one);
+    await dropDatabase(cleanup, many);
+  }
+}
