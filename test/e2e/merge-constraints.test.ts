@@ -142,6 +142,31 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
     expect(await state(t, ['c2', 'o2'])).toEqual(before);
   });
 
+  it('ON DELETE CASCADE is no violation: the merge deletes, and the referencing rows show as uncommitted changes of their table', async () => {
+    await scenario(t, {
+      setup: [
+        'CREATE TABLE c4 (id int PRIMARY KEY, name text)',
+        'CREATE TABLE o4 (id int PRIMARY KEY, client_id int REFERENCES c4 ON DELETE CASCADE)',
+        "INSERT INTO c4 VALUES (1, 'ann'), (2, 'bob')",
+        'INSERT INTO o4 VALUES (10, 1), (11, 2)',
+      ],
+      tables: ['c4', 'o4'],
+      table: 'c4',
+      // on the branch, the delete cascades into the live o4, which the test restores below
+      theirs: ['DELETE FROM c4 WHERE id = 2'],
+      ours: ["UPDATE c4 SET name = 'Ann' WHERE id = 1"],
+    });
+    const repo = await t.open();
+    try {
+      await repo.restore({ table: 'o4' });
+    } finally {
+      await repo.close();
+    }
+    expect(JSON.parse(await vsgOk(t, ['merge', 'feature', '-t', 'c4', '--json']))).toMatchObject({ status: 'merged', violations: [], applied: { deleted: 1 } });
+    expect((await t.sql('SELECT id::text FROM o4 ORDER BY id')).rows).toEqual([{ id: '10' }]);
+    expect(JSON.parse(await vsgOk(t, ['status', '-t', 'o4', '--json']))[0]).toMatchObject({ clean: false });
+  });
+
   it('a self-reference: a report added to a deleted manager, and a manager deleted under a kept report', async () => {
     await scenario(t, {
       setup: [
