@@ -58,6 +58,7 @@ export const ERRORS = {
   E_KEY_CHANGED: { exit: input, meaning: "the table's primary key changed, which vsg cannot follow" },
   E_LOCKED: { exit: connection, meaning: 'the embedded database is in use by another process' },
   E_MERGE_CONFLICT: { exit: no, meaning: 'the merge has conflicts; data lists them, the merge stays in progress' },
+  E_MERGE_CONSTRAINT: { exit: no, meaning: 'the merged state would break a foreign key, unique, check or not-null constraint; data lists the violations, nothing was written' },
   E_MERGE_IN_PROGRESS: { exit: input, meaning: 'a merge into the table is in progress' },
   E_MERGE_STALE: { exit: input, meaning: 'the table moved since the merge started' },
   E_MERGE_UNRESOLVED: { exit: no, meaning: 'conflicts of the merge in progress are still unresolved' },

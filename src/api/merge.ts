@@ -1,2 +1,2 @@
 /** What the CLI needs of the merge operation besides the Repository (apart, so that opening a repository does not load it). */
-export { MergeConflictError, type Strategy } from '../ops/merge.js';
+export { MergeConflictError, MergeConstraintError, type Strategy } from '../ops/merge.js';

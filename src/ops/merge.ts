@@ -8,11 +8,12 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
-import { applyImages, stateSource } from '../core/apply.js';
+import { applyImages, stateSource, type ImageSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertClean, assertWritable, cannot } from '../core/guards.js';
+import { findViolations, type ConstraintViolation } from '../core/merge-constraints.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { buildPlan, collectConflicts, pickBases, prepareBase } from '../core/merge-plan.js';
 import { forgetMerge, inProgress, loadConflicts, readConflicts, saveMerge, type MergeConflict } from '../core/merge-state.js';
@@ -41,7 +42,8 @@ export interface MergeOptions {
 export interface MergeResult {
   table: string;
   branch: string;
-  status: 'up-to-date' | 'fast-forward' | 'merged' | 'conflict';
+  /** refused: the merged state would break a constraint (violations); nothing was written */
+  status: 'up-to-date' | 'fast-forward' | 'merged' | 'conflict' | 'refused';
   ours: string;
   theirs: string;
   theirsRef: string;
@@ -55,6 +57,8 @@ export interface MergeResult {
   commit: CommitInfo | null;
   keyColumns: string[];
   conflicts: MergeConflict[];
+  /** the constraints the merged state would break (status 'refused') */
+  violations: ConstraintViolation[];
 }
 
 /** A merge stopped on conflicts; `data` is the list of conflicts, `result` everything else. */
@@ -67,6 +71,31 @@ export class MergeConflictError extends ConflictError {
     });
   }
 }
+
+/**
+ * The merged state would break constraints: nothing was written. `data` is the
+ * list of violations, `result` everything else. Thrown inside the merge's
+ * transaction, so that it rolls back (a --continue keeps its merge in progress).
+ */
+export class MergeConstraintError extends ConflictError {
+  constructor(readonly result: MergeResult, inProgress: boolean) {
+    const n = result.violations.length;
+    super('E_MERGE_CONSTRAINT', `merge of '${result.theirsRef}' into '${result.table}' would break ${n} constraint${n === 1 ? '' : 's'}; nothing was written`, {
+      hint: inProgress
+        ? 'the merge stays in progress: resolve() the rows involved another way, or mergeAbort(), change them on a branch and merge again'
+        : 'change the rows involved on one of the branches (or the other table), then merge again',
+      data: result.violations,
+    });
+  }
+}
+
+/** Refuse, writing nothing, when the images of `source` would break a constraint of the table. */
+async function assertKeepsConstraints(tx: Queryable, table: TrackedTable, source: ImageSource, r: MergeResult, inProgress = false): Promise<void> {
+  const violations = await findViolations(tx, table, source);
+  if (violations.length) throw new MergeConstraintError({ ...r, status: 'refused', violations }, inProgress);
+}
+
+const RESULT: ImageSource = { text: sql('merge/result'), params: [] };
 
 const NO_CHANGE: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
 
@@ -102,10 +131,12 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
       commit: null,
       keyColumns: table.keyColumns,
       conflicts: [],
+      violations: [],
     };
     if (bases.length === 1 && base === theirs.id) return r;
     if (bases.length === 1 && base === ours && !opts.noFf) {
       const lca = await commonAncestor(tx, theirs.id, ours);
+      await assertKeepsConstraints(tx, table, stateSource(table, theirs.id, lca.depth), { ...r, status: 'fast-forward' });
       r.applied = await applyImages(tx, table, stateSource(table, theirs.id, lca.depth), 'discard');
       await tx.query(sql('pending/discard_own_transaction'), [table.id]);
       if (!(await moveBranch(tx, table.branchId, ours, theirs.id))) {
@@ -123,7 +154,8 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
       r.status = 'conflict';
       return r;
     }
-    r.applied = await applyImages(tx, table, { text: sql('merge/result'), params: [] });
+    await assertKeepsConstraints(tx, table, RESULT, r);
+    r.applied = await applyImages(tx, table, RESULT);
     r.commit = await commitMerge(tx, table, theirs.id, bases, opts.message ?? (await defaultMessage(tx, opts.ref, table)), opts.author, opts.strategy);
     r.status = 'merged';
     return r;
@@ -185,25 +217,28 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
     const bases = m.base.split(' ');
     const changes = await buildPlan(tx, table, await prepareBase(tx, table, bases), m.ours, m.theirs);
     await loadConflicts(tx, table);
-    const conflicts = await readConflicts(tx, 'work', table);
-    const applied = await applyImages(tx, table, { text: sql('merge/result'), params: [] });
-    await forgetMerge(tx, table);
-    const commit = await commitMerge(tx, table, m.theirs, bases, opts.message ?? m.message ?? (await defaultMessage(tx, m.theirs_ref, table)), opts.author ?? m.author, undefined);
-    return {
+    const r: MergeResult = {
       table: table.display,
       branch: table.head,
-      status: 'merged' as const,
+      status: 'merged',
       ours: m.ours,
       theirs: m.theirs,
       theirsRef: m.theirs_ref,
       base: bases[0],
       bases,
       changes,
-      applied,
-      commit,
+      applied: NO_CHANGE,
+      commit: null,
       keyColumns: table.keyColumns,
-      conflicts,
+      conflicts: await readConflicts(tx, 'work', table),
+      violations: [],
     };
+    // The resolutions decide the merged rows: check them before anything is written.
+    await assertKeepsConstraints(tx, table, RESULT, r, true);
+    r.applied = await applyImages(tx, table, RESULT);
+    await forgetMerge(tx, table);
+    r.commit = await commitMerge(tx, table, m.theirs, bases, opts.message ?? m.message ?? (await defaultMessage(tx, m.theirs_ref, table)), opts.author ?? m.author, undefined);
+    return r;
   });
 }
 

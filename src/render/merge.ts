@@ -1,6 +1,6 @@
 /** Merge outcomes and conflict tables (key, column, base, ours, theirs). */
 import Table from 'cli-table3';
-import type { ConflictList, Image, MergeConflict, MergeResult } from '../index.js';
+import type { ConflictList, ConstraintViolation, Image, MergeConflict, MergeResult } from '../index.js';
 import type { Style } from './style.js';
 import { cell, keyText } from './values.js';
 
@@ -34,6 +34,32 @@ export function renderConflictTable(conflicts: MergeConflict[], keyColumns: stri
   return t.toString();
 }
 
+function valuesText(v: Image): string {
+  return Object.entries(v)
+    .map(([k, x]) => `${k}=${x ?? 'NULL'}`)
+    .join(', ');
+}
+
+/** What breaks the constraint, in words: the missing key, the row still referencing, the row with the same values. */
+function otherText(v: ConstraintViolation): string {
+  const o = v.other;
+  if (o === null) return v.kind === 'not null' ? `${v.columns.join(', ')} is NULL` : 'the check fails';
+  const row = `${o.table}${o.key ? ` (${keyText(o.key, [])})` : ''}`;
+  if (o.relation === 'missing') return `no ${o.table} row with ${valuesText(o.values)}`;
+  if (o.relation === 'references') return `still referenced by ${row}: ${valuesText(o.values)}`;
+  return `${valuesText(o.values)} also in ${row}`;
+}
+
+/** The constraints a merge would break, as a table: the row, the constraint, what breaks it. */
+export function renderViolationTable(violations: ConstraintViolation[], keyColumns: string[], s: Style): string {
+  const t = new Table({ head: ['key', 'constraint', 'kind', 'merged row', 'why'], style: { head: s.level ? ['bold'] : [], border: [] }, wordWrap: true });
+  for (const v of violations) {
+    const row = v.row === null ? s.dim('(deleted)') : side(v.row, null, s, keyColumns);
+    t.push([keyText(v.key, keyColumns), v.constraint, v.kind, row, s.red(otherText(v))]);
+  }
+  return t.toString();
+}
+
 function rowsText(a: MergeResult['applied']): string {
   const parts: string[] = [];
   if (a.inserted) parts.push(`${a.inserted} inserted`);
@@ -56,6 +82,14 @@ export function renderMerge(r: MergeResult, s: Style): string {
         renderConflictTable(r.conflicts, r.keyColumns, s),
         s.dim("the live table is unchanged; resolve with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>', then 'vsg merge --continue' (or 'vsg merge --abort')"),
       ].join('\n');
+    case 'refused': {
+      const n = r.violations.length;
+      return [
+        s.red(`${r.table}: merge of '${r.theirsRef}' refused: the merged rows would break ${n} constraint${n === 1 ? '' : 's'}`),
+        renderViolationTable(r.violations, r.keyColumns, s),
+        s.dim(`nothing was written: the table, '${r.branch}' and its history are as they were`),
+      ].join('\n');
+    }
     default: {
       const c = r.commit;
       const lines = [`${r.table}: merge base ${r.bases.map((b) => short(b)).join(' + ')}; ${r.changes.ours} row${r.changes.ours === 1 ? '' : 's'} changed on '${r.branch}', ${r.changes.theirs} on '${r.theirsRef}'`];

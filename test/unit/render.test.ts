@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { renderDiff } from '../../src/render/diff.js';
 import { caret } from '../../src/render/error.js';
 import { renderLog } from '../../src/render/log.js';
+import { renderViolationTable } from '../../src/render/merge.js';
 import { makeStyle, wantColor } from '../../src/render/style.js';
 import { cell, cellChange, relativeDate } from '../../src/render/values.js';
-import type { CommitInfo } from '../../src/index.js';
+import type { CommitInfo, ConstraintViolation } from '../../src/index.js';
 
 const plain = makeStyle(false);
 const commit: CommitInfo = {
@@ -77,5 +78,24 @@ describe('renderers', () => {
     expect(wantColor(undefined, { NO_COLOR: '1' }, true)).toBe(false);
     expect(wantColor(undefined, {}, true)).toBe(true);
     expect(wantColor(undefined, {}, false)).toBe(false);
+  });
+  it('says in words what breaks each constraint a merge would break', () => {
+    const v = (kind: ConstraintViolation['kind'], row: ConstraintViolation['row'], other: ConstraintViolation['other'], columns = ['client_id']): ConstraintViolation => ({
+      table: 'orders', key: { id: '12' }, row, constraint: 'c', kind, columns, other,
+    });
+    const out = renderViolationTable(
+      [
+        v('foreign key', { id: '12', client_id: '2' }, { table: 'clients', relation: 'missing', key: null, values: { id: '2' } }),
+        v('foreign key', null, { table: 'items', relation: 'references', key: { id: '7' }, values: { order_id: '12' } }),
+        v('unique', { id: '12', email: 'a@x' }, { table: 'orders', relation: 'duplicate', key: { id: '3' }, values: { email: 'a@x' } }, ['email']),
+        v('not null', { id: '12', qty: null }, null, ['qty']),
+        v('check', { id: '12', qty: '0' }, null, ['qty']),
+      ],
+      ['id'],
+      plain,
+    );
+    const why = out.split('\n').filter((l) => l.includes('id=12')).map((l) => l.split('│').at(-2)?.trim());
+    expect(why).toEqual(['no clients row with id=2', 'still referenced by items (id=7): order_id=12', 'email=a@x also in orders (id=3)', 'qty is NULL', 'the check fails']);
+    expect(out).toContain('(deleted)');
   });
 });

@@ -1,4 +1,4 @@
-import { MergeConflictError, type Strategy } from '../../api/merge.js';
+import { MergeConflictError, MergeConstraintError, type Strategy } from '../../api/merge.js';
 import { usage } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
 import { author, json, message, option, table } from '../options.js';
@@ -36,11 +36,16 @@ export const merge = verb<Opts>({
 twice with different rows) stop the merge: the live table and the branch stay
 as they were, the merge is kept in progress, and 'vsg conflicts' / 'vsg resolve'
 settle it before 'vsg merge --continue'. Other write commands on the table
-refuse meanwhile.`,
+refuse meanwhile.
+
+The merged state is checked against the table's constraints before anything
+is written (and again by --continue): a foreign key, unique, check or not-null
+constraint it would break refuses the merge, listing every violation, with
+nothing changed.`,
   examples: ['vsg merge -t clients repricing', 'vsg merge -t clients repricing --strategy theirs', 'vsg resolve -t clients 7 credit --theirs && vsg merge -t clients --continue'],
   exits: {
     0: 'merged (or up to date)',
-    1: 'conflicts, unresolved conflicts, uncommitted changes, criss-cross',
+    1: 'conflicts, unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
     3: 'unknown table or commit, no merge in progress',
   },
   check([ref], opts) {
@@ -54,17 +59,15 @@ refuse meanwhile.`,
       return { result: r, render: () => `${r.table}: merge of '${r.theirsRef}' aborted (${r.conflicts} conflicts forgotten)` };
     }
     const who = await ctx.author(opts);
-    if (opts.continue) {
-      const r = await repo.mergeContinue({ table: opts.table, message: opts.message, author: who });
-      return { result: r, render: () => renderMerge(r, style) };
-    }
     try {
       const merged = { table: opts.table, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false };
-      const r = await repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined });
+      const r = opts.continue
+        ? await repo.mergeContinue({ table: opts.table, message: opts.message, author: who })
+        : await repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined });
       return { result: r, render: () => renderMerge(r, style) };
     } catch (e) {
-      // The library throws on conflicts; on the command line they are the answer: the result, then why, exit 1.
-      if (!(e instanceof MergeConflictError)) throw e;
+      // The library throws on conflicts and broken constraints; on the command line they are the answer: the result, then why, exit 1.
+      if (!(e instanceof MergeConflictError || e instanceof MergeConstraintError)) throw e;
       return { result: e.result, render: () => renderMerge(e.result, style), status: 1, refusal: e };
     }
   },

@@ -1,0 +1,156 @@
+/**
+ * A merge never leaves a constraint broken: before it writes anything, the
+ * merged state of the table is checked against its constraints, and every
+ * violation is collected (not only the first PostgreSQL would raise):
+ *
+ * - foreign keys from the table: a merged row whose referencing columns
+ *   (non-null, as the key's MATCH rule says) name no row of the referenced
+ *   table (for a self-reference: of the merged table, the merge's own inserts
+ *   and deletes counted);
+ * - foreign keys to the table with NO ACTION or RESTRICT: a row the merge
+ *   deletes (or whose referenced columns it changes) that rows of another
+ *   table, or kept rows of the same one, still reference;
+ * - unique constraints and indexes other than the primary key: two merged
+ *   rows, or a merged row and a live row the merge keeps, with equal values;
+ * - not-null and check constraints on merged rows, the checks evaluated by
+ *   PostgreSQL itself (sql/merge/check_rows.sql).
+ *
+ * Deferrable constraints are checked too: the merged state must satisfy them
+ * at commit. The merged rows stay in PostgreSQL (session work tables, see
+ * src/core/sql/merge-constraints.ts); only the violations come back.
+ * Exclusion constraints, unique indexes on expressions or with a predicate,
+ * and triggers are left to the write itself, which refuses the whole merge
+ * (E_APPLY_REFUSED) when they object.
+ */
+import type { Queryable } from '../db/db.js';
+import type { ImageSource } from './apply.js';
+import { compareKeys } from './rows.js';
+import { checkStatements, constraintsQuery, fillOut, prepareStage, violationsQuery, type Check } from './sql/merge-constraints.js';
+import { writeSql } from './sql/write-back.js';
+import { displayName, toColumn, type ColumnRow, type TrackedTable } from './tables.js';
+import type { Image } from './types.js';
+import { qualified } from '../db/quote.js';
+
+/** The kinds of constraint a merge is checked against. */
+export type ConstraintKind = 'foreign key' | 'unique' | 'check' | 'not null';
+
+/** A constraint the merged state would break: reported like a conflict. */
+export interface ConstraintViolation {
+  /** the table being merged */
+  table: string;
+  /** the row of `table` the merge writes or deletes */
+  key: Image;
+  /** its merged image; null when the merge deletes it */
+  row: Image | null;
+  constraint: string;
+  kind: ConstraintKind;
+  /** the constrained columns of `table` */
+  columns: string[];
+  /**
+   * The other row involved. Foreign key from the table: the referenced table and
+   * the key that is missing there (key null, values: the referenced columns).
+   * Foreign key to the table: a row still referencing it (its primary key, or
+   * null when its table has none; values: its referencing columns). Unique: the
+   * row already holding the values (values: the unique columns).
+   */
+  other: { table: string; relation: OtherRelation; key: Image | null; values: Image } | null;
+}
+
+/** How the other row is involved: the referenced key is missing; it references the row; it holds the same unique values. */
+export type OtherRelation = 'missing' | 'references' | 'duplicate';
+
+type ConstraintRow = {
+  kind: 'fk_from' | 'fk_to' | 'unique' | 'check';
+  name: string;
+  columns: string[];
+  other_schema: string | null;
+  other_name: string | null;
+  other_columns: string[] | null;
+  other_key: string[] | null;
+  match: string | null;
+  on_delete: string | null;
+  on_update: string | null;
+  nulls_distinct: boolean;
+};
+
+/** A check with what its violations report. */
+interface Described {
+  check: Check;
+  name: string;
+  kind: ConstraintKind;
+  columns: string[];
+  /** the other table, as people read it */
+  otherTable: string | null;
+}
+
+/** NO ACTION and RESTRICT refuse a change that leaves referencing rows behind; the other actions change those rows. */
+const REFUSES = new Set(['a', 'r']);
+
+/**
+ * The constraints that the images of `source` (every key the merge writes,
+ * with its image, NULL for a deletion) would break once written into the
+ * table. Writes nothing but the session's work tables. One round trip when
+ * the table has no constraint to check, four otherwise.
+ */
+export async function findViolations(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<ConstraintViolation[]> {
+  const { rows } = await tx.query<{ columns: string; constraints: string }>(constraintsQuery(), [table.relid]);
+  const cols = (JSON.parse(rows[0].columns) as ColumnRow[]).map(toColumn);
+  const found = JSON.parse(rows[0].constraints) as ConstraintRow[];
+  const notNull = cols.filter((c) => c.notNull).map((c) => c.name);
+  const described = describe(table, found, notNull);
+  if (described.length === 0) return [];
+  const target = { relid: table.relid, qname: table.qname, keyColumns: table.keyColumns, columns: cols };
+  const query = violationsQuery(target, described.map((d) => d.check));
+  if (query === null) return [];
+  await tx.query(prepareStage(table.qname, notNull));
+  await tx.query(fillOut(source.text), source.params);
+  const hasChecks = described.some((d) => d.kind === 'check');
+  const res = await tx.query<Record<'c' | 'key' | 'other' | 'vals' | 'img', string | null>>(checkStatements(target, writeSql(table, cols), hasChecks, query));
+  const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as Image));
+  return res.rows
+    .map((r) => {
+      const d = described[Number(r.c)];
+      const vals = parse(r.vals);
+      return {
+        table: table.display,
+        key: parse(r.key) as Image,
+        row: parse(r.img),
+        constraint: d.name,
+        kind: d.kind,
+        columns: d.columns,
+        other: d.otherTable === null || vals === null ? null : { table: d.otherTable, relation: relation(d.check), key: parse(r.other), values: vals },
+      };
+    })
+    .sort((a, b) => compareKeys(a.key, b.key, table.keyColumns) || a.constraint.localeCompare(b.constraint) || JSON.stringify(a.other).localeCompare(JSON.stringify(b.other)));
+}
+
+function relation(c: Check): OtherRelation {
+  return c.kind === 'fk_from' ? 'missing' : c.kind === 'fk_to' ? 'references' : 'duplicate';
+}
+
+/** The checks to run, from the catalog's answer; not-null ones named as PostgreSQL 18 names them. */
+function describe(table: TrackedTable, found: ConstraintRow[], notNull: string[]): Described[] {
+  const out: Described[] = [];
+  for (const k of found) {
+    const other = k.other_schema !== null && k.other_name !== null ? { q: qualified(k.other_schema, k.other_name), display: displayName(k.other_schema, k.other_name) } : null;
+    const self = other !== null && k.other_schema === table.schema && k.other_name === table.name;
+    if (k.kind === 'unique') {
+      out.push({ check: { kind: 'unique', columns: k.columns, nullsDistinct: k.nulls_distinct }, name: k.name, kind: 'unique', columns: k.columns, otherTable: table.display });
+    } else if (k.kind === 'check') {
+      out.push({ check: { kind: 'check', name: k.name }, name: k.name, kind: 'check', columns: k.columns ?? [], otherTable: null });
+    } else if (other && k.other_columns) {
+      const fk = { columns: k.columns, other: other.q, otherColumns: k.other_columns, self };
+      const check: Check =
+        k.kind === 'fk_from'
+          ? { kind: 'fk_from', ...fk, matchFull: k.match === 'f' }
+          : { kind: 'fk_to', ...fk, otherKey: k.other_key, onDelete: REFUSES.has(k.on_delete ?? ''), onUpdate: REFUSES.has(k.on_update ?? '') };
+      out.push({ check, name: k.name, kind: 'foreign key', columns: k.columns, otherTable: other.display });
+    }
+  }
+  for (const c of notNull) {
+    // The key is never NULL in an image: only the other columns can break it.
+    if (table.keyColumns.includes(c)) continue;
+    out.push({ check: { kind: 'not null', column: c }, name: `${table.name}_${c}_not_null`, kind: 'not null', columns: [c], otherTable: null });
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+/**
+ * The statements that check a merge's result against the table's constraints
+ * before it is written (src/core/merge-constraints.ts). They name the table,
+ * its columns and the tables its foreign keys join, so each is built here by a
+ * pure function: names only through src/db/quote.ts, the merged rows read
+ * from the session's work tables inside the server:
+ *   pg_temp.vsg_m_out (key jsonb, img jsonb): every key the merge writes, its image (NULL: deleted)
+ *   pg_temp.vsg_m_new: the merged rows typed as the table's own (LIKE it, no not-null)
+ *   pg_temp.vsg_m_chkv (con, at): the rows each check constraint refuses (sql/merge/check_rows.sql)
+ * test/unit/merge-constraints-sql.test.ts holds their text.
+ */
+import { keyExpr, keyMatch } from '../../db/images.js';
+import { ident, literal } from '../../db/quote.js';
+import { sql } from '../../db/sql.js';
+import { dropTemp } from './ddl.js';
+import type { WriteColumn, WriteSql } from './write-back.js';
+
+/** The constraints and columns of table $1 (oid) in one row: `columns` and `constraints`, each JSON. */
+export function constraintsQuery(): string {
+  return `SELECT (SELECT coalesce(json_agg(c), '[]') FROM (${sql('tables/columns')}
+  ) c)::text AS columns,
+  (SELECT coalesce(json_agg(k), '[]') FROM (${sql('merge/constraints')}
+  ) k)::text AS constraints`;
+}
+
+/**
+ * Fresh work tables for table `qname` (already quoted): vsg_m_out, and
+ * vsg_m_new shaped like the table (generated columns computed) with its
+ * not-null columns `notNull` made nullable, so that a row breaking one can be
+ * staged and named. One round trip; no parameters.
+ */
+export function prepareStage(qname: string, notNull: readonly string[]): string {
+  const out = [
+    dropTemp('vsg_m_out'),
+    dropTemp('vsg_m_new'),
+    'CREATE TEMP TABLE vsg_m_out (key jsonb, img jsonb) ON COMMIT DROP',
+    `CREATE TEMP TABLE vsg_m_new (LIKE ${qname} INCLUDING GENERATED) ON COMMIT DROP`,
+  ];
+  if (notNull.length) out.push(`ALTER TABLE pg_temp.vsg_m_new ${notNull.map((c) => `ALTER COLUMN ${ident(c)} DROP NOT NULL`).join(', ')}`);
+  return out.join(';\n');
+}
+
+/** Fill vsg_m_out from an image source (its text; its parameters go with it). */
+export function fillOut(source: string): string {
+  return `INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (${source}
+) s`;
+}
+
+/** What a check reads of the table being merged. */
+export interface CheckTarget {
+  relid: string;
+  /** quoted, schema-qualified */
+  qname: string;
+  keyColumns: readonly string[];
+  columns: readonly WriteColumn[];
+}
+
+/** One constraint to check, as merge-constraints.ts reads it from sql/merge/constraints.sql. */
+export type Check =
+  | { kind: 'not null'; column: string }
+  | { kind: 'unique'; columns: string[]; nullsDistinct: boolean }
+  | { kind: 'check'; name: string }
+  | { kind: 'fk_from'; columns: string[]; other: string; otherColumns: string[]; self: boolean; matchFull: boolean }
+  | { kind: 'fk_to'; columns: string[]; other: string; otherColumns: string[]; otherKey: string[] | null; self: boolean; onDelete: boolean; onUpdate: boolean };
+
+/** `name: expr::text` pairs as one jsonb object (a handful of constraint columns: under jsonb_build_object's 100 arguments). */
+function object(pairs: readonly (readonly [string, string])[]): string {
+  return `jsonb_build_object(${pairs.map(([k, v]) => `${literal(k)}, ${v}::text`).join(', ')})`;
+}
+
+function col(alias: string, name: string): string {
+  return `${alias}.${ident(name)}`;
+}
+
+/** a.x1 = b.y1 AND …; with `nullsEqual`, NULL equals NULL (NULLS NOT DISTINCT). */
+function equal(a: string, as: readonly string[], b: string, bs: readonly string[], nullsEqual = false): string {
+  const op = nullsEqual ? 'IS NOT DISTINCT FROM' : '=';
+  return as.map((x, i) => `${col(a, x)} ${op} ${col(b, bs[i])}`).join(' AND ');
+}
+
+/**
+ * The rows holding the merged state's violations, one part per check (its
+ * index in `checks`), each row: c (the check), key (the row the merge writes or
+ * deletes), other (the other row's key, or NULL), vals (the values involved);
+ * then that key's merged image. Null when there is nothing to check.
+ */
+export function violationsQuery(t: CheckTarget, checks: readonly Check[]): string | null {
+  const key = (alias: string) => keyExpr(t.keyColumns, alias);
+  // A live row the merge leaves alone (its key is not among those it writes).
+  const kept = (alias: string) => `NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_out x WHERE x.key = ${key(alias)})`;
+  const parts: string[] = [];
+  const nulls: string[] = [];
+  const checkNames: string[] = [];
+  checks.forEach((c, i) => {
+    switch (c.kind) {
+      case 'not null':
+        nulls.push(`(${i}, ${col('n', c.column)} IS NULL)`);
+        break;
+      case 'check':
+        checkNames.push(`(${literal(c.name)}, ${i})`);
+        break;
+      case 'unique': {
+        const vals = object(c.columns.map((u) => [u, col('n', u)] as const));
+        const eq = (b: string) => equal('n', c.columns, b, c.columns, !c.nullsDistinct);
+        parts.push(`SELECT ${i}, ${key('n')}, ${key('o')}, ${vals}
+FROM pg_temp.vsg_m_new n JOIN ${t.qname} o ON ${eq('o')} WHERE ${kept('o')}`);
+        parts.push(`SELECT ${i}, ${key('n')}, ${key('m')}, ${vals}
+FROM pg_temp.vsg_m_new n JOIN pg_temp.vsg_m_new m ON ${eq('m')} AND n.ctid < m.ctid`);
+        break;
+      }
+      case 'fk_from': {
+        const parentIn = (rel: string, extra: string) => `EXISTS (SELECT 1 FROM ${rel} p WHERE ${equal('p', c.otherColumns, 'n', c.columns)}${extra})`;
+        const exists = c.self ? `(${parentIn(t.qname, ` AND ${kept('p')}`)} OR ${parentIn('pg_temp.vsg_m_new', '')})` : parentIn(c.other, '');
+        const someNull = c.columns.map((f) => `${col('n', f)} IS NULL`);
+        const allNull = someNull.join(' AND ');
+        // MATCH SIMPLE: a row with a NULL in the key references nothing; MATCH FULL: all NULL or none.
+        const where = c.matchFull && c.columns.length > 1
+          ? `NOT (${allNull}) AND (${someNull.join(' OR ')} OR NOT ${exists})`
+          : `${c.columns.map((f) => `${col('n', f)} IS NOT NULL`).join(' AND ')} AND NOT ${exists}`;
+        const vals = object(c.otherColumns.map((p, j) => [p, col('n', c.columns[j])] as const));
+        parts.push(`SELECT ${i}, ${key('n')}, NULL::jsonb, ${vals}
+FROM pg_temp.vsg_m_new n WHERE ${where}`);
+        break;
+      }
+      case 'fk_to': {
+        // Rows of the table the merge deletes (or whose referenced columns it changes), still referenced.
+        const when = c.onDelete && c.onUpdate ? '' : c.onDelete ? ' AND s.img IS NULL' : ' AND s.img IS NOT NULL';
+        const otherKey = c.otherKey && c.otherKey.length ? keyExpr(c.otherKey, 'r') : 'NULL::jsonb';
+        const vals = object(c.otherColumns.map((f) => [f, col('r', f)] as const));
+        parts.push(`SELECT ${i}, s.key, ${otherKey}, ${vals}
+FROM pg_temp.vsg_m_out s
+JOIN ${t.qname} o ON ${keyMatch(t.keyColumns, t.columns, 'o', 's')}
+JOIN ${c.other} r ON ${equal('r', c.otherColumns, 'o', c.columns)}
+WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE ${equal('m', c.columns, 'o', c.columns)})${when}${c.self ? ` AND ${kept('r')}` : ''}`);
+        break;
+      }
+    }
+  });
+  if (nulls.length) {
+    parts.push(`SELECT v.c, ${key('n')}, NULL::jsonb, NULL::jsonb
+FROM pg_temp.vsg_m_new n CROSS JOIN LATERAL (VALUES ${nulls.join(', ')}) v(c, missing) WHERE v.missing`);
+  }
+  if (checkNames.length) {
+    parts.push(`SELECT k.c, ${key('n')}, NULL::jsonb, NULL::jsonb
+FROM pg_temp.vsg_m_chkv v JOIN (VALUES ${checkNames.join(', ')}) k(con, c) ON k.con = v.con
+JOIN pg_temp.vsg_m_new n ON n.ctid = v.at`);
+  }
+  if (parts.length === 0) return null;
+  return `SELECT v.c::text AS c, v.key::text AS key, v.other::text AS other, v.vals::text AS vals, s.img::text AS img
+FROM (
+${parts.join('\nUNION ALL\n')}
+) v(c, key, other, vals) LEFT JOIN pg_temp.vsg_m_out s ON s.key = v.key`;
+}
+
+/**
+ * Stage the merged rows (vsg_m_out) as typed rows in vsg_m_new, index and
+ * analyse the work tables, run the check constraints of the table (when it has
+ * any: sql/merge/check_rows.sql) and, last, the query of violations: one
+ * round trip, no parameters. Values go back through each column's input
+ * function exactly as the write-back will write them (`w`, write-back.ts).
+ */
+export function checkStatements(t: CheckTarget, w: WriteSql, withChecks: boolean, query: string): string {
+  if (!/^\d+$/.test(t.relid)) throw new Error(`not an oid: ${t.relid}`);
+  const out = [
+    `INSERT INTO pg_temp.vsg_m_new (${w.insertColumns}) SELECT ${w.insertValues} FROM pg_temp.vsg_m_out s WHERE s.img IS NOT NULL`,
+    'CREATE INDEX ON pg_temp.vsg_m_out (key)',
+    'ANALYZE pg_temp.vsg_m_out',
+    'ANALYZE pg_temp.vsg_m_new',
+  ];
+  if (withChecks) out.push(sql('merge/check_rows').split('RELID').join(t.relid));
+  out.push(query);
+  return out.join(';\n');
+}

@@ -1,0 +1,115 @@
+/** The statements that check a merge against the table's constraints (src/core/sql/merge-constraints.ts), as text: no database. */
+import { describe, expect, it } from 'vitest';
+import { checkStatements, fillOut, prepareStage, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
+import { writeSql, type WriteColumn } from '../../src/core/sql/write-back.js';
+
+const col = (name: string, type: string): WriteColumn => ({ name, type, generated: false, identity: '', defaultExpr: null });
+
+const orders: CheckTarget = {
+  relid: '16384',
+  qname: '"public"."orders"',
+  keyColumns: ['id'],
+  columns: [col('id', 'integer'), col('client_id', 'integer'), col('qty', 'integer')],
+};
+
+/** Hostile names: quotes, spaces, $ and a composite key. */
+const hostile: CheckTarget = {
+  relid: '16400',
+  qname: '"My Schema"."Wei""rd"',
+  keyColumns: ['K $1', "o'k"],
+  columns: [col('K $1', 'integer'), col("o'k", 'text'), col('e"mail', 'text')],
+};
+
+describe('prepareStage / fillOut', () => {
+  it('makes fresh work tables shaped like the table, its not-null columns nullable', () => {
+    expect(prepareStage('"public"."orders"', ['id', 'qty'])).toBe(
+      [
+        'DROP TABLE IF EXISTS "pg_temp"."vsg_m_out"',
+        'DROP TABLE IF EXISTS "pg_temp"."vsg_m_new"',
+        'CREATE TEMP TABLE vsg_m_out (key jsonb, img jsonb) ON COMMIT DROP',
+        'CREATE TEMP TABLE vsg_m_new (LIKE "public"."orders" INCLUDING GENERATED) ON COMMIT DROP',
+        'ALTER TABLE pg_temp.vsg_m_new ALTER COLUMN "id" DROP NOT NULL, ALTER COLUMN "qty" DROP NOT NULL',
+      ].join(';\n'),
+    );
+    expect(prepareStage('"public"."orders"', [])).not.toMatch(/ALTER/);
+    expect(prepareStage(hostile.qname, ['e"mail'])).toMatch(/ALTER COLUMN "e""mail" DROP NOT NULL$/);
+  });
+
+  it('fills vsg_m_out from a source, whose parameters stay its own', () => {
+    expect(fillOut('SELECT key, img FROM x WHERE a = $1')).toBe('INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (SELECT key, img FROM x WHERE a = $1\n) s');
+  });
+});
+
+describe('violationsQuery', () => {
+  it('is null when there is nothing to check', () => {
+    expect(violationsQuery(orders, [])).toBeNull();
+  });
+
+  it('a foreign key from the table: the merged rows whose non-null key has no parent', () => {
+    const q = violationsQuery(orders, [{ kind: 'fk_from', columns: ['client_id'], other: '"public"."clients"', otherColumns: ['id'], self: false, matchFull: false }]) as string;
+    expect(q).toContain(`SELECT 0, jsonb_build_object('id', "n"."id"::text), NULL::jsonb, jsonb_build_object('id', n."client_id"::text)
+FROM pg_temp.vsg_m_new n WHERE n."client_id" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."clients" p WHERE p."id" = n."client_id")`);
+    expect(q).toMatch(/\) v\(c, key, other, vals\) LEFT JOIN pg_temp\.vsg_m_out s ON s\.key = v\.key$/);
+  });
+
+  it('a self-reference finds the parent among the merged rows or the live rows the merge keeps', () => {
+    const q = violationsQuery(orders, [{ kind: 'fk_from', columns: ['client_id'], other: orders.qname, otherColumns: ['id'], self: true, matchFull: false }]) as string;
+    expect(q).toContain(
+      `NOT (EXISTS (SELECT 1 FROM "public"."orders" p WHERE p."id" = n."client_id" AND NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_out x WHERE x.key = jsonb_build_object('id', "p"."id"::text))) OR EXISTS (SELECT 1 FROM pg_temp.vsg_m_new p WHERE p."id" = n."client_id"))`,
+    );
+  });
+
+  it('MATCH FULL over two columns: all NULL, or none and a parent', () => {
+    const q = violationsQuery(orders, [{ kind: 'fk_from', columns: ['a', 'b'], other: '"s"."p"', otherColumns: ['x', 'y'], self: false, matchFull: true }]) as string;
+    expect(q).toContain('WHERE NOT (n."a" IS NULL AND n."b" IS NULL) AND (n."a" IS NULL OR n."b" IS NULL OR NOT EXISTS (SELECT 1 FROM "s"."p" p WHERE p."x" = n."a" AND p."y" = n."b"))');
+  });
+
+  it('a foreign key to the table: rows the merge deletes that another table still references (delete action only)', () => {
+    const q = violationsQuery(orders, [
+      { kind: 'fk_to', columns: ['id'], other: '"public"."items"', otherColumns: ['order_id'], otherKey: ['id'], self: false, onDelete: true, onUpdate: false },
+    ]) as string;
+    expect(q).toContain(`SELECT 0, s.key, jsonb_build_object('id', "r"."id"::text), jsonb_build_object('order_id', r."order_id"::text)
+FROM pg_temp.vsg_m_out s
+JOIN "public"."orders" o ON "o"."id" = ("s".key->>'id')::integer
+JOIN "public"."items" r ON r."order_id" = o."id"
+WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE m."id" = o."id") AND s.img IS NULL`);
+    const noKey = violationsQuery(orders, [{ kind: 'fk_to', columns: ['id'], other: '"public"."log"', otherColumns: ['o'], otherKey: null, self: false, onDelete: true, onUpdate: true }]) as string;
+    expect(noKey).toContain('SELECT 0, s.key, NULL::jsonb,');
+    expect(noKey).not.toMatch(/s\.img IS/);
+  });
+
+  it('unique: against the live rows the merge keeps, and between merged rows once a pair; NULLS NOT DISTINCT compares NULLs', () => {
+    const q = violationsQuery(hostile, [{ kind: 'unique', columns: ['e"mail'], nullsDistinct: true }]) as string;
+    expect(q).toContain(`FROM pg_temp.vsg_m_new n JOIN "My Schema"."Wei""rd" o ON n."e""mail" = o."e""mail" WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_out x WHERE x.key = jsonb_build_object('K $1', "o"."K $1"::text, 'o''k', "o"."o'k"::text))`);
+    expect(q).toContain(`FROM pg_temp.vsg_m_new n JOIN pg_temp.vsg_m_new m ON n."e""mail" = m."e""mail" AND n.ctid < m.ctid`);
+    const nnd = violationsQuery(hostile, [{ kind: 'unique', columns: ['e"mail'], nullsDistinct: false }]) as string;
+    expect(nnd).toContain('n."e""mail" IS NOT DISTINCT FROM o."e""mail"');
+  });
+
+  it('not-null and check constraints: one part each, numbered by their place in the list', () => {
+    const q = violationsQuery(orders, [
+      { kind: 'check', name: "it's positive" },
+      { kind: 'not null', column: 'qty' },
+      { kind: 'not null', column: 'client_id' },
+    ]) as string;
+    expect(q).toContain(`CROSS JOIN LATERAL (VALUES (1, n."qty" IS NULL), (2, n."client_id" IS NULL)) v(c, missing) WHERE v.missing`);
+    expect(q).toContain(`FROM pg_temp.vsg_m_chkv v JOIN (VALUES ('it''s positive', 0)) k(con, c) ON k.con = v.con
+JOIN pg_temp.vsg_m_new n ON n.ctid = v.at`);
+  });
+});
+
+describe('checkStatements', () => {
+  it('stages the merged rows as the write-back writes them, then runs the checks and the query last', () => {
+    const text = checkStatements(orders, writeSql(orders, orders.columns), true, 'SELECT 1');
+    expect(text.startsWith(`INSERT INTO pg_temp.vsg_m_new ("id", "client_id", "qty") SELECT CASE WHEN s.img ? 'id' THEN (s.img->>'id')::integer ELSE NULL END,`)).toBe(true);
+    expect(text).toContain('FROM pg_temp.vsg_m_out s WHERE s.img IS NOT NULL;\nCREATE INDEX ON pg_temp.vsg_m_out (key)');
+    expect(text).toContain('tpl regclass := 16384::oid::regclass;');
+    expect(text).not.toContain('RELID');
+    expect(text.endsWith(';\nSELECT 1')).toBe(true);
+    expect(checkStatements(orders, writeSql(orders, orders.columns), false, 'SELECT 1')).not.toContain('DO $vsg_check$');
+  });
+
+  it('takes only an oid as the table', () => {
+    expect(() => checkStatements({ ...orders, relid: '1; DROP TABLE x' }, writeSql(orders, orders.columns), true, 'SELECT 1')).toThrow(/not an oid/);
+  });
+});
