@@ -92,7 +92,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
     const result = work ? await work(tx) : undefined;
     const at: AppendPoint = runs
-      ? await lockToAppend(tx, table, work ? 'the work function' : 'the SQL')
+      ? await lockToAppend(tx, table, work ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)")
       : { table, recorded: table.signature ?? now, after: now, earlier: false };
     await assertWritable(tx, at.table);
     assertParent(at.table, parent, at.table.headCommit);
@@ -185,14 +185,14 @@ function assertParent(table: LockedTable, parent: string | undefined, head: stri
 /**
  * Lock the table's branch to append (sql/commit/append.sql), after the SQL or
  * the work ran in the commit's transaction, and read what the commit is made
- * against; `what` names what ran, should it have ended vsg's transaction.
+ * against; `ended` is the refusal, should what ran have ended vsg's transaction.
  */
-async function lockToAppend(tx: Queryable, table: LockedTable, what: string): Promise<AppendPoint> {
+async function lockToAppend(tx: Queryable, table: LockedTable, ended: string): Promise<AppendPoint> {
   type Row = Record<'columns' | 'key' | 'xid' | 'signature', string> & { branch_id: string | null; head_commit: string | null } & Record<'merging' | 'earlier', boolean | string>;
   const { rows } = await tx.query<Row>(sql('commit/append'), [table.relid, table.id, table.head]);
   const r = rows[0];
   if (r.xid !== table.xid) {
-    throw new VsgError('E_TX_CONTROL', `${what} ended vsg's transaction (COMMIT, ROLLBACK or END in it)`, {
+    throw new VsgError('E_TX_CONTROL', ended, {
       exitCode: ExitCode.sql,
       hint: 'leave transaction control to vsg; status() shows any change that was committed anyway',
     });
