@@ -3,7 +3,10 @@
  * invariant (money is only moved, never made) that must hold in every
  * committed version. The multi-writer and two-session tests need several
  * connections at once, which only the server has: PGlite is one process with
- * one connection, so there they are skipped (the invariant runs on both). Two
+ * one connection, so there they are skipped (the invariant runs on both). So
+ * do the tests of one commit's open transaction overlapping another commit:
+ * on PGlite the second cannot even start while the first holds the one
+ * connection (and across processes, .vsg/lock serialises whole commands). Two
  * bin/vsg processes racing commit against merge and switch run on both: on
  * PGlite they queue on the embedded database's lock file.
  */
@@ -211,6 +214,42 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
     } finally {
       release();
       await Promise.all([a, b, c].map((r) => r.close()));
+    }
+  });
+
+  it('parent is checked when the commit is appended: a commit that landed while the SQL ran makes it stale', { timeout: 60_000 }, async () => {
+    const setup = await t.open();
+    await setup.sql('CREATE TABLE late (id int PRIMARY KEY, n bigint NOT NULL)');
+    await setup.sql('INSERT INTO late VALUES (1, 0), (2, 0)');
+    await setup.track('late', { author: 'setup' });
+    await setup.close();
+    const [a, b] = await Promise.all([0, 1].map(() => openRepository({ url: t.url })));
+    let release = (): void => undefined;
+    const gate = new Promise<void>((res) => (release = res));
+    let changed = (): void => undefined;
+    const ran = new Promise<void>((res) => (changed = res));
+    try {
+      const root = (await a.log({ table: 'late' })).commits[0].id;
+      const stale = a
+        .commit({ table: 'late', author: 'a', parent: root }, async (tx) => {
+          await tx.query('UPDATE late SET n = 1 WHERE id = 1');
+          changed();
+          await gate;
+        })
+        .catch((e: unknown) => e);
+      await ran; // HEAD was still `root` when A started
+      const other = await b.commit({ table: 'late', author: 'b', sql: 'UPDATE late SET n = 2 WHERE id = 2' });
+      release();
+      const err = await stale;
+      expect(err).toBeInstanceOf(ConflictError);
+      expect(err).toMatchObject({ code: 'E_STALE_PARENT', exitCode: 1, data: { head: other.commit.id, parent: root } });
+      // nothing of A's landed
+      expect((await t.sql('SELECT id, n::int AS n FROM late ORDER BY id')).rows).toEqual([{ id: 1, n: 0 }, { id: 2, n: 2 }]);
+      expect((await b.log({ table: 'late' })).commits.map((c) => c.id)).toEqual([other.commit.id, root]);
+      expect((await b.status({ table: 'late' }))[0].clean).toBe(true);
+    } finally {
+      release();
+      await Promise.all([a, b].map((r) => r.close()));
     }
   });
 
