@@ -1,28 +1,36 @@
 -- Make a commit from captured changes and move the branch to it, in one statement.
---   $1 table_id   $2 take every pending change of the table (a commit without SQL)
+--   $1 table_id   $2 which pending changes of the table to take (below)
 --   $3 parent     $4 merge_parent   $5 branch_id   $6 kind
 --   $7 author     $8 message        $9 statement   $10 meta (jsonb)   $11 allow empty
 --   $12 prefer the writers' own author: when every taken change carries the same
 --       vsg.author session setting, it is the commit's author instead of $7
 --   $13 merge the writers' vsg.meta settings into the metadata ($10 wins per key;
 --       a key set to several values keeps them all, as an array)
--- Without $2, it takes the changes this transaction captured, plus any earlier
--- uncommitted change to the same keys: the commit's "before" must be the
--- value at its parent for deltas to compose. Rows a bulk write-back of this
--- transaction staged for it (vsg.staged_changes) count as captured last.
+-- $2 'all': every pending change (a commit without SQL); 'mine': the changes
+-- this transaction captured; 'earlier': other writers' uncommitted changes to
+-- the keys this transaction changed (recorded first, as their own commit, so
+-- that 'mine' then starts from their values); 'keys': this transaction's and
+-- the earlier ones together. A commit's "before" must be the value at its
+-- parent for deltas to compose. Rows a bulk write-back of this transaction
+-- staged for it (vsg.staged_changes) count as captured last (not 'earlier').
 -- The branch $5 moves from $3 to the new commit by compare-and-swap (`moved`
 -- is false when another writer moved it meanwhile; a ROOT moves nothing), and
 -- the commit comes back as sql/history/commits.sql gives it, its refs
 -- being the branch that moved.
 WITH staged AS (
-  SELECT key, before, after FROM vsg.staged_changes($1)
+  SELECT key, before, after FROM vsg.staged_changes($1) WHERE $2::text <> 'earlier'
 ), mine AS (
   SELECT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
   UNION
   SELECT key FROM staged
 ), taken AS (
+  -- $2 is a constant when this is planned: each mode keeps one of the branches.
   DELETE FROM vsg.pending p
-  WHERE p.table_id = $1 AND ($2 OR p.key IN (SELECT key FROM mine))
+  WHERE p.table_id = $1
+    AND ($2::text = 'all'
+         OR ($2::text = 'mine' AND p.xid = txid_current())
+         OR ($2::text = 'earlier' AND p.xid <> txid_current() AND p.key IN (SELECT key FROM mine))
+         OR ($2::text = 'keys' AND p.key IN (SELECT key FROM mine)))
   RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
 ), taking AS (
   SELECT seq, key, before, after, author, meta FROM taken

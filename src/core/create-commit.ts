@@ -20,6 +20,13 @@ export interface NewCommit {
   kind: 'ROOT' | 'COMMIT' | 'CHECKOUT' | 'ROLLBACK' | 'MERGE' | 'SCHEMA';
   /** take every uncommitted change of the table, not only this transaction's */
   takeAll: boolean;
+  /**
+   * Without takeAll, which changes: this transaction's and the earlier
+   * uncommitted ones to the same keys together ('keys', the default), this
+   * transaction's alone ('mine'), or only those earlier ones ('earlier'):
+   * a commit with SQL records them first, as their writers' own commit.
+   */
+  take?: 'keys' | 'mine' | 'earlier';
   author: string;
   message: string;
   statement?: string | null;
@@ -54,7 +61,7 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
     ? tx.query<CommitRow & { moved: boolean | string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
     : tx.query<CommitRow & { moved: boolean | string }>(sql('commit/create'), [
         table.id,
-        c.takeAll,
+        c.takeAll ? 'all' : (c.take ?? 'keys'),
         parent,
         c.mergeParent ?? null,
         c.kind === 'ROOT' ? null : table.branchId,

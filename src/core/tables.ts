@@ -177,18 +177,41 @@ export async function lockNamed(tx: Queryable, name?: string): Promise<LockedTab
   const { rows } = await tx.query<LockRow>(sql('tables/lock'), [name ?? null, null]);
   const listed = rows.filter((r) => r.id !== null);
   const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
-  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)));
+  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), lockTable);
 }
 
 /** Lock a tracked table's vsg row (and its branch's): every write command on a table goes through here or lockNamed first. */
 export async function lockTable(tx: Queryable, table: TrackedTable): Promise<LockedTable> {
   const { rows } = await tx.query<LockRow>(sql('tables/lock'), [null, table.id]);
-  return locked(tx, table, rows.find((r) => r.id !== null && yes(r.locked)));
+  return locked(tx, table, rows.find((r) => r.id !== null && yes(r.locked)), lockTable);
 }
 
-async function locked(tx: Queryable, table: TrackedTable, row: LockRow | undefined): Promise<LockedTable> {
+/**
+ * Resolve the table a commit names, as lockNamed does, holding its vsg row
+ * only FOR KEY SHARE (sql/tables/lock_shared.sql): commits to the table run
+ * side by side, and exclude the operations that lock it (write-backs, switch,
+ * merge, untrack). With `append`, the branch is locked too, for a commit that
+ * appends at once; otherwise the commit locks it to append (after its SQL).
+ */
+export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean): Promise<LockedTable> {
+  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [name ?? null, null, append]);
+  const listed = rows.filter((r) => r.id !== null);
+  const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
+  const again = async (q: Queryable, t: TrackedTable): Promise<LockedTable> => {
+    const { rows: more } = await q.query<LockRow>(sql('tables/lock_shared'), [null, t.id, append]);
+    return locked(q, t, more.find((r) => r.id !== null && yes(r.locked)), again);
+  };
+  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), again);
+}
+
+async function locked(
+  tx: Queryable,
+  table: TrackedTable,
+  row: LockRow | undefined,
+  relock: (tx: Queryable, table: TrackedTable) => Promise<LockedTable>,
+): Promise<LockedTable> {
   // Untracked (or dropped) meanwhile: a fresh read says which.
-  if (!row && !table.gone) return lockTable(tx, await tableById(tx, table.id));
+  if (!row && !table.gone) return relock(tx, await tableById(tx, table.id));
   let fresh = row ? toTable(row) : table;
   if (fresh.gone) {
     throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {

@@ -7,14 +7,22 @@ import { shellQuote } from '../db/quote.js';
 import { cell } from './values.js';
 import type { Style } from './style.js';
 
-/** `[main 3f2a9c1] UPDATE clients: 2 updated`, as git commit prints. */
+/**
+ * `[main 3f2a9c1] UPDATE clients: 2 updated`, as git commit prints; preceded
+ * by the commit that recorded other writers' earlier uncommitted changes to
+ * the same rows first, when there is one.
+ */
 export function renderCommitSummary(r: CommitResult, s: Style): string {
-  const c = r.commit;
-  if (r.schema) {
-    const rows = (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) ? `; ${countsText(c)}` : '';
-    return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${r.table}: ${r.schema.join('; ')}${rows}`;
-  }
-  return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
+  const line = (c: CommitResult['commit'], schema: string[] | undefined) => {
+    if (schema) {
+      const rows = (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) ? `; ${countsText(c)}` : '';
+      return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${r.table}: ${schema.join('; ')}${rows}`;
+    }
+    return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
+  };
+  const mine = line(r.commit, r.schema);
+  if (!r.recorded) return mine;
+  return `${line(r.recorded, r.recordedSchema)} ${s.dim(`(earlier uncommitted changes by ${r.recorded.author}, recorded first)`)}\n${mine}`;
 }
 
 export function renderShow(r: ShowResult, s: Style, now?: number): string {

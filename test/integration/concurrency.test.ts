@@ -3,7 +3,10 @@
  * invariant (money is only moved, never made) that must hold in every
  * committed version. The multi-writer and two-session tests need several
  * connections at once, which only the server has: PGlite is one process with
- * one connection, so there they are skipped (the invariant runs on both). Two
+ * one connection, so there they are skipped (the invariant runs on both). So
+ * do the tests of one commit's open transaction overlapping another commit:
+ * on PGlite the second cannot even start while the first holds the one
+ * connection (and across processes, .vsg/lock serialises whole commands). Two
  * bin/vsg processes racing commit against merge and switch run on both: on
  * PGlite they queue on the embedded database's lock file.
  */
@@ -98,6 +101,156 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
       await repo.close();
     }
     expect(retries).toBeGreaterThanOrEqual(0);
+  });
+
+  /** Rows of `table` (id, n) that differ from replaying its history: the last image per key along the chain. */
+  async function replayMismatch(table: string): Promise<number> {
+    const r = await t.sql(
+      `WITH RECURSIVE chain AS (
+         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = $1
+         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
+       replay AS (
+         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.commit_id = c.id ORDER BY x.key, c.depth DESC),
+       live AS (SELECT jsonb_build_object('id', id::text, 'n', n::text) AS img, id FROM ${table})
+       SELECT count(*)::int AS n FROM (SELECT * FROM replay WHERE after IS NOT NULL) replay FULL JOIN live ON (replay.key->>'id')::int = live.id
+       WHERE replay.after IS DISTINCT FROM live.img`,
+      [table],
+    );
+    return r.rows[0].n;
+  }
+
+  it(`${WRITERS} writers on their own rows and one shared row: every commit in one chain, history replays to the table`, { timeout: 300_000 }, async () => {
+    const setup = await t.open();
+    await setup.sql('CREATE TABLE hot (id int PRIMARY KEY, n bigint NOT NULL)');
+    await setup.sql(`INSERT INTO hot SELECT g, 0 FROM generate_series(0, ${WRITERS}) g`);
+    await setup.track('hot', { author: 'setup' });
+    await setup.close();
+    const PER = 40;
+    const repos: Repository[] = await Promise.all(Array.from({ length: WRITERS }, () => openRepository({ url: t.url })));
+    const acknowledged: string[] = [];
+    try {
+      await Promise.all(
+        repos.map(async (repo, w) => {
+          for (let i = 0; i < PER; i++) {
+            // even: the writer's own row only (no other writer waits for it); odd: with row 0, which every writer changes
+            const rows = i % 2 === 0 ? `${w + 1}` : `0, ${w + 1}`;
+            for (;;) {
+              try {
+                const r = await repo.commit({ table: 'hot', author: `w${w}`, sql: `UPDATE hot SET n = n + 1 WHERE id IN (${rows})` });
+                expect(r.recorded).toBeUndefined();
+                acknowledged.push(r.commit.id);
+                break;
+              } catch (e) {
+                if (!retryable(e)) throw e;
+              }
+            }
+          }
+        }),
+      );
+    } finally {
+      await Promise.all(repos.map((r) => r.close()));
+    }
+    const chain = await t.sql(CHAIN, ['hot']);
+    // root + every acknowledged commit, each once, each the parent of the next
+    expect(chain.rows.map((r: { depth: string | number }) => Number(r.depth))).toEqual(Array.from({ length: WRITERS * PER + 1 }, (_, i) => i));
+    const onChain = new Set(chain.rows.map((r: { id: string }) => r.id));
+    expect(acknowledged.filter((id) => !onChain.has(id))).toEqual([]);
+    const total = await t.sql(`SELECT count(*)::int AS n FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id WHERE t.table_name = 'hot'`);
+    expect(total.rows[0].n).toBe(WRITERS * PER + 1);
+    const rows = await t.sql('SELECT id, n::int AS n FROM hot ORDER BY id');
+    expect(rows.rows).toEqual([{ id: 0, n: (WRITERS * PER) / 2 }, ...Array.from({ length: WRITERS }, (_, w) => ({ id: w + 1, n: PER }))]);
+    expect(await replayMismatch('hot')).toBe(0);
+    const repo = await t.open();
+    try {
+      expect((await repo.status({ table: 'hot' }))[0].clean).toBe(true);
+      expect((await repo.verify({ table: 'hot' })).ok).toBe(true);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('a writer holding its transaction open after its change does not block another writer of the table; a write-back waits for it', { timeout: 60_000 }, async () => {
+    const setup = await t.open();
+    await setup.sql('CREATE TABLE open_tx (id int PRIMARY KEY, n bigint NOT NULL)');
+    await setup.sql('INSERT INTO open_tx VALUES (1, 0), (2, 0)');
+    await setup.track('open_tx', { author: 'setup' });
+    await setup.close();
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => openRepository({ url: t.url })));
+    let release = (): void => undefined;
+    const gate = new Promise<void>((res) => (release = res));
+    let changed = (): void => undefined;
+    const ran = new Promise<void>((res) => (changed = res));
+    try {
+      const root = (await a.log({ table: 'open_tx' })).commits[0].id;
+      // A changes row 1 and keeps its transaction open
+      const first = a.commit({ table: 'open_tx', author: 'a' }, async (tx) => {
+        await tx.query('UPDATE open_tx SET n = 1 WHERE id = 1');
+        changed();
+        await gate;
+      });
+      await ran;
+      // B commits row 2 meanwhile, to the end: it waits for nothing A holds
+      const second = await Promise.race([
+        b.commit({ table: 'open_tx', author: 'b', sql: 'UPDATE open_tx SET n = 2 WHERE id = 2' }),
+        new Promise<'blocked'>((res) => setTimeout(() => res('blocked'), 10_000)),
+      ]);
+      expect(second).not.toBe('blocked');
+      if (second === 'blocked') return;
+      expect(second.commit.parents).toEqual([root]);
+      // a write-back (restore) waits for A's commit to end
+      let restored = false;
+      const restore = c.restore({ table: 'open_tx' }).then((r) => ((restored = true), r));
+      await new Promise((res) => setTimeout(res, 500));
+      expect(restored).toBe(false);
+      release();
+      const done = await first;
+      // A appended after B: on top of it
+      expect(done.commit.parents).toEqual([second.commit.id]);
+      expect((await restore).applied).toEqual({ inserted: 0, updated: 0, deleted: 0 });
+      expect((await t.sql('SELECT id, n::int AS n FROM open_tx ORDER BY id')).rows).toEqual([{ id: 1, n: 1 }, { id: 2, n: 2 }]);
+      expect(await replayMismatch('open_tx')).toBe(0);
+      expect((await c.verify({ table: 'open_tx' })).ok).toBe(true);
+    } finally {
+      release();
+      await Promise.all([a, b, c].map((r) => r.close()));
+    }
+  });
+
+  it('parent is checked when the commit is appended: a commit that landed while the SQL ran makes it stale', { timeout: 60_000 }, async () => {
+    const setup = await t.open();
+    await setup.sql('CREATE TABLE late (id int PRIMARY KEY, n bigint NOT NULL)');
+    await setup.sql('INSERT INTO late VALUES (1, 0), (2, 0)');
+    await setup.track('late', { author: 'setup' });
+    await setup.close();
+    const [a, b] = await Promise.all([0, 1].map(() => openRepository({ url: t.url })));
+    let release = (): void => undefined;
+    const gate = new Promise<void>((res) => (release = res));
+    let changed = (): void => undefined;
+    const ran = new Promise<void>((res) => (changed = res));
+    try {
+      const root = (await a.log({ table: 'late' })).commits[0].id;
+      const stale = a
+        .commit({ table: 'late', author: 'a', parent: root }, async (tx) => {
+          await tx.query('UPDATE late SET n = 1 WHERE id = 1');
+          changed();
+          await gate;
+        })
+        .catch((e: unknown) => e);
+      await ran; // HEAD was still `root` when A started
+      const other = await b.commit({ table: 'late', author: 'b', sql: 'UPDATE late SET n = 2 WHERE id = 2' });
+      release();
+      const err = await stale;
+      expect(err).toBeInstanceOf(ConflictError);
+      expect(err).toMatchObject({ code: 'E_STALE_PARENT', exitCode: 1, data: { head: other.commit.id, parent: root } });
+      // nothing of A's landed
+      expect((await t.sql('SELECT id, n::int AS n FROM late ORDER BY id')).rows).toEqual([{ id: 1, n: 0 }, { id: 2, n: 2 }]);
+      expect((await b.log({ table: 'late' })).commits.map((c) => c.id)).toEqual([other.commit.id, root]);
+      expect((await b.status({ table: 'late' }))[0].clean).toBe(true);
+    } finally {
+      release();
+      await Promise.all([a, b].map((r) => r.close()));
+    }
   });
 
   it('the database itself refuses a second commit on the same parent of a branch', async () => {
@@ -269,6 +422,7 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
     });
 
     it('a vsg commit waits for an app transaction holding its row, then records on top of it', async () => {
+      const v0 = String((await t.sql('SELECT v FROM kv WHERE k = 1')).rows[0].v);
       await app.query('BEGIN');
       await app.query('UPDATE kv SET v = 100 WHERE k = 1');
       const repo = await t.open();
@@ -277,9 +431,11 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
         await new Promise((r) => setTimeout(r, 300));
         await app.query('COMMIT');
         const c = await pending;
-        const shown = await repo.show(c.commit.id, { table: 'kv' });
-        // before = the value at the parent commit, so the app's change is part of this delta, never lost
-        expect(shown.changes[0].new).toEqual({ k: '1', v: '101' });
+        // the app's change is recorded first, as its own commit; the statement's commit holds its own change
+        expect(c.recorded).toMatchObject({ updated: 1, message: 'record uncommitted changes' });
+        expect(c.commit.parents).toEqual([c.recorded?.id]);
+        expect((await repo.show(c.recorded?.id ?? '', { table: 'kv' })).changes).toEqual([{ key: { k: '1' }, old: { k: '1', v: v0 }, new: { k: '1', v: '100' } }]);
+        expect((await repo.show(c.commit.id, { table: 'kv' })).changes).toEqual([{ key: { k: '1' }, old: { k: '1', v: '100' }, new: { k: '1', v: '101' } }]);
         expect((await repo.status({ table: 'kv' }))[0].clean).toBe(true);
         expect((await repo.verify({ table: 'kv' })).ok).toBe(true);
       } finally {

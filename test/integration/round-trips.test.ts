@@ -59,17 +59,27 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     await t.cleanup();
   });
 
-  // BEGIN, resolve-and-lock, the UPDATE, the shape after it (with the
-  // transaction check), the commit with its branch move, COMMIT.
+  // BEGIN, resolve (the table's row shared), the UPDATE, the branch lock with
+  // the shape after it (and the transaction check), the commit with its
+  // branch move, COMMIT.
   it('commit of one statement', async () => {
     const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), 6, 6);
     expect(r.commit.updated).toBe(1);
   });
 
-  // BEGIN, resolve-and-lock, the commit, COMMIT.
+  // BEGIN, resolve-and-lock (the table's row shared, the branch's locked), the commit, COMMIT.
   it('commit of uncommitted changes', async () => {
     await plain.sql(`UPDATE items SET v = 'outside' WHERE id = 8`);
     const r = await expectTrips('commit (uncommitted)', () => repo.commit({ table: 'items', author }), 4, 6);
+    expect(r.commit.updated).toBe(1);
+  });
+
+  // As a commit of one statement, plus the commit that records an
+  // application's earlier uncommitted change to the same row first.
+  it('commit of one statement over an uncommitted change to its row', async () => {
+    await plain.sql(`UPDATE items SET v = 'app' WHERE id = 10`);
+    const r = await expectTrips('commit (over uncommitted)', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'ten' WHERE id = 10`, author }), 7);
+    expect(r.recorded?.updated).toBe(1);
     expect(r.commit.updated).toBe(1);
   });
 

@@ -23,7 +23,7 @@ export const perSize = false;
  * src/core/create-commit.ts createCommit; any later ones (flags added since) get false.
  */
 export function loopSql(paramCount) {
-  const using = ['tid', 'false', 'head', 'NULL::text', 'branch', "'COMMIT'::text", "'bench'::text", 'stmt', 'stmt', 'NULL::text', 'false'];
+  const using = ['tid', "'mine'::text", 'head', 'NULL::text', 'branch', "'COMMIT'::text", "'bench'::text", 'stmt', 'stmt', 'NULL::text', 'false'];
   for (let i = using.length; i < paramCount; i++) using.push('false');
   return LOOP.replace('USING_LIST', using.slice(0, Math.max(11, paramCount)).join(', '));
 }

@@ -1,0 +1,44 @@
+-- Resolve the table a commit names, as sql/tables/lock.sql does, but take its
+-- vsg.tracked row only FOR KEY SHARE: commits to one table do not wait for
+-- each other here, while an operation that takes the row FOR UPDATE (every
+-- write-back, switch, merge, untrack, branch) waits for them, and they for it.
+-- The branch's row is locked FOR UPDATE only with $3 (a commit without SQL,
+-- which appends at once); a commit with SQL locks it to append, after the SQL
+-- (sql/commit/append.sql). Same columns as sql/tables/lock.sql.
+WITH target AS MATERIALIZED (
+  SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
+), chosen AS (
+  SELECT t.id FROM vsg.tracked t
+  WHERE CASE WHEN $2::int IS NOT NULL THEN t.id = $2::int
+             WHEN $1::text IS NULL THEN (SELECT count(*) FROM vsg.tracked) = 1
+             ELSE t.relid = (SELECT oid FROM target) END
+), lt AS MATERIALIZED (
+  SELECT t.id, t.relid, t.head, t.key_columns, t.signature
+  FROM vsg.tracked t WHERE t.id IN (SELECT id FROM chosen)
+  FOR KEY SHARE
+), lr AS MATERIALIZED (
+  SELECT r.id, r.table_id, r.commit_id
+  FROM vsg.refs r JOIN lt ON r.table_id = lt.id AND r.name = lt.head AND r.kind = 'branch'
+  WHERE $3::boolean
+  FOR UPDATE OF r
+)
+SELECT x.oid::text AS oid, t.id::text, t.relid::text,
+       to_json(coalesce(lt.key_columns, t.key_columns))::text AS key_columns, coalesce(lt.head, t.head) AS head,
+       n.nspname AS schema_name, c.relname AS table_name,
+       t.schema_name AS stored_schema, t.table_name AS stored_name,
+       (CASE WHEN lt.id IS NULL THEN t.signature ELSE lt.signature END)::text AS signature,
+       coalesce(lr.id, r.id)::text AS branch_id,
+       CASE WHEN lr.id IS NULL THEN r.commit_id ELSE lr.commit_id END AS head_commit,
+       NULL::text AS commits,
+       lt.id IS NOT NULL AS locked,
+       CASE WHEN lt.id IS NOT NULL AND c.oid IS NOT NULL THEN vsg.table_signature(c.oid)::text END AS now,
+       CASE WHEN lt.id IS NOT NULL THEN EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = lt.id) END AS merging,
+       CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid
+FROM target x
+LEFT JOIN vsg.tracked t ON $2::int IS NULL OR t.id = $2::int
+LEFT JOIN lt ON lt.id = t.id
+LEFT JOIN lr ON lr.table_id = t.id
+LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
+LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = coalesce(lt.head, t.head) AND r.kind = 'branch'
+ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)
