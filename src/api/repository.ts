@@ -51,6 +51,12 @@ export interface OpenOptions {
   create?: boolean;
   /** open even where vsg's schema is missing (for plain SQL) */
   bare?: boolean;
+  /**
+   * prepare vsg's own statements on the connection it opens (default: on, unless
+   * VSG_PREPARED_STATEMENTS=off): off behind a pooler that does not keep them
+   * across transactions. Never done on an application's `client` or `db`.
+   */
+  preparedStatements?: boolean;
 }
 
 export class Repository {
@@ -219,7 +225,10 @@ export class Repository {
 /** Open a repository on a server (url), an open Db, or the embedded database. */
 export async function openRepository(opts: OpenOptions = {}): Promise<Repository> {
   const external = opts.db ?? (opts.client ? fromPg(opts.client) : undefined);
-  const db = external ?? (opts.url ? await connectServer(opts.url) : await openEmbedded(opts.dir ?? '.vsg', { create: opts.create || opts.init }));
+  const { preparedStatements } = opts;
+  const db =
+    external ??
+    (opts.url ? await connectServer(opts.url, { preparedStatements }) : await openEmbedded(opts.dir ?? '.vsg', { create: opts.create || opts.init, preparedStatements }));
   try {
     if (opts.init) await init(db);
     else if (!opts.bare) await requireRepository(db);

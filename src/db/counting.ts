@@ -10,7 +10,10 @@
  * one `script`, and for a transaction its BEGIN and its COMMIT or ROLLBACK.
  * A nested transaction joins the outer one and sends nothing of its own. This
  * is exactly what wrapClient sends for a server or the embedded database;
- * fromPg adds its SAVEPOINT and settings statements, which are not counted.
+ * fromPg adds its SAVEPOINT and settings statements, which are not counted,
+ * and neither is the rare second run of a transaction that a stale prepared
+ * statement aborted (src/db/prepared.ts). Preparing a statement adds no round
+ * trip: its Parse goes out with its first run.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Db, Queryable } from './db.js';

@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 import { VsgError, ExitCode } from '../errors.js';
 import { keepSecret, maskConnection, parseConnection, scrubSecrets } from './connection.js';
+import { preparedStatementsWanted, statementNames } from './prepared.js';
 import { sql } from './sql.js';
 
 export type Row = Record<string, string | null>;
@@ -99,8 +100,18 @@ export interface PgLikeClient {
  * from outside it waits until it ends instead of landing inside it. Code
  * running inside a transaction (the same async context) joins it.
  */
-export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string, onClose: () => Promise<void>, cancel?: () => Promise<void>): Db {
+export function wrapClient(
+  client: PgLikeClient,
+  kind: Db['kind'],
+  where: string,
+  onClose: () => Promise<void>,
+  cancel?: () => Promise<void>,
+  opts: { prepare?: boolean } = {},
+): Db {
   const inside = new AsyncLocalStorage<true>();
+  // vsg's own statements, named on this session (src/db/prepared.ts): only on a
+  // session that is vsg's, never on an application's (fromPg)
+  const names = statementNames(opts.prepare === true);
   let turn: Promise<unknown> = Promise.resolve();
   // what interrupt() needs to know: queries in flight, an open transaction, and whether it came
   let busy = 0;
@@ -122,11 +133,11 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     return mine;
   };
   /** Every statement's result of a query (one, or several for a multi-statement text). */
-  const results = async (text: string, params: unknown[] | undefined, rowMode?: 'array'): Promise<pg.QueryResult[]> => {
+  const results = async (text: string, params: unknown[] | undefined, rowMode?: 'array', name?: string): Promise<pg.QueryResult[]> => {
     // Ask for text for every type, even from a client configured otherwise. PGlite's
     // node-postgres shim reads a query's `types` as parameter types, so there the
     // client-level setting does it.
-    const config = kind === 'postgres' ? { text, values: params, types: rawText, rowMode } : { text, values: params, rowMode };
+    const config = kind === 'postgres' ? { name, text, values: params, types: rawText, rowMode } : { name, text, values: params, rowMode };
     const res = (await run(() => client.query(config as unknown as string))) as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(res) ? res : [res];
   };
@@ -136,7 +147,22 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     fields: (r?.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, dataTypeID: f.dataTypeID })),
     command: r?.command ?? '',
   });
-  const send = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => result<R>((await results(text, params)).at(-1));
+  const send = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
+    const name = names.nameOf(text, params);
+    try {
+      return result<R>((await results(text, params, undefined, name)).at(-1));
+    } catch (e) {
+      if (name === undefined || !names.forgetIfStale(name, e)) throw e;
+      // Inside vsg's transaction the error aborted it: transaction() runs it again.
+      if (inTx) throw e;
+      try {
+        return result<R>((await results(text, params, undefined, names.nameOf(text, params))).at(-1));
+      } catch (again) {
+        // 25P02: the session is inside a transaction of the user's own, which the first error aborted
+        throw (again as { code?: string }).code === '25P02' ? e : again;
+      }
+    }
+  };
   const query = <R = Row>(text: string, params?: unknown[]) => inTurn(() => send<R>(text, params));
   return {
     kind,
@@ -159,18 +185,26 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
     transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       if (inside.getStore()) return fn({ query: send });
       return inTurn(async () => {
-        await run(() => client.query('BEGIN'));
-        inTx = true;
-        try {
-          const out = await fn({ query: send });
-          await run(() => client.query('COMMIT'));
-          return out;
-        } catch (e) {
-          // also after an interrupt: the rollback is what it waits for
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw e;
-        } finally {
-          inTx = false;
+        for (let attempt = 1; ; attempt++) {
+          const stale = names.staleSeen;
+          await run(() => client.query('BEGIN'));
+          inTx = true;
+          try {
+            const out = await fn({ query: send });
+            // a stale statement's error was caught and ignored: the transaction is aborted all the same
+            if (names.staleSeen !== stale) throw staleStatement();
+            await run(() => client.query('COMMIT'));
+            return out;
+          } catch (e) {
+            // also after an interrupt: the rollback is what it waits for
+            await client.query('ROLLBACK').catch(() => undefined);
+            // One of vsg's saved statements no longer fitted (it is forgotten now): nothing of
+            // this attempt was kept, so run the transaction again, once.
+            if (names.staleSeen !== stale && attempt === 1 && !interrupted) continue;
+            throw e;
+          } finally {
+            inTx = false;
+          }
         }
       });
     },
@@ -183,6 +217,13 @@ export function wrapClient(client: PgLikeClient, kind: Db['kind'], where: string
       return interrupted;
     },
   };
+}
+
+function staleStatement(): VsgError {
+  return new VsgError('E_SQL', 'a statement vsg had prepared on this connection no longer fitted the database; the transaction was rolled back', {
+    exitCode: ExitCode.sql,
+    hint: 'run it again',
+  });
 }
 
 /** Mask the password(s) of a connection URL or keyword=value string for every message vsg prints. */
@@ -225,8 +266,11 @@ const noTls = (e: unknown) => /does not support SSL/i.test(String((e as Error)?.
 /**
  * Connect to a PostgreSQL server given a URL or libpq keyword=value pairs
  * (src/db/connection.ts). Errors name the server with its password masked.
+ * vsg's own statements are prepared on the connection unless
+ * `preparedStatements` (else VSG_PREPARED_STATEMENTS) says not to.
  */
-export async function connectServer(url: string): Promise<Db> {
+export async function connectServer(url: string, opts: { preparedStatements?: boolean } = {}): Promise<Db> {
+  const prepare = preparedStatementsWanted(opts.preparedStatements);
   const target = parseConnection(url);
   for (const s of target.secrets) keepSecret(s);
   let client: pg.Client;
@@ -253,7 +297,7 @@ export async function connectServer(url: string): Promise<Db> {
       await other.end().catch(() => undefined);
     }
   };
-  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel);
+  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare });
 }
 
 export function connectionError(e: unknown, where: string, secrets: string[] = []): VsgError {

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, VsgError } from '../errors.js';
 import { rawText, SESSION_SETTINGS, wrapClient, type Db } from './db.js';
+import { preparedStatementsWanted } from './prepared.js';
 import { clusterTemplate, extractCluster, START_SETTINGS } from './template.js';
 
 const LOCK_WAIT_MS = 30_000;
@@ -74,13 +75,13 @@ export function noRepository(dir: string, cwd = process.cwd()): VsgError {
 }
 
 /** A PGlite on `dataDir` spoken to through node-postgres, as a Db. */
-async function start(dataDir: string, where: string, extra: { loadDataDir?: Blob } = {}, release: () => void = () => undefined): Promise<Db> {
+async function start(dataDir: string, where: string, prepare: boolean, release: () => void = () => undefined): Promise<Db> {
   const [{ PGlite }, { createPgConfig }, { default: pg }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/node-postgres'),
     import('pg'),
   ]);
-  const lite = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...START_SETTINGS], ...extra });
+  const lite = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, ...START_SETTINGS] });
   const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
   try {
     await client.connect();
@@ -89,12 +90,19 @@ async function start(dataDir: string, where: string, extra: { loadDataDir?: Blob
     await lite.close().catch(() => undefined);
     throw e;
   }
-  return wrapClient(client, 'pglite', where, async () => {
-    await client.end().catch(() => undefined);
-    // PGlite keeps the event loop alive until closed; it is ours, so close it.
-    await lite.close().catch(() => undefined);
-    release();
-  });
+  return wrapClient(
+    client,
+    'pglite',
+    where,
+    async () => {
+      await client.end().catch(() => undefined);
+      // PGlite keeps the event loop alive until closed; it is ours, so close it.
+      await lite.close().catch(() => undefined);
+      release();
+    },
+    undefined,
+    { prepare },
+  );
 }
 
 /**
@@ -102,8 +110,9 @@ async function start(dataDir: string, where: string, extra: { loadDataDir?: Blob
  * database is refused (E_NO_REPO) before anything is loaded or written; with
  * it, a new database is made from the cluster template.
  */
-export async function openEmbedded(dir: string, opts: { create?: boolean } = {}): Promise<Db> {
+export async function openEmbedded(dir: string, opts: { create?: boolean; preparedStatements?: boolean } = {}): Promise<Db> {
   if (!opts.create && !embeddedExists(dir)) throw noRepository(dir);
+  const prepare = preparedStatementsWanted(opts.preparedStatements);
   const release = await acquireLock(dir);
   try {
     // Checked again under the lock: two `vsg init` at once make one database.
@@ -111,7 +120,7 @@ export async function openEmbedded(dir: string, opts: { create?: boolean } = {})
       if (!opts.create) throw noRepository(dir);
       extractCluster(await clusterTemplate(), path.join(dir, 'pgdata'));
     }
-    return await start(path.join(dir, 'pgdata'), `embedded database in ${dir}`, {}, release);
+    return await start(path.join(dir, 'pgdata'), `embedded database in ${dir}`, prepare, release);
   } catch (e) {
     release();
     if (e instanceof VsgError) throw e;
@@ -128,13 +137,14 @@ export async function openEmbedded(dir: string, opts: { create?: boolean } = {})
  * file's whole buffer each time the file grows and unpacks a cluster byte by
  * byte, which made a demo three times slower than the same work on disk.
  */
-export async function openEmbeddedThrowaway(): Promise<Db> {
+export async function openEmbeddedThrowaway(opts: { preparedStatements?: boolean } = {}): Promise<Db> {
+  const prepare = preparedStatementsWanted(opts.preparedStatements);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-demo-'));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   process.once('exit', remove); // also when the process ends before closing it
   try {
     extractCluster(await clusterTemplate(), path.join(dir, 'pgdata'));
-    return await start(path.join(dir, 'pgdata'), 'a throw-away embedded database', {}, remove);
+    return await start(path.join(dir, 'pgdata'), 'a throw-away embedded database', prepare, remove);
   } catch (e) {
     remove();
     throw e;

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 const cache = new Map<string, string>();
+/** text → the file it was read from: how the Db knows a statement is vsg's own (src/db/prepared.ts) */
+const files = new Map<string, string>();
 
 /** The text of sql/<name>.sql, e.g. `sql('commit/create')`. */
 export function sql(name: string): string {
@@ -14,6 +16,12 @@ export function sql(name: string): string {
   if (text === undefined) {
     text = fs.readFileSync(path.join(packageRoot, 'sql', `${name}.sql`), 'utf8');
     cache.set(name, text);
+    files.set(text, name);
   }
   return text;
+}
+
+/** The file name ('commit/create') of a text that sql() returned, or undefined for any other text. */
+export function sqlFileOf(text: string): string | undefined {
+  return files.get(text);
 }
