@@ -204,7 +204,7 @@ export class Repository {
         close: async () => undefined,
       };
       return fn(new Repository(bound), tx as WorkTx);
-    });
+    }, { rerun: false });
   }
   close(): Promise<void> {
     return this.db.close();

@@ -70,12 +70,12 @@ export function countingDb(db: Db): CountingDb {
       note(text);
       return db.query(text, params);
     },
-    transaction(fn) {
-      if (inside.getStore()) return db.transaction((tx) => fn(counted(tx)));
+    transaction(fn, opts) {
+      if (inside.getStore()) return db.transaction((tx) => fn(counted(tx)), opts);
       return inside.run(true, async () => {
         note('BEGIN');
         try {
-          const value = await db.transaction((tx) => fn(counted(tx)));
+          const value = await db.transaction((tx) => fn(counted(tx)), opts);
           note('COMMIT');
           return value;
         } catch (e) {

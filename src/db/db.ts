@@ -38,8 +38,14 @@ export interface Db extends Queryable {
   script?(text: string): Promise<Result<(string | null)[]>[]>;
   /** where it points, password masked */
   readonly where: string;
-  /** Run fn in one transaction: committed if it returns, rolled back if it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Run fn in one transaction: committed if it returns, rolled back if it throws.
+   * When a statement vsg prepared no longer fits the database (src/db/prepared.ts),
+   * the transaction is run again once, unless `rerun` is false: fn runs the
+   * application's own code, which must not run twice unasked (it fails instead,
+   * and a second call succeeds).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: { rerun?: boolean }): Promise<T>;
   close(): Promise<void>;
   /**
    * Stop the work in progress, as psql's Ctrl-C does: a statement running on
@@ -182,7 +188,7 @@ export function wrapClient(
           connection?.off('commandComplete', onTag);
         }
       }),
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: { rerun?: boolean } = {}): Promise<T> {
       if (inside.getStore()) return fn({ query: send });
       return inTurn(async () => {
         for (let attempt = 1; ; attempt++) {
@@ -200,7 +206,10 @@ export function wrapClient(
             await client.query('ROLLBACK').catch(() => undefined);
             // One of vsg's saved statements no longer fitted (it is forgotten now): nothing of
             // this attempt was kept, so run the transaction again, once.
-            if (names.staleSeen !== stale && attempt === 1 && !interrupted) continue;
+            if (names.staleSeen !== stale && !interrupted) {
+              if (attempt === 1 && opts.rerun !== false) continue;
+              throw staleStatement();
+            }
             throw e;
           } finally {
             inTx = false;

@@ -156,7 +156,8 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
       ...(recorded ? { recorded: { ...recorded, refs: [] }, ...(recordedSchema ? { recordedSchema } : {}) } : {}),
     };
     return work ? { ...out, result } : out;
-  });
+    // the application's work must not run twice unasked (src/db/db.ts)
+  }, { rerun: !work });
   await tidyPending(db, changedRows(done.commit) + changedRows(done.recorded));
   return done;
 }

@@ -99,13 +99,13 @@ describe.each(targetNames())('prepared statements on %s', (name) => {
       // what the counting Db counted is what crossed the wire: preparing adds no round trip
       expect(w.roundTrips).toBe(m.count);
       expect(m.count).toBe(6);
-      // the lock, the shape after the SQL and the commit are named; the first commit parses them, the next ones nothing
-      if (i === 0) expect(w.parsed.filter(Boolean).sort()).toEqual(['vsg0.0:commit/after', 'vsg0.0:commit/create', 'vsg0.0:tables/lock']);
+      // the shared lock, the append (shape after the SQL, branch lock) and the commit are named; the first commit parses them, the next ones nothing
+      if (i === 0) expect(w.parsed.filter(Boolean).sort()).toEqual(['vsg0.0:commit/append', 'vsg0.0:commit/create', 'vsg0.0:tables/lock_shared']);
       else expect(w.parsed).toEqual([]);
     }
     const runs = await prepared(w.db);
     expect(runs.get('vsg0.0:commit/create')).toBe(3);
-    expect(runs.get('vsg0.0:tables/lock')).toBe(3);
+    expect(runs.get('vsg0.0:tables/lock_shared')).toBe(3);
   });
 
   it('leaves unnamed what is not one of vsg\'s files: the user\'s SQL and statements without parameters', async () => {
@@ -125,7 +125,7 @@ describe.each(targetNames())('prepared statements on %s', (name) => {
       expect(r.commit.updated).toBe(1);
       expect(r.commit.parents).toEqual([before.commits[0].id]);
       const runs = await prepared(w.db);
-      expect(runs.has('vsg0.1:tables/lock')).toBe(true);
+      expect(runs.has('vsg0.1:tables/lock_shared')).toBe(true);
       expect((await w.db.query<{ v: string }>(`SELECT v FROM items WHERE id = 3`)).rows).toEqual([{ v: 'after the change' }]);
     } finally {
       await w.db.query(`ALTER TABLE vsg.tracked ALTER COLUMN head TYPE text`);
@@ -133,7 +133,7 @@ describe.each(targetNames())('prepared statements on %s', (name) => {
     // the statement prepared while head was varchar goes stale again, and is prepared again
     const r = await repo.commit({ table: 'items', sql: update(), author });
     expect(r.commit.updated).toBe(1);
-    expect((await prepared(w.db)).has('vsg0.2:tables/lock')).toBe(true);
+    expect((await prepared(w.db)).has('vsg0.2:tables/lock_shared')).toBe(true);
     expect((await repo.verify({ table: 'items' })).ok).toBe(true);
   });
 
@@ -154,6 +154,28 @@ describe.each(targetNames())('prepared statements on %s', (name) => {
     const after = await repo.log({ table: 'items', limit: 2 });
     expect(after.commits.map((c) => c.id)).toEqual([r.commit.id, head]);
     expect((await repo.verify({ table: 'items' })).ok).toBe(true);
+  });
+
+  it('does not run an application\'s work twice: a commit with a function fails instead, and the next call goes through', async () => {
+    const { commit: prev } = await repo.commit({ table: 'items', sql: update(), author });
+    let calls = 0;
+    const failed = await repo
+      .commit({ table: 'items', author }, async (tx) => {
+        calls++;
+        await tx.query(`UPDATE items SET v = 'from work' WHERE id = 5`);
+        await tx.query('DEALLOCATE ALL');
+      })
+      .catch((e: unknown) => e);
+    expect(calls).toBe(1);
+    expect(failed).toMatchObject({ code: 'E_SQL', hint: 'run it again' });
+    expect((await w.db.query<{ v: string }>(`SELECT v FROM items WHERE id = 5`)).rows[0].v).not.toBe('from work');
+    expect((await repo.log({ table: 'items', limit: 1 })).commits[0].id).toBe(prev.id);
+    const r = await repo.commit({ table: 'items', author }, async (tx) => {
+      calls++;
+      await tx.query(`UPDATE items SET v = 'from work' WHERE id = 5`);
+    });
+    expect(calls).toBe(2);
+    expect(r.commit.parents).toEqual([prev.id]);
   });
 
   it('replans under another search_path', async () => {
