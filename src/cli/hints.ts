@@ -60,7 +60,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     when(e, 'write the tables of that key back together', (d) =>
       d.table !== d.referencing
         ? `restore them together ('vsg restore -t ${sh(d.table)} -t ${sh(d.referencing)}'), or change the referencing rows first; nothing was changed`
-        : `restore '${d.table}' with the table it references ('-t' repeats), or change its rows first; nothing was changed`,
+        : `the rows of '${d.table}' need rows its key references: restore them together ('-t' repeats), or change them first; nothing was changed`,
     ),
 };
 

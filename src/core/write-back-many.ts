@@ -30,7 +30,7 @@ import { fkViolation, foreignKeys, writeOrder, type ForeignKey } from './fk-grap
 import { planReload, reloadFrom, type ReloadFacts, type ReloadMode, type ReloadPlan, type ReloadResult } from './reload.js';
 import { keepStaged } from './sql/ddl.js';
 import { orphanedBy, setConstraints, unreferencedBy } from './sql/fk.js';
-import { keyedDelete, keyedInsert, keyedUpdate } from './sql/write-back.js';
+import { keyedDelete, keyedInsert, keyedUpdate, STAGED } from './sql/write-back.js';
 import type { TrackedTable } from './tables.js';
 import type { Signature } from './signature.js';
 
@@ -87,11 +87,12 @@ export async function writeBackMany(tx: Queryable, targets: readonly TableTarget
     if (reloads.has(relid)) continue;
     const t = byRelid.get(relid)!;
     const st = await stageImages(tx, t.table, stateSource(t.table, t.target, t.lcaDepth));
-    const name = `vsg_apply_${++n}`;
-    await tx.query(keepStaged(name));
+    // One table (a restore of a table others reference) keeps its images where they are.
+    const name = targets.length === 1 ? STAGED : `pg_temp.vsg_apply_${++n}`;
+    if (targets.length > 1) await tx.query(keepStaged(name.slice('pg_temp.'.length)));
     if (st.bulk) await lockForBulk(tx, t.table);
     const referencedBy = fks.filter((f) => f.parent === relid && f.child !== relid && byRelid.has(f.child) && !deferred.has(f));
-    staged.set(relid, { ...st, w: { ...st.w, staged: `pg_temp.${name}` }, t, referencedBy, result: { inserted: 0, updated: 0, deleted: 0 } });
+    staged.set(relid, { ...st, w: { ...st.w, staged: name }, t, referencedBy, result: { inserted: 0, updated: 0, deleted: 0 } });
   }
   await refuseOrphans(tx, fks, staged, byRelid);
 
