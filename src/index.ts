@@ -21,7 +21,7 @@ export type { TableStatus } from './ops/status.js';
 export type { SqlResult, StatementResult } from './ops/sql.js';
 export type { DoctorResult, Check } from './ops/doctor.js';
 export type { CheckoutOptions, CheckoutResult } from './ops/checkout.js';
-export type { RestoreOptions, RestoreResult } from './ops/restore.js';
+export type { RestoreManyOptions, RestoreManyResult, RestoreOptions, RestoreResult } from './ops/restore.js';
 export type { RollbackOptions, RollbackResult, RollbackConflict } from './ops/rollback.js';
 export type { ExportOptions, ExportHeader, ExportResult, ExportSink, RowBatch, RowsAtResult } from './ops/export.js';
 export type { BlameResult, BlameRow, BlameCell, BlameCommit, RowLogResult, RowLogEntry } from './ops/blame.js';

@@ -9,7 +9,9 @@
 -- - the depth of the common ancestor of $3 and HEAD (sql/history/lca.sql), which
 --   the write-back's diff walks down to;
 -- - the table's columns (name, type), from which src/core/sql/timetravel.ts
---   builds what forgetting no-op changes reads.
+--   builds what forgetting no-op changes reads;
+-- - whether a foreign key of another table references it (`referenced`): a
+--   restore then checks the rows that reference it (src/ops/restore.ts).
 WITH p AS MATERIALIZED (
   SELECT key, seq, before, after FROM vsg.pending WHERE table_id = $1
 ), net AS (
@@ -34,6 +36,8 @@ SELECT (SELECT count(*) FROM p)::text AS pending_rows,
        (SELECT depth FROM vsg.lca($3::text, $2::text))::text AS lca_depth,
        (SELECT coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum), '[]')
         FROM pg_catalog.pg_attribute a
-        WHERE a.attrelid = t.relid AND a.attnum > 0 AND NOT a.attisdropped)::text AS columns
+        WHERE a.attrelid = t.relid AND a.attnum > 0 AND NOT a.attisdropped)::text AS columns,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f
+               WHERE f.contype = 'f' AND f.confrelid = t.relid AND f.conrelid <> t.relid) AS referenced
 FROM counts c, vsg.tracked t
 WHERE t.id = $1

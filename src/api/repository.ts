@@ -23,7 +23,7 @@ import type { ExportOptions, ExportResult, ExportSink, RowsAtResult } from '../o
 import type { LogOptions, LogResult } from '../ops/log.js';
 import type { MergeOptions, MergeResult } from '../ops/merge.js';
 import type { ResolveOptions } from '../ops/resolve.js';
-import type { RestoreOptions, RestoreResult } from '../ops/restore.js';
+import type { RestoreManyOptions, RestoreManyResult, RestoreOptions, RestoreResult } from '../ops/restore.js';
 import type { RollbackOptions, RollbackResult } from '../ops/rollback.js';
 import type { ShowResult } from '../ops/show.js';
 import type { SqlResult } from '../ops/sql.js';
@@ -118,6 +118,14 @@ export class Repository {
   /** Put the table to a commit's rows (default HEAD) without committing. */
   restore(opts: RestoreOptions = {}): Promise<RestoreResult> {
     return import('../ops/restore.js').then((m) => m.restore(this.db, opts));
+  }
+  /**
+   * Put several tables (default: every tracked table) to their rows at HEAD,
+   * or at their own branch or tag `ref`, without committing: one transaction,
+   * in the order their foreign keys accept. Keyed by table.
+   */
+  restoreMany(opts: RestoreManyOptions = {}): Promise<RestoreManyResult> {
+    return import('../ops/restore.js').then((m) => m.restoreMany(this.db, opts));
   }
   /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
   rollback(opts: RollbackOptions): Promise<RollbackResult> {

@@ -59,6 +59,12 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NO_REPO: (e) =>
     when(e, 'create one', () => "run 'vsg init' to create an embedded one, or set --url or VSG_DATABASE_URL") ?? { hint: "run 'vsg init' first" },
   E_SCHEMA_OLD: () => ({ hint: "run 'vsg init' to upgrade it" }),
+  E_FK_VIOLATION: (e) =>
+    when(e, 'write the tables of that key back together', (d) =>
+      d.table !== d.referencing
+        ? `restore them together ('vsg restore -t ${sh(d.table)} -t ${sh(d.referencing)}'), or change the referencing rows first; nothing was changed`
+        : `the rows of '${d.table}' need rows its key references: restore them together ('-t' repeats), or change them first; nothing was changed`,
+    ),
 };
 
 /** The CLI's hint when the library's hint starts so (the library may throw a code from several places). */

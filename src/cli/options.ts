@@ -2,6 +2,7 @@
  * The options verbs share, each defined once with one description, so that
  * `-t` means the same thing in every command and its help says so once.
  */
+import { InvalidArgumentError } from 'commander';
 export interface OptionDef {
   flags: string;
   description: string;
@@ -15,11 +16,21 @@ export function option(flags: string, description: string, extra: Omit<OptionDef
   return { flags, description, ...extra };
 }
 
+/** A one-table `-t` given twice is a usage error, not the last one silently. */
+function once(v: string, prev: string | undefined): string {
+  if (prev !== undefined) throw new InvalidArgumentError(`this command works on one table; give -t once (got '${prev}' and '${v}')`);
+  return v;
+}
+
 /** `-t`: the one tracked table the command works on. */
-export const table = (): OptionDef => option('-t, --table <table>', 'the tracked table (needed when several are tracked)');
+export const table = (): OptionDef => option('-t, --table <table>', 'the tracked table (needed when several are tracked)', { parse: once });
+
+/** `-t` on commands that take several tables: repeatable, default every tracked table. */
+export const tables = (): OptionDef =>
+  option('-t, --table <table>', 'a tracked table; repeat for several (default: every tracked table)', { parse: repeat, default: [] });
 
 /** `-t` on commands that report on every table unless told one. */
-export const onlyTable = (): OptionDef => option('-t, --table <table>', 'only this table (default: every tracked table)');
+export const onlyTable = (): OptionDef => option('-t, --table <table>', 'only this table (default: every tracked table)', { parse: once });
 
 /** `--json`: the result object on stdout, an error as {"error": …} on stderr. */
 export const json = (): OptionDef => option('--json', 'print the result as JSON (an error as {"error": …} on stderr)');

@@ -47,8 +47,9 @@ export async function takesBulkPath(tx: Queryable, table: TrackedTable, n: numbe
  * Make the table hold the images of pg_temp.vsg_apply, recording each changed
  * row (key, the row before, the row after) as the capture would, where
  * `record` says: vsg.pending, or pg_temp.vsg_delta for createCommit, or nowhere.
+ * In a table that references itself (`selfRef`), inserts come first and deletes last.
  */
-export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql, record: RecordMode): Promise<ApplyResult> {
+export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql, record: RecordMode, selfRef = false): Promise<ApplyResult> {
   // The lock switch and merge take: other writers wait until this command
   // commits (readers do not), so no row changes between being read as
   // "before" and being written.
@@ -61,9 +62,42 @@ export async function applyBulk(tx: Queryable, table: TrackedTable, w: WriteSql,
   const count = async (text: string) => Number((await tx.query<{ n: string }>(text, keep ? [table.id] : [])).rows[0].n);
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
   await tx.query(sql('apply/mark_applying'), [table.id]);
-  result.deleted = await count(bulkDelete(table, w, record));
+  // A table that references itself: rows in before rows point at them, rows out after none does (apply.ts › applyKeyed).
+  if (!selfRef) result.deleted = await count(bulkDelete(table, w, record));
+  if (selfRef) result.inserted = await count(bulkInsert(table, w, record));
   if (w.set) result.updated = await count(bulkUpdate(table, w, record));
-  result.inserted = await count(bulkInsert(table, w, record));
+  if (!selfRef) result.inserted = await count(bulkInsert(table, w, record));
+  if (selfRef) result.deleted = await count(bulkDelete(table, w, record));
   await tx.query(sql('apply/unmark_applying'), [table.id]);
   return result;
+}
+
+/**
+ * One phase of a bulk write-back across tables (write-back-many.ts), which
+ * interleaves the tables' deletes and upserts in foreign-key order: 'delete'
+ * deletes the rows whose image is "no row" (only those meeting `only`, when
+ * given), 'upsert' updates and inserts. The table is marked only while its
+ * own statements run, so that cascades other tables' writes set off in it are
+ * captured as usual. The caller has locked the table (lockForBulk) and keeps
+ * the changed rows uncommitted (RecordMode 'pending').
+ */
+export async function bulkPhase(tx: Queryable, table: TrackedTable, w: WriteSql, phase: 'delete' | 'upsert', only = '', selfRef = false): Promise<ApplyResult> {
+  const count = async (text: string) => Number((await tx.query<{ n: string }>(text, [table.id])).rows[0].n);
+  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  await tx.query(sql('apply/mark_applying'), [table.id]);
+  if (phase === 'delete') {
+    result.deleted = await count(bulkDelete(table, w, 'pending', only));
+  } else {
+    // in a table that references itself, inserts first: an updated row may point at an inserted one
+    if (selfRef) result.inserted = await count(bulkInsert(table, w, 'pending'));
+    if (w.set) result.updated = await count(bulkUpdate(table, w, 'pending'));
+    if (!selfRef) result.inserted = await count(bulkInsert(table, w, 'pending'));
+  }
+  await tx.query(sql('apply/unmark_applying'), [table.id]);
+  return result;
+}
+
+/** The lock applyBulk takes, for a bulk write-back in phases. */
+export async function lockForBulk(tx: Queryable, table: TrackedTable): Promise<void> {
+  await tx.query(lockTable(table.qname, 'SHARE ROW EXCLUSIVE'));
 }

@@ -13,11 +13,12 @@ import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
 import { fillSql } from './sql/apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
+import { fkViolation } from './fk-graph.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
 import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
 import { stateImages } from './sql/rows.js';
-import { toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
+import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
 export interface ImageSource {
@@ -42,6 +43,39 @@ export function stateSource(table: TrackedTable, target: string, lcaDepth: numbe
  * the write itself (bulk path), and kept as `record` says.
  */
 export async function applyImages(tx: Queryable, table: TrackedTable, source: ImageSource, record: RecordMode = 'pending'): Promise<ApplyResult> {
+  const st = await stageImages(tx, table, source);
+  let result: ApplyResult;
+  try {
+    result = st.bulk ? await applyBulk(tx, table, st.w, record, st.selfRef) : await applyKeyed(tx, table, st.w, st.selfRef);
+  } catch (e) {
+    throw refused(table, e);
+  }
+  await raiseSequences(tx, table, 'images', st.sequences);
+  if (st.bulk && record === 'commit') staged.add(tx);
+  return result;
+}
+
+/** Images staged for a write-back into one table, and how they will be written. */
+export interface StagedImages {
+  /** the statements' shared parts; w.staged names the temp table holding the images */
+  w: WriteSql;
+  /** keys staged */
+  filled: number;
+  /** written by the bulk path (apply-bulk.ts), else row by row */
+  bulk: boolean;
+  /** the table's serial and identity sequences (raiseSequences) */
+  sequences: { name: string; seq: string }[];
+  /** a foreign key of the table references the table itself (checked at the end of each statement) */
+  selfRef: boolean;
+}
+
+/**
+ * Stage the images `source` yields for `table` in pg_temp.vsg_apply and make
+ * the checks that come before any write: columns gone since the images were
+ * recorded, GENERATED ALWAYS values that would have to change; then choose
+ * the path. Nothing is written to the table.
+ */
+export async function stageImages(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<StagedImages> {
   await assertSchemaRecorded(tx, table);
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
   await tx.query(sql('apply/temp'));
@@ -56,23 +90,19 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
   const bulk = await takesBulkPath(tx, table, filled, f.size === null ? null : Number(f.size));
-  let result: ApplyResult;
-  try {
-    result = bulk ? await applyBulk(tx, table, w, record) : await applyKeyed(tx, table, w);
-  } catch (e) {
-    throw refused(table, e);
-  }
-  await raiseSequences(tx, table, 'images', JSON.parse(f.sequences) as { name: string; seq: string }[]);
-  if (bulk && record === 'commit') staged.add(tx);
-  return result;
+  const selfRef = f.self_ref === true || f.self_ref === 't';
+  return { w, filled, bulk, sequences: JSON.parse(f.sequences) as { name: string; seq: string }[], selfRef };
 }
 
-type FillRow = { filled: string; vanished: boolean | string; size: string | null; columns: string; sequences: string };
+type FillRow = { filled: string; vanished: boolean | string; size: string | null; columns: string; sequences: string; self_ref: boolean | string };
 
 /** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
 export function refused(table: TrackedTable, e: unknown): unknown {
-  const err = e as { code?: string; message?: string; detail?: string };
+  const err = e as { code?: string; message?: string; detail?: string; constraint?: string; table?: string; schema?: string };
   if (err.code === undefined) return e;
+  if (err.code === '23503' && err.constraint && err.table) {
+    return fkViolation(table.display, err.constraint, displayName(err.schema ?? 'public', err.table), err.detail ?? err.message ?? '', e);
+  }
   return new VsgError('E_APPLY_REFUSED', `cannot write rows back to '${table.display}': ${err.message}`, {
     exitCode: err.code === '42501' ? ExitCode.permission : ExitCode.sql,
     hint: err.detail ?? 'a constraint or trigger of the table refused the change; nothing was changed',
@@ -85,12 +115,23 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  * Row by row, for a difference that is a small share of the table: each
  * statement reaches its rows through the primary key, and the capture
  * triggers record what changed. Rows already holding their image are left alone.
+ * Deletes, updates, inserts; in a table that references itself, inserts,
+ * updates, deletes (`selfRef`): PostgreSQL checks such a key at the end of
+ * each statement, so a row may point at a row inserted by the same write-back
+ * only once that is in, and a row may go only once no kept row points at it.
  */
-async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql): Promise<ApplyResult> {
+async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, selfRef = false): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
   // A fresh temp table has no statistics: without them the joins below may
-  // scan the whole table. ANALYZE goes with the DELETE, in one round trip.
-  const del = await tx.query(`${sql('apply/analyze_temp')};\n${keyedDelete(table, w)}`);
+  // scan the whole table. ANALYZE goes with the first statement, in one round trip.
+  const analyze = (text: string) => `${sql('apply/analyze_temp')};\n${text}`;
+  if (selfRef) {
+    result.inserted = (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
+    if (w.set) result.updated = (await tx.query(keyedUpdate(table, w))).rowCount;
+    result.deleted = (await tx.query(keyedDelete(table, w))).rowCount;
+    return result;
+  }
+  const del = await tx.query(analyze(keyedDelete(table, w)));
   result.deleted = del.rowCount;
   if (w.set) {
     const upd = await tx.query(keyedUpdate(table, w));
@@ -176,12 +217,18 @@ async function renamesOf(tx: Queryable, tableId: number): Promise<Map<string, st
 
 /**
  * Keep serial and identity sequences ahead of every value written back: the
- * images of pg_temp.vsg_apply, or, after a reload, the whole table.
+ * images of pg_temp.vsg_apply (or `staged`), or, after a reload, the whole table.
  */
-export async function raiseSequences(tx: Queryable, table: TrackedTable, from: 'images' | 'table' = 'images', known?: { name: string; seq: string }[]): Promise<void> {
+export async function raiseSequences(
+  tx: Queryable,
+  table: TrackedTable,
+  from: 'images' | 'table' = 'images',
+  known?: { name: string; seq: string }[],
+  staged?: string,
+): Promise<void> {
   const rows = known ?? (await tx.query<{ name: string; seq: string }>(sql('apply/sequences'), [table.relid])).rows;
   for (const r of rows) {
-    await tx.query(raiseSequence(table, r.name, from), [r.seq]);
+    await tx.query(raiseSequence(table, r.name, from, staged), [r.seq]);
   }
 }
 

@@ -81,6 +81,30 @@ export async function reloadState(
   overwrite: boolean,
   known?: ReloadFacts,
 ): Promise<ReloadResult | null> {
+  const plan = await planReload(tx, table, target, mode, overwrite, known);
+  return plan ? reloadFrom(tx, table, target, plan) : null;
+}
+
+/** The checkpoint a reload starts from (planReload), with the table locked. */
+export interface ReloadPlan {
+  checkpoint: string;
+  relname: string;
+}
+
+/**
+ * Whether reloadState would reload, and from which checkpoint; when it
+ * would, the table is locked (ACCESS EXCLUSIVE) and nothing is written yet,
+ * so that a write-back across tables can decide before it writes any
+ * (write-back-many.ts) and reload in its turn (reloadFrom).
+ */
+export async function planReload(
+  tx: Queryable,
+  table: TrackedTable & { now?: Signature },
+  target: string,
+  mode: ReloadMode,
+  overwrite: boolean,
+  known?: ReloadFacts,
+): Promise<ReloadPlan | null> {
   if (mode === 'never') return null;
   const head = table.headCommit as string;
   // Cheap questions first: how far apart the states are, from the commits'
@@ -117,7 +141,12 @@ export async function reloadState(
   // reload would drop unseen: leave them to the row-by-row path.
   await tx.query(lockTable(table.qname, 'ACCESS EXCLUSIVE'));
   if ((await pendingRows(tx, table)) !== pending) return null;
-  return reload(tx, table, target, cp.commit_id, cp.relname);
+  return { checkpoint: cp.commit_id, relname: cp.relname };
+}
+
+/** Reload the table as planReload planned it. */
+export function reloadFrom(tx: Queryable, table: TrackedTable, target: string, plan: ReloadPlan): Promise<ReloadResult> {
+  return reload(tx, table, target, plan.checkpoint, plan.relname);
 }
 
 /** A checkpoint as sql/checkpoint/list.sql gives it (the signature as JSON text, or parsed). */

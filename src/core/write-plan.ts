@@ -19,11 +19,13 @@ export interface WritePlan {
   /** the depth of the common ancestor of the target and HEAD (null: unrelated) */
   lcaDepth: number | null;
   exprs: RowExprs;
+  /** a foreign key of another table references the table */
+  referenced: boolean;
 }
 
 /** The plan for writing `table` back to commit `target`; `overwrite`: uncommitted changes may be overwritten. */
 export async function writePlan(tx: Queryable, table: TrackedTable, target: string, overwrite: boolean): Promise<WritePlan> {
-  const { rows } = await tx.query<Record<'pending_rows' | 'inserted' | 'updated' | 'deleted' | 'checkpoints' | 'lca_depth' | 'columns', string> & { path_changes: string | null }>(
+  const { rows } = await tx.query<Record<'pending_rows' | 'inserted' | 'updated' | 'deleted' | 'checkpoints' | 'lca_depth' | 'columns', string> & { path_changes: string | null; referenced: boolean | string }>(
     sql('timetravel/plan'),
     [table.id, table.headCommit, target, overwrite],
   );
@@ -38,5 +40,6 @@ export async function writePlan(tx: Queryable, table: TrackedTable, target: stri
     },
     lcaDepth: r.lca_depth === null ? null : Number(r.lca_depth),
     exprs: rowExprsOf(table.keyColumns, JSON.parse(r.columns) as { name: string; type: string }[], 'n'),
+    referenced: r.referenced === true || r.referenced === 't',
   };
 }

@@ -2,9 +2,11 @@
  * Restore: put the live table to a commit's rows without committing (default
  * HEAD: discard uncommitted changes). Only the rows that differ are written;
  * `vsg status` and `vsg diff` then show the difference against HEAD.
+ * restoreMany does the same for several tables in one transaction, in the
+ * order their foreign keys accept (src/core/write-back-many.ts).
  */
 import type { Db, Queryable } from '../db/db.js';
-import { isVsgError } from '../errors.js';
+import { isVsgError, VsgError } from '../errors.js';
 import { applyState } from '../core/apply.js';
 import { recreateTable } from '../core/dropped.js';
 import type { ApplyResult } from '../core/apply-sql.js';
@@ -13,7 +15,9 @@ import { assertWritable } from '../core/guards.js';
 import { forgetNoOpsAndCount, tidyPending, type PendingCounts } from '../core/pending.js';
 import { commitOfTable } from '../core/refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
-import { lockNamed, lockTable, resolveTable, type LockedTable } from '../core/tables.js';
+import { listTables, lockNamed, lockTable, resolveTable, type LockedTable } from '../core/tables.js';
+import { commonAncestor } from '../core/mergebase.js';
+import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
 import { writePlan } from '../core/write-plan.js';
 import type { CommitInfo } from '../core/types.js';
 
@@ -74,9 +78,93 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
       // it dropped every uncommitted change of the table
       if (reload) return { ...base, applied: null, reload, status: { inserted: 0, updated: 0, deleted: 0, clean: true } };
     }
-    const applied = await applyState(tx, table, source, 'pending', plan.lcaDepth ?? undefined);
+    // Another table's rows reference this one: written back as one of several
+    // tables (write-back-many.ts), which refuses to take a row they reference
+    // rather than break their key or let a cascade change them unasked.
+    const applied = plan.referenced
+      ? (await writeBackMany(tx, [{ table, target: source, lcaDepth: plan.lcaDepth ?? (await commonAncestor(tx, source, head)).depth }])).get(table.id)!.applied
+      : await applyState(tx, table, source, 'pending', plan.lcaDepth ?? undefined);
     return { ...base, applied, reload: null, status: await forgetNoOpsAndCount(tx, table, plan.exprs) };
   });
   await tidyPending(db, done.reload?.dropped ?? 0);
   return done;
+}
+
+export interface RestoreManyOptions {
+  /** the tracked tables to restore (default: every tracked table); each once */
+  tables?: string[];
+  /** HEAD (default) or a branch or tag name: each table goes to its own ref of that name */
+  ref?: string;
+  /** as RestoreOptions.reload, for every table */
+  reload?: ReloadMode;
+}
+
+/** restoreMany's answer: each table's RestoreResult, keyed by its name. */
+export type RestoreManyResult = Record<string, RestoreResult>;
+
+/**
+ * Restore several tables at once: each to its own HEAD, or to its own branch
+ * or tag named `ref`, in one transaction and in foreign-key order. Refused
+ * with nothing changed when a table lacks the ref, when their foreign keys
+ * form a cycle that is not deferrable (E_FK_CYCLE), or when a row of a table
+ * left alone would lose the row it references (E_FK_VIOLATION).
+ */
+export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promise<RestoreManyResult> {
+  const done = await db.transaction(async (tx): Promise<RestoreManyResult> => {
+    const names = opts.tables ?? (await listTables(tx)).map((t) => t.display);
+    if (names.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
+    const locked: { table: LockedTable; recreated: boolean; at: number }[] = [];
+    // Locked in one order (by name), so that two restores of the same tables cannot deadlock; answered in the order given.
+    const given = [...new Set(names)];
+    for (const name of [...given].sort()) {
+      const l = await lockOrRecreate(tx, name);
+      const same = locked.find((x) => x.table.id === l.table.id);
+      if (same) {
+        same.at = Math.min(same.at, given.indexOf(name));
+        continue;
+      }
+      await assertWritable(tx, l.table);
+      locked.push({ ...l, at: given.indexOf(name) });
+    }
+    locked.sort((a, b) => a.at - b.at);
+    const mode = reloadMode(opts.reload);
+    const targets: (TableTarget & { base: Omit<RestoreResult, 'applied' | 'reload' | 'status'>; exprs: Awaited<ReturnType<typeof writePlan>>['exprs'] })[] = [];
+    for (const { table, recreated } of locked) {
+      const head = table.headCommit as string;
+      const source = opts.ref === undefined ? head : await refOfTable(tx, table, opts.ref);
+      const plan = await writePlan(tx, table, source, true);
+      targets.push({
+        table,
+        target: source,
+        lcaDepth: plan.lcaDepth ?? (await commonAncestor(tx, source, head)).depth,
+        ...(source === head ? { reload: { mode, facts: plan.reload } } : {}),
+        base: { table: table.display, branch: table.head, head, source: await getCommit(tx, source), ...(recreated ? { recreated } : {}) },
+        exprs: plan.exprs,
+      });
+    }
+    const written = await writeBackMany(tx, targets);
+    const out: RestoreManyResult = {};
+    for (const t of targets) {
+      const w = written.get(t.table.id)!;
+      const status = w.reload ? { inserted: 0, updated: 0, deleted: 0, clean: true } : await forgetNoOpsAndCount(tx, t.table, t.exprs);
+      out[t.table.display] = { ...t.base, applied: w.applied, reload: w.reload, status };
+    }
+    return out;
+  });
+  await tidyPending(db, Object.values(done).reduce((n, r) => n + (r.reload?.dropped ?? 0), 0));
+  return done;
+}
+
+/** The commit `ref` names in this table: HEAD, or the table's own branch or tag of that name. */
+async function refOfTable(tx: Queryable, table: LockedTable, ref: string): Promise<string> {
+  try {
+    return await commitOfTable(tx, table, ref);
+  } catch (e) {
+    if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
+    throw new VsgError('E_UNKNOWN_REF', `'${ref}' names no commit of '${table.display}': restoring several tables takes HEAD or a branch or tag name that each of them has`, {
+      hint: 'name a branch or tag of every table, or restore the tables one at a time; nothing was changed',
+      data: { table: table.display, ref },
+      cause: e,
+    });
+  }
 }

@@ -2,7 +2,7 @@
  * Time-travel renderers: blame, a row's history (log --row), and the
  * summaries checkout, restore and rollback print.
  */
-import type { ApplyResult, BlameResult, CheckoutResult, ReloadResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
+import type { ApplyResult, BlameResult, CheckoutResult, ReloadResult, RestoreManyResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
 import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
@@ -83,6 +83,18 @@ export function renderRestore(r: RestoreResult, s: Style): string {
   if (r.status.clean) return `${head}\nnothing to commit, working table clean`;
   const n = r.status.inserted + r.status.updated + r.status.deleted;
   return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${shellQuote(r.table)}' shows them, 'vsg commit -t ${shellQuote(r.table)}' records them)`)}`;
+}
+
+/** A restore of several tables: one line per table, in the order given. */
+export function renderRestoreMany(r: RestoreManyResult, s: Style): string {
+  return Object.values(r)
+    .map((t) => {
+      const src = t.source.id === t.head ? `HEAD (${s.yellow(t.source.shortId)})` : s.yellow(t.source.shortId);
+      const n = t.status.inserted + t.status.updated + t.status.deleted;
+      const left = t.status.clean ? 'clean' : `${n} uncommitted change${n === 1 ? '' : 's'} against HEAD`;
+      return `${t.recreated ? `recreated ${t.table} (dropped), ` : ''}restored ${t.table} to ${src}: ${writtenText(t, s)}; ${left}`;
+    })
+    .join('\n');
 }
 
 export function renderRollback(r: RollbackResult, s: Style): string {

@@ -134,4 +134,15 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     const r = await expectTrips('show', () => repo.show('HEAD~2', { table: 'items' }), 6);
     expect(r.changes).toHaveLength(1);
   });
+
+  // As restore of one uncommitted row, and two more: the foreign keys touching
+  // the table (sql/fk/graph.sql), and the check that no row of the table
+  // referencing it loses its row (src/core/write-back-many.ts). Last: the key stays.
+  it('restore of a table another table references', async () => {
+    await plain.sql(`CREATE TABLE notes (id int PRIMARY KEY, item int REFERENCES items); INSERT INTO notes VALUES (1, 1)`);
+    await plain.sql(`UPDATE items SET v = 'scratch' WHERE id = 9`);
+    const r = await expectTrips('restore (referenced)', () => repo.restore({ table: 'items' }), 13);
+    expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    expect(r.status.clean).toBe(true);
+  });
 });

@@ -135,7 +135,8 @@ describe.each(targetNames())('time travel (library) on %s', (name) => {
 
     await repo.sql('DELETE FROM parent WHERE id = 1');
     const fk = await errorOf(repo.restore({ table: 'child', ref: 'HEAD~1' }));
-    expect(fk.code).toBe('E_APPLY_REFUSED');
+    expect(fk.code).toBe('E_FK_VIOLATION');
+    expect(fk.data).toMatchObject({ table: 'child', constraint: 'child_parent_fkey', referencing: 'child' });
     expect(await state()).toBe('2:6');
     await repo.sql('INSERT INTO parent VALUES (1)');
 

@@ -67,6 +67,15 @@ describe('writeSql (the pieces every write-back shares)', () => {
 });
 
 describe('keyed write-back statements', () => {
+  it('reads images staged under another name, and deletes only the rows a condition keeps (a write-back across tables)', () => {
+    const w = writeSql(items, itemCols, 'pg_temp.vsg_apply_2');
+    expect(keyedDelete(items, w, 'NOT EXISTS (SELECT 1)')).toBe(
+      `DELETE FROM "public"."items" r USING pg_temp.vsg_apply_2 s WHERE s.img IS NULL AND r."id" = (s.key->>'id')::integer AND NOT EXISTS (SELECT 1)`,
+    );
+    expect(keyedInsert(items, w)).toContain('FROM pg_temp.vsg_apply_2 s');
+    expect(bulkDelete(items, w, 'pending', 'x')).toContain(`USING pg_temp.vsg_apply_2 s WHERE s.img IS NULL AND r."id" = (s.key->>'id')::integer AND x`);
+    expect(raiseSequence(items, 'id', 'images', 'pg_temp.vsg_apply_2')).toContain('FROM pg_temp.vsg_apply_2 s WHERE s.img IS NOT NULL');
+  });
   it('deletes, updates and inserts a plain table through its key', () => {
     const w = writeSql(items, itemCols);
     expect(keyedDelete(items, w)).toBe(`DELETE FROM "public"."items" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."id" = (s.key->>'id')::integer`);

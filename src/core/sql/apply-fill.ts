@@ -4,7 +4,8 @@
  * trip, answers what the write-back asks next: how many keys, whether an image
  * names a column the table no longer has, how large the table is next to the
  * difference (bounded: counting stops past `share` times the keys), and the
- * table's columns and sequences (the row image is built from the columns, src/db/images.ts). The source's
+ * table's columns and sequences (the row image is built from the columns, src/db/images.ts), and
+ * whether a foreign key of the table references the table itself. The source's
  * parameters come first; the fill's own follow them.
  */
 import { sql } from '../../db/sql.js';
@@ -41,7 +42,9 @@ SELECT g.filled::text AS filled, g.vanished,
             THEN (SELECT count(*) FROM (SELECT 1 FROM ${qname} LIMIT (SELECT filled * $${n + 2}::bigint + 1 FROM got)) t)::text END AS size,
        (SELECT coalesce(json_agg(c), '[]') FROM cols c)::text AS columns,
        (SELECT coalesce(json_agg(q), '[]') FROM (${shiftParams(sql('apply/sequences'), n)}
-       ) q)::text AS sequences
+       ) q)::text AS sequences,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+               WHERE k.contype = 'f' AND k.conrelid = $${n + 1}::oid AND k.confrelid = $${n + 1}::oid AND NOT k.condeferred) AS self_ref
 FROM got g`;
   return { text, params: [...source.params, relid, share, maxRows] };
 }

@@ -84,3 +84,12 @@ export function fetchForward(name: string, count: number): string {
   if (!Number.isSafeInteger(count) || count < 0) throw new RangeError(`a cursor fetches a whole number of rows, not ${count}`);
   return `FETCH FORWARD ${count} FROM ${ident(name)}`;
 }
+
+/**
+ * Keep the images just staged in pg_temp.vsg_apply (analysed) as temp table
+ * `name`, so that the next table's can be staged: a write-back across tables
+ * (write-back-many.ts) holds one set per table until it has written them all.
+ */
+export function keepStaged(name: string): string {
+  return `${sql('apply/analyze_temp')};\n${dropTemp(name)};\nALTER TABLE pg_temp.vsg_apply RENAME TO ${ident(name)}`;
+}

@@ -46,14 +46,19 @@ export interface WriteSql {
   image: (row: string) => string;
   /** its key */
   key: (row: string) => string;
+  /** the temp table holding the staged images (key jsonb, img jsonb) */
+  staged: string;
 }
+
+/** Where a write-back stages its images unless told otherwise. */
+export const STAGED = 'pg_temp.vsg_apply';
 
 /**
  * The SQL that writes images (s.img, keyed by s.key) into the table (alias r),
  * shared by the keyed and the bulk path: values go back through each column's
  * input function from their text form; generated columns are never written.
  */
-export function writeSql(table: WriteTarget, cols: readonly WriteColumn[]): WriteSql {
+export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], staged: string = STAGED): WriteSql {
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
   // A column the image lacks (added since) gets its default, as a row of that version would;
@@ -72,38 +77,39 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[]): Writ
     insertValues: writable.map(valueOrDefault).join(', '),
     image: (row) => imageExpr(cols.map((c) => c.name), row),
     key: (row) => keyExpr(table.keyColumns, row),
+    staged,
   };
 }
 
-/** Keyed path: delete the rows whose image is "no row". */
-export function keyedDelete(table: WriteTarget, w: WriteSql): string {
-  return `DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}`;
+/** Keyed path: delete the rows whose image is "no row" (and, when given, that meet `only`, a condition on r). */
+export function keyedDelete(table: WriteTarget, w: WriteSql, only = ''): string {
+  return `DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join}${only ? ` AND ${only}` : ''}`;
 }
 
 /** Keyed path: update the kept rows that do not hold their image yet. */
 export function keyedUpdate(table: WriteTarget, w: WriteSql): string {
-  return `UPDATE ${table.qname} r SET ${w.set} FROM pg_temp.vsg_apply s
+  return `UPDATE ${table.qname} r SET ${w.set} FROM ${w.staged} s
        WHERE s.img IS NOT NULL AND ${w.join} AND (${w.image('r')}) IS DISTINCT FROM s.img`;
 }
 
 /** Keyed path: insert the rows whose key the table lacks. */
 export function keyedInsert(table: WriteTarget, w: WriteSql): string {
   return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
-     SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+     SELECT ${w.insertValues} FROM ${w.staged} s
      WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`;
 }
 
 /** How many kept rows must change GENERATED ALWAYS identity column `column` (only an INSERT could). */
 export function identityChanges(table: WriteTarget, w: WriteSql, column: string): string {
-  return `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN ${table.qname} r ON ${w.join}
+  return `SELECT count(*) AS n FROM ${w.staged} s JOIN ${table.qname} r ON ${w.join}
        WHERE s.img ? ${literal(column)} AND r.${ident(column)}::text IS DISTINCT FROM s.img->>${literal(column)}`;
 }
 
 /** Raise sequence $1 to the largest value of `column` among the staged images, or (from 'table') in the table. */
-export function raiseSequence(table: WriteTarget, column: string, from: 'images' | 'table'): string {
+export function raiseSequence(table: WriteTarget, column: string, from: 'images' | 'table', staged: string = STAGED): string {
   const max =
     from === 'images'
-      ? `SELECT max((s.img->>${literal(column)})::numeric)::bigint AS m FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL`
+      ? `SELECT max((s.img->>${literal(column)})::numeric)::bigint AS m FROM ${staged} s WHERE s.img IS NOT NULL`
       : `SELECT max(${ident(column)})::bigint AS m FROM ${table.qname}`;
   return `SELECT setval($1::regclass, x.m) FROM (${max}) x, pg_catalog.pg_sequences q
        WHERE x.m IS NOT NULL AND format('%I.%I', q.schemaname, q.sequencename)::regclass = $1::regclass
@@ -122,10 +128,10 @@ function sink(record: SinkMode, cols: string, src: string): string {
   return `, p AS (INSERT INTO ${into} (table_id, key, before, after) SELECT $1, ${cols} FROM ${src})`;
 }
 
-/** Bulk path: delete, recording each deleted row where `record` says; yields n. $1: the table's id, unless discarded. */
-export function bulkDelete(table: WriteTarget, w: WriteSql, record: SinkMode): string {
+/** Bulk path: delete (as keyedDelete), recording each deleted row where `record` says; yields n. $1: the table's id, unless discarded. */
+export function bulkDelete(table: WriteTarget, w: WriteSql, record: SinkMode, only = ''): string {
   const keep = record !== 'discard';
-  return `WITH d AS (DELETE FROM ${table.qname} r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND ${w.join}
+  return `WITH d AS (DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join}${only ? ` AND ${only}` : ''}
                 RETURNING ${keep ? `s.key, ${w.image('r')} AS cur` : '1'})
           ${sink(record, 'key, cur, NULL', 'd')}
      SELECT count(*)::text AS n FROM d`;
@@ -142,7 +148,7 @@ export function bulkUpdate(table: WriteTarget, w: WriteSql, record: SinkMode): s
   const keep = record !== 'discard';
   return `WITH u AS (UPDATE ${q} r SET ${w.set}
                   FROM (SELECT s.key, s.img, o.ctid AS tid, ${w.image('o')} AS cur
-                        FROM pg_temp.vsg_apply s JOIN ${q} o ON ${w.keyMatch('o')}
+                        FROM ${w.staged} s JOIN ${q} o ON ${w.keyMatch('o')}
                         WHERE s.img IS NOT NULL OFFSET 0) s
                   WHERE r.ctid = s.tid AND s.cur IS DISTINCT FROM s.img
                   RETURNING ${keep ? `s.key, s.cur, ${w.image('r')} AS img` : '1'})
@@ -155,7 +161,7 @@ export function bulkInsert(table: WriteTarget, w: WriteSql, record: SinkMode): s
   const q = table.qname;
   const keep = record !== 'discard';
   return `WITH i AS (INSERT INTO ${q} AS r (${w.insertColumns}) OVERRIDING SYSTEM VALUE
-                SELECT ${w.insertValues} FROM pg_temp.vsg_apply s
+                SELECT ${w.insertValues} FROM ${w.staged} s
                 WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${q} r WHERE ${w.join})
                 RETURNING ${keep ? `${w.key('r')} AS key, ${w.image('r')} AS img` : '1'})
           ${sink(record, 'key, NULL::jsonb, img', 'i')}

@@ -1,0 +1,125 @@
+/**
+ * `vsg restore` of several tables at once, through bin/vsg: -t repeated and
+ * no -t (every tracked table), each table to its own HEAD or its own tag;
+ * the text and JSON output; a partial restore that would break a foreign key
+ * refused (exit 4, nothing changed); a cycle of keys that are not deferrable
+ * refused (exit 3); -t given twice to a command that takes one table (exit 2).
+ * Single-table restore keeps its output (test/e2e/timetravel.test.ts).
+ * The library side, with the ordering cases, is test/integration/fk-write-back.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+// PGlite spawns cost seconds each on a busy machine.
+vi.setConfig({ testTimeout: 300_000 });
+
+const TABLES = ['clients', 'orders', 'order_items'];
+
+describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => {
+  let t: Target;
+  const differs = async (a: string, b: string) =>
+    Number((await t.sql(`SELECT count(*)::text AS n FROM ((TABLE ${a} EXCEPT ALL TABLE ${b}) UNION ALL (TABLE ${b} EXCEPT ALL TABLE ${a})) x`)).rows[0].n);
+  const snapshot = async () => {
+    for (const x of TABLES) await t.sql(`DROP TABLE IF EXISTS snap_${x}; CREATE TABLE snap_${x} AS TABLE ${x}`);
+  };
+  const sameAsSnapshot = async () => {
+    for (const x of TABLES) expect(await differs(x, `snap_${x}`), x).toBe(0);
+  };
+  const statusOf = async () => JSON.parse(await vsgOk(t, ['status', '--json'])) as { table: string; clean: boolean; inserted: number; deleted: number }[];
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+    await t.sql(`CREATE TABLE clients (id int PRIMARY KEY, name text);
+      CREATE TABLE orders (id int PRIMARY KEY, client_id int NOT NULL REFERENCES clients ON DELETE CASCADE, total numeric(10,2));
+      CREATE TABLE order_items (order_id int REFERENCES orders ON DELETE CASCADE ON UPDATE CASCADE, line int, sku text, PRIMARY KEY (order_id, line));
+      INSERT INTO clients VALUES (1, 'ann'), (2, 'bob'), (3, 'cy');
+      INSERT INTO orders VALUES (10, 1, 5), (11, 1, 6), (20, 2, 7), (30, 3, 8);
+      INSERT INTO order_items VALUES (10, 1, 'x'), (10, 2, 'y'), (11, 1, 'z'), (20, 1, 'w'), (30, 1, 'v')`);
+    for (const x of TABLES) await vsgOk(t, ['track', x]);
+  }, 300_000);
+  afterAll(() => t.cleanup());
+
+  it('puts three related tables back to HEAD after an application wrote across them', async () => {
+    await snapshot();
+    await t.sql(`DELETE FROM clients WHERE id = 1; UPDATE orders SET id = 21 WHERE id = 20;
+      INSERT INTO clients VALUES (4, 'dee'); INSERT INTO orders VALUES (40, 4, 1); INSERT INTO order_items VALUES (40, 1, 'q'), (21, 2, 'u');
+      UPDATE clients SET name = 'BOB' WHERE id = 2`);
+    expect((await statusOf()).every((s) => !s.clean)).toBe(true);
+    const r = await vsg(t, ['restore', '-t', 'clients', '-t', 'orders', '-t', 'order_items']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines, r.stdout).toHaveLength(3);
+    expect(lines[0]).toMatch(/^restored clients to HEAD \([0-9a-f]{7}\): 1 inserted, 1 updated, 1 deleted; clean$/);
+    // 40 and 21 deleted (21 is 20 re-keyed), 10, 11 and 20 back; the items of 1's orders came back with them
+    expect(lines[1]).toMatch(/^restored orders to HEAD \([0-9a-f]{7}\): 3 inserted, 2 deleted; clean$/);
+    expect(lines[2]).toMatch(/^restored order_items to HEAD \([0-9a-f]{7}\): 4 inserted, 3 deleted; clean$/);
+    await sameAsSnapshot();
+    expect((await statusOf()).every((s) => s.clean)).toBe(true);
+  });
+
+  it('restores every tracked table when no -t is given, with --json keyed by table', async () => {
+    await t.sql(`DELETE FROM clients WHERE id = 3; INSERT INTO order_items VALUES (10, 3, 'new')`);
+    const out = JSON.parse(await vsgOk(t, ['restore', '--json']));
+    expect(Object.keys(out).sort()).toEqual([...TABLES].sort());
+    expect(out.clients).toMatchObject({ table: 'clients', branch: 'main', applied: { inserted: 1, updated: 0, deleted: 0 }, reload: null, status: { clean: true } });
+    expect(out.orders.applied).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+    expect(out.order_items.source.id).toBe(out.order_items.head);
+    await sameAsSnapshot();
+  });
+
+  it('goes to each table\'s own tag of one name, and refuses a name one table lacks', async () => {
+    for (const x of TABLES) await vsgOk(t, ['tag', 'fixture', '-t', x]);
+    await vsgOk(t, ['commit', '-t', 'clients', '-m', 'eve', "INSERT INTO clients VALUES (5, 'eve')"]);
+    await vsgOk(t, ['commit', '-t', 'orders', '-m', 'order 50', 'INSERT INTO orders VALUES (50, 5, 9)']);
+    const r = await vsgOk(t, ['restore', 'fixture', '-t', 'orders', '-t', 'clients']);
+    expect(r).toMatch(/^restored orders to [0-9a-f]{7}: 1 deleted; 1 uncommitted change against HEAD\nrestored clients to [0-9a-f]{7}: 1 deleted; 1 uncommitted change against HEAD\n$/);
+    await sameAsSnapshot();
+    await vsgOk(t, ['restore', '-t', 'clients', '-t', 'orders']);
+    await vsgOk(t, ['tag', '-d', 'fixture', '-t', 'order_items']);
+    const lacking = await vsg(t, ['restore', 'fixture']);
+    expect(lacking.code).toBe(3);
+    expect(lacking.stderr).toContain("error: 'fixture' names no commit of 'order_items'");
+    expect((await statusOf()).every((s) => s.clean)).toBe(true);
+  });
+
+  it('refuses a restore that would take the row a table left alone references: exit 4, constraint, table and key named, nothing changed', async () => {
+    // client 9 is not at HEAD; live orders (not restored) reference it
+    await t.sql(`INSERT INTO clients VALUES (9, 'nine'); INSERT INTO orders VALUES (90, 9, 1)`);
+    for (const args of [['-t', 'clients', '-t', 'order_items'], ['-t', 'clients']]) {
+      const r = await vsg(t, ['restore', ...args]);
+      expect(r.code, r.stdout + r.stderr).toBe(4);
+      const [first, hint] = r.stderr.trim().split('\n');
+      expect(first).toContain("cannot write rows back to 'clients': foreign key orders_client_id_fkey of 'orders' would break");
+      expect(first).toContain('(id)=(9)');
+      expect(hint).toBe("hint: restore them together ('vsg restore -t clients -t orders'), or change the referencing rows first; nothing was changed");
+    }
+    const j = await vsg(t, ['restore', '-t', 'clients', '-t', 'order_items', '--json']);
+    expect(JSON.parse(j.stderr).error).toMatchObject({ code: 'E_FK_VIOLATION', data: { table: 'clients', constraint: 'orders_client_id_fkey', referencing: 'orders' } });
+    expect(Number((await t.sql('SELECT count(*) AS n FROM clients WHERE id = 9')).rows[0].n)).toBe(1);
+    expect(Number((await t.sql('SELECT count(*) AS n FROM orders WHERE id = 90')).rows[0].n)).toBe(1);
+    // together, both go back: order 90 first, then client 9
+    await vsgOk(t, ['restore', '-t', 'clients', '-t', 'orders']);
+    expect(Number((await t.sql('SELECT count(*) AS n FROM orders WHERE id = 90')).rows[0].n)).toBe(0);
+    expect((await statusOf()).every((s) => s.clean)).toBe(true);
+  });
+
+  it('refuses a cycle of foreign keys that are not deferrable, naming tables and keys (exit 3)', async () => {
+    await t.sql(`CREATE TABLE hen (id int PRIMARY KEY, egg int); CREATE TABLE egg (id int PRIMARY KEY, hen int REFERENCES hen);
+      INSERT INTO hen VALUES (1, NULL); INSERT INTO egg VALUES (1, 1); ALTER TABLE hen ADD CONSTRAINT hen_egg_fkey FOREIGN KEY (egg) REFERENCES egg`);
+    await vsgOk(t, ['track', 'hen']);
+    await vsgOk(t, ['track', 'egg']);
+    await t.sql(`INSERT INTO egg VALUES (2, 1)`);
+    const r = await vsg(t, ['restore', '-t', 'hen', '-t', 'egg']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^error: cannot write '(hen|egg)', '(hen|egg)' back: their foreign keys form a cycle that no order of writes satisfies \((egg_hen_fkey on 'egg'|hen_egg_fkey on 'hen'), (egg_hen_fkey on 'egg'|hen_egg_fkey on 'hen'); none deferrable\)\n/);
+    expect(Number((await t.sql('SELECT count(*) AS n FROM egg')).rows[0].n)).toBe(2);
+  });
+
+  it('refuses -t given twice to a command that takes one table (exit 2)', async () => {
+    const r = await vsg(t, ['log', '-t', 'clients', '-t', 'orders']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("this command works on one table; give -t once (got 'clients' and 'orders')");
+    expect(r.stdout).toBe('');
+  });
+});
