@@ -58,7 +58,7 @@ WITH staged AS (
   SELECT count(*) FILTER (WHERE before IS NULL) AS ins,
          count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) AS upd,
          count(*) FILTER (WHERE after IS NULL) AS del,
-         (SELECT vsg.change_set_hash(array_agg(table_id), array_agg(hash)) FROM tables) AS change_hash
+         (SELECT vsg.change_set_hash(string_agg(vsg.table_entry(table_id, hash), ''::bytea ORDER BY table_id)) FROM tables) AS change_hash
   FROM delta
 ), session_author AS (
   SELECT CASE WHEN $12 AND count(*) > 0 AND count(author) = count(*) AND count(DISTINCT author) = 1

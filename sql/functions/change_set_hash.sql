@@ -1,10 +1,8 @@
--- A commit's change_hash (scheme 2), hex: SHA-256 over each table's id
--- (length-prefixed text) and table hash (vsg.table_hash), in table id order.
--- The arrays are parallel: table_ids[i] has table_hashes[i]. A commit that
--- changes nothing passes empty (or NULL) arrays.
-CREATE OR REPLACE FUNCTION vsg.change_set_hash(table_ids int[], table_hashes bytea[]) RETURNS text LANGUAGE sql STABLE AS $$
-  SELECT encode(sha256('vsg-changes-2'::bytea
-                       || coalesce(string_agg(convert_to(vsg.lp(t.id::text), 'UTF8') || t.hash, ''::bytea ORDER BY t.id), ''::bytea)),
-                'hex')
-  FROM unnest(table_ids, table_hashes) AS t(id, hash)
+-- A commit's change_hash (scheme 2), hex: SHA-256 over its tables' entries
+-- (vsg.table_entry: id and table hash), concatenated in table id order, as
+-- string_agg(vsg.table_entry(id, hash), '' ORDER BY id) gives them; NULL (no
+-- table: a commit that changes nothing) hashes as none. A plain expression,
+-- so that PostgreSQL inlines it.
+CREATE OR REPLACE FUNCTION vsg.change_set_hash(entries bytea) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT encode(sha256('vsg-changes-2'::bytea || coalesce(entries, ''::bytea)), 'hex')
 $$;

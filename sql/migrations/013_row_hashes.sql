@@ -6,7 +6,8 @@
 --             of every change row, in key order
 --   scheme 2: vsg.row_hash(salt, table, key, before, after) per row, stored;
 --             vsg.table_hash over a table's row hashes in key order;
---             change_hash = vsg.change_set_hash over (table, table hash) in table order
+--             change_hash = vsg.change_set_hash over vsg.table_entry(table, table hash)
+--             in table order
 -- A row whose values and salt are blanked keeps its row_hash, so its commit
 -- still verifies.
 ALTER TABLE vsg.changes ADD COLUMN salt bytea;

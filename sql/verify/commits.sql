@@ -37,7 +37,7 @@ WITH c AS (
   FROM x WHERE hash_scheme = 2
   GROUP BY commit_id, table_id
 ), ch2 AS (
-  SELECT commit_id, vsg.change_set_hash(array_agg(table_id), array_agg(hash)) AS change_hash
+  SELECT commit_id, vsg.change_set_hash(string_agg(vsg.table_entry(table_id, hash), ''::bytea ORDER BY table_id)) AS change_hash
   FROM th GROUP BY commit_id
 ), ch AS (
   -- Scheme 1: the flat hash over every row's vsg.change_digest, in key order.
@@ -55,7 +55,7 @@ WITH c AS (
 ), r AS (
   SELECT c.*,
          CASE WHEN c.source IS NOT NULL AND ch.commit_id IS NULL THEN vsg.source_hash(c.source)
-              WHEN c.hash_scheme = 2 THEN coalesce(ch2.change_hash, vsg.change_set_hash(NULL, NULL))
+              WHEN c.hash_scheme = 2 THEN coalesce(ch2.change_hash, vsg.change_set_hash(NULL))
               ELSE coalesce(ch.change_hash1, encode(sha256(''::bytea), 'hex')) END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
                          c.committed_at, c.statement, c.meta, c.change_hash) AS re_id,

@@ -20,7 +20,7 @@ BEGIN
     SELECT * INTO c FROM vsg.commits WHERE seq = s;
     IF c.hash_scheme = 2 THEN
       UPDATE vsg.changes SET row_hash = vsg.row_hash(salt, table_id, key, before, after) WHERE commit_id = c.id;
-      SELECT vsg.change_set_hash(array_agg(t.table_id), array_agg(t.hash)) INTO h
+      SELECT vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.hash), ''::bytea ORDER BY t.table_id)) INTO h
       FROM (SELECT table_id, vsg.table_hash(string_agg(row_hash, ''::bytea ORDER BY key::text COLLATE "C")) AS hash
             FROM vsg.changes WHERE commit_id = c.id GROUP BY table_id) t;
     ELSE
