@@ -3,8 +3,8 @@
 -- A commit's change_hash is recomputed from its change rows exactly as
 -- sql/commit/create.sql computes it, by the commit's hash scheme
 -- (docs/integrity.md), and its id from its fields via vsg.commit_hash with the
--- STORED change_hash (so an edited change row shows as 'change_hash', edited
--- metadata as 'id'). Scheme 2 (row -> table -> commit): each row's hash is
+-- STORED change_hash (so an edited change row of a scheme-1 commit shows as
+-- 'change_hash', edited metadata as 'id'). Scheme 2 (row -> table -> commit): each row's hash is
 -- recomputed from its salt and values and compared with its stored row_hash
 -- ('row_hash'), and the change_hash is rebuilt from the STORED row hashes, so
 -- a row whose values and salt were blanked (its row_hash kept) still verifies.
@@ -16,32 +16,22 @@
 WITH c AS (
   SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
 ), x AS (
-  SELECT x.*, c.hash_scheme, c.table_id AS c_table, c.seq AS c_seq,
-         c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL AND x.row_hash IS NOT NULL AS blanked
-  FROM vsg.changes x JOIN c ON c.id = x.commit_id
-), xr AS (
-  SELECT x.*, CASE WHEN x.hash_scheme = 2 AND NOT x.blanked THEN vsg.row_hash(x.salt, x.table_id, x.key, x.before, x.after) END AS re_row_hash
-  FROM x
-), xb AS (
-  SELECT xr.*, xr.hash_scheme = 2 AND (NOT xr.blanked AND xr.re_row_hash IS DISTINCT FROM xr.row_hash
-                                       OR octet_length(xr.row_hash) IS DISTINCT FROM 32) AS bad_row
-  FROM xr
-), bad AS (
-  -- Each commit's first row (in key order) whose hash does not match, and how many do not.
-  SELECT DISTINCT ON (commit_id) commit_id, key, re_row_hash, row_hash, count(*) OVER (PARTITION BY commit_id) AS n
-  FROM xb WHERE bad_row
-  ORDER BY commit_id, key::text COLLATE "C"
-), th AS (
-  -- Scheme 2: each table's hash, from the stored row hashes.
-  SELECT commit_id, table_id, vsg.table_hash(string_agg(row_hash, ''::bytea ORDER BY key::text COLLATE "C")) AS hash
-  FROM x WHERE hash_scheme = 2
-  GROUP BY commit_id, table_id
-), ch2 AS (
-  SELECT commit_id, vsg.change_set_hash(string_agg(vsg.table_entry(table_id, hash), ''::bytea ORDER BY table_id)) AS change_hash
-  FROM th GROUP BY commit_id
-), ch AS (
-  -- Scheme 1: the flat hash over every row's vsg.change_digest, in key order.
-  SELECT x.commit_id,
+  -- One pass over the change rows (x and t are read once: not materialized).
+  SELECT y.*, y.hash_scheme = 2 AND (NOT y.blanked AND y.re_row_hash IS DISTINCT FROM y.row_hash
+                                     OR octet_length(y.row_hash) IS DISTINCT FROM 32) AS bad_row
+  FROM (SELECT z.*, CASE WHEN z.hash_scheme = 2 AND NOT z.blanked
+                         THEN vsg.row_hash(z.salt, z.table_id, z.key, z.before, z.after) END AS re_row_hash
+        FROM (SELECT x.commit_id, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
+                     x.table_id <> c.table_id OR x.seq <> c.seq AS misfiled,
+                     c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
+                       AND x.row_hash IS NOT NULL AS blanked
+              FROM vsg.changes x JOIN c ON c.id = x.commit_id) z) y
+), t AS (
+  -- Per commit and table (scheme 2), or per commit (scheme 1).
+  SELECT x.commit_id, min(x.hash_scheme) AS hash_scheme, CASE WHEN x.hash_scheme = 2 THEN x.table_id END AS table_id,
+         -- scheme 2: the table's hash, from the STORED row hashes
+         vsg.table_hash(string_agg(x.row_hash, ''::bytea ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.hash_scheme = 2)) AS table_hash,
+         -- scheme 1: the flat hash over every row's vsg.change_digest, in key order
          encode(sha256(string_agg(vsg.change_digest(x.key, x.before, x.after), ''::bytea
                                   ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.hash_scheme = 1)), 'hex') AS change_hash1,
          count(*) FILTER (WHERE x.before IS NULL AND NOT x.blanked) AS ins,
@@ -49,27 +39,43 @@ WITH c AS (
          count(*) FILTER (WHERE x.after IS NULL AND NOT x.blanked) AS del,
          count(*) FILTER (WHERE x.blanked) AS blanked,
          count(*) FILTER (WHERE x.before IS NULL AND x.after IS NULL AND NOT x.blanked) AS empty,
-         bool_or(x.table_id <> x.c_table OR x.seq <> x.c_seq) AS misfiled
+         bool_or(x.misfiled) AS misfiled,
+         -- the first row (in key order) whose hash does not match, as recomputed and as stored
+         count(*) FILTER (WHERE x.bad_row) AS bad_rows,
+         (array_agg(format('%s %s', x.key, coalesce(encode(x.re_row_hash, 'hex'), '(blanked: not recomputable)'))
+                    ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.bad_row))[1] AS bad_re,
+         (array_agg(format('%s %s', x.key, coalesce(encode(x.row_hash, 'hex'), '(none)'))
+                    ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.bad_row))[1] AS bad_stored
   FROM x
-  GROUP BY x.commit_id
+  GROUP BY x.commit_id, CASE WHEN x.hash_scheme = 2 THEN x.table_id END
+), ch AS (
+  SELECT t.commit_id,
+         CASE WHEN min(t.hash_scheme) = 2
+              THEN vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.table_hash), ''::bytea ORDER BY t.table_id))
+              ELSE min(t.change_hash1) END AS change_hash,
+         sum(t.ins) AS ins, sum(t.upd) AS upd, sum(t.del) AS del, sum(t.blanked) AS blanked, sum(t.empty) AS empty,
+         bool_or(t.misfiled) AS misfiled, sum(t.bad_rows) AS bad_rows,
+         (array_agg(t.bad_re ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_re,
+         (array_agg(t.bad_stored ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_stored
+  FROM t
+  GROUP BY t.commit_id
 ), r AS (
   SELECT c.*,
          CASE WHEN c.source IS NOT NULL AND ch.commit_id IS NULL THEN vsg.source_hash(c.source)
-              WHEN c.hash_scheme = 2 THEN coalesce(ch2.change_hash, vsg.change_set_hash(NULL))
-              ELSE coalesce(ch.change_hash1, encode(sha256(''::bytea), 'hex')) END AS re_change_hash,
+              WHEN ch.commit_id IS NOT NULL THEN ch.change_hash
+              WHEN c.hash_scheme = 2 THEN vsg.change_set_hash(NULL)
+              ELSE encode(sha256(''::bytea), 'hex') END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
                          c.committed_at, c.statement, c.meta, c.change_hash) AS re_id,
          coalesce(ch.ins, 0) AS re_ins, coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
          coalesce(ch.blanked, 0) AS blanked, coalesce(ch.empty, 0) AS empty,
-         b.key AS bad_key, b.re_row_hash AS bad_re, b.row_hash AS bad_stored, b.n AS bad_rows, coalesce(ch.misfiled, false) AS misfiled,
+         coalesce(ch.bad_rows, 0) AS bad_rows, ch.bad_re, ch.bad_stored, coalesce(ch.misfiled, false) AS misfiled,
          p.id AS p_id, p.table_id AS p_table, p.seq AS p_seq, p.depth AS p_depth,
          m.id AS m_id, m.table_id AS m_table, m.seq AS m_seq,
          s.id AS s_id, s.table_id AS s_table, s.seq AS s_seq, coalesce(s.sdepth, p.sdepth) AS up_sdepth,
          count(*) OVER (PARTITION BY c.branch_id, c.parent) AS siblings
   FROM c
   LEFT JOIN ch ON ch.commit_id = c.id
-  LEFT JOIN ch2 ON ch2.commit_id = c.id
-  LEFT JOIN bad b ON b.commit_id = c.id
   LEFT JOIN vsg.commits p ON p.id = c.parent
   LEFT JOIN vsg.commits m ON m.id = c.merge_parent
   LEFT JOIN vsg.commits s ON s.id = c.source
@@ -79,10 +85,8 @@ FROM r
 CROSS JOIN LATERAL (VALUES
   ('change_hash', r.re_change_hash, r.change_hash, r.re_change_hash <> r.change_hash),
   ('id', r.re_id, r.id, r.re_id IS DISTINCT FROM r.id),
-  ('row_hash', format('%s %s', r.bad_key, coalesce(encode(r.bad_re, 'hex'), '(blanked: not recomputable)')),
-   format('%s %s', r.bad_key, coalesce(encode(r.bad_stored, 'hex'), '(none)'))
-     || CASE WHEN r.bad_rows > 1 THEN format(' (and %s more rows)', r.bad_rows - 1) ELSE '' END,
-   r.bad_rows IS NOT NULL),
+  ('row_hash', r.bad_re, r.bad_stored || CASE WHEN r.bad_rows > 1 THEN format(' (and %s more rows)', r.bad_rows - 1) ELSE '' END,
+   r.bad_rows > 0),
   -- A blanked row's kind is unknown: the known rows' counts fit within the
   -- stored ones, and all rows together make their sum.
   ('counts', format('%s/%s/%s', r.re_ins, r.re_upd, r.re_del) || CASE WHEN r.blanked > 0 THEN format(' +%s blanked', r.blanked) ELSE '' END,
