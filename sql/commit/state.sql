@@ -10,9 +10,9 @@ WITH i AS MATERIALIZED (
          (SELECT depth + 1 FROM vsg.commits WHERE id = $2) AS depth
 ), c AS (
   INSERT INTO vsg.commits (id, table_id, parent, depth, branch_id, kind, operation, author, message,
-                           committed_at, statement, meta, inserted, updated, deleted, change_hash, source)
+                           committed_at, statement, meta, inserted, updated, deleted, change_hash, source, hash_scheme)
   SELECT vsg.commit_hash($2, NULL, $1, 'CHECKOUT', 'STATE', $5, $6, i.at, NULL, $7::jsonb, i.change_hash),
-         $1, $2, i.depth, $3, 'CHECKOUT', 'STATE', $5, $6, i.at, NULL, $7::jsonb, NULL, NULL, NULL, i.change_hash, $4
+         $1, $2, i.depth, $3, 'CHECKOUT', 'STATE', $5, $6, i.at, NULL, $7::jsonb, NULL, NULL, NULL, i.change_hash, $4, 2
   FROM i
   RETURNING id, author, message, committed_at, meta, change_hash
 ), moved AS (

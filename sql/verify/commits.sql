@@ -1,35 +1,75 @@
 -- Every commit recomputed from what is stored, set-based: one row per problem.
 --   $1 table_id, or NULL for every table
 -- A commit's change_hash is recomputed from its change rows exactly as
--- sql/commit/create.sql computes it, and its id from its fields via
--- vsg.commit_hash with the STORED change_hash (so an edited change row shows
--- as 'change_hash', edited metadata as 'id'). Then the links: parents exist,
--- belong to the same table, are older, depth follows, only a ROOT lacks a parent.
+-- sql/commit/create.sql computes it, by the commit's hash scheme
+-- (docs/integrity.md), and its id from its fields via vsg.commit_hash with the
+-- STORED change_hash (so an edited change row of a scheme-1 commit shows as
+-- 'change_hash', edited metadata as 'id'). Scheme 2 (row -> table -> commit): each row's hash is
+-- recomputed from its salt and values and compared with its stored row_hash
+-- ('row_hash'), and the change_hash is rebuilt from the STORED row hashes, so
+-- a row whose values and salt were blanked (its row_hash kept) still verifies.
+-- Then the links: parents exist, belong to the same table, are older, depth
+-- follows, only a ROOT lacks a parent.
 -- A state commit (source set, docs/storage.md) has no change rows and no
 -- counts; its change_hash hashes its source's id, which must be an older
 -- commit of the same table.
 WITH c AS (
   SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
-), ch AS (
-  SELECT x.commit_id,
+), x AS (
+  -- One pass over the change rows (x and t are read once: not materialized).
+  SELECT y.*, y.hash_scheme = 2 AND (NOT y.blanked AND y.re_row_hash IS DISTINCT FROM y.row_hash
+                                     OR octet_length(y.row_hash) IS DISTINCT FROM 32) AS bad_row
+  FROM (SELECT z.*, CASE WHEN z.hash_scheme = 2 AND NOT z.blanked
+                         THEN vsg.row_hash(z.salt, z.table_id, z.key, z.before, z.after) END AS re_row_hash
+        FROM (SELECT x.commit_id, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
+                     x.table_id <> c.table_id OR x.seq <> c.seq AS misfiled,
+                     c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
+                       AND x.row_hash IS NOT NULL AS blanked
+              FROM vsg.changes x JOIN c ON c.id = x.commit_id) z) y
+), t AS (
+  -- Per commit and table (scheme 2), or per commit (scheme 1).
+  SELECT x.commit_id, min(x.hash_scheme) AS hash_scheme, CASE WHEN x.hash_scheme = 2 THEN x.table_id END AS table_id,
+         -- scheme 2: the table's hash, from the STORED row hashes
+         vsg.table_hash(string_agg(x.row_hash, ''::bytea ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.hash_scheme = 2)) AS table_hash,
+         -- scheme 1: the flat hash over every row's vsg.change_digest, in key order
          encode(sha256(string_agg(vsg.change_digest(x.key, x.before, x.after), ''::bytea
-                                  ORDER BY x.key::text COLLATE "C")), 'hex') AS change_hash,
-         count(*) FILTER (WHERE x.before IS NULL) AS ins,
+                                  ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.hash_scheme = 1)), 'hex') AS change_hash1,
+         count(*) FILTER (WHERE x.before IS NULL AND NOT x.blanked) AS ins,
          count(*) FILTER (WHERE x.before IS NOT NULL AND x.after IS NOT NULL) AS upd,
-         count(*) FILTER (WHERE x.after IS NULL) AS del,
-         count(*) FILTER (WHERE x.before IS NULL AND x.after IS NULL) AS empty,
-         bool_or(x.table_id <> c.table_id OR x.seq <> c.seq) AS misfiled
-  FROM vsg.changes x JOIN c ON c.id = x.commit_id
-  GROUP BY x.commit_id
+         count(*) FILTER (WHERE x.after IS NULL AND NOT x.blanked) AS del,
+         count(*) FILTER (WHERE x.blanked) AS blanked,
+         count(*) FILTER (WHERE x.before IS NULL AND x.after IS NULL AND NOT x.blanked) AS empty,
+         bool_or(x.misfiled) AS misfiled,
+         -- the first row (in key order) whose hash does not match, as recomputed and as stored
+         count(*) FILTER (WHERE x.bad_row) AS bad_rows,
+         (array_agg(format('%s %s', x.key, coalesce(encode(x.re_row_hash, 'hex'), '(blanked: not recomputable)'))
+                    ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.bad_row))[1] AS bad_re,
+         (array_agg(format('%s %s', x.key, coalesce(encode(x.row_hash, 'hex'), '(none)'))
+                    ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.bad_row))[1] AS bad_stored
+  FROM x
+  GROUP BY x.commit_id, CASE WHEN x.hash_scheme = 2 THEN x.table_id END
+), ch AS (
+  SELECT t.commit_id,
+         CASE WHEN min(t.hash_scheme) = 2
+              THEN vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.table_hash), ''::bytea ORDER BY t.table_id))
+              ELSE min(t.change_hash1) END AS change_hash,
+         sum(t.ins) AS ins, sum(t.upd) AS upd, sum(t.del) AS del, sum(t.blanked) AS blanked, sum(t.empty) AS empty,
+         bool_or(t.misfiled) AS misfiled, sum(t.bad_rows) AS bad_rows,
+         (array_agg(t.bad_re ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_re,
+         (array_agg(t.bad_stored ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_stored
+  FROM t
+  GROUP BY t.commit_id
 ), r AS (
   SELECT c.*,
-         CASE WHEN c.source IS NULL THEN coalesce(ch.change_hash, encode(sha256(''::bytea), 'hex'))
-              WHEN ch.commit_id IS NULL THEN vsg.source_hash(c.source)
-              ELSE ch.change_hash END AS re_change_hash,
+         CASE WHEN c.source IS NOT NULL AND ch.commit_id IS NULL THEN vsg.source_hash(c.source)
+              WHEN ch.commit_id IS NOT NULL THEN ch.change_hash
+              WHEN c.hash_scheme = 2 THEN vsg.change_set_hash(NULL)
+              ELSE encode(sha256(''::bytea), 'hex') END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
                          c.committed_at, c.statement, c.meta, c.change_hash) AS re_id,
          coalesce(ch.ins, 0) AS re_ins, coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
-         coalesce(ch.empty, 0) AS empty, coalesce(ch.misfiled, false) AS misfiled,
+         coalesce(ch.blanked, 0) AS blanked, coalesce(ch.empty, 0) AS empty,
+         coalesce(ch.bad_rows, 0) AS bad_rows, ch.bad_re, ch.bad_stored, coalesce(ch.misfiled, false) AS misfiled,
          p.id AS p_id, p.table_id AS p_table, p.seq AS p_seq, p.depth AS p_depth,
          m.id AS m_id, m.table_id AS m_table, m.seq AS m_seq,
          s.id AS s_id, s.table_id AS s_table, s.seq AS s_seq, coalesce(s.sdepth, p.sdepth) AS up_sdepth,
@@ -45,9 +85,16 @@ FROM r
 CROSS JOIN LATERAL (VALUES
   ('change_hash', r.re_change_hash, r.change_hash, r.re_change_hash <> r.change_hash),
   ('id', r.re_id, r.id, r.re_id IS DISTINCT FROM r.id),
-  ('counts', format('%s/%s/%s', r.re_ins, r.re_upd, r.re_del), format('%s/%s/%s', r.inserted, r.updated, r.deleted),
-   CASE WHEN r.source IS NULL THEN (r.re_ins, r.re_upd, r.re_del) IS DISTINCT FROM (r.inserted, r.updated, r.deleted)
-        ELSE r.inserted IS NOT NULL OR r.updated IS NOT NULL OR r.deleted IS NOT NULL END),
+  ('row_hash', r.bad_re, r.bad_stored || CASE WHEN r.bad_rows > 1 THEN format(' (and %s more rows)', r.bad_rows - 1) ELSE '' END,
+   r.bad_rows > 0),
+  -- A blanked row's kind is unknown: the known rows' counts fit within the
+  -- stored ones, and all rows together make their sum.
+  ('counts', format('%s/%s/%s', r.re_ins, r.re_upd, r.re_del) || CASE WHEN r.blanked > 0 THEN format(' +%s blanked', r.blanked) ELSE '' END,
+   format('%s/%s/%s', r.inserted, r.updated, r.deleted),
+   CASE WHEN r.source IS NOT NULL THEN r.inserted IS NOT NULL OR r.updated IS NOT NULL OR r.deleted IS NOT NULL
+        WHEN r.blanked = 0 THEN (r.re_ins, r.re_upd, r.re_del) IS DISTINCT FROM (r.inserted, r.updated, r.deleted)
+        ELSE NOT (r.re_ins <= r.inserted AND r.re_upd <= r.updated AND r.re_del <= r.deleted
+                  AND r.re_ins + r.re_upd + r.re_del + r.blanked = r.inserted + r.updated + r.deleted) END),
   ('empty_change', '0', r.empty::text, r.empty > 0),
   ('misfiled_change', NULL, NULL, r.misfiled),
   ('missing_parent', r.parent, NULL, r.parent IS NOT NULL AND r.p_id IS NULL),

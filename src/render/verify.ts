@@ -11,7 +11,7 @@ function subject(p: Problem, s: Style): string {
 
 function detail(p: Problem): string {
   if (p.expected == null && p.actual == null) return '';
-  const [e, a] = p.code === 'change_hash' || p.code === 'id' ? ['recomputed:', 'stored:'] : ['expected:', 'found:'];
+  const [e, a] = p.code === 'change_hash' || p.code === 'row_hash' || p.code === 'id' ? ['recomputed:', 'stored:'] : ['expected:', 'found:'];
   return `\n    ${e.padEnd(12)}${p.expected ?? '(none)'}\n    ${a.padEnd(12)}${p.actual ?? '(none)'}`;
 }
 

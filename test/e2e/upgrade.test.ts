@@ -2,7 +2,9 @@
  * Upgrading repositories made by earlier schema versions, whose stored
  * functions were defined by the migrations themselves (the chain frozen in
  * test/fixtures/legacy-schema-v11/), to version 12, where they live in
- * sql/functions/ and init applies them by checksum (vsg.functions).
+ * sql/functions/ and init applies them by checksum (vsg.functions), and to
+ * version 13, where new commits hash their change sets row -> table -> commit
+ * and the old ones keep verifying as they were made.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,27 @@ import { functionFiles } from '../../src/core/repository.js';
 import { makeTarget, root, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 600_000 });
+
+/**
+ * While `on`, the library reads the queries that write and verify change sets
+ * as the release of schema version 12 had them (test/fixtures/release-v12-queries/):
+ * the current ones need version 13's columns. Only the loader of vsg's own
+ * query files is replaced; the database is real.
+ */
+const release12 = vi.hoisted(() => ({ on: false }));
+vi.mock('../../src/db/sql.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/db/sql.js')>();
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = join(actual.packageRoot, 'test', 'fixtures', 'release-v12-queries');
+  return {
+    ...actual,
+    sql: (name: string) => {
+      const frozen = join(dir, `${name}.sql`);
+      return release12.on && existsSync(frozen) ? readFileSync(frozen, 'utf8') : actual.sql(name);
+    },
+  };
+});
 
 const legacyDir = path.join(root, 'test', 'fixtures', 'legacy-schema-v11');
 
@@ -81,9 +104,11 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
   it('a repository of version 11 with history (branches, a merge, a checkout by reload) upgrades with nothing lost', async () => {
     let repo = await t.open({ bare: true });
     const before: Record<string, unknown> = {};
+    release12.on = true;
     try {
       await repo.db.query(legacySchema(11));
-      // History made on the version-11 schema (this vsg's queries are those of that release).
+      // History made on the version-11 schema with the queries of the release
+      // as it stands before version 13 (the rest are those of that release).
       await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, n numeric(12,2), t text, at timestamptz);
         INSERT INTO items SELECT i, i / 4.0, md5(i::text), '2026-01-01 00:00:00+00'::timestamptz + i * interval '1 minute' FROM generate_series(1, 1200) i`);
       await repo.track('items', { author: 'alice' });
@@ -105,6 +130,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
       before.rows = (await repo.db.query('SELECT (i.*)::text AS r FROM items i ORDER BY id')).rows;
       expect(await repo.db.query(`SELECT to_regclass('vsg.functions') AS f`)).toMatchObject({ rows: [{ f: null }] });
     } finally {
+      release12.on = false;
       await repo.close();
     }
     const reads = async () => [
@@ -115,10 +141,10 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
       await vsgOk(t, ['show', '-t', 'items', 'HEAD~1', '--json']),
     ];
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 1 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 12 \(applied 012_stored_functions\.sql\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 2 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 13 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql\)/);
     await vsgOk(t, ['verify']);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 12 \(latest\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 13 \(latest\)/);
     const after = await reads();
     repo = await t.open();
     try {
@@ -143,6 +169,17 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     await vsgOk(t, ['checkout', '-t', 'items', 'HEAD~2']);
     await vsgOk(t, ['verify']);
     expect(JSON.parse(await vsgOk(t, ['log', '-t', 'items', '--json'])).commits.length).toBe((before.commits as unknown[]).length + 2);
+    // The old commits keep their flat change hash (scheme 1, no salts); the two made since hash row -> table -> commit.
+    const schemes = JSON.parse(
+      await vsgOk(t, ['sql', '--json', `SELECT c.hash_scheme, count(DISTINCT c.id) AS commits, count(x.salt) AS salted, count(x.row_hash) AS hashed, count(x.key) AS rows
+        FROM vsg.commits c LEFT JOIN vsg.changes x ON x.commit_id = c.id GROUP BY 1 ORDER BY 1`]),
+    ).rows.map((r: unknown[]) => r.map(Number));
+    const n = (before.commits as unknown[]).length;
+    expect(schemes[0].slice(0, 4)).toEqual([1, n, 0, 0]);
+    expect(schemes[1][0]).toBe(2);
+    expect(schemes[1][1]).toBe(2);
+    expect(schemes[1][2]).toBe(schemes[1][4]);
+    expect(schemes[1][3]).toBe(schemes[1][4]);
   });
 
   it('init applies a function again when its checksum or its function changed, rewrites capture functions when their generator did, and nothing else', async () => {
@@ -185,7 +222,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 12, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 13, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);

@@ -7,15 +7,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
-/** Recompute every commit's change_hash and id in seq order, as a superuser could after editing history. */
+/**
+ * Recompute every commit's change_hash and id in seq order, as a superuser
+ * could after editing history: by its hash scheme (docs/integrity.md), for
+ * scheme 2 each row's hash first.
+ */
 export const REHASH = `
 DO $$
 DECLARE s bigint; c record; h text; nid text;
 BEGIN
   FOR s IN SELECT seq FROM vsg.commits ORDER BY seq LOOP
     SELECT * INTO c FROM vsg.commits WHERE seq = s;
-    SELECT encode(sha256(coalesce(string_agg(vsg.change_digest(key, before, after), ''::bytea ORDER BY key::text COLLATE "C"), ''::bytea)), 'hex')
-      INTO h FROM vsg.changes WHERE commit_id = c.id;
+    IF c.hash_scheme = 2 THEN
+      UPDATE vsg.changes SET row_hash = vsg.row_hash(salt, table_id, key, before, after) WHERE commit_id = c.id;
+      SELECT vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.hash), ''::bytea ORDER BY t.table_id)) INTO h
+      FROM (SELECT table_id, vsg.table_hash(string_agg(row_hash, ''::bytea ORDER BY key::text COLLATE "C")) AS hash
+            FROM vsg.changes WHERE commit_id = c.id GROUP BY table_id) t;
+    ELSE
+      SELECT encode(sha256(coalesce(string_agg(vsg.change_digest(key, before, after), ''::bytea ORDER BY key::text COLLATE "C"), ''::bytea)), 'hex')
+        INTO h FROM vsg.changes WHERE commit_id = c.id;
+    END IF;
     nid := vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message, c.committed_at, c.statement, c.meta, h);
     IF nid <> c.id THEN
       UPDATE vsg.commits SET id = nid, change_hash = h WHERE id = c.id;
@@ -26,6 +37,8 @@ BEGIN
     END IF;
   END LOOP;
 END $$`;
+
+const TABLES = ['clean', 'edited', 'meta', 'deleted', 'dangling', 'rewritten', 'truncated', 'notrig', 'rowsalt', 'rowhash', 'scheme', 'blanked', 'twice'];
 
 interface Hist {
   table: string;
@@ -45,7 +58,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
   beforeAll(async () => {
     t = await makeTarget(name);
     const repo = await t.open({ init: true });
-    for (const table of ['clean', 'edited', 'meta', 'deleted', 'dangling', 'rewritten', 'truncated', 'notrig']) {
+    for (const table of TABLES) {
       await repo.sql(`CREATE TABLE ${table} (id int PRIMARY KEY, v text, n numeric)`);
       await repo.sql(`INSERT INTO ${table} VALUES (1, 'a', 1.50), (2, 'b', NULL)`);
       await repo.track(table, { author: 'ann' });
@@ -54,7 +67,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
       await repo.commit({ table, author: 'ann', message: 'three', sql: `DELETE FROM ${table} WHERE id = 2` });
     }
     await repo.close();
-    for (const table of Object.keys({ clean: 1, edited: 1, meta: 1, deleted: 1, dangling: 1, rewritten: 1, truncated: 1, notrig: 1 })) {
+    for (const table of TABLES) {
       hist[table] = { table, ids: await ids(table) };
     }
   });
@@ -62,24 +75,94 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
 
   it('passes an intact history and doctor passes every check', async () => {
     const r = JSON.parse(await vsgOk(t, ['verify', '--json']));
-    expect(r).toMatchObject({ ok: true, scope: 'all', tables: 8, commits: 32, refs: 8, firstBad: null, problems: [] });
+    expect(r).toMatchObject({ ok: true, scope: 'all', tables: TABLES.length, commits: 4 * TABLES.length, refs: TABLES.length, firstBad: null, problems: [] });
     const d = JSON.parse(await vsgOk(t, ['doctor', '--json']));
     expect(d.ok).toBe(true);
     expect(d.checks.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['connection', 'server', 'schema', 'triggers', 'uncommitted', 'chain']));
     expect(d.checks.filter((c: { status: string }) => c.status !== 'ok')).toEqual([]);
   });
 
-  it('names the commit whose change row was edited (change_hash) and exits 1', async () => {
+  it('names the commit whose change row was edited (row_hash: its values no longer hash to it) and exits 1', async () => {
     const [, c1] = hist.edited.ids;
+    const stored = (await t.sql(`SELECT encode(row_hash, 'hex') AS h FROM vsg.changes WHERE commit_id = $1`, [c1])).rows[0].h;
     await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{v}', '"evil"') WHERE commit_id = $1`, [c1]);
     const r = await vsg(t, ['verify', '-t', 'edited', '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.firstBad).toMatchObject({ commit: c1, table: 'edited' });
-    expect(out.problems.map((p: { code: string }) => p.code)).toEqual(['change_hash']);
+    // The commit's change_hash is built from the stored row hashes, which still hold.
+    expect(out.problems).toEqual([expect.objectContaining({ code: 'row_hash', commit: c1, actual: `{"id": "1"} ${stored}` })]);
     const text = await vsg(t, ['verify', '-t', 'edited']);
     expect(text.code).toBe(1);
     expect(text.stdout).toContain(`first bad commit: ${c1}`);
+    expect(text.stdout).toMatch(/row_hash: commit [0-9a-f]{12} \(edited, #\d+\): a change row's salt and values do not hash to its row_hash/);
+    expect(text.stdout).toContain(`stored:     {"id": "1"} ${stored}`);
+  });
+
+  it("names the commit whose change row's salt was edited (row_hash)", async () => {
+    const [, , c2] = hist.rowsalt.ids;
+    await t.sql(`UPDATE vsg.changes SET salt = '\\x00000000000000000000000000000000' WHERE commit_id = $1`, [c2]);
+    const r = await vsg(t, ['verify', '-t', 'rowsalt', '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.firstBad).toMatchObject({ commit: c2, table: 'rowsalt' });
+    expect(out.problems.map((p: { code: string }) => p.code)).toEqual(['row_hash']);
+  });
+
+  it("names the commit whose change row's row_hash was edited (row_hash and change_hash)", async () => {
+    const [, , , c3] = hist.rowhash.ids;
+    await t.sql(`UPDATE vsg.changes SET row_hash = sha256('forged') WHERE commit_id = $1`, [c3]);
+    const r = await vsg(t, ['verify', '-t', 'rowhash', '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.firstBad).toMatchObject({ commit: c3, table: 'rowhash' });
+    expect(out.problems.map((p: { code: string }) => p.code)).toEqual(['change_hash', 'row_hash']);
+  });
+
+  it('names the commit whose hash scheme was changed (change_hash)', async () => {
+    const [, c1] = hist.scheme.ids;
+    await t.sql(`UPDATE vsg.commits SET hash_scheme = 1 WHERE id = $1`, [c1]);
+    const out = JSON.parse((await vsg(t, ['verify', '-t', 'scheme', '--json'])).stdout);
+    expect(out.firstBad).toMatchObject({ commit: c1, table: 'scheme' });
+    expect(out.problems.map((p: { code: string }) => p.code)).toEqual(['change_hash']);
+  });
+
+  it('still verifies a history whose change rows had their values and salt blanked, their row hashes kept', async () => {
+    const [c0, , c2, c3] = hist.blanked.ids;
+    // What a `vsg forget` leaves: the key and the row's hash; no values, no salt.
+    // An insert, a delete and two rows of the root.
+    await t.sql(`UPDATE vsg.changes SET before = NULL, after = NULL, salt = NULL WHERE commit_id IN ($1, $2, $3)`, [c0, c2, c3]);
+    expect((await t.sql(`SELECT count(*)::text AS n FROM vsg.changes WHERE commit_id IN ($1, $2, $3) AND salt IS NULL AND row_hash IS NOT NULL`, [c0, c2, c3])).rows[0].n).toBe('4');
+    const r = await vsg(t, ['verify', '-t', 'blanked', '--json']);
+    expect([r.code, JSON.parse(r.stdout).problems]).toEqual([0, []]);
+    // The kept hash still binds: a blanked row whose hash is then changed is caught.
+    await t.sql(`UPDATE vsg.changes SET row_hash = sha256('forged') WHERE commit_id = $1`, [c2]);
+    const bad = await vsg(t, ['verify', '-t', 'blanked', '--json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).problems.map((p: { code: string; commit: string }) => [p.code, p.commit])).toEqual([['change_hash', c2]]);
+  });
+
+  it('gives two commits that make the identical change different row hashes (random salts)', async () => {
+    const repo = await t.open();
+    try {
+      for (const v of ['same', 'a2', 'same']) await repo.commit({ table: 'twice', author: 'ann', sql: `UPDATE twice SET v = '${v}' WHERE id = 1` });
+    } finally {
+      await repo.close();
+    }
+    const rows = (
+      await t.sql(
+        `SELECT x.key::text, x.before::text, x.after::text, encode(x.salt, 'hex') AS salt, encode(x.row_hash, 'hex') AS hash
+         FROM vsg.changes x JOIN vsg.commits c ON c.id = x.commit_id JOIN vsg.tracked t ON t.id = c.table_id
+         WHERE t.table_name = 'twice' AND x.after->>'v' = 'same' ORDER BY c.seq`,
+      )
+    ).rows as { key: string; before: string; after: string; salt: string; hash: string }[];
+    expect(rows).toHaveLength(2);
+    expect([rows[1].key, rows[1].before, rows[1].after]).toEqual([rows[0].key, rows[0].before, rows[0].after]);
+    expect(rows[0].salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(rows[1].salt).not.toBe(rows[0].salt);
+    expect(rows[1].hash).not.toBe(rows[0].hash);
+    // Each hash is its row's own: recomputed from its salt and values, it matches.
+    expect((await vsg(t, ['verify', '-t', 'twice'])).code).toBe(0);
   });
 
   it('names the commit whose metadata was edited (id), the oldest first', async () => {
