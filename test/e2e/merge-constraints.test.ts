@@ -39,18 +39,30 @@ async function scenario(
   }
 }
 
-/** Everything a refused merge must leave alone: each table's rows, log, branches and status, and the merge state. */
+/**
+ * Everything a refused merge must leave alone: each table's rows, log, branches and status, and the merge state.
+ * Read through the library (the merge itself runs through bin/vsg): a CLI run per question cost
+ * ~1.5 s each on the embedded database.
+ */
 async function state(t: Target, tables: string[]): Promise<unknown> {
   const out: Record<string, unknown> = {};
-  for (const name of tables) {
-    const rows = await t.sql(`SELECT to_jsonb(x)::text AS r FROM ${name} x ORDER BY 1`);
-    out[name] = {
-      rows: (rows.rows as { r: string }[]).map((r) => r.r),
-      log: JSON.parse(await vsgOk(t, ['log', '-t', name, '--json'])),
-      branches: JSON.parse(await vsgOk(t, ['branch', '-t', name, '--json'])),
-      status: JSON.parse(await vsgOk(t, ['status', '-t', name, '--json'])),
-      merge: (await vsg(t, ['conflicts', '-t', name])).code,
-    };
+  const repo = await t.open();
+  try {
+    for (const name of tables) {
+      const rows = await repo.sql(`SELECT to_jsonb(x)::text AS r FROM ${name} x ORDER BY 1`);
+      out[name] = JSON.parse(JSON.stringify({
+        rows: rows.rows,
+        log: await repo.log({ table: name }),
+        branches: await repo.branches({ table: name }),
+        status: await repo.status({ table: name }),
+        merge: await repo.conflicts({ table: name }).then(
+          (c) => c,
+          (e: { code?: string }) => e.code,
+        ),
+      }));
+    }
+  } finally {
+    await repo.close();
   }
   return out;
 }
