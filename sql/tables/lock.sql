@@ -4,7 +4,7 @@
 -- follows are locked FOR UPDATE, so that a writer that waited for another one
 -- reads the rows as that one left them (a locked row is re-read after the
 -- wait, where the rest of the statement keeps its snapshot).
--- Every tracked table comes back (the caller words its refusals with them),
+-- Every tracked table comes back when none is chosen (the caller words its refusals with them),
 -- or one row with the OID alone when none is; the chosen one is `locked`, with
 -- its columns and key now (`now`), whether a merge into it is in progress,
 -- and the id of the transaction (before the user's SQL: see ops/commit.ts).
@@ -43,4 +43,7 @@ LEFT JOIN lr ON lr.table_id = t.id
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = t.head AND r.kind = 'branch'
+-- Only the chosen table once one is locked (a commit's cost must not grow with
+-- the number of tracked tables); every one when none is, for the refusal.
+WHERE lt.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM lt)
 ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)

@@ -41,4 +41,7 @@ LEFT JOIN lr ON lr.table_id = t.id
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = coalesce(lt.head, t.head) AND r.kind = 'branch'
+-- Only the chosen table once one is locked (a commit's cost must not grow with
+-- the number of tracked tables); every one when none is, for the refusal.
+WHERE lt.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM lt)
 ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)
