@@ -49,6 +49,12 @@ async function rowExprs(tx: Queryable, table: TrackedTable): Promise<RowExprs> {
   return rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'n');
 }
 
+/** Which of these tracked tables have any uncommitted change (an index probe each, one round trip). */
+export async function tablesWithPending(tx: Queryable, ids: number[]): Promise<Set<number>> {
+  const { rows } = await tx.query<{ id: string }>(sql('pending/tables_with'), [ids]);
+  return new Set(rows.map((r) => Number(r.id)));
+}
+
 /** Whether the pending rows (all of the table's, or this transaction's keys) net to any change. */
 export async function hasNetChange(tx: Queryable, table: TrackedTable, all: boolean): Promise<boolean> {
   const { rows } = await tx.query<{ any: string }>(sql('timetravel/net_change'), [table.id, all]);

@@ -12,13 +12,15 @@ import { recreateTable } from '../core/dropped.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
 import { assertWritable } from '../core/guards.js';
-import { forgetNoOpsAndCount, tidyPending, type PendingCounts } from '../core/pending.js';
+import { forgetNoOpsAndCount, tablesWithPending, tidyPending, type PendingCounts } from '../core/pending.js';
 import { commitOfTable } from '../core/refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { listTables, lockNamed, lockTable, resolveTable, type LockedTable } from '../core/tables.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
 import { writePlan } from '../core/write-plan.js';
+import { sameSignature } from '../core/signature.js';
+import { foreignKeys, writeOrder } from '../core/fk-graph.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface RestoreOptions {
@@ -129,8 +131,27 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
     locked.sort((a, b) => a.at - b.at);
     const mode = reloadMode(opts.reload);
     const targets: (TableTarget & { base: Omit<RestoreResult, 'applied' | 'reload' | 'status'>; exprs: Awaited<ReturnType<typeof writePlan>>['exprs'] })[] = [];
+    // Back to HEAD, a table without any uncommitted change is already there: it
+    // is answered as clean and left out of the write, so that restoring every
+    // table costs the tables that changed, not all of them (one whose columns
+    // changed outside vsg still goes the whole way, to be refused or written).
+    const dirty = opts.ref === undefined ? await tablesWithPending(tx, locked.map((l) => l.table.id)) : null;
+    if (dirty && dirty.size < locked.length) {
+      // the tables named must still be writable in some order, as when all are written
+      const relids = locked.map((l) => l.table.relid);
+      const shown = new Map(locked.map((l) => [l.table.relid, l.table.display]));
+      writeOrder(relids, await foreignKeys(tx, relids), (r) => shown.get(r) ?? r);
+    }
+    const out: RestoreManyResult = {};
     for (const { table, recreated } of locked) {
       const head = table.headCommit as string;
+      if (dirty && !recreated && !dirty.has(table.id) && sameSignature(table.signature ?? table.now, table.now)) {
+        out[table.display] = {
+          table: table.display, branch: table.head, head, source: await getCommit(tx, head),
+          applied: { inserted: 0, updated: 0, deleted: 0 }, reload: null, status: { inserted: 0, updated: 0, deleted: 0, clean: true },
+        };
+        continue;
+      }
       const source = opts.ref === undefined ? head : await refOfTable(tx, table, opts.ref);
       const plan = await writePlan(tx, table, source, true);
       targets.push({
@@ -143,13 +164,13 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
       });
     }
     const written = await writeBackMany(tx, targets);
-    const out: RestoreManyResult = {};
     for (const t of targets) {
       const w = written.get(t.table.id)!;
       const status = w.reload ? { inserted: 0, updated: 0, deleted: 0, clean: true } : await forgetNoOpsAndCount(tx, t.table, t.exprs);
       out[t.table.display] = { ...t.base, applied: w.applied, reload: w.reload, status };
     }
-    return out;
+    // in the order the tables were given
+    return Object.fromEntries(locked.map((l) => [l.table.display, out[l.table.display]]));
   });
   await tidyPending(db, Object.values(done).reduce((n, r) => n + (r.reload?.dropped ?? 0), 0));
   return done;
