@@ -1,7 +1,8 @@
 -- Commits by id, with everything log and show print. The refs are read once
 -- for all of them (vsg.refs has no index on commit_id, and a busy branch's
 -- row leaves dead versions behind: one scan, not one per commit). Each comes
--- with its table's name now (or as tracked, when the table was dropped).
+-- with its table's name now (or as tracked, when the table was dropped), and
+-- the commit across tables it is a part of, if any.
 WITH refs AS MATERIALIZED (
   SELECT r.commit_id, json_agg(json_build_object('name', r.name, 'kind', r.kind) ORDER BY r.kind, r.name) AS refs
   FROM vsg.refs r WHERE r.commit_id = ANY($1::text[])
@@ -12,8 +13,10 @@ SELECT c.id, c.seq::text, c.table_id::text, c.parent, c.merge_parent, c.depth::t
        to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS committed_at,
        c.statement, c.meta::text AS meta, c.inserted::text, c.updated::text, c.deleted::text, c.change_hash, c.source,
        coalesce(x.refs, '[]')::text AS refs,
-       coalesce(n.nspname, t.schema_name) AS schema_name, coalesce(k.relname, t.table_name) AS table_name
+       coalesce(n.nspname, t.schema_name) AS schema_name, coalesce(k.relname, t.table_name) AS table_name,
+       sp.id AS span
 FROM vsg.commits c LEFT JOIN refs x ON x.commit_id = c.id
+LEFT JOIN vsg.commit_parts sp ON sp.part = c.id
 LEFT JOIN vsg.tracked t ON t.id = c.table_id
 LEFT JOIN pg_catalog.pg_class k ON k.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace

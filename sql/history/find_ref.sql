@@ -1,15 +1,20 @@
--- Candidates for a reference: refs by exact name, commits by id prefix.
+-- Candidates for a reference: refs by exact name, commits by id prefix, and
+-- commits across tables by id prefix (one row per part, `span` their id).
 -- $1 name or prefix, $2 table id or NULL for every table, $3 whether $1 may be an id prefix.
 -- An id prefix is read as a range of the primary key (ids are lowercase hex,
 -- so every id starting with $1 sorts from $1 up to $1 || 'g' in any
 -- collation), then checked with LIKE: the database's collation may not be C,
 -- and then LIKE alone scans every commit.
-SELECT 'ref' AS via, r.kind, r.name, r.commit_id AS id, r.table_id::text, c.message
+SELECT 'ref' AS via, r.kind, r.name, r.commit_id AS id, r.table_id::text, c.message, NULL AS span
 FROM vsg.refs r JOIN vsg.commits c ON c.id = r.commit_id
 WHERE r.name = $1 AND ($2::int IS NULL OR r.table_id = $2::int)
 UNION ALL
-SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message
+SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, NULL
 FROM vsg.commits c
 WHERE $3 AND c.id >= $1 AND c.id < $1 || 'g' AND c.id LIKE $1 || '%' AND ($2::int IS NULL OR c.table_id = $2::int)
+UNION ALL
+SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, p.id
+FROM vsg.commit_parts p JOIN vsg.commits c ON c.id = p.part
+WHERE $3 AND p.id >= $1 AND p.id < $1 || 'g' AND p.id LIKE $1 || '%' AND ($2::int IS NULL OR p.table_id = $2::int)
 ORDER BY 1 DESC
-LIMIT 20
+LIMIT 200

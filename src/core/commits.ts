@@ -9,8 +9,11 @@ import type { CommitInfo } from './types.js';
 /** Commits by id, newest first, with their table's display name and refs: one statement. */
 export async function getCommits(db: Queryable, ids: string[]): Promise<CommitInfo[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<CommitRow>(sql('history/commits'), [ids]);
-  return rows.map((r) => toCommitInfo(r, r.schema_name === null || r.table_name === null ? `#${r.table_id}` : displayName(r.schema_name, r.table_name)));
+  const { rows } = await db.query<CommitRow & { span: string | null }>(sql('history/commits'), [ids]);
+  return rows.map((r) => {
+    const c = toCommitInfo(r, r.schema_name === null || r.table_name === null ? `#${r.table_id}` : displayName(r.schema_name, r.table_name));
+    return r.span ? { ...c, span: r.span } : c;
+  });
 }
 
 /** A commit as sql/history/commits.sql (or a statement that made one) returns it. */

@@ -10,6 +10,12 @@ import type { TrackedTable } from './tables.js';
 export interface ResolvedRef {
   id: string;
   tableId: number;
+  /**
+   * Named without a table, a commit across tables: its id and every part's
+   * (`id` is then its first part). Within a table it resolves to that
+   * table's part alone.
+   */
+  span?: { id: string; parts: string[] };
 }
 
 const SUFFIX = /(~\d*|\^\d?)+$/;
@@ -33,14 +39,14 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
   for (const s of steps) {
     if (s[0].startsWith('~')) {
       const n = s[1] === '' ? 1 : Number(s[1]);
-      at = { ...at, id: await firstParent(db, at.id, n, ref) };
+      at = { id: await firstParent(db, at.id, n, ref), tableId: at.tableId };
     } else {
       const which = s[2] === '' ? 1 : Number(s[2]);
       if (which === 0) continue;
       const { rows } = await db.query<{ parent: string | null; merge_parent: string | null }>(sql('history/parents'), [at.id]);
       const next = which === 1 ? rows[0]?.parent : which === 2 ? rows[0]?.merge_parent : null;
       if (!next) throw unknown(ref, 'has no such parent');
-      at = { ...at, id: next };
+      at = { id: next, tableId: at.tableId };
     }
   }
   return at;
@@ -63,23 +69,25 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
     return { id: table.headCommit, tableId: table.id };
   }
   const hex = /^[0-9a-f]{4,64}$/.test(base);
-  const { rows } = await db.query<{ via: string; kind: string | null; name: string | null; id: string; table_id: string; message: string }>(
+  const { rows } = await db.query<{ via: string; kind: string | null; name: string | null; id: string; table_id: string; message: string; span: string | null }>(
     sql('history/find_ref'),
     [base, table?.id ?? null, hex],
   );
   // A branch or tag name wins over an id prefix that happens to look like it, as in git.
   const named = rows.filter((r) => r.via === 'ref');
   const hits = named.length ? named : rows;
-  const distinct = new Map(hits.map((r) => [`${r.table_id}:${r.id}`, r]));
+  const distinct = new Map(hits.map((r) => [r.span ?? `${r.table_id}:${r.id}`, r]));
   if (distinct.size === 1) {
     const r = [...distinct.values()][0];
-    return { id: r.id, tableId: Number(r.table_id) };
+    if (r.span === null || table) return { id: r.id, tableId: Number(r.table_id) };
+    const parts = hits.filter((h) => h.span === r.span);
+    return { id: r.id, tableId: Number(r.table_id), span: { id: r.span, parts: parts.map((p) => p.id) } };
   }
   if (distinct.size === 0) {
     if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
     throw unknown(ref);
   }
-  const candidates = [...distinct.values()].map((r) => ({ id: r.id, message: r.message, name: r.name }));
+  const candidates = [...distinct.values()].map((r) => ({ id: r.span ?? r.id, message: r.message, name: r.name }));
   throw new VsgError('E_AMBIGUOUS_REF', `'${ref}' is ambiguous: ${candidates.length} candidates`, {
     hint: candidates.map((c) => `${shortId(c.id)}${c.name ? ` (${c.name})` : ''} ${c.message.split('\n')[0]}`).join('; '),
     data: { candidates },

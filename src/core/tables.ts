@@ -197,11 +197,16 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
   const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [name ?? null, null, append]);
   const listed = rows.filter((r) => r.id !== null);
   const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
-  const again = async (q: Queryable, t: TrackedTable): Promise<LockedTable> => {
-    const { rows: more } = await q.query<LockRow>(sql('tables/lock_shared'), [null, t.id, append]);
-    return locked(q, t, more.find((r) => r.id !== null && yes(r.locked)), again);
-  };
-  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), again);
+  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), (q, t) => shareTable(q, t, append));
+}
+
+/** As shareNamed, for a table known by its id (a commit across tables locks each table its SQL changed). */
+export async function shareTable(tx: Queryable, table: TrackedTable | number, append: boolean): Promise<LockedTable> {
+  const id = typeof table === 'number' ? table : table.id;
+  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append]);
+  const row = rows.find((r) => r.id !== null && yes(r.locked));
+  const known = typeof table !== 'number' ? table : row ? toTable(row) : await tableById(tx, id);
+  return locked(tx, known, row, (q, t) => shareTable(q, t, append));
 }
 
 async function locked(

@@ -25,6 +25,14 @@ export interface CommitInfo {
   source: string | null;
   changeHash: string;
   refs: { name: string; kind: 'branch' | 'tag' }[];
+  /**
+   * A commit across tables (one transaction that changed several): each
+   * table's part, a commit of that table, in table order. Its id is the
+   * commit's across tables; table, counts and parents are its parts'.
+   */
+  parts?: CommitInfo[];
+  /** a part of a commit across tables: that commit's id */
+  span?: string;
 }
 
 /** One changed row: old is null for an insert, new is null for a delete. */

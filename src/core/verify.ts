@@ -39,7 +39,9 @@ export type ProblemCode =
   | 'orphan_change'
   | 'schema_record'
   | 'digest_truncated'
-  | 'digest_rewritten';
+  | 'digest_rewritten'
+  | 'span_id'
+  | 'span_part';
 
 export interface Problem {
   code: ProblemCode;
@@ -114,6 +116,8 @@ const MESSAGES: Record<ProblemCode, string> = {
   schema_record: "the recorded schema change does not match the SCHEMA commit's hashed metadata (vsg.schema)",
   digest_truncated: 'history the digest covered has lost commits (deleted or truncated)',
   digest_rewritten: 'history the digest covered was rewritten (commit ids differ)',
+  span_id: "a commit across tables: its parts' ids do not hash to its id (a part was added, removed or swapped)",
+  span_part: 'a commit across tables: a part is missing while its table is tracked, or is a commit of another table',
 };
 
 const DIGEST = /^vsg1-(\d+)-(\d+)-([0-9a-f]{64})$/;
@@ -156,7 +160,8 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       sql('verify/commits'),
       [tableId],
     );
-    const problems: Problem[] = commitRows.rows.map((r) => ({
+    const spanRows = await tx.query<(typeof commitRows.rows)[number]>(sql('verify/spans'), [tableId]);
+    const problems: Problem[] = [...commitRows.rows, ...spanRows.rows].sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => ({
       code: r.code,
       table: name(r.table_id),
       commit: r.id,

@@ -23,7 +23,7 @@
  * The changed rows stay uncommitted (vsg.pending), as restore leaves them.
  */
 import type { Queryable } from '../db/db.js';
-import { raiseSequences, refused, stageImages, stateSource, type StagedImages } from './apply.js';
+import { raiseSequences, refused, stageImages, stateSource, type ImageSource, type StagedImages } from './apply.js';
 import { bulkPhase, lockForBulk } from './apply-bulk.js';
 import type { ApplyResult } from './apply-sql.js';
 import { fkViolation, foreignKeys, writeOrder, type ForeignKey } from './fk-graph.js';
@@ -42,6 +42,8 @@ export interface TableTarget {
   lcaDepth: number;
   /** when the target is HEAD: whether the table may be reloaded from a checkpoint, and what reloadState would ask first */
   reload?: { mode: ReloadMode; facts?: ReloadFacts };
+  /** the images to write, when they are not the target's state (a rollback's: HEAD with a commit undone) */
+  source?: ImageSource;
 }
 
 /** What was written to one table: rows (or null when it was reloaded), and the reload. */
@@ -86,7 +88,7 @@ export async function writeBackMany(tx: Queryable, targets: readonly TableTarget
   for (const relid of order.parentsFirst) {
     if (reloads.has(relid)) continue;
     const t = byRelid.get(relid)!;
-    const st = await stageImages(tx, t.table, stateSource(t.table, t.target, t.lcaDepth));
+    const st = await stageImages(tx, t.table, t.source ?? stateSource(t.table, t.target, t.lcaDepth));
     // One table (a restore of a table others reference) keeps its images where they are.
     const name = targets.length === 1 ? STAGED : `pg_temp.vsg_apply_${++n}`;
     if (targets.length > 1) await tx.query(keepStaged(name.slice('pg_temp.'.length)));

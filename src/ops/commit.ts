@@ -6,20 +6,24 @@
 import { assertRunsInTransaction } from '../db/statements.js';
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { ConflictError, ExitCode, VsgError } from '../errors.js';
+import { ConflictError, ExitCode, isVsgError, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
-import { createCommit } from '../core/create-commit.js';
+import { createCommit, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, type Signature } from '../core/signature.js';
 import { toSqlError } from '../core/sql-error.js';
-import { shareNamed, type LockedTable } from '../core/tables.js';
+import { recordSpan, spanInfo } from '../core/spans.js';
+import { shareNamed, shareTable, type LockedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface CommitOptions {
+  /** the table; without it (and without `tables`), the only one tracked, or else every table the SQL changes */
   table?: string;
+  /** several tables: one commit across those the SQL changed; their other changes (and other tables') stay uncommitted */
+  tables?: string[];
   /** SQL to run; without it, the table's uncommitted changes are committed */
   sql?: string;
   message?: string;
@@ -57,6 +61,11 @@ export interface CommitResult {
   recorded?: CommitInfo;
   /** what `recorded` also records of a schema change made outside vsg */
   recordedSchema?: string[];
+  /**
+   * A commit across tables: each table's part, in table order (`commit` is
+   * then the commit across them, `table` and `branch` theirs joined).
+   */
+  parts?: CommitResult[];
 }
 
 /**
@@ -77,89 +86,202 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   if (opts.sql !== undefined && work) {
     throw new VsgError('E_USAGE', 'give either SQL or a function that makes the change, not both', { exitCode: ExitCode.usage });
   }
+  const names = opts.tables?.length ? [...new Set(opts.tables)] : opts.table !== undefined ? [opts.table] : [];
   const done = await db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;
-    const table = await shareNamed(tx, opts.table, !runs);
-    await assertWritable(tx, table);
-    const parent = opts.parent === undefined ? undefined : (await resolveRef(tx, opts.parent, table)).id;
-    assertParent(table, parent, table.headCommit);
-    // A statement may change the table's columns too, and so may an ALTER made
-    // outside vsg since the columns were last recorded: either makes a SCHEMA commit.
-    const now = table.now;
-    const recordedBefore = table.signature ?? now;
-    const outside = !sameSignature(recordedBefore, now);
-    if (outside) assertKeyKept(table, recordedBefore, now, true);
-    if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
-    const result = work ? await work(tx) : undefined;
-    const at: AppendPoint = runs
-      ? await lockToAppend(tx, table, work ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)")
-      : { table, recorded: table.signature ?? now, after: now, earlier: false };
-    await assertWritable(tx, at.table);
-    assertParent(at.table, parent, at.table.headCommit);
-    if (at.after.columns.length === 0) {
-      throw new VsgError('E_TABLE_GONE', `table '${table.display}' was dropped during the commit`, {
-        hint: 'restore it with restore(); untrack with force deletes its history', data: { table: table.display },
+    if (names.length <= 1) {
+      // One table named, or the only one tracked; none named while several
+      // are tracked is a commit across the tables the SQL changes.
+      const table = await shareNamed(tx, names[0], !runs).catch((e: unknown) => {
+        if (names.length === 0 && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
+        throw e;
       });
-    }
-    // Other writers' earlier changes to the rows the SQL changed: their own commit first.
-    let target = at.table;
-    let base = at.recorded;
-    let recorded: CommitInfo | null = null;
-    let recordedSchema: string[] | undefined;
-    if (at.earlier) {
-      // They were made in the columns as they were before the SQL: an ALTER
-      // made outside vsg (and not recorded since by another commit) goes with them.
-      const withSchema = outside && sameSignature(at.recorded, recordedBefore);
-      recorded = await createCommit(tx, target, {
-        kind: withSchema ? 'SCHEMA' : 'COMMIT',
-        takeAll: false,
-        take: 'earlier',
-        author: opts.author,
-        message: defaultMessage(undefined, withSchema),
-        meta: withSchema ? { 'vsg.schema': { before: at.recorded.columns, after: now.columns } } : null,
-        allowEmpty: withSchema,
-        sessionAuthor: true,
-        sessionMeta: true,
-      }, true);
-      if (recorded && withSchema) {
-        recordedSchema = await recordSchemaChange(tx, target, recorded.id, at.recorded, now);
-        base = now;
+      if (table) {
+        const pre = await prepare(tx, table, opts);
+        const result = await runWork(tx, opts, work);
+        const out = (await record(tx, table, pre, opts, runs, work !== undefined)) as CommitResult;
+        return work ? { ...out, result } : out;
       }
-      if (recorded) target = { ...target, headCommit: recorded.id };
     }
-    const reshaped = !sameSignature(base, at.after);
-    if (reshaped) assertKeyKept(table, now, at.after);
-    const made = await createCommit(tx, target, {
-      kind: reshaped ? 'SCHEMA' : 'COMMIT',
-      takeAll: !runs,
-      take: 'mine',
-      author: opts.author,
-      message: opts.message ?? (work ? 'change made by the application' : defaultMessage(opts.sql, outside)),
-      statement: opts.sql ?? null,
-      // The column lists go into the hashed metadata too, so verify can vouch for vsg.schema_changes.
-      meta: reshaped
-        ? { ...opts.meta, 'vsg.schema': { before: base.columns, after: at.after.columns } }
-        : opts.meta && Object.keys(opts.meta).length
-          ? opts.meta
-          : null,
-      allowEmpty: opts.allowEmpty || reshaped,
-      sessionAuthor: !runs && opts.authorIsDefault === true,
-      sessionMeta: opts.sql === undefined,
-    });
-    const schema = reshaped ? await recordSchemaChange(tx, target, made.id, base, at.after) : undefined;
-    const out: CommitResult = {
-      commit: made,
-      branch: table.head,
-      table: table.display,
-      ...(schema ? { schema } : {}),
-      // The branch has moved on from it: no ref names it.
-      ...(recorded ? { recorded: { ...recorded, refs: [] }, ...(recordedSchema ? { recordedSchema } : {}) } : {}),
-    };
-    return work ? { ...out, result } : out;
+    return commitAcross(tx, names, opts, runs, work);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
-  await tidyPending(db, changedRows(done.commit) + changedRows(done.recorded));
+  await tidyPending(db, (done.parts ?? [done]).reduce((n, p) => n + changedRows(p.commit) + changedRows(p.recorded), 0));
   return done;
+}
+
+/** What a table's commit is checked against before the SQL runs. */
+interface Before {
+  /** the commit --parent names, within the table */
+  parent?: string;
+  /** the table's columns and key when locked */
+  now: Signature;
+  /** the columns last recorded in history */
+  recordedBefore: Signature;
+  /** the columns were changed outside vsg since they were last recorded */
+  outside: boolean;
+}
+
+async function prepare(tx: Queryable, table: LockedTable, opts: CommitOptions, checkParent = true): Promise<Before> {
+  await assertWritable(tx, table);
+  const parent = opts.parent === undefined || !checkParent ? undefined : (await resolveRef(tx, opts.parent, table)).id;
+  assertParent(table, parent, table.headCommit);
+  // A statement may change the table's columns too, and so may an ALTER made
+  // outside vsg since the columns were last recorded: either makes a SCHEMA commit.
+  const now = table.now;
+  const recordedBefore = table.signature ?? now;
+  const outside = !sameSignature(recordedBefore, now);
+  if (outside) assertKeyKept(table, recordedBefore, now, true);
+  return { parent, now, recordedBefore, outside };
+}
+
+async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<T | undefined> {
+  if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
+  return work ? work(tx) : undefined;
+}
+
+/**
+ * Record what the transaction changed in one table (after the SQL or the
+ * work ran): lock its branch to append, record other writers' earlier
+ * changes to the same rows first, then the commit. With `orNone`, a table
+ * whose rows net to no change records nothing: null.
+ */
+async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false): Promise<CommitResult | null> {
+  const { parent, now, recordedBefore, outside } = pre;
+  const at: AppendPoint = runs
+    ? await lockToAppend(tx, table, isWork ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)")
+    : { table, recorded: table.signature ?? now, after: now, earlier: false };
+  await assertWritable(tx, at.table);
+  assertParent(at.table, parent, at.table.headCommit);
+  if (at.after.columns.length === 0) {
+    throw new VsgError('E_TABLE_GONE', `table '${table.display}' was dropped during the commit`, {
+      hint: 'restore it with restore(); untrack with force deletes its history', data: { table: table.display },
+    });
+  }
+  // Other writers' earlier changes to the rows the SQL changed: their own commit first.
+  let target = at.table;
+  let base = at.recorded;
+  let recorded: CommitInfo | null = null;
+  let recordedSchema: string[] | undefined;
+  if (at.earlier) {
+    // They were made in the columns as they were before the SQL: an ALTER
+    // made outside vsg (and not recorded since by another commit) goes with them.
+    const withSchema = outside && sameSignature(at.recorded, recordedBefore);
+    recorded = await createCommit(tx, target, {
+      kind: withSchema ? 'SCHEMA' : 'COMMIT',
+      takeAll: false,
+      take: 'earlier',
+      author: opts.author,
+      message: defaultMessage(undefined, withSchema),
+      meta: withSchema ? { 'vsg.schema': { before: at.recorded.columns, after: now.columns } } : null,
+      allowEmpty: withSchema,
+      sessionAuthor: true,
+      sessionMeta: true,
+    }, true);
+    if (recorded && withSchema) {
+      recordedSchema = await recordSchemaChange(tx, target, recorded.id, at.recorded, now);
+      base = now;
+    }
+    if (recorded) target = { ...target, headCommit: recorded.id };
+  }
+  const reshaped = !sameSignature(base, at.after);
+  if (reshaped) assertKeyKept(table, now, at.after);
+  const spec: NewCommit = {
+    kind: reshaped ? 'SCHEMA' : 'COMMIT',
+    takeAll: !runs,
+    take: 'mine',
+    author: opts.author,
+    message: opts.message ?? (isWork ? 'change made by the application' : defaultMessage(opts.sql, outside)),
+    statement: opts.sql ?? null,
+    // The column lists go into the hashed metadata too, so verify can vouch for vsg.schema_changes.
+    meta: reshaped
+      ? { ...opts.meta, 'vsg.schema': { before: base.columns, after: at.after.columns } }
+      : opts.meta && Object.keys(opts.meta).length
+        ? opts.meta
+        : null,
+    allowEmpty: opts.allowEmpty || reshaped,
+    sessionAuthor: !runs && opts.authorIsDefault === true,
+    sessionMeta: opts.sql === undefined,
+  };
+  const made = orNone && !reshaped ? await createCommit(tx, target, spec, true) : await createCommit(tx, target, spec);
+  if (!made) {
+    if (recorded) throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit in '${table.display}' after recording earlier changes`, { exitCode: ExitCode.no });
+    return null;
+  }
+  const schema = reshaped ? await recordSchemaChange(tx, target, made.id, base, at.after) : undefined;
+  return {
+    commit: made,
+    branch: table.head,
+    table: table.display,
+    ...(schema ? { schema } : {}),
+    // The branch has moved on from it: no ref names it.
+    ...(recorded ? { recorded: { ...recorded, refs: [] }, ...(recordedSchema ? { recordedSchema } : {}) } : {}),
+  };
+}
+
+/**
+ * A commit across tables: the tables named (locked before the SQL, as one
+ * table is) or, with none named, every tracked table the SQL changed (found
+ * and locked after it: locking every tracked table first would make a
+ * commit's cost grow with their number). Each table changed gets its part,
+ * a commit on its own branch; two or more are named together as one commit
+ * (src/core/spans.ts). Without SQL, the tables' uncommitted changes.
+ */
+async function commitAcross<T>(tx: Queryable, names: string[], opts: CommitOptions, runs: boolean, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
+  const tables = new Map<number, { table: LockedTable; pre: Before }>();
+  const take = async (table: LockedTable) => {
+    if (!tables.has(table.id)) tables.set(table.id, { table, pre: await prepare(tx, table, opts, false) });
+  };
+  for (const name of names) await take(await shareNamed(tx, name, !runs));
+  const result = await runWork(tx, opts, work);
+  if (names.length === 0) {
+    const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
+    for (const r of rows) await take(await shareTable(tx, Number(r.id), !runs));
+  }
+  const parts: CommitResult[] = [];
+  for (const { table, pre } of [...tables.values()].sort((a, b) => a.table.id - b.table.id)) {
+    const part = await record(tx, table, pre, opts, runs, work !== undefined, true);
+    if (part) parts.push(part);
+  }
+  if (opts.parent !== undefined) await assertParentAcross(tx, opts.parent, parts);
+  if (parts.length === 0) {
+    throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of ${names.length ? names.map((n) => `'${n}'`).join(', ') : 'a tracked table'} changed`, {
+      exitCode: ExitCode.no,
+      hint: opts.sql !== undefined ? 'the statement was rolled back; name one table (-t) and use allowEmpty to record it anyway' : 'status() shows uncommitted changes',
+    });
+  }
+  const out: CommitResult = parts.length === 1
+    ? parts[0]
+    : {
+        commit: spanInfo(await recordSpan(tx, parts.map((p) => p.commit)), parts.map((p) => p.commit)),
+        branch: [...new Set(parts.map((p) => p.branch))].join(', '),
+        table: parts.map((p) => p.table).join(', '),
+        parts,
+      };
+  return work ? { ...out, result } : out;
+}
+
+/**
+ * --parent for a commit across tables, table by table: refused when a table
+ * this commit changes has a commit made after the one named (commits to
+ * other tables since do not make it stale).
+ */
+async function assertParentAcross(tx: Queryable, ref: string, parts: CommitResult[]): Promise<void> {
+  const at = await resolveRef(tx, ref);
+  const named = at.span?.parts ?? [at.id];
+  const heads = parts.map((p) => p.commit.parents[0] ?? null).filter((h): h is string => h !== null);
+  const { rows } = await tx.query<{ id: string; seq: string }>(sql('commit/seqs'), [[...named, ...heads]]);
+  const seq = new Map(rows.map((r) => [r.id, BigInt(r.seq)]));
+  const since = named.reduce((m, id) => (seq.get(id)! > m ? seq.get(id)! : m), 0n);
+  for (const p of parts) {
+    const head = p.commit.parents[0];
+    if (head !== undefined && seq.get(head)! > since && !named.includes(head)) {
+      throw new ConflictError('E_STALE_PARENT', `'${p.table}' has moved since ${shortId(at.span?.id ?? at.id)}: HEAD is ${shortId(head)}`, {
+        hint: 'read the new HEAD and retry, or commit on a branch and merge',
+        data: { head, parent: at.span?.id ?? at.id, table: p.table },
+      });
+    }
+  }
 }
 
 /** Where a commit is appended, read under the branch lock. */

@@ -4,6 +4,7 @@ import { sql } from '../db/sql.js';
 import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
 import { resolveRef } from '../core/refs.js';
+import { completeSpans, foldSpans } from '../core/spans.js';
 import { listTables, resolveTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
@@ -35,10 +36,15 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
   }
   const limit = opts.limit ?? 1_000_000_000;
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
-  return {
-    commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []),
-    heads: tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit })),
-  };
+  const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
+  if (tables.length === 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []), heads };
+  // Several tables: a commit across tables is one entry, however many parts
+  // it has; read more parts until `limit` entries are found or history ends.
+  for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {
+    const ids = starts.length ? await logIds(db, starts, want, filters) : [];
+    const commits = foldSpans(await getCommits(db, ids));
+    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads };
+  }
 }
 
 /**

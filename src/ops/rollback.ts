@@ -7,17 +7,18 @@
  * uncommitted change touched it), unless forced.
  */
 import type { Db, Queryable } from '../db/db.js';
-import { sql } from '../db/sql.js';
-import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { applyImages } from '../core/apply.js';
+import { ConflictError, ExitCode, isVsgError, VsgError } from '../errors.js';
+import { applyImages, type ImageSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
-import { changedRows, getCommit } from '../core/commits.js';
-import { createCommit } from '../core/create-commit.js';
+import { changedRows, getCommit, getCommits } from '../core/commits.js';
+import { createCommit, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
 import { rollbackSql, rowExprsOf } from '../core/sql/timetravel.js';
-import { columns, lockNamed } from '../core/tables.js';
+import { resolveAcross, recordSpan, spanInfo } from '../core/spans.js';
+import { columns, lockNamed, lockTable, tableById, type LockedTable } from '../core/tables.js';
+import { writeBackMany } from '../core/write-back-many.js';
 import type { CommitInfo, Image } from '../core/types.js';
 
 export interface RollbackOptions {
@@ -54,42 +55,118 @@ export interface RollbackResult {
   applied: ApplyResult;
   /** conflicts overwritten under --force */
   overridden: RollbackConflict[];
+  /** a rollback across tables: each table's part (`commit` is then the commit across them) */
+  parts?: RollbackResult[];
 }
 
-/** Undo one commit's change set as a new ROLLBACK commit. */
+/**
+ * Undo one commit's change set as a new ROLLBACK commit. Without a table
+ * while several are tracked, the commit named (HEAD: the newest of the
+ * tables' HEADs) may span tables: every table of it is undone in one
+ * transaction, rows written in the order their foreign keys accept, as one
+ * commit across those tables.
+ */
 export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
   const done = await db.transaction(async (tx) => {
-    const table = await lockNamed(tx, opts.table);
+    const table = await lockNamed(tx, opts.table).catch((e: unknown) => {
+      if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
+      throw e;
+    });
+    if (!table) return rollbackAcross(tx, opts);
     await assertWritable(tx, table);
     const id = await commitOfTable(tx, table, opts.ref ?? 'HEAD');
-    const reverted = await getCommit(tx, id);
-    const staged = rollbackSql(table.qname, rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'c'));
-    const conflicts = await findConflicts(tx, staged.conflicts, [id, table.id]);
-    if (conflicts.length && !opts.force) {
-      const n = conflicts.length;
-      throw new ConflictError(
-        'E_ROLLBACK_CONFLICT',
-        `cannot roll back ${shortId(id)}: ${n} row${n === 1 ? '' : 's'} or cell${n === 1 ? '' : 's'} changed since`,
-        { hint: `changed since:\n${conflictLines(conflicts, table.keyColumns).join('\n')}\nnothing was changed; use force to overwrite them`, data: { commit: id, conflicts } },
-      );
-    }
-    const applied = await applyImages(tx, table, { text: staged.source, params: [id, table.id] });
-    if (applied.inserted + applied.updated + applied.deleted === 0) {
-      throw new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, {
-        exitCode: ExitCode.no,
-      });
-    }
-    const commit = await createCommit(tx, table, {
-      kind: 'ROLLBACK',
-      takeAll: false,
-      author: opts.author,
-      message: opts.message ?? `Rollback "${reverted.message.split('\n')[0]}"\n\nThis rolls back commit ${id}.`,
-      meta: { rollback: id },
-    });
-    return { table: table.display, branch: table.head, reverted, commit, applied, overridden: conflicts };
+    const one = await undoPart(tx, table, id);
+    if (one.conflicts.length && !opts.force) throw conflictError(id, [one]);
+    const applied = await applyImages(tx, table, one.source);
+    if (applied.inserted + applied.updated + applied.deleted === 0) throw nothingLeft(id);
+    const commit = await createCommit(tx, table, rollbackCommit(opts, one.reverted));
+    return { table: table.display, branch: table.head, reverted: one.reverted, commit, applied, overridden: one.conflicts };
   });
-  await tidyPending(db, changedRows(done.commit));
+  await tidyPending(db, (done.parts ?? [done]).reduce((n, p) => n + changedRows(p.commit), 0));
   return done;
+}
+
+/** One table's part of a rollback: the commit undone, what it would overwrite, and the images to write. */
+interface Undo {
+  table: LockedTable;
+  reverted: CommitInfo;
+  conflicts: RollbackConflict[];
+  source: ImageSource;
+}
+
+async function undoPart(tx: Queryable, table: LockedTable, id: string): Promise<Undo> {
+  const reverted = await getCommit(tx, id);
+  const staged = rollbackSql(table.qname, rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'c'));
+  const conflicts = await findConflicts(tx, staged.conflicts, [id, table.id]);
+  return { table, reverted, conflicts, source: { text: staged.source, params: [id, table.id] } };
+}
+
+/** A table's ROLLBACK commit; `whole` is the commit undone when it spans tables (the message names it). */
+function rollbackCommit(opts: RollbackOptions, reverted: CommitInfo, whole = reverted.id): NewCommit {
+  return {
+    kind: 'ROLLBACK',
+    takeAll: false,
+    author: opts.author,
+    message: opts.message ?? `Rollback "${reverted.message.split('\n')[0]}"\n\nThis rolls back commit ${whole}.`,
+    meta: { rollback: whole },
+  };
+}
+
+function conflictError(id: string, undos: Undo[]): ConflictError {
+  const all = undos.flatMap((u) => u.conflicts.map((c) => ({ ...c, table: u.table.display })));
+  const n = all.length;
+  const lines = undos.flatMap((u) => {
+    const each = conflictLines(u.conflicts, u.table.keyColumns);
+    return undos.length > 1 && each.length ? [`  ${u.table.display}:`, ...each.map((l) => `  ${l}`)] : each;
+  });
+  return new ConflictError(
+    'E_ROLLBACK_CONFLICT',
+    `cannot roll back ${shortId(id)}: ${n} row${n === 1 ? '' : 's'} or cell${n === 1 ? '' : 's'} changed since`,
+    { hint: `changed since:\n${lines.join('\n')}\nnothing was changed; use force to overwrite them`, data: { commit: id, conflicts: undos.length > 1 ? all : all.map(({ table: _t, ...c }) => c) } },
+  );
+}
+
+const nothingLeft = (id: string) =>
+  new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, { exitCode: ExitCode.no });
+
+/**
+ * Rollback with no table named while several are tracked: the commit named,
+ * across every table it changed. Each table's part is undone in one write
+ * (write-back-many.ts: rows removed children first, rows brought back parents
+ * first) and gets its ROLLBACK commit; two or more are one commit across tables.
+ */
+async function rollbackAcross(tx: Queryable, opts: RollbackOptions): Promise<RollbackResult> {
+  const named = await resolveAcross(tx, opts.ref ?? 'HEAD');
+  const reverted = await getCommits(tx, named.parts);
+  const undos: Undo[] = [];
+  for (const part of [...reverted].sort((a, b) => a.tableId - b.tableId)) {
+    const table = await lockTable(tx, await tableById(tx, part.tableId));
+    await assertWritable(tx, table);
+    undos.push(await undoPart(tx, table, part.id));
+  }
+  const id = named.span ?? named.parts[0];
+  if (undos.some((u) => u.conflicts.length) && !opts.force) throw conflictError(id, undos);
+  const written = await writeBackMany(tx, undos.map((u) => ({ table: u.table, target: u.reverted.id, lcaDepth: 0, source: u.source })));
+  const results: RollbackResult[] = [];
+  for (const u of undos) {
+    const applied = written.get(u.table.id)?.applied ?? { inserted: 0, updated: 0, deleted: 0 };
+    if (applied.inserted + applied.updated + applied.deleted === 0) continue;
+    const commit = await createCommit(tx, u.table, rollbackCommit(opts, u.reverted, id));
+    results.push({ table: u.table.display, branch: u.table.head, reverted: u.reverted, commit, applied, overridden: u.conflicts });
+  }
+  if (results.length === 0) throw nothingLeft(id);
+  if (results.length === 1 && named.span === null) return results[0];
+  const sum = (k: keyof ApplyResult) => results.reduce((n, r) => n + r.applied[k], 0);
+  const commit = results.length === 1 ? results[0].commit : spanInfo(await recordSpan(tx, results.map((r) => r.commit)), results.map((r) => r.commit));
+  return {
+    table: results.map((r) => r.table).join(', '),
+    branch: [...new Set(results.map((r) => r.branch))].join(', '),
+    reverted: named.span ? spanInfo(named.span, reverted) : reverted[0],
+    commit,
+    applied: { inserted: sum('inserted'), updated: sum('updated'), deleted: sum('deleted') },
+    overridden: undos.flatMap((u) => u.conflicts),
+    parts: results,
+  };
 }
 
 async function findConflicts(tx: Queryable, text: string, params: unknown[]): Promise<RollbackConflict[]> {

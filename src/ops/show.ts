@@ -5,7 +5,9 @@ import { tableColumns } from '../core/dropped.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
-import { resolveTable, tableById } from '../core/tables.js';
+import { resolveAcross, spanInfo } from '../core/spans.js';
+import { resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { isVsgError } from '../errors.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
 import { sql } from '../db/sql.js';
 
@@ -19,21 +21,59 @@ export interface ShowResult {
   changes: RowChange[];
   /** the branch HEAD follows in the commit's table, for decorating it as log does */
   heads: { table: string; branch: string; commit: string | null }[];
+  /** a commit across tables: each table's part, keyed by table (the fields above are then empty) */
+  tables?: Record<string, ShowResult>;
 }
 
-/** One commit with its row changes. */
+/** One commit with its row changes; a commit across tables with each table's, keyed by table. */
 export async function show(db: Queryable, ref: string, opts: { table?: string } = {}): Promise<ShowResult> {
-  const table = opts.table !== undefined || isHeadRef(ref) ? await resolveTable(db, opts.table) : undefined;
+  const table =
+    opts.table !== undefined || isHeadRef(ref)
+      ? await resolveTable(db, opts.table).catch((e: unknown) => {
+          // HEAD with several tables tracked: the newest of their HEADs (resolveAcross).
+          if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED' && (ref === 'HEAD' || ref === '@')) return null;
+          throw e;
+        })
+      : undefined;
+  if (table === null || (table === undefined && !isHeadRef(ref))) {
+    const named = await resolveAcross(db, ref);
+    const asked = table === undefined ? await resolveRef(db, ref) : null;
+    // A part's own id shows that part; the id of a commit across tables (or HEAD) shows every part.
+    if (named.span && (asked === null || asked.span)) {
+      const parts: ShowResult[] = [];
+      for (const id of named.parts) {
+        const c = await getCommit(db, id).catch(() => null);
+        if (c) parts.push(await showPart(db, id, await tableById(db, c.tableId)));
+      }
+      parts.sort((a, b) => a.commit.tableId - b.commit.tableId);
+      const commit = spanInfo(named.span, parts.map((p) => p.commit));
+      return {
+        commit,
+        keyColumns: [],
+        columns: [],
+        schema: null,
+        changes: [],
+        heads: parts.flatMap((p) => p.heads),
+        tables: Object.fromEntries(parts.map((p) => [p.commit.table, p])),
+      };
+    }
+    const id = asked?.id ?? named.parts[0];
+    const c = await getCommit(db, id);
+    return showPart(db, id, await tableById(db, c.tableId));
+  }
   const at = await resolveRef(db, ref, table);
-  const commit = await getCommit(db, at.id);
-  const t = table ?? (await tableById(db, at.tableId));
+  return showPart(db, at.id, table ?? (await tableById(db, at.tableId)));
+}
+
+async function showPart(db: Queryable, id: string, t: TrackedTable): Promise<ShowResult> {
+  const commit = await getCommit(db, id);
   const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(
     // A state commit's change set is computed: its parent against its source.
     sql('commit/changes'),
-    [at.id],
+    [id],
   );
   const cols = (await tableColumns(db, t)).map((c) => c.name);
-  const schema = await schemaChangeOf(db, at.id);
+  const schema = await schemaChangeOf(db, id);
   const changes = parseChanges(rows).sort((a, b) => compareKeys(a.key, b.key, t.keyColumns));
   // A state commit stores no counts; its change, just computed, gives them.
   const stat = statOf(changes);

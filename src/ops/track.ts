@@ -7,6 +7,7 @@ import { dropCheckpoints } from '../core/checkpoint.js';
 import { recordShape } from '../core/dropped.js';
 import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
+import { recordSpan, spanInfo } from '../core/spans.js';
 import { tidyPending } from '../core/pending.js';
 import { columns, displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
@@ -23,6 +24,8 @@ export interface TrackManyResult {
   tracked: TrackResult[];
   /** tables of a --schema left alone, and why (no primary key, tracked already) */
   skipped: { table: string; reason: string }[];
+  /** two or more tables tracked: their ROOT commits as one commit across them */
+  commit?: CommitInfo;
 }
 
 export interface TrackOptions {
@@ -72,8 +75,23 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
         data: { skipped },
       });
     }
+    // Tracked together, the tables share one message: `track clients, orders`.
+    let together = opts;
+    if (unique.length > 1 && opts.message === undefined) {
+      const displays: string[] = [];
+      for (const oid of unique) {
+        const { rows } = await tx.query<{ nspname: string; relname: string }>(sql('track/relation'), [oid]);
+        displays.push(displayName(rows[0].nspname, rows[0].relname));
+      }
+      together = { ...opts, message: `track ${displays.join(', ')}` };
+    }
     const tracked: TrackResult[] = [];
-    for (const oid of unique) tracked.push(await trackOne(tx, oid, opts));
+    for (const oid of unique) tracked.push(await trackOne(tx, oid, together));
+    // Tables tracked together: their ROOT commits are one commit across them.
+    if (tracked.length > 1) {
+      const span = await recordSpan(tx, tracked.map((t) => t.root));
+      return { tracked, skipped, commit: spanInfo(span, tracked.map((t) => t.root)) };
+    }
     return { tracked, skipped };
   });
   await tidyPending(db, result.tracked.reduce((n, t) => n + changedRows(t.root), 0));

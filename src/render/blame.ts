@@ -100,5 +100,6 @@ export function renderRestoreMany(r: RestoreManyResult, s: Style): string {
 export function renderRollback(r: RollbackResult, s: Style): string {
   const n = r.overridden.length;
   const forced = n ? `\n${s.dim(`(overwrote ${n} conflicting change${n === 1 ? '' : 's'})`)}` : '';
-  return `[${r.branch} ${s.yellow(r.commit.shortId)}] rolled back ${s.yellow(r.reverted.shortId)} in ${r.table}: ${appliedText(r.applied)}${forced}`;
+  const what = r.parts ? r.parts.map((p) => `${p.table}: ${appliedText(p.applied)}`).join(' · ') : `${r.table}: ${appliedText(r.applied)}`;
+  return `[${r.branch} ${s.yellow(r.commit.shortId)}] rolled back ${s.yellow(r.reverted.shortId)} in ${what}${forced}`;
 }

@@ -20,12 +20,27 @@ export function renderCommitSummary(r: CommitResult, s: Style): string {
     }
     return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
   };
-  const mine = line(r.commit, r.schema);
-  if (!r.recorded) return mine;
-  return `${line(r.recorded, r.recordedSchema)} ${s.dim(`(earlier uncommitted changes by ${r.recorded.author}, recorded first)`)}\n${mine}`;
+  const earlier = (p: CommitResult) =>
+    p.recorded ? [`${line(p.recorded, p.recordedSchema)} ${s.dim(`(earlier uncommitted changes by ${p.recorded.author}, recorded first)`)}`] : [];
+  if (r.parts) {
+    // A commit across tables: `[main 3f2a9c1] DELETE clients: 1 deleted · orders: 2 deleted`.
+    const each = r.parts.map((p) => (p.schema ? `${p.table}: ${p.schema.join('; ')}` : `${p.table}: ${countsText(p.commit)}`));
+    const kind = r.parts.some((p) => p.schema) ? 'SCHEMA' : r.commit.operation;
+    return [...r.parts.flatMap(earlier), `[${r.branch} ${s.yellow(r.commit.shortId)}] ${kind} ${each.join(' · ')}`].join('\n');
+  }
+  return [...earlier(r), line(r.commit, r.schema)].join('\n');
 }
 
 export function renderShow(r: ShowResult, s: Style, now?: number): string {
+  if (r.tables) {
+    // A commit across tables: its header, then a section per table.
+    const sections = Object.values(r.tables).map((p) => {
+      const schema = (p.schema ?? []).map((line) => s.magenta(`schema: ${line}`)).join('\n');
+      const body = [schema, renderChanges(p.changes, p.keyColumns, p.columns, s)].filter(Boolean).join('\n');
+      return `${s.bold(`${p.commit.table}`)} ${s.dim(`${p.commit.shortId} ${countsText(p.commit)}`)}${body ? `\n${body}` : ''}`;
+    });
+    return [commitHeader(r.commit, r.heads, s, now), ...sections].join('\n\n');
+  }
   const schema = (r.schema ?? []).map((line) => s.magenta(`schema: ${line}`)).join('\n');
   const body = [schema, renderChanges(r.changes, r.keyColumns, r.columns, s)].filter(Boolean).join('\n');
   const header = commitHeader(r.commit, r.heads ?? [], s, now);

@@ -38,6 +38,8 @@ describe.each(targetNames())('vsg track with several tables on %s', (name) => {
     expect(out.trim().split('\n')).toEqual([
       expect.stringMatching(/^tracking clients on branch main \[[0-9a-f]{7}\] 2 rows$/),
       expect.stringMatching(/^tracking orders on branch main \[[0-9a-f]{7}\] 3 rows$/),
+      // their ROOT commits are one commit across the tables
+      expect.stringMatching(/^one commit across them: \[main [0-9a-f]{7}\] track clients, orders$/),
     ]);
     expect(await tracked()).toEqual(['clients', 'orders']);
     const again = await vsg(t, ['track', 'orders', 'clients']);
@@ -52,6 +54,7 @@ describe.each(targetNames())('vsg track with several tables on %s', (name) => {
       ['billing.invoices', 1],
     ]);
     expect(r.skipped).toEqual([{ table: 'billing.scratch', reason: 'no primary key' }]);
+    expect(r.commit.parts.map((p: { id: string }) => p.id)).toEqual(r.tracked.map((x: { root: { id: string } }) => x.root.id));
     // Again: nothing left to do is no error, as a setup script expects.
     const again = await vsgOk(t, ['track', '--schema', 'billing']);
     expect(again.trim().split('\n')).toEqual([

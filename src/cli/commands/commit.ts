@@ -1,10 +1,10 @@
 import { usage } from '../../errors.js';
 import { renderCommitSummary } from '../../render/misc.js';
-import { author, file, json, message, option, repeat, table } from '../options.js';
+import { author, file, json, message, option, repeat, tables } from '../options.js';
 import { verb } from '../verb.js';
 
 interface Opts {
-  table?: string;
+  table: string[];
   message?: string;
   author?: string;
   parent?: string;
@@ -19,7 +19,7 @@ export const commit = verb<Opts>({
   needs: 'write',
   args: [{ name: '[sql]', description: "SQL to run, or '-' to read it from standard input" }],
   options: [
-    table(),
+    tables(),
     message(),
     file(),
     author(),
@@ -28,7 +28,16 @@ export const commit = verb<Opts>({
     option('--meta <key=value>', 'attach metadata (repeatable)', { parse: repeat, default: [] }),
     json(),
   ],
+  help: `With several tables tracked and no -t, the commit records every tracked
+table the transaction changed (its statements, the cascades and triggers they
+set off, the functions they called): one commit, with a part per table.
+-t (repeatable) restricts it to those tables; the changes to others stay
+uncommitted, as with git commit <path>. Without SQL, the uncommitted changes
+(of the tables named) are recorded. --parent is checked table by table: a
+commit since it to a table this commit changes makes it stale, commits to
+other tables do not.`,
   examples: [
+    `vsg commit -m "drop client 1" "DELETE FROM clients WHERE id = 1"   # clients and the orders it cascades to`,
     `vsg commit -t clients -m "raise limits" "UPDATE clients SET credit = credit * 2 WHERE tier = 'gold'"`,
     'vsg commit -t clients -f migration.sql',
     'vsg commit -t clients                       # record changes an application made',
@@ -38,7 +47,7 @@ export const commit = verb<Opts>({
   async run(ctx, [arg], opts) {
     const statement = await ctx.cli.readSql(arg, opts.file);
     const r = await ctx.repo.commit({
-      table: opts.table,
+      tables: opts.table,
       sql: statement,
       message: opts.message,
       author: await ctx.author(opts),

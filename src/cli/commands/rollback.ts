@@ -12,13 +12,19 @@ export const rollback = verb<{ table?: string; message?: string; author?: string
   help: `The undo is cell-level: an updated row gets back only the columns that commit
 changed, so a later change to another column of the same row is kept. A row or
 cell changed since (by a later commit or an uncommitted change) is a conflict:
-nothing changes unless --force.`,
-  examples: ['vsg rollback -t clients               # undo HEAD', 'vsg rollback 3f2a9c1 -t clients'],
+nothing changes unless --force.
+
+With several tables tracked and no -t, the commit named (default: the newest
+of the tables' HEADs) is undone in every table it changed, in one
+transaction, rows written in the order their foreign keys accept (a client
+and the orders its deletion cascaded to come back together), as one commit
+across those tables. -t undoes one table's part alone.`,
+  examples: ['vsg rollback -t clients               # undo HEAD', 'vsg rollback 3f2a9c1 -t clients', 'vsg rollback 3f2a9c1                  # every table that commit changed'],
   exits: {
     0: 'rolled back',
     1: 'conflict, or nothing left to undo',
     3: 'unknown commit or table',
-    4: 'a constraint or trigger refused the rows (nothing changed)',
+    4: 'a constraint or trigger refused the rows, or a foreign key would break (nothing changed)',
   },
   async run(ctx, [ref], opts) {
     const who = await ctx.author(opts);

@@ -26,7 +26,12 @@ export const track = verb<{ message?: string; author?: string; schema?: string }
     const r = await ctx.repo.trackTables(list, { ...who, schema: opts.schema });
     return {
       result: r,
-      render: () => [...r.tracked.map(line), ...r.skipped.map((s) => `skipped ${s.table}: ${s.reason}`)].join('\n'),
+      render: () =>
+        [
+          ...r.tracked.map(line),
+          ...(r.commit ? [`one commit across them: [main ${ctx.style.yellow(r.commit.shortId)}] ${r.commit.message}`] : []),
+          ...r.skipped.map((s) => `skipped ${s.table}: ${s.reason}`),
+        ].join('\n'),
     };
   },
 });

@@ -1,0 +1,114 @@
+/**
+ * Commits across tables: one transaction that changed several tracked tables
+ * is one commit, stored as a part per table (a commit of that table, on its
+ * branch, as before: every per-table algorithm walks the parts) and named by
+ * an id over its parts' ids (sql/functions/span_id.sql, vsg.commit_parts).
+ */
+import type { Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { getCommits } from './commits.js';
+import { VsgError } from '../errors.js';
+import { resolveRef, shortId } from './refs.js';
+import { listTables } from './tables.js';
+import type { CommitInfo } from './types.js';
+
+/** Name `parts` (two or more commits of one table each) as one commit across tables; its id. */
+export async function recordSpan(tx: Queryable, parts: readonly CommitInfo[]): Promise<string> {
+  const { rows } = await tx.query<{ id: string }>(sql('span/record'), [parts.map((p) => p.id)]);
+  return rows[0].id;
+}
+
+/** The commit across tables made of `parts` (table order), as CommitInfo. */
+export function spanInfo(id: string, parts: readonly CommitInfo[]): CommitInfo {
+  const sorted = [...parts].sort((a, b) => a.tableId - b.tableId);
+  const { span: _part, ...first } = sorted[0];
+  const sum = (k: 'inserted' | 'updated' | 'deleted') => sorted.reduce<number | null>((n, p) => (p[k] === null ? n : (n ?? 0) + (p[k] as number)), null);
+  const ops = new Set(sorted.map((p) => p.operation));
+  const refs = new Map(sorted.flatMap((p) => p.refs).map((r) => [`${r.kind}:${r.name}`, r]));
+  return {
+    ...first,
+    id,
+    shortId: shortId(id),
+    table: sorted.map((p) => p.table).join(', '),
+    parents: [...new Set(sorted.flatMap((p) => p.parents))],
+    operation: ops.size === 1 ? first.operation : 'MIXED',
+    inserted: sum('inserted'),
+    updated: sum('updated'),
+    deleted: sum('deleted'),
+    source: null,
+    changeHash: id,
+    refs: [...refs.values()],
+    parts: sorted,
+  };
+}
+
+/** For each of `ids` that is a part of a commit across tables: that commit's id and its parts' ids. */
+export async function spansOf(db: Queryable, ids: readonly string[]): Promise<Map<string, { span: string; parts: string[] }>> {
+  const out = new Map<string, { span: string; parts: string[] }>();
+  if (ids.length === 0) return out;
+  const { rows } = await db.query<{ asked: string; span: string; part: string }>(sql('span/parts'), [ids]);
+  for (const r of rows) {
+    const hit = out.get(r.asked) ?? { span: r.span, parts: [] };
+    hit.parts.push(r.part);
+    out.set(r.asked, hit);
+  }
+  return out;
+}
+
+/** The commit across tables `id` with its parts read (parts of untracked tables whose history is gone are left out). */
+export async function getSpan(db: Queryable, id: string, partIds: readonly string[]): Promise<CommitInfo> {
+  return spanInfo(id, await getCommits(db, [...partIds]));
+}
+
+/**
+ * What a reference names when no table is given: a commit across tables (its
+ * id, or one of its parts' ids: a part stands for the whole commit) or a
+ * commit of one table. HEAD is the newest of the tables' HEADs.
+ */
+export async function resolveAcross(db: Queryable, ref: string): Promise<{ span: string | null; parts: string[] }> {
+  let id: string;
+  if (ref === 'HEAD' || ref === '@') {
+    const heads = (await listTables(db)).map((t) => t.headCommit).filter((h): h is string => h !== null);
+    const [newest] = await getCommits(db, heads);
+    if (!newest) throw new VsgError('E_UNKNOWN_REF', `'${ref}' has no commit`, { hint: 'track a table first' });
+    id = newest.id;
+  } else {
+    const at = await resolveRef(db, ref);
+    if (at.span) return { span: at.span.id, parts: at.span.parts };
+    id = at.id;
+  }
+  const hit = (await spansOf(db, [id])).get(id);
+  return hit ? { span: hit.span, parts: hit.parts } : { span: null, parts: [id] };
+}
+
+/**
+ * A list of commits (newest first) with the parts of each commit across
+ * tables folded into one entry, where its first part was: what log shows when
+ * it covers several tables.
+ */
+export function foldSpans(commits: readonly CommitInfo[]): CommitInfo[] {
+  const parts = new Map<string, CommitInfo[]>();
+  for (const c of commits) if (c.span) parts.set(c.span, [...(parts.get(c.span) ?? []), c]);
+  const out: CommitInfo[] = [];
+  for (const c of commits) {
+    if (!c.span) out.push(c);
+    else if (parts.get(c.span)![0] === c) out.push(spanInfo(c.span, parts.get(c.span)!));
+  }
+  return out;
+}
+
+/**
+ * Entries of foldSpans whose commits across tables lack parts (cut off by a
+ * limit, or on a branch the log did not walk) with every part read: one
+ * statement, and one more when parts are missing.
+ */
+export async function completeSpans(db: Queryable, entries: CommitInfo[]): Promise<CommitInfo[]> {
+  const spans = entries.filter((e) => e.parts).map((e) => e.id);
+  if (spans.length === 0) return entries;
+  const { rows } = await db.query<{ span: string; part: string }>(sql('span/members'), [spans]);
+  const have = new Set(entries.flatMap((e) => (e.parts ?? []).map((p) => p.id)));
+  const missing = rows.filter((r) => !have.has(r.part)).map((r) => r.part);
+  if (missing.length === 0) return entries;
+  const extra = await getCommits(db, missing);
+  return entries.map((e) => (e.parts ? spanInfo(e.id, [...e.parts, ...extra.filter((c) => c.span === e.id)]) : e));
+}

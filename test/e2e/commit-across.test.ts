@@ -1,0 +1,154 @@
+/**
+ * A commit across tables, through bin/vsg on both databases: a delete that
+ * cascades is one commit holding every table it reached, and rolling it back
+ * brings the client and its orders back exactly; a transaction of several
+ * statements over three tables; `commit -t` leaving another table's changes
+ * uncommitted; --parent checked table by table; tracking several tables as
+ * one commit; tampering with one change row or with the parts caught by verify.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+const TABLES = ['clients', 'orders', 'items'];
+
+describe.each(targetNames())('commits across tables on %s', (name) => {
+  let t: Target;
+  const differs = async (a: string, b: string) =>
+    Number((await t.sql(`SELECT count(*)::text AS n FROM ((TABLE ${a} EXCEPT ALL TABLE ${b}) UNION ALL (TABLE ${b} EXCEPT ALL TABLE ${a})) x`)).rows[0].n);
+  const snapshot = async () => {
+    await t.sql(TABLES.map((x) => `DROP TABLE IF EXISTS snap_${x}; CREATE TABLE snap_${x} AS TABLE ${x};`).join('\n'));
+  };
+  const sameAsSnapshot = async () => {
+    for (const x of TABLES) expect(await differs(x, `snap_${x}`), x).toBe(0);
+  };
+  const dirty = async () =>
+    (JSON.parse(await vsgOk(t, ['status', '--json'])) as { table: string; clean: boolean }[]).filter((s) => !s.clean).map((s) => s.table).sort();
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+    await t.sql(`CREATE TABLE clients (id int PRIMARY KEY, name text, credit int NOT NULL DEFAULT 0);
+      CREATE TABLE orders (id int PRIMARY KEY, client_id int NOT NULL REFERENCES clients ON DELETE CASCADE, total numeric(10,2));
+      CREATE TABLE items (order_id int REFERENCES orders ON DELETE CASCADE, line int, sku text, PRIMARY KEY (order_id, line));
+      INSERT INTO clients VALUES (1, 'ann', 10), (2, 'bob', 20), (3, 'cy', 30);
+      INSERT INTO orders VALUES (10, 1, 5), (11, 1, 6), (20, 2, 7), (30, 3, 8);
+      INSERT INTO items VALUES (10, 1, 'x'), (10, 2, 'y'), (11, 1, 'z'), (20, 1, 'w')`);
+  }, 300_000);
+  afterAll(() => t.cleanup());
+
+  it('tracks several tables as one commit across them', async () => {
+    const out = await vsgOk(t, ['track', ...TABLES]);
+    expect(out).toMatch(/^one commit across them: \[main [0-9a-f]{7}\] track clients, orders, items$/m);
+    const repo = await t.open();
+    try {
+      const [top] = (await repo.log({ limit: 1 })).commits;
+      expect(top.parts?.map((p) => [p.table, p.kind, p.inserted])).toEqual([['clients', 'ROOT', 3], ['orders', 'ROOT', 4], ['items', 'ROOT', 4]]);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('records a delete and the rows it cascades to as one commit, and rolls all of it back', async () => {
+    await snapshot();
+    const out = await vsgOk(t, ['commit', '-m', 'drop ann', 'DELETE FROM clients WHERE id = 1']);
+    expect(out).toMatch(/^\[main ([0-9a-f]{7})\] DELETE clients: 1 deleted · orders: 2 deleted · items: 3 deleted\n$/);
+    const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    expect(await dirty()).toEqual([]);
+    // One entry in the log of every table, naming each table with its counts.
+    const log = await vsgOk(t, ['log', '-n', '1']);
+    expect(log).toContain(`commit ${id}`);
+    expect(log).toMatch(/^Tables: clients \(1 deleted\), orders \(2 deleted\), items \(3 deleted\)  COMMIT DELETE$/m);
+    // show --json: one section per table, keyed by table.
+    const shown = JSON.parse(await vsgOk(t, ['show', id, '--json'])) as { commit: { id: string }; tables: Record<string, { changes: unknown[] }> };
+    expect(Object.keys(shown.tables)).toEqual(TABLES);
+    expect(shown.tables.items.changes).toHaveLength(3);
+    // Each part is a commit of its table, with the id of the whole beside it.
+    const part = JSON.parse(await vsgOk(t, ['log', '-t', 'orders', '-n', '1', '--json'])) as { commits: { span: string; deleted: number }[] };
+    expect(part.commits[0]).toMatchObject({ span: shown.commit.id, deleted: 2 });
+
+    const back = await vsgOk(t, ['rollback', id]);
+    expect(back).toMatch(new RegExp(`^\\[main [0-9a-f]{7}\\] rolled back ${id} in clients: 1 inserted · orders: 2 inserted · items: 3 inserted\\n$`));
+    await sameAsSnapshot();
+    expect(await dirty()).toEqual([]);
+  });
+
+  it('records a transaction of several statements over three tables as one commit', async () => {
+    const out = await vsgOk(t, ['commit', '-m', 'reshuffle', '-'], {
+      input: `UPDATE clients SET credit = credit + 1 WHERE id = 2;
+        INSERT INTO orders VALUES (21, 2, 9.99);
+        INSERT INTO items VALUES (21, 1, 'new'), (21, 2, 'newer');
+        UPDATE items SET sku = 'W' WHERE order_id = 20;`,
+    });
+    expect(out).toMatch(/^\[main [0-9a-f]{7}\] MIXED clients: 1 updated · orders: 1 inserted · items: 2 inserted, 1 updated\n$/);
+    expect(await dirty()).toEqual([]);
+  });
+
+  it('with -t, records only that table and leaves the cascade in the others uncommitted', async () => {
+    await snapshot();
+    const out = await vsgOk(t, ['commit', '-t', 'clients', '-m', 'drop cy', 'DELETE FROM clients WHERE id = 3']);
+    expect(out).toMatch(/^\[main [0-9a-f]{7}\] DELETE clients: 1 deleted\n$/);
+    expect(await dirty()).toEqual(['orders']);
+    // Without SQL nor -t: the uncommitted changes of every table.
+    expect(await vsgOk(t, ['commit', '-m', 'its order'])).toMatch(/^\[main [0-9a-f]{7}\] DELETE orders: 1 deleted\n$/);
+    expect(await dirty()).toEqual([]);
+  });
+
+  it('checks --parent table by table: commits to other tables since do not make it stale', async () => {
+    const repo = await t.open();
+    let parent: string;
+    try {
+      const c = await repo.commit({ table: 'orders', sql: 'UPDATE orders SET total = 1 WHERE id = 20', author: 'tester', message: 'o' });
+      parent = c.commit.id;
+      await repo.commit({ table: 'items', sql: "UPDATE items SET sku = 'q' WHERE order_id = 21 AND line = 1", author: 'tester', message: 'i' });
+    } finally {
+      await repo.close();
+    }
+    // items moved since the parent: a commit touching items is stale, nothing changed.
+    const stale = await vsg(t, ['commit', '--parent', parent, '-t', 'orders', '-t', 'items', 'UPDATE orders SET total = 2 WHERE id = 20; UPDATE items SET sku = \'r\' WHERE order_id = 21 AND line = 1']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/^error: 'items' has moved since [0-9a-f]{7}: HEAD is [0-9a-f]{7}$/m);
+    expect((await t.sql('SELECT total::text FROM orders WHERE id = 20')).rows[0].total).toBe('1.00');
+    // orders alone (items untouched): clients and items moved since, which does not matter.
+    const ok = await vsg(t, ['commit', '--parent', parent, '-t', 'orders', '-t', 'clients', 'UPDATE orders SET total = 2 WHERE id = 20']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('refuses a rollback across tables whose rows changed since, changing nothing', async () => {
+    const out = await vsgOk(t, ['commit', '-m', 'both', "UPDATE clients SET name = 'BOB' WHERE id = 2; UPDATE orders SET total = 3 WHERE id = 21"]);
+    const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    await vsgOk(t, ['commit', '-t', 'orders', '-m', 'later', 'UPDATE orders SET total = 4 WHERE id = 21']);
+    await snapshot();
+    const r = await vsg(t, ['rollback', id]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^error: cannot roll back ${id}: 1 row or cell changed since$`, 'm'));
+    expect(r.stderr).toMatch(/^ {2}orders:\n {4}id=21 total: the commit set "3.00" \(was "9.99"\), now "4.00"$/m);
+    await sameAsSnapshot();
+    // -t undoes one table's part alone.
+    expect(await vsgOk(t, ['rollback', id, '-t', 'clients'])).toMatch(/rolled back [0-9a-f]{7} in clients: 1 updated/);
+  });
+
+  it('verify catches a change row of one table edited in a commit across tables, and its parts swapped', async () => {
+    const out = await vsgOk(t, ['commit', '-m', 'pair', "UPDATE clients SET credit = 99 WHERE id = 2; UPDATE orders SET total = 5 WHERE id = 21"]);
+    const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    expect(JSON.parse(await vsgOk(t, ['verify', '--json'])).ok).toBe(true);
+    const { rows } = await t.sql(`SELECT p.part, p.id FROM vsg.commit_parts p JOIN vsg.tracked t ON t.id = p.table_id WHERE p.id LIKE $1 || '%' AND t.table_name = 'orders'`, [id]);
+    const part = rows[0].part as string;
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"50.00"') WHERE commit_id = $1`, [part]);
+    const bad = await vsg(t, ['verify', '--json']);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout) as { firstBad: { commit: string; table: string; problems: { code: string }[] } };
+    expect(report.firstBad).toMatchObject({ commit: part, table: 'orders' });
+    expect(report.firstBad.problems.map((p) => p.code)).toContain('row_hash');
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"5.00"') WHERE commit_id = $1`, [part]);
+    // A part moved to another commit across tables: neither hashes to its id any more.
+    const other = (await t.sql(`SELECT id FROM vsg.commit_parts WHERE id <> $1 LIMIT 1`, [rows[0].id])).rows[0].id as string;
+    await t.sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [other, part]);
+    const swapped = JSON.parse((await vsg(t, ['verify', '--json'])).stdout) as { ok: boolean; problems: { code: string; commit: string }[] };
+    expect(swapped.ok).toBe(false);
+    expect(swapped.problems.filter((p) => p.code === 'span_id').map((p) => p.commit).sort()).toEqual([other, rows[0].id].sort());
+    await t.sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [rows[0].id, part]);
+    expect(JSON.parse(await vsgOk(t, ['verify', '--json'])).ok).toBe(true);
+  });
+});
