@@ -47,8 +47,24 @@ export function renderShow(r: ShowResult, s: Style, now?: number): string {
   return body ? `${header}\n\n${body}` : header;
 }
 
-export function renderStatus(list: TableStatus[], s: Style): string {
+/**
+ * Status of one table; of several, `On branch main, HEAD 3f2a9c1` (HEAD: the
+ * newest commit, `head`) then each table with something to say, and the
+ * clean ones on one line.
+ */
+export function renderStatus(list: TableStatus[], s: Style, head?: string | null): string {
   if (list.length === 0) return "no table is tracked yet (use 'vsg track <table>')";
+  if (list.length === 1 || head === undefined) return statusBlocks(list, s);
+  const branches = [...new Set(list.map((t) => t.branch))];
+  const on = branches.length === 1 ? `On branch ${s.green(branches[0])}` : `On branches ${list.map((t) => `${t.table} ${s.green(t.branch)}`).join(', ')}`;
+  const top = `${on}, HEAD ${s.yellow(head ? head.slice(0, 7) : '(none)')}`;
+  const clean = list.filter((t) => t.clean && !t.merging);
+  const rest = list.filter((t) => !clean.includes(t));
+  if (rest.length === 0) return `${top}\nnothing to commit, every table clean (${clean.map((t) => t.table).join(', ')})`;
+  return [top, statusBlocks(rest, s), ...(clean.length ? [`nothing to commit in ${clean.map((t) => t.table).join(', ')}`] : [])].join('\n\n');
+}
+
+function statusBlocks(list: TableStatus[], s: Style): string {
   return list
     .map((t) => {
       const head0 = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(t.head ? t.head.slice(0, 7) : '(none)')}`;

@@ -90,9 +90,12 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     const out = await vsgOk(t, ['commit', '-t', 'clients', '-m', 'drop cy', 'DELETE FROM clients WHERE id = 3']);
     expect(out).toMatch(/^\[main [0-9a-f]{7}\] DELETE clients: 1 deleted\n$/);
     expect(await dirty()).toEqual(['orders']);
+    const text = await vsgOk(t, ['status']);
+    expect(text).toMatch(/^On branch main, HEAD [0-9a-f]{7}\n\norders on branch main, HEAD [0-9a-f]{7}\n {2}uncommitted changes:\n {4}deleted: {2}1\n/);
+    expect(text).toMatch(/\n\nnothing to commit in clients, items\n$/);
     // Without SQL nor -t: the uncommitted changes of every table.
     expect(await vsgOk(t, ['commit', '-m', 'its order'])).toMatch(/^\[main [0-9a-f]{7}\] DELETE orders: 1 deleted\n$/);
-    expect(await dirty()).toEqual([]);
+    expect(await vsgOk(t, ['status'])).toMatch(/^On branch main, HEAD [0-9a-f]{7}\nnothing to commit, every table clean \(clients, items, orders\)\n$/);
   });
 
   it('checks --parent table by table: commits to other tables since do not make it stale', async () => {

@@ -4,13 +4,19 @@ import { verb } from '../verb.js';
 
 export const status = verb<{ table?: string; exitCode?: boolean }>({
   name: 'status',
-  description: 'show, per tracked table, its branch, HEAD and uncommitted changes',
+  description: 'show the branch, HEAD and the uncommitted changes of every tracked table',
   needs: 'read',
   options: [onlyTable(), json(), exitCode()],
+  help: `With several tables tracked: 'On branch main, HEAD 3f2a9c1' (HEAD is the newest
+commit, a commit across tables by its own id), then each table with
+uncommitted changes, a merge in progress or a drop, and the clean ones on one
+line. --json gives every table as an array, as with one.`,
   examples: ['vsg status', 'vsg status -t clients --exit-code   # in CI: fail when someone changed the table outside vsg'],
   exits: { 0: '', 1: 'uncommitted changes (with --exit-code)', 3: 'unknown table' },
   async run({ repo, style }, _args, opts) {
     const list = await repo.status({ table: opts.table });
-    return { result: list, render: () => renderStatus(list, style), status: opts.exitCode && list.some((t) => !t.clean) ? 1 : 0 };
+    // Several tables: the header names the newest commit (a commit across tables by its own id).
+    const head = list.length > 1 ? ((await repo.log({ limit: 1 })).commits[0]?.id ?? null) : undefined;
+    return { result: list, render: () => renderStatus(list, style, head), status: opts.exitCode && list.some((t) => !t.clean) ? 1 : 0 };
   },
 });
