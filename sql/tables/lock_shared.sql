@@ -4,7 +4,10 @@
 -- write-back, switch, merge, untrack, branch) waits for them, and they for it.
 -- The branch's row is locked FOR UPDATE only with $3 (a commit without SQL,
 -- which appends at once); a commit with SQL locks it to append, after the SQL
--- (sql/commit/append.sql). Same columns as sql/tables/lock.sql.
+-- (sql/commit/append.sql). Same columns as sql/tables/lock.sql, and how many
+-- tables are tracked. With $4 (a commit that names no table: several tracked
+-- is no refusal, it commits across the tables its SQL changes), no table
+-- chosen returns one row, not every table.
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), chosen AS (
@@ -33,7 +36,8 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        lt.id IS NOT NULL AS locked,
        CASE WHEN lt.id IS NOT NULL AND c.oid IS NOT NULL THEN vsg.table_signature(c.oid)::text END AS now,
        CASE WHEN lt.id IS NOT NULL THEN EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = lt.id) END AS merging,
-       CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid
+       CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid,
+       (SELECT count(*) FROM vsg.tracked)::text AS tracked
 FROM target x
 LEFT JOIN vsg.tracked t ON $2::int IS NULL OR t.id = $2::int
 LEFT JOIN lt ON lt.id = t.id
@@ -43,5 +47,5 @@ LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = coalesce(lt.head, t.head) AND r.kind = 'branch'
 -- Only the chosen table once one is locked (a commit's cost must not grow with
 -- the number of tracked tables); every one when none is, for the refusal.
-WHERE lt.id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM lt)
+WHERE lt.id IS NOT NULL OR (NOT EXISTS (SELECT 1 FROM lt) AND (NOT $4::boolean OR t.id = (SELECT min(id) FROM vsg.tracked)))
 ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)

@@ -193,8 +193,12 @@ export async function lockTable(tx: Queryable, table: TrackedTable): Promise<Loc
  * merge, untrack). With `append`, the branch is locked too, for a commit that
  * appends at once; otherwise the commit locks it to append (after its SQL).
  */
-export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean): Promise<LockedTable> {
-  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [name ?? null, null, append]);
+export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean): Promise<LockedTable>;
+/** With `several`, no name while several tables are tracked is no refusal: null (a commit across tables). */
+export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several: true): Promise<LockedTable | null>;
+export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several = false): Promise<LockedTable | null> {
+  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several]);
+  if (several && name === undefined && Number(rows[0]?.tracked ?? 0) > 1) return null;
   const listed = rows.filter((r) => r.id !== null);
   const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
   return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), (q, t) => shareTable(q, t, append));
@@ -203,7 +207,7 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
 /** As shareNamed, for a table known by its id (a commit across tables locks each table its SQL changed). */
 export async function shareTable(tx: Queryable, table: TrackedTable | number, append: boolean): Promise<LockedTable> {
   const id = typeof table === 'number' ? table : table.id;
-  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append]);
+  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false]);
   const row = rows.find((r) => r.id !== null && yes(r.locked));
   const known = typeof table !== 'number' ? table : row ? toTable(row) : await tableById(tx, id);
   return locked(tx, known, row, (q, t) => shareTable(q, t, append));

@@ -6,7 +6,7 @@
 import { assertRunsInTransaction } from '../db/statements.js';
 import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { ConflictError, ExitCode, isVsgError, VsgError } from '../errors.js';
+import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
 import { createCommit, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
@@ -92,10 +92,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     if (names.length <= 1) {
       // One table named, or the only one tracked; none named while several
       // are tracked is a commit across the tables the SQL changes.
-      const table = await shareNamed(tx, names[0], !runs).catch((e: unknown) => {
-        if (names.length === 0 && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
-        throw e;
-      });
+      const table = await shareNamed(tx, names[0], !runs, true);
       if (table) {
         const pre = await prepare(tx, table, opts);
         const result = await runWork(tx, opts, work);

@@ -4,8 +4,12 @@
  * - a 1-row commit (library call) in a repository with 200 tracked tables,
  *   beside the same commit in one with a single tracked table (the "floor"
  *   column here); target ratio ≤ 1.2;
+ * - the same with no table named (a commit across every table the SQL
+ *   changes, found after it ran), beside the 1-table repository;
  * - throughput of 8 writers committing at once, each to its own table, beside
- *   the same 8 writers running the bare UPDATE without vsg (the floor).
+ *   the same 8 writers running the bare UPDATE without vsg (the floor);
+ * - one transaction changing 1,000 rows in each of 3 tables, committed as one
+ *   commit across them, beside the same transaction on untracked copies.
  * Rounds alternate between the two sides, each after a CHECKPOINT.
  */
 import { makeRow } from '../lib.mjs';
@@ -62,6 +66,51 @@ export async function run(ctx) {
       vsg: s.many,
       refs: { floor: s.one },
       note: 'target: ≤ 1.2× (cost follows the change, not the number of tables)',
+    }));
+
+    progress('tables: 1-row commit naming no table, with 200 tracked tables');
+    const across = { one: [], many: [] };
+    const unnamed = (repo, k) => repo.commit({ sql: `UPDATE w001 SET a = a + 1 WHERE id = ${(k % ROWS) + 1}`, author: 'bench', message: 'one row' });
+    for (let k = 0; k < 3; k++) await unnamed(repos[1], k);
+    for (let i = 0; i < reps.engine * 3; i++) {
+      for (const side of i % 2 ? [1, 0] : [0, 1]) {
+        await clients[side].query('CHECKPOINT');
+        (side === 0 ? across.one : across.many).push(await time(() => (side === 0 ? commitOnce : unnamed)(repos[side], i + 10)));
+      }
+    }
+    rows.push(makeRow({
+      scenario: '9 tables',
+      name: '1-row commit naming no table, 200 tracked tables (floor: -t, 1 tracked table)',
+      rows: 200,
+      vsg: across.many,
+      refs: { floor: across.one },
+      note: 'the commit finds the tables its SQL changed; target: ≤ 1.2×',
+    }));
+
+    progress('tables: one transaction changing 1,000 rows in each of 3 tables');
+    const big = 10_000;
+    await clients[0].query(['x1', 'x2', 'x3'].map((t) => `CREATE TABLE ${t} (id int PRIMARY KEY, a int NOT NULL, b text);
+      INSERT INTO ${t} SELECT i, 0, md5(i::text) FROM generate_series(1, ${big}) i;
+      CREATE TABLE ${t}_bare AS TABLE ${t}; ALTER TABLE ${t}_bare ADD PRIMARY KEY (id);`).join('\n'));
+    await repos[0].trackTables(['x1', 'x2', 'x3'], { author: 'bench' });
+    const tx = (suffix, k) => ['x1', 'x2', 'x3'].map((t) => `UPDATE ${t}${suffix} SET a = a + 1 WHERE id % ${big / 1000} = ${k % (big / 1000)}`).join('; ');
+    const three = { vsg: [], floor: [] };
+    await repos[0].commit({ sql: tx('', 0), author: 'bench', message: 'warm' });
+    for (let i = 0; i < reps.engine * 2; i++) {
+      for (const side of i % 2 ? ['floor', 'vsg'] : ['vsg', 'floor']) {
+        await clients[0].query('CHECKPOINT');
+        three[side].push(side === 'vsg'
+          ? await time(() => repos[0].commit({ sql: tx('', i + 1), author: 'bench', message: '3 x 1000' }))
+          : await time(async () => { await clients[0].query('BEGIN'); await clients[0].query(tx('_bare', i + 1)); await clients[0].query('COMMIT'); }));
+      }
+    }
+    rows.push(makeRow({
+      scenario: '9 tables',
+      name: 'one transaction, 1,000 rows in each of 3 tables, one commit across them (floor: same transaction, untracked)',
+      rows: 3000,
+      vsg: three.vsg,
+      refs: { floor: three.floor },
+      note: 'the three tables hold 10,000 rows each',
     }));
 
     progress(`tables: ${WRITERS} writers, each committing to its own table`);
