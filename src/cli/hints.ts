@@ -61,7 +61,9 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_SCHEMA_OLD: () => ({ hint: "run 'vsg init' to upgrade it" }),
   E_FK_VIOLATION: (e) =>
     when(e, 'write the tables of that key back together', (d) =>
-      d.table !== d.referencing
+      d.verb === 'checkout' && d.table !== d.referencing
+        ? `check them out together ('vsg checkout ${sh(String(d.ref))} -t ${sh(d.table)} -t ${sh(d.referencing)}'), or change the referencing rows first; nothing was changed`
+        : d.table !== d.referencing
         ? `restore them together ('vsg restore -t ${sh(d.table)} -t ${sh(d.referencing)}'), or change the referencing rows first; nothing was changed`
         : `the rows of '${d.table}' need rows its key references: restore them together ('-t' repeats), or change them first; nothing was changed`,
     ),
