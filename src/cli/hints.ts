@@ -26,6 +26,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     when(e, 'abort the merge, record', () => "'vsg merge --abort', record or discard them, and merge again"),
   E_REF_EXISTS: (e) => when(e, 'delete the ', (d) => `delete it first with 'vsg ${d.kind} -d ${sh(d.name)}'`),
   E_NO_SUCH_BRANCH: (e) =>
+    when(e, 'branchesByName() lists', () => "'vsg branch' lists which tables have each branch; nothing was changed") ??
     when(e, 'branches() lists', (d) => (d.table ? `'vsg branch -t ${sh(d.table)}' lists branches; 'vsg switch -c ${sh(d.branch)}' creates one` : "'vsg branch' lists branches")) ??
     when(e, `'`, (d) =>
       d.branch !== undefined ? `'${d.branch}' is a tag: 'vsg checkout ${sh(d.branch)}' checks it out, 'vsg switch -c <name> ${sh(d.branch)}' starts a branch there` : `'${d.name}' is a tag: 'vsg tag -d ${sh(d.name)}'`,

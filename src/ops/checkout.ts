@@ -140,6 +140,8 @@ export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<C
       const source = await getCommit(tx, sourceId);
       // Already there and nothing uncommitted: left out of the write (a table left alone, for the keys' checks).
       if (sourceId === table.headCommit && plan.pending.clean) {
+        // changes that net to nothing are no change (as checkout forgets them)
+        if (plan.reload.pending > 0) await forgetNoOps(tx, table, plan.exprs);
         out[table.display] = { table: table.display, branch: table.head, source, commit: null, alreadyAt: true, applied: { inserted: 0, updated: 0, deleted: 0 }, reload: null, discarded: 0 };
         continue;
       }

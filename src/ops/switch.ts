@@ -144,7 +144,7 @@ export async function switchMany(db: Db, opts: SwitchManyOptions): Promise<Switc
       const ref = rows[0];
       if (!ref || ref.kind !== 'branch') {
         throw new VsgError('E_NO_SUCH_BRANCH', `'${opts.branch}' is not a branch of '${table.display}'`, {
-          hint: ref ? `'${opts.branch}' is a tag: checkout() checks it out` : 'branches() lists branches; switch() with create makes one',
+          hint: ref ? `'${opts.branch}' is a tag: checkout() checks it out` : 'branchesByName() lists which tables have each branch; nothing was changed',
           data: { branch: opts.branch, table: table.display, tag: Boolean(ref) },
         });
       }
