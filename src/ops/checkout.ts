@@ -106,7 +106,8 @@ export type CheckoutManyResult = Record<string, CheckoutResult>;
 /** One table of a checkout across tables, written back and waiting for its CHECKOUT commit. */
 export interface CheckoutTarget extends TableTarget {
   table: LockedTable;
-  source: CommitInfo;
+  /** the commit checked out (TableTarget.source is the images to write, left to the target's state) */
+  sourceCommit: CommitInfo;
   message: string;
   /** uncommitted changes overwritten (force) */
   discarded: number;
@@ -151,7 +152,7 @@ export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<C
         lcaDepth: plan.lcaDepth ?? (await commonAncestor(tx, sourceId, table.headCommit as string)).depth,
         // as checkout: a reload only where no uncommitted row would be dropped unasked
         ...(opts.force || plan.reload.pending === 0 ? { reload: { mode, facts: plan.reload } } : {}),
-        source,
+        sourceCommit: source,
         message: opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`,
         discarded: uncommitted(plan.pending),
         exprs: plan.exprs,
@@ -162,7 +163,7 @@ export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<C
     for (const t of targets) {
       const w = written.get(t.table.id)!;
       const commit = commits.get(t.table.id) ?? null;
-      out[t.table.display] = { table: t.table.display, branch: t.table.head, source: t.source, commit, alreadyAt: commit === null, applied: w.applied, reload: w.reload, discarded: t.discarded };
+      out[t.table.display] = { table: t.table.display, branch: t.table.head, source: t.sourceCommit, commit, alreadyAt: commit === null, applied: w.applied, reload: w.reload, discarded: t.discarded };
     }
     // in the order the tables were given
     return Object.fromEntries(tables.map((t) => [t.display, out[t.display]]));
