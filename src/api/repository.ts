@@ -8,14 +8,14 @@ import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
-import type { RefInfo } from '../core/ref-store.js';
+import type { RefInfo, RefsByName } from '../core/ref-store.js';
 import { init, requireRepository, type InitResult } from '../core/repository.js';
 import { listTables, type TrackedTable } from '../core/tables.js';
 import type { VerifyOptions, VerifyResult } from '../core/verify.js';
 import type { ConflictList } from '../core/merge-state.js';
 import type { BlameResult, RowLogResult } from '../ops/blame.js';
-import type { BranchList, CreatedBranch, DeletedBranch } from '../ops/branch.js';
-import type { CheckoutOptions, CheckoutResult } from '../ops/checkout.js';
+import type { BranchesByName, BranchList, CreatedBranch, DeletedBranch } from '../ops/branch.js';
+import type { CheckoutManyOptions, CheckoutManyResult, CheckoutOptions, CheckoutResult } from '../ops/checkout.js';
 import type { CommitOptions, CommitResult, WorkTx } from '../ops/commit.js';
 import type { DiffOptions, DiffResult } from '../ops/diff.js';
 import type { DoctorResult } from '../ops/doctor.js';
@@ -28,8 +28,8 @@ import type { RollbackOptions, RollbackResult } from '../ops/rollback.js';
 import type { ShowResult } from '../ops/show.js';
 import type { SqlResult } from '../ops/sql.js';
 import type { TableStatus } from '../ops/status.js';
-import type { SwitchOptions, SwitchResult } from '../ops/switch.js';
-import type { TagResult } from '../ops/tag.js';
+import type { SwitchManyOptions, SwitchManyResult, SwitchOptions, SwitchResult } from '../ops/switch.js';
+import type { TagResult, TagsResult } from '../ops/tag.js';
 import type { TrackManyResult, TrackResult, UntrackResult } from '../ops/track.js';
 
 export interface OpenOptions {
@@ -115,6 +115,15 @@ export class Repository {
   checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
     return import('../ops/checkout.js').then((m) => m.checkout(this.db, opts));
   }
+  /**
+   * Check several tables (default: every tracked table) out, each to its own
+   * `ref` (HEAD~N, or a branch or tag name each has), in one transaction and in
+   * the order their foreign keys accept; a CHECKOUT commit for each table that
+   * changed. Keyed by table.
+   */
+  checkoutMany(opts: CheckoutManyOptions): Promise<CheckoutManyResult> {
+    return import('../ops/checkout.js').then((m) => m.checkoutMany(this.db, opts));
+  }
   /** Put the table to a commit's rows (default HEAD) without committing. */
   restore(opts: RestoreOptions = {}): Promise<RestoreResult> {
     return import('../ops/restore.js').then((m) => m.restore(this.db, opts));
@@ -166,6 +175,41 @@ export class Repository {
   /** Make the live table follow another branch and hold its rows. */
   switch(opts: SwitchOptions): Promise<SwitchResult> {
     return import('../ops/switch.js').then((m) => m.switchBranch(this.db, opts));
+  }
+  /**
+   * Make several tables (default: every tracked table) follow their branch
+   * `branch` and hold its rows, in one transaction and foreign-key order. Keyed by table.
+   */
+  switchMany(opts: SwitchManyOptions): Promise<SwitchManyResult> {
+    return import('../ops/switch.js').then((m) => m.switchMany(this.db, opts));
+  }
+  /** Branches of several tables (default: every tracked table), one entry per name with the tables having it. */
+  branchesByName(opts: { tables?: string[] } = {}): Promise<BranchesByName> {
+    return import('../ops/branch.js').then((m) => m.branchesByName(this.db, opts));
+  }
+  /** Whether every table named (default: every tracked table) has a branch `name`. */
+  isBranchOfEach(name: string, opts: { tables?: string[] } = {}): Promise<boolean> {
+    return import('../ops/branch.js').then((m) => m.isBranchOfEach(this.db, name, opts));
+  }
+  /** Create branch `name` in several tables (default: every tracked table), each at its own `start` (default HEAD): all or none. Keyed by table. */
+  createBranches(opts: { tables?: string[]; name: string; start?: string }): Promise<Record<string, CreatedBranch>> {
+    return import('../ops/branch.js').then((m) => m.createBranches(this.db, opts));
+  }
+  /** Delete branch `name` from every table having it (of those named): all or none. Keyed by table. */
+  deleteBranches(opts: { tables?: string[]; name: string; force?: boolean }): Promise<Record<string, DeletedBranch>> {
+    return import('../ops/branch.js').then((m) => m.deleteBranches(this.db, opts));
+  }
+  /** Tags of several tables (default: every tracked table), one entry per name with the tables having it. */
+  tagsByName(opts: { tables?: string[] } = {}): Promise<RefsByName> {
+    return import('../ops/tag.js').then((m) => m.tagsByName(this.db, opts));
+  }
+  /** Tag several tables (default: every tracked table) `name`, each at its own `commit` (default HEAD): all or none. Keyed by table. */
+  createTags(opts: { tables?: string[]; name: string; commit?: string }): Promise<TagsResult> {
+    return import('../ops/tag.js').then((m) => m.createTags(this.db, opts));
+  }
+  /** Delete tag `name` from every table having it (of those named). Keyed by table. */
+  deleteTags(opts: { tables?: string[]; name: string }): Promise<TagsResult> {
+    return import('../ops/tag.js').then((m) => m.deleteTags(this.db, opts));
   }
   tags(opts: { table?: string } = {}): Promise<RefInfo[]> {
     return import('../ops/tag.js').then((m) => m.listTags(this.db, opts));

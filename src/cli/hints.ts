@@ -26,6 +26,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     when(e, 'abort the merge, record', () => "'vsg merge --abort', record or discard them, and merge again"),
   E_REF_EXISTS: (e) => when(e, 'delete the ', (d) => `delete it first with 'vsg ${d.kind} -d ${sh(d.name)}'`),
   E_NO_SUCH_BRANCH: (e) =>
+    when(e, 'branchesByName() lists', () => "'vsg branch' lists which tables have each branch; nothing was changed") ??
     when(e, 'branches() lists', (d) => (d.table ? `'vsg branch -t ${sh(d.table)}' lists branches; 'vsg switch -c ${sh(d.branch)}' creates one` : "'vsg branch' lists branches")) ??
     when(e, `'`, (d) =>
       d.branch !== undefined ? `'${d.branch}' is a tag: 'vsg checkout ${sh(d.branch)}' checks it out, 'vsg switch -c <name> ${sh(d.branch)}' starts a branch there` : `'${d.name}' is a tag: 'vsg tag -d ${sh(d.name)}'`,
@@ -61,7 +62,9 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_SCHEMA_OLD: () => ({ hint: "run 'vsg init' to upgrade it" }),
   E_FK_VIOLATION: (e) =>
     when(e, 'write the tables of that key back together', (d) =>
-      d.table !== d.referencing
+      d.verb === 'checkout' && d.table !== d.referencing
+        ? `check them out together ('vsg checkout ${sh(String(d.ref))} -t ${sh(d.table)} -t ${sh(d.referencing)}'), or change the referencing rows first; nothing was changed`
+        : d.table !== d.referencing
         ? `restore them together ('vsg restore -t ${sh(d.table)} -t ${sh(d.referencing)}'), or change the referencing rows first; nothing was changed`
         : `the rows of '${d.table}' need rows its key references: restore them together ('-t' repeats), or change them first; nothing was changed`,
     ),

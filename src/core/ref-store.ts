@@ -7,7 +7,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { shortId } from './refs.js';
-import { tableById, type TrackedTable } from './tables.js';
+import { listTables, resolveTable, tableById, type TrackedTable } from './tables.js';
 
 /** A branch or tag and the commit it names. */
 export interface RefInfo {
@@ -41,6 +41,45 @@ export async function listRefs(db: Queryable, kind: 'branch' | 'tag', table: Tra
     });
   }
   return out;
+}
+
+/** A branch or tag name of the repository: each table's ref of that name. */
+export interface NamedRef {
+  name: string;
+  kind: 'branch' | 'tag';
+  /** the tables that have it, in the order of RefsByName.tables */
+  tables: string[];
+  refs: RefInfo[];
+}
+
+/** Refs of several tables grouped by name, and the tables looked at (with the branch each follows). */
+export interface RefsByName {
+  tables: string[];
+  /** per table, the branch its live table follows */
+  heads: Record<string, string>;
+  names: NamedRef[];
+}
+
+/** Refs of one kind of the tables named (default: every tracked table not dropped), one entry per name, by name. */
+export async function refsByName(db: Queryable, kind: 'branch' | 'tag', names?: readonly string[]): Promise<RefsByName> {
+  const tables = names && names.length ? await Promise.all([...new Set(names)].map((n) => resolveTable(db, n))) : (await listTables(db)).filter((t) => !t.gone);
+  const byId = new Map(tables.map((t) => [t.id, t]));
+  const { rows } = await db.query<Record<string, string>>(sql('branch/list'), [null, kind]);
+  const grouped = new Map<string, RefInfo[]>();
+  for (const r of rows) {
+    const table = byId.get(Number(r.table_id));
+    if (!table) continue;
+    const ref: RefInfo = { name: r.name, kind, table: table.display, commit: r.commit, shortId: shortId(r.commit), message: r.message, committedAt: r.committed_at };
+    grouped.set(r.name, [...(grouped.get(r.name) ?? []), ref]);
+  }
+  const order = new Map(tables.map((t, i) => [t.display, i]));
+  // one table: in the order the server sorts names (as listRefs gives them)
+  const keys = tables.length > 1 ? [...grouped.keys()].sort() : [...grouped.keys()];
+  const out: NamedRef[] = keys.map((name) => {
+    const refs = grouped.get(name)!.sort((a, b) => order.get(a.table)! - order.get(b.table)!);
+    return { name, kind, tables: refs.map((r) => r.table), refs };
+  });
+  return { tables: tables.map((t) => t.display), heads: Object.fromEntries(tables.map((t) => [t.display, t.head])), names: out };
 }
 
 /** Fail unless `name` can name a branch or tag (the schema checks it too). */

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { VsgError } from '../errors.js';
+import { isVsgError, VsgError } from '../errors.js';
 import type { TrackedTable } from './tables.js';
 
 export interface ResolvedRef {
@@ -118,4 +118,23 @@ export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: str
     });
   }
   return at.id;
+}
+
+/**
+ * The commit `ref` names in one of several tables that a command takes
+ * together: HEAD (~N, ^), or the table's own branch or tag of that name. A
+ * table without it refuses the whole command, naming the table; `doing` says
+ * what (e.g. 'restoring').
+ */
+export async function refOfEach(tx: Queryable, table: TrackedTable, ref: string, doing: string): Promise<string> {
+  try {
+    return await commitOfTable(tx, table, ref);
+  } catch (e) {
+    if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
+    throw new VsgError('E_UNKNOWN_REF', `'${ref}' names no commit of '${table.display}': ${doing} several tables takes HEAD or a branch or tag name that each of them has`, {
+      hint: `name a branch or tag of every table, or give the tables one at a time; nothing was changed`,
+      data: { table: table.display, ref },
+      cause: e,
+    });
+  }
 }

@@ -237,3 +237,25 @@ async function locked(
 export async function lockLiveTable(tx: Queryable, table: TrackedTable): Promise<void> {
   await tx.query(lockTableSql(table.qname, 'SHARE ROW EXCLUSIVE'));
 }
+
+/**
+ * Lock several tracked tables for one write across them: those named (each
+ * once), or, with none named, every tracked table that is not dropped.
+ * Locked in name order, so that two commands over the same tables cannot
+ * deadlock; answered in the order given (or listed).
+ */
+export async function lockEach(tx: Queryable, names?: readonly string[]): Promise<LockedTable[]> {
+  const picked: { name: string; table?: TrackedTable }[] =
+    names && names.length ? [...new Set(names)].map((name) => ({ name })) : (await listTables(tx)).filter((t) => !t.gone).map((t) => ({ name: t.display, table: t }));
+  if (picked.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
+  const out: { table: LockedTable; at: number }[] = [];
+  const byName = [...picked.keys()].sort((a, b) => (picked[a].name < picked[b].name ? -1 : picked[a].name > picked[b].name ? 1 : 0));
+  for (const i of byName) {
+    const p = picked[i];
+    const table = p.table ? await lockTable(tx, p.table) : await lockNamed(tx, p.name);
+    const same = out.find((x) => x.table.id === table.id);
+    if (same) same.at = Math.min(same.at, i);
+    else out.push({ table, at: i });
+  }
+  return out.sort((a, b) => a.at - b.at).map((x) => x.table);
+}

@@ -13,7 +13,7 @@ import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
 import { assertWritable } from '../core/guards.js';
 import { forgetNoOpsAndCount, tablesWithPending, tidyPending, type PendingCounts } from '../core/pending.js';
-import { commitOfTable } from '../core/refs.js';
+import { commitOfTable, refOfEach } from '../core/refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { listTables, lockNamed, lockTable, resolveTable, type LockedTable } from '../core/tables.js';
 import { commonAncestor } from '../core/mergebase.js';
@@ -152,7 +152,7 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
         };
         continue;
       }
-      const source = opts.ref === undefined ? head : await refOfTable(tx, table, opts.ref);
+      const source = opts.ref === undefined ? head : await refOfEach(tx, table, opts.ref, 'restoring');
       const plan = await writePlan(tx, table, source, true);
       targets.push({
         table,
@@ -174,18 +174,4 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
   });
   await tidyPending(db, Object.values(done).reduce((n, r) => n + (r.reload?.dropped ?? 0), 0));
   return done;
-}
-
-/** The commit `ref` names in this table: HEAD, or the table's own branch or tag of that name. */
-async function refOfTable(tx: Queryable, table: LockedTable, ref: string): Promise<string> {
-  try {
-    return await commitOfTable(tx, table, ref);
-  } catch (e) {
-    if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
-    throw new VsgError('E_UNKNOWN_REF', `'${ref}' names no commit of '${table.display}': restoring several tables takes HEAD or a branch or tag name that each of them has`, {
-      hint: 'name a branch or tag of every table, or restore the tables one at a time; nothing was changed',
-      data: { table: table.display, ref },
-      cause: e,
-    });
-  }
 }

@@ -9,10 +9,11 @@ import { applyImages, stateSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
 import { commonAncestor } from '../core/mergebase.js';
-import { pendingCounts, uncommitted } from '../core/pending.js';
+import { pendingCounts, uncommitted, type PendingCounts } from '../core/pending.js';
 import { checkRefName, insertRef } from '../core/ref-store.js';
-import { resolveIn, shortId } from '../core/refs.js';
-import { lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
+import { refOfEach, resolveIn, shortId } from '../core/refs.js';
+import { lockEach, lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
+import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
 import { sql } from '../db/sql.js';
 
 export interface SwitchOptions {
@@ -108,4 +109,71 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
 
 async function setHead(tx: Queryable, tableId: number, branch: string): Promise<void> {
   await tx.query(sql('tables/set_head'), [tableId, branch]);
+}
+
+export interface SwitchManyOptions extends Omit<SwitchOptions, 'table'> {
+  /** the tables to switch (default: every tracked table) */
+  tables?: string[];
+}
+
+/** A switch of several tables: each table's SwitchResult, keyed by table. */
+export type SwitchManyResult = Record<string, SwitchResult>;
+
+/**
+ * Make several tables (default: every tracked table) follow their branch
+ * `branch` and hold its rows, in one transaction, written in foreign-key
+ * order (write-back-many.ts). Refused whole, nothing changed, when a table
+ * lacks the branch (or already has it, with create), has uncommitted changes
+ * that the switch would overwrite (unless discard), or has a merge in progress.
+ */
+export async function switchMany(db: Db, opts: SwitchManyOptions): Promise<SwitchManyResult> {
+  if (opts.create) checkRefName(opts.branch, 'branch');
+  return db.transaction(async (tx) => {
+    const tables = await lockEach(tx, opts.tables);
+    for (const table of tables) {
+      if (table.branchId !== null) await assertWritable(tx, table);
+      await lockLiveTable(tx, table);
+    }
+    if (opts.create) {
+      for (const table of tables) await insertRef(tx, table, 'branch', opts.branch, await refOfEach(tx, table, opts.start ?? 'HEAD', 'branching'));
+    }
+    const out: SwitchManyResult = {};
+    const targets: (TableTarget & { dirty: PendingCounts })[] = [];
+    for (const table of tables) {
+      const { rows } = await tx.query<{ kind: string; commit_id: string }>(sql('refs/find_ref'), [table.id, opts.branch]);
+      const ref = rows[0];
+      if (!ref || ref.kind !== 'branch') {
+        throw new VsgError('E_NO_SUCH_BRANCH', `'${opts.branch}' is not a branch of '${table.display}'`, {
+          hint: ref ? `'${opts.branch}' is a tag: checkout() checks it out` : 'branchesByName() lists which tables have each branch; nothing was changed',
+          data: { branch: opts.branch, table: table.display, tag: Boolean(ref) },
+        });
+      }
+      out[table.display] = {
+        table: table.display, from: table.head, branch: opts.branch, commit: ref.commit_id, shortId: shortId(ref.commit_id),
+        created: Boolean(opts.create), already: table.head === opts.branch, applied: { inserted: 0, updated: 0, deleted: 0 }, discarded: 0,
+      };
+      // Same commit and no discard: nothing to write, uncommitted changes come along (as switchBranch).
+      if (ref.commit_id === table.headCommit && !opts.discard) continue;
+      const dirty = await pendingCounts(tx, table);
+      if (!opts.discard) {
+        refuseUncommitted(dirty, { message: cannot(`switch '${table.display}' to '${opts.branch}'`), hint: 'commit them, or throw them away with discard', table: table.display });
+      }
+      if (table.headCommit === null) {
+        throw new VsgError('E_NO_BRANCH', `'${table.display}' follows branch '${table.head}', which does not exist`, {
+          hint: 'its state is unknown to vsg; re-create the branch at the commit it held',
+        });
+      }
+      targets.push({ table, target: ref.commit_id, lcaDepth: (await commonAncestor(tx, ref.commit_id, table.headCommit)).depth, dirty });
+    }
+    const written = await writeBackMany(tx, targets);
+    for (const t of targets) {
+      const r = out[t.table.display];
+      r.applied = written.get(t.table.id)!.applied ?? r.applied;
+      // The live table now IS the branch's commit: no capture of this to keep.
+      await tx.query(sql('pending/discard_table'), [t.table.id]);
+      r.discarded = opts.discard ? uncommitted(t.dirty) : 0;
+    }
+    for (const table of tables) if (table.head !== opts.branch) await setHead(tx, table.id, opts.branch);
+    return out;
+  });
 }

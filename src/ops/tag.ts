@@ -1,9 +1,9 @@
 /** Tags: fixed names for commits, usable wherever a commit is. */
 import type { Db } from '../db/db.js';
 import { VsgError } from '../errors.js';
-import { checkRefName, insertRef, listRefs, type RefInfo } from '../core/ref-store.js';
-import { isHeadRef, resolveIn, resolveRef, shortId } from '../core/refs.js';
-import { lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { checkRefName, insertRef, listRefs, refsByName, type RefInfo, type RefsByName } from '../core/ref-store.js';
+import { isHeadRef, refOfEach, resolveIn, resolveRef, shortId } from '../core/refs.js';
+import { lockEach, lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
 export interface TagResult {
@@ -50,4 +50,52 @@ export async function deleteTag(db: Db, opts: { table?: string; name: string }):
     await tx.query(sql('refs/delete_by_id'), [Number(rows[0].id)]);
     return { table: table.display, name: opts.name, commit: rows[0].commit_id, shortId: shortId(rows[0].commit_id) };
   });
+}
+
+/*
+ * Repository-wide tags: a tag NAME of several tables is the set of their
+ * tags named NAME, created and deleted together in one transaction.
+ */
+
+/** A tag of several tables at once: each table's TagResult, keyed by table. */
+export type TagsResult = Record<string, TagResult>;
+
+/**
+ * Tag several tables (default: every tracked table) `name`, each at its own
+ * `commit`: HEAD (default, or HEAD~N), or a branch or tag name each has. All
+ * or none: refused whole when a table already has the name or lacks the commit.
+ */
+export async function createTags(db: Db, opts: { tables?: string[]; name: string; commit?: string }): Promise<TagsResult> {
+  checkRefName(opts.name, 'tag');
+  return db.transaction(async (tx) => {
+    const out: TagsResult = {};
+    for (const table of await lockEach(tx, opts.tables)) {
+      const commit = await refOfEach(tx, table, opts.commit ?? 'HEAD', 'tagging');
+      await insertRef(tx, table, 'tag', opts.name, commit);
+      out[table.display] = { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
+    }
+    return out;
+  });
+}
+
+/** Delete tag `name` from every table having it (of those named, default every tracked table), in one transaction. */
+export async function deleteTags(db: Db, opts: { tables?: string[]; name: string }): Promise<TagsResult> {
+  return db.transaction(async (tx) => {
+    const tables = await lockEach(tx, opts.tables);
+    const { rows } = await tx.query<{ id: string; table_id: string; commit_id: string }>(sql('refs/find_tag'), [opts.name, null]);
+    const out: TagsResult = {};
+    for (const table of tables) {
+      const ref = rows.find((r) => Number(r.table_id) === table.id);
+      if (!ref) continue;
+      await tx.query(sql('refs/delete_by_id'), [Number(ref.id)]);
+      out[table.display] = { table: table.display, name: opts.name, commit: ref.commit_id, shortId: shortId(ref.commit_id) };
+    }
+    if (Object.keys(out).length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: 'tags() lists tags' });
+    return out;
+  });
+}
+
+/** Tags of several tables (default every tracked table), one entry per name. */
+export function tagsByName(db: Db, opts: { tables?: string[] } = {}): Promise<RefsByName> {
+  return refsByName(db, 'tag', opts.tables);
 }

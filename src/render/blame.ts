@@ -2,7 +2,7 @@
  * Time-travel renderers: blame, a row's history (log --row), and the
  * summaries checkout, restore and rollback print.
  */
-import type { ApplyResult, BlameResult, CheckoutResult, ReloadResult, RestoreManyResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
+import type { ApplyResult, BlameResult, CheckoutManyResult, CheckoutResult, ReloadResult, RestoreManyResult, RestoreResult, RollbackResult, RowLogResult } from '../index.js';
 import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
@@ -73,6 +73,11 @@ export function renderCheckout(r: CheckoutResult, s: Style): string {
   const discarded = r.discarded ? `\n${s.dim(`(overwrote ${r.discarded} uncommitted change${r.discarded === 1 ? '' : 's'})`)}` : '';
   if (r.alreadyAt || !r.commit) return `${r.table} is already at the state of ${src}; nothing to commit${discarded}`;
   return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${writtenText(r, s)}${discarded}`;
+}
+
+/** A checkout of several tables: one line per table, in the order given. */
+export function renderCheckoutMany(r: CheckoutManyResult, s: Style): string {
+  return Object.values(r).map((t) => renderCheckout(t, s)).join('\n');
 }
 
 export function renderRestore(r: RestoreResult, s: Style): string {

@@ -1,5 +1,5 @@
 /** Branch and tag lists, and what switch did. */
-import type { BranchList, RefInfo, SwitchResult } from '../index.js';
+import type { BranchesByName, BranchList, RefInfo, RefsByName, SwitchManyResult, SwitchResult } from '../index.js';
 import type { Style } from './style.js';
 
 /** `vsg branch`: the current branch starred, as git branch -v. */
@@ -33,4 +33,43 @@ export function renderSwitch(r: SwitchResult, s: Style): string {
     : '';
   const discarded = r.discarded ? `\n${s.yellow(`discarded ${r.discarded} uncommitted change${r.discarded === 1 ? '' : 's'}`)}` : '';
   return `${r.table}: ${verb} '${s.green(r.branch)}' at ${s.yellow(r.shortId)}${what}${discarded}`;
+}
+
+/** A name's refs: the table and commit of each, as `clients 3f2a9c1 · orders 1b2c3d4`. */
+function covered(refs: RefInfo[], s: Style): string {
+  return refs.map((r) => `${r.table} ${s.yellow(r.shortId)}`).join(s.dim(' · '));
+}
+
+/** `vsg tag` over several tables: one line per name, with the tables it covers and each one's commit. */
+export function renderTagsByName(r: RefsByName, s: Style): string {
+  const width = Math.max(0, ...r.names.map((n) => n.name.length));
+  return r.names.map((n) => `${n.name.padEnd(width)} ${covered(n.refs, s)}`).join('\n');
+}
+
+/**
+ * `vsg branch` over several tables: one line per name with the tables it
+ * covers; `*` marks the branch every table follows (or, when they follow
+ * different ones, each branch some table follows, those tables named).
+ */
+export function renderBranchesByName(r: BranchesByName, s: Style): string {
+  const width = Math.max(0, ...r.names.map((n) => n.name.length));
+  return r.names
+    .map((n) => {
+      const all = n.current.length === r.tables.length;
+      const mark = n.current.length ? '* ' : '  ';
+      const name = n.current.length ? s.green(n.name.padEnd(width)) : n.name.padEnd(width);
+      const some = n.current.length && !all ? s.dim(` (followed by ${n.current.join(', ')})`) : '';
+      return `${mark}${name} ${covered(n.refs, s)}${some}`;
+    })
+    .join('\n');
+}
+
+/** A switch of several tables: one line per table. */
+export function renderSwitchMany(r: SwitchManyResult, s: Style): string {
+  return Object.values(r).map((t) => renderSwitch(t, s)).join('\n');
+}
+
+/** Branches or tags created or deleted in several tables: one line per table, as the one-table form. */
+export function renderRefsMany<T>(r: Record<string, T>, line: (t: T) => string): string {
+  return Object.values(r).map(line).join('\n');
 }

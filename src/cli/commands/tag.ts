@@ -1,30 +1,49 @@
-import { renderTags } from '../../render/branch.js';
-import { usage } from '../../errors.js';
-import { json, option, table } from '../options.js';
+import { renderRefsMany, renderTags, renderTagsByName } from '../../render/branch.js';
+import { isVsgError, usage } from '../../errors.js';
+import { oneOrMany } from '../many.js';
+import { json, option, tables } from '../options.js';
 import { verb } from '../verb.js';
 
-export const tag = verb<{ table?: string; delete?: boolean }>({
+/** A name that several tables' tags or branches share is not ambiguous here: it names one commit in each. */
+const namedInSeveral = (e: unknown) =>
+  isVsgError(e) && e.code === 'E_AMBIGUOUS_REF' && ((e.data as { candidates?: { name: string | null }[] })?.candidates ?? []).every((c) => c.name !== null);
+
+export const tag = verb<{ table: string[]; delete?: boolean }>({
   name: 'tag',
   description: 'list, create or delete tags: fixed names for commits, usable wherever a commit is',
   needs: 'write',
   args: [
     { name: '[name]', description: 'tag to create (or delete, with -d)' },
-    { name: '[commit]', description: 'the commit to tag (default HEAD)' },
+    { name: '[commit]', description: 'the commit to tag (default HEAD); with several tables HEAD~N, or a branch or tag name each has' },
   ],
-  options: [table(), option('-d, --delete', 'delete the tag'), json()],
-  examples: ['vsg tag -t clients v1.0', 'vsg tag before-import 3f2a9c1', 'vsg diff v1.0 HEAD -t clients'],
-  exits: { 0: '', 2: 'bad name', 3: 'unknown table, commit or tag, name taken' },
+  options: [tables(), option('-d, --delete', 'delete the tag'), json()],
+  help: `With several tables (-t repeated, or none given while several are tracked:
+every tracked table), a tag belongs to the repository: 'vsg tag NAME' tags
+each table at its own HEAD (or at its own COMMIT: HEAD~N, or a branch or tag
+name each has), all in one transaction, and is refused whole, nothing
+created, when a table already has the name. 'vsg tag -d NAME' deletes it from
+every table having it. The list shows one line per name, with the tables it
+covers and each one's commit; --json gives each name with its tables and refs.
+A commit id names its own table's commit: that table alone is tagged.`,
+  examples: ['vsg tag fixture                 # every tracked table, each at its HEAD', 'vsg tag -t clients v1.0', 'vsg tag before-import 3f2a9c1', 'vsg tag -d fixture', 'vsg diff v1.0 HEAD -t clients'],
+  exits: { 0: '', 2: 'bad name', 3: 'unknown table, commit or tag, name taken (by any of the tables)' },
   async run({ repo, style: s }, [name, commit], opts) {
     if (opts.delete) {
       if (name === undefined) throw usage('-d needs a tag name');
-      const r = await repo.deleteTag({ table: opts.table, name });
-      return { result: r, render: () => `deleted tag ${r.name} of ${r.table} (was ${s.yellow(r.shortId)})` };
+      const r = await oneOrMany(opts.table, (table) => repo.deleteTag({ table, name }), (tables) => repo.deleteTags({ tables, name }));
+      const line = (t: { name: string; table: string; shortId: string }) => `deleted tag ${t.name} of ${t.table} (was ${s.yellow(t.shortId)})`;
+      return r.one ? { result: r.one, render: () => line(r.one) } : { result: r.many, render: () => renderRefsMany(r.many!, line) };
     }
     if (name !== undefined) {
-      const r = await repo.createTag({ table: opts.table, name, commit });
-      return { result: r, render: () => `tagged ${r.table} ${s.yellow(r.shortId)} as ${r.name}` };
+      const r = await oneOrMany(opts.table, (table) => repo.createTag({ table, name, commit }), (tables) => repo.createTags({ tables, name, commit }), namedInSeveral);
+      const line = (t: { name: string; table: string; shortId: string }) => `tagged ${t.table} ${s.yellow(t.shortId)} as ${t.name}`;
+      return r.one ? { result: r.one, render: () => line(r.one) } : { result: r.many, render: () => renderRefsMany(r.many!, line) };
     }
-    const tags = await repo.tags({ table: opts.table });
-    return { result: tags, render: () => renderTags(tags, s) };
+    const names = [...new Set(opts.table)];
+    const byName = names.length === 1 ? null : await repo.tagsByName({ tables: names.length ? names : undefined });
+    if (byName && byName.tables.length > 1) return { result: byName, render: () => renderTagsByName(byName, s) };
+    // one table (one -t, or only one tracked): the one-table list, as before
+    const list = await repo.tags({ table: names[0] });
+    return { result: list, render: () => renderTags(list, s) };
   },
 });
