@@ -16,6 +16,7 @@ import { commitOfTable, refOfEach, shortId } from '../core/refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { lockEach, lockNamed, type LockedTable } from '../core/tables.js';
 import { commonAncestor } from '../core/mergebase.js';
+import { recordSpan } from '../core/spans.js';
 import { writeBackMany, type TableTarget, type TableWritten } from '../core/write-back-many.js';
 import { writePlan } from '../core/write-plan.js';
 import type { CommitInfo } from '../core/types.js';
@@ -153,13 +154,19 @@ export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<C
         // as checkout: a reload only where no uncommitted row would be dropped unasked
         ...(opts.force || plan.reload.pending === 0 ? { reload: { mode, facts: plan.reload } } : {}),
         sourceCommit: source,
-        message: opts.message ?? `Check out ${shortId(sourceId)} ("${source.message.split('\n')[0]}")`,
+        // One message for every table: the commit across them says what was checked out.
+        message: opts.message ?? `Check out ${opts.ref}`,
         discarded: uncommitted(plan.pending),
         exprs: plan.exprs,
       });
     }
     const written = await writeBackMany(tx, targets).catch(asCheckout(opts.ref));
     const commits = await commitCheckouts(tx, targets, written, opts.author);
+    // Two or more tables changed: their CHECKOUT commits are one commit across them.
+    if (commits.size > 1) {
+      const span = await recordSpan(tx, [...commits.values()]);
+      for (const [id, c] of commits) commits.set(id, { ...c, span });
+    }
     for (const t of targets) {
       const w = written.get(t.table.id)!;
       const commit = commits.get(t.table.id) ?? null;

@@ -77,7 +77,10 @@ export function renderCheckout(r: CheckoutResult, s: Style): string {
 
 /** A checkout of several tables: one line per table, in the order given. */
 export function renderCheckoutMany(r: CheckoutManyResult, s: Style): string {
-  return Object.values(r).map((t) => renderCheckout(t, s)).join('\n');
+  const lines = Object.values(r).map((t) => renderCheckout(t, s));
+  const span = Object.values(r).find((t) => t.commit?.span)?.commit?.span;
+  const branch = [...new Set(Object.values(r).filter((t) => t.commit).map((t) => t.branch))].join(', ');
+  return [...lines, ...(span ? [`one commit across them: [${branch} ${s.yellow(span.slice(0, 7))}]`] : [])].join('\n');
 }
 
 export function renderRestore(r: RestoreResult, s: Style): string {

@@ -90,6 +90,12 @@ describe.each(targetNames())('repository-wide refs (CLI) on %s', (name) => {
     }
     expect(out.clients.applied).toEqual({ inserted: 1, updated: 1, deleted: 2 });
     expect((await lib((repo) => repo.status())).every((s) => s.clean)).toBe(true);
+    // The three CHECKOUT commits are one commit across the tables, the log's newest entry.
+    const span = out.clients.commit.span as string;
+    expect(TABLES.map((x) => out[x].commit.span)).toEqual([span, span, span]);
+    const [top] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
+    expect(top).toMatchObject({ id: span, kind: 'CHECKOUT', message: 'Check out fixture' });
+    expect(top.parts?.map((p) => p.id).sort()).toEqual(TABLES.map((x) => out[x].commit.id).sort());
 
     // Again: every table is there already, and no commit is made.
     const again = await vsgOk(t, ['checkout', 'fixture']);
