@@ -14,7 +14,7 @@ export type { VerifyOptions, VerifyResult, Problem, DigestCheck } from './core/v
 export type { MergeConflict, ConflictList } from './core/merge-state.js';
 export type { ConstraintKind, ConstraintViolation, OtherRelation } from './core/merge-constraints.js';
 export type { CommitOptions, CommitResult, WorkTx } from './ops/commit.js';
-export type { DiffResult, DiffOptions } from './ops/diff.js';
+export type { DiffManyOptions, DiffManyResult, DiffResult, DiffOptions } from './ops/diff.js';
 export type { LogOptions, LogResult } from './ops/log.js';
 export type { ShowResult } from './ops/show.js';
 export type { TableStatus } from './ops/status.js';

@@ -17,7 +17,7 @@ import type { BlameResult, RowLogResult } from '../ops/blame.js';
 import type { BranchesByName, BranchList, CreatedBranch, DeletedBranch } from '../ops/branch.js';
 import type { CheckoutManyOptions, CheckoutManyResult, CheckoutOptions, CheckoutResult } from '../ops/checkout.js';
 import type { CommitOptions, CommitResult, WorkTx } from '../ops/commit.js';
-import type { DiffOptions, DiffResult } from '../ops/diff.js';
+import type { DiffManyOptions, DiffManyResult, DiffOptions, DiffResult } from '../ops/diff.js';
 import type { DoctorResult } from '../ops/doctor.js';
 import type { ExportOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
 import type { LogOptions, LogResult } from '../ops/log.js';
@@ -99,6 +99,11 @@ export class Repository {
   }
   diff(opts: DiffOptions = {}): Promise<DiffResult> {
     return import('../ops/diff.js').then((m) => m.diff(this.db, opts));
+  }
+
+  /** Diff several tables (default: every tracked table), keyed by table. */
+  diffMany(opts: DiffManyOptions = {}): Promise<DiffManyResult> {
+    return import('../ops/diff.js').then((m) => m.diffMany(this.db, opts));
   }
   sql(statement: string): Promise<SqlResult> {
     return import('../ops/sql.js').then((m) => m.runSql(this.db, statement));

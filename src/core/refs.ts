@@ -122,13 +122,14 @@ export async function commitOfTable(tx: Queryable, table: TrackedTable, ref: str
 
 /**
  * The commit `ref` names in one of several tables that a command takes
- * together: HEAD (~N, ^), or the table's own branch or tag of that name. A
+ * together: HEAD (~N, ^), the table's own branch or tag of that name, or
+ * the table's state at a commit (stateAt). A
  * table without it refuses the whole command, naming the table; `doing` says
  * what (e.g. 'restoring').
  */
 export async function refOfEach(tx: Queryable, table: TrackedTable, ref: string, doing: string): Promise<string> {
   try {
-    return await commitOfTable(tx, table, ref);
+    return await stateAt(tx, table, ref);
   } catch (e) {
     if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
     throw new VsgError('E_UNKNOWN_REF', `'${ref}' names no commit of '${table.display}': ${doing} several tables takes HEAD or a branch or tag name that each of them has`, {
@@ -136,5 +137,31 @@ export async function refOfEach(tx: Queryable, table: TrackedTable, ref: string,
       data: { table: table.display, ref },
       cause: e,
     });
+  }
+}
+
+/**
+ * The commit of `table` that `ref` stands for when several tables are read
+ * together: HEAD (~N, ^) and names as in the table; a commit of the table,
+ * or a commit across tables with a part in it, that commit or part; a commit
+ * of other tables only, the table's state when it was made (the newest
+ * commit of the table's chain that is not newer). E_OTHER_TABLE when the
+ * table was not tracked yet then.
+ */
+export async function stateAt(tx: Queryable, table: TrackedTable, ref: string): Promise<string> {
+  try {
+    return await commitOfTable(tx, table, ref);
+  } catch (e) {
+    if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE')) || isHeadRef(ref) || table.headCommit === null) throw e;
+    const at = await resolveRef(tx, ref).catch(() => null);
+    if (!at) throw e;
+    const { rows: s } = await tx.query<{ seq: string | null }>(sql('span/seq'), [at.span?.id ?? at.id]);
+    const { rows } = await tx.query<{ id: string }>(sql('span/table_at'), [table.id, table.headCommit, s[0]?.seq ?? '0']);
+    if (!rows[0]) {
+      throw new VsgError('E_OTHER_TABLE', `'${table.display}' was not tracked yet at ${shortId(at.span?.id ?? at.id)}`, {
+        hint: 'name the tables that were', data: { table: table.display, ref },
+      });
+    }
+    return rows[0].id;
   }
 }

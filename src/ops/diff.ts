@@ -4,11 +4,11 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { VsgError } from '../errors.js';
-import { isHeadRef, resolveRef } from '../core/refs.js';
+import { isVsgError, VsgError } from '../errors.js';
+import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
-import { resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { listTables, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { tableColumns } from '../core/dropped.js';
 import { schemaBetween, unrecordedSchemaChange, type SchemaChange } from '../core/schema.js';
 import type { RowChange } from '../core/types.js';
@@ -54,6 +54,12 @@ export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffR
       hint: 'diff compares versions of one table',
     });
   }
+  return diffOne(db, table, { ref: fromRef, id: from.id }, to ? { ref: opts.to as string, id: to.id } : null);
+}
+
+/** One table's diff between commit `from` and commit `to`, or the live table when `to` is null. */
+async function diffOne(db: Queryable, table: TrackedTable, from: { ref: string; id: string }, to: { ref: string; id: string } | null): Promise<DiffResult> {
+  const fromRef = from.ref;
   const changes = await diffStates(db, table, from.id, to ? to.id : null);
   const newer = to ? to.id : table.headCommit ?? from.id;
   const schema = await schemaBetween(db, from.id, newer, (await commonAncestor(db, from.id, newer)).depth);
@@ -65,12 +71,45 @@ export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffR
     keyColumns: table.keyColumns,
     columns: (await tableColumns(db, table)).map((c) => c.name),
     from: { ref: fromRef, id: from.id },
-    to: { ref: opts.to ?? 'WORKING', id: to ? to.id : null },
+    to: { ref: to ? to.ref : 'WORKING', id: to ? to.id : null },
     schema,
     dropped: to === null && table.gone,
     stat: statOf(changes),
     changes,
   };
+}
+
+export interface DiffManyOptions {
+  /** the tables (default: every tracked table) */
+  tables?: string[];
+  from?: string;
+  to?: string;
+}
+
+/** A diff of several tables: each table's DiffResult, keyed by table. */
+export type DiffManyResult = Record<string, DiffResult>;
+
+/**
+ * Diff several tables (default: every tracked table), each between its own
+ * versions of `from` and `to` (refs.ts › stateAt: HEAD~N and names per table;
+ * a commit, across tables or of another table, as the table stood then). A
+ * table not tracked yet at `from` or `to` is left out.
+ */
+export async function diffMany(db: Queryable, opts: DiffManyOptions = {}): Promise<DiffManyResult> {
+  const tables = opts.tables?.length ? await Promise.all([...new Set(opts.tables)].map((n) => resolveTable(db, n))) : await listTables(db);
+  const out: DiffManyResult = {};
+  for (const table of tables) {
+    const side = async (ref: string) =>
+      stateAt(db, table, ref).catch((e: unknown) => {
+        if (isVsgError(e) && e.code === 'E_OTHER_TABLE' && !opts.tables?.length) return null;
+        throw e;
+      });
+    const from = await side(opts.from ?? 'HEAD');
+    const to = opts.to !== undefined ? await side(opts.to) : undefined;
+    if (from === null || to === null) continue;
+    out[table.display] = await diffOne(db, table, { ref: opts.from ?? 'HEAD', id: from }, to === undefined ? null : { ref: opts.to as string, id: to });
+  }
+  return out;
 }
 
 /**

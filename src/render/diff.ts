@@ -1,5 +1,5 @@
 /** Row diffs: + inserted, - deleted, ~ updated with only the changed cells. */
-import type { DiffResult, DiffStat, RowChange } from '../index.js';
+import type { DiffManyResult, DiffResult, DiffStat, RowChange } from '../index.js';
 import type { Style } from './style.js';
 import { cell, cellChange, keyText } from './values.js';
 
@@ -68,4 +68,14 @@ export function renderDiff(d: DiffResult, s: Style, opts: { stat?: boolean } = {
   }
   if (d.changes.length === 0 && schema.length === 0) return '';
   return [head, ...schema, renderChanges(d.changes, d.keyColumns, d.columns, s), s.dim(statText(d.stat))].filter(Boolean).join('\n');
+}
+
+/** A diff of several tables: a section per table that differs; --stat, a line per table. */
+export function renderDiffMany(r: DiffManyResult, s: Style, opts: { stat?: boolean } = {}): string {
+  const all = Object.values(r);
+  if (opts.stat) {
+    const width = Math.max(0, ...all.map((d) => d.table.length));
+    return all.map((d) => ` ${d.table.padEnd(width)} | ${statText(d.stat)}${d.schema.length ? s.magenta(' (columns changed)') : ''}${d.dropped ? s.red(' (dropped)') : ''}`).join('\n');
+  }
+  return all.map((d) => renderDiff(d, s)).filter(Boolean).join('\n\n');
 }

@@ -74,6 +74,7 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(await dirty()).toEqual([]);
   });
 
+  let reshuffle = '';
   it('records a transaction of several statements over three tables as one commit', async () => {
     const out = await vsgOk(t, ['commit', '-m', 'reshuffle', '-'], {
       input: `UPDATE clients SET credit = credit + 1 WHERE id = 2;
@@ -83,6 +84,8 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     });
     expect(out).toMatch(/^\[main [0-9a-f]{7}\] MIXED clients: 1 updated · orders: 1 inserted · items: 2 inserted, 1 updated\n$/);
     expect(await dirty()).toEqual([]);
+    reshuffle = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    await t.sql(TABLES.map((x) => `CREATE TABLE at_reshuffle_${x} AS TABLE ${x};`).join('\n'));
   });
 
   it('with -t, records only that table and leaves the cascade in the others uncommitted', async () => {
@@ -130,6 +133,25 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     await sameAsSnapshot();
     // -t undoes one table's part alone.
     expect(await vsgOk(t, ['rollback', id, '-t', 'clients'])).toMatch(/rolled back [0-9a-f]{7} in clients: 1 updated/);
+  });
+
+  it('diffs every table from a commit across tables, a line each with --stat, keyed by table with --json', async () => {
+    const stat = await vsg(t, ['diff', reshuffle, '--stat', '--exit-code']);
+    expect(stat.code).toBe(1);
+    // each table against its own state at that commit; the live tables moved on since
+    expect(stat.stdout).toMatch(/^ clients \| \d+ rows? changed: .*\n items {3}\| \d+ rows? changed: .*\n orders {2}\| \d+ rows? changed: .*\n$/);
+    const json = JSON.parse(await vsgOk(t, ['diff', reshuffle, 'HEAD', '--json'])) as Record<string, { from: { id: string }; stat: { deleted: number } }>;
+    expect(Object.keys(json)).toEqual(['clients', 'items', 'orders']);
+    // clients 3 was deleted after the reshuffle
+    expect(json.clients.stat.deleted).toBe(1);
+  });
+
+  it('checks every table out at a commit across tables (no -t), each as it stood then', async () => {
+    const r = await vsg(t, ['checkout', reshuffle]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^one commit across them: \[main [0-9a-f]{7}\]$/m);
+    for (const x of TABLES) expect(await differs(x, `at_reshuffle_${x}`), x).toBe(0);
+    expect(await dirty()).toEqual([]);
   });
 
   it('verify catches a change row of one table edited in a commit across tables, and its parts swapped', async () => {
