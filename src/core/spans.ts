@@ -84,7 +84,11 @@ export async function resolveAcross(db: Queryable, ref: string): Promise<{ span:
 /**
  * A list of commits (newest first) with the parts of each commit across
  * tables folded into one entry, where its first part was: what log shows when
- * it covers several tables.
+ * it covers several tables. Parents are read as entries of the list: a
+ * part's parent is the commit across tables it belongs to, and an entry that
+ * no part of merges has one parent, the entry after it (the commits between
+ * it and its tables' previous ones are other tables' commits of the same
+ * history, not a branch joined).
  */
 export function foldSpans(commits: readonly CommitInfo[]): CommitInfo[] {
   const parts = new Map<string, CommitInfo[]>();
@@ -94,7 +98,17 @@ export function foldSpans(commits: readonly CommitInfo[]): CommitInfo[] {
     if (!c.span) out.push(c);
     else if (parts.get(c.span)![0] === c) out.push(spanInfo(c.span, parts.get(c.span)!));
   }
-  return out;
+  const entryOf = new Map(commits.map((c) => [c.id, c.span ?? c.id]));
+  const at = new Map(out.map((e, i) => [e.id, i]));
+  return out.map((e, i) => {
+    const merge = (e.parts ?? [e]).some((p) => p.parents.length > 1);
+    const parents = [...new Set(e.parents.map((p) => entryOf.get(p) ?? p))].filter((p) => p !== e.id);
+    if (merge || parents.length === 0) return { ...e, parents };
+    // The commits between an entry and its tables' previous commits are other
+    // tables' commits of the same history: the entry follows the next one.
+    const nearest = Math.min(...parents.map((p) => at.get(p) ?? Infinity));
+    return { ...e, parents: [i + 1 < out.length && i + 1 <= nearest ? out[i + 1].id : parents[0]] };
+  });
 }
 
 /**

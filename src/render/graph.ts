@@ -5,7 +5,7 @@
  * connector line, drawn with | / \ as git does.
  */
 import type { CommitInfo, LogResult } from '../index.js';
-import { decorations } from './log.js';
+import { decorations, repositoryView } from './log.js';
 import type { Style } from './style.js';
 
 export interface GraphRow {
@@ -90,6 +90,7 @@ function connectors(moves: Edge[]): GraphRow[] {
 /** `vsg log --graph`, one line per commit (git log --graph --oneline), or full headers. */
 export function renderGraph(r: LogResult, s: Style, opts: { oneline?: boolean } = {}): string {
   const rows = graphRows(r.commits);
+  const view = repositoryView(r.commits, r.heads);
   const colour = (g: string) => g.replace(/\*/g, s.yellow('*'));
   const lines: string[] = [];
   for (const row of rows) {
@@ -100,7 +101,7 @@ export function renderGraph(r: LogResult, s: Style, opts: { oneline?: boolean } 
     const c = row.commit;
     // as git: '* ' before the text, '*   ' on a merge that opens a lane
     const width = row.graph.length + (row.opens ? 2 : 0);
-    const first = `${s.yellow(c.shortId)}${decorations(c, r.heads, s)} ${c.message.split('\n')[0]}`;
+    const first = `${s.yellow(c.shortId)}${decorations(c, r.heads, s, view)} ${c.message.split('\n')[0]}`;
     if (opts.oneline) {
       lines.push(`${colour(row.graph.padEnd(width))} ${first}`);
     } else {

@@ -3,9 +3,32 @@ import type { CommitInfo, LogResult } from '../index.js';
 import type { Style } from './style.js';
 import { gitDate, relativeDate } from './values.js';
 
-/** The refs of a commit, as git log prints them: (HEAD -> main, tag: v1, feature). */
-export function decorations(c: CommitInfo, heads: LogResult['heads'], s: Style): string {
+/**
+ * Where a log over several tables decorates HEAD and each branch or tag: the
+ * newest entry holding a table's HEAD, or a table's ref of that name (the
+ * other tables' are older commits of the same history). Null for one table.
+ */
+export interface RepositoryView {
+  head: string | null;
+  refAt: Map<string, string>;
+}
+
+export function repositoryView(commits: readonly CommitInfo[], heads: LogResult['heads']): RepositoryView | null {
+  if (heads.length < 2) return null;
+  const head = commits.find((c) => (c.parts ?? [c]).some((p) => heads.some((h) => h.commit === p.id && h.table === p.table)))?.id ?? null;
+  const refAt = new Map<string, string>();
+  for (const c of commits) for (const r of c.refs) if (!refAt.has(`${r.kind}:${r.name}`)) refAt.set(`${r.kind}:${r.name}`, c.id);
+  return { head, refAt };
+}
+
+/**
+ * The refs of a commit, as git log prints them: (HEAD -> main, tag: v1, feature).
+ * With a view (a log over several tables), each decorates its newest entry alone.
+ */
+export function decorations(c: CommitInfo, allHeads: LogResult['heads'], s: Style, view: RepositoryView | null = null): string {
   const parts: string[] = [];
+  const heads = view && c.id !== view.head ? [] : allHeads;
+  const shown = (r: { kind: string; name: string }) => !view || view.refAt.get(`${r.kind}:${r.name}`) === c.id;
   // A commit across tables is HEAD where any of its parts is.
   const each = c.parts ?? [c];
   const isHead = (h: LogResult['heads'][number]) => each.some((p) => h.commit === p.id && p.table === h.table);
@@ -14,6 +37,7 @@ export function decorations(c: CommitInfo, heads: LogResult['heads'], s: Style):
     if (isHead(h) && !parts.includes(d)) parts.push(d);
   }
   for (const r of c.refs) {
+    if (!shown(r)) continue;
     if (r.kind === 'tag') parts.push(s.yellow.bold(`tag: ${r.name}`));
     else if (!heads.some((h) => isHead(h) && h.branch === r.name)) parts.push(s.green.bold(r.name));
   }
@@ -31,8 +55,8 @@ export function countsText(c: { inserted: number | null; updated: number | null;
 }
 
 /** Full header of one commit, as git log prints it. */
-export function commitHeader(c: CommitInfo, heads: LogResult['heads'], s: Style, now?: number): string {
-  const lines = [s.yellow(`commit ${c.id}`) + decorations(c, heads, s)];
+export function commitHeader(c: CommitInfo, heads: LogResult['heads'], s: Style, now?: number, view: RepositoryView | null = null): string {
+  const lines = [s.yellow(`commit ${c.id}`) + decorations(c, heads, s, view)];
   // A commit across tables has its parts' parents: a merge only where a part is one.
   if (c.parents.length > 1 && (c.parts ?? [c]).some((p) => p.parents.length > 1)) lines.push(`Merge:  ${c.parents.map((p) => p.slice(0, 7)).join(' ')}`);
   lines.push(`Author: ${c.author}`);
@@ -53,10 +77,11 @@ export function commitHeader(c: CommitInfo, heads: LogResult['heads'], s: Style,
 
 /** git log, full or --oneline. */
 export function renderLog(r: LogResult, s: Style, opts: { oneline?: boolean; now?: number } = {}): string {
+  const view = repositoryView(r.commits, r.heads);
   if (opts.oneline) {
     return r.commits
-      .map((c) => `${s.yellow(c.shortId)}${decorations(c, r.heads, s)} ${c.message.split('\n')[0]}`)
+      .map((c) => `${s.yellow(c.shortId)}${decorations(c, r.heads, s, view)} ${c.message.split('\n')[0]}`)
       .join('\n');
   }
-  return r.commits.map((c) => commitHeader(c, r.heads, s, opts.now)).join('\n\n');
+  return r.commits.map((c) => commitHeader(c, r.heads, s, opts.now, view)).join('\n\n');
 }

@@ -144,6 +144,11 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(Object.keys(json)).toEqual(['clients', 'items', 'orders']);
     // clients 3 was deleted after the reshuffle
     expect(json.clients.stat.deleted).toBe(1);
+    // The log of every table is one line of history: HEAD once, at the top, and no branch drawn.
+    const graph = (await vsgOk(t, ['log', '--graph', '--oneline'])).trim().split('\n');
+    expect(graph[0]).toMatch(/^\* [0-9a-f]{7} \(HEAD -> main\) /);
+    expect(graph.filter((l) => l.includes('HEAD'))).toHaveLength(1);
+    expect(graph.every((l) => l.startsWith('* ')), graph.join('\n')).toBe(true);
   });
 
   it('checks every table out at a commit across tables (no -t), each as it stood then', async () => {
