@@ -8,7 +8,7 @@
  */
 import type { Db, Queryable } from '../db/db.js';
 import { ConflictError, ExitCode, isVsgError, VsgError } from '../errors.js';
-import { applyImages, type ImageSource } from '../core/apply.js';
+import type { ImageSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { changedRows, getCommit, getCommits } from '../core/commits.js';
 import { createCommit, type NewCommit } from '../core/create-commit.js';
@@ -77,7 +77,11 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
     const id = await commitOfTable(tx, table, opts.ref ?? 'HEAD');
     const one = await undoPart(tx, table, id);
     if (one.conflicts.length && !opts.force) throw conflictError(id, [one]);
-    const applied = await applyImages(tx, table, one.source);
+    // Through write-back-many, as a checkout of one table: a row of another
+    // table that still references a row the rollback takes away refuses it
+    // (a cascade would change a table the rollback was not asked to).
+    const written = await writeBackMany(tx, [{ table, target: id, lcaDepth: 0, source: one.source }]);
+    const applied = written.get(table.id)?.applied ?? { inserted: 0, updated: 0, deleted: 0 };
     if (applied.inserted + applied.updated + applied.deleted === 0) throw nothingLeft(id);
     const commit = await createCommit(tx, table, rollbackCommit(opts, one.reverted));
     return { table: table.display, branch: table.head, reverted: one.reverted, commit, applied, overridden: one.conflicts };

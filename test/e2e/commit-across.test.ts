@@ -159,6 +159,19 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(await dirty()).toEqual([]);
   });
 
+  it('refuses a rollback that would take a row another table still references, with or without -t, nothing changed', async () => {
+    const out = await vsgOk(t, ['commit', '-t', 'clients', '-m', 'add fay', "INSERT INTO clients VALUES (9, 'fay')"]);
+    const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    await vsgOk(t, ['commit', '-t', 'orders', '-m', 'fay orders', 'INSERT INTO orders VALUES (90, 9, 1)']);
+    await snapshot();
+    for (const args of [['rollback', id, '-t', 'clients'], ['rollback', id]]) {
+      const r = await vsg(t, args);
+      expect(r.code, args.join(' ')).toBe(4);
+      expect(r.stderr).toMatch(/^error: cannot write rows back to 'clients': foreign key orders_client_id_fkey of 'orders' would break/m);
+      await sameAsSnapshot();
+    }
+  });
+
   it('verify catches a change row of one table edited in a commit across tables, and its parts swapped', async () => {
     const out = await vsgOk(t, ['commit', '-m', 'pair', "UPDATE clients SET credit = 99 WHERE id = 2; UPDATE orders SET total = 5 WHERE id = 21"]);
     const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
