@@ -197,7 +197,7 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
 /** With `several`, no name while several tables are tracked is no refusal: null (a commit across tables). */
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several: true): Promise<LockedTable | null>;
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several = false): Promise<LockedTable | null> {
-  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several]);
+  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several && name === undefined]);
   if (several && name === undefined && Number(rows[0]?.tracked ?? 0) > 1) return null;
   const listed = rows.filter((r) => r.id !== null);
   const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
