@@ -1,11 +1,11 @@
 import { MergeConflictError, MergeConstraintError, type Strategy } from '../../api/merge.js';
 import { usage } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
-import { author, json, message, option, table } from '../options.js';
+import { author, json, message, option, tables } from '../options.js';
 import { verb } from '../verb.js';
 
 interface Opts {
-  table?: string;
+  table: string[];
   message?: string;
   author?: string;
   strategy?: string;
@@ -21,7 +21,7 @@ export const merge = verb<Opts>({
   needs: 'write',
   args: [{ name: '[branch]', description: 'branch, tag or commit to merge' }],
   options: [
-    table(),
+    tables(),
     message(),
     author(),
     option('-s, --strategy <side>', "resolve every conflict this way: 'ours' or 'theirs'"),
@@ -51,18 +51,23 @@ nothing changed.`,
   check([ref], opts) {
     if (opts.strategy !== undefined && opts.strategy !== 'ours' && opts.strategy !== 'theirs') throw usage(`--strategy '${opts.strategy}' is not 'ours' or 'theirs'`);
     if ([ref !== undefined, Boolean(opts.continue), Boolean(opts.abort)].filter(Boolean).length !== 1) throw usage('name what to merge, or give --continue or --abort');
+    const names = new Set(opts.table);
+    if (ref === undefined && names.size > 1) throw usage('--continue and --abort work on the one table whose merge is in progress; give -t once');
+    if (opts.base !== undefined && names.size > 1) throw usage('--base is a commit of one table; give -t once');
   },
   async run(ctx, [ref], opts) {
     const { repo, style } = ctx;
+    const names = [...new Set(opts.table)];
+    const table = names.length === 1 ? names[0] : undefined;
     if (opts.abort) {
-      const r = await repo.mergeAbort({ table: opts.table });
+      const r = await repo.mergeAbort({ table });
       return { result: r, render: () => `${r.table}: merge of '${r.theirsRef}' aborted (${r.conflicts} conflicts forgotten)` };
     }
     const who = await ctx.author(opts);
     try {
-      const merged = { table: opts.table, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false };
+      const merged = { table, tables: names.length > 1 ? names : undefined, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false };
       const r = opts.continue
-        ? await repo.mergeContinue({ table: opts.table, message: opts.message, author: who })
+        ? await repo.mergeContinue({ table, message: opts.message, author: who })
         : await repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined });
       return { result: r, render: () => renderMerge(r, style) };
     } catch (e) {
