@@ -41,12 +41,32 @@ refuse meanwhile.
 The merged state is checked against the table's constraints before anything
 is written (and again by --continue): a foreign key, unique, check or not-null
 constraint it would break refuses the merge, listing every violation, with
-nothing changed.`,
-  examples: ['vsg merge -t clients repricing', 'vsg merge -t clients repricing --strategy theirs', 'vsg resolve -t clients 7 credit --theirs && vsg merge -t clients --continue'],
+nothing changed.
+
+With several tables tracked and no -t (or -t repeated), each table's branch
+of that name is merged into the table's current branch, all in one
+transaction: tables without it are left alone. The conflicts and broken
+constraints of every table are found before anything is written, the merged
+rows of all the tables are checked together (an order merged for a client the
+other side deleted is refused, whatever the key's ON DELETE), and the rows are
+written in the order their foreign keys accept. The MERGE commits of two or
+more tables are one commit across them. A conflict in any table refuses the
+whole merge with nothing written and no merge kept in progress: use
+--strategy, or merge that table alone with -t (its conflicts are then kept
+for 'vsg resolve' and --continue).`,
+  examples: [
+    'vsg merge -t clients repricing',
+    'vsg merge -t clients repricing --strategy theirs',
+    'vsg resolve -t clients 7 credit --theirs && vsg merge -t clients --continue',
+    'vsg merge promo                     # every tracked table that has a branch promo',
+    'vsg merge promo -t clients -t orders',
+  ],
   exits: {
     0: 'merged (or up to date)',
-    1: 'conflicts, unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
-    3: 'unknown table or commit, no merge in progress',
+    1: 'conflicts (across tables: in any table; nothing written), unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
+    2: '--continue, --abort or --base with -t repeated, or without -t while several tables are tracked',
+    3: 'unknown table or commit (across tables: no table has it), no merge in progress, a cycle of foreign keys that are not deferrable',
+    4: 'the rows written were refused by what is not checked ahead (a trigger, an exclusion constraint, a key from a table the merge leaves alone); nothing changed',
   },
   check([ref], opts) {
     if (opts.strategy !== undefined && opts.strategy !== 'ours' && opts.strategy !== 'theirs') throw usage(`--strategy '${opts.strategy}' is not 'ours' or 'theirs'`);

@@ -112,14 +112,16 @@ function equal(a: string, as: readonly string[], b: string, bs: readonly string[
  * deletes), other (the other row's key, or NULL), vals (the values involved);
  * then that key's merged image. Null when there is nothing to check.
  *
- * `merged`: the other tables a merge across tables writes. A key to one of
- * them looks for its row among that table's merged rows and the live rows its
- * merge keeps; a row of one of them still referencing a row this merge deletes
- * or re-keys counts only when that table's merge keeps it, and whatever the
- * key's ON DELETE / ON UPDATE action (a cascade would change a table away
- * from its merged rows). Its rows the merge writes are checked as its own.
+ * `merged` (a merge across tables): the other tables it writes. A key to one
+ * of them looks for its row among that table's merged rows and the live rows
+ * its merge keeps; a row of one of them still referencing a row this merge
+ * deletes or re-keys counts only when that table's merge keeps it (its rows
+ * the merge writes are checked as its own). Across tables, a row still
+ * referencing counts whatever the key's ON DELETE / ON UPDATE action: a
+ * cascade would change a table away from its merged (or, left out of the
+ * merge, its committed) rows.
  */
-export function violationsQuery(t: CheckTarget, checks: readonly Check[], work: WorkTables = WORK, merged: Merged = new Map()): string | null {
+export function violationsQuery(t: CheckTarget, checks: readonly Check[], work: WorkTables = WORK, merged: Merged | null = null): string | null {
   const key = (alias: string) => keyExpr(t.keyColumns, alias);
   const out = temp(work.out);
   const fresh = temp(work.new);
@@ -149,7 +151,7 @@ FROM ${fresh} n JOIN ${fresh} m ON ${eq('m')} AND n.ctid < m.ctid`);
       }
       case 'fk_from': {
         const parentIn = (rel: string, extra: string) => `EXISTS (SELECT 1 FROM ${rel} p WHERE ${equal('p', c.otherColumns, 'n', c.columns)}${extra})`;
-        const other = c.self ? null : merged.get(c.other);
+        const other = c.self ? undefined : merged?.get(c.other);
         const exists = c.self
           ? `(${parentIn(t.qname, ` AND ${kept('p')}`)} OR ${parentIn(fresh, '')})`
           : other
@@ -168,9 +170,9 @@ FROM ${fresh} n WHERE ${where}`);
       }
       case 'fk_to': {
         // Rows of the table the merge deletes (or whose referenced columns it changes), still referenced.
-        const other = c.self ? null : merged.get(c.other);
-        const onDelete = c.onDelete || other !== undefined;
-        const onUpdate = c.onUpdate || other !== undefined;
+        const other = c.self ? undefined : merged?.get(c.other);
+        const onDelete = c.onDelete || merged !== null;
+        const onUpdate = c.onUpdate || merged !== null;
         const when = onDelete && onUpdate ? '' : onDelete ? ' AND s.img IS NULL' : ' AND s.img IS NOT NULL';
         const otherKey = c.otherKey && c.otherKey.length ? keyExpr(c.otherKey, 'r') : 'NULL::jsonb';
         const vals = object(c.otherColumns.map((f) => [f, col('r', f)] as const));
