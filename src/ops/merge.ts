@@ -160,22 +160,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     });
     const bases = opts.base !== undefined ? [(await resolveRef(tx, opts.base, table)).id] : await pickBases(tx, table, ours, theirs.id, opts.ref);
     const base = bases[0];
-    const r: MergeResult = {
-      table: table.display,
-      branch: table.head,
-      status: 'up-to-date',
-      ours,
-      theirs: theirs.id,
-      theirsRef: opts.ref,
-      base,
-      bases,
-      changes: { ours: 0, theirs: 0 },
-      applied: NO_CHANGE,
-      commit: null,
-      keyColumns: table.keyColumns,
-      conflicts: [],
-      violations: [],
-    };
+    const r = startResult(table, ours, theirs.id, opts.ref, bases);
     if (bases.length === 1 && base === theirs.id) return r;
     if (bases.length === 1 && base === ours && !opts.noFf) {
       const lca = await commonAncestor(tx, theirs.id, ours);
@@ -206,6 +191,26 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
   if (result.status === 'conflict') throw new MergeConflictError(result);
   await tidyPending(db, changedRows(result.commit));
   return result;
+}
+
+/** A merge's result before anything is known but its sides: up to date, nothing changed. */
+function startResult(table: TrackedTable, ours: string, theirs: string, theirsRef: string, bases: string[]): MergeResult {
+  return {
+    table: table.display,
+    branch: table.head,
+    status: 'up-to-date',
+    ours,
+    theirs,
+    theirsRef,
+    base: bases[0],
+    bases,
+    changes: { ours: 0, theirs: 0 },
+    applied: NO_CHANGE,
+    commit: null,
+    keyColumns: table.keyColumns,
+    conflicts: [],
+    violations: [],
+  };
 }
 
 /** git's wording: Merge branch 'x' into main, Merge tag 'v1', Merge commit '3f2a9c1'. */
@@ -260,22 +265,7 @@ export async function continueMerge(db: Db, opts: { table?: string; message?: st
     const bases = m.base.split(' ');
     const changes = await buildPlan(tx, table, await prepareBase(tx, table, bases), m.ours, m.theirs);
     await loadConflicts(tx, table);
-    const r: MergeResult = {
-      table: table.display,
-      branch: table.head,
-      status: 'merged',
-      ours: m.ours,
-      theirs: m.theirs,
-      theirsRef: m.theirs_ref,
-      base: bases[0],
-      bases,
-      changes,
-      applied: NO_CHANGE,
-      commit: null,
-      keyColumns: table.keyColumns,
-      conflicts: await readConflicts(tx, 'work', table),
-      violations: [],
-    };
+    const r: MergeResult = { ...startResult(table, m.ours, m.theirs, m.theirs_ref, bases), status: 'merged', changes, conflicts: await readConflicts(tx, 'work', table) };
     // The resolutions decide the merged rows: check them before anything is written.
     await assertKeepsConstraints(tx, table, RESULT, r, true);
     r.applied = await applyImages(tx, table, RESULT);
@@ -407,22 +397,7 @@ async function planPart(tx: Queryable, table: LockedTable, theirs: string, opts:
   const ours = table.headCommit as string;
   const bases = await pickBases(tx, table, ours, theirs, opts.ref);
   const base = bases[0];
-  const r: MergeResult = {
-    table: table.display,
-    branch: table.head,
-    status: 'up-to-date',
-    ours,
-    theirs,
-    theirsRef: opts.ref,
-    base,
-    bases,
-    changes: { ours: 0, theirs: 0 },
-    applied: NO_CHANGE,
-    commit: null,
-    keyColumns: table.keyColumns,
-    conflicts: [],
-    violations: [],
-  };
+  const r = startResult(table, ours, theirs, opts.ref, bases);
   if (bases.length === 1 && base === theirs) return { table, r, staged: null };
   if (bases.length === 1 && base === ours && !opts.noFf) {
     const lca = await commonAncestor(tx, theirs, ours);
