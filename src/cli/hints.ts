@@ -34,7 +34,10 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_CURRENT_BRANCH: () => ({ hint: "switch to another branch first with 'vsg switch'" }),
   E_UNMERGED: (e) => when(e, 'merge it first', (d) => `merge it first, or delete it anyway with 'vsg branch -D ${sh(d.name)}' (its commits stay reachable by id)`),
   E_UNKNOWN_REF: (e) => when(e, 'log() lists', () => "see 'vsg log' for commit ids"),
-  E_MERGE_CONFLICT: () => ({ hint: "resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'" }),
+  E_MERGE_CONFLICT: (e) =>
+    when(e, 'a merge across tables is not kept', () => (e.hint as string).replace("merge with strategy 'ours' or 'theirs'", 'use --strategy ours|theirs').replace('alone (table option)', 'alone with -t')) ?? {
+      hint: "resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'",
+    },
   E_MERGE_CONSTRAINT: (e) =>
     when(e, 'the merge stays in progress', () => "the merge stays in progress: 'vsg resolve' the rows involved another way and 'vsg merge --continue', or 'vsg merge --abort', change them on a branch and merge again") ??
     when(e, 'change the rows involved', () => "change the rows involved on one of the branches (or in the other table: 'vsg commit'), then merge again"),

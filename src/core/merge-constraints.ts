@@ -25,9 +25,9 @@
 import type { Queryable } from '../db/db.js';
 import type { ImageSource } from './apply.js';
 import { compareKeys } from './rows.js';
-import { checkStatements, constraintsQuery, fillOut, prepareStage, violationsQuery, type Check } from './sql/merge-constraints.js';
+import { checkStatements, constraintsQuery, fillOut, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
 import { writeSql } from './sql/write-back.js';
-import { displayName, toColumn, type ColumnRow, type TrackedTable } from './tables.js';
+import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
 import { qualified } from '../db/quote.js';
 
@@ -86,6 +86,29 @@ interface Described {
 /** NO ACTION and RESTRICT refuse a change that leaves referencing rows behind; the other actions change those rows. */
 const REFUSES = new Set(['a', 'r']);
 
+/** One table's constraints, read and described, ready to be checked against its staged merged rows. */
+interface Prepared {
+  table: TrackedTable;
+  target: CheckTarget;
+  described: Described[];
+  cols: Column[];
+  hasChecks: boolean;
+}
+
+/** Read the table's columns and constraints, and stage `source` into `work.out` (the work tables made fresh). */
+async function prepare(tx: Queryable, table: TrackedTable, source: ImageSource, work: WorkTables, always: boolean): Promise<Prepared | null> {
+  const { rows } = await tx.query<{ columns: string; constraints: string }>(constraintsQuery(), [table.relid]);
+  const cols = (JSON.parse(rows[0].columns) as ColumnRow[]).map(toColumn);
+  const found = JSON.parse(rows[0].constraints) as ConstraintRow[];
+  const notNull = cols.filter((c) => c.notNull).map((c) => c.name);
+  const described = describe(table, found, notNull);
+  if (described.length === 0 && !always) return null;
+  const target = { relid: table.relid, qname: table.qname, keyColumns: table.keyColumns, columns: cols };
+  await tx.query(prepareStage(table.qname, notNull, work));
+  await tx.query(fillOut(source.text, work), source.params);
+  return { table, target, described, cols, hasChecks: described.some((d) => d.kind === 'check') };
+}
+
 /**
  * The constraints that the images of `source` (every key the merge writes,
  * with its image, NULL for a deletion) would break once written into the
@@ -93,26 +116,63 @@ const REFUSES = new Set(['a', 'r']);
  * the table has no constraint to check, four otherwise.
  */
 export async function findViolations(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<ConstraintViolation[]> {
-  const { rows } = await tx.query<{ columns: string; constraints: string }>(constraintsQuery(), [table.relid]);
-  const cols = (JSON.parse(rows[0].columns) as ColumnRow[]).map(toColumn);
-  const found = JSON.parse(rows[0].constraints) as ConstraintRow[];
-  const notNull = cols.filter((c) => c.notNull).map((c) => c.name);
-  const described = describe(table, found, notNull);
-  if (described.length === 0) return [];
-  const target = { relid: table.relid, qname: table.qname, keyColumns: table.keyColumns, columns: cols };
-  const query = violationsQuery(target, described.map((d) => d.check));
+  const p = await prepare(tx, table, source, WORK, false);
+  if (!p) return [];
+  const query = violationsQuery(p.target, p.described.map((d) => d.check));
   if (query === null) return [];
-  await tx.query(prepareStage(table.qname, notNull));
-  await tx.query(fillOut(source.text), source.params);
-  const hasChecks = described.some((d) => d.kind === 'check');
-  const res = await tx.query<Record<'c' | 'key' | 'other' | 'vals' | 'img', string | null>>(checkStatements(target, writeSql(table, cols), hasChecks, query));
+  const res = await tx.query<ViolationRow>(checkStatements(p.target, writeSql(table, p.cols), p.hasChecks, query));
+  return violations(p, res.rows);
+}
+
+/** One table of a merge across tables with its merged rows staged (stageMerged), to be checked with the others (checkMerged). */
+export interface StagedMerge extends Prepared {
+  work: WorkTables;
+  /** the staged images, as a source to write them back from (write-back-many.ts) */
+  images: ImageSource;
+}
+
+/**
+ * Stage the images of `source` that a merge across tables writes into one
+ * of its tables, in work tables of that table's own (so that the merge
+ * planner may move on to the next table): four round trips.
+ */
+export async function stageMerged(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<StagedMerge> {
+  const work: WorkTables = { out: `vsg_mx_out_${table.id}`, new: `vsg_mx_new_${table.id}` };
+  const p = (await prepare(tx, table, source, work, true)) as Prepared;
+  await tx.query(stageStatements(writeSql(table, p.cols), work));
+  return { ...p, work, images: { text: stagedImages(work), params: [] } };
+}
+
+/**
+ * findViolations for the tables of a merge across tables, as one merged
+ * state: each table's constraints are checked against the merged rows of
+ * the others (all staged first by stageMerged), so that a key to another of
+ * the tables finds (or misses) its row as that table will be once merged,
+ * not as it is live. One round trip a table with a constraint to check.
+ */
+export async function checkMerged(tx: Queryable, staged: readonly StagedMerge[]): Promise<ConstraintViolation[]> {
+  const all = new Map(staged.map((s) => [s.table.qname, { work: s.work, keyColumns: s.table.keyColumns }]));
+  const out: ConstraintViolation[] = [];
+  for (const s of staged) {
+    const others = new Map([...all].filter(([q]) => q !== s.table.qname));
+    const query = violationsQuery(s.target, s.described.map((d) => d.check), s.work, others);
+    if (query === null) continue;
+    const res = await tx.query<ViolationRow>(runChecks(s.target, s.hasChecks, query, s.work));
+    out.push(...violations(s, res.rows));
+  }
+  return out;
+}
+
+type ViolationRow = Record<'c' | 'key' | 'other' | 'vals' | 'img', string | null>;
+
+function violations(p: Prepared, rows: ViolationRow[]): ConstraintViolation[] {
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as Image));
-  return res.rows
+  return rows
     .map((r) => {
-      const d = described[Number(r.c)];
+      const d = p.described[Number(r.c)];
       const vals = parse(r.vals);
       return {
-        table: table.display,
+        table: p.table.display,
         key: parse(r.key) as Image,
         row: parse(r.img),
         constraint: d.name,
@@ -121,7 +181,7 @@ export async function findViolations(tx: Queryable, table: TrackedTable, source:
         other: d.otherTable === null || vals === null ? null : { table: d.otherTable, relation: relation(d.check), key: parse(r.other), values: vals },
       };
     })
-    .sort((a, b) => compareKeys(a.key, b.key, table.keyColumns) || a.constraint.localeCompare(b.constraint) || JSON.stringify(a.other).localeCompare(JSON.stringify(b.other)));
+    .sort((a, b) => compareKeys(a.key, b.key, p.table.keyColumns) || a.constraint.localeCompare(b.constraint) || JSON.stringify(a.other).localeCompare(JSON.stringify(b.other)));
 }
 
 function relation(c: Check): OtherRelation {

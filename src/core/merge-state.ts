@@ -17,6 +17,8 @@ export type ConflictKind = 'update/update' | 'insert/insert' | 'update/delete' |
 
 /** One conflict: a cell (column set) or a whole row (column null: update against delete). */
 export interface MergeConflict {
+  /** the table, in the conflicts of a merge across tables (MergeResult.conflicts) */
+  table?: string;
   key: Image;
   /** the column, or null for a row-level conflict */
   column: string | null;

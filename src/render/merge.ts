@@ -70,6 +70,7 @@ function rowsText(a: MergeResult['applied']): string {
 
 /** What `vsg merge` (or --continue) did. */
 export function renderMerge(r: MergeResult, s: Style): string {
+  if (r.tables) return renderMergeAcross(r, r.tables, s);
   const short = (id: string | null) => (id ? s.yellow(id.slice(0, 7)) : '');
   switch (r.status) {
     case 'up-to-date':
@@ -97,6 +98,43 @@ export function renderMerge(r: MergeResult, s: Style): string {
       if (resolved) lines.push(`${resolved} conflict${resolved === 1 ? '' : 's'} resolved`);
       if (c) lines.push(`[${r.branch} ${s.yellow(c.shortId)}] ${c.message.split('\n')[0]}: ${rowsText(r.applied)}`);
       return lines.join('\n');
+    }
+  }
+}
+
+/**
+ * A merge across tables: one line when it merged (`[main 3f2a9c1] merged
+ * feature: clients: 1 inserted · orders: 2 inserted`), else each table that
+ * stopped it with its conflicts or broken constraints.
+ */
+function renderMergeAcross(r: MergeResult, tables: Record<string, MergeResult>, s: Style): string {
+  const parts = Object.values(tables);
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  switch (r.status) {
+    case 'up-to-date':
+      return `${r.table}: already up to date with '${r.theirsRef}'`;
+    case 'conflict':
+      return [
+        ...parts.filter((p) => p.conflicts.length).flatMap((p) => [
+          s.red(`${p.table}: automatic merge of '${r.theirsRef}' failed: ${plural(p.conflicts.length, 'conflict')}`),
+          renderConflictTable(p.conflicts, p.keyColumns, s),
+        ]),
+        s.dim(`nothing was written and no merge is kept: merge with --strategy ours|theirs, or merge a table alone (-t) to resolve its conflicts one by one`),
+      ].join('\n');
+    case 'refused':
+      return [
+        ...parts.filter((p) => p.violations.length).flatMap((p) => [
+          s.red(`${p.table}: merge of '${r.theirsRef}' refused: the merged rows would break ${plural(p.violations.length, 'constraint')}`),
+          renderViolationTable(p.violations, p.keyColumns, s),
+        ]),
+        s.dim(`nothing was written: the tables, their branches and history are as they were`),
+      ].join('\n');
+    default: {
+      const moved = parts.filter((p) => p.status !== 'up-to-date');
+      const each = moved.map((p) => `${p.table}: ${rowsText(p.applied)}${p.status === 'fast-forward' && r.commit ? ' (fast-forward)' : ''}`).join(' · ');
+      const head = r.commit ? `[${r.branch} ${s.yellow(r.commit.shortId)}] merged ${r.theirsRef}` : `fast-forward '${r.branch}' to '${r.theirsRef}'`;
+      const resolved = r.conflicts.length;
+      return `${head}: ${each}${resolved ? `\n${plural(resolved, 'conflict')} resolved` : ''}`;
     }
   }
 }

@@ -1,6 +1,6 @@
 /** The statements that check a merge against the table's constraints (src/core/sql/merge-constraints.ts), as text: no database. */
 import { describe, expect, it } from 'vitest';
-import { checkStatements, fillOut, prepareStage, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
+import { checkStatements, fillOut, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
 import { writeSql, type WriteColumn } from '../../src/core/sql/write-back.js';
 
 const col = (name: string, type: string): WriteColumn => ({ name, type, generated: false, identity: '', defaultExpr: null });
@@ -95,6 +95,45 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE m."id" = o."id") AND s
     expect(q).toContain(`CROSS JOIN LATERAL (VALUES (1, n."qty" IS NULL), (2, n."client_id" IS NULL)) v(c, missing) WHERE v.missing`);
     expect(q).toContain(`FROM pg_temp.vsg_m_chkv v JOIN (VALUES ('it''s positive', 0)) k(con, c) ON k.con = v.con
 JOIN pg_temp.vsg_m_new n ON n.ctid = v.at`);
+  });
+});
+
+describe('across tables (work tables of their own, the other tables merged)', () => {
+  const work = { out: 'vsg_mx_out_7', new: 'vsg_mx_new_7' };
+  const clients = { work: { out: 'vsg_mx_out_3', new: 'vsg_mx_new_3' }, keyColumns: ['id'] };
+  const merged = new Map([['"public"."clients"', clients]]);
+
+  it('a key to another merged table finds its row among its merged rows or the live rows its merge keeps', () => {
+    const q = violationsQuery(orders, [{ kind: 'fk_from', columns: ['client_id'], other: '"public"."clients"', otherColumns: ['id'], self: false, matchFull: false }], work, merged) as string;
+    expect(q).toContain(
+      `FROM pg_temp.vsg_mx_new_7 n WHERE n."client_id" IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM "public"."clients" p WHERE p."id" = n."client_id" AND NOT EXISTS (SELECT 1 FROM pg_temp.vsg_mx_out_3 x WHERE x.key = jsonb_build_object('id', "p"."id"::text))) OR EXISTS (SELECT 1 FROM pg_temp.vsg_mx_new_3 p WHERE p."id" = n."client_id"))`,
+    );
+    expect(q).toMatch(/LEFT JOIN pg_temp\.vsg_mx_out_7 s ON s\.key = v\.key$/);
+    expect(q).not.toContain('vsg_m_out');
+  });
+
+  it('a row still referencing counts whatever the action: of a merged table only when its merge keeps it', () => {
+    const cascade = { kind: 'fk_to' as const, columns: ['id'], otherColumns: ['client_id'], otherKey: ['id'], self: false, onDelete: false, onUpdate: false };
+    const q = violationsQuery(orders, [{ ...cascade, other: '"public"."clients"' }], work, merged) as string;
+    expect(q).toContain(
+      `WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_mx_new_7 m WHERE m."id" = o."id") AND NOT EXISTS (SELECT 1 FROM pg_temp.vsg_mx_out_3 x WHERE x.key = jsonb_build_object('id', "r"."id"::text))\n) v`,
+    );
+    // a table left out of the merge: its live rows, any action
+    const out = violationsQuery(orders, [{ ...cascade, other: '"public"."notes"' }], work, new Map()) as string;
+    expect(out).toContain('WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_mx_new_7 m WHERE m."id" = o."id")\n) v');
+    // one table alone: a deletion under ON DELETE CASCADE is not checked (the action changes the other table)
+    expect(violationsQuery(orders, [{ ...cascade, other: '"public"."notes"' }])).toContain('AND s.img IS NOT NULL\n) v');
+  });
+
+  it('stages and checks in work tables of its own, named by vsg alone', () => {
+    expect(prepareStage('"public"."orders"', [], work)).toContain('CREATE TEMP TABLE vsg_mx_out_7 (key jsonb, img jsonb) ON COMMIT DROP');
+    expect(fillOut('SELECT 1', work)).toMatch(/^INSERT INTO pg_temp\.vsg_mx_out_7 /);
+    expect(stageStatements(writeSql(orders, orders.columns), work)).toContain('FROM pg_temp.vsg_mx_out_7 s WHERE s.img IS NOT NULL;\nCREATE INDEX ON pg_temp.vsg_mx_out_7 (key)');
+    const run = runChecks(orders, true, 'SELECT 1', work);
+    expect(run).toContain('FROM pg_temp.vsg_mx_new_7');
+    expect(run).not.toContain('vsg_m_new');
+    expect(stagedImages(work)).toBe('SELECT key, img FROM pg_temp.vsg_mx_out_7');
+    expect(() => stagedImages({ out: 'x; DROP TABLE y', new: 'vsg_m_new' })).toThrow(/not a merge work table/);
   });
 });
 

@@ -1,11 +1,11 @@
 import { MergeConflictError, MergeConstraintError, type Strategy } from '../../api/merge.js';
 import { usage } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
-import { author, json, message, option, table } from '../options.js';
+import { author, json, message, option, tables } from '../options.js';
 import { verb } from '../verb.js';
 
 interface Opts {
-  table?: string;
+  table: string[];
   message?: string;
   author?: string;
   strategy?: string;
@@ -21,7 +21,7 @@ export const merge = verb<Opts>({
   needs: 'write',
   args: [{ name: '[branch]', description: 'branch, tag or commit to merge' }],
   options: [
-    table(),
+    tables(),
     message(),
     author(),
     option('-s, --strategy <side>', "resolve every conflict this way: 'ours' or 'theirs'"),
@@ -41,28 +41,53 @@ refuse meanwhile.
 The merged state is checked against the table's constraints before anything
 is written (and again by --continue): a foreign key, unique, check or not-null
 constraint it would break refuses the merge, listing every violation, with
-nothing changed.`,
-  examples: ['vsg merge -t clients repricing', 'vsg merge -t clients repricing --strategy theirs', 'vsg resolve -t clients 7 credit --theirs && vsg merge -t clients --continue'],
+nothing changed.
+
+With several tables tracked and no -t (or -t repeated), each table's branch
+of that name is merged into the table's current branch, all in one
+transaction: tables without it are left alone. The conflicts and broken
+constraints of every table are found before anything is written, the merged
+rows of all the tables are checked together (an order merged for a client the
+other side deleted is refused, whatever the key's ON DELETE), and the rows are
+written in the order their foreign keys accept. The MERGE commits of two or
+more tables are one commit across them. A conflict in any table refuses the
+whole merge with nothing written and no merge kept in progress: use
+--strategy, or merge that table alone with -t (its conflicts are then kept
+for 'vsg resolve' and --continue).`,
+  examples: [
+    'vsg merge -t clients repricing',
+    'vsg merge -t clients repricing --strategy theirs',
+    'vsg resolve -t clients 7 credit --theirs && vsg merge -t clients --continue',
+    'vsg merge promo                     # every tracked table that has a branch promo',
+    'vsg merge promo -t clients -t orders',
+  ],
   exits: {
     0: 'merged (or up to date)',
-    1: 'conflicts, unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
-    3: 'unknown table or commit, no merge in progress',
+    1: 'conflicts (across tables: in any table; nothing written), unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
+    2: '--continue, --abort or --base with -t repeated, or without -t while several tables are tracked',
+    3: 'unknown table or commit (across tables: no table has it), no merge in progress, a cycle of foreign keys that are not deferrable',
+    4: 'the rows written were refused by what is not checked ahead (a trigger, an exclusion constraint, a key from a table the merge leaves alone); nothing changed',
   },
   check([ref], opts) {
     if (opts.strategy !== undefined && opts.strategy !== 'ours' && opts.strategy !== 'theirs') throw usage(`--strategy '${opts.strategy}' is not 'ours' or 'theirs'`);
     if ([ref !== undefined, Boolean(opts.continue), Boolean(opts.abort)].filter(Boolean).length !== 1) throw usage('name what to merge, or give --continue or --abort');
+    const names = new Set(opts.table);
+    if (ref === undefined && names.size > 1) throw usage('--continue and --abort work on the one table whose merge is in progress; give -t once');
+    if (opts.base !== undefined && names.size > 1) throw usage('--base is a commit of one table; give -t once');
   },
   async run(ctx, [ref], opts) {
     const { repo, style } = ctx;
+    const names = [...new Set(opts.table)];
+    const table = names.length === 1 ? names[0] : undefined;
     if (opts.abort) {
-      const r = await repo.mergeAbort({ table: opts.table });
+      const r = await repo.mergeAbort({ table });
       return { result: r, render: () => `${r.table}: merge of '${r.theirsRef}' aborted (${r.conflicts} conflicts forgotten)` };
     }
     const who = await ctx.author(opts);
     try {
-      const merged = { table: opts.table, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false };
+      const merged = { table, tables: names.length > 1 ? names : undefined, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false };
       const r = opts.continue
-        ? await repo.mergeContinue({ table: opts.table, message: opts.message, author: who })
+        ? await repo.mergeContinue({ table, message: opts.message, author: who })
         : await repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined });
       return { result: r, render: () => renderMerge(r, style) };
     } catch (e) {

@@ -7,6 +7,9 @@
  *   pg_temp.vsg_m_out (key jsonb, img jsonb): every key the merge writes, its image (NULL: deleted)
  *   pg_temp.vsg_m_new: the merged rows typed as the table's own (LIKE it, no not-null)
  *   pg_temp.vsg_m_chkv (con, at): the rows each check constraint refuses (sql/merge/check_rows.sql)
+ * A merge across tables keeps each table's pair under names of its own
+ * (WorkTables) and checks a table's keys against the merged rows of the
+ * others (Merged) rather than their live rows.
  * test/unit/merge-constraints-sql.test.ts holds their text.
  */
 import { keyExpr, keyMatch } from '../../db/images.js';
@@ -14,6 +17,29 @@ import { ident, literal } from '../../db/quote.js';
 import { sql } from '../../db/sql.js';
 import { dropTemp } from './ddl.js';
 import type { WriteColumn, WriteSql } from './write-back.js';
+
+/** The names (in pg_temp) of one table's work tables: every key the merge writes with its image, and the merged rows typed. */
+export interface WorkTables {
+  out: string;
+  new: string;
+}
+
+/** A merge of one table: the work tables it checks. */
+export const WORK: WorkTables = { out: 'vsg_m_out', new: 'vsg_m_new' };
+
+/** The other tables of a merge across tables, by quoted qualified name: their work tables and key. */
+export type Merged = ReadonlyMap<string, { work: WorkTables; keyColumns: readonly string[] }>;
+
+/** pg_temp.`name`, for vsg's own work table names only (no quoting needed, none spliced from outside). */
+function temp(name: string): string {
+  if (!/^vsg_m[a-z0-9_]*$/.test(name)) throw new Error(`not a merge work table: ${name}`);
+  return `pg_temp.${name}`;
+}
+
+/** The images staged in `work.out`, as an image source reads them (key, img). */
+export function stagedImages(work: WorkTables): string {
+  return `SELECT key, img FROM ${temp(work.out)}`;
+}
 
 /** The constraints and columns of table $1 (oid) in one row: `columns` and `constraints`, each JSON. */
 export function constraintsQuery(): string {
@@ -29,20 +55,22 @@ export function constraintsQuery(): string {
  * not-null columns `notNull` made nullable, so that a row breaking one can be
  * staged and named. One round trip; no parameters.
  */
-export function prepareStage(qname: string, notNull: readonly string[]): string {
+export function prepareStage(qname: string, notNull: readonly string[], work: WorkTables = WORK): string {
+  temp(work.out);
+  temp(work.new);
   const out = [
-    dropTemp('vsg_m_out'),
-    dropTemp('vsg_m_new'),
-    'CREATE TEMP TABLE vsg_m_out (key jsonb, img jsonb) ON COMMIT DROP',
-    `CREATE TEMP TABLE vsg_m_new (LIKE ${qname} INCLUDING GENERATED) ON COMMIT DROP`,
+    dropTemp(work.out),
+    dropTemp(work.new),
+    `CREATE TEMP TABLE ${work.out} (key jsonb, img jsonb) ON COMMIT DROP`,
+    `CREATE TEMP TABLE ${work.new} (LIKE ${qname} INCLUDING GENERATED) ON COMMIT DROP`,
   ];
-  if (notNull.length) out.push(`ALTER TABLE pg_temp.vsg_m_new ${notNull.map((c) => `ALTER COLUMN ${ident(c)} DROP NOT NULL`).join(', ')}`);
+  if (notNull.length) out.push(`ALTER TABLE ${temp(work.new)} ${notNull.map((c) => `ALTER COLUMN ${ident(c)} DROP NOT NULL`).join(', ')}`);
   return out.join(';\n');
 }
 
-/** Fill vsg_m_out from an image source (its text; its parameters go with it). */
-export function fillOut(source: string): string {
-  return `INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (${source}
+/** Fill vsg_m_out (or `work.out`) from an image source (its text; its parameters go with it). */
+export function fillOut(source: string, work: WorkTables = WORK): string {
+  return `INSERT INTO ${temp(work.out)} (key, img) SELECT key, img FROM (${source}
 ) s`;
 }
 
@@ -83,11 +111,24 @@ function equal(a: string, as: readonly string[], b: string, bs: readonly string[
  * index in `checks`), each row: c (the check), key (the row the merge writes or
  * deletes), other (the other row's key, or NULL), vals (the values involved);
  * then that key's merged image. Null when there is nothing to check.
+ *
+ * `merged` (a merge across tables): the other tables it writes. A key to one
+ * of them looks for its row among that table's merged rows and the live rows
+ * its merge keeps; a row of one of them still referencing a row this merge
+ * deletes or re-keys counts only when that table's merge keeps it (its rows
+ * the merge writes are checked as its own). Across tables, a row still
+ * referencing counts whatever the key's ON DELETE / ON UPDATE action: a
+ * cascade would change a table away from its merged (or, left out of the
+ * merge, its committed) rows.
  */
-export function violationsQuery(t: CheckTarget, checks: readonly Check[]): string | null {
+export function violationsQuery(t: CheckTarget, checks: readonly Check[], work: WorkTables = WORK, merged: Merged | null = null): string | null {
   const key = (alias: string) => keyExpr(t.keyColumns, alias);
+  const out = temp(work.out);
+  const fresh = temp(work.new);
   // A live row the merge leaves alone (its key is not among those it writes).
-  const kept = (alias: string) => `NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_out x WHERE x.key = ${key(alias)})`;
+  const keptIn = (outTable: string, keyColumns: readonly string[], alias: string) =>
+    `NOT EXISTS (SELECT 1 FROM ${outTable} x WHERE x.key = ${keyExpr(keyColumns, alias)})`;
+  const kept = (alias: string) => keptIn(out, t.keyColumns, alias);
   const parts: string[] = [];
   const nulls: string[] = [];
   const checkNames: string[] = [];
@@ -103,14 +144,19 @@ export function violationsQuery(t: CheckTarget, checks: readonly Check[]): strin
         const vals = object(c.columns.map((u) => [u, col('n', u)] as const));
         const eq = (b: string) => equal('n', c.columns, b, c.columns, !c.nullsDistinct);
         parts.push(`SELECT ${i}, ${key('n')}, ${key('o')}, ${vals}
-FROM pg_temp.vsg_m_new n JOIN ${t.qname} o ON ${eq('o')} WHERE ${kept('o')}`);
+FROM ${fresh} n JOIN ${t.qname} o ON ${eq('o')} WHERE ${kept('o')}`);
         parts.push(`SELECT ${i}, ${key('n')}, ${key('m')}, ${vals}
-FROM pg_temp.vsg_m_new n JOIN pg_temp.vsg_m_new m ON ${eq('m')} AND n.ctid < m.ctid`);
+FROM ${fresh} n JOIN ${fresh} m ON ${eq('m')} AND n.ctid < m.ctid`);
         break;
       }
       case 'fk_from': {
         const parentIn = (rel: string, extra: string) => `EXISTS (SELECT 1 FROM ${rel} p WHERE ${equal('p', c.otherColumns, 'n', c.columns)}${extra})`;
-        const exists = c.self ? `(${parentIn(t.qname, ` AND ${kept('p')}`)} OR ${parentIn('pg_temp.vsg_m_new', '')})` : parentIn(c.other, '');
+        const other = c.self ? undefined : merged?.get(c.other);
+        const exists = c.self
+          ? `(${parentIn(t.qname, ` AND ${kept('p')}`)} OR ${parentIn(fresh, '')})`
+          : other
+            ? `(${parentIn(c.other, ` AND ${keptIn(temp(other.work.out), other.keyColumns, 'p')}`)} OR ${parentIn(temp(other.work.new), '')})`
+            : parentIn(c.other, '');
         const someNull = c.columns.map((f) => `${col('n', f)} IS NULL`);
         const allNull = someNull.join(' AND ');
         // MATCH SIMPLE: a row with a NULL in the key references nothing; MATCH FULL: all NULL or none.
@@ -119,37 +165,41 @@ FROM pg_temp.vsg_m_new n JOIN pg_temp.vsg_m_new m ON ${eq('m')} AND n.ctid < m.c
           : `${c.columns.map((f) => `${col('n', f)} IS NOT NULL`).join(' AND ')} AND NOT ${exists}`;
         const vals = object(c.otherColumns.map((p, j) => [p, col('n', c.columns[j])] as const));
         parts.push(`SELECT ${i}, ${key('n')}, NULL::jsonb, ${vals}
-FROM pg_temp.vsg_m_new n WHERE ${where}`);
+FROM ${fresh} n WHERE ${where}`);
         break;
       }
       case 'fk_to': {
         // Rows of the table the merge deletes (or whose referenced columns it changes), still referenced.
-        const when = c.onDelete && c.onUpdate ? '' : c.onDelete ? ' AND s.img IS NULL' : ' AND s.img IS NOT NULL';
+        const other = c.self ? undefined : merged?.get(c.other);
+        const onDelete = c.onDelete || merged !== null;
+        const onUpdate = c.onUpdate || merged !== null;
+        const when = onDelete && onUpdate ? '' : onDelete ? ' AND s.img IS NULL' : ' AND s.img IS NOT NULL';
         const otherKey = c.otherKey && c.otherKey.length ? keyExpr(c.otherKey, 'r') : 'NULL::jsonb';
         const vals = object(c.otherColumns.map((f) => [f, col('r', f)] as const));
+        const keeps = c.self ? ` AND ${kept('r')}` : other ? ` AND ${keptIn(temp(other.work.out), other.keyColumns, 'r')}` : '';
         parts.push(`SELECT ${i}, s.key, ${otherKey}, ${vals}
-FROM pg_temp.vsg_m_out s
+FROM ${out} s
 JOIN ${t.qname} o ON ${keyMatch(t.keyColumns, t.columns, 'o', 's')}
 JOIN ${c.other} r ON ${equal('r', c.otherColumns, 'o', c.columns)}
-WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE ${equal('m', c.columns, 'o', c.columns)})${when}${c.self ? ` AND ${kept('r')}` : ''}`);
+WHERE NOT EXISTS (SELECT 1 FROM ${fresh} m WHERE ${equal('m', c.columns, 'o', c.columns)})${when}${keeps}`);
         break;
       }
     }
   });
   if (nulls.length) {
     parts.push(`SELECT v.c, ${key('n')}, NULL::jsonb, NULL::jsonb
-FROM pg_temp.vsg_m_new n CROSS JOIN LATERAL (VALUES ${nulls.join(', ')}) v(c, missing) WHERE v.missing`);
+FROM ${fresh} n CROSS JOIN LATERAL (VALUES ${nulls.join(', ')}) v(c, missing) WHERE v.missing`);
   }
   if (checkNames.length) {
     parts.push(`SELECT k.c, ${key('n')}, NULL::jsonb, NULL::jsonb
 FROM pg_temp.vsg_m_chkv v JOIN (VALUES ${checkNames.join(', ')}) k(con, c) ON k.con = v.con
-JOIN pg_temp.vsg_m_new n ON n.ctid = v.at`);
+JOIN ${fresh} n ON n.ctid = v.at`);
   }
   if (parts.length === 0) return null;
   return `SELECT v.c::text AS c, v.key::text AS key, v.other::text AS other, v.vals::text AS vals, s.img::text AS img
 FROM (
 ${parts.join('\nUNION ALL\n')}
-) v(c, key, other, vals) LEFT JOIN pg_temp.vsg_m_out s ON s.key = v.key`;
+) v(c, key, other, vals) LEFT JOIN ${out} s ON s.key = v.key`;
 }
 
 /**
@@ -160,14 +210,26 @@ ${parts.join('\nUNION ALL\n')}
  * function exactly as the write-back will write them (`w`, write-back.ts).
  */
 export function checkStatements(t: CheckTarget, w: WriteSql, withChecks: boolean, query: string): string {
+  return [stageStatements(w), runChecks(t, withChecks, query)].join(';\n');
+}
+
+/** The first half of checkStatements: the merged rows of `work.out` typed into `work.new`, both indexed and analysed. */
+export function stageStatements(w: WriteSql, work: WorkTables = WORK): string {
+  const out = temp(work.out);
+  const fresh = temp(work.new);
+  return [
+    `INSERT INTO ${fresh} (${w.insertColumns}) SELECT ${w.insertValues} FROM ${out} s WHERE s.img IS NOT NULL`,
+    `CREATE INDEX ON ${out} (key)`,
+    `ANALYZE ${out}`,
+    `ANALYZE ${fresh}`,
+  ].join(';\n');
+}
+
+/** The second half of checkStatements: the table's check constraints over `work.new`, then `query`. */
+export function runChecks(t: CheckTarget, withChecks: boolean, query: string, work: WorkTables = WORK): string {
   if (!/^\d+$/.test(t.relid)) throw new Error(`not an oid: ${t.relid}`);
-  const out = [
-    `INSERT INTO pg_temp.vsg_m_new (${w.insertColumns}) SELECT ${w.insertValues} FROM pg_temp.vsg_m_out s WHERE s.img IS NOT NULL`,
-    'CREATE INDEX ON pg_temp.vsg_m_out (key)',
-    'ANALYZE pg_temp.vsg_m_out',
-    'ANALYZE pg_temp.vsg_m_new',
-  ];
-  if (withChecks) out.push(sql('merge/check_rows').split('RELID').join(t.relid));
+  const out: string[] = [];
+  if (withChecks) out.push(sql('merge/check_rows').split('RELID').join(t.relid).split('pg_temp.vsg_m_new').join(temp(work.new)));
   out.push(query);
   return out.join(';\n');
 }

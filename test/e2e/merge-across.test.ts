@@ -1,0 +1,303 @@
+/**
+ * `vsg merge B` with several tables tracked (issue 15), through bin/vsg on the
+ * server and on PGlite: every table's B merged into its current branch in one
+ * transaction, as one commit across the tables that got a MERGE commit;
+ * conflicts in one table refuse the whole merge with nothing written or kept;
+ * a foreign key broken by the merged state of the tables together (an order
+ * for a client the other side deleted, either way round) is refused before
+ * anything is written; a merge valid as a whole (a client and its order
+ * added, an order and then its client deleted) is written in foreign-key
+ * order; every table fast-forwards when only B moved.
+ *
+ * Each scenario has its tables in a schema of its own and a branch name of its
+ * own, so that one database serves them all (and a merge of B leaves tables
+ * without B alone). State is set up and read through the library; bin/vsg
+ * runs only the merges under test.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+const AUTHOR = { author: 'tester' };
+const TABLES = ['clients', 'orders', 'items'];
+
+/** clients ← orders ← items, with ON DELETE CASCADE (or NO ACTION) on both keys. */
+function ddl(s: string, onDelete: 'CASCADE' | 'NO ACTION'): string {
+  return `CREATE SCHEMA ${s};
+    CREATE TABLE ${s}.clients (id int PRIMARY KEY, name text);
+    CREATE TABLE ${s}.orders (id int PRIMARY KEY, client_id int NOT NULL REFERENCES ${s}.clients ON DELETE ${onDelete}, total int);
+    CREATE TABLE ${s}.items (order_id int REFERENCES ${s}.orders ON DELETE ${onDelete}, line int, sku text, PRIMARY KEY (order_id, line));
+    INSERT INTO ${s}.clients VALUES (1, 'ann'), (2, 'bob'), (3, 'cy');
+    INSERT INTO ${s}.orders VALUES (10, 1, 5), (20, 2, 7), (30, 3, 8);
+    INSERT INTO ${s}.items VALUES (10, 1, 'x'), (20, 1, 'y'), (30, 1, 'w')`;
+}
+
+interface Scenario {
+  schema: string;
+  branch: string;
+  onDelete?: 'CASCADE' | 'NO ACTION';
+  /** SQL committed on `branch` of every table (S. stands for the schema) */
+  theirs: string[];
+  /** SQL committed on main afterwards */
+  ours: string[];
+  /**
+   * The order in which the tables switch back to main, one at a time: parents
+   * first when the branch deleted rows (main brings them back), children
+   * first when it added rows (main removes them).
+   */
+  back: 'parents first' | 'children first';
+}
+
+/** Build the scenario's tables and history through the library; the live tables end on main. */
+async function scenario(t: Target, s: Scenario): Promise<void> {
+  const q = (text: string) => text.split('S.').join(`${s.schema}.`);
+  const names = TABLES.map((x) => `${s.schema}.${x}`);
+  const repo = await t.open();
+  try {
+    await repo.sql(ddl(s.schema, s.onDelete ?? 'CASCADE'));
+    await repo.trackTables(names, AUTHOR);
+    for (const table of names) {
+      await repo.createBranch({ table, name: s.branch });
+      await repo.switch({ table, branch: s.branch });
+    }
+    for (const text of s.theirs) await repo.commit({ sql: q(text), ...AUTHOR });
+    for (const table of s.back === 'parents first' ? names : [...names].reverse()) await repo.switch({ table, branch: 'main' });
+    for (const text of s.ours) await repo.commit({ sql: q(text), ...AUTHOR });
+  } finally {
+    await repo.close();
+  }
+}
+
+/** Rows of every table of the schema, each as text, sorted. */
+async function rows(t: Target, schema: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  const text = TABLES.map((x) => `SELECT '${x}' AS t, to_jsonb(r)::text AS r FROM ${schema}.${x} r`).join(' UNION ALL ');
+  for (const r of (await t.sql(`${text} ORDER BY 1, 2`)).rows as { t: string; r: string }[]) (out[r.t] ??= []).push(r.r);
+  return out;
+}
+
+/** What a refused merge must leave alone besides the rows: each table's branch, HEAD and status, and no merge kept. */
+async function refs(t: Target, schema: string): Promise<unknown> {
+  const repo = await t.open();
+  try {
+    const tables = (await repo.tables()).filter((x) => x.schema === schema).map((x) => [x.display, x.head, x.headCommit]);
+    const status = (await repo.status()).filter((x) => x.table.startsWith(`${schema}.`));
+    const merging: string[] = [];
+    for (const [table] of tables) {
+      merging.push(await repo.conflicts({ table: table as string }).then(() => 'in progress', (e: { code?: string }) => String(e.code)));
+    }
+    return JSON.parse(JSON.stringify({ tables, status, merging }));
+  } finally {
+    await repo.close();
+  }
+}
+
+/** Snapshot the schema's tables (snap_<table>), and count the rows where each differs from its snapshot (EXCEPT ALL both ways). */
+async function snapshot(t: Target, s: string): Promise<void> {
+  await t.sql(TABLES.map((x) => `CREATE TABLE ${s}.snap_${x} AS TABLE ${s}.${x};`).join('\n'));
+}
+async function differences(t: Target, s: string): Promise<Record<string, number>> {
+  const text = TABLES.map(
+    (x) => `SELECT '${x}' AS t, (SELECT count(*) FROM ((TABLE ${s}.${x} EXCEPT ALL TABLE ${s}.snap_${x}) UNION ALL (TABLE ${s}.snap_${x} EXCEPT ALL TABLE ${s}.${x})) d)::int AS n`,
+  );
+  const out: Record<string, number> = {};
+  for (const r of (await t.sql(text.join(' UNION ALL '))).rows as { t: string; n: number }[]) out[r.t] = Number(r.n);
+  return out;
+}
+
+const NONE = { clients: 0, orders: 0, items: 0 };
+
+/** `vsg merge <args> --json` expected to be refused with `code`: its result, after checking the exit code and the error. */
+async function refused(t: Target, args: string[], code: string): Promise<Record<string, any>> {
+  const r = await vsg(t, ['merge', ...args, '--json']);
+  expect(r.code, r.stderr).toBe(1);
+  const err = JSON.parse(r.stderr.trim().split('\n').at(-1) as string).error;
+  expect(err.code).toBe(code);
+  const out = JSON.parse(r.stdout);
+  expect(out.commit).toBeNull();
+  expect(err.data).toEqual(code === 'E_MERGE_CONFLICT' ? out.conflicts : out.violations);
+  return out;
+}
+
+describe.each(targetNames())('merge across tables on %s', (name) => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+  }, 300_000);
+  afterAll(() => t.cleanup());
+
+  it('merges every table in one transaction, as one commit across them', async () => {
+    await scenario(t, {
+      schema: 's1',
+      branch: 'f1',
+      theirs: ["INSERT INTO S.clients VALUES (5, 'eve'); INSERT INTO S.orders VALUES (50, 5, 1); INSERT INTO S.items VALUES (50, 1, 'z'); UPDATE S.clients SET name = 'Bob' WHERE id = 2"],
+      ours: ["UPDATE S.clients SET name = 'Cy' WHERE id = 3; UPDATE S.orders SET total = 6 WHERE id = 10; UPDATE S.items SET sku = 'X' WHERE order_id = 10"],
+      back: 'children first',
+    });
+    const out = await vsgOk(t, ['merge', 'f1']);
+    expect(out).toMatch(/^\[main ([0-9a-f]{7})\] merged f1: s1\.clients: 1 inserted, 1 updated · s1\.orders: 1 inserted · s1\.items: 1 inserted\n$/);
+    const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    expect(await rows(t, 's1')).toEqual({
+      clients: ['{"id": 1, "name": "ann"}', '{"id": 2, "name": "Bob"}', '{"id": 3, "name": "Cy"}', '{"id": 5, "name": "eve"}'],
+      orders: ['{"id": 10, "total": 6, "client_id": 1}', '{"id": 20, "total": 7, "client_id": 2}', '{"id": 30, "total": 8, "client_id": 3}', '{"id": 50, "total": 1, "client_id": 5}'],
+      items: ['{"sku": "X", "line": 1, "order_id": 10}', '{"sku": "w", "line": 1, "order_id": 30}', '{"sku": "y", "line": 1, "order_id": 20}', '{"sku": "z", "line": 1, "order_id": 50}'],
+    });
+    const repo = await t.open();
+    try {
+      // One entry of the log: a MERGE part per table, each with B's tip as second parent.
+      const [top] = (await repo.log({ limit: 1 })).commits;
+      expect(top.shortId).toBe(id);
+      expect(top.parts?.map((p) => [p.table, p.kind, p.parents.length])).toEqual([['s1.clients', 'MERGE', 2], ['s1.orders', 'MERGE', 2], ['s1.items', 'MERGE', 2]]);
+      expect((await repo.status()).filter((s) => s.table.startsWith('s1.') && !s.clean)).toEqual([]);
+      expect((await repo.verify()).ok).toBe(true);
+    } finally {
+      await repo.close();
+    }
+  });
+
+  it('refuses the whole merge when one table has a conflict: nothing written, nothing kept', async () => {
+    await scenario(t, {
+      schema: 's2',
+      branch: 'f2',
+      theirs: ["UPDATE S.clients SET name = 'B' WHERE id = 1; INSERT INTO S.orders VALUES (40, 1, 4)"],
+      ours: ["UPDATE S.clients SET name = 'A' WHERE id = 1; UPDATE S.items SET sku = 'Y' WHERE order_id = 20"],
+      back: 'children first',
+    });
+    await snapshot(t, 's2');
+    const before = await refs(t, 's2');
+    const out = await refused(t, ['f2'], 'E_MERGE_CONFLICT');
+    expect(out.status).toBe('conflict');
+    expect(out.conflicts).toEqual([
+      { table: 's2.clients', key: { id: '1' }, column: 'name', kind: 'update/update', base: 'ann', ours: 'A', theirs: 'B', resolved: false, value: null },
+    ]);
+    expect(Object.keys(out.tables)).toEqual(['s2.clients', 's2.orders', 's2.items']);
+    expect(await differences(t, 's2')).toEqual(NONE);
+    expect(await refs(t, 's2')).toEqual(before);
+    // in words: which table, and the ways out
+    const text = await vsg(t, ['merge', 'f2']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^s2\.clients: automatic merge of 'f2' failed: 1 conflict\n/);
+    expect(text.stdout).toMatch(/id=1 .* name .* update\/update .* ann .* A .* B/);
+    expect(text.stderr).toMatch(/error: merge of 'f2' has 1 conflict in s2\.clients; nothing was written\nhint: a merge across tables is not kept in progress: use --strategy ours\|theirs, or merge 's2\.clients' alone with -t/);
+    expect(await refs(t, 's2')).toEqual(before);
+    // a strategy settles every table's conflicts: the merge goes through
+    expect(await vsgOk(t, ['merge', 'f2', '--strategy', 'theirs'])).toMatch(
+      /^\[main [0-9a-f]{7}\] merged f2: s2\.clients: 1 updated · s2\.orders: 1 inserted \(fast-forward\)\n1 conflict resolved\n$/,
+    );
+    expect((await rows(t, 's2')).clients[0]).toBe('{"id": 1, "name": "B"}');
+  });
+
+  it('refuses an order for a client the other side deleted, before anything is written', async () => {
+    await scenario(t, {
+      schema: 's3',
+      branch: 'f3',
+      theirs: ['INSERT INTO S.orders VALUES (21, 2, 1)'],
+      ours: ['DELETE FROM S.clients WHERE id = 2'],
+      back: 'children first',
+    });
+    await snapshot(t, 's3');
+    const before = await refs(t, 's3');
+    const out = await refused(t, ['f3'], 'E_MERGE_CONSTRAINT');
+    expect(out.status).toBe('refused');
+    expect(out.violations).toEqual([
+      {
+        table: 's3.orders',
+        key: { id: '21' },
+        row: { id: '21', client_id: '2', total: '1' },
+        constraint: 'orders_client_id_fkey',
+        kind: 'foreign key',
+        columns: ['client_id'],
+        other: { table: 's3.clients', relation: 'missing', key: null, values: { id: '2' } },
+      },
+    ]);
+    expect(await differences(t, 's3')).toEqual(NONE);
+    expect(await refs(t, 's3')).toEqual(before);
+  });
+
+  it('refuses the deletion of a client the other side added an order for, though the key cascades', async () => {
+    await scenario(t, {
+      schema: 's4',
+      branch: 'f4',
+      // on the branch the delete cascades to order 20 and its item
+      theirs: ['DELETE FROM S.clients WHERE id = 2'],
+      ours: ['INSERT INTO S.orders VALUES (21, 2, 1)'],
+      back: 'parents first',
+    });
+    await snapshot(t, 's4');
+    const before = await refs(t, 's4');
+    const out = await refused(t, ['f4'], 'E_MERGE_CONSTRAINT');
+    expect(out.violations).toEqual([
+      {
+        table: 's4.clients',
+        key: { id: '2' },
+        row: null,
+        constraint: 'orders_client_id_fkey',
+        kind: 'foreign key',
+        columns: ['id'],
+        other: { table: 's4.orders', relation: 'references', key: { id: '21' }, values: { client_id: '2' } },
+      },
+    ]);
+    expect(out.tables['s4.clients'].violations).toEqual(out.violations);
+    // orders left out (-t): the cascade would change a table the merge does not write
+    const without = await refused(t, ['f4', '-t', 's4.clients', '-t', 's4.items'], 'E_MERGE_CONSTRAINT');
+    expect(without.violations.map((v: { table: string; key: unknown; other: { key: unknown } }) => [v.table, v.key, v.other.key])).toEqual([
+      ['s4.clients', { id: '2' }, { id: '20' }],
+      ['s4.clients', { id: '2' }, { id: '21' }],
+    ]);
+    expect(await differences(t, 's4')).toEqual(NONE);
+    expect(await refs(t, 's4')).toEqual(before);
+  });
+
+  it('merges a client and its order added on the branch (refused with the client left out by -t)', async () => {
+    await scenario(t, {
+      schema: 's5',
+      branch: 'f5',
+      onDelete: 'NO ACTION',
+      theirs: ["INSERT INTO S.clients VALUES (5, 'eve')", 'INSERT INTO S.orders VALUES (50, 5, 1)', "INSERT INTO S.items VALUES (50, 1, 'z')"],
+      ours: ["UPDATE S.clients SET name = 'Ann' WHERE id = 1; UPDATE S.orders SET total = 6 WHERE id = 10"],
+      back: 'children first',
+    });
+    // -t restricts the merge: without the client, the order has no parent
+    const alone = await refused(t, ['f5', '-t', 's5.orders', '-t', 's5.items'], 'E_MERGE_CONSTRAINT');
+    expect(Object.keys(alone.tables)).toEqual(['s5.orders', 's5.items']);
+    expect(alone.violations.map((v: { table: string; key: unknown }) => [v.table, v.key])).toEqual([['s5.orders', { id: '50' }]]);
+    const json = JSON.parse(await vsgOk(t, ['merge', 'f5', '--json']));
+    expect(json.status).toBe('merged');
+    expect(Object.fromEntries(Object.entries(json.tables as Record<string, { status: string; applied: unknown }>).map(([k, v]) => [k, [v.status, v.applied]]))).toEqual({
+      's5.clients': ['merged', { inserted: 1, updated: 0, deleted: 0 }],
+      's5.orders': ['merged', { inserted: 1, updated: 0, deleted: 0 }],
+      's5.items': ['fast-forward', { inserted: 1, updated: 0, deleted: 0 }],
+    });
+    expect(json.commit.parts.map((p: { table: string }) => p.table)).toEqual(['s5.clients', 's5.orders']);
+    const r = await rows(t, 's5');
+    expect([r.clients.length, r.orders.length, r.items.length]).toEqual([4, 4, 4]);
+    expect(r.clients[0]).toBe('{"id": 1, "name": "Ann"}');
+  });
+
+  it('fast-forwards every table: an order deleted, then its client, written children first', async () => {
+    await scenario(t, {
+      schema: 's6',
+      branch: 'f6',
+      onDelete: 'NO ACTION',
+      theirs: ['DELETE FROM S.items WHERE order_id = 30', 'DELETE FROM S.orders WHERE id = 30', 'DELETE FROM S.clients WHERE id = 3'],
+      ours: [],
+      back: 'parents first',
+    });
+    const out = await vsgOk(t, ['merge', 'f6']);
+    expect(out).toBe("fast-forward 'main' to 'f6': s6.clients: 1 deleted · s6.orders: 1 deleted · s6.items: 1 deleted\n");
+    const r = await rows(t, 's6');
+    expect([r.clients.length, r.orders.length, r.items.length]).toEqual([2, 2, 2]);
+    const repo = await t.open();
+    try {
+      // no commit made: each table's main is now at its f6
+      const heads = (await repo.tables()).filter((x) => x.schema === 's6');
+      for (const x of heads) expect(x.headCommit).toBe((await repo.log({ table: x.display, from: 'f6', limit: 1 })).commits[0].id);
+      expect((await repo.status()).filter((s) => s.table.startsWith('s6.') && !s.clean)).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+    expect(await vsgOk(t, ['merge', 'f6'])).toBe("s6.clients, s6.orders, s6.items: already up to date with 'f6'\n");
+  });
+});
