@@ -8,20 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { prng } from '../helpers/prng.js';
 
 const COMMITS = 60;
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COLS = 'k::text, a::text, b, c::text, d::text, e::text';
 

@@ -6,19 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { prng } from '../helpers/prng.js';
 
 vi.setConfig({ testTimeout: 300_000 });
-
-/** mulberry32: a small, seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Row = { a: string; b: string; c: string };
 type State = Map<number, Row>;

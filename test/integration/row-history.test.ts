@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { prng } from '../helpers/prng.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -238,15 +239,7 @@ describe.each(targetNames())('row history over branches and merges on %s', (name
     await repo.sql(`CREATE TABLE prop (id int PRIMARY KEY, a int, b text)`);
     await repo.sql(`INSERT INTO prop SELECT g, g, 'b' || g FROM generate_series(1, 6) g`);
     await repo.track('prop', { author });
-    // mulberry32: small, seeded, reproducible
-    let seed = 20261124;
-    const rnd = () => {
-      seed = (seed + 0x6d2b79f5) >>> 0;
-      let x = seed;
-      x = Math.imul(x ^ (x >>> 15), x | 1);
-      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-    };
+    const rnd = prng(20261124);
     const int = (n: number) => Math.floor(rnd() * n);
     const branches = ['main'];
     let current = 'main';
