@@ -55,11 +55,6 @@ export async function spansOf(db: Queryable, ids: readonly string[]): Promise<Ma
   return out;
 }
 
-/** The commit across tables `id` with its parts read (parts of untracked tables whose history is gone are left out). */
-export async function getSpan(db: Queryable, id: string, partIds: readonly string[]): Promise<CommitInfo> {
-  return spanInfo(id, await getCommits(db, [...partIds]));
-}
-
 /**
  * What a reference names when no table is given: a commit across tables (its
  * id, or one of its parts' ids: a part stands for the whole commit) or a
