@@ -155,8 +155,10 @@ export async function stateAt(tx: Queryable, table: TrackedTable, ref: string): 
     if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE')) || isHeadRef(ref) || table.headCommit === null) throw e;
     const at = await resolveRef(tx, ref).catch(() => null);
     if (!at) throw e;
-    const { rows: s } = await tx.query<{ seq: string | null }>(sql('span/seq'), [at.span?.id ?? at.id]);
-    const { rows } = await tx.query<{ id: string }>(sql('span/table_at'), [table.id, table.headCommit, s[0]?.seq ?? '0']);
+    // the newest of its parts (or the commit itself) sets the point in time
+    const { rows: s } = await tx.query<{ seq: string }>(sql('commit/seqs'), [at.span?.parts ?? [at.id]]);
+    const seq = s.reduce((m, r) => (BigInt(r.seq) > m ? BigInt(r.seq) : m), 0n);
+    const { rows } = await tx.query<{ id: string }>(sql('span/table_at'), [table.id, table.headCommit, seq.toString()]);
     if (!rows[0]) {
       throw new VsgError('E_OTHER_TABLE', `'${table.display}' was not tracked yet at ${shortId(at.span?.id ?? at.id)}`, {
         hint: 'name the tables that were', data: { table: table.display, ref },
