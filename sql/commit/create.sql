@@ -38,12 +38,16 @@ WITH staged AS (
   SELECT 9223372036854775807, key, before, after,
          nullif(current_setting('vsg.author', true), ''), nullif(current_setting('vsg.meta', true), '')
   FROM staged
-), ends AS (
-  -- Each key's first and last pending change, found by hashing: sorting
-  -- jsonb keys costs more than anything else a large commit does.
-  SELECT key, min(seq) AS first, max(seq) AS last FROM taken GROUP BY key
 ), pnet AS (
-  SELECT e.key, f.before, l.after FROM ends e JOIN taken f ON f.seq = e.first JOIN taken l ON l.seq = e.last
+  -- Each key's "before" from its first pending change and "after" from its
+  -- last: min and max over [seq, image] (seqs differ, so the image itself is
+  -- never compared), which a hash aggregate computes in one pass. Sorting
+  -- jsonb keys costs more than anything else a large commit does, and a join
+  -- of `taken` to its own key ends is planned blind: a DELETE ... RETURNING
+  -- has no row estimate but the pending index's, often 1 (a nested loop,
+  -- n^2 for n changed rows).
+  SELECT key, (min(ARRAY[to_jsonb(seq), before]))[2] AS before, (max(ARRAY[to_jsonb(seq), after]))[2] AS after
+  FROM taken GROUP BY key
 ), net AS (
   -- A staged row is its key's last change.
   SELECT coalesce(p.key, s.key) AS key,
