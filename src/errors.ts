@@ -55,7 +55,6 @@ export const ERRORS = {
   E_DEMO_DIR: { exit: connection, meaning: 'the demo directory already holds a repository' },
   E_FK_CYCLE: { exit: input, meaning: "the tables' foreign keys form a cycle of keys that are not deferrable: no order of writes satisfies them; nothing changed" },
   E_FK_VIOLATION: { exit: sql, meaning: 'writing the rows back would break a foreign key (data: constraint, tables, key); nothing changed' },
-  E_HAS_HISTORY: { exit: input, meaning: 'untracking would delete commits; force it' },
   E_INTERRUPTED: { exit: interrupted, meaning: 'the command was interrupted (SIGINT, SIGTERM); the transaction in progress was rolled back' },
   E_KEY_CHANGED: { exit: input, meaning: "the table's primary key changed, which vsg cannot follow" },
   E_LOCKED: { exit: connection, meaning: 'the embedded database is in use by another process' },

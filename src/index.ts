@@ -28,7 +28,7 @@ export type { BlameResult, BlameRow, BlameCell, BlameCommit, RowLogResult, RowLo
 export type { BranchesByName, BranchList, BranchInfo, CreatedBranch, DeletedBranch } from './ops/branch.js';
 export type { SwitchManyOptions, SwitchManyResult, SwitchOptions, SwitchResult } from './ops/switch.js';
 export type { TagResult, TagsResult } from './ops/tag.js';
-export type { TrackManyResult, TrackResult } from './ops/track.js';
+export type { TrackManyResult, TrackResult, UntrackOptions, UntrackResult } from './ops/track.js';
 export type { InitResult } from './core/repository.js';
 export { MergeConflictError, MergeConstraintError } from './ops/merge.js';
 export type { MergeOptions, MergeResult, Strategy } from './ops/merge.js';

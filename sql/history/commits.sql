@@ -1,7 +1,8 @@
 -- Commits by id, with everything log and show print. The refs are read once
 -- for all of them (vsg.refs has no index on commit_id, and a busy branch's
 -- row leaves dead versions behind: one scan, not one per commit). Each comes
--- with its table's name now (or as tracked, when the table was dropped), and
+-- with its table's name now (or as tracked, when the table was dropped, or as
+-- untracked: a history no longer followed keeps the name it ended with), and
 -- the commit across tables it is a part of, if any.
 WITH refs AS MATERIALIZED (
   SELECT r.commit_id, json_agg(json_build_object('name', r.name, 'kind', r.kind) ORDER BY r.kind, r.name) AS refs
@@ -18,7 +19,7 @@ SELECT c.id, c.seq::text, c.table_id::text, c.parent, c.merge_parent, c.depth::t
 FROM vsg.commits c LEFT JOIN refs x ON x.commit_id = c.id
 LEFT JOIN vsg.commit_parts sp ON sp.part = c.id
 LEFT JOIN vsg.tracked t ON t.id = c.table_id
-LEFT JOIN pg_catalog.pg_class k ON k.oid = t.relid
+LEFT JOIN pg_catalog.pg_class k ON k.oid = t.relid AND t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
 WHERE c.id = ANY($1::text[])
 ORDER BY c.seq DESC

@@ -1,13 +1,17 @@
 -- Candidates for a reference: refs by exact name, commits by id prefix, and
 -- commits across tables by id prefix (one row per part, `span` their id).
 -- $1 name or prefix, $2 table id or NULL for every table, $3 whether $1 may be an id prefix.
+-- Without $2, the refs of untracked histories are left out (their commits are
+-- still found by id): a branch name means the tables tracked now.
 -- An id prefix is read as a range of the primary key (ids are lowercase hex,
 -- so every id starting with $1 sorts from $1 up to $1 || 'g' in any
 -- collation), then checked with LIKE: the database's collation may not be C,
 -- and then LIKE alone scans every commit.
 SELECT 'ref' AS via, r.kind, r.name, r.commit_id AS id, r.table_id::text, c.message, NULL AS span
 FROM vsg.refs r JOIN vsg.commits c ON c.id = r.commit_id
-WHERE r.name = $1 AND ($2::int IS NULL OR r.table_id = $2::int)
+WHERE r.name = $1
+  AND CASE WHEN $2::int IS NULL THEN EXISTS (SELECT 1 FROM vsg.tracked t WHERE t.id = r.table_id AND t.untracked_at IS NULL)
+           ELSE r.table_id = $2::int END
 UNION ALL
 SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, NULL
 FROM vsg.commits c

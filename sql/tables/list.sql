@@ -1,13 +1,16 @@
 -- Tracked tables with their current name, branch and HEAD, and with $2 their commit
--- counts (which cost O(commits): only `vsg tables` asks for them).
+-- counts (which cost O(commits): only `vsg tables` asks for them). With $1 the
+-- table of that id, tracked or untracked; else the tables tracked now, and with
+-- $3 the untracked histories too (untracked_at set; named as when untracked).
 SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit,
-       CASE WHEN $2 THEN (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text END AS commits
+       CASE WHEN $2 THEN (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text END AS commits,
+       to_char(t.untracked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS untracked_at
 FROM vsg.tracked t
-LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
+LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid AND t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = t.head AND r.kind = 'branch'
-WHERE ($1::int IS NULL OR t.id = $1::int)
-ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)
+WHERE CASE WHEN $1::int IS NOT NULL THEN t.id = $1::int ELSE t.untracked_at IS NULL OR coalesce($3::boolean, false) END
+ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name), t.untracked_at DESC NULLS FIRST

@@ -1,4 +1,4 @@
--- Resolve and lock the table a write names, in one statement: the table
+-- Resolve and lock the table a write names (tables tracked now only), in one statement: the table
 -- named $1 (as SQL resolves it; NULL: the only tracked table), or with $2 the
 -- tracked table of that id. Its vsg.tracked row and the row of the branch it
 -- follows are locked FOR UPDATE, so that a writer that waited for another one
@@ -12,8 +12,8 @@ WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), chosen AS (
   SELECT t.id FROM vsg.tracked t
-  WHERE CASE WHEN $2::int IS NOT NULL THEN t.id = $2::int
-             WHEN $1::text IS NULL THEN (SELECT count(*) FROM vsg.tracked) = 1
+  WHERE t.untracked_at IS NULL AND CASE WHEN $2::int IS NOT NULL THEN t.id = $2::int
+             WHEN $1::text IS NULL THEN (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL) = 1
              ELSE t.relid = (SELECT oid FROM target) END
 ), lt AS MATERIALIZED (
   SELECT t.id, t.relid, t.head, t.key_columns, t.signature
@@ -31,13 +31,13 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        (CASE WHEN lt.id IS NULL THEN t.signature ELSE lt.signature END)::text AS signature,
        (CASE WHEN lt.id IS NULL THEN r.id ELSE lr.id END)::text AS branch_id,
        CASE WHEN lt.id IS NULL THEN r.commit_id ELSE lr.commit_id END AS head_commit,
-       NULL::text AS commits,
+       NULL::text AS commits, NULL::text AS untracked_at,
        lt.id IS NOT NULL AS locked,
        CASE WHEN lt.id IS NOT NULL AND c.oid IS NOT NULL THEN vsg.table_signature(c.oid)::text END AS now,
        CASE WHEN lt.id IS NOT NULL THEN EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = lt.id) END AS merging,
        CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid
 FROM target x
-LEFT JOIN vsg.tracked t ON $2::int IS NULL OR t.id = $2::int
+LEFT JOIN vsg.tracked t ON t.untracked_at IS NULL AND ($2::int IS NULL OR t.id = $2::int)
 LEFT JOIN lt ON lt.id = t.id
 LEFT JOIN lr ON lr.table_id = t.id
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid

@@ -1,4 +1,4 @@
--- Every tracked table (as sql/tables/list.sql gives them, without counts),
+-- Every table tracked now (as sql/tables/list.sql gives them, without counts),
 -- beside the OID the name $1 resolves to as SQL would resolve it (NULL when
 -- $1 is NULL or names no table): what resolving a user's table name needs, in
 -- one statement. With no table tracked, one row holds the OID alone.
@@ -8,9 +8,9 @@ WITH target AS MATERIALIZED (
 SELECT x.oid::text AS oid, t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
-       r.id::text AS branch_id, r.commit_id AS head_commit, NULL::text AS commits
+       r.id::text AS branch_id, r.commit_id AS head_commit, NULL::text AS commits, NULL::text AS untracked_at
 FROM target x
-LEFT JOIN vsg.tracked t ON true
+LEFT JOIN vsg.tracked t ON t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = t.head AND r.kind = 'branch'

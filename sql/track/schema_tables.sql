@@ -5,7 +5,7 @@
 -- all when the schema does not exist; one row with a NULL name when it exists
 -- but has no table.
 SELECT c.relname AS name,
-       CASE WHEN EXISTS (SELECT 1 FROM vsg.tracked t WHERE t.relid = c.oid) THEN 'tracked already'
+       CASE WHEN EXISTS (SELECT 1 FROM vsg.tracked t WHERE t.relid = c.oid AND t.untracked_at IS NULL) THEN 'tracked already'
             WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = c.oid AND i.indisprimary) THEN 'no primary key'
        END AS skip
 FROM pg_catalog.pg_namespace n

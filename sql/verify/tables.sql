@@ -1,4 +1,4 @@
--- Every tracked table as the catalog sees it now: does it exist, its capture
+-- Every table tracked now (not an untracked history) as the catalog sees it: does it exist, its capture
 -- triggers (name and pg_trigger.tgenabled), its head branch, its primary key.
 SELECT t.id::text, t.schema_name, t.table_name, n.nspname, c.relname, t.head,
        to_json(t.key_columns)::text AS key_columns,
@@ -14,4 +14,5 @@ SELECT t.id::text, t.schema_name, t.table_name, n.nspname, c.relname, t.head,
 FROM vsg.tracked t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE t.untracked_at IS NULL
 ORDER BY t.schema_name, t.table_name

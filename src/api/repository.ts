@@ -30,7 +30,7 @@ import type { SqlResult } from '../ops/sql.js';
 import type { TableStatus } from '../ops/status.js';
 import type { SwitchManyOptions, SwitchManyResult, SwitchOptions, SwitchResult } from '../ops/switch.js';
 import type { TagResult, TagsResult } from '../ops/tag.js';
-import type { TrackManyResult, TrackResult, UntrackResult } from '../ops/track.js';
+import type { TrackManyResult, TrackResult, UntrackOptions, UntrackResult } from '../ops/track.js';
 
 export interface OpenOptions {
   /** a PostgreSQL URL; without it (and without `db`) the embedded database in `dir` */
@@ -72,11 +72,17 @@ export class Repository {
   trackTables(tables: string[], opts: { author: string; message?: string; schema?: string }): Promise<TrackManyResult> {
     return import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts));
   }
-  untrack(table: string, opts: { force?: boolean } = {}): Promise<UntrackResult> {
-    return import('../ops/track.js').then((m) => m.untrack(this.db, table, opts));
+  /**
+   * Stop versioning tables in one UNTRACK commit (across them when several):
+   * their history stays, readable by name, and verifies. With `force`, their
+   * histories are deleted instead.
+   */
+  untrack(tables: string | string[], opts: UntrackOptions = {}): Promise<UntrackResult> {
+    return import('../ops/track.js').then((m) => m.untrack(this.db, tables, opts));
   }
-  tables(): Promise<TrackedTable[]> {
-    return listTables(this.db, true);
+  /** The tracked tables with their commit counts; with `all`, the untracked histories too (untrackedAt set), after them. */
+  tables(opts: { all?: boolean } = {}): Promise<TrackedTable[]> {
+    return listTables(this.db, true, opts.all ?? false);
   }
   /**
    * Commit SQL, or the table's uncommitted changes; or, with `work`, the

@@ -17,13 +17,13 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_TABLE_GONE: (e) => when(e, 'restore it with', (d) => `'vsg restore -t ${sh(d.table)}' recreates it from its history; 'vsg untrack ${sh(d.table)} --force' deletes it`),
   E_NO_SUCH_TAG: () => ({ hint: "'vsg tag' lists tags" }),
   E_ALREADY_TRACKED: () => ({ hint: "'vsg tables' lists tracked tables" }),
-  E_HAS_HISTORY: (e) => when(e, 'untrack with force', (d) => `run 'vsg untrack ${sh(d.table)} --force' to delete its history`),
   E_OTHER_TABLE: (e) => when(e, 'see the log of', (d) => `see 'vsg log -t ${sh(d.table)}'`),
   E_UNCOMMITTED: (e) =>
     when(e, 'commit them, discard them (restore)', (d) => `commit them ('vsg commit -t ${sh(d.table)}'), discard them ('vsg restore -t ${sh(d.table)}'), or use --force`) ??
     when(e, 'commit them first, or discard them', (d) => `commit them first ('vsg commit -t ${sh(d.table)}'), or discard them ('vsg restore')`) ??
     when(e, 'commit them, or throw them away', (d) => `commit them ('vsg commit -t ${sh(d.table)}'), or throw them away with --discard`) ??
-    when(e, 'abort the merge, record', () => "'vsg merge --abort', record or discard them, and merge again"),
+    when(e, 'abort the merge, record', () => "'vsg merge --abort', record or discard them, and merge again") ??
+    when(e, 'commit or restore them first', (d) => `commit them ('vsg commit -t ${sh(d.table)}') or discard them ('vsg restore -t ${sh(d.table)}') first; nothing was changed`),
   E_REF_EXISTS: (e) => when(e, 'delete the ', (d) => `delete it first with 'vsg ${d.kind} -d ${sh(d.name)}'`),
   E_NO_SUCH_BRANCH: (e) =>
     when(e, 'branchesByName() lists', () => "'vsg branch' lists which tables have each branch; nothing was changed") ??

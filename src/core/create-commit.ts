@@ -17,7 +17,7 @@ import type { CommitInfo } from './types.js';
 
 /** What createCommit records. */
 export interface NewCommit {
-  kind: 'ROOT' | 'COMMIT' | 'CHECKOUT' | 'ROLLBACK' | 'MERGE' | 'SCHEMA';
+  kind: 'ROOT' | 'COMMIT' | 'CHECKOUT' | 'ROLLBACK' | 'MERGE' | 'SCHEMA' | 'UNTRACK';
   /** take every uncommitted change of the table, not only this transaction's */
   takeAll: boolean;
   /**

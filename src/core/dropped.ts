@@ -40,7 +40,8 @@ export function recordedColumns(table: TrackedTable): Column[] {
 
 /** The table's columns: the live ones, or for a dropped table the recorded ones. */
 export async function tableColumns(db: Queryable, table: TrackedTable): Promise<Column[]> {
-  return table.gone ? recordedColumns(table) : columns(db, table.relid);
+  // (an untracked history, like a dropped table, is read from history alone)
+  return table.gone || table.untrackedAt !== null ? recordedColumns(table) : columns(db, table.relid);
 }
 
 /**

@@ -23,6 +23,8 @@ export interface TrackedTable {
   head: string;
   /** the table was dropped: its history remains until 'vsg untrack' */
   gone: boolean;
+  /** when the table was untracked (ISO 8601, UTC): this is a history no longer followed, named as it was then; null while tracked */
+  untrackedAt: string | null;
   branchId: number | null;
   headCommit: string | null;
   /** how many commits its history holds; counted (O(commits)) only by listTables(db, true) */
@@ -42,7 +44,7 @@ export interface Column {
 }
 
 type ListRow = Record<
-  'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'signature' | 'branch_id' | 'head_commit' | 'commits',
+  'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'signature' | 'branch_id' | 'head_commit' | 'commits' | 'untracked_at',
   string | null
 >;
 
@@ -53,8 +55,10 @@ export function displayName(schema: string, name: string): string {
 }
 
 function toTable(r: ListRow): TrackedTable {
-  // A table dropped behind vsg's back keeps the name it was tracked under.
-  const gone = r.schema_name === null || r.table_name === null;
+  // A table dropped behind vsg's back keeps the name it was tracked under; an
+  // untracked history, the name it had when untracked (and is not 'gone').
+  const untrackedAt = r.untracked_at ?? null;
+  const gone = untrackedAt === null && (r.schema_name === null || r.table_name === null);
   const schema = r.schema_name ?? String(r.stored_schema);
   const name = r.table_name ?? String(r.stored_name);
   return {
@@ -65,6 +69,7 @@ function toTable(r: ListRow): TrackedTable {
     qname: `${ident(schema)}.${ident(name)}`,
     display: displayName(schema, name),
     gone,
+    untrackedAt,
     keyColumns: JSON.parse(String(r.key_columns)) as string[],
     head: String(r.head),
     branchId: r.branch_id === null ? null : Number(r.branch_id),
@@ -74,15 +79,16 @@ function toTable(r: ListRow): TrackedTable {
   };
 }
 
-/** Every tracked table, with its commit count when `counts`. */
-export async function listTables(db: Queryable, counts = false): Promise<TrackedTable[]> {
-  const { rows } = await db.query<ListRow>(sql('tables/list'), [null, counts]);
-  return rows.map(toTable);
+/** Every tracked table, with its commit count when `counts`; with `untracked`, the untracked histories too (after them). */
+export async function listTables(db: Queryable, counts = false, untracked = false): Promise<TrackedTable[]> {
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [null, counts, untracked]);
+  const all = rows.map(toTable);
+  return untracked ? [...all.filter((t) => t.untrackedAt === null), ...all.filter((t) => t.untrackedAt !== null)] : all;
 }
 
-/** One tracked table by id (fresh: current name, branch and HEAD). */
+/** One table by id, tracked or an untracked history (fresh: current name, branch and HEAD). */
 export async function tableById(db: Queryable, id: number): Promise<TrackedTable> {
-  const { rows } = await db.query<ListRow>(sql('tables/list'), [id, false]);
+  const { rows } = await db.query<ListRow>(sql('tables/list'), [id, false, false]);
   if (!rows[0]) throw new VsgError('E_NOT_TRACKED', `table #${id} is not tracked`);
   return toTable(rows[0]);
 }
@@ -102,6 +108,23 @@ export async function resolveRelation(db: Queryable, name: string): Promise<stri
 export async function resolveTable(db: Queryable, name?: string): Promise<TrackedTable> {
   const { rows } = await db.query<ListRow & { oid: string | null }>(sql('tables/resolve'), [name ?? null]);
   return choose(rows.filter((r) => r.id !== null).map(toTable), name, rows[0]?.oid ?? null);
+}
+
+/**
+ * The history a read names: the tracked table, as resolveTable finds it, or
+ * when no table tracked now has that name, the newest untracked history of
+ * that name (as it was named when untracked): log, show, diff, export, blame
+ * and verify read an untracked table's past by its name.
+ */
+export async function resolveHistory(db: Queryable, name?: string): Promise<TrackedTable> {
+  try {
+    return await resolveTable(db, name);
+  } catch (e) {
+    if (name === undefined || !(e instanceof VsgError) || (e.code !== 'E_NO_TABLE' && e.code !== 'E_NOT_TRACKED')) throw e;
+    const { rows } = await db.query<{ id: string }>(sql('tables/untracked_by_name'), [name, name.replace(/^public\./, '')]);
+    if (!rows[0]) throw e;
+    return tableById(db, Number(rows[0].id));
+  }
 }
 
 /** Which of the tracked tables `name` means, given the OID it resolves to (see resolveTable). */
@@ -219,6 +242,10 @@ async function locked(
   row: LockRow | undefined,
   relock: (tx: Queryable, table: TrackedTable) => Promise<LockedTable>,
 ): Promise<LockedTable> {
+  // An untracked history is read, never written: no row of it is ever locked.
+  if (table.untrackedAt !== null) {
+    throw new VsgError('E_NOT_TRACKED', `table '${table.display}' is not tracked`, { hint: 'its history stays readable; track it again to start a new one', data: { table: table.display } });
+  }
   // Untracked (or dropped) meanwhile: a fresh read says which.
   if (!row && !table.gone) return relock(tx, await tableById(tx, table.id));
   let fresh = row ? toTable(row) : table;

@@ -13,7 +13,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
-import { listTables, resolveTable } from './tables.js';
+import { listTables, resolveHistory } from './tables.js';
 
 export type ProblemCode =
   | 'change_hash'
@@ -141,7 +141,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     }
     against = { upto: m[1], count: Number(m[2]), hash: m[3] };
   }
-  const target = opts.table !== undefined ? await resolveTable(db, opts.table) : undefined;
+  const target = opts.table !== undefined ? await resolveHistory(db, opts.table) : undefined;
   const tableId = target?.id ?? null;
   const lock = opts.digest === true && (await mayLockCommits(db));
   return db.transaction(async (tx) => {

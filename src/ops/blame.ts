@@ -15,7 +15,7 @@ import { tableColumns } from '../core/dropped.js';
 import { canonicalKey } from '../core/keys.js';
 import { compareKeys } from '../core/rows.js';
 import { blame as blameSql } from '../core/sql/rows.js';
-import { resolveTable } from '../core/tables.js';
+import { resolveHistory, resolveTable } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 import { sql } from '../db/sql.js';
 
@@ -68,12 +68,12 @@ export interface RowLogResult {
 
 /** Per row and column, the commit that last set the current value. */
 export async function blame(db: Queryable, opts: { table?: string; key?: string } = {}): Promise<BlameResult> {
-  const table = await resolveTable(db, opts.table);
+  const table = await resolveHistory(db, opts.table);
   if (table.headCommit === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
   const key = opts.key === undefined ? null : await canonicalKey(db, table, opts.key);
   const live = await tableColumns(db, table);
   const { rows } = await db.query<{ key: string; img: string; last: string | null; pend: string | null }>(
-    blameSql(table, live, key !== null, table.gone),
+    blameSql(table, live, key !== null, table.gone || table.untrackedAt !== null),
     [table.id, table.headCommit, key === null ? null : JSON.stringify(key)],
   );
   const cols = live.map((c) => c.name);

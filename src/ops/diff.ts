@@ -8,7 +8,7 @@ import { isVsgError, VsgError } from '../errors.js';
 import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
-import { listTables, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { listTables, resolveHistory, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { tableColumns } from '../core/dropped.js';
 import { schemaBetween, unrecordedSchemaChange, type SchemaChange } from '../core/schema.js';
 import type { RowChange } from '../core/types.js';
@@ -43,18 +43,20 @@ export interface DiffOptions {
 
 /** Diff two commits, or a commit (default HEAD) against the live table. */
 export async function diff(db: Queryable, opts: DiffOptions = {}): Promise<DiffResult> {
-  let table: TrackedTable | undefined = opts.table !== undefined ? await resolveTable(db, opts.table) : undefined;
+  let table: TrackedTable | undefined = opts.table !== undefined ? await resolveHistory(db, opts.table) : undefined;
   const fromRef = opts.from ?? 'HEAD';
   if (!table && (isHeadRef(fromRef) || (opts.to !== undefined && isHeadRef(opts.to)))) table = await resolveTable(db);
   const from = await resolveRef(db, fromRef, table);
   table ??= await tableById(db, from.tableId);
-  const to = opts.to !== undefined ? await resolveRef(db, opts.to, table) : null;
+  // An untracked history has no working table: its versions end at its HEAD (the UNTRACK commit).
+  const toRef = opts.to ?? (table.untrackedAt !== null ? 'HEAD' : undefined);
+  const to = toRef !== undefined ? await resolveRef(db, toRef, table) : null;
   if (from.tableId !== table.id || (to && to.tableId !== table.id)) {
-    throw new VsgError('E_OTHER_TABLE', `'${from.tableId !== table.id ? fromRef : opts.to}' is a commit of another table`, {
+    throw new VsgError('E_OTHER_TABLE', `'${from.tableId !== table.id ? fromRef : toRef}' is a commit of another table`, {
       hint: 'diff compares versions of one table',
     });
   }
-  return diffOne(db, table, { ref: fromRef, id: from.id }, to ? { ref: opts.to as string, id: to.id } : null);
+  return diffOne(db, table, { ref: fromRef, id: from.id }, to ? { ref: toRef as string, id: to.id } : null);
 }
 
 /** One table's diff between commit `from` and commit `to`, or the live table when `to` is null. */

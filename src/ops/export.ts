@@ -13,7 +13,7 @@ import { commonAncestor } from '../core/mergebase.js';
 import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
 import { declareCursor, fetchForward } from '../core/sql/ddl.js';
 import { rowsAt as rowsAtSql } from '../core/sql/rows.js';
-import { columns, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { columns, resolveHistory, tableById, type TrackedTable } from '../core/tables.js';
 
 /** The cursor an export reads its rows through (sql/export/close_cursor.sql closes it). */
 const CURSOR = 'vsg_export';
@@ -64,7 +64,7 @@ export interface RowsAtResult extends ExportHeader {
 /** Stream a table's rows as of a commit, in key order, to a sink. */
 export async function exportRows(db: Db, opts: ExportOptions, sink: ExportSink): Promise<ExportResult> {
   const ref = opts.at ?? 'HEAD';
-  let table = opts.table !== undefined || isHeadRef(ref) ? await resolveTable(db, opts.table) : undefined;
+  let table = opts.table !== undefined || isHeadRef(ref) ? await resolveHistory(db, opts.table) : undefined;
   const at = await resolveRef(db, ref, table);
   table ??= await tableById(db, at.tableId);
   if (at.tableId !== table.id) {
@@ -118,8 +118,8 @@ export async function rowsAt(db: Db, opts: ExportOptions): Promise<RowsAtResult>
 export async function rowsAtQuery(tx: Queryable, table: TrackedTable, id: string): Promise<{ text: string; params: unknown[] }> {
   const head = table.headCommit;
   if (head === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
-  // a dropped table's rows come from its history alone (src/core/dropped.ts)
-  if (table.gone) return historyRowsQuery(table, id);
+  // a dropped table's rows come from its history alone (src/core/dropped.ts), as an untracked history's do
+  if (table.gone || table.untrackedAt !== null) return historyRowsQuery(table, id);
   const lca = await commonAncestor(tx, id, head);
   const cols = await columns(tx, table.relid);
   const text = rowsAtSql(table, cols);

@@ -5,7 +5,7 @@ import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
 import { resolveRef } from '../core/refs.js';
 import { completeSpans, foldSpans } from '../core/spans.js';
-import { listTables, resolveTable } from '../core/tables.js';
+import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface LogOptions {
@@ -24,20 +24,27 @@ export interface LogResult {
   heads: { table: string; branch: string; commit: string | null }[];
 }
 
-/** Commits reachable from HEAD (of one table or every tracked table), newest first. */
+/**
+ * Commits reachable from HEAD (of one table or every tracked table), newest
+ * first. The repository's log keeps the past of untracked tables: the
+ * histories untracked on a branch the tracked tables follow (on any, when no
+ * table is tracked) end in their UNTRACK commits, which it starts from too.
+ */
 export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResult> {
-  const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
+  const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
+  const tables = all.filter((t) => opts.table !== undefined || t.untrackedAt === null);
   const starts: string[] = [];
   if (opts.from !== undefined) {
     const at = await resolveRef(db, opts.from, tables.length === 1 ? tables[0] : undefined);
     starts.push(at.id);
   } else {
-    for (const t of tables) if (t.headCommit) starts.push(t.headCommit);
+    const branches = new Set(tables.map((t) => t.head));
+    for (const t of all) if (t.headCommit && (t.untrackedAt === null || opts.table !== undefined || !tables.length || branches.has(t.head))) starts.push(t.headCommit);
   }
   const limit = opts.limit ?? 1_000_000_000;
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
-  if (tables.length === 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []), heads };
+  if (tables.length === 1 && starts.length <= 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []), heads };
   // Several tables: a commit across tables is one entry, however many parts
   // it has; read more parts until `limit` entries are found or history ends.
   for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {

@@ -6,7 +6,7 @@ import { isHeadRef, resolveRef } from '../core/refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
 import { resolveAcross, spanInfo } from '../core/spans.js';
-import { resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { resolveHistory, tableById, type TrackedTable } from '../core/tables.js';
 import { isVsgError } from '../errors.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
 import { sql } from '../db/sql.js';
@@ -29,7 +29,7 @@ export interface ShowResult {
 export async function show(db: Queryable, ref: string, opts: { table?: string } = {}): Promise<ShowResult> {
   const table =
     opts.table !== undefined || isHeadRef(ref)
-      ? await resolveTable(db, opts.table).catch((e: unknown) => {
+      ? await resolveHistory(db, opts.table).catch((e: unknown) => {
           // HEAD with several tables tracked: the newest of their HEADs (resolveAcross).
           if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED' && (ref === 'HEAD' || ref === '@')) return null;
           throw e;

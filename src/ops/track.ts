@@ -9,7 +9,8 @@ import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
 import { tidyPending } from '../core/pending.js';
-import { columns, displayName, resolveRelation, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { columns, displayName, lockEach, resolveHistory, resolveRelation, tableById, type LockedTable, type TrackedTable } from '../core/tables.js';
+import { assertClean, assertWritable, cannot } from '../core/guards.js';
 import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
 import { snapshotIntoPending as snapshotSql } from '../core/sql/rows.js';
 import type { CommitInfo } from '../core/types.js';
@@ -146,32 +147,82 @@ async function snapshotIntoPending(tx: Queryable, id: number, relid: string, qna
 }
 
 export interface UntrackResult {
-  table: string;
-  commits: number;
+  /** the tables untracked, as named then */
+  tables: string[];
+  /** the UNTRACK commit (across the tables when several); null with force, which records none */
+  commit: CommitInfo | null;
+  /** commits deleted: 0 unless force */
+  deleted: number;
+  /** the branch the UNTRACK commit was made on (the tables' branches, comma-separated if they differ); null with force */
+  branch: string | null;
 }
 
-/** Stop versioning a table: drop its triggers and delete its history. */
-export async function untrack(db: Db, name: string, opts: { force?: boolean }): Promise<UntrackResult> {
-  const target = await resolveTable(db, name);
-  return db.transaction(async (tx) => {
-    const table = await tableById(tx, target.id);
-    const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
-    const commits = Number(counted[0].n);
-    if (commits > 1 && !opts.force) {
-      throw new VsgError('E_HAS_HISTORY', `'${table.display}' has ${commits} commits; untracking deletes them`, {
-        hint: 'untrack with force to delete its history', data: { table: name },
-      });
+export interface UntrackOptions {
+  /** delete the tables' histories instead of recording an UNTRACK commit */
+  force?: boolean;
+  /** who untracks (default: the database user) */
+  author?: string;
+  message?: string;
+}
+
+/**
+ * Stop versioning tables, in one transaction: an UNTRACK commit on each
+ * table's branch (one commit across them when several), after which the
+ * capture triggers and function, uncommitted changes (there are none: a
+ * table with some refuses) and checkpoints are gone, and the history stays,
+ * readable and verifiable under the table's name. With `force`, the tables'
+ * histories are deleted instead, and no commit is recorded.
+ */
+export async function untrack(db: Db, names: string | readonly string[], opts: UntrackOptions = {}): Promise<UntrackResult> {
+  const list = [...new Set(typeof names === 'string' ? [names] : names)];
+  if (!list.length) throw new VsgError('E_USAGE', 'name a table to untrack');
+  if (opts.force) return db.transaction(async (tx) => forget(tx, list));
+  const result = await db.transaction(async (tx) => {
+    const author = opts.author ?? (await tx.query<{ u: string }>(sql('track/current_user'))).rows[0].u;
+    const tables: LockedTable[] = [];
+    // Locked in name order (lockEach), so that two commands cannot deadlock.
+    for (const t of await lockEach(tx, list)) {
+      await assertWritable(tx, t);
+      await assertClean(tx, t, { message: cannot(`untrack '${t.display}'`), hint: 'commit or restore them first' });
+      tables.push(t);
     }
-    if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
-    // (the name vsg.capture_function gives it)
-    await tx.query(dropCaptureFunction(table.id));
-    await tx.query(sql('pending/discard_table'), [table.id]);
+    const message = opts.message ?? `untrack ${tables.map((t) => t.display).join(', ')}`;
+    const parts: CommitInfo[] = [];
+    for (const t of tables) {
+      parts.push(await createCommit(tx, t, { kind: 'UNTRACK', takeAll: true, author, message, allowEmpty: true }));
+      await stopCapture(tx, t);
+      await tx.query(sql('track/untrack'), [t.id]);
+    }
+    const commit = parts.length > 1 ? spanInfo(await recordSpan(tx, parts), parts) : parts[0];
+    return { tables: tables.map((t) => t.display), commit, deleted: 0, branch: [...new Set(tables.map((t) => t.head))].join(', ') };
+  });
+  return result;
+}
+
+/** Drop what versioning a table needs and its history does not: triggers, capture function, pending rows, checkpoints. */
+async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
+  if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
+  // (the name vsg.capture_function gives it)
+  await tx.query(dropCaptureFunction(table.id));
+  await tx.query(sql('pending/discard_table'), [table.id]);
+  await dropCheckpoints(tx, table.id);
+}
+
+/** The old untrack: delete the tables' histories entirely (a tracked table, or else an untracked history of that name). */
+async function forget(tx: Queryable, names: string[]): Promise<UntrackResult> {
+  const tables: string[] = [];
+  let deleted = 0;
+  for (const name of names) {
+    const table = await tableById(tx, (await resolveHistory(tx, name)).id);
+    const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
+    if (table.untrackedAt === null) await stopCapture(tx, table);
     await tx.query(sql('track/delete_refs'), [table.id]);
     await tx.query(sql('track/delete_changes'), [table.id]);
-    await dropCheckpoints(tx, table.id);
     await tx.query(sql('track/unlink_commits'), [table.id]);
     await tx.query(sql('track/delete_commits'), [table.id]);
     await tx.query(sql('track/delete_tracked'), [table.id]);
-    return { table: table.display, commits };
-  });
+    tables.push(table.display);
+    deleted += Number(counted[0].n);
+  }
+  return { tables, commit: null, deleted, branch: null };
 }

@@ -92,7 +92,8 @@ function statusBlocks(list: TableStatus[], s: Style): string {
 export function renderTables(list: TrackedTable[], s: Style): string {
   if (list.length === 0) return "no table is tracked yet (use 'vsg track <table>')";
   const t = new Table({ head: ['table', 'branch', 'HEAD', 'commits', 'key'], style: { head: s.level ? ['bold'] : [], border: [] } });
-  for (const x of list) t.push([x.display, x.head, x.headCommit ? s.yellow(x.headCommit.slice(0, 7)) : '', String(x.commits), x.keyColumns.join(', ')]);
+  // an untracked history (tables --all) ends at its UNTRACK commit
+  for (const x of list) t.push([x.untrackedAt === null ? x.display : `${x.display} (untracked ${x.untrackedAt.slice(0, 10)})`, x.head, x.headCommit ? s.yellow(x.headCommit.slice(0, 7)) : '', String(x.commits), x.keyColumns.join(', ')]);
   return t.toString();
 }
 

@@ -48,7 +48,9 @@ describe.each(targetNames())('the command contract on %s', (name) => {
       ['c', true],
       ['d', false],
     ]);
-    expect(JSON.parse(await vsgOk(t, ['untrack', 'd', '--json']))).toEqual({ table: 'd', commits: 1 });
+    const untracked = JSON.parse(await vsgOk(t, ['untrack', 'd', '--json']));
+    expect(untracked).toMatchObject({ tables: ['d'], deleted: 0, branch: 'main', commit: { kind: 'UNTRACK', message: 'untrack d' } });
+    expect(JSON.parse(await vsgOk(t, ['untrack', 'd', '--force', '--json']))).toEqual({ tables: ['d'], commit: null, deleted: 2, branch: null });
     // the text forms are as they were
     expect(await vsgOk(t, ['init'])).toMatch(/^vsg schema is up to date \(version \d+\) in .+\n$/);
   });

@@ -141,10 +141,10 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
       await vsgOk(t, ['show', '-t', 'items', 'HEAD~1', '--json']),
     ];
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 3 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 14 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 4 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 15 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql\)/);
     await vsgOk(t, ['verify']);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 14 \(latest\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 15 \(latest\)/);
     const after = await reads();
     repo = await t.open();
     try {
@@ -222,7 +222,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 14, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 15, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);

@@ -36,16 +36,29 @@ export const track = verb<{ message?: string; author?: string; schema?: string }
   },
 });
 
-export const untrack = verb<{ force?: boolean }>({
+export const untrack = verb<{ force?: boolean; message?: string; author?: string }>({
   name: 'untrack',
-  description: 'stop versioning a table and delete its history',
+  description: 'stop versioning tables: one UNTRACK commit; their history stays readable and verifiable',
   needs: 'write',
-  args: [{ name: '<table>', description: 'a tracked table' }],
-  options: [option('--force', 'delete a history of more than the root commit'), json()],
-  examples: ['vsg untrack clients --force'],
-  exits: { 0: 'untracked', 3: 'not tracked, or history present without --force' },
-  async run({ repo }, [name], opts) {
-    const r = await repo.untrack(name as string, { force: opts.force });
-    return { result: r, render: () => `untracked ${r.table} (${r.commits} commit${r.commits === 1 ? '' : 's'} deleted)` };
+  args: [{ name: '<tables...>', description: 'tracked tables' }],
+  options: [option('--force', 'delete the tables\' histories instead (no commit); also deletes an untracked history of that name'), message(), author(), json()],
+  help: `Several tables are untracked in one commit across them, or none is. The
+capture triggers go; commits, change rows and refs stay: 'vsg log -t <table>',
+show, diff, export and blame read the history by its name, verify checks it.
+A table with uncommitted changes refuses (commit or restore them first).
+Tracking the table again starts a new history.`,
+  examples: ['vsg untrack clients', 'vsg untrack clients orders -m "archive"', 'vsg untrack clients --force'],
+  exits: { 0: 'untracked', 1: 'uncommitted changes', 3: 'not tracked, or no such table' },
+  async run(ctx, [names], opts) {
+    const list = names as unknown as string[];
+    const r = await ctx.repo.untrack(list, { force: opts.force, message: opts.message, author: opts.force ? undefined : await ctx.author(opts) });
+    const n = r.deleted;
+    return {
+      result: r,
+      render: () =>
+        r.commit
+          ? `untracked ${r.tables.join(', ')} [${r.branch} ${ctx.style.yellow(r.commit.shortId)}] ${r.commit.message}`
+          : `untracked ${r.tables.join(', ')} (${n} commit${n === 1 ? '' : 's'} deleted)`,
+    };
   },
 });
