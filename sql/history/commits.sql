@@ -1,5 +1,5 @@
 -- Commits by id, with everything log and show print. The refs are read once
--- for all of them (vsg.refs has no index on commit_id, and a busy branch's
+-- for all of them, those of tables tracked now (vsg.refs has no index on commit_id, and a busy branch's
 -- row leaves dead versions behind: one scan, not one per commit). Each comes
 -- with its table's name now (or as tracked, when the table was dropped, or as
 -- untracked: a history no longer followed keeps the name it ended with), and
@@ -7,6 +7,8 @@
 WITH refs AS MATERIALIZED (
   SELECT r.commit_id, json_agg(json_build_object('name', r.name, 'kind', r.kind) ORDER BY r.kind, r.name) AS refs
   FROM vsg.refs r WHERE r.commit_id = ANY($1::text[])
+    -- (an untracked history's refs name no branch of the repository any more)
+    AND EXISTS (SELECT 1 FROM vsg.tracked t WHERE t.id = r.table_id AND t.untracked_at IS NULL)
   GROUP BY r.commit_id
 )
 SELECT c.id, c.seq::text, c.table_id::text, c.parent, c.merge_parent, c.depth::text, c.kind, c.operation,
