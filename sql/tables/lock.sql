@@ -17,7 +17,8 @@ WITH target AS MATERIALIZED (
              ELSE t.relid = (SELECT oid FROM target) END
 ), lt AS MATERIALIZED (
   SELECT t.id, t.relid, t.head, t.key_columns, t.signature
-  FROM vsg.tracked t WHERE t.id IN (SELECT id FROM chosen)
+  -- (rechecked on the row as a writer that waited for it left it: untracked meanwhile, it drops out)
+  FROM vsg.tracked t WHERE t.id IN (SELECT id FROM chosen) AND t.untracked_at IS NULL
   FOR UPDATE
 ), lr AS MATERIALIZED (
   SELECT r.id, r.table_id, r.commit_id
