@@ -177,7 +177,7 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
   const list = [...new Set(typeof names === 'string' ? [names] : names)];
   if (!list.length) throw new VsgError('E_USAGE', 'name a table to untrack');
   if (opts.force) return db.transaction(async (tx) => forget(tx, list));
-  const result = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const author = opts.author ?? (await tx.query<{ u: string }>(sql('track/current_user'))).rows[0].u;
     const tables: LockedTable[] = [];
     // Locked in name order (lockEach), so that two commands cannot deadlock.
@@ -196,7 +196,6 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
     const commit = parts.length > 1 ? spanInfo(await recordSpan(tx, parts), parts) : parts[0];
     return { tables: tables.map((t) => t.display), commit, deleted: 0, branch: [...new Set(tables.map((t) => t.head))].join(', ') };
   });
-  return result;
 }
 
 /** Drop what versioning a table needs and its history does not: triggers, capture function, pending rows, checkpoints. */
