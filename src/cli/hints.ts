@@ -46,6 +46,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),
   E_NO_CONFLICT: () => ({ hint: "'vsg conflicts' lists them" }),
   E_MERGE_UNRESOLVED: () => ({ hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)" }),
+  E_MERGE_ACROSS: () => ({ hint: "continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t" }),
   E_MERGE_STALE: () => ({ hint: "'vsg merge --abort' and merge again" }),
   E_NO_ROW: (e) => when(e, 'rowLog()', (d) => `'vsg log -t ${sh(d.table)} --row ${sh(String(d.key))}' shows its history`),
   E_ROLLBACK_CONFLICT: (e) => ({ hint: e.hint?.replace(/use force to overwrite them$/, 'use --force to overwrite them') }),
