@@ -40,7 +40,8 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     },
   E_MERGE_CONSTRAINT: (e) =>
     when(e, 'the merge stays in progress', () => "the merge stays in progress: 'vsg resolve' the rows involved another way and 'vsg merge --continue', or 'vsg merge --abort', change them on a branch and merge again") ??
-    when(e, 'change the rows involved', () => "change the rows involved on one of the branches (or in the other table: 'vsg commit'), then merge again"),
+    when(e, 'change the rows involved', () => "change the rows involved on one of the branches (or in the other table: 'vsg commit'), then merge again") ??
+    when(e, 'merge the tables together', () => (e.hint as string).replace(/\(tables option: (.*)\)/, (_, names: string) => `(without -t, or ${names.split(', ').map((n) => `-t ${sh(n.slice(1, -1))}`).join(' ')})`)),
   E_CRISS_CROSS: (e) => ({ hint: e.hint?.replace('pick one as base:', 'pick one with --base:') }),
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
   E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),

@@ -84,10 +84,14 @@ export class MergeConstraintError extends ConflictError {
     const message = result.tables
       ? `merge of '${result.theirsRef}' would break ${n} constraint${s} in ${[...new Set(result.violations.map((v) => v.table))].join(', ')}; nothing was written`
       : `merge of '${result.theirsRef}' into '${result.table}' would break ${n} constraint${s}; nothing was written`;
+    // A one-table merge refused by rows of another table that reference what it deletes or re-keys.
+    const others = result.tables ? [] : [...new Set(result.violations.filter((v) => v.other?.relation === 'references' && v.other.table !== result.table).map((v) => v.other?.table as string))];
     super('E_MERGE_CONSTRAINT', message, {
       hint: inProgress
         ? 'the merge stays in progress: resolve() the rows involved another way, or mergeAbort(), change them on a branch and merge again'
-        : 'change the rows involved on one of the branches (or the other table), then merge again',
+        : others.length
+          ? `merge the tables together (tables option: '${result.table}', ${others.map((t) => `'${t}'`).join(', ')}), or change the rows involved on one of the branches`
+          : 'change the rows involved on one of the branches (or the other table), then merge again',
       data: result.violations,
     });
   }

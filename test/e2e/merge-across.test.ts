@@ -310,6 +310,8 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     // a one-table merge (-t) is refused alike: the cascade would change orders, which it does not write
     const alone = await refused(t, ['f4', '-t', 's4.clients'], 'E_MERGE_CONSTRAINT');
     expect(alone.tables).toBeUndefined();
+    const text = await vsg(t, ['merge', 'f4', '-t', 's4.clients']);
+    expect(text.stderr).toMatch(/\nhint: merge the tables together \(without -t, or -t s4\.clients -t s4\.orders\), or change the rows involved on one of the branches\n$/);
     expect(alone.violations.map((v: { table: string; key: unknown; other: { table: string; key: unknown } }) => [v.table, v.key, v.other.table, v.other.key])).toEqual([
       ['s4.clients', { id: '2' }, 's4.orders', { id: '20' }],
       ['s4.clients', { id: '2' }, 's4.orders', { id: '21' }],
