@@ -84,6 +84,14 @@ export function makeRow({ scenario, name, rows = null, unit = 'ms', vsg, refs = 
   return out;
 }
 
+/** A goal on a row's ratio to its floor: at most (or at least) `limit`; the row, with its `goal`. */
+export function goal(row, limit, atLeast = false) {
+  const r = row.ratios.floor ?? null;
+  const pass = r !== null && (atLeast ? r >= limit : r <= limit);
+  row.goal = { text: `${r === null ? '–' : r.toFixed(2)}× its floor (goal ${atLeast ? '≥' : '≤'} ${limit})`, value: r, limit, pass };
+  return row;
+}
+
 function summarise(samples) {
   const xs = Array.isArray(samples) ? samples : [samples];
   return { median: median(xs), samples: xs.map((x) => (Number.isFinite(x) ? Number(x.toPrecision(6)) : x)) };

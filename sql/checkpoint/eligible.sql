@@ -5,16 +5,19 @@
 -- watches those writes: no trigger of the user's (TRUNCATE fires no row
 -- trigger, and an INSERT is not the UPDATE or DELETE a trigger may expect),
 -- no rule, no row-level security, no table whose foreign keys reference it
--- (TRUNCATE refuses), no inheritance; and vsg's session must own the table to
--- drop and re-create its capture triggers. sql/apply/bulk_eligible.sql is asked first.
+-- other than itself and the tables $2 (oids) reloaded with it in one TRUNCATE
+-- (TRUNCATE refuses any other), no inheritance; and vsg's session must own the
+-- table to drop and re-create its capture triggers. sql/apply/bulk_eligible.sql is asked first.
 SELECT CASE
   WHEN NOT pg_catalog.pg_has_role(c.relowner, 'USAGE') THEN 'vsg''s role does not own the table'
   WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t
                WHERE t.tgrelid = c.oid AND NOT t.tgisinternal
                  AND t.tgname NOT IN ('vsg_capture_insert', 'vsg_capture_update', 'vsg_capture_delete', 'vsg_capture_truncate'))
     THEN 'it has triggers of its own'
-  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f')
-    THEN 'foreign keys reference it'
+  WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f
+               WHERE f.confrelid = c.oid AND f.contype = 'f'
+                 AND f.conrelid <> c.oid AND f.conrelid <> ALL (coalesce($2::oid[], '{}')))
+    THEN 'foreign keys of a table not reloaded with it reference it'
   WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) THEN 'it inherits from another table'
 END AS reason
 FROM pg_catalog.pg_class c

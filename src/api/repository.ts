@@ -235,19 +235,23 @@ export class Repository {
   merge(opts: MergeOptions): Promise<MergeResult> {
     return import('../ops/merge.js').then((m) => m.merge(this.db, opts));
   }
-  /** Finish an in-progress merge once every conflict is resolved. */
+  /**
+   * Finish an in-progress merge once every conflict is resolved. Without a table while
+   * several are tracked: the one merge in progress, a merge across tables as one MERGE
+   * commit across them (a table of it named: E_MERGE_ACROSS).
+   */
   mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
     return import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts));
   }
-  /** Forget an in-progress merge. */
-  mergeAbort(opts: { table?: string } = {}): Promise<{ table: string; theirsRef: string; conflicts: number }> {
+  /** Forget an in-progress merge (a merge across tables: all of it; `tables` lists them). */
+  mergeAbort(opts: { table?: string } = {}): Promise<{ table: string; theirsRef: string; conflicts: number; tables?: string[] }> {
     return import('../ops/merge.js').then((m) => m.abortMerge(this.db, opts));
   }
-  /** The in-progress merge and its conflicts. */
+  /** The in-progress merge and its conflicts; without a table while several are tracked, every table's (`tables`). */
   conflicts(opts: { table?: string } = {}): Promise<ConflictList> {
     return import('../ops/conflicts.js').then((m) => m.listConflicts(this.db, opts));
   }
-  /** Resolve conflicts of the in-progress merge. */
+  /** Resolve conflicts of the in-progress merge; without a table while several are tracked, in the table whose merge has the key conflicted (E_TABLE_REQUIRED when several have it). */
   resolve(opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
     return import('../ops/resolve.js').then((m) => m.resolveConflicts(this.db, opts));
   }

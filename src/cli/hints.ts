@@ -40,12 +40,14 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     },
   E_MERGE_CONSTRAINT: (e) =>
     when(e, 'the merge stays in progress', () => "the merge stays in progress: 'vsg resolve' the rows involved another way and 'vsg merge --continue', or 'vsg merge --abort', change them on a branch and merge again") ??
-    when(e, 'change the rows involved', () => "change the rows involved on one of the branches (or in the other table: 'vsg commit'), then merge again"),
+    when(e, 'change the rows involved', () => "change the rows involved on one of the branches (or in the other table: 'vsg commit'), then merge again") ??
+    when(e, 'merge the tables together', () => (e.hint as string).replace(/\(tables option: (.*)\)/, (_, names: string) => `(without -t, or ${names.split(', ').map((n) => `-t ${sh(n.slice(1, -1))}`).join(' ')})`)),
   E_CRISS_CROSS: (e) => ({ hint: e.hint?.replace('pick one as base:', 'pick one with --base:') }),
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
   E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),
   E_NO_CONFLICT: () => ({ hint: "'vsg conflicts' lists them" }),
   E_MERGE_UNRESOLVED: () => ({ hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)" }),
+  E_MERGE_ACROSS: () => ({ hint: "continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t" }),
   E_MERGE_STALE: () => ({ hint: "'vsg merge --abort' and merge again" }),
   E_NO_ROW: (e) => when(e, 'rowLog()', (d) => `'vsg log -t ${sh(d.table)} --row ${sh(String(d.key))}' shows its history`),
   E_ROLLBACK_CONFLICT: (e) => ({ hint: e.hint?.replace(/use force to overwrite them$/, 'use --force to overwrite them') }),

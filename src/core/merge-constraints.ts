@@ -7,9 +7,11 @@
  *   (non-null, as the key's MATCH rule says) name no row of the referenced
  *   table (for a self-reference: of the merged table, the merge's own inserts
  *   and deletes counted);
- * - foreign keys to the table with NO ACTION or RESTRICT: a row the merge
- *   deletes (or whose referenced columns it changes) that rows of another
- *   table, or kept rows of the same one, still reference;
+ * - foreign keys to the table: a row the merge deletes (or whose referenced
+ *   columns it changes) that rows of another table still reference, whatever
+ *   the key's action (a cascade or SET NULL would change a table the merge
+ *   does not write), or that kept rows of the same table still reference
+ *   through a key with NO ACTION or RESTRICT;
  * - unique constraints and indexes other than the primary key: two merged
  *   rows, or a merged row and a live row the merge keeps, with equal values;
  * - not-null and check constraints on merged rows, the checks evaluated by

@@ -4,11 +4,16 @@
  * or row, and its resolution), so that `vsg conflicts`, `vsg resolve`,
  * `vsg merge --continue` and `--abort` can pick it up in a later command.
  * The live table is not touched until --continue.
+ *
+ * A merge across tables stopped on conflicts keeps one such merge per table
+ * it moves (conflicted or not), all saved in one transaction: their shared
+ * started_at (the transaction's time) and ref make them one merge
+ * (mergeGroups), continued or aborted only as a whole.
  */
 import type { Queryable } from '../db/db.js';
-import { VsgError } from '../errors.js';
+import { isVsgError, VsgError } from '../errors.js';
 import { compareKeys } from './rows.js';
-import type { TrackedTable } from './tables.js';
+import { listTables, resolveTable, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
 import { sql } from '../db/sql.js';
 
@@ -45,6 +50,12 @@ export interface ConflictList {
   keyColumns: string[];
   conflicts: MergeConflict[];
   unresolved: number;
+  /**
+   * Several tables' merges (a merge across tables, or every merge in
+   * progress when no table is named): each table's list, keyed by table.
+   * The fields above then list or sum theirs; `conflicts` each name its table.
+   */
+  tables?: Record<string, ConflictList>;
 }
 
 /** A merge stopped on conflicts, as vsg.merges keeps it (base: the merge bases, space-separated). */
@@ -108,14 +119,89 @@ export async function conflictList(db: Queryable, table: TrackedTable): Promise<
   };
 }
 
-/** Keep a merge stopped on conflicts (those of pg_temp.vsg_m_conf) until --continue or --abort. */
+/**
+ * Keep a merge stopped on conflicts (those of pg_temp.vsg_m_conf) until
+ * --continue or --abort; `conflicts` false: a table of a merge across tables
+ * that has none.
+ */
 export async function saveMerge(
   tx: Queryable,
   table: TrackedTable,
   m: { ours: string; theirs: string; theirsRef: string; bases: string[]; message?: string; author: string },
+  conflicts = true,
 ): Promise<void> {
   await tx.query(sql('merge/save_state'), [table.id, table.head, m.ours, m.theirs, m.theirsRef, m.bases.join(' '), m.message ?? null, m.author]);
-  await tx.query(sql('merge/save_conflicts'), [table.id]);
+  if (conflicts) await tx.query(sql('merge/save_conflicts'), [table.id]);
+}
+
+/** One merge in progress: one table's, or the tables' of a merge across tables (id order). */
+export interface MergeGroup {
+  theirsRef: string;
+  tables: TrackedTable[];
+}
+
+/** Every merge in progress; the tables' merges saved together (same started_at and ref) are one. */
+export async function mergeGroups(db: Queryable): Promise<MergeGroup[]> {
+  const { rows } = await db.query<{ table_id: number; started_at: string; theirs_ref: string }>(sql('merge/all_states'));
+  if (rows.length === 0) return [];
+  const tables = new Map((await listTables(db)).map((t) => [t.id, t]));
+  const groups = new Map<string, MergeGroup>();
+  for (const r of rows) {
+    const t = tables.get(Number(r.table_id));
+    if (!t) continue;
+    const id = JSON.stringify([r.started_at, r.theirs_ref]);
+    if (!groups.has(id)) groups.set(id, { theirsRef: r.theirs_ref, tables: [] });
+    groups.get(id)?.tables.push(t);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * The tables of the merge to continue or abort: the table named, unless its
+ * merge is part of a merge across tables (E_MERGE_ACROSS: only the whole
+ * goes on or back); without a name, the one table tracked, or else the one
+ * merge in progress (E_TABLE_REQUIRED when there are several).
+ */
+export async function mergingTables(db: Queryable, name: string | undefined): Promise<TrackedTable[]> {
+  const one = await resolveTable(db, name).catch((e: unknown) => {
+    if (name === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
+    throw e;
+  });
+  const groups = await mergeGroups(db);
+  if (one) {
+    const group = groups.find((g) => g.tables.some((t) => t.id === one.id));
+    if (group && group.tables.length > 1) {
+      throw new VsgError('E_MERGE_ACROSS', `the merge of '${group.theirsRef}' into '${one.display}' is part of a merge across ${group.tables.map((t) => t.display).join(', ')}`, {
+        hint: 'continue or abort the whole merge, without the table option',
+        data: { tables: group.tables.map((t) => t.display) },
+      });
+    }
+    return [one];
+  }
+  if (groups.length === 0) throw new VsgError('E_NO_MERGE', 'no merge is in progress', { hint: 'start one with merge()' });
+  if (groups.length > 1) {
+    const names = groups.map((g) => g.tables.map((t) => t.display).join(' + '));
+    throw new VsgError('E_TABLE_REQUIRED', `several merges are in progress (into ${names.join(', ')}); name one with the table option`, { data: { tables: names } });
+  }
+  return groups[0].tables;
+}
+
+/** Several tables' conflict lists as one (ConflictList.tables). */
+export function conflictsAcross(lists: ConflictList[]): ConflictList {
+  const uniq = (xs: string[]) => [...new Set(xs)].join(', ');
+  return {
+    table: lists.map((l) => l.table).join(', '),
+    branch: uniq(lists.map((l) => l.branch)),
+    ours: lists.map((l) => l.ours).join(' '),
+    theirs: lists.map((l) => l.theirs).join(' '),
+    theirsRef: uniq(lists.map((l) => l.theirsRef)),
+    base: '',
+    bases: [],
+    keyColumns: [],
+    conflicts: lists.flatMap((l) => l.conflicts.map((c) => ({ table: l.table, ...c }))),
+    unresolved: lists.reduce((n, l) => n + l.unresolved, 0),
+    tables: Object.fromEntries(lists.map((l) => [l.table, l])),
+  };
 }
 
 /** The saved conflicts, with their resolutions, back into pg_temp.vsg_m_conf (merge --continue). */

@@ -14,15 +14,17 @@
  *
  * A reload is only taken where it is the same as writing the differing rows
  * (sql/checkpoint/eligible.sql): no trigger, rule or policy of the user's
- * watches the table, no foreign key references it, and no schema change lies
- * between the checkpoint, HEAD and the target.
+ * watches the table, no foreign key references it but from itself or from a
+ * table reloaded with it (write-back-many.ts empties those together, in one
+ * TRUNCATE: PostgreSQL refuses to empty a referenced table alone), and no
+ * schema change lies between the checkpoint, HEAD and the target.
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused } from './apply.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded, schemaBetween } from './schema.js';
-import { dropTrigger, lockTable, truncateTable } from './sql/ddl.js';
+import { dropTrigger, lockTable, truncateTables } from './sql/ddl.js';
 import { reloadInsert } from './sql/write-back.js';
 import { sameSignature, signature, type Signature } from './signature.js';
 import { columns, type TrackedTable } from './tables.js';
@@ -82,7 +84,9 @@ export async function reloadState(
   known?: ReloadFacts,
 ): Promise<ReloadResult | null> {
   const plan = await planReload(tx, table, target, mode, overwrite, known);
-  return plan ? reloadFrom(tx, table, target, plan) : null;
+  if (!plan) return null;
+  await emptyTables(tx, [table]);
+  return reloadFrom(tx, table, target, plan);
 }
 
 /** The checkpoint a reload starts from (planReload), with the table locked. */
@@ -95,7 +99,9 @@ export interface ReloadPlan {
  * Whether reloadState would reload, and from which checkpoint; when it
  * would, the table is locked (ACCESS EXCLUSIVE) and nothing is written yet,
  * so that a write-back across tables can decide before it writes any
- * (write-back-many.ts) and reload in its turn (reloadFrom).
+ * (write-back-many.ts), empty the tables it reloads together (emptyTables)
+ * and reload each in its turn (reloadFrom). `together`: the tables (oids)
+ * emptied with this one, whose foreign keys may reference it.
  */
 export async function planReload(
   tx: Queryable,
@@ -104,6 +110,7 @@ export async function planReload(
   mode: ReloadMode,
   overwrite: boolean,
   known?: ReloadFacts,
+  together: readonly string[] = [],
 ): Promise<ReloadPlan | null> {
   if (mode === 'never') return null;
   const head = table.headCommit as string;
@@ -128,7 +135,7 @@ export async function planReload(
     if (worth(Number(c.rows), delta) && (cp === null || delta < cp.delta)) cp = { commit_id: c.commit_id, relname: c.relname, delta };
   }
   if (!cp) return null;
-  if ((await eligibility(tx, table)) !== null) return null;
+  if ((await eligibility(tx, table, together)) !== null) return null;
   await assertSchemaRecorded(tx, table);
   for (const [a, b] of [
     [head, target],
@@ -144,7 +151,25 @@ export async function planReload(
   return { checkpoint: cp.commit_id, relname: cp.relname };
 }
 
-/** Reload the table as planReload planned it. */
+/**
+ * Empty tables that planReload planned to reload, in one TRUNCATE (a table
+ * that another references may only be emptied with it), with the capture
+ * triggers it and the reload's INSERT would fire dropped first; reloadFrom
+ * puts them back. Other writers wait on TRUNCATE's lock until the command
+ * commits, and see the triggers back.
+ */
+export async function emptyTables(tx: Queryable, tables: readonly TrackedTable[]): Promise<void> {
+  if (!tables.length) return;
+  try {
+    // (Disabled, the INSERT trigger would still have every row copied into its transition table.)
+    for (const table of tables) for (const t of DROPPED_TRIGGERS) await tx.query(dropTrigger(t, table.qname));
+    await tx.query(truncateTables(tables.map((t) => t.qname)));
+  } catch (e) {
+    throw refused(tables[0], e);
+  }
+}
+
+/** Reload the table, emptied by emptyTables, as planReload planned it. */
 export function reloadFrom(tx: Queryable, table: TrackedTable, target: string, plan: ReloadPlan): Promise<ReloadResult> {
   return reload(tx, table, target, plan.checkpoint, plan.relname);
 }
@@ -179,16 +204,18 @@ async function pendingRows(tx: Queryable, table: TrackedTable): Promise<number> 
 }
 
 /** Why the table may not be reloaded (sql/apply/bulk_eligible.sql, sql/checkpoint/eligible.sql), or null. */
-async function eligibility(tx: Queryable, table: TrackedTable): Promise<string | null> {
-  for (const q of ['apply/bulk_eligible', 'checkpoint/eligible']) {
-    const { rows } = await tx.query<{ reason: string | null }>(sql(q), [table.relid]);
+async function eligibility(tx: Queryable, table: TrackedTable, together: readonly string[]): Promise<string | null> {
+  for (const [q, params] of [
+    ['apply/bulk_eligible', [table.relid]],
+    ['checkpoint/eligible', [table.relid, together]],
+  ] as const) {
+    const { rows } = await tx.query<{ reason: string | null }>(sql(q), [...params]);
     if (rows[0]?.reason !== null) return rows[0]?.reason ?? 'the table is gone';
   }
   return null;
 }
 
 async function reload(tx: Queryable, table: TrackedTable, target: string, cpCommit: string, relname: string): Promise<ReloadResult> {
-  const q = table.qname;
   const cols = await columns(tx, table.relid);
   // The checkpoint's rows that history changed between its commit and the target, with their images there.
   const lca = await commonAncestor(tx, cpCommit, target);
@@ -202,13 +229,9 @@ async function reload(tx: Queryable, table: TrackedTable, target: string, cpComm
   await tx.query(sql('apply/analyze_temp'));
   let rows: number;
   try {
-    // The capture triggers that would fire are gone for this transaction's two
-    // statements, and put back before it ends: the commit records the new state
-    // by reference instead. (Disabled, the INSERT trigger would still have every
-    // row copied into its transition table.) Other writers wait on TRUNCATE's
-    // lock until the command commits, and see the triggers back.
-    for (const t of DROPPED_TRIGGERS) await tx.query(dropTrigger(t, q));
-    await tx.query(truncateTable(q));
+    // The capture triggers that would fire are gone (emptyTables) for the
+    // TRUNCATE and this INSERT, and put back before the transaction ends: the
+    // commit records the new state by reference instead.
     rows = (await tx.query(reloadInsert(table, cols, relname, corrected.rowCount, HASHED_KEYS))).rowCount;
     await tx.query(sql('reload/capture_triggers'), [table.id]);
   } catch (e) {

@@ -6,8 +6,10 @@
  *
  * 1. rows lost, children first, except rows that a row of another of the
  *    tables still references (a child that will point elsewhere once written);
- * 2. rows gained or changed, parents first; a table no key references may be
- *    reloaded from a checkpoint here instead (reload.ts);
+ * 2. rows gained or changed, parents first; a table may be reloaded from a
+ *    checkpoint here instead (reload.ts) when every table whose keys
+ *    reference it is reloaded too: the tables reloaded are emptied together,
+ *    in one TRUNCATE, before step 1, and each is refilled in its turn;
  * 3. the rows lost that step 1 kept, children first.
  *
  * A table that references itself writes its rows in, then changes, then
@@ -27,7 +29,7 @@ import { raiseSequences, refused, stageImages, stateSource, type ImageSource, ty
 import { bulkPhase, lockForBulk } from './apply-bulk.js';
 import type { ApplyResult } from './apply-sql.js';
 import { fkViolation, foreignKeys, writeOrder, type ForeignKey } from './fk-graph.js';
-import { planReload, reloadFrom, type ReloadFacts, type ReloadMode, type ReloadPlan, type ReloadResult } from './reload.js';
+import { emptyTables, planReload, reloadFrom, type ReloadFacts, type ReloadMode, type ReloadPlan, type ReloadResult } from './reload.js';
 import { keepStaged } from './sql/ddl.js';
 import { orphanedBy, setConstraints, unreferencedBy } from './sql/fk.js';
 import { keyedDelete, keyedInsert, keyedUpdate, STAGED } from './sql/write-back.js';
@@ -73,14 +75,16 @@ export async function writeBackMany(tx: Queryable, targets: readonly TableTarget
   const deferred = new Set(order.deferred);
   if (order.deferred.length) await tx.query(setConstraints(order.deferred, 'DEFERRED'));
 
-  // A table no key references may be reloaded, in its turn among the
-  // parents-first writes (nothing another table does reaches it); decided now, before any write.
-  const referenced = new Set(fks.map((f) => f.parent));
+  // A table may be reloaded when every table whose keys reference it is
+  // reloaded too (TRUNCATE empties a referenced table only with them), in its
+  // turn among the parents-first writes (nothing another table does reaches
+  // it: the tables that could are emptied with it). Decided now, before any
+  // write, children first, so that a table's referencing tables are decided before it.
   const reloads = new Map<string, ReloadPlan>();
-  for (const relid of order.parentsFirst) {
+  for (const relid of [...order.parentsFirst].reverse()) {
     const t = byRelid.get(relid)!;
-    if (!t.reload || referenced.has(relid)) continue;
-    const plan = await planReload(tx, t.table, t.target, t.reload.mode, true, t.reload.facts);
+    if (!t.reload || fks.some((f) => f.parent === relid && f.child !== relid && !reloads.has(f.child))) continue;
+    const plan = await planReload(tx, t.table, t.target, t.reload.mode, true, t.reload.facts, [...reloads.keys()]);
     if (plan) reloads.set(relid, plan);
   }
   const staged = new Map<string, Staged>();
@@ -93,10 +97,12 @@ export async function writeBackMany(tx: Queryable, targets: readonly TableTarget
     const name = targets.length === 1 ? STAGED : `pg_temp.vsg_apply_${++n}`;
     if (targets.length > 1) await tx.query(keepStaged(name.slice('pg_temp.'.length)));
     if (st.bulk) await lockForBulk(tx, t.table);
-    const referencedBy = fks.filter((f) => f.parent === relid && f.child !== relid && byRelid.has(f.child) && !deferred.has(f));
+    // (a reloaded table is empty from the start, and refilled after its parents)
+    const referencedBy = fks.filter((f) => f.parent === relid && f.child !== relid && byRelid.has(f.child) && !reloads.has(f.child) && !deferred.has(f));
     staged.set(relid, { ...st, w: { ...st.w, staged: name }, t, referencedBy, result: { inserted: 0, updated: 0, deleted: 0 } });
   }
   await refuseOrphans(tx, fks, staged, byRelid);
+  await emptyTables(tx, order.parentsFirst.filter((r) => reloads.has(r)).map((r) => byRelid.get(r)!.table));
 
   const childrenFirst = [...order.parentsFirst].reverse();
   // 1. rows lost, children first, but not those another written table still

@@ -131,19 +131,32 @@ export function renderDot(r: LogResult): string {
       if (shown.has(p)) lines.push(`  ${dotString(c.id)} -> ${dotString(p)}${i > 0 ? ' [style=dashed]' : ''};`);
     });
   }
+  // Over several tables (a view), each ref and HEAD are drawn once, at their newest entry.
+  const view = repositoryView(r.commits, r.heads);
+  const refNode = (kind: string, table: string, name: string) => (view ? `${kind}:${name}` : `${kind}:${table}:${name}`);
   for (const c of r.commits) {
     for (const ref of c.refs) {
-      const id = `${ref.kind}:${c.table}:${ref.name}`;
+      if (view && view.refAt.get(`${ref.kind}:${ref.name}`) !== c.id) continue;
+      const id = refNode(ref.kind, c.table, ref.name);
       const shape = ref.kind === 'tag' ? 'shape=note, color=goldenrod' : 'shape=ellipse, color=forestgreen';
       lines.push(`  ${dotString(id)} [label=${dotString(ref.name)}, ${shape}];`);
       lines.push(`  ${dotString(id)} -> ${dotString(c.id)} [style=dotted, arrowhead=none];`);
     }
   }
-  for (const h of r.heads) {
-    if (!h.commit || !shown.has(h.commit)) continue;
-    const id = `HEAD:${h.table}`;
-    lines.push(`  ${dotString(id)} [label=${dotString(`HEAD (${h.table})`)}, shape=plaintext];`);
-    lines.push(`  ${dotString(id)} -> ${dotString(`branch:${h.table}:${h.branch}`)} [style=dotted];`);
+  if (view) {
+    const head = r.commits.find((c) => c.id === view.head);
+    const h = head && r.heads.find((x) => (head.parts ?? [head]).some((p) => p.id === x.commit && p.table === x.table));
+    if (h) {
+      lines.push(`  "HEAD" [label="HEAD", shape=plaintext];`);
+      lines.push(`  "HEAD" -> ${dotString(refNode('branch', h.table, h.branch))} [style=dotted];`);
+    }
+  } else {
+    for (const h of r.heads) {
+      if (!h.commit || !shown.has(h.commit)) continue;
+      const id = `HEAD:${h.table}`;
+      lines.push(`  ${dotString(id)} [label=${dotString(`HEAD (${h.table})`)}, shape=plaintext];`);
+      lines.push(`  ${dotString(id)} -> ${dotString(refNode('branch', h.table, h.branch))} [style=dotted];`);
+    }
   }
   lines.push('}');
   return lines.join('\n');

@@ -119,7 +119,9 @@ function renderMergeAcross(r: MergeResult, tables: Record<string, MergeResult>, 
           s.red(`${p.table}: automatic merge of '${r.theirsRef}' failed: ${plural(p.conflicts.length, 'conflict')}`),
           renderConflictTable(p.conflicts, p.keyColumns, s),
         ]),
-        s.dim(`nothing was written and no merge is kept: merge with --strategy ours|theirs, or merge a table alone (-t) to resolve its conflicts one by one`),
+        s.dim(
+          `nothing was written; the merge of every table is kept in progress: resolve with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>', then 'vsg merge --continue' (or 'vsg merge --abort')`,
+        ),
       ].join('\n');
     case 'refused':
       return [
@@ -139,12 +141,22 @@ function renderMergeAcross(r: MergeResult, tables: Record<string, MergeResult>, 
   }
 }
 
-/** `vsg conflicts`. */
+/** `vsg conflicts`: one table's merge, or a section per table (ConflictList.tables). */
 export function renderConflictList(r: ConflictList, s: Style): string {
-  const head = `${s.bold(r.table)}: merging '${r.theirsRef}' (${r.theirs.slice(0, 7)}) into '${r.branch}' (${r.ours.slice(0, 7)}), base ${r.bases.map((b) => b.slice(0, 7)).join(' + ')}`;
+  if (r.tables) {
+    const sections = Object.values(r.tables).map((t) => (t.conflicts.length ? renderConflictList(t, s) : `${conflictHead(t, s)}\n${s.dim('no conflicts')}`));
+    const n = r.conflicts.length;
+    const tail = r.unresolved > 0 ? s.yellow(`${r.unresolved} of ${n} unresolved in all`) : s.green(`all ${n} resolved; run 'vsg merge --continue'`);
+    return [...sections, tail].join('\n\n');
+  }
+  const head = conflictHead(r, s);
   const tail =
     r.unresolved > 0
       ? s.yellow(`${r.unresolved} of ${r.conflicts.length} unresolved`)
       : s.green(`all ${r.conflicts.length} resolved; run 'vsg merge --continue'`);
   return [head, renderConflictTable(r.conflicts, r.keyColumns, s), tail].join('\n');
+}
+
+function conflictHead(r: ConflictList, s: Style): string {
+  return `${s.bold(r.table)}: merging '${r.theirsRef}' (${r.theirs.slice(0, 7)}) into '${r.branch}' (${r.ours.slice(0, 7)}), base ${r.bases.map((b) => b.slice(0, 7)).join(' + ')}`;
 }

@@ -149,6 +149,13 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(graph[0]).toMatch(/^\* [0-9a-f]{7} \(HEAD -> main\) /);
     expect(graph.filter((l) => l.includes('HEAD'))).toHaveLength(1);
     expect(graph.every((l) => l.startsWith('* ')), graph.join('\n')).toBe(true);
+    // as dot: one main and one HEAD, at the newest entry
+    const dot = await vsgOk(t, ['log', '--format', 'dot']);
+    const newest = /^\* ([0-9a-f]{7})/.exec(graph[0])![1];
+    expect(dot.match(/\[label="main"/g)).toHaveLength(1);
+    expect(dot).toMatch(new RegExp(`^  "branch:main" -> "${newest}[0-9a-f]{57}" \\[style=dotted, arrowhead=none\\];$`, 'm'));
+    expect(dot).toMatch(/^  "HEAD" -> "branch:main" \[style=dotted\];$/m);
+    expect(dot.split('\n').filter((l) => l.includes('HEAD'))).toEqual(['  "HEAD" [label="HEAD", shape=plaintext];', '  "HEAD" -> "branch:main" [style=dotted];']);
   });
 
   it('checks every table out at a commit across tables (no -t), each as it stood then', async () => {

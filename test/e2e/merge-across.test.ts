@@ -2,7 +2,12 @@
  * `vsg merge B` with several tables tracked (issue 15), through bin/vsg on the
  * server and on PGlite: every table's B merged into its current branch in one
  * transaction, as one commit across the tables that got a MERGE commit;
- * conflicts in one table refuse the whole merge with nothing written or kept;
+ * conflicts keep the whole merge in progress with nothing written: every
+ * table's conflicts listed, resolved without -t (a key in two tables is
+ * ambiguous), --continue as one MERGE commit across the tables, --abort
+ * forgetting all of it, -t refused on one table of it; a one-table merge
+ * refused when another table references a row it deletes, though the key
+ * cascades;
  * a foreign key broken by the merged state of the tables together (an order
  * for a client the other side deleted, either way round) is refused before
  * anything is written; a merge valid as a whole (a client and its order
@@ -93,13 +98,16 @@ async function refs(t: Target, schema: string): Promise<unknown> {
   }
 }
 
-/** Snapshot the schema's tables (snap_<table>), and count the rows where each differs from its snapshot (EXCEPT ALL both ways). */
+/**
+ * Snapshot the schema's tables (snap_<table>), and count the rows where each
+ * differs from its snapshot, or from tables `against`_<table> (EXCEPT ALL both ways).
+ */
 async function snapshot(t: Target, s: string): Promise<void> {
   await t.sql(TABLES.map((x) => `CREATE TABLE ${s}.snap_${x} AS TABLE ${s}.${x};`).join('\n'));
 }
-async function differences(t: Target, s: string): Promise<Record<string, number>> {
+async function differences(t: Target, s: string, against = 'snap'): Promise<Record<string, number>> {
   const text = TABLES.map(
-    (x) => `SELECT '${x}' AS t, (SELECT count(*) FROM ((TABLE ${s}.${x} EXCEPT ALL TABLE ${s}.snap_${x}) UNION ALL (TABLE ${s}.snap_${x} EXCEPT ALL TABLE ${s}.${x})) d)::int AS n`,
+    (x) => `SELECT '${x}' AS t, (SELECT count(*) FROM ((TABLE ${s}.${x} EXCEPT ALL TABLE ${s}.${against}_${x}) UNION ALL (TABLE ${s}.${against}_${x} EXCEPT ALL TABLE ${s}.${x})) d)::int AS n`,
   );
   const out: Record<string, number> = {};
   for (const r of (await t.sql(text.join(' UNION ALL '))).rows as { t: string; n: number }[]) out[r.t] = Number(r.n);
@@ -157,36 +165,95 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     }
   });
 
-  it('refuses the whole merge when one table has a conflict: nothing written, nothing kept', async () => {
+  it('keeps conflicts in two tables in progress for every table; resolved without -t, --continue makes one MERGE commit across them', async () => {
     await scenario(t, {
       schema: 's2',
       branch: 'f2',
-      theirs: ["UPDATE S.clients SET name = 'B' WHERE id = 1; INSERT INTO S.orders VALUES (40, 1, 4)"],
-      ours: ["UPDATE S.clients SET name = 'A' WHERE id = 1; UPDATE S.items SET sku = 'Y' WHERE order_id = 20"],
+      // clients 1: a cell both ways; orders 1: one new key inserted twice; items only on the branch (a fast-forward alone)
+      theirs: ["UPDATE S.clients SET name = 'B' WHERE id = 1; INSERT INTO S.orders VALUES (1, 1, 100); UPDATE S.orders SET total = 50 WHERE id = 10; INSERT INTO S.items VALUES (20, 2, 'z')"],
+      ours: ["UPDATE S.clients SET name = 'A' WHERE id = 1; INSERT INTO S.orders VALUES (1, 2, 200); UPDATE S.orders SET total = 6 WHERE id = 20"],
       back: 'children first',
     });
     await snapshot(t, 's2');
-    const before = await refs(t, 's2');
+    const before = (await refs(t, 's2')) as { tables: unknown; merging: string[] };
+    expect(before.merging).toEqual(['E_NO_MERGE', 'E_NO_MERGE', 'E_NO_MERGE']);
     const out = await refused(t, ['f2'], 'E_MERGE_CONFLICT');
     expect(out.status).toBe('conflict');
-    expect(out.conflicts).toEqual([
-      { table: 's2.clients', key: { id: '1' }, column: 'name', kind: 'update/update', base: 'ann', ours: 'A', theirs: 'B', resolved: false, value: null },
+    expect(out.conflicts.map((c: { table: string; key: unknown; column: string; kind: string }) => [c.table, c.key, c.column, c.kind])).toEqual([
+      ['s2.clients', { id: '1' }, 'name', 'update/update'],
+      ['s2.orders', { id: '1' }, 'client_id', 'insert/insert'],
+      ['s2.orders', { id: '1' }, 'total', 'insert/insert'],
     ]);
     expect(Object.keys(out.tables)).toEqual(['s2.clients', 's2.orders', 's2.items']);
+    // nothing written, every table of the merge kept in progress (items too: it gets its MERGE part at --continue)
     expect(await differences(t, 's2')).toEqual(NONE);
-    expect(await refs(t, 's2')).toEqual(before);
-    // in words: which table, and the ways out
-    const text = await vsg(t, ['merge', 'f2']);
-    expect(text.code).toBe(1);
-    expect(text.stdout).toMatch(/^s2\.clients: automatic merge of 'f2' failed: 1 conflict\n/);
-    expect(text.stdout).toMatch(/id=1 .* name .* update\/update .* ann .* A .* B/);
-    expect(text.stderr).toMatch(/error: merge of 'f2' has 1 conflict in s2\.clients; nothing was written\nhint: a merge across tables is not kept in progress: use --strategy ours\|theirs, or merge 's2\.clients' alone with -t/);
-    expect(await refs(t, 's2')).toEqual(before);
+    const kept = (await refs(t, 's2')) as { tables: unknown; merging: string[] };
+    expect([kept.tables, kept.merging]).toEqual([before.tables, ['in progress', 'in progress', 'in progress']]);
+    // every table's conflicts, in sections; --json keyed by table
+    const listed = JSON.parse(await vsgOk(t, ['conflicts', '--json']));
+    expect(Object.keys(listed.tables)).toEqual(['s2.clients', 's2.orders', 's2.items']);
+    expect([listed.unresolved, listed.tables['s2.clients'].unresolved, listed.tables['s2.orders'].unresolved, listed.tables['s2.items'].conflicts]).toEqual([3, 1, 2, []]);
+    const text = await vsgOk(t, ['conflicts']);
+    expect(text).toMatch(/^s2\.clients: merging 'f2' \([0-9a-f]{7}\) into 'main'[^]*\n1 of 1 unresolved\n\ns2\.orders: merging 'f2'[^]*\n2 of 2 unresolved\n\ns2\.items: merging 'f2'[^]*\nno conflicts\n\n3 of 3 unresolved in all\n$/);
+    // key 1 is conflicted in two tables: name one
+    const ambiguous = await vsg(t, ['resolve', '1', '--theirs']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/^error: s2\.clients, s2\.orders each have a conflict at 1; name one with -t\n/);
+    // one table of the merge cannot go on or back alone
+    for (const args of [['--continue', '-t', 's2.orders'], ['--abort', '-t', 's2.clients']]) {
+      const part = await vsg(t, ['merge', ...args]);
+      expect(part.code).toBe(2);
+      expect(part.stderr).toMatch(/^error: the merge of 'f2' into 's2\.\w+' is part of a merge across s2\.clients, s2\.orders, s2\.items\nhint: continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t\n$/);
+    }
+    const open = await vsg(t, ['merge', '--continue', '--json']);
+    expect(open.code).toBe(1);
+    expect(JSON.parse(open.stderr.trim().split('\n').at(-1) as string).error.code).toBe('E_MERGE_UNRESOLVED');
+    expect(await differences(t, 's2')).toEqual(NONE);
+    // --all settles every table's conflicts; a key with its column finds its one table
+    expect(await vsgOk(t, ['resolve', '--all', '--ours'])).toMatch(/^resolved 3 conflicts\n/);
+    expect(await vsgOk(t, ['resolve', '1', 'name', '--theirs'])).toMatch(/^resolved 1 conflict\n/);
+    const done = await vsgOk(t, ['merge', '--continue']);
+    expect(done).toMatch(/^\[main ([0-9a-f]{7})\] merged f2: s2\.clients: 1 updated · s2\.orders: 1 updated · s2\.items: 1 inserted\n3 conflicts resolved\n$/);
+    await t.sql(`CREATE TABLE s2.exp_clients AS TABLE s2.snap_clients; UPDATE s2.exp_clients SET name = 'B' WHERE id = 1;
+      CREATE TABLE s2.exp_orders AS TABLE s2.snap_orders; UPDATE s2.exp_orders SET total = 50 WHERE id = 10;
+      CREATE TABLE s2.exp_items AS TABLE s2.snap_items; INSERT INTO s2.exp_items VALUES (20, 2, 'z')`);
+    expect(await differences(t, 's2', 'exp')).toEqual(NONE);
+    const repo = await t.open();
+    try {
+      const [top] = (await repo.log({ limit: 1 })).commits;
+      expect(top.shortId).toBe(/\[main ([0-9a-f]{7})\]/.exec(done)![1]);
+      expect(top.parts?.map((p) => [p.table, p.kind, p.parents.length])).toEqual([['s2.clients', 'MERGE', 2], ['s2.orders', 'MERGE', 2], ['s2.items', 'MERGE', 2]]);
+      expect((await repo.status()).filter((x) => x.table.startsWith('s2.') && !x.clean)).toEqual([]);
+      expect((await repo.verify()).ok).toBe(true);
+    } finally {
+      await repo.close();
+    }
+    expect(((await refs(t, 's2')) as { merging: string[] }).merging).toEqual(['E_NO_MERGE', 'E_NO_MERGE', 'E_NO_MERGE']);
+  });
+
+  it('--abort without -t forgets the whole merge across tables, nothing changed; --strategy then merges it', async () => {
+    await scenario(t, {
+      schema: 's7',
+      branch: 'f7',
+      theirs: ["UPDATE S.clients SET name = 'B' WHERE id = 1; UPDATE S.orders SET total = 50 WHERE id = 10; INSERT INTO S.orders VALUES (40, 1, 4); INSERT INTO S.items VALUES (40, 1, 'n')"],
+      ours: ["UPDATE S.clients SET name = 'A' WHERE id = 1; UPDATE S.orders SET total = 6 WHERE id = 10; UPDATE S.items SET sku = 'Y' WHERE order_id = 20"],
+      back: 'children first',
+    });
+    await snapshot(t, 's7');
+    const before = await refs(t, 's7');
+    const stopped = await vsg(t, ['merge', 'f7']);
+    expect(stopped.code).toBe(1);
+    expect(stopped.stdout).toMatch(/^s7\.clients: automatic merge of 'f7' failed: 1 conflict\n[^]*\ns7\.orders: automatic merge of 'f7' failed: 1 conflict\n[^]*\nnothing was written; the merge of every table is kept in progress/);
+    expect(stopped.stderr).toMatch(/^error: merge of 'f7' has 2 conflicts in s7\.clients, s7\.orders; nothing was written, the merge is in progress\nhint: resolve them with 'vsg resolve'/);
+    // a write to a table of the merge waits for it, also to one without conflicts
+    const write = await vsg(t, ['commit', "UPDATE s7.items SET sku = 'q' WHERE order_id = 10"]);
+    expect([write.code, write.stderr.split('\n')[0]]).toEqual([3, "error: a merge into 's7.items' is in progress"]);
+    expect(await vsgOk(t, ['merge', '--abort'])).toBe("s7.clients, s7.orders, s7.items: merge of 'f7' aborted (2 conflicts forgotten)\n");
+    expect(await differences(t, 's7')).toEqual(NONE);
+    expect(await refs(t, 's7')).toEqual(before);
     // a strategy settles every table's conflicts: the merge goes through
-    expect(await vsgOk(t, ['merge', 'f2', '--strategy', 'theirs'])).toMatch(
-      /^\[main [0-9a-f]{7}\] merged f2: s2\.clients: 1 updated · s2\.orders: 1 inserted \(fast-forward\)\n1 conflict resolved\n$/,
-    );
-    expect((await rows(t, 's2')).clients[0]).toBe('{"id": 1, "name": "B"}');
+    expect(await vsgOk(t, ['merge', 'f7', '--strategy', 'theirs'])).toMatch(/^\[main [0-9a-f]{7}\] merged f7: s7\.clients: 1 updated · s7\.orders: 1 inserted, 1 updated · s7\.items: 1 inserted\n2 conflicts resolved\n$/);
+    expect((await rows(t, 's7')).clients[0]).toBe('{"id": 1, "name": "B"}');
   });
 
   it('refuses an order for a client the other side deleted, before anything is written', async () => {
@@ -240,6 +307,15 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
       },
     ]);
     expect(out.tables['s4.clients'].violations).toEqual(out.violations);
+    // a one-table merge (-t) is refused alike: the cascade would change orders, which it does not write
+    const alone = await refused(t, ['f4', '-t', 's4.clients'], 'E_MERGE_CONSTRAINT');
+    expect(alone.tables).toBeUndefined();
+    const text = await vsg(t, ['merge', 'f4', '-t', 's4.clients']);
+    expect(text.stderr).toMatch(/\nhint: merge the tables together \(without -t, or -t s4\.clients -t s4\.orders\), or change the rows involved on one of the branches\n$/);
+    expect(alone.violations.map((v: { table: string; key: unknown; other: { table: string; key: unknown } }) => [v.table, v.key, v.other.table, v.other.key])).toEqual([
+      ['s4.clients', { id: '2' }, 's4.orders', { id: '20' }],
+      ['s4.clients', { id: '2' }, 's4.orders', { id: '21' }],
+    ]);
     // orders left out (-t): the cascade would change a table the merge does not write
     const without = await refused(t, ['f4', '-t', 's4.clients', '-t', 's4.items'], 'E_MERGE_CONSTRAINT');
     expect(without.violations.map((v: { table: string; key: unknown; other: { key: unknown } }) => [v.table, v.key, v.other.key])).toEqual([

@@ -49,6 +49,14 @@ describe('bench helpers', () => {
     expect('snapshot' in r.ratios).toBe(false);
   });
 
+  it('goal marks a row whose ratio to its floor is within its limit', () => {
+    const row = (v: number) => makeRow({ scenario: '10 reset', name: 'x', vsg: [v], refs: { floor: [2] } });
+    expect(lib.goal(row(3), 1.5).goal).toMatchObject({ value: 1.5, limit: 1.5, pass: true, text: '1.50× its floor (goal ≤ 1.5)' });
+    expect(lib.goal(row(4), 1.5).goal.pass).toBe(false);
+    expect(lib.goal(row(1), 0.7, true).goal).toMatchObject({ pass: false, text: '0.50× its floor (goal ≥ 0.7)' });
+    expect(lib.goal(makeRow({ scenario: 's', name: 'x', vsg: [1] }), 1).goal).toMatchObject({ value: null, pass: false });
+  });
+
   it('formats the table with every reference column', () => {
     const rows = [makeRow({ scenario: '5 diff', name: 'd', rows: 1_000_000, vsg: [10], refs: { floor: [100], audit: 'no' } })];
     const text = formatTable(rows);

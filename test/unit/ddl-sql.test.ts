@@ -14,7 +14,7 @@ import {
   fetchForward,
   indexTempKey,
   lockTable,
-  truncateTable,
+  truncateTables,
 } from '../../src/core/sql/ddl.js';
 import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from '../../src/core/sql/merge.js';
 import { blame, rowsAt, snapshotIntoPending, stateImages } from '../../src/core/sql/rows.js';
@@ -33,7 +33,8 @@ describe('locks, DDL and cursors', () => {
   it('locks and truncates a table by its quoted name', () => {
     expect(lockTable(hostile.qname, 'SHARE ROW EXCLUSIVE')).toBe('LOCK TABLE "My Schema"."Wei""rd $1 tab" IN SHARE ROW EXCLUSIVE MODE');
     expect(lockTable(items.qname, 'ACCESS EXCLUSIVE')).toBe('LOCK TABLE "public"."items" IN ACCESS EXCLUSIVE MODE');
-    expect(truncateTable(hostile.qname)).toBe('TRUNCATE "My Schema"."Wei""rd $1 tab"');
+    expect(truncateTables([hostile.qname])).toBe('TRUNCATE "My Schema"."Wei""rd $1 tab"');
+    expect(truncateTables([hostile.qname, '"public"."b"'])).toBe('TRUNCATE "My Schema"."Wei""rd $1 tab", "public"."b"');
   });
 
   it('drops triggers and functions by quoted name', () => {

@@ -64,7 +64,7 @@ FROM pg_temp.vsg_m_new n WHERE n."client_id" IS NOT NULL AND NOT EXISTS (SELECT 
     expect(q).toContain('WHERE NOT (n."a" IS NULL AND n."b" IS NULL) AND (n."a" IS NULL OR n."b" IS NULL OR NOT EXISTS (SELECT 1 FROM "s"."p" p WHERE p."x" = n."a" AND p."y" = n."b"))');
   });
 
-  it('a foreign key to the table: rows the merge deletes that another table still references (delete action only)', () => {
+  it('a foreign key to the table: rows the merge deletes or re-keys that another table still references (whatever the action)', () => {
     const q = violationsQuery(orders, [
       { kind: 'fk_to', columns: ['id'], other: '"public"."items"', otherColumns: ['order_id'], otherKey: ['id'], self: false, onDelete: true, onUpdate: false },
     ]) as string;
@@ -72,7 +72,11 @@ FROM pg_temp.vsg_m_new n WHERE n."client_id" IS NOT NULL AND NOT EXISTS (SELECT 
 FROM pg_temp.vsg_m_out s
 JOIN "public"."orders" o ON "o"."id" = ("s".key->>'id')::integer
 JOIN "public"."items" r ON r."order_id" = o."id"
-WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE m."id" = o."id") AND s.img IS NULL`);
+WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE m."id" = o."id")
+) v`);
+    // a self-reference's own action acts: ON UPDATE CASCADE checks deletions alone
+    const self = violationsQuery(orders, [{ kind: 'fk_to', columns: ['id'], other: orders.qname, otherColumns: ['parent'], otherKey: ['id'], self: true, onDelete: true, onUpdate: false }]) as string;
+    expect(self).toContain('AND s.img IS NULL AND NOT EXISTS');
     const noKey = violationsQuery(orders, [{ kind: 'fk_to', columns: ['id'], other: '"public"."log"', otherColumns: ['o'], otherKey: null, self: false, onDelete: true, onUpdate: true }]) as string;
     expect(noKey).toContain('SELECT 0, s.key, NULL::jsonb,');
     expect(noKey).not.toMatch(/s\.img IS/);
@@ -121,8 +125,8 @@ describe('across tables (work tables of their own, the other tables merged)', ()
     // a table left out of the merge: its live rows, any action
     const out = violationsQuery(orders, [{ ...cascade, other: '"public"."notes"' }], work, new Map()) as string;
     expect(out).toContain('WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_mx_new_7 m WHERE m."id" = o."id")\n) v');
-    // one table alone: a deletion under ON DELETE CASCADE is not checked (the action changes the other table)
-    expect(violationsQuery(orders, [{ ...cascade, other: '"public"."notes"' }])).toContain('AND s.img IS NOT NULL\n) v');
+    // one table alone: the same (the action would change the other table, which the merge does not write)
+    expect(violationsQuery(orders, [{ ...cascade, other: '"public"."notes"' }])).toContain('WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_m_new m WHERE m."id" = o."id")\n) v');
   });
 
   it('stages and checks in work tables of its own, named by vsg alone', () => {

@@ -14,7 +14,7 @@
  *   commit across them, beside the same transaction on untracked copies.
  * Rounds alternate between the sides, each after a CHECKPOINT.
  */
-import { makeRow } from '../lib.mjs';
+import { goal, makeRow } from '../lib.mjs';
 import { connect, createDatabase, dropDatabase, progress, time } from '../harness.mjs';
 
 export const id = 'tables';
@@ -22,14 +22,6 @@ export const perSize = false;
 
 const WRITERS = 8;
 const ROWS = 100;
-
-/** A goal on a row's ratio to its floor: at most (or at least) `limit`. */
-function goal(row, limit, atLeast = false) {
-  const r = row.ratios.floor ?? null;
-  const pass = r !== null && (atLeast ? r >= limit : r <= limit);
-  row.goal = { text: `${r === null ? '–' : r.toFixed(2)}× its floor (goal ${atLeast ? '≥' : '≤'} ${limit})`, value: r, limit, pass };
-  return row;
-}
 
 /** n tables w001…, each of ROWS rows, tracked in one call where the build can. */
 async function setup(lib, c, url, n) {

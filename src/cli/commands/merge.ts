@@ -50,21 +50,29 @@ constraints of every table are found before anything is written, the merged
 rows of all the tables are checked together (an order merged for a client the
 other side deleted is refused, whatever the key's ON DELETE), and the rows are
 written in the order their foreign keys accept. The MERGE commits of two or
-more tables are one commit across them. A conflict in any table refuses the
-whole merge with nothing written and no merge kept in progress: use
---strategy, or merge that table alone with -t (its conflicts are then kept
-for 'vsg resolve' and --continue).`,
+more tables are one commit across them. A conflict in any table stops the
+whole merge with nothing written, kept in progress for every table it moves:
+'vsg conflicts' lists every table's conflicts, 'vsg resolve' finds the table
+of a key, and 'vsg merge --continue' (no -t) writes the merge as one MERGE
+commit across the tables, their constraints checked together first;
+'vsg merge --abort' (no -t) forgets all of it. Neither takes -t for one table
+of such a merge.
+
+A one-table merge (-t) is refused when a row of another table references a
+row it deletes or re-keys, whatever the key's ON DELETE: merge the tables
+together instead.`,
   examples: [
     'vsg merge -t clients repricing',
     'vsg merge -t clients repricing --strategy theirs',
     'vsg resolve -t clients 7 credit --theirs && vsg merge -t clients --continue',
     'vsg merge promo                     # every tracked table that has a branch promo',
     'vsg merge promo -t clients -t orders',
+    'vsg resolve 7 credit --theirs && vsg merge --continue   # a merge across tables, kept on conflicts',
   ],
   exits: {
     0: 'merged (or up to date)',
-    1: 'conflicts (across tables: in any table; nothing written), unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
-    2: '--continue, --abort or --base with -t repeated, or without -t while several tables are tracked',
+    1: 'conflicts (the merge is kept in progress; across tables: every table), unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
+    2: '--continue, --abort or --base with -t repeated; --continue or --abort without -t while several merges are in progress; --continue or --abort with -t on a table of a merge across tables (E_MERGE_ACROSS)',
     3: 'unknown table or commit (across tables: no table has it), no merge in progress, a cycle of foreign keys that are not deferrable',
     4: 'the rows written were refused by what is not checked ahead (a trigger, an exclusion constraint, a key from a table the merge leaves alone); nothing changed',
   },
@@ -72,7 +80,7 @@ for 'vsg resolve' and --continue).`,
     if (opts.strategy !== undefined && opts.strategy !== 'ours' && opts.strategy !== 'theirs') throw usage(`--strategy '${opts.strategy}' is not 'ours' or 'theirs'`);
     if ([ref !== undefined, Boolean(opts.continue), Boolean(opts.abort)].filter(Boolean).length !== 1) throw usage('name what to merge, or give --continue or --abort');
     const names = new Set(opts.table);
-    if (ref === undefined && names.size > 1) throw usage('--continue and --abort work on the one table whose merge is in progress; give -t once');
+    if (ref === undefined && names.size > 1) throw usage('--continue and --abort work on the whole merge in progress (no -t), or on one table\'s (-t once)');
     if (opts.base !== undefined && names.size > 1) throw usage('--base is a commit of one table; give -t once');
   },
   async run(ctx, [ref], opts) {
@@ -81,7 +89,7 @@ for 'vsg resolve' and --continue).`,
     const table = names.length === 1 ? names[0] : undefined;
     if (opts.abort) {
       const r = await repo.mergeAbort({ table });
-      return { result: r, render: () => `${r.table}: merge of '${r.theirsRef}' aborted (${r.conflicts} conflicts forgotten)` };
+      return { result: r, render: () => `${r.table}: merge of '${r.theirsRef}' aborted (${r.conflicts} conflict${r.conflicts === 1 ? '' : 's'} forgotten)` };
     }
     const who = await ctx.author(opts);
     try {

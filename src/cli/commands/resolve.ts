@@ -35,7 +35,7 @@ export const resolve = verb<Opts>({
     "vsg resolve id=9 name --value 'Ann B.'",
     'vsg resolve --all --theirs',
   ],
-  exits: { 0: '', 2: 'usage', 3: 'no merge in progress, no such conflict' },
+  exits: { 0: '', 2: 'usage; without -t, a key conflicted in several tables (E_TABLE_REQUIRED)', 3: 'no merge in progress, no such conflict' },
   check([key], opts) {
     const picks = [opts.ours, opts.theirs, opts.value !== undefined, opts.null].filter(Boolean).length;
     if (picks !== 1) throw usage('give exactly one of --ours, --theirs, --value <text>, --null');

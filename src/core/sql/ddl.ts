@@ -15,9 +15,9 @@ export function lockTable(qname: string, mode: LockMode): string {
   return `LOCK TABLE ${qname} IN ${mode} MODE`;
 }
 
-/** TRUNCATE `qname` (already quoted). */
-export function truncateTable(qname: string): string {
-  return `TRUNCATE ${qname}`;
+/** TRUNCATE the tables `qnames` (already quoted) in one statement: what a table others reference needs to be emptied with them. */
+export function truncateTables(qnames: readonly string[]): string {
+  return `TRUNCATE ${qnames.join(', ')}`;
 }
 
 /** DROP TRIGGER `trigger` ON `qname` (already quoted). */

@@ -119,7 +119,8 @@ function equal(a: string, as: readonly string[], b: string, bs: readonly string[
  * the merge writes are checked as its own). Across tables, a row still
  * referencing counts whatever the key's ON DELETE / ON UPDATE action: a
  * cascade would change a table away from its merged (or, left out of the
- * merge, its committed) rows.
+ * merge, its committed) rows. So does a one-table merge, for the keys of
+ * other tables to it: only a self-reference's action is left to act.
  */
 export function violationsQuery(t: CheckTarget, checks: readonly Check[], work: WorkTables = WORK, merged: Merged | null = null): string | null {
   const key = (alias: string) => keyExpr(t.keyColumns, alias);
@@ -171,8 +172,10 @@ FROM ${fresh} n WHERE ${where}`);
       case 'fk_to': {
         // Rows of the table the merge deletes (or whose referenced columns it changes), still referenced.
         const other = c.self ? undefined : merged?.get(c.other);
-        const onDelete = c.onDelete || merged !== null;
-        const onUpdate = c.onUpdate || merged !== null;
+        // A key from another table counts whatever its action: a cascade would change a table the merge does not write.
+        const strict = merged !== null || !c.self;
+        const onDelete = c.onDelete || strict;
+        const onUpdate = c.onUpdate || strict;
         const when = onDelete && onUpdate ? '' : onDelete ? ' AND s.img IS NULL' : ' AND s.img IS NOT NULL';
         const otherKey = c.otherKey && c.otherKey.length ? keyExpr(c.otherKey, 'r') : 'NULL::jsonb';
         const vals = object(c.otherColumns.map((f) => [f, col('r', f)] as const));
