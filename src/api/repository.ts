@@ -19,7 +19,7 @@ import type { CheckoutManyOptions, CheckoutManyResult, CheckoutOptions, Checkout
 import type { CommitOptions, CommitResult, WorkTx } from '../ops/commit.js';
 import type { DiffManyOptions, DiffManyResult, DiffOptions, DiffResult } from '../ops/diff.js';
 import type { DoctorResult } from '../ops/doctor.js';
-import type { ExportOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
+import type { ExportOptions, ExportTablesOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
 import type { LogOptions, LogResult } from '../ops/log.js';
 import type { MergeOptions, MergeResult } from '../ops/merge.js';
 import type { ResolveOptions } from '../ops/resolve.js';
@@ -154,6 +154,13 @@ export class Repository {
   /** Stream a table's rows as of a commit, in key order, without touching the table. */
   exportRows(opts: ExportOptions, sink: ExportSink): Promise<ExportResult> {
     return import('../ops/export.js').then((m) => m.exportRows(this.db, opts, sink));
+  }
+  /**
+   * Several tables' rows (default every tracked table) as of one commit of
+   * the repository, from one REPEATABLE READ snapshot, table after table.
+   */
+  exportTables(opts: ExportTablesOptions, sink: ExportSink): Promise<ExportResult[]> {
+    return import('../ops/export.js').then((m) => m.exportTables(this.db, opts, sink));
   }
   /** A table's rows as of a commit, collected in memory. */
   rowsAt(opts: ExportOptions = {}): Promise<RowsAtResult> {

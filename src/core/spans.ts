@@ -9,6 +9,7 @@ import { sql } from '../db/sql.js';
 import { getCommits } from './commits.js';
 import { VsgError } from '../errors.js';
 import { resolveRef, shortId } from './refs.js';
+import { hasAncestry, isNameOfSeveral, repoCommit } from './repo-refs.js';
 import { listTables } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -62,13 +63,23 @@ export async function spansOf(db: Queryable, ids: readonly string[]): Promise<Ma
  */
 export async function resolveAcross(db: Queryable, ref: string): Promise<{ span: string | null; parts: string[] }> {
   let id: string;
+  if (hasAncestry(ref)) {
+    // counted back across tables: the repository's commit
+    const at = await repoCommit(db, ref);
+    return { span: at.span, parts: at.parts };
+  }
   if (ref === 'HEAD' || ref === '@') {
     const heads = (await listTables(db)).map((t) => t.headCommit).filter((h): h is string => h !== null);
     const [newest] = await getCommits(db, heads);
     if (!newest) throw new VsgError('E_UNKNOWN_REF', `'${ref}' has no commit`, { hint: 'track a table first' });
     id = newest.id;
   } else {
-    const at = await resolveRef(db, ref);
+    const at = await resolveRef(db, ref).catch(async (e: unknown) => {
+      // a branch or tag of several tables: the repository's commit it names (the newest of theirs)
+      if (!isNameOfSeveral(e)) throw e;
+      const r = await repoCommit(db, ref);
+      return { id: r.id, tableId: 0, span: r.span ? { id: r.span, parts: r.parts } : undefined };
+    });
     if (at.span) return { span: at.span.id, parts: at.span.parts };
     id = at.id;
   }
@@ -100,9 +111,15 @@ export function foldSpans(commits: readonly CommitInfo[]): CommitInfo[] {
     const parents = [...new Set(e.parents.map((p) => entryOf.get(p) ?? p))].filter((p) => p !== e.id);
     if (merge || parents.length === 0) return { ...e, parents };
     // The commits between an entry and its tables' previous commits are other
-    // tables' commits of the same history: the entry follows the next one.
+    // tables' commits of the same history: the entry follows the next one,
+    // unless that one changed a table of the entry too (then it is on another
+    // branch: the entry's own part of that table follows another commit).
     const nearest = Math.min(...parents.map((p) => at.get(p) ?? Infinity));
-    return { ...e, parents: [i + 1 < out.length && i + 1 <= nearest ? out[i + 1].id : parents[0]] };
+    const mine = new Set((e.parts ?? [e]).map((p) => p.tableId));
+    for (let j = i + 1; j < out.length && j <= nearest; j++) {
+      if (j === nearest || !(out[j].parts ?? [out[j]]).some((p) => mine.has(p.tableId))) return { ...e, parents: [out[j].id] };
+    }
+    return { ...e, parents: [parents[0]] };
   });
 }
 

@@ -7,7 +7,8 @@ import type { Db, Queryable } from '../db/db.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { isReachable } from '../core/mergebase.js';
 import { checkRefName, insertRef, listRefs, refsByName, type NamedRef, type RefInfo, type RefsByName } from '../core/ref-store.js';
-import { refOfEach, resolveIn, shortId } from '../core/refs.js';
+import { resolveIn, shortId } from '../core/refs.js';
+import { refsOfEach } from '../core/repo-refs.js';
 import { lockEach, lockTable, resolveTable } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
@@ -125,8 +126,10 @@ export async function createBranches(db: Db, opts: { tables?: string[]; name: st
   checkRefName(opts.name, 'branch');
   return db.transaction(async (tx) => {
     const out: Record<string, CreatedBranch> = {};
-    for (const table of await lockEach(tx, opts.tables)) {
-      const commit = await refOfEach(tx, table, opts.start ?? 'HEAD', 'branching');
+    const tables = await lockEach(tx, opts.tables);
+    const at = await refsOfEach(tx, tables, opts.start ?? 'HEAD', 'branching');
+    for (const table of tables) {
+      const commit = at.get(table.id) as string;
       await insertRef(tx, table, 'branch', opts.name, commit);
       out[table.display] = { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
     }

@@ -12,7 +12,8 @@ import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
 import { forgetNoOps, tidyPending, uncommitted } from '../core/pending.js';
 import type { Queryable } from '../db/db.js';
 import { isVsgError, VsgError } from '../errors.js';
-import { commitOfTable, refOfEach, shortId } from '../core/refs.js';
+import { commitOfTable, shortId } from '../core/refs.js';
+import { refsOfEach } from '../core/repo-refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { lockEach, lockNamed, type LockedTable } from '../core/tables.js';
 import { commonAncestor } from '../core/mergebase.js';
@@ -132,9 +133,10 @@ export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<C
     const mode = reloadMode(opts.reload);
     const out: CheckoutManyResult = {};
     const targets: CheckoutTarget[] = [];
+    for (const table of tables) await assertWritable(tx, table);
+    const at = await refsOfEach(tx, tables, opts.ref, 'checking out');
     for (const table of tables) {
-      await assertWritable(tx, table);
-      const sourceId = await refOfEach(tx, table, opts.ref, 'checking out');
+      const sourceId = at.get(table.id) as string;
       const plan = await writePlan(tx, table, sourceId, opts.force === true);
       if (!opts.force) {
         refuseUncommitted(plan.pending, { table: table.display, message: cannot(`check out '${table.display}'`), hint: 'commit them, discard them (restore), or use force', data: 'counts' });

@@ -7,6 +7,7 @@ import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
 import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
 import { commonAncestor } from '../core/mergebase.js';
+import { notTrackedThen, statesOf } from '../core/repo-refs.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
 import { listTables, resolveHistory, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { tableColumns } from '../core/dropped.js';
@@ -100,14 +101,22 @@ export type DiffManyResult = Record<string, DiffResult>;
 export async function diffMany(db: Queryable, opts: DiffManyOptions = {}): Promise<DiffManyResult> {
   const tables = opts.tables?.length ? await Promise.all([...new Set(opts.tables)].map((n) => resolveTable(db, n))) : await listTables(db);
   const out: DiffManyResult = {};
-  for (const table of tables) {
-    const side = async (ref: string) =>
+  const side = async (ref: string) => {
+    const at = await statesOf(db, tables, ref, (table) =>
       stateAt(db, table, ref).catch((e: unknown) => {
         if (isVsgError(e) && e.code === 'E_OTHER_TABLE' && !opts.tables?.length) return null;
         throw e;
-      });
-    const from = await side(opts.from ?? 'HEAD');
-    const to = opts.to !== undefined ? await side(opts.to) : undefined;
+      }),
+    );
+    // a table named (-t) must have a commit there; one not named is left out
+    if (opts.tables?.length) for (const t of tables) if (!at.get(t.id)) throw notTrackedThen(t, ref);
+    return at;
+  };
+  const froms = await side(opts.from ?? 'HEAD');
+  const tos = opts.to !== undefined ? await side(opts.to) : null;
+  for (const table of tables) {
+    const from = froms.get(table.id) ?? null;
+    const to = tos === null ? undefined : tos.get(table.id) ?? null;
     if (from === null || to === null) continue;
     out[table.display] = await diffOne(db, table, { ref: opts.from ?? 'HEAD', id: from }, to === undefined ? null : { ref: opts.to as string, id: to });
   }

@@ -7,13 +7,15 @@
  */
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { VsgError } from '../errors.js';
+import { isVsgError, VsgError } from '../errors.js';
 import { historyRowsQuery, tableColumns } from '../core/dropped.js';
 import { commonAncestor } from '../core/mergebase.js';
-import { isHeadRef, resolveRef, shortId } from '../core/refs.js';
+import { foreignKeys, writeOrder } from '../core/fk-graph.js';
+import { isHeadRef, resolveRef, shortId, stateAt } from '../core/refs.js';
+import { notTrackedThen, statesOf } from '../core/repo-refs.js';
 import { declareCursor, fetchForward } from '../core/sql/ddl.js';
 import { rowsAt as rowsAtSql } from '../core/sql/rows.js';
-import { columns, resolveHistory, tableById, type TrackedTable } from '../core/tables.js';
+import { columns, listTables, resolveHistory, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 
 /** The cursor an export reads its rows through (sql/export/close_cursor.sql closes it). */
 const CURSOR = 'vsg_export';
@@ -51,6 +53,8 @@ export type RowBatch = (string | null)[][];
 export interface ExportSink {
   header?(h: ExportHeader): void | Promise<void>;
   rows(batch: RowBatch): void | Promise<void>;
+  /** after a table's last rows */
+  end?(h: ExportHeader): void | Promise<void>;
 }
 
 export interface ExportResult extends ExportHeader {
@@ -71,34 +75,80 @@ export async function exportRows(db: Db, opts: ExportOptions, sink: ExportSink):
     throw new VsgError('E_OTHER_TABLE', `'${ref}' (${shortId(at.id)}) is a commit of another table, not '${table.display}'`);
   }
   const t = table;
-  const size = opts.batchSize ?? 1000;
+  return db.transaction((tx) => streamTable(tx, t, at.id, ref, opts.batchSize ?? 1000, sink));
+}
+
+/** One table's rows as of commit `id`, header first, through the cursor, to `sink`. */
+async function streamTable(tx: Queryable, t: TrackedTable, id: string, ref: string, size: number, sink: ExportSink): Promise<ExportResult> {
+  const cols = await tableColumns(tx, t);
+  const header: ExportHeader = {
+    table: t.display,
+    schema: t.schema,
+    name: t.name,
+    commit: id,
+    ref,
+    keyColumns: t.keyColumns,
+    columns: cols.map((c) => c.name),
+    types: cols.map((c) => c.type),
+    generated: cols.filter((c) => c.generated).map((c) => c.name),
+    identityAlways: cols.some((c) => c.identity === 'a'),
+  };
+  await sink.header?.(header);
+  const q = await rowsAtQuery(tx, t, id);
+  await tx.query(declareCursor(CURSOR, q.text), q.params);
+  let rowCount = 0;
+  for (;;) {
+    const { rows } = await tx.query<Record<string, string | null>>(fetchForward(CURSOR, size));
+    if (rows.length === 0) break;
+    rowCount += rows.length;
+    await sink.rows(rows.map((r) => cols.map((_, i) => r[`c${i}`] ?? null)));
+    if (rows.length < size) break;
+  }
+  await tx.query(sql('export/close_cursor'));
+  await sink.end?.(header);
+  return { ...header, rowCount };
+}
+
+export interface ExportTablesOptions {
+  /** the tables (default: every tracked table that is not dropped) */
+  tables?: string[];
+  /** the commit (default HEAD): with `~N`/`^`, counted back across tables; each table as it stood then */
+  at?: string;
+  /** list the tables parents first by their foreign keys (what a SQL script needs), else in the order given or listed */
+  parentsFirst?: boolean;
+  batchSize?: number;
+}
+
+/**
+ * Export several tables from one REPEATABLE READ snapshot, each as of its
+ * commit at `at`, one after another to `sink` (header, rows…, end per table).
+ * A table not tracked yet at `at` is left out unless named.
+ */
+export async function exportTables(db: Db, opts: ExportTablesOptions, sink: ExportSink): Promise<ExportResult[]> {
+  const ref = opts.at ?? 'HEAD';
   return db.transaction(async (tx) => {
-    const cols = await tableColumns(tx, t);
-    const header: ExportHeader = {
-      table: t.display,
-      schema: t.schema,
-      name: t.name,
-      commit: at.id,
-      ref,
-      keyColumns: t.keyColumns,
-      columns: cols.map((c) => c.name),
-      types: cols.map((c) => c.type),
-      generated: cols.filter((c) => c.generated).map((c) => c.name),
-      identityAlways: cols.some((c) => c.identity === 'a'),
-    };
-    await sink.header?.(header);
-    const q = await rowsAtQuery(tx, t, at.id);
-    await tx.query(declareCursor(CURSOR, q.text), q.params);
-    let rowCount = 0;
-    for (;;) {
-      const { rows } = await tx.query<Record<string, string | null>>(fetchForward(CURSOR, size));
-      if (rows.length === 0) break;
-      rowCount += rows.length;
-      await sink.rows(rows.map((r) => cols.map((_, i) => r[`c${i}`] ?? null)));
-      if (rows.length < size) break;
+    await tx.query(sql('verify/repeatable_read'));
+    const listed = await listTables(tx);
+    const tables = opts.tables?.length ? await Promise.all([...new Set(opts.tables)].map((n) => resolveTable(tx, n))) : listed.filter((t) => !t.gone);
+    if (tables.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
+    const named = !!opts.tables?.length;
+    const at = await statesOf(tx, tables, ref, (t) =>
+      stateAt(tx, t, ref).catch((e: unknown) => {
+        if (isVsgError(e) && e.code === 'E_OTHER_TABLE' && !named) return null;
+        throw e;
+      }),
+    );
+    let order = tables.filter((t) => at.get(t.id));
+    if (named) for (const t of tables) if (!at.get(t.id)) throw notTrackedThen(t, ref);
+    if (opts.parentsFirst) {
+      const relids = order.filter((t) => !t.gone).map((t) => t.relid);
+      const shown = new Map(order.map((t) => [t.relid, t.display]));
+      const { parentsFirst } = writeOrder(relids, await foreignKeys(tx, relids), (r) => shown.get(r) ?? r);
+      order = [...parentsFirst.map((r) => order.find((t) => t.relid === r) as TrackedTable), ...order.filter((t) => t.gone)];
     }
-    await tx.query(sql('export/close_cursor'));
-    return { ...header, rowCount };
+    const out: ExportResult[] = [];
+    for (const t of order) out.push(await streamTable(tx, t, at.get(t.id) as string, ref, opts.batchSize ?? 1000, sink));
+    return out;
   });
 }
 

@@ -4,7 +4,8 @@ import { sql } from '../db/sql.js';
 import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
 import { resolveRef } from '../core/refs.js';
-import { completeSpans, foldSpans } from '../core/spans.js';
+import { hasAncestry, repoCommit } from '../core/repo-refs.js';
+import { completeSpans, foldSpans, resolveAcross } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
@@ -22,6 +23,12 @@ export interface LogResult {
   commits: CommitInfo[];
   /** per table, the branch its live table follows and that branch's commit */
   heads: { table: string; branch: string; commit: string | null }[];
+  /**
+   * With several tables and a start given: the repository's HEAD commit and
+   * where each branch and tag stands (`kind:name` → commit), which may not be
+   * listed: each decorates that commit alone.
+   */
+  at?: { head: string; refs: Record<string, string> };
 }
 
 /**
@@ -35,8 +42,9 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
   const tables = all.filter((t) => opts.table !== undefined || t.untrackedAt === null);
   const starts: string[] = [];
   if (opts.from !== undefined) {
-    const at = await resolveRef(db, opts.from, tables.length === 1 ? tables[0] : undefined);
-    starts.push(at.id);
+    // counted back across several tables: every table as it stood at that commit of the repository
+    if (tables.length > 1 && hasAncestry(opts.from)) starts.push(...new Set((await repoCommit(db, opts.from)).states.values()));
+    else starts.push((await resolveRef(db, opts.from, tables.length === 1 ? tables[0] : undefined)).id);
   } else {
     const branches = new Set(tables.map((t) => t.head));
     for (const t of all) if (t.headCommit && (t.untrackedAt === null || opts.table !== undefined || !tables.length || branches.has(t.head))) starts.push(t.headCommit);
@@ -44,13 +52,14 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
   const limit = opts.limit ?? 1_000_000_000;
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
+  const head = tables.length > 1 && opts.from !== undefined ? { at: await positions(db) } : {};
   if (tables.length === 1 && starts.length <= 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []), heads };
   // Several tables: a commit across tables is one entry, however many parts
   // it has; read more parts until `limit` entries are found or history ends.
   for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {
     const ids = starts.length ? await logIds(db, starts, want, filters) : [];
     const commits = foldSpans(await getCommits(db, ids));
-    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads };
+    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads, ...head };
   }
 }
 
@@ -79,3 +88,10 @@ async function logIds(db: Queryable, starts: string[], limit: number, filters: (
   }
 }
 
+
+/** Where HEAD and every branch and tag stand in the repository (LogResult.at). */
+async function positions(db: Queryable): Promise<{ head: string; refs: Record<string, string> }> {
+  const h = await resolveAcross(db, 'HEAD');
+  const { rows } = await db.query<{ kind: string; name: string; entry: string }>(sql('refs/repo_positions'));
+  return { head: h.span ?? h.parts[0], refs: Object.fromEntries(rows.map((r) => [`${r.kind}:${r.name}`, r.entry])) };
+}

@@ -13,7 +13,8 @@ import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
 import { assertWritable } from '../core/guards.js';
 import { forgetNoOpsAndCount, tablesWithPending, tidyPending, type PendingCounts } from '../core/pending.js';
-import { commitOfTable, refOfEach } from '../core/refs.js';
+import { commitOfTable } from '../core/refs.js';
+import { refsOfEach } from '../core/repo-refs.js';
 import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../core/reload.js';
 import { listTables, lockNamed, lockTable, resolveTable, type LockedTable } from '../core/tables.js';
 import { commonAncestor } from '../core/mergebase.js';
@@ -143,6 +144,7 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
       writeOrder(relids, await foreignKeys(tx, relids), (r) => shown.get(r) ?? r);
     }
     const out: RestoreManyResult = {};
+    const at = opts.ref === undefined ? null : await refsOfEach(tx, locked.map((l) => l.table), opts.ref, 'restoring');
     for (const { table, recreated } of locked) {
       const head = table.headCommit as string;
       if (dirty && !recreated && !dirty.has(table.id) && sameSignature(table.signature ?? table.now, table.now)) {
@@ -152,7 +154,7 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
         };
         continue;
       }
-      const source = opts.ref === undefined ? head : await refOfEach(tx, table, opts.ref, 'restoring');
+      const source = at?.get(table.id) ?? head;
       const plan = await writePlan(tx, table, source, true);
       targets.push({
         table,

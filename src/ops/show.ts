@@ -3,6 +3,7 @@ import type { Queryable } from '../db/db.js';
 import { getCommit } from '../core/commits.js';
 import { tableColumns } from '../core/dropped.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
+import { hasAncestry, isNameOfSeveral } from '../core/repo-refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
 import { resolveAcross, spanInfo } from '../core/spans.js';
@@ -30,14 +31,20 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
   const table =
     opts.table !== undefined || isHeadRef(ref)
       ? await resolveHistory(db, opts.table).catch((e: unknown) => {
-          // HEAD with several tables tracked: the newest of their HEADs (resolveAcross).
-          if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED' && (ref === 'HEAD' || ref === '@')) return null;
+          // HEAD (~N, ^) with several tables tracked: the repository's commit (resolveAcross).
+          if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
           throw e;
         })
       : undefined;
   if (table === null || (table === undefined && !isHeadRef(ref))) {
     const named = await resolveAcross(db, ref);
-    const asked = table === undefined ? await resolveRef(db, ref) : null;
+    const asked =
+      table === undefined && !hasAncestry(ref)
+        ? await resolveRef(db, ref).catch((e: unknown) => {
+            if (isNameOfSeveral(e)) return null;
+            throw e;
+          })
+        : null;
     // A part's own id shows that part; the id of a commit across tables (or HEAD) shows every part.
     if (named.span && (asked === null || asked.span)) {
       const parts: ShowResult[] = [];

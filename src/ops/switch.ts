@@ -11,7 +11,8 @@ import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { pendingCounts, uncommitted, type PendingCounts } from '../core/pending.js';
 import { checkRefName, insertRef } from '../core/ref-store.js';
-import { refOfEach, resolveIn, shortId } from '../core/refs.js';
+import { resolveIn, shortId } from '../core/refs.js';
+import { refsOfEach } from '../core/repo-refs.js';
 import { lockEach, lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
 import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
 import { sql } from '../db/sql.js';
@@ -135,7 +136,8 @@ export async function switchMany(db: Db, opts: SwitchManyOptions): Promise<Switc
       await lockLiveTable(tx, table);
     }
     if (opts.create) {
-      for (const table of tables) await insertRef(tx, table, 'branch', opts.branch, await refOfEach(tx, table, opts.start ?? 'HEAD', 'branching'));
+      const at = await refsOfEach(tx, tables, opts.start ?? 'HEAD', 'branching');
+      for (const table of tables) await insertRef(tx, table, 'branch', opts.branch, at.get(table.id) as string);
     }
     const out: SwitchManyResult = {};
     const targets: (TableTarget & { dirty: PendingCounts })[] = [];

@@ -2,7 +2,8 @@
 import type { Db } from '../db/db.js';
 import { VsgError } from '../errors.js';
 import { checkRefName, insertRef, listRefs, refsByName, type RefInfo, type RefsByName } from '../core/ref-store.js';
-import { isHeadRef, refOfEach, resolveIn, resolveRef, shortId } from '../core/refs.js';
+import { isHeadRef, resolveIn, resolveRef, shortId } from '../core/refs.js';
+import { refsOfEach } from '../core/repo-refs.js';
 import { lockEach, lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
@@ -69,8 +70,10 @@ export async function createTags(db: Db, opts: { tables?: string[]; name: string
   checkRefName(opts.name, 'tag');
   return db.transaction(async (tx) => {
     const out: TagsResult = {};
-    for (const table of await lockEach(tx, opts.tables)) {
-      const commit = await refOfEach(tx, table, opts.commit ?? 'HEAD', 'tagging');
+    const tables = await lockEach(tx, opts.tables);
+    const at = await refsOfEach(tx, tables, opts.commit ?? 'HEAD', 'tagging');
+    for (const table of tables) {
+      const commit = at.get(table.id) as string;
       await insertRef(tx, table, 'tag', opts.name, commit);
       out[table.display] = { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
     }

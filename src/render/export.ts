@@ -82,6 +82,53 @@ export function exportWriter(format: ExportFormat, s: Style): ExportWriter {
   }
 }
 
+/**
+ * A streaming writer for several tables, one after another: the table format
+ * a section per table (its name and commit over its rows), json one object
+ * keyed by table, sql one transaction (`SET CONSTRAINTS ALL DEFERRED`, the
+ * tables in the order they come: parents first). csv holds one table only.
+ */
+export function exportManyWriter(format: Exclude<ExportFormat, 'csv'>, s: Style): ExportWriter & { start(): string; tableEnd(h: ExportHeader): string } {
+  let one: ExportWriter;
+  let n = 0;
+  switch (format) {
+    case 'json': {
+      let first = true;
+      let cols: string[] = [];
+      return {
+        start: () => '{',
+        header: (x) => ((first = true), (cols = x.columns), `${n++ ? ',' : ''}\n  ${JSON.stringify(x.table)}: [`),
+        rows: (b) =>
+          b
+            .map((r) => {
+              const line = `${first ? '\n' : ',\n'}    ${JSON.stringify(Object.fromEntries(r.map((v, i) => [cols[i], v])))}`;
+              first = false;
+              return line;
+            })
+            .join(''),
+        tableEnd: () => (first ? ']' : '\n  ]'),
+        end: () => (n ? '\n}\n' : '}\n'),
+      };
+    }
+    case 'sql':
+      return {
+        start: () => 'BEGIN;\nSET CONSTRAINTS ALL DEFERRED;\n',
+        header: (x) => ((one = exportWriter('sql', s)), one.header(x)),
+        rows: (b) => one.rows(b),
+        tableEnd: () => '',
+        end: () => 'COMMIT;\n',
+      };
+    default:
+      return {
+        start: () => '',
+        header: (x) => ((one = exportWriter('table', s)), one.header(x), `${n++ ? '\n' : ''}${s.bold(x.table)} at ${x.commit.slice(0, 7)}\n`),
+        rows: (b) => one.rows(b),
+        tableEnd: () => one.end(),
+        end: () => '',
+      };
+  }
+}
+
 /** Rows as psql would show them, NULL spelt out, with a row count. */
 export function renderRowsTable(r: Pick<RowsAtResult, 'columns' | 'rows'>, s: Style): string {
   const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });

@@ -90,7 +90,7 @@ function connectors(moves: Edge[]): GraphRow[] {
 /** `vsg log --graph`, one line per commit (git log --graph --oneline), or full headers. */
 export function renderGraph(r: LogResult, s: Style, opts: { oneline?: boolean } = {}): string {
   const rows = graphRows(r.commits);
-  const view = repositoryView(r.commits, r.heads);
+  const view = repositoryView(r.commits, r.heads, r.at);
   const colour = (g: string) => g.replace(/\*/g, s.yellow('*'));
   const lines: string[] = [];
   for (const row of rows) {

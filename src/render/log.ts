@@ -13,8 +13,10 @@ export interface RepositoryView {
   refAt: Map<string, string>;
 }
 
-export function repositoryView(commits: readonly CommitInfo[], heads: LogResult['heads']): RepositoryView | null {
+export function repositoryView(commits: readonly CommitInfo[], heads: LogResult['heads'], at?: LogResult['at']): RepositoryView | null {
   if (heads.length < 2) return null;
+  // a log from an older commit: where HEAD and the refs stand, known to the log (maybe not listed)
+  if (at) return { head: at.head, refAt: new Map(Object.entries(at.refs)) };
   const head = commits.find((c) => (c.parts ?? [c]).some((p) => heads.some((h) => h.commit === p.id && h.table === p.table)))?.id ?? null;
   const refAt = new Map<string, string>();
   for (const c of commits) for (const r of c.refs) if (!refAt.has(`${r.kind}:${r.name}`)) refAt.set(`${r.kind}:${r.name}`, c.id);
@@ -77,7 +79,7 @@ export function commitHeader(c: CommitInfo, heads: LogResult['heads'], s: Style,
 
 /** git log, full or --oneline. */
 export function renderLog(r: LogResult, s: Style, opts: { oneline?: boolean; now?: number } = {}): string {
-  const view = repositoryView(r.commits, r.heads);
+  const view = repositoryView(r.commits, r.heads, r.at);
   if (opts.oneline) {
     return r.commits
       .map((c) => `${s.yellow(c.shortId)}${decorations(c, r.heads, s, view)} ${c.message.split('\n')[0]}`)

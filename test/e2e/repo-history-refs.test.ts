@@ -1,0 +1,138 @@
+/**
+ * Ancestry references across tables and export across tables, through
+ * bin/vsg on the server and on PGlite. With several tables tracked, HEAD~N,
+ * main~N, X^ and <merge>^2 count back the repository's history (a commit
+ * across tables is one step; first parents across every table), in show, log,
+ * diff, tag, rollback and checkout, while -t keeps each table's own count.
+ * `vsg export` with several tables reads them from one snapshot: a section
+ * per table, JSON keyed by table, a SQL script (parents first, one
+ * transaction) that loads into an empty copy of the schema (compared with
+ * EXCEPT ALL), and csv refused (exit 2, nothing written). History: the
+ * ordersWithMerge scenario (test/helpers/scenarios.ts).
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ORDER_TABLES, ORDERS_DDL, ordersWithMerge, type OrdersHistory } from '../helpers/scenarios.js';
+import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 300_000 });
+
+describe.each(targetNames())('repository history refs and export across tables (CLI) on %s', (name) => {
+  let t: Target;
+  let h: OrdersHistory;
+  /** The id `vsg show <ref>` names (a commit across tables, or of one table). */
+  const shown = async (ref: string, ...more: string[]) => (JSON.parse(await vsgOk(t, ['show', ref, '--json', ...more])) as { commit: { id: string } }).commit.id;
+  const differs = async (a: string, b: string) =>
+    Number((await t.sql(`SELECT count(*)::text AS n FROM ((TABLE ${a} EXCEPT ALL TABLE ${b}) UNION ALL (TABLE ${b} EXCEPT ALL TABLE ${a})) x`)).rows[0].n);
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    h = await ordersWithMerge(t);
+  }, 300_000);
+  afterAll(() => t.cleanup());
+
+  it('counts HEAD~N, main~N, ^ and ^2 back across tables in show; -t keeps the table’s own count', async () => {
+    // a commit across tables (ann's) shows every part
+    const ann = JSON.parse(await vsgOk(t, ['show', 'HEAD^', '--json']));
+    expect([ann.commit.id, Object.keys(ann.tables)]).toEqual([h.ann, ['clients', 'orders']]);
+    expect(await shown('HEAD~2')).toBe(h.reprice);
+    expect(await shown('main~3')).toBe(h.renameBob);
+    expect(await shown('HEAD~1~4')).toBe(h.track);
+    // the merge's second parent: the merged branch's commit, and its first parent
+    expect(await shown('HEAD^2')).toBe(h.dee);
+    expect(await shown('HEAD^2~1')).toBe(h.reprice);
+    // one table: its own history (orders: merge, ann, reprice, then cy's part)
+    expect(JSON.parse(await vsgOk(t, ['show', 'HEAD~3', '-t', 'orders', '--json'])).commit).toMatchObject({ table: 'orders', message: 'cy and her order' });
+
+    const past = await vsg(t, ['show', 'HEAD~6']);
+    expect([past.code, past.stderr.split('\n')[0]]).toEqual([3, "error: 'HEAD~6' goes back past the first commit"]);
+    const noSecond = await vsg(t, ['show', 'HEAD~1^2']);
+    expect([noSecond.code, noSecond.stderr.split('\n')[0]]).toEqual([3, "error: 'HEAD~1^2' has no such parent"]);
+  });
+
+  it('starts log at HEAD~N across tables, and draws the merged branch beside main in --graph', async () => {
+    const short = (id: string) => id.slice(0, 7);
+    expect(await vsgOk(t, ['log', 'HEAD~2', '--oneline'])).toBe(
+      [`${short(h.reprice)} reprice`, `${short(h.renameBob)} rename bob`, `${short(h.cy)} cy and her order`, `${short(h.track)} track clients, items, orders`].join('\n') + '\n',
+    );
+    const graph = await vsgOk(t, ['log', '--graph', '--oneline']);
+    expect(graph).toBe(
+      [
+        `*   ${short(h.merge)} (HEAD -> main) Merge branch 'feature'`,
+        '|\\',
+        `* | ${short(h.ann)} ann renamed, order repriced`,
+        `| * ${short(h.dee)} (feature) dee and her order`,
+        '|/',
+        `* ${short(h.reprice)} reprice`,
+        `* ${short(h.renameBob)} rename bob`,
+        `* ${short(h.cy)} cy and her order`,
+        `* ${short(h.track)} track clients, items, orders`,
+      ].join('\n') + '\n',
+    );
+  });
+
+  it('diffs HEAD~3 against HEAD~2 of the repository: the repricing alone', async () => {
+    const d = JSON.parse(await vsgOk(t, ['diff', 'HEAD~3', 'HEAD~2', '--json']));
+    expect(Object.keys(d)).toEqual([...ORDER_TABLES]);
+    expect(d.clients.changes).toEqual([]);
+    expect(d.items.changes).toEqual([]);
+    expect(d.orders.changes).toEqual([{ key: { id: '10' }, old: expect.objectContaining({ total: '5.00' }), new: expect.objectContaining({ total: '6.00' }) }]);
+  });
+
+  it('exports every table at HEAD~2 from one snapshot: sections, JSON keyed by table, a SQL script that loads into an empty schema; csv refused', async () => {
+    const text = await vsgOk(t, ['export', '--at', 'HEAD~2']);
+    expect(text).toMatch(/^clients at [0-9a-f]{7}\n[^]*\(3 rows\)\n\nitems at [0-9a-f]{7}\n[^]*\(2 rows\)\n\norders at [0-9a-f]{7}\n[^]*\(2 rows\)\n$/);
+
+    const json = JSON.parse(await vsgOk(t, ['export', '--at', 'HEAD~2', '--format', 'json']));
+    expect(Object.keys(json)).toEqual([...ORDER_TABLES]);
+    expect(json.clients).toEqual((await t.sql('SELECT id::text, name FROM snap_clients ORDER BY id')).rows);
+    expect(json.orders).toEqual((await t.sql('SELECT id::text, client_id::text, total::text FROM snap_orders ORDER BY id')).rows);
+    expect(json.items).toEqual((await t.sql('SELECT order_id::text, line::text, sku FROM snap_items ORDER BY order_id, line')).rows);
+    // -t repeated: those tables only
+    expect(Object.keys(JSON.parse(await vsgOk(t, ['export', '-t', 'orders', '-t', 'clients', '--json'])))).toEqual(['orders', 'clients']);
+
+    const script = await vsgOk(t, ['export', '--at', 'HEAD~2', '--format', 'sql']);
+    expect(script.split('\n').filter((l) => !l.startsWith('INSERT'))).toEqual([
+      'BEGIN;', 'SET CONSTRAINTS ALL DEFERRED;', expect.stringMatching(/^-- clients as of /), expect.stringMatching(/^-- orders as of /), expect.stringMatching(/^-- items as of /), 'COMMIT;', '',
+    ]);
+    const copy = await makeTarget(name);
+    try {
+      await copy.sql(ORDERS_DDL);
+      await copy.sql(script);
+      for (const x of ORDER_TABLES) {
+        // the snapshot, carried over as JSON into the copy, against what the script loaded
+        const rows = (await t.sql(`SELECT coalesce(json_agg(s), '[]')::text AS j FROM snap_${x} s`)).rows[0].j as string;
+        await copy.sql(`CREATE TABLE snap_${x} AS SELECT * FROM json_populate_recordset(NULL::${x}, $1::json)`, [rows]);
+        const n = (await copy.sql(`SELECT count(*)::text AS n FROM ((TABLE ${x} EXCEPT ALL TABLE snap_${x}) UNION ALL (TABLE snap_${x} EXCEPT ALL TABLE ${x})) d`)).rows[0].n;
+        expect([x, n]).toEqual([x, '0']);
+      }
+    } finally {
+      await copy.cleanup();
+    }
+
+    for (const args of [['--format', 'csv'], ['-t', 'clients', '-t', 'orders', '--format', 'csv']]) {
+      const r = await vsg(t, ['export', ...args]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([2, '', 'error: csv holds one table: name a table with -t\n']);
+    }
+  });
+
+  it('tags HEAD~2, rolls back HEAD~1 and checks out HEAD~3 across tables', async () => {
+    await vsgOk(t, ['tag', 'priced', 'HEAD~2']);
+    const tags = JSON.parse(await vsgOk(t, ['tag', '--json']));
+    expect(tags.names.find((n: { name: string }) => n.name === 'priced').tables).toEqual([...ORDER_TABLES]);
+    expect(await shown('priced')).toBe(h.reprice);
+
+    // HEAD~1 is ann's commit across clients and orders: both undone, as one commit across them
+    const rb = JSON.parse(await vsgOk(t, ['rollback', 'HEAD~1', '--json']));
+    expect(rb.reverted.id).toBe(h.ann);
+    expect(rb.applied).toEqual({ inserted: 0, updated: 2, deleted: 0 });
+    expect((await t.sql("SELECT name FROM clients WHERE id = 1")).rows[0].name).toBe('ann');
+    expect((await t.sql('SELECT total::text FROM orders WHERE id = 30')).rows[0].total).toBe('8.00');
+
+    // now HEAD~3 is reprice again: every table back to its state then
+    expect(await shown('HEAD~3')).toBe(h.reprice);
+    const co = JSON.parse(await vsgOk(t, ['checkout', 'HEAD~3', '--json']));
+    expect(Object.keys(co)).toEqual([...ORDER_TABLES]);
+    for (const x of ORDER_TABLES) expect(await differs(x, `snap_${x}`), x).toBe(0);
+    expect(JSON.parse(await vsgOk(t, ['status', '--json'])).every((s: { clean: boolean }) => s.clean)).toBe(true);
+  });
+});
