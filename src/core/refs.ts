@@ -131,7 +131,8 @@ export async function refOfEach(tx: Queryable, table: TrackedTable, ref: string,
   try {
     return await stateAt(tx, table, ref);
   } catch (e) {
-    if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
+    // a table tracked after the commit named: stateAt's refusal says so
+    if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
     throw new VsgError('E_UNKNOWN_REF', `'${ref}' names no commit of '${table.display}': ${doing} several tables takes HEAD or a branch or tag name that each of them has`, {
       hint: `name a branch or tag of every table, or give the tables one at a time; nothing was changed`,
       data: { table: table.display, ref },
@@ -155,10 +156,9 @@ export async function stateAt(tx: Queryable, table: TrackedTable, ref: string): 
     if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE')) || isHeadRef(ref) || table.headCommit === null) throw e;
     const at = await resolveRef(tx, ref).catch(() => null);
     if (!at) throw e;
-    // the newest of its parts (or the commit itself) sets the point in time
-    const { rows: s } = await tx.query<{ seq: string }>(sql('commit/seqs'), [at.span?.parts ?? [at.id]]);
-    const seq = s.reduce((m, r) => (BigInt(r.seq) > m ? BigInt(r.seq) : m), 0n);
-    const { rows } = await tx.query<{ id: string }>(sql('span/table_at'), [table.id, table.headCommit, seq.toString()]);
+    // the newest of its parts (or of the commit it is a part of) sets the point in time
+    const { rows: s } = await tx.query<{ seq: string }>(sql('span/point'), [at.span?.parts ?? [at.id]]);
+    const { rows } = await tx.query<{ id: string }>(sql('span/table_at'), [table.id, table.headCommit, s[0].seq]);
     if (!rows[0]) {
       throw new VsgError('E_OTHER_TABLE', `'${table.display}' was not tracked yet at ${shortId(at.span?.id ?? at.id)}`, {
         hint: 'name the tables that were', data: { table: table.display, ref },

@@ -138,3 +138,14 @@ export async function completeSpans(db: Queryable, entries: CommitInfo[]): Promi
   const extra = await getCommits(db, missing);
   return entries.map((e) => (e.parts ? spanInfo(e.id, [...e.parts, ...extra.filter((c) => c.span === e.id)]) : e));
 }
+
+/**
+ * Where HEAD and each branch and tag stand in the repository: the entry (a
+ * commit across tables, or a commit of one table) that a log over several
+ * tables decorates with each, though an older commit is shown.
+ */
+export async function repoPositions(db: Queryable): Promise<{ head: string; refs: Record<string, string> }> {
+  const h = await resolveAcross(db, 'HEAD');
+  const { rows } = await db.query<{ kind: string; name: string; entry: string }>(sql('refs/repo_positions'));
+  return { head: h.span ?? h.parts[0], refs: Object.fromEntries(rows.map((r) => [`${r.kind}:${r.name}`, r.entry])) };
+}

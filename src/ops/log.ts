@@ -5,7 +5,7 @@ import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
 import { resolveRef } from '../core/refs.js';
 import { hasAncestry, repoCommit } from '../core/repo-refs.js';
-import { completeSpans, foldSpans, resolveAcross } from '../core/spans.js';
+import { completeSpans, foldSpans, repoPositions } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
@@ -52,7 +52,7 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
   const limit = opts.limit ?? 1_000_000_000;
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
-  const head = tables.length > 1 && opts.from !== undefined ? { at: await positions(db) } : {};
+  const head = tables.length > 1 && opts.from !== undefined ? { at: await repoPositions(db) } : {};
   if (tables.length === 1 && starts.length <= 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []), heads };
   // Several tables: a commit across tables is one entry, however many parts
   // it has; read more parts until `limit` entries are found or history ends.
@@ -88,10 +88,3 @@ async function logIds(db: Queryable, starts: string[], limit: number, filters: (
   }
 }
 
-
-/** Where HEAD and every branch and tag stand in the repository (LogResult.at). */
-async function positions(db: Queryable): Promise<{ head: string; refs: Record<string, string> }> {
-  const h = await resolveAcross(db, 'HEAD');
-  const { rows } = await db.query<{ kind: string; name: string; entry: string }>(sql('refs/repo_positions'));
-  return { head: h.span ?? h.parts[0], refs: Object.fromEntries(rows.map((r) => [`${r.kind}:${r.name}`, r.entry])) };
-}

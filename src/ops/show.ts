@@ -6,7 +6,7 @@ import { isHeadRef, resolveRef } from '../core/refs.js';
 import { hasAncestry, isNameOfSeveral } from '../core/repo-refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
-import { resolveAcross, spanInfo } from '../core/spans.js';
+import { repoPositions, resolveAcross, spanInfo } from '../core/spans.js';
 import { resolveHistory, tableById, type TrackedTable } from '../core/tables.js';
 import { isVsgError } from '../errors.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
@@ -24,6 +24,8 @@ export interface ShowResult {
   heads: { table: string; branch: string; commit: string | null }[];
   /** a commit across tables: each table's part, keyed by table (the fields above are then empty) */
   tables?: Record<string, ShowResult>;
+  /** several tables tracked: where HEAD and each branch and tag stand in the repository, which decorate that commit alone */
+  at?: { head: string; refs: Record<string, string> };
 }
 
 /** One commit with its row changes; a commit across tables with each table's, keyed by table. */
@@ -62,11 +64,12 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
         changes: [],
         heads: parts.flatMap((p) => p.heads),
         tables: Object.fromEntries(parts.map((p) => [p.commit.table, p])),
+        at: await repoPositions(db),
       };
     }
     const id = asked?.id ?? named.parts[0];
     const c = await getCommit(db, id);
-    return showPart(db, id, await tableById(db, c.tableId));
+    return { ...(await showPart(db, id, await tableById(db, c.tableId))), at: await repoPositions(db) };
   }
   const at = await resolveRef(db, ref, table);
   return showPart(db, at.id, table ?? (await tableById(db, at.tableId)));

@@ -2,9 +2,9 @@
 import type { Db } from '../db/db.js';
 import { VsgError } from '../errors.js';
 import { checkRefName, insertRef, listRefs, refsByName, type RefInfo, type RefsByName } from '../core/ref-store.js';
-import { isHeadRef, resolveIn, resolveRef, shortId } from '../core/refs.js';
+import { resolveIn, shortId } from '../core/refs.js';
 import { refsOfEach } from '../core/repo-refs.js';
-import { lockEach, lockTable, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
+import { lockEach, lockTable, resolveTable, tableById } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
 export interface TagResult {
@@ -20,16 +20,11 @@ export async function listTags(db: Db, opts: { table?: string } = {}): Promise<R
   return listRefs(db, 'tag', table);
 }
 
-/** The table a tag command means: -t, else the table of the commit named, else the only one. */
-async function tableFor(db: Db, table: string | undefined, commit: string | undefined): Promise<TrackedTable> {
-  if (table !== undefined || commit === undefined || isHeadRef(commit)) return resolveTable(db, table);
-  return tableById(db, (await resolveRef(db, commit)).tableId);
-}
-
 /** Tag `commit` (default HEAD). */
 export async function createTag(db: Db, opts: { table?: string; name: string; commit?: string }): Promise<TagResult> {
   checkRefName(opts.name, 'tag');
-  const target = await tableFor(db, opts.table, opts.commit);
+  // with several tables tracked and none named: E_TABLE_REQUIRED (createTags tags each as it stood at the commit)
+  const target = await resolveTable(db, opts.table);
   return db.transaction(async (tx) => {
     const table = await lockTable(tx, target);
     const commit = await resolveIn(tx, table, opts.commit ?? 'HEAD');

@@ -32,6 +32,8 @@ export function renderCommitSummary(r: CommitResult, s: Style): string {
 }
 
 export function renderShow(r: ShowResult, s: Style, now?: number): string {
+  // several tables tracked: HEAD and each ref decorate the commit only where the repository's stand
+  const view = r.at ? { head: r.at.head, refAt: new Map(Object.entries(r.at.refs)) } : null;
   if (r.tables) {
     // A commit across tables: its header, then a section per table.
     const sections = Object.values(r.tables).map((p) => {
@@ -39,11 +41,11 @@ export function renderShow(r: ShowResult, s: Style, now?: number): string {
       const body = [schema, renderChanges(p.changes, p.keyColumns, p.columns, s)].filter(Boolean).join('\n');
       return `${s.bold(`${p.commit.table}`)} ${s.dim(`${p.commit.shortId} ${countsText(p.commit)}`)}${body ? `\n${body}` : ''}`;
     });
-    return [commitHeader(r.commit, r.heads, s, now), ...sections].join('\n\n');
+    return [commitHeader(r.commit, r.heads, s, now, view), ...sections].join('\n\n');
   }
   const schema = (r.schema ?? []).map((line) => s.magenta(`schema: ${line}`)).join('\n');
   const body = [schema, renderChanges(r.changes, r.keyColumns, r.columns, s)].filter(Boolean).join('\n');
-  const header = commitHeader(r.commit, r.heads ?? [], s, now);
+  const header = commitHeader(r.commit, r.heads ?? [], s, now, view);
   return body ? `${header}\n\n${body}` : header;
 }
 

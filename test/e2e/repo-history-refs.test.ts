@@ -43,6 +43,10 @@ describe.each(targetNames())('repository history refs and export across tables (
     // one table: its own history (orders: merge, ann, reprice, then cy's part)
     expect(JSON.parse(await vsgOk(t, ['show', 'HEAD~3', '-t', 'orders', '--json'])).commit).toMatchObject({ table: 'orders', message: 'cy and her order' });
 
+    // HEAD decorates the repository's newest commit alone, not cy's, whose items part is still items' HEAD
+    expect((await vsgOk(t, ['show', 'HEAD'])).split('\n')[0]).toBe(`commit ${h.merge} (HEAD -> main)`);
+    expect((await vsgOk(t, ['show', 'HEAD~4'])).split('\n')[0]).toBe(`commit ${h.cy}`);
+
     const past = await vsg(t, ['show', 'HEAD~6']);
     expect([past.code, past.stderr.split('\n')[0]]).toEqual([3, "error: 'HEAD~6' goes back past the first commit"]);
     const noSecond = await vsg(t, ['show', 'HEAD~1^2']);
@@ -120,6 +124,15 @@ describe.each(targetNames())('repository history refs and export across tables (
     const tags = JSON.parse(await vsgOk(t, ['tag', '--json']));
     expect(tags.names.find((n: { name: string }) => n.name === 'priced').tables).toEqual([...ORDER_TABLES]);
     expect(await shown('priced')).toBe(h.reprice);
+    // a commit id (of the whole, or of one of its parts) tags every table as it stood at that commit
+    const tablesOf = async (tag: string) => (JSON.parse(await vsgOk(t, ['tag', '--json'])).names.find((n: { name: string }) => n.name === tag) as { tables: string[] }).tables;
+    const itemsPart = (JSON.parse(await vsgOk(t, ['show', h.cy, '--json'])) as { tables: Record<string, { commit: { id: string } }> }).tables.items.commit.id;
+    for (const [tag, id] of [['at-cy', h.cy.slice(0, 7)], ['at-cy-part', itemsPart.slice(0, 7)]]) {
+      await vsgOk(t, ['tag', tag, id]);
+      expect(await tablesOf(tag), tag).toEqual([...ORDER_TABLES]);
+      expect(await shown(tag), tag).toBe(h.cy);
+      await vsgOk(t, ['tag', '-d', tag]);
+    }
 
     // HEAD~1 is ann's commit across clients and orders: both undone, as one commit across them
     const rb = JSON.parse(await vsgOk(t, ['rollback', 'HEAD~1', '--json']));

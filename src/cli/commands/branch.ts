@@ -10,7 +10,7 @@ export const branch = verb<{ table: string[]; delete?: boolean; forceDelete?: bo
   needs: 'write',
   args: [
     { name: '[name]', description: 'branch to create (or delete, with -d)' },
-    { name: '[start]', description: 'commit, branch or tag to start it at (default HEAD); with several tables HEAD~N, or a branch or tag name each has' },
+    { name: '[start]', description: 'commit, branch or tag to start it at (default HEAD); with several tables HEAD~N or a commit id is a commit of the repository, each table as it stood then; a branch or tag name, that of each table' },
   ],
   options: [
     tables(),
@@ -20,8 +20,9 @@ export const branch = verb<{ table: string[]; delete?: boolean; forceDelete?: bo
   ],
   help: `With several tables (-t repeated, or none given while several are tracked:
 every tracked table), a branch belongs to the repository: 'vsg branch NAME'
-creates it in each table at its own HEAD (or at its own START: HEAD~N, or a
-branch or tag name each has), all in one transaction, and is refused whole,
+creates it in each table at its HEAD (or at START: HEAD~N or a commit id
+counts the repository's commits, each table as it stood then; a branch or tag
+name is each table's own), all in one transaction, and is refused whole,
 nothing created, when a table already has the name. 'vsg branch -d NAME'
 deletes it from every table having it, refused whole when a table follows it
 or (without -D) has it unmerged. The list shows one line per name with the

@@ -9,14 +9,15 @@ export const checkout = verb<{ table: string[]; message?: string; author?: strin
   name: 'checkout',
   description: "put tables back to a commit's rows, recorded as a new CHECKOUT commit on top of HEAD",
   needs: 'write',
-  args: [{ name: '<commit>', description: 'commit id, prefix, HEAD~N or tag; a branch name switches to it, as in git; with several tables HEAD~N, or a branch or tag name each has' }],
+  args: [{ name: '<commit>', description: 'commit id, prefix, HEAD~N or tag; a branch name switches to it, as in git; with several tables HEAD~N or a commit id is a commit of the repository, each table as it stood then; a branch or tag name, that of each table' }],
   options: [tables(), message(), author(), option('-f, --force', 'overwrite uncommitted changes'), json()],
   help: `Only the rows that differ between the table and the commit are written; history
 is never rewritten. A checkout to the state the table already has commits nothing.
 
 With several tables (-t repeated, or none given while several are tracked:
-every tracked table), each table goes to its own COMMIT (HEAD~N, or a branch
-or tag name each has) in one transaction, rows written in the order their
+every tracked table), each table goes to its state at COMMIT (HEAD~N or a
+commit id: the repository's commit, each table as it stood then; a branch or
+tag name: each table's own) in one transaction, rows written in the order their
 foreign keys accept, so that cascades leave every table exactly at its
 target; each table that changed gets its CHECKOUT commit, one already there
 none. Refused whole, nothing changed, when a table lacks the commit or has

@@ -12,9 +12,10 @@ export const diff = verb<{ table: string[]; stat?: boolean; exitCode?: boolean }
   ],
   options: [tables(), option('--stat', 'only counts per kind and column'), json(), exitCode(), pager()],
   help: `With several tables tracked and no -t (or -t repeated), one section per
-table, each between its own versions of the two sides: HEAD~N and branch or
-tag names per table; a commit id (a commit across tables included) as each
-table stood at that commit, a table not tracked yet then left out. --stat
+table, each between its versions of the two sides: HEAD~N counts the
+repository's commits and a commit id (a commit across tables included) is
+each table as it stood at that commit, a table not tracked yet then left
+out; a branch or tag name is each table's own. --stat
 gives one line per table; --json an object keyed by table.`,
   examples: [
     'vsg diff                     # uncommitted changes',

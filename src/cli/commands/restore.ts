@@ -8,7 +8,7 @@ export const restore = verb<{ table: string[] }>({
   name: 'restore',
   description: "put tables to a commit's rows without committing; with no commit, discard uncommitted changes",
   needs: 'write',
-  args: [{ name: '[commit]', description: 'commit id, prefix, HEAD~N or tag (default HEAD); with several tables HEAD, or a branch or tag name each has' }],
+  args: [{ name: '[commit]', description: 'commit id, prefix, HEAD~N or tag (default HEAD); with several tables HEAD~N or a commit id is a commit of the repository, each table as it stood then; a branch or tag name, that of each table' }],
   options: [tables(), json()],
   help: `Afterwards 'vsg status' and 'vsg diff' show the difference against HEAD;
 'vsg commit' records it, 'vsg restore' alone discards it again.
@@ -16,8 +16,9 @@ A tracked table that was dropped is recreated from its history (recorded
 columns, types, NOT NULL, defaults, primary key) and tracked again; no commit.
 
 Several tables (-t repeated, or none given while several are tracked: every
-tracked table) are restored in one transaction, each to its own HEAD or to
-its own branch or tag of the name given, in the order their foreign keys
+tracked table) are restored in one transaction, each to its HEAD or to its
+state at the commit given (HEAD~N or a commit id: the repository's; a branch
+or tag name: each table's own), in the order their foreign keys
 accept: rows removed children first, rows added or changed parents first;
 keys of a cycle that are DEFERRABLE are deferred, a cycle of keys that are
 not is refused. A restore that would leave a row of a table not restored

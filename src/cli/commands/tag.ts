@@ -14,17 +14,17 @@ export const tag = verb<{ table: string[]; delete?: boolean }>({
   needs: 'write',
   args: [
     { name: '[name]', description: 'tag to create (or delete, with -d)' },
-    { name: '[commit]', description: 'the commit to tag (default HEAD); with several tables HEAD~N, or a branch or tag name each has' },
+    { name: '[commit]', description: 'the commit to tag (default HEAD); with several tables HEAD~N or a commit id is a commit of the repository, each table as it stood then; a branch or tag name, that of each table' },
   ],
   options: [tables(), option('-d, --delete', 'delete the tag'), json()],
   help: `With several tables (-t repeated, or none given while several are tracked:
 every tracked table), a tag belongs to the repository: 'vsg tag NAME' tags
-each table at its own HEAD (or at its own COMMIT: HEAD~N, or a branch or tag
-name each has), all in one transaction, and is refused whole, nothing
+each table at its HEAD (or at COMMIT: HEAD~N or a commit id counts the
+repository's commits, each table as it stood then; a branch or tag name is
+each table's own), all in one transaction, and is refused whole, nothing
 created, when a table already has the name. 'vsg tag -d NAME' deletes it from
 every table having it. The list shows one line per name, with the tables it
-covers and each one's commit; --json gives each name with its tables and refs.
-A commit id names its own table's commit: that table alone is tagged.`,
+covers and each one's commit; --json gives each name with its tables and refs.`,
   examples: ['vsg tag fixture                 # every tracked table, each at its HEAD', 'vsg tag -t clients v1.0', 'vsg tag before-import 3f2a9c1', 'vsg tag -d fixture', 'vsg diff v1.0 HEAD -t clients'],
   exits: { 0: '', 2: 'bad name', 3: 'unknown table, commit or tag, name taken (by any of the tables)' },
   async run({ repo, style: s }, [name, commit], opts) {
