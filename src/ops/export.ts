@@ -12,7 +12,7 @@ import { historyRowsQuery, tableColumns } from '../core/dropped.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { foreignKeys, writeOrder } from '../core/fk-graph.js';
 import { isHeadRef, resolveRef, shortId, stateAt } from '../core/refs.js';
-import { notTrackedThen, statesOf } from '../core/repo-refs.js';
+import { hasAncestry, notTrackedThen, statesOf } from '../core/repo-refs.js';
 import { declareCursor, fetchForward } from '../core/sql/ddl.js';
 import { rowsAt as rowsAtSql } from '../core/sql/rows.js';
 import { columns, listTables, resolveHistory, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
@@ -128,10 +128,13 @@ export async function exportTables(db: Db, opts: ExportTablesOptions, sink: Expo
   const ref = opts.at ?? 'HEAD';
   return db.transaction(async (tx) => {
     await tx.query(sql('verify/repeatable_read'));
-    const listed = await listTables(tx);
-    const tables = opts.tables?.length ? await Promise.all([...new Set(opts.tables)].map((n) => resolveTable(tx, n))) : listed.filter((t) => !t.gone);
-    if (tables.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
     const named = !!opts.tables?.length;
+    // a commit of a history untracked since (vsg untrack): that history, as it stood then
+    const untracked = named || isHeadRef(ref) || hasAncestry(ref) ? null : await untrackedAt(tx, ref);
+    if (untracked) return [await streamTable(tx, untracked.table, untracked.id, ref, opts.batchSize ?? 1000, sink)];
+    const listed = await listTables(tx);
+    const tables = named ? await Promise.all([...new Set(opts.tables)].map((n) => resolveTable(tx, n))) : listed.filter((t) => !t.gone);
+    if (tables.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
     const at = await statesOf(tx, tables, ref, (t) =>
       stateAt(tx, t, ref).catch((e: unknown) => {
         if (isVsgError(e) && e.code === 'E_OTHER_TABLE' && !named) return null;
@@ -174,4 +177,12 @@ export async function rowsAtQuery(tx: Queryable, table: TrackedTable, id: string
   const cols = await columns(tx, table.relid);
   const text = rowsAtSql(table, cols);
   return { text, params: [id, head, lca.depth, true, table.id] };
+}
+
+/** The untracked history and commit `ref` names when it is a commit of one table whose history was untracked since, else null. */
+async function untrackedAt(tx: Queryable, ref: string): Promise<{ table: TrackedTable; id: string } | null> {
+  const at = await resolveRef(tx, ref).catch(() => null);
+  if (!at || at.span) return null;
+  const table = await tableById(tx, at.tableId);
+  return table.untrackedAt !== null ? { table, id: at.id } : null;
 }
