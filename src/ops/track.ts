@@ -176,7 +176,7 @@ export interface UntrackOptions {
 export async function untrack(db: Db, names: string | readonly string[], opts: UntrackOptions = {}): Promise<UntrackResult> {
   const list = [...new Set(typeof names === 'string' ? [names] : names)];
   if (!list.length) throw new VsgError('E_USAGE', 'name a table to untrack');
-  if (opts.force) return db.transaction(async (tx) => forget(tx, list));
+  if (opts.force) return db.transaction(async (tx) => deleteHistories(tx, list));
   return db.transaction(async (tx) => {
     const author = opts.author ?? (await tx.query<{ u: string }>(sql('track/current_user'))).rows[0].u;
     const tables: LockedTable[] = [];
@@ -208,7 +208,7 @@ async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
 }
 
 /** The old untrack: delete the tables' histories entirely (a tracked table, or else an untracked history of that name). */
-async function forget(tx: Queryable, names: string[]): Promise<UntrackResult> {
+async function deleteHistories(tx: Queryable, names: string[]): Promise<UntrackResult> {
   const tables: string[] = [];
   let deleted = 0;
   for (const name of names) {
