@@ -1,7 +1,15 @@
--- Where each branch and tag name stands in the repository: the newest commit
--- that any table's ref of that name points at, as an entry of a log over
+-- Where HEAD and each branch and tag name stand in the repository: the newest
+-- commit that any table's ref of that name points at (HEAD: the branch each
+-- tracked table follows, as a row of kind 'HEAD'), as an entry of a log over
 -- several tables (the commit across tables it is a part of, or itself).
-SELECT DISTINCT ON (r.kind, r.name) r.kind, r.name, coalesce(p.id, c.id) AS entry
-FROM vsg.refs r JOIN vsg.commits c ON c.id = r.commit_id
+SELECT DISTINCT ON (x.kind, x.name) x.kind, x.name, coalesce(p.id, c.id) AS entry
+FROM (
+  SELECT r.kind, r.name, r.commit_id FROM vsg.refs r
+  UNION ALL
+  SELECT 'HEAD', '', r.commit_id
+  FROM vsg.tracked t JOIN vsg.refs r ON r.table_id = t.id AND r.kind = 'branch' AND r.name = t.head
+  WHERE t.untracked_at IS NULL
+) x
+JOIN vsg.commits c ON c.id = x.commit_id
 LEFT JOIN vsg.commit_parts p ON p.part = c.id
-ORDER BY r.kind, r.name, c.seq DESC
+ORDER BY x.kind, x.name, c.seq DESC

@@ -145,7 +145,7 @@ export async function completeSpans(db: Queryable, entries: CommitInfo[]): Promi
  * tables decorates with each, though an older commit is shown.
  */
 export async function repoPositions(db: Queryable): Promise<{ head: string; refs: Record<string, string> }> {
-  const h = await resolveAcross(db, 'HEAD');
   const { rows } = await db.query<{ kind: string; name: string; entry: string }>(sql('refs/repo_positions'));
-  return { head: h.span ?? h.parts[0], refs: Object.fromEntries(rows.map((r) => [`${r.kind}:${r.name}`, r.entry])) };
+  const refs = rows.filter((r) => r.kind !== 'HEAD');
+  return { head: rows.find((r) => r.kind === 'HEAD')?.entry ?? '', refs: Object.fromEntries(refs.map((r) => [`${r.kind}:${r.name}`, r.entry])) };
 }
