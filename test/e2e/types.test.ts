@@ -1,6 +1,6 @@
 /**
- * Every type family of the reliability list, one by one, through bin/vsg as a
- * user runs it: a table with that type is tracked and gets three commits (an
+ * Every type family of the reliability list, one by one: a table with that
+ * type is tracked and gets three commits (an
  * INSERT, an UPDATE of the type's columns, a DELETE); then
  *  - `vsg diff` between the INSERT and the UPDATE shows the changed cells, and
  *    `--json` carries each value's exact text form;
@@ -14,9 +14,18 @@
  * on each row's text form. Families then add their own cases (sequences after
  * TRUNCATE … RESTART IDENTITY, a tightened domain CHECK, an enum value added
  * later, a column added with a volatile default, values of several MB).
+ *
+ * On the server every step runs bin/vsg as a user runs it, so the command
+ * line's rendering of each type (diff, show, the error lines) is checked too.
+ * On the embedded database the same steps go through the library over one
+ * open repository: what differs there is the database (PostgreSQL 18 in
+ * WebAssembly), not the command line, and a spawn per step would start the
+ * embedded database ~150 times. The text diff and show are then the CLI's own
+ * renderers over the library's result, as `vsg diff` prints them.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Repository } from '../../src/index.js';
 import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
 // PGlite spawns cost a second or more each on a busy machine.
@@ -44,7 +53,7 @@ interface Family {
 }
 
 interface Run {
-  t: Target;
+  d: Driver;
   f: Family;
   /** root (track), INSERT, UPDATE, DELETE commits */
   c: [string, string, string, string];
@@ -54,19 +63,121 @@ interface Run {
   diffJson: { changes: { key: Image; old: Image | null; new: Image | null }[] };
 }
 
+/** A write-back refused: its exit code, error code and first line of stderr. */
+interface Refusal {
+  code: number;
+  err: string | undefined;
+  line: string;
+}
+
+/** The steps of a round trip, through bin/vsg (server) or the library (embedded database). */
+interface Driver {
+  /** run SQL directly, as an application would (several statements allowed); the last statement's rows */
+  rows(text: string): Promise<Record<string, unknown>[]>;
+  /** track the table; the root commit's id */
+  track(table: string): Promise<string>;
+  /** commit SQL, or the uncommitted changes; the new commit's id */
+  commit(table: string, message: string, statement?: string): Promise<string>;
+  /** `vsg diff from to -t table`, as text and as --json */
+  diff(from: string, to: string, table: string): Promise<{ text: string; json: Run['diffJson'] }>;
+  /** what `vsg rollback` / `vsg checkout` print */
+  rollback(ref: string, table: string): Promise<string>;
+  checkout(ref: string, table: string, force?: boolean): Promise<string>;
+  /** `vsg restore [ref] -t table` */
+  restore(table: string, ref?: string): Promise<void>;
+  status(table: string): Promise<Record<string, unknown>[]>;
+  /** `vsg show ref`, as text and as --json */
+  show(ref: string): Promise<string>;
+  showJson(ref: string): Promise<{ schema: string[] }>;
+  /** `vsg sql`: a statement run by vsg */
+  sql(statement: string): Promise<void>;
+  /** a checkout (with --force) or rollback that must be refused */
+  refusal(verb: 'checkout' | 'rollback', ref: string, table: string): Promise<Refusal>;
+  close(): Promise<void>;
+}
+
 const md5 = (v: string) => createHash('md5').update(v, 'utf8').digest('hex');
 const code = (stderr: string) => /code: (E_\w+)/.exec(stderr)?.[1];
 
-/** Run SQL directly (several statements allowed); the last statement's rows. */
-async function sqlRows(t: Target, text: string): Promise<Record<string, unknown>[]> {
-  const r = (await t.sql(text)) as unknown as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
-  return (Array.isArray(r) ? r[r.length - 1] : r).rows;
+/** The last statement's rows of a query result (one result, or one per statement). */
+function lastRows(r: unknown): Record<string, unknown>[] {
+  const all = r as { rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[];
+  return (Array.isArray(all) ? all[all.length - 1] : all).rows;
 }
 
-/** `vsg commit` (of SQL, or of the uncommitted changes); the new commit's id. */
-async function commit(t: Target, table: string, message: string, statement?: string): Promise<string> {
-  const out = await vsgOk(t, ['commit', '-t', table, '-m', message, '--json', ...(statement === undefined ? [] : [statement])]);
-  return JSON.parse(out).commit.id as string;
+/** Every step a spawned bin/vsg, its output checked where the command line words it. */
+function cliDriver(t: Target): Driver {
+  return {
+    rows: async (text) => lastRows(await t.sql(text)),
+    track: async (table) => /\[([0-9a-f]{7})\]/.exec(await vsgOk(t, ['track', table]))?.[1] as string,
+    async commit(table, message, statement) {
+      const out = await vsgOk(t, ['commit', '-t', table, '-m', message, '--json', ...(statement === undefined ? [] : [statement])]);
+      return JSON.parse(out).commit.id as string;
+    },
+    diff: async (from, to, table) => ({
+      text: await vsgOk(t, ['diff', from, to, '-t', table]),
+      json: JSON.parse(await vsgOk(t, ['diff', from, to, '-t', table, '--json'])),
+    }),
+    rollback: (ref, table) => vsgOk(t, ['rollback', ref, '-t', table]),
+    checkout: (ref, table, force) => vsgOk(t, ['checkout', ref, '-t', table, ...(force ? ['--force'] : [])]),
+    async restore(table, ref) {
+      await vsgOk(t, ['restore', ...(ref ? [ref] : []), '-t', table]);
+    },
+    status: async (table) => JSON.parse(await vsgOk(t, ['status', '-t', table, '--json'])),
+    show: (ref) => vsgOk(t, ['show', ref]),
+    showJson: async (ref) => JSON.parse(await vsgOk(t, ['show', ref, '--json'])),
+    async sql(statement) {
+      await vsgOk(t, ['sql', statement]);
+    },
+    async refusal(verb, ref, table) {
+      const r = await vsg(t, [verb, ref, ...(verb === 'checkout' ? ['--force'] : []), '-t', table, '--verbose']);
+      return { code: r.code, err: code(r.stderr), line: r.stderr.split('\n')[0] };
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Every step a library call on one open repository; text through the CLI's own renderers. */
+async function libDriver(t: Target): Promise<Driver> {
+  const repo: Repository = await t.open({ init: true });
+  const { renderDiff } = await import('../../src/render/diff.js');
+  const { renderShow } = await import('../../src/render/misc.js');
+  const { renderCheckout, renderRollback } = await import('../../src/render/blame.js');
+  const { makeStyle } = await import('../../src/render/style.js');
+  const style = makeStyle(false);
+  const author = 'tester';
+  /** what --json prints: the result as JSON */
+  const asJson = <T>(v: unknown): T => JSON.parse(JSON.stringify(v)) as T;
+  return {
+    rows: async (text) => lastRows(await repo.db.query(text)),
+    track: async (table) => (await repo.track(table, { author })).root.id,
+    commit: async (table, message, statement) => (await repo.commit({ table, message, author, sql: statement })).commit.id,
+    async diff(from, to, table) {
+      const d = await repo.diff({ table, from, to });
+      return { text: `${renderDiff(d, style)}\n`, json: asJson(d) };
+    },
+    rollback: async (ref, table) => `${renderRollback(await repo.rollback({ table, ref, author }), style)}\n`,
+    checkout: async (ref, table, force) => `${renderCheckout(await repo.checkout({ table, ref, author, force }), style)}\n`,
+    async restore(table, ref) {
+      await repo.restore({ table, ref });
+    },
+    status: async (table) => asJson(await repo.status({ table })),
+    show: async (ref) => `${renderShow(await repo.show(ref), style)}\n`,
+    showJson: async (ref) => asJson(await repo.show(ref)),
+    async sql(statement) {
+      await repo.sql(statement);
+    },
+    async refusal(verb, ref, table) {
+      try {
+        await (verb === 'checkout' ? repo.checkout({ table, ref, author, force: true }) : repo.rollback({ table, ref, author }));
+      } catch (e) {
+        const err = e as { code?: string; exitCode?: number; message: string };
+        return { code: err.exitCode ?? -1, err: err.code, line: `error: ${err.message}` };
+      }
+      return { code: 0, err: undefined, line: '' };
+    },
+    close: () => repo.close(),
+  };
 }
 
 /** Each row's text forms, by id, read by the test's own SQL (not vsg's). */
@@ -106,8 +217,7 @@ async function check(run: Run, snap: string, opts: { before?: string; plain?: bo
   const cmp = opts.compare ?? run.f.compare ?? '*';
   const plain = opts.plain === false ? 'SELECT 1 WHERE false' : `${run.f.plain} RETURNING 1`;
   const both = (a: string, b: string) => `(SELECT count(*) FROM ((${a.replace(/@/g, tb)} EXCEPT ALL ${a.replace(/@/g, snap)}) UNION ALL (${b.replace(/@/g, snap)} EXCEPT ALL ${b.replace(/@/g, tb)})) x)`;
-  const rows = await sqlRows(
-    run.t,
+  const rows = await run.d.rows(
     `${opts.before ? `${opts.before};` : ''}
      WITH ins AS (${plain})
      SELECT ${both(`SELECT ${cmp} FROM @`, `SELECT ${cmp} FROM @`)} AS real_types,
@@ -127,19 +237,18 @@ async function check(run: Run, snap: string, opts: { before?: string; plain?: bo
 }
 
 /** The shared round trip; returns what the family's own cases need. */
-async function roundTrip(t: Target, f: Family): Promise<Run> {
+async function roundTrip(d: Driver, f: Family): Promise<Run> {
   const tb = f.table;
-  await sqlRows(t, `${f.setup}; CREATE TABLE ${tb}_s0 AS SELECT * FROM ${tb}`);
-  const root = /\[([0-9a-f]{7})\]/.exec(await vsgOk(t, ['track', tb]))?.[1] as string;
-  const c1 = await commit(t, tb, 'insert', f.insert);
-  await sqlRows(t, `CREATE TABLE ${tb}_s1 AS SELECT * FROM ${tb}; ${f.update}; CREATE TABLE ${tb}_s2 AS SELECT * FROM ${tb}`);
-  const c2 = await commit(t, tb, 'update');
-  const rows = await sqlRows(
-    t,
+  await d.rows(`${f.setup}; CREATE TABLE ${tb}_s0 AS SELECT * FROM ${tb}`);
+  const root = await d.track(tb);
+  const c1 = await d.commit(tb, 'insert', f.insert);
+  await d.rows(`CREATE TABLE ${tb}_s1 AS SELECT * FROM ${tb}; ${f.update}; CREATE TABLE ${tb}_s2 AS SELECT * FROM ${tb}`);
+  const c2 = await d.commit(tb, 'update');
+  const rows = await d.rows(
     `${f.del}; CREATE TABLE ${tb}_s3 AS SELECT * FROM ${tb};
      SELECT n, img FROM (${[0, 1, 2, 3].map((n) => `SELECT ${n} AS n, img FROM tl_images('${tb}_s${n}')`).join(' UNION ALL ')}) x`,
   );
-  const c3 = await commit(t, tb, 'delete');
+  const c3 = await d.commit(tb, 'delete');
   const s = [0, 1, 2, 3].map((n) => imagesOf(rows, n));
   const [s0, s1, s2, s3] = s;
   expect(counts(s0, s1).inserted).toBeGreaterThan(0);
@@ -147,14 +256,13 @@ async function roundTrip(t: Target, f: Family): Promise<Run> {
   expect(counts(s2, s3).deleted).toBeGreaterThan(0);
 
   // diff: the cells the UPDATE changed, exactly, in text and in JSON.
-  const text = await vsgOk(t, ['diff', c1, c2, '-t', tb]);
-  const d = JSON.parse(await vsgOk(t, ['diff', c1, c2, '-t', tb, '--json']));
-  const run: Run = { t, f, c: [root, c1, c2, c3], s, diffText: text, diffJson: d };
+  const { text, json } = await d.diff(c1, c2, tb);
+  const run: Run = { d, f, c: [root, c1, c2, c3], s, diffText: text, diffJson: json };
   const want = expectedChanges(s1, s2);
-  expect(d.changes).toEqual(want);
+  expect(json.changes).toEqual(want);
   for (const [id, cols] of Object.entries(f.json ?? {})) {
-    const ch = d.changes.find((c: { key: Image }) => c.key.id === id);
-    for (const [col, [o, n]] of Object.entries(cols)) expect([col, ch.old[col], ch.new[col]]).toEqual([col, o, n]);
+    const ch = json.changes.find((c) => c.key.id === id);
+    for (const [col, [o, n]] of Object.entries(cols)) expect([col, ch?.old?.[col], ch?.new?.[col]]).toEqual([col, o, n]);
   }
   const plainValue = (v: string | null | undefined) => typeof v === 'string' && v !== '' && v !== 'NULL' && v.length <= 40 && !/^\s|\s$|[\n\t]/.test(v);
   for (const ch of want) {
@@ -167,7 +275,7 @@ async function roundTrip(t: Target, f: Family): Promise<Run> {
   for (const line of f.rendered ?? []) expect(text).toContain(line);
 
   // rollback of the UPDATE: the keys it changed get their rows from before it (the DELETE touched others).
-  expect(await vsgOk(t, ['rollback', c2, '-t', tb])).toMatch(new RegExp(`rolled back [0-9a-f]{7} in ${tb}: `));
+  expect(await d.rollback(c2, tb)).toMatch(new RegExp(`rolled back [0-9a-f]{7} in ${tb}: `));
   const ids = `ARRAY[${want.map((c) => `'${c.key.id}'`).join(', ')}]::text[]`;
   await check(run, `${tb}_rb`, {
     before: `CREATE TABLE ${tb}_rb AS SELECT * FROM ${tb}_s3 WHERE NOT (id::text = ANY (${ids}))
@@ -175,12 +283,12 @@ async function roundTrip(t: Target, f: Family): Promise<Run> {
   });
 
   // checkout of the INSERT (the plain row above is uncommitted: --force folds it in).
-  expect(await vsgOk(t, ['checkout', c1, '-t', tb, '--force'])).toMatch(/checked out [0-9a-f]{7} into /);
+  expect(await d.checkout(c1, tb, true)).toMatch(/checked out [0-9a-f]{7} into /);
   await check(run, `${tb}_s1`);
 
   // restore of the root: uncommitted, and status shows the difference against HEAD (= the INSERT's rows).
-  await vsgOk(t, ['restore', root, '-t', tb]);
-  const st = JSON.parse(await vsgOk(t, ['status', '-t', tb, '--json']));
+  await d.restore(tb, root);
+  const st = await d.status(tb);
   expect(st[0]).toMatchObject({ ...counts(s1, s0), clean: false });
   await check(run, `${tb}_s0`);
   return run;
@@ -189,17 +297,17 @@ async function roundTrip(t: Target, f: Family): Promise<Run> {
 /** After the table is wiped and its sequences restarted, a checkout must raise them again. */
 async function wipeAndCheckout(run: Run, extraSql = ''): Promise<void> {
   const tb = run.f.table;
-  await sqlRows(run.t, `TRUNCATE ${tb} RESTART IDENTITY${extraSql}`);
-  await commit(run.t, tb, 'wipe');
-  await vsgOk(run.t, ['checkout', run.c[3], '-t', tb]);
+  await run.d.rows(`TRUNCATE ${tb} RESTART IDENTITY${extraSql}`);
+  await run.d.commit(tb, 'wipe');
+  await run.d.checkout(run.c[3], tb);
   await check(run, `${tb}_s3`); // the plain INSERT collides if a sequence is behind
 }
 
 /** A refusal: exit 4, the error code, and its first line (callers then check that nothing changed). */
-async function refused(run: Run, args: string[], errorCode: string, message: RegExp): Promise<void> {
-  const r = await vsg(run.t, [...args, '-t', run.f.table, '--verbose']);
-  expect({ code: r.code, err: code(r.stderr) }).toEqual({ code: 4, err: errorCode });
-  expect(r.stderr.split('\n')[0]).toMatch(message);
+async function refused(run: Run, verb: 'checkout' | 'rollback', ref: string, errorCode: string, message: RegExp): Promise<void> {
+  const r = await run.d.refusal(verb, ref, run.f.table);
+  expect({ code: r.code, err: r.err }).toEqual({ code: 4, err: errorCode });
+  expect(r.line).toMatch(message);
 }
 
 const TEXT_IMAGES = `CREATE FUNCTION tl_images(snap regclass) RETURNS TABLE (img text) LANGUAGE plpgsql
@@ -214,15 +322,22 @@ $f$`;
 
 describe.each(targetNames())('every type family round-trips on %s', (name) => {
   let t: Target;
+  let d: Driver;
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await sqlRows(t, TEXT_IMAGES);
+    if (name === 'postgres') {
+      await vsgOk(t, ['init']);
+      d = cliDriver(t);
+    } else d = await libDriver(t);
+    await d.rows(TEXT_IMAGES);
   });
-  afterAll(() => t.cleanup());
+  afterAll(async () => {
+    await d?.close();
+    await t.cleanup();
+  });
 
   it('identity GENERATED ALWAYS as key, BY DEFAULT as a non-key column', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_ident_a',
       setup: `CREATE TABLE tl_ident_a (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
                 n bigint GENERATED BY DEFAULT AS IDENTITY (START WITH 100) UNIQUE, v text);
@@ -236,13 +351,13 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
     });
     await wipeAndCheckout(run);
     // An identity column added since: a row written back from before it gets the column's next value.
-    await commit(t, 'tl_ident_a', 'add k', 'ALTER TABLE tl_ident_a ADD COLUMN k int GENERATED ALWAYS AS IDENTITY; DELETE FROM tl_ident_a WHERE id = 2');
-    await vsgOk(t, ['checkout', run.c[0], '-t', 'tl_ident_a', '--force']);
+    await d.commit('tl_ident_a', 'add k', 'ALTER TABLE tl_ident_a ADD COLUMN k int GENERATED ALWAYS AS IDENTITY; DELETE FROM tl_ident_a WHERE id = 2');
+    await d.checkout(run.c[0], 'tl_ident_a', true);
     await check(run, 'tl_ident_a_s0', { compare: 'id, n, v', zero: 'SELECT count(*) FROM tl_ident_a WHERE k IS NULL' });
   });
 
   it('identity BY DEFAULT as key, GENERATED ALWAYS as a non-key column; a value only an INSERT can write is refused', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_ident_d',
       setup: `CREATE TABLE tl_ident_d (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
                 n int GENERATED ALWAYS AS IDENTITY (START WITH 500) UNIQUE, v text);
@@ -255,16 +370,16 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
     });
     await wipeAndCheckout(run);
     // PostgreSQL lets only an INSERT set a GENERATED ALWAYS identity; an UPDATE can only set it to DEFAULT.
-    const c4 = await commit(t, 'tl_ident_d', 'renumber', 'UPDATE tl_ident_d SET n = DEFAULT WHERE id = 1');
-    await sqlRows(t, 'CREATE TABLE tl_ident_d_s4 AS SELECT * FROM tl_ident_d');
+    const c4 = await d.commit('tl_ident_d', 'renumber', 'UPDATE tl_ident_d SET n = DEFAULT WHERE id = 1');
+    await d.rows('CREATE TABLE tl_ident_d_s4 AS SELECT * FROM tl_ident_d');
     const msg = /^error: cannot write rows back to 'tl_ident_d': column 'n' is GENERATED ALWAYS AS IDENTITY/;
-    await refused(run, ['checkout', run.c[3], '--force'], 'E_APPLY_REFUSED', msg);
-    await refused(run, ['rollback', c4], 'E_APPLY_REFUSED', msg);
+    await refused(run, 'checkout', run.c[3], 'E_APPLY_REFUSED', msg);
+    await refused(run, 'rollback', c4, 'E_APPLY_REFUSED', msg);
     await check(run, 'tl_ident_d_s4', { plain: false, head: c4 });
   });
 
   it('serial, bigserial and an explicit sequence behind a nextval default', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_serial',
       setup: `CREATE SEQUENCE tl_serial_q;
               CREATE TABLE tl_serial (id bigserial PRIMARY KEY, s serial UNIQUE, q int UNIQUE DEFAULT nextval('tl_serial_q'), v text);
@@ -280,7 +395,7 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
   });
 
   it('STORED generated columns follow their base columns', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_gen',
       setup: `CREATE TABLE tl_gen (id serial PRIMARY KEY, price numeric(10,2), qty int, name text,
                 total numeric GENERATED ALWAYS AS (price * qty) STORED,
@@ -294,13 +409,13 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
       json: { '1': { total: ['10.00', '25.00'], label: ['PEN#4', 'BIG PEN#4'] } },
     });
     // Generated values are never written: after the write-backs they still agree with their base columns.
-    const bad = await sqlRows(t, `SELECT count(*) AS n FROM tl_gen WHERE total IS DISTINCT FROM price * qty OR label IS DISTINCT FROM upper(name) || '#' || qty::text`);
+    const bad = await d.rows(`SELECT count(*) AS n FROM tl_gen WHERE total IS DISTINCT FROM price * qty OR label IS DISTINCT FROM upper(name) || '#' || qty::text`);
     expect(Number(bad[0].n)).toBe(0);
     expect(run.s[2].get('1')).toMatchObject({ price: '6.25', total: '25.00' });
   });
 
   it('defaults with expressions keep the values they produced; a column added later with a volatile default', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_dflt',
       setup: `CREATE FUNCTION tl_tag() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT 't-' || substr(md5(random()::text), 1, 8) $$;
               CREATE TABLE tl_dflt (id serial PRIMARY KEY, created timestamptz DEFAULT now(), u uuid DEFAULT gen_random_uuid(),
@@ -313,22 +428,22 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
     });
     const [, c1] = run.c;
     // Record the restored root, then add a column whose default differs per row and per call.
-    await commit(t, 'tl_dflt', 'keep the restored rows');
-    const alter = await commit(t, 'tl_dflt', 'add column', 'ALTER TABLE tl_dflt ADD COLUMN added timestamptz DEFAULT clock_timestamp()');
-    const s = JSON.parse(await vsgOk(t, ['show', alter, '--json']));
+    await d.commit('tl_dflt', 'keep the restored rows');
+    const alter = await d.commit('tl_dflt', 'add column', 'ALTER TABLE tl_dflt ADD COLUMN added timestamptz DEFAULT clock_timestamp()');
+    const s = await d.showJson(alter);
     expect(s.schema).toEqual(["column 'added' added (timestamp with time zone)"]);
-    await sqlRows(t, `CREATE TABLE tl_dflt_sa AS SELECT * FROM tl_dflt; DELETE FROM tl_dflt WHERE id = 1`);
-    await commit(t, 'tl_dflt', 'delete a row older than the column');
+    await d.rows(`CREATE TABLE tl_dflt_sa AS SELECT * FROM tl_dflt; DELETE FROM tl_dflt WHERE id = 1`);
+    await d.commit('tl_dflt', 'delete a row older than the column');
     // Back to the commit that added the column: the row comes back with the value it had, not a new default.
-    await vsgOk(t, ['checkout', alter, '-t', 'tl_dflt']);
+    await d.checkout(alter, 'tl_dflt');
     await check(run, 'tl_dflt_sa');
     // Back before the column existed: the old columns are exact; the added column keeps or gets its default.
-    await vsgOk(t, ['checkout', c1, '-t', 'tl_dflt', '--force']);
+    await d.checkout(c1, 'tl_dflt', true);
     await check(run, 'tl_dflt_s1', { compare: 'id, created, u, r, tag, v', zero: 'SELECT count(*) FROM tl_dflt WHERE added IS NULL' });
   });
 
   it('domains over text, int, a composite and an array; a CHECK tightened since refuses the old rows', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_domain',
       setup: `CREATE DOMAIN tl_code AS text CHECK (VALUE ~ '^[A-Z]{2,5}$');
               CREATE DOMAIN tl_pos AS int CHECK (VALUE > 0);
@@ -345,15 +460,15 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
       json: { '1': { pair: ['(1,one)', '(10,"ten, 10")'], tags: ['{x}', '{a,"b c",NULL}'] } },
     });
     // Tighten the CHECK for new values (NOT VALID: existing rows and the snapshots stay).
-    await vsgOk(t, ['sql', 'ALTER DOMAIN tl_code ADD CONSTRAINT tl_code_short CHECK (length(VALUE) <= 3) NOT VALID']);
-    const [{ id: head }] = await sqlRows(t, 'CREATE TABLE tl_domain_sd AS SELECT * FROM tl_domain; SELECT id FROM vsg.commits ORDER BY seq DESC LIMIT 1');
+    await d.sql('ALTER DOMAIN tl_code ADD CONSTRAINT tl_code_short CHECK (length(VALUE) <= 3) NOT VALID');
+    const [{ id: head }] = await d.rows('CREATE TABLE tl_domain_sd AS SELECT * FROM tl_domain; SELECT id FROM vsg.commits ORDER BY seq DESC LIMIT 1');
     const msg = /^error: cannot write rows back to 'tl_domain': value for domain tl_code violates check constraint "tl_code_short"$/;
-    await refused(run, ['checkout', run.c[2], '--force'], 'E_APPLY_REFUSED', msg);
+    await refused(run, 'checkout', run.c[2], 'E_APPLY_REFUSED', msg);
     await check(run, 'tl_domain_sd', { plain: false, head: String(head) });
   });
 
   it('ranges (empty, infinite bounds, time zones) and a multirange', async () => {
-    await roundTrip(t, {
+    await roundTrip(d, {
       table: 'tl_range',
       setup: `CREATE TABLE tl_range (id serial PRIMARY KEY, i int4range, n numrange, ts tsrange, tz tstzrange, d daterange, m int4multirange);
               INSERT INTO tl_range (i, n, ts, tz, d, m) VALUES
@@ -375,7 +490,7 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
   });
 
   it('enums, with a value added later that sorts between the others', async () => {
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_enum',
       setup: `CREATE TYPE tl_mood AS ENUM ('sad', 'ok', 'happy');
               CREATE TABLE tl_enum (id serial PRIMARY KEY, mood tl_mood, moods tl_mood[]);
@@ -386,20 +501,20 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
       plain: `INSERT INTO tl_enum (mood) VALUES ('ok')`,
       rendered: ['    mood: sad → happy\n', '    moods: {sad,happy} → {happy,happy,sad}\n'],
     });
-    await vsgOk(t, ['restore', '-t', 'tl_enum']);
-    await vsgOk(t, ['sql', `ALTER TYPE tl_mood ADD VALUE 'meh' BEFORE 'ok'`]);
-    const c5 = await commit(t, 'tl_enum', 'meh', `UPDATE tl_enum SET mood = 'meh', moods = moods || 'meh'::tl_mood WHERE id = 2; INSERT INTO tl_enum (mood) VALUES ('meh')`);
-    await sqlRows(t, 'CREATE TABLE tl_enum_sm AS SELECT * FROM tl_enum');
-    await vsgOk(t, ['checkout', run.c[0], '-t', 'tl_enum']);
-    await vsgOk(t, ['checkout', c5, '-t', 'tl_enum']);
+    await d.restore('tl_enum');
+    await d.sql(`ALTER TYPE tl_mood ADD VALUE 'meh' BEFORE 'ok'`);
+    const c5 = await d.commit('tl_enum', 'meh', `UPDATE tl_enum SET mood = 'meh', moods = moods || 'meh'::tl_mood WHERE id = 2; INSERT INTO tl_enum (mood) VALUES ('meh')`);
+    await d.rows('CREATE TABLE tl_enum_sm AS SELECT * FROM tl_enum');
+    await d.checkout(run.c[0], 'tl_enum');
+    await d.checkout(c5, 'tl_enum');
     await check(run, 'tl_enum_sm');
     // the live rows plus the plain 'ok' of the check, in the enum's order (NULL left out)
-    const order = await sqlRows(t, `SELECT string_agg(mood::text, ',' ORDER BY mood) AS o FROM tl_enum`);
+    const order = await d.rows(`SELECT string_agg(mood::text, ',' ORDER BY mood) AS o FROM tl_enum`);
     expect(order[0].o).toBe('sad,meh,meh,ok,happy');
   });
 
   it('multi-dimensional arrays with NULL elements, quoted strings, empty arrays and lower bounds', async () => {
-    await roundTrip(t, {
+    await roundTrip(d, {
       table: 'tl_array',
       setup: `CREATE TABLE tl_array (id serial PRIMARY KEY, ints int[][], texts text[][], flags bool[]);
               INSERT INTO tl_array (ints, texts, flags) VALUES
@@ -419,7 +534,7 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
   });
 
   it('composite types, and json keeping duplicate keys and whitespace', async () => {
-    await roundTrip(t, {
+    await roundTrip(d, {
       table: 'tl_comp',
       setup: `CREATE TYPE tl_addr AS (street text, zip int, tags text[]);
               CREATE TABLE tl_comp (id serial PRIMARY KEY, addr tl_addr, j json);
@@ -437,7 +552,7 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
 
   it('values of several MB (5 MB text, 5 MB bytea, 3 MB jsonb): exact by md5, diff stays readable', async () => {
     const big = (n: number) => `(SELECT string_agg(md5(i::text), ' ') FROM generate_series(1, ${n}) i)`;
-    const run = await roundTrip(t, {
+    const run = await roundTrip(d, {
       table: 'tl_large',
       setup: `CREATE TABLE tl_large (id serial PRIMARY KEY, t text, b bytea, j jsonb);
               INSERT INTO tl_large (t, b, j) VALUES ('small', '\\x00', '{}')`,
@@ -449,7 +564,7 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
       plain: `INSERT INTO tl_large (t) VALUES ('plain')`,
       compare: 'id, md5(t), md5(b), md5(j::text)',
     });
-    const sizes = await sqlRows(t, `SELECT length(t) AS t, length(b) AS b, length(j::text) AS j, md5(t) AS mt, md5(b::text) AS mb, md5(j::text) AS mj
+    const sizes = await d.rows(`SELECT length(t) AS t, length(b) AS b, length(j::text) AS j, md5(t) AS mt, md5(b::text) AS mb, md5(j::text) AS mj
                                     FROM tl_large_s2 WHERE id = 2`);
     expect(Number(sizes[0].t)).toBeGreaterThan(5_000_000);
     expect(Number(sizes[0].b)).toBeGreaterThan(5_000_000);
@@ -462,7 +577,7 @@ describe.each(targetNames())('every type family round-trips on %s', (name) => {
     expect(text.length).toBeLessThan(4000);
     expect(text).toMatch(/\n {4}t: .*\[5\d{6} characters\]/);
     expect(text).toContain('the end');
-    const shown = await vsgOk(t, ['show', run.c[1]]);
+    const shown = await d.show(run.c[1]);
     expect(shown.length).toBeLessThan(4000);
     expect(shown).toMatch(/\n {4}b: \\x[0-9a-f]+… \[10\d{6} characters\]/);
   });
