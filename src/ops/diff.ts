@@ -2,7 +2,7 @@
  * Diff: rows that differ between two versions of a table, by primary key,
  * computed inside PostgreSQL from the change sets between them.
  */
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
 import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
@@ -96,9 +96,18 @@ export type DiffManyResult = Record<string, DiffResult>;
  * Diff several tables (default: every tracked table), each between its own
  * versions of `from` and `to` (refs.ts › stateAt: HEAD~N and names per table;
  * a commit, across tables or of another table, as the table stood then). A
- * table not tracked yet at `from` or `to` is left out.
+ * table not tracked yet at `from` or `to` is left out. Every table is read
+ * from one REPEATABLE READ snapshot, so that a commit landing meanwhile
+ * cannot show some tables before it and others after.
  */
-export async function diffMany(db: Queryable, opts: DiffManyOptions = {}): Promise<DiffManyResult> {
+export async function diffMany(db: Db, opts: DiffManyOptions = {}): Promise<DiffManyResult> {
+  return db.transaction(async (tx) => {
+    await tx.query(sql('verify/repeatable_read'));
+    return diffManyIn(tx, opts);
+  });
+}
+
+async function diffManyIn(db: Queryable, opts: DiffManyOptions): Promise<DiffManyResult> {
   const tables = opts.tables?.length ? await Promise.all([...new Set(opts.tables)].map((n) => resolveTable(db, n))) : await listTables(db);
   const out: DiffManyResult = {};
   const side = async (ref: string) => {
