@@ -52,20 +52,25 @@ async function mergingAll(db: Queryable): Promise<TrackedTable[]> {
 /**
  * No table named, several tracked: with `all`, every table with a merge in
  * progress; else the one whose merge has the key (and column) conflicted.
- * E_TABLE_REQUIRED when several have it, E_NO_CONFLICT when none does.
+ * E_TABLE_REQUIRED when several have it, E_NO_CONFLICT when none does, and
+ * E_BAD_KEY when the key is a key of none of them.
  */
 async function conflictedTables(db: Queryable, opts: ResolveOptions): Promise<TrackedTable[]> {
   const merging = await mergingAll(db);
   if (merging.length === 0) throw new VsgError('E_NO_MERGE', 'no merge is in progress', { hint: 'start one with merge()' });
   if (opts.all) return merging;
   const found: TrackedTable[] = [];
+  let badKey: unknown = null;
+  let parsed = 0;
   for (const t of merging) {
     let key: string;
     try {
       key = JSON.stringify(parseKey(opts.key as string, t.keyColumns));
+      parsed++;
     } catch (e) {
-      if (isVsgError(e) && e.code === 'E_BAD_KEY') continue; // not a key of this table
-      throw e;
+      if (!isVsgError(e) || e.code !== 'E_BAD_KEY') throw e;
+      badKey ??= e; // not a key of this table
+      continue;
     }
     if ((await db.query(sql('merge/find_conflict'), [t.id, key, opts.column ?? null])).rowCount > 0) found.push(t);
   }
@@ -73,6 +78,7 @@ async function conflictedTables(db: Queryable, opts: ResolveOptions): Promise<Tr
     const names = found.map((t) => t.display);
     throw new VsgError('E_TABLE_REQUIRED', `${names.join(', ')} each have a conflict at ${opts.key}; name one with the table option`, { data: { tables: names } });
   }
+  if (parsed === 0 && badKey) throw badKey;
   if (found.length === 0) throw noConflict(opts);
   return found;
 }

@@ -199,6 +199,9 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     const ambiguous = await vsg(t, ['resolve', '1', '--theirs']);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/^error: s2\.clients, s2\.orders each have a conflict at 1; name one with -t\n/);
+    // a key that parses for none of the tables (invalid JSON) is a bad request, not "no conflict"
+    const bad = await vsg(t, ['resolve', '{"id": 1', '--theirs', '--json']);
+    expect([bad.code, JSON.parse(bad.stderr).error.code]).toEqual([3, 'E_BAD_KEY']);
     // one table of the merge cannot go on or back alone
     for (const args of [['--continue', '-t', 's2.orders'], ['--abort', '-t', 's2.clients']]) {
       const part = await vsg(t, ['merge', ...args]);
