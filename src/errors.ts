@@ -82,6 +82,7 @@ export const ERRORS = {
   E_NO_TABLES: { exit: input, meaning: 'no table is tracked yet' },
   E_OTHER_TABLE: { exit: input, meaning: 'the commit belongs to another table' },
   E_PERMISSION: { exit: permission, meaning: 'permission denied by the database' },
+  E_READ_ONLY: { exit: input, meaning: 'the server is a hot standby (pg_is_in_recovery()) or the transaction is read-only: vsg only reads there; nothing was attempted' },
   E_READ_FILE: { exit: use, meaning: 'cannot read the SQL file' },
   E_REF_EXISTS: { exit: input, meaning: 'a branch or tag of that name already exists' },
   E_ROLLBACK_CONFLICT: { exit: no, meaning: 'rows or cells the commit changed were changed since; data lists them' },

@@ -251,6 +251,13 @@ export function asVsgError(e: unknown): VsgError {
       cause: e,
     });
   }
+  // A read-only transaction vsg did not see coming (default_transaction_read_only, a standby behind a pooler)
+  if ((e as { code?: string })?.code === '25006') {
+    return new VsgError('E_READ_ONLY', `the database refused a write: ${(e as Error).message}`, {
+      hint: 'the server or the session is read-only (a hot standby?): point write commands at the primary',
+      cause: e,
+    });
+  }
   if (connectionLost(e)) {
     return new VsgError('E_CONNECTION_LOST', `lost the connection to the database: ${scrubSecrets(String((e as Error).message))}`, {
       hint: "an unfinished operation was rolled back by the server; if it was finishing, check 'vsg log' and 'vsg status'",
