@@ -69,22 +69,19 @@ export class Repository {
    * coming (an application's connection) fails on its first write with
    * PostgreSQL's 25006, which the CLI reports as E_READ_ONLY too.
    */
-  private writable(operation: string): void {
+  private async writable(operation: string): Promise<void> {
     if (this.db.server?.standby) throw standbyRefusal(operation, this.db.where);
   }
 
   init(): Promise<InitResult> {
-    this.writable('init');
-    return init(this.db);
+    return this.writable('init').then(() => init(this.db));
   }
   track(table: string, opts: { author: string; message?: string }): Promise<TrackResult> {
-    this.writable('track');
-    return import('../ops/track.js').then((m) => m.track(this.db, table, opts));
+    return this.writable('track').then(() => import('../ops/track.js').then((m) => m.track(this.db, table, opts)));
   }
   /** Track several tables (and with `schema`, every table of it that has a primary key) in one transaction: all or none. */
   trackTables(tables: string[], opts: { author: string; message?: string; schema?: string }): Promise<TrackManyResult> {
-    this.writable('trackTables');
-    return import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts));
+    return this.writable('trackTables').then(() => import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts)));
   }
   /**
    * Stop versioning tables in one UNTRACK commit (across them when several):
@@ -92,8 +89,7 @@ export class Repository {
    * histories are deleted instead.
    */
   untrack(tables: string | string[], opts: UntrackOptions = {}): Promise<UntrackResult> {
-    this.writable('untrack');
-    return import('../ops/track.js').then((m) => m.untrack(this.db, tables, opts));
+    return this.writable('untrack').then(() => import('../ops/track.js').then((m) => m.untrack(this.db, tables, opts)));
   }
   /** The tracked tables with their commit counts; with `all`, the untracked histories too (untrackedAt set), after them. */
   tables(opts: { all?: boolean } = {}): Promise<TrackedTable[]> {
@@ -107,8 +103,7 @@ export class Repository {
   commit(opts: CommitOptions): Promise<CommitResult>;
   commit<T>(opts: Omit<CommitOptions, 'sql'>, work: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result: T }>;
   commit<T>(opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
-    this.writable('commit');
-    return import('../ops/commit.js').then((m) => m.commit(this.db, opts, work));
+    return this.writable('commit').then(() => import('../ops/commit.js').then((m) => m.commit(this.db, opts, work)));
   }
   log(opts: LogOptions = {}): Promise<LogResult> {
     return import('../ops/log.js').then((m) => m.log(this.db, opts));
@@ -140,8 +135,7 @@ export class Repository {
   }
   /** Put the table back to a commit's rows as a new CHECKOUT commit on top of HEAD. */
   checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
-    this.writable('checkout');
-    return import('../ops/checkout.js').then((m) => m.checkout(this.db, opts));
+    return this.writable('checkout').then(() => import('../ops/checkout.js').then((m) => m.checkout(this.db, opts)));
   }
   /**
    * Check several tables (default: every tracked table) out, each to its own
@@ -150,13 +144,11 @@ export class Repository {
    * changed. Keyed by table.
    */
   checkoutMany(opts: CheckoutManyOptions): Promise<CheckoutManyResult> {
-    this.writable('checkoutMany');
-    return import('../ops/checkout.js').then((m) => m.checkoutMany(this.db, opts));
+    return this.writable('checkoutMany').then(() => import('../ops/checkout.js').then((m) => m.checkoutMany(this.db, opts)));
   }
   /** Put the table to a commit's rows (default HEAD) without committing. */
   restore(opts: RestoreOptions = {}): Promise<RestoreResult> {
-    this.writable('restore');
-    return import('../ops/restore.js').then((m) => m.restore(this.db, opts));
+    return this.writable('restore').then(() => import('../ops/restore.js').then((m) => m.restore(this.db, opts)));
   }
   /**
    * Put several tables (default: every tracked table) to their rows at HEAD,
@@ -164,13 +156,11 @@ export class Repository {
    * in the order their foreign keys accept. Keyed by table.
    */
   restoreMany(opts: RestoreManyOptions = {}): Promise<RestoreManyResult> {
-    this.writable('restoreMany');
-    return import('../ops/restore.js').then((m) => m.restoreMany(this.db, opts));
+    return this.writable('restoreMany').then(() => import('../ops/restore.js').then((m) => m.restoreMany(this.db, opts)));
   }
   /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
   rollback(opts: RollbackOptions): Promise<RollbackResult> {
-    this.writable('rollback');
-    return import('../ops/rollback.js').then((m) => m.rollback(this.db, opts));
+    return this.writable('rollback').then(() => import('../ops/rollback.js').then((m) => m.rollback(this.db, opts)));
   }
   /** Stream a table's rows as of a commit, in key order, without touching the table. */
   exportRows(opts: ExportOptions, sink: ExportSink): Promise<ExportResult> {
@@ -201,13 +191,11 @@ export class Repository {
   }
   /** Create a branch at `start` (default HEAD). */
   createBranch(opts: { table?: string; name: string; start?: string }): Promise<CreatedBranch> {
-    this.writable('createBranch');
-    return import('../ops/branch.js').then((m) => m.createBranch(this.db, opts));
+    return this.writable('createBranch').then(() => import('../ops/branch.js').then((m) => m.createBranch(this.db, opts)));
   }
   /** Delete a branch; refuses the current one, and an unmerged one unless `force`. */
   deleteBranch(opts: { table?: string; name: string; force?: boolean }): Promise<DeletedBranch> {
-    this.writable('deleteBranch');
-    return import('../ops/branch.js').then((m) => m.deleteBranch(this.db, opts));
+    return this.writable('deleteBranch').then(() => import('../ops/branch.js').then((m) => m.deleteBranch(this.db, opts)));
   }
   /** Whether `name` is a branch of the table. */
   isBranch(name: string, opts: { table?: string } = {}): Promise<boolean> {
@@ -215,16 +203,14 @@ export class Repository {
   }
   /** Make the live table follow another branch and hold its rows. */
   switch(opts: SwitchOptions): Promise<SwitchResult> {
-    this.writable('switch');
-    return import('../ops/switch.js').then((m) => m.switchBranch(this.db, opts));
+    return this.writable('switch').then(() => import('../ops/switch.js').then((m) => m.switchBranch(this.db, opts)));
   }
   /**
    * Make several tables (default: every tracked table) follow their branch
    * `branch` and hold its rows, in one transaction and foreign-key order. Keyed by table.
    */
   switchMany(opts: SwitchManyOptions): Promise<SwitchManyResult> {
-    this.writable('switchMany');
-    return import('../ops/switch.js').then((m) => m.switchMany(this.db, opts));
+    return this.writable('switchMany').then(() => import('../ops/switch.js').then((m) => m.switchMany(this.db, opts)));
   }
   /** Branches of several tables (default: every tracked table), one entry per name with the tables having it. */
   branchesByName(opts: { tables?: string[] } = {}): Promise<BranchesByName> {
@@ -236,13 +222,11 @@ export class Repository {
   }
   /** Create branch `name` in several tables (default: every tracked table), each at its own `start` (default HEAD): all or none. Keyed by table. */
   createBranches(opts: { tables?: string[]; name: string; start?: string }): Promise<Record<string, CreatedBranch>> {
-    this.writable('createBranches');
-    return import('../ops/branch.js').then((m) => m.createBranches(this.db, opts));
+    return this.writable('createBranches').then(() => import('../ops/branch.js').then((m) => m.createBranches(this.db, opts)));
   }
   /** Delete branch `name` from every table having it (of those named): all or none. Keyed by table. */
   deleteBranches(opts: { tables?: string[]; name: string; force?: boolean }): Promise<Record<string, DeletedBranch>> {
-    this.writable('deleteBranches');
-    return import('../ops/branch.js').then((m) => m.deleteBranches(this.db, opts));
+    return this.writable('deleteBranches').then(() => import('../ops/branch.js').then((m) => m.deleteBranches(this.db, opts)));
   }
   /** Tags of several tables (default: every tracked table), one entry per name with the tables having it. */
   tagsByName(opts: { tables?: string[] } = {}): Promise<RefsByName> {
@@ -250,29 +234,24 @@ export class Repository {
   }
   /** Tag several tables (default: every tracked table) `name`, each at its own `commit` (default HEAD): all or none. Keyed by table. */
   createTags(opts: { tables?: string[]; name: string; commit?: string }): Promise<TagsResult> {
-    this.writable('createTags');
-    return import('../ops/tag.js').then((m) => m.createTags(this.db, opts));
+    return this.writable('createTags').then(() => import('../ops/tag.js').then((m) => m.createTags(this.db, opts)));
   }
   /** Delete tag `name` from every table having it (of those named). Keyed by table. */
   deleteTags(opts: { tables?: string[]; name: string }): Promise<TagsResult> {
-    this.writable('deleteTags');
-    return import('../ops/tag.js').then((m) => m.deleteTags(this.db, opts));
+    return this.writable('deleteTags').then(() => import('../ops/tag.js').then((m) => m.deleteTags(this.db, opts)));
   }
   tags(opts: { table?: string } = {}): Promise<RefInfo[]> {
     return import('../ops/tag.js').then((m) => m.listTags(this.db, opts));
   }
   createTag(opts: { table?: string; name: string; commit?: string }): Promise<TagResult> {
-    this.writable('createTag');
-    return import('../ops/tag.js').then((m) => m.createTag(this.db, opts));
+    return this.writable('createTag').then(() => import('../ops/tag.js').then((m) => m.createTag(this.db, opts)));
   }
   deleteTag(opts: { table?: string; name: string }): Promise<TagResult> {
-    this.writable('deleteTag');
-    return import('../ops/tag.js').then((m) => m.deleteTag(this.db, opts));
+    return this.writable('deleteTag').then(() => import('../ops/tag.js').then((m) => m.deleteTag(this.db, opts)));
   }
   /** Three-way merge into the current branch; throws MergeConflictError (E_MERGE_CONFLICT) on conflicts. */
   merge(opts: MergeOptions): Promise<MergeResult> {
-    this.writable('merge');
-    return import('../ops/merge.js').then((m) => m.merge(this.db, opts));
+    return this.writable('merge').then(() => import('../ops/merge.js').then((m) => m.merge(this.db, opts)));
   }
   /**
    * Finish an in-progress merge once every conflict is resolved. Without a table while
@@ -280,13 +259,11 @@ export class Repository {
    * commit across them (a table of it named: E_MERGE_ACROSS).
    */
   mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
-    this.writable('mergeContinue');
-    return import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts));
+    return this.writable('mergeContinue').then(() => import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts)));
   }
   /** Forget an in-progress merge (a merge across tables: all of it; `tables` lists them). */
   mergeAbort(opts: { table?: string } = {}): Promise<{ table: string; theirsRef: string; conflicts: number; tables?: string[] }> {
-    this.writable('mergeAbort');
-    return import('../ops/merge.js').then((m) => m.abortMerge(this.db, opts));
+    return this.writable('mergeAbort').then(() => import('../ops/merge.js').then((m) => m.abortMerge(this.db, opts)));
   }
   /** The in-progress merge and its conflicts; without a table while several are tracked, every table's (`tables`). */
   conflicts(opts: { table?: string } = {}): Promise<ConflictList> {
@@ -294,8 +271,7 @@ export class Repository {
   }
   /** Resolve conflicts of the in-progress merge; without a table while several are tracked, in the table whose merge has the key conflicted (E_TABLE_REQUIRED when several have it). */
   resolve(opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
-    this.writable('resolve');
-    return import('../ops/resolve.js').then((m) => m.resolveConflicts(this.db, opts));
+    return this.writable('resolve').then(() => import('../ops/resolve.js').then((m) => m.resolveConflicts(this.db, opts)));
   }
   /**
    * Run several operations as one transaction: `fn` gets a Repository bound to
