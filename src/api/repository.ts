@@ -76,11 +76,12 @@ export class Repository {
   init(): Promise<InitResult> {
     return this.writable('init').then(() => init(this.db));
   }
-  track(table: string, opts: { author: string; message?: string }): Promise<TrackResult> {
+  /** Track a table; `force` tracks one that a logical-replication subscription writes into (E_SUBSCRIBED otherwise). */
+  track(table: string, opts: { author: string; message?: string; force?: boolean }): Promise<TrackResult> {
     return this.writable('track').then(() => import('../ops/track.js').then((m) => m.track(this.db, table, opts)));
   }
   /** Track several tables (and with `schema`, every table of it that has a primary key) in one transaction: all or none. */
-  trackTables(tables: string[], opts: { author: string; message?: string; schema?: string }): Promise<TrackManyResult> {
+  trackTables(tables: string[], opts: { author: string; message?: string; schema?: string; force?: boolean }): Promise<TrackManyResult> {
     return this.writable('trackTables').then(() => import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts)));
   }
   /**

@@ -1,11 +1,20 @@
 /**
- * vsg against a hot standby (issue 19): a private cluster and a streaming
- * replica of it made with `pg_basebackup -R`, each on its own port. A
+ * vsg where PostgreSQL replicates (issue 19), on one private cluster
+ * (wal_level = logical) and a streaming replica of it made with
+ * `pg_basebackup -R`, each on its own port.
+ *
+ * Hot standby: a
  * repository with history (two tables, a tag, a branch, uncommitted changes)
  * is made on the primary; on the standby every read works and gives the
  * primary's answer, through the library and through the CLI; every write is
  * refused before anything is sent, with one line naming the standby
  * (E_READ_ONLY, exit 3).
+ *
+ * Logical-replication subscriber: two databases of the primary, a publication
+ * in one and a subscription in the other (its slot made by hand, as a
+ * subscription to the same cluster needs). Track refuses the subscribed table
+ * (E_SUBSCRIBED) unless forced, doctor warns, and the replicated rows are
+ * indeed not captured while the publisher's tracked copy records them.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,11 +29,11 @@ if ('reason' in support) process.stderr.write(`vsg tests: cannot run a private P
 
 const author = 'tester';
 
-async function q(url: string, text: string): Promise<pg.QueryResult> {
+async function q(url: string, text: string, params?: unknown[]): Promise<pg.QueryResult> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return await c.query(text);
+    return await c.query(text, params);
   } finally {
     await c.end();
   }
@@ -39,7 +48,7 @@ describe.skipIf('reason' in support)('a hot standby (pg_basebackup -R, private c
 
   beforeAll(async () => {
     if ('reason' in support) return;
-    primary = await Cluster.create(support.runner);
+    primary = await Cluster.create(support.runner, { conf: ['wal_level = logical', 'max_replication_slots = 4', 'max_wal_senders = 6'] });
     onPrimary = await openRepository({ url: primary.url(), init: true });
     await onPrimary.sql(`CREATE TABLE parent (id int PRIMARY KEY, name text);
       CREATE TABLE child (id int PRIMARY KEY, parent int REFERENCES parent, f float8, at timestamptz);
@@ -175,4 +184,73 @@ describe.skipIf('reason' in support)('a hot standby (pg_basebackup -R, private c
     const after = await q(standby.url(), `SELECT (SELECT count(*) FROM vsg.commits)::int AS commits, (SELECT string_agg(f::text, ',' ORDER BY id) FROM child) AS f`);
     expect(after.rows).toEqual(before.rows);
   }, 60_000);
+  describe('a logical-replication subscriber', () => {
+    let pub: string;
+    let sub: string;
+    let onSub: Repository;
+    let onPub: Repository;
+    const until = async (cond: () => Promise<boolean>) => {
+      for (let i = 0; i < 200 && !(await cond()); i++) await new Promise((res) => setTimeout(res, 50));
+    };
+    const rows = async (url: string) => (await q(url, 'SELECT id FROM items ORDER BY id')).rows.map((r) => r.id as number);
+
+    beforeAll(async () => {
+      await q(primary.url(), 'CREATE DATABASE pub');
+      await q(primary.url(), 'CREATE DATABASE sub');
+      pub = primary.url('pub');
+      sub = primary.url('sub');
+      await q(pub, 'CREATE TABLE items (id int PRIMARY KEY, v text)');
+      await q(pub, `INSERT INTO items VALUES (1, 'a')`);
+      await q(pub, 'CREATE PUBLICATION pub_items FOR TABLE items');
+      // a subscription to a database of its own cluster cannot make its slot: made here by hand
+      await q(pub, `SELECT pg_create_logical_replication_slot('sub_items', 'pgoutput')`);
+      await q(sub, 'CREATE TABLE items (id int PRIMARY KEY, v text)');
+      await q(sub, `CREATE SUBSCRIPTION sub_items CONNECTION 'host=127.0.0.1 port=${primary.port} dbname=pub user=postgres' PUBLICATION pub_items WITH (create_slot = false, slot_name = 'sub_items')`);
+      await until(async () => (await rows(sub)).length === 1);
+      onSub = await openRepository({ url: sub, init: true });
+      onPub = await openRepository({ url: pub, init: true });
+    }, 60_000);
+
+    afterAll(async () => {
+      await onSub?.close();
+      await onPub?.close();
+    });
+
+    it('track refuses the subscribed table, naming the subscription, and installs nothing', async () => {
+      await expect(onSub.track('items', { author })).rejects.toMatchObject({ code: 'E_SUBSCRIBED', data: { table: 'items', subscriptions: ['sub_items'] } });
+      const r = await vsg({ cwd: primary.dir, env: { ...cli.env, VSG_DATABASE_URL: sub } }, ['track', 'items']);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toBe(
+        "error: cannot track 'items': subscription sub_items replicates into it, and replicated rows fire no statement trigger, so vsg would record none of them\n" +
+          'hint: track the table on the publisher, where its rows are written; --force tracks it here all the same (only local writes are recorded)\n',
+      );
+      expect((await q(sub, `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'items'::regclass`)).rows[0].n).toBe(0);
+      expect(await onSub.tables()).toEqual([]);
+    });
+
+    it('forced, only local writes are captured (the apply worker fires no statement trigger); doctor warns', async () => {
+      await onSub.track('items', { author, force: true });
+      await q(pub, `INSERT INTO items VALUES (2, 'replicated')`);
+      await q(sub, `INSERT INTO items VALUES (10, 'local')`);
+      await until(async () => (await rows(sub)).includes(2));
+      expect(await rows(sub)).toEqual([1, 2, 10]);
+      const [status] = await onSub.status();
+      expect({ inserted: status.inserted, updated: status.updated, deleted: status.deleted }).toEqual({ inserted: 1, updated: 0, deleted: 0 });
+      const d = await onSub.doctor();
+      expect(d.checks.filter((c) => c.name === 'subscription')).toEqual([
+        expect.objectContaining({ status: 'warn', table: 'items', data: { subscriptions: ['sub_items'] } }),
+      ]);
+    });
+
+    it('tracked on the publisher, the same rows are recorded', async () => {
+      await onPub.track('items', { author });
+      await onPub.commit({ table: 'items', author, message: 'on the publisher', sql: `INSERT INTO items VALUES (3, 'c')` });
+      await until(async () => (await rows(sub)).includes(3));
+      const log = await onPub.log({ table: 'items' });
+      expect(log.commits.map((c) => [c.message, c.inserted])).toEqual([
+        ['on the publisher', 1],
+        ['track items', 2],
+      ]);
+    });
+  });
 });
