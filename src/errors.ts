@@ -158,3 +158,28 @@ export class ConflictError extends VsgError {
 export function isVsgError(e: unknown): e is VsgError {
   return e instanceof VsgError;
 }
+
+/**
+ * PostgreSQL's "permission denied" (42501) as E_PERMISSION, saying which
+ * privilege is missing and how to get it: vsg runs as a role that may own
+ * only its own tables (RDS, Cloud SQL, Supabase).
+ */
+export function permissionError(e: unknown): VsgError {
+  const message = String((e as Error)?.message ?? e);
+  let m: RegExpMatchArray | null;
+  let hint: string;
+  if ((m = message.match(/^permission denied for database (.+)$/))) {
+    hint = `init creates schema vsg, which needs CREATE on the database: run it as the database's owner, or GRANT CREATE ON DATABASE ${m[1]} TO this role`;
+  } else if (/^permission denied for schema vsg$/.test(message) || /^permission denied for (table|sequence|function) /.test(message) && /\bvsg\./.test(message)) {
+    hint = "vsg's schema belongs to the role that ran init: reads need USAGE on schema vsg and SELECT on its tables, writes also INSERT, UPDATE, DELETE (GRANT them as that role), or run vsg as it";
+  } else if ((m = message.match(/^must be owner of (?:table|relation) (.+)$/))) {
+    hint = `only the owner of ${m[1]} can change its triggers: run vsg as that role`;
+  } else if ((m = message.match(/^permission denied for (?:table|relation) (.+)$/))) {
+    hint = `this role lacks a privilege on table ${m[1]} (of the application or of schema vsg): reads need SELECT, writes INSERT, UPDATE, DELETE (GRANT them as its owner)`;
+  } else if ((m = message.match(/^permission denied for schema (.+)$/))) {
+    hint = `this role needs USAGE on schema ${m[1]} (and CREATE to make tables in it)`;
+  } else {
+    hint = 'ask for the privilege PostgreSQL names, or run the command as a role that has it';
+  }
+  return new VsgError('E_PERMISSION', `permission denied: ${message}`, { exitCode: ExitCode.permission, hint, cause: e });
+}
