@@ -61,7 +61,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     ...(num >= 130000 ? {} : { hint: 'vsg needs PostgreSQL 13 or newer' }),
   });
   if (db.server?.standby) {
-    checks.push({ name: 'standby', status: 'ok', message: 'a hot standby (pg_is_in_recovery()): vsg reads here, write commands are refused', hint: 'point write commands at the primary' });
+    checks.push({ name: 'standby', status: 'ok', message: 'a hot standby (pg_is_in_recovery()): vsg reads here, write commands are refused' });
   }
   if (db.server?.pooled) {
     checks.push({ name: 'pooler', status: 'ok', message: "behind a connection pooler: vsg's settings are set per transaction, no statement is prepared" });
