@@ -47,6 +47,7 @@ export const ERRORS = {
   E_BAD_KEY: { exit: input, meaning: 'a row key is malformed or not a key of the table' },
   E_BAD_REF_NAME: { exit: use, meaning: 'a branch or tag name is not valid' },
   E_BUG: { exit: bug, meaning: 'an unexpected failure: a bug in vsg' },
+  E_CITUS: { exit: input, meaning: 'the table is a Citus distributed, reference or local table: vsg does not capture it yet, and installs nothing that could fail its writes' },
   E_CONFIG: { exit: connection, meaning: 'the configuration (.vsgrc, URL) is malformed' },
   E_CONNECT: { exit: connection, meaning: 'cannot connect to the database' },
   E_CONNECTION_LOST: { exit: connection, meaning: 'the server ended the session mid-command; it rolled the command back' },
@@ -83,6 +84,7 @@ export const ERRORS = {
   E_OTHER_TABLE: { exit: input, meaning: 'the commit belongs to another table' },
   E_PERMISSION: { exit: permission, meaning: 'permission denied by the database' },
   E_READ_FILE: { exit: use, meaning: 'cannot read the SQL file' },
+  E_READ_ONLY: { exit: input, meaning: 'the server is a hot standby (pg_is_in_recovery()) or the transaction is read-only: vsg only reads there; nothing was attempted' },
   E_REF_EXISTS: { exit: input, meaning: 'a branch or tag of that name already exists' },
   E_ROLLBACK_CONFLICT: { exit: no, meaning: 'rows or cells the commit changed were changed since; data lists them' },
   E_SAVEPOINT: { exit: sql, meaning: 'the SQL releases or rolls back to a savepoint it did not set' },
@@ -92,6 +94,7 @@ export const ERRORS = {
   E_SCHEMA_UNRECORDED: { exit: input, meaning: "the table's columns changed outside vsg and are not recorded yet" },
   E_SQL: { exit: sql, meaning: 'the SQL vsg was asked to run failed; nothing changed' },
   E_STALE_PARENT: { exit: no, meaning: 'the branch moved: HEAD is not the expected parent' },
+  E_SUBSCRIBED: { exit: input, meaning: "a logical-replication subscription writes into the table: its rows fire no statement trigger and would go unrecorded (track it on the publisher, or force)" },
   E_TABLE_GONE: { exit: input, meaning: 'the tracked table was dropped; its history remains (restore recreates it)' },
   E_NAME_TAKEN: { exit: input, meaning: 'a dropped table cannot be recreated: another relation has its name' },
   E_RECREATE: { exit: input, meaning: 'a dropped table could not be recreated from its recorded columns; nothing changed' },
@@ -154,4 +157,29 @@ export class ConflictError extends VsgError {
 
 export function isVsgError(e: unknown): e is VsgError {
   return e instanceof VsgError;
+}
+
+/**
+ * PostgreSQL's "permission denied" (42501) as E_PERMISSION, saying which
+ * privilege is missing and how to get it: vsg runs as a role that may own
+ * only its own tables (RDS, Cloud SQL, Supabase).
+ */
+export function permissionError(e: unknown): VsgError {
+  const message = String((e as Error)?.message ?? e);
+  let m: RegExpMatchArray | null;
+  let hint: string;
+  if ((m = message.match(/^permission denied for database (.+)$/))) {
+    hint = `init creates schema vsg, which needs CREATE on the database: run it as the database's owner, or GRANT CREATE ON DATABASE ${m[1]} TO this role`;
+  } else if (/^permission denied for schema vsg$/.test(message) || /^permission denied for (table|sequence|function) /.test(message) && /\bvsg\./.test(message)) {
+    hint = "vsg's schema belongs to the role that ran init: reads need USAGE on schema vsg and SELECT on its tables, writes also INSERT, UPDATE, DELETE (GRANT them as that role), or run vsg as it";
+  } else if ((m = message.match(/^must be owner of (?:table|relation) (.+)$/))) {
+    hint = `only the owner of ${m[1]} can change its triggers: run vsg as that role`;
+  } else if ((m = message.match(/^permission denied for (?:table|relation) (.+)$/))) {
+    hint = `this role lacks a privilege on table ${m[1]} (of the application or of schema vsg): reads need SELECT, writes INSERT, UPDATE, DELETE (GRANT them as its owner)`;
+  } else if ((m = message.match(/^permission denied for schema (.+)$/))) {
+    hint = `this role needs USAGE on schema ${m[1]} (and CREATE to make tables in it)`;
+  } else {
+    hint = 'ask for the privilege PostgreSQL names, or run the command as a role that has it';
+  }
+  return new VsgError('E_PERMISSION', `permission denied: ${message}`, { exitCode: ExitCode.permission, hint, cause: e });
 }

@@ -8,6 +8,7 @@ import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
+import { VsgError } from '../errors.js';
 import type { RefInfo, RefsByName } from '../core/ref-store.js';
 import { init, requireRepository, type InitResult } from '../core/repository.js';
 import { listTables, type TrackedTable } from '../core/tables.js';
@@ -62,15 +63,26 @@ export interface OpenOptions {
 export class Repository {
   constructor(readonly db: Db) {}
 
-  init(): Promise<InitResult> {
-    return init(this.db);
+  /**
+   * Refuse a write on a hot standby before anything is sent: every write
+   * operation calls this first. A read-only transaction that vsg could not see
+   * coming (an application's connection) fails on its first write with
+   * PostgreSQL's 25006, which the CLI reports as E_READ_ONLY too.
+   */
+  private async writable(operation: string): Promise<void> {
+    if (this.db.server?.standby) throw standbyRefusal(operation, this.db.where);
   }
-  track(table: string, opts: { author: string; message?: string }): Promise<TrackResult> {
-    return import('../ops/track.js').then((m) => m.track(this.db, table, opts));
+
+  init(): Promise<InitResult> {
+    return this.writable('init').then(() => init(this.db));
+  }
+  /** Track a table; `force` tracks one that a logical-replication subscription writes into (E_SUBSCRIBED otherwise). */
+  track(table: string, opts: { author: string; message?: string; force?: boolean }): Promise<TrackResult> {
+    return this.writable('track').then(() => import('../ops/track.js').then((m) => m.track(this.db, table, opts)));
   }
   /** Track several tables (and with `schema`, every table of it that has a primary key) in one transaction: all or none. */
-  trackTables(tables: string[], opts: { author: string; message?: string; schema?: string }): Promise<TrackManyResult> {
-    return import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts));
+  trackTables(tables: string[], opts: { author: string; message?: string; schema?: string; force?: boolean }): Promise<TrackManyResult> {
+    return this.writable('trackTables').then(() => import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts)));
   }
   /**
    * Stop versioning tables in one UNTRACK commit (across them when several):
@@ -78,7 +90,7 @@ export class Repository {
    * histories are deleted instead.
    */
   untrack(tables: string | string[], opts: UntrackOptions = {}): Promise<UntrackResult> {
-    return import('../ops/track.js').then((m) => m.untrack(this.db, tables, opts));
+    return this.writable('untrack').then(() => import('../ops/track.js').then((m) => m.untrack(this.db, tables, opts)));
   }
   /** The tracked tables with their commit counts; with `all`, the untracked histories too (untrackedAt set), after them. */
   tables(opts: { all?: boolean } = {}): Promise<TrackedTable[]> {
@@ -92,7 +104,7 @@ export class Repository {
   commit(opts: CommitOptions): Promise<CommitResult>;
   commit<T>(opts: Omit<CommitOptions, 'sql'>, work: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result: T }>;
   commit<T>(opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
-    return import('../ops/commit.js').then((m) => m.commit(this.db, opts, work));
+    return this.writable('commit').then(() => import('../ops/commit.js').then((m) => m.commit(this.db, opts, work)));
   }
   log(opts: LogOptions = {}): Promise<LogResult> {
     return import('../ops/log.js').then((m) => m.log(this.db, opts));
@@ -124,7 +136,7 @@ export class Repository {
   }
   /** Put the table back to a commit's rows as a new CHECKOUT commit on top of HEAD. */
   checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
-    return import('../ops/checkout.js').then((m) => m.checkout(this.db, opts));
+    return this.writable('checkout').then(() => import('../ops/checkout.js').then((m) => m.checkout(this.db, opts)));
   }
   /**
    * Check several tables (default: every tracked table) out, each to its own
@@ -133,11 +145,11 @@ export class Repository {
    * changed. Keyed by table.
    */
   checkoutMany(opts: CheckoutManyOptions): Promise<CheckoutManyResult> {
-    return import('../ops/checkout.js').then((m) => m.checkoutMany(this.db, opts));
+    return this.writable('checkoutMany').then(() => import('../ops/checkout.js').then((m) => m.checkoutMany(this.db, opts)));
   }
   /** Put the table to a commit's rows (default HEAD) without committing. */
   restore(opts: RestoreOptions = {}): Promise<RestoreResult> {
-    return import('../ops/restore.js').then((m) => m.restore(this.db, opts));
+    return this.writable('restore').then(() => import('../ops/restore.js').then((m) => m.restore(this.db, opts)));
   }
   /**
    * Put several tables (default: every tracked table) to their rows at HEAD,
@@ -145,11 +157,11 @@ export class Repository {
    * in the order their foreign keys accept. Keyed by table.
    */
   restoreMany(opts: RestoreManyOptions = {}): Promise<RestoreManyResult> {
-    return import('../ops/restore.js').then((m) => m.restoreMany(this.db, opts));
+    return this.writable('restoreMany').then(() => import('../ops/restore.js').then((m) => m.restoreMany(this.db, opts)));
   }
   /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
   rollback(opts: RollbackOptions): Promise<RollbackResult> {
-    return import('../ops/rollback.js').then((m) => m.rollback(this.db, opts));
+    return this.writable('rollback').then(() => import('../ops/rollback.js').then((m) => m.rollback(this.db, opts)));
   }
   /** Stream a table's rows as of a commit, in key order, without touching the table. */
   exportRows(opts: ExportOptions, sink: ExportSink): Promise<ExportResult> {
@@ -180,11 +192,11 @@ export class Repository {
   }
   /** Create a branch at `start` (default HEAD). */
   createBranch(opts: { table?: string; name: string; start?: string }): Promise<CreatedBranch> {
-    return import('../ops/branch.js').then((m) => m.createBranch(this.db, opts));
+    return this.writable('createBranch').then(() => import('../ops/branch.js').then((m) => m.createBranch(this.db, opts)));
   }
   /** Delete a branch; refuses the current one, and an unmerged one unless `force`. */
   deleteBranch(opts: { table?: string; name: string; force?: boolean }): Promise<DeletedBranch> {
-    return import('../ops/branch.js').then((m) => m.deleteBranch(this.db, opts));
+    return this.writable('deleteBranch').then(() => import('../ops/branch.js').then((m) => m.deleteBranch(this.db, opts)));
   }
   /** Whether `name` is a branch of the table. */
   isBranch(name: string, opts: { table?: string } = {}): Promise<boolean> {
@@ -192,14 +204,14 @@ export class Repository {
   }
   /** Make the live table follow another branch and hold its rows. */
   switch(opts: SwitchOptions): Promise<SwitchResult> {
-    return import('../ops/switch.js').then((m) => m.switchBranch(this.db, opts));
+    return this.writable('switch').then(() => import('../ops/switch.js').then((m) => m.switchBranch(this.db, opts)));
   }
   /**
    * Make several tables (default: every tracked table) follow their branch
    * `branch` and hold its rows, in one transaction and foreign-key order. Keyed by table.
    */
   switchMany(opts: SwitchManyOptions): Promise<SwitchManyResult> {
-    return import('../ops/switch.js').then((m) => m.switchMany(this.db, opts));
+    return this.writable('switchMany').then(() => import('../ops/switch.js').then((m) => m.switchMany(this.db, opts)));
   }
   /** Branches of several tables (default: every tracked table), one entry per name with the tables having it. */
   branchesByName(opts: { tables?: string[] } = {}): Promise<BranchesByName> {
@@ -211,11 +223,11 @@ export class Repository {
   }
   /** Create branch `name` in several tables (default: every tracked table), each at its own `start` (default HEAD): all or none. Keyed by table. */
   createBranches(opts: { tables?: string[]; name: string; start?: string }): Promise<Record<string, CreatedBranch>> {
-    return import('../ops/branch.js').then((m) => m.createBranches(this.db, opts));
+    return this.writable('createBranches').then(() => import('../ops/branch.js').then((m) => m.createBranches(this.db, opts)));
   }
   /** Delete branch `name` from every table having it (of those named): all or none. Keyed by table. */
   deleteBranches(opts: { tables?: string[]; name: string; force?: boolean }): Promise<Record<string, DeletedBranch>> {
-    return import('../ops/branch.js').then((m) => m.deleteBranches(this.db, opts));
+    return this.writable('deleteBranches').then(() => import('../ops/branch.js').then((m) => m.deleteBranches(this.db, opts)));
   }
   /** Tags of several tables (default: every tracked table), one entry per name with the tables having it. */
   tagsByName(opts: { tables?: string[] } = {}): Promise<RefsByName> {
@@ -223,24 +235,24 @@ export class Repository {
   }
   /** Tag several tables (default: every tracked table) `name`, each at its own `commit` (default HEAD): all or none. Keyed by table. */
   createTags(opts: { tables?: string[]; name: string; commit?: string }): Promise<TagsResult> {
-    return import('../ops/tag.js').then((m) => m.createTags(this.db, opts));
+    return this.writable('createTags').then(() => import('../ops/tag.js').then((m) => m.createTags(this.db, opts)));
   }
   /** Delete tag `name` from every table having it (of those named). Keyed by table. */
   deleteTags(opts: { tables?: string[]; name: string }): Promise<TagsResult> {
-    return import('../ops/tag.js').then((m) => m.deleteTags(this.db, opts));
+    return this.writable('deleteTags').then(() => import('../ops/tag.js').then((m) => m.deleteTags(this.db, opts)));
   }
   tags(opts: { table?: string } = {}): Promise<RefInfo[]> {
     return import('../ops/tag.js').then((m) => m.listTags(this.db, opts));
   }
   createTag(opts: { table?: string; name: string; commit?: string }): Promise<TagResult> {
-    return import('../ops/tag.js').then((m) => m.createTag(this.db, opts));
+    return this.writable('createTag').then(() => import('../ops/tag.js').then((m) => m.createTag(this.db, opts)));
   }
   deleteTag(opts: { table?: string; name: string }): Promise<TagResult> {
-    return import('../ops/tag.js').then((m) => m.deleteTag(this.db, opts));
+    return this.writable('deleteTag').then(() => import('../ops/tag.js').then((m) => m.deleteTag(this.db, opts)));
   }
   /** Three-way merge into the current branch; throws MergeConflictError (E_MERGE_CONFLICT) on conflicts. */
   merge(opts: MergeOptions): Promise<MergeResult> {
-    return import('../ops/merge.js').then((m) => m.merge(this.db, opts));
+    return this.writable('merge').then(() => import('../ops/merge.js').then((m) => m.merge(this.db, opts)));
   }
   /**
    * Finish an in-progress merge once every conflict is resolved. Without a table while
@@ -248,11 +260,11 @@ export class Repository {
    * commit across them (a table of it named: E_MERGE_ACROSS).
    */
   mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
-    return import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts));
+    return this.writable('mergeContinue').then(() => import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts)));
   }
   /** Forget an in-progress merge (a merge across tables: all of it; `tables` lists them). */
   mergeAbort(opts: { table?: string } = {}): Promise<{ table: string; theirsRef: string; conflicts: number; tables?: string[] }> {
-    return import('../ops/merge.js').then((m) => m.abortMerge(this.db, opts));
+    return this.writable('mergeAbort').then(() => import('../ops/merge.js').then((m) => m.abortMerge(this.db, opts)));
   }
   /** The in-progress merge and its conflicts; without a table while several are tracked, every table's (`tables`). */
   conflicts(opts: { table?: string } = {}): Promise<ConflictList> {
@@ -260,7 +272,7 @@ export class Repository {
   }
   /** Resolve conflicts of the in-progress merge; without a table while several are tracked, in the table whose merge has the key conflicted (E_TABLE_REQUIRED when several have it). */
   resolve(opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
-    return import('../ops/resolve.js').then((m) => m.resolveConflicts(this.db, opts));
+    return this.writable('resolve').then(() => import('../ops/resolve.js').then((m) => m.resolveConflicts(this.db, opts)));
   }
   /**
    * Run several operations as one transaction: `fn` gets a Repository bound to
@@ -273,6 +285,7 @@ export class Repository {
       const bound: Db = {
         kind: this.db.kind,
         where: this.db.where,
+        ...(this.db.server ? { server: this.db.server } : {}),
         query: (text, params) => tx.query(text, params),
         transaction: (inner) => inner(tx),
         close: async () => undefined,
@@ -304,6 +317,7 @@ export async function openRepository(opts: OpenOptions = {}): Promise<Repository
     external ??
     (opts.url ? await connectServer(opts.url, { preparedStatements }) : await openEmbedded(opts.dir ?? '.vsg', { create: opts.create || opts.init, preparedStatements }));
   try {
+    if (opts.init && db.server?.standby) throw standbyRefusal('init', db.where);
     if (opts.init) await init(db);
     else if (!opts.bare) await requireRepository(db);
   } catch (e) {
@@ -311,4 +325,12 @@ export async function openRepository(opts: OpenOptions = {}): Promise<Repository
     throw e;
   }
   return new Repository(db);
+}
+
+/** The refusal of a write on a hot standby: one line naming it. */
+export function standbyRefusal(operation: string, where: string): VsgError {
+  return new VsgError('E_READ_ONLY', `'${where}' is a hot standby (pg_is_in_recovery() is true): vsg writes only on the primary`, {
+    hint: 'point the write at the primary server; log, show, diff, blame, export, status, verify and doctor work on the standby',
+    data: { operation, standby: true },
+  });
 }

@@ -16,6 +16,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NOT_TRACKED: (e) => when(e, 'track it first', (d) => `run 'vsg track ${sh(d.table)}'`),
   E_TABLE_GONE: (e) => when(e, 'restore it with', (d) => `'vsg restore -t ${sh(d.table)}' recreates it from its history; 'vsg untrack ${sh(d.table)} --force' deletes it`),
   E_NO_SUCH_TAG: () => ({ hint: "'vsg tag' lists tags" }),
+  E_SUBSCRIBED: (e) => ({ hint: e.hint?.replace('force tracks', '--force tracks') }),
   E_ALREADY_TRACKED: () => ({ hint: "'vsg tables' lists tracked tables" }),
   E_OTHER_TABLE: (e) => when(e, 'see the log of', (d) => `see 'vsg log -t ${sh(d.table)}'`),
   E_UNCOMMITTED: (e) =>

@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
 import { packageRoot } from '../db/sql.js';
-import { ExitCode, isVsgError, VsgError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, isVsgError, permissionError, VsgError, type ExitCodeValue } from '../errors.js';
 import { renderError } from '../render/error.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { Cli, write } from './context.js';
@@ -246,8 +246,12 @@ export function asVsgError(e: unknown): VsgError {
   if (isVsgError(e)) return e;
   // The database refused: a role without the rights (e.g. read-only) is not a bug in vsg.
   if ((e as { code?: string })?.code === '42501') {
-    return new VsgError('E_PERMISSION', `permission denied: ${(e as Error).message}`, {
-      hint: 'this command writes; ask for INSERT/UPDATE/DELETE on the table and on schema vsg, or use a read command',
+    return permissionError(e);
+  }
+  // A read-only transaction vsg did not see coming (default_transaction_read_only, a standby behind a pooler)
+  if ((e as { code?: string })?.code === '25006') {
+    return new VsgError('E_READ_ONLY', `the database refused a write: ${(e as Error).message}`, {
+      hint: 'the server or the session is read-only (a hot standby?): point write commands at the primary',
       cause: e,
     });
   }

@@ -3,13 +3,13 @@
  * whole (position, detail, hint), as the error vsg prints. Shared by commit
  * (the SQL of a commit) and sql (SQL run without versioning).
  */
-import { ExitCode, SqlError, VsgError } from '../errors.js';
+import { permissionError, SqlError, VsgError } from '../errors.js';
 
 /** PostgreSQL's error as a SqlError with position, detail and hint. */
 export function toSqlError(e: unknown, statement: string): VsgError {
   const err = e as { message?: string; code?: string; position?: string; detail?: string; hint?: string };
   if (err.code === '42501') {
-    return new VsgError('E_PERMISSION', `permission denied: ${err.message}`, { exitCode: ExitCode.permission, cause: e });
+    return permissionError(e);
   }
   if (err.code === undefined) throw e;
   return new SqlError(

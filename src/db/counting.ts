@@ -52,6 +52,7 @@ export function countingDb(db: Db): CountingDb {
   const out: CountingDb = {
     kind: db.kind,
     where: db.where,
+    ...(db.server ? { server: db.server } : {}),
     get count() {
       return sent.length;
     },

@@ -27,8 +27,22 @@ export interface Queryable {
   query<R = Row>(text: string, params?: unknown[]): Promise<Result<R>>;
 }
 
+/** What vsg learnt of the server when it connected (src/db/db.ts open, sql/session/settings.sql). */
+export interface ServerInfo {
+  /**
+   * a connection pooler answers, not the server itself (the pid announced at
+   * login is not the backend's): vsg keeps no state on the session, its
+   * settings are made per transaction and its statements are not prepared
+   */
+  pooled: boolean;
+  /** a hot standby (pg_is_in_recovery()): vsg only reads, every write is refused (E_READ_ONLY) */
+  standby: boolean;
+}
+
 export interface Db extends Queryable {
   readonly kind: 'postgres' | 'pglite';
+  /** what the server is, where vsg opened the connection itself (absent on an application's) */
+  readonly server?: ServerInfo;
   /**
    * Run SQL text of one or more statements as psql would, outside any
    * transaction of vsg's: every statement's result, each row an array of text
@@ -90,6 +104,9 @@ export const SETTINGS: readonly (readonly [string, string])[] = [
   ['work_mem', '64MB'],
 ];
 
+/** SETTINGS as the parameters of sql/session/settings.sql and local_settings.sql: names, values. */
+const SETTINGS_PARAMS = [SETTINGS.map(([n]) => n), SETTINGS.map(([, v]) => v)];
+
 /** SETTINGS as statements for a session of vsg's own. */
 export const SESSION_SETTINGS = SETTINGS.map(([name, value]) => `SET ${name} = '${value}'`).join('; ');
 
@@ -112,12 +129,14 @@ export function wrapClient(
   where: string,
   onClose: () => Promise<void>,
   cancel?: () => Promise<void>,
-  opts: { prepare?: boolean } = {},
+  opts: { prepare?: boolean; server?: ServerInfo } = {},
 ): Db {
   const inside = new AsyncLocalStorage<true>();
+  const pooled = opts.server?.pooled === true;
   // vsg's own statements, named on this session (src/db/prepared.ts): only on a
-  // session that is vsg's, never on an application's (fromPg)
-  const names = statementNames(opts.prepare === true);
+  // session that is vsg's, never on an application's (fromPg), nor behind a
+  // pooler, where the next transaction may run on a session that never saw them
+  const names = statementNames(opts.prepare === true && !pooled);
   let turn: Promise<unknown> = Promise.resolve();
   // what interrupt() needs to know: queries in flight, an open transaction, and whether it came
   let busy = 0;
@@ -169,10 +188,28 @@ export function wrapClient(
       }
     }
   };
-  const query = <R = Row>(text: string, params?: unknown[]) => inTurn(() => send<R>(text, params));
-  return {
+  /**
+   * Behind a pooler, a transaction's query: vsg's settings go first, made LOCAL,
+   * sent with the transaction's first statement unless that one must come
+   * first itself (SET TRANSACTION ISOLATION LEVEL, which then goes before them).
+   */
+  const settingsFirst = (): Queryable['query'] => {
+    let due = true;
+    return async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
+      if (due && !/^\s*SET\s+TRANSACTION\b/i.test(text)) {
+        due = false;
+        await send(sql('session/local_settings'), SETTINGS_PARAMS);
+      }
+      return send<R>(text, params);
+    };
+  };
+  // Behind a pooler every statement of vsg's runs in a transaction of its own, which carries the settings.
+  const query = <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> =>
+    pooled && !inside.getStore() ? db.transaction((tx) => tx.query<R>(text, params)) : inTurn(() => send<R>(text, params));
+  const db: Db = {
     kind,
     where,
+    ...(opts.server ? { server: opts.server } : {}),
     query,
     script: (text) =>
       inTurn(async () => {
@@ -196,7 +233,7 @@ export function wrapClient(
           await run(() => client.query('BEGIN'));
           inTx = true;
           try {
-            const out = await fn({ query: send });
+            const out = await fn({ query: pooled ? settingsFirst() : send });
             // a stale statement's error was caught and ignored: the transaction is aborted all the same
             if (names.staleSeen !== stale) throw staleStatement();
             await run(() => client.query('COMMIT'));
@@ -226,6 +263,7 @@ export function wrapClient(
       return interrupted;
     },
   };
+  return db;
 }
 
 function staleStatement(): VsgError {
@@ -252,15 +290,18 @@ export function scrub(text: string, secrets: string[]): string {
   return out;
 }
 
-async function open(config: pg.ClientConfig): Promise<pg.Client> {
+async function open(config: pg.ClientConfig): Promise<{ client: pg.Client; server: ServerInfo }> {
   // Loaded here, not at the top: commands that reach no database (--help) load no driver.
   const { default: pgDriver } = await import('pg');
   const client = new pgDriver.Client({ connectionTimeoutMillis: 10_000, ...config, types: rawText });
   client.on('error', () => undefined);
   try {
     await client.connect();
-    await client.query(SESSION_SETTINGS);
-    return client;
+    // The settings, and whether a pooler or a standby answers, in the one round trip the settings took
+    const pid = (client as unknown as { processID: number | null }).processID ?? 0;
+    const { rows } = await client.query({ text: sql('session/settings'), values: [pid, ...SETTINGS_PARAMS], types: rawText });
+    const row = rows[0] as { pooled: string; standby: string };
+    return { client, server: { pooled: row.pooled === 't', standby: row.standby === 't' } };
   } catch (e) {
     await client.end().catch(() => undefined);
     throw e;
@@ -283,30 +324,32 @@ export async function connectServer(url: string, opts: { preparedStatements?: bo
   const target = parseConnection(url);
   for (const s of target.secrets) keepSecret(s);
   let client: pg.Client;
+  let server: ServerInfo;
   let used: pg.ClientConfig = target.config;
   try {
     try {
-      client = await open(used);
+      ({ client, server } = await open(used));
     } catch (e) {
       // sslmode=prefer: the server has no TLS, so go plain; allow: the server insists on TLS.
       if (target.fallback === 'plain' && noTls(e)) used = { ...target.config, ssl: false };
       else if (target.fallback === 'tls' && (e as { code?: string }).code === '28000') used = { ...target.config, ssl: { rejectUnauthorized: false } };
       else throw e;
-      client = await open(used);
+      ({ client, server } = await open(used));
     }
   } catch (e) {
     throw connectionError(e, target.where, target.secrets);
   }
   // A cancel goes over a second connection, as psql's does: the session's own is busy.
-  const cancel = async () => {
-    const other = await open({ ...used, connectionTimeoutMillis: 5_000 });
+  // Behind a pooler the pid is the pooler's own, no backend's: no cancel (the statement runs to its end).
+  const cancel = server.pooled ? undefined : async () => {
+    const { client: other } = await open({ ...used, connectionTimeoutMillis: 5_000 });
     try {
       await other.query(sql('session/cancel'), [(client as unknown as { processID: number }).processID]);
     } finally {
       await other.end().catch(() => undefined);
     }
   };
-  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare });
+  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare, server });
 }
 
 export function connectionError(e: unknown, where: string, secrets: string[] = []): VsgError {

@@ -17,7 +17,7 @@ import { verifyHistory } from '../core/verify.js';
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 export interface Check {
-  name: 'connection' | 'server' | 'schema' | 'table' | 'triggers' | 'branch' | 'key' | 'uncommitted' | 'graph' | 'chain';
+  name: 'connection' | 'server' | 'standby' | 'pooler' | 'schema' | 'table' | 'triggers' | 'branch' | 'key' | 'uncommitted' | 'subscription' | 'citus' | 'graph' | 'chain';
   status: CheckStatus;
   table?: string;
   message: string;
@@ -60,6 +60,12 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     message: `PostgreSQL ${v.rows[0].version}`,
     ...(num >= 130000 ? {} : { hint: 'vsg needs PostgreSQL 13 or newer' }),
   });
+  if (db.server?.standby) {
+    checks.push({ name: 'standby', status: 'ok', message: 'a hot standby (pg_is_in_recovery()): vsg reads here, write commands are refused' });
+  }
+  if (db.server?.pooled) {
+    checks.push({ name: 'pooler', status: 'ok', message: "behind a connection pooler: vsg's settings are set per transaction, no statement is prepared" });
+  }
   const have = await schemaVersion(db);
   const latest = latestSchemaVersion();
   if (have === null || have === 0) {
@@ -153,6 +159,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     );
   }
   if (rows.length === 0) checks.push({ name: 'table', status: 'ok', message: 'no table is tracked yet' });
+  checks.push(...(await deploymentChecks(db)));
 
   // Commits the graph index lacks (recorded while triggers were off) would be
   // missing from row histories and blame.
@@ -185,6 +192,47 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     });
   }
   return finish(checks);
+}
+
+/**
+ * Tracked tables a subscription writes into (their replicated rows go
+ * unrecorded), and, where the citus extension is installed, every Citus
+ * table's state: a tracked one fails (its triggers may fail writes on the
+ * workers), an untracked one is reported as not captured.
+ */
+async function deploymentChecks(db: Db): Promise<Check[]> {
+  const checks: Check[] = [];
+  const { rows } = await db.query<{ subscribed: string; citus: string | boolean; tracked: string }>(sql('doctor/deployment'));
+  for (const t of JSON.parse(rows[0].subscribed) as { schema: string; table: string; subscriptions: string[] }[]) {
+    checks.push({
+      name: 'subscription',
+      status: 'warn',
+      table: displayName(t.schema, t.table),
+      message: `subscription ${t.subscriptions.join(', ')} replicates into it: replicated rows fire no statement trigger, vsg records only local writes`,
+      hint: 'track the table on the publisher to version the replicated rows',
+      data: { subscriptions: t.subscriptions },
+    });
+  }
+  if (rows[0].citus !== true && rows[0].citus !== 't') return checks;
+  const tracked = new Set(JSON.parse(rows[0].tracked) as string[]);
+  const citus = await db.query<{ relid: string; nspname: string; relname: string; kind: string }>(sql('track/citus_table'), [null]);
+  for (const c of citus.rows) {
+    const table = displayName(c.nspname, c.relname);
+    checks.push(
+      tracked.has(c.relid)
+        ? {
+            name: 'citus',
+            status: 'fail',
+            table,
+            message: `a Citus ${c.kind} table with vsg's capture triggers: writes to it may fail on the workers`,
+            hint: `'vsg untrack ${shellQuote(table)}' removes them`,
+            data: { kind: c.kind, tracked: true },
+          }
+        : { name: 'citus', status: 'ok', table, message: `a Citus ${c.kind} table, not tracked (vsg does not capture Citus tables yet)`, data: { kind: c.kind, tracked: false } },
+    );
+  }
+  if (!citus.rows.length) checks.push({ name: 'citus', status: 'ok', message: 'citus is installed; no Citus table in this database' });
+  return checks;
 }
 
 /** Migrations this vsg has that the database never applied (a gap below its highest version). */

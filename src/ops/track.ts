@@ -32,6 +32,55 @@ export interface TrackManyResult {
 export interface TrackOptions {
   author: string;
   message?: string;
+  /** track a table that a logical-replication subscription writes into all the same (its replicated rows will not be recorded) */
+  force?: boolean;
+}
+
+/** A relation as sql/track/relation.sql reads it. */
+interface Relation {
+  nspname: string;
+  relname: string;
+  relkind: string;
+  owned: boolean | string;
+  owner: string;
+  subscriptions: string | null;
+  citus: boolean | string;
+}
+
+const yes = (v: boolean | string) => v === true || v === 't';
+
+/**
+ * Refuse, before anything is installed, a table whose writes vsg could not
+ * capture, or whose writes its triggers could break: one the role does not
+ * own (CREATE TRIGGER needs ownership), one a subscription replicates into
+ * (the apply worker fires row triggers only, never vsg's statement
+ * triggers: its rows would silently go unrecorded; `force` tracks it all the
+ * same), and a Citus table (a trigger on a distributed or reference table is
+ * refused by Citus, or, allowed, is copied to shards where vsg's schema is
+ * missing, which fails every write to it).
+ */
+async function assertCapturable(tx: Queryable, oid: string, display: string, rel: Relation, force: boolean): Promise<void> {
+  if (!yes(rel.owned)) {
+    throw new VsgError('E_PERMISSION', `cannot track '${display}': its capture triggers need ownership of the table, which belongs to '${rel.owner}'`, {
+      hint: `track it as '${rel.owner}' (or a member of that role), or have it run ALTER TABLE ${display} OWNER TO the role vsg connects as`,
+      data: { table: display, owner: rel.owner, privilege: 'ownership' },
+    });
+  }
+  if (yes(rel.citus)) {
+    const { rows } = await tx.query<{ kind: string }>(sql('track/citus_table'), [oid]);
+    if (rows[0]) {
+      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${rows[0].kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
+        hint: 'track plain tables of the coordinator only (see docs/deployment.md, Citus)',
+        data: { table: display, citus: rows[0].kind },
+      });
+    }
+  }
+  if (rel.subscriptions !== null && !force) {
+    throw new VsgError('E_SUBSCRIBED', `cannot track '${display}': subscription ${rel.subscriptions} replicates into it, and replicated rows fire no statement trigger, so vsg would record none of them`, {
+      hint: 'track the table on the publisher, where its rows are written; force tracks it here all the same (only local writes are recorded)',
+      data: { table: display, subscriptions: rel.subscriptions.split(', ') },
+    });
+  }
 }
 
 /**
@@ -106,13 +155,14 @@ async function relationOf(tx: Queryable, name: string): Promise<string> {
 }
 
 async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise<TrackResult> {
-  const { rows } = await tx.query<{ nspname: string; relname: string; relkind: string }>(sql('track/relation'), [oid]);
+  const { rows } = await tx.query<Relation>(sql('track/relation'), [oid]);
   const rel = rows[0];
   const display = displayName(rel.nspname, rel.relname);
   if (rel.relkind !== 'r' && rel.relkind !== 'p') {
     throw new VsgError('E_NOT_A_TABLE', `'${display}' is not a table`, { hint: 'only ordinary and partitioned tables can be tracked' });
   }
   if (rel.nspname === 'vsg') throw new VsgError('E_NOT_A_TABLE', `'${display}' belongs to vsg itself`);
+  await assertCapturable(tx, oid, display, rel, opts.force === true);
   const pk = await tx.query<{ name: string }>(sql('tables/primary_key'), [oid]);
   if (pk.rows.length === 0) {
     throw new VsgError('E_NO_PRIMARY_KEY', `table '${display}' has no primary key`, {

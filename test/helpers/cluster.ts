@@ -69,11 +69,20 @@ export class Cluster {
     return `postgres://postgres@127.0.0.1:${this.port}/${db}`;
   }
 
-  /** initdb a new cluster in a fresh temporary directory and start it. */
-  static async create(runner: Runner): Promise<Cluster> {
+  /** A fresh temporary directory the cluster's owner can write, and a free port. */
+  private static async place(runner: Runner): Promise<Cluster> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-test-cluster-'));
     if (runner.owner) fs.chownSync(dir, runner.owner.uid, runner.owner.gid);
-    const c = new Cluster(dir, await freePort(), runner);
+    return new Cluster(dir, await freePort(), runner);
+  }
+
+  /**
+   * initdb a new cluster in a fresh temporary directory and start it; `conf`
+   * adds lines to its postgresql.conf (e.g. `wal_level = logical`).
+   */
+  static async create(runner: Runner, opts: { conf?: string[] } = {}): Promise<Cluster> {
+    const c = await Cluster.place(runner);
+    const dir = c.dir;
     c.run('initdb', ['-D', c.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C']);
     // fsync and synchronous commit on (the defaults, stated): an acknowledged commit is on disk.
     // No checkpoint by time, so a commit survives a crash only through WAL replay.
@@ -89,11 +98,26 @@ export class Cluster {
         'checkpoint_timeout = 1h',
         'max_connections = 20',
         'shared_buffers = 16MB',
+        ...(opts.conf ?? []),
         '',
       ].join('\n'),
     );
     c.start();
     return c;
+  }
+
+  /**
+   * A hot standby of this cluster: pg_basebackup -R (a streaming replica,
+   * standby.signal and primary_conninfo written by it) into a fresh directory,
+   * started on a port of its own. Destroy it before its primary.
+   */
+  async standby(): Promise<Cluster> {
+    const s = await Cluster.place(this.runner);
+    s.run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-D', s.data, '-R', '-X', 'stream']);
+    // later lines win: the copied postgresql.conf names the primary's port and socket directory
+    fs.appendFileSync(path.join(s.data, 'postgresql.conf'), [`port = ${s.port}`, `unix_socket_directories = '${s.dir}'`, 'hot_standby = on', ''].join('\n'));
+    s.start();
+    return s;
   }
 
   private run(prog: string, args: string[]): string {

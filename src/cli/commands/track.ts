@@ -3,21 +3,33 @@ import { usage } from '../../errors.js';
 import { author, json, message, option } from '../options.js';
 import { verb } from '../verb.js';
 
-export const track = verb<{ message?: string; author?: string; schema?: string }>({
+export const track = verb<{ message?: string; author?: string; schema?: string; force?: boolean }>({
   name: 'track',
   description: 'start versioning tables: capture triggers and a root commit of their current rows',
   needs: 'write',
   args: [{ name: '[tables...]', description: "table names as SQL would read them (schema.table, '\"MixedCase\"')" }],
-  options: [option('--schema <schema>', 'every table of the schema that has a primary key (and is not tracked yet)'), message(), author(), json()],
-  help: 'Several tables are tracked in one transaction: all of them, or none when one cannot be.',
+  options: [
+    option('--schema <schema>', 'every table of the schema that has a primary key (and is not tracked yet)'),
+    option('--force', 'track a table that a logical-replication subscription writes into (its replicated rows are not recorded)'),
+    message(),
+    author(),
+    json(),
+  ],
+  help: `Several tables are tracked in one transaction: all of them, or none when one cannot be.
+
+Tracking installs triggers, which needs ownership of the table (exit 6 otherwise).
+A table that a logical-replication subscription writes into is refused unless
+--force: the subscription's rows fire no statement trigger, so vsg would record
+none of them; track it on the publisher. A Citus distributed, reference or local
+table is refused (see docs/deployment.md).`,
   examples: ['vsg track clients', 'vsg track clients orders order_items', 'vsg track --schema billing'],
-  exits: { 0: 'tracked', 1: 'already tracked', 2: 'no table named', 3: 'no such table or schema, or no primary key' },
+  exits: { 0: 'tracked', 1: 'already tracked', 2: 'no table named', 3: 'no such table or schema, no primary key, a subscription target or a Citus table', 6: 'the role does not own the table' },
   check([names], opts) {
     if (!(names as unknown as string[]).length && opts.schema === undefined) throw usage('name a table to track, or --schema', 'vsg track clients');
   },
   async run(ctx, [names], opts) {
     const list = names as unknown as string[];
-    const who = { author: await ctx.author(opts), message: opts.message };
+    const who = { author: await ctx.author(opts), message: opts.message, ...(opts.force ? { force: true } : {}) };
     const line = (r: TrackResult) => `tracking ${r.table.display} on branch main [${ctx.style.yellow(r.root.shortId)}] ${r.root.inserted} rows`;
     if (list.length === 1 && opts.schema === undefined) {
       const r = await ctx.repo.track(list[0], who);
