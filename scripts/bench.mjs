@@ -21,12 +21,13 @@ import * as history from './bench/scenarios/history.mjs';
 import * as startup from './bench/scenarios/startup.mjs';
 import * as tables from './bench/scenarios/tables.mjs';
 import * as reset from './bench/scenarios/reset.mjs';
+import * as track from './bench/scenarios/track.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
-  --quick   10k and 100k rows (scenario 10: 3 x 100k), fewer repetitions
-  --large   add 10M rows
+  --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k), fewer repetitions
+  --large   add 10M rows (scenario 11 too)
   VSG_BENCH_ROWS=N  rows of each of scenario 10's 3 tables (default 1M, 100k with --quick)
   --url     the server (default postgres://postgres@127.0.0.1:5432/postgres); databases vsg_bench_<pid>_* are created and dropped
   --out     where to write the JSON (default bench/results/<timestamp>.json)`;

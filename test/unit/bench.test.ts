@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import * as lib from '../../scripts/bench/lib.mjs';
+// @ts-expect-error plain ESM script without type declarations
+import { roundsFor, tableSql, trackSizes } from '../../scripts/bench/scenarios/track.mjs';
 
 const { median, ratio, formatRatio, formatValue, formatRows, makeRow, formatTable, formatMarkdown, scalingChecks, parseArgs, sizesFor, resultPath, parseTimeOutput } = lib;
 
@@ -95,5 +97,16 @@ describe('bench helpers', () => {
     expect(resultPath(new Date('2026-01-02T03:04:05.678Z'))).toBe('bench/results/2026-01-02T03-04-05Z.json');
     expect(parseTimeOutput('some stderr\n0.45 61234\n')).toEqual({ wallMs: 450, maxRssKb: 61234 });
     expect(parseTimeOutput('garbage')).toBeNull();
+  });
+
+  it("picks scenario 11's sizes and rounds, and builds the issue's table", () => {
+    expect(trackSizes({ quick: true })).toEqual([10_000, 100_000]);
+    expect(trackSizes({ quick: false, large: false })).toEqual([100_000, 1_000_000]);
+    expect(trackSizes({ quick: false, large: true })).toEqual([100_000, 1_000_000, 10_000_000]);
+    const reps = { engine: 7, process: 5 };
+    expect([roundsFor(100_000, reps), roundsFor(1_000_000, reps), roundsFor(10_000_000, reps)]).toEqual([7, 5, 2]);
+    expect(roundsFor(1_000_000, { engine: 1, process: 1 })).toBe(1);
+    expect(tableSql('big', 10)).toMatch(/^CREATE TABLE big \(id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL, balance numeric\(12,2\), updated_at timestamptz NOT NULL\);/);
+    expect(tableSql('big', 10)).toContain('generate_series(1, 10)');
   });
 });
