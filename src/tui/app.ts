@@ -232,8 +232,8 @@ export function App(props: TuiProps): React.ReactElement {
         setTop(0);
         return setFilter((f) => ({ ...f, grep: search || undefined }));
       }
-      if (key.backspace || key.delete) return setSearch(search.slice(0, -1));
-      if (input && !key.ctrl && !key.meta) setSearch(search + input);
+      if (key.backspace || key.delete) return setSearch((q) => (q ?? '').slice(0, -1));
+      if (input && !key.ctrl && !key.meta) setSearch((q) => (q ?? '') + input);
       return;
     }
     if (input === '?') return pane.kind === 'help' ? back() : push({ kind: 'help', top: 0 });
@@ -297,7 +297,11 @@ export function App(props: TuiProps): React.ReactElement {
     if (input === 'R') return rollback(c);
   };
 
-  useInput(onKey);
+  // The handler of the latest render, even for a key that arrives before
+  // Ink re-subscribes (after the frame is drawn): a stale one would see the state before it.
+  const keyHandler = useRef(onKey);
+  keyHandler.current = onKey;
+  useInput(useCallback((input: string, key: Key) => keyHandler.current(input, key), []));
 
   // The frame: a title line, the pane, a footer line.
   const where = filter.table ? ` -t ${filter.table}` : '';
