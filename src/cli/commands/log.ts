@@ -3,7 +3,7 @@ import { renderRowLog } from '../../render/blame.js';
 import { renderDot, renderGraph } from '../../render/graph.js';
 import { renderLog } from '../../render/log.js';
 import { json, onlyTable, option, pager } from '../options.js';
-import { requireTerminal } from '../tui.js';
+import { preloadTui, requireTerminal } from '../tui.js';
 import { verb } from '../verb.js';
 
 interface Opts {
@@ -44,7 +44,10 @@ export const log = verb<Opts>({
   examples: ['vsg log -t clients --oneline -n 10', 'vsg log -t clients --row 7', 'vsg log --author alice --since "1 week ago" --json'],
   exits: { 0: '', 3: 'unknown table or commit' },
   check(_args, opts) {
-    if (opts.interactive) requireTerminal('vsg log -i', opts.json);
+    if (opts.interactive) {
+      requireTerminal('vsg log -i', opts.json);
+      preloadTui();
+    }
     const limit = opts.maxCount === undefined ? 0 : Number(opts.maxCount);
     if (!Number.isInteger(limit) || limit < 0) throw usage(`-n '${opts.maxCount}' is not a whole number`);
   },

@@ -1,5 +1,5 @@
 import { json, option, onlyTable } from '../options.js';
-import { requireTerminal, runTui } from '../tui.js';
+import { preloadTui, requireTerminal, runTui } from '../tui.js';
 import { verb } from '../verb.js';
 
 interface Opts {
@@ -34,6 +34,7 @@ is the same. See docs/tui.md.`,
   exits: { 0: '', 2: 'not a terminal', 3: 'unknown table' },
   check(_args, opts) {
     requireTerminal('vsg tui', opts.json);
+    preloadTui();
   },
   async run(ctx, _args, opts) {
     return runTui(ctx, { table: opts.table, author: opts.author, since: opts.since, until: opts.until, grep: opts.grep });
