@@ -214,14 +214,19 @@ export function App(props: TuiProps): React.ReactElement {
       confirm
         .run()
         .then(
-          (text) => setMessage(text.split('\n')[0]),
-          (e: unknown) => setMessage(s.red(errorText(e))),
+          (text) => {
+            setMessage(text.split('\n')[0]);
+            setStack([{ kind: 'log' }]);
+            refresh();
+          },
+          (e: unknown) => {
+            // refused: the message on the last line, the details (what is in the way) as a pane
+            const hint = (e as { hint?: string }).hint;
+            setMessage(s.red(errorText(e)));
+            setStack([{ kind: 'log' }, { kind: 'text', title: 'refused, nothing changed', lines: [s.red(errorText(e)), ...(hint ? ['', ...hint.split('\n')] : [])], top: 0 }]);
+          },
         )
-        .finally(() => {
-          setBusy(null);
-          setStack([{ kind: 'log' }]);
-          refresh();
-        });
+        .finally(() => setBusy(null));
       return;
     }
     if (search !== null) {

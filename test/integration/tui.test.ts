@@ -196,6 +196,24 @@ describe.each(targetNames())('vsg tui panes and keys (%s)', (name) => {
     expect(ui.lastFrame()).toMatch(/ 7 commits/);
   });
 
+  it('R on a commit whose rows changed since: after y, the refusal on the last line, nothing changed', async () => {
+    const ui = open(repo);
+    await showing(ui, 'track clients');
+    for (const line of ['Merge branch', 'ann renamed', 'dee and her order', ' reprice$', 'rename bob', 'cy and her order']) {
+      await press(ui, 'j', new RegExp(`^>.*${line}`, 'm'));
+    }
+    await press(ui, 'R', `roll back ${h.cy.slice(0, 7)} cy and her order`);
+    const refused = await press(ui, 'y', /rolled back|cannot roll back/);
+    expect(refused).not.toMatch(/rolled back/);
+    // the refusal on the last line, and what is in the way (the uncommitted change to cy's row)
+    expect(refused.split('\n')[0]).toContain('refused, nothing changed');
+    expect(refused.split('\n')[1]).toMatch(/^cannot roll back [0-9a-f]{7}: /);
+    expect(refused).toMatch(/id=3/);
+    expect(refused.trimEnd().split('\n').pop()).toMatch(/^cannot roll back/);
+    await press(ui, 'q', / 7 commits/);
+    expect((await repo.log({ limit: 1 })).commits[0].id).toBe(h.merge);
+  });
+
   it('R rolls the selected commit back after y: a new ROLLBACK commit on top', async () => {
     const ui = open(repo);
     await showing(ui, 'track clients');
