@@ -36,11 +36,11 @@ export async function runTui(ctx: RunContext, filter: LogFilter): Promise<Outcom
   // every frame of a long session: V8's default tiering again
   v8.setFlagsFromString('--wasm-tiering-budget=1800000');
   preloadTui();
-  const [{ render }, React, { App }] = await (loading as NonNullable<typeof loading>);
+  const [{ render }, React, { App, RENDER_OPTIONS }] = await (loading as NonNullable<typeof loading>);
   const author = await ctx.author({});
   process.stdout.write('\x1b[?1049h\x1b[H\x1b[2J');
   try {
-    const app = render(React.createElement(App, { repo: ctx.repo, style: ctx.style, author, filter }), { exitOnCtrlC: true, patchConsole: false, maxFps: 120 });
+    const app = render(React.createElement(App, { repo: ctx.repo, style: ctx.style, author, filter }), { ...RENDER_OPTIONS, exitOnCtrlC: true });
     await app.waitUntilExit();
   } finally {
     process.stdout.write('\x1b[?1049l');

@@ -20,6 +20,13 @@ import { LogPages, type LogFilter } from './source.js';
 
 const h = React.createElement;
 
+/**
+ * How Ink is asked to draw the App (the CLI and the bench): up to 120 frames a
+ * second (Ink's default of 30 holds a key's frame back up to 33 ms), and
+ * console output left alone.
+ */
+export const RENDER_OPTIONS = { maxFps: 120, patchConsole: false } as const;
+
 export interface TuiProps {
   repo: Repository;
   style: Style;

@@ -109,7 +109,7 @@ export async function run(ctx) {
       await repo.close().catch(() => undefined);
     }
 
-    const [{ render }, React, { App }, { makeStyle }] = await Promise.all([
+    const [{ render }, React, { App, RENDER_OPTIONS }, { makeStyle }] = await Promise.all([
       import(join(BUILD, 'node_modules', 'ink', 'build', 'index.js')),
       import(join(BUILD, 'node_modules', 'react', 'index.js')),
       import(join(BUILD, 'dist', 'tui', 'app.js')),
@@ -131,7 +131,7 @@ export async function run(ctx) {
           () => {
             lib.openRepository({ url }).then((r) => {
               repoI = r;
-              app = render(h(App, { repo: r, style: makeStyle(false), author: 'bench' }), { stdout: screen, stdin, stderr: screen, exitOnCtrlC: false, patchConsole: false });
+              app = render(h(App, { repo: r, style: makeStyle(false), author: 'bench' }), { ...(RENDER_OPTIONS ?? {}), stdout: screen, stdin, stderr: screen, exitOnCtrlC: false });
             });
           },
           listed,
