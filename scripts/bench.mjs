@@ -22,8 +22,9 @@ import * as startup from './bench/scenarios/startup.mjs';
 import * as tables from './bench/scenarios/tables.mjs';
 import * as reset from './bench/scenarios/reset.mjs';
 import * as track from './bench/scenarios/track.mjs';
+import * as tui from './bench/scenarios/tui.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k), fewer repetitions

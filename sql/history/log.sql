@@ -1,6 +1,8 @@
 -- Commits reachable from the given heads ($1), newest first, filtered.
 -- $2 limit, $3 author (substring, case-insensitive), $4 since, $5 until,
--- $6 per head, the lowest seq to walk down to (NULL: the whole history).
+-- $6 per head, the lowest seq to walk down to (NULL: the whole history),
+-- $7 only commits below this seq (NULL: no bound; log's `before`, for paging),
+-- $8 message (substring, case-insensitive; log's `grep`).
 -- A commit's ancestors all have smaller seqs, so every commit reachable with
 -- a seq at or above the bound is reached by a walk that never goes below it:
 -- the caller sets the bound a few times the limit below the head, and lowers
@@ -18,5 +20,7 @@ SELECT c.id FROM (SELECT DISTINCT seq FROM walk) w JOIN vsg.commits c ON c.seq =
 WHERE ($3::text IS NULL OR c.author ILIKE '%' || $3 || '%')
   AND ($4::timestamptz IS NULL OR c.committed_at >= $4::timestamptz)
   AND ($5::timestamptz IS NULL OR c.committed_at <= $5::timestamptz)
+  AND ($7::bigint IS NULL OR c.seq < $7::bigint)
+  AND ($8::text IS NULL OR strpos(lower(c.message), lower($8)) > 0)
 ORDER BY c.seq DESC
 LIMIT $2

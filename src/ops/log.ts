@@ -8,6 +8,7 @@ import { hasAncestry, repoCommit } from '../core/repo-refs.js';
 import { completeSpans, foldSpans, repoPositions } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
+import { VsgError } from '../errors.js';
 
 export interface LogOptions {
   table?: string;
@@ -17,6 +18,15 @@ export interface LogOptions {
   author?: string;
   since?: string;
   until?: string;
+  /** only commits whose message contains this (case-insensitive), like git log --grep */
+  grep?: string;
+  /**
+   * Paging: the id of the last entry of the page before (a commit, or a
+   * commit across tables); only the entries after it are read, the next
+   * `limit` of the same log. On a history without merges the next page
+   * starts at that commit's parent, so a page costs `limit`, however deep.
+   */
+  before?: string;
 }
 
 export interface LogResult {
@@ -51,13 +61,28 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
   }
   const limit = opts.limit ?? 1_000_000_000;
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
+  const grep = opts.grep || null;
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
   const head = tables.length > 1 && opts.from !== undefined ? { at: await repoPositions(db) } : {};
-  if (tables.length === 1 && starts.length <= 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters) : []), heads };
+  let bound: string | null = null;
+  if (opts.before !== undefined) {
+    const { rows: c } = await db.query<{ seq: string; parent: string | null }>(sql('history/log_cursor'), [opts.before]);
+    if (!c.length) throw new VsgError('E_UNKNOWN_REF', `no commit '${opts.before}' to read the log after`, { hint: 'before takes the id of a commit the log listed' });
+    bound = c[0].seq;
+    if (tables.length === 1 && starts.length === 1) {
+      const { rows: b } = await db.query<{ merges: boolean }>(sql('history/log_bounds'), [starts, null]);
+      // no merge behind HEAD: the rest of the log is the cursor's first-parent line
+      if (!b[0]?.merges) {
+        starts.splice(0, 1, ...(c[0].parent === null ? [] : [c[0].parent]));
+        bound = null;
+      }
+    }
+  }
+  if (tables.length === 1 && starts.length <= 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters, bound, grep) : []), heads };
   // Several tables: a commit across tables is one entry, however many parts
   // it has; read more parts until `limit` entries are found or history ends.
   for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {
-    const ids = starts.length ? await logIds(db, starts, want, filters) : [];
+    const ids = starts.length ? await logIds(db, starts, want, filters, bound, grep) : [];
     const commits = foldSpans(await getCommits(db, ids));
     if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads, ...head };
   }
@@ -72,17 +97,17 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
  * The cost follows `limit` (and the commits of other branches interleaved
  * with it), not the depth of history.
  */
-async function logIds(db: Queryable, starts: string[], limit: number, filters: (string | null)[]): Promise<string[]> {
+async function logIds(db: Queryable, starts: string[], limit: number, filters: (string | null)[], bound: string | null, grep: string | null): Promise<string[]> {
   // k: how many of the table's newest commits the walk may visit; null: all.
   let k: number | null = limit <= 1_000_000 ? 4 * limit + 64 : null;
   for (let round = 0; ; round++) {
     const { rows: b } =
       round === 0
-        ? await db.query<{ id: string; lo: string | null; linear: string | null }>(sql('history/log_start'), [starts, k, limit, ...filters])
+        ? await db.query<{ id: string; lo: string | null; linear: string | null }>(sql('history/log_start'), [starts, k, limit, ...filters, grep])
         : await db.query<{ id: string; lo: string | null; linear: null }>(sql('history/log_bounds'), [starts, k]);
-    if (b.length === 1 && b[0].linear !== null) return JSON.parse(b[0].linear) as string[];
+    if (b.length === 1 && b[0].linear !== null && bound === null) return JSON.parse(b[0].linear) as string[];
     const lo = starts.map((id) => b.find((r) => r.id === id)?.lo ?? null);
-    const { rows } = await db.query<{ id: string }>(sql('history/log'), [starts, limit, ...filters, lo]);
+    const { rows } = await db.query<{ id: string }>(sql('history/log'), [starts, limit, ...filters, lo, bound, grep]);
     if (rows.length >= limit || lo.every((x) => x === null)) return rows.map((r) => r.id);
     k = (k as number) < 100_000_000 ? (k as number) * 8 : null;
   }

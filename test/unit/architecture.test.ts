@@ -21,6 +21,10 @@
  *   Types may also come from the public API (src/index.ts) and from src/core.
  * - src/cli reaches operations and the core only through src/api or
  *   src/index.ts (a value such as MergeConflictError included).
+ * - src/tui (vsg tui) is built on the public library API as the CLI is: it
+ *   imports src/tui, src/api, src/render and src/errors.ts, types also from
+ *   src/index.ts; never an operation, the core or the database (no SQL of its
+ *   own), nor the CLI.
  * - No cycles anywhere.
  */
 import fs from 'node:fs';
@@ -127,6 +131,9 @@ function violations(edges: Edge[]): Record<string, string[]> {
       }
     }
     if (a === 'cli' && (b === 'ops' || b === 'core')) flag('src/cli reaches operations and the core only through src/api or src/index.ts', e);
+    if (a === 'tui' && !(['tui', 'api', 'render', 'errors'].includes(b) || (e.typeOnly && b === 'index'))) {
+      flag('src/tui imports only src/tui, src/api, src/render and src/errors.ts (types also from src/index.ts)', e);
+    }
   }
   return out;
 }
@@ -193,7 +200,7 @@ describe('architecture (the import graph of src)', () => {
 
   it('reads the imports of every layer', () => {
     // A parser that found nothing would pass every rule below.
-    for (const l of ['ops', 'core', 'api', 'cli', 'render']) expect(edges.some((e) => layer(e.from) === l), l).toBe(true);
+    for (const l of ['ops', 'core', 'api', 'cli', 'render', 'tui']) expect(edges.some((e) => layer(e.from) === l), l).toBe(true);
     expect(edges.some((e) => e.typeOnly)).toBe(true);
   });
 
@@ -215,6 +222,9 @@ describe('architecture (the import graph of src)', () => {
     expect(Object.keys(violations([e('render/diff.ts', 'core/rows.ts')]))).toHaveLength(1);
     expect(violations([e('render/diff.ts', 'core/types.ts', true)])).toEqual({});
     expect(Object.keys(violations([e('cli/commands/merge.ts', 'ops/merge.ts', true)]))).toHaveLength(1);
+    expect(Object.keys(violations([e('tui/app.ts', 'db/sql.ts')]))).toHaveLength(1);
+    expect(Object.keys(violations([e('tui/app.ts', 'core/types.ts', true)]))).toHaveLength(1);
+    expect(violations([e('tui/app.ts', 'api/repository.ts'), e('tui/app.ts', 'index.ts', true)])).toEqual({});
     expect(cycles([e('core/a.ts', 'core/b.ts', true), e('core/b.ts', 'core/a.ts')])).toEqual(['src/core/a.ts -> src/core/b.ts -> src/core/a.ts']);
   });
 });

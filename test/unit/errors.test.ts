@@ -74,8 +74,8 @@ describe('the command contract', () => {
 
   it('shared options have one description each', () => {
     const seen = new Map<string, Set<string>>();
-    // log's --author is another option: a filter on the commits listed
-    for (const v of VERBS.filter((x) => x.name !== 'log')) for (const o of v.options) seen.set(o.flags, (seen.get(o.flags) ?? new Set()).add(o.description));
+    // log's and tui's --author is another option: a filter on the commits listed
+    for (const v of VERBS.filter((x) => x.name !== 'log' && x.name !== 'tui')) for (const o of v.options) seen.set(o.flags, (seen.get(o.flags) ?? new Set()).add(o.description));
     for (const flags of ['--json', '--author <who>', '-m, --message <msg>', '--no-pager', '--exit-code']) expect(seen.get(flags)?.size, flags).toBe(1);
     expect(seen.get('-t, --table <table>')?.size).toBeLessThanOrEqual(3); // the table, a filter, or several tables (restore)
   });

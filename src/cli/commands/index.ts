@@ -26,9 +26,10 @@ import { switchVerb } from './switch.js';
 import { tables } from './tables.js';
 import { tag } from './tag.js';
 import { track, untrack } from './track.js';
+import { tui } from './tui.js';
 import { verify } from './verify.js';
 
 export const VERBS: readonly Verb[] = [
   blame, branch, checkout, commit, completion, conflicts, demo, diff, doctor, exportVerb, init, log, merge,
-  resolve, restore, rollback, show, sql, status, switchVerb, tables, tag, track, untrack, verify,
+  resolve, restore, rollback, show, sql, status, switchVerb, tables, tag, track, tui, untrack, verify,
 ];

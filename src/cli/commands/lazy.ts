@@ -30,6 +30,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Verb>>> = {
   tables: () => import('./tables.js').then((m) => m.tables),
   tag: () => import('./tag.js').then((m) => m.tag),
   track: () => import('./track.js').then((m) => m.track),
+  tui: () => import('./tui.js').then((m) => m.tui),
   untrack: () => import('./track.js').then((m) => m.untrack),
   verify: () => import('./verify.js').then((m) => m.verify),
 };

@@ -1,0 +1,23 @@
+/** Every key of `vsg tui`, by pane: the `?` help and docs/tui.md list these. */
+export const KEYS: readonly { pane: string; keys: string; does: string }[] = [
+  { pane: 'log', keys: 'j k ↓ ↑', does: 'move one line' },
+  { pane: 'log', keys: 'PgDn PgUp space', does: 'move one screen' },
+  { pane: 'log', keys: 'g G Home End', does: 'first line; last line read (reads the next page)' },
+  { pane: 'log', keys: 'enter', does: 'open the commit (or the uncommitted changes)' },
+  { pane: 'log', keys: '/', does: 'search commit messages (in the database); empty: clear' },
+  { pane: 'log', keys: 'm', does: 'mark the commit for compare (again: unmark)' },
+  { pane: 'log', keys: 'd', does: 'diff with the marked commit; none marked: with the live tables' },
+  { pane: 'log', keys: 'b', does: 'branches and tags' },
+  { pane: 'log', keys: 'R', does: 'roll back this commit (asks first)' },
+  { pane: 'log', keys: 'r', does: 'read the log and status again' },
+  { pane: 'log', keys: 'q', does: 'quit' },
+  { pane: 'commit, diff', keys: 'j k ↓ ↑ PgDn PgUp space g G', does: 'scroll' },
+  { pane: 'commit, diff', keys: 'n p', does: 'next, previous commit of the log' },
+  { pane: 'commit, diff', keys: 'q esc', does: 'back to the log' },
+  { pane: 'branches', keys: 'j k ↓ ↑', does: 'move' },
+  { pane: 'branches', keys: 'enter', does: 'branch: switch every table to it (asks first); tag: open its commit' },
+  { pane: 'branches', keys: 'q esc', does: 'back to the log' },
+  { pane: 'confirm', keys: 'y', does: 'do it; any other key: do nothing' },
+  { pane: 'any', keys: '?', does: 'this help' },
+  { pane: 'any', keys: 'ctrl-c', does: 'quit' },
+];

@@ -1,0 +1,143 @@
+/**
+ * `vsg tui` as a user runs it: bin/vsg in a tmux pane (a real
+ * pseudo-terminal), keys sent, the screen read back. Open, move, open a
+ * commit and see its cell change, search, roll back with confirmation, quit
+ * with the terminal as it was (the shell's screen back, the cursor shown,
+ * the alternate screen left). Without a terminal it refuses.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bin, makeTarget, targetNames, vsg, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+if (!hasTmux) process.stderr.write('vsg tests: tmux is not installed; the vsg tui terminal tests are skipped\n');
+const socket = `vsg-tui-test-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/** Start a shell line in a new pane: prints BEFORE, runs bin/vsg, then its exit status. */
+function runInPane(name: string, t: Target, args: string[], extra: Record<string, string> = {}): void {
+  const env: Record<string, string> = { TERM: 'xterm-256color', LANG: 'C.UTF-8', HOME: process.env.HOME ?? '/tmp', PATH: process.env.PATH ?? '', VSG_AUTHOR: 'tester', ...extra };
+  if (t.env.VSG_DATABASE_URL) env.VSG_DATABASE_URL = t.env.VSG_DATABASE_URL;
+  const vars = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
+  const cmd = `cd ${shq(t.cwd)} && echo BEFORE && env -i ${vars} ${shq(process.execPath)} ${shq(bin)} ${args.map(shq).join(' ')}; echo "__EXIT=$?"; sleep 600`;
+  tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '20', cmd);
+}
+const screen = (name: string, escapes = false) => tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-t', name);
+const key = (name: string, ...keys: string[]) => tmux('send-keys', '-t', name, ...keys);
+
+async function waitFor(name: string, test: RegExp | ((s: string) => boolean), escapes = false): Promise<string> {
+  const ok = typeof test === 'function' ? test : (s: string) => test.test(s);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const s = screen(name, escapes);
+    if (ok(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${test} in pane ${name}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const selected = (s: string) => s.split('\n').find((l) => l.startsWith('>')) ?? '';
+
+// One target suffices: the screen does not depend on the database (the component tests run both).
+const name = targetNames().includes('postgres') ? 'postgres' : 'pglite';
+
+describe(`vsg tui without a terminal (${name})`, () => {
+  it('refuses on one line, exit 2, and so does vsg log -i', async () => {
+    const t = { cwd: process.cwd(), env: { ...process.env, NO_COLOR: '1' } };
+    for (const args of [['tui'], ['log', '-i']]) {
+      const r = await vsg(t, args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/needs a terminal/);
+    }
+    const j = await vsg(t, ['tui', '--json']);
+    expect([j.code, JSON.parse(j.stderr).error.code]).toEqual([2, 'E_USAGE']);
+  });
+});
+
+describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ init: true });
+    try {
+      await repo.sql('CREATE TABLE items (id int PRIMARY KEY, qty int, label text)');
+      await repo.sql("INSERT INTO items SELECT g, 0, 'item ' || g FROM generate_series(1, 5) g");
+      await repo.track('items', { author: 'setup' });
+      for (let i = 1; i <= 4; i++) await repo.commit({ table: 'items', author: 'tester', message: `change ${i}`, sql: `UPDATE items SET qty = ${i * 10} WHERE id = ${i}` });
+    } finally {
+      await repo.close();
+    }
+  });
+  afterAll(async () => {
+    if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
+    await t?.cleanup();
+  });
+
+  it('open, move, open a commit, search, roll back after y, quit: the terminal as it was', async () => {
+    const p = 'main';
+    runInPane(p, t, ['tui']);
+    const first = await waitFor(p, /setup .*items/);
+    expect(first.split('\n')[0]).toMatch(/^vsg tui {2}main {2}5 commits/);
+    expect(selected(first)).toMatch(/\(HEAD -> main\) .* tester items ~1 {2}change 4/);
+    expect(tmux('display', '-p', '-t', p, '#{alternate_on}').trim()).toBe('1');
+
+    // move and open a commit: its cell change, as vsg show prints it
+    key(p, 'j');
+    await waitFor(p, (s) => selected(s).includes('change 3'));
+    key(p, 'Enter');
+    const commit = await waitFor(p, /qty: 0 → 30/);
+    expect(commit).toMatch(/^commit [0-9a-f]{64}$/m);
+    expect(commit).toMatch(/^~ id=3$/m);
+    key(p, 'q');
+    await waitFor(p, (s) => selected(s).includes('change 3'));
+
+    // search: the log of the commits whose message matches
+    key(p, '/');
+    await waitFor(p, /^\/▏/m);
+    key(p, '-l', 'change 2');
+    await waitFor(p, /^\/change 2▏/m);
+    key(p, 'Enter');
+    const found = await waitFor(p, /\/change 2 {2}1 commits/);
+    expect(found).toMatch(/^> [0-9a-f]{7} .* change 2$/m);
+    expect(found).not.toMatch(/change 4/);
+    key(p, '/');
+    await waitFor(p, /^\/▏/m);
+    key(p, 'Enter');
+    await waitFor(p, /main {2}5 commits/);
+
+    // roll back the newest commit: asked first, then a new commit on top
+    key(p, 'R');
+    const ask = await waitFor(p, /roll back [0-9a-f]{7} change 4/);
+    expect(ask).toMatch(/y do it, any other key: do nothing/);
+    key(p, 'y');
+    const done = await waitFor(p, /main {2}6 commits/);
+    expect(done).toMatch(/\(HEAD -> main\) .* items ~1 {2}Rollback "change 4"/);
+    expect(done).toMatch(/rolled back [0-9a-f]{7} in items: 1 updated/);
+
+    // quit: the shell's screen back as it was, the cursor shown
+    key(p, 'q');
+    const after = await waitFor(p, /__EXIT=0/);
+    expect(after.split('\n').filter(Boolean)).toEqual(['BEFORE', '__EXIT=0']);
+    expect(tmux('display', '-p', '-t', p, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+  });
+
+  it('colours like the CLI, and none with NO_COLOR', async () => {
+    runInPane('colour', t, ['tui']);
+    const coloured = await waitFor('colour', /change 1/, true);
+    expect(coloured).toMatch(/\x1b\[33m[0-9a-f]{7}/); // ids yellow, as vsg log
+    key('colour', 'q');
+    await waitFor('colour', /__EXIT=0/);
+    runInPane('plain', t, ['tui'], { NO_COLOR: '1' });
+    const plain = await waitFor('plain', /change 1/, true);
+    expect(plain).not.toMatch(/\x1b\[[0-9;]*m/);
+    key('plain', 'q');
+    await waitFor('plain', /__EXIT=0/);
+  });
+});
