@@ -1,14 +1,11 @@
 -- A commit's change set: its change rows, or, for a state commit, the
--- difference between its parent and it; for a root whose rows are its
--- checkpoint (hash scheme 3), those rows as inserts. show, rollback and blame read it.
+-- difference between its parent and it. show, rollback and blame read it.
 CREATE OR REPLACE FUNCTION vsg.commit_changes(cid text) RETURNS TABLE (key jsonb, before jsonb, after jsonb) LANGUAGE plpgsql STABLE AS $$
 DECLARE
   c record;
 BEGIN
-  SELECT x.table_id, x.parent, x.source, x.hash_scheme INTO c FROM vsg.commits x WHERE x.id = cid;
-  IF c.hash_scheme = 3 THEN
-    RETURN QUERY SELECT r.key, NULL::jsonb, r.after FROM vsg.root_rows(cid) r;
-  ELSIF c.source IS NULL THEN
+  SELECT x.table_id, x.parent, x.source INTO c FROM vsg.commits x WHERE x.id = cid;
+  IF c.source IS NULL THEN
     RETURN QUERY SELECT ch.key, ch.before, ch.after FROM vsg.changes ch WHERE ch.commit_id = cid;
   ELSE
     RETURN QUERY SELECT d.key, d.old, d.new FROM vsg.state_diff(c.table_id, c.parent, cid, false) d;

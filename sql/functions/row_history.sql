@@ -1,8 +1,7 @@
 -- The history of one row on the table's current branch, newest first: every
 -- commit reachable from HEAD that changed it, with the row before and after.
 -- The row's own changes come through the (table_id, key, seq) index, plus, for
--- each state commit, its difference for that row (vsg.state_diff_key), and
--- the row in a root's checkpoint; they
+-- each state commit, its difference for that row (vsg.state_diff_key); they
 -- are kept when their commit is reachable from HEAD (vsg.reachable), so it
 -- costs that row's history, not the commit count.
 CREATE OR REPLACE FUNCTION vsg.row_history(tbl regclass, key jsonb)
@@ -17,11 +16,6 @@ LANGUAGE sql STABLE AS $$
     WHERE ch.table_id = k.tid AND ch.key = k.key
     UNION ALL
     SELECT s.id, s.seq, d.old, d.new FROM states s, k CROSS JOIN LATERAL vsg.state_diff_key(k.tid, s.parent, s.id, k.key) d
-    UNION ALL
-    -- a root whose rows are its checkpoint (hash scheme 3): the row there, if any
-    SELECT c.id, c.seq, NULL, r.after
-    FROM k JOIN vsg.checkpoints kp ON kp.table_id = k.tid JOIN vsg.commits c ON c.id = kp.commit_id AND c.hash_scheme = 3
-    CROSS JOIN LATERAL vsg.root_rows(c.id, k.key) r
   ), head AS (
     SELECT c.seq FROM vsg.commits c
     WHERE c.id = (SELECT vsg.resolve_commit((SELECT tid FROM k), 'HEAD') WHERE EXISTS (SELECT 1 FROM hits))

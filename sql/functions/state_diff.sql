@@ -29,15 +29,9 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
     -- the ordered primary-key scan wins. The limit itself never binds.
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
     FROM pa p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE commit_id = p.id ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
-    UNION ALL
-    -- a root whose rows are its checkpoint (hash scheme 3): reached only when
-    -- the common ancestor lies below it (the whole state of one side)
-    SELECT r.key, NULL, r.after, p.sdepth, 0 FROM pa p CROSS JOIN LATERAL vsg.root_rows(p.id) r WHERE p.up IS NULL
   ), sb AS (
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
     FROM pb p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE commit_id = p.id ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
-    UNION ALL
-    SELECT r.key, NULL, r.after, p.sdepth, 0 FROM pb p CROSS JOIN LATERAL vsg.root_rows(p.id) r WHERE p.up IS NULL
     UNION ALL
     SELECT p.key, p.before, p.after, 9223372036854775807, p.seq
     FROM vsg.pending p WHERE with_pending AND p.table_id = tid

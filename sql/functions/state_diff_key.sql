@@ -15,9 +15,6 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
   ), s AS (
     SELECT p.side, p.sdepth, ch.before, ch.after
     FROM p JOIN vsg.changes ch ON ch.commit_id = p.id AND ch.key = k
-    UNION ALL
-    -- a root whose rows are its checkpoint (hash scheme 3)
-    SELECT p.side, p.sdepth, NULL, r.after FROM p CROSS JOIN LATERAL vsg.root_rows(p.id, k) r WHERE p.up IS NULL
   ), n AS (
     SELECT side, (array_agg(before ORDER BY sdepth))[1] AS first, (array_agg(after ORDER BY sdepth DESC))[1] AS last
     FROM s GROUP BY side

@@ -27,8 +27,6 @@ WITH p AS MATERIALIZED (
   FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
   WHERE k.table_id = $1::int
     AND has_table_privilege(to_regclass(format('vsg.%I', k.relname)), 'SELECT')
-    -- as sql/checkpoint/list.sql: no root copy (hash scheme 3) under 1,000 rows
-    AND (c.hash_scheme <> 3 OR k.rows >= 1000)
   ORDER BY c.seq DESC
 )
 SELECT (SELECT count(*) FROM p)::text AS pending_rows,

@@ -1,9 +1,7 @@
 -- A relation to track: its name and kind; whether the current role owns it (its triggers need that:
 -- CREATE TRIGGER is allowed to the owner alone) and who does; the logical-replication subscriptions
 -- that write into it (pg_subscription_rel: their apply worker fires no statement trigger, so vsg would
--- record none of its rows); whether the citus extension's catalog is here (track/citus_table); and
--- whether vsg's role may create tables in schema vsg (a root commit is a copy of the table there;
--- without that right it is recorded as change rows, as before version 17).
+-- record none of its rows); and whether the citus extension's catalog is here (track/citus_table).
 SELECT n.nspname, c.relname, c.relkind,
        pg_catalog.pg_has_role(c.relowner, 'USAGE') AS owned,
        pg_catalog.pg_get_userbyid(c.relowner) AS owner,
@@ -11,7 +9,6 @@ SELECT n.nspname, c.relname, c.relkind,
         FROM pg_catalog.pg_subscription_rel sr
         JOIN pg_catalog.pg_subscription s ON s.oid = sr.srsubid
         WHERE sr.srrelid = c.oid) AS subscriptions,
-       pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus,
-       pg_catalog.has_schema_privilege('vsg', 'CREATE') AS may_copy
+       pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1::oid

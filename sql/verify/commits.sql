@@ -13,9 +13,6 @@
 -- A state commit (source set, docs/storage.md) has no change rows and no
 -- counts; its change_hash hashes its source's id, which must be an older
 -- commit of the same table.
--- A root whose rows are its checkpoint (scheme 3) has no change rows: its
--- checkpoint's rows are hashed again (vsg.rows_hash) and counted; a missing
--- checkpoint hashes as no table at all, so it never matches.
 WITH c AS (
   SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
 ), x AS (
@@ -64,14 +61,13 @@ WITH c AS (
   GROUP BY t.commit_id
 ), r AS (
   SELECT c.*,
-         CASE WHEN c.hash_scheme = 3 THEN vsg.change_set_hash(vsg.table_entry(c.table_id, rt.hash))
-              WHEN c.source IS NOT NULL AND ch.commit_id IS NULL THEN vsg.source_hash(c.source)
+         CASE WHEN c.source IS NOT NULL AND ch.commit_id IS NULL THEN vsg.source_hash(c.source)
               WHEN ch.commit_id IS NOT NULL THEN ch.change_hash
               WHEN c.hash_scheme = 2 THEN vsg.change_set_hash(NULL)
               ELSE encode(sha256(''::bytea), 'hex') END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
                          c.committed_at, c.statement, c.meta, c.change_hash) AS re_id,
-         coalesce(ch.ins, 0) + CASE WHEN c.hash_scheme = 3 THEN coalesce(rt.n, 0) ELSE 0 END AS re_ins, coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
+         coalesce(ch.ins, 0) AS re_ins, coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
          coalesce(ch.blanked, 0) AS blanked, coalesce(ch.empty, 0) AS empty,
          coalesce(ch.bad_rows, 0) AS bad_rows, ch.bad_re, ch.bad_stored, coalesce(ch.misfiled, false) AS misfiled,
          p.id AS p_id, p.table_id AS p_table, p.seq AS p_seq, p.depth AS p_depth,
@@ -80,8 +76,6 @@ WITH c AS (
          count(*) OVER (PARTITION BY c.branch_id, c.parent) AS siblings
   FROM c
   LEFT JOIN ch ON ch.commit_id = c.id
-  LEFT JOIN LATERAL (SELECT h.hash, h.n FROM vsg.root_checkpoint(c.id) k CROSS JOIN LATERAL vsg.rows_hash(k.relname, k.key_columns) h
-                     WHERE c.hash_scheme = 3) rt ON true
   LEFT JOIN vsg.commits p ON p.id = c.parent
   LEFT JOIN vsg.commits m ON m.id = c.merge_parent
   LEFT JOIN vsg.commits s ON s.id = c.source

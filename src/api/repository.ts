@@ -31,7 +31,7 @@ import type { SqlResult } from '../ops/sql.js';
 import type { TableStatus } from '../ops/status.js';
 import type { SwitchManyOptions, SwitchManyResult, SwitchOptions, SwitchResult } from '../ops/switch.js';
 import type { TagResult, TagsResult } from '../ops/tag.js';
-import type { TrackManyResult, TrackOptions, TrackResult, UntrackOptions, UntrackResult } from '../ops/track.js';
+import type { TrackManyResult, TrackResult, UntrackOptions, UntrackResult } from '../ops/track.js';
 
 export interface OpenOptions {
   /** a PostgreSQL URL; without it (and without `db`) the embedded database in `dir` */
@@ -77,7 +77,7 @@ export class Repository {
     return this.writable('init').then(() => init(this.db));
   }
   /** Track a table; `force` tracks one that a logical-replication subscription writes into (E_SUBSCRIBED otherwise). */
-  track(table: string, opts: TrackOptions): Promise<TrackResult> {
+  track(table: string, opts: { author: string; message?: string; force?: boolean }): Promise<TrackResult> {
     return this.writable('track').then(() => import('../ops/track.js').then((m) => m.track(this.db, table, opts)));
   }
   /** Track several tables (and with `schema`, every table of it that has a primary key) in one transaction: all or none. */

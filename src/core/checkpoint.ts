@@ -2,8 +2,7 @@
  * Checkpoints: a native copy of a table's rows as of a commit, which a
  * checkout of a distant state reloads from (reload.ts; the design is in
  * docs/storage.md, version 11). Taken after a commit that changed at
- * least half of the table, and dropped when the table is untracked; a root
- * commit's own checkpoint (vsg track) is its rows, kept with its history.
+ * least half of the table, and dropped with the table's history.
  */
 import type { Queryable } from '../db/db.js';
 import { signature } from './signature.js';
@@ -13,7 +12,7 @@ import type { CommitInfo } from './types.js';
 import { sql } from '../db/sql.js';
 
 /** A commit that changes at least this many rows, and at least half of the table's, takes a checkpoint ... */
-const CHECKPOINT_MIN_ROWS = 1_000; // (sql/checkpoint/list.sql and sql/timetravel/plan.sql say the same of a root's copy)
+const CHECKPOINT_MIN_ROWS = 1_000;
 /** ... and each table keeps its newest few. */
 const CHECKPOINTS_KEPT = 3;
 
@@ -46,11 +45,8 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
   for (const r of old) await tx.query(dropCheckpoint(r.relname));
 }
 
-/**
- * Drop the checkpoints of a table (untrack); a root's, which holds its rows
- * (hash scheme 3), only with `withRoot`: when the history itself goes.
- */
-export async function dropCheckpoints(tx: Queryable, tableId: number, withRoot = false): Promise<void> {
-  const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId, withRoot]);
+/** Drop every checkpoint of a table (untrack). */
+export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<void> {
+  const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId]);
   for (const r of rows) await tx.query(dropCheckpoint(r.relname));
 }

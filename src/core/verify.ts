@@ -92,7 +92,7 @@ export interface VerifyOptions {
 }
 
 const MESSAGES: Record<ProblemCode, string> = {
-  change_hash: "its change rows (a root's: the rows of its checkpoint) do not hash to its change_hash (a row was edited, added or removed)",
+  change_hash: 'its change rows do not hash to its change_hash (a change row was edited, added or removed)',
   row_hash: "a change row's salt and values do not hash to its row_hash (the row, its salt or its row_hash was edited; the first such row is shown)",
   id: 'its id does not match its contents (metadata, parents or change_hash were edited)',
   counts: 'its inserted/updated/deleted counts do not match its change rows (a state commit has none)',

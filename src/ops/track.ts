@@ -5,13 +5,14 @@ import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
 import { recordShape } from '../core/dropped.js';
-import { toCommitInfo, type CommitRow } from '../core/commits.js';
+import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
+import { tidyPending } from '../core/pending.js';
 import { columns, displayName, lockEach, resolveHistory, resolveRelation, tableById, type LockedTable, type TrackedTable } from '../core/tables.js';
 import { assertClean, assertWritable, cannot } from '../core/guards.js';
-import { copyTable, dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
-import { snapshotIntoPending } from '../core/sql/rows.js';
+import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
+import { snapshotIntoPending as snapshotSql } from '../core/sql/rows.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface TrackResult {
@@ -33,13 +34,6 @@ export interface TrackOptions {
   message?: string;
   /** track a table that a logical-replication subscription writes into all the same (its replicated rows will not be recorded) */
   force?: boolean;
-  /**
-   * @internal Record the root as one change row per row, as versions before 17
-   * did, instead of as a checkpoint: the upgrade tests build repositories of
-   * earlier versions with it, and tests compare the two roots' answers. (A
-   * role that may not create tables in schema vsg records it so anyway.)
-   */
-  rootAsChanges?: boolean;
 }
 
 /** A relation as sql/track/relation.sql reads it. */
@@ -51,7 +45,6 @@ interface Relation {
   owner: string;
   subscriptions: string | null;
   citus: boolean | string;
-  may_copy: boolean | string;
 }
 
 const yes = (v: boolean | string) => v === true || v === 't';
@@ -96,7 +89,11 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
  * root and the triggers see the same state.
  */
 export async function track(db: Db, name: string, opts: TrackOptions): Promise<TrackResult> {
-  return db.transaction(async (tx) => trackOne(tx, await relationOf(tx, name), opts));
+  const result = await db.transaction(async (tx) => trackOne(tx, await relationOf(tx, name), opts));
+  // The root passed through vsg.pending: one dead tuple per row. The embedded
+  // database has no autovacuum, and until a vacuum every status scans them.
+  await tidyPending(db, changedRows(result.root));
+  return result;
 }
 
 /**
@@ -106,7 +103,7 @@ export async function track(db: Db, name: string, opts: TrackOptions): Promise<T
  * tracked yet joins the named ones; the rest are reported as skipped.
  */
 export async function trackTables(db: Db, names: string[], opts: TrackOptions & { schema?: string }): Promise<TrackManyResult> {
-  return db.transaction(async (tx) => {
+  const result = await db.transaction(async (tx) => {
     const skipped: TrackManyResult['skipped'] = [];
     const oids: string[] = [];
     for (const name of names) oids.push(await relationOf(tx, name));
@@ -147,6 +144,8 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
     }
     return { tracked, skipped };
   });
+  await tidyPending(db, result.tracked.reduce((n, t) => n + changedRows(t.root), 0));
+  return result;
 }
 
 async function relationOf(tx: Queryable, name: string): Promise<string> {
@@ -177,38 +176,24 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
   const id = Number(inserted.rows[0].id);
   await recordShape(tx, id);
   await tx.query(sql('track/install_capture'), [id]);
-  const keyColumns = pk.rows.map((r) => r.name);
-  const root = opts.rootAsChanges || !(rel.may_copy === true || rel.may_copy === 't')
-    ? await rootAsChanges(tx, id, oid, qname, keyColumns, opts.message ?? `track ${display}`, opts)
-    : await rootCommit(tx, id, oid, qname, keyColumns, display, opts);
+  await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
+  const table = await tableById(tx, id);
+  const root = await createCommit(tx, table, {
+    kind: 'ROOT',
+    takeAll: true,
+    author: opts.author,
+    message: opts.message ?? `track ${display}`,
+    allowEmpty: true,
+  });
   await tx.query(sql('track/create_main'), [id, root.id]);
   // (its one commit so far: the root)
   return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
 }
 
-/**
- * The root commit: the table copied once, natively, as its checkpoint
- * (vsg.checkpoint_root_<id>, kept as long as the history), and a commit whose
- * hash covers a hash of the copy's rows (scheme 3, docs/storage.md). No change
- * rows: readers of the root's rows read the copy (vsg.root_rows). Two
- * statements, at about the cost of copying the table and reading it once.
- */
-async function rootCommit(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[], display: string, opts: TrackOptions): Promise<CommitInfo> {
-  const relname = `checkpoint_root_${id}`;
-  const copied = await tx.query(copyTable(relname, qname));
-  const { rows } = await tx.query<CommitRow>(sql('commit/root'), [id, relname, keyColumns, opts.author, opts.message ?? `track ${display}`, relid, copied.rowCount]);
-  return toCommitInfo(rows[0], display);
-}
-
-/**
- * The root as before version 17: every row into vsg.pending as an insert,
- * taken by a ROOT commit (hash scheme 2). Its dead pending rows stay until a
- * vacuum (the rare roles that take this path, and tests).
- */
-async function rootAsChanges(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[], message: string, opts: TrackOptions): Promise<CommitInfo> {
+/** Every current row as an insert, ready for the root commit to take. */
+async function snapshotIntoPending(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
   const names = (await columns(tx, relid)).map((c) => c.name);
-  await tx.query(snapshotIntoPending({ qname, keyColumns }, names), [id]);
-  return createCommit(tx, await tableById(tx, id), { kind: 'ROOT', takeAll: true, author: opts.author, message, allowEmpty: true });
+  await tx.query(snapshotSql({ qname, keyColumns }, names), [id]);
 }
 
 export interface UntrackResult {
@@ -263,7 +248,7 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
   });
 }
 
-/** Drop what versioning a table needs and its history does not: triggers, capture function, pending rows, checkpoints (not the root's). */
+/** Drop what versioning a table needs and its history does not: triggers, capture function, pending rows, checkpoints. */
 async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
   if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
   // (the name vsg.capture_function gives it)
@@ -280,8 +265,6 @@ async function deleteHistories(tx: Queryable, names: string[]): Promise<UntrackR
     const table = await tableById(tx, (await resolveHistory(tx, name)).id);
     const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
     if (table.untrackedAt === null) await stopCapture(tx, table);
-    // (the root's copy of the rows, which untrack keeps with the history)
-    await dropCheckpoints(tx, table.id, true);
     await tx.query(sql('track/delete_refs'), [table.id]);
     await tx.query(sql('track/delete_changes'), [table.id]);
     await tx.query(sql('track/unlink_commits'), [table.id]);

@@ -22,7 +22,7 @@ interface Graph {
   changes: { commit: string; key: string; before: Record<string, string> | null; after: Record<string, string> | null }[];
 }
 
-/** The table's commits and change rows, as stored (a root's: the rows of its checkpoint). */
+/** The table's commits and change rows, as stored. */
 async function readGraph(repo: Repository, table: string): Promise<Graph> {
   const { rows: cs } = await repo.db.query<Record<string, string | null>>(
     `SELECT c.id, c.seq::text, c.parent, c.merge_parent, c.depth::text FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id
@@ -31,12 +31,7 @@ async function readGraph(repo: Repository, table: string): Promise<Graph> {
   );
   const { rows: ch } = await repo.db.query<Record<string, string | null>>(
     `SELECT ch.commit_id, ch.key::text, ch.before::text, ch.after::text FROM vsg.changes ch JOIN vsg.tracked t ON t.id = ch.table_id
-     WHERE t.table_name = $1
-     UNION ALL
-     -- the root's rows, which are its checkpoint (hash scheme 3)
-     SELECT c.id, r.key::text, NULL, r.after::text FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id
-     CROSS JOIN LATERAL vsg.root_rows(c.id) r
-     WHERE t.table_name = $1 AND c.hash_scheme = 3`,
+     WHERE t.table_name = $1`,
     [table],
   );
   return {

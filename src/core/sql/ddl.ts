@@ -49,11 +49,6 @@ export function createCheckpoint(relname: string, qname: string): string {
      WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`;
 }
 
-/** Copy the table `qname` (already quoted) as vsg.`relname`, every row: a root commit's checkpoint. */
-export function copyTable(relname: string, qname: string): string {
-  return `CREATE TABLE ${qualified('vsg', relname)} AS SELECT * FROM ${qname}`;
-}
-
 /** Drop checkpoint table vsg.`relname`. */
 export function dropCheckpoint(relname: string, ifExists = true): string {
   return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${qualified('vsg', relname)}`;

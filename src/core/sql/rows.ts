@@ -1,8 +1,7 @@
 /**
  * Queries over a tracked table's own rows, which name the table and its
  * columns and so cannot be files under sql/: the rows as of a commit
- * (export), per-cell blame, the root commit's rows as change rows (the way before
- * version 17), and the images
+ * (export), per-cell blame, the root commit's snapshot (track), and the images
  * a write-back stages. Each is a pure function; names go in only through
  * src/db/quote.ts and src/db/images.ts, values only as bound parameters.
  * test/unit/ddl-sql.test.ts holds their text.
@@ -41,8 +40,7 @@ export function rowsAt(table: WriteTarget, cols: readonly Pick<WriteColumn, 'nam
     ) u ORDER BY ${order}`;
 }
 
-/** Every current row of the table ($1: its id) into vsg.pending as an insert, for a root commit to take
- * (the root as change rows, as before version 17: src/ops/track.ts). */
+/** Every current row of the table ($1: its id) into vsg.pending as an insert, for the root commit to take. */
 export function snapshotIntoPending(table: WriteTarget, columnNames: readonly string[]): string {
   return `INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${keyExpr(table.keyColumns, 'r')}, NULL, ${imageExpr(columnNames, 'r')} FROM ${table.qname} r`;
 }
@@ -70,10 +68,7 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
          SELECT c.id, c.depth FROM vsg.commits c
          WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.changes WHERE table_id = $1 AND key = $3::jsonb
                                                                     UNION ALL
-                                                                    SELECT seq FROM vsg.commits WHERE table_id = $1 AND source IS NOT NULL
-                                                                    UNION ALL
-                                                                    SELECT c.seq FROM vsg.checkpoints kp JOIN vsg.commits c ON c.id = kp.commit_id
-                                                                    WHERE kp.table_id = $1 AND c.hash_scheme = 3))
+                                                                    SELECT seq FROM vsg.commits WHERE table_id = $1 AND source IS NOT NULL))
                          FROM vsg.commits h WHERE h.id = $2)
        )`
     : `WITH RECURSIVE chain AS (
@@ -93,10 +88,6 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
        CROSS JOIN LATERAL (SELECT * FROM vsg.state_diff($1, c.parent, c.id, false) WHERE $3::jsonb IS NULL
                            UNION ALL
                            SELECT * FROM vsg.state_diff_key($1, c.parent, c.id, $3::jsonb) WHERE $3::jsonb IS NOT NULL) d
-       UNION ALL
-       -- a root whose rows are its checkpoint (hash scheme 3)
-       SELECT c.id, r.key, NULL, r.after FROM chain JOIN vsg.commits c ON c.id = chain.id AND c.hash_scheme = 3
-       CROSS JOIN LATERAL vsg.root_rows(c.id, $3::jsonb) r
      ), cells AS (
        SELECT DISTINCT ON (ch.key, e.col) ch.key, e.col, ch.commit_id
        FROM chg ch JOIN chain ON chain.id = ch.commit_id
