@@ -17,6 +17,7 @@ import { dropCheckpoints } from '../core/checkpoint.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { canonicalKey } from '../core/keys.js';
+import { toSqlError } from '../core/sql-error.js';
 import { shortId } from '../core/refs.js';
 import { forgetLive, forgetWhere } from '../core/sql/forget.js';
 import { columns as tableColumns, lockNamed } from '../core/tables.js';
@@ -75,7 +76,14 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
       for (const k of keys) canon.push(JSON.stringify(await canonicalKey(tx, table, k)));
       await tx.query(sql('forget/add_keys'), [canon]);
     } else {
-      await tx.query(forgetWhere(table, opts.where as string), [table.id]);
+      const where = opts.where as string;
+      try {
+        await tx.query(forgetWhere(table, where), [table.id]);
+      } catch (e) {
+        // the predicate is the user's SQL: its error is theirs (E_SQL, exit 4), its position relative to the statement vsg built
+        const err = e as { message?: string; code?: string; detail?: string; hint?: string };
+        throw toSqlError({ message: `the where predicate failed: ${err.message}`, code: err.code, detail: err.detail, hint: err.hint }, where);
+      }
     }
     const check = (await tx.query<Record<'keys' | 'known' | 'scheme1' | 'pending', string>>(sql('forget/check'), [table.id])).rows[0];
     if (Number(check.known) === 0) {

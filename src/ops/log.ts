@@ -34,7 +34,7 @@ export interface LogResult {
    * The FORGET entries (vsg forget) of the tables in scope made since the
    * oldest commit listed (all of them when the list reaches the root), oldest first.
    */
-  forgets: ForgetEntry[];
+  forgets?: ForgetEntry[];
 }
 
 /**

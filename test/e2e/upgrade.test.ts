@@ -230,7 +230,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 15, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 16, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);
