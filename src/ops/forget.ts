@@ -7,8 +7,8 @@
  * are dropped: they are caches, and the next large commit makes another. With
  * `live`, the live rows are deleted (or the columns set to NULL) first, as a
  * commit, in the same transaction, and that commit's images are blanked too.
- * After the transaction, vsg.changes is vacuumed so that no dead tuple keeps
- * an old value within SQL's reach.
+ * After the transaction, vsg.changes and vsg.pending (and with `live` the
+ * table) are vacuumed, so that no dead tuple keeps an old value.
  */
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
@@ -19,7 +19,7 @@ import { assertWritable } from '../core/guards.js';
 import { canonicalKey } from '../core/keys.js';
 import { toSqlError } from '../core/sql-error.js';
 import { shortId } from '../core/refs.js';
-import { forgetLive, forgetWhere } from '../core/sql/forget.js';
+import { forgetLive, forgetVacuum, forgetWhere } from '../core/sql/forget.js';
 import { columns as tableColumns, lockNamed } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import type { ForgetEntry } from '../core/forgets.js';
@@ -39,8 +39,12 @@ export interface ForgetOptions {
   author: string;
   /** also delete the live rows (or set the columns to NULL), as a commit, in the same transaction */
   live?: boolean;
-  /** vacuum what was rewritten afterwards (default true) */
-  vacuum?: boolean;
+  /**
+   * vacuum what was rewritten afterwards (default true): plain VACUUM takes the
+   * dead tuples out of reach; 'full' also rewrites the tables' files, so that no
+   * byte of an old value is left in them (an exclusive lock while it runs)
+   */
+  vacuum?: boolean | 'full';
 }
 
 export interface ForgetResult {
@@ -49,8 +53,8 @@ export interface ForgetResult {
   commit: CommitInfo | null;
   /** checkpoints dropped */
   checkpoints: number;
-  /** whether vsg.changes was vacuumed after the forget; when not, why */
-  vacuum: { done: boolean; reason?: string };
+  /** whether what the forget rewrote (vsg.changes, vsg.pending, with live the table) was vacuumed afterwards (full: VACUUM FULL); when not, why */
+  vacuum: { done: boolean; full?: boolean; reason?: string };
 }
 
 type EntryRow = Record<'seq' | 'id' | 'at', string>;
@@ -124,11 +128,12 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
       seq: Number(e.seq), id: e.id, table: table.display, author: opts.author, message: opts.message, at: e.at,
       columns: wanted, ...counts, live: commit?.id ?? null,
     };
-    return { entry, commit, checkpoints: dropped.length, vacuum: { done: false } as ForgetResult['vacuum'] };
+    const vacuumSql = forgetVacuum(opts.live && !table.gone ? table.qname : null, opts.vacuum === 'full');
+    return { entry, commit, checkpoints: dropped.length, vacuum: { done: false } as ForgetResult['vacuum'], vacuumSql };
   });
-  if (opts.vacuum !== false) result.vacuum = await vacuum(db);
-  else result.vacuum = { done: false, reason: 'not asked' };
-  return result;
+  const { vacuumSql, ...out } = result;
+  out.vacuum = opts.vacuum !== false ? await vacuum(db, vacuumSql) : { done: false, reason: 'not asked' };
+  return out;
 }
 
 function checkColumns(display: string, keyColumns: string[], have: string[], wanted: string[]): void {
@@ -147,11 +152,11 @@ function checkColumns(display: string, keyColumns: string[], have: string[], wan
   }
 }
 
-/** VACUUM vsg.changes outside any transaction; inside one (an application's), say so instead of failing. */
-async function vacuum(db: Queryable): Promise<ForgetResult['vacuum']> {
+/** VACUUM what the forget rewrote, outside any transaction; inside one (an application's), say so instead of failing. */
+async function vacuum(db: Queryable, text: string): Promise<ForgetResult['vacuum']> {
   try {
-    await db.query(sql('forget/vacuum'));
-    return { done: true };
+    await db.query(text);
+    return text.startsWith('VACUUM FULL') ? { done: true, full: true } : { done: true };
   } catch (e) {
     return { done: false, reason: (e as Error).message };
   }

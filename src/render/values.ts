@@ -24,6 +24,12 @@ export function isForgotten(v: unknown): boolean {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'forgotten' in v;
 }
 
+/** Two cells hold the same value: equal text, or forgotten with the same marker (equal values forgotten together). */
+export function sameCell(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return isForgotten(a) && isForgotten(b) && (a as { forgotten: unknown }).forgotten === (b as { forgotten: unknown }).forgotten;
+}
+
 /** A cell value: NULL for SQL NULL, «forgotten» for a forgotten one, otherwise its PostgreSQL text form (clipped when long). */
 export function cell(v: string | null | undefined, s: Style): string {
   if (v === null || v === undefined) return s.dim('NULL');

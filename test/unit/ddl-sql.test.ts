@@ -18,7 +18,7 @@ import {
 } from '../../src/core/sql/ddl.js';
 import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from '../../src/core/sql/merge.js';
 import { blame, rowsAt, snapshotIntoPending, stateImages } from '../../src/core/sql/rows.js';
-import { forgetLive, forgetWhere, forgottenFromLive } from '../../src/core/sql/forget.js';
+import { forgetLive, forgetVacuum, forgetWhere, forgottenFromLive } from '../../src/core/sql/forget.js';
 import { sql } from '../../src/db/sql.js';
 
 const items = { qname: '"public"."items"', keyColumns: ['id'] };
@@ -147,6 +147,12 @@ describe('forget’s statements over a table’s rows', () => {
     expect(forgetLive(hostile, hostileCols, ['Mixed Case"'])).toBe(
       `UPDATE "My Schema"."Wei""rd $1 tab" AS t SET "Mixed Case""" = NULL WHERE EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE "t"."Key $1" = ("k".key->>'Key $1')::integer AND "t"."o'k" = ("k".key->>'o''k')::text)`,
     );
+  });
+
+  it('vacuums what it rewrote: vsg.changes, vsg.pending, and with --live the table', () => {
+    expect(forgetVacuum(null)).toBe('VACUUM vsg.changes, vsg.pending');
+    expect(forgetVacuum(hostile.qname)).toBe('VACUUM vsg.changes, vsg.pending, "My Schema"."Wei""rd $1 tab"');
+    expect(forgetVacuum(items.qname, true)).toBe('VACUUM FULL vsg.changes, vsg.pending, "public"."items"');
   });
 
   it('fills forgotten cells of staged images from the live row', () => {

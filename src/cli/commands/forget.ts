@@ -4,7 +4,7 @@ import { author, json, option, table } from '../options.js';
 import { withProgress } from '../progress.js';
 import { verb } from '../verb.js';
 
-export const forget = verb<{ table?: string; columns?: string; where?: string; message?: string; author?: string; live?: boolean; vacuum?: boolean }>({
+export const forget = verb<{ table?: string; columns?: string; where?: string; message?: string; author?: string; live?: boolean; vacuum?: boolean; vacuumFull?: boolean }>({
   name: 'forget',
   description: 'blank rows (or some of their columns) in every commit on every branch; the chain still verifies',
   needs: 'write',
@@ -16,7 +16,8 @@ export const forget = verb<{ table?: string; columns?: string; where?: string; m
     option('-m, --message <why>', 'why (required): recorded in the FORGET entry'),
     author(),
     option('--live', 'also delete the live rows (or set the columns to NULL), as a commit in the same transaction'),
-    option('--no-vacuum', 'do not vacuum vsg.changes afterwards (dead tuples keep the old values until vacuumed)'),
+    option('--no-vacuum', 'do not vacuum vsg.changes, vsg.pending (and with --live the table) afterwards: dead tuples keep the old values until vacuumed'),
+    option('--vacuum-full', 'VACUUM FULL instead: rewrite those tables\' files so that no byte of an old value is left in them (locks them while it runs)'),
     json(),
   ],
   help: `The values (and each change row's salt) go; the key and the row hash stay, so
@@ -53,7 +54,7 @@ for what forget cannot reach (backups, WAL, replicas, messages and statements).`
     const r = await withProgress('forgetting', () =>
       ctx.repo.forget({
         table: opts.table, keys: keys as unknown as string[], where: opts.where, columns, message: opts.message as string, author: who,
-        live: opts.live, vacuum: opts.vacuum,
+        live: opts.live, vacuum: opts.vacuum === false ? false : opts.vacuumFull ? 'full' : true,
       }),
     );
     return { result: r, render: () => renderForget(r, ctx.style) };

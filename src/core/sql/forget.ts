@@ -58,3 +58,16 @@ SET img = (SELECT CASE WHEN l.img IS NULL THEN NULL
            FROM (SELECT (${live}) AS img) AS l)
 WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object")')`;
 }
+
+/**
+ * After a forget committed, dead tuples still hold the old values until
+ * vacuumed: vsg.changes (the rows blanked), vsg.pending (the captures that
+ * commits took, --live's among them), and with --live the table itself (the
+ * deleted or updated rows). VACUUM cannot run in a transaction block. A plain
+ * VACUUM takes dead tuples out of every reader's reach, but their bytes may
+ * linger in the pages' free space until overwritten; FULL rewrites the tables
+ * into new files (an exclusive lock, and a cost that follows their size).
+ */
+export function forgetVacuum(liveTable: string | null, full = false): string {
+  return `VACUUM ${full ? 'FULL ' : ''}vsg.changes, vsg.pending${liveTable === null ? '' : `, ${liveTable}`}`;
+}

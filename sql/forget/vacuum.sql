@@ -1,3 +1,0 @@
--- After a forget committed: dead tuples still hold the old values until
--- vacuumed. VACUUM cannot run in a transaction block.
-VACUUM vsg.changes
