@@ -21,8 +21,9 @@ import * as history from './bench/scenarios/history.mjs';
 import * as startup from './bench/scenarios/startup.mjs';
 import * as tables from './bench/scenarios/tables.mjs';
 import * as reset from './bench/scenarios/reset.mjs';
+import * as forget from './bench/scenarios/forget.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, forget];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k), fewer repetitions

@@ -54,7 +54,7 @@ export interface ForgetResult {
   /** checkpoints dropped */
   checkpoints: number;
   /** whether what the forget rewrote (vsg.changes, vsg.pending, with live the table) was vacuumed afterwards (full: VACUUM FULL); when not, why */
-  vacuum: { done: boolean; full?: boolean; reason?: string };
+  vacuum: { done: boolean; full?: boolean; kept?: number; reason?: string };
 }
 
 type EntryRow = Record<'seq' | 'id' | 'at', string>;
@@ -89,6 +89,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
         throw toSqlError({ message: `the where predicate failed: ${err.message}`, code: err.code, detail: err.detail, hint: err.hint }, where);
       }
     }
+    await tx.query(sql('forget/analyze'));
     const check = (await tx.query<Record<'keys' | 'known' | 'scheme1' | 'pending', string>>(sql('forget/check'), [table.id])).rows[0];
     if (Number(check.known) === 0) {
       throw new VsgError('E_NO_ROW', `no row to forget in '${table.display}': ${keys.length ? 'no history holds those keys' : 'the predicate matches no row, live or in history'}`, {
@@ -128,11 +129,13 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
       seq: Number(e.seq), id: e.id, table: table.display, author: opts.author, message: opts.message, at: e.at,
       columns: wanted, ...counts, live: commit?.id ?? null,
     };
-    const vacuumSql = forgetVacuum(opts.live && !table.gone ? table.qname : null, opts.vacuum === 'full');
-    return { entry, commit, checkpoints: dropped.length, vacuum: { done: false } as ForgetResult['vacuum'], vacuumSql };
+    const full = opts.vacuum === 'full';
+    const live = opts.live && !table.gone ? table.qname : null;
+    const vacuumed = ['vsg.changes', 'vsg.pending', ...(live ? [live] : [])];
+    return { entry, commit, checkpoints: dropped.length, vacuum: { done: false } as ForgetResult['vacuum'], live, vacuumed, full };
   });
-  const { vacuumSql, ...out } = result;
-  out.vacuum = opts.vacuum !== false ? await vacuum(db, vacuumSql) : { done: false, reason: 'not asked' };
+  const { live, vacuumed, full, ...out } = result;
+  out.vacuum = opts.vacuum !== false ? await vacuum(db, live, vacuumed, full) : { done: false, reason: 'not asked' };
   return out;
 }
 
@@ -152,11 +155,24 @@ function checkColumns(display: string, keyColumns: string[], have: string[], wan
   }
 }
 
-/** VACUUM what the forget rewrote, outside any transaction; inside one (an application's), say so instead of failing. */
-async function vacuum(db: Queryable, text: string): Promise<ForgetResult['vacuum']> {
+/**
+ * VACUUM what the forget rewrote, outside any transaction; inside one (an
+ * application's), say so instead of failing. A plain VACUUM first, whose
+ * report says whether it had to keep dead row versions (a transaction open
+ * somewhere still sees them): then they may hold old values, and the result
+ * says so. With `full`, VACUUM FULL after it rewrites the files.
+ */
+async function vacuum(db: Queryable, live: string | null, tables: string[], full: boolean): Promise<ForgetResult['vacuum']> {
   try {
-    await db.query(text);
-    return text.startsWith('VACUUM FULL') ? { done: true, full: true } : { done: true };
+    await db.query(forgetVacuum(live));
+    const kept = Number((await db.query<{ n: string }>(sql('forget/dead_tuples'), [tables])).rows[0].n);
+    if (full) await db.query(forgetVacuum(live, true));
+    const done: ForgetResult['vacuum'] = full ? { done: true, full: true } : { done: true };
+    if (kept > 0) {
+      done.kept = kept;
+      done.reason = `${kept} dead row version${kept === 1 ? '' : 's'} could not be removed yet (a transaction open elsewhere still sees them); run VACUUM ${tables.join(', ')} once it ended`;
+    }
+    return done;
   } catch (e) {
     return { done: false, reason: (e as Error).message };
   }

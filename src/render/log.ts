@@ -116,6 +116,6 @@ export function renderForget(r: ForgetResult, s: Style): string {
   const lines = [`${s.magenta(`forget ${r.entry.id.slice(0, 7)}`)} ${r.entry.table}: ${forgetCounts(r.entry)}`];
   if (r.commit) lines.push(`live rows: [${s.yellow(r.commit.shortId)}] ${countsText(r.commit)}`);
   if (r.checkpoints) lines.push(`dropped ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);
-  lines.push(r.vacuum.done ? `vacuumed what it rewrote${r.vacuum.full ? ' (full: files rewritten)' : ''}` : `not vacuumed: ${r.vacuum.reason ?? 'unknown'}; run VACUUM vsg.changes, vsg.pending${r.commit ? ` and the table` : ''}`);
+  lines.push(r.vacuum.done ? `vacuumed what it rewrote${r.vacuum.full ? ' (full: files rewritten)' : ''}${r.vacuum.kept ? `; but ${r.vacuum.reason}` : ''}` : `not vacuumed: ${r.vacuum.reason ?? 'unknown'}; run VACUUM vsg.changes, vsg.pending${r.commit ? ` and the table` : ''}`);
   return lines.join('\n');
 }

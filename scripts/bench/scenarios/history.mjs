@@ -45,7 +45,8 @@ BEGIN
     stmt := format('UPDATE hist SET a = a + 1, b = md5(b) WHERE id = %s', i % 1000 + 1);
     EXECUTE stmt;
     EXECUTE create_sql INTO cid USING USING_LIST;
-    UPDATE vsg.refs SET commit_id = cid WHERE id = branch AND commit_id = head;
+    -- create.sql moves the branch itself (compare-and-swap from head)
+    PERFORM 1 FROM vsg.refs WHERE id = branch AND commit_id = cid;
     IF NOT FOUND THEN RAISE EXCEPTION 'branch moved'; END IF;
     head := cid;
   END LOOP;
