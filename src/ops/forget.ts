@@ -12,15 +12,15 @@
  */
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { ExitCode, VsgError } from '../errors.js';
+import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
-import { canonicalKey } from '../core/keys.js';
+import { canonicalKey, parseKey } from '../core/keys.js';
 import { toSqlError } from '../core/sql-error.js';
 import { shortId } from '../core/refs.js';
 import { forgetLive, forgetVacuum, forgetWhere } from '../core/sql/forget.js';
-import { columns as tableColumns, lockNamed } from '../core/tables.js';
+import { columns as tableColumns, lockNamed, resolveHistory, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import type { ForgetEntry } from '../core/forgets.js';
 
@@ -68,16 +68,17 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
   if (keys.length > 0 && opts.where !== undefined) throw new VsgError('E_USAGE', 'give keys or a where predicate, not both');
   if (opts.message.trim() === '') throw new VsgError('E_USAGE', 'say why: a forget needs a message', { hint: 'the reason is recorded in the FORGET entry' });
   const result = await db.transaction(async (tx) => {
-    const table = await lockNamed(tx, opts.table);
-    await assertWritable(tx, table);
-    const cols = table.gone ? [] : await tableColumns(tx, table.relid);
+    const table = await lockHistory(tx, opts.table, opts.live === true);
+    const cols = table.gone || table.untrackedAt !== null ? [] : await tableColumns(tx, table.relid);
     const wanted = opts.columns === undefined ? null : [...new Set(opts.columns)].sort();
-    if (wanted !== null) checkColumns(table.display, table.keyColumns, cols.map((c) => c.name), wanted);
+    // (an untracked history's columns are those its images hold: only key columns are checked there)
+    if (wanted !== null) checkColumns(table.display, table.keyColumns, cols.length ? cols.map((c) => c.name) : null, wanted);
 
     await tx.query(sql('forget/temp'));
     if (keys.length > 0) {
       const canon = [];
-      for (const k of keys) canon.push(JSON.stringify(await canonicalKey(tx, table, k)));
+      // an untracked history's keys as typed (their text form): its table is no longer vsg's to read types from
+      for (const k of keys) canon.push(JSON.stringify(table.untrackedAt !== null ? parseKey(k, table.keyColumns) : await canonicalKey(tx, table, k)));
       await tx.query(sql('forget/add_keys'), [canon]);
     } else {
       const where = opts.where as string;
@@ -139,7 +140,32 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
   return out;
 }
 
-function checkColumns(display: string, keyColumns: string[], have: string[], wanted: string[]): void {
+/**
+ * The table whose history to blank, locked: a tracked table (lockNamed, and no
+ * merge in progress), or else an untracked history of that name, which nothing
+ * writes but forget itself (serialised on vsg.forgets). Its live rows are no
+ * longer versioned: `live` is refused there.
+ */
+async function lockHistory(tx: Queryable, name: string | undefined, live: boolean): Promise<TrackedTable> {
+  try {
+    const table = await lockNamed(tx, name);
+    await assertWritable(tx, table);
+    return table;
+  } catch (e) {
+    if (!(isVsgError(e) && e.code === 'E_NOT_TRACKED')) throw e;
+    const history = await resolveHistory(tx, name);
+    if (history.untrackedAt === null) throw e;
+    if (live) {
+      throw new VsgError('E_NOT_TRACKED', `table '${history.display}' is not tracked: its untracked history can be forgotten, its live rows are not vsg's`, {
+        hint: 'forget without live, and change the table as you would any other', data: { table: history.display },
+      });
+    }
+    await tx.query(sql('forget/lock'));
+    return history;
+  }
+}
+
+function checkColumns(display: string, keyColumns: string[], have: string[] | null, wanted: string[]): void {
   if (wanted.length === 0) throw new VsgError('E_USAGE', 'name at least one column to forget');
   const key = wanted.filter((c) => keyColumns.includes(c));
   if (key.length) {
@@ -147,8 +173,8 @@ function checkColumns(display: string, keyColumns: string[], have: string[], wan
       hint: 'forget the whole row (no columns): its key stays as its identity in history', data: { columns: key },
     });
   }
-  const unknown = wanted.filter((c) => !have.includes(c));
-  if (unknown.length) {
+  const unknown = have === null ? [] : wanted.filter((c) => !have.includes(c));
+  if (have !== null && unknown.length) {
     throw new VsgError('E_FORGET_COLUMN', `'${display}' has no column ${unknown.map((c) => `'${c}'`).join(', ')}`, {
       hint: `its columns: ${have.filter((c) => !keyColumns.includes(c)).join(', ')}`, data: { columns: unknown },
     });

@@ -248,6 +248,18 @@ describe.each(targetNames())('forget on %s', (name) => {
     expect(rowHash(null, k.table_id, k.key, k.before, k.after)).not.toBe(k.row_hash);
   });
 
+  it('an untracked history can be forgotten too (not its live rows)', async () => {
+    await repo.sql(`CREATE TABLE gone (id int PRIMARY KEY, v text)`);
+    await repo.sql(`INSERT INTO gone VALUES (1, 'qx-untracked-secret'), (2, 'b')`);
+    await repo.track('gone', { author });
+    await repo.untrack('gone', { author });
+    await expect(repo.forget({ table: 'gone', keys: ['1'], live: true, message: 'x', author })).rejects.toMatchObject({ code: 'E_NOT_TRACKED' });
+    expect((await repo.forget({ table: 'gone', keys: ['1'], message: 'erasure', author })).entry).toMatchObject({ table: 'gone', keys: 1, rows: 1, cells: 1 });
+    const left = await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM vsg.changes WHERE after::text LIKE '%qx-untracked%' OR before::text LIKE '%qx-untracked%'`);
+    expect(left.rows[0].n).toBe('0');
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
   it('the command: text and --json, refusals with their exit codes, and a SIGKILL in the middle leaves all or nothing', async () => {
     const snapshot = async () =>
       (await repo.db.query<{ h: string; f: string }>(`SELECT md5(string_agg(x::text, ',' ORDER BY x.commit_id, x.key::text)) AS h, (SELECT count(*) FROM vsg.forgets)::text AS f FROM vsg.changes x`)).rows[0];
