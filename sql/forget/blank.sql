@@ -4,7 +4,7 @@
 -- keyed by a salt drawn here and never stored: vsg.forget_image), the salt
 -- goes, the row hash stays (docs/forget.md). Reaches each key's rows through
 -- changes_key (table_id, key, seq): the cost is the keys' own changes.
--- Answers how many keys, change rows and cells were newly blanked.
+-- Answers how many keys were touched, and how many change rows and cells newly blanked.
 WITH s AS (
   SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS salt
 ), r AS (
@@ -16,6 +16,7 @@ WITH s AS (
   SET before = vsg.forget_image(ch.before, r.cols, s.salt), after = vsg.forget_image(ch.after, r.cols, s.salt), salt = NULL, forgotten = r.cols
   FROM r, s
   WHERE ch.commit_id = r.commit_id AND ch.key = r.key AND cardinality(r.cols) > r.old_n
-  RETURNING ch.key, cardinality(r.cols) - r.old_n AS cells
+  RETURNING ch.key, cardinality(r.cols) - r.old_n AS cells, r.old_n = 0 AS fresh
 )
-SELECT count(DISTINCT key)::text AS keys, count(*)::text AS rows, coalesce(sum(cells), 0)::text AS cells FROM u
+-- rows: change rows forgotten for the first time (one forgotten before keeps its count)
+SELECT count(DISTINCT key)::text AS keys, count(*) FILTER (WHERE fresh)::text AS rows, coalesce(sum(cells), 0)::text AS cells FROM u

@@ -25,7 +25,7 @@ CREATE TABLE vsg.forgets (
   at        timestamptz NOT NULL,
   columns   text[],            -- NULL: whole rows (every column but the key)
   keys      bigint NOT NULL,   -- rows of the table (distinct keys) whose history was blanked
-  rows      bigint NOT NULL,   -- change rows newly blanked
+  rows      bigint NOT NULL,   -- change rows blanked for the first time
   cells     bigint NOT NULL,   -- cells newly blanked (count of columns added to vsg.changes.forgotten)
   live      text               -- the commit that deleted or nulled the live rows (--live), if any
 );

@@ -28,7 +28,7 @@ export interface ForgetEntry {
   columns: string[] | null;
   /** rows of the table whose history was blanked */
   keys: number;
-  /** change rows newly blanked */
+  /** change rows blanked for the first time (a row forgotten in part before is not counted again) */
   rows: number;
   /** cells newly blanked */
   cells: number;

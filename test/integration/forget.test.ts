@@ -165,6 +165,9 @@ describe.each(targetNames())('forget on %s', (name) => {
     await repo.commit({ table: 'people', author, message: 'rename 55 back' });
     const r = await repo.forget({ table: 'people', where: `name = 'Old Name 55'`, columns: ['name'], message: 'old name', author });
     expect(r.entry).toMatchObject({ keys: 1, rows: 3 });
+    // rows forgotten in part are still found by their other columns (the forgotten ones read as NULL)
+    const again = await repo.forget({ table: 'people', where: `email = 'user101@example.com' OR (id = 101 AND email IS NULL)`, columns: ['name'], message: 'name of 101', author });
+    expect(again.entry).toMatchObject({ keys: 1, rows: 0, cells: 2 }); // its 2 change rows had the email forgotten already
     expect(await allText(repo)).not.toContain('Old Name 55');
     await expect(repo.forget({ table: 'people', where: `name = 'nobody at all'`, message: 'x', author })).rejects.toMatchObject({ code: 'E_NO_ROW' });
     await expect(repo.forget({ table: 'people', where: `no_such_column = 1`, message: 'x', author })).rejects.toMatchObject({ exitCode: 4 });

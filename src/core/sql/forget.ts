@@ -17,16 +17,16 @@ interface Target {
 /**
  * Add to pg_temp.vsg_forget the keys of the rows `predicate` is true of: the
  * live rows, and every before and after image in table $1's history, populated
- * as the table's row type (images already forgotten in part are passed over:
- * their marker is no value of the column's type).
+ * as the table's row type (cells already forgotten read as NULL: their marker
+ * is no value of the column's type).
  */
 export function forgetWhere(table: Target, predicate: string): string {
   return `INSERT INTO pg_temp.vsg_forget (key)
 SELECT ${keyExpr(table.keyColumns, 't')} FROM ${table.qname} AS t WHERE (${predicate})
 UNION
 SELECT h.key FROM (
-  SELECT ch.key, i.img FROM vsg.changes ch CROSS JOIN LATERAL (VALUES (ch.before), (ch.after)) AS i(img)
-  WHERE ch.table_id = $1::int AND i.img IS NOT NULL AND ch.forgotten IS NULL
+  SELECT ch.key, i.img - coalesce(ch.forgotten, '{}'::text[]) AS img FROM vsg.changes ch CROSS JOIN LATERAL (VALUES (ch.before), (ch.after)) AS i(img)
+  WHERE ch.table_id = $1::int AND i.img IS NOT NULL
 ) AS h
 WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
 ON CONFLICT DO NOTHING`;
