@@ -16,6 +16,8 @@ export type { ConstraintKind, ConstraintViolation, OtherRelation } from './core/
 export type { CommitOptions, CommitResult, WorkTx } from './ops/commit.js';
 export type { DiffManyOptions, DiffManyResult, DiffResult, DiffOptions } from './ops/diff.js';
 export type { LogOptions, LogResult } from './ops/log.js';
+export type { ForgetEntry, ForgetOptions, ForgetResult } from './ops/forget.js';
+export type { ForgottenPolicy } from './core/forgets.js';
 export type { ShowResult } from './ops/show.js';
 export type { TableStatus } from './ops/status.js';
 export type { SqlResult, StatementResult } from './ops/sql.js';

@@ -7,7 +7,8 @@
 -- 'change_hash', edited metadata as 'id'). Scheme 2 (row -> table -> commit): each row's hash is
 -- recomputed from its salt and values and compared with its stored row_hash
 -- ('row_hash'), and the change_hash is rebuilt from the STORED row hashes, so
--- a row whose values and salt were blanked (its row_hash kept) still verifies.
+-- a row whose values and salt were blanked (its row_hash kept) still verifies,
+-- as does a row some of whose cells `vsg forget` blanked (forgotten set, salt gone).
 -- Then the links: parents exist, belong to the same table, are older, depth
 -- follows, only a ROOT lacks a parent.
 -- A state commit (source set, docs/storage.md) has no change rows and no
@@ -17,14 +18,17 @@ WITH c AS (
   SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
 ), x AS (
   -- One pass over the change rows (x and t are read once: not materialized).
-  SELECT y.*, y.hash_scheme = 2 AND (NOT y.blanked AND y.re_row_hash IS DISTINCT FROM y.row_hash
+  SELECT y.*, y.hash_scheme = 2 AND (NOT y.blanked AND NOT y.sealed AND y.re_row_hash IS DISTINCT FROM y.row_hash
                                      OR octet_length(y.row_hash) IS DISTINCT FROM 32) AS bad_row
-  FROM (SELECT z.*, CASE WHEN z.hash_scheme = 2 AND NOT z.blanked
+  FROM (SELECT z.*, CASE WHEN z.hash_scheme = 2 AND NOT z.blanked AND NOT z.sealed
                          THEN vsg.row_hash(z.salt, z.table_id, z.key, z.before, z.after) END AS re_row_hash
         FROM (SELECT x.commit_id, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
                      x.table_id <> c.table_id OR x.seq <> c.seq AS misfiled,
                      c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
-                       AND x.row_hash IS NOT NULL AS blanked
+                       AND x.row_hash IS NOT NULL AS blanked,
+                     -- forgotten by `vsg forget` (docs/forget.md): images kept with some cells
+                     -- blanked, salt gone; its row_hash cannot be recomputed, and is kept
+                     c.hash_scheme = 2 AND x.forgotten IS NOT NULL AND x.salt IS NULL AND x.row_hash IS NOT NULL AS sealed
               FROM vsg.changes x JOIN c ON c.id = x.commit_id) z) y
 ), t AS (
   -- Per commit and table (scheme 2), or per commit (scheme 1).

@@ -21,6 +21,7 @@ import type { CommitOptions, CommitResult, WorkTx } from '../ops/commit.js';
 import type { DiffManyOptions, DiffManyResult, DiffOptions, DiffResult } from '../ops/diff.js';
 import type { DoctorResult } from '../ops/doctor.js';
 import type { ExportOptions, ExportTablesOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
+import type { ForgetEntry, ForgetOptions, ForgetResult } from '../ops/forget.js';
 import type { LogOptions, LogResult } from '../ops/log.js';
 import type { MergeOptions, MergeResult } from '../ops/merge.js';
 import type { ResolveOptions } from '../ops/resolve.js';
@@ -158,6 +159,21 @@ export class Repository {
    */
   restoreMany(opts: RestoreManyOptions = {}): Promise<RestoreManyResult> {
     return this.writable('restoreMany').then(() => import('../ops/restore.js').then((m) => m.restoreMany(this.db, opts)));
+  }
+  /**
+   * Forget rows (their keys, or those a `where` predicate is true of, live or
+   * in history), or only some of their columns, in every commit on every
+   * branch: values and salts go, row hashes stay, commit ids do not change,
+   * and a FORGET entry records who, when, why and how many (docs/forget.md).
+   * With `live`, the live rows are deleted (or the columns set to NULL) as a
+   * commit in the same transaction. vsg.changes is vacuumed afterwards.
+   */
+  forget(opts: ForgetOptions): Promise<ForgetResult> {
+    return import('../ops/forget.js').then((m) => m.forget(this.db, opts));
+  }
+  /** The FORGET entries of a table (default: every table), oldest first. */
+  forgets(opts: { table?: string } = {}): Promise<ForgetEntry[]> {
+    return import('../ops/log.js').then((m) => m.forgetLog(this.db, opts));
   }
   /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
   rollback(opts: RollbackOptions): Promise<RollbackResult> {

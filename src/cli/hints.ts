@@ -11,6 +11,8 @@ type Words = (e: VsgError) => { message?: string; hint?: string } | undefined;
 /** Per code: the message and hint as the command line says them (undefined: as the library says). */
 export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NO_TABLES: () => ({ hint: "run 'vsg track <table>'" }),
+  E_FORGOTTEN: () => ({ hint: 'write the live value (--forgotten live) or NULL (--forgotten null) instead; nothing was changed' }),
+  E_FORGET_COLUMN: (e) => (e.hint?.startsWith('forget the whole row') ? { hint: 'forget the whole row (no --columns): its key stays as its identity in history' } : undefined),
   E_TABLE_REQUIRED: (e) => ({ message: e.message.replace('name one with the table option', 'name one with -t') }),
   E_NO_TABLE: (e) => (e.hint === 'create it first' ? { hint: "create it first, e.g. with 'vsg sql'" } : undefined),
   E_NOT_TRACKED: (e) => when(e, 'track it first', (d) => `run 'vsg track ${sh(d.table)}'`),

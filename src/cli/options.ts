@@ -52,3 +52,12 @@ export const exitCode = (): OptionDef => option('--exit-code', 'exit 1 when ther
 
 /** A repeatable option's accumulator. */
 export const repeat = (v: string, acc: string[] | undefined): string[] => [...(acc ?? []), v];
+
+/** `--forgotten`: what a write-back writes where a value it needs was forgotten (vsg forget). */
+export const forgotten = (): OptionDef =>
+  option('--forgotten <live|null>', "where a value needed was forgotten (vsg forget): write the live value ('live': the live row as it is) or NULL; default: refuse", {
+    parse: (v: string) => {
+      if (v !== 'live' && v !== 'null') throw new InvalidArgumentError("give 'live' or 'null'");
+      return v;
+    },
+  });

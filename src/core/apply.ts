@@ -14,11 +14,13 @@ import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js
 import { fillSql } from './sql/apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { fkViolation } from './fk-graph.js';
+import { settleForgotten } from './forgets.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
 import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
 import { stateImages } from './sql/rows.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
+import type { Image } from './types.js';
 
 /** SQL yielding rows (key jsonb, img jsonb): the image each key must have, NULL for "no row". */
 export interface ImageSource {
@@ -86,6 +88,8 @@ export async function stageImages(tx: Queryable, table: TrackedTable, source: Im
   const filled = Number(f.filled);
   const cols = (JSON.parse(f.columns) as ColumnRow[]).map(toColumn);
   if (f.vanished === true || f.vanished === 't') await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
+  // A forgotten value is never written back: refused, or replaced as the caller said (src/core/forgets.ts).
+  if (Number(f.n_forgotten) > 0) await settleForgotten(tx, table, JSON.parse(String(f.forgotten)) as Image[], Number(f.n_forgotten), cols);
   const w = writeSql(table, cols);
   await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
@@ -94,7 +98,7 @@ export async function stageImages(tx: Queryable, table: TrackedTable, source: Im
   return { w, filled, bulk, sequences: JSON.parse(f.sequences) as { name: string; seq: string }[], selfRef };
 }
 
-type FillRow = { filled: string; vanished: boolean | string; size: string | null; columns: string; sequences: string; self_ref: boolean | string };
+type FillRow = { filled: string; vanished: boolean | string; forgotten: string | null; n_forgotten: string; size: string | null; columns: string; sequences: string; self_ref: boolean | string };
 
 /** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
 export function refused(table: TrackedTable, e: unknown): unknown {

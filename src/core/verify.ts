@@ -41,7 +41,10 @@ export type ProblemCode =
   | 'digest_truncated'
   | 'digest_rewritten'
   | 'span_id'
-  | 'span_part';
+  | 'span_part'
+  | 'forget_id'
+  | 'forget_chain'
+  | 'forget_counts';
 
 export interface Problem {
   code: ProblemCode;
@@ -118,6 +121,9 @@ const MESSAGES: Record<ProblemCode, string> = {
   digest_rewritten: 'history the digest covered was rewritten (commit ids differ)',
   span_id: "a commit across tables: its parts' ids do not hash to its id (a part was added, removed or swapped)",
   span_part: 'a commit across tables: a part is missing while its table is tracked, or is a commit of another table',
+  forget_id: "a FORGET entry's id does not match its fields and the previous entry's id (the entry was edited)",
+  forget_chain: 'a FORGET entry does not follow the entry before it (an entry was deleted or inserted)',
+  forget_counts: 'the change rows and cells marked forgotten are not those the FORGET entries account for (a row blanked behind vsg\'s back, or an entry deleted)',
 };
 
 const DIGEST = /^vsg1-(\d+)-(\d+)-([0-9a-f]{64})$/;
@@ -174,6 +180,10 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       sql('verify/refs'),
       [tableId],
     );
+    const forgets = await tx.query<{ table_id: string; code: ProblemCode; expected: string | null; actual: string | null }>(sql('verify/forgets'), [tableId]);
+    for (const r of forgets.rows) {
+      problems.push({ code: r.code, table: name(r.table_id), message: MESSAGES[r.code], expected: r.expected, actual: r.actual });
+    }
     for (const r of other.rows) {
       problems.push({
         code: r.code,

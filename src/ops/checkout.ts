@@ -21,6 +21,7 @@ import { recordSpan } from '../core/spans.js';
 import { writeBackMany, type TableTarget, type TableWritten } from '../core/write-back-many.js';
 import { writePlan } from '../core/write-plan.js';
 import type { CommitInfo } from '../core/types.js';
+import { allowForgotten, type ForgottenPolicy } from '../core/forgets.js';
 
 export interface CheckoutOptions {
   table?: string;
@@ -32,6 +33,8 @@ export interface CheckoutOptions {
   force?: boolean;
   /** whether to reload the table from a checkpoint (default: VSG_CHECKOUT_RELOAD, else 'auto') */
   reload?: ReloadMode;
+  /** where a value the write-back needs was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
 }
 
 export interface CheckoutResult {
@@ -53,6 +56,7 @@ export interface CheckoutResult {
 /** Check a commit's rows out into the live table as a new commit. */
 export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutResult> {
   const done = await db.transaction(async (tx): Promise<CheckoutResult> => {
+    allowForgotten(tx, opts.forgotten);
     const table = await lockNamed(tx, opts.table);
     await assertWritable(tx, table);
     const sourceId = await commitOfTable(tx, table, opts.ref);
@@ -129,6 +133,7 @@ export interface CheckoutTarget extends TableTarget {
  */
 export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<CheckoutManyResult> {
   const done = await db.transaction(async (tx): Promise<CheckoutManyResult> => {
+    allowForgotten(tx, opts.forgotten);
     const tables = await lockEach(tx, opts.tables);
     const mode = reloadMode(opts.reload);
     const out: CheckoutManyResult = {};

@@ -9,6 +9,7 @@ import { completeSpans, foldSpans, repoPositions } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import { VsgError } from '../errors.js';
+import { forgetEntries, type ForgetEntry } from '../core/forgets.js';
 
 export interface LogOptions {
   table?: string;
@@ -39,6 +40,11 @@ export interface LogResult {
    * listed: each decorates that commit alone.
    */
   at?: { head: string; refs: Record<string, string> };
+  /**
+   * The FORGET entries (vsg forget) of the tables in scope made since the
+   * oldest commit listed (all of them when the list reaches the root), oldest first.
+   */
+  forgets?: ForgetEntry[];
 }
 
 /**
@@ -48,7 +54,19 @@ export interface LogResult {
  * table is tracked) end in their UNTRACK commits, which it starts from too.
  */
 export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResult> {
+  const scope = new Map<number, string>();
+  const r = await logCommits(db, opts, scope);
+  let forgets = await forgetEntries(db, [...scope.keys()], (id) => scope.get(id) ?? `#${id}`);
+  // entries older than the oldest commit listed belong to a longer log (a limit, --since), unless the list reaches the root
+  const last = r.commits[r.commits.length - 1];
+  if (last && last.parents.length > 0) forgets = forgets.filter((f) => f.at >= last.committedAt);
+  if (opts.author !== undefined) forgets = forgets.filter((f) => f.author === opts.author);
+  return { ...r, forgets };
+}
+
+async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, string>): Promise<Omit<LogResult, 'forgets'>> {
   const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
+  for (const t of all) scope.set(t.id, t.display);
   const tables = all.filter((t) => opts.table !== undefined || t.untrackedAt === null);
   const starts: string[] = [];
   if (opts.from !== undefined) {
@@ -113,3 +131,9 @@ async function logIds(db: Queryable, starts: string[], limit: number, filters: (
   }
 }
 
+
+/** The FORGET entries of one table (or every table), oldest first. */
+export async function forgetLog(db: Queryable, opts: { table?: string } = {}): Promise<ForgetEntry[]> {
+  const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
+  return forgetEntries(db, all.map((t) => t.id), (id) => all.find((t) => t.id === id)?.display ?? `#${id}`);
+}

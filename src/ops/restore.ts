@@ -23,6 +23,7 @@ import { writePlan } from '../core/write-plan.js';
 import { sameSignature } from '../core/signature.js';
 import { foreignKeys, writeOrder } from '../core/fk-graph.js';
 import type { CommitInfo } from '../core/types.js';
+import { allowForgotten, type ForgottenPolicy } from '../core/forgets.js';
 
 export interface RestoreOptions {
   table?: string;
@@ -30,6 +31,8 @@ export interface RestoreOptions {
   ref?: string;
   /** whether discarding uncommitted changes may reload the table from a checkpoint (default: VSG_CHECKOUT_RELOAD, else 'auto') */
   reload?: ReloadMode;
+  /** where a value the write-back needs was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
 }
 
 export interface RestoreResult {
@@ -67,6 +70,7 @@ async function lockOrRecreate(tx: Queryable, name: string | undefined): Promise<
 /** Restore a table to a commit's rows (default HEAD), leaving the change uncommitted. */
 export async function restore(db: Db, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const done = await db.transaction(async (tx): Promise<RestoreResult> => {
+    allowForgotten(tx, opts.forgotten);
     const { table, recreated } = await lockOrRecreate(tx, opts.table);
     await assertWritable(tx, table);
     const head = table.headCommit as string;
@@ -100,6 +104,8 @@ export interface RestoreManyOptions {
   ref?: string;
   /** as RestoreOptions.reload, for every table */
   reload?: ReloadMode;
+  /** where a value the write-back needs was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
 }
 
 /** restoreMany's answer: each table's RestoreResult, keyed by its name. */
@@ -114,6 +120,7 @@ export type RestoreManyResult = Record<string, RestoreResult>;
  */
 export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promise<RestoreManyResult> {
   const done = await db.transaction(async (tx): Promise<RestoreManyResult> => {
+    allowForgotten(tx, opts.forgotten);
     const names = opts.tables ?? (await listTables(tx)).map((t) => t.display);
     if (names.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
     const locked: { table: LockedTable; recreated: boolean; at: number }[] = [];

@@ -20,6 +20,7 @@ import { resolveAcross, recordSpan, spanInfo } from '../core/spans.js';
 import { columns, lockNamed, lockTable, tableById, type LockedTable } from '../core/tables.js';
 import { writeBackMany } from '../core/write-back-many.js';
 import type { CommitInfo, Image } from '../core/types.js';
+import { allowForgotten, type ForgottenPolicy } from '../core/forgets.js';
 
 export interface RollbackOptions {
   table?: string;
@@ -29,6 +30,8 @@ export interface RollbackOptions {
   message?: string;
   /** undo even where later changes touched the same rows or cells (they are overwritten) */
   force?: boolean;
+  /** where a value the write-back needs was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
 }
 
 /** One row or cell the rollback would overwrite. */
@@ -68,6 +71,7 @@ export interface RollbackResult {
  */
 export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
   const done = await db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const table = await lockNamed(tx, opts.table).catch((e: unknown) => {
       if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
       throw e;

@@ -6,7 +6,7 @@ import type { ApplyResult, BlameResult, CheckoutManyResult, CheckoutResult, Relo
 import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
-import { cell, keyText } from './values.js';
+import { cell, keyText, sameCell } from './values.js';
 
 /** "2 updated, 1 inserted" for rows written back. */
 export function appliedText(a: ApplyResult): string {
@@ -54,7 +54,7 @@ export function renderRowLog(r: RowLogResult, s: Style, opts: { oneline?: boolea
     return Object.entries(e.after)
       .filter(([c]) => !r.keyColumns.includes(c))
       .map(([c, v]) => {
-        const changed = !e.before || e.before[c] !== v;
+        const changed = !e.before || !sameCell(e.before[c], v);
         const text = `${c}=${cell(v, s)}`;
         return changed ? s.green(text) : text;
       })

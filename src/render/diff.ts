@@ -1,7 +1,7 @@
 /** Row diffs: + inserted, - deleted, ~ updated with only the changed cells. */
 import type { DiffManyResult, DiffResult, DiffStat, RowChange } from '../index.js';
 import type { Style } from './style.js';
-import { cell, cellChange, keyText } from './values.js';
+import { cell, cellChange, keyText, sameCell } from './values.js';
 
 /**
  * Columns whose value differs between two images of one row. (The core has
@@ -11,7 +11,7 @@ import { cell, cellChange, keyText } from './values.js';
 function changedColumns(change: RowChange): string[] {
   if (!change.old || !change.new) return Object.keys(change.new ?? change.old ?? {});
   const cols = new Set([...Object.keys(change.old), ...Object.keys(change.new)]);
-  return [...cols].filter((c) => change.old?.[c] !== change.new?.[c]);
+  return [...cols].filter((c) => !sameCell(change.old?.[c], change.new?.[c]));
 }
 
 /**

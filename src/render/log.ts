@@ -1,5 +1,5 @@
 /** Log and the commit header shared with show. */
-import type { CommitInfo, LogResult } from '../index.js';
+import type { CommitInfo, ForgetEntry, ForgetResult, LogResult } from '../index.js';
 import type { Style } from './style.js';
 import { gitDate, relativeDate } from './values.js';
 
@@ -80,10 +80,42 @@ export function commitHeader(c: CommitInfo, heads: LogResult['heads'], s: Style,
 /** git log, full or --oneline. */
 export function renderLog(r: LogResult, s: Style, opts: { oneline?: boolean; now?: number } = {}): string {
   const view = repositoryView(r.commits, r.heads, r.at);
-  if (opts.oneline) {
-    return r.commits
-      .map((c) => `${s.yellow(c.shortId)}${decorations(c, r.heads, s, view)} ${c.message.split('\n')[0]}`)
-      .join('\n');
+  const one = (c: CommitInfo) => (opts.oneline ? `${s.yellow(c.shortId)}${decorations(c, r.heads, s, view)} ${c.message.split('\n')[0]}` : commitHeader(c, r.heads, s, opts.now, view));
+  const entries: string[] = [];
+  // FORGET entries (vsg forget) among the commits, by time, newest first
+  const forgets = [...(r.forgets ?? [])].reverse();
+  let f = 0;
+  for (const c of r.commits) {
+    for (; f < forgets.length && forgets[f].at >= c.committedAt; f++) entries.push(forgetEntry(forgets[f], s, opts));
+    entries.push(one(c));
   }
-  return r.commits.map((c) => commitHeader(c, r.heads, s, opts.now, view)).join('\n\n');
+  for (; f < forgets.length; f++) entries.push(forgetEntry(forgets[f], s, opts));
+  return entries.join(opts.oneline ? '\n' : '\n\n');
+}
+
+/** What a FORGET entry blanked: "2 rows (email, phone): 51 change rows, 102 cells". */
+export function forgetCounts(e: ForgetEntry): string {
+  const what = `${e.keys} row${e.keys === 1 ? '' : 's'}${e.columns ? ` (${e.columns.join(', ')})` : ''}`;
+  return `${what}: ${e.rows} change row${e.rows === 1 ? '' : 's'}, ${e.cells} cell${e.cells === 1 ? '' : 's'}`;
+}
+
+/** A FORGET entry in the log: not a commit (commit ids never change), so marked apart. */
+export function forgetEntry(e: ForgetEntry, s: Style, opts: { oneline?: boolean; now?: number } = {}): string {
+  if (opts.oneline) return `${s.magenta(`forget ${e.id.slice(0, 7)}`)} ${e.table}: ${forgetCounts(e)} ${e.message.split('\n')[0]}`;
+  const lines = [s.magenta(`forget ${e.id}`)];
+  lines.push(`Author: ${e.author}`);
+  lines.push(`Date:   ${gitDate(e.at)} (${relativeDate(e.at, opts.now)})`);
+  lines.push(`Table:  ${e.table}  ${s.dim(`FORGET ${forgetCounts(e)}${e.live ? `, live rows by ${e.live.slice(0, 7)}` : ''}`)}`);
+  lines.push('');
+  for (const l of e.message.split('\n')) lines.push(`    ${l}`);
+  return lines.join('\n');
+}
+
+/** The line `vsg forget` prints: the entry, the --live commit, and whether the rewritten rows were vacuumed. */
+export function renderForget(r: ForgetResult, s: Style): string {
+  const lines = [`${s.magenta(`forget ${r.entry.id.slice(0, 7)}`)} ${r.entry.table}: ${forgetCounts(r.entry)}`];
+  if (r.commit) lines.push(`live rows: [${s.yellow(r.commit.shortId)}] ${countsText(r.commit)}`);
+  if (r.checkpoints) lines.push(`dropped ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);
+  lines.push(r.vacuum.done ? `vacuumed what it rewrote${r.vacuum.full ? ' (full: files rewritten)' : ''}${r.vacuum.kept ? `; but ${r.vacuum.reason}` : ''}` : `not vacuumed: ${r.vacuum.reason ?? 'unknown'}; run VACUUM vsg.changes, vsg.pending${r.commit ? ` and the table` : ''}`);
+  return lines.join('\n');
 }

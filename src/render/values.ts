@@ -16,9 +16,24 @@ const diffWordsWithSpace = (a: string, b: string): Diff.ChangeObject<string>[] =
 export const CLIP_AT = 2000;
 export const CLIP_WINDOW = 80;
 
-/** A cell value: NULL for SQL NULL, otherwise its PostgreSQL text form (clipped when long). */
+/** How a forgotten cell prints (vsg forget): never a value. */
+export const FORGOTTEN = '«forgotten»';
+
+/** A forgotten cell: history holds a marker {"forgotten": "<hex>"} where the value was (an object, never a value). */
+export function isForgotten(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'forgotten' in v;
+}
+
+/** Two cells hold the same value: equal text, or forgotten with the same marker (equal values forgotten together). */
+export function sameCell(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return isForgotten(a) && isForgotten(b) && (a as { forgotten: unknown }).forgotten === (b as { forgotten: unknown }).forgotten;
+}
+
+/** A cell value: NULL for SQL NULL, «forgotten» for a forgotten one, otherwise its PostgreSQL text form (clipped when long). */
 export function cell(v: string | null | undefined, s: Style): string {
   if (v === null || v === undefined) return s.dim('NULL');
+  if (isForgotten(v)) return s.dim(FORGOTTEN);
   if (v.length > CLIP_AT) return clipped(v, 0, s);
   // Quote what would otherwise be mistaken: empty, padded, multi-line, or the text NULL.
   if (v === '' || v === 'NULL' || /^\s|\s$|[\n\t]/.test(v)) return JSON.stringify(v);
@@ -45,6 +60,7 @@ export function keyText(key: Image, keyColumns: string[]): string {
 
 /** old → new for one cell; long or multi-line text is word-diffed, very long text clipped around its first difference. */
 export function cellChange(oldV: string | null | undefined, newV: string | null | undefined, s: Style): string {
+  if (isForgotten(oldV) || isForgotten(newV)) return `${s.red(cell(oldV, s))} → ${s.green(cell(newV, s))}`;
   if (typeof oldV === 'string' && typeof newV === 'string' && (oldV.length > CLIP_AT || newV.length > CLIP_AT)) {
     // Word-diffing megabytes would take minutes and print them: show both sides around the first difference.
     const n = Math.min(oldV.length, newV.length);

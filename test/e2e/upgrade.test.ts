@@ -141,10 +141,10 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
       await vsgOk(t, ['show', '-t', 'items', 'HEAD~1', '--json']),
     ];
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 4 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 15 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 5 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 16 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql\)/);
     await vsgOk(t, ['verify']);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 15 \(latest\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 16 \(latest\)/);
     const after = await reads();
     repo = await t.open();
     try {
@@ -180,6 +180,14 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     expect(schemes[1][1]).toBe(2);
     expect(schemes[1][2]).toBe(schemes[1][4]);
     expect(schemes[1][3]).toBe(schemes[1][4]);
+    // forget refuses rows held by scheme-1 commits (no salt: blanking would break them), naming the commits; nothing changes
+    const refusedForget = await vsg(t, ['forget', '-t', 'items', '5', '-m', 'erasure', '--json']);
+    expect(refusedForget.code).toBe(3);
+    const err = JSON.parse(refusedForget.stderr).error;
+    expect(err.code).toBe('E_FORGET_OLD_COMMITS');
+    expect(err.data.commits.length).toBeGreaterThan(0);
+    expect(err.message).toContain(err.data.commits[0].slice(0, 7));
+    await vsgOk(t, ['verify']);
   });
 
   it('init applies a function again when its checksum or its function changed, rewrites capture functions when their generator did, and nothing else', async () => {
@@ -222,7 +230,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 15, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 16, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);

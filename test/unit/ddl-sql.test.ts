@@ -18,6 +18,7 @@ import {
 } from '../../src/core/sql/ddl.js';
 import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from '../../src/core/sql/merge.js';
 import { blame, rowsAt, snapshotIntoPending, stateImages } from '../../src/core/sql/rows.js';
+import { forgetLive, forgetVacuum, forgetWhere, forgottenFromLive } from '../../src/core/sql/forget.js';
 import { sql } from '../../src/db/sql.js';
 
 const items = { qname: '"public"."items"', keyColumns: ['id'] };
@@ -100,7 +101,7 @@ describe('queries over a table’s rows', () => {
     ]);
     expect(text).toContain(`SELECT c0, c1, c2 FROM (`);
     expect(text).toContain(`SELECT r."a"::text AS c0, r."b"::text AS c1, r."v"::text AS c2, r."a" AS k0, r."b" AS k1 FROM "public"."pairs" r WHERE NOT EXISTS (SELECT 1 FROM d WHERE r."a" = (d.key->>'a')::integer AND r."b" = (d.key->>'b')::text)`);
-    expect(text).toContain(`SELECT d.old->>'a' AS c0, d.old->>'b' AS c1, d.old->>'v' AS c2, (d.old->>'a')::integer AS k0, (d.old->>'b')::text AS k1 FROM d WHERE d.old IS NOT NULL`);
+    expect(text).toContain(`SELECT d.old->>'a' AS c0, d.old->>'b' AS c1, CASE WHEN jsonb_typeof(d.old->'v') = 'object' THEN '«forgotten»' ELSE d.old->>'v' END AS c2, (d.old->>'a')::integer AS k0, (d.old->>'b')::text AS k1 FROM d WHERE d.old IS NOT NULL`);
     expect(text.endsWith(') u ORDER BY k0, k1')).toBe(true);
   });
 
@@ -127,5 +128,37 @@ describe('queries over a table’s rows', () => {
     expect(one.startsWith('WITH chain AS (')).toBe(true);
     expect(one).toContain(`FROM "My Schema"."Wei""rd $1 tab" r, (SELECT $3::jsonb AS key) q WHERE "r"."Key $1" = ("q".key->>'Key $1')::integer AND "r"."o'k" = ("q".key->>'o''k')::text`);
     expect(one).toContain('SELECT l.key::text, l.img::text, la.last::text, pc.cols::text AS pend');
+  });
+});
+
+describe('forget’s statements over a table’s rows', () => {
+  it('selects keys by a predicate over the live rows and every image of history, hostile names quoted', () => {
+    const text = forgetWhere(hostile, `"o'k" = 'x'`);
+    expect(text).toContain(`SELECT jsonb_build_object('Key $1', "t"."Key $1"::text, 'o''k', "t"."o'k"::text) FROM "My Schema"."Wei""rd $1 tab" AS t WHERE ("o'k" = 'x')`);
+    expect(text).toContain(`SELECT ch.key, i.img - coalesce(ch.forgotten, '{}'::text[]) AS img FROM vsg.changes ch`);
+    expect(text).toContain(`WHERE ch.table_id = $1::int AND i.img IS NOT NULL\n`);
+    expect(text).toContain(`WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::"My Schema"."Wei""rd $1 tab", h.img) AS t WHERE ("o'k" = 'x'))`);
+    expect(text.startsWith('INSERT INTO pg_temp.vsg_forget (key)')).toBe(true);
+  });
+
+  it('deletes the live rows, or sets the columns to NULL, by key in its own type', () => {
+    expect(forgetLive(items, [{ name: 'id', type: 'integer' }], null)).toBe(
+      `DELETE FROM "public"."items" AS t WHERE EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE "t"."id" = ("k".key->>'id')::integer)`,
+    );
+    expect(forgetLive(hostile, hostileCols, ['Mixed Case"'])).toBe(
+      `UPDATE "My Schema"."Wei""rd $1 tab" AS t SET "Mixed Case""" = NULL WHERE EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE "t"."Key $1" = ("k".key->>'Key $1')::integer AND "t"."o'k" = ("k".key->>'o''k')::text)`,
+    );
+  });
+
+  it('vacuums what it rewrote: vsg.changes, vsg.pending, and with --live the table', () => {
+    expect(forgetVacuum(null)).toBe('VACUUM vsg.changes, vsg.pending');
+    expect(forgetVacuum(hostile.qname)).toBe('VACUUM vsg.changes, vsg.pending, "My Schema"."Wei""rd $1 tab"');
+    expect(forgetVacuum(items.qname, true)).toBe('VACUUM FULL vsg.changes, vsg.pending, "public"."items"');
+  });
+
+  it('fills forgotten cells of staged images from the live row', () => {
+    const text = forgottenFromLive(items, [{ name: 'id', type: 'integer' }, { name: 'v', type: 'text' }]);
+    expect(text).toContain(`(SELECT jsonb_build_object('id', "t"."id"::text, 'v', "t"."v"::text) FROM "public"."items" AS t WHERE "t"."id" = ("a".key->>'id')::integer)`);
+    expect(text).toContain(`WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object")')`);
   });
 });

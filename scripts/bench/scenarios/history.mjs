@@ -45,9 +45,9 @@ BEGIN
     stmt := format('UPDATE hist SET a = a + 1, b = md5(b) WHERE id = %s', i % 1000 + 1);
     EXECUTE stmt;
     EXECUTE create_sql INTO cid USING USING_LIST;
-    -- create.sql moves the branch itself now; an older build's left it to the caller
-    UPDATE vsg.refs SET commit_id = cid WHERE id = branch AND commit_id = head;
-    IF NOT FOUND AND NOT EXISTS (SELECT 1 FROM vsg.refs WHERE id = branch AND commit_id = cid) THEN RAISE EXCEPTION 'branch moved'; END IF;
+    -- create.sql moves the branch itself (compare-and-swap from head)
+    PERFORM 1 FROM vsg.refs WHERE id = branch AND commit_id = cid;
+    IF NOT FOUND THEN RAISE EXCEPTION 'branch moved'; END IF;
     head := cid;
   END LOOP;
   RETURN n;

@@ -1,16 +1,16 @@
 import { renderCheckout, renderCheckoutMany } from '../../render/blame.js';
 import { oneOrMany } from '../many.js';
-import { author, json, message, option, tables } from '../options.js';
+import { author, forgotten, json, message, option, tables } from '../options.js';
 import { withProgress } from '../progress.js';
 import { verb } from '../verb.js';
 import { switchTo } from './switch.js';
 
-export const checkout = verb<{ table: string[]; message?: string; author?: string; force?: boolean }>({
+export const checkout = verb<{ table: string[]; message?: string; author?: string; force?: boolean; forgotten?: 'live' | 'null' }>({
   name: 'checkout',
   description: "put tables back to a commit's rows, recorded as a new CHECKOUT commit on top of HEAD",
   needs: 'write',
   args: [{ name: '<commit>', description: 'commit id, prefix, HEAD~N or tag; a branch name switches to it, as in git; with several tables HEAD~N or a commit id is a commit of the repository, each table as it stood then; a branch or tag name, that of each table' }],
-  options: [tables(), message(), author(), option('-f, --force', 'overwrite uncommitted changes'), json()],
+  options: [tables(), message(), author(), option('-f, --force', 'overwrite uncommitted changes'), forgotten(), json()],
   help: `Only the rows that differ between the table and the commit are written; history
 is never rewritten. A checkout to the state the table already has commits nothing.
 
@@ -43,7 +43,7 @@ checkout of some tables only). One line per table; --json keyed by table.`,
     const branch = await oneOrMany(opts.table, (table) => repo.isBranch(at, { table }), (tables) => repo.isBranchOfEach(at, { tables }));
     if (branch.one ?? branch.many) return switchTo(ctx, at, { table: opts.table, discard: opts.force });
     const who = await ctx.author(opts);
-    const base = { ref: at, message: opts.message, author: who, force: opts.force };
+    const base = { ref: at, message: opts.message, author: who, force: opts.force, forgotten: opts.forgotten };
     const r = await withProgress(`checking out ${at}`, () =>
       oneOrMany(opts.table, (table) => repo.checkout({ ...base, table }), (tables) => repo.checkoutMany({ ...base, tables })),
     );

@@ -13,6 +13,7 @@ import { demo } from './demo.js';
 import { diff } from './diff.js';
 import { doctor } from './doctor.js';
 import { exportVerb } from './export.js';
+import { forget } from './forget.js';
 import { init } from './init.js';
 import { log } from './log.js';
 import { merge } from './merge.js';
@@ -30,6 +31,6 @@ import { tui } from './tui.js';
 import { verify } from './verify.js';
 
 export const VERBS: readonly Verb[] = [
-  blame, branch, checkout, commit, completion, conflicts, demo, diff, doctor, exportVerb, init, log, merge,
+  blame, branch, checkout, commit, completion, conflicts, demo, diff, doctor, exportVerb, forget, init, log, merge,
   resolve, restore, rollback, show, sql, status, switchVerb, tables, tag, track, tui, untrack, verify,
 ];

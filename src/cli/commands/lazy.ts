@@ -17,6 +17,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Verb>>> = {
   diff: () => import('./diff.js').then((m) => m.diff),
   doctor: () => import('./doctor.js').then((m) => m.doctor),
   export: () => import('./export.js').then((m) => m.exportVerb),
+  forget: () => import('./forget.js').then((m) => m.forget),
   init: () => import('./init.js').then((m) => m.init),
   log: () => import('./log.js').then((m) => m.log),
   merge: () => import('./merge.js').then((m) => m.merge),

@@ -1,15 +1,15 @@
 import { isVsgError } from '../../errors.js';
 import { renderRestore, renderRestoreMany } from '../../render/blame.js';
-import { json, tables } from '../options.js';
+import { forgotten, json, tables } from '../options.js';
 import { withProgress } from '../progress.js';
 import { verb } from '../verb.js';
 
-export const restore = verb<{ table: string[] }>({
+export const restore = verb<{ table: string[]; forgotten?: 'live' | 'null' }>({
   name: 'restore',
   description: "put tables to a commit's rows without committing; with no commit, discard uncommitted changes",
   needs: 'write',
   args: [{ name: '[commit]', description: 'commit id, prefix, HEAD~N or tag (default HEAD); with several tables HEAD~N or a commit id is a commit of the repository, each table as it stood then; a branch or tag name, that of each table' }],
-  options: [tables(), json()],
+  options: [tables(), forgotten(), json()],
   help: `Afterwards 'vsg status' and 'vsg diff' show the difference against HEAD;
 'vsg commit' records it, 'vsg restore' alone discards it again.
 A tracked table that was dropped is recreated from its history (recorded
@@ -37,13 +37,13 @@ One line per table; --json an object keyed by table.`,
   },
   async run({ repo, style }, [ref], opts) {
     const names = [...new Set(opts.table)];
-    const many = () => withProgress(`restoring ${ref ?? 'HEAD'}`, () => repo.restoreMany({ tables: names.length ? names : undefined, ref }));
+    const many = () => withProgress(`restoring ${ref ?? 'HEAD'}`, () => repo.restoreMany({ tables: names.length ? names : undefined, ref, forgotten: opts.forgotten }));
     if (names.length > 1) {
       const r = await many();
       return { result: r, render: () => renderRestoreMany(r, style) };
     }
     try {
-      const r = await withProgress(`restoring ${ref ?? 'HEAD'}`, () => repo.restore({ table: names[0], ref }));
+      const r = await withProgress(`restoring ${ref ?? 'HEAD'}`, () => repo.restore({ table: names[0], ref, forgotten: opts.forgotten }));
       return { result: r, render: () => renderRestore(r, style) };
     } catch (e) {
       // No -t while several tables are tracked: all of them.

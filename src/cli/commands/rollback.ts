@@ -1,14 +1,14 @@
 import { renderRollback } from '../../render/blame.js';
-import { author, json, message, option, table } from '../options.js';
+import { author, forgotten, json, message, option, table } from '../options.js';
 import { withProgress } from '../progress.js';
 import { verb } from '../verb.js';
 
-export const rollback = verb<{ table?: string; message?: string; author?: string; force?: boolean }>({
+export const rollback = verb<{ table?: string; message?: string; author?: string; force?: boolean; forgotten?: 'live' | 'null' }>({
   name: 'rollback',
   description: "undo one commit's change set as a new ROLLBACK commit, like git revert",
   needs: 'write',
   args: [{ name: '[commit]', description: 'the commit to undo (default HEAD)' }],
-  options: [table(), message(), author(), option('-f, --force', 'undo even rows and cells changed since (overwriting those changes)'), json()],
+  options: [table(), message(), author(), option('-f, --force', 'undo even rows and cells changed since (overwriting those changes)'), forgotten(), json()],
   help: `The undo is cell-level: an updated row gets back only the columns that commit
 changed, so a later change to another column of the same row is kept. A row or
 cell changed since (by a later commit or an uncommitted change) is a conflict:
@@ -28,7 +28,7 @@ across those tables. -t undoes one table's part alone.`,
   },
   async run(ctx, [ref], opts) {
     const who = await ctx.author(opts);
-    const r = await withProgress(`rolling back ${ref ?? 'HEAD'}`, () => ctx.repo.rollback({ table: opts.table, ref, message: opts.message, author: who, force: opts.force }));
+    const r = await withProgress(`rolling back ${ref ?? 'HEAD'}`, () => ctx.repo.rollback({ table: opts.table, ref, message: opts.message, author: who, force: opts.force, forgotten: opts.forgotten }));
     return { result: r, render: () => renderRollback(r, ctx.style) };
   },
 });

@@ -27,7 +27,10 @@ export function stateImages(): string {
 export function rowsAt(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name' | 'type'>[]): string {
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const live = cols.map((c, i) => `r.${ident(c.name)}::text AS c${i}`);
-  const img = cols.map((c, i) => `d.old->>${literal(c.name)} AS c${i}`);
+  // a forgotten cell (vsg forget's marker, an object) reads as «forgotten», never as a value
+  const img = cols.map((c, i) =>
+    table.keyColumns.includes(c.name) ? `d.old->>${literal(c.name)} AS c${i}` : `CASE WHEN jsonb_typeof(d.old->${literal(c.name)}) = 'object' THEN '«forgotten»' ELSE d.old->>${literal(c.name)} END AS c${i}`,
+  );
   const keyLive = table.keyColumns.map((k, i) => `r.${ident(k)} AS k${i}`);
   const keyImg = table.keyColumns.map((k, i) => `(d.old->>${literal(k)})::${typeOf.get(k)} AS k${i}`);
   const match = table.keyColumns.map((k) => `r.${ident(k)} = (d.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');

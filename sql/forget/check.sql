@@ -1,0 +1,12 @@
+-- What refuses a forget of the keys in pg_temp.vsg_forget from table $1:
+-- commits of hash scheme 1 holding them (forgetting there would break their
+-- change_hash: no salt, no row hash), and uncommitted changes to them. Also
+-- how many keys have any history at all.
+SELECT (SELECT count(*) FROM pg_temp.vsg_forget)::text AS keys,
+       (SELECT count(DISTINCT f.key) FROM pg_temp.vsg_forget f
+        WHERE EXISTS (SELECT 1 FROM vsg.changes ch WHERE ch.table_id = $1::int AND ch.key = f.key))::text AS known,
+       (SELECT coalesce(json_agg(DISTINCT c.id), '[]') FROM pg_temp.vsg_forget f
+        JOIN vsg.changes ch ON ch.table_id = $1::int AND ch.key = f.key
+        JOIN vsg.commits c ON c.id = ch.commit_id
+        WHERE c.hash_scheme = 1)::text AS scheme1,
+       (SELECT count(*) FROM pg_temp.vsg_forget f JOIN vsg.pending p ON p.table_id = $1::int AND p.key = f.key)::text AS pending

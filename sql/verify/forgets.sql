@@ -1,0 +1,28 @@
+-- FORGET entries (vsg.forgets): each id must hash its fields and the previous
+-- entry's id, and chain to the entry before it ('forget_id', 'forget_chain');
+-- per table, the change rows and cells marked forgotten must be exactly those
+-- the entries account for ('forget_counts': a row blanked behind vsg's back,
+-- or an entry deleted). $1 a table id, or NULL for every table.
+WITH f AS (
+  SELECT f.*, lag(f.id) OVER (ORDER BY f.seq) AS before_id FROM vsg.forgets f
+), e AS (
+  SELECT f.table_id, 'forget_id' AS code, f.id AS expected,
+         vsg.forget_hash(f.prev, f.table_id, f.author, f.message, f.at, f.columns, f.keys, f.rows, f.cells, f.live) AS actual, f.seq
+  FROM f
+  UNION ALL
+  SELECT f.table_id, 'forget_chain', f.before_id, f.prev, f.seq FROM f WHERE f.prev IS DISTINCT FROM f.before_id
+), t AS (
+  SELECT coalesce(a.table_id, b.table_id) AS table_id,
+         format('%s rows, %s cells', coalesce(a.rows, 0), coalesce(a.cells, 0)) AS expected,
+         format('%s rows, %s cells', coalesce(b.rows, 0), coalesce(b.cells, 0)) AS actual
+  FROM (SELECT table_id, sum(rows) AS rows, sum(cells) AS cells FROM vsg.forgets GROUP BY table_id) a
+  FULL JOIN (SELECT table_id, count(*) AS rows, sum(cardinality(forgotten)) AS cells
+             FROM vsg.changes WHERE forgotten IS NOT NULL GROUP BY table_id) b ON a.table_id = b.table_id
+)
+SELECT table_id::text, code, expected, actual FROM e
+WHERE ($1::int IS NULL OR table_id = $1::int) AND expected IS DISTINCT FROM actual
+UNION ALL
+SELECT table_id::text, 'forget_counts', expected, actual FROM t
+WHERE ($1::int IS NULL OR table_id = $1::int) AND expected <> actual
+  -- a history deleted whole (untrack with force) takes its forgotten rows with it
+  AND EXISTS (SELECT 1 FROM vsg.tracked tr WHERE tr.id = t.table_id)

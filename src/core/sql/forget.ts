@@ -1,0 +1,73 @@
+/**
+ * `vsg forget`'s statements over a tracked table's own rows (its name and
+ * columns): the keys a `--where` predicate selects, among the live rows and
+ * every row image in history, and the `--live` write. Pure functions; names go
+ * in only through src/db/quote.ts and src/db/images.ts. The predicate is the
+ * user's own SQL, the one text spliced as given (like `vsg commit "SQL"`); the
+ * statement carries a bound parameter so that it runs alone, never as several.
+ */
+import { imageExpr, keyExpr, keyMatch } from '../../db/images.js';
+import { ident } from '../../db/quote.js';
+
+interface Target {
+  qname: string;
+  keyColumns: string[];
+}
+
+/**
+ * Add to pg_temp.vsg_forget the keys of the rows `predicate` is true of: the
+ * live rows, and every before and after image in table $1's history, populated
+ * as the table's row type (cells already forgotten read as NULL: their marker
+ * is no value of the column's type).
+ */
+export function forgetWhere(table: Target, predicate: string): string {
+  return `INSERT INTO pg_temp.vsg_forget (key)
+SELECT ${keyExpr(table.keyColumns, 't')} FROM ${table.qname} AS t WHERE (${predicate})
+UNION
+SELECT h.key FROM (
+  SELECT ch.key, i.img - coalesce(ch.forgotten, '{}'::text[]) AS img FROM vsg.changes ch CROSS JOIN LATERAL (VALUES (ch.before), (ch.after)) AS i(img)
+  WHERE ch.table_id = $1::int AND i.img IS NOT NULL
+) AS h
+WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
+ON CONFLICT DO NOTHING`;
+}
+
+/**
+ * The live rows of the keys in pg_temp.vsg_forget: deleted (no `columns`), or
+ * those columns set to NULL. Each key column compared in its own type, so that
+ * the primary key's index finds the rows.
+ */
+export function forgetLive(table: Target, cols: readonly { name: string; type: string }[], columns: readonly string[] | null): string {
+  const match = `EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE ${keyMatch(table.keyColumns, cols, 't', 'k')})`;
+  if (columns === null) return `DELETE FROM ${table.qname} AS t WHERE ${match}`;
+  return `UPDATE ${table.qname} AS t SET ${columns.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${match}`;
+}
+
+/**
+ * A write-back told to write the live value where a value was forgotten
+ * (src/core/forgets.ts): each forgotten cell of the images staged in
+ * pg_temp.vsg_apply takes the live row's value; with no live row, the key
+ * keeps having none (its image becomes NULL).
+ */
+export function forgottenFromLive(table: Target, cols: readonly { name: string; type: string }[]): string {
+  const live = `SELECT ${imageExpr(cols.map((c) => c.name), 't')} FROM ${table.qname} AS t WHERE ${keyMatch(table.keyColumns, cols, 't', 'a')}`;
+  return `UPDATE pg_temp.vsg_apply AS a
+SET img = (SELECT CASE WHEN l.img IS NULL THEN NULL
+                       ELSE (SELECT jsonb_object_agg(e.key, CASE WHEN jsonb_typeof(e.value) = 'object' THEN coalesce(l.img->e.key, 'null'::jsonb) ELSE e.value END)
+                             FROM jsonb_each(a.img) AS e) END
+           FROM (SELECT (${live}) AS img) AS l)
+WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object")')`;
+}
+
+/**
+ * After a forget committed, dead tuples still hold the old values until
+ * vacuumed: vsg.changes (the rows blanked), vsg.pending (the captures that
+ * commits took, --live's among them), and with --live the table itself (the
+ * deleted or updated rows). VACUUM cannot run in a transaction block. A plain
+ * VACUUM takes dead tuples out of every reader's reach, but their bytes may
+ * linger in the pages' free space until overwritten; FULL rewrites the tables
+ * into new files (an exclusive lock, and a cost that follows their size).
+ */
+export function forgetVacuum(liveTable: string | null, full = false): string {
+  return `VACUUM ${full ? 'FULL ' : ''}vsg.changes, vsg.pending${liveTable === null ? '' : `, ${liveTable}`}`;
+}

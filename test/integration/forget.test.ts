@@ -1,0 +1,316 @@
+/**
+ * `vsg forget` (docs/forget.md): a row's values (or some columns) blanked in
+ * every commit on every branch, in checkpoints and wherever else vsg keeps row
+ * data, with the chain still verifying (plain, and against a digest taken
+ * before) and the erasure recorded as a FORGET entry. The value must be
+ * nowhere in the database afterwards: a pg_dump of the whole database on the
+ * server, and on both databases the text of every row of every table (vsg's
+ * own, the checkpoints, the live table). Scenarios run through the library;
+ * the command itself is spawned a few times (its output, its refusals, a
+ * SIGKILL in the middle).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Repository } from '../../src/index.js';
+import { Pause } from '../helpers/crash.js';
+import { bin, makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 120_000 });
+
+const SECRET = 'zq-secret-7731';
+const author = 'dpo';
+const ROW_SELECT = `SELECT ch.table_id::text, ch.key::text, ch.before::text, ch.after::text, encode(ch.salt, 'hex') AS salt, encode(ch.row_hash, 'hex') AS row_hash`;
+
+/** Every row of every table of the database (vsg's own, checkpoints, the user's) as text, in one statement. */
+const ALL_TEXT = `
+DO $$
+DECLARE r record; acc text := '';
+BEGIN
+  FOR r IN SELECT c.oid::regclass AS rel FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+  LOOP
+    EXECUTE format('SELECT $1 || coalesce(string_agg(x::text, E''\\n''), '''') FROM %s x', r.rel) INTO acc USING acc || E'\\n' || r.rel::text || E'\\n';
+  END LOOP;
+  PERFORM set_config('forget_test.all', acc, true);
+END $$;
+SELECT current_setting('forget_test.all', true) AS all_text`;
+
+async function allText(repo: Repository): Promise<string> {
+  let text = '';
+  await repo.transaction(async (_r, tx) => {
+    const r = await tx.query<{ all_text: string }>(ALL_TEXT);
+    text = r.rows[r.rows.length - 1]?.all_text ?? '';
+  });
+  return text;
+}
+
+const pgDump = ['/usr/lib/postgresql/15/bin/pg_dump', 'pg_dump'].find((p) => spawnSync(p, ['--version']).status === 0);
+
+describe.each(targetNames())('forget on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  let digest: string;
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    // 1,000 rows: the root commit takes a checkpoint (a native copy of the rows) that holds the secret too
+    await repo.sql(`CREATE TABLE people (id int PRIMARY KEY, email text, name text, n int NOT NULL DEFAULT 0)`);
+    await repo.sql(`INSERT INTO people SELECT g, 'user' || g || '@example.com', 'name ' || g, 0 FROM generate_series(1, 1000) g`);
+    await repo.sql(`UPDATE people SET email = '${SECRET}@example.com', name = 'Zed Q' WHERE id = 7`);
+    await repo.track('people', { author });
+    // ~50 commits on two branches, values set as an application would (no statement recorded holds them)
+    const change = async (sql: string, params: unknown[], message: string) => {
+      await repo.db.query(sql, params);
+      await repo.commit({ table: 'people', author, message });
+    };
+    await repo.createBranch({ table: 'people', name: 'side' });
+    for (let i = 1; i <= 30; i++) {
+      await change('UPDATE people SET n = n + 1, email = CASE WHEN id = 7 THEN $1 ELSE email END WHERE id IN (7, $2)', [`${SECRET}+${i % 5}@example.com`, 100 + i], `main ${i}`);
+    }
+    await repo.createTag({ table: 'people', name: 'v1', commit: 'HEAD~10' });
+    await repo.switch({ table: 'people', branch: 'side' });
+    for (let i = 1; i <= 20; i++) await change('UPDATE people SET n = n + 10 WHERE id IN (7, $1)', [200 + i], `side ${i}`);
+    await repo.switch({ table: 'people', branch: 'main' });
+    digest = (await repo.verify({ digest: true })).digest as string;
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('forget one row across 50 commits on two branches: the value is nowhere, verify passes (plain and against an earlier digest), log shows the entry', async () => {
+    const text = await allText(repo);
+    expect(text).toContain(SECRET); // the scan sees it before: in history, in the checkpoint, live
+    expect(text).toMatch(/checkpoint_/);
+    const ids = (await repo.db.query<{ id: string }>('SELECT id FROM vsg.commits ORDER BY seq')).rows;
+
+    const r = await repo.forget({ table: 'people', keys: ['7'], message: 'erasure request #42', author, live: true, vacuum: 'full' });
+    expect(r.entry).toMatchObject({ table: 'people', author, message: 'erasure request #42', columns: null, keys: 1 });
+    // the root, 30 commits on main, 20 on side, the --live delete: each holds a change row of id 7
+    expect(r.entry.rows).toBe(52);
+    expect(r.commit?.deleted).toBe(1);
+    expect(r.entry.live).toBe(r.commit?.id);
+    expect(r.checkpoints).toBeGreaterThan(0);
+    expect(r.vacuum).toMatchObject({ done: true, full: true });
+    // never the values, never the key
+    expect(JSON.stringify(r.entry)).not.toMatch(new RegExp(`${SECRET}|"7"`));
+
+    expect(await allText(repo)).not.toContain(SECRET);
+    if (name === 'postgres' && pgDump) {
+      const dump = spawnSync(pgDump, ['--dbname', t.url as string], { maxBuffer: 1 << 28 });
+      expect(dump.status).toBe(0);
+      expect(dump.stdout.length).toBeGreaterThan(10_000);
+      expect(dump.stdout.includes(SECRET)).toBe(false);
+    } else if (name === 'postgres') console.log('pg_dump not found: the dump check is left out; every table was scanned instead');
+    // below SQL: the database's own files (rewritten by VACUUM FULL), after a checkpoint wrote them out and unlinked the old ones
+    if (name === 'postgres') {
+      const dir = (await t.sql(`SELECT current_setting('data_directory') || '/base/' || oid AS d FROM pg_database WHERE datname = current_database()`)).rows[0].d as string;
+      await t.sql('CHECKPOINT');
+      if (r.vacuum.kept) console.log(`data files not scanned: the vacuum had to keep ${r.vacuum.kept} dead row versions (a transaction elsewhere on this server held them; it says so)`);
+      else if (fs.existsSync(dir)) {
+        const hits = fs.readdirSync(dir).filter((f) => fs.statSync(path.join(dir, f)).isFile() && fs.readFileSync(path.join(dir, f)).includes(SECRET));
+        const rels = [];
+        for (const h of hits) rels.push((await t.sql('SELECT pg_filenode_relation(0, $1::oid)::text AS r', [h.split('.')[0]])).rows[0].r ?? h);
+        expect(rels).toEqual([]);
+      } else console.log(`the server's data directory is not readable here (${dir}): its files are not scanned`);
+    } else console.log('PGlite: its data files are not scanned (its own file system layer writes them); every table was');
+
+    // commit ids unchanged (plus the --live commit), the chain verifies, an earlier digest still holds
+    const now = (await repo.db.query<{ id: string }>('SELECT id FROM vsg.commits ORDER BY seq')).rows;
+    expect(now.slice(0, ids.length)).toEqual(ids);
+    const v = await repo.verify({ against: digest });
+    expect(v.problems).toEqual([]);
+    expect(v.against?.ok).toBe(true);
+
+    const log = await repo.log({ table: 'people', limit: 3 });
+    expect(log.forgets?.map((f) => f.id)).toEqual([r.entry.id]);
+    expect((await repo.forgets({ table: 'people' })).map((f) => f.message)).toEqual(['erasure request #42']);
+    // readers show the cells as forgotten: the marker, never a value
+    const shown = await repo.show('v1', { table: 'people' });
+    const row = shown.changes.find((c) => c.key.id === '7');
+    expect((row?.new as Record<string, unknown> | null)?.email).toMatchObject({ forgotten: expect.stringMatching(/^[0-9a-f]{32}$/) });
+  });
+
+  it('forget only some columns: the others stay readable and the row keeps its shape', async () => {
+    const r = await repo.forget({ table: 'people', keys: ['id=101', '102'], columns: ['email'], message: 'contact withdrawn', author });
+    expect(r.entry).toMatchObject({ columns: ['email'], keys: 2, rows: 4, cells: 4 }); // a cell: one column of one change row (both its images)
+    const { rows: raw } = await repo.db.query<{ before: string | null; after: string; forgotten: string }>(
+      `SELECT before, after, forgotten FROM vsg.changes WHERE table_id = (SELECT id FROM vsg.tracked WHERE table_name = 'people') AND key = '{"id": "101"}' ORDER BY seq`,
+    );
+    // vsg's connections give every value as text
+    const rows = raw.map((x) => ({ forgotten: x.forgotten, before: x.before === null ? null : (JSON.parse(x.before) as Record<string, unknown>), after: JSON.parse(x.after) as Record<string, unknown> }));
+    expect(rows.map((x) => x.forgotten)).toEqual(['{email}', '{email}']); // text[] as PostgreSQL's text
+    expect(rows[1].after).toMatchObject({ id: '101', name: 'name 101', n: '1', email: { forgotten: expect.any(String) } });
+    // a value equal in two images keeps equal markers: the commit did not change the email, and its diff says so
+    expect(rows[1].before?.email).toEqual(rows[1].after.email);
+    const inHistory = `SELECT count(*)::text AS n FROM vsg.changes WHERE before::text LIKE '%user101@%' OR after::text LIKE '%user101@%'`;
+    expect((await repo.db.query<{ n: string }>(inHistory)).rows[0].n).toBe('0');
+    expect((await repo.db.query<{ email: string }>('SELECT email FROM people WHERE id = 101')).rows[0].email).toBe('user101@example.com');
+    expect((await repo.verify()).problems).toEqual([]);
+    // forgetting the same cells again blanks nothing new; a key column cannot be forgotten alone
+    expect((await repo.forget({ table: 'people', keys: ['101'], columns: ['email'], message: 'again', author })).entry).toMatchObject({ rows: 0, cells: 0 });
+    await expect(repo.forget({ table: 'people', keys: ['101'], columns: ['id'], message: 'x', author })).rejects.toMatchObject({ code: 'E_FORGET_COLUMN', exitCode: 3 });
+    await expect(repo.forget({ table: 'people', keys: ['101'], columns: ['nope'], message: 'x', author })).rejects.toMatchObject({ code: 'E_FORGET_COLUMN' });
+    await expect(repo.forget({ table: 'people', keys: ['99999'], message: 'x', author })).rejects.toMatchObject({ code: 'E_NO_ROW' });
+  });
+
+  it('--where finds rows by a value they held only in history, and forgets them', async () => {
+    await repo.db.query(`UPDATE people SET name = 'Old Name 55' WHERE id = 55`);
+    await repo.commit({ table: 'people', author, message: 'rename 55' });
+    await repo.db.query(`UPDATE people SET name = 'name 55' WHERE id = 55`);
+    await repo.commit({ table: 'people', author, message: 'rename 55 back' });
+    const r = await repo.forget({ table: 'people', where: `name = 'Old Name 55'`, columns: ['name'], message: 'old name', author });
+    expect(r.entry).toMatchObject({ keys: 1, rows: 3 });
+    // rows forgotten in part are still found by their other columns (the forgotten ones read as NULL)
+    const again = await repo.forget({ table: 'people', where: `email = 'user101@example.com' OR (id = 101 AND email IS NULL)`, columns: ['name'], message: 'name of 101', author });
+    expect(again.entry).toMatchObject({ keys: 1, rows: 0, cells: 2 }); // its 2 change rows had the email forgotten already
+    expect(await allText(repo)).not.toContain('Old Name 55');
+    await expect(repo.forget({ table: 'people', where: `name = 'nobody at all'`, message: 'x', author })).rejects.toMatchObject({ code: 'E_NO_ROW' });
+    await expect(repo.forget({ table: 'people', where: `no_such_column = 1`, message: 'x', author })).rejects.toMatchObject({ exitCode: 4 });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('a write-back that needs a forgotten value is refused, naming the keys; allowed with live or null; nothing half-written', async () => {
+    const before = (await repo.db.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.commits')).rows[0].n;
+    // v1 held row 7 (deleted live since, its values forgotten); row 101 (email forgotten) is the same there as live, so it is not needed
+    const refused = await repo.checkout({ table: 'people', ref: 'v1', author }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'E_FORGOTTEN', exitCode: 3, data: { keys: [{ id: '7' }], rows: 1 } });
+    expect((await repo.db.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.commits')).rows[0].n).toBe(before);
+    expect((await repo.db.query('SELECT 1 FROM people WHERE id = 7')).rowCount).toBe(0);
+    // undoing the --live delete of row 7 would need its values: refused too
+    await expect(repo.rollback({ table: 'people', ref: 'HEAD~2', author })).rejects.toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '7' }] } });
+
+    // live: the live value where it was forgotten (row 7 has no live row: it stays away); the rest of v1 is written
+    const live = await repo.checkout({ table: 'people', ref: 'v1', author, forgotten: 'live' });
+    expect(live.commit).not.toBeNull();
+    const rows = await repo.db.query<{ id: string; email: string | null }>('SELECT id, email FROM people WHERE id IN (7, 101) ORDER BY id');
+    expect(rows.rows).toEqual([{ id: '101', email: 'user101@example.com' }]);
+    expect((await repo.db.query('SELECT n FROM people WHERE id = 130')).rows).toEqual([{ n: '0' }]); // main 30 undone: v1 is main 20
+    // null: NULL where it was forgotten (row 7 comes back with its key and NULLs, n from history)
+    await repo.db.query('ALTER TABLE people ALTER COLUMN n DROP NOT NULL');
+    const nul = await repo.checkout({ table: 'people', ref: 'HEAD~4', author, forgotten: 'null' }); // main 30: before the --live delete
+    expect(nul.commit).not.toBeNull();
+    expect((await repo.db.query('SELECT id, email, name FROM people WHERE id = 7')).rows).toEqual([{ id: '7', email: null, name: null }]);
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('tampering after forget is still caught: an edited value, a blanked row, a deleted FORGET entry', async () => {
+    const tableId = "(SELECT id FROM vsg.tracked WHERE table_name = 'people')";
+    // each edit is undone from a copy afterwards
+    const tamper = async (sql: string, code: string) => {
+      await repo.db.query(`CREATE TABLE public.bak_changes AS SELECT * FROM vsg.changes WHERE table_id = ${tableId} AND key = '{"id": "130"}'`);
+      await repo.db.query('CREATE TABLE public.bak_forgets AS SELECT * FROM vsg.forgets');
+      try {
+        await repo.db.query(sql);
+        const v = await repo.verify();
+        expect(v.problems.map((p) => p.code)).toContain(code);
+      } finally {
+        await repo.db.query(`DELETE FROM vsg.changes WHERE table_id = ${tableId} AND key = '{"id": "130"}'`);
+        await repo.db.query('INSERT INTO vsg.changes SELECT * FROM public.bak_changes');
+        await repo.db.query('DELETE FROM vsg.forgets WHERE seq NOT IN (SELECT seq FROM public.bak_forgets)');
+        await repo.db.query('INSERT INTO vsg.forgets SELECT * FROM public.bak_forgets ON CONFLICT (seq) DO UPDATE SET message = excluded.message');
+        await repo.db.query('DROP TABLE public.bak_changes, public.bak_forgets');
+      }
+    };
+    // a value never forgotten, in a commit that also holds forgotten rows
+    await tamper(`UPDATE vsg.changes SET after = jsonb_set(after, '{n}', '"999"') WHERE table_id = ${tableId} AND key = '{"id": "130"}' AND before IS NOT NULL`, 'row_hash');
+    // a row blanked behind vsg's back (salt dropped, marked forgotten): not accounted for by any FORGET entry
+    await tamper(`UPDATE vsg.changes SET salt = NULL, forgotten = '{n}' WHERE table_id = ${tableId} AND key = '{"id": "130"}'`, 'forget_counts');
+    await tamper(`DELETE FROM vsg.forgets WHERE seq = (SELECT max(seq) FROM vsg.forgets)`, 'forget_counts');
+    await tamper(`UPDATE vsg.forgets SET message = 'nothing to see' WHERE seq = (SELECT min(seq) FROM vsg.forgets)`, 'forget_id');
+    expect((await repo.verify()).ok).toBe(true);
+  });
+
+  it('a forgotten value cannot be confirmed by hashing a guess without the salt; with the salt it could have been', async () => {
+    // a row still known: its stored hash is what the manual's formula gives with its salt, and not without
+    const sha = (...p: Buffer[]) => createHash('sha256').update(Buffer.concat(p)).digest('hex');
+    const lp = (s: string | null) => Buffer.from(s === null ? '-' : `${Buffer.byteLength(s)}:${s}`);
+    const rowHash = (salt: string | null, tableId: string, key: string, before: string | null, after: string | null) =>
+      sha(Buffer.from('vsg-row-2'), lp(salt), lp(tableId), lp(key), lp(before), lp(after));
+    const q = await repo.db.query<{ table_id: string; key: string; before: string | null; after: string; salt: string; row_hash: string }>(
+      `${ROW_SELECT}
+       FROM vsg.changes ch JOIN vsg.commits c ON c.id = ch.commit_id WHERE c.kind = 'ROOT' AND ch.key = '{"id": "7"}'`,
+    );
+    const f = q.rows[0];
+    expect(f.salt).toBeNull(); // forgotten: salt gone, hash kept
+    expect(f.row_hash).toMatch(/^[0-9a-f]{64}$/);
+    // the right guess (the root's image of row 7 exactly as it was), hashed without the salt: no match
+    const guess = JSON.stringify({ n: '0', id: '7', name: 'Zed Q', email: `${SECRET}@example.com` }).replace(/":"/g, '": "').replace(/","/g, '", "');
+    expect(rowHash(null, f.table_id, f.key, null, guess)).not.toBe(f.row_hash);
+    expect(rowHash('', f.table_id, f.key, null, guess)).not.toBe(f.row_hash);
+    // the same construction over a row still known, with its salt, matches: the formula is right, only the salt is missing
+    const k = (await repo.db.query<typeof f>(
+      `${ROW_SELECT}
+       FROM vsg.changes ch JOIN vsg.commits c ON c.id = ch.commit_id WHERE c.kind = 'ROOT' AND ch.key = '{"id": "8"}'`,
+    )).rows[0];
+    expect(rowHash(k.salt, k.table_id, k.key, k.before, k.after)).toBe(k.row_hash);
+    expect(rowHash(null, k.table_id, k.key, k.before, k.after)).not.toBe(k.row_hash);
+  });
+
+  it('an untracked history can be forgotten too (not its live rows)', async () => {
+    await repo.sql(`CREATE TABLE gone (id int PRIMARY KEY, v text)`);
+    await repo.sql(`INSERT INTO gone VALUES (1, 'qx-untracked-secret'), (2, 'b')`);
+    await repo.track('gone', { author });
+    await repo.untrack('gone', { author });
+    await expect(repo.forget({ table: 'gone', keys: ['1'], live: true, message: 'x', author })).rejects.toMatchObject({ code: 'E_NOT_TRACKED' });
+    expect((await repo.forget({ table: 'gone', keys: ['1'], message: 'erasure', author })).entry).toMatchObject({ table: 'gone', keys: 1, rows: 1, cells: 1 });
+    const left = await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM vsg.changes WHERE after::text LIKE '%qx-untracked%' OR before::text LIKE '%qx-untracked%'`);
+    expect(left.rows[0].n).toBe('0');
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('the command: text and --json, refusals with their exit codes, and a SIGKILL in the middle leaves all or nothing', async () => {
+    const snapshot = async () =>
+      (await repo.db.query<{ h: string; f: string }>(`SELECT md5(string_agg(x::text, ',' ORDER BY x.commit_id, x.key::text)) AS h, (SELECT count(*) FROM vsg.forgets)::text AS f FROM vsg.changes x`)).rows[0];
+    await repo.close();
+    let before: { h: string; f: string } | undefined;
+    try {
+      const out = await vsgOk(t, ['forget', '-t', 'people', '300', '--columns', 'name', '-m', 'cli erasure']);
+      expect(out).toMatch(/^forget [0-9a-f]{7} people: 1 row \(name\): 1 change row, 1 cell\n/);
+      expect(out).toMatch(/\nvacuumed what it rewrote\n/);
+      const noWhy = await vsg(t, ['forget', '-t', 'people', '301']);
+      expect([noWhy.code, noWhy.stderr]).toEqual([2, expect.stringMatching(/^error: say why: forget needs -m/)]);
+      const bad = await vsg(t, ['checkout', '-t', 'people', 'v1', '--json']);
+      expect(bad.code).toBe(3);
+      expect(JSON.parse(bad.stderr).error).toMatchObject({ code: 'E_FORGOTTEN', hint: expect.stringContaining('--forgotten live') });
+
+      // killed while appending its FORGET entry, after blanking every row of the key: nothing changed
+      const pause = await Pause.install(t, 7731);
+      await pause.at('vsg.forgets', 'INSERT');
+      repo = await t.open();
+      before = await snapshot();
+      await repo.close();
+      await pause.arm();
+      const child = spawn(process.execPath, [bin, 'forget', '-t', 'people', '400', '-m', 'killed'], { cwd: t.cwd, env: t.env, stdio: 'ignore' });
+      const exited = new Promise((res) => child.on('exit', res));
+      let reached = false;
+      for (let i = 0; i < 600 && !reached; i++) {
+        reached = await pause.reached();
+        if (!reached) await new Promise((res) => setTimeout(res, 50));
+      }
+      expect(reached).toBe(true);
+      child.kill('SIGKILL');
+      await exited;
+      await pause.release();
+      if (name === 'postgres') {
+        for (let i = 0; i < 100; i++) {
+          const r = await t.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+          if (r.rows[0].n === 0) break;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+      }
+      await pause.remove('vsg.forgets');
+    } finally {
+      repo = await t.open();
+    }
+    expect(await snapshot()).toEqual(before);
+    expect((await repo.verify()).ok).toBe(true);
+    // and again, to the end
+    expect((await repo.forget({ table: 'people', keys: ['400'], message: 'again', author })).entry.rows).toBe(1);
+    expect((await repo.verify()).ok).toBe(true);
+  });
+});
