@@ -9,11 +9,9 @@
  * UPDATE (rolled back). The VACUUM that follows a forget by default (plain,
  * then FULL) is timed once beside it: that one follows the size of vsg.changes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { makeRow } from '../lib.mjs';
-import { BUILD, connect, createDatabase, dropDatabase, progress, time } from '../harness.mjs';
-import { loopSql, maxParam } from './history.mjs';
+import { connect, createDatabase, dropDatabase, progress, time } from '../harness.mjs';
+import { buildHistory } from './history.mjs';
 
 export const id = 'forget';
 export const perSize = false;
@@ -31,21 +29,7 @@ export async function run(ctx) {
         ctx.notes?.push('forget: not in this build');
         return [];
       }
-      await c.query(`CREATE TABLE hist (id int PRIMARY KEY, a int NOT NULL, b text NOT NULL);
-        INSERT INTO hist SELECT i, 0, md5(i::text) FROM generate_series(1, 1000) i;`);
-      await repo.track('hist', { author: 'bench' });
-      const { rows: t } = await c.query(
-        `SELECT t.id::text AS tid, r.id::text AS branch FROM vsg.tracked t JOIN vsg.refs r ON r.table_id = t.id AND r.name = 'main' WHERE t.table_name = 'hist'`,
-      );
-      const createSql = readFileSync(join(BUILD, 'sql', 'commit', 'create.sql'), 'utf8');
-      await c.query(loopSql(maxParam(createSql)));
-      const chunk = 100;
-      const s0 = performance.now();
-      for (let done = 0; done < total; done += chunk) {
-        await c.query('SELECT bench_commits($1, $2, $3, $4, $5)', [Math.min(chunk, total - done), done, createSql, t[0].tid, t[0].branch]);
-        if ((done + chunk) % 1000 === 0) await c.query('VACUUM vsg.pending');
-        if ((done + chunk) % 10000 === 0) progress(`forget: ${done + chunk}/${total} commits (${((performance.now() - s0) / (done + chunk)).toFixed(2)} ms each)`);
-      }
+      const t = [await buildHistory(c, repo, total, 'forget')];
       await c.query('VACUUM ANALYZE');
       const perKey = total / 1000 + 1; // its changes, and the root commit's row
       const n = reps.engine;

@@ -13,11 +13,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeRow } from '../lib.mjs';
-import { BUILD, VSG_BIN, connect, createDatabase, dropDatabase, progress } from '../harness.mjs';
-import { loopSql, maxParam } from './history.mjs';
+import { BUILD, VSG_BIN, connect, createDatabase, dropDatabase } from '../harness.mjs';
+import { buildHistory } from './history.mjs';
 
 export const id = 'tui';
 export const perSize = false;
@@ -91,19 +90,7 @@ export async function run(ctx) {
     const c = await connect(cleanup, url);
     const repo = await lib.openRepository({ url, init: true });
     try {
-      await c.query(`CREATE TABLE hist (id int PRIMARY KEY, a int NOT NULL, b text NOT NULL);
-        INSERT INTO hist SELECT i, 0, md5(i::text) FROM generate_series(1, 1000) i;`);
-      await repo.track('hist', { author: 'bench' });
-      const { rows: t } = await c.query(
-        `SELECT t.id::text AS tid, r.id::text AS branch FROM vsg.tracked t JOIN vsg.refs r ON r.table_id = t.id AND r.name = 'main' WHERE t.table_name = 'hist'`,
-      );
-      const createSql = readFileSync(join(BUILD, 'sql', 'commit', 'create.sql'), 'utf8');
-      await c.query(loopSql(maxParam(createSql)));
-      for (let done = 0; done < total; done += 100) {
-        await c.query('SELECT bench_commits($1, $2, $3, $4, $5)', [Math.min(100, total - done), done, createSql, t[0].tid, t[0].branch]);
-        if ((done + 100) % 1000 === 0) await c.query('VACUUM vsg.pending');
-        if ((done + 100) % 10_000 === 0 || done + 100 >= total) progress(`tui: ${Math.min(done + 100, total)}/${total} commits`);
-      }
+      await buildHistory(c, repo, total, 'tui');
       await c.query('VACUUM ANALYZE');
     } finally {
       await repo.close().catch(() => undefined);
