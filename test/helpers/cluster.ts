@@ -39,7 +39,8 @@ export function clusterSupport(): { runner: Runner } | { reason: string } {
   return { runner: { prefix, owner: { uid: Number(uid.stdout), gid: Number(gid.stdout) } } };
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now (for a private cluster, a pooler). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on('error', reject);

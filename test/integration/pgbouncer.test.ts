@@ -16,12 +16,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openRepository, type Repository } from '../../src/index.js';
+import { freePort } from '../helpers/cluster.js';
 import { makeTarget, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
 const author = 'tester';
@@ -37,17 +37,6 @@ const pgbouncer = findPgbouncer();
 const server = inject('serverUrl');
 const skip = !pgbouncer ? 'pgbouncer is not installed (apt-get install pgbouncer)' : !server ? 'no PostgreSQL server in this run' : null;
 if (skip) process.stderr.write(`vsg tests: ${skip}; the PgBouncer tests are skipped\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A pgbouncer of this test's own, in transaction pooling mode, in front of the server `url` points at. */
 async function startPgbouncer(url: string): Promise<{ url(db: string): string; stop(): void }> {
