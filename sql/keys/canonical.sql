@@ -1,1 +1,1 @@
-SELECT vsg.canonical_key($1::oid::regclass, $2::jsonb)::text AS k
+SELECT vsg.history_key($1::int, $2::jsonb)::text AS k

@@ -58,7 +58,7 @@ export function parseKey(spec: string, keyColumns: string[]): Record<string, str
 export async function canonicalKey(db: Queryable, table: TrackedTable, spec: string): Promise<Image> {
   const parsed = parseKey(spec, table.keyColumns);
   try {
-    const { rows } = await db.query<{ k: string }>(sql('keys/canonical'), [table.relid, JSON.stringify(parsed)]);
+    const { rows } = await db.query<{ k: string }>(sql('keys/canonical'), [table.id, JSON.stringify(parsed)]);
     return JSON.parse(rows[0].k) as Image;
   } catch (e) {
     const err = e as { code?: string; message?: string };

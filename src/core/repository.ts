@@ -181,17 +181,33 @@ async function rewriteCaptureFunctions(tx: Queryable): Promise<number> {
   return rowCount;
 }
 
-/** Fail unless the database holds a vsg repository of a version this release can use. */
+/** The function files whose function is not applied as this vsg has it, given vsg.functions as name:checksum lines. */
+function staleFunctions(applied: string | null): string[] {
+  const have = new Set((applied ?? '').split('\n'));
+  return functionFiles().filter((f) => !have.has(`${f.name}:${f.checksum}`)).map((f) => f.name);
+}
+
+/** Fail unless the database holds a vsg repository of a version this release can use, with this release's stored functions. */
 export async function requireRepository(db: Queryable): Promise<number> {
   const v = await schemaVersion(db);
   if (v === null || v === 0) {
     throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: 'initialise it first: init(), or open it with { init: true }' });
   }
   const latest = latestSchemaVersion();
-  const { rows } = await db.query<{ n: string }>(sql('repository/count_migrations'), [
-    migrations().map((m) => m.version),
-  ]);
-  if (v <= latest && Number(rows[0].n) < migrations().length) {
+  if (v > latest) {
+    throw new VsgError('E_SCHEMA_NEW', `the vsg schema is at version ${v}, newer than this vsg knows (${latest})`, {
+      exitCode: ExitCode.input,
+      hint: 'upgrade vsg',
+    });
+  }
+  const versions = migrations().map((m) => m.version);
+  // At the latest version, the stored functions are this vsg's too: a release
+  // may change a function without a migration, and running with another
+  // release's functions would be running another release's code.
+  const { rows } = v < latest
+    ? await db.query<{ n: string; functions?: string | null }>(sql('repository/count_migrations'), [versions])
+    : await db.query<{ n: string; functions: string | null }>(sql('repository/current_state'), [versions]);
+  if (Number(rows[0].n) < migrations().length) {
     throw new VsgError('E_SCHEMA_OLD', `the vsg schema lacks ${migrations().length - Number(rows[0].n)} migration(s) this vsg needs`, {
       hint: 'init() upgrades it',
     });
@@ -201,10 +217,11 @@ export async function requireRepository(db: Queryable): Promise<number> {
       hint: 'init() upgrades it',
     });
   }
-  if (v > latest) {
-    throw new VsgError('E_SCHEMA_NEW', `the vsg schema is at version ${v}, newer than this vsg knows (${latest})`, {
-      exitCode: ExitCode.input,
-      hint: 'upgrade vsg',
+  const stale = staleFunctions(rows[0].functions ?? null);
+  if (stale.length) {
+    throw new VsgError('E_SCHEMA_OLD', `${stale.length} of vsg's stored functions differ from this vsg's (${stale.slice(0, 3).join(', ')}${stale.length > 3 ? ', …' : ''})`, {
+      hint: 'init() upgrades them',
+      data: { functions: stale },
     });
   }
   return v;

@@ -15,7 +15,7 @@ import { tableColumns } from '../core/dropped.js';
 import { canonicalKey } from '../core/keys.js';
 import { compareKeys } from '../core/rows.js';
 import { blame as blameSql } from '../core/sql/rows.js';
-import { resolveHistory, resolveTable } from '../core/tables.js';
+import { resolveHistory } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 import { sql } from '../db/sql.js';
 
@@ -107,11 +107,11 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
 
 /** Commits reachable from HEAD that changed one row, newest first, with the row before and after each. */
 export async function rowLog(db: Queryable, opts: { table?: string; key: string }): Promise<RowLogResult> {
-  const table = await resolveTable(db, opts.table);
+  const table = await resolveHistory(db, opts.table);
   const key = await canonicalKey(db, table, opts.key);
   const { rows } = await db.query<{ commit_id: string; before: string | null; after: string | null }>(
     sql('history/row_log'),
-    [table.relid, JSON.stringify(key)],
+    [table.id, JSON.stringify(key)],
   );
   const commits = new Map((await getCommits(db, rows.map((r) => r.commit_id))).map((c) => [c.id, c]));
   return {

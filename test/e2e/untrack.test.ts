@@ -118,6 +118,15 @@ describe.each(targetNames())('vsg untrack on %s', { timeout: 120_000 }, (name) =
       ['id', '2', false],
       ['name', 'Robert', true],
     ]);
+    // one row: its blame and its history, the key typed as history recorded its column
+    const one = JSON.parse(await vsgOk(t, ['blame', '-t', 'clients', 'id=2', '--json']));
+    expect(one.rows.map((r: { key: unknown; cells: { value: string }[] }) => [r.key, r.cells[1].value])).toEqual([[{ id: '2' }, 'Robert']]);
+    const row = JSON.parse(await vsgOk(t, ['log', '-t', 'clients', '--row', '2', '--json']));
+    expect(row.entries.map((e: { commit: { id: string }; before: unknown; after: unknown }) => [e.commit.id === ids.rename, e.before, e.after])).toEqual([
+      [true, { id: '2', name: 'Bob' }, { id: '2', name: 'Robert' }],
+      [false, null, { id: '2', name: 'Bob' }],
+    ]);
+    expect((await vsg(t, ['log', '-t', 'clients', '--row', 'abc'])).code).toBe(3);
   });
 
   it("verify checks the untracked history and the UNTRACK commit, and finds a tampered change row of it", async () => {

@@ -190,6 +190,15 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     await vsgOk(t, ['verify']);
   });
 
+  it("a function applied by another release stops every command until init applies this one's (exit 3, E_SCHEMA_OLD)", async () => {
+    await t.sql(`UPDATE vsg.functions SET checksum = 'another release' WHERE name = 'as_of'`);
+    const r = await vsg(t, ['log', '-n', '1', '--oneline']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([3, '', "error: 1 of vsg's stored functions differ from this vsg's (as_of)\nhint: run 'vsg init' to upgrade it\n"]);
+    const init = await vsgOk(t, ['init']);
+    expect(init.split('\n').slice(1)).toEqual(['stored functions applied again: as_of', '']);
+    expect((await vsg(t, ['log', '-n', '1', '--oneline'])).code).toBe(0);
+  });
+
   it('init applies a function again when its checksum or its function changed, rewrites capture functions when their generator did, and nothing else', async () => {
     const repo = await t.open();
     try {
