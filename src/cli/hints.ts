@@ -16,7 +16,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_TABLE_REQUIRED: (e) => ({ message: e.message.replace('name one with the table option', 'name one with -t') }),
   E_NO_TABLE: (e) => (e.hint === 'create it first' ? { hint: "create it first, e.g. with 'vsg sql'" } : undefined),
   E_NOT_TRACKED: (e) => when(e, 'track it first', (d) => `run 'vsg track ${sh(d.table)}'`),
-  E_TABLE_GONE: (e) => when(e, 'restore it with', (d) => `'vsg restore -t ${sh(d.table)}' recreates it from its history; 'vsg untrack ${sh(d.table)} --force' deletes it`),
+  E_TABLE_GONE: (e) => when(e, 'restore it with', (d) => `'vsg restore -t ${sh(d.table)}' recreates it from its history; 'vsg untrack ${sh(d.table)}' stops versioning it`),
   E_NO_SUCH_TAG: () => ({ hint: "'vsg tag' lists tags" }),
   E_SUBSCRIBED: (e) => ({ hint: e.hint?.replace('force tracks', '--force tracks') }),
   E_ALREADY_TRACKED: () => ({ hint: "'vsg tables' lists tracked tables" }),

@@ -196,17 +196,24 @@ const yes = (v: boolean | string | null) => v === true || v === 't' || v === 'tr
  * through here or lockTable first. Refuses what resolveTable refuses, and a
  * table that was dropped.
  */
-export async function lockNamed(tx: Queryable, name?: string): Promise<LockedTable> {
+export async function lockNamed(tx: Queryable, name?: string, opts: LockOptions = {}): Promise<LockedTable> {
   const { rows } = await tx.query<LockRow>(sql('tables/lock'), [name ?? null, null]);
   const listed = rows.filter((r) => r.id !== null);
   const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
-  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), lockTable);
+  // A dropped table has no relation for the name to resolve to: it is locked by its id.
+  if (hit.gone && opts.gone) return lockTable(tx, hit, opts);
+  return locked(tx, hit, listed.find((r) => Number(r.id) === hit.id && yes(r.locked)), lockTable, opts);
+}
+
+export interface LockOptions {
+  /** a dropped table is locked too (its `now` is the signature history last recorded), not refused */
+  gone?: boolean;
 }
 
 /** Lock a tracked table's vsg row (and its branch's): every write command on a table goes through here or lockNamed first. */
-export async function lockTable(tx: Queryable, table: TrackedTable): Promise<LockedTable> {
+export async function lockTable(tx: Queryable, table: TrackedTable, opts: LockOptions = {}): Promise<LockedTable> {
   const { rows } = await tx.query<LockRow>(sql('tables/lock'), [null, table.id]);
-  return locked(tx, table, rows.find((r) => r.id !== null && yes(r.locked)), lockTable);
+  return locked(tx, table, rows.find((r) => r.id !== null && yes(r.locked)), lockTable, opts);
 }
 
 /**
@@ -240,18 +247,22 @@ async function locked(
   tx: Queryable,
   table: TrackedTable,
   row: LockRow | undefined,
-  relock: (tx: Queryable, table: TrackedTable) => Promise<LockedTable>,
+  relock: (tx: Queryable, table: TrackedTable, opts?: LockOptions) => Promise<LockedTable>,
+  opts: LockOptions = {},
 ): Promise<LockedTable> {
   // An untracked history is read, never written: no row of it is ever locked.
   if (table.untrackedAt !== null) {
     throw new VsgError('E_NOT_TRACKED', `table '${table.display}' is not tracked`, { hint: 'its history stays readable; track it again to start a new one', data: { table: table.display } });
   }
   // Untracked (or dropped) meanwhile: a fresh read says which.
-  if (!row && !table.gone) return relock(tx, await tableById(tx, table.id));
+  if (!row && !table.gone) return relock(tx, await tableById(tx, table.id), opts);
   let fresh = row ? toTable(row) : table;
+  if (fresh.gone && opts.gone && row) {
+    return { ...fresh, now: fresh.signature as Signature, merging: yes(row.merging), xid: String(row.xid) };
+  }
   if (fresh.gone) {
     throw new VsgError('E_TABLE_GONE', `table '${fresh.display}' was dropped; its history remains`, {
-      hint: 'restore it with restore(); untrack with force deletes its history', data: { table: fresh.display },
+      hint: 'restore it with restore(); untrack() stops versioning it and keeps its history', data: { table: fresh.display },
     });
   }
   const r = row as LockRow;
@@ -271,7 +282,7 @@ export async function lockLiveTable(tx: Queryable, table: TrackedTable): Promise
  * Locked in name order, so that two commands over the same tables cannot
  * deadlock; answered in the order given (or listed).
  */
-export async function lockEach(tx: Queryable, names?: readonly string[]): Promise<LockedTable[]> {
+export async function lockEach(tx: Queryable, names?: readonly string[], opts: LockOptions = {}): Promise<LockedTable[]> {
   const picked: { name: string; table?: TrackedTable }[] =
     names && names.length ? [...new Set(names)].map((name) => ({ name })) : (await listTables(tx)).filter((t) => !t.gone).map((t) => ({ name: t.display, table: t }));
   if (picked.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet', { hint: 'track one first' });
@@ -279,7 +290,7 @@ export async function lockEach(tx: Queryable, names?: readonly string[]): Promis
   const byName = [...picked.keys()].sort((a, b) => (picked[a].name < picked[b].name ? -1 : picked[a].name > picked[b].name ? 1 : 0));
   for (const i of byName) {
     const p = picked[i];
-    const table = p.table ? await lockTable(tx, p.table) : await lockNamed(tx, p.name);
+    const table = p.table ? await lockTable(tx, p.table, opts) : await lockNamed(tx, p.name, opts);
     const same = out.find((x) => x.table.id === table.id);
     if (same) same.at = Math.min(same.at, i);
     else out.push({ table, at: i });

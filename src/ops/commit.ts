@@ -152,7 +152,7 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
   assertParent(at.table, parent, at.table.headCommit);
   if (at.after.columns.length === 0) {
     throw new VsgError('E_TABLE_GONE', `table '${table.display}' was dropped during the commit`, {
-      hint: 'restore it with restore(); untrack with force deletes its history', data: { table: table.display },
+      hint: 'restore it with restore(); untrack() stops versioning it and keeps its history', data: { table: table.display },
     });
   }
   // Other writers' earlier changes to the rows the SQL changed: their own commit first.

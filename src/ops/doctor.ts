@@ -98,7 +98,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
         status: 'fail',
         table,
         message: 'dropped; its history is kept, writes to it are refused',
-        hint: `'vsg restore -t ${shellQuote(table)}' recreates it from its history; 'vsg untrack ${shellQuote(table)} --force' deletes its history`,
+        hint: `'vsg restore -t ${shellQuote(table)}' recreates it from its history; 'vsg untrack ${shellQuote(table)}' stops versioning it and keeps its history`,
         data: { id: Number(r.id), dropped: true },
       });
       continue;

@@ -231,7 +231,8 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
     const author = opts.author ?? (await tx.query<{ u: string }>(sql('track/current_user'))).rows[0].u;
     const tables: LockedTable[] = [];
     // Locked in name order (lockEach), so that two commands cannot deadlock.
-    for (const t of await lockEach(tx, list)) {
+    // A dropped table is untracked too: its history is kept, named as it was.
+    for (const t of await lockEach(tx, list, { gone: true })) {
       await assertWritable(tx, t);
       await assertClean(tx, t, { message: cannot(`untrack '${t.display}'`), hint: 'commit or restore them first' });
       tables.push(t);

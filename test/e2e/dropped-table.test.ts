@@ -1,4 +1,4 @@
-/** A tracked table dropped behind vsg's back: history stays readable, writes are refused, untrack cleans up. */
+/** A tracked table dropped behind vsg's back: history stays readable, writes are refused, untrack keeps its history, --force deletes it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
@@ -29,9 +29,16 @@ describe.each(targetNames())('a dropped tracked table on %s', (name) => {
     expect([r.code, r.stderr.split('\n')[0]]).toEqual([3, "error: table 'doomed' was dropped; its history remains"]);
   });
 
-  it('untrack --force deletes its history', async () => {
-    expect(await vsgOk(t, ['untrack', 'doomed', '--force'])).toBe('untracked doomed (2 commits deleted)\n');
+  it('untrack keeps its history under its name, with an UNTRACK commit; --force then deletes it', async () => {
+    const r = await vsg(t, ['untrack', 'doomed']);
+    expect([r.code, r.stdout]).toEqual([0, expect.stringMatching(/^untracked doomed \[main [0-9a-f]{7}\] untrack doomed\n$/)]);
     expect(JSON.parse(await vsgOk(t, ['tables', '--json'])).map((x: { display: string }) => x.display)).toEqual(['keep']);
+    const log = JSON.parse(await vsgOk(t, ['log', '-t', 'doomed', '--json']));
+    expect(log.commits.map((c: { kind: string }) => c.kind)).toEqual(['UNTRACK', 'COMMIT', 'ROOT']);
+    expect(JSON.parse(await vsgOk(t, ['export', '-t', 'doomed', '--format', 'json']))).toEqual([{ id: '1', v: 'x' }]);
+    expect(JSON.parse(await vsgOk(t, ['verify', '--json']))).toMatchObject({ ok: true });
+    expect(await vsgOk(t, ['untrack', 'doomed', '--force'])).toBe('untracked doomed (3 commits deleted)\n');
+    expect(JSON.parse(await vsgOk(t, ['tables', '--all', '--json'])).map((x: { display: string }) => x.display)).toEqual(['keep']);
   });
 });
 
