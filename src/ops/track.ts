@@ -238,9 +238,10 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
     }
     const message = opts.message ?? `untrack ${tables.map((t) => t.display).join(', ')}`;
     const parts: CommitInfo[] = [];
+    const citus = await citusTriggerDrop(tx);
     for (const t of tables) {
       parts.push(await createCommit(tx, t, { kind: 'UNTRACK', takeAll: true, author, message, allowEmpty: true }));
-      await stopCapture(tx, t);
+      await stopCapture(tx, t, citus);
       await tx.query(sql('track/untrack'), [t.id]);
     }
     const commit = parts.length > 1 ? spanInfo(await recordSpan(tx, parts), parts) : parts[0];
@@ -248,11 +249,21 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
   });
 }
 
-/** Drop what versioning a table needs and its history does not: triggers, capture function, pending rows, checkpoints. */
-async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
-  if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
-  // (the name vsg.capture_function gives it)
-  await tx.query(dropCaptureFunction(table.id));
+/** Whether Citus is installed (sql/track/citus_present.sql says why that matters to untrack). */
+async function citusTriggerDrop(tx: Queryable): Promise<boolean> {
+  const { rows } = await tx.query<{ citus: boolean | string }>(sql('track/citus_present'));
+  return yes(rows[0].citus);
+}
+
+/**
+ * Drop what versioning a table needs and its history does not: triggers,
+ * capture function, pending rows, checkpoints. Where Citus is installed, the
+ * function is dropped with CASCADE, which takes the triggers with it on the
+ * coordinator and on every shard of a table Citus distributed after it was tracked.
+ */
+async function stopCapture(tx: Queryable, table: TrackedTable, citus: boolean): Promise<void> {
+  if (!table.gone && !citus) await tx.query(dropCaptureTriggers(table.qname));
+  await tx.query(dropCaptureFunction(table.id, citus));
   await tx.query(sql('pending/discard_table'), [table.id]);
   await dropCheckpoints(tx, table.id);
 }
@@ -261,10 +272,11 @@ async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
 async function deleteHistories(tx: Queryable, names: string[]): Promise<UntrackResult> {
   const tables: string[] = [];
   let deleted = 0;
+  const citus = await citusTriggerDrop(tx);
   for (const name of names) {
     const table = await tableById(tx, (await resolveHistory(tx, name)).id);
     const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
-    if (table.untrackedAt === null) await stopCapture(tx, table);
+    if (table.untrackedAt === null) await stopCapture(tx, table, citus);
     await tx.query(sql('track/delete_refs'), [table.id]);
     await tx.query(sql('track/delete_changes'), [table.id]);
     await tx.query(sql('track/unlink_commits'), [table.id]);
