@@ -70,7 +70,7 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
     const { rows } = await tx.query<{ kind: string }>(sql('track/citus_table'), [oid]);
     if (rows[0]) {
       throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${rows[0].kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
-        hint: 'track plain tables of the coordinator only (see docs/deployment.md, Citus)',
+        hint: 'track plain tables of the coordinator only (see docs/scaling-out.md)',
         data: { table: display, citus: rows[0].kind },
       });
     }
