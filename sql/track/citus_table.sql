@@ -2,7 +2,7 @@
 -- and Views": partmethod 'h' hash / 'a' append / 'r' range = distributed; 'n' = no distribution
 -- column: repmodel 't' a reference table, colocationid 0 a Citus local table, else a single-shard
 -- distributed table). No row: a plain PostgreSQL table. Run only where that catalog exists
--- (track/relation, doctor/citus_present); NOT yet tested against a real Citus cluster.
+-- (track/relation, doctor/deployment). Tested against Citus 13.2 (test/integration/citus.test.ts).
 SELECT p.logicalrelid::oid::text AS relid, n.nspname, c.relname,
        CASE WHEN p.partmethod IN ('h', 'a', 'r') THEN 'distributed'
             WHEN p.repmodel = 't' THEN 'reference'

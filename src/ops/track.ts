@@ -70,7 +70,7 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
     const { rows } = await tx.query<{ kind: string }>(sql('track/citus_table'), [oid]);
     if (rows[0]) {
       throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${rows[0].kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
-        hint: 'track plain tables of the coordinator only (see docs/deployment.md, Citus)',
+        hint: 'track plain tables of the coordinator only (see docs/scaling-out.md)',
         data: { table: display, citus: rows[0].kind },
       });
     }
@@ -239,9 +239,10 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
     }
     const message = opts.message ?? `untrack ${tables.map((t) => t.display).join(', ')}`;
     const parts: CommitInfo[] = [];
+    const citus = await citusTriggerDrop(tx);
     for (const t of tables) {
       parts.push(await createCommit(tx, t, { kind: 'UNTRACK', takeAll: true, author, message, allowEmpty: true }));
-      await stopCapture(tx, t);
+      await stopCapture(tx, t, citus);
       await tx.query(sql('track/untrack'), [t.id]);
     }
     const commit = parts.length > 1 ? spanInfo(await recordSpan(tx, parts), parts) : parts[0];
@@ -249,11 +250,21 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
   });
 }
 
-/** Drop what versioning a table needs and its history does not: triggers, capture function, pending rows, checkpoints. */
-async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
-  if (!table.gone) await tx.query(dropCaptureTriggers(table.qname));
-  // (the name vsg.capture_function gives it)
-  await tx.query(dropCaptureFunction(table.id));
+/** Whether Citus is installed (sql/track/citus_present.sql says why that matters to untrack). */
+async function citusTriggerDrop(tx: Queryable): Promise<boolean> {
+  const { rows } = await tx.query<{ citus: boolean | string }>(sql('track/citus_present'));
+  return yes(rows[0].citus);
+}
+
+/**
+ * Drop what versioning a table needs and its history does not: triggers,
+ * capture function, pending rows, checkpoints. Where Citus is installed, the
+ * function is dropped with CASCADE, which takes the triggers with it on the
+ * coordinator and on every shard of a table Citus distributed after it was tracked.
+ */
+async function stopCapture(tx: Queryable, table: TrackedTable, citus: boolean): Promise<void> {
+  if (!table.gone && !citus) await tx.query(dropCaptureTriggers(table.qname));
+  await tx.query(dropCaptureFunction(table.id, citus));
   await tx.query(sql('pending/discard_table'), [table.id]);
   await dropCheckpoints(tx, table.id);
 }
@@ -262,10 +273,11 @@ async function stopCapture(tx: Queryable, table: TrackedTable): Promise<void> {
 async function deleteHistories(tx: Queryable, names: string[]): Promise<UntrackResult> {
   const tables: string[] = [];
   let deleted = 0;
+  const citus = await citusTriggerDrop(tx);
   for (const name of names) {
     const table = await tableById(tx, (await resolveHistory(tx, name)).id);
     const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
-    if (table.untrackedAt === null) await stopCapture(tx, table);
+    if (table.untrackedAt === null) await stopCapture(tx, table, citus);
     await tx.query(sql('track/delete_refs'), [table.id]);
     await tx.query(sql('track/delete_changes'), [table.id]);
     await tx.query(sql('track/unlink_commits'), [table.id]);

@@ -24,9 +24,9 @@ interface Runner {
 }
 
 /** How this process can run a private cluster, or why it cannot. */
-export function clusterSupport(): { runner: Runner } | { reason: string } {
+export function clusterSupport(bin = PG_BIN): { runner: Runner } | { reason: string } {
   for (const prog of ['initdb', 'pg_ctl', 'postgres']) {
-    if (!fs.existsSync(path.join(PG_BIN, prog))) return { reason: `${path.join(PG_BIN, prog)} is missing (set VSG_TEST_PG_BIN to the server's bin directory)` };
+    if (!fs.existsSync(path.join(bin, prog))) return { reason: `${path.join(bin, prog)} is missing (set VSG_TEST_PG_BIN to the server's bin directory)` };
   }
   if (typeof process.getuid !== 'function') return { reason: 'no POSIX user ids on this platform' };
   if (process.getuid() !== 0) return { runner: { prefix: [] } };
@@ -34,7 +34,7 @@ export function clusterSupport(): { runner: Runner } | { reason: string } {
   const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (uid.status !== 0 || gid.status !== 0) return { reason: 'running as root and there is no `postgres` OS user to run initdb as' };
   const prefix = ['runuser', '-u', 'postgres', '--'];
-  const probe = spawnSync(prefix[0], [...prefix.slice(1), path.join(PG_BIN, 'pg_ctl'), '--version'], { encoding: 'utf8', cwd: os.tmpdir() });
+  const probe = spawnSync(prefix[0], [...prefix.slice(1), path.join(bin, 'pg_ctl'), '--version'], { encoding: 'utf8', cwd: os.tmpdir() });
   if (probe.status !== 0) return { reason: `running as root and \`runuser -u postgres\` does not work: ${(probe.stderr || String(probe.error ?? '')).trim()}` };
   return { runner: { prefix, owner: { uid: Number(uid.stdout), gid: Number(gid.stdout) } } };
 }
@@ -60,6 +60,8 @@ export class Cluster {
     readonly dir: string,
     readonly port: number,
     private readonly runner: Runner,
+    /** the server's programs (PG_BIN unless another installation was named) */
+    readonly bin: string = PG_BIN,
   ) {
     this.data = path.join(dir, 'data');
     this.logFile = path.join(dir, 'server.log');
@@ -71,18 +73,19 @@ export class Cluster {
   }
 
   /** A fresh temporary directory the cluster's owner can write, and a free port. */
-  private static async place(runner: Runner): Promise<Cluster> {
+  private static async place(runner: Runner, bin = PG_BIN): Promise<Cluster> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-test-cluster-'));
     if (runner.owner) fs.chownSync(dir, runner.owner.uid, runner.owner.gid);
-    return new Cluster(dir, await freePort(), runner);
+    return new Cluster(dir, await freePort(), runner, bin);
   }
 
   /**
    * initdb a new cluster in a fresh temporary directory and start it; `conf`
-   * adds lines to its postgresql.conf (e.g. `wal_level = logical`).
+   * adds lines to its postgresql.conf (e.g. `wal_level = logical`); `bin`
+   * names another installation's programs (a PostgreSQL with Citus).
    */
-  static async create(runner: Runner, opts: { conf?: string[] } = {}): Promise<Cluster> {
-    const c = await Cluster.place(runner);
+  static async create(runner: Runner, opts: { conf?: string[]; bin?: string } = {}): Promise<Cluster> {
+    const c = await Cluster.place(runner, opts.bin);
     const dir = c.dir;
     c.run('initdb', ['-D', c.data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C']);
     // fsync and synchronous commit on (the defaults, stated): an acknowledged commit is on disk.
@@ -113,7 +116,7 @@ export class Cluster {
    * started on a port of its own. Destroy it before its primary.
    */
   async standby(): Promise<Cluster> {
-    const s = await Cluster.place(this.runner);
+    const s = await Cluster.place(this.runner, this.bin);
     s.run('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-D', s.data, '-R', '-X', 'stream']);
     // later lines win: the copied postgresql.conf names the primary's port and socket directory
     fs.appendFileSync(path.join(s.data, 'postgresql.conf'), [`port = ${s.port}`, `unix_socket_directories = '${s.dir}'`, 'hot_standby = on', ''].join('\n'));
@@ -122,7 +125,7 @@ export class Cluster {
   }
 
   private run(prog: string, args: string[]): string {
-    const [cmd, ...pre] = [...this.runner.prefix, path.join(PG_BIN, prog)];
+    const [cmd, ...pre] = [...this.runner.prefix, path.join(this.bin, prog)];
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' };
     const r = spawnSync(cmd, [...pre, ...args], { cwd: this.dir, env, encoding: 'utf8', timeout: 120_000 });
     if (r.status !== 0) throw new Error(`${prog} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);

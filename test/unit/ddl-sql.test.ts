@@ -43,6 +43,7 @@ describe('locks, DDL and cursors', () => {
     expect(dropCaptureTriggers(hostile.qname)).toBe(sql('tables/drop_triggers').split('%1$s').join('"My Schema"."Wei""rd $1 tab"'));
     expect(dropCaptureTriggers(hostile.qname)).toContain('DROP TRIGGER IF EXISTS vsg_capture_truncate ON "My Schema"."Wei""rd $1 tab";');
     expect(dropCaptureFunction(12)).toBe('DROP FUNCTION IF EXISTS "vsg"."capture_12"()');
+    expect(dropCaptureFunction(12, true)).toBe('DROP FUNCTION IF EXISTS "vsg"."capture_12"() CASCADE');
     expect(dropVsgFunction('as_of')).toBe('DROP FUNCTION IF EXISTS "vsg"."as_of"');
     expect(dropVsgFunction('x"; DROP TABLE t; --')).toBe('DROP FUNCTION IF EXISTS "vsg"."x""; DROP TABLE t; --"');
   });

@@ -35,9 +35,12 @@ export function dropVsgFunction(name: string): string {
   return `DROP FUNCTION IF EXISTS ${qualified('vsg', name)}`;
 }
 
-/** Drop a table's capture function (the name vsg.capture_function gives it). */
-export function dropCaptureFunction(tableId: number): string {
-  return `DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${tableId}`)}()`;
+/**
+ * Drop a table's capture function (the name vsg.capture_function gives it);
+ * with `cascade`, its triggers go with it, wherever Citus copied them.
+ */
+export function dropCaptureFunction(tableId: number, cascade = false): string {
+  return `DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${tableId}`)}()${cascade ? ' CASCADE' : ''}`;
 }
 
 /**

@@ -1,0 +1,179 @@
+/**
+ * Scenario 15: vsg in a Citus cluster (issue 19). Runs only where
+ * VSG_TEST_CITUS_PG_BIN names the bin directory of a PostgreSQL 15 that has
+ * the citus extension (the variable the Citus tests read); otherwise skipped
+ * with the reason. It starts its own cluster, a coordinator and two workers on
+ * free ports of 127.0.0.1 (shared_preload_libraries = 'citus'), and stops and
+ * removes it at the end.
+ *
+ * vsg refuses to track a distributed or reference table (E_CITUS: it cannot
+ * capture their writes without breaking them), so "tracked against untracked
+ * on a distributed table" cannot be measured. What is measured instead, in one
+ * run: (a) commit latency of a 1-row UPDATE on a tracked table of the
+ * coordinator against the same UPDATE untracked, and against the same UPDATE
+ * on a distributed table (untracked); (b) a pgbench-like throughput (pgbench,
+ * a custom 1-row UPDATE script, 4 clients) on the tracked coordinator table,
+ * on an untracked one, and on the distributed table, rounds interleaved.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { makeRow, median } from '../lib.mjs';
+import { connect, progress, runOk, time } from '../harness.mjs';
+import { parseTps } from './pgbench.mjs';
+
+export const id = 'citus';
+export const perSize = false;
+
+const BIN = process.env.VSG_TEST_CITUS_PG_BIN;
+const ROWS = 100_000;
+
+/** Why this scenario cannot run here, or null. */
+export function unavailable() {
+  if (!BIN) return 'VSG_TEST_CITUS_PG_BIN is not set (the bin directory of a PostgreSQL 15 with the citus extension installed)';
+  const lib = spawnSync(join(BIN, 'pg_config'), ['--pkglibdir'], { encoding: 'utf8' });
+  if (lib.status !== 0) return `VSG_TEST_CITUS_PG_BIN=${BIN}: pg_config does not run there`;
+  if (!existsSync(join(lib.stdout.trim(), 'citus.so'))) return `VSG_TEST_CITUS_PG_BIN=${BIN}: citus.so is not installed there`;
+  return null;
+}
+
+/** initdb and the server refuse root: run them as the postgres OS user then. */
+function asOwner() {
+  if (process.getuid?.() !== 0) return { prefix: [], owner: null };
+  const id = (f) => Number(spawnSync('id', [f, 'postgres'], { encoding: 'utf8' }).stdout);
+  return { prefix: ['runuser', '-u', 'postgres', '--'], owner: { uid: id('-u'), gid: id('-g') } };
+}
+
+async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** A coordinator and two workers; returns their ports and a stop function (also run at process exit). */
+async function startCluster(cleanup) {
+  const who = asOwner();
+  const nodes = [];
+  const pgProg = (prog, args) => {
+    const [cmd, ...pre] = [...who.prefix, join(BIN, prog)];
+    const r = spawnSync(cmd, [...pre, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' }, cwd: '/tmp', timeout: 120_000 });
+    if (r.status !== 0) throw new Error(`${prog} failed: ${r.stderr || r.stdout}`);
+  };
+  const stop = () => {
+    for (const n of nodes.splice(0)) {
+      try {
+        pgProg('pg_ctl', ['-D', n.data, '-m', 'fast', '-w', 'stop']);
+      } catch {
+        /* already stopped */
+      }
+    }
+  };
+  process.on('exit', stop);
+  for (let i = 0; i < 3; i++) {
+    const dir = cleanup.tempDir('vsg-bench-citus-');
+    if (who.owner) chownSync(dir, who.owner.uid, who.owner.gid);
+    const port = await freePort();
+    const data = join(dir, 'data');
+    pgProg('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C']);
+    appendFileSync(
+      join(data, 'postgresql.conf'),
+      [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${dir}'`, "shared_preload_libraries = 'citus'", 'max_connections = 100', 'max_prepared_transactions = 100', 'shared_buffers = 128MB', ''].join('\n'),
+    );
+    pgProg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+    nodes.push({ port, data });
+  }
+  const url = (port) => `postgres://postgres@127.0.0.1:${port}/postgres`;
+  for (const n of nodes) {
+    const c = new pg.Client({ connectionString: url(n.port) });
+    await c.connect();
+    await c.query('CREATE EXTENSION citus');
+    await c.end();
+  }
+  const c = new pg.Client({ connectionString: url(nodes[0].port) });
+  await c.connect();
+  await c.query('SELECT citus_set_coordinator_host($1, $2)', ['127.0.0.1', nodes[0].port]);
+  for (const w of nodes.slice(1)) await c.query('SELECT citus_add_node($1, $2)', ['127.0.0.1', w.port]);
+  await c.end();
+  return { url: url(nodes[0].port), port: nodes[0].port, stop };
+}
+
+export async function run(ctx) {
+  const { cleanup, reps, lib } = ctx;
+  progress(`citus: starting a coordinator and two workers (${BIN})`);
+  const cluster = await startCluster(cleanup);
+  try {
+    const c = await connect(cleanup, cluster.url);
+    const repo = await lib.openRepository({ url: cluster.url, init: true });
+    try {
+      const ddl = (t) => `CREATE TABLE ${t} (id int PRIMARY KEY, a int NOT NULL DEFAULT 0, v text); INSERT INTO ${t} (id, v) SELECT g, md5(g::text) FROM generate_series(1, ${ROWS}) g;`;
+      await c.query(ddl('c_tracked') + ddl('c_local') + ddl('c_dist') + `SELECT create_distributed_table('c_dist', 'id');`);
+      await repo.track('c_tracked', { author: 'bench' });
+      const refused = await repo.track('c_dist', { author: 'bench' }).then(
+        () => null,
+        (e) => e.code,
+      );
+      if (refused !== 'E_CITUS') throw new Error(`vsg track of a distributed table: expected E_CITUS, got ${refused}`);
+      await c.query('VACUUM ANALYZE');
+      const rows = [];
+
+      progress('citus: 1-row UPDATE commit latency');
+      const s = { vsg: [], floor: [], dist: [] };
+      const n = Math.max(reps.engine * 3, 10);
+      for (let i = 0; i < n; i++) {
+        const key = 1 + ((i * 7919) % ROWS);
+        s.floor.push(await time(() => c.query(`UPDATE c_local SET a = a + 1 WHERE id = ${key}`)));
+        s.dist.push(await time(() => c.query(`UPDATE c_dist SET a = a + 1 WHERE id = ${key}`)));
+        s.vsg.push(await time(() => repo.commit({ table: 'c_tracked', sql: `UPDATE c_tracked SET a = a + 1 WHERE id = ${key}`, author: 'bench', message: 'citus bench' })));
+      }
+      rows.push(
+        makeRow({
+          scenario: '15 citus',
+          name: '1-row UPDATE, coordinator table tracked (vsg commit) vs untracked; distributed tables cannot be tracked (E_CITUS)',
+          rows: ROWS,
+          vsg: s.vsg,
+          refs: { floor: s.floor, snapshot: 'not measured', audit: 'not measured' },
+          note: `the same UPDATE on a distributed table (2 workers, untracked): median ${median(s.dist).toFixed(2)} ms`,
+        }),
+      );
+
+      const script = join(cleanup.tempDir('vsg-bench-citus-script-'), 'update.sql');
+      const conn = ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', 'postgres'];
+      const tps = { c_tracked: [], c_local: [], c_dist: [] };
+      for (let round = 0; round < reps.pgbenchRounds; round++) {
+        for (const t of Object.keys(tps)) {
+          writeFileSync(script, `\\set id random(1, ${ROWS})\nUPDATE ${t} SET a = a + 1 WHERE id = :id;\n`);
+          await c.query('CHECKPOINT');
+          progress(`citus: pgbench-like 1-row UPDATEs on ${t}, round ${round + 1}/${reps.pgbenchRounds}, ${reps.pgbenchSeconds} s`);
+          const r = await runOk(cleanup, join(BIN, 'pgbench'), ['-n', '-c', '4', '-j', '2', '-T', String(reps.pgbenchSeconds), '-f', script, ...conn]);
+          const v = parseTps(r.stdout);
+          if (v === null) throw new Error(`cannot read tps from pgbench: ${r.stdout}`);
+          tps[t].push(v);
+        }
+      }
+      rows.push(
+        makeRow({
+          scenario: '15 citus',
+          name: `pgbench-like 1-row UPDATEs, 4 clients, ${reps.pgbenchSeconds} s × ${reps.pgbenchRounds} (tps, higher is better): coordinator table tracked vs untracked`,
+          rows: ROWS,
+          unit: 'tps',
+          vsg: tps.c_tracked,
+          refs: { floor: tps.c_local, snapshot: 'not measured', audit: 'not measured' },
+          note: `the same load on a distributed table (2 workers, untracked): median ${median(tps.c_dist).toFixed(0)} tps`,
+        }),
+      );
+      return rows;
+    } finally {
+      await repo.close().catch(() => undefined);
+      await c.end().catch(() => undefined);
+    }
+  } finally {
+    cluster.stop();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * vsg on a real Citus cluster (issue 19): a coordinator and two workers on
+ * this machine, each a private PostgreSQL with shared_preload_libraries =
+ * 'citus' (test/helpers/citus.ts). Runs only where VSG_TEST_CITUS_PG_BIN names
+ * the bin directory of a PostgreSQL that has the citus extension; otherwise
+ * skipped, with the reason printed.
+ *
+ * What it holds to: Citus tables are detected by kind (distributed, single-
+ * shard distributed, reference, Citus local) from Citus's own catalog; `vsg
+ * track` refuses each with E_CITUS (exit 3, one line) and installs nothing,
+ * on the coordinator or on any worker, even with citus.enable_unsafe_triggers
+ * on; writes to them keep working; `vsg doctor` reports every Citus table's
+ * state; a plain table of the coordinator is versioned end to end (track,
+ * commit, log, checkout, verify) while distributed tables live beside it; a
+ * tracked table that Citus is later made to distribute is reported by doctor,
+ * and untrack gives its writes back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRepository, type Repository } from '../../src/index.js';
+import { CitusCluster, citusSupport, onNode } from '../helpers/citus.js';
+import { sql } from '../../src/db/sql.js';
+import { vsg } from '../helpers/targets.js';
+
+const support = citusSupport();
+if ('reason' in support) process.stderr.write(`vsg tests: no Citus to test against (${support.reason}); the Citus tests are skipped\n`);
+
+const author = 'tester';
+/** Citus's own refusals and failures, as Citus 13.2 words them (seen on the real cluster) */
+const HAS_TRIGGERS = /cannot distribute relation "(later|empty)" because it has triggers/;
+const NO_VSG_TABLES = /relation "vsg\.tracked" does not exist/;
+
+describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two workers (private clusters)', () => {
+  let citus: CitusCluster;
+  let repo: Repository;
+  let cli: { cwd: string; env: NodeJS.ProcessEnv };
+  const coord = (text: string, params?: unknown[]) => onNode(citus.url(), text, params);
+  /** vsg's triggers on a table's shards, on every worker */
+  const shardTriggers = async (table: string) => {
+    let n = 0;
+    for (const w of citus.workers) {
+      // (not joined to pg_class: Citus hides shards from it, citus.override_table_visibility)
+      const r = await onNode<{ n: number }>(w.url(), `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid::regclass::text ~ $1 AND tgname LIKE 'vsg%'`, [`^${table}_[0-9]+$`]);
+      n += r.rows[0].n;
+    }
+    return n;
+  };
+  const coordTriggers = async (table: string) =>
+    (await coord(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname LIKE 'vsg%'`, [table])).rows[0].n as number;
+
+  beforeAll(async () => {
+    if ('reason' in support) return;
+    citus = await CitusCluster.start(support);
+    repo = await openRepository({ url: citus.url(), init: true });
+    await coord(`CREATE TABLE dist (id bigint PRIMARY KEY, v text);
+      CREATE TABLE single (id bigint PRIMARY KEY, v text);
+      CREATE TABLE ref (id int PRIMARY KEY, name text);
+      CREATE TABLE clocal (id int PRIMARY KEY, v text);
+      CREATE TABLE plain (id int PRIMARY KEY, v text, n numeric);
+      SELECT create_distributed_table('dist', 'id');
+      SELECT create_distributed_table('single', null);
+      SELECT create_reference_table('ref');
+      SELECT citus_add_local_table_to_metadata('clocal');
+      INSERT INTO dist SELECT g, 'v' || g FROM generate_series(1, 100) g;
+      INSERT INTO ref VALUES (1, 'a'), (2, 'b');
+      INSERT INTO plain VALUES (1, 'a', 1.50), (2, 'b', 2.25)`);
+    cli = { cwd: citus.coordinator.dir, env: { ...process.env, NO_COLOR: '1', PAGER: 'cat', VSG_AUTHOR: author, VSG_DATABASE_URL: citus.url() } };
+  }, 300_000);
+
+  afterAll(async () => {
+    await repo?.close();
+    citus?.destroy();
+  }, 120_000);
+
+  it('is a Citus 13 cluster with two active workers', async () => {
+    const v = await coord(`SELECT extversion FROM pg_extension WHERE extname = 'citus'`);
+    expect(v.rows[0].extversion).toMatch(/^13\./);
+    const n = await coord(`SELECT count(*)::int AS n FROM pg_dist_node WHERE noderole = 'primary' AND isactive AND shouldhaveshards AND groupid <> 0`);
+    expect(n.rows[0].n).toBe(2);
+  });
+
+  it('detects each Citus table by kind from pg_dist_partition; a plain table is not one', async () => {
+    const { rows } = await repo.db.query<{ relname: string; kind: string }>(sql('track/citus_table'), [null]);
+    expect(rows.map((r) => [r.relname, r.kind])).toEqual([
+      ['clocal', 'local'],
+      ['dist', 'distributed'],
+      ['ref', 'reference'],
+      ['single', 'distributed'],
+    ]);
+    const one = await repo.db.query(sql('track/citus_table'), [(await coord(`SELECT 'plain'::regclass::oid::text AS o`)).rows[0].o]);
+    expect(one.rows).toEqual([]);
+  });
+
+  it('vsg track refuses every Citus table in one line (E_CITUS, exit 3), installs nothing, and writes keep working', async () => {
+    // even where Citus would let a trigger through
+    await coord(`ALTER DATABASE postgres SET citus.enable_unsafe_triggers = on`);
+    try {
+      for (const [table, kind] of [['dist', 'distributed'], ['single', 'distributed'], ['ref', 'reference'], ['clocal', 'local']]) {
+        const r = await vsg(cli, ['track', table]);
+        expect({ table, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0] }).toEqual({
+          table,
+          code: 3,
+          stdout: '',
+          first: `error: cannot track '${table}': it is a Citus ${kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`,
+        });
+        const j = await vsg(cli, ['track', table, '--json']);
+        expect(JSON.parse(j.stderr).error).toMatchObject({ code: 'E_CITUS', data: { table, citus: kind } });
+        expect(await coordTriggers(table)).toBe(0);
+        expect(await shardTriggers(table)).toBe(0);
+      }
+      // several at once: the lot is refused, the plain one too
+      const many = await vsg(cli, ['track', 'plain', 'ref']);
+      expect(many.code).toBe(3);
+      expect((await coord(`SELECT count(*)::int AS n FROM vsg.tracked`)).rows[0].n).toBe(0);
+      expect((await coord(`SELECT to_regclass('vsg.pending') IS NOT NULL AS p`)).rows[0].p).toBe(true);
+      // writes through the coordinator, to every kind, still work
+      await coord(`UPDATE dist SET v = 'w' WHERE id = 7; INSERT INTO ref VALUES (3, 'c'); UPDATE single SET v = 'x'; INSERT INTO clocal VALUES (1, 'y'); DELETE FROM dist WHERE id = 100`);
+      expect((await coord(`SELECT (SELECT v FROM dist WHERE id = 7) AS d, (SELECT count(*)::int FROM ref) AS r, (SELECT count(*)::int FROM dist) AS n`)).rows[0]).toEqual({ d: 'w', r: 3, n: 99 });
+    } finally {
+      await coord(`ALTER DATABASE postgres RESET citus.enable_unsafe_triggers`);
+    }
+  }, 120_000);
+
+  it('a plain table of the coordinator is versioned end to end beside them: track, commit, log, checkout, verify', async () => {
+    await repo.track('plain', { author });
+    await repo.commit({ table: 'plain', author, message: 'more', sql: `UPDATE plain SET n = n * 2; INSERT INTO plain VALUES (3, 'c', 0.125)` });
+    const log = await repo.log({ table: 'plain' });
+    expect(log.commits.map((c) => c.message)).toEqual(['more', expect.stringMatching(/track/i)]);
+    expect((await coord(`SELECT string_agg(id || ':' || n, ',' ORDER BY id) AS s FROM plain`)).rows[0].s).toBe('1:3.00,2:4.50,3:0.125');
+    await repo.checkout({ table: 'plain', ref: 'HEAD~1', author });
+    expect((await coord(`SELECT string_agg(id || ':' || n, ',' ORDER BY id) AS s FROM plain`)).rows[0].s).toBe('1:1.50,2:2.25');
+    expect((await repo.verify()).ok).toBe(true);
+    // the CLI, spawned as a user would
+    const oneline = await vsg(cli, ['log', '--oneline', '-t', 'plain']);
+    expect(oneline.code).toBe(0);
+    expect(oneline.stdout.trim().split('\n')).toHaveLength(3);
+    const c = await vsg(cli, ['commit', '-t', 'plain', '-m', 'cli', `UPDATE plain SET v = 'z' WHERE id = 1`]);
+    expect({ code: c.code, stderr: c.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
+    // Citus copied schema vsg and vsg's stored functions to the workers (pg_dist_object), never its tables
+    const objects = `SELECT (SELECT count(*)::int FROM pg_proc WHERE pronamespace = 'vsg'::regnamespace) AS functions,
+      (SELECT count(*)::int FROM pg_class WHERE relnamespace = 'vsg'::regnamespace) AS relations`;
+    const here = (await coord(objects)).rows[0];
+    expect(here.relations).toBeGreaterThan(0);
+    for (const w of citus.workers) expect((await onNode(w.url(), objects)).rows[0]).toEqual({ functions: here.functions, relations: 0 });
+  }, 120_000);
+
+  it('vsg doctor reports every Citus table with its kind, untracked', async () => {
+    const d = await repo.doctor();
+    expect(d.checks.filter((c) => c.name === 'citus').map((c) => [c.table, c.status, c.data])).toEqual([
+      ['clocal', 'ok', { kind: 'local', tracked: false }],
+      ['dist', 'ok', { kind: 'distributed', tracked: false }],
+      ['ref', 'ok', { kind: 'reference', tracked: false }],
+      ['single', 'ok', { kind: 'distributed', tracked: false }],
+    ]);
+    expect(d.ok).toBe(true);
+    const r = await vsg(cli, ['doctor']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('a Citus reference table, not tracked');
+  }, 60_000);
+
+  it('a tracked table Citus is made to distribute: refused, or, forced, doctor fails on it and untrack gives its writes back', async () => {
+    await coord(`CREATE TABLE later (id int PRIMARY KEY, v text); INSERT INTO later VALUES (1, 'a'); CREATE TABLE empty (id int PRIMARY KEY, v text)`);
+    await repo.trackTables(['later', 'empty'], { author });
+    // Citus refuses to distribute a table that has triggers, unless told it is safe
+    await expect(coord(`SELECT create_distributed_table('later', 'id')`)).rejects.toThrow(HAS_TRIGGERS);
+    // told so, it copies the rows into the new shards, whose copied capture triggers fail: nothing is distributed
+    await expect(coord(`SET citus.enable_unsafe_triggers = on; SELECT create_distributed_table('later', 'id')`)).rejects.toThrow(NO_VSG_TABLES);
+    await coord(`UPDATE later SET v = 'b' WHERE id = 1`);
+    const c = await repo.commit({ table: 'later', author, message: 'still a plain table' });
+    expect(c.commit.updated).toBe(1);
+    // an empty table is distributed, and from then on every write to it fails on the workers
+    await coord(`SET citus.enable_unsafe_triggers = on; SELECT create_distributed_table('empty', 'id')`);
+    expect(await shardTriggers('empty')).toBeGreaterThan(0);
+    await expect(coord(`INSERT INTO empty VALUES (1, 'a')`)).rejects.toThrow(NO_VSG_TABLES);
+    const d = await repo.doctor();
+    expect(d.ok).toBe(false);
+    expect(d.checks.find((c) => c.name === 'citus' && c.table === 'empty')).toMatchObject({ status: 'fail', data: { kind: 'distributed', tracked: true } });
+    expect((await vsg(cli, ['doctor'])).code).toBe(1);
+    // the hint doctor gives: untrack (its capture function dropped with CASCADE, on every node)
+    const u = await vsg(cli, ['untrack', 'empty', 'later']);
+    expect({ code: u.code, stderr: u.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await coordTriggers('empty')).toBe(0);
+    expect(await shardTriggers('empty')).toBe(0);
+    await coord(`INSERT INTO empty VALUES (1, 'a'); UPDATE later SET v = 'c'`);
+    expect((await coord(`SELECT (SELECT v FROM empty) AS e, (SELECT v FROM later) AS l`)).rows[0]).toEqual({ e: 'a', l: 'c' });
+    expect((await repo.doctor()).ok).toBe(true);
+  }, 120_000);
+});
