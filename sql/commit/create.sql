@@ -80,11 +80,8 @@ WITH staged AS (
               THEN min(author) END AS author
   FROM taking
 ), session_meta AS (
-  SELECT jsonb_object_agg(k.key, CASE WHEN jsonb_array_length(k.vals) = 1 THEN k.vals -> 0 ELSE k.vals END) AS meta
-  FROM (SELECT e.key, jsonb_agg(DISTINCT e.value) AS vals
-        FROM (SELECT DISTINCT meta FROM taking WHERE $13 AND meta IS NOT NULL) m,
-             jsonb_each(vsg.parse_meta(m.meta)) e
-        GROUP BY e.key) k
+  -- (vsg.merge_session_meta: see there why a function)
+  SELECT vsg.merge_session_meta(array_agg(DISTINCT meta)) AS meta FROM taking WHERE $13 AND meta IS NOT NULL HAVING count(*) > 0
 ), info AS (
   SELECT clock_timestamp() AS at,
          coalesce((SELECT author FROM session_author), $7) AS author,
