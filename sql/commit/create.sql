@@ -6,6 +6,10 @@
 --       vsg.author session setting, it is the commit's author instead of $7
 --   $13 merge the writers' vsg.meta settings into the metadata ($10 wins per key;
 --       a key set to several values keeps them all, as an array)
+--   $14 the table's OID, to lock the branch and check the append point first
+--       (below; NULL: the caller has locked the branch)   $15 the branch's name
+--   $16 the transaction id the caller holds   $17 the columns and key it
+--       found recorded and live before its SQL ran
 -- $2 'all': every pending change (a commit without SQL); 'mine': the changes
 -- this transaction captured; 'earlier': other writers' uncommitted changes to
 -- the keys this transaction changed (recorded first, as their own commit, so
@@ -13,11 +17,41 @@
 -- the earlier ones together. A commit's "before" must be the value at its
 -- parent for deltas to compose. Rows a bulk write-back of this transaction
 -- staged for it (vsg.staged_changes) count as captured last (not 'earlier').
+-- With $14 (a commit of SQL, which locks its branch only to append: see
+-- ops/commit.ts), the statement first does what sql/commit/append.sql does,
+-- in the same round trip: it locks the branch ($15, the table's OID $14) and
+-- reads the append point, and makes the commit only when that is what the
+-- caller assumed ($3 still HEAD, the transaction still $16, the columns still
+-- $17 as recorded, no merge in progress, no earlier changes by other writers
+-- to take first). Otherwise it changes nothing and returns the append point
+-- alone (the columns of append.sql, `id` NULL, `go` false), for the caller
+-- to go on from.
+-- Without $14 there is no append point: no row when nothing was committed.
 -- The branch $5 moves from $3 to the new commit by compare-and-swap (`moved`
 -- is false when another writer moved it meanwhile; a ROOT moves nothing), and
 -- the commit comes back as sql/history/commits.sql gives it, its refs
 -- being the branch that moved.
-WITH staged AS (
+WITH lr AS MATERIALIZED (
+  SELECT r.id, r.commit_id FROM vsg.refs r
+  WHERE $14::oid IS NOT NULL AND r.table_id = $1 AND r.name = $15::text AND r.kind = 'branch'
+  FOR UPDATE
+), point AS MATERIALIZED (
+  SELECT (s->'columns')::text AS columns, (s->'key')::text AS key, txid_current()::text AS xid,
+         (SELECT id FROM lr)::text AS branch_id, (SELECT commit_id FROM lr) AS head_commit,
+         t.signature::text AS signature,
+         EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = $1) AS merging,
+         EXISTS (SELECT 1 FROM vsg.pending p
+                 WHERE p.table_id = $1 AND p.xid <> txid_current()
+                   AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $1 AND q.xid = txid_current())) AS earlier,
+         -- (as ops/commit.ts compares shapes: columns and key; a NULL recorded is the live one)
+         s->'columns' = $17::jsonb->'columns' AND (s->'key') IS NOT DISTINCT FROM ($17::jsonb->'key')
+           AND (t.signature IS NULL OR (t.signature->'columns' = $17::jsonb->'columns' AND (t.signature->'key') IS NOT DISTINCT FROM ($17::jsonb->'key'))) AS same_shape
+  FROM vsg.table_signature($14::oid) s, vsg.tracked t
+  WHERE $14::oid IS NOT NULL AND t.id = $1
+), go AS (
+  -- whether to commit: always without $14
+  SELECT $14::oid IS NULL OR coalesce((SELECT p.branch_id = ($5::int)::text AND p.head_commit = $3 AND p.xid = $16::text AND p.same_shape AND NOT p.merging AND NOT p.earlier FROM point p), false) AS ok
+), staged AS (
   SELECT key, before, after FROM vsg.staged_changes($1) WHERE $2::text <> 'earlier'
 ), mine AS (
   SELECT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
@@ -26,7 +60,7 @@ WITH staged AS (
 ), taken AS (
   -- $2 is a constant when this is planned: each mode keeps one of the branches.
   DELETE FROM vsg.pending p
-  WHERE p.table_id = $1
+  WHERE p.table_id = $1 AND (SELECT ok FROM go)
     AND ($2::text = 'all'
          OR ($2::text = 'mine' AND p.xid = txid_current())
          OR ($2::text = 'earlier' AND p.xid <> txid_current() AND p.key IN (SELECT key FROM mine))
@@ -80,11 +114,8 @@ WITH staged AS (
               THEN min(author) END AS author
   FROM taking
 ), session_meta AS (
-  SELECT jsonb_object_agg(k.key, CASE WHEN jsonb_array_length(k.vals) = 1 THEN k.vals -> 0 ELSE k.vals END) AS meta
-  FROM (SELECT e.key, jsonb_agg(DISTINCT e.value) AS vals
-        FROM (SELECT DISTINCT meta FROM taking WHERE $13 AND meta IS NOT NULL) m,
-             jsonb_each(vsg.parse_meta(m.meta)) e
-        GROUP BY e.key) k
+  -- (vsg.merge_session_meta: see there why a function)
+  SELECT vsg.merge_session_meta(array_agg(DISTINCT meta)) AS meta FROM taking WHERE $13 AND meta IS NOT NULL HAVING count(*) > 0
 ), info AS (
   SELECT clock_timestamp() AS at,
          coalesce((SELECT author FROM session_author), $7) AS author,
@@ -103,7 +134,7 @@ WITH staged AS (
   SELECT vsg.commit_hash($3, $4, $1, $6, i.op, i.author, $8, i.at, $9, i.meta, i.change_hash),
          $1, $3, $4, i.depth, $5, $6, i.op, i.author, $8, i.at, $9, i.meta, i.ins, i.upd, i.del, i.change_hash, 2
   FROM info i
-  WHERE $11 OR i.ins + i.upd + i.del > 0
+  WHERE ($11 OR i.ins + i.upd + i.del > 0) AND (SELECT ok FROM go)
   RETURNING id, seq
 ), ch AS (
   INSERT INTO vsg.changes (commit_id, table_id, seq, key, before, after, salt, row_hash)
@@ -119,5 +150,9 @@ SELECT c.id, $1::text AS table_id, $3::text AS parent, $4::text AS merge_parent,
        $9::text AS statement, i.meta::text AS meta,
        i.ins::text AS inserted, i.upd::text AS updated, i.del::text AS deleted, NULL::text AS source, i.change_hash,
        coalesce((SELECT json_agg(json_build_object('name', m.name, 'kind', 'branch')) FROM moved m), '[]')::text AS refs,
-       EXISTS (SELECT 1 FROM moved) AS moved
-FROM c, info i
+       EXISTS (SELECT 1 FROM moved) AS moved,
+       pt.columns, pt.key, pt.xid, pt.branch_id, pt.head_commit, pt.signature, pt.merging, pt.earlier, (SELECT ok FROM go) AS go
+FROM (SELECT) one
+LEFT JOIN point pt ON true
+LEFT JOIN (c CROSS JOIN info i) ON true
+WHERE c.id IS NOT NULL OR pt.xid IS NOT NULL

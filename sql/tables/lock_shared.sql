@@ -8,6 +8,11 @@
 -- tables are tracked. With $4 (a commit that names no table: several tracked
 -- is no refusal, it commits across the tables its SQL changes), no table
 -- chosen returns one row, not every table.
+-- With $5 (the SQL of a commit, one round trip saved: see vsg.run_statement),
+-- the SQL runs once the table is locked, when what ops/commit.ts checks before
+-- running it holds (one table locked, there and on a branch with a HEAD, no
+-- merge in progress, its columns and key as last recorded): `ran`. Every
+-- other column is as it was before the SQL ran.
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), chosen AS (
@@ -35,10 +40,15 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        CASE WHEN lr.id IS NULL THEN r.commit_id ELSE lr.commit_id END AS head_commit,
        NULL::text AS commits, NULL::text AS untracked_at,
        lt.id IS NOT NULL AS locked,
-       CASE WHEN lt.id IS NOT NULL AND c.oid IS NOT NULL THEN vsg.table_signature(c.oid)::text END AS now,
-       CASE WHEN lt.id IS NOT NULL THEN EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = lt.id) END AS merging,
+       sg.now::text AS now,
+       sg.merging,
        CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid,
-       (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL)::text AS tracked
+       (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL)::text AS tracked,
+       CASE WHEN $5::text IS NOT NULL AND sg.now IS NOT NULL AND NOT sg.merging
+                 AND coalesce(lr.id, r.id) IS NOT NULL AND (CASE WHEN lr.id IS NULL THEN r.commit_id ELSE lr.commit_id END) IS NOT NULL
+                 -- (as ops/commit.ts compares shapes: columns and key; none recorded is the live one)
+                 AND (lt.signature IS NULL OR (lt.signature->'columns' = sg.now->'columns' AND (lt.signature->'key') IS NOT DISTINCT FROM (sg.now->'key')))
+            THEN vsg.run_statement($5::text) ELSE false END AS ran
 FROM target x
 LEFT JOIN vsg.tracked t ON t.untracked_at IS NULL AND ($2::int IS NULL OR t.id = $2::int)
 LEFT JOIN lt ON lt.id = t.id
@@ -46,6 +56,11 @@ LEFT JOIN lr ON lr.table_id = t.id
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = coalesce(lt.head, t.head) AND r.kind = 'branch'
+LEFT JOIN LATERAL (
+  SELECT CASE WHEN c.oid IS NOT NULL THEN vsg.table_signature(c.oid) END AS now,
+         EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = lt.id) AS merging
+  WHERE lt.id IS NOT NULL
+) sg ON true
 -- Only the chosen table once one is locked (a commit's cost must not grow with
 -- the number of tracked tables); every one when none is, for the refusal.
 WHERE lt.id IS NOT NULL OR (NOT EXISTS (SELECT 1 FROM lt) AND (NOT $4::boolean OR t.id = (SELECT min(id) FROM vsg.tracked WHERE untracked_at IS NULL)))

@@ -45,6 +45,22 @@ export interface NewCommit {
 }
 
 /**
+ * What a commit of SQL assumes of its append point (sql/commit/append.sql),
+ * for appendCommit to check while it locks the branch.
+ */
+export interface AppendGate {
+  /** the table's OID */
+  relid: string;
+  /** the transaction's id when the table was locked */
+  xid: string;
+  /** the columns and key recorded, and live before the SQL ran (the same) */
+  signature: unknown;
+}
+
+/** The append point as sql/commit/append.sql (and a gated sql/commit/create.sql) returns it. */
+export type AppendRow = Record<'columns' | 'key' | 'xid' | 'signature', string> & { branch_id: string | null; head_commit: string | null } & Record<'merging' | 'earlier', boolean | string>;
+
+/**
  * Create a commit on the table's current branch from the captured changes and
  * move the branch, compare-and-swap: if the branch moved meanwhile, fail. One
  * statement (a checkpoint, after a large commit, takes a few more).
@@ -53,13 +69,33 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
 /** With `orNone`, nothing to commit is no error: null. */
 export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: true): Promise<CommitInfo | null>;
 export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone = false): Promise<CommitInfo | null> {
+  const r = await insertCommit(tx, table, c, orNone);
+  return r.made as CommitInfo | null;
+}
+
+/**
+ * A commit of SQL, in one round trip with its branch lock (issue 13): lock
+ * the branch as sql/commit/append.sql does and, when the append point is what
+ * `gate` assumed (HEAD still the table's, no schema change, no merge, no
+ * earlier changes by other writers, the transaction still the same), create
+ * the commit as createCommit does (`made`, null for nothing to commit with
+ * `orNone`). Otherwise nothing is changed and `point` is the append point,
+ * the branch locked, for the caller to go on from.
+ */
+export async function appendCommit(tx: Queryable, table: TrackedTable, c: NewCommit, gate: AppendGate, orNone: boolean): Promise<{ made: CommitInfo | null } | { point: AppendRow }> {
+  return insertCommit(tx, table, c, orNone, gate);
+}
+
+async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean): Promise<{ made: CommitInfo | null }>;
+async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }>;
+async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate?: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }> {
   const parent = c.kind === 'ROOT' ? null : table.headCommit;
   // commits_linear (branch_id, parent) is unique: a writer that raced past the
   // branch lock fails here rather than forking history; that is a retryable conflict.
   const meta = c.meta ? JSON.stringify(c.meta) : null;
   const insert = c.source
-    ? tx.query<CommitRow & { moved: boolean | string }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
-    : tx.query<CommitRow & { moved: boolean | string }>(sql('commit/create'), [
+    ? tx.query<CommitRow & { moved: boolean | string } & Partial<AppendRow> & { go?: boolean | string | null }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
+    : tx.query<CommitRow & { moved: boolean | string } & Partial<AppendRow> & { go?: boolean | string | null }>(sql('commit/create'), [
         table.id,
         c.takeAll ? 'all' : (c.take ?? 'keys'),
         parent,
@@ -73,6 +109,10 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
         c.allowEmpty ?? false,
         c.sessionAuthor ?? false,
         c.sessionMeta ?? false,
+        gate?.relid ?? null,
+        gate ? table.head : null,
+        gate?.xid ?? null,
+        gate ? JSON.stringify(gate.signature) : null,
       ]);
   const { rows } = await insert.catch((e: { code?: string; constraint?: string; message?: string }) => {
     if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {
@@ -83,8 +123,9 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
     }
     throw e;
   });
-  if (!rows[0]) {
-    if (orNone) return null;
+  if (gate && !(rows[0].go === true || rows[0].go === 't')) return { point: rows[0] as AppendRow };
+  if (!rows[0]?.id) {
+    if (orNone) return { made: null };
     throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit: no row of '${table.display}' changed`, {
       exitCode: ExitCode.no,
       hint: c.statement ? 'the statement was rolled back; use allowEmpty to record it anyway' : 'status() shows uncommitted changes',
@@ -100,5 +141,5 @@ export async function createCommit(tx: Queryable, table: TrackedTable, c: NewCom
   }
   const made = toCommitInfo(row, table.display);
   await maybeCheckpoint(tx, table, made);
-  return made;
+  return { made };
 }

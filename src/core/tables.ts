@@ -227,7 +227,25 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
 /** With `several`, no name while several tables are tracked is no refusal: null (a commit across tables). */
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several: true): Promise<LockedTable | null>;
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several = false): Promise<LockedTable | null> {
-  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several && name === undefined]);
+  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several && name === undefined, null]);
+  return sharedFrom(tx, rows, name, append, several);
+}
+
+/**
+ * As shareNamed(tx, name, false, true) for a commit of SQL, and in the same
+ * statement run the SQL once the table is locked, when nothing shareNamed or
+ * the commit checks first would refuse (sql/tables/lock_shared.sql $5):
+ * `ran`. Only for SQL that is plain INSERT, UPDATE, DELETE, MERGE or SELECT
+ * statements (vsg.run_statement). The SQL's error is thrown as PostgreSQL
+ * reported it, inside vsg.run_statement.
+ */
+export async function shareAndRun(tx: Queryable, name: string | undefined, statement: string): Promise<{ table: LockedTable | null; ran: boolean }> {
+  const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null }>(sql('tables/lock_shared'), [name ?? null, null, false, name === undefined, statement]);
+  const ran = rows.some((r) => yes(r.ran));
+  return { table: await sharedFrom(tx, rows, name, false, true), ran };
+}
+
+async function sharedFrom(tx: Queryable, rows: (LockRow & { tracked: string })[], name: string | undefined, append: boolean, several: boolean): Promise<LockedTable | null> {
   if (several && name === undefined && Number(rows[0]?.tracked ?? 0) > 1) return null;
   const listed = rows.filter((r) => r.id !== null);
   const hit = choose(listed.map(toTable), name, rows[0]?.oid ?? null);
@@ -237,7 +255,7 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
 /** As shareNamed, for a table known by its id (a commit across tables locks each table its SQL changed). */
 export async function shareTable(tx: Queryable, table: TrackedTable | number, append: boolean): Promise<LockedTable> {
   const id = typeof table === 'number' ? table : table.id;
-  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false]);
+  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false, null]);
   const row = rows.find((r) => r.id !== null && yes(r.locked));
   const known = typeof table !== 'number' ? table : row ? toTable(row) : await tableById(tx, id);
   return locked(tx, known, row, (q, t) => shareTable(q, t, append));

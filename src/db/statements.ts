@@ -172,21 +172,39 @@ function refuse(r: Refusal, position: number): VsgError {
  * Refuse, before anything runs, SQL that cannot run inside vsg's transaction
  * (see the module comment). Throws a VsgError (exit 4) naming the first such
  * statement; returns quietly for SQL that is fine or that does not parse.
+ * Returns whether the SQL is only plain statements (`isPlain`), which may
+ * run inside a function (vsg.run_statement); false for SQL that does not parse.
  */
-export async function assertRunsInTransaction(sql: string): Promise<void> {
+export async function assertRunsInTransaction(sql: string): Promise<boolean> {
   const { parseSync } = await load();
   let stmts;
   try {
     stmts = parseSync(sql).stmts ?? [];
   } catch {
-    return; // PostgreSQL reports it, with its caret, and nothing runs
+    return false; // PostgreSQL reports it, with its caret, and nothing runs
   }
   const savepoints: string[] = [];
+  let plain = stmts.length > 0;
   for (const s of stmts) {
     if (!s.stmt) continue;
     const start = s.stmt_location ?? 0;
     const text = sql.slice(start, s.stmt_len ? start + s.stmt_len : undefined);
     const r = classify(s.stmt, text, savepoints);
     if (r) throw refuse(r, start);
+    plain &&= isPlain(s.stmt);
   }
+  return plain;
+}
+
+/**
+ * INSERT, UPDATE, DELETE, MERGE, or SELECT without INTO: statements that run
+ * inside a PL/pgSQL EXECUTE exactly as on their own. Not transaction control,
+ * utility statements (some refuse to run in a function: VACUUM, COPY from the
+ * client, CALL of a procedure that commits), nor SELECT INTO (which EXECUTE
+ * does not implement).
+ */
+export function isPlain(node: Node): boolean {
+  const [type, body] = Object.entries(node)[0] ?? [];
+  if (type === 'SelectStmt') return !(body as { intoClause?: unknown } | undefined)?.intoClause;
+  return type === 'InsertStmt' || type === 'UpdateStmt' || type === 'DeleteStmt' || type === 'MergeStmt';
 }

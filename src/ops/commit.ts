@@ -8,7 +8,7 @@ import type { Db, PgLikeClient, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
-import { createCommit, type NewCommit } from '../core/create-commit.js';
+import { appendCommit, createCommit, type AppendRow, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
@@ -16,7 +16,7 @@ import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, type Signature } from '../core/signature.js';
 import { toSqlError } from '../core/sql-error.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
-import { shareNamed, shareTable, type LockedTable } from '../core/tables.js';
+import { shareAndRun, shareNamed, shareTable, type LockedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface CommitOptions {
@@ -89,18 +89,29 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   const names = opts.tables?.length ? [...new Set(opts.tables)] : opts.table !== undefined ? [opts.table] : [];
   const done = await db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;
+    let checked = false;
     if (names.length <= 1) {
       // One table named, or the only one tracked; none named while several
       // are tracked is a commit across the tables the SQL changes.
-      const table = await shareNamed(tx, names[0], !runs, true);
+      let table: LockedTable | null;
+      let ran = false;
+      if (opts.sql !== undefined && opts.parent === undefined) {
+        // Plain statements run in the statement that locks the table (one
+        // round trip saved), when nothing checked first would refuse.
+        const plain = await assertRunsInTransaction(opts.sql);
+        checked = true;
+        ({ table, ran } = plain ? await shareAndRun(tx, names[0], opts.sql).catch((e: unknown) => { throw ranError(e, opts.sql!); }) : { table: await shareNamed(tx, names[0], !runs, true), ran: false });
+      } else {
+        table = await shareNamed(tx, names[0], !runs, true);
+      }
       if (table) {
         const pre = await prepare(tx, table, opts);
-        const result = await runWork(tx, opts, work);
+        const result = ran ? undefined : await runWork(tx, opts, work, checked);
         const out = (await record(tx, table, pre, opts, runs, work !== undefined)) as CommitResult;
         return work ? { ...out, result } : out;
       }
     }
-    return commitAcross(tx, names, opts, runs, work);
+    return commitAcross(tx, names, opts, runs, work, checked);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
   await tidyPending(db, (done.parts ?? [done]).reduce((n, p) => n + changedRows(p.commit) + changedRows(p.recorded), 0));
@@ -132,8 +143,8 @@ async function prepare(tx: Queryable, table: LockedTable, opts: CommitOptions, c
   return { parent, now, recordedBefore, outside };
 }
 
-async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<T | undefined> {
-  if (opts.sql !== undefined) await runUserSql(tx, opts.sql);
+async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>, checked = false): Promise<T | undefined> {
+  if (opts.sql !== undefined) await runUserSql(tx, opts.sql, checked);
   return work ? work(tx) : undefined;
 }
 
@@ -145,9 +156,39 @@ async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx
  */
 async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false): Promise<CommitResult | null> {
   const { parent, now, recordedBefore, outside } = pre;
-  const at: AppendPoint = runs
-    ? await lockToAppend(tx, table, isWork ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)")
-    : { table, recorded: table.signature ?? now, after: now, earlier: false };
+  const ended = isWork ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)";
+  const specFor = (reshaped: boolean, base: Signature, after: Signature): NewCommit => ({
+    kind: reshaped ? 'SCHEMA' : 'COMMIT',
+    takeAll: !runs,
+    take: 'mine',
+    author: opts.author,
+    message: opts.message ?? (isWork ? 'change made by the application' : defaultMessage(opts.sql, outside)),
+    statement: opts.sql ?? null,
+    // The column lists go into the hashed metadata too, so verify can vouch for vsg.schema_changes.
+    meta: reshaped
+      ? { ...opts.meta, 'vsg.schema': { before: base.columns, after: after.columns } }
+      : opts.meta && Object.keys(opts.meta).length
+        ? opts.meta
+        : null,
+    allowEmpty: opts.allowEmpty || reshaped,
+    sessionAuthor: !runs && opts.authorIsDefault === true,
+    sessionMeta: opts.sql === undefined,
+  });
+  let at: AppendPoint;
+  if (runs && !outside) {
+    // The usual case in one round trip: the branch lock and the commit
+    // together, the commit made only when the append point is as it was
+    // before the SQL (sql/commit/create.sql); else the slow path below from
+    // the append point read.
+    const tried = await appendCommit(tx, table, specFor(false, now, now), { relid: table.relid, xid: table.xid, signature: now }, orNone);
+    if ('made' in tried) {
+      if (!tried.made) return null;
+      return { commit: tried.made, branch: table.head, table: table.display };
+    }
+    at = toAppendPoint(table, tried.point, ended);
+  } else {
+    at = runs ? await lockToAppend(tx, table, ended) : { table, recorded: table.signature ?? now, after: now, earlier: false };
+  }
   await assertWritable(tx, at.table);
   assertParent(at.table, parent, at.table.headCommit);
   if (at.after.columns.length === 0) {
@@ -183,23 +224,7 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
   }
   const reshaped = !sameSignature(base, at.after);
   if (reshaped) assertKeyKept(table, now, at.after);
-  const spec: NewCommit = {
-    kind: reshaped ? 'SCHEMA' : 'COMMIT',
-    takeAll: !runs,
-    take: 'mine',
-    author: opts.author,
-    message: opts.message ?? (isWork ? 'change made by the application' : defaultMessage(opts.sql, outside)),
-    statement: opts.sql ?? null,
-    // The column lists go into the hashed metadata too, so verify can vouch for vsg.schema_changes.
-    meta: reshaped
-      ? { ...opts.meta, 'vsg.schema': { before: base.columns, after: at.after.columns } }
-      : opts.meta && Object.keys(opts.meta).length
-        ? opts.meta
-        : null,
-    allowEmpty: opts.allowEmpty || reshaped,
-    sessionAuthor: !runs && opts.authorIsDefault === true,
-    sessionMeta: opts.sql === undefined,
-  };
+  const spec = specFor(reshaped, base, at.after);
   const made = orNone && !reshaped ? await createCommit(tx, target, spec, true) : await createCommit(tx, target, spec);
   if (!made) {
     if (recorded) throw new VsgError('E_NOTHING_TO_COMMIT', `nothing to commit in '${table.display}' after recording earlier changes`, { exitCode: ExitCode.no });
@@ -224,13 +249,13 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
  * a commit on its own branch; two or more are named together as one commit
  * (src/core/spans.ts). Without SQL, the tables' uncommitted changes.
  */
-async function commitAcross<T>(tx: Queryable, names: string[], opts: CommitOptions, runs: boolean, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
+async function commitAcross<T>(tx: Queryable, names: string[], opts: CommitOptions, runs: boolean, work?: (tx: WorkTx) => Promise<T>, checked = false): Promise<CommitResult & { result?: T }> {
   const tables = new Map<number, { table: LockedTable; pre: Before }>();
   const take = async (table: LockedTable) => {
     if (!tables.has(table.id)) tables.set(table.id, { table, pre: await prepare(tx, table, opts, false) });
   };
   for (const name of names) await take(await shareNamed(tx, name, !runs));
-  const result = await runWork(tx, opts, work);
+  const result = await runWork(tx, opts, work, checked);
   if (names.length === 0) {
     const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
     for (const r of rows) await take(await shareTable(tx, Number(r.id), !runs));
@@ -308,9 +333,12 @@ function assertParent(table: LockedTable, parent: string | undefined, head: stri
  * against; `ended` is the refusal, should what ran have ended vsg's transaction.
  */
 async function lockToAppend(tx: Queryable, table: LockedTable, ended: string): Promise<AppendPoint> {
-  type Row = Record<'columns' | 'key' | 'xid' | 'signature', string> & { branch_id: string | null; head_commit: string | null } & Record<'merging' | 'earlier', boolean | string>;
-  const { rows } = await tx.query<Row>(sql('commit/append'), [table.relid, table.id, table.head]);
-  const r = rows[0];
+  const { rows } = await tx.query<AppendRow>(sql('commit/append'), [table.relid, table.id, table.head]);
+  return toAppendPoint(table, rows[0], ended);
+}
+
+/** The append point from its row (sql/commit/append.sql, or create.sql's when it did not commit). */
+function toAppendPoint(table: LockedTable, r: AppendRow, ended: string): AppendPoint {
   if (r.xid !== table.xid) {
     throw new VsgError('E_TX_CONTROL', ended, {
       exitCode: ExitCode.sql,
@@ -333,12 +361,31 @@ function defaultMessage(statement: string | undefined, outside: boolean): string
   return line.length > 72 ? `${line.slice(0, 69)}...` : line;
 }
 
-/** Run the user's statement(s) inside vsg's transaction; a failure keeps PostgreSQL's report. */
-export async function runUserSql(tx: Queryable, statement: string): Promise<void> {
-  await assertRunsInTransaction(statement);
+/**
+ * Run the user's statement(s) inside vsg's transaction; a failure keeps
+ * PostgreSQL's report. `checked`: assertRunsInTransaction already passed.
+ */
+export async function runUserSql(tx: Queryable, statement: string, checked = false): Promise<void> {
+  if (!checked) await assertRunsInTransaction(statement);
   try {
     await tx.query(statement);
   } catch (e) {
     throw toSqlError(e, statement);
   }
+}
+
+/**
+ * An error of the statement that ran the user's SQL inside vsg.run_statement
+ * (shareAndRun): when the SQL's own, PostgreSQL's report as if the SQL had run
+ * on its own (its position is the internal position into the SQL); else as it is.
+ */
+function ranError(e: unknown, statement: string): unknown {
+  const err = e as { where?: string; position?: string; internalPosition?: string; internalQuery?: string } | null;
+  if (!err || typeof err !== 'object' || !/\bPL\/pgSQL function vsg\.run_statement\(text\) line \d+ at EXECUTE\s*$/.test(String(err.where ?? ''))) return e;
+  if (err.internalQuery === statement && err.internalPosition !== undefined) {
+    err.position = err.internalPosition;
+    delete err.internalPosition;
+    delete err.internalQuery;
+  }
+  return toSqlError(err, statement);
 }

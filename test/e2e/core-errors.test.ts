@@ -59,6 +59,21 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     expect([await rows(), await commits()]).toEqual(before);
   });
 
+  // Plain statements that parse run inside the statement that locks the table
+  // (vsg.run_statement): PostgreSQL's report must read as if they ran alone.
+  it('a plain statement that fails after parsing (run with the lock) exits 4 with the position, and changes nothing', async () => {
+    const before = [await rows(), await commits()];
+    const r = await vsg(t, ['commit', '-t', 'accounts', 'UPDATE accounts SET balance = 0; UPDATE accounts SET nosuch = 1']);
+    expect(r.code).toBe(4);
+    const statement = 'UPDATE accounts SET balance = 0; UPDATE accounts SET nosuch = 1';
+    expect(r.stderr).toBe(`error: column "nosuch" of relation "accounts" does not exist\nLINE 1: ${statement}\n${' '.repeat('LINE 1: '.length + statement.indexOf('nosuch'))}^\n`);
+    expect(r.stderr).toContain('\n                                                             ^\n');
+    const d = await vsg(t, ['commit', '-t', 'accounts', 'INSERT INTO accounts SELECT * FROM accounts']);
+    expect(d.code).toBe(4);
+    expect(d.stderr).toBe('error: duplicate key value violates unique constraint "accounts_pkey"\nDETAIL: Key (id)=(1) already exists.\n');
+    expect([await rows(), await commits()]).toEqual(before);
+  });
+
   it('a statement that changes nothing makes no commit unless --allow-empty', async () => {
     const r = await vsg(t, ['commit', '-t', 'accounts', 'UPDATE accounts SET balance = balance WHERE id = 1']);
     expect(r.code).toBe(1);

@@ -59,11 +59,12 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     await t.cleanup();
   });
 
-  // BEGIN, resolve (the table's row shared), the UPDATE, the branch lock with
-  // the shape after it (and the transaction check), the commit with its
-  // branch move, COMMIT.
+  // BEGIN, resolve (the table's row shared) and the UPDATE in one statement
+  // (vsg.run_statement), the branch lock with the shape after it (and the
+  // transaction check) and the commit with its branch move in one statement,
+  // COMMIT.
   it('commit of one statement', async () => {
-    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), 6, 6);
+    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), 4, 6);
     expect(r.commit.updated).toBe(1);
   });
 
@@ -75,10 +76,12 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   });
 
   // As a commit of one statement, plus the commit that records an
-  // application's earlier uncommitted change to the same row first.
+  // application's earlier uncommitted change to the same row first: the
+  // statement that would have made the commit finds the earlier change and
+  // only locks the branch (the two commits follow, one statement each).
   it('commit of one statement over an uncommitted change to its row', async () => {
     await plain.sql(`UPDATE items SET v = 'app' WHERE id = 10`);
-    const r = await expectTrips('commit (over uncommitted)', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'ten' WHERE id = 10`, author }), 7);
+    const r = await expectTrips('commit (over uncommitted)', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'ten' WHERE id = 10`, author }), 6);
     expect(r.recorded?.updated).toBe(1);
     expect(r.commit.updated).toBe(1);
   });

@@ -121,4 +121,15 @@ describe('assertRunsInTransaction', () => {
     expect(await refused("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$; SELECT 'ROLLBACK' /* END */")).toBeUndefined();
     expect(await refused('COMMIT; SELEC 1')).toBeUndefined();
   });
+  it('says which SQL is plain statements only, to run inside vsg.run_statement', async () => {
+    expect(await assertRunsInTransaction('UPDATE t SET a = 1 WHERE id = 2')).toBe(true);
+    expect(await assertRunsInTransaction("INSERT INTO t VALUES (1); DELETE FROM t WHERE a = ';COMMIT'; SELECT 1")).toBe(true);
+    expect(await assertRunsInTransaction('WITH x AS (DELETE FROM t RETURNING *) INSERT INTO u SELECT * FROM x')).toBe(true);
+    expect(await assertRunsInTransaction('SELECT * INTO u FROM t')).toBe(false);
+    expect(await assertRunsInTransaction('SET LOCAL vsg.author = 1; UPDATE t SET a = 1')).toBe(false);
+    expect(await assertRunsInTransaction('ALTER TABLE t ADD COLUMN b int')).toBe(false);
+    expect(await assertRunsInTransaction('SAVEPOINT a; UPDATE t SET a = 1; RELEASE a')).toBe(false);
+    expect(await assertRunsInTransaction('UPDAT t SET a = 1')).toBe(false);
+    expect(await assertRunsInTransaction('')).toBe(false);
+  });
 });
