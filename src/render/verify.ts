@@ -24,7 +24,10 @@ export function renderVerify(r: VerifyResult, s: Style): string {
   const lines: string[] = [];
   if (r.ok) {
     lines.push(`${s.green('ok')} ${what}`);
-    if (r.against) lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered)`);
+    if (r.against && r.against.pruned) {
+      // a digest older than a prune: its ids still match, the contents of the pruned ones are gone
+      lines.push(`${s.yellow('older than a prune')}: digest's ids match (${r.against.covered} commits covered), but ${r.against.pruned} of them were pruned since: their contents were not checked against it`);
+    } else if (r.against) lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered)`);
   } else {
     lines.push(`${s.red('verify failed')} ${what}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
     if (r.firstBad) lines.push(`first bad commit: ${s.yellow(r.firstBad.commit)} (${r.firstBad.table}, #${r.firstBad.seq})`);
