@@ -77,6 +77,8 @@ export interface DigestCheck {
    * their contents are gone and were not checked against it.
    */
   pruned?: number;
+  /** every commit it covered was pruned since: the digest is older than the prune's point (its ids match; nothing of it can be checked further) */
+  olderThanPrune?: boolean;
 }
 
 export interface VerifyResult {
@@ -228,7 +230,10 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       const now = (await tx.query<DigestRow>(sql('verify/digest'), [tableId, against.upto])).rows[0];
       const found = Number(now.commits);
       const check: DigestCheck = { digest: opts.against!.trim(), ok: true, covered: against.count, found };
-      if (Number(now.pruned) > 0) check.pruned = Number(now.pruned);
+      if (Number(now.pruned) > 0) {
+        check.pruned = Number(now.pruned);
+        if (Number(now.pruned) === found) check.olderThanPrune = true;
+      }
       if (found < against.count || now.hash !== against.hash) {
         check.ok = false;
         const code: ProblemCode = found < against.count ? 'digest_truncated' : 'digest_rewritten';
