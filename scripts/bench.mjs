@@ -24,8 +24,9 @@ import * as reset from './bench/scenarios/reset.mjs';
 import * as track from './bench/scenarios/track.mjs';
 import * as tui from './bench/scenarios/tui.mjs';
 import * as forget from './bench/scenarios/forget.mjs';
+import * as prune from './bench/scenarios/prune.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, prune];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k), fewer repetitions
