@@ -24,9 +24,10 @@ import * as reset from './bench/scenarios/reset.mjs';
 import * as track from './bench/scenarios/track.mjs';
 import * as tui from './bench/scenarios/tui.mjs';
 import * as forget from './bench/scenarios/forget.mjs';
+import * as prune from './bench/scenarios/prune.mjs';
 import * as citus from './bench/scenarios/citus.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, citus];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, prune, citus];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k), fewer repetitions

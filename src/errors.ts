@@ -20,6 +20,8 @@ export const ExitCode = {
   connection: 5,
   /** permission denied by the database */
   permission: 6,
+  /** the history asked for was pruned (vsg prune): its changes are no longer stored, so vsg answers this instead of a wrong state */
+  pruned: 7,
   /** a bug in vsg */
   bug: 70,
   /** interrupted by SIGINT (Ctrl-C; 128 + the signal's number, as a shell reports it): the transaction in progress was rolled back */
@@ -35,7 +37,7 @@ export interface ErrorSpec {
   meaning: string;
 }
 
-const { no, usage: use, input, sql, connection, permission, bug, interrupted } = ExitCode;
+const { no, usage: use, input, sql, connection, permission, pruned, bug, interrupted } = ExitCode;
 
 /** The catalogue of error codes. */
 export const ERRORS = {
@@ -86,6 +88,8 @@ export const ERRORS = {
   E_NO_TABLES: { exit: input, meaning: 'no table is tracked yet' },
   E_OTHER_TABLE: { exit: input, meaning: 'the commit belongs to another table' },
   E_PERMISSION: { exit: permission, meaning: 'permission denied by the database' },
+  E_PRUNED: { exit: pruned, meaning: 'the commit, or a commit the answer needs, was pruned (vsg prune): its changes are no longer stored; data.commit names it' },
+  E_PRUNE_REFUSED: { exit: input, meaning: 'prune cannot keep what a branch, tag or untracked history still needs past the point; data says which; nothing changed' },
   E_READ_FILE: { exit: use, meaning: 'cannot read the SQL file' },
   E_READ_ONLY: { exit: input, meaning: 'the server is a hot standby (pg_is_in_recovery()) or the transaction is read-only: vsg only reads there; nothing was attempted' },
   E_REF_EXISTS: { exit: input, meaning: 'a branch or tag of that name already exists' },
@@ -185,4 +189,17 @@ export function permissionError(e: unknown): VsgError {
     hint = 'ask for the privilege PostgreSQL names, or run the command as a role that has it';
   }
   return new VsgError('E_PERMISSION', `permission denied: ${message}`, { exitCode: ExitCode.permission, hint, cause: e });
+}
+
+/** The refusal to read pruned history (docs/prune.md): E_PRUNED, exit 7. */
+export function prunedError(id: string, cause?: unknown): VsgError {
+  return new VsgError('E_PRUNED', `commit ${id.slice(0, 7)} was pruned: its changes are no longer stored`, {
+    hint: "read history from the prune's boundary on ('vsg log' shows it)", data: { commit: id }, cause,
+  });
+}
+
+/** A database error raised by vsg.pruned_error (SQLSTATE VP001) as E_PRUNED; anything else as it is. */
+export function fromPrunedSql(e: unknown): unknown {
+  const err = e as { code?: string; detail?: string };
+  return err?.code === 'VP001' ? prunedError(String(err.detail ?? ''), e) : e;
 }

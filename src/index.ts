@@ -17,6 +17,7 @@ export type { CommitOptions, CommitResult, WorkTx } from './ops/commit.js';
 export type { DiffManyOptions, DiffManyResult, DiffResult, DiffOptions } from './ops/diff.js';
 export type { LogOptions, LogResult } from './ops/log.js';
 export type { ForgetEntry, ForgetOptions, ForgetResult } from './ops/forget.js';
+export type { PruneEntry, PruneOptions, PruneResult } from './ops/prune.js';
 export type { ForgottenPolicy } from './core/forgets.js';
 export type { ShowResult } from './ops/show.js';
 export type { TableStatus } from './ops/status.js';

@@ -17,6 +17,19 @@ WITH s AS (
   FROM r, s
   WHERE ch.commit_id = r.commit_id AND ch.key = r.key AND cardinality(r.cols) > r.old_n
   RETURNING ch.key, cardinality(r.cols) - r.old_n AS cells, r.old_n = 0 AS fresh
+), rb AS (
+  -- the table's bases (vsg prune, docs/prune.md): each row is blanked as an insert's change row is
+  SELECT br.base_id, br.key, coalesce(cardinality(br.forgotten), 0) AS old_n,
+         vsg.forget_columns(NULL, br.image, br.forgotten, $2::text[], $3::text[]) AS cols
+  FROM pg_temp.vsg_forget f JOIN vsg.bases b ON b.table_id = $1::int JOIN vsg.base_rows br ON br.base_id = b.id AND br.key = f.key
+), ub AS (
+  UPDATE vsg.base_rows br
+  SET image = vsg.forget_image(br.image, rb.cols, s.salt), salt = NULL, forgotten = rb.cols
+  FROM rb, s
+  WHERE br.base_id = rb.base_id AND br.key = rb.key AND cardinality(rb.cols) > rb.old_n
+  RETURNING br.key, cardinality(rb.cols) - rb.old_n AS cells, rb.old_n = 0 AS fresh
+), a AS (
+  SELECT key, cells, fresh FROM u UNION ALL SELECT key, cells, fresh FROM ub
 )
--- rows: change rows forgotten for the first time (one forgotten before keeps its count)
-SELECT count(DISTINCT key)::text AS keys, count(*) FILTER (WHERE fresh)::text AS rows, coalesce(sum(cells), 0)::text AS cells FROM u
+-- rows: change rows (and base rows) forgotten for the first time (one forgotten before keeps its count)
+SELECT count(DISTINCT key)::text AS keys, count(*) FILTER (WHERE fresh)::text AS rows, coalesce(sum(cells), 0)::text AS cells FROM a

@@ -39,6 +39,10 @@ BEGIN
       RAISE EXCEPTION 'vsg: ''%'' goes back past the first commit', ref USING ERRCODE = '22023';
     END IF;
   END LOOP;
+  -- a pruned commit (docs/prune.md) answers E_PRUNED, never a state without its changes
+  IF EXISTS (SELECT 1 FROM vsg.commits c WHERE c.id = at AND c.pruned IS NOT NULL) THEN
+    PERFORM vsg.pruned_error(at);
+  END IF;
   RETURN at;
 END
 $$;

@@ -7,19 +7,25 @@
 -- it). For each key the value at one side is the last image on its path, or,
 -- if that path never touched it, the first "before" on the other path (the
 -- value at the common ancestor). sql/diff/between.sql, which every diff,
--- checkout, restore, switch and merge uses, calls this.
+-- checkout, restore, switch and merge uses, calls this. A pruned commit on a
+-- path (its change rows gone, docs/prune.md) raises E_PRUNED (vsg.pruned_error)
+-- rather than answer without them.
 CREATE OR REPLACE FUNCTION vsg.state_diff(tid int, old_c text, new_c text, with_pending boolean, lca_depth int DEFAULT NULL)
 RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
   WITH RECURSIVE lca AS (
     SELECT coalesce(lca_depth, vsg.lca_depth(old_c, new_c)) AS depth
   ), pa AS (
-    SELECT id, coalesce(source, parent) AS up, sdepth FROM vsg.commits WHERE id = old_c AND sdepth > (SELECT depth FROM lca)
+    SELECT CASE WHEN pruned IS NULL THEN id ELSE vsg.pruned_error(id) END AS id, coalesce(source, parent) AS up, sdepth
+    FROM vsg.commits WHERE id = old_c AND sdepth > (SELECT depth FROM lca)
     UNION ALL
-    SELECT c.id, coalesce(c.source, c.parent), c.sdepth FROM vsg.commits c JOIN pa ON c.id = pa.up WHERE c.sdepth > (SELECT depth FROM lca)
+    SELECT CASE WHEN c.pruned IS NULL THEN c.id ELSE vsg.pruned_error(c.id) END, coalesce(c.source, c.parent), c.sdepth
+    FROM vsg.commits c JOIN pa ON c.id = pa.up WHERE c.sdepth > (SELECT depth FROM lca)
   ), pb AS (
-    SELECT id, coalesce(source, parent) AS up, sdepth FROM vsg.commits WHERE id = new_c AND sdepth > (SELECT depth FROM lca)
+    SELECT CASE WHEN pruned IS NULL THEN id ELSE vsg.pruned_error(id) END AS id, coalesce(source, parent) AS up, sdepth
+    FROM vsg.commits WHERE id = new_c AND sdepth > (SELECT depth FROM lca)
     UNION ALL
-    SELECT c.id, coalesce(c.source, c.parent), c.sdepth FROM vsg.commits c JOIN pb ON c.id = pb.up WHERE c.sdepth > (SELECT depth FROM lca)
+    SELECT CASE WHEN c.pruned IS NULL THEN c.id ELSE vsg.pruned_error(c.id) END, coalesce(c.source, c.parent), c.sdepth
+    FROM vsg.commits c JOIN pb ON c.id = pb.up WHERE c.sdepth > (SELECT depth FROM lca)
   ), sa AS (
     -- One index range scan per commit on the path. The planner's estimate of
     -- changes per commit is inflated by the root commit (which holds the whole

@@ -6,18 +6,19 @@
 -- An id prefix is read as a range of the primary key (ids are lowercase hex,
 -- so every id starting with $1 sorts from $1 up to $1 || 'g' in any
 -- collation), then checked with LIKE: the database's collation may not be C,
--- and then LIKE alone scans every commit.
-SELECT 'ref' AS via, r.kind, r.name, r.commit_id AS id, r.table_id::text, c.message, NULL AS span
+-- and then LIKE alone scans every commit. `pruned`: the commit was pruned
+-- (docs/prune.md), which the caller answers with E_PRUNED.
+SELECT 'ref' AS via, r.kind, r.name, r.commit_id AS id, r.table_id::text, c.message, NULL AS span, c.pruned IS NOT NULL AS pruned
 FROM vsg.refs r JOIN vsg.commits c ON c.id = r.commit_id
 WHERE r.name = $1
   AND CASE WHEN $2::int IS NULL THEN EXISTS (SELECT 1 FROM vsg.tracked t WHERE t.id = r.table_id AND t.untracked_at IS NULL)
            ELSE r.table_id = $2::int END
 UNION ALL
-SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, NULL
+SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, NULL, c.pruned IS NOT NULL
 FROM vsg.commits c
 WHERE $3 AND c.id >= $1 AND c.id < $1 || 'g' AND c.id LIKE $1 || '%' AND ($2::int IS NULL OR c.table_id = $2::int)
 UNION ALL
-SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, p.id
+SELECT 'id', NULL, NULL, c.id, c.table_id::text, c.message, p.id, c.pruned IS NOT NULL
 FROM vsg.commit_parts p JOIN vsg.commits c ON c.id = p.part
 WHERE $3 AND p.id >= $1 AND p.id < $1 || 'g' AND p.id LIKE $1 || '%' AND ($2::int IS NULL OR p.table_id = $2::int)
 ORDER BY 1 DESC

@@ -8,6 +8,7 @@
 -- the caller sets the bound a few times the limit below the head, and lowers
 -- it only when too few commits were found (src/engine/history.ts). One graph
 -- row per step through LATERAL ... LIMIT 1: see sql/functions/first_parent_reach.sql.
+-- Pruned commits (docs/prune.md) are not listed: the log ends at the boundary.
 WITH RECURSIVE walk(seq, lo) AS (
   SELECT c.seq, b.lo FROM unnest($1::text[], $6::bigint[]) AS b(id, lo) JOIN vsg.commits c ON c.id = b.id
   UNION
@@ -17,7 +18,8 @@ WITH RECURSIVE walk(seq, lo) AS (
   WHERE p.seq >= coalesce(w.lo, 0)
 )
 SELECT c.id FROM (SELECT DISTINCT seq FROM walk) w JOIN vsg.commits c ON c.seq = w.seq
-WHERE ($3::text IS NULL OR c.author ILIKE '%' || $3 || '%')
+WHERE c.pruned IS NULL
+  AND ($3::text IS NULL OR c.author ILIKE '%' || $3 || '%')
   AND ($4::timestamptz IS NULL OR c.committed_at >= $4::timestamptz)
   AND ($5::timestamptz IS NULL OR c.committed_at <= $5::timestamptz)
   AND ($7::bigint IS NULL OR c.seq < $7::bigint)

@@ -5,7 +5,7 @@
 -- it, filtered, newest first, at most $3 (`linear`, a JSON array; NULL when
 -- the caller must walk every parent with sql/history/log.sql).
 -- $4 author (substring, case-insensitive), $5 since, $6 until, $7 message
--- (substring, case-insensitive).
+-- (substring, case-insensitive). Pruned commits (docs/prune.md) end the walk.
 WITH b AS MATERIALIZED (
   SELECT c.id, g.merge_at IS NOT NULL AS merges,
          (SELECT x.seq FROM vsg.commits x WHERE $2::int IS NOT NULL AND x.table_id = c.table_id AND x.seq <= c.seq
@@ -19,7 +19,7 @@ SELECT b.id, b.merges, b.lo,
          WITH RECURSIVE walk AS (
            SELECT c.id, c.parent, c.author, c.committed_at, c.message, 0 AS n FROM vsg.commits c WHERE c.id = ($1::text[])[1]
            UNION ALL
-           SELECT c.id, c.parent, c.author, c.committed_at, c.message, w.n + 1 FROM walk w JOIN vsg.commits c ON c.id = w.parent
+           SELECT c.id, c.parent, c.author, c.committed_at, c.message, w.n + 1 FROM walk w JOIN vsg.commits c ON c.id = w.parent AND c.pruned IS NULL
          )
          SELECT coalesce(json_agg(f.id ORDER BY f.n), '[]')::text FROM (
            SELECT id, n FROM walk

@@ -2,12 +2,14 @@
 -- counts (which cost O(commits): only `vsg tables` asks for them). With $1 the
 -- table of that id, tracked or untracked; else the tables tracked now, and with
 -- $3 the untracked histories too (untracked_at set; named as when untracked).
+-- `base`: the commit of its newest base (vsg prune's boundary, docs/prune.md).
 SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit,
        CASE WHEN $2 THEN (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text END AS commits,
-       to_char(t.untracked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS untracked_at
+       to_char(t.untracked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS untracked_at,
+       (SELECT b.commit_id FROM vsg.bases b WHERE b.table_id = t.id ORDER BY b.id DESC LIMIT 1) AS base
 FROM vsg.tracked t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid AND t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -14,6 +14,10 @@
 -- A state commit (source set, docs/storage.md) has no change rows and no
 -- counts; its change_hash hashes its source's id, which must be an older
 -- commit of the same table.
+-- A pruned commit (docs/prune.md) has no change rows and its author, message
+-- and statement were blanked: its change_hash, id and counts are not
+-- recomputed; the PRUNE entry's hash over the pruned ids vouches for them
+-- (sql/verify/prunes.sql), and its links are checked as any commit's.
 WITH c AS (
   SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
 ), x AS (
@@ -87,15 +91,16 @@ WITH c AS (
 SELECT r.seq::text, r.id, r.table_id::text, x.code, x.expected, x.actual
 FROM r
 CROSS JOIN LATERAL (VALUES
-  ('change_hash', r.re_change_hash, r.change_hash, r.re_change_hash <> r.change_hash),
-  ('id', r.re_id, r.id, r.re_id IS DISTINCT FROM r.id),
+  ('change_hash', r.re_change_hash, r.change_hash, r.re_change_hash <> r.change_hash AND r.pruned IS NULL),
+  ('id', r.re_id, r.id, r.re_id IS DISTINCT FROM r.id AND r.pruned IS NULL),
   ('row_hash', r.bad_re, r.bad_stored || CASE WHEN r.bad_rows > 1 THEN format(' (and %s more rows)', r.bad_rows - 1) ELSE '' END,
    r.bad_rows > 0),
   -- A blanked row's kind is unknown: the known rows' counts fit within the
   -- stored ones, and all rows together make their sum.
   ('counts', format('%s/%s/%s', r.re_ins, r.re_upd, r.re_del) || CASE WHEN r.blanked > 0 THEN format(' +%s blanked', r.blanked) ELSE '' END,
    format('%s/%s/%s', r.inserted, r.updated, r.deleted),
-   CASE WHEN r.source IS NOT NULL THEN r.inserted IS NOT NULL OR r.updated IS NOT NULL OR r.deleted IS NOT NULL
+   CASE WHEN r.pruned IS NOT NULL THEN false
+        WHEN r.source IS NOT NULL THEN r.inserted IS NOT NULL OR r.updated IS NOT NULL OR r.deleted IS NOT NULL
         WHEN r.blanked = 0 THEN (r.re_ins, r.re_upd, r.re_del) IS DISTINCT FROM (r.inserted, r.updated, r.deleted)
         ELSE NOT (r.re_ins <= r.inserted AND r.re_upd <= r.updated AND r.re_del <= r.deleted
                   AND r.re_ins + r.re_upd + r.re_del + r.blanked = r.inserted + r.updated + r.deleted) END),

@@ -22,6 +22,7 @@ import type { DiffManyOptions, DiffManyResult, DiffOptions, DiffResult } from '.
 import type { DoctorResult } from '../ops/doctor.js';
 import type { ExportOptions, ExportTablesOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
 import type { ForgetEntry, ForgetOptions, ForgetResult } from '../ops/forget.js';
+import type { PruneEntry, PruneOptions, PruneResult } from '../ops/prune.js';
 import type { LogOptions, LogResult } from '../ops/log.js';
 import type { MergeOptions, MergeResult } from '../ops/merge.js';
 import type { ResolveOptions } from '../ops/resolve.js';
@@ -174,6 +175,20 @@ export class Repository {
   /** The FORGET entries of a table (default: every table), oldest first. */
   forgets(opts: { table?: string } = {}): Promise<ForgetEntry[]> {
     return import('../ops/log.js').then((m) => m.forgetLog(this.db, opts));
+  }
+  /**
+   * Drop the change rows of the commits older than a point (a commit or a
+   * date) on every branch of every tracked table, keeping per table a base of
+   * the state at the point (row hashes, forgettable) and a compact header of
+   * each pruned commit; a PRUNE entry records it and verify checks it.
+   * Reading pruned history answers E_PRUNED (exit 7). docs/prune.md.
+   */
+  prune(opts: PruneOptions): Promise<PruneResult> {
+    return this.writable('prune').then(() => import('../ops/prune.js').then((m) => m.prune(this.db, opts)));
+  }
+  /** The PRUNE entries, oldest first. */
+  prunes(): Promise<PruneEntry[]> {
+    return import('../ops/log.js').then((m) => m.pruneLog(this.db));
   }
   /** Undo one commit's change set (default HEAD) as a new ROLLBACK commit, like git revert. */
   rollback(opts: RollbackOptions): Promise<RollbackResult> {

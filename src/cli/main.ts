@@ -10,7 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
 import { packageRoot } from '../db/sql.js';
-import { ExitCode, isVsgError, permissionError, VsgError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, fromPrunedSql, isVsgError, permissionError, VsgError, type ExitCodeValue } from '../errors.js';
 import { renderError } from '../render/error.js';
 import { makeStyle, wantColor } from '../render/style.js';
 import { Cli, write } from './context.js';
@@ -29,6 +29,7 @@ Exit codes:
   4   the SQL vsg was asked to run failed (nothing was changed)
   5   cannot connect, or the configuration is malformed
   6   permission denied by the database
+  7   that history was pruned (vsg prune): its changes are no longer stored
   70  a bug in vsg
   130 interrupted (Ctrl-C; 143 for SIGTERM): the transaction in progress was rolled back`;
 
@@ -244,6 +245,7 @@ export function asVsgError(e: unknown): VsgError {
     return new VsgError('E_USAGE', e.message.replace(/^error: /, ''), { data: { commander: e.code } });
   }
   if (isVsgError(e)) return e;
+  if (fromPrunedSql(e) !== e) return fromPrunedSql(e) as VsgError;
   // The database refused: a role without the rights (e.g. read-only) is not a bug in vsg.
   if ((e as { code?: string })?.code === '42501') {
     return permissionError(e);

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { isVsgError, VsgError } from '../errors.js';
+import { isVsgError, prunedError, VsgError } from '../errors.js';
 import type { TrackedTable } from './tables.js';
 
 export interface ResolvedRef {
@@ -35,41 +35,52 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
   const m = SUFFIX.exec(ref);
   const base = m ? ref.slice(0, m.index) : ref;
   const steps = m ? [...m[0].matchAll(/~(\d*)|\^(\d?)/g)] : [];
-  let at = await resolveBase(db, base, ref, table);
+  let { pruned, ...at } = await resolveBase(db, base, ref, table);
   for (const s of steps) {
     if (s[0].startsWith('~')) {
       const n = s[1] === '' ? 1 : Number(s[1]);
-      at = { id: await firstParent(db, at.id, n, ref), tableId: at.tableId };
+      const p = await firstParent(db, at.id, n, ref);
+      at = { id: p.id, tableId: at.tableId };
+      pruned = p.pruned;
     } else {
       const which = s[2] === '' ? 1 : Number(s[2]);
       if (which === 0) continue;
-      const { rows } = await db.query<{ parent: string | null; merge_parent: string | null }>(sql('history/parents'), [at.id]);
+      const { rows } = await db.query<Record<'parent' | 'merge_parent', string | null> & Record<'parent_pruned' | 'merge_pruned', boolean | string | null>>(
+        sql('history/parents'),
+        [at.id],
+      );
       const next = which === 1 ? rows[0]?.parent : which === 2 ? rows[0]?.merge_parent : null;
       if (!next) throw unknown(ref, 'has no such parent');
       at = { id: next, tableId: at.tableId };
+      pruned = truthy(which === 1 ? rows[0].parent_pruned : rows[0].merge_pruned);
     }
   }
+  // A pruned commit (docs/prune.md) still resolves, so that the answer is "pruned", not "unknown".
+  if (pruned) throw prunedError(at.span?.id ?? at.id);
   return at;
 }
 
-async function firstParent(db: Queryable, id: string, n: number, ref: string): Promise<string> {
-  const { rows } = await db.query<{ id: string }>(sql('history/first_parent'), [id, n]);
+const truthy = (v: boolean | string | null | undefined): boolean => v === true || v === 't' || v === 'true';
+
+async function firstParent(db: Queryable, id: string, n: number, ref: string): Promise<{ id: string; pruned: boolean }> {
+  const { rows } = await db.query<{ id: string; pruned: boolean | string }>(sql('history/first_parent'), [id, n]);
   if (!rows[0]) throw unknown(ref, `goes back past the first commit`);
-  return rows[0].id;
+  return { id: rows[0].id, pruned: truthy(rows[0].pruned) };
 }
 
 function unknown(ref: string, why = 'is not a commit, branch or tag'): VsgError {
   return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: 'log() lists commit ids' });
 }
 
-async function resolveBase(db: Queryable, base: string, ref: string, table?: TrackedTable): Promise<ResolvedRef> {
+async function resolveBase(db: Queryable, base: string, ref: string, table?: TrackedTable): Promise<ResolvedRef & { pruned: boolean }> {
   if (base === 'HEAD' || base === '@') {
     if (!table) throw new VsgError('E_TABLE_REQUIRED', `'${ref}' needs a table; name one with the table option`);
     if (!table.headCommit) throw unknown(ref, `has no commit: branch '${table.head}' does not exist`);
-    return { id: table.headCommit, tableId: table.id };
+    // a branch never points at a pruned commit (prune refuses to leave one there)
+    return { id: table.headCommit, tableId: table.id, pruned: false };
   }
   const hex = /^[0-9a-f]{4,64}$/.test(base);
-  const { rows } = await db.query<{ via: string; kind: string | null; name: string | null; id: string; table_id: string; message: string; span: string | null }>(
+  const { rows } = await db.query<{ via: string; kind: string | null; name: string | null; id: string; table_id: string; message: string; span: string | null; pruned: boolean | string }>(
     sql('history/find_ref'),
     [base, table?.id ?? null, hex],
   );
@@ -79,9 +90,9 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
   const distinct = new Map(hits.map((r) => [r.span ?? `${r.table_id}:${r.id}`, r]));
   if (distinct.size === 1) {
     const r = [...distinct.values()][0];
-    if (r.span === null || table) return { id: r.id, tableId: Number(r.table_id) };
+    if (r.span === null || table) return { id: r.id, tableId: Number(r.table_id), pruned: truthy(r.pruned) };
     const parts = hits.filter((h) => h.span === r.span);
-    return { id: r.id, tableId: Number(r.table_id), span: { id: r.span, parts: parts.map((p) => p.id) } };
+    return { id: r.id, tableId: Number(r.table_id), span: { id: r.span, parts: parts.map((p) => p.id) }, pruned: parts.some((p) => truthy(p.pruned)) };
   }
   if (distinct.size === 0) {
     if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
@@ -154,16 +165,20 @@ export async function stateAt(tx: Queryable, table: TrackedTable, ref: string): 
     return await commitOfTable(tx, table, ref);
   } catch (e) {
     if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE')) || isHeadRef(ref) || table.headCommit === null) throw e;
-    const at = await resolveRef(tx, ref).catch(() => null);
+    const at = await resolveRef(tx, ref).catch((x: unknown) => {
+      if (isVsgError(x) && x.code === 'E_PRUNED') throw x;
+      return null;
+    });
     if (!at) throw e;
     // the newest of its parts (or of the commit it is a part of) sets the point in time
     const { rows: s } = await tx.query<{ seq: string }>(sql('span/point'), [at.span?.parts ?? [at.id]]);
-    const { rows } = await tx.query<{ id: string }>(sql('span/table_at'), [table.id, table.headCommit, s[0].seq]);
+    const { rows } = await tx.query<{ id: string; pruned: boolean | string }>(sql('span/table_at'), [table.id, table.headCommit, s[0].seq]);
     if (!rows[0]) {
       throw new VsgError('E_OTHER_TABLE', `'${table.display}' was not tracked yet at ${shortId(at.span?.id ?? at.id)}`, {
         hint: 'name the tables that were', data: { table: table.display, ref },
       });
     }
+    if (truthy(rows[0].pruned)) throw prunedError(rows[0].id);
     return rows[0].id;
   }
 }

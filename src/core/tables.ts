@@ -31,6 +31,8 @@ export interface TrackedTable {
   commits: number | null;
   /** columns and key as last recorded in history (track, SCHEMA commits) */
   signature: Signature | null;
+  /** the oldest commit whose changes are kept, when history was pruned before it (vsg prune; read by listTables, tableById) */
+  prunedBefore?: string | null;
 }
 
 export interface Column {
@@ -46,7 +48,7 @@ export interface Column {
 type ListRow = Record<
   'id' | 'relid' | 'key_columns' | 'head' | 'schema_name' | 'table_name' | 'stored_schema' | 'stored_name' | 'signature' | 'branch_id' | 'head_commit' | 'commits' | 'untracked_at',
   string | null
->;
+> & { base?: string | null };
 
 /** Display form of a table name: quoted only where SQL would need quotes. */
 export function displayName(schema: string, name: string): string {
@@ -76,6 +78,7 @@ function toTable(r: ListRow): TrackedTable {
     headCommit: r.head_commit,
     commits: r.commits === null ? null : Number(r.commits),
     signature: r.signature === null ? null : (JSON.parse(r.signature) as Signature),
+    ...(r.base !== undefined ? { prunedBefore: r.base } : {}),
   };
 }
 

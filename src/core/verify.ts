@@ -44,7 +44,12 @@ export type ProblemCode =
   | 'span_part'
   | 'forget_id'
   | 'forget_chain'
-  | 'forget_counts';
+  | 'forget_counts'
+  | 'prune_id'
+  | 'prune_chain'
+  | 'prune_commits'
+  | 'base_hash'
+  | 'base_row_hash';
 
 export interface Problem {
   code: ProblemCode;
@@ -66,6 +71,14 @@ export interface DigestCheck {
   /** commits the digest covered, and how many of them are there now */
   covered: number;
   found: number;
+  /**
+   * How many of the commits it covered were pruned since (vsg prune): the
+   * digest is older than the prune. Their ids still match (ok says so), but
+   * their contents are gone and were not checked against it.
+   */
+  pruned?: number;
+  /** every commit it covered was pruned since: the digest is older than the prune's point (its ids match; nothing of it can be checked further) */
+  olderThanPrune?: boolean;
 }
 
 export interface VerifyResult {
@@ -124,6 +137,11 @@ const MESSAGES: Record<ProblemCode, string> = {
   forget_id: "a FORGET entry's id does not match its fields and the previous entry's id (the entry was edited)",
   forget_chain: 'a FORGET entry does not follow the entry before it (an entry was deleted or inserted)',
   forget_counts: 'the change rows and cells marked forgotten are not those the FORGET entries account for (a row blanked behind vsg\'s back, or an entry deleted)',
+  prune_id: "a PRUNE entry's id does not match its fields and the previous entry's id (the entry was edited)",
+  prune_chain: 'a PRUNE entry does not follow the entry before it (an entry was deleted or inserted)',
+  prune_commits: 'the commits marked pruned are not those the PRUNE entry hashed (a pruned commit was added, removed or swapped, or marked pruned behind vsg\'s back)',
+  base_hash: "a base kept by a prune is missing, or its rows' hashes do not hash to what the PRUNE entry recorded (a base row was added, removed or its hash edited)",
+  base_row_hash: "a base row's salt and values do not hash to its row hash (a value in the base was edited)",
 };
 
 const DIGEST = /^vsg1-(\d+)-(\d+)-([0-9a-f]{64})$/;
@@ -131,6 +149,7 @@ const DIGEST = /^vsg1-(\d+)-(\d+)-([0-9a-f]{64})$/;
 interface DigestRow {
   upto: string;
   commits: string;
+  pruned: string;
   hash: string;
 }
 
@@ -181,8 +200,9 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       [tableId],
     );
     const forgets = await tx.query<{ table_id: string; code: ProblemCode; expected: string | null; actual: string | null }>(sql('verify/forgets'), [tableId]);
-    for (const r of forgets.rows) {
-      problems.push({ code: r.code, table: name(r.table_id), message: MESSAGES[r.code], expected: r.expected, actual: r.actual });
+    const prunes = await tx.query<{ table_id: string | null; code: ProblemCode; expected: string | null; actual: string | null }>(sql('verify/prunes'), [tableId]);
+    for (const r of [...forgets.rows, ...prunes.rows]) {
+      problems.push({ code: r.code, table: r.table_id === null ? 'all' : name(r.table_id), message: MESSAGES[r.code], expected: r.expected, actual: r.actual });
     }
     for (const r of other.rows) {
       problems.push({
@@ -210,6 +230,10 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       const now = (await tx.query<DigestRow>(sql('verify/digest'), [tableId, against.upto])).rows[0];
       const found = Number(now.commits);
       const check: DigestCheck = { digest: opts.against!.trim(), ok: true, covered: against.count, found };
+      if (Number(now.pruned) > 0) {
+        check.pruned = Number(now.pruned);
+        if (Number(now.pruned) === found) check.olderThanPrune = true;
+      }
       if (found < against.count || now.hash !== against.hash) {
         check.ok = false;
         const code: ProblemCode = found < against.count ? 'digest_truncated' : 'digest_rewritten';

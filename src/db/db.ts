@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
-import { VsgError, ExitCode } from '../errors.js';
+import { VsgError, ExitCode, fromPrunedSql } from '../errors.js';
 import { keepSecret, maskConnection, parseConnection, scrubSecrets } from './connection.js';
 import { preparedStatementsWanted, statementNames } from './prepared.js';
 import { sql } from './sql.js';
@@ -177,7 +177,7 @@ export function wrapClient(
     try {
       return result<R>((await results(text, params, undefined, name)).at(-1));
     } catch (e) {
-      if (name === undefined || !names.forgetIfStale(name, e)) throw e;
+      if (name === undefined || !names.forgetIfStale(name, e)) throw fromPrunedSql(e);
       // Inside vsg's transaction the error aborted it: transaction() runs it again.
       if (inTx) throw e;
       try {

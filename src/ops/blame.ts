@@ -25,6 +25,8 @@ export interface BlameCell {
   /** the commit that set this value; null when it is an uncommitted change or no commit recorded it */
   commit: string | null;
   uncommitted: boolean;
+  /** set before the table's prune boundary (vsg prune): the commit that set it was pruned */
+  pruned?: boolean;
 }
 
 export interface BlameRow {
@@ -49,6 +51,8 @@ export interface BlameResult {
   rows: BlameRow[];
   /** the commits the cells name, by id */
   commits: Record<string, BlameCommit>;
+  /** the table's prune boundary (its oldest commit kept), when its history was pruned: cells set before it are `pruned` */
+  prunedBefore?: string;
 }
 
 export interface RowLogEntry {
@@ -64,6 +68,8 @@ export interface RowLogResult {
   /** newest first */
   entries: RowLogEntry[];
   heads: { table: string; branch: string; commit: string | null }[];
+  /** the table's prune boundary, when its history was pruned: what the row was before it is not listed (vsg prune) */
+  prunedBefore?: string;
 }
 
 /** Per row and column, the commit that last set the current value. */
@@ -88,6 +94,7 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
         value: image[c] ?? null,
         commit: pend.has(c) ? null : (last[c] ?? null),
         uncommitted: pend.has(c),
+        ...(table.prunedBefore && !pend.has(c) && last[c] === undefined ? { pruned: true } : {}),
       })),
     };
   });
@@ -102,7 +109,10 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
       hint: 'rowLog() shows its history', data: { table: table.display, key: opts.key },
     });
   }
-  return { table: table.display, head: table.headCommit, keyColumns: table.keyColumns, columns: cols, rows: out, commits };
+  return {
+    table: table.display, head: table.headCommit, keyColumns: table.keyColumns, columns: cols, rows: out, commits,
+    ...(table.prunedBefore ? { prunedBefore: table.prunedBefore } : {}),
+  };
 }
 
 /** Commits reachable from HEAD that changed one row, newest first, with the row before and after each. */
@@ -124,6 +134,7 @@ export async function rowLog(db: Queryable, opts: { table?: string; key: string 
       after: r.after === null ? null : (JSON.parse(r.after) as Image),
     })),
     heads: [{ table: table.display, branch: table.head, commit: table.headCommit }],
+    ...(table.prunedBefore ? { prunedBefore: table.prunedBefore } : {}),
   };
 }
 

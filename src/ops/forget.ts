@@ -132,7 +132,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
     };
     const full = opts.vacuum === 'full';
     const live = opts.live && !table.gone ? table.qname : null;
-    const vacuumed = ['vsg.changes', 'vsg.pending', ...(live ? [live] : [])];
+    const vacuumed = ['vsg.changes', 'vsg.pending', 'vsg.base_rows', ...(live ? [live] : [])];
     return { entry, commit, checkpoints: dropped.length, vacuum: { done: false } as ForgetResult['vacuum'], live, vacuumed, full };
   });
   const { live, vacuumed, full, ...out } = result;

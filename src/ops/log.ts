@@ -10,6 +10,7 @@ import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import { VsgError } from '../errors.js';
 import { forgetEntries, type ForgetEntry } from '../core/forgets.js';
+import { pruneEntries, type PruneEntry } from '../core/prunes.js';
 
 export interface LogOptions {
   table?: string;
@@ -45,6 +46,11 @@ export interface LogResult {
    * oldest commit listed (all of them when the list reaches the root), oldest first.
    */
   forgets?: ForgetEntry[];
+  /**
+   * The PRUNE entries (vsg prune), oldest first: the log ends at each table's
+   * boundary (its oldest commit kept), and these say what went before it.
+   */
+  prunes?: PruneEntry[];
 }
 
 /**
@@ -61,8 +67,10 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
   const last = r.commits[r.commits.length - 1];
   if (last && last.parents.length > 0) forgets = forgets.filter((f) => f.at >= last.committedAt);
   if (opts.author !== undefined) forgets = forgets.filter((f) => f.author === opts.author);
-  return { ...r, forgets };
+  const prunes = await pruneEntries(db);
+  return { ...r, forgets, prunes };
 }
+
 
 async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, string>): Promise<Omit<LogResult, 'forgets'>> {
   const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
@@ -136,4 +144,9 @@ async function logIds(db: Queryable, starts: string[], limit: number, filters: (
 export async function forgetLog(db: Queryable, opts: { table?: string } = {}): Promise<ForgetEntry[]> {
   const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
   return forgetEntries(db, all.map((t) => t.id), (id) => all.find((t) => t.id === id)?.display ?? `#${id}`);
+}
+
+/** The PRUNE entries (vsg prune, docs/prune.md), oldest first. */
+export function pruneLog(db: Queryable): Promise<PruneEntry[]> {
+  return pruneEntries(db);
 }

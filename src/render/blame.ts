@@ -37,7 +37,10 @@ export function renderBlame(r: BlameResult, s: Style): string {
         ? `0000000 ${'Not Committed Yet'.padEnd(authors)} ${' '.repeat(19)}`
         : info
           ? `${s.yellow(info.shortId)} ${info.author.padEnd(authors)} ${info.committedAt.slice(0, 19).replace('T', ' ')}`
-          : `${'?'.padEnd(7)} ${'(no commit)'.padEnd(authors)} ${' '.repeat(19)}`;
+          : c.pruned && r.prunedBefore
+            ? // as git blame marks a shallow clone's boundary: set before it, by a pruned commit
+              `${s.dim(`^${r.prunedBefore.slice(0, 6)}`)} ${'(pruned before)'.padEnd(authors)} ${' '.repeat(19)}`
+            : `${'?'.padEnd(7)} ${'(no commit)'.padEnd(authors)} ${' '.repeat(19)}`;
       lines.push(`  ${c.column.padEnd(width)}  ${who}  ${cell(c.value, s)}`);
     }
     return lines.join('\n');
@@ -48,7 +51,8 @@ export function renderBlame(r: BlameResult, s: Style): string {
 /** log --row: each commit that changed the row, and the row after it. */
 export function renderRowLog(r: RowLogResult, s: Style, opts: { oneline?: boolean; now?: number } = {}): string {
   const key = keyText(r.key, r.keyColumns);
-  if (r.entries.length === 0) return `no commit reachable from HEAD changed ${key} of ${r.table}`;
+  const cut = r.prunedBefore ? `\n${s.dim(`(history before ${r.prunedBefore.slice(0, 7)} was pruned)`)}` : '';
+  if (r.entries.length === 0) return `no commit reachable from HEAD changed ${key} of ${r.table}${r.prunedBefore ? ` since ${r.prunedBefore.slice(0, 7)} (history before it was pruned)` : ''}`;
   const rowText = (e: RowLogResult['entries'][number]): string => {
     if (!e.after) return s.red('deleted');
     return Object.entries(e.after)
@@ -61,11 +65,11 @@ export function renderRowLog(r: RowLogResult, s: Style, opts: { oneline?: boolea
       .join(', ');
   };
   if (opts.oneline) {
-    return r.entries.map((e) => `${s.yellow(e.commit.shortId)} ${e.commit.message.split('\n')[0]}  ${s.dim(key)} ${rowText(e)}`).join('\n');
+    return r.entries.map((e) => `${s.yellow(e.commit.shortId)} ${e.commit.message.split('\n')[0]}  ${s.dim(key)} ${rowText(e)}`).join('\n') + cut;
   }
   return r.entries
     .map((e) => `${commitHeader(e.commit, r.heads, s, opts.now)}\n\n    ${s.bold(key)}${e.before ? '' : s.green(' (inserted)')}: ${rowText(e)}`)
-    .join('\n\n');
+    .join('\n\n') + cut;
 }
 
 export function renderCheckout(r: CheckoutResult, s: Style): string {

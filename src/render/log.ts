@@ -1,6 +1,7 @@
 /** Log and the commit header shared with show. */
 import type { CommitInfo, ForgetEntry, ForgetResult, LogResult } from '../index.js';
 import type { Style } from './style.js';
+import { pruneEntry } from './prune.js';
 import { gitDate, relativeDate } from './values.js';
 
 /**
@@ -82,14 +83,17 @@ export function renderLog(r: LogResult, s: Style, opts: { oneline?: boolean; now
   const view = repositoryView(r.commits, r.heads, r.at);
   const one = (c: CommitInfo) => (opts.oneline ? `${s.yellow(c.shortId)}${decorations(c, r.heads, s, view)} ${c.message.split('\n')[0]}` : commitHeader(c, r.heads, s, opts.now, view));
   const entries: string[] = [];
-  // FORGET entries (vsg forget) among the commits, by time, newest first
-  const forgets = [...(r.forgets ?? [])].reverse();
+  // FORGET and PRUNE entries (vsg forget, vsg prune) among the commits, by time, newest first
+  const marks = [
+    ...(r.forgets ?? []).map((e) => ({ at: e.at, text: () => forgetEntry(e, s, opts) })),
+    ...(r.prunes ?? []).map((e) => ({ at: e.at, text: () => pruneEntry(e, s, opts) })),
+  ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   let f = 0;
   for (const c of r.commits) {
-    for (; f < forgets.length && forgets[f].at >= c.committedAt; f++) entries.push(forgetEntry(forgets[f], s, opts));
+    for (; f < marks.length && marks[f].at >= c.committedAt; f++) entries.push(marks[f].text());
     entries.push(one(c));
   }
-  for (; f < forgets.length; f++) entries.push(forgetEntry(forgets[f], s, opts));
+  for (; f < marks.length; f++) entries.push(marks[f].text());
   return entries.join(opts.oneline ? '\n' : '\n\n');
 }
 

@@ -24,7 +24,12 @@ export function renderVerify(r: VerifyResult, s: Style): string {
   const lines: string[] = [];
   if (r.ok) {
     lines.push(`${s.green('ok')} ${what}`);
-    if (r.against) lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered)`);
+    if (r.against?.olderThanPrune) {
+      // a digest taken before a prune's point: its ids still match, but everything it covered was pruned
+      lines.push(`${s.yellow('digest older than the prune')}: its ${r.against.covered} commits were all pruned since; their ids match, their contents are gone and were not checked`);
+    } else if (r.against?.pruned) {
+      lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered; ${r.against.pruned} of them pruned since: their ids match, their contents are gone)`);
+    } else if (r.against) lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered)`);
   } else {
     lines.push(`${s.red('verify failed')} ${what}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
     if (r.firstBad) lines.push(`first bad commit: ${s.yellow(r.firstBad.commit)} (${r.firstBad.table}, #${r.firstBad.seq})`);

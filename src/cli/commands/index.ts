@@ -17,6 +17,7 @@ import { forget } from './forget.js';
 import { init } from './init.js';
 import { log } from './log.js';
 import { merge } from './merge.js';
+import { prune } from './prune.js';
 import { resolve } from './resolve.js';
 import { restore } from './restore.js';
 import { rollback } from './rollback.js';
@@ -32,5 +33,5 @@ import { verify } from './verify.js';
 
 export const VERBS: readonly Verb[] = [
   blame, branch, checkout, commit, completion, conflicts, demo, diff, doctor, exportVerb, forget, init, log, merge,
-  resolve, restore, rollback, show, sql, status, switchVerb, tables, tag, track, tui, untrack, verify,
+  prune, resolve, restore, rollback, show, sql, status, switchVerb, tables, tag, track, tui, untrack, verify,
 ];

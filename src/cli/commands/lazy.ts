@@ -21,6 +21,7 @@ export const VERB_LOADERS: Readonly<Record<string, () => Promise<Verb>>> = {
   init: () => import('./init.js').then((m) => m.init),
   log: () => import('./log.js').then((m) => m.log),
   merge: () => import('./merge.js').then((m) => m.merge),
+  prune: () => import('./prune.js').then((m) => m.prune),
   resolve: () => import('./resolve.js').then((m) => m.resolve),
   restore: () => import('./restore.js').then((m) => m.restore),
   rollback: () => import('./rollback.js').then((m) => m.rollback),

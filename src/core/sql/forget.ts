@@ -27,6 +27,9 @@ UNION
 SELECT h.key FROM (
   SELECT ch.key, i.img - coalesce(ch.forgotten, '{}'::text[]) AS img FROM vsg.changes ch CROSS JOIN LATERAL (VALUES (ch.before), (ch.after)) AS i(img)
   WHERE ch.table_id = $1::int AND i.img IS NOT NULL
+  UNION ALL
+  SELECT br.key, br.image - coalesce(br.forgotten, '{}'::text[]) FROM vsg.base_rows br JOIN vsg.bases b ON b.id = br.base_id
+  WHERE b.table_id = $1::int
 ) AS h
 WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
 ON CONFLICT DO NOTHING`;
@@ -62,12 +65,13 @@ WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object
 /**
  * After a forget committed, dead tuples still hold the old values until
  * vacuumed: vsg.changes (the rows blanked), vsg.pending (the captures that
- * commits took, --live's among them), and with --live the table itself (the
+ * commits took, --live's among them), vsg.base_rows (a prune's bases, docs/prune.md),
+ * and with --live the table itself (the
  * deleted or updated rows). VACUUM cannot run in a transaction block. A plain
  * VACUUM takes dead tuples out of every reader's reach, but their bytes may
  * linger in the pages' free space until overwritten; FULL rewrites the tables
  * into new files (an exclusive lock, and a cost that follows their size).
  */
 export function forgetVacuum(liveTable: string | null, full = false): string {
-  return `VACUUM ${full ? 'FULL ' : ''}vsg.changes, vsg.pending${liveTable === null ? '' : `, ${liveTable}`}`;
+  return `VACUUM ${full ? 'FULL ' : ''}vsg.changes, vsg.pending, vsg.base_rows${liveTable === null ? '' : `, ${liveTable}`}`;
 }

@@ -1,0 +1,16 @@
+-- A base (docs/prune.md) of table $1 (its regclass $2) at commit $3: every
+-- row of that state (vsg.as_of), keyed by its key columns $4, each with a
+-- fresh random salt and its row hash as an insert of the row would have
+-- (vsg.row_hash, hash scheme 2), so that a value in it can be forgotten as in
+-- a change row. Answers the base's id.
+WITH b AS (
+  INSERT INTO vsg.bases (table_id, commit_id, rows, hash) VALUES ($1::int, $3::text, 0, '') RETURNING id
+), s AS MATERIALIZED (
+  SELECT (SELECT jsonb_object_agg(k, i.img -> k) FROM unnest($4::text[]) AS k) AS key, i.img,
+         uuid_send(gen_random_uuid()) AS salt
+  FROM vsg.as_of($2::regclass, $3::text) AS i(img)
+), r AS (
+  INSERT INTO vsg.base_rows (base_id, key, image, salt, row_hash)
+  SELECT b.id, s.key, s.img, s.salt, vsg.row_hash(s.salt, $1::int, s.key, NULL, s.img) FROM b, s
+)
+SELECT id::text FROM b

@@ -1,0 +1,232 @@
+/**
+ * Prune: drop the change rows of the commits older than a point, on every
+ * branch of every tracked table, keeping (docs/prune.md):
+ *  - per table, a base: the state at the point, row by row with salts and row
+ *    hashes (src/core/bases.ts), so that it can still be forgotten in;
+ *  - per pruned commit, a compact header (id, parents, seq, depths,
+ *    change_hash, time), its author, message and statement blanked, marked
+ *    with the PRUNE entry, so that every link, merge-base walk and digest id
+ *    is still there and reading it answers E_PRUNED (exit 7);
+ *  - a PRUNE entry (vsg.prunes, hash-chained) with a hash over the pruned
+ *    ids and the bases' hashes, which verify checks.
+ * All in one transaction; VACUUM afterwards, as forget does.
+ */
+import type { Db, Queryable } from '../db/db.js';
+import { sql } from '../db/sql.js';
+import { isVsgError, VsgError } from '../errors.js';
+import { makeBase, type Base } from '../core/bases.js';
+import type { PruneEntry } from '../core/prunes.js';
+import { parseDate } from '../core/dates.js';
+import { assertWritable } from '../core/guards.js';
+import { shortId, stateAt } from '../core/refs.js';
+import { dropCheckpoint } from '../core/sql/ddl.js';
+import { listTables, lockTable, type TrackedTable } from '../core/tables.js';
+
+export interface PruneOptions {
+  /** a commit (id, branch, tag, HEAD~N) or a date: the commits older than it lose their changes */
+  before: string;
+  /** refuse when a tag points at a commit older than the point (default: such tags are deleted) */
+  keepTags?: boolean;
+  /** why (recorded in the PRUNE entry); default "prune before <point>" */
+  message?: string;
+  author: string;
+  /** vacuum vsg.changes and vsg.commits afterwards (default true); 'full': VACUUM FULL, which gives the space back to the file system */
+  vacuum?: boolean | 'full';
+}
+
+export type { PruneEntry };
+
+export interface PruneResult {
+  /** the PRUNE entry; null when nothing was older than the point (nothing changed, nothing recorded) */
+  entry: PruneEntry | null;
+  /** per table pruned: its boundary (the oldest commit kept), commits pruned and change rows deleted */
+  tables: { table: string; boundary: string; commits: number; changes: number }[];
+  /** tags deleted with the commits they pointed at */
+  tagsDeleted: { table: string; name: string; commit: string }[];
+  checkpoints: number;
+  /** vacuum afterwards; sizes of vsg.changes and vsg.commits (bytes, with indexes and TOAST) before and after */
+  vacuum: { done: boolean; full?: boolean; reason?: string; kept?: number };
+  space: { before: number; after: number };
+}
+
+type Refusal = { table: string; kind: string; name: string; commit: string; why: 'pruned' | 'off' };
+
+/** Prune history older than a point on every branch of every tracked table. */
+export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
+  if (opts.before.trim() === '') throw new VsgError('E_USAGE', 'name the point: a commit or a date');
+  const before = await size(db);
+  const out = await db.transaction(async (tx) => {
+    await tx.query(sql('prune/lock'));
+    const tables: TrackedTable[] = [];
+    for (const t of await listTables(tx)) {
+      if (t.gone) {
+        throw new VsgError('E_PRUNE_REFUSED', `cannot prune: tracked table '${t.display}' was dropped`, {
+          hint: 'restore it (vsg restore) or untrack it first; nothing was changed', data: { table: t.display },
+        });
+      }
+      const locked = await lockTable(tx, t);
+      await assertWritable(tx, locked);
+      tables.push(locked);
+    }
+    if (tables.length === 0) throw new VsgError('E_NO_TABLES', 'no table is tracked yet');
+    const { rows: p } = await tx.query<{ n: string }>(sql('prune/pending'), [tables.map((t) => t.id)]);
+    if (Number(p[0].n) > 0) {
+      throw new VsgError('E_UNCOMMITTED', `cannot prune: ${p[0].n} uncommitted change${p[0].n === '1' ? '' : 's'} to tracked tables`, {
+        hint: 'commit or restore them first (vsg status lists them); nothing was changed',
+      });
+    }
+    const point = await pointOf(tx, tables, opts.before);
+    await tx.query(sql('prune/temp'));
+    const plan: { table: TrackedTable; boundary: string; tags: string[] }[] = [];
+    const refused: Refusal[] = [];
+    const tagsDeleted: PruneResult['tagsDeleted'] = [];
+    for (const t of tables) {
+      const boundary = point.boundaries.get(t.id);
+      if (boundary === undefined) continue;
+      const { rows: n } = await tx.query<{ n: string }>(sql('prune/collect'), [boundary.id]);
+      if (Number(n[0].n) === 0) continue;
+      const { rows: refs } = await tx.query<{ kind: string; name: string; commit_id: string; pruned: boolean | string; off: boolean | string }>(
+        sql('prune/refs'),
+        [t.id, boundary.id, boundary.seq],
+      );
+      const tags: string[] = [];
+      for (const r of refs) {
+        const pruned = yes(r.pruned);
+        if (!pruned && !yes(r.off)) continue;
+        if (r.kind === 'tag' && pruned && !opts.keepTags) {
+          tags.push(r.name);
+          tagsDeleted.push({ table: t.display, name: r.name, commit: r.commit_id });
+        } else if (r.kind === 'branch' || pruned) {
+          refused.push({ table: t.display, kind: r.kind, name: r.name, commit: r.commit_id, why: pruned ? 'pruned' : 'off' });
+        }
+      }
+      plan.push({ table: t, boundary: boundary.id, tags });
+    }
+    if (refused.length) throw refusal(refused);
+    if (plan.length === 0) return { entry: null, tables: [], tagsDeleted: [], checkpoints: 0 };
+    const bases: Base[] = [];
+    for (const x of plan) bases.push(await makeBase(tx, x.table, x.boundary));
+    const { rows: superseded } = await tx.query<Record<'table_id' | 'forgotten' | 'cells', string>>(sql('prune/drop_bases'));
+    const seq = Number((await tx.query<{ seq: string }>(sql('prune/next'))).rows[0].seq);
+    const { rows: dropped } = await tx.query<Record<'table_id' | 'rows' | 'forgotten' | 'cells' | 'commits', string>>(sql('prune/drop'), [seq]);
+    const { rows: cps } = await tx.query<{ relname: string }>(sql('prune/checkpoints'));
+    for (const c of cps) await tx.query(dropCheckpoint(c.relname));
+    for (const x of plan) if (x.tags.length) await tx.query(sql('prune/delete_tags'), [x.table.id, x.tags]);
+    const forgotten: Record<string, [number, number]> = {};
+    for (const d of [...dropped, ...superseded]) {
+      if (Number(d.forgotten) === 0) continue;
+      const [r, c] = forgotten[d.table_id] ?? [0, 0];
+      forgotten[d.table_id] = [r + Number(d.forgotten), c + Number(d.cells)];
+    }
+    const basesJson = bases.map((b, i) => ({ table_id: plan[i].table.id, base: b.id, commit: b.commit, rows: b.rows, hash: b.hash }));
+    const message = opts.message ?? `prune before ${/^[0-9a-f]{64}$/.test(point.text) ? shortId(point.text) : point.text}`;
+    const e = (await tx.query<{ id: string; commits: string; at: string }>(sql('prune/record'), [
+      seq, opts.author, message, point.text, JSON.stringify(basesJson), JSON.stringify(forgotten),
+    ])).rows[0];
+    const entry: PruneEntry = {
+      seq, id: e.id, author: opts.author, message, at: e.at, point: point.text, commits: Number(e.commits),
+      bases: bases.map((b) => ({ table: b.table, commit: b.commit, rows: b.rows, hash: b.hash })),
+    };
+    const byId = new Map(dropped.map((d) => [Number(d.table_id), d]));
+    return {
+      entry,
+      tables: plan.map((x) => ({
+        table: x.table.display, boundary: x.boundary,
+        commits: Number(byId.get(x.table.id)?.commits ?? 0), changes: Number(byId.get(x.table.id)?.rows ?? 0),
+      })),
+      tagsDeleted,
+      checkpoints: cps.length,
+    };
+  });
+  const vacuum = opts.vacuum === false || out.entry === null ? { done: false, reason: opts.vacuum === false ? 'not asked' : 'nothing pruned' } : await vacuumAfter(db, opts.vacuum === 'full');
+  return { ...out, vacuum, space: { before, after: await size(db) } };
+}
+
+const yes = (v: boolean | string | null) => v === true || v === 't' || v === 'true';
+
+/**
+ * Each table's boundary: its state at the point (the oldest commit kept).
+ * A commit, branch or tag names it (a table tracked after it has none); a
+ * date, the newest commit on its HEAD's first-parent chain made at or before
+ * it. A name that is not a commit but reads as a date is a date.
+ */
+async function pointOf(tx: Queryable, tables: TrackedTable[], before: string): Promise<{ text: string; boundaries: Map<number, { id: string; seq: string }> }> {
+  const boundaries = new Map<number, { id: string; seq: string }>();
+  const at = new Map<number, string>();
+  let dateMode = false;
+  for (const t of tables) {
+    try {
+      at.set(t.id, await stateAt(tx, t, before));
+    } catch (e) {
+      if (!isVsgError(e)) throw e;
+      if (e.code === 'E_OTHER_TABLE') continue; // tracked after the point: nothing of it is older
+      if (e.code !== 'E_UNKNOWN_REF' || !looksLikeDate(before)) throw e;
+      dateMode = true;
+      break;
+    }
+  }
+  let text: string;
+  if (dateMode) {
+    const when = parseDate(before, '--before') as string;
+    const { rows: iso } = await tx.query<{ at: string }>(sql('prune/time'), [when]);
+    text = `time ${iso[0].at}`;
+    at.clear();
+    for (const t of tables) {
+      if (t.headCommit === null) continue;
+      const { rows } = await tx.query<{ id: string; pruned: boolean | string }>(sql('prune/boundary_at'), [t.headCommit, iso[0].at]);
+      if (rows[0] && !yes(rows[0].pruned)) at.set(t.id, rows[0].id);
+    }
+  } else {
+    text = [...new Set(at.values())].length === 1 ? [...at.values()][0] : before;
+  }
+  for (const [id, c] of at) {
+    const { rows } = await tx.query<{ seq: string }>(sql('prune/seq'), [c]);
+    boundaries.set(id, { id: c, seq: rows[0].seq });
+  }
+  return { text, boundaries };
+}
+
+function looksLikeDate(s: string): boolean {
+  try {
+    parseDate(s, '--before');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function refusal(refused: Refusal[]): VsgError {
+  const r = refused[0];
+  const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
+  const what = r.kind === 'tag'
+    ? `tag '${r.name}' of '${r.table}' points at ${shortId(r.commit)}, older than the point${more}`
+    : r.why === 'pruned'
+      ? `branch '${r.name}' of '${r.table}' points at ${shortId(r.commit)}, older than the point${more}`
+      : `branch '${r.name}' of '${r.table}' forked before the point: its history meets the kept one only in what would be pruned${more}`;
+  const hint = r.kind === 'tag'
+    ? 'prune before an older point, or without --keep-tags (which deletes such tags); nothing was changed'
+    : 'merge or delete that branch first, or prune before an older point; nothing was changed';
+  return new VsgError('E_PRUNE_REFUSED', `cannot prune: ${what}`, { hint, data: { refs: refused } });
+}
+
+/** Sizes of what a prune rewrites (vsg.changes, vsg.commits), in bytes. */
+async function size(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(sql('prune/size'));
+  return Number(rows[0].n);
+}
+
+/** VACUUM (FULL) vsg.changes and vsg.commits outside the transaction; inside an application's, say so instead of failing. */
+async function vacuumAfter(db: Queryable, full: boolean): Promise<PruneResult['vacuum']> {
+  try {
+    await db.query(sql(full ? 'prune/vacuum_full' : 'prune/vacuum'));
+    const kept = Number((await db.query<{ n: string }>(sql('prune/space'), [['vsg.changes', 'vsg.commits', 'vsg.base_rows']])).rows[0].n);
+    const done: PruneResult['vacuum'] = full ? { done: true, full: true } : { done: true };
+    if (kept > 0 && !full) {
+      done.kept = kept;
+      done.reason = `${kept} dead row version${kept === 1 ? '' : 's'} could not be removed yet (a transaction open elsewhere still sees them); run VACUUM vsg.changes, vsg.commits, vsg.base_rows once it ended`;
+    }
+    return done;
+  } catch (e) {
+    return { done: false, reason: (e as Error).message };
+  }
+}
