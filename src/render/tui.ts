@@ -88,8 +88,8 @@ export function rowViewItems(log: RowLogResult, blame: BlameResult | null, s: St
   return items;
 }
 
-/** One conflict of the merge in progress: table, key, column, base, ours, theirs, and its resolution once resolved. */
-export function conflictLine(c: MergeConflict, keyColumns: string[], s: Style): string {
+/** One conflict of the merge in progress (of `table` unless it names its own): table, key, column, base, ours, theirs, and its resolution once resolved. */
+export function conflictLine(c: MergeConflict, keyColumns: string[], s: Style, table?: string): string {
   const side = (v: MergeConflict['base']): string => {
     if (v === null) return c.column === null ? s.dim('(deleted)') : cell(null, s);
     if (typeof v === 'string') return cell(v, s);
@@ -98,7 +98,7 @@ export function conflictLine(c: MergeConflict, keyColumns: string[], s: Style): 
       .map(([k, x]) => `${k}=${cell(x as string | null, s)}`)
       .join(', ');
   };
-  const where = `${c.table ? `${c.table} ` : ''}${keyText(c.key, keyColumns)} ${c.column ?? s.dim('(row)')}`;
+  const where = `${(c.table ?? table) ? `${c.table ?? table} ` : ''}${keyText(c.key, keyColumns)} ${c.column ?? s.dim('(row)')}`;
   const state = c.resolved ? s.cyan(`resolved: ${side(c.value)}`) : s.yellow('unresolved');
   const base = c.kind === 'insert/insert' ? s.dim('(none)') : side(c.base);
   return `${state}  ${s.bold(where)}  base ${base}  ours ${s.green(side(c.ours))}  theirs ${s.red(side(c.theirs))}`;

@@ -645,7 +645,7 @@ export function App(props: TuiProps): React.ReactElement {
     const keyColumns = pane.list.keyColumns;
     body = [
       ...(pane.violations ? [s.red('the merged rows would break these constraints (resolve the rows another way, or abort):'), ...pane.violations, ''] : []),
-      ...(pane.list.conflicts.length ? pane.list.conflicts.map((c, i) => (i === pane.sel ? `>${s.inverse(conflictLine(c, keyColumns, s))}` : ` ${conflictLine(c, keyColumns, s)}`)) : ['no merge in progress']),
+      ...(pane.list.conflicts.length ? pane.list.conflicts.map((c, i) => (i === pane.sel ? `>${s.inverse(conflictLine(c, keyColumns, s, pane.list.table))}` : ` ${conflictLine(c, keyColumns, s, pane.list.table)}`)) : ['no merge in progress']),
     ];
   } else if (pane.kind === 'refs') {
     body = pane.items.length ? pane.items.map((it, i) => (i === pane.sel ? `>${s.inverse(it.line)}` : ` ${it.line}`)) : ['no branches or tags'];
