@@ -317,7 +317,7 @@ export function App(props: TuiProps): React.ReactElement {
       act({
         lines: [
           `${s.bold('check out')} ${s.yellow(c.shortId)} ${c.message.split('\n')[0]}`,
-          `${every} will hold its rows again, as a new CHECKOUT commit on top of HEAD for each table that changes:`,
+          `${every} will hold its rows again: a CHECKOUT commit for each table that changes`,
           `  ${will.length ? will.join(', ') : 'no row differs: nothing to commit'}`,
           'uncommitted changes refuse it (nothing is changed then)',
         ],
@@ -368,7 +368,7 @@ export function App(props: TuiProps): React.ReactElement {
       lines: [
         `${s.bold('merge')} branch ${s.green(name)} into ${s.green(refHeads)} (${every} that has it)`,
         'a three-way merge by key and column: a MERGE commit, or a fast-forward',
-        'conflicts and broken constraints stop it: they are listed, to resolve one by one (ours, theirs, a value), then continue or abort',
+        'conflicts and broken constraints stop it: listed, resolved one by one, then continued or aborted',
       ],
       run: async () => renderMerge(await repo.merge({ ref: name, tables: tables && tables.length > 1 ? tables : undefined, table: filter.table, author: props.author }), s),
       refused: async (e) => {
