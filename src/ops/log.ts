@@ -30,6 +30,8 @@ export interface LogOptions {
   before?: string;
   /** the commits of every branch (of the tables in scope), not only HEAD's, like git log --all */
   all?: boolean;
+  /** with several tables: return `at` (where HEAD and each ref stand) even when the log alone would place them (one statement more) */
+  positions?: boolean;
 }
 
 export interface LogResult {
@@ -89,7 +91,7 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
   // Several tables: a filter, or another start, can leave out the entry where a table's
   // HEAD or ref stands, and an older part of the same ref would take its label.
-  const partial = opts.from !== undefined || opts.all || filters.some((f) => f !== null) || grep !== null;
+  const partial = opts.from !== undefined || opts.all || opts.positions || filters.some((f) => f !== null) || grep !== null;
   const head = tables.length > 1 && partial ? { at: await repoPositions(db) } : {};
   let bound: string | null = null;
   if (opts.before !== undefined) {

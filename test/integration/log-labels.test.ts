@@ -59,4 +59,31 @@ describe.each(targetNames())('ref labels with a filter over several tables (%s)'
       ui.unmount();
     }
   });
+
+  it('vsg tui without a filter: a branch standing on a commit of another branch labels nothing; --all shows it there', async () => {
+    await repo.createBranches({ name: 'side' });
+    await repo.switchMany({ branch: 'side' });
+    await repo.commit({ table: 'a', author: 'carol', message: 'carol on a, on side', sql: 'UPDATE a SET v = 2' });
+    await repo.switchMany({ branch: 'main' });
+    const frameOf = async (filter: { all?: boolean }) => {
+      const ui = render(React.createElement(App, { repo, style: plain, author: 'tester', filter, size: { columns: 120, rows: 12 } }));
+      try {
+        const deadline = Date.now() + 20_000;
+        while (!(ui.lastFrame() ?? '').includes('alice on b')) {
+          if (Date.now() > deadline) throw new Error(`no log; last frame:\n${ui.lastFrame()}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        return ui.lastFrame() ?? '';
+      } finally {
+        ui.unmount();
+      }
+    };
+    // side's part of b is alice's commit, listed; its part of a (carol's) is not: no label
+    const main = await frameOf({});
+    expect(main).toMatch(/\(HEAD -> main, feature\) .* bob on a$/m);
+    expect(main).not.toMatch(/side/);
+    const all = await frameOf({ all: true });
+    expect(all).toMatch(/\* [0-9a-f]{7} \(side\) .* carol on a, on side$/m);
+    expect(all.split('\n').filter((l) => l.includes('side'))).toHaveLength(1);
+  });
 });
