@@ -6,6 +6,7 @@
  */
 import v8 from 'node:v8';
 import { usage } from '../errors.js';
+import { MOUSE_OFF, MOUSE_ON } from '../tui/mouse.js';
 import type { LogFilter } from '../tui/source.js';
 import type { Outcome, RunContext } from './verb.js';
 
@@ -38,12 +39,27 @@ export async function runTui(ctx: RunContext, filter: LogFilter): Promise<Outcom
   preloadTui();
   const [{ render }, React, { App, RENDER_OPTIONS }] = await (loading as NonNullable<typeof loading>);
   const author = await ctx.author({});
-  process.stdout.write('\x1b[?1049h\x1b[H\x1b[2J');
+  // the alternate screen and mouse reports on; every way out turns them off again
+  process.stdout.write(`\x1b[?1049h\x1b[H\x1b[2J${MOUSE_ON}`);
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.stdout.write(`${MOUSE_OFF}\x1b[?1049l`);
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    restore();
+    process.kill(process.pid, signal);
+  };
+  process.once('exit', restore);
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.once(sig, onSignal);
   try {
     const app = render(React.createElement(App, { repo: ctx.repo, style: ctx.style, author, filter }), { ...RENDER_OPTIONS, exitOnCtrlC: true });
     await app.waitUntilExit();
   } finally {
-    process.stdout.write('\x1b[?1049l');
+    restore();
+    process.off('exit', restore);
+    for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.off(sig, onSignal);
   }
   return {};
 }

@@ -29,6 +29,10 @@ export interface LogOptions {
    * starts at that commit's parent, so a page costs `limit`, however deep.
    */
   before?: string;
+  /** the commits of every branch (of the tables in scope), not only HEAD's, like git log --all */
+  all?: boolean;
+  /** with several tables: return `at` (where HEAD and each ref stand) even when the log alone would place them (one statement more) */
+  positions?: boolean;
 }
 
 export interface LogResult {
@@ -36,7 +40,7 @@ export interface LogResult {
   /** per table, the branch its live table follows and that branch's commit */
   heads: { table: string; branch: string; commit: string | null }[];
   /**
-   * With several tables and a start given: the repository's HEAD commit and
+   * With several tables and a start, a filter or --all given: the repository's HEAD commit and
    * where each branch and tag stands (`kind:name` → commit), which may not be
    * listed: each decorates that commit alone.
    */
@@ -85,11 +89,18 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
     const branches = new Set(tables.map((t) => t.head));
     for (const t of all) if (t.headCommit && (t.untrackedAt === null || opts.table !== undefined || !tables.length || branches.has(t.head))) starts.push(t.headCommit);
   }
+  if (opts.all && tables.length) {
+    const { rows: tips } = await db.query<{ commit_id: string }>(sql('history/branch_tips'), [tables.map((t) => t.id)]);
+    for (const r of tips) if (!starts.includes(r.commit_id)) starts.push(r.commit_id);
+  }
   const limit = opts.limit ?? 1_000_000_000;
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
   const grep = opts.grep || null;
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
-  const head = tables.length > 1 && opts.from !== undefined ? { at: await repoPositions(db) } : {};
+  // Several tables: a filter, or another start, can leave out the entry where a table's
+  // HEAD or ref stands, and an older part of the same ref would take its label.
+  const partial = opts.from !== undefined || opts.all || opts.positions || filters.some((f) => f !== null) || grep !== null;
+  const head = tables.length > 1 && partial ? { at: await repoPositions(db) } : {};
   let bound: string | null = null;
   if (opts.before !== undefined) {
     const { rows: c } = await db.query<{ seq: string; parent: string | null }>(sql('history/log_cursor'), [opts.before]);

@@ -13,12 +13,16 @@ export interface LogFilter {
   until?: string;
   /** message contains (the `/` search) */
   grep?: string;
+  /** every branch's commits, drawn as a graph (`vsg tui --all`) */
+  all?: boolean;
 }
 
 /** The commits read so far of one log, and how to read the next page. */
 export class LogPages {
   commits: CommitInfo[] = [];
   heads: LogResult['heads'] = [];
+  /** where HEAD and each ref stand, when the log says (several tables, filtered): they decorate that entry alone */
+  at: LogResult['at'];
   /** the whole log is read */
   done = false;
   private reading: Promise<void> | null = null;
@@ -42,8 +46,12 @@ export class LogPages {
 
   private async read(): Promise<void> {
     const last = this.commits[this.commits.length - 1];
-    const r = await this.repo.log({ ...this.filter, limit: this.pageSize, before: last?.id });
-    if (!last) this.heads = r.heads;
+    // the first page says where the refs stand: a ref of a commit the log does not list labels nothing
+    const r = await this.repo.log({ ...this.filter, limit: this.pageSize, before: last?.id, positions: !last });
+    if (!last) {
+      this.heads = r.heads;
+      this.at = r.at;
+    }
     this.commits = [...this.commits, ...r.commits];
     if (r.commits.length < this.pageSize) this.done = true;
   }

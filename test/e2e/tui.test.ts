@@ -128,6 +128,151 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     expect(tmux('display', '-p', '-t', p, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
   });
 
+  it('row view: a row of a commit, its history and blame, and a jump to the commit that set a value', async () => {
+    const p = 'row';
+    runInPane(p, t, ['tui']);
+    await waitFor(p, /setup .*items/);
+    key(p, 'G');
+    await waitFor(p, (s) => selected(s).includes('track items'));
+    key(p, 'k');
+    await waitFor(p, (s) => selected(s).includes('change 1'));
+    key(p, 'Enter');
+    await waitFor(p, /qty: 0 → 10/);
+    key(p, ']');
+    await waitFor(p, /^▸~ id=1$/m);
+    key(p, 'Enter');
+    const row = await waitFor(p, /history of id=1 in items/);
+    expect(row).toMatch(/^> {2}[0-9a-f]{7} tester change 1 {2}qty=10$/m);
+    expect(row).toMatch(/^ {3}[0-9a-f]{7} setup track items {2}\(inserted\) qty=0, label=item 1$/m);
+    const setBy = /^ {3}qty +([0-9a-f]{7}) tester {2}10$/m.exec(row)?.[1];
+    expect(setBy).toBeDefined();
+    for (let i = 0; i < 4 && !/^> {2}qty /m.test(screen(p)); i++) {
+      const s = screen(p);
+      key(p, 'j');
+      await waitFor(p, (x) => x !== s);
+    }
+    await waitFor(p, /^> {2}qty /m);
+    key(p, 'Enter');
+    const commit = await waitFor(p, new RegExp(`commit ${setBy}`));
+    expect(commit).toMatch(/^commit [0-9a-f]{64}$/m);
+    expect(commit).toMatch(/qty: 0 → 10/);
+    key(p, 'q');
+    key(p, 'q');
+    key(p, 'q');
+    key(p, 'q');
+    await waitFor(p, /__EXIT=0/);
+  });
+
+  it('a long value, clipped, expanded with e', async () => {
+    const repo = await t.open();
+    try {
+      await repo.commit({ table: 'items', author: 'tester', message: 'long label', sql: `UPDATE items SET label = repeat('word ', 40) || 'TAIL' WHERE id = 5` });
+    } finally {
+      await repo.close();
+    }
+    const p = 'expand';
+    runInPane(p, t, ['tui']);
+    await waitFor(p, (s) => selected(s).includes('long label'));
+    key(p, 'Enter');
+    // the statement names TAIL; the cell's line is clipped before it
+    const tails = (s: string) => s.split('TAIL').length - 1;
+    const clipped = await waitFor(p, /^ {4}label: .*word word/m);
+    expect(clipped).toMatch(/…$/m);
+    expect(tails(clipped)).toBe(1);
+    key(p, 'e');
+    const open = await waitFor(p, (s) => tails(s) === 2);
+    expect(open).toMatch(/^ {4}label: .*word word/m);
+    key(p, 'q');
+    key(p, 'q');
+    await waitFor(p, /__EXIT=0/);
+  });
+
+  it('mouse wheel: reports on while it runs (the SGR sequences written into the pane), off after q', async () => {
+    const p = 'wheel';
+    runInPane(p, t, ['tui']);
+    await waitFor(p, /setup .*items/);
+    // the TUI asked for button reports, SGR-encoded
+    expect(tmux('display', '-p', '-t', p, '#{mouse_standard_flag} #{mouse_sgr_flag}').trim()).toBe('1 1');
+    const id = (s: string) => selected(s).slice(0, 9); // '> ' and the short id (the age moves on)
+    const before = id(screen(p));
+    // tmux cannot send a wheel event from the command line: the terminal's report is typed into the pane
+    key(p, '-l', '\x1b[<65;10;5M');
+    const down = await waitFor(p, (s) => id(s) !== before);
+    expect(down.split('\n').findIndex((l) => l.startsWith('>'))).toBe(4); // three lines down
+    key(p, '-l', '\x1b[<64;10;5M');
+    await waitFor(p, (s) => id(s) === before);
+    key(p, 'q');
+    await waitFor(p, /__EXIT=0/);
+    expect(tmux('display', '-p', '-t', p, '#{mouse_any_flag} #{mouse_standard_flag} #{mouse_sgr_flag} #{alternate_on} #{cursor_flag}').trim()).toBe('0 0 0 0 1');
+  });
+
+  it('check a commit out: what will change asked first, then a CHECKOUT commit', async () => {
+    const p = 'checkout';
+    runInPane(p, t, ['tui']);
+    await waitFor(p, /setup .*items/);
+    for (;;) {
+      const s = screen(p);
+      if (selected(s).includes('change 2')) break;
+      key(p, 'j');
+      await waitFor(p, (x) => x !== s);
+    }
+    key(p, 'c');
+    const ask = await waitFor(p, /check out [0-9a-f]{7} change 2/);
+    expect(ask).toMatch(/items ~\d+/);
+    expect(ask).toMatch(/y do it, any other key: do nothing/);
+    key(p, 'y');
+    const done = await waitFor(p, /checked out [0-9a-f]{7} into items/);
+    expect(done).toMatch(/\(HEAD -> main\) .* items ~\d+ {2}Check out [0-9a-f]{7}$/m);
+    key(p, 'q');
+    await waitFor(p, /__EXIT=0/);
+  });
+
+  it('merge with conflicts: each resolved (ours, theirs, a typed value), then continued', async () => {
+    const repo = await t.open();
+    try {
+      await repo.createBranches({ name: 'side' });
+      await repo.switchMany({ branch: 'side' });
+      await repo.commit({ table: 'items', author: 'tester', message: 'side labels', sql: "UPDATE items SET label = 's' || id WHERE id <= 3" });
+      await repo.switchMany({ branch: 'main' });
+      await repo.commit({ table: 'items', author: 'tester', message: 'main labels', sql: "UPDATE items SET label = 'm' || id WHERE id <= 3" });
+    } finally {
+      await repo.close();
+    }
+    const p = 'merge';
+    runInPane(p, t, ['tui']);
+    await waitFor(p, /main labels/);
+    key(p, 'b');
+    await waitFor(p, /branches and tags/);
+    key(p, 'j');
+    await waitFor(p, /^> {2}side/m);
+    key(p, 'M');
+    await waitFor(p, /merge branch side into main/);
+    key(p, 'y');
+    const list = await waitFor(p, /merging side: 3 unresolved/);
+    expect(selected(list)).toMatch(/^>unresolved {2}items id=1 label {2}base item 1 {2}ours m1 {2}theirs s1$/);
+    key(p, 'o');
+    await waitFor(p, /^>unresolved {2}items id=2/m);
+    key(p, 't');
+    await waitFor(p, /^>unresolved {2}items id=3/m);
+    key(p, 'v');
+    await waitFor(p, /^value \(NULL for NULL\): ▏/m);
+    key(p, '-l', 'typed');
+    key(p, 'Enter');
+    const resolved = await waitFor(p, /merging side: 0 unresolved/);
+    expect(resolved).toMatch(/resolved: m1 {2}items id=1/);
+    expect(resolved).toMatch(/resolved: s2 {2}items id=2/);
+    expect(resolved).toMatch(/resolved: typed {2}items id=3/);
+    key(p, 'C');
+    await waitFor(p, /continue the merge of side/);
+    key(p, 'y');
+    const merged = await waitFor(p, /\(HEAD -> main\) .* {2}Merge/);
+    expect(merged).toMatch(/side labels/);
+    key(p, 'q');
+    await waitFor(p, /__EXIT=0/);
+    const r = await vsg({ cwd: t.cwd, env: { ...t.env, NO_COLOR: '1' } }, ['sql', 'SELECT label FROM items WHERE id <= 3 ORDER BY id']);
+    expect(r.stdout).toMatch(/m1[\s\S]*s2[\s\S]*typed/);
+  });
+
   it('colours like the CLI, and none with NO_COLOR', async () => {
     runInPane('colour', t, ['tui']);
     const coloured = await waitFor('colour', /change 1/, true);

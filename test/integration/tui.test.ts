@@ -176,7 +176,7 @@ describe.each(targetNames())('vsg tui panes and keys (%s)', (name) => {
   });
 
   it('? lists every key of every pane; ? again goes back', async () => {
-    const ui = open(repo, { size: { columns: 120, rows: 40 } });
+    const ui = open(repo, { size: { columns: 140, rows: 64 } });
     await showing(ui, 'track clients');
     const f = await press(ui, '?', 'this help');
     for (const k of KEYS) expect(f).toContain(k.does);

@@ -8,6 +8,7 @@ interface Opts {
   since?: string;
   until?: string;
   grep?: string;
+  all?: boolean;
   json?: boolean;
 }
 
@@ -21,22 +22,26 @@ export const tui = verb<Opts>({
     option('--since <date>', 'only commits at or after this date'),
     option('--until <date>', 'only commits at or before this date'),
     option('--grep <text>', 'only commits whose message contains this (case-insensitive)'),
+    option('--all', 'the commits of every branch, drawn as a graph'),
     json(),
   ],
   help: `The log is read a page at a time, so a long history opens at once; its
-filters (and '/' search) run in the database. Enter opens a commit as 'vsg
-show' prints it; d diffs; b lists branches and tags (enter switches); R rolls
-a commit back after asking; ? lists every key; q leaves the screen as it was.
+filters (and '/' search) run in the database; --all draws every branch as a
+graph. Enter opens a commit as 'vsg show' prints it, and a row of it its
+history and blame; d diffs; b lists branches and tags (enter switches, M
+merges, conflicts resolved one by one); c checks a commit out, t tags it, B
+branches from it, R rolls it back, X restores: each after asking. The mouse
+wheel scrolls; ? lists every key; q leaves the screen as it was.
 Needs a terminal: piped or scripted, it refuses (exit 2); use 'vsg log' or
 --json there (with --json it refuses too, the error as JSON). 'vsg log -i'
 is the same. See docs/tui.md.`,
-  examples: ['vsg tui', 'vsg tui -t clients --author alice', 'vsg log -i --grep refund'],
+  examples: ['vsg tui', 'vsg tui --all', 'vsg tui -t clients --author alice', 'vsg log -i --grep refund'],
   exits: { 0: '', 2: 'not a terminal', 3: 'unknown table' },
   check(_args, opts) {
     requireTerminal('vsg tui', opts.json);
     preloadTui();
   },
   async run(ctx, _args, opts) {
-    return runTui(ctx, { table: opts.table, author: opts.author, since: opts.since, until: opts.until, grep: opts.grep });
+    return runTui(ctx, { table: opts.table, author: opts.author, since: opts.since, until: opts.until, grep: opts.grep, all: opts.all });
   },
 });
