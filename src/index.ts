@@ -33,5 +33,5 @@ export type { TagResult, TagsResult } from './ops/tag.js';
 export type { TrackManyResult, TrackResult, UntrackOptions, UntrackResult } from './ops/track.js';
 export type { InitResult } from './core/repository.js';
 export { MergeConflictError, MergeConstraintError } from './ops/merge.js';
-export type { MergeOptions, MergeResult, Strategy } from './ops/merge.js';
+export type { ContinueOptions, MergeOptions, MergeResult, Strategy } from './ops/merge.js';
 export type { ResolveOptions } from './ops/resolve.js';

@@ -23,7 +23,7 @@ import type { DoctorResult } from '../ops/doctor.js';
 import type { ExportOptions, ExportTablesOptions, ExportResult, ExportSink, RowsAtResult } from '../ops/export.js';
 import type { ForgetEntry, ForgetOptions, ForgetResult } from '../ops/forget.js';
 import type { LogOptions, LogResult } from '../ops/log.js';
-import type { MergeOptions, MergeResult } from '../ops/merge.js';
+import type { ContinueOptions, MergeOptions, MergeResult } from '../ops/merge.js';
 import type { ResolveOptions } from '../ops/resolve.js';
 import type { RestoreManyOptions, RestoreManyResult, RestoreOptions, RestoreResult } from '../ops/restore.js';
 import type { RollbackOptions, RollbackResult } from '../ops/rollback.js';
@@ -275,7 +275,7 @@ export class Repository {
    * several are tracked: the one merge in progress, a merge across tables as one MERGE
    * commit across them (a table of it named: E_MERGE_ACROSS).
    */
-  mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
+  mergeContinue(opts: ContinueOptions = {}): Promise<MergeResult> {
     return this.writable('mergeContinue').then(() => import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts)));
   }
   /** Forget an in-progress merge (a merge across tables: all of it; `tables` lists them). */

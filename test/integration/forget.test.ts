@@ -314,3 +314,99 @@ describe.each(targetNames())('forget on %s', (name) => {
     expect((await repo.verify()).ok).toBe(true);
   });
 });
+
+/**
+ * Forgotten values meet switch and merge (refused unless --forgotten says
+ * what to write), and a merge in progress (its saved conflicts are blanked
+ * too, so that it can be continued or aborted).
+ */
+describe.each(targetNames())('forget with switch and merge on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  const live = async (id: number) => (await repo.db.query<{ email: string | null; plan: string | null }>('SELECT email, plan FROM c WHERE id = $1', [id])).rows[0];
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE c (id int PRIMARY KEY, email text, plan text)`);
+    await repo.sql(`INSERT INTO c VALUES (1, 'qa-one@x', 'free'), (2, 'qa-two@x', 'free'), (3, 'qa-three@x', 'free'), (4, 'qa-four@x', 'free')`);
+    await repo.track('c', { author });
+    await repo.createBranch({ table: 'c', name: 'side' });
+    await repo.commit({ table: 'c', sql: `UPDATE c SET plan = 'pro' WHERE id = 1`, author, message: 'main: 1 pro' });
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('switch to a branch whose rows hold forgotten values: refused naming the keys, then written with live or null', async () => {
+    // row 1 forgotten whole (not live): side still holds its root image, all of it forgotten but the key
+    await repo.forget({ table: 'c', keys: ['1'], message: 'erase 1', author });
+    const refused = await repo.switch({ table: 'c', branch: 'side' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'E_FORGOTTEN', exitCode: 3, data: { keys: [{ id: '1' }], rows: 1 } });
+    expect(await live(1)).toEqual({ email: 'qa-one@x', plan: 'pro' });
+    await expect(repo.switchMany({ tables: ['c'], branch: 'side' })).rejects.toMatchObject({ code: 'E_FORGOTTEN' });
+    // live: the live row's values where side's were forgotten (so row 1 stays as it is live)
+    expect(await repo.switch({ table: 'c', branch: 'side', forgotten: 'live' })).toMatchObject({ branch: 'side' });
+    expect(await live(1)).toEqual({ email: 'qa-one@x', plan: 'pro' });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    // null: NULL in each forgotten cell
+    expect(await repo.switchMany({ tables: ['c'], branch: 'side', forgotten: 'null' })).toMatchObject({ c: { branch: 'side' } });
+    expect(await live(1)).toEqual({ email: null, plan: null });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('merge whose merged rows hold forgotten values: refused, then written with the live value', async () => {
+    await repo.switch({ table: 'c', branch: 'side', forgotten: 'live' });
+    await repo.commit({ table: 'c', sql: `UPDATE c SET plan = 'gold' WHERE id = 2`, author, message: 'side: 2 gold' });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    await repo.forget({ table: 'c', keys: ['2'], columns: ['email'], message: 'erase email of 2', author });
+    await repo.db.query(`UPDATE c SET email = 'qa-two-live@x' WHERE id = 2`);
+    await repo.commit({ table: 'c', author, message: 'main: 2 new email' });
+    // merged row 2: plan from side, email from main's live value (no forgotten cell needed) — but main's own
+    // change to 2's email makes that clean; forget main's new email too, so the merged row needs a forgotten value
+    await repo.forget({ table: 'c', keys: ['2'], columns: ['email'], message: 'erase email of 2 again', author });
+    const refused = await repo.merge({ table: 'c', ref: 'side', author }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'E_FORGOTTEN', exitCode: 3, data: { keys: [{ id: '2' }] } });
+    expect(await live(2)).toEqual({ email: 'qa-two-live@x', plan: 'free' });
+    const r = await repo.merge({ table: 'c', ref: 'side', author, forgotten: 'live' });
+    expect(r.status).toBe('merged');
+    expect(await live(2)).toEqual({ email: 'qa-two-live@x', plan: 'gold' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('forget during a merge in progress blanks its saved conflicts too: they show as forgotten, the merge aborts or continues (with --forgotten)', async () => {
+    await repo.switch({ table: 'c', branch: 'side', forgotten: 'live' });
+    // values set as an application would: a statement recorded in a commit keeps them (docs/forget.md)
+    await repo.db.query(`UPDATE c SET email = $1, plan = 'side' WHERE id = 3`, ['qa-3-side@x']);
+    await repo.commit({ table: 'c', author, message: 'side: 3' });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    await repo.db.query(`UPDATE c SET email = $1 WHERE id = 3`, ['qa-3-main@x']);
+    await repo.commit({ table: 'c', author, message: 'main: 3' });
+    await expect(repo.merge({ table: 'c', ref: 'side', author })).rejects.toMatchObject({ code: 'E_MERGE_CONFLICT' });
+    const inMerge = `SELECT count(*)::text AS n FROM vsg.merge_conflicts WHERE (coalesce(base::text, '') || coalesce(ours::text, '') || coalesce(theirs::text, '') || coalesce(value::text, '')) LIKE '%qa-3-%'`;
+    expect((await repo.db.query<{ n: string }>(inMerge)).rows[0].n).toBe('1');
+    // --live would commit under the merge: refused, nothing changed
+    await expect(repo.forget({ table: 'c', keys: ['3'], columns: ['email'], live: true, message: 'x', author })).rejects.toMatchObject({ code: 'E_MERGE_IN_PROGRESS', exitCode: 3 });
+    const r = await repo.forget({ table: 'c', keys: ['3'], columns: ['email'], message: 'erase 3 mid-merge', author });
+    expect(r.entry).toMatchObject({ keys: 1 });
+    expect((await repo.db.query<{ n: string }>(inMerge)).rows[0].n).toBe('0');
+    expect(await allText(repo)).not.toMatch(/qa-3-(side|main)@x[^]*qa-3-(side|main)@x/); // only the live row holds its value
+    const listed = await repo.conflicts({ table: 'c' });
+    expect(listed.conflicts).toHaveLength(1);
+    expect(listed.conflicts[0]).toMatchObject({ column: 'email', kind: 'update/update' });
+    expect(JSON.stringify(listed)).not.toContain('qa-3-');
+    // abort works; merging again meets the same conflict, now between forgotten values (they differed)
+    await repo.mergeAbort({ table: 'c' });
+    await expect(repo.merge({ table: 'c', ref: 'side', author })).rejects.toMatchObject({ code: 'E_MERGE_CONFLICT' });
+    await repo.resolve({ table: 'c', key: '3', column: 'email', take: 'theirs' });
+    // the merged row needs side's email, which is forgotten: refused, the merge stays in progress; NULL written when asked
+    await expect(repo.mergeContinue({ table: 'c' })).rejects.toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '3' }] } });
+    expect((await repo.conflicts({ table: 'c' })).conflicts).toHaveLength(1);
+    const done = await repo.mergeContinue({ table: 'c', forgotten: 'null' });
+    expect(done.status).toBe('merged');
+    expect(await live(3)).toEqual({ email: null, plan: 'side' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+});
