@@ -25,7 +25,7 @@ export type { DoctorResult, Check } from './ops/doctor.js';
 export type { CheckoutManyOptions, CheckoutManyResult, CheckoutOptions, CheckoutResult } from './ops/checkout.js';
 export type { RestoreManyOptions, RestoreManyResult, RestoreOptions, RestoreResult } from './ops/restore.js';
 export type { RollbackOptions, RollbackResult, RollbackConflict } from './ops/rollback.js';
-export type { ExportOptions, ExportTablesOptions, ExportHeader, ExportResult, ExportSink, RowBatch, RowsAtResult } from './ops/export.js';
+export type { ExportOptions, ExportTablesOptions, ExportHeader, ExportResult, ExportSink, ForgottenRows, RowBatch, RowsAtResult } from './ops/export.js';
 export type { BlameResult, BlameRow, BlameCell, BlameCommit, RowLogResult, RowLogEntry } from './ops/blame.js';
 export type { BranchesByName, BranchList, BranchInfo, CreatedBranch, DeletedBranch } from './ops/branch.js';
 export type { SwitchManyOptions, SwitchManyResult, SwitchOptions, SwitchResult } from './ops/switch.js';

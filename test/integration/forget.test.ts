@@ -129,10 +129,12 @@ describe.each(targetNames())('forget on %s', (name) => {
     const log = await repo.log({ table: 'people', limit: 3 });
     expect(log.forgets?.map((f) => f.id)).toEqual([r.entry.id]);
     expect((await repo.forgets({ table: 'people' })).map((f) => f.message)).toEqual(['erasure request #42']);
-    // readers show the cells as forgotten: the marker, never a value
+    // readers show the cells as forgotten: null, and the flag with the marker, never a value
     const shown = await repo.show('v1', { table: 'people' });
     const row = shown.changes.find((c) => c.key.id === '7');
-    expect((row?.new as Record<string, unknown> | null)?.email).toMatchObject({ forgotten: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(row?.new?.email).toBeNull();
+    expect(row?.forgotten?.new?.email).toMatch(/^[0-9a-f]{32}$/);
+    expect(Object.keys(row?.forgotten?.new ?? {}).sort()).toEqual(['email', 'n', 'name']);
   });
 
   it('forget only some columns: the others stay readable and the row keeps its shape', async () => {
@@ -397,6 +399,10 @@ describe.each(targetNames())('forget with switch and merge on %s', (name) => {
     expect(listed.conflicts).toHaveLength(1);
     expect(listed.conflicts[0]).toMatchObject({ column: 'email', kind: 'update/update' });
     expect(JSON.stringify(listed)).not.toContain('qa-3-');
+    // null plus the flag: each side's marker (the two sides held different values, so their markers differ)
+    const c0 = listed.conflicts[0];
+    expect(c0).toMatchObject({ base: null, ours: null, theirs: null, forgotten: { base: expect.stringMatching(/^[0-9a-f]{32}$/), ours: expect.any(String), theirs: expect.any(String) } });
+    expect(c0.forgotten?.ours).not.toBe(c0.forgotten?.theirs);
     // abort works; merging again meets the same conflict, now between forgotten values (they differed)
     await repo.mergeAbort({ table: 'c' });
     await expect(repo.merge({ table: 'c', ref: 'side', author })).rejects.toMatchObject({ code: 'E_MERGE_CONFLICT' });
@@ -407,6 +413,55 @@ describe.each(targetNames())('forget with switch and merge on %s', (name) => {
     const done = await repo.mergeContinue({ table: 'c', forgotten: 'null' });
     expect(done.status).toBe('merged');
     expect(await live(3)).toEqual({ email: null, plan: 'side' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('through bin/vsg: --json shows a forgotten cell as null plus the flag in show, diff, log --row, export; text as «forgotten»; switch and merge take --forgotten', async () => {
+    const root = (await repo.db.query<{ id: string }>(`SELECT id FROM vsg.commits WHERE kind = 'ROOT'`)).rows[0].id;
+    await repo.close();
+    try {
+      const hex = expect.stringMatching(/^[0-9a-f]{32}$/);
+      const json = async (args: string[]) => JSON.parse(await vsgOk(t, [...args, '--json'])) as Record<string, unknown>;
+      const shown = (await json(['show', root, '-t', 'c'])) as { changes: { key: { id: string }; new: Record<string, unknown>; forgotten?: unknown }[] };
+      const one = shown.changes.find((x) => x.key.id === '1');
+      expect(one).toMatchObject({ new: { id: '1', email: null, plan: null }, forgotten: { new: { email: hex, plan: hex } } });
+      expect(shown.changes.find((x) => x.key.id === '4')).not.toHaveProperty('forgotten'); // never forgotten: no flag
+      const diff = (await json(['diff', root, 'HEAD', '-t', 'c'])) as { changes: { key: { id: string }; old: unknown; new: unknown; forgotten?: { old?: Record<string, string>; new?: Record<string, string> } }[] };
+      const d1 = diff.changes.find((x) => x.key.id === '1');
+      expect(d1).toMatchObject({ old: { email: null, plan: null }, new: { email: null, plan: null } });
+      // the email was the same on both sides (equal markers), the plan changed (free → pro): markers tell, values do not
+      expect(d1?.forgotten?.old?.email).toBe(d1?.forgotten?.new?.email);
+      expect(d1?.forgotten?.old?.plan).not.toBe(d1?.forgotten?.new?.plan);
+      expect(await vsgOk(t, ['diff', root, 'HEAD', '-t', 'c'])).toMatch(/~ id=1\n    plan: «forgotten» → «forgotten»\n/);
+      const rowLog = (await json(['log', '-t', 'c', '--row', '1'])) as { entries: { before: unknown; after: unknown; forgotten?: unknown }[] };
+      expect(rowLog.entries.at(-1)).toMatchObject({ before: null, after: { id: '1', email: null }, forgotten: { after: { email: hex } } });
+      const exported = JSON.parse(await vsgOk(t, ['export', '-t', 'c', '--at', root, '--format', 'json'])) as Record<string, unknown>[];
+      expect(exported[0]).toEqual({ id: '1', email: null, plan: null, forgotten: { email: hex, plan: hex } });
+      expect(exported[3]).toEqual({ id: '4', email: 'qa-four@x', plan: 'free' });
+      expect(await vsgOk(t, ['export', '-t', 'c', '--at', root, '--format', 'sql'])).toContain(`VALUES ('1', NULL /* forgotten */, NULL /* forgotten */);`);
+      expect(await vsgOk(t, ['export', '-t', 'c', '--at', root])).toMatch(/│ 1 +│ «forgotten» +│ «forgotten» +│/);
+      const all = await vsgOk(t, ['log', '-t', 'c', '--row', '1', '--oneline']);
+      expect(all).toContain('email=«forgotten»');
+      expect(all).not.toContain('qa-one');
+
+      // switch: refused without --forgotten (exit 3, the keys in data), written with it
+      const sw = await vsg(t, ['switch', '-t', 'c', 'side', '--json']);
+      expect(sw.code).toBe(3);
+      expect(JSON.parse(sw.stderr).error).toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '1' }, { id: '2' }, { id: '3' }] }, hint: expect.stringContaining('--forgotten live') });
+      await vsgOk(t, ['switch', '-t', 'c', 'side', '--forgotten', 'live']);
+      await vsgOk(t, ['commit', '-t', 'c', `UPDATE c SET plan = 'x2' WHERE id = 2`, '-m', 'side: 2 x2']);
+      await vsgOk(t, ['switch', 'main', '--forgotten', 'live']);
+      // (side's new commit took row 2's email from the live row, where switch --forgotten live had written it: forget it there too)
+      await vsgOk(t, ['forget', '-t', 'c', '2', '--columns', 'email', '-m', 'erase email of 2 once more']);
+      // merge: the merged row 2 needs a forgotten email
+      const mg = await vsg(t, ['merge', '-t', 'c', 'side']);
+      expect([mg.code, mg.stderr]).toEqual([3, expect.stringMatching(/^error: cannot write rows back to 'c': 1 row of that state holds forgotten values: \{"id":"2"\}\nhint: write the live value \(--forgotten live\)/)]);
+      await vsgOk(t, ['merge', '-t', 'c', 'side', '--forgotten', 'live']);
+      expect(await vsg(t, ['switch', '-t', 'c', 'side', '--forgotten', 'maybe'])).toMatchObject({ code: 2 });
+    } finally {
+      repo = await t.open();
+    }
+    expect(await live(2)).toEqual({ email: 'qa-two-live@x', plan: 'x2' });
     expect((await repo.verify()).problems).toEqual([]);
   });
 });
