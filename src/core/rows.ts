@@ -41,13 +41,17 @@ export function flagForgotten<T extends object>(obj: T, fields: Partial<Record<k
     const v = o[field];
     if (kind === 'value') {
       const m = markerOf(v);
-      if (m !== undefined) (o[field] = null), (flag[field] = m);
+      if (m === undefined) continue;
+      o[field] = null;
+      flag[field] = m;
     } else if (typeof v === 'object' && v !== null) {
       const img = v as Record<string, unknown>;
       const cols: Record<string, string> = {};
       for (const [c, x] of Object.entries(img)) {
         const m = markerOf(x);
-        if (m !== undefined) (img[c] = null), (cols[c] = m);
+        if (m === undefined) continue;
+        img[c] = null;
+        cols[c] = m;
       }
       if (Object.keys(cols).length) flag[field] = cols;
     }
