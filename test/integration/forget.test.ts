@@ -7,7 +7,9 @@
  * server, and on both databases the text of every row of every table (vsg's
  * own, the checkpoints, the live table). Scenarios run through the library;
  * the command itself is spawned a few times (its output, its refusals, a
- * SIGKILL in the middle).
+ * SIGKILL in the middle). A second suite: switch and merge with forgotten
+ * values (--forgotten), a forget during a merge in progress, and the readers'
+ * --json (null plus the flag) through bin/vsg.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
