@@ -2,7 +2,8 @@
 -- change row of every commit (every branch), the cells of columns $2 (NULL:
 -- every column but the key columns $3) become {"forgotten": "<hex>"} (markers
 -- keyed by a salt drawn here and never stored: vsg.forget_image), the salt
--- goes, the row hash stays (docs/forget.md). Reaches each key's rows through
+-- goes, the row hash stays (docs/forget.md); so do the values a merge in
+-- progress keeps of those keys. Reaches each key's rows through
 -- changes_key (table_id, key, seq): the cost is the keys' own changes.
 -- Answers how many keys were touched, and how many change rows and cells newly blanked.
 WITH s AS (
@@ -28,6 +29,26 @@ WITH s AS (
   FROM rb, s
   WHERE br.base_id = rb.base_id AND br.key = rb.key AND cardinality(rb.cols) > rb.old_n
   RETURNING br.key, cardinality(rb.cols) - rb.old_n AS cells, rb.old_n = 0 AS fresh
+), x AS (
+  -- a merge in progress keeps values of its conflicts (vsg.merge_conflicts: a
+  -- cell's value, col set, or a row's image): those of the keys and columns
+  SELECT mc.seq, CASE WHEN mc.col IS NULL THEN vsg.forget_columns(coalesce(mc.base, mc.ours), coalesce(mc.theirs, mc.value), NULL, $2::text[], $3::text[])
+                      ELSE vsg.forget_columns(jsonb_build_object(mc.col, true), NULL, NULL, $2::text[], $3::text[]) END AS cols
+  FROM vsg.merge_conflicts mc
+  WHERE mc.table_id = $1::int AND mc.key IN (SELECT key FROM pg_temp.vsg_forget)
+), m AS (
+  -- blanked with the same salt, so that their markers equal history's
+  UPDATE vsg.merge_conflicts mc
+  SET base = CASE WHEN mc.col IS NULL THEN vsg.forget_image(mc.base, x.cols, s.salt)
+                  WHEN mc.base IS NOT NULL THEN vsg.forget_image(jsonb_build_object(mc.col, mc.base), x.cols, s.salt) -> mc.col END,
+      ours = CASE WHEN mc.col IS NULL THEN vsg.forget_image(mc.ours, x.cols, s.salt)
+                  WHEN mc.ours IS NOT NULL THEN vsg.forget_image(jsonb_build_object(mc.col, mc.ours), x.cols, s.salt) -> mc.col END,
+      theirs = CASE WHEN mc.col IS NULL THEN vsg.forget_image(mc.theirs, x.cols, s.salt)
+                  WHEN mc.theirs IS NOT NULL THEN vsg.forget_image(jsonb_build_object(mc.col, mc.theirs), x.cols, s.salt) -> mc.col END,
+      value = CASE WHEN mc.col IS NULL THEN vsg.forget_image(mc.value, x.cols, s.salt)
+                  WHEN mc.value IS NOT NULL THEN vsg.forget_image(jsonb_build_object(mc.col, mc.value), x.cols, s.salt) -> mc.col END
+  FROM x, s
+  WHERE mc.seq = x.seq AND cardinality(x.cols) > 0
 ), a AS (
   SELECT key, cells, fresh FROM u UNION ALL SELECT key, cells, fresh FROM ub
 )

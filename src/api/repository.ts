@@ -24,7 +24,7 @@ import type { ExportOptions, ExportTablesOptions, ExportResult, ExportSink, Rows
 import type { ForgetEntry, ForgetOptions, ForgetResult } from '../ops/forget.js';
 import type { PruneEntry, PruneOptions, PruneResult } from '../ops/prune.js';
 import type { LogOptions, LogResult } from '../ops/log.js';
-import type { MergeOptions, MergeResult } from '../ops/merge.js';
+import type { ContinueOptions, MergeOptions, MergeResult } from '../ops/merge.js';
 import type { ResolveOptions } from '../ops/resolve.js';
 import type { RestoreManyOptions, RestoreManyResult, RestoreOptions, RestoreResult } from '../ops/restore.js';
 import type { RollbackOptions, RollbackResult } from '../ops/rollback.js';
@@ -290,7 +290,7 @@ export class Repository {
    * several are tracked: the one merge in progress, a merge across tables as one MERGE
    * commit across them (a table of it named: E_MERGE_ACROSS).
    */
-  mergeContinue(opts: { table?: string; message?: string; author?: string } = {}): Promise<MergeResult> {
+  mergeContinue(opts: ContinueOptions = {}): Promise<MergeResult> {
     return this.writable('mergeContinue').then(() => import('../ops/merge.js').then((m) => m.continueMerge(this.db, opts)));
   }
   /** Forget an in-progress merge (a merge across tables: all of it; `tables` lists them). */

@@ -12,7 +12,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import { isVsgError, VsgError } from '../errors.js';
-import { compareKeys } from './rows.js';
+import { compareKeys, flagForgotten } from './rows.js';
 import { listTables, resolveTable, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
 import { sql } from '../db/sql.js';
@@ -35,6 +35,11 @@ export interface MergeConflict {
   resolved: boolean;
   /** the resolution, once resolved */
   value: string | null | Image;
+  /**
+   * values forgotten (vsg forget), null above: per field, a cell's marker, or
+   * a row image's forgotten columns with their markers; absent when none
+   */
+  forgotten?: Partial<Record<'base' | 'ours' | 'theirs' | 'value', string | Record<string, string>>>;
 }
 
 /** A merge in progress and its conflicts (`vsg conflicts`). */
@@ -88,16 +93,20 @@ export async function readConflicts(tx: Queryable, set: ConflictSet, table: Trac
   const { rows } = await tx.query<ConflictRow>(sql(`merge/${set}_conflicts`), set === 'work' ? [] : [table.id]);
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | null | Image));
   return rows
-    .map((r) => ({
-      key: JSON.parse(String(r.key)) as Image,
-      column: r.col,
-      kind: r.kind as ConflictKind,
-      base: parse(r.base),
-      ours: parse(r.ours),
-      theirs: parse(r.theirs),
-      resolved: r.resolved === 'true' || r.resolved === 't',
-      value: parse(r.value),
-    }))
+    .map((r) => {
+      const c: MergeConflict = {
+        key: JSON.parse(String(r.key)) as Image,
+        column: r.col,
+        kind: r.kind as ConflictKind,
+        base: parse(r.base),
+        ours: parse(r.ours),
+        theirs: parse(r.theirs),
+        resolved: r.resolved === 'true' || r.resolved === 't',
+        value: parse(r.value),
+      };
+      const k = r.col === null ? 'image' : 'value';
+      return flagForgotten(c, { base: k, ours: k, theirs: k, value: k });
+    })
     .sort((a, b) => compareKeys(a.key, b.key, table.keyColumns) || (a.column ?? '').localeCompare(b.column ?? ''));
 }
 

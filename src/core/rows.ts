@@ -1,13 +1,69 @@
 /** Row images and row changes as every operation passes them around: parsing, ordering, counting. */
 import type { Image, RowChange } from './types.js';
 
-/** Parse change rows whose key/old/new arrive as jsonb text. */
+/** Parse change rows whose key/old/new arrive as jsonb text (forgotten cells: null, flagged, see flagForgotten). */
 export function parseChanges(rows: { key: string; old: string | null; new: string | null }[]): RowChange[] {
-  return rows.map((r) => ({
-    key: JSON.parse(r.key) as Image,
-    old: r.old === null ? null : (JSON.parse(r.old) as Image),
-    new: r.new === null ? null : (JSON.parse(r.new) as Image),
-  }));
+  return rows.map((r) =>
+    flagForgotten({
+      key: JSON.parse(r.key) as Image,
+      old: r.old === null ? null : (JSON.parse(r.old) as Image),
+      new: r.new === null ? null : (JSON.parse(r.new) as Image),
+    }, { old: 'image', new: 'image' }),
+  );
+}
+
+/**
+ * Forgotten cells (vsg forget), as every result shows them: the value null,
+ * and beside the values a flag, `forgotten`, with a field for each field that
+ * held a forgotten value: for a row image, its forgotten columns, each with
+ * its marker; for a single value, its marker. (Markers are equal where equal
+ * values were forgotten together: they tell whether two forgotten cells
+ * differ, never what they held.) Absent when nothing was forgotten.
+ */
+export type Forgotten<F extends string = string> = Partial<Record<F, Record<string, string> | string>>;
+
+/** A forgotten cell as history holds it: {"forgotten": "<hex>"}, an object where a value is always a string or null. */
+function markerOf(v: unknown): string | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { forgotten?: unknown }).forgotten === 'string'
+    ? (v as { forgotten: string }).forgotten
+    : undefined;
+}
+
+/**
+ * Replace the forgotten cells of `obj`'s fields (each an image, or a single
+ * value) by null and record their markers in `obj.forgotten`. Mutates and
+ * returns `obj`.
+ */
+export function flagForgotten<T extends object>(obj: T, fields: Partial<Record<keyof T & string, 'image' | 'value'>>): T & { forgotten?: Forgotten } {
+  const o = obj as Record<string, unknown> & { forgotten?: Forgotten };
+  const flag: Forgotten = {};
+  for (const [field, kind] of Object.entries(fields)) {
+    const v = o[field];
+    if (kind === 'value') {
+      const m = markerOf(v);
+      if (m === undefined) continue;
+      o[field] = null;
+      flag[field] = m;
+    } else if (typeof v === 'object' && v !== null) {
+      const img = v as Record<string, unknown>;
+      const cols: Record<string, string> = {};
+      for (const [c, x] of Object.entries(img)) {
+        const m = markerOf(x);
+        if (m === undefined) continue;
+        img[c] = null;
+        cols[c] = m;
+      }
+      if (Object.keys(cols).length) flag[field] = cols;
+    }
+  }
+  if (Object.keys(flag).length) o.forgotten = flag;
+  return o as T & { forgotten?: Forgotten };
+}
+
+/** The marker of a forgotten cell: of `column` in the image at `field`, or of the value at `field`. */
+export function forgottenMarker(flag: Forgotten | undefined, field: string, column?: string): string | undefined {
+  const f = flag?.[field];
+  return typeof f === 'string' ? f : column !== undefined ? f?.[column] : undefined;
 }
 
 const NUMERIC = /^-?\d+(\.\d+)?$/;
@@ -30,11 +86,12 @@ export function compareKeys(a: Image, b: Image, keyColumns: string[]): number {
   return 0;
 }
 
-/** Columns whose value differs between two images of one row. */
+/** Columns whose value differs between two images of one row (forgotten cells: by their markers). */
 export function changedColumns(change: RowChange): string[] {
   if (!change.old || !change.new) return Object.keys(change.new ?? change.old ?? {});
   const cols = new Set([...Object.keys(change.old), ...Object.keys(change.new)]);
-  return [...cols].filter((c) => change.old?.[c] !== change.new?.[c]);
+  const f = change.forgotten;
+  return [...cols].filter((c) => change.old?.[c] !== change.new?.[c] || forgottenMarker(f, 'old', c) !== forgottenMarker(f, 'new', c));
 }
 
 /** How many rows a change inserted, updated and deleted. */

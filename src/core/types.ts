@@ -40,4 +40,6 @@ export interface RowChange {
   key: Image;
   old: Image | null;
   new: Image | null;
+  /** cells forgotten (vsg forget), null in the images: per image, column → marker (equal markers, equal values); absent when none */
+  forgotten?: { old?: Record<string, string>; new?: Record<string, string> };
 }

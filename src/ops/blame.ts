@@ -13,7 +13,7 @@ import { VsgError } from '../errors.js';
 import { getCommits } from '../core/commits.js';
 import { tableColumns } from '../core/dropped.js';
 import { canonicalKey } from '../core/keys.js';
-import { compareKeys } from '../core/rows.js';
+import { compareKeys, flagForgotten } from '../core/rows.js';
 import { blame as blameSql } from '../core/sql/rows.js';
 import { resolveHistory } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
@@ -27,6 +27,8 @@ export interface BlameCell {
   uncommitted: boolean;
   /** set before the table's prune boundary (vsg prune): the commit that set it was pruned */
   pruned?: boolean;
+  /** the value was forgotten (vsg forget; value null): its marker. Only a dropped table or an untracked history, read from history, can hold one */
+  forgotten?: { value: string };
 }
 
 export interface BlameRow {
@@ -59,6 +61,8 @@ export interface RowLogEntry {
   commit: CommitInfo;
   before: Image | null;
   after: Image | null;
+  /** cells forgotten (vsg forget), null in the images: per image, column → marker; absent when none */
+  forgotten?: { before?: Record<string, string>; after?: Record<string, string> };
 }
 
 export interface RowLogResult {
@@ -89,13 +93,15 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
     const pend = new Set(r.pend === null ? [] : (JSON.parse(r.pend) as string[]));
     return {
       key: JSON.parse(r.key) as Image,
-      cells: cols.map((c) => ({
-        column: c,
-        value: image[c] ?? null,
-        commit: pend.has(c) ? null : (last[c] ?? null),
-        uncommitted: pend.has(c),
-        ...(table.prunedBefore && !pend.has(c) && last[c] === undefined ? { pruned: true } : {}),
-      })),
+      cells: cols.map((c) =>
+        flagForgotten({
+          column: c,
+          value: image[c] ?? null,
+          commit: pend.has(c) ? null : (last[c] ?? null),
+          uncommitted: pend.has(c),
+          ...(table.prunedBefore && !pend.has(c) && last[c] === undefined ? { pruned: true } : {}),
+        } as BlameCell, { value: 'value' }),
+      ),
     };
   });
   out.sort((a, b) => compareKeys(a.key, b.key, table.keyColumns));
@@ -128,11 +134,13 @@ export async function rowLog(db: Queryable, opts: { table?: string; key: string 
     table: table.display,
     keyColumns: table.keyColumns,
     key,
-    entries: rows.map((r) => ({
-      commit: commits.get(r.commit_id) as CommitInfo,
-      before: r.before === null ? null : (JSON.parse(r.before) as Image),
-      after: r.after === null ? null : (JSON.parse(r.after) as Image),
-    })),
+    entries: rows.map((r) =>
+      flagForgotten({
+        commit: commits.get(r.commit_id) as CommitInfo,
+        before: r.before === null ? null : (JSON.parse(r.before) as Image),
+        after: r.after === null ? null : (JSON.parse(r.after) as Image),
+      } as RowLogEntry, { before: 'image', after: 'image' }),
+    ),
     heads: [{ table: table.display, branch: table.head, commit: table.headCommit }],
     ...(table.prunedBefore ? { prunedBefore: table.prunedBefore } : {}),
   };

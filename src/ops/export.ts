@@ -47,12 +47,19 @@ export interface ExportHeader {
   identityAlways: boolean;
 }
 
-/** A batch of rows: each value its PostgreSQL text form, null for SQL NULL. */
+/** A batch of rows: each value its PostgreSQL text form, null for SQL NULL (and for a forgotten value: see ForgottenRows). */
 export type RowBatch = (string | null)[][];
+
+/**
+ * The rows of a batch that hold forgotten values (vsg forget), by their index
+ * in the batch: the columns forgotten (null in the row), each with its marker
+ * (equal markers: equal values forgotten together). Absent when none.
+ */
+export type ForgottenRows = Record<number, Record<string, string>>;
 
 export interface ExportSink {
   header?(h: ExportHeader): void | Promise<void>;
-  rows(batch: RowBatch): void | Promise<void>;
+  rows(batch: RowBatch, forgotten?: ForgottenRows): void | Promise<void>;
   /** after a table's last rows */
   end?(h: ExportHeader): void | Promise<void>;
 }
@@ -63,6 +70,8 @@ export interface ExportResult extends ExportHeader {
 
 export interface RowsAtResult extends ExportHeader {
   rows: RowBatch;
+  /** the rows holding forgotten values (vsg forget), by index in rows: the columns forgotten, each with its marker; absent when none */
+  forgotten?: ForgottenRows;
 }
 
 /** Stream a table's rows as of a commit, in key order, to a sink. */
@@ -101,7 +110,14 @@ async function streamTable(tx: Queryable, t: TrackedTable, id: string, ref: stri
     const { rows } = await tx.query<Record<string, string | null>>(fetchForward(CURSOR, size));
     if (rows.length === 0) break;
     rowCount += rows.length;
-    await sink.rows(rows.map((r) => cols.map((_, i) => r[`c${i}`] ?? null)));
+    let forgotten: ForgottenRows | undefined;
+    rows.forEach((r, i) => {
+      if (r.f === null || r.f === undefined) return;
+      // (a column dropped since is not exported, nor is its marker)
+      const f = Object.entries(JSON.parse(r.f) as Record<string, string>).filter(([c]) => cols.some((x) => x.name === c));
+      if (f.length) (forgotten ??= {})[i] = Object.fromEntries(f);
+    });
+    await sink.rows(rows.map((r) => cols.map((_, i) => r[`c${i}`] ?? null)), forgotten);
     if (rows.length < size) break;
   }
   await tx.query(sql('export/close_cursor'));
@@ -158,9 +174,15 @@ export async function exportTables(db: Db, opts: ExportTablesOptions, sink: Expo
 /** The rows as of a commit, collected (for small tables and the library). */
 export async function rowsAt(db: Db, opts: ExportOptions): Promise<RowsAtResult> {
   const all: RowBatch = [];
-  const r = await exportRows(db, opts, { rows: (b) => void all.push(...b) });
+  let forgotten: ForgottenRows | undefined;
+  const r = await exportRows(db, opts, {
+    rows: (b, f) => {
+      for (const [i, cols] of Object.entries(f ?? {})) (forgotten ??= {})[all.length + Number(i)] = cols;
+      all.push(...b);
+    },
+  });
   const { rowCount: _n, ...header } = r;
-  return { ...header, rows: all };
+  return { ...header, rows: all, ...(forgotten ? { forgotten } : {}) };
 }
 
 /**

@@ -141,15 +141,23 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
 }
 
 /**
- * The table whose history to blank, locked: a tracked table (lockNamed, and no
- * merge in progress), or else an untracked history of that name, which nothing
+ * The table whose history to blank, locked: a tracked table (lockNamed; with
+ * a merge in progress into it, only without `live`), or else an untracked history of that name, which nothing
  * writes but forget itself (serialised on vsg.forgets). Its live rows are no
  * longer versioned: `live` is refused there.
  */
 async function lockHistory(tx: Queryable, name: string | undefined, live: boolean): Promise<TrackedTable> {
   try {
     const table = await lockNamed(tx, name);
-    await assertWritable(tx, table);
+    // A merge in progress: its saved conflicts are blanked too (sql/forget/blank.sql), so it can go on or be aborted;
+    // a --live commit would move the branch under it.
+    if (!table.merging || table.branchId === null) await assertWritable(tx, table);
+    else if (live) {
+      throw new VsgError('E_MERGE_IN_PROGRESS', `cannot forget the live rows of '${table.display}': a merge into it is in progress`, {
+        hint: 'forget without live now (the merge\'s saved values are blanked too) and delete the live rows once the merge is done, or finish or abort the merge first',
+        data: { table: table.display },
+      });
+    }
     return table;
   } catch (e) {
     if (!(isVsgError(e) && e.code === 'E_NOT_TRACKED')) throw e;

@@ -29,6 +29,7 @@ import { commonAncestor } from '../core/mergebase.js';
 import { buildPlan, collectConflicts, pickBases, prepareBase } from '../core/merge-plan.js';
 import { forgetMerge, inProgress, loadConflicts, mergingTables, readConflicts, saveMerge } from '../core/merge-state.js';
 import { tidyPending } from '../core/pending.js';
+import { allowForgotten, type ForgottenPolicy } from '../core/forgets.js';
 import { moveBranch } from '../core/ref-store.js';
 import { resolveRef } from '../core/refs.js';
 import { lockLiveTable, lockTable, resolveTable, type LockedTable, type TrackedTable } from '../core/tables.js';
@@ -51,6 +52,17 @@ export interface MergeOptions {
   base?: string;
   /** create a merge commit even when a fast-forward would do */
   noFf?: boolean;
+  /** where a value the merged rows need was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
+}
+
+/** Options of merge --continue. */
+export interface ContinueOptions {
+  table?: string;
+  message?: string;
+  author?: string;
+  /** where a value the merged rows need was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
 }
 
 /** Refuse, writing nothing, when the images of `source` would break a constraint of the table. */
@@ -69,6 +81,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
   });
   if (!target) return mergeAcross(db, opts, null);
   const result = await db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const table = await lockTable(tx, target);
     await assertWritable(tx, table);
     await lockLiveTable(tx, table);
@@ -121,11 +134,12 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
  * commit. Without a table while several are tracked: the one merge in
  * progress, which may be a merge across tables (continueAcross).
  */
-export async function continueMerge(db: Db, opts: { table?: string; message?: string; author?: string }): Promise<MergeResult> {
+export async function continueMerge(db: Db, opts: ContinueOptions): Promise<MergeResult> {
   const targets = await mergingTables(db, opts.table);
   if (targets.length > 1) return continueAcross(db, targets, opts);
   const target = targets[0];
   return db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const table = await lockTable(tx, target);
     const m = await inProgress(tx, table);
     await assertResolved(tx, [table]);
@@ -177,8 +191,9 @@ async function assertUnmoved(tx: Queryable, table: LockedTable, m: { branch: str
  * written in foreign-key order, and one MERGE commit across the tables (a
  * table that would have fast-forwarded gets its MERGE part too).
  */
-async function continueAcross(db: Db, targets: TrackedTable[], opts: { message?: string; author?: string }): Promise<MergeResult> {
+async function continueAcross(db: Db, targets: TrackedTable[], opts: ContinueOptions): Promise<MergeResult> {
   const done = await db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const tables = await lockAll(tx, targets);
     const parts: Part[] = [];
     const saved = new Map<number, Awaited<ReturnType<typeof inProgress>>>();
@@ -239,6 +254,7 @@ async function mergeAcross(db: Db, opts: MergeOptions, names: string[] | null): 
     throw new VsgError('E_TABLE_REQUIRED', 'a merge base is a commit of one table; name one with the table option', { hint: 'merge that table alone with its base' });
   }
   const done = await db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const parts: Part[] = [];
     for (const table of await lockAll(tx, names)) {
       const theirs = await theirsIn(tx, table, opts.ref, names !== null);

@@ -21,6 +21,7 @@ import { columns, lockNamed, lockTable, tableById, type LockedTable } from '../c
 import { writeBackMany } from '../core/write-back-many.js';
 import type { CommitInfo, Image } from '../core/types.js';
 import { allowForgotten, type ForgottenPolicy } from '../core/forgets.js';
+import { flagForgotten } from '../core/rows.js';
 
 export interface RollbackOptions {
   table?: string;
@@ -47,6 +48,8 @@ export interface RollbackConflict {
   after: string | Image | null;
   /** the value (or row) now in the live table */
   current: string | Image | null;
+  /** values forgotten (vsg forget), null above: per field, a cell's marker, or a row image's forgotten columns with their markers; absent when none */
+  forgotten?: Partial<Record<'before' | 'after', string | Record<string, string>>>;
 }
 
 export interface RollbackResult {
@@ -180,22 +183,19 @@ async function rollbackAcross(tx: Queryable, opts: RollbackOptions): Promise<Rol
 async function findConflicts(tx: Queryable, text: string, params: unknown[]): Promise<RollbackConflict[]> {
   const { rows } = await tx.query<{ key: string; col: string | null; reason: string; before: string | null; after: string | null; cur: string | null }>(text, params);
   const parse = (v: string | null) => (v === null ? null : (JSON.parse(v) as string | Image | null));
-  return rows.map((r) => ({
-    key: JSON.parse(r.key) as Image,
-    column: r.col,
-    reason: r.reason,
-    before: parse(r.before),
-    after: parse(r.after),
-    current: parse(r.cur),
-  }));
+  return rows.map((r) => {
+    const k = r.col === null ? 'image' : 'value';
+    return flagForgotten({ key: JSON.parse(r.key) as Image, column: r.col, reason: r.reason, before: parse(r.before), after: parse(r.after), current: parse(r.cur) } as RollbackConflict, { before: k, after: k });
+  });
 }
 
 /** One line per conflict, for the error's hint. */
 export function conflictLines(conflicts: RollbackConflict[], keyColumns: string[]): string[] {
-  const show = (v: string | Image | null) => (v === null ? 'NULL' : typeof v === 'string' ? JSON.stringify(v) : 'a row');
   return conflicts.map((c) => {
+    const show = (v: string | Image | null, field?: 'before' | 'after') =>
+      field && c.forgotten?.[field] !== undefined ? '«forgotten»' : v === null ? 'NULL' : typeof v === 'string' ? JSON.stringify(v) : 'a row';
     const key = keyColumns.map((k) => `${k}=${c.key[k]}`).join(', ');
     if (c.column === null) return `  ${key}: ${c.reason} since the commit`;
-    return `  ${key} ${c.column}: the commit set ${show(c.after)} (was ${show(c.before)}), now ${show(c.current)}`;
+    return `  ${key} ${c.column}: the commit set ${show(c.after, 'after')} (was ${show(c.before, 'before')}), now ${show(c.current)}`;
   });
 }

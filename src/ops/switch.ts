@@ -16,6 +16,7 @@ import { refsOfEach } from '../core/repo-refs.js';
 import { lockEach, lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
 import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
 import { sql } from '../db/sql.js';
+import { allowForgotten, type ForgottenPolicy } from '../core/forgets.js';
 
 export interface SwitchOptions {
   table?: string;
@@ -25,6 +26,8 @@ export interface SwitchOptions {
   /** create the branch first (at `start`, default HEAD) */
   create?: boolean;
   start?: string;
+  /** where a value the branch's rows need was forgotten (vsg forget): refuse (default, E_FORGOTTEN), write the live value, or NULL */
+  forgotten?: ForgottenPolicy;
 }
 
 export interface SwitchResult {
@@ -48,6 +51,7 @@ export async function switchBranch(db: Db, opts: SwitchOptions): Promise<SwitchR
   const target = await resolveTable(db, opts.table);
   if (opts.create) checkRefName(opts.branch, 'branch');
   return db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const table = await lockTable(tx, target);
     // A table whose branch vanished may always switch away; otherwise the usual guards.
     if (table.branchId !== null) await assertWritable(tx, table);
@@ -130,6 +134,7 @@ export type SwitchManyResult = Record<string, SwitchResult>;
 export async function switchMany(db: Db, opts: SwitchManyOptions): Promise<SwitchManyResult> {
   if (opts.create) checkRefName(opts.branch, 'branch');
   return db.transaction(async (tx) => {
+    allowForgotten(tx, opts.forgotten);
     const tables = await lockEach(tx, opts.tables);
     for (const table of tables) {
       if (table.branchId !== null) await assertWritable(tx, table);

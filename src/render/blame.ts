@@ -6,7 +6,7 @@ import type { ApplyResult, BlameResult, CheckoutManyResult, CheckoutResult, Relo
 import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
-import { cell, keyText, sameCell } from './values.js';
+import { cell, keyText, markerAt, sameCell } from './values.js';
 
 /** "2 updated, 1 inserted" for rows written back. */
 export function appliedText(a: ApplyResult): string {
@@ -41,7 +41,7 @@ export function renderBlame(r: BlameResult, s: Style): string {
             ? // as git blame marks a shallow clone's boundary: set before it, by a pruned commit
               `${s.dim(`^${r.prunedBefore.slice(0, 6)}`)} ${'(pruned before)'.padEnd(authors)} ${' '.repeat(19)}`
             : `${'?'.padEnd(7)} ${'(no commit)'.padEnd(authors)} ${' '.repeat(19)}`;
-      lines.push(`  ${c.column.padEnd(width)}  ${who}  ${cell(c.value, s)}`);
+      lines.push(`  ${c.column.padEnd(width)}  ${who}  ${cell(c.value, s, c.forgotten !== undefined)}`);
     }
     return lines.join('\n');
   });
@@ -58,8 +58,10 @@ export function renderRowLog(r: RowLogResult, s: Style, opts: { oneline?: boolea
     return Object.entries(e.after)
       .filter(([c]) => !r.keyColumns.includes(c))
       .map(([c, v]) => {
-        const changed = !e.before || !sameCell(e.before[c], v);
-        const text = `${c}=${cell(v, s)}`;
+        const was = markerAt(e.forgotten, 'before', c);
+        const now = markerAt(e.forgotten, 'after', c);
+        const changed = !e.before || !sameCell(e.before[c], v, was, now);
+        const text = `${c}=${cell(v, s, now !== undefined)}`;
         return changed ? s.green(text) : text;
       })
       .join(', ');

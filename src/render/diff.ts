@@ -1,7 +1,7 @@
 /** Row diffs: + inserted, - deleted, ~ updated with only the changed cells. */
 import type { DiffManyResult, DiffResult, DiffStat, RowChange } from '../index.js';
 import type { Style } from './style.js';
-import { cell, cellChange, keyText, sameCell } from './values.js';
+import { cell, cellChange, keyText, markerAt, sameCell } from './values.js';
 
 /**
  * Columns whose value differs between two images of one row. (The core has
@@ -11,7 +11,8 @@ import { cell, cellChange, keyText, sameCell } from './values.js';
 function changedColumns(change: RowChange): string[] {
   if (!change.old || !change.new) return Object.keys(change.new ?? change.old ?? {});
   const cols = new Set([...Object.keys(change.old), ...Object.keys(change.new)]);
-  return [...cols].filter((c) => !sameCell(change.old?.[c], change.new?.[c]));
+  const f = change.forgotten;
+  return [...cols].filter((c) => !sameCell(change.old?.[c], change.new?.[c], markerAt(f, 'old', c), markerAt(f, 'new', c)));
 }
 
 /**
@@ -33,14 +34,15 @@ export function renderChanges(changes: RowChange[], keyColumns: string[], column
     if (!ch.old && ch.new) {
       const img = ch.new;
       lines.push(s.green(`+ ${key}`));
-      for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.green(`    ${c}: ${cell(img[c], s)}`));
+      for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.green(`    ${c}: ${cell(img[c], s, markerAt(ch.forgotten, 'new', c) !== undefined)}`));
     } else if (ch.old && !ch.new) {
       const img = ch.old;
       lines.push(s.red(`- ${key}`));
-      for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.red(`    ${c}: ${cell(img[c], s)}`));
+      for (const c of ordered(Object.keys(img))) if (!keyColumns.includes(c)) lines.push(s.red(`    ${c}: ${cell(img[c], s, markerAt(ch.forgotten, 'old', c) !== undefined)}`));
     } else {
       lines.push(s.cyan(`~ ${key}`));
-      for (const c of ordered(changedColumns(ch))) lines.push(field(c, cellChange(ch.old?.[c], ch.new?.[c], s)));
+      const forgotten = (c: string): [boolean, boolean] => [markerAt(ch.forgotten, 'old', c) !== undefined, markerAt(ch.forgotten, 'new', c) !== undefined];
+      for (const c of ordered(changedColumns(ch))) lines.push(field(c, cellChange(ch.old?.[c], ch.new?.[c], s, forgotten(c))));
     }
   }
   return lines.join('\n');

@@ -8,7 +8,8 @@
  */
 import Table from 'cli-table3';
 import { ident } from '../db/quote.js';
-import type { ExportHeader, RowBatch, RowsAtResult } from '../index.js';
+import type { ExportHeader, ForgottenRows, RowBatch, RowsAtResult } from '../index.js';
+import { FORGOTTEN } from './values.js';
 import type { Style } from './style.js';
 
 export const EXPORT_FORMATS = ['table', 'csv', 'json', 'sql'] as const;
@@ -16,8 +17,31 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportWriter {
   header(h: ExportHeader): string;
-  rows(batch: RowBatch): string;
+  /** a batch, and its rows' forgotten columns (vsg forget) by index */
+  rows(batch: RowBatch, forgotten?: ForgottenRows): string;
   end(): string;
+}
+
+/**
+ * The name of a JSON row's flag listing its forgotten columns: "forgotten",
+ * or with as many underscores after it as it takes to name no column.
+ */
+export function forgottenKey(columns: readonly string[]): string {
+  let k = 'forgotten';
+  while (columns.includes(k)) k += '_';
+  return k;
+}
+
+/** A row as a JSON object: its columns, and where values were forgotten (null), the flag naming them with their markers. */
+function jsonRow(columns: readonly string[], r: (string | null)[], forgotten: Record<string, string> | undefined): string {
+  const o: Record<string, unknown> = Object.fromEntries(columns.map((c, i) => [c, r[i]]));
+  if (forgotten) o[forgottenKey(columns)] = forgotten;
+  return JSON.stringify(o);
+}
+
+/** A row with each forgotten cell (vsg forget) as `mark`. */
+function marked<T>(columns: readonly string[], r: (string | null)[], forgotten: Record<string, string> | undefined, mark: T): (string | null | T)[] {
+  return forgotten ? r.map((v, i) => (columns[i] in forgotten ? mark : v)) : r;
 }
 
 /** One CSV field: quoted when it must be, NULL as nothing, '' as "". */
@@ -39,19 +63,19 @@ export function exportWriter(format: ExportFormat, s: Style): ExportWriter {
   const buffered: RowBatch = [];
   switch (format) {
     case 'csv':
+      // CSV has no second kind of null: a forgotten value is the text «forgotten»
       return {
-        header: (x) => `${x.columns.map(csvField).join(',')}\n`,
-        rows: (b) => b.map((r) => `${r.map(csvField).join(',')}\n`).join(''),
+        header: (x) => ((h = x), `${x.columns.map(csvField).join(',')}\n`),
+        rows: (b, f) => b.map((r, i) => `${marked(h.columns, r, f?.[i], FORGOTTEN).map(csvField).join(',')}\n`).join(''),
         end: () => '',
       };
     case 'json':
       return {
         header: (x) => ((h = x), '['),
-        rows: (b) =>
+        rows: (b, f) =>
           b
-            .map((r) => {
-              const o = Object.fromEntries(h.columns.map((c, i) => [c, r[i]]));
-              const line = `${first ? '\n' : ',\n'}  ${JSON.stringify(o)}`;
+            .map((r, i) => {
+              const line = `${first ? '\n' : ',\n'}  ${jsonRow(h.columns, r, f?.[i])}`;
               first = false;
               return line;
             })
@@ -69,16 +93,24 @@ export function exportWriter(format: ExportFormat, s: Style): ExportWriter {
           prefix = `INSERT INTO ${target} (${keep.map((i) => ident(x.columns[i])).join(', ')})${x.identityAlways ? ' OVERRIDING SYSTEM VALUE' : ''} VALUES (`;
           return `-- ${x.table} as of ${x.commit}\n`;
         },
-        rows: (b) => b.map((r) => `${prefix}${keep.map((i) => sqlLiteral(r[i])).join(', ')});\n`).join(''),
+        // a forgotten value is written as NULL, and says so
+        rows: (b, f) =>
+          b.map((r, j) => `${prefix}${keep.map((i) => (f?.[j] && h.columns[i] in f[j] ? 'NULL /* forgotten */' : sqlLiteral(r[i]))).join(', ')});\n`).join(''),
         end: () => '',
       };
     }
-    default:
+    default: {
+      const forgotten: ForgottenRows = {};
       return {
         header: (x) => ((h = x), ''),
-        rows: (b) => (buffered.push(...b), ''),
-        end: () => `${renderRowsTable({ ...h, rows: buffered }, s)}\n`,
+        rows: (b, f) => {
+          for (const [i, cols] of Object.entries(f ?? {})) forgotten[buffered.length + Number(i)] = cols;
+          buffered.push(...b);
+          return '';
+        },
+        end: () => `${renderRowsTable({ ...h, rows: buffered, forgotten }, s)}\n`,
       };
+    }
   }
 }
 
@@ -98,10 +130,10 @@ export function exportManyWriter(format: Exclude<ExportFormat, 'csv'>, s: Style)
       return {
         start: () => '{',
         header: (x) => ((first = true), (cols = x.columns), `${n++ ? ',' : ''}\n  ${JSON.stringify(x.table)}: [`),
-        rows: (b) =>
+        rows: (b, f) =>
           b
-            .map((r) => {
-              const line = `${first ? '\n' : ',\n'}    ${JSON.stringify(Object.fromEntries(r.map((v, i) => [cols[i], v])))}`;
+            .map((r, i) => {
+              const line = `${first ? '\n' : ',\n'}    ${jsonRow(cols, r, f?.[i])}`;
               first = false;
               return line;
             })
@@ -114,7 +146,7 @@ export function exportManyWriter(format: Exclude<ExportFormat, 'csv'>, s: Style)
       return {
         start: () => 'BEGIN;\nSET CONSTRAINTS ALL DEFERRED;\n',
         header: (x) => ((one = exportWriter('sql', s)), one.header(x)),
-        rows: (b) => one.rows(b),
+        rows: (b, f) => one.rows(b, f),
         tableEnd: () => '',
         end: () => 'COMMIT;\n',
       };
@@ -122,16 +154,17 @@ export function exportManyWriter(format: Exclude<ExportFormat, 'csv'>, s: Style)
       return {
         start: () => '',
         header: (x) => ((one = exportWriter('table', s)), one.header(x), `${n++ ? '\n' : ''}${s.bold(x.table)} at ${x.commit.slice(0, 7)}\n`),
-        rows: (b) => one.rows(b),
+        rows: (b, f) => one.rows(b, f),
         tableEnd: () => one.end(),
         end: () => '',
       };
   }
 }
 
-/** Rows as psql would show them, NULL spelt out, with a row count. */
-export function renderRowsTable(r: Pick<RowsAtResult, 'columns' | 'rows'>, s: Style): string {
+/** Rows as psql would show them, NULL spelt out, forgotten values as «forgotten», with a row count. */
+export function renderRowsTable(r: Pick<RowsAtResult, 'columns' | 'rows' | 'forgotten'>, s: Style): string {
   const t = new Table({ head: r.columns, style: { head: s.level ? ['bold'] : [], border: [] } });
-  for (const row of r.rows) t.push(row.map((v) => (v === null ? s.dim('NULL') : v)));
+  const gone = s.dim(FORGOTTEN);
+  r.rows.forEach((row, i) => t.push(marked(r.columns, row, r.forgotten?.[i], gone).map((v) => (v === null ? s.dim('NULL') : v))));
   return `${t.toString()}\n(${r.rows.length} row${r.rows.length === 1 ? '' : 's'})`;
 }

@@ -2,21 +2,22 @@
 import Table from 'cli-table3';
 import type { ConflictList, ConstraintViolation, Image, MergeConflict, MergeResult } from '../index.js';
 import type { Style } from './style.js';
-import { cell, keyText } from './values.js';
+import { cell, keyText, markerAt, type ForgottenFlag } from './values.js';
 
 /** A cell the two merge bases of a criss-cross disagree on (marked in the virtual base). */
 function marked(v: unknown): boolean {
   return typeof v === 'object' && v !== null && (v as Record<string, unknown>)['vsg:conflict'] === true;
 }
 
-function side(v: MergeConflict['base'], column: string | null, s: Style, keyColumns: string[]): string {
+/** One side of a conflict (`field` of it: base, ours, theirs, value), a cell or a row; forgotten values say so. */
+function side(v: MergeConflict['base'], column: string | null, s: Style, keyColumns: string[], flag?: ForgottenFlag, field = ''): string {
   if (marked(v) || (v !== null && typeof v === 'object' && Object.values(v).some(marked))) return s.dim('(bases differ)');
-  if (column !== null) return cell(v as string | null, s);
+  if (column !== null) return cell(v as string | null, s, markerAt(flag, field) !== undefined);
   if (v === null) return s.dim('(deleted)');
   if (v === undefined) return '';
   return Object.entries(v as Image)
     .filter(([k]) => !keyColumns.includes(k))
-    .map(([k, x]) => `${k}=${cell(x, s)}`)
+    .map(([k, x]) => `${k}=${cell(x, s, markerAt(flag, field, k) !== undefined)}`)
     .join(', ');
 }
 
@@ -26,9 +27,10 @@ export function renderConflictTable(conflicts: MergeConflict[], keyColumns: stri
   const head = ['key', 'column', 'kind', 'base', 'ours', 'theirs', ...(withRes ? ['resolved'] : [])];
   const t = new Table({ head, style: { head: s.level ? ['bold'] : [], border: [] }, wordWrap: true });
   for (const c of conflicts) {
-    const base = c.kind === 'insert/insert' ? s.dim('(none)') : side(c.base, c.column, s, keyColumns);
-    const row = [keyText(c.key, keyColumns), c.column ?? s.dim('(row)'), c.kind, base, s.green(side(c.ours, c.column, s, keyColumns)), s.red(side(c.theirs, c.column, s, keyColumns))];
-    if (withRes) row.push(c.resolved ? side(c.value, c.column, s, keyColumns) : s.yellow('unresolved'));
+    const f = c.forgotten;
+    const base = c.kind === 'insert/insert' ? s.dim('(none)') : side(c.base, c.column, s, keyColumns, f, 'base');
+    const row = [keyText(c.key, keyColumns), c.column ?? s.dim('(row)'), c.kind, base, s.green(side(c.ours, c.column, s, keyColumns, f, 'ours')), s.red(side(c.theirs, c.column, s, keyColumns, f, 'theirs'))];
+    if (withRes) row.push(c.resolved ? side(c.value, c.column, s, keyColumns, f, 'value') : s.yellow('unresolved'));
     t.push(row);
   }
   return t.toString();

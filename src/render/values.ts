@@ -19,21 +19,28 @@ export const CLIP_WINDOW = 80;
 /** How a forgotten cell prints (vsg forget): never a value. */
 export const FORGOTTEN = '«forgotten»';
 
-/** A forgotten cell: history holds a marker {"forgotten": "<hex>"} where the value was (an object, never a value). */
-export function isForgotten(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'forgotten' in v;
+/**
+ * A result's `forgotten` flag (src/core/rows.ts › Forgotten): per field, an
+ * image's forgotten columns with their markers, or a single value's marker.
+ */
+export type ForgottenFlag = Partial<Record<string, Record<string, string> | string>> | undefined;
+
+/** The marker of a forgotten cell: of `column` in the image at `field`, or of the value at `field` (undefined: not forgotten). */
+export function markerAt(flag: ForgottenFlag, field: string, column?: string): string | undefined {
+  const f = flag?.[field];
+  return typeof f === 'string' ? f : column !== undefined ? f?.[column] : undefined;
 }
 
-/** Two cells hold the same value: equal text, or forgotten with the same marker (equal values forgotten together). */
-export function sameCell(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  return isForgotten(a) && isForgotten(b) && (a as { forgotten: unknown }).forgotten === (b as { forgotten: unknown }).forgotten;
+/** Two cells hold the same value: equal text and neither forgotten, or both forgotten with the same marker (equal values forgotten together). */
+export function sameCell(a: unknown, b: unknown, ma?: string, mb?: string): boolean {
+  if (ma !== undefined || mb !== undefined) return ma === mb;
+  return a === b;
 }
 
-/** A cell value: NULL for SQL NULL, «forgotten» for a forgotten one, otherwise its PostgreSQL text form (clipped when long). */
-export function cell(v: string | null | undefined, s: Style): string {
+/** A cell value: «forgotten» for a forgotten one, NULL for SQL NULL, otherwise its PostgreSQL text form (clipped when long). */
+export function cell(v: string | null | undefined, s: Style, forgotten = false): string {
+  if (forgotten) return s.dim(FORGOTTEN);
   if (v === null || v === undefined) return s.dim('NULL');
-  if (isForgotten(v)) return s.dim(FORGOTTEN);
   if (v.length > CLIP_AT) return clipped(v, 0, s);
   // Quote what would otherwise be mistaken: empty, padded, multi-line, or the text NULL.
   if (v === '' || v === 'NULL' || /^\s|\s$|[\n\t]/.test(v)) return JSON.stringify(v);
@@ -58,9 +65,9 @@ export function keyText(key: Image, keyColumns: string[]): string {
   return cols.map((c) => `${c}=${key[c] ?? 'NULL'}`).join(', ');
 }
 
-/** old → new for one cell; long or multi-line text is word-diffed, very long text clipped around its first difference. */
-export function cellChange(oldV: string | null | undefined, newV: string | null | undefined, s: Style): string {
-  if (isForgotten(oldV) || isForgotten(newV)) return `${s.red(cell(oldV, s))} → ${s.green(cell(newV, s))}`;
+/** old → new for one cell (either forgotten: say so); long or multi-line text is word-diffed, very long text clipped around its first difference. */
+export function cellChange(oldV: string | null | undefined, newV: string | null | undefined, s: Style, forgotten: [boolean, boolean] = [false, false]): string {
+  if (forgotten[0] || forgotten[1]) return `${s.red(cell(oldV, s, forgotten[0]))} → ${s.green(cell(newV, s, forgotten[1]))}`;
   if (typeof oldV === 'string' && typeof newV === 'string' && (oldV.length > CLIP_AT || newV.length > CLIP_AT)) {
     // Word-diffing megabytes would take minutes and print them: show both sides around the first difference.
     const n = Math.min(oldV.length, newV.length);

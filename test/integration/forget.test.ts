@@ -7,7 +7,9 @@
  * server, and on both databases the text of every row of every table (vsg's
  * own, the checkpoints, the live table). Scenarios run through the library;
  * the command itself is spawned a few times (its output, its refusals, a
- * SIGKILL in the middle).
+ * SIGKILL in the middle). A second suite: switch and merge with forgotten
+ * values (--forgotten), a forget during a merge in progress, and the readers'
+ * --json (null plus the flag) through bin/vsg.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -129,10 +131,12 @@ describe.each(targetNames())('forget on %s', (name) => {
     const log = await repo.log({ table: 'people', limit: 3 });
     expect(log.forgets?.map((f) => f.id)).toEqual([r.entry.id]);
     expect((await repo.forgets({ table: 'people' })).map((f) => f.message)).toEqual(['erasure request #42']);
-    // readers show the cells as forgotten: the marker, never a value
+    // readers show the cells as forgotten: null, and the flag with the marker, never a value
     const shown = await repo.show('v1', { table: 'people' });
     const row = shown.changes.find((c) => c.key.id === '7');
-    expect((row?.new as Record<string, unknown> | null)?.email).toMatchObject({ forgotten: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(row?.new?.email).toBeNull();
+    expect(row?.forgotten?.new?.email).toMatch(/^[0-9a-f]{32}$/);
+    expect(Object.keys(row?.forgotten?.new ?? {}).sort()).toEqual(['email', 'n', 'name']);
   });
 
   it('forget only some columns: the others stay readable and the row keeps its shape', async () => {
@@ -313,4 +317,153 @@ describe.each(targetNames())('forget on %s', (name) => {
     expect((await repo.forget({ table: 'people', keys: ['400'], message: 'again', author })).entry.rows).toBe(1);
     expect((await repo.verify()).ok).toBe(true);
   });
+});
+
+/**
+ * Forgotten values meet switch and merge (refused unless --forgotten says
+ * what to write), and a merge in progress (its saved conflicts are blanked
+ * too, so that it can be continued or aborted).
+ */
+describe.each(targetNames())('forget with switch and merge on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  const live = async (id: number) => (await repo.db.query<{ email: string | null; plan: string | null }>('SELECT email, plan FROM c WHERE id = $1', [id])).rows[0];
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE c (id int PRIMARY KEY, email text, plan text)`);
+    await repo.sql(`INSERT INTO c VALUES (1, 'qa-one@x', 'free'), (2, 'qa-two@x', 'free'), (3, 'qa-three@x', 'free'), (4, 'qa-four@x', 'free')`);
+    await repo.track('c', { author });
+    await repo.createBranch({ table: 'c', name: 'side' });
+    await repo.commit({ table: 'c', sql: `UPDATE c SET plan = 'pro' WHERE id = 1`, author, message: 'main: 1 pro' });
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('switch to a branch whose rows hold forgotten values: refused naming the keys, then written with live or null', async () => {
+    // row 1 forgotten whole (not live): side still holds its root image, all of it forgotten but the key
+    await repo.forget({ table: 'c', keys: ['1'], message: 'erase 1', author });
+    const refused = await repo.switch({ table: 'c', branch: 'side' }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'E_FORGOTTEN', exitCode: 3, data: { keys: [{ id: '1' }], rows: 1 } });
+    expect(await live(1)).toEqual({ email: 'qa-one@x', plan: 'pro' });
+    await expect(repo.switchMany({ tables: ['c'], branch: 'side' })).rejects.toMatchObject({ code: 'E_FORGOTTEN' });
+    // live: the live row's values where side's were forgotten (so row 1 stays as it is live)
+    expect(await repo.switch({ table: 'c', branch: 'side', forgotten: 'live' })).toMatchObject({ branch: 'side' });
+    expect(await live(1)).toEqual({ email: 'qa-one@x', plan: 'pro' });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    // null: NULL in each forgotten cell
+    expect(await repo.switchMany({ tables: ['c'], branch: 'side', forgotten: 'null' })).toMatchObject({ c: { branch: 'side' } });
+    expect(await live(1)).toEqual({ email: null, plan: null });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('merge whose merged rows hold forgotten values: refused, then written with the live value', async () => {
+    await repo.switch({ table: 'c', branch: 'side', forgotten: 'live' });
+    await repo.commit({ table: 'c', sql: `UPDATE c SET plan = 'gold' WHERE id = 2`, author, message: 'side: 2 gold' });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    await repo.forget({ table: 'c', keys: ['2'], columns: ['email'], message: 'erase email of 2', author });
+    await repo.db.query(`UPDATE c SET email = 'qa-two-live@x' WHERE id = 2`);
+    await repo.commit({ table: 'c', author, message: 'main: 2 new email' });
+    // merged row 2: plan from side, email from main's live value (no forgotten cell needed) — but main's own
+    // change to 2's email makes that clean; forget main's new email too, so the merged row needs a forgotten value
+    await repo.forget({ table: 'c', keys: ['2'], columns: ['email'], message: 'erase email of 2 again', author });
+    const refused = await repo.merge({ table: 'c', ref: 'side', author }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'E_FORGOTTEN', exitCode: 3, data: { keys: [{ id: '2' }] } });
+    expect(await live(2)).toEqual({ email: 'qa-two-live@x', plan: 'free' });
+    const r = await repo.merge({ table: 'c', ref: 'side', author, forgotten: 'live' });
+    expect(r.status).toBe('merged');
+    expect(await live(2)).toEqual({ email: 'qa-two-live@x', plan: 'gold' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('forget during a merge in progress blanks its saved conflicts too: they show as forgotten, the merge aborts or continues (with --forgotten)', async () => {
+    await repo.switch({ table: 'c', branch: 'side', forgotten: 'live' });
+    // values set as an application would: a statement recorded in a commit keeps them (docs/forget.md)
+    await repo.db.query(`UPDATE c SET email = $1, plan = 'side' WHERE id = 3`, ['qa-3-side@x']);
+    await repo.commit({ table: 'c', author, message: 'side: 3' });
+    await repo.switch({ table: 'c', branch: 'main', forgotten: 'live' });
+    await repo.db.query(`UPDATE c SET email = $1 WHERE id = 3`, ['qa-3-main@x']);
+    await repo.commit({ table: 'c', author, message: 'main: 3' });
+    await expect(repo.merge({ table: 'c', ref: 'side', author })).rejects.toMatchObject({ code: 'E_MERGE_CONFLICT' });
+    const inMerge = `SELECT count(*)::text AS n FROM vsg.merge_conflicts WHERE (coalesce(base::text, '') || coalesce(ours::text, '') || coalesce(theirs::text, '') || coalesce(value::text, '')) LIKE '%qa-3-%'`;
+    expect((await repo.db.query<{ n: string }>(inMerge)).rows[0].n).toBe('1');
+    // --live would commit under the merge: refused, nothing changed
+    await expect(repo.forget({ table: 'c', keys: ['3'], columns: ['email'], live: true, message: 'x', author })).rejects.toMatchObject({ code: 'E_MERGE_IN_PROGRESS', exitCode: 3 });
+    const r = await repo.forget({ table: 'c', keys: ['3'], columns: ['email'], message: 'erase 3 mid-merge', author });
+    expect(r.entry).toMatchObject({ keys: 1 });
+    expect((await repo.db.query<{ n: string }>(inMerge)).rows[0].n).toBe('0');
+    expect(await allText(repo)).not.toMatch(/qa-3-(side|main)@x[^]*qa-3-(side|main)@x/); // only the live row holds its value
+    const listed = await repo.conflicts({ table: 'c' });
+    expect(listed.conflicts).toHaveLength(1);
+    expect(listed.conflicts[0]).toMatchObject({ column: 'email', kind: 'update/update' });
+    expect(JSON.stringify(listed)).not.toContain('qa-3-');
+    // null plus the flag: each side's marker (the two sides held different values, so their markers differ)
+    const c0 = listed.conflicts[0];
+    expect(c0).toMatchObject({ base: null, ours: null, theirs: null, forgotten: { base: expect.stringMatching(/^[0-9a-f]{32}$/), ours: expect.any(String), theirs: expect.any(String) } });
+    expect(c0.forgotten?.ours).not.toBe(c0.forgotten?.theirs);
+    // abort works; merging again meets the same conflict, now between forgotten values (they differed)
+    await repo.mergeAbort({ table: 'c' });
+    await expect(repo.merge({ table: 'c', ref: 'side', author })).rejects.toMatchObject({ code: 'E_MERGE_CONFLICT' });
+    await repo.resolve({ table: 'c', key: '3', column: 'email', take: 'theirs' });
+    // the merged row needs side's email, which is forgotten: refused, the merge stays in progress; NULL written when asked
+    await expect(repo.mergeContinue({ table: 'c' })).rejects.toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '3' }] } });
+    expect((await repo.conflicts({ table: 'c' })).conflicts).toHaveLength(1);
+    const done = await repo.mergeContinue({ table: 'c', forgotten: 'null' });
+    expect(done.status).toBe('merged');
+    expect(await live(3)).toEqual({ email: null, plan: 'side' });
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('through bin/vsg: --json shows a forgotten cell as null plus the flag in show, diff, log --row, export; text as «forgotten»; switch and merge take --forgotten', async () => {
+    const root = (await repo.db.query<{ id: string }>(`SELECT id FROM vsg.commits WHERE kind = 'ROOT'`)).rows[0].id;
+    await repo.close();
+    try {
+      const hex = expect.stringMatching(/^[0-9a-f]{32}$/);
+      const json = async (args: string[]) => JSON.parse(await vsgOk(t, [...args, '--json'])) as Record<string, unknown>;
+      const shown = (await json(['show', root, '-t', 'c'])) as { changes: { key: { id: string }; new: Record<string, unknown>; forgotten?: unknown }[] };
+      const one = shown.changes.find((x) => x.key.id === '1');
+      expect(one).toMatchObject({ new: { id: '1', email: null, plan: null }, forgotten: { new: { email: hex, plan: hex } } });
+      expect(shown.changes.find((x) => x.key.id === '4')).not.toHaveProperty('forgotten'); // never forgotten: no flag
+      const diff = (await json(['diff', root, 'HEAD', '-t', 'c'])) as { changes: { key: { id: string }; old: unknown; new: unknown; forgotten?: { old?: Record<string, string>; new?: Record<string, string> } }[] };
+      const d1 = diff.changes.find((x) => x.key.id === '1');
+      expect(d1).toMatchObject({ old: { email: null, plan: null }, new: { email: null, plan: null } });
+      // the email was the same on both sides (equal markers), the plan changed (free → pro): markers tell, values do not
+      expect(d1?.forgotten?.old?.email).toBe(d1?.forgotten?.new?.email);
+      expect(d1?.forgotten?.old?.plan).not.toBe(d1?.forgotten?.new?.plan);
+      expect(await vsgOk(t, ['diff', root, 'HEAD', '-t', 'c'])).toMatch(/~ id=1\n    plan: «forgotten» → «forgotten»\n/);
+      const rowLog = (await json(['log', '-t', 'c', '--row', '1'])) as { entries: { before: unknown; after: unknown; forgotten?: unknown }[] };
+      expect(rowLog.entries.at(-1)).toMatchObject({ before: null, after: { id: '1', email: null }, forgotten: { after: { email: hex } } });
+      const exported = JSON.parse(await vsgOk(t, ['export', '-t', 'c', '--at', root, '--format', 'json'])) as Record<string, unknown>[];
+      expect(exported[0]).toEqual({ id: '1', email: null, plan: null, forgotten: { email: hex, plan: hex } });
+      expect(exported[3]).toEqual({ id: '4', email: 'qa-four@x', plan: 'free' });
+      expect(await vsgOk(t, ['export', '-t', 'c', '--at', root, '--format', 'sql'])).toContain(`VALUES ('1', NULL /* forgotten */, NULL /* forgotten */);`);
+      expect(await vsgOk(t, ['export', '-t', 'c', '--at', root])).toMatch(/│ 1 +│ «forgotten» +│ «forgotten» +│/);
+      const all = await vsgOk(t, ['log', '-t', 'c', '--row', '1', '--oneline']);
+      expect(all).toContain('email=«forgotten»');
+      expect(all).not.toContain('qa-one');
+
+      // switch: refused without --forgotten (exit 3, the keys in data), written with it
+      const sw = await vsg(t, ['switch', '-t', 'c', 'side', '--json']);
+      expect(sw.code).toBe(3);
+      expect(JSON.parse(sw.stderr).error).toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '1' }, { id: '2' }, { id: '3' }] }, hint: expect.stringContaining('--forgotten live') });
+      await vsgOk(t, ['switch', '-t', 'c', 'side', '--forgotten', 'live']);
+      await vsgOk(t, ['commit', '-t', 'c', `UPDATE c SET plan = 'x2' WHERE id = 2`, '-m', 'side: 2 x2']);
+      await vsgOk(t, ['switch', 'main', '--forgotten', 'live']);
+      // (side's new commit took row 2's email from the live row, where switch --forgotten live had written it: forget it there too)
+      await vsgOk(t, ['forget', '-t', 'c', '2', '--columns', 'email', '-m', 'erase email of 2 once more']);
+      // merge: the merged row 2 needs a forgotten email
+      const mg = await vsg(t, ['merge', '-t', 'c', 'side']);
+      expect([mg.code, mg.stderr]).toEqual([3, expect.stringMatching(/^error: cannot write rows back to 'c': 1 row of that state holds forgotten values: \{"id":"2"\}\nhint: write the live value \(--forgotten live\)/)]);
+      await vsgOk(t, ['merge', '-t', 'c', 'side', '--forgotten', 'live']);
+      expect(await vsg(t, ['switch', '-t', 'c', 'side', '--forgotten', 'maybe'])).toMatchObject({ code: 2 });
+    } finally {
+      repo = await t.open();
+    }
+    expect(await live(2)).toEqual({ email: 'qa-two-live@x', plan: 'x2' });
+    expect((await repo.verify()).problems).toEqual([]);
+  }, 400_000); // some twenty spawns of bin/vsg, each opening PGlite anew: minutes on a loaded machine
 });

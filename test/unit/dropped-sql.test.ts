@@ -17,7 +17,8 @@ describe('dropped-table SQL builders', () => {
 
   it('reads rows from history by bound table id and commit, in key order', () => {
     const q = historyRows(['id'], [{ name: 'id', type: 'integer' }, { name: "it's", type: 'text' }]);
-    expect(q).toContain(`x.img->>'it''s' AS c1`);
+    expect(q).toContain(`CASE WHEN jsonb_typeof(x.img->'it''s') <> 'object' THEN x.img->>'it''s' END AS c1`);
+    expect(q).toContain(`(SELECT jsonb_object_agg(e.k, e.v->'forgotten')::text FROM jsonb_each(x.img) AS e(k, v) WHERE jsonb_typeof(e.v) = 'object') AS f FROM`);
     expect(q).toContain(`(x.key->>'id')::integer AS k0`);
     expect(q).toMatch(/vsg\.state_diff\(\$1::int, NULL::text, \$2::text, false, -1\)/);
     expect(q).toMatch(/ORDER BY k0$/);

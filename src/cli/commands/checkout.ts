@@ -41,7 +41,7 @@ checkout of some tables only). One line per table; --json keyed by table.`,
     const { repo } = ctx;
     // As in git, checking out a branch switches to it (--force discards changes).
     const branch = await oneOrMany(opts.table, (table) => repo.isBranch(at, { table }), (tables) => repo.isBranchOfEach(at, { tables }));
-    if (branch.one ?? branch.many) return switchTo(ctx, at, { table: opts.table, discard: opts.force });
+    if (branch.one ?? branch.many) return switchTo(ctx, at, { table: opts.table, discard: opts.force, forgotten: opts.forgotten });
     const who = await ctx.author(opts);
     const base = { ref: at, message: opts.message, author: who, force: opts.force, forgotten: opts.forgotten };
     const r = await withProgress(`checking out ${at}`, () =>

@@ -42,13 +42,13 @@ an empty copy of the schema. csv holds one table: name it with -t.`,
         await write(w.start());
         await repo.exportTables(
           { tables: names.length ? names : undefined, at: opts.at, parentsFirst: format === 'sql' },
-          { header: (h) => write(w.header(h)), rows: (b) => (count(b.length), write(w.rows(b))), end: (h) => write(w.tableEnd(h)) },
+          { header: (h) => write(w.header(h)), rows: (b, f) => (count(b.length), write(w.rows(b, f))), end: (h) => write(w.tableEnd(h)) },
         );
         await write(w.end());
         return {};
       }
       const w = exportWriter(format, style);
-      await repo.exportRows({ table: names[0], at: opts.at }, { header: (h) => write(w.header(h)), rows: (b) => (count(b.length), write(w.rows(b))) });
+      await repo.exportRows({ table: names[0], at: opts.at }, { header: (h) => write(w.header(h)), rows: (b, f) => (count(b.length), write(w.rows(b, f))) });
       await write(w.end());
     } finally {
       p.done();

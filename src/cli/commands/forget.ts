@@ -22,15 +22,18 @@ export const forget = verb<{ table?: string; columns?: string; where?: string; m
   ],
   help: `The values (and each change row's salt) go; the key and the row hash stay, so
 every commit id is unchanged, \`vsg verify\` passes and a digest taken before
-still verifies. Readers show a forgotten cell as «forgotten» ({"forgotten": "<hex>"}
-in --json). The erasure is recorded as a FORGET entry (who, when, why, the
+still verifies. Readers show a forgotten cell as «forgotten»; in --json it is
+null, and the object holding it gets a flag "forgotten" naming it (with its
+marker: equal markers, equal values forgotten together). The erasure is recorded as a FORGET entry (who, when, why, the
 table, the columns, how many rows and cells; never values, never keys) that
 \`vsg log\` shows and \`vsg verify\` checks. Checkpoints of the table are
-dropped. A write-back that would need a forgotten value (checkout, restore,
-rollback, switch, merge) is refused unless told --forgotten live|null.
+dropped; a merge in progress into the table has its conflicts blanked too, and
+can be continued or aborted. A write-back that would need a forgotten value
+(checkout, restore, rollback, switch, merge) is refused unless told
+--forgotten live|null.
 
 Refused: rows held by commits made before schema version 13 (no salts),
-uncommitted changes to the rows, a merge in progress. See docs/forget.md
+uncommitted changes to the rows, --live during a merge. See docs/forget.md
 for what forget cannot reach (backups, WAL, replicas, messages and statements).`,
   examples: [
     'vsg forget -t customers 42 -m "erasure request #123"',
@@ -41,7 +44,7 @@ for what forget cannot reach (backups, WAL, replicas, messages and statements).`
     0: 'forgotten',
     1: 'uncommitted changes to the rows',
     2: 'no keys and no --where, or no message',
-    3: 'unknown table, column or key; rows in commits made before schema version 13; a merge in progress',
+    3: 'unknown table, column or key; rows in commits made before schema version 13; --live while a merge is in progress',
     4: 'the --where predicate failed',
   },
   check([keys], opts) {

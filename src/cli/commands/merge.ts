@@ -1,7 +1,7 @@
 import { MergeConflictError, MergeConstraintError, type Strategy } from '../../api/merge.js';
 import { usage } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
-import { author, json, message, option, tables } from '../options.js';
+import { author, forgotten, json, message, option, tables } from '../options.js';
 import { verb } from '../verb.js';
 
 interface Opts {
@@ -13,6 +13,7 @@ interface Opts {
   ff?: boolean;
   continue?: boolean;
   abort?: boolean;
+  forgotten?: 'live' | 'null';
 }
 
 export const merge = verb<Opts>({
@@ -29,6 +30,7 @@ export const merge = verb<Opts>({
     option('--no-ff', 'create a merge commit even when a fast-forward would do'),
     option('--continue', 'finish the merge in progress once its conflicts are resolved'),
     option('--abort', 'forget the merge in progress'),
+    forgotten(),
     json(),
   ],
   help: `Cells changed on one side only merge cleanly, also within one row. Conflicts
@@ -58,6 +60,10 @@ commit across the tables, their constraints checked together first;
 'vsg merge --abort' (no -t) forgets all of it. Neither takes -t for one table
 of such a merge.
 
+Merged rows that hold a value forgotten (vsg forget) are refused (exit 3),
+unless --forgotten says what to write in its place (with a merge or with
+--continue): the live value (live) or NULL (null).
+
 A one-table merge (-t) is refused when a row of another table references a
 row it deletes or re-keys, whatever the key's ON DELETE: merge the tables
 together instead.`,
@@ -73,7 +79,7 @@ together instead.`,
     0: 'merged (or up to date)',
     1: 'conflicts (the merge is kept in progress; across tables: every table), unresolved conflicts, a constraint the merge would break, uncommitted changes, criss-cross',
     2: '--continue, --abort or --base with -t repeated; --continue or --abort without -t while several merges are in progress; --continue or --abort with -t on a table of a merge across tables (E_MERGE_ACROSS)',
-    3: 'unknown table or commit (across tables: no table has it), no merge in progress, a cycle of foreign keys that are not deferrable',
+    3: 'unknown table or commit (across tables: no table has it), no merge in progress, a cycle of foreign keys that are not deferrable, merged rows that hold forgotten values (without --forgotten)',
     4: 'the rows written were refused by what is not checked ahead (a trigger, an exclusion constraint, a key from a table the merge leaves alone); nothing changed',
   },
   check([ref], opts) {
@@ -93,9 +99,9 @@ together instead.`,
     }
     const who = await ctx.author(opts);
     try {
-      const merged = { table, tables: names.length > 1 ? names : undefined, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false };
+      const merged = { table, tables: names.length > 1 ? names : undefined, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false, forgotten: opts.forgotten };
       const r = opts.continue
-        ? await repo.mergeContinue({ table, message: opts.message, author: who })
+        ? await repo.mergeContinue({ table, message: opts.message, author: who, forgotten: opts.forgotten })
         : await repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined });
       return { result: r, render: () => renderMerge(r, style) };
     } catch (e) {

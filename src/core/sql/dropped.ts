@@ -7,6 +7,7 @@
  */
 import { ident, literal } from '../../db/quote.js';
 import { sql } from '../../db/sql.js';
+import { forgottenColumns } from './rows.js';
 
 /** A column to recreate: its type and default as the server wrote them (recorded from the catalog). */
 export interface RecreateColumn {
@@ -22,10 +23,11 @@ export interface RecreateColumn {
  */
 export function historyRows(keyColumns: readonly string[], cols: readonly { name: string; type: string }[]): string {
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  const vals = cols.map((c, i) => `x.img->>${literal(c.name)} AS c${i}`);
+  // a forgotten cell (vsg forget's marker, an object) reads as NULL, and f maps the row's forgotten columns to their markers
+  const vals = cols.map((c, i) => `CASE WHEN jsonb_typeof(x.img->${literal(c.name)}) <> 'object' THEN x.img->>${literal(c.name)} END AS c${i}`);
   const keys = keyColumns.map((k, i) => `(x.key->>${literal(k)})::${typeOf.get(k) ?? 'text'} AS k${i}`);
-  return `SELECT ${cols.map((_, i) => `c${i}`).join(', ')} FROM (
-      SELECT ${[...vals, ...keys].join(', ')} FROM (${sql('dropped/rows_at')}) x
+  return `SELECT ${cols.map((_, i) => `c${i}`).join(', ')}, f FROM (
+      SELECT ${[...vals, ...keys].join(', ')}, ${forgottenColumns('x.img')} AS f FROM (${sql('dropped/rows_at')}) x
     ) u ORDER BY ${keyColumns.map((_, i) => `k${i}`).join(', ')}`;
 }
 

@@ -22,25 +22,31 @@ export function stateImages(): string {
 /**
  * The rows as of a commit, each column as text aliased c0..cN, in key order:
  * the live rows the changes since did not touch, and the changed ones' images.
+ * A forgotten cell (vsg forget's marker, an object) reads as NULL, never as a
+ * value, and `f` maps the row's forgotten columns to their markers (JSON text; NULL: none).
  * Parameters as sql/diff/between.sql: commit, head, lca depth, true, table id.
  */
 export function rowsAt(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name' | 'type'>[]): string {
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
   const live = cols.map((c, i) => `r.${ident(c.name)}::text AS c${i}`);
-  // a forgotten cell (vsg forget's marker, an object) reads as «forgotten», never as a value
   const img = cols.map((c, i) =>
-    table.keyColumns.includes(c.name) ? `d.old->>${literal(c.name)} AS c${i}` : `CASE WHEN jsonb_typeof(d.old->${literal(c.name)}) = 'object' THEN '«forgotten»' ELSE d.old->>${literal(c.name)} END AS c${i}`,
+    table.keyColumns.includes(c.name) ? `d.old->>${literal(c.name)} AS c${i}` : `CASE WHEN jsonb_typeof(d.old->${literal(c.name)}) <> 'object' THEN d.old->>${literal(c.name)} END AS c${i}`,
   );
   const keyLive = table.keyColumns.map((k, i) => `r.${ident(k)} AS k${i}`);
   const keyImg = table.keyColumns.map((k, i) => `(d.old->>${literal(k)})::${typeOf.get(k)} AS k${i}`);
   const match = table.keyColumns.map((k) => `r.${ident(k)} = (d.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
   const order = table.keyColumns.map((_, i) => `k${i}`).join(', ');
   return `WITH d AS MATERIALIZED (SELECT key, old FROM (${sql('diff/between')}) x)
-    SELECT ${cols.map((_, i) => `c${i}`).join(', ')} FROM (
-      SELECT ${[...live, ...keyLive].join(', ')} FROM ${table.qname} r WHERE NOT EXISTS (SELECT 1 FROM d WHERE ${match})
+    SELECT ${cols.map((_, i) => `c${i}`).join(', ')}, f FROM (
+      SELECT ${[...live, ...keyLive].join(', ')}, NULL::text AS f FROM ${table.qname} r WHERE NOT EXISTS (SELECT 1 FROM d WHERE ${match})
       UNION ALL
-      SELECT ${[...img, ...keyImg].join(', ')} FROM d WHERE d.old IS NOT NULL
+      SELECT ${[...img, ...keyImg].join(', ')}, ${forgottenColumns('d.old')} AS f FROM d WHERE d.old IS NOT NULL
     ) u ORDER BY ${order}`;
+}
+
+/** The forgotten columns of an image (cells holding vsg forget's marker, an object) with their markers, as JSON text; NULL when none. */
+export function forgottenColumns(image: string): string {
+  return `(SELECT jsonb_object_agg(e.k, e.v->'forgotten')::text FROM jsonb_each(${image}) AS e(k, v) WHERE jsonb_typeof(e.v) = 'object')`;
 }
 
 /** Every current row of the table ($1: its id) into vsg.pending as an insert, for the root commit to take. */
