@@ -10,6 +10,8 @@ import { ident, qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { createSchema, createSequence, createTable, historyRows, insertHistoryRows, sequenceOwnedBy, sequencePastMax } from './sql/dropped.js';
+import { forgottenPolicy, forgottenRefusal } from './forgets.js';
+import type { Image } from './types.js';
 import { columns, resolveRelation, tableById, type Column, type TrackedTable } from './tables.js';
 
 interface ShapeColumn {
@@ -81,6 +83,12 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
       data: { table: t.display },
     });
   }
+  // Rows holding forgotten values (vsg forget) come back only as the caller said: refused by default,
+  // with NULL in their place ('null'), or left out ('live': there is no live row).
+  const { rows: marked } = await tx.query<{ key: string; n: string }>(sql('dropped/forgotten_at'), [t.id, t.headCommit]);
+  if (marked.length && forgottenPolicy(tx) === 'refuse') {
+    throw forgottenRefusal(t, marked.map((r) => JSON.parse(r.key) as Image), Number(marked[0].n));
+  }
   try {
     await tx.query(createSchema(t.schema));
     const sequences: { column: string; name: string }[] = [];
@@ -98,7 +106,7 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
       }
     }
     await tx.query(createTable(t.qname, cols, t.keyColumns));
-    await tx.query(insertHistoryRows(t.qname), [t.id, t.headCommit]);
+    await tx.query(insertHistoryRows(t.qname), [t.id, t.headCommit, forgottenPolicy(tx)]);
     for (const s of sequences) {
       await tx.query(sequenceOwnedBy(s.name, t.qname, s.column));
       await tx.query(sequencePastMax(t.qname, s.column), [s.name]);

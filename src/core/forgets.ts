@@ -58,6 +58,20 @@ export function allowForgotten(tx: Queryable, policy: ForgottenPolicy | undefine
   else policies.set(tx, policy);
 }
 
+/** What this transaction's write-backs write where a value was forgotten (allowForgotten). */
+export function forgottenPolicy(tx: Queryable): ForgottenPolicy {
+  return policies.get(tx) ?? 'refuse';
+}
+
+/** The refusal of a write-back that needs forgotten values: `n` rows, the first of them at `keys`. */
+export function forgottenRefusal(table: TrackedTable, keys: Image[], n: number): VsgError {
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ') + (n > 5 ? ` and ${n - 5} more` : '');
+  return new VsgError('E_FORGOTTEN', `cannot write rows back to '${table.display}': ${n} row${n === 1 ? '' : 's'} of that state hold${n === 1 ? 's' : ''} forgotten values: ${shown}`, {
+    hint: "say what to write instead: the live value (forgotten: 'live') or NULL (forgotten: 'null'); nothing was changed",
+    data: { table: table.display, keys, rows: n },
+  });
+}
+
 /**
  * pg_temp.vsg_apply (or `staged`) holds `n` images with forgotten cells, the
  * first of them at `keys`: refuse, or replace those cells as the transaction's
@@ -70,14 +84,8 @@ export async function settleForgotten(
   n: number,
   cols: readonly { name: string; type: string }[],
 ): Promise<void> {
-  const policy = policies.get(tx) ?? 'refuse';
-  if (policy === 'refuse') {
-    const shown = keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ') + (n > 5 ? ` and ${n - 5} more` : '');
-    throw new VsgError('E_FORGOTTEN', `cannot write rows back to '${table.display}': ${n} row${n === 1 ? '' : 's'} of that state hold${n === 1 ? 's' : ''} forgotten values: ${shown}`, {
-      hint: "say what to write instead: the live value (forgotten: 'live') or NULL (forgotten: 'null'); nothing was changed",
-      data: { table: table.display, keys, rows: n },
-    });
-  }
+  const policy = forgottenPolicy(tx);
+  if (policy === 'refuse') throw forgottenRefusal(table, keys, n);
   if (policy === 'null') await tx.query(sql('apply/forgotten_null'));
   else await tx.query(forgottenFromLive(table, cols));
 }

@@ -267,6 +267,31 @@ describe.each(targetNames())('forget on %s', (name) => {
     expect((await repo.verify()).problems).toEqual([]);
   });
 
+  it('a dropped table whose HEAD holds forgotten values is recreated only as told: refused naming the keys, NULL in their place, or the rows left out', async () => {
+    await repo.sql(`CREATE TABLE dropme (id int PRIMARY KEY, email text, n int)`);
+    await repo.sql(`INSERT INTO dropme VALUES (1, 'qx-dropped-secret', 5), (2, 'b', 6), (3, 'qx-gone-secret', 8)`);
+    await repo.track('dropme', { author });
+    await repo.forget({ table: 'dropme', keys: ['3'], live: true, message: 'erasure', author }); // row 3 deleted live too
+    await repo.forget({ table: 'dropme', keys: ['1'], message: 'erasure', author }); // row 1 stays live
+    await repo.commit({ table: 'dropme', author, sql: 'UPDATE dropme SET n = 7 WHERE id = 2' });
+    // typed rows of the past read a forgotten value as NULL, never the marker's text (row 1 is read from the live table, which holds it)
+    const past = await repo.db.query(`SELECT id, email, n FROM vsg.as_of_rows(NULL::dropme, 'HEAD~2') ORDER BY id`);
+    expect(past.rows).toEqual([{ id: '1', email: 'qx-dropped-secret', n: '5' }, { id: '2', email: 'b', n: '6' }, { id: '3', email: null, n: null }]);
+    const recreate = async (forgotten?: 'live' | 'null') => {
+      await repo.sql('DROP TABLE dropme');
+      return repo.restore({ table: 'dropme', ...(forgotten ? { forgotten } : {}) });
+    };
+    // refused, naming the keys: nothing recreated
+    await expect(recreate()).rejects.toMatchObject({ code: 'E_FORGOTTEN', exitCode: 3, data: { keys: [{ id: '1' }], rows: 1 } });
+    expect((await repo.db.query(`SELECT to_regclass('dropme') AS r`)).rows[0].r).toBeNull();
+    await repo.sql('CREATE TABLE dropme (id int PRIMARY KEY)'); // (recreate drops it again)
+    expect(await recreate('null')).toMatchObject({ recreated: true });
+    expect((await repo.db.query('SELECT id, email, n FROM dropme ORDER BY id')).rows).toEqual([{ id: '1', email: null, n: null }, { id: '2', email: 'b', n: '7' }]);
+    expect(await recreate('live')).toMatchObject({ recreated: true });
+    expect((await repo.db.query('SELECT id, email, n FROM dropme ORDER BY id')).rows).toEqual([{ id: '2', email: 'b', n: '7' }]);
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
   it('the command: text and --json, refusals with their exit codes, and a SIGKILL in the middle leaves all or nothing', async () => {
     const snapshot = async () =>
       (await repo.db.query<{ h: string; f: string }>(`SELECT md5(string_agg(x::text, ',' ORDER BY x.commit_id, x.key::text)) AS h, (SELECT count(*) FROM vsg.forgets)::text AS f FROM vsg.changes x`)).rows[0];

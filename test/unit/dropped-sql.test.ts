@@ -22,6 +22,9 @@ describe('dropped-table SQL builders', () => {
     expect(q).toContain(`(x.key->>'id')::integer AS k0`);
     expect(q).toMatch(/vsg\.state_diff\(\$1::int, NULL::text, \$2::text, false, -1\)/);
     expect(q).toMatch(/ORDER BY k0$/);
-    expect(insertHistoryRows('"public"."t"')).toMatch(/^INSERT INTO "public"."t" SELECT r\.\* FROM \(.*jsonb_populate_record\(NULL::"public"."t", x\.img\) r$/s);
+    const insert = insertHistoryRows('"public"."t"');
+    expect(insert).toMatch(/^INSERT INTO "public"."t" SELECT r\.\* FROM \(.*jsonb_populate_record\(NULL::"public"."t", CASE WHEN .* THEN .* ELSE x\.img END\) r WHERE \$3::text = 'null' OR NOT EXISTS .*$/s);
+    // a forgotten cell (an object) becomes JSON null where $3 says 'null'
+    expect(insert).toContain(`CASE WHEN jsonb_typeof(e.value) = 'object' THEN 'null'::jsonb ELSE e.value END`);
   });
 });

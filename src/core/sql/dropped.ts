@@ -51,9 +51,17 @@ export function createTable(qname: string, cols: readonly RecreateColumn[], keyC
   return `CREATE TABLE ${qname} (${[...defs, `PRIMARY KEY (${keyColumns.map(ident).join(', ')})`].join(', ')})`;
 }
 
-/** Fill `qname` (already quoted) with the rows as of a commit, each value through its column's input function. $1: table id, $2: the commit. */
+/**
+ * Fill `qname` (already quoted) with the rows as of a commit, each value
+ * through its column's input function. $1: table id, $2: the commit, $3 what
+ * to write where a value was forgotten (vsg forget's marker, an object): 'null'
+ * NULL in its place; otherwise the row is left out (as 'live' does where there
+ * is no live row; the caller refused first when nothing was said).
+ */
 export function insertHistoryRows(qname: string): string {
-  return `INSERT INTO ${qname} SELECT r.* FROM (${sql('dropped/rows_at')}) x CROSS JOIN LATERAL jsonb_populate_record(NULL::${qname}, x.img) r`;
+  const marked = `EXISTS (SELECT 1 FROM jsonb_each(x.img) e WHERE jsonb_typeof(e.value) = 'object')`;
+  const nulled = `(SELECT jsonb_object_agg(e.key, CASE WHEN jsonb_typeof(e.value) = 'object' THEN 'null'::jsonb ELSE e.value END) FROM jsonb_each(x.img) e)`;
+  return `INSERT INTO ${qname} SELECT r.* FROM (${sql('dropped/rows_at')}) x CROSS JOIN LATERAL jsonb_populate_record(NULL::${qname}, CASE WHEN ${marked} THEN ${nulled} ELSE x.img END) r WHERE $3::text = 'null' OR NOT ${marked}`;
 }
 
 /** ALTER SEQUENCE `name` OWNED BY the column (names already quoted but the column). */
