@@ -36,15 +36,20 @@ export interface ForgetEntry {
   live: string | null;
 }
 
-type EntryRow = Record<'seq' | 'id' | 'table_id' | 'author' | 'message' | 'at' | 'columns' | 'keys' | 'rows' | 'cells', string> & { live: string | null };
+/** A row of sql/forget/list.sql (or of sql/history/entries.sql's forgets). */
+export type ForgetRow = Record<'seq' | 'id' | 'table_id' | 'author' | 'message' | 'at' | 'columns' | 'keys' | 'rows' | 'cells', string> & { live: string | null };
 
 /** The FORGET entries of these tables, oldest first. */
 export async function forgetEntries(db: Queryable, tableIds: number[], names: (id: number) => string): Promise<ForgetEntry[]> {
-  const { rows } = await db.query<EntryRow>(sql('forget/list'), [tableIds]);
-  return rows.map((r) => ({
+  const { rows } = await db.query<ForgetRow>(sql('forget/list'), [tableIds]);
+  return rows.map((r) => toForgetEntry(r, names));
+}
+
+export function toForgetEntry(r: ForgetRow, names: (id: number) => string): ForgetEntry {
+  return {
     seq: Number(r.seq), id: r.id, table: names(Number(r.table_id)), author: r.author, message: r.message, at: r.at,
     columns: JSON.parse(r.columns) as string[] | null, keys: Number(r.keys), rows: Number(r.rows), cells: Number(r.cells), live: r.live,
-  }));
+  };
 }
 
 /** What a write-back writes where a value it needs was forgotten: refuse (default), the live value, or NULL. */

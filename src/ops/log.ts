@@ -10,7 +10,7 @@ import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import { VsgError } from '../errors.js';
 import { forgetEntries, type ForgetEntry } from '../core/forgets.js';
-import { pruneEntries, type PruneEntry } from '../core/prunes.js';
+import { logEntries, pruneEntries, type PruneEntry } from '../core/prunes.js';
 
 export interface LogOptions {
   table?: string;
@@ -66,13 +66,13 @@ export interface LogResult {
 export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResult> {
   const scope = new Map<number, string>();
   const r = await logCommits(db, opts, scope);
-  let forgets = await forgetEntries(db, [...scope.keys()], (id) => scope.get(id) ?? `#${id}`);
+  const entries = await logEntries(db, scope);
+  let forgets = entries.forgets;
   // entries older than the oldest commit listed belong to a longer log (a limit, --since), unless the list reaches the root
   const last = r.commits[r.commits.length - 1];
   if (last && last.parents.length > 0) forgets = forgets.filter((f) => f.at >= last.committedAt);
   if (opts.author !== undefined) forgets = forgets.filter((f) => f.author === opts.author);
-  const prunes = await pruneEntries(db);
-  return { ...r, forgets, prunes };
+  return { ...r, forgets, prunes: entries.prunes };
 }
 
 

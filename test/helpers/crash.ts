@@ -3,6 +3,7 @@
  * 'feature' branch, and one snapshot of everything an interrupted operation
  * could leave half-done (rows, commits, refs, pending changes, merge state).
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Repository } from '../../src/index.js';
@@ -152,6 +153,31 @@ export class Pause {
     // file system would not see it removed behind its back (arm() removes it
     // while no vsg process runs).
     else fs.rmSync(this.file('vsg-test-gate'), { force: true });
+  }
+
+  /**
+   * Wait (up to 30 s) until `child`, a vsg process, is blocked in hold_now(),
+   * SIGKILL it, let the pause go and, on the server, wait until its backend
+   * is gone (its transaction rolled back). False when it never got there.
+   */
+  async killWhenReached(child: ChildProcess): Promise<boolean> {
+    const exited = new Promise((res) => child.on('exit', res));
+    let reached = false;
+    for (let i = 0; i < 600 && !reached; i++) {
+      reached = await this.reached();
+      if (!reached) await new Promise((res) => setTimeout(res, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    await this.release();
+    if (this.t.name === 'postgres') {
+      for (let i = 0; i < 100; i++) {
+        const r = await this.t.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
+        if (r.rows[0].n === 0) break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    }
+    return reached;
   }
 
   /** SQL creating the trigger that, once armed, pauses every statement writing `on` (a table, or one of vsg's own). */

@@ -197,23 +197,7 @@ describe.each(targetNames())('prune on %s', (name) => {
       await repo.close();
       await pause.arm();
       const child = spawn(process.execPath, [bin, 'prune', '--before', 'HEAD~4', '-m', 'killed'], { cwd: t.cwd, env: t.env, stdio: 'ignore' });
-      const exited = new Promise((res) => child.on('exit', res));
-      let reached = false;
-      for (let i = 0; i < 600 && !reached; i++) {
-        reached = await pause.reached();
-        if (!reached) await new Promise((res) => setTimeout(res, 50));
-      }
-      expect(reached).toBe(true);
-      child.kill('SIGKILL');
-      await exited;
-      await pause.release();
-      if (name === 'postgres') {
-        for (let i = 0; i < 100; i++) {
-          const r = await t.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`);
-          if (r.rows[0].n === 0) break;
-          await new Promise((res) => setTimeout(res, 100));
-        }
-      }
+      expect(await pause.killWhenReached(child)).toBe(true);
       await t.sql(`DROP TRIGGER hold_prune ON vsg.prunes`);
     } finally {
       repo = await t.open();

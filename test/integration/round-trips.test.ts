@@ -110,7 +110,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     expect(r.status.clean).toBe(true);
   });
 
-  // the table, the first step of the walk (answering it, without merges), the commits, the FORGET entries
+  // the table, the first step of the walk (answering it, without merges), the commits, the FORGET and PRUNE entries (one statement)
   it('log with limit 20', async () => {
     const r = await expectTrips('log', () => repo.log({ table: 'items', limit: 20 }), 4, 4);
     expect(r.commits.length).toBeGreaterThan(5);
