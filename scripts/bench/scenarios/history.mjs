@@ -20,11 +20,13 @@ export const perSize = false;
 
 /**
  * The server-side loop. createSql's parameters are the engine's: $1..$11 as in
- * src/core/create-commit.ts createCommit; any later ones (flags added since) get false.
+ * src/core/create-commit.ts createCommit, $12 and $13 (session author and
+ * metadata) false, and $14 on (the append-point gate) NULL: the loop holds
+ * its branch as a caller that locked it.
  */
 export function loopSql(paramCount) {
   const using = ['tid', "'mine'::text", 'head', 'NULL::text', 'branch', "'COMMIT'::text", "'bench'::text", 'stmt', 'stmt', 'NULL::text', 'false'];
-  for (let i = using.length; i < paramCount; i++) using.push('false');
+  for (let i = using.length; i < paramCount; i++) using.push(i < 13 ? 'false' : 'NULL');
   return LOOP.replace('USING_LIST', using.slice(0, Math.max(11, paramCount)).join(', '));
 }
 
