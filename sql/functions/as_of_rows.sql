@@ -11,7 +11,7 @@ DECLARE
   rel regclass := pg_typeof(tbl)::text::regclass;
   cols text;
 BEGIN
-  SELECT string_agg(format('CASE WHEN jsonb_typeof(i->%L) <> ''object'' THEN (i->>%L)::%s END', attname, attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum) INTO cols
+  SELECT string_agg(format('(CASE WHEN jsonb_typeof(i->%L) <> ''object'' THEN i->>%L END)::%s', attname, attname, format_type(atttypid, atttypmod)), ', ' ORDER BY attnum) INTO cols
   FROM pg_catalog.pg_attribute WHERE attrelid = rel AND attnum > 0 AND NOT attisdropped;
   RETURN QUERY EXECUTE format('SELECT %s FROM vsg.as_of($1, $2) i', cols) USING rel, ref;
 END

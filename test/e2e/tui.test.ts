@@ -242,7 +242,8 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     runInPane(p, t, ['tui']);
     await waitFor(p, /main labels/);
     key(p, 'b');
-    await waitFor(p, /branches and tags/);
+    // the pane's title comes first, its list when read: j moves in the list
+    await waitFor(p, /^ {3}side .* side labels/m);
     key(p, 'j');
     await waitFor(p, /^> {2}side/m);
     key(p, 'M');
@@ -271,7 +272,7 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     await waitFor(p, /__EXIT=0/);
     const r = await vsg({ cwd: t.cwd, env: { ...t.env, NO_COLOR: '1' } }, ['sql', 'SELECT label FROM items WHERE id <= 3 ORDER BY id']);
     expect(r.stdout).toMatch(/m1[\s\S]*s2[\s\S]*typed/);
-  });
+  }, 180_000); // (a dozen screens, each waited for: over a minute on a loaded machine)
 
   it('colours like the CLI, and none with NO_COLOR', async () => {
     runInPane('colour', t, ['tui']);
