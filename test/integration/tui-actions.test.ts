@@ -5,49 +5,20 @@
  * repository on each database: ordersWithMerge, then a long value, then a
  * branch 'side' whose clients conflict with main's on three rows.
  */
-import React from 'react';
-import { render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeStyle } from '../../src/render/style.js';
-import { App, type TuiProps } from '../../src/tui/app.js';
 import { ordersWithMerge, type OrdersHistory } from '../helpers/scenarios.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { KEY, frame, open, press, selected, showing, unmountAll, type Ui } from '../helpers/tui.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const plain = makeStyle(false);
-const KEY = { enter: '\r', esc: '\x1b' };
 const WHEEL_DOWN = '\x1b[<65;20;5M';
 const WHEEL_UP = '\x1b[<64;20;5M';
-
-type Ui = ReturnType<typeof render>;
-let mounted: Ui[] = [];
-
-function open(repo: Repository, props: Partial<TuiProps> = {}): Ui {
-  const ui = render(React.createElement(App, { repo, style: plain, author: 'tester', size: { columns: 120, rows: 24 }, ...props }));
-  mounted.push(ui);
-  return ui;
-}
-async function frame(ui: Ui, test: (f: string) => boolean, what = 'the frame'): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const f = ui.lastFrame() ?? '';
-    if (test(f)) return f;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-const showing = (ui: Ui, text: string | RegExp) => frame(ui, (f) => (typeof text === 'string' ? f.includes(text) : text.test(f)), String(text));
-async function press(ui: Ui, key: string, then: string | RegExp): Promise<string> {
-  ui.stdin.write(key);
-  return showing(ui, then);
-}
 async function type(ui: Ui, text: string): Promise<void> {
   for (const c of text) ui.stdin.write(c);
   await showing(ui, `${text}▏`);
 }
-const selected = (f: string) => f.split('\n').find((l) => l.startsWith('>')) ?? '';
 const LONG = `${'long '.repeat(60)}END`;
 
 describe.each(targetNames())('vsg tui row view, wheel, graph and actions (%s)', (name) => {
@@ -62,7 +33,7 @@ describe.each(targetNames())('vsg tui row view, wheel, graph and actions (%s)', 
     longId = (await repo.commit({ table: 'clients', author: 'tester', message: 'long name', sql: `UPDATE clients SET name = '${LONG}' WHERE id = 2` })).commit?.id as string;
   });
   afterEach(() => {
-    for (const ui of mounted.splice(0)) ui.unmount();
+    unmountAll();
   });
   afterAll(async () => {
     await repo?.close();

@@ -4,57 +4,22 @@
  * ordersWithMerge, then a change made outside vsg (the status pseudo-entry).
  * Each test renders the App, sends keys, and reads the frames.
  */
-import React from 'react';
-import { render } from 'ink-testing-library';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
 import { renderShow } from '../../src/render/misc.js';
 import { makeStyle } from '../../src/render/style.js';
-import { App, type TuiProps } from '../../src/tui/app.js';
 import { KEYS } from '../../src/tui/keys.js';
 import { ordersWithMerge, type OrdersHistory } from '../helpers/scenarios.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { KEY, frame, open, press, selected, showing, unmountAll, type Ui } from '../helpers/tui.js';
 
 vi.setConfig({ testTimeout: 60_000 });
-
-const plain = makeStyle(false);
-const KEY = { enter: '\r', esc: '\x1b', down: '\x1b[B', up: '\x1b[A' };
-
-type Ui = ReturnType<typeof render>;
-let mounted: Ui[] = [];
-
-function open(repo: Repository, props: Partial<TuiProps> = {}): Ui {
-  const ui = render(React.createElement(App, { repo, style: plain, author: 'tester', size: { columns: 120, rows: 24 }, ...props }));
-  mounted.push(ui);
-  return ui;
-}
-
-/** The frame once `test` holds (the App reads the database between frames). */
-async function frame(ui: Ui, test: (f: string) => boolean, what = 'the frame'): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const f = ui.lastFrame() ?? '';
-    if (test(f)) return f;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last frame:\n${f}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-const showing = (ui: Ui, text: string | RegExp) => frame(ui, (f) => (typeof text === 'string' ? f.includes(text) : text.test(f)), String(text));
-
-/** Send one key, then wait for the frame it leads to. */
-async function press(ui: Ui, key: string, then: string | RegExp): Promise<string> {
-  ui.stdin.write(key);
-  return showing(ui, then);
-}
 
 /** Send a key, then wait for a frame that `test` accepts. */
 async function pressUntil(ui: Ui, key: string, test: (f: string) => boolean, what: string): Promise<string> {
   ui.stdin.write(key);
   return frame(ui, test, what);
 }
-
-/** The selected line of the log pane (marked '>'). */
-const selected = (f: string) => f.split('\n').find((l) => l.startsWith('>')) ?? '';
 
 describe.each(targetNames())('vsg tui panes and keys (%s)', (name) => {
   let t: Target;
@@ -67,7 +32,7 @@ describe.each(targetNames())('vsg tui panes and keys (%s)', (name) => {
     await repo.sql("UPDATE clients SET name = 'cyd' WHERE id = 3"); // uncommitted: the status pseudo-entry
   });
   afterEach(() => {
-    for (const ui of mounted.splice(0)) ui.unmount();
+    unmountAll();
   });
   afterAll(async () => {
     await repo?.close();
