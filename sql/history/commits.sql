@@ -3,7 +3,8 @@
 -- row leaves dead versions behind: one scan, not one per commit). Each comes
 -- with its table's name now (or as tracked, when the table was dropped, or as
 -- untracked: a history no longer followed keeps the name it ended with), and
--- the commit across tables it is a part of, if any.
+-- the commit across tables it is a part of, if any, and whether vsg prune
+-- dropped its changes.
 WITH refs AS MATERIALIZED (
   SELECT r.commit_id, json_agg(json_build_object('name', r.name, 'kind', r.kind) ORDER BY r.kind, r.name) AS refs
   FROM vsg.refs r WHERE r.commit_id = ANY($1::text[])
@@ -17,7 +18,7 @@ SELECT c.id, c.seq::text, c.table_id::text, c.parent, c.merge_parent, c.depth::t
        c.statement, c.meta::text AS meta, c.inserted::text, c.updated::text, c.deleted::text, c.change_hash, c.source,
        coalesce(x.refs, '[]')::text AS refs,
        coalesce(n.nspname, t.schema_name) AS schema_name, coalesce(k.relname, t.table_name) AS table_name,
-       sp.id AS span
+       sp.id AS span, c.pruned IS NOT NULL AS pruned
 FROM vsg.commits c LEFT JOIN refs x ON x.commit_id = c.id
 LEFT JOIN vsg.commit_parts sp ON sp.part = c.id
 LEFT JOIN vsg.tracked t ON t.id = c.table_id

@@ -9,10 +9,12 @@ import type { CommitInfo } from './types.js';
 /** Commits by id, newest first, with their table's display name and refs: one statement. */
 export async function getCommits(db: Queryable, ids: string[]): Promise<CommitInfo[]> {
   if (ids.length === 0) return [];
-  const { rows } = await db.query<CommitRow & { span: string | null }>(sql('history/commits'), [ids]);
+  const { rows } = await db.query<CommitRow & { span: string | null; pruned: boolean | string }>(sql('history/commits'), [ids]);
   return rows.map((r) => {
-    const c = toCommitInfo(r, r.schema_name === null || r.table_name === null ? `#${r.table_id}` : displayName(r.schema_name, r.table_name));
-    return r.span ? { ...c, span: r.span } : c;
+    const c: CommitInfo = toCommitInfo(r, r.schema_name === null || r.table_name === null ? `#${r.table_id}` : displayName(r.schema_name, r.table_name));
+    if (r.span) c.span = r.span;
+    if (r.pruned === true || r.pruned === 't') c.pruned = true;
+    return c;
   });
 }
 

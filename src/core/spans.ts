@@ -22,7 +22,9 @@ export async function recordSpan(tx: Queryable, parts: readonly CommitInfo[]): P
 /** The commit across tables made of `parts` (table order), as CommitInfo. */
 export function spanInfo(id: string, parts: readonly CommitInfo[]): CommitInfo {
   const sorted = [...parts].sort((a, b) => a.tableId - b.tableId);
-  const { span: _part, ...first } = sorted[0];
+  // a prune's point may cut through the commit: its pruned parts' author and
+  // message are blanked, so the header comes from a part that kept them
+  const { span: _part, pruned: _gone, ...first } = sorted.find((p) => !p.pruned) ?? sorted[0];
   const sum = (k: 'inserted' | 'updated' | 'deleted') => sorted.reduce<number | null>((n, p) => (p[k] === null ? n : (n ?? 0) + (p[k] as number)), null);
   const ops = new Set(sorted.map((p) => p.operation));
   const refs = new Map(sorted.flatMap((p) => p.refs).map((r) => [`${r.kind}:${r.name}`, r]));

@@ -33,6 +33,12 @@ export interface CommitInfo {
   parts?: CommitInfo[];
   /** a part of a commit across tables: that commit's id */
   span?: string;
+  /**
+   * a commit whose changes `vsg prune` dropped (its header stays, author,
+   * message and statement blanked): only a part of a commit across tables
+   * that the prune's point cut through is ever read as one
+   */
+  pruned?: true;
 }
 
 /** One changed row: old is null for an insert, new is null for a delete. */

@@ -25,7 +25,11 @@ import { listTables, lockTable, type TrackedTable } from '../core/tables.js';
 export interface PruneOptions {
   /** a commit (id, branch, tag, HEAD~N) or a date: the commits older than it lose their changes */
   before: string;
-  /** refuse when a tag points at a commit older than the point (default: such tags are deleted) */
+  /**
+   * keep every tagged state: a table's boundary moves back to the oldest
+   * commit a tag of it points at among those the point would prune (default:
+   * such tags are deleted with their commits)
+   */
   keepTags?: boolean;
   /** why (recorded in the PRUNE entry); default "prune before <point>" */
   message?: string;
@@ -43,6 +47,8 @@ export interface PruneResult {
   tables: { table: string; boundary: string; commits: number; changes: number }[];
   /** tags deleted with the commits they pointed at */
   tagsDeleted: { table: string; name: string; commit: string }[];
+  /** keepTags: per table whose boundary a tag held back, that tag, its commit (the boundary) and how many commits fewer were pruned */
+  heldBack: { table: string; tag: string; commit: string; spared: number }[];
   checkpoints: number;
   /** vacuum afterwards; sizes of vsg.changes and vsg.commits (bytes, with indexes and TOAST) before and after */
   vacuum: { done: boolean; full?: boolean; reason?: string; kept?: number };
@@ -80,30 +86,39 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
     const plan: { table: TrackedTable; boundary: string; tags: string[] }[] = [];
     const refused: Refusal[] = [];
     const tagsDeleted: PruneResult['tagsDeleted'] = [];
+    const heldBack: PruneResult['heldBack'] = [];
     for (const t of tables) {
-      const boundary = point.boundaries.get(t.id);
-      if (boundary === undefined) continue;
-      const { rows: n } = await tx.query<{ n: string }>(sql('prune/collect'), [boundary.id]);
-      if (Number(n[0].n) === 0) continue;
-      const { rows: refs } = await tx.query<{ kind: string; name: string; commit_id: string; pruned: boolean | string; off: boolean | string }>(
-        sql('prune/refs'),
-        [t.id, boundary.id, boundary.seq],
-      );
+      const at = point.boundaries.get(t.id);
+      if (at === undefined) continue;
+      let boundary = at;
+      let n = Number((await tx.query<{ n: string }>(sql('prune/collect'), [boundary.id])).rows[0].n);
+      if (n === 0) continue;
+      let refs = await refsLeft(tx, t, boundary);
+      // --keep-tags: a tag on a commit the prune would drop holds the boundary
+      // back to the oldest such commit, so that every tagged state stays readable
+      const held = opts.keepTags ? refs.filter((r) => r.kind === 'tag' && r.pruned).sort((a, b) => Number(a.seq) - Number(b.seq))[0] : undefined;
+      if (held) {
+        const planned = n;
+        boundary = { id: held.commit_id, seq: held.seq };
+        await tx.query(sql('prune/forget_table'), [t.id]);
+        n = Number((await tx.query<{ n: string }>(sql('prune/collect'), [boundary.id])).rows[0].n);
+        heldBack.push({ table: t.display, tag: held.name, commit: held.commit_id, spared: planned - n });
+        if (n === 0) continue;
+        refs = await refsLeft(tx, t, boundary);
+      }
       const tags: string[] = [];
       for (const r of refs) {
-        const pruned = yes(r.pruned);
-        if (!pruned && !yes(r.off)) continue;
-        if (r.kind === 'tag' && pruned && !opts.keepTags) {
+        if (r.kind === 'tag' && r.pruned) {
           tags.push(r.name);
           tagsDeleted.push({ table: t.display, name: r.name, commit: r.commit_id });
-        } else if (r.kind === 'branch' || pruned) {
-          refused.push({ table: t.display, kind: r.kind, name: r.name, commit: r.commit_id, why: pruned ? 'pruned' : 'off' });
+        } else if (r.kind === 'branch') {
+          refused.push({ table: t.display, kind: r.kind, name: r.name, commit: r.commit_id, why: r.pruned ? 'pruned' : 'off' });
         }
       }
       plan.push({ table: t, boundary: boundary.id, tags });
     }
     if (refused.length) throw refusal(refused);
-    if (plan.length === 0) return { entry: null, tables: [], tagsDeleted: [], checkpoints: 0 };
+    if (plan.length === 0) return { entry: null, tables: [], tagsDeleted: [], heldBack, checkpoints: 0 };
     const bases: Base[] = [];
     for (const x of plan) bases.push(await makeBase(tx, x.table, x.boundary));
     const { rows: superseded } = await tx.query<Record<'table_id' | 'forgotten' | 'cells', string>>(sql('prune/drop_bases'));
@@ -135,6 +150,7 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
         commits: Number(byId.get(x.table.id)?.commits ?? 0), changes: Number(byId.get(x.table.id)?.rows ?? 0),
       })),
       tagsDeleted,
+      heldBack,
       checkpoints: cps.length,
     };
   });
@@ -143,6 +159,17 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
 }
 
 const yes = (v: boolean | string | null) => v === true || v === 't' || v === 'true';
+
+type RefLeft = { kind: string; name: string; commit_id: string; seq: string; pruned: boolean };
+
+/** The refs of `t` a prune at `boundary` leaves without their history (sql/prune/refs.sql): pointing at a pruned commit, or off the kept line. */
+async function refsLeft(tx: Queryable, t: TrackedTable, boundary: { id: string; seq: string }): Promise<RefLeft[]> {
+  const { rows } = await tx.query<{ kind: string; name: string; commit_id: string; seq: string; pruned: boolean | string; off: boolean | string }>(
+    sql('prune/refs'),
+    [t.id, boundary.id, boundary.seq],
+  );
+  return rows.filter((r) => yes(r.pruned) || yes(r.off)).map((r) => ({ kind: r.kind, name: r.name, commit_id: r.commit_id, seq: r.seq, pruned: yes(r.pruned) }));
+}
 
 /**
  * Each table's boundary: its state at the point (the oldest commit kept).
@@ -198,14 +225,10 @@ function looksLikeDate(s: string): boolean {
 function refusal(refused: Refusal[]): VsgError {
   const r = refused[0];
   const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
-  const what = r.kind === 'tag'
-    ? `tag '${r.name}' of '${r.table}' points at ${shortId(r.commit)}, older than the point${more}`
-    : r.why === 'pruned'
-      ? `branch '${r.name}' of '${r.table}' points at ${shortId(r.commit)}, older than the point${more}`
-      : `branch '${r.name}' of '${r.table}' forked before the point: its history meets the kept one only in what would be pruned${more}`;
-  const hint = r.kind === 'tag'
-    ? 'prune before an older point, or without --keep-tags (which deletes such tags); nothing was changed'
-    : 'merge or delete that branch first, or prune before an older point; nothing was changed';
+  const what = r.why === 'pruned'
+    ? `branch '${r.name}' of '${r.table}' points at ${shortId(r.commit)}, older than the point${more}`
+    : `branch '${r.name}' of '${r.table}' forked before the point: its history meets the kept one only in what would be pruned${more}`;
+  const hint = 'merge or delete that branch first, or prune before an older point; nothing was changed';
   return new VsgError('E_PRUNE_REFUSED', `cannot prune: ${what}`, { hint, data: { refs: refused } });
 }
 

@@ -78,13 +78,12 @@ describe.each(targetNames())('prune on %s', (name) => {
     await t.cleanup();
   });
 
-  it('refuses, changing nothing: a branch forked before the point, a tag older than it with keepTags, uncommitted changes', async () => {
+  it('refuses, changing nothing: a branch forked before the point, uncommitted changes', async () => {
     const before = await snapshot();
     const e1 = await repo.prune({ before: 'HEAD~10', author }).catch((e: unknown) => e as { code: string; data: { refs: { name: string; why: string }[] } });
     expect(e1).toMatchObject({ code: 'E_PRUNE_REFUSED', data: { refs: [expect.objectContaining({ name: 'old', why: 'off' })] } });
     await repo.deleteBranch({ table: 'people', name: 'old', force: true });
     const mid = await snapshot();
-    expect(await code(repo.prune({ before: 'HEAD~10', author, keepTags: true }))).toBe('E_PRUNE_REFUSED');
     await repo.db.query(`UPDATE people SET n = 5 WHERE id = 3`);
     expect(await code(repo.prune({ before: 'HEAD~10', author }))).toBe('E_UNCOMMITTED');
     await repo.restore({ table: 'people' });
@@ -216,5 +215,128 @@ describe.each(targetNames())('prune on %s', (name) => {
     expect((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM vsg.bases`)).rows[0].n).toBe('1');
     expect((await repo.verify()).problems).toEqual([]);
     expect((await repo.verify({ against: late })).against).toMatchObject({ ok: true, pruned: 27 });
+  });
+});
+
+/**
+ * Several tracked tables, commits across them, and a point that cuts through
+ * one: `acct` and `moves` are tracked as one commit; S1 changes both, A2 acct
+ * only, S3 both (tagged v3), then B4 moves only, A5 acct only, S6 both.
+ * Pruning before A2 gives acct the boundary A2 and moves the boundary S1
+ * (its newest commit not newer than A2): S1's acct part goes, its moves part
+ * stays. Then --keep-tags: a prune before A5 would drop S3 in both tables;
+ * the tag v3 holds each table's boundary back to S3.
+ */
+describe.each(targetNames())('prune across tables on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  const ids: Record<string, { id: string; parts: Record<string, string> }> = {};
+  let early: string;
+  let late: string;
+
+  const commit = async (label: string, statement: string) => {
+    const c = (await repo.commit({ author, message: label, sql: statement })).commit;
+    ids[label] = { id: c.id, parts: Object.fromEntries((c.parts ?? [c]).map((p) => [p.table, p.id])) };
+  };
+  const rows = async (table: string, at: string) => {
+    const r = await repo.rowsAt({ table, at });
+    return r.rows.map((row) => row.join(':')).join(' ');
+  };
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE acct (id int PRIMARY KEY, bal int NOT NULL); CREATE TABLE moves (id int PRIMARY KEY, acct int NOT NULL, amt int NOT NULL);
+      INSERT INTO acct SELECT g, 100 FROM generate_series(1, 4) g`);
+    await repo.trackTables(['acct', 'moves'], { author });
+    early = (await repo.verify({ digest: true })).digest as string;
+    await commit('S1', `UPDATE acct SET bal = 90 WHERE id = 1; INSERT INTO moves VALUES (1, 1, -10)`);
+    await commit('A2', `UPDATE acct SET bal = 70 WHERE id = 2`);
+    await commit('S3', `UPDATE acct SET bal = 105 WHERE id = 3; INSERT INTO moves VALUES (2, 3, 5)`);
+    await repo.createTags({ name: 'v3', commit: ids.S3.id });
+    late = (await repo.verify({ digest: true })).digest as string;
+    await commit('B4', `UPDATE moves SET amt = 6 WHERE id = 2`);
+    await commit('A5', `UPDATE acct SET bal = 50 WHERE id = 4`);
+    await commit('S6', `UPDATE acct SET bal = 1 WHERE id = 1; INSERT INTO moves VALUES (3, 1, -89)`);
+    expect(Object.keys(ids.S1.parts)).toEqual(['acct', 'moves']);
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('a point that cuts through a commit across tables: each table keeps its own boundary, verify passes plain and against digests', async () => {
+    const r = await repo.prune({ before: ids.A2.id, author, message: 'cut' });
+    // acct loses its root and S1's part; moves only its root
+    expect(r.tables).toEqual([
+      expect.objectContaining({ table: 'acct', boundary: ids.A2.id, commits: 2 }),
+      expect.objectContaining({ table: 'moves', boundary: ids.S1.parts.moves, commits: 1 }),
+    ]);
+    expect(r.entry?.commits).toBe(3);
+    expect(r.heldBack).toEqual([]);
+    expect((await repo.verify()).problems).toEqual([]);
+    const a = await repo.verify({ against: late });
+    expect([a.ok, a.against?.ok, a.against?.pruned]).toEqual([true, true, 3]);
+    const b = await repo.verify({ against: early });
+    expect([b.ok, b.against?.ok, b.against?.olderThanPrune]).toEqual([true, true, true]);
+  });
+
+  it('readers across the boundary: the cut commit is listed with its kept part\'s header; what needs its pruned part answers E_PRUNED', async () => {
+    const log = await repo.log({ limit: 100 });
+    expect(log.commits.map((c) => c.message)).toEqual(['S6', 'A5', 'B4', 'S3', 'A2', 'S1']);
+    const s1 = log.commits[5];
+    expect([s1.id, s1.author, s1.parts?.map((p) => [p.table, p.pruned ?? false])]).toEqual([ids.S1.id, author, [['acct', true], ['moves', false]]]);
+    expect((await repo.log({ table: 'acct', limit: 100 })).commits.map((c) => c.message)).toEqual(['S6', 'A5', 'S3', 'A2']);
+    expect((await repo.log({ table: 'moves', limit: 100 })).commits.map((c) => c.message)).toEqual(['S6', 'B4', 'S3', 'S1']);
+    // the commit across tables needs its acct part: pruned; its moves part alone is the boundary of moves
+    expect(await code(repo.show(ids.S1.id))).toBe('E_PRUNED');
+    expect(await code(repo.show(ids.S1.parts.acct))).toBe('E_PRUNED');
+    expect((await repo.show(ids.S1.parts.moves)).commit.message).toBe('S1');
+    expect(await code(repo.diff({ table: 'acct', from: ids.S1.id, to: 'HEAD' }))).toBe('E_PRUNED');
+    expect(await code(repo.diffMany({ from: ids.S1.id, to: 'HEAD' }))).toBe('E_PRUNED');
+    expect(await code(repo.rowsAt({ table: 'acct', at: ids.S1.id }))).toBe('E_PRUNED');
+    // from the boundaries on, the right answer in both tables
+    expect(await rows('moves', ids.S1.id)).toBe('1:1:-10');
+    expect((await repo.diff({ table: 'moves', from: ids.S1.id, to: 'HEAD' })).changes.map((c) => c.key.id)).toEqual(['2', '3']);
+    const d = await repo.diffMany({ from: ids.A2.id, to: 'HEAD' });
+    expect(d.acct.changes.map((c) => [c.key.id, c.old?.bal, c.new?.bal])).toEqual([['1', '90', '1'], ['3', '100', '105'], ['4', '100', '50']]);
+    expect(d.moves.changes.map((c) => c.key.id)).toEqual(['2', '3']);
+    expect(await rows('acct', ids.A2.id)).toBe('1:90 2:70 3:100 4:100');
+    expect(await rows('acct', ids.S3.id)).toBe('1:90 2:70 3:105 4:100');
+    // blame: acct's row 2 was set at its boundary (A2, kept), row 1's first value before it; moves' row 1 at S1 (kept there)
+    const b2 = Object.fromEntries((await repo.blame({ table: 'acct', key: '2' })).rows[0].cells.map((c) => [c.column, c]));
+    expect(b2.bal).toMatchObject({ commit: ids.A2.id });
+    const b1 = await repo.blame({ table: 'acct', key: '1' });
+    expect(b1.prunedBefore).toBe(ids.A2.id);
+    expect(Object.fromEntries(b1.rows[0].cells.map((c) => [c.column, c.pruned ? 'pruned' : c.commit]))).toEqual({ id: 'pruned', bal: ids.S6.parts.acct });
+    const m1 = Object.fromEntries((await repo.blame({ table: 'moves', key: '1' })).rows[0].cells.map((c) => [c.column, c.commit]));
+    expect(m1).toEqual({ id: ids.S1.parts.moves, acct: ids.S1.parts.moves, amt: ids.S1.parts.moves });
+  });
+
+  it('--keep-tags holds each table\'s boundary back to its oldest tagged commit older than the point; the tagged state stays readable', async () => {
+    const r = await repo.prune({ before: ids.A5.id, author, keepTags: true, message: 'keep tags' });
+    // without the tag: acct would lose A2 and S3 (boundary A5), moves S1 and S3 (boundary B4)
+    expect(r.heldBack).toEqual([
+      { table: 'acct', tag: 'v3', commit: ids.S3.parts.acct, spared: 1 },
+      { table: 'moves', tag: 'v3', commit: ids.S3.parts.moves, spared: 1 },
+    ]);
+    expect(r.tables).toEqual([
+      expect.objectContaining({ table: 'acct', boundary: ids.S3.parts.acct, commits: 1 }),
+      expect.objectContaining({ table: 'moves', boundary: ids.S3.parts.moves, commits: 1 }),
+    ]);
+    expect(r.tagsDeleted).toEqual([]);
+    expect((await repo.tagsByName()).names.map((n) => [n.name, n.tables])).toEqual([['v3', ['acct', 'moves']]]);
+    expect(await rows('acct', 'v3')).toBe('1:90 2:70 3:105 4:100');
+    expect(await rows('moves', 'v3')).toBe('1:1:-10 2:3:5');
+    expect((await repo.show(ids.S3.id)).commit.message).toBe('S3');
+    expect(await code(repo.show(ids.A2.id))).toBe('E_PRUNED');
+    expect((await repo.verify()).problems).toEqual([]);
+    expect((await repo.verify({ against: late })).against).toMatchObject({ ok: true, pruned: 5 });
+    // a tag at the boundary already holds nothing back; without keepTags the tag goes with its commits
+    const again = await repo.prune({ before: ids.S3.id, author, keepTags: true });
+    expect([again.entry, again.heldBack]).toEqual([null, []]);
+    const drop = await repo.prune({ before: ids.A5.id, author });
+    expect(drop.tagsDeleted.map((x) => [x.table, x.name])).toEqual([['acct', 'v3'], ['moves', 'v3']]);
+    expect((await repo.verify()).problems).toEqual([]);
   });
 });

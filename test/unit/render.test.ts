@@ -3,6 +3,7 @@ import { renderDiff } from '../../src/render/diff.js';
 import { caret } from '../../src/render/error.js';
 import { renderLog } from '../../src/render/log.js';
 import { renderViolationTable } from '../../src/render/merge.js';
+import { renderPrune } from '../../src/render/prune.js';
 import { makeStyle, wantColor } from '../../src/render/style.js';
 import { cell, cellChange, relativeDate } from '../../src/render/values.js';
 import type { CommitInfo, ConstraintViolation } from '../../src/index.js';
@@ -97,5 +98,27 @@ describe('renderers', () => {
     const why = out.split('\n').filter((l) => l.includes('id=12')).map((l) => l.split('│').at(-2)?.trim());
     expect(why).toEqual(['no clients row with id=2', 'still referenced by items (id=7): order_id=12', 'email=a@x also in orders (id=3)', 'qty is NULL', 'the check fails']);
     expect(out).toContain('(deleted)');
+  });
+  it('prune --keep-tags names the tag that held a table back and how many commits fewer were pruned', () => {
+    const a = 'a'.repeat(64);
+    const b = 'b'.repeat(64);
+    const out = renderPrune(
+      {
+        entry: { seq: 1, id: 'c'.repeat(64), author: 'ops', message: 'm', at: '', point: b, commits: 4, bases: [{ table: 'orders', commit: a, rows: 3, hash: '' }] },
+        tables: [{ table: 'orders', boundary: a, commits: 4, changes: 9 }],
+        tagsDeleted: [],
+        heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 2 }],
+        checkpoints: 0,
+        vacuum: { done: true, full: true },
+        space: { before: 2 << 20, after: 1 << 20 },
+      },
+      plain,
+    );
+    expect(out.split('\n').slice(1, 3)).toEqual([
+      'orders: 4 commits, 9 change rows dropped; history starts at aaaaaaa',
+      "orders: held back to aaaaaaa by tag 'v1' (--keep-tags): 2 commits fewer pruned",
+    ]);
+    expect(renderPrune({ entry: null, tables: [], tagsDeleted: [], heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 4 }], checkpoints: 0, vacuum: { done: false }, space: { before: 0, after: 0 } }, plain))
+      .toBe("nothing older than the point: nothing pruned; orders held back by tag 'v1' (--keep-tags)");
   });
 });

@@ -10,7 +10,7 @@ export const prune = verb<{ before?: string; keepTags?: boolean; message?: strin
   needs: 'write',
   options: [
     option('--before <commit|date>', 'the point: a commit, branch, tag or HEAD~N, or a date (2026-01-31, "90 days ago"); what is older goes'),
-    option('--keep-tags', 'refuse when a tag points at a commit older than the point (default: such tags are deleted)'),
+    option('--keep-tags', 'keep every tagged state: a table\'s history starts at its oldest tag older than the point (default: such tags are deleted)'),
     option('-m, --message <why>', 'why: recorded in the PRUNE entry (default "prune before <point>")'),
     author(),
     option('--no-vacuum', 'do not vacuum vsg.changes and vsg.commits afterwards'),
@@ -27,9 +27,11 @@ entry records it; \`vsg log\` shows it and ends at each table's boundary.
 Reading pruned history (show, diff, export --at, checkout, a merge whose base
 was pruned) answers exit 7 (E_PRUNED), never a wrong state.
 
+Tags on pruned commits are deleted with them; --keep-tags instead moves each
+table's boundary back to its oldest tagged commit older than the point.
+
 Refused, nothing changed: uncommitted changes, a merge in progress, a branch
-older than the point or forked before it, a dropped table; with --keep-tags,
-a tag older than the point. See docs/prune.md.`,
+older than the point or forked before it, a dropped table. See docs/prune.md.`,
   examples: [
     'vsg prune --before v2.0',
     'vsg prune --before "2026-01-01" -m "retention: 1 year"',
@@ -39,7 +41,7 @@ a tag older than the point. See docs/prune.md.`,
     0: 'pruned (or nothing older than the point)',
     1: 'uncommitted changes',
     2: 'no --before',
-    3: 'unknown point; a branch or (--keep-tags) tag older than the point; a merge in progress; a dropped table',
+    3: 'unknown point; a branch older than the point or forked before it; a merge in progress; a dropped table',
     7: 'the point itself was pruned already',
   },
   check(_args, opts) {
