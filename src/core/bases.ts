@@ -26,10 +26,15 @@ export interface Base {
  * Keep the state of `table` at `commit` as a base, in the caller's
  * transaction. Reads that state as vsg.as_of does (the live table and the
  * changes between HEAD and the commit): the commit's history must still be
- * there, and the table must have no uncommitted changes.
+ * there, and the table must have no uncommitted changes. An untracked
+ * history's state is read from its history alone (its base, if pruned
+ * before, and the changes since).
  */
 export async function makeBase(tx: Queryable, table: TrackedTable, commit: string): Promise<Base> {
-  const { rows: made } = await tx.query<{ id: string }>(sql('base/make'), [table.id, table.qname, commit, table.keyColumns]);
+  // an untracked history has no live table: its state comes from its history alone
+  const { rows: made } = table.untrackedAt !== null
+    ? await tx.query<{ id: string }>(sql('base/make_history').replace('(ROWS_AT)', `(${sql('dropped/rows_at')})`), [table.id, commit])
+    : await tx.query<{ id: string }>(sql('base/make'), [table.id, table.qname, commit, table.keyColumns]);
   const id = Number(made[0].id);
   const { rows } = await tx.query<{ rows: string; hash: string }>(sql('base/seal'), [id]);
   return { id, table: table.display, commit, rows: Number(rows[0].rows), hash: rows[0].hash };

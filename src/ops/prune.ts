@@ -34,8 +34,15 @@ export interface PruneOptions {
   /** why (recorded in the PRUNE entry); default "prune before <point>" */
   message?: string;
   author: string;
-  /** vacuum vsg.changes and vsg.commits afterwards (default true); 'full': VACUUM FULL, which gives the space back to the file system */
-  vacuum?: boolean | 'full';
+  /**
+   * vacuum vsg.changes, vsg.commits and vsg.base_rows afterwards: 'full'
+   * (the default) rewrites their files and gives the space back to the file
+   * system (an exclusive lock on them while it runs: vsg's own commands wait,
+   * application writes to tracked tables do not); 'plain' (or true) a plain
+   * VACUUM, which keeps the files as large as before for new commits to
+   * fill; false none
+   */
+  vacuum?: boolean | 'full' | 'plain';
 }
 
 export type { PruneEntry };
@@ -82,12 +89,15 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
       });
     }
     const point = await pointOf(tx, tables, opts.before);
+    // untracked histories (vsg untrack keeps one) are pruned at the same point
+    const histories = (await listTables(tx, false, true)).filter((t) => t.untrackedAt !== null && t.headCommit !== null);
+    await historyBoundaries(tx, histories, point);
     await tx.query(sql('prune/temp'));
     const plan: { table: TrackedTable; boundary: string; tags: string[] }[] = [];
     const refused: Refusal[] = [];
     const tagsDeleted: PruneResult['tagsDeleted'] = [];
     const heldBack: PruneResult['heldBack'] = [];
-    for (const t of tables) {
+    for (const t of [...tables, ...histories]) {
       const at = point.boundaries.get(t.id);
       if (at === undefined) continue;
       let boundary = at;
@@ -154,7 +164,8 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
       checkpoints: cps.length,
     };
   });
-  const vacuum = opts.vacuum === false || out.entry === null ? { done: false, reason: opts.vacuum === false ? 'not asked' : 'nothing pruned' } : await vacuumAfter(db, opts.vacuum === 'full');
+  const full = opts.vacuum === undefined || opts.vacuum === 'full';
+  const vacuum = opts.vacuum === false || out.entry === null ? { done: false, reason: opts.vacuum === false ? 'not asked' : 'nothing pruned' } : await vacuumAfter(db, full);
   return { ...out, vacuum, space: { before, after: await size(db) } };
 }
 
@@ -177,7 +188,9 @@ async function refsLeft(tx: Queryable, t: TrackedTable, boundary: { id: string; 
  * date, the newest commit on its HEAD's first-parent chain made at or before
  * it. A name that is not a commit but reads as a date is a date.
  */
-async function pointOf(tx: Queryable, tables: TrackedTable[], before: string): Promise<{ text: string; boundaries: Map<number, { id: string; seq: string }> }> {
+type Point = { text: string; time: string | null; boundaries: Map<number, { id: string; seq: string }> };
+
+async function pointOf(tx: Queryable, tables: TrackedTable[], before: string): Promise<Point> {
   const boundaries = new Map<number, { id: string; seq: string }>();
   const at = new Map<number, string>();
   let dateMode = false;
@@ -193,10 +206,12 @@ async function pointOf(tx: Queryable, tables: TrackedTable[], before: string): P
     }
   }
   let text: string;
+  let time: string | null = null;
   if (dateMode) {
     const when = parseDate(before, '--before') as string;
     const { rows: iso } = await tx.query<{ at: string }>(sql('prune/time'), [when]);
     text = `time ${iso[0].at}`;
+    time = iso[0].at;
     at.clear();
     for (const t of tables) {
       if (t.headCommit === null) continue;
@@ -210,7 +225,33 @@ async function pointOf(tx: Queryable, tables: TrackedTable[], before: string): P
     const { rows } = await tx.query<{ seq: string }>(sql('prune/seq'), [c]);
     boundaries.set(id, { id: c, seq: rows[0].seq });
   }
-  return { text, boundaries };
+  return { text, time, boundaries };
+}
+
+/**
+ * The boundaries of untracked histories (vsg untrack keeps one): each its
+ * newest commit on its first-parent chain not newer than the point, that is
+ * made at or before a date, or not newer (by seq) than the newest of the
+ * tracked tables' boundaries (and the other parts of the commits across
+ * tables they are parts of). A history whose boundary is pruned already
+ * loses nothing more.
+ */
+async function historyBoundaries(tx: Queryable, histories: TrackedTable[], point: Point): Promise<void> {
+  if (histories.length === 0) return;
+  let seq: string | null = null;
+  if (point.time === null) {
+    const ids = [...point.boundaries.values()].map((b) => b.id);
+    if (ids.length === 0) return;
+    seq = (await tx.query<{ seq: string }>(sql('span/point'), [ids])).rows[0].seq;
+  }
+  for (const h of histories) {
+    const { rows } = point.time === null
+      ? await tx.query<{ id: string; pruned: boolean | string }>(sql('span/table_at'), [h.id, h.headCommit, seq])
+      : await tx.query<{ id: string; pruned: boolean | string }>(sql('prune/boundary_at'), [h.headCommit, point.time]);
+    if (!rows[0] || yes(rows[0].pruned)) continue;
+    const { rows: s } = await tx.query<{ seq: string }>(sql('prune/seq'), [rows[0].id]);
+    point.boundaries.set(h.id, { id: rows[0].id, seq: s[0].seq });
+  }
 }
 
 function looksLikeDate(s: string): boolean {

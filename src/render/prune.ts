@@ -43,6 +43,6 @@ export function renderPrune(r: PruneResult, s: Style): string {
   for (const t of r.tagsDeleted) lines.push(`deleted tag '${t.name}' of ${t.table} (was ${t.commit.slice(0, 7)})`);
   if (r.checkpoints) lines.push(`dropped ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);
   lines.push(r.vacuum.done ? `vacuumed vsg.changes, vsg.commits, vsg.base_rows${r.vacuum.full ? ' (full: files rewritten)' : ''}${r.vacuum.kept ? `; but ${r.vacuum.reason}` : ''}` : `not vacuumed: ${r.vacuum.reason ?? 'unknown'}`);
-  lines.push(`vsg.changes + vsg.commits: ${bytes(r.space.before)} → ${bytes(r.space.after)}${r.vacuum.done && !r.vacuum.full ? ' (a plain VACUUM keeps the freed space for new commits; --vacuum-full gives it back)' : ''}`);
+  lines.push(`vsg.changes + vsg.commits: ${bytes(r.space.before)} → ${bytes(r.space.after)}${r.vacuum.done && !r.vacuum.full ? ' (a plain VACUUM keeps the freed space for new commits; VACUUM FULL, the default, gives it back)' : ''}`);
   return lines.join('\n');
 }

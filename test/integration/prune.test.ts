@@ -340,3 +340,78 @@ describe.each(targetNames())('prune across tables on %s', (name) => {
     expect((await repo.verify()).problems).toEqual([]);
   });
 });
+
+/**
+ * An untracked history (`vsg untrack` keeps one) is pruned at the same point
+ * as the tracked tables: its boundary is its newest commit not newer than the
+ * point, its base is read from its history alone (it has no live table), and
+ * reading it afterwards starts from that base: the right rows from the
+ * boundary on, E_PRUNED before it; a second prune past its UNTRACK commit
+ * builds the new base from the first; forget still reaches the base; verify passes.
+ */
+describe.each(targetNames())('prune of an untracked history on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  const ids: Record<string, string> = {};
+  let late: string;
+  const rows = async (at: string) => JSON.stringify((await repo.rowsAt({ table: 'old', at })).rows);
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE a (id int PRIMARY KEY, v int); CREATE TABLE old (id int PRIMARY KEY, s text);
+      INSERT INTO a SELECT g, 0 FROM generate_series(1, 3) g; INSERT INTO old SELECT g, 'x' || g FROM generate_series(1, 3) g`);
+    await repo.trackTables(['a', 'old'], { author });
+    const step = async (label: string, table: string, statement: string) => {
+      ids[label] = (await repo.commit({ author, table, message: label, sql: statement })).commit.id;
+    };
+    await step('O1', 'old', `UPDATE old SET s = '${SECRET}' WHERE id = 1`);
+    await step('A1', 'a', `UPDATE a SET v = 1 WHERE id = 1`);
+    await step('O2', 'old', `UPDATE old SET s = 'o2' WHERE id = 2`);
+    await step('A2', 'a', `UPDATE a SET v = 2 WHERE id = 2`);
+    await step('O3', 'old', `UPDATE old SET s = 'o3' WHERE id = 3`);
+    ids.U = (await repo.untrack('old', { author })).commit.id;
+    await step('A3', 'a', `UPDATE a SET v = 3 WHERE id = 3`);
+    late = (await repo.verify({ digest: true })).digest as string;
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('is pruned at the point, read from its base afterwards, and verifies', async () => {
+    const r = await repo.prune({ before: ids.A2, author });
+    // old's boundary: O2, its newest commit not newer than A2; its root and O1 go
+    expect(r.tables).toEqual([
+      expect.objectContaining({ table: 'a', boundary: ids.A2, commits: 2 }),
+      expect.objectContaining({ table: 'old', boundary: ids.O2, commits: 2, changes: 4 }),
+    ]);
+    expect(r.entry?.bases).toEqual([expect.objectContaining({ table: 'a', rows: 3 }), expect.objectContaining({ table: 'old', commit: ids.O2, rows: 3 })]);
+    expect((await repo.verify()).problems).toEqual([]);
+    expect((await repo.verify({ against: late })).against).toMatchObject({ ok: true, pruned: 4 });
+    expect((await repo.log({ table: 'old', limit: 10 })).commits.map((c) => c.message)).toEqual(['untrack old', 'O3', 'O2']);
+    expect(await code(repo.rowsAt({ table: 'old', at: ids.O1 }))).toBe('E_PRUNED');
+    expect(await rows(ids.O2)).toBe(JSON.stringify([['1', SECRET], ['2', 'o2'], ['3', 'x3']]));
+    expect(await rows(ids.U)).toBe(JSON.stringify([['1', SECRET], ['2', 'o2'], ['3', 'o3']]));
+    expect((await repo.diff({ table: 'old', from: ids.O2 })).changes.map((c) => c.key.id)).toEqual(['3']);
+    const bl = await repo.blame({ table: 'old' });
+    expect(bl.prunedBefore).toBe(ids.O2);
+    expect(bl.rows.map((row) => row.cells[1].pruned ? 'pruned' : row.cells[1].commit)).toEqual(['pruned', ids.O2, ids.O3]);
+  });
+
+  it('forget reaches its base; a second prune past its UNTRACK commit keeps the forgotten cell forgotten', async () => {
+    const f = await repo.forget({ table: 'old', keys: ['1'], author, message: 'erase' });
+    expect(f.entry.rows).toBe(1); // the base row: O1's change went with the prune
+    expect((await repo.verify()).problems).toEqual([]);
+    const r = await repo.prune({ before: ids.A3, author, vacuum: 'full' });
+    expect(r.tables.map((x) => [x.table, x.boundary, x.commits])).toEqual([['a', ids.A3, 1], ['old', ids.U, 2]]);
+    expect((await repo.verify()).problems).toEqual([]);
+    expect(await code(repo.rowsAt({ table: 'old', at: ids.O3 }))).toBe('E_PRUNED');
+    const at = await repo.rowsAt({ table: 'old', at: ids.U });
+    expect(at.rows).toEqual([['1', null], ['2', 'o2'], ['3', 'o3']]);
+    const left = await repo.db.query<{ n: string }>(
+      `SELECT ((SELECT count(*) FROM vsg.base_rows WHERE image::text LIKE '%${SECRET}%') + (SELECT count(*) FROM vsg.changes WHERE before::text LIKE '%${SECRET}%' OR after::text LIKE '%${SECRET}%'))::text AS n`,
+    );
+    expect(left.rows[0].n).toBe('0');
+  });
+});

@@ -13,8 +13,9 @@ export const prune = verb<{ before?: string; keepTags?: boolean; message?: strin
     option('--keep-tags', 'keep every tagged state: a table\'s history starts at its oldest tag older than the point (default: such tags are deleted)'),
     option('-m, --message <why>', 'why: recorded in the PRUNE entry (default "prune before <point>")'),
     author(),
-    option('--no-vacuum', 'do not vacuum vsg.changes and vsg.commits afterwards'),
-    option('--vacuum-full', 'VACUUM FULL instead: rewrite their files and give the space back to the file system (locks them while it runs)'),
+    option('--no-vacuum', 'do not vacuum vsg.changes, vsg.commits and vsg.base_rows afterwards'),
+    option('--vacuum-full', 'VACUUM FULL afterwards (the default): rewrite their files and give the space back to the file system; vsg commands wait while it runs, application writes do not'),
+    option('--no-vacuum-full', 'a plain VACUUM instead: the freed space is kept for new commits, the files keep their size'),
     json(),
   ],
   help: `On every branch of every tracked table, the commits older than the point
@@ -35,7 +36,7 @@ older than the point or forked before it, a dropped table. See docs/prune.md.`,
   examples: [
     'vsg prune --before v2.0',
     'vsg prune --before "2026-01-01" -m "retention: 1 year"',
-    'vsg prune --before HEAD~1000 --vacuum-full',
+    'vsg prune --before HEAD~1000 --no-vacuum-full',
   ],
   exits: {
     0: 'pruned (or nothing older than the point)',
@@ -52,7 +53,7 @@ older than the point or forked before it, a dropped table. See docs/prune.md.`,
     const r = await withProgress('pruning', () =>
       ctx.repo.prune({
         before: opts.before as string, keepTags: opts.keepTags, message: opts.message, author: who,
-        vacuum: opts.vacuum === false ? false : opts.vacuumFull ? 'full' : true,
+        vacuum: opts.vacuum === false ? false : opts.vacuumFull === false ? 'plain' : 'full',
       }),
     );
     return { result: r, render: () => renderPrune(r, ctx.style) };
