@@ -1,6 +1,6 @@
 /**
  * Prune: drop the change rows of the commits older than a point, on every
- * branch of every tracked table, keeping (docs/prune.md):
+ * branch of every tracked table and untracked history, keeping (docs/prune.md):
  *  - per table, a base: the state at the point, row by row with salts and row
  *    hashes (src/core/bases.ts), so that it can still be forgotten in;
  *  - per pruned commit, a compact header (id, parents, seq, depths,
@@ -9,7 +9,9 @@
  *    is still there and reading it answers E_PRUNED (exit 7);
  *  - a PRUNE entry (vsg.prunes, hash-chained) with a hash over the pruned
  *    ids and the bases' hashes, which verify checks.
- * All in one transaction; VACUUM afterwards, as forget does.
+ * All in one transaction; VACUUM FULL afterwards by default (a plain VACUUM
+ * leaves the files larger than before: each blanked header is a new row
+ * version).
  */
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
@@ -56,6 +58,8 @@ export interface PruneResult {
   tagsDeleted: { table: string; name: string; commit: string }[];
   /** keepTags: per table whose boundary a tag held back, that tag, its commit (the boundary) and how many commits fewer were pruned */
   heldBack: { table: string; tag: string; commit: string; spared: number }[];
+  /** untracked histories left whole: a branch of theirs is older than the point or forked before it (named, with its commit) */
+  historiesLeft: { table: string; branch: string; commit: string }[];
   checkpoints: number;
   /** vacuum afterwards; sizes of vsg.changes and vsg.commits (bytes, with indexes and TOAST) before and after */
   vacuum: { done: boolean; full?: boolean; reason?: string; kept?: number };
@@ -97,6 +101,7 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
     const refused: Refusal[] = [];
     const tagsDeleted: PruneResult['tagsDeleted'] = [];
     const heldBack: PruneResult['heldBack'] = [];
+    const historiesLeft: PruneResult['historiesLeft'] = [];
     for (const t of [...tables, ...histories]) {
       const at = point.boundaries.get(t.id);
       if (at === undefined) continue;
@@ -116,6 +121,15 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
         if (n === 0) continue;
         refs = await refsLeft(tx, t, boundary);
       }
+      const branch = refs.find((r) => r.kind === 'branch');
+      if (branch && t.untrackedAt !== null) {
+        // an untracked history's branches cannot be merged or deleted any more:
+        // rather than refuse every prune because of one, it is left whole
+        await tx.query(sql('prune/forget_table'), [t.id]);
+        if (held) heldBack.pop(); // nothing of it is pruned: no tag held it back
+        historiesLeft.push({ table: t.display, branch: branch.name, commit: branch.commit_id });
+        continue;
+      }
       const tags: string[] = [];
       for (const r of refs) {
         if (r.kind === 'tag' && r.pruned) {
@@ -128,7 +142,7 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
       plan.push({ table: t, boundary: boundary.id, tags });
     }
     if (refused.length) throw refusal(refused);
-    if (plan.length === 0) return { entry: null, tables: [], tagsDeleted: [], heldBack, checkpoints: 0 };
+    if (plan.length === 0) return { entry: null, tables: [], tagsDeleted: [], heldBack, historiesLeft, checkpoints: 0 };
     const bases: Base[] = [];
     for (const x of plan) bases.push(await makeBase(tx, x.table, x.boundary));
     const { rows: superseded } = await tx.query<Record<'table_id' | 'forgotten' | 'cells', string>>(sql('prune/drop_bases'));
@@ -161,6 +175,7 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
       })),
       tagsDeleted,
       heldBack,
+      historiesLeft,
       checkpoints: cps.length,
     };
   });

@@ -32,13 +32,19 @@ function pointText(point: string): string {
 /** The lines `vsg prune` prints: the entry, per table what went, tags deleted, vacuum and space. */
 export function renderPrune(r: PruneResult, s: Style): string {
   if (r.entry === null) {
-    const held = r.heldBack.map((h) => `; ${h.table} held back by tag '${h.tag}' (--keep-tags)`).join('');
+    const held = [
+      ...r.heldBack.map((h) => `; ${h.table} held back by tag '${h.tag}' (--keep-tags)`),
+      ...r.historiesLeft.map((h) => `; ${h.table} (untracked history) left whole for its branch '${h.branch}'`),
+    ].join('');
     return `nothing older than the point: nothing pruned${held}`;
   }
   const lines = [`${s.magenta(`prune ${r.entry.id.slice(0, 7)}`)} before ${pointText(r.entry.point)}: ${pruneCounts(r.entry)}`];
   for (const t of r.tables) lines.push(`${t.table}: ${t.commits} commits, ${t.changes} change rows dropped; history starts at ${s.yellow(t.boundary.slice(0, 7))}`);
   for (const h of r.heldBack) {
     lines.push(`${h.table}: held back to ${s.yellow(h.commit.slice(0, 7))} by tag '${h.tag}' (--keep-tags): ${h.spared} commit${h.spared === 1 ? '' : 's'} fewer pruned`);
+  }
+  for (const h of r.historiesLeft) {
+    lines.push(`${h.table} (untracked history): left whole: its branch '${h.branch}' (${h.commit.slice(0, 7)}) is older than the point or forked before it`);
   }
   for (const t of r.tagsDeleted) lines.push(`deleted tag '${t.name}' of ${t.table} (was ${t.commit.slice(0, 7)})`);
   if (r.checkpoints) lines.push(`dropped ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);

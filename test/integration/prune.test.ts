@@ -93,7 +93,7 @@ describe.each(targetNames())('prune on %s', (name) => {
 
   it('prunes 20 commits: verify passes, plain and against a digest taken after the point; one taken before says it is older', async () => {
     const sizeBefore = Number((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM vsg.changes`)).rows[0].n);
-    const r = await repo.prune({ before: 'HEAD~10', author, message: 'retention', vacuum: 'full' });
+    const r = await repo.prune({ before: 'HEAD~10', author, message: 'retention' }); // VACUUM FULL by default
     expect(r.entry).toMatchObject({ author, message: 'retention', point: chain[20], commits: 20 });
     expect(r.entry?.bases).toEqual([expect.objectContaining({ table: 'people', commit: chain[20], rows: 300 })]);
     expect(r.tables).toEqual([expect.objectContaining({ table: 'people', boundary: chain[20], commits: 20 })]);
@@ -204,10 +204,11 @@ describe.each(targetNames())('prune on %s', (name) => {
     expect(await snapshot()).toBe(before);
     expect((await repo.verify()).ok).toBe(true);
     // and again, to the end, through the command
-    const out = await vsg(t.name === 'pglite' ? (await repo.close(), t) : t, ['prune', '--before', 'HEAD~4', '-m', 'again', '--json']);
+    const out = await vsg(t.name === 'pglite' ? (await repo.close(), t) : t, ['prune', '--before', 'HEAD~4', '-m', 'again', '--no-vacuum-full', '--json']);
     if (t.name === 'pglite') repo = await t.open();
     expect(out.code).toBe(0);
-    const r = JSON.parse(out.stdout) as { entry: { commits: number }; tables: { boundary: string }[] };
+    const r = JSON.parse(out.stdout) as { entry: { commits: number }; tables: { boundary: string }[]; vacuum: { done: boolean; full?: boolean } };
+    expect([r.vacuum.done, r.vacuum.full]).toEqual([true, undefined]); // a plain VACUUM, asked for
     // HEAD is the forget's --live commit: HEAD~4 is main 27, where 'late' starts
     expect(r.entry.commits).toBe(7);
     expect(r.tables[0].boundary).toBe(chain[27]);
@@ -347,7 +348,8 @@ describe.each(targetNames())('prune across tables on %s', (name) => {
  * point, its base is read from its history alone (it has no live table), and
  * reading it afterwards starts from that base: the right rows from the
  * boundary on, E_PRUNED before it; a second prune past its UNTRACK commit
- * builds the new base from the first; forget still reaches the base; verify passes.
+ * builds the new base from the first; forget still reaches the base; verify
+ * passes. A history with a branch older than the point is left whole.
  */
 describe.each(targetNames())('prune of an untracked history on %s', (name) => {
   let t: Target;
@@ -359,9 +361,13 @@ describe.each(targetNames())('prune of an untracked history on %s', (name) => {
   beforeAll(async () => {
     t = await makeTarget(name);
     repo = await t.open({ init: true });
-    await repo.sql(`CREATE TABLE a (id int PRIMARY KEY, v int); CREATE TABLE old (id int PRIMARY KEY, s text);
+    await repo.sql(`CREATE TABLE a (id int PRIMARY KEY, v int); CREATE TABLE old (id int PRIMARY KEY, s text); CREATE TABLE side (id int PRIMARY KEY);
       INSERT INTO a SELECT g, 0 FROM generate_series(1, 3) g; INSERT INTO old SELECT g, 'x' || g FROM generate_series(1, 3) g`);
-    await repo.trackTables(['a', 'old'], { author });
+    await repo.trackTables(['a', 'old', 'side'], { author });
+    // a history whose branch 'b' stays at its root: it cannot be pruned (nor the branch deleted once untracked)
+    await repo.commit({ author, table: 'side', message: 'S1', sql: `INSERT INTO side VALUES (1)` });
+    await repo.createBranch({ table: 'side', name: 'b', start: 'HEAD~1' });
+    await repo.untrack('side', { author });
     const step = async (label: string, table: string, statement: string) => {
       ids[label] = (await repo.commit({ author, table, message: label, sql: statement })).commit.id;
     };
@@ -381,6 +387,8 @@ describe.each(targetNames())('prune of an untracked history on %s', (name) => {
 
   it('is pruned at the point, read from its base afterwards, and verifies', async () => {
     const r = await repo.prune({ before: ids.A2, author });
+    expect(r.vacuum).toMatchObject({ done: true, full: true });
+    expect(r.historiesLeft).toEqual([expect.objectContaining({ table: 'side', branch: 'b' })]);
     // old's boundary: O2, its newest commit not newer than A2; its root and O1 go
     expect(r.tables).toEqual([
       expect.objectContaining({ table: 'a', boundary: ids.A2, commits: 2 }),

@@ -108,6 +108,7 @@ describe('renderers', () => {
         tables: [{ table: 'orders', boundary: a, commits: 4, changes: 9 }],
         tagsDeleted: [],
         heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 2 }],
+        historiesLeft: [],
         checkpoints: 0,
         vacuum: { done: true, full: true },
         space: { before: 2 << 20, after: 1 << 20 },
@@ -118,7 +119,7 @@ describe('renderers', () => {
       'orders: 4 commits, 9 change rows dropped; history starts at aaaaaaa',
       "orders: held back to aaaaaaa by tag 'v1' (--keep-tags): 2 commits fewer pruned",
     ]);
-    expect(renderPrune({ entry: null, tables: [], tagsDeleted: [], heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 4 }], checkpoints: 0, vacuum: { done: false }, space: { before: 0, after: 0 } }, plain))
+    expect(renderPrune({ entry: null, tables: [], tagsDeleted: [], heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 4 }], historiesLeft: [], checkpoints: 0, vacuum: { done: false }, space: { before: 0, after: 0 } }, plain))
       .toBe("nothing older than the point: nothing pruned; orders held back by tag 'v1' (--keep-tags)");
   });
 });
