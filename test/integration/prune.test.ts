@@ -349,7 +349,8 @@ describe.each(targetNames())('prune across tables on %s', (name) => {
  * reading it afterwards starts from that base: the right rows from the
  * boundary on, E_PRUNED before it; a second prune past its UNTRACK commit
  * builds the new base from the first; forget still reaches the base; verify
- * passes. A history with a branch older than the point is left whole.
+ * passes. A history with a branch older than the point is left whole. A
+ * tracked table dropped after a prune is read (and restored) the same way.
  */
 describe.each(targetNames())('prune of an untracked history on %s', (name) => {
   let t: Target;
@@ -421,5 +422,14 @@ describe.each(targetNames())('prune of an untracked history on %s', (name) => {
       `SELECT ((SELECT count(*) FROM vsg.base_rows WHERE image::text LIKE '%${SECRET}%') + (SELECT count(*) FROM vsg.changes WHERE before::text LIKE '%${SECRET}%' OR after::text LIKE '%${SECRET}%'))::text AS n`,
     );
     expect(left.rows[0].n).toBe('0');
+  });
+
+  it('a tracked table dropped after a prune is read and restored from its base and the changes since', async () => {
+    await repo.sql(`DROP TABLE a`);
+    expect((await repo.rowsAt({ table: 'a' })).rows).toEqual([['1', '1'], ['2', '2'], ['3', '3']]);
+    expect(await code(repo.rowsAt({ table: 'a', at: ids.A1 }))).toBe('E_PRUNED');
+    await repo.restore({ table: 'a' });
+    expect((await repo.sql(`SELECT id::text, v::text FROM a ORDER BY id`)).rows).toEqual([['1', '1'], ['2', '2'], ['3', '3']]);
+    expect((await repo.verify()).problems).toEqual([]);
   });
 });
