@@ -6,6 +6,9 @@
 -- the caller must walk every parent with sql/history/log.sql).
 -- $4 author (substring, case-insensitive), $5 since, $6 until, $7 message
 -- (substring, case-insensitive). Pruned commits (docs/prune.md) end the walk.
+-- `entries`: whether log has anything to show beside its commits (a FORGET
+-- entry of a table of $8, or any PRUNE entry): when not, it need not read them
+-- (sql/history/entries.sql), one round trip less.
 WITH b AS MATERIALIZED (
   SELECT c.id, g.merge_at IS NOT NULL AS merges,
          (SELECT x.seq FROM vsg.commits x WHERE $2::int IS NOT NULL AND x.table_id = c.table_id AND x.seq <= c.seq
@@ -14,6 +17,7 @@ WITH b AS MATERIALIZED (
   WHERE c.id = ANY($1::text[])
 )
 SELECT b.id, b.merges, b.lo,
+       (EXISTS (SELECT 1 FROM vsg.forgets f WHERE f.table_id = ANY ($8::int[])) OR EXISTS (SELECT 1 FROM vsg.prunes)) AS entries,
        CASE WHEN cardinality($1::text[]) = 1 AND NOT b.merges THEN (
          -- the recursive walk is lazy under LIMIT: it stops as soon as enough commits are found
          WITH RECURSIVE walk AS (

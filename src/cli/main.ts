@@ -151,8 +151,26 @@ export async function present(cli: Cli, ran: Ran): Promise<number> {
  */
 const WASM_TIERING = '--wasm-tiering-budget=1800000000';
 
+/**
+ * node-postgres decides when it loads whether it runs in a Cloudflare Worker.
+ * Where there is no `navigator` (Node 20) it builds a fetch `Response` to find
+ * out, which loads Node's whole fetch implementation (undici): 40-70 ms of
+ * every command that opens a database, server or embedded. Node 21 and later
+ * define `navigator`, and pg reads its userAgent instead. On Node 20 the CLI
+ * defines one with that userAgent; like WASM_TIERING, only in the CLI's own
+ * process, never in a library's host.
+ */
+export function defineNavigator(g: { navigator?: unknown } = globalThis as { navigator?: unknown }): void {
+  if (g.navigator !== undefined) return;
+  // userAgent alone: PGlite's Emscripten runtime reads `navigator.language`
+  // for its default LANG, which must stay what it is without one.
+  const navigator = { userAgent: `Node.js/${process.versions.node.split('.')[0]}` };
+  Object.defineProperty(g, 'navigator', { value: navigator, configurable: true, enumerable: false, writable: true });
+}
+
 export async function main(argv: string[], onDone: () => void = () => undefined): Promise<void> {
   v8.setFlagsFromString(WASM_TIERING);
+  defineNavigator();
   const cli = new Cli();
   // A reader that went away (`vsg log | head -1`) ends us quietly.
   let code: number = ExitCode.ok;

@@ -65,8 +65,8 @@ export interface LogResult {
  */
 export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResult> {
   const scope = new Map<number, string>();
-  const r = await logCommits(db, opts, scope);
-  const entries = await logEntries(db, scope);
+  const { entries: any, ...r } = await logCommits(db, opts, scope);
+  const entries = any === false ? { forgets: [], prunes: [] } : await logEntries(db, scope);
   let forgets = entries.forgets;
   // entries older than the oldest commit listed belong to a longer log (a limit, --since), unless the list reaches the root
   const last = r.commits[r.commits.length - 1];
@@ -76,7 +76,8 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
 }
 
 
-async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, string>): Promise<Omit<LogResult, 'forgets'>> {
+/** The commits of log; `entries` false when the walk found there are no FORGET or PRUNE entries to read (undefined: not known). */
+async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, string>): Promise<Omit<LogResult, 'forgets' | 'prunes'> & { entries?: boolean }> {
   const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
   for (const t of all) scope.set(t.id, t.display);
   const tables = all.filter((t) => opts.table !== undefined || t.untrackedAt === null);
@@ -115,18 +116,23 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
       }
     }
   }
-  if (tables.length === 1 && starts.length <= 1) return { commits: await getCommits(db, starts.length ? await logIds(db, starts, limit, filters, bound, grep) : []), heads };
+  const inScope = [...scope.keys()];
+  if (tables.length === 1 && starts.length <= 1) {
+    const found = starts.length ? await logIds(db, starts, limit, filters, bound, grep, inScope) : { ids: [] };
+    return { commits: await getCommits(db, found.ids), heads, entries: found.entries };
+  }
   // Several tables: a commit across tables is one entry, however many parts
   // it has; read more parts until `limit` entries are found or history ends.
   for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {
-    const ids = starts.length ? await logIds(db, starts, want, filters, bound, grep) : [];
+    const { ids, entries } = starts.length ? await logIds(db, starts, want, filters, bound, grep, inScope) : { ids: [], entries: undefined };
     const commits = foldSpans(await getCommits(db, ids));
-    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads, ...head };
+    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads, ...head, entries };
   }
 }
 
 /**
- * The ids of log: with one head and no merge behind it, follow first parents
+ * The ids of log (and whether there are FORGET or PRUNE entries to read, from
+ * its first statement): with one head and no merge behind it, follow first parents
  * and stop at `limit` (log_start, which answers that case in its one statement). Otherwise walk every parent, but only down
  * to the seq of the table's k-th newest commit below the head (log_bounds):
  * every reachable commit above that bound is found, so when `limit` of them
@@ -134,18 +140,23 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
  * The cost follows `limit` (and the commits of other branches interleaved
  * with it), not the depth of history.
  */
-async function logIds(db: Queryable, starts: string[], limit: number, filters: (string | null)[], bound: string | null, grep: string | null): Promise<string[]> {
+async function logIds(
+  db: Queryable, starts: string[], limit: number, filters: (string | null)[], bound: string | null, grep: string | null, scope: number[],
+): Promise<{ ids: string[]; entries?: boolean }> {
   // k: how many of the table's newest commits the walk may visit; null: all.
   let k: number | null = limit <= 1_000_000 ? 4 * limit + 64 : null;
+  let entries: boolean | undefined;
+  type Step = { id: string; lo: string | null; linear: string | null; entries?: boolean | string };
   for (let round = 0; ; round++) {
     const { rows: b } =
       round === 0
-        ? await db.query<{ id: string; lo: string | null; linear: string | null }>(sql('history/log_start'), [starts, k, limit, ...filters, grep])
-        : await db.query<{ id: string; lo: string | null; linear: null }>(sql('history/log_bounds'), [starts, k]);
-    if (b.length === 1 && b[0].linear !== null && bound === null) return JSON.parse(b[0].linear) as string[];
+        ? await db.query<Step>(sql('history/log_start'), [starts, k, limit, ...filters, grep, scope])
+        : await db.query<Step>(sql('history/log_bounds'), [starts, k]);
+    if (round === 0 && b.length) entries = b[0].entries === true || b[0].entries === 't';
+    if (b.length === 1 && b[0].linear !== null && bound === null) return { ids: JSON.parse(b[0].linear) as string[], entries };
     const lo = starts.map((id) => b.find((r) => r.id === id)?.lo ?? null);
     const { rows } = await db.query<{ id: string }>(sql('history/log'), [starts, limit, ...filters, lo, bound, grep]);
-    if (rows.length >= limit || lo.every((x) => x === null)) return rows.map((r) => r.id);
+    if (rows.length >= limit || lo.every((x) => x === null)) return { ids: rows.map((r) => r.id), entries };
     k = (k as number) < 100_000_000 ? (k as number) * 8 : null;
   }
 }

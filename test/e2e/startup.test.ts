@@ -87,6 +87,26 @@ describe('commands that reach no database', () => {
   }
 });
 
+describe('what a command that opens the database loads', () => {
+  // node-postgres probes for Cloudflare Workers with a fetch Response where
+  // there is no `navigator` (Node 20), which loads Node's fetch (undici):
+  // tens of milliseconds of every command. Node's own modules never reach a
+  // resolve hook, so the process lists them itself as it exits.
+  it('vsg log on the embedded database loads no fetch implementation (undici)', { timeout: 180_000 }, async () => {
+    const cwd = emptyDir('no-undici');
+    const e = { ...env, VSG_AUTHOR: 'tester' };
+    expect((await vsg({ cwd, env: e }, ['init'])).code).toBe(0);
+    const list = path.join(cwd, 'modules.txt');
+    const hook = path.join(scratch, 'list-modules.mjs');
+    fs.writeFileSync(hook, `import fs from 'node:fs';\nprocess.on('exit', () => fs.writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));\n`);
+    const r = await run('--import', [hook, bin, 'log', '-n', '1'], { cwd, env: e });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const loaded = fs.readFileSync(list, 'utf8').split('\n');
+    expect(loaded.some((m) => m.includes('@electric-sql') || m.includes('internal/modules'))).toBe(true); // the list works
+    expect(loaded.filter((m) => m.includes('undici'))).toEqual([]);
+  });
+});
+
 describe('the embedded cluster template', () => {
   it('init makes the database from a template, and works with the cache unwritable or damaged', { timeout: 180_000 }, async () => {
     const cache = path.join(scratch, 'tmpl-cache');
