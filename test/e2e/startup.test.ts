@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/index.js';
-import { bin, run, vsg } from '../helpers/targets.js';
+import { bin, root, run, vsg } from '../helpers/targets.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-startup-test-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -111,12 +111,21 @@ describe('the embedded cluster template', () => {
   it('init makes the database from a template, and works with the cache unwritable or damaged', { timeout: 180_000 }, async () => {
     const cache = path.join(scratch, 'tmpl-cache');
     const e = { ...env, VSG_CACHE_DIR: cache, VSG_AUTHOR: 'tester' };
+    // npm install (prepare / postinstall) makes the template, so that the first init only copies it
+    const warm = await run(path.join(root, 'scripts', 'warm-cache.mjs'), [], { cwd: scratch, env: e });
+    expect([warm.code, warm.stderr]).toEqual([0, '']);
+    expect(warm.stdout).toMatch(/^vsg: embedded database template ready in .+ \(\d+\.\d s\)\n$/);
+    expect(warm.stdout).toContain(` in ${cache} (`);
+    const kept = fs.readdirSync(cache).filter((f) => f.endsWith('.tar'));
+    expect(kept).toHaveLength(1);
+    const made = fs.statSync(path.join(cache, kept[0])).mtimeMs;
     const a = emptyDir('tmpl-a');
     const init = await vsg({ cwd: a, env: e }, ['init']);
     expect([init.code, init.stderr]).toEqual([0, '']);
     expect(init.stdout).toMatch(/^initialised vsg \(schema version \d+\)/);
-    const kept = fs.readdirSync(cache).filter((f) => f.endsWith('.tar'));
-    expect(kept).toHaveLength(1);
+    expect(fs.statSync(path.join(cache, kept[0])).mtimeMs).toBe(made); // used, not made again
+    // with no cache the install step does nothing and says nothing
+    expect(await run(path.join(root, 'scripts', 'warm-cache.mjs'), [], { cwd: scratch, env: { ...e, VSG_CACHE_DIR: '' } })).toEqual({ code: 0, stdout: '', stderr: '' });
     // a damaged template is not used (and is replaced)
     fs.writeFileSync(path.join(cache, kept[0]), 'not a tar');
     const b = emptyDir('tmpl-b');

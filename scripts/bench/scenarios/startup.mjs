@@ -2,7 +2,7 @@
  * Scenario 8: start-up. Wall time (measured here) and peak memory (GNU time's
  * maximum resident set size) of `vsg --version`, `vsg log -n 1` and
  * `vsg status` against the server and against the embedded database, a first
- * `vsg init` in a new directory (with the cluster template cached, and with an
+ * `vsg init` in a new directory (with the cluster template npm install made, and with an
  * empty cache) and `vsg demo`, beside Node starting and doing nothing
  * (`node -e 0`: the floor every Node CLI pays), and for the server, beside
  * `psql -c 'select 1'` when psql is installed.
@@ -64,7 +64,7 @@ export async function run(ctx) {
       ['vsg status, server', [node, VSG_BIN, '--url', url, 'status'], { env }],
       ['vsg log -n 1, embedded', [node, VSG_BIN, 'log', '-n', '1', '--no-pager'], emb],
       ['vsg status, embedded', [node, VSG_BIN, 'status'], emb],
-      ['first vsg init, embedded, template cached', [node, VSG_BIN, 'init'], emb, null, () => ({ ...emb, cwd: fresh(initRoot) })],
+      ['first vsg init, embedded, template made by npm install', [node, VSG_BIN, 'init'], emb, null, () => ({ ...emb, cwd: fresh(initRoot) })],
       ['first vsg init, embedded, empty cache', [node, VSG_BIN, 'init'], emb, null, () => ({ env: { ...env, VSG_CACHE_DIR: fresh(initRoot) }, cwd: fresh(initRoot) })],
       ['vsg demo', [node, VSG_BIN, 'demo'], emb],
     ];

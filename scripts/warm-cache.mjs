@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+/**
+ * Make the embedded database's cluster template at install time (npm's
+ * `prepare` in a checkout, `postinstall` from the registry), so that the first
+ * `vsg init` or `vsg demo` copies a cluster instead of running PGlite's initdb
+ * (5-10 s of WebAssembly). Only ever a shortcut: without a build, with
+ * VSG_CACHE_DIR empty or on any failure it says so in one line and exits 0,
+ * and `vsg init` makes the template itself.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const built = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'db', 'template.js');
+if (!fs.existsSync(built)) process.exit(0); // postinstall before the build in a checkout: prepare comes back to it
+if (process.env.VSG_CACHE_DIR === '') process.exit(0);
+try {
+  const { cacheDir, clusterTemplate } = await import(pathToFileURL(built).href);
+  const started = Date.now();
+  await clusterTemplate();
+  console.log(`vsg: embedded database template ready in ${cacheDir()} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+} catch (e) {
+  console.log(`vsg: embedded database template not made now (${e instanceof Error ? e.message : e}); the first vsg init will make it`);
+}
