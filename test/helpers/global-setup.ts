@@ -5,9 +5,11 @@
  *   else PGlite alone (and says so). PGlite always runs too.
  * Also initialises one PGlite data directory that each test copies.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 
@@ -53,11 +55,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
       process.stderr.write('vsg tests: no PostgreSQL server answered and no container runtime; running against PGlite only\n');
     }
   }
+  // The cluster every embedded target starts from: the one `vsg init` copies
+  // (the user's cache, made by npm install), so that no run pays initdb again.
   const template = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-pglite-template-'));
-  const { PGlite } = await import('@electric-sql/pglite');
-  const lite = new PGlite(path.join(template, 'pgdata'));
-  await lite.query('SELECT 1');
-  await lite.close();
+  // (in a child process: vitest's module runner has no import.meta.resolve, which the template code uses)
+  const made = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', 'const m = await import(process.argv[1]); m.extractCluster(await m.clusterTemplate(), process.argv[2]);',
+      pathToFileURL(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'db', 'template.js')).href, path.join(template, 'pgdata')],
+    { encoding: 'utf8' },
+  );
+  if (made.status !== 0) throw new Error(`cannot make the embedded template: ${made.stderr}`);
   project.provide('serverUrl', serverUrl);
   project.provide('pgliteTemplate', template);
   return async () => {
