@@ -85,7 +85,10 @@ export interface VerifyResult {
   ok: boolean;
   /** 'all' or the table verified */
   scope: string;
+  /** tracked tables checked */
   tables: number;
+  /** histories of untracked tables (kept by untrack) checked */
+  histories: number;
   commits: number;
   changes: number;
   refs: number;
@@ -179,7 +182,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     if (lock) await tx.query(sql('verify/lock_commits'));
     const names = await tableNames(tx);
     const name = (id: string | number) => names.get(Number(id)) ?? `#${id}`;
-    const counts = (await tx.query<Record<'tables' | 'commits' | 'changes' | 'refs', string>>(sql('verify/counts'), [tableId])).rows[0];
+    const counts = (await tx.query<Record<'tables' | 'histories' | 'commits' | 'changes' | 'refs', string>>(sql('verify/counts'), [tableId])).rows[0];
 
     const commitRows = await tx.query<{ seq: string; id: string; table_id: string; code: ProblemCode; expected: string | null; actual: string | null }>(
       sql('verify/commits'),
@@ -220,6 +223,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       ok: true,
       scope: target?.display ?? 'all',
       tables: Number(counts.tables),
+      histories: Number(counts.histories),
       commits: Number(counts.commits),
       changes: Number(counts.changes),
       refs: Number(counts.refs),

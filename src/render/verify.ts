@@ -19,7 +19,8 @@ function detail(p: Problem): string {
 export function renderVerify(r: VerifyResult, s: Style): string {
   // `D=$(vsg verify --digest)`: the digest alone, and only of a history that verifies
   if (r.digest && r.ok && !r.against) return r.digest;
-  const scope = r.scope === 'all' ? `${r.tables} table${r.tables === 1 ? '' : 's'}` : r.scope;
+  const histories = r.histories ? ` and ${r.histories} untracked histor${r.histories === 1 ? 'y' : 'ies'}` : '';
+  const scope = r.scope === 'all' ? `${r.tables} table${r.tables === 1 ? '' : 's'}${histories}` : r.scope;
   const what = `${scope}: ${r.commits} commits, ${r.changes} change rows, ${r.refs} refs`;
   const lines: string[] = [];
   if (r.ok) {
