@@ -89,7 +89,7 @@ export const ERRORS = {
   E_OTHER_TABLE: { exit: input, meaning: 'the commit belongs to another table' },
   E_PERMISSION: { exit: permission, meaning: 'permission denied by the database' },
   E_PRUNED: { exit: pruned, meaning: 'the commit, or a commit the answer needs, was pruned (vsg prune): its changes are no longer stored; data.commit names it' },
-  E_PRUNE_REFUSED: { exit: input, meaning: 'prune cannot keep what a branch, tag or untracked history still needs past the point; data says which; nothing changed' },
+  E_PRUNE_REFUSED: { exit: input, meaning: 'prune cannot run: a tracked table was dropped (restore or untrack it first); nothing changed' },
   E_READ_FILE: { exit: use, meaning: 'cannot read the SQL file' },
   E_READ_ONLY: { exit: input, meaning: 'the server is a hot standby (pg_is_in_recovery()) or the transaction is read-only: vsg only reads there; nothing was attempted' },
   E_REF_EXISTS: { exit: input, meaning: 'a branch or tag of that name already exists' },

@@ -2,14 +2,17 @@
 -- counts (which cost O(commits): only `vsg tables` asks for them). With $1 the
 -- table of that id, tracked or untracked; else the tables tracked now, and with
 -- $3 the untracked histories too (untracked_at set; named as when untracked).
--- `base`: the commit of its newest base (vsg prune's boundary, docs/prune.md).
+-- `base`: the commit of its newest base on its HEAD's first-parent chain (vsg prune's
+-- boundary of that branch, docs/prune.md), else of its newest base.
 SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit,
        CASE WHEN $2 THEN (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text END AS commits,
        to_char(t.untracked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS untracked_at,
-       (SELECT b.commit_id FROM vsg.bases b WHERE b.table_id = t.id ORDER BY b.id DESC LIMIT 1) AS base
+       (SELECT b.commit_id FROM vsg.bases b JOIN vsg.commits bc ON bc.id = b.commit_id WHERE b.table_id = t.id
+        ORDER BY EXISTS (SELECT 1 FROM vsg.commits hc CROSS JOIN LATERAL vsg.first_parent_reach(hc.seq, ARRAY[bc.seq]) WHERE hc.id = r.commit_id) DESC,
+                 b.id DESC LIMIT 1) AS base
 FROM vsg.tracked t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid AND t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -9,7 +9,9 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text, to_json(t.key_columns)::te
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit, NULL::text AS commits, NULL::text AS untracked_at,
-       (SELECT b.commit_id FROM vsg.bases b WHERE b.table_id = t.id ORDER BY b.id DESC LIMIT 1) AS base
+       (SELECT b.commit_id FROM vsg.bases b JOIN vsg.commits bc ON bc.id = b.commit_id WHERE b.table_id = t.id
+        ORDER BY EXISTS (SELECT 1 FROM vsg.commits hc CROSS JOIN LATERAL vsg.first_parent_reach(hc.seq, ARRAY[bc.seq]) WHERE hc.id = r.commit_id) DESC,
+                 b.id DESC LIMIT 1) AS base
 FROM target x
 LEFT JOIN vsg.tracked t ON t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid

@@ -53,7 +53,11 @@ export interface PruneResult {
   /** the PRUNE entry; null when nothing was older than the point (nothing changed, nothing recorded) */
   entry: PruneEntry | null;
   /** per table pruned: its boundary (the oldest commit kept), commits pruned and change rows deleted */
-  tables: { table: string; boundary: string; commits: number; changes: number }[];
+  /**
+   * per table pruned: its boundary on its HEAD branch (the oldest commit kept
+   * there), every branch's boundary, commits pruned and change rows deleted
+   */
+  tables: { table: string; boundary: string; boundaries: { branch: string; commit: string }[]; commits: number; changes: number }[];
   /** tags deleted with the commits they pointed at */
   tagsDeleted: { table: string; name: string; commit: string }[];
   /** keepTags: per table whose boundary a tag held back, that tag, its commit (the boundary) and how many commits fewer were pruned */
@@ -65,8 +69,6 @@ export interface PruneResult {
   vacuum: { done: boolean; full?: boolean; reason?: string; kept?: number };
   space: { before: number; after: number };
 }
-
-type Refusal = { table: string; kind: string; name: string; commit: string; why: 'pruned' | 'off' };
 
 /** Prune history older than a point on every branch of every tracked table. */
 export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
@@ -97,12 +99,21 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
     const histories = (await listTables(tx, false, true)).filter((t) => t.untrackedAt !== null && t.headCommit !== null);
     await historyBoundaries(tx, histories, point);
     await tx.query(sql('prune/temp'));
-    const plan: { table: TrackedTable; boundary: string; tags: string[] }[] = [];
-    const refused: Refusal[] = [];
+    const plan: { table: TrackedTable; boundary: string; boundaries: { branch: string; commit: string }[]; bases: string[]; tags: string[] }[] = [];
     const tagsDeleted: PruneResult['tagsDeleted'] = [];
     const heldBack: PruneResult['heldBack'] = [];
     const historiesLeft: PruneResult['historiesLeft'] = [];
-    for (const t of [...tables, ...histories]) {
+    for (const t of tables) {
+      const x = await branchBoundaries(tx, t, point, opts.keepTags === true, heldBack);
+      if (x === null) continue;
+      const tags: string[] = [];
+      for (const r of (await tx.query<{ name: string; commit_id: string }>(sql('prune/tagged'), [t.id])).rows) {
+        tags.push(r.name);
+        tagsDeleted.push({ table: t.display, name: r.name, commit: r.commit_id });
+      }
+      plan.push({ table: t, ...x, tags });
+    }
+    for (const t of histories) {
       const at = point.boundaries.get(t.id);
       if (at === undefined) continue;
       let boundary = at;
@@ -122,9 +133,9 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
         refs = await refsLeft(tx, t, boundary);
       }
       const branch = refs.find((r) => r.kind === 'branch');
-      if (branch && t.untrackedAt !== null) {
+      if (branch) {
         // an untracked history's branches cannot be merged or deleted any more:
-        // rather than refuse every prune because of one, it is left whole
+        // rather than prune it under one of them, it is left whole
         await tx.query(sql('prune/forget_table'), [t.id]);
         if (held) heldBack.pop(); // nothing of it is pruned: no tag held it back
         historiesLeft.push({ table: t.display, branch: branch.name, commit: branch.commit_id });
@@ -135,16 +146,13 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
         if (r.kind === 'tag' && r.pruned) {
           tags.push(r.name);
           tagsDeleted.push({ table: t.display, name: r.name, commit: r.commit_id });
-        } else if (r.kind === 'branch') {
-          refused.push({ table: t.display, kind: r.kind, name: r.name, commit: r.commit_id, why: r.pruned ? 'pruned' : 'off' });
         }
       }
-      plan.push({ table: t, boundary: boundary.id, tags });
+      plan.push({ table: t, boundary: boundary.id, boundaries: [{ branch: t.head, commit: boundary.id }], bases: [boundary.id], tags });
     }
-    if (refused.length) throw refusal(refused);
     if (plan.length === 0) return { entry: null, tables: [], tagsDeleted: [], heldBack, historiesLeft, checkpoints: 0 };
-    const bases: Base[] = [];
-    for (const x of plan) bases.push(await makeBase(tx, x.table, x.boundary));
+    const bases: (Base & { tableId: number })[] = [];
+    for (const x of plan) for (const c of x.bases) bases.push({ ...(await makeBase(tx, x.table, c)), tableId: x.table.id });
     const { rows: superseded } = await tx.query<Record<'table_id' | 'forgotten' | 'cells', string>>(sql('prune/drop_bases'));
     const seq = Number((await tx.query<{ seq: string }>(sql('prune/next'))).rows[0].seq);
     const { rows: dropped } = await tx.query<Record<'table_id' | 'rows' | 'forgotten' | 'cells' | 'commits', string>>(sql('prune/drop'), [seq]);
@@ -157,7 +165,7 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
       const [r, c] = forgotten[d.table_id] ?? [0, 0];
       forgotten[d.table_id] = [r + Number(d.forgotten), c + Number(d.cells)];
     }
-    const basesJson = bases.map((b, i) => ({ table_id: plan[i].table.id, base: b.id, commit: b.commit, rows: b.rows, hash: b.hash }));
+    const basesJson = bases.map((b) => ({ table_id: b.tableId, base: b.id, commit: b.commit, rows: b.rows, hash: b.hash }));
     const message = opts.message ?? `prune before ${/^[0-9a-f]{64}$/.test(point.text) ? shortId(point.text) : point.text}`;
     const e = (await tx.query<{ id: string; commits: string; at: string }>(sql('prune/record'), [
       seq, opts.author, message, point.text, JSON.stringify(basesJson), JSON.stringify(forgotten),
@@ -170,7 +178,7 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
     return {
       entry,
       tables: plan.map((x) => ({
-        table: x.table.display, boundary: x.boundary,
+        table: x.table.display, boundary: x.boundary, boundaries: x.boundaries,
         commits: Number(byId.get(x.table.id)?.commits ?? 0), changes: Number(byId.get(x.table.id)?.rows ?? 0),
       })),
       tagsDeleted,
@@ -269,6 +277,76 @@ async function historyBoundaries(tx: Queryable, histories: TrackedTable[], point
   }
 }
 
+type At = { id: string; seq: string };
+
+/**
+ * The boundaries of tracked table `t`, one per branch (docs/prune.md#the-point),
+ * and the commits they prune collected into pg_temp.vsg_prune: every ancestor
+ * of a boundary that is no boundary itself. With a date, each branch's newest
+ * commit on its first-parent chain made at or before it; with a commit, the
+ * table's state there for each branch whose tip descends from it, and for the
+ * others (forked before it, or behind it) the time of that state used as a
+ * date on their own chain. A branch whose tip the others would prune keeps
+ * its tip. keepTags: a tagged commit that would be pruned holds back every
+ * boundary above it to it, oldest tag first (recorded in heldBack). Null when
+ * nothing of `t` is older; else also the boundaries that need a new base
+ * (something before them is pruned, and no earlier prune kept one there).
+ */
+async function branchBoundaries(
+  tx: Queryable, t: TrackedTable, point: Point, keepTags: boolean, heldBack: PruneResult['heldBack'],
+): Promise<{ boundary: string; boundaries: { branch: string; commit: string }[]; bases: string[] } | null> {
+  const at = point.boundaries.get(t.id);
+  if (point.time === null && at === undefined) return null; // tracked after the point
+  const when = point.time ?? (await tx.query<{ at: string }>(sql('prune/at'), [(at as At).id])).rows[0].at;
+  const { rows: branches } = await tx.query<{ name: string; commit_id: string; seq: string; contains: boolean | string }>(
+    sql('prune/branches'), [t.id, point.time === null ? (at as At).id : null, point.time === null ? (at as At).seq : null],
+  );
+  const bounds = new Map<string, At>();
+  for (const b of branches) {
+    if (yes(b.contains)) {
+      bounds.set(b.name, at as At);
+      continue;
+    }
+    const { rows } = await tx.query<{ id: string; pruned: boolean | string }>(sql('prune/boundary_at'), [b.commit_id, when]);
+    if (rows[0] && !yes(rows[0].pruned)) bounds.set(b.name, { id: rows[0].id, seq: (await tx.query<{ seq: string }>(sql('prune/seq'), [rows[0].id])).rows[0].seq });
+  }
+  if (bounds.size === 0) return null;
+  const collect = async (): Promise<number> => {
+    await tx.query(sql('prune/forget_table'), [t.id]);
+    for (const id of new Set([...bounds.values()].map((b) => b.id))) await tx.query(sql('prune/collect'), [id]);
+    // a branch behind another's boundary (its tip an ancestor of it) keeps its tip
+    const { rows: tips } = await tx.query<{ id: string }>(sql('prune/tips'), [branches.map((b) => b.commit_id)]);
+    for (const b of branches) if (tips.some((x) => x.id === b.commit_id)) bounds.set(b.name, { id: b.commit_id, seq: b.seq });
+    return Number((await tx.query<{ n: string }>(sql('prune/keep'), [[...new Set([...bounds.values()].map((b) => b.id))], t.id])).rows[0].n);
+  };
+  let n = await collect();
+  if (n === 0) return null;
+  if (keepTags) {
+    for (;;) {
+      const tagged = (await tx.query<{ name: string; commit_id: string; seq: string }>(sql('prune/tagged'), [t.id])).rows[0];
+      if (tagged === undefined) break;
+      let moved = false;
+      for (const [name, b] of bounds) {
+        if (yes((await tx.query<{ yes: boolean | string }>(sql('prune/reaches'), [b.seq, tagged.seq])).rows[0].yes)) {
+          bounds.set(name, { id: tagged.commit_id, seq: tagged.seq });
+          moved = true;
+        }
+      }
+      // reached only through a state commit's source: the tagged commit is kept as a boundary of its own
+      if (!moved) bounds.set(`tag ${tagged.name}`, { id: tagged.commit_id, seq: tagged.seq });
+      const m = await collect();
+      heldBack.push({ table: t.display, tag: tagged.name, commit: tagged.commit_id, spared: n - m });
+      n = m;
+      if (n === 0) return null;
+    }
+  }
+  const ids = [...new Set([...bounds.values()].map((b) => b.id))];
+  const bases: string[] = [];
+  for (const id of ids) if (yes((await tx.query<{ yes: boolean | string }>(sql('prune/needs_base'), [t.id, id])).rows[0].yes)) bases.push(id);
+  const head = bounds.get(t.head) ?? [...bounds.values()][0];
+  return { boundary: head.id, boundaries: [...bounds].map(([branch, b]) => ({ branch, commit: b.id })), bases };
+}
+
 function looksLikeDate(s: string): boolean {
   try {
     parseDate(s, '--before');
@@ -276,16 +354,6 @@ function looksLikeDate(s: string): boolean {
   } catch {
     return false;
   }
-}
-
-function refusal(refused: Refusal[]): VsgError {
-  const r = refused[0];
-  const more = refused.length > 1 ? ` (and ${refused.length - 1} more)` : '';
-  const what = r.why === 'pruned'
-    ? `branch '${r.name}' of '${r.table}' points at ${shortId(r.commit)}, older than the point${more}`
-    : `branch '${r.name}' of '${r.table}' forked before the point: its history meets the kept one only in what would be pruned${more}`;
-  const hint = 'merge or delete that branch first, or prune before an older point; nothing was changed';
-  return new VsgError('E_PRUNE_REFUSED', `cannot prune: ${what}`, { hint, data: { refs: refused } });
 }
 
 /** Sizes of what a prune rewrites (vsg.changes, vsg.commits), in bytes. */

@@ -39,7 +39,11 @@ export function renderPrune(r: PruneResult, s: Style): string {
     return `nothing older than the point: nothing pruned${held}`;
   }
   const lines = [`${s.magenta(`prune ${r.entry.id.slice(0, 7)}`)} before ${pointText(r.entry.point)}: ${pruneCounts(r.entry)}`];
-  for (const t of r.tables) lines.push(`${t.table}: ${t.commits} commits, ${t.changes} change rows dropped; history starts at ${s.yellow(t.boundary.slice(0, 7))}`);
+  for (const t of r.tables) {
+    lines.push(`${t.table}: ${t.commits} commits, ${t.changes} change rows dropped; history starts at ${s.yellow(t.boundary.slice(0, 7))}`);
+    // a branch with a boundary of its own (forked before the point, or behind it)
+    for (const b of t.boundaries ?? []) if (b.commit !== t.boundary) lines.push(`${t.table}: branch '${b.branch}' starts at ${s.yellow(b.commit.slice(0, 7))}`);
+  }
   for (const h of r.heldBack) {
     lines.push(`${h.table}: held back to ${s.yellow(h.commit.slice(0, 7))} by tag '${h.tag}' (--keep-tags): ${h.spared} commit${h.spared === 1 ? '' : 's'} fewer pruned`);
   }

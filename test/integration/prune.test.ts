@@ -78,10 +78,9 @@ describe.each(targetNames())('prune on %s', (name) => {
     await t.cleanup();
   });
 
-  it('refuses, changing nothing: a branch forked before the point, uncommitted changes', async () => {
+  it('refuses, changing nothing: uncommitted changes', async () => {
+    // (a branch forked before the point gets a boundary of its own: 'prune on every branch' below; this scenario deletes it)
     const before = await snapshot();
-    const e1 = await repo.prune({ before: 'HEAD~10', author }).catch((e: unknown) => e as { code: string; data: { refs: { name: string; why: string }[] } });
-    expect(e1).toMatchObject({ code: 'E_PRUNE_REFUSED', data: { refs: [expect.objectContaining({ name: 'old', why: 'off' })] } });
     await repo.deleteBranch({ table: 'people', name: 'old', force: true });
     const mid = await snapshot();
     await repo.db.query(`UPDATE people SET n = 5 WHERE id = 3`);
@@ -431,5 +430,128 @@ describe.each(targetNames())('prune of an untracked history on %s', (name) => {
     await repo.restore({ table: 'a' });
     expect((await repo.sql(`SELECT id::text, v::text FROM a ORDER BY id`)).rows).toEqual([['1', '1'], ['2', '2'], ['3', '3']]);
     expect((await repo.verify()).problems).toEqual([]);
+  });
+});
+
+/**
+ * Every branch gets its own boundary (issue 18). `items` is tracked (R), main
+ * makes m1; 'side' forks at m1 and makes s1; main makes m2 … m4; 'old' forks
+ * at m2; 'side' makes s2; main makes m5, m6; 'old' makes o1. A prune before
+ * m4 (a commit) gives main m4; 'side' (forked before m4) the newest commit of
+ * its own chain not newer than m4, s1; 'old' (forked before m4) m2, its fork
+ * point; 'behind' (at m3, its tip older than m4) its tip, m3. R and m1 are
+ * pruned (m3 and m2 are boundaries); s1 and m2 keep a base (m3 and m4 need
+ * none: nothing right before them is pruned; they read from m2's). Then every
+ * branch reads, switches and verifies as before; merging 'side' works though
+ * its merge base m1 was pruned (no path from it crosses a pruned commit: the
+ * case where it does answers E_PRUNED in 'prune on' above), and so does
+ * merging 'old' (its merge base m2 is a boundary). A second prune by date keeps each branch's newest
+ * commit not newer than the date.
+ */
+describe.each(targetNames())('prune on every branch on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  const ids: Record<string, string> = {};
+  const states: Record<string, string[]> = {};
+  let digest: string;
+  let after: string;
+
+  const commit = async (label: string, statement: string) => {
+    await repo.db.query(statement);
+    ids[label] = (await repo.commit({ table: 'items', author, message: label })).commit.id;
+  };
+  const rows = async (at: string) => (await repo.rowsAt({ table: 'items', at })).rows.map((r) => r.join('|')).sort();
+  const live = async () => (await repo.db.query<{ r: string }>(`SELECT id || '|' || v AS r FROM items`)).rows.map((r) => r.r).sort();
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v text NOT NULL)`);
+    await repo.sql(`INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 20) g`);
+    ids.R = (await repo.track('items', { author })).root.id;
+    await commit('m1', `UPDATE items SET v = 'm1' WHERE id = 1`);
+    await repo.createBranch({ table: 'items', name: 'side', start: 'HEAD' });
+    await repo.switch({ table: 'items', branch: 'side' });
+    await commit('s1', `UPDATE items SET v = 's1' WHERE id = 11`);
+    await repo.switch({ table: 'items', branch: 'main' });
+    await commit('m2', `UPDATE items SET v = 'm2' WHERE id = 2`);
+    await commit('m3', `DELETE FROM items WHERE id = 3`);
+    await repo.createBranch({ table: 'items', name: 'behind', start: 'HEAD' });
+    await commit('m4', `UPDATE items SET v = 'm4' WHERE id = 4`);
+    await repo.createBranch({ table: 'items', name: 'old', start: 'HEAD~2' });
+    await repo.switch({ table: 'items', branch: 'side' });
+    await commit('s2', `INSERT INTO items VALUES (21, 's2')`);
+    await repo.switch({ table: 'items', branch: 'main' });
+    await commit('m5', `UPDATE items SET v = 'm5' WHERE id = 5`);
+    await commit('m6', `INSERT INTO items VALUES (22, 'm6')`);
+    await repo.switch({ table: 'items', branch: 'old' });
+    await commit('o1', `UPDATE items SET v = 'o1' WHERE id = 12`);
+    await repo.switch({ table: 'items', branch: 'main' });
+    for (const c of ['m2', 'm3', 'm4', 'm5', 'm6', 's1', 's2', 'o1']) states[c] = await rows(ids[c]);
+    digest = (await repo.verify({ digest: true })).digest as string;
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('--before <commit>: each branch keeps its own boundary and base; only what is older than all of them goes; verify passes plain and against a digest taken before', async () => {
+    const r = await repo.prune({ before: ids.m4, author, message: 'retention' });
+    expect(r.tables).toEqual([expect.objectContaining({ table: 'items', boundary: ids.m4, commits: 2 })]);
+    expect(new Map(r.tables[0].boundaries.map((b) => [b.branch, b.commit]))).toEqual(
+      new Map([['main', ids.m4], ['side', ids.s1], ['old', ids.m2], ['behind', ids.m3]]),
+    );
+    expect(r.entry?.commits).toBe(2);
+    expect(r.entry?.bases.map((b) => b.commit).sort()).toEqual([ids.m2, ids.s1].sort());
+    const pruned = (await repo.db.query<{ id: string }>(`SELECT id FROM vsg.commits WHERE pruned IS NOT NULL`)).rows.map((x) => x.id).sort();
+    expect(pruned).toEqual([ids.R, ids.m1].sort());
+    expect((await repo.verify()).problems).toEqual([]);
+    const a = await repo.verify({ against: digest });
+    expect([a.ok, a.against?.ok, a.against?.pruned]).toEqual([true, true, 2]);
+    after = (await repo.verify({ digest: true })).digest as string;
+  });
+
+  it('every branch reads as before from its boundary on; switching to it writes that state; what needs a pruned commit answers E_PRUNED', async () => {
+    for (const c of Object.keys(states)) expect([c, await rows(ids[c])]).toEqual([c, states[c]]);
+    const d = await repo.diff({ table: 'items', from: 'side', to: 'main' });
+    expect(d.changes.map((c) => JSON.stringify(c.key)).sort()).toEqual(['{"id":"11"}', '{"id":"2"}', '{"id":"21"}', '{"id":"22"}', '{"id":"3"}', '{"id":"4"}', '{"id":"5"}'].sort());
+    await repo.switch({ table: 'items', branch: 'side' });
+    expect(await live()).toEqual(states.s2);
+    expect(await rows('main')).toEqual(states.m6);
+    await repo.switch({ table: 'items', branch: 'old' });
+    expect(await live()).toEqual(states.o1);
+    await repo.switch({ table: 'items', branch: 'behind' });
+    expect(await live()).toEqual(states.m3);
+    await repo.switch({ table: 'items', branch: 'main' });
+    expect(await live()).toEqual(states.m6);
+    expect(await code(repo.rowsAt({ table: 'items', at: ids.m1 }))).toBe('E_PRUNED');
+    expect(await code(repo.show(ids.R))).toBe('E_PRUNED');
+    // 'side' forked at m1, pruned; but no path from m1 to either tip crosses a pruned
+    // commit (m2 and s1 are boundaries): every value the merge needs is kept, so it runs
+    const ms = await repo.merge({ table: 'items', ref: 'side', author });
+    expect([ms.status, ms.base]).toEqual(['merged', ids.m1]);
+    // 'old' forked at m2, its own boundary (with a base)
+    const m = await repo.merge({ table: 'items', ref: 'old', author });
+    expect([m.status, m.base]).toEqual(['merged', ids.m2]);
+    expect(await live()).toEqual([...states.m6.filter((x) => !/^1[12]\|/.test(x)), '11|s1', '12|o1', '21|s2'].sort());
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('forget reaches every base; --before <date> then keeps each branch\'s newest commit not newer than it; verify passes', async () => {
+    const f = await repo.forget({ table: 'items', keys: ['11'], message: 'erasure', author });
+    expect(f.entry.rows).toBe(4); // the change rows of s1 and of the merge of 'side', and the bases at m2 and s1
+    const held = await repo.db.query<{ all: string; blanked: string }>(`SELECT count(*)::text AS all, count(forgotten)::text AS blanked FROM vsg.base_rows WHERE key = '{"id": "11"}'`);
+    expect(held.rows[0]).toEqual({ all: '2', blanked: '2' });
+    expect((await repo.verify()).problems).toEqual([]);
+    const when = (await repo.db.query<{ at: string }>(`SELECT (committed_at + interval '1 microsecond')::text AS at FROM vsg.commits WHERE id = $1`, [ids.s2])).rows[0].at;
+    const r = await repo.prune({ before: when, author, message: 'by date' });
+    const b = new Map(r.tables[0].boundaries.map((x) => [x.branch, x.commit]));
+    // s2 was made after m4 and before m5: main's boundary is m4, side's s2, old's (forked at m2, o1 made last) m2
+    expect([b.get('main'), b.get('side'), b.get('old'), b.get('behind')]).toEqual([ids.m4, ids.s2, ids.m2, ids.m3]);
+    expect(r.entry?.commits).toBe(1); // s1
+    expect((await repo.verify()).problems).toEqual([]);
+    expect((await repo.verify({ against: after })).against).toMatchObject({ ok: true, pruned: 3 });
+    expect((await repo.verify({ against: digest })).against).toMatchObject({ ok: true, pruned: 3 });
+    expect(await rows('side')).toEqual(states.s2.map((x) => (x.startsWith('11|') ? expect.stringMatching(/^11\|/) : x)));
   });
 });

@@ -20,19 +20,21 @@ export const prune = verb<{ before?: string; keepTags?: boolean; message?: strin
   ],
   help: `On every branch of every tracked table, the commits older than the point
 lose their change rows; each keeps a compact header (id, parents, change
-hash, time; author, message and statement blanked). Per table, the state at
-the point is kept as a base, row by row with salts and row hashes, so that
+hash, time; author, message and statement blanked). Per branch of each table,
+the state at its boundary (the point; for a branch forked before it or behind
+it, its newest commit not newer) is kept as a base, row by row with salts and
+row hashes, so that
 \`vsg verify\` still proves the chain from it, digests taken after the point
 still verify, and \`vsg forget\` still reaches values held in it. A PRUNE
 entry records it; \`vsg log\` shows it and ends at each table's boundary.
-Reading pruned history (show, diff, export --at, checkout, a merge whose base
-was pruned) answers exit 7 (E_PRUNED), never a wrong state.
+Reading pruned history (show, diff, export --at, checkout, a merge that needs
+a pruned commit's changes) answers exit 7 (E_PRUNED), never a wrong state.
 
 Tags on pruned commits are deleted with them; --keep-tags instead moves each
 table's boundary back to its oldest tagged commit older than the point.
 
-Refused, nothing changed: uncommitted changes, a merge in progress, a branch
-older than the point or forked before it, a dropped table. See docs/prune.md.`,
+Refused, nothing changed: uncommitted changes, a merge in progress, a dropped
+table. See docs/prune.md.`,
   examples: [
     'vsg prune --before v2.0',
     'vsg prune --before "2026-01-01" -m "retention: 1 year"',
@@ -42,7 +44,7 @@ older than the point or forked before it, a dropped table. See docs/prune.md.`,
     0: 'pruned (or nothing older than the point)',
     1: 'uncommitted changes',
     2: 'no --before',
-    3: 'unknown point; a branch older than the point or forked before it; a merge in progress; a dropped table',
+    3: 'unknown point; a merge in progress; a dropped table',
     7: 'the point itself was pruned already',
   },
   check(_args, opts) {
