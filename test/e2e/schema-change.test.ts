@@ -7,19 +7,30 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTarget, targetNames, vsg, vsgOk, type Target, type TargetName } from '../helpers/targets.js';
 
-/** A fresh database with 'items' tracked: a root commit and one UPDATE. */
+/** A fresh database with 'items' tracked: a root commit and one UPDATE (set up through the library). */
 async function itemsWithHistory(name: TargetName): Promise<Target> {
   const t = await makeTarget(name);
-  await vsgOk(t, ['init']);
-  await vsgOk(t, ['sql', "CREATE TABLE items (id int PRIMARY KEY, label text, qty int); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)"]);
-  await vsgOk(t, ['track', 'items']);
-  await vsgOk(t, ['commit', '-t', 'items', 'UPDATE items SET qty = 10 WHERE id = 1']);
+  const repo = await t.open({ init: true });
+  try {
+    await repo.sql("CREATE TABLE items (id int PRIMARY KEY, label text, qty int); INSERT INTO items VALUES (1, 'a', 1), (2, 'b', 2)");
+    await repo.track('items', { author: 'tester' });
+    await repo.commit({ table: 'items', author: 'tester', sql: 'UPDATE items SET qty = 10 WHERE id = 1' });
+  } finally {
+    await repo.close();
+  }
   return t;
+}
+
+/** The table's columns and rows as text, read by the test's own SQL (not through vsg). */
+async function tableRows(t: Target, table: string): Promise<{ columns: string[]; rows: (string | null)[][] }> {
+  const r = await t.sql(`SELECT * FROM ${table} ORDER BY id`);
+  const columns = r.fields.map((f) => f.name);
+  return { columns, rows: r.rows.map((row) => columns.map((c) => (row[c] === null ? null : String(row[c])))) };
 }
 
 describe.each(targetNames())('schema changes on %s', (name) => {
   let t: Target;
-  const rows = async () => JSON.parse(await vsgOk(t, ['sql', 'SELECT * FROM items ORDER BY id', '--json']));
+  const rows = () => tableRows(t, 'items');
 
   beforeAll(async () => {
     t = await itemsWithHistory(name);
@@ -76,11 +87,11 @@ describe.each(targetNames())('schema changes on %s', (name) => {
 
   it('the recorded schema change is covered by the commit hash: verify catches an edit', async () => {
     expect((await vsg(t, ['verify'])).code).toBe(0);
-    await vsgOk(t, ['sql', `UPDATE vsg.schema_changes SET after = after - 1 WHERE commit_id = (SELECT id FROM vsg.commits WHERE kind = 'SCHEMA' ORDER BY seq LIMIT 1)`]);
+    await t.sql(`UPDATE vsg.schema_changes SET after = after - 1 WHERE commit_id = (SELECT id FROM vsg.commits WHERE kind = 'SCHEMA' ORDER BY seq LIMIT 1)`);
     const r = await vsg(t, ['verify', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).problems.map((p: { code: string }) => p.code)).toEqual(['schema_record']);
-    await vsgOk(t, ['sql', `UPDATE vsg.schema_changes s SET after = c.meta->'vsg.schema'->'after' FROM vsg.commits c WHERE c.id = s.commit_id`]);
+    await t.sql(`UPDATE vsg.schema_changes s SET after = c.meta->'vsg.schema'->'after' FROM vsg.commits c WHERE c.id = s.commit_id`);
     expect((await vsg(t, ['verify'])).code).toBe(0);
   });
 
@@ -93,7 +104,7 @@ describe.each(targetNames())('schema changes on %s', (name) => {
 
 describe.each(targetNames())('schema changes made outside vsg on %s', (name) => {
   let t: Target;
-  const rows = async () => JSON.parse(await vsgOk(t, ['sql', 'SELECT * FROM items ORDER BY id', '--json']));
+  const rows = () => tableRows(t, 'items');
   /** what a migration tool or psql would do: plain SQL, not through vsg */
   const outside = (text: string) => t.sql(text);
 
@@ -204,9 +215,13 @@ describe.each(targetNames())("capture under the writer's own settings on %s", (n
 
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await vsgOk(t, ['sql', "CREATE TABLE plain (id int PRIMARY KEY, n numeric, s text[], j jsonb); INSERT INTO plain VALUES (0, 1.50, '{a,b}', '{\"k\": 1}')"]);
-    await vsgOk(t, ['track', 'plain']);
+    const repo = await t.open({ init: true });
+    try {
+      await repo.sql("CREATE TABLE plain (id int PRIMARY KEY, n numeric, s text[], j jsonb); INSERT INTO plain VALUES (0, 1.50, '{a,b}', '{\"k\": 1}')");
+      await repo.track('plain', { author: 'tester' });
+    } finally {
+      await repo.close();
+    }
   });
   afterAll(() => t.cleanup());
 

@@ -221,8 +221,10 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     expect(ask).toMatch(/items ~\d+/);
     expect(ask).toMatch(/y do it, any other key: do nothing/);
     key(p, 'y');
-    const done = await waitFor(p, /checked out [0-9a-f]{7} into items/);
-    expect(done).toMatch(/\(HEAD -> main\) .* items ~\d+ {2}Check out [0-9a-f]{7}$/m);
+    await waitFor(p, /checked out [0-9a-f]{7} into items/);
+    // the list is read again after the status line is written: wait for the new commit on top
+    const done = await waitFor(p, /\(HEAD -> main\) .* items ~\d+ {2}Check out [0-9a-f]{7}$/m);
+    expect(done.split('\n').find((l) => l.includes('(HEAD -> main)'))).toMatch(/ items ~\d+ {2}Check out [0-9a-f]{7}$/);
     key(p, 'q');
     await waitFor(p, /__EXIT=0/);
   });
