@@ -128,11 +128,33 @@ async function refused(t: Target, args: string[], code: string): Promise<Record<
   return out;
 }
 
+/**
+ * The same refusal through the library: the error's code and data, and the
+ * result it carries (what `--json` prints). For the variants of a merge whose
+ * CLI rendering (exit 1, the JSON error on stderr) `refused` already covers.
+ */
+async function refusedByLibrary(t: Target, opts: { ref: string; table?: string; tables?: string[] }, code: string): Promise<Record<string, any>> {
+  const repo = await t.open();
+  try {
+    const err = await repo.merge({ ...opts, ...AUTHOR }).then(
+      () => expect.fail(`merge of ${opts.ref} went through`),
+      (e: { code?: string; data?: unknown; result?: Record<string, any> }) => e,
+    );
+    expect(err.code).toBe(code);
+    const out = err.result as Record<string, any>;
+    expect(out.commit).toBeNull();
+    expect(err.data).toEqual(code === 'E_MERGE_CONFLICT' ? out.conflicts : out.violations);
+    return out;
+  } finally {
+    await repo.close();
+  }
+}
+
 describe.each(targetNames())('merge across tables on %s', (name) => {
   let t: Target;
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
+    await (await t.open({ init: true })).close();
   }, 300_000);
   afterAll(() => t.cleanup());
 
@@ -203,10 +225,16 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     const bad = await vsg(t, ['resolve', '{"id": 1', '--theirs', '--json']);
     expect([bad.code, JSON.parse(bad.stderr).error.code]).toEqual([3, 'E_BAD_KEY']);
     // one table of the merge cannot go on or back alone
-    for (const args of [['--continue', '-t', 's2.orders'], ['--abort', '-t', 's2.clients']]) {
-      const part = await vsg(t, ['merge', ...args]);
-      expect(part.code).toBe(2);
-      expect(part.stderr).toMatch(/^error: the merge of 'f2' into 's2\.\w+' is part of a merge across s2\.clients, s2\.orders, s2\.items\nhint: continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t\n$/);
+    // (--continue -t through bin/vsg for the exit code and hint; --abort -t through the library, same error)
+    const part = await vsg(t, ['merge', '--continue', '-t', 's2.orders']);
+    expect(part.code).toBe(2);
+    expect(part.stderr).toMatch(/^error: the merge of 'f2' into 's2\.orders' is part of a merge across s2\.clients, s2\.orders, s2\.items\nhint: continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t\n$/);
+    const lib = await t.open();
+    try {
+      const e = await lib.mergeAbort({ table: 's2.clients' }).then(() => expect.fail('--abort -t went through'), (x: { code?: string; message: string }) => x);
+      expect([e.code, e.message]).toEqual(['E_MERGE_ACROSS', "the merge of 'f2' into 's2.clients' is part of a merge across s2.clients, s2.orders, s2.items"]);
+    } finally {
+      await lib.close();
     }
     const open = await vsg(t, ['merge', '--continue', '--json']);
     expect(open.code).toBe(1);
@@ -311,16 +339,18 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     ]);
     expect(out.tables['s4.clients'].violations).toEqual(out.violations);
     // a one-table merge (-t) is refused alike: the cascade would change orders, which it does not write
-    const alone = await refused(t, ['f4', '-t', 's4.clients'], 'E_MERGE_CONSTRAINT');
+    // (the refusal's data through the library, its rendering through bin/vsg)
+    const alone = await refusedByLibrary(t, { ref: 'f4', table: 's4.clients' }, 'E_MERGE_CONSTRAINT');
     expect(alone.tables).toBeUndefined();
     const text = await vsg(t, ['merge', 'f4', '-t', 's4.clients']);
+    expect(text.code).toBe(1);
     expect(text.stderr).toMatch(/\nhint: merge the tables together \(without -t, or -t s4\.clients -t s4\.orders\), or change the rows involved on one of the branches\n$/);
     expect(alone.violations.map((v: { table: string; key: unknown; other: { table: string; key: unknown } }) => [v.table, v.key, v.other.table, v.other.key])).toEqual([
       ['s4.clients', { id: '2' }, 's4.orders', { id: '20' }],
       ['s4.clients', { id: '2' }, 's4.orders', { id: '21' }],
     ]);
     // orders left out (-t): the cascade would change a table the merge does not write
-    const without = await refused(t, ['f4', '-t', 's4.clients', '-t', 's4.items'], 'E_MERGE_CONSTRAINT');
+    const without = await refusedByLibrary(t, { ref: 'f4', tables: ['s4.clients', 's4.items'] }, 'E_MERGE_CONSTRAINT');
     expect(without.violations.map((v: { table: string; key: unknown; other: { key: unknown } }) => [v.table, v.key, v.other.key])).toEqual([
       ['s4.clients', { id: '2' }, { id: '20' }],
       ['s4.clients', { id: '2' }, { id: '21' }],
@@ -339,7 +369,7 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
       back: 'children first',
     });
     // -t restricts the merge: without the client, the order has no parent
-    const alone = await refused(t, ['f5', '-t', 's5.orders', '-t', 's5.items'], 'E_MERGE_CONSTRAINT');
+    const alone = await refusedByLibrary(t, { ref: 'f5', tables: ['s5.orders', 's5.items'] }, 'E_MERGE_CONSTRAINT');
     expect(Object.keys(alone.tables)).toEqual(['s5.orders', 's5.items']);
     expect(alone.violations.map((v: { table: string; key: unknown }) => [v.table, v.key])).toEqual([['s5.orders', { id: '50' }]]);
     const json = JSON.parse(await vsgOk(t, ['merge', 'f5', '--json']));
