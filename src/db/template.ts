@@ -47,8 +47,13 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   return path.join(env.XDG_CACHE_HOME || path.join(home, '.cache'), 'vsg');
 }
 
-/** What makes a cluster: PGlite's version and the size and time of its WebAssembly and file bundle. */
-function templateKey(): string {
+/**
+ * What makes a cluster: PGlite's version (its package.json) and the sizes of its
+ * WebAssembly and file bundle. Not their times: two installs of one PGlite (a
+ * global vsg and a project's, or a clone's) share one template, where keys by
+ * time made each install delete the other's.
+ */
+export function templateKey(): string {
   const dist = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
   const h = createHash('sha256').update(`format ${FORMAT}\n`);
   try {
@@ -58,7 +63,7 @@ function templateKey(): string {
   }
   for (const f of ['pglite.wasm', 'initdb.wasm', 'pglite.data']) {
     const s = fs.statSync(path.join(dist, f));
-    h.update(`${f} ${s.size} ${s.mtimeMs}\n`);
+    h.update(`${f} ${s.size}\n`);
   }
   return h.digest('hex').slice(0, 16);
 }
