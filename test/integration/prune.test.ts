@@ -376,7 +376,7 @@ describe.each(targetNames())('prune of an untracked history on %s', (name) => {
     await step('O2', 'old', `UPDATE old SET s = 'o2' WHERE id = 2`);
     await step('A2', 'a', `UPDATE a SET v = 2 WHERE id = 2`);
     await step('O3', 'old', `UPDATE old SET s = 'o3' WHERE id = 3`);
-    ids.U = (await repo.untrack('old', { author })).commit.id;
+    ids.U = (await repo.untrack('old', { author })).commit?.id as string;
     await step('A3', 'a', `UPDATE a SET v = 3 WHERE id = 3`);
     late = (await repo.verify({ digest: true })).digest as string;
   });

@@ -105,7 +105,7 @@ describe('renderers', () => {
     const out = renderPrune(
       {
         entry: { seq: 1, id: 'c'.repeat(64), author: 'ops', message: 'm', at: '', point: b, commits: 4, bases: [{ table: 'orders', commit: a, rows: 3, hash: '' }] },
-        tables: [{ table: 'orders', boundary: a, commits: 4, changes: 9 }],
+        tables: [{ table: 'orders', boundary: a, boundaries: [{ branch: 'main', commit: a }], commits: 4, changes: 9 }],
         tagsDeleted: [],
         heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 2 }],
         historiesLeft: [],
