@@ -6,8 +6,12 @@
  * refused (exit 3); -t given twice to a command that takes one table (exit 2).
  * Single-table restore keeps its output (test/e2e/timetravel.test.ts).
  * The library side, with the ordering cases, is test/integration/fk-write-back.test.ts.
+ * Set-up (init, track, tags, commits that build history, resets) and the
+ * status reads that check a state go through the library; the restores whose
+ * output, exit code or stderr a test asserts are spawned.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Repository } from '../../src/index.js';
 import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
 // PGlite spawns cost seconds each on a busy machine.
@@ -17,26 +21,38 @@ const TABLES = ['clients', 'orders', 'order_items'];
 
 describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => {
   let t: Target;
-  const differs = async (a: string, b: string) =>
-    Number((await t.sql(`SELECT count(*)::text AS n FROM ((TABLE ${a} EXCEPT ALL TABLE ${b}) UNION ALL (TABLE ${b} EXCEPT ALL TABLE ${a})) x`)).rows[0].n);
+  const differs = (a: string, b: string) => `(SELECT count(*)::text FROM ((TABLE ${a} EXCEPT ALL TABLE ${b}) UNION ALL (TABLE ${b} EXCEPT ALL TABLE ${a})) x) AS ${a}`;
   const snapshot = async () => {
-    for (const x of TABLES) await t.sql(`DROP TABLE IF EXISTS snap_${x}; CREATE TABLE snap_${x} AS TABLE ${x}`);
+    await t.sql(TABLES.map((x) => `DROP TABLE IF EXISTS snap_${x}; CREATE TABLE snap_${x} AS TABLE ${x};`).join('\n'));
   };
+  // every table compared in one statement (one open of the embedded database)
   const sameAsSnapshot = async () => {
-    for (const x of TABLES) expect(await differs(x, `snap_${x}`), x).toBe(0);
+    const [n] = (await t.sql(`SELECT ${TABLES.map((x) => differs(x, `snap_${x}`)).join(', ')}`)).rows;
+    for (const x of TABLES) expect(n[x], x).toBe('0');
   };
-  const statusOf = async () => JSON.parse(await vsgOk(t, ['status', '--json'])) as { table: string; clean: boolean; inserted: number; deleted: number }[];
+  /** the library on this target, closed before the next CLI run (PGlite admits one process) */
+  const lib = async <T>(f: (repo: Repository) => Promise<T>): Promise<T> => {
+    const repo = await t.open();
+    try {
+      return await f(repo);
+    } finally {
+      await repo.close();
+    }
+  };
+  /** what `vsg status --json` prints */
+  const statusOf = () => lib((repo) => repo.status());
 
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await t.sql(`CREATE TABLE clients (id int PRIMARY KEY, name text);
+    const repo = await t.open({ init: true });
+    await repo.db.query(`CREATE TABLE clients (id int PRIMARY KEY, name text);
       CREATE TABLE orders (id int PRIMARY KEY, client_id int NOT NULL REFERENCES clients ON DELETE CASCADE, total numeric(10,2));
       CREATE TABLE order_items (order_id int REFERENCES orders ON DELETE CASCADE ON UPDATE CASCADE, line int, sku text, PRIMARY KEY (order_id, line));
       INSERT INTO clients VALUES (1, 'ann'), (2, 'bob'), (3, 'cy');
       INSERT INTO orders VALUES (10, 1, 5), (11, 1, 6), (20, 2, 7), (30, 3, 8);
       INSERT INTO order_items VALUES (10, 1, 'x'), (10, 2, 'y'), (11, 1, 'z'), (20, 1, 'w'), (30, 1, 'v')`);
-    for (const x of TABLES) await vsgOk(t, ['track', x]);
+    for (const x of TABLES) await repo.track(x, { author: 'tester' });
+    await repo.close();
   }, 300_000);
   afterAll(() => t.cleanup());
 
@@ -69,14 +85,18 @@ describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => 
   });
 
   it('goes to each table\'s own tag of one name, and refuses a name one table lacks', async () => {
-    for (const x of TABLES) await vsgOk(t, ['tag', 'fixture', '-t', x]);
-    await vsgOk(t, ['commit', '-t', 'clients', '-m', 'eve', "INSERT INTO clients VALUES (5, 'eve')"]);
-    await vsgOk(t, ['commit', '-t', 'orders', '-m', 'order 50', 'INSERT INTO orders VALUES (50, 5, 9)']);
+    await lib(async (repo) => {
+      for (const x of TABLES) await repo.createTag({ table: x, name: 'fixture' });
+      await repo.commit({ table: 'clients', message: 'eve', sql: "INSERT INTO clients VALUES (5, 'eve')", author: 'tester' });
+      await repo.commit({ table: 'orders', message: 'order 50', sql: 'INSERT INTO orders VALUES (50, 5, 9)', author: 'tester' });
+    });
     const r = await vsgOk(t, ['restore', 'fixture', '-t', 'orders', '-t', 'clients']);
     expect(r).toMatch(/^restored orders to [0-9a-f]{7}: 1 deleted; 1 uncommitted change against HEAD\nrestored clients to [0-9a-f]{7}: 1 deleted; 1 uncommitted change against HEAD\n$/);
     await sameAsSnapshot();
-    await vsgOk(t, ['restore', '-t', 'clients', '-t', 'orders']);
-    await vsgOk(t, ['tag', '-d', 'fixture', '-t', 'order_items']);
+    await lib(async (repo) => {
+      await repo.restoreMany({ tables: ['clients', 'orders'] });
+      await repo.deleteTag({ table: 'order_items', name: 'fixture' });
+    });
     const lacking = await vsg(t, ['restore', 'fixture']);
     expect(lacking.code).toBe(3);
     expect(lacking.stderr).toContain("error: 'fixture' names no commit of 'order_items'");
@@ -96,20 +116,24 @@ describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => 
     }
     const j = await vsg(t, ['restore', '-t', 'clients', '-t', 'order_items', '--json']);
     expect(JSON.parse(j.stderr).error).toMatchObject({ code: 'E_FK_VIOLATION', data: { table: 'clients', constraint: 'orders_client_id_fkey', referencing: 'orders' } });
-    expect(Number((await t.sql('SELECT count(*) AS n FROM clients WHERE id = 9')).rows[0].n)).toBe(1);
-    expect(Number((await t.sql('SELECT count(*) AS n FROM orders WHERE id = 90')).rows[0].n)).toBe(1);
-    // together, both go back: order 90 first, then client 9
-    await vsgOk(t, ['restore', '-t', 'clients', '-t', 'orders']);
-    expect(Number((await t.sql('SELECT count(*) AS n FROM orders WHERE id = 90')).rows[0].n)).toBe(0);
-    expect((await statusOf()).every((s) => s.clean)).toBe(true);
+    expect((await t.sql('SELECT (SELECT count(*)::text FROM clients WHERE id = 9) AS c, (SELECT count(*)::text FROM orders WHERE id = 90) AS o')).rows[0]).toEqual({ c: '1', o: '1' });
+    // together, both go back: order 90 first, then client 9 (the CLI's restore of several tables is asserted above)
+    const [gone, status] = await lib(async (repo) => {
+      await repo.restoreMany({ tables: ['clients', 'orders'] });
+      return [(await repo.db.query('SELECT count(*)::text AS n FROM orders WHERE id = 90')).rows[0].n, await repo.status()] as const;
+    });
+    expect(gone).toBe('0');
+    expect(status.every((s) => s.clean)).toBe(true);
   });
 
   it('refuses a cycle of foreign keys that are not deferrable, naming tables and keys (exit 3)', async () => {
     await t.sql(`CREATE TABLE hen (id int PRIMARY KEY, egg int); CREATE TABLE egg (id int PRIMARY KEY, hen int REFERENCES hen);
       INSERT INTO hen VALUES (1, NULL); INSERT INTO egg VALUES (1, 1); ALTER TABLE hen ADD CONSTRAINT hen_egg_fkey FOREIGN KEY (egg) REFERENCES egg`);
-    await vsgOk(t, ['track', 'hen']);
-    await vsgOk(t, ['track', 'egg']);
-    await t.sql(`INSERT INTO egg VALUES (2, 1)`);
+    await lib(async (repo) => {
+      await repo.track('hen', { author: 'tester' });
+      await repo.track('egg', { author: 'tester' });
+      await repo.db.query('INSERT INTO egg VALUES (2, 1)');
+    });
     const r = await vsg(t, ['restore', '-t', 'hen', '-t', 'egg']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^error: cannot write '(hen|egg)', '(hen|egg)' back: their foreign keys form a cycle that no order of writes satisfies \((egg_hen_fkey on 'egg'|hen_egg_fkey on 'hen'), (egg_hen_fkey on 'egg'|hen_egg_fkey on 'hen'); none deferrable\)\n/);
