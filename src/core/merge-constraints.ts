@@ -26,7 +26,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { ImageSource } from './apply.js';
-import { compareKeys } from './rows.js';
+import { compareKeys, flagForgotten, type Forgotten } from './rows.js';
 import { checkStatements, constraintsQuery, fillOut, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
 import { writeSql } from './sql/write-back.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
@@ -56,6 +56,8 @@ export interface ConstraintViolation {
    * row already holding the values (values: the unique columns).
    */
   other: { table: string; relation: OtherRelation; key: Image | null; values: Image } | null;
+  /** cells of `row` forgotten (vsg forget), null in it: column → marker; absent when none */
+  forgotten?: Forgotten<'row'>;
 }
 
 /** How the other row is involved: the referenced key is missing; it references the row; it holds the same unique values. */
@@ -173,7 +175,7 @@ function violations(p: Prepared, rows: ViolationRow[]): ConstraintViolation[] {
     .map((r) => {
       const d = p.described[Number(r.c)];
       const vals = parse(r.vals);
-      return {
+      const v: ConstraintViolation = {
         table: p.table.display,
         key: parse(r.key) as Image,
         row: parse(r.img),
@@ -182,6 +184,7 @@ function violations(p: Prepared, rows: ViolationRow[]): ConstraintViolation[] {
         columns: d.columns,
         other: d.otherTable === null || vals === null ? null : { table: d.otherTable, relation: relation(d.check), key: parse(r.other), values: vals },
       };
+      return flagForgotten(v, { row: 'image' });
     })
     .sort((a, b) => compareKeys(a.key, b.key, p.table.keyColumns) || a.constraint.localeCompare(b.constraint) || JSON.stringify(a.other).localeCompare(JSON.stringify(b.other)));
 }

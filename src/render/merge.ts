@@ -56,7 +56,7 @@ function otherText(v: ConstraintViolation): string {
 export function renderViolationTable(violations: ConstraintViolation[], keyColumns: string[], s: Style): string {
   const t = new Table({ head: ['key', 'constraint', 'kind', 'merged row', 'why'], style: { head: s.level ? ['bold'] : [], border: [] }, wordWrap: true });
   for (const v of violations) {
-    const row = v.row === null ? s.dim('(deleted)') : side(v.row, null, s, keyColumns);
+    const row = v.row === null ? s.dim('(deleted)') : side(v.row, null, s, keyColumns, v.forgotten, 'row');
     t.push([keyText(v.key, keyColumns), v.constraint, v.kind, row, s.red(otherText(v))]);
   }
   return t.toString();

@@ -16,7 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Repository } from '../../src/index.js';
+import type { ConstraintViolation, Repository } from '../../src/index.js';
+import { renderViolationTable } from '../../src/render/merge.js';
+import { makeStyle } from '../../src/render/style.js';
 import { Pause } from '../helpers/crash.js';
 import { bin, makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
@@ -425,6 +427,25 @@ describe.each(targetNames())('forget with switch and merge on %s', (name) => {
     expect(done.status).toBe('merged');
     expect(await live(3)).toEqual({ email: null, plan: 'side' });
     expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('a merge refused by a constraint names the row with its forgotten cells as null plus the flag, «forgotten» in the text', async () => {
+    await repo.sql(`CREATE TABLE u (id int PRIMARY KEY, email text UNIQUE, name text); INSERT INTO u VALUES (1, 'u1@x', 'one')`);
+    await repo.track('u', { author });
+    await repo.createBranch({ table: 'u', name: 'side' });
+    await repo.switch({ table: 'u', branch: 'side' });
+    await repo.commit({ table: 'u', author, sql: `INSERT INTO u VALUES (3, 'dup@x', 'qa-secret-name')` });
+    await repo.switch({ table: 'u', branch: 'main' });
+    await repo.commit({ table: 'u', author, sql: `INSERT INTO u VALUES (2, 'dup@x', 'main')` });
+    await repo.forget({ table: 'u', keys: ['3'], columns: ['name'], message: 'erase name of 3', author });
+    const e = (await repo.merge({ table: 'u', ref: 'side', author }).catch((x: unknown) => x)) as { code: string; data: ConstraintViolation[] };
+    expect(e.code).toBe('E_MERGE_CONSTRAINT');
+    expect(e.data).toEqual([
+      expect.objectContaining({ key: { id: '3' }, row: { id: '3', email: 'dup@x', name: null }, constraint: 'u_email_key', forgotten: { row: { name: expect.stringMatching(/^[0-9a-f]{32}$/) } } }),
+    ]);
+    expect(JSON.stringify(e.data)).not.toContain('qa-secret');
+    expect(renderViolationTable(e.data, ['id'], makeStyle(false))).toContain('name=«forgotten»');
+    expect((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM u`)).rows[0].n).toBe('2'); // nothing written
   });
 
   it('through bin/vsg: --json shows a forgotten cell as null plus the flag in show, diff, log --row, export; text as «forgotten»; switch and merge take --forgotten', async () => {
