@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommitOptions, Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -28,14 +28,7 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     for (const x of TABLES) expect(await differs(x, `snap_${x}`), x).toBe(0);
   };
   /** the library on this target, closed before the next CLI run (PGlite admits one process) */
-  const lib = async <T>(f: (repo: Repository) => Promise<T>): Promise<T> => {
-    const repo = await t.open();
-    try {
-      return await f(repo);
-    } finally {
-      await repo.close();
-    }
-  };
+  const lib = <T>(f: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, f);
   /** the tables with uncommitted changes (what `vsg status --json` lists as not clean) */
   const dirtyIn = async (repo: Repository) => (await repo.status()).filter((s) => !s.clean).map((s) => s.table).sort();
   const dirty = () => lib(dirtyIn);

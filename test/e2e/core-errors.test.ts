@@ -9,19 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 describe.each(targetNames())('core commands and their errors on %s', (name) => {
   let t: Target;
   /** the library on this target, closed before the next CLI run (PGlite admits one process) */
-  const lib = async <T>(f: (repo: Repository) => Promise<T>): Promise<T> => {
-    const repo = await t.open();
-    try {
-      return await f(repo);
-    } finally {
-      await repo.close();
-    }
-  };
+  const lib = <T>(f: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, f);
   const log = (opts: { limit?: number } = {}) => lib(async (repo) => (await repo.log({ table: 'accounts', ...opts })).commits);
   const commits = async () => (await log()).length;
   /** the table's rows and the number of its commits, read in one open */

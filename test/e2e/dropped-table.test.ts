@@ -4,20 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 const AUTHOR = { author: 'tester' };
 
 /** Open the library on the target, run `fn`, close (PGlite: before bin/vsg runs again). */
-async function withRepo<T>(t: Target, fn: (repo: Repository) => Promise<T>): Promise<T> {
-  const repo = await t.open();
-  try {
-    return await fn(repo);
-  } finally {
-    await repo.close();
-  }
-}
-
 /** The error `p` must reject with. */
 async function rejection(p: Promise<unknown>): Promise<{ code?: string; message: string; hint?: string; data?: Record<string, unknown> }> {
   return p.then(

@@ -16,18 +16,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
 import { ORDER_TABLES, ORDERS_DDL, ordersWithMerge, type OrdersHistory } from '../helpers/scenarios.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 /** Open the library on the target (bare: also a database without vsg), run `fn`, close (PGlite: before bin/vsg runs again). */
-async function withRepo<T>(t: Target, fn: (repo: Repository) => Promise<T>, opts: { bare?: boolean } = {}): Promise<T> {
-  const repo = await t.open(opts);
-  try {
-    return await fn(repo);
-  } finally {
-    await repo.close();
-  }
-}
-
 /** The id `vsg show <ref>` names (a commit across tables, or of one table). */
 const shown = async (repo: Repository, ref: string, table?: string) => (await repo.show(ref, { table })).commit.id;
 

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 // PGlite spawns cost seconds each on a busy machine.
 vi.setConfig({ testTimeout: 300_000 });
@@ -23,14 +23,7 @@ const author = 'tester';
 describe.each(targetNames())('repository-wide refs (CLI) on %s', (name) => {
   let t: Target;
   /** The library, opened for one step (the embedded database takes one process at a time). */
-  const lib = async <T>(fn: (repo: Repository) => Promise<T>): Promise<T> => {
-    const repo = await t.open();
-    try {
-      return await fn(repo);
-    } finally {
-      await repo.close();
-    }
-  };
+  const lib = <T>(f: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, f);
   const differs = async (a: string, b: string) =>
     Number((await t.sql(`SELECT count(*)::text AS n FROM ((TABLE ${a} EXCEPT ALL TABLE ${b}) UNION ALL (TABLE ${b} EXCEPT ALL TABLE ${a})) x`)).rows[0].n);
   const snapshot = async (tag: string) => {

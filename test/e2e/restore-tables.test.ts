@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 // PGlite spawns cost seconds each on a busy machine.
 vi.setConfig({ testTimeout: 300_000 });
@@ -31,14 +31,7 @@ describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => 
     for (const x of TABLES) expect(n[x], x).toBe('0');
   };
   /** the library on this target, closed before the next CLI run (PGlite admits one process) */
-  const lib = async <T>(f: (repo: Repository) => Promise<T>): Promise<T> => {
-    const repo = await t.open();
-    try {
-      return await f(repo);
-    } finally {
-      await repo.close();
-    }
-  };
+  const lib = <T>(f: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, f);
   /** what `vsg status --json` prints */
   const statusOf = () => lib((repo) => repo.status());
 

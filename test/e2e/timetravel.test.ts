@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 const FIDELITY = `CREATE TYPE mood AS ENUM ('sad', 'happy');
   CREATE TABLE fidelity (id int8 PRIMARY KEY, n numeric(20,10), f float8, fi float8, ts timestamptz, b bytea,
@@ -30,14 +30,7 @@ describe.each(targetNames())('time travel CLI on %s', (name) => {
   const code = (stderr: string) => /code: (E_\w+)/.exec(stderr)?.[1];
   const acct = async () => String((await t.sql(`SELECT string_agg(id || ':' || name || ':' || credit, ',' ORDER BY id) AS s FROM acct`)).rows[0].s);
   /** the library on this target, closed before the next CLI run (PGlite admits one process) */
-  const lib = async <T>(f: (repo: Repository) => Promise<T>): Promise<T> => {
-    const repo = await t.open();
-    try {
-      return await f(repo);
-    } finally {
-      await repo.close();
-    }
-  };
+  const lib = <T>(f: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, f);
   const head = (table: string) => lib(async (repo) => (await repo.log({ table, limit: 1 })).commits[0]);
   const clean = (table: string) => lib(async (repo) => (await repo.status({ table }))[0].clean);
 

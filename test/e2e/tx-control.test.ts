@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 const AUTHOR = { author: 'tester' };
 
@@ -20,20 +20,13 @@ const AUTHOR = { author: 'tester' };
 describe.each(targetNames())('transaction control in the SQL of a commit on %s', { timeout: 240_000 }, (name) => {
   let t: Target;
   /** Open the library, run `fn`, close (PGlite: before bin/vsg runs again). */
-  const withRepo = async <T>(fn: (repo: Repository) => Promise<T>): Promise<T> => {
-    const repo = await t.open();
-    try {
-      return await fn(repo);
-    } finally {
-      await repo.close();
-    }
-  };
+  const inRepo = <T>(fn: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, fn);
   /** The rows as `vsg sql --json` gives them: each a list of text values. */
   const rowsOf = async (repo: Repository) =>
     (await repo.db.query('SELECT id::text, name FROM clients ORDER BY id')).rows.map((r) => [r.id, r.name]) as string[][];
   const commitsOf = async (repo: Repository) => (await repo.log({ table: 'clients' })).commits.length;
-  const commits = () => withRepo(commitsOf);
-  const state = () => withRepo(async (repo) => [await rowsOf(repo), await commitsOf(repo)]);
+  const commits = () => inRepo(commitsOf);
+  const state = () => inRepo(async (repo) => [await rowsOf(repo), await commitsOf(repo)]);
 
   beforeAll(async () => {
     t = await makeTarget(name);
@@ -86,7 +79,7 @@ describe.each(targetNames())('transaction control in the SQL of a commit on %s',
       // The refusal is decided before any SQL runs, alike on both databases: bin/vsg shows each on the server
       // (and the first test shows a refusal through bin/vsg here); on PGlite the library gives the same error,
       // its exit code and hint, without a cold start of the database per case.
-      await withRepo(async (repo) => {
+      await inRepo(async (repo) => {
         for (const [sql, line] of cases) {
           const e = await repo.commit({ table: 'clients', sql, ...AUTHOR }).then(
             () => expect.fail(`${sql} went through`),
@@ -103,7 +96,7 @@ describe.each(targetNames())('transaction control in the SQL of a commit on %s',
     // bin/vsg takes the first; the second, and the checks, through the library
     const n = await commits();
     await vsgOk(t, ['commit', '-t', 'clients', "SAVEPOINT a; UPDATE clients SET name = 'ann2' WHERE id = 1; RELEASE a"]);
-    await withRepo(async (repo) => {
+    await inRepo(async (repo) => {
       await repo.commit({ table: 'clients', sql: "SAVEPOINT a; UPDATE clients SET name = 'gone' WHERE id = 1; ROLLBACK TO SAVEPOINT a; UPDATE clients SET name = 'bob2' WHERE id = 2", ...AUTHOR });
       expect(await rowsOf(repo)).toEqual([
         ['1', 'ann2'],
@@ -118,7 +111,7 @@ describe.each(targetNames())('transaction control in the SQL of a commit on %s',
   it('COMMIT inside a string, a dollar-quoted body or a comment is not a COMMIT', async () => {
     // the string and the dollar-quoted body through the library; the comments through bin/vsg (after --: SQL that starts with --)
     const n = await commits();
-    await withRepo(async (repo) => {
+    await inRepo(async (repo) => {
       await repo.commit({ table: 'clients', sql: "UPDATE clients SET name = 'COMMIT' WHERE id = 1", ...AUTHOR });
       await repo.commit({ table: 'clients', sql: 'UPDATE clients SET name = $body$ROLLBACK; COMMIT$body$ WHERE id = 2', ...AUTHOR });
     });
@@ -151,7 +144,7 @@ describe.each(targetNames())('transaction control in the SQL of a commit on %s',
   it('vsg sql runs transaction control as psql would', async () => {
     await vsgOk(t, ['sql', "BEGIN; UPDATE clients SET name = 'via-sql' WHERE id = 1; COMMIT"]);
     await vsgOk(t, ['sql', 'VACUUM clients']);
-    await withRepo(async (repo) => {
+    await inRepo(async (repo) => {
       expect((await rowsOf(repo))[0]).toEqual(['1', 'via-sql']);
       expect((await repo.status()).map((s) => [s.table, s.updated])).toEqual([['clients', 1]]);
     });

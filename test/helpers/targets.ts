@@ -96,6 +96,19 @@ export async function makeTarget(name: TargetName): Promise<Target> {
   };
 }
 
+/**
+ * Run `fn` on the library opened on `t`, and close it: on PGlite only one
+ * process may hold the database, so a test closes it before its next bin/vsg run.
+ */
+export async function withRepo<T>(t: Pick<Target, 'open'>, fn: (repo: Repository) => Promise<T>, opts: { bare?: boolean } = {}): Promise<T> {
+  const repo = await t.open(opts);
+  try {
+    return await fn(repo);
+  } finally {
+    await repo.close();
+  }
+}
+
 export interface RunResult {
   code: number;
   stdout: string;
