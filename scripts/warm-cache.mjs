@@ -3,9 +3,9 @@
  * Make the embedded database's cluster template at install time (npm's
  * `prepare` in a checkout, `postinstall` from the registry), so that the first
  * `vsg init` or `vsg demo` copies a cluster instead of running PGlite's initdb
- * (5-10 s of WebAssembly). Only ever a shortcut: without a build, with
- * VSG_CACHE_DIR empty or on any failure it says so in one line and exits 0,
- * and `vsg init` makes the template itself.
+ * (5-10 s of WebAssembly). Only ever a shortcut, and it always exits 0:
+ * without a build or with VSG_CACHE_DIR empty it does nothing, on a failure it
+ * says so in one line, and `vsg init` then makes the template itself.
  */
 import fs from 'node:fs';
 import path from 'node:path';
