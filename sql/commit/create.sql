@@ -110,9 +110,10 @@ WITH lr AS MATERIALIZED (
          (SELECT vsg.change_set_hash(string_agg(vsg.table_entry(table_id, hash), ''::bytea ORDER BY table_id)) FROM tables) AS change_hash
   FROM delta
 ), session_author AS (
-  SELECT CASE WHEN $12 AND count(*) > 0 AND count(author) = count(*) AND count(DISTINCT author) = 1
+  -- (without $12 nothing is read: a root commit takes every row of its table)
+  SELECT CASE WHEN count(*) > 0 AND count(author) = count(*) AND count(DISTINCT author) = 1
               THEN min(author) END AS author
-  FROM taking
+  FROM taking WHERE $12
 ), session_meta AS (
   -- (vsg.merge_session_meta: see there why a function)
   SELECT vsg.merge_session_meta(array_agg(DISTINCT meta)) AS meta FROM taking WHERE $13 AND meta IS NOT NULL HAVING count(*) > 0

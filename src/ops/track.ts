@@ -5,14 +5,12 @@ import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
 import { recordShape } from '../core/dropped.js';
-import { changedRows } from '../core/commits.js';
 import { createCommit } from '../core/create-commit.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
-import { tidyPending } from '../core/pending.js';
 import { columns, displayName, lockEach, resolveHistory, resolveRelation, tableById, type LockedTable, type TrackedTable } from '../core/tables.js';
 import { assertClean, assertWritable, cannot } from '../core/guards.js';
 import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
-import { snapshotIntoPending as snapshotSql } from '../core/sql/rows.js';
+import { snapshotIntoDelta } from '../core/sql/rows.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface TrackResult {
@@ -89,11 +87,7 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
  * root and the triggers see the same state.
  */
 export async function track(db: Db, name: string, opts: TrackOptions): Promise<TrackResult> {
-  const result = await db.transaction(async (tx) => trackOne(tx, await relationOf(tx, name), opts));
-  // The root passed through vsg.pending: one dead tuple per row. The embedded
-  // database has no autovacuum, and until a vacuum every status scans them.
-  await tidyPending(db, changedRows(result.root));
-  return result;
+  return db.transaction(async (tx) => trackOne(tx, await relationOf(tx, name), opts));
 }
 
 /**
@@ -103,7 +97,7 @@ export async function track(db: Db, name: string, opts: TrackOptions): Promise<T
  * tracked yet joins the named ones; the rest are reported as skipped.
  */
 export async function trackTables(db: Db, names: string[], opts: TrackOptions & { schema?: string }): Promise<TrackManyResult> {
-  const result = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const skipped: TrackManyResult['skipped'] = [];
     const oids: string[] = [];
     for (const name of names) oids.push(await relationOf(tx, name));
@@ -144,8 +138,6 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
     }
     return { tracked, skipped };
   });
-  await tidyPending(db, result.tracked.reduce((n, t) => n + changedRows(t.root), 0));
-  return result;
 }
 
 async function relationOf(tx: Queryable, name: string): Promise<string> {
@@ -176,7 +168,7 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
   const id = Number(inserted.rows[0].id);
   await recordShape(tx, id);
   await tx.query(sql('track/install_capture'), [id]);
-  await snapshotIntoPending(tx, id, oid, qname, pk.rows.map((r) => r.name));
+  await stageRows(tx, id, oid, qname, pk.rows.map((r) => r.name));
   const table = await tableById(tx, id);
   const root = await createCommit(tx, table, {
     kind: 'ROOT',
@@ -185,15 +177,18 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
     message: opts.message ?? `track ${display}`,
     allowEmpty: true,
   });
+  await tx.query(sql('apply/drop_delta_temp'));
   await tx.query(sql('track/create_main'), [id, root.id]);
   // (its one commit so far: the root)
   return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
 }
 
-/** Every current row as an insert, ready for the root commit to take. */
-async function snapshotIntoPending(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
+/** Every current row as an insert, staged for the root commit to take (src/core/sql/rows.ts › snapshotIntoDelta). */
+async function stageRows(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
   const names = (await columns(tx, relid)).map((c) => c.name);
-  await tx.query(snapshotSql({ qname, keyColumns }, names), [id]);
+  await tx.query(sql('apply/drop_delta_temp'));
+  await tx.query(sql('apply/create_delta_temp'));
+  await tx.query(snapshotIntoDelta({ qname, keyColumns }, names), [id]);
 }
 
 export interface UntrackResult {

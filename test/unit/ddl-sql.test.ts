@@ -17,7 +17,7 @@ import {
   truncateTables,
 } from '../../src/core/sql/ddl.js';
 import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from '../../src/core/sql/merge.js';
-import { blame, rowsAt, snapshotIntoPending, stateImages } from '../../src/core/sql/rows.js';
+import { blame, rowsAt, snapshotIntoDelta, stateImages } from '../../src/core/sql/rows.js';
 import { forgetLive, forgetVacuum, forgetWhere, forgottenFromLive } from '../../src/core/sql/forget.js';
 import { sql } from '../../src/db/sql.js';
 
@@ -112,12 +112,12 @@ describe('queries over a table’s rows', () => {
 
   it('quotes hostile names in the rows as of a commit and in the root snapshot', () => {
     expect(rowsAt(hostile, hostileCols)).toContain(`r."Mixed Case"""::text AS c2, r."Key $1" AS k0, r."o'k" AS k1, NULL::text AS f FROM "My Schema"."Wei""rd $1 tab" r`);
-    expect(snapshotIntoPending(hostile, hostileCols.map((c) => c.name))).toBe(
-      `INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text), NULL, ` +
+    expect(snapshotIntoDelta(hostile, hostileCols.map((c) => c.name))).toBe(
+      `INSERT INTO pg_temp.vsg_delta (table_id, key, before, after) SELECT $1, jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text), NULL, ` +
         `jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text, 'Mixed Case"', "r"."Mixed Case"""::text) FROM "My Schema"."Wei""rd $1 tab" r`,
     );
-    expect(snapshotIntoPending(items, ['id'])).toBe(
-      `INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, jsonb_build_object('id', "r"."id"::text), NULL, jsonb_build_object('id', "r"."id"::text) FROM "public"."items" r`,
+    expect(snapshotIntoDelta(items, ['id'])).toBe(
+      `INSERT INTO pg_temp.vsg_delta (table_id, key, before, after) SELECT $1, jsonb_build_object('id', "r"."id"::text), NULL, jsonb_build_object('id', "r"."id"::text) FROM "public"."items" r`,
     );
   });
 

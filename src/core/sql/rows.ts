@@ -49,9 +49,14 @@ export function forgottenColumns(image: string): string {
   return `(SELECT jsonb_object_agg(e.k, e.v->'forgotten')::text FROM jsonb_each(${image}) AS e(k, v) WHERE jsonb_typeof(e.v) = 'object')`;
 }
 
-/** Every current row of the table ($1: its id) into vsg.pending as an insert, for the root commit to take. */
-export function snapshotIntoPending(table: WriteTarget, columnNames: readonly string[]): string {
-  return `INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, ${keyExpr(table.keyColumns, 'r')}, NULL, ${imageExpr(columnNames, 'r')} FROM ${table.qname} r`;
+/**
+ * Every current row of the table ($1: its id) as an insert, staged for the
+ * root commit to take (pg_temp.vsg_delta, as a bulk write-back stages its
+ * rows: vsg.staged_changes), not through vsg.pending, whose indexes and dead
+ * rows cost more per row than the rest of tracking.
+ */
+export function snapshotIntoDelta(table: WriteTarget, columnNames: readonly string[]): string {
+  return `INSERT INTO pg_temp.vsg_delta (table_id, key, before, after) SELECT $1, ${keyExpr(table.keyColumns, 'r')}, NULL, ${imageExpr(columnNames, 'r')} FROM ${table.qname} r`;
 }
 
 /**
