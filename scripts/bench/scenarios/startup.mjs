@@ -5,10 +5,12 @@
  * `vsg init` in a new directory (with the cluster template npm install made, and with an
  * empty cache) and `vsg demo`, beside Node starting and doing nothing
  * (`node -e 0`: the floor every Node CLI pays), and for the server, beside
- * `psql -c 'select 1'` when psql is installed.
+ * `psql -c 'select 1'` when psql is installed, as is the least any Node CLI on
+ * node-postgres can do (scripts/bench/minimal-client.mjs: connect, one query).
  */
 import { existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { makeRow, parseTimeOutput } from '../lib.mjs';
 import { VSG_BIN, VSG_ENV, connect, createDatabase, dropDatabase, progress, run as spawnRun, runOk } from '../harness.mjs';
@@ -17,6 +19,7 @@ export const id = 'startup';
 export const perSize = false;
 
 const GNU_TIME = '/usr/bin/time';
+const MINIMAL = fileURLToPath(new URL('../minimal-client.mjs', import.meta.url));
 
 /** Run a command under GNU time: wall ms (ours) and peak RSS kB (its). */
 async function measured(cleanup, args, opts) {
@@ -61,6 +64,7 @@ export async function run(ctx) {
     const cases = [
       ['vsg --version', [node, VSG_BIN, '--version'], { env }],
       ['vsg log -n 1, server', [node, VSG_BIN, '--url', url, 'log', '-n', '1', '--no-pager'], { env }, psql ? ['psql', url, '-qAtc', 'select 1'] : null],
+      ['a minimal node-postgres client (connect, one query), server', [node, MINIMAL, url], { env }, psql ? ['psql', url, '-qAtc', 'select 1'] : null],
       ['vsg status, server', [node, VSG_BIN, '--url', url, 'status'], { env }],
       ['vsg log -n 1, embedded', [node, VSG_BIN, 'log', '-n', '1', '--no-pager'], emb],
       ['vsg status, embedded', [node, VSG_BIN, 'status'], emb],
