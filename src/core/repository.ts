@@ -189,7 +189,16 @@ function staleFunctions(applied: string | null): string[] {
 
 /** Fail unless the database holds a vsg repository of a version this release can use, with this release's stored functions. */
 export async function requireRepository(db: Queryable): Promise<number> {
-  const v = await schemaVersion(db);
+  const versions = migrations().map((m) => m.version);
+  // Usually one round trip (sql/repository/open_state.sql); where it cannot
+  // run (no repository, or one from before vsg.functions), step by step.
+  const state = await db
+    .query<{ v: string | null; n: string; functions: string | null }>(sql('repository/open_state'), [versions])
+    .then((r) => r.rows[0], (e: { code?: string }) => {
+      if (e?.code === '42P01') return null;
+      throw e;
+    });
+  const v = state ? (state.v === null ? 0 : Number(state.v)) : await schemaVersion(db);
   if (v === null || v === 0) {
     throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: 'initialise it first: init(), or open it with { init: true }' });
   }
@@ -200,13 +209,14 @@ export async function requireRepository(db: Queryable): Promise<number> {
       hint: 'upgrade vsg',
     });
   }
-  const versions = migrations().map((m) => m.version);
   // At the latest version, the stored functions are this vsg's too: a release
   // may change a function without a migration, and running with another
   // release's functions would be running another release's code.
-  const { rows } = v < latest
-    ? await db.query<{ n: string; functions?: string | null }>(sql('repository/count_migrations'), [versions])
-    : await db.query<{ n: string; functions: string | null }>(sql('repository/current_state'), [versions]);
+  const { rows } = state
+    ? { rows: [state] }
+    : v < latest
+      ? await db.query<{ n: string; functions?: string | null }>(sql('repository/count_migrations'), [versions])
+      : await db.query<{ n: string; functions: string | null }>(sql('repository/current_state'), [versions]);
   if (Number(rows[0].n) < migrations().length) {
     throw new VsgError('E_SCHEMA_OLD', `the vsg schema lacks ${migrations().length - Number(rows[0].n)} migration(s) this vsg needs`, {
       hint: 'init() upgrades it',
