@@ -30,7 +30,8 @@
 -- The branch $5 moves from $3 to the new commit by compare-and-swap (`moved`
 -- is false when another writer moved it meanwhile; a ROOT moves nothing), and
 -- the commit comes back as sql/history/commits.sql gives it, its refs
--- being the branch that moved.
+-- being the branch that moved, and `tidy`: whether vsg.pending wants a VACUUM
+-- (src/core/pending.ts), read here so that it costs no round trip.
 WITH lr AS MATERIALIZED (
   SELECT r.id, r.commit_id FROM vsg.refs r
   WHERE $14::oid IS NOT NULL AND r.table_id = $1 AND r.name = $15::text AND r.kind = 'branch'
@@ -152,7 +153,12 @@ SELECT c.id, $1::text AS table_id, $3::text AS parent, $4::text AS merge_parent,
        i.ins::text AS inserted, i.upd::text AS updated, i.del::text AS deleted, NULL::text AS source, i.change_hash,
        coalesce((SELECT json_agg(json_build_object('name', m.name, 'kind', 'branch')) FROM moved m), '[]')::text AS refs,
        EXISTS (SELECT 1 FROM moved) AS moved,
-       pt.columns, pt.key, pt.xid, pt.branch_id, pt.head_commit, pt.signature, pt.merging, pt.earlier, (SELECT ok FROM go) AS go
+       pt.columns, pt.key, pt.xid, pt.branch_id, pt.head_commit, pt.signature, pt.merging, pt.earlier, (SELECT ok FROM go) AS go,
+       -- whether vsg.pending wants a VACUUM after this transaction: the test of sql/status/pending.sql
+       (SELECT pg_relation_size(pc.oid) / current_setting('block_size')::int - pc.relpages > 320
+               OR (pg_stat_get_dead_tuples(pc.oid) > greatest(10000, pg_stat_get_live_tuples(pc.oid))
+                   AND coalesce(greatest(pg_stat_get_last_vacuum_time(pc.oid), pg_stat_get_last_autovacuum_time(pc.oid)) < now() - interval '1 minute', true))
+        FROM pg_catalog.pg_class pc WHERE pc.oid = 'vsg.pending'::regclass) AS tidy
 FROM (SELECT) one
 LEFT JOIN point pt ON true
 LEFT JOIN (c CROSS JOIN info i) ON true

@@ -11,6 +11,7 @@ import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { maybeCheckpoint } from './checkpoint.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
+import { noteUntidy } from './pending.js';
 import { shortId } from './refs.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
@@ -140,6 +141,7 @@ async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, or
     }
   }
   const made = toCommitInfo(row, table.display);
+  noteUntidy(made, (row as { tidy?: boolean | string | null }).tidy);
   await maybeCheckpoint(tx, table, made);
   return { made };
 }

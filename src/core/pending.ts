@@ -16,11 +16,19 @@ export interface PendingCounts {
   clean: boolean;
 }
 
-/** The table's uncommitted changes, netted per key (what `vsg status` counts). */
-export async function pendingCounts(db: Queryable, table: TrackedTable): Promise<PendingCounts> {
-  const { rows } = await db.query<{ inserted: string; updated: string; deleted: string }>(sql('status/pending'), [table.id]);
+/**
+ * The table's uncommitted changes, netted per key (what `vsg status` counts),
+ * and whether vsg.pending wants tidying (see tidyPending), read in the same
+ * statement.
+ */
+export async function pendingCounts(db: Queryable, table: TrackedTable): Promise<PendingCounts & { tidy: boolean }> {
+  const { rows } = await db.query<{ inserted: string; updated: string; deleted: string; tidy: boolean | string | null }>(sql('status/pending'), [table.id]);
   const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
-  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
+  return { inserted, updated, deleted, clean: inserted + updated + deleted === 0, tidy: isTrue(rows[0].tidy) };
+}
+
+function isTrue(v: boolean | string | null | undefined): boolean {
+  return v === true || v === 't' || v === 'true';
 }
 
 /** How many rows differ from HEAD, all kinds together. */
@@ -62,13 +70,31 @@ export async function hasNetChange(tx: Queryable, table: TrackedTable, all: bool
 }
 
 /**
- * A commit that took many rows from vsg.pending leaves as many dead entries,
- * which every later status and commit reads through its indexes until a
- * vacuum. The embedded database has no autovacuum (and a server may have it
- * off): clean up after a large one, outside the transaction. Inside an
- * application's own transaction VACUUM cannot run; autovacuum, if on, does it.
+ * Dead rows in vsg.pending (an application's rolled-back writes to tracked
+ * tables, every commit's deletes) are read by every later status and commit,
+ * through its indexes and its pages, until a VACUUM. The embedded database has
+ * no autovacuum (and a server may have it off): vsg tidies, outside any
+ * transaction, after a commit that took many rows (`changed`), and when the
+ * statistics that sql/status/pending.sql and sql/commit/create.sql read in
+ * passing say that dead rows dominate (`wanted`). Never on an application's
+ * own connection (fromPg: VACUUM cannot run in its transaction; autovacuum,
+ * if on, does it there); a VACUUM that fails (a standby) or finds the table
+ * busy (SKIP_LOCKED: another vacuum at work) is left for next time.
  */
-export async function tidyPending(db: Db, changed: number): Promise<void> {
-  if (changed > 10_000) await db.query(sql('pending/vacuum')).catch(() => undefined);
+export async function tidyPending(db: Db, changed: number, wanted = false): Promise<void> {
+  if ((changed > 10_000 || wanted) && db.script) await db.query(sql('pending/vacuum')).catch(() => undefined);
+}
+
+/** Commits whose statement said vsg.pending wants tidying (sql/commit/create.sql `tidy`). */
+const untidy = new WeakSet<object>();
+
+/** Note that the statement that made this commit found vsg.pending wanting a VACUUM. */
+export function noteUntidy(commit: object, tidy: boolean | string | null | undefined): void {
+  if (isTrue(tidy)) untidy.add(commit);
+}
+
+/** Whether any of these commits found vsg.pending wanting a VACUUM (noteUntidy). */
+export function wantsTidy(...commits: (object | null | undefined)[]): boolean {
+  return commits.some((c) => c != null && untidy.has(c));
 }
 export type { RowExprs } from './sql/timetravel.js';

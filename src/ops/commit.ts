@@ -10,7 +10,7 @@ import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
 import { appendCommit, createCommit, type AppendRow, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
-import { tidyPending } from '../core/pending.js';
+import { tidyPending, wantsTidy } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, type Signature } from '../core/signature.js';
@@ -114,7 +114,8 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     return commitAcross(tx, names, opts, runs, work, checked);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
-  await tidyPending(db, (done.parts ?? [done]).reduce((n, p) => n + changedRows(p.commit) + changedRows(p.recorded), 0));
+  const parts = done.parts ?? [done];
+  await tidyPending(db, parts.reduce((n, p) => n + changedRows(p.commit) + changedRows(p.recorded), 0), parts.some((p) => wantsTidy(p.commit, p.recorded)));
   return done;
 }
 

@@ -1,7 +1,7 @@
 /** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
-import type { Queryable } from '../db/db.js';
+import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { pendingCounts } from '../core/pending.js';
+import { pendingCounts, tidyPending } from '../core/pending.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { listTables, resolveTable } from '../core/tables.js';
 
@@ -21,12 +21,19 @@ export interface TableStatus {
   dropped: boolean;
 }
 
-/** Status of one table or of every tracked table. Costs the uncommitted rows, not the table. */
+/**
+ * Status of one table or of every tracked table. Costs the uncommitted rows,
+ * not the table; and, when the statistics read with them say dead rows
+ * dominate vsg.pending, one VACUUM of it afterwards (src/core/pending.ts).
+ */
 export async function status(db: Queryable, opts: { table?: string } = {}): Promise<TableStatus[]> {
   const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
   const out: TableStatus[] = [];
+  let tidy = false;
   for (const t of tables) {
-    const { inserted, updated, deleted } = await pendingCounts(db, t);
+    const counts = await pendingCounts(db, t);
+    const { inserted, updated, deleted } = counts;
+    tidy ||= counts.tidy;
     const m = await db.query<{ theirs_ref: string; unresolved: string }>(sql('status/merge'), [t.id]);
     const merging = m.rows[0] ? { theirs: m.rows[0].theirs_ref, unresolved: Number(m.rows[0].unresolved) } : null;
     const schema = await unrecordedSchemaChange(db, t);
@@ -43,5 +50,7 @@ export async function status(db: Queryable, opts: { table?: string } = {}): Prom
       dropped: t.gone,
     });
   }
+  // a Db of vsg's own (a transaction handed in, or an application's connection, never vacuums)
+  if (tidy && 'script' in db) await tidyPending(db as Db, 0, true);
   return out;
 }
