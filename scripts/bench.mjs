@@ -26,13 +26,15 @@ import * as tui from './bench/scenarios/tui.mjs';
 import * as forget from './bench/scenarios/forget.mjs';
 import * as prune from './bench/scenarios/prune.mjs';
 import * as citus from './bench/scenarios/citus.mjs';
+import * as pending from './bench/scenarios/pending.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, prune, citus];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, prune, citus, pending];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k), fewer repetitions
   --large   add 10M rows (scenario 11 too)
   VSG_BENCH_ROWS=N  rows of each of scenario 10's 3 tables (default 1M, 100k with --quick)
+  VSG_BENCH_ABORTED=N  dead captured rows of scenario 16 (default 4M, 400k with --quick; a tenth on PGlite)
   --url     the server (default postgres://postgres@127.0.0.1:5432/postgres); databases vsg_bench_<pid>_* are created and dropped
   --out     where to write the JSON (default bench/results/<timestamp>.json)
   VSG_TEST_CITUS_PG_BIN=DIR  run scenario 15 (citus): DIR is the bin directory of a PostgreSQL 15 with the citus extension; the bench starts a coordinator and two workers of its own`;
