@@ -10,7 +10,11 @@ export const status = verb<{ table?: string; exitCode?: boolean }>({
   help: `With several tables tracked: 'On branch main, HEAD 3f2a9c1' (HEAD is the newest
 commit, a commit across tables by its own id), then each table with
 uncommitted changes, a merge in progress or a drop, and the clean ones on one
-line. --json gives every table as an array, as with one.`,
+line. --json gives every table as an array, as with one.
+
+Where dead rows dominate vsg.pending (an application's rolled-back writes to
+tracked tables, with autovacuum off or on the embedded database), status
+vacuums it afterwards, once; see docs/storage.md.`,
   examples: ['vsg status', 'vsg status -t clients --exit-code   # in CI: fail when someone changed the table outside vsg'],
   exits: { 0: '', 1: 'uncommitted changes (with --exit-code)', 3: 'unknown table' },
   async run({ repo, style }, _args, opts) {
