@@ -155,9 +155,9 @@ SELECT c.id, $1::text AS table_id, $3::text AS parent, $4::text AS merge_parent,
        EXISTS (SELECT 1 FROM moved) AS moved,
        pt.columns, pt.key, pt.xid, pt.branch_id, pt.head_commit, pt.signature, pt.merging, pt.earlier, (SELECT ok FROM go) AS go,
        -- whether vsg.pending wants a VACUUM after this transaction: the test of sql/status/pending.sql
-       (SELECT pg_relation_size(pc.oid) / current_setting('block_size')::int - pc.relpages > 320
+       (SELECT pg_has_role(pc.relowner, 'USAGE') AND (pg_relation_size(pc.oid) / current_setting('block_size')::int - pc.relpages > 320
                OR (pg_stat_get_dead_tuples(pc.oid) > greatest(10000, pg_stat_get_live_tuples(pc.oid))
-                   AND coalesce(greatest(pg_stat_get_last_vacuum_time(pc.oid), pg_stat_get_last_autovacuum_time(pc.oid)) < now() - interval '1 minute', true))
+                   AND coalesce(greatest(pg_stat_get_last_vacuum_time(pc.oid), pg_stat_get_last_autovacuum_time(pc.oid)) < now() - interval '1 minute', true)))
         FROM pg_catalog.pg_class pc WHERE pc.oid = 'vsg.pending'::regclass) AS tidy
 FROM (SELECT) one
 LEFT JOIN point pt ON true

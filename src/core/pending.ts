@@ -78,11 +78,12 @@ export async function hasNetChange(tx: Queryable, table: TrackedTable, all: bool
  * statistics that sql/status/pending.sql and sql/commit/create.sql read in
  * passing say that dead rows dominate (`wanted`). Never on an application's
  * own connection (fromPg: VACUUM cannot run in its transaction; autovacuum,
- * if on, does it there); a VACUUM that fails (a standby) or finds the table
- * busy (SKIP_LOCKED: another vacuum at work) is left for next time.
+ * if on, does it there), nor on a standby (the primary's is replicated); a
+ * VACUUM that fails or finds the table busy (SKIP_LOCKED: another vacuum at
+ * work) is left for next time.
  */
 export async function tidyPending(db: Db, changed: number, wanted = false): Promise<void> {
-  if ((changed > 10_000 || wanted) && db.script) await db.query(sql('pending/vacuum')).catch(() => undefined);
+  if ((changed > 10_000 || wanted) && db.script && !db.server?.standby) await db.query(sql('pending/vacuum')).catch(() => undefined);
 }
 
 /** Commits whose statement said vsg.pending wants tidying (sql/commit/create.sql `tidy`). */

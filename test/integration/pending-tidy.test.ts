@@ -98,6 +98,27 @@ describe.each(targetNames())('vsg.pending tidied when dead rows dominate on %s',
     expect(next.sent.some((q) => VACUUM_LINE.test(q.text))).toBe(false);
   });
 
+  it.runIf(name === 'postgres')('leaves it to a role that may vacuum it: another one sends no VACUUM', async () => {
+    const role = `vsg_pt_${process.pid}_${Date.now().toString(36)}`;
+    await plain.sql(`CREATE ROLE ${role} LOGIN; GRANT USAGE ON SCHEMA vsg TO ${role}; GRANT SELECT ON ALL TABLES IN SCHEMA vsg TO ${role}; GRANT SELECT ON items TO ${role}`);
+    const u = new URL(t.url!);
+    u.username = role;
+    const reader = await openRepository({ url: u.toString() });
+    try {
+      await abortWrites(plain, 6);
+      const bloated = await pages(plain);
+      const counted = countingDb(reader.db);
+      const r = await counted.measure(() => openRepository({ db: counted }).then((x) => x.status()));
+      expect(r.value[0]).toMatchObject({ updated: 1, clean: false });
+      expect(r.sent.some((q) => VACUUM_LINE.test(q.text))).toBe(false);
+      expect((await pages(plain)).now).toBe(bloated.now);
+    } finally {
+      await reader.close();
+      await repo.status(); // the owner's status tidies it for the next test
+      await plain.sql(`DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
+
   it.runIf(name === 'postgres')("never vacuums on an application's own connection", async () => {
     const client = new pg.Client({ connectionString: t.url });
     await client.connect();
