@@ -14,6 +14,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { listTables, resolveHistory } from './tables.js';
+import { counted } from '../plural.js';
 
 export type ProblemCode =
   | 'change_hash'
@@ -245,8 +246,8 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
           code,
           table: result.scope,
           message: MESSAGES[code],
-          expected: `${against.count} commits, ${against.hash}`,
-          actual: `${found} commits, ${now.hash}`,
+          expected: `${counted(against.count, 'commit')}, ${against.hash}`,
+          actual: `${counted(found, 'commit')}, ${now.hash}`,
         });
       }
       result.against = check;
