@@ -492,7 +492,7 @@ describe.each(targetNames())('forget with switch and merge on %s', (name) => {
     const e = (await repo.merge({ table: 'm', ref: 'mside', author, forgotten: 'null' }).catch((x: unknown) => x)) as { code: string; data: ConstraintViolation[] };
     expect(e.code).toBe('E_MERGE_CONSTRAINT');
     expect(e.data).toHaveLength(1);
-    const marker = e.data[0].forgotten?.row?.email;
+    const marker = (e.data[0].forgotten?.row as Record<string, string> | undefined)?.email;
     expect(marker).toMatch(/^[0-9a-f]{32}$/);
     expect(e.data[0]).toMatchObject({ key: { id: '2' }, row: { id: '2', email: null }, constraint: 'm_email_key', kind: 'unique' });
     expect(e.data[0].other).toEqual({ table: 'm', relation: 'duplicate', key: { id: '1' }, values: { email: null }, forgotten: { values: { email: marker } } });
