@@ -14,7 +14,6 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { listTables, resolveHistory } from './tables.js';
-import { counted } from '../plural.js';
 
 export type ProblemCode =
   | 'change_hash'
@@ -246,8 +245,8 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
           code,
           table: result.scope,
           message: MESSAGES[code],
-          expected: `${counted(against.count, 'commit')}, ${against.hash}`,
-          actual: `${counted(found, 'commit')}, ${now.hash}`,
+          expected: `${against.count} commit${against.count === 1 ? '' : 's'}, ${against.hash}`,
+          actual: `${found} commit${found === 1 ? '' : 's'}, ${now.hash}`,
         });
       }
       result.against = check;

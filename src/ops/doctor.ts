@@ -13,7 +13,6 @@ import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { displayName, tableById } from '../core/tables.js';
 import { verifyHistory } from '../core/verify.js';
-import { counted } from '../plural.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -180,7 +179,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
 
   const ver = await verifyHistory(db);
   if (ver.ok) {
-    checks.push({ name: 'chain', status: 'ok', message: `${counted(ver.commits, 'commit')}, ${counted(ver.refs, 'ref')} verified` });
+    checks.push({ name: 'chain', status: 'ok', message: `${ver.commits} commit${ver.commits === 1 ? '' : 's'}, ${ver.refs} ref${ver.refs === 1 ? '' : 's'} verified` });
   } else {
     const first = ver.firstBad?.problems[0] ?? ver.problems[0];
     checks.push({

@@ -6,8 +6,7 @@ import type { ApplyResult, BlameResult, CheckoutManyResult, CheckoutResult, Relo
 import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
-import { cell, keyText, markerAt, sameCell } from './values.js';
-import { counted } from '../plural.js';
+import { cell, counted, keyText, markerAt, sameCell } from './values.js';
 
 /** "2 updated, 1 inserted" for rows written back. */
 export function appliedText(a: ApplyResult): string {

@@ -1,8 +1,7 @@
 /** What `vsg prune` prints, and a PRUNE entry in the log. */
 import type { PruneEntry, PruneResult } from '../index.js';
 import type { Style } from './style.js';
-import { gitDate, relativeDate } from './values.js';
-import { counted } from '../plural.js';
+import { counted, gitDate, relativeDate } from './values.js';
 
 function bytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;

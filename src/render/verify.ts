@@ -1,7 +1,7 @@
 /** Verify and doctor reports, as `git fsck` prints: one finding per line. */
 import type { DoctorResult, Problem, VerifyResult } from '../index.js';
 import type { Style } from './style.js';
-import { counted } from '../plural.js';
+import { counted } from './values.js';
 
 function subject(p: Problem, s: Style): string {
   if (p.commit && p.seq !== undefined) return `commit ${s.yellow(p.commit.slice(0, 12))} (${p.table}, #${p.seq})`;

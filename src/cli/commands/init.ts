@@ -15,7 +15,7 @@ import type { Cli, Globals } from '../context.js';
 import { json, option, repeat } from '../options.js';
 import { withProgress } from '../progress.js';
 import { verb, type RunContext } from '../verb.js';
-import { counted } from '../../plural.js';
+import { counted } from '../../render/values.js';
 
 interface Opts {
   save?: boolean;

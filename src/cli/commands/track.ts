@@ -2,7 +2,7 @@ import type { TrackResult } from '../../index.js';
 import { usage } from '../../errors.js';
 import { author, json, message, option } from '../options.js';
 import { verb } from '../verb.js';
-import { counted } from '../../plural.js';
+import { counted } from '../../render/values.js';
 
 export const track = verb<{ message?: string; author?: string; schema?: string; force?: boolean }>({
   name: 'track',
