@@ -2,16 +2,24 @@
 -- Each commit on the two paths is probed for that key alone, so the cost is
 -- the paths' length, not their changes. Row history and blame use it for the
 -- state commits a row's history passes through.
+--
+-- Pruned history (docs/prune.md): when a path crosses a pruned commit (its
+-- change rows gone), the key's value there is not on the path; the answer is
+-- then vsg.state_diff's for that key (each side read from its own base, or
+-- E_PRUNED), never a difference computed without the pruned changes.
 CREATE OR REPLACE FUNCTION vsg.state_diff_key(tid int, old_c text, new_c text, k jsonb)
 RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
   WITH RECURSIVE lca AS (
     SELECT vsg.lca_depth(old_c, new_c) AS depth
-  ), p(side, id, up, sdepth) AS (
-    SELECT s.side, c.id, coalesce(c.source, c.parent), c.sdepth
+  ), p(side, id, up, sdepth, gone) AS (
+    SELECT s.side, c.id, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
     FROM (VALUES (1, old_c), (2, new_c)) AS s(side, id) JOIN vsg.commits c ON c.id = s.id
     WHERE c.sdepth > (SELECT depth FROM lca)
     UNION ALL
-    SELECT p.side, c.id, coalesce(c.source, c.parent), c.sdepth FROM vsg.commits c JOIN p ON c.id = p.up WHERE c.sdepth > (SELECT depth FROM lca)
+    SELECT p.side, c.id, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
+    FROM vsg.commits c JOIN p ON c.id = p.up WHERE c.sdepth > (SELECT depth FROM lca) AND NOT p.gone
+  ), m AS MATERIALIZED (
+    SELECT EXISTS (SELECT 1 FROM p WHERE gone) AS based
   ), s AS (
     SELECT p.side, p.sdepth, ch.before, ch.after
     FROM p JOIN vsg.changes ch ON ch.commit_id = p.id AND ch.key = k
@@ -23,5 +31,7 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
            CASE WHEN b.side IS NOT NULL THEN b.last ELSE a.first END AS new
     FROM (SELECT * FROM n WHERE side = 1) a FULL JOIN (SELECT * FROM n WHERE side = 2) b ON true
   )
-  SELECT k, old, new FROM d WHERE old IS DISTINCT FROM new
+  SELECT k, old, new FROM d WHERE old IS DISTINCT FROM new AND NOT (SELECT based FROM m)
+  UNION ALL
+  SELECT x.key, x.old, x.new FROM vsg.state_diff(tid, old_c, new_c, false) x WHERE (SELECT based FROM m) AND x.key = k
 $$;

@@ -8,7 +8,7 @@ import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
 import { connectServer } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
-import { VsgError } from '../errors.js';
+import { ExitCode, VsgError } from '../errors.js';
 import type { RefInfo, RefsByName } from '../core/ref-store.js';
 import { init, requireRepository, type InitResult } from '../core/repository.js';
 import { listTables, type TrackedTable } from '../core/tables.js';
@@ -80,11 +80,11 @@ export class Repository {
   }
   /** Track a table; `force` tracks one that a logical-replication subscription writes into (E_SUBSCRIBED otherwise). */
   track(table: string, opts: { author: string; message?: string; force?: boolean }): Promise<TrackResult> {
-    return this.writable('track').then(() => import('../ops/track.js').then((m) => m.track(this.db, table, opts)));
+    return this.writable('track').then(() => needAuthor('track', opts)).then(() => import('../ops/track.js').then((m) => m.track(this.db, table, opts)));
   }
   /** Track several tables (and with `schema`, every table of it that has a primary key) in one transaction: all or none. */
   trackTables(tables: string[], opts: { author: string; message?: string; schema?: string; force?: boolean }): Promise<TrackManyResult> {
-    return this.writable('trackTables').then(() => import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts)));
+    return this.writable('trackTables').then(() => needAuthor('trackTables', opts)).then(() => import('../ops/track.js').then((m) => m.trackTables(this.db, tables, opts)));
   }
   /**
    * Stop versioning tables in one UNTRACK commit (across them when several):
@@ -106,7 +106,7 @@ export class Repository {
   commit(opts: CommitOptions): Promise<CommitResult>;
   commit<T>(opts: Omit<CommitOptions, 'sql'>, work: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result: T }>;
   commit<T>(opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>): Promise<CommitResult & { result?: T }> {
-    return this.writable('commit').then(() => import('../ops/commit.js').then((m) => m.commit(this.db, opts, work)));
+    return this.writable('commit').then(() => needAuthor('commit', opts)).then(() => import('../ops/commit.js').then((m) => m.commit(this.db, opts, work)));
   }
   log(opts: LogOptions = {}): Promise<LogResult> {
     return import('../ops/log.js').then((m) => m.log(this.db, opts));
@@ -363,5 +363,19 @@ export function standbyRefusal(operation: string, where: string): VsgError {
   return new VsgError('E_READ_ONLY', `'${where}' is a hot standby (pg_is_in_recovery() is true): vsg writes only on the primary`, {
     hint: 'point the write at the primary server; log, show, diff, blame, export, status, verify and doctor work on the standby',
     data: { operation, standby: true },
+  });
+}
+
+/**
+ * A call that makes a commit records who made it: without `author` (a
+ * JavaScript caller, or a missing options object) it is refused before
+ * anything is done, E_USAGE, as the TypeScript type says.
+ */
+function needAuthor(operation: string, opts: { author?: unknown } | undefined): void {
+  if (typeof opts?.author === 'string' && opts.author.trim() !== '') return;
+  throw new VsgError('E_USAGE', `${operation} needs an author: who makes the commit`, {
+    exitCode: ExitCode.usage,
+    hint: `pass it in the options, e.g. ${operation}(…, { author: 'alice' })`,
+    data: { operation },
   });
 }

@@ -90,6 +90,10 @@ export async function appendCommit(tx: Queryable, table: TrackedTable, c: NewCom
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean): Promise<{ made: CommitInfo | null }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate?: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }> {
+  // every commit records who made it: a library caller that left it out gets a usage error, not a NOT NULL one
+  if (typeof c.author !== 'string' || c.author.trim() === '') {
+    throw new VsgError('E_USAGE', `a commit needs an author (${table.display})`, { exitCode: ExitCode.usage, hint: "pass { author: 'name' } to the call" });
+  }
   const parent = c.kind === 'ROOT' ? null : table.headCommit;
   // commits_linear (branch_id, parent) is unique: a writer that raced past the
   // branch lock fails here rather than forking history; that is a retryable conflict.

@@ -17,6 +17,11 @@
  * - not-null and check constraints on merged rows, the checks evaluated by
  *   PostgreSQL itself (sql/merge/check_rows.sql).
  *
+ * A forgotten cell (vsg forget) is judged by what the merge will write there
+ * (docs/forget.md): the live value (`forgotten: 'live'`), NULL ('null');
+ * by default, when the merge will refuse to write it (E_FORGOTTEN), its value
+ * is unknown, and a constraint on that column is not judged.
+ *
  * Deferrable constraints are checked too: the merged state must satisfy them
  * at commit. The merged rows stay in PostgreSQL (session work tables, see
  * src/core/sql/merge-constraints.ts); only the violations come back.
@@ -26,8 +31,10 @@
  */
 import type { Queryable } from '../db/db.js';
 import type { ImageSource } from './apply.js';
-import { compareKeys, flagForgotten, type Forgotten } from './rows.js';
-import { checkStatements, constraintsQuery, fillOut, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
+import { forgottenPolicy, type ForgottenPolicy } from './forgets.js';
+import { compareKeys, flagForgotten, forgottenMarker, type Forgotten } from './rows.js';
+import { forgottenFromLive } from './sql/forget.js';
+import { checkStatements, constraintsQuery, fillOut, prepareStage, runChecks, stagedImages, stageStatements, temp, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
 import { writeSql } from './sql/write-back.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
@@ -55,7 +62,14 @@ export interface ConstraintViolation {
    * null when its table has none; values: its referencing columns). Unique: the
    * row already holding the values (values: the unique columns).
    */
-  other: { table: string; relation: OtherRelation; key: Image | null; values: Image } | null;
+  other: {
+    table: string;
+    relation: OtherRelation;
+    key: Image | null;
+    values: Image;
+    /** values taken from cells of `row` forgotten (vsg forget), null in `values`: column → marker; absent when none */
+    forgotten?: Forgotten<'values'>;
+  } | null;
   /** cells of `row` forgotten (vsg forget), null in it: column → marker; absent when none */
   forgotten?: Forgotten<'row'>;
 }
@@ -97,6 +111,10 @@ interface Prepared {
   described: Described[];
   cols: Column[];
   hasChecks: boolean;
+  /** some staged images still hold forgotten cells (typed as NULL for the checks) */
+  forgotten: boolean;
+  /** what the merge writes where a value was forgotten (src/core/forgets.ts) */
+  policy: ForgottenPolicy;
 }
 
 /** Read the table's columns and constraints, and stage `source` into `work.out` (the work tables made fresh). */
@@ -109,8 +127,16 @@ async function prepare(tx: Queryable, table: TrackedTable, source: ImageSource, 
   if (described.length === 0 && !always) return null;
   const target = { relid: table.relid, qname: table.qname, keyColumns: table.keyColumns, columns: cols };
   await tx.query(prepareStage(table.qname, notNull, work));
-  await tx.query(fillOut(source.text, work), source.params);
-  return { table, target, described, cols, hasChecks: described.some((d) => d.kind === 'check') };
+  const filled = await tx.query<{ forgotten: string }>(fillOut(source.text, work), source.params);
+  // Judge a forgotten cell by what the write-back will write there: the live value is
+  // put in now (one more round trip, only then); NULL, or nothing, at typing (stageStatements).
+  const policy = forgottenPolicy(tx);
+  let forgotten = Number(filled.rows[0].forgotten) > 0;
+  if (forgotten && policy === 'live') {
+    await tx.query(forgottenFromLive(table, cols, temp(work.out)));
+    forgotten = false;
+  }
+  return { table, target, described, cols, hasChecks: described.some((d) => d.kind === 'check'), forgotten, policy };
 }
 
 /**
@@ -124,7 +150,7 @@ export async function findViolations(tx: Queryable, table: TrackedTable, source:
   if (!p) return [];
   const query = violationsQuery(p.target, p.described.map((d) => d.check));
   if (query === null) return [];
-  const res = await tx.query<ViolationRow>(checkStatements(p.target, writeSql(table, p.cols), p.hasChecks, query));
+  const res = await tx.query<ViolationRow>(checkStatements(p.target, writeSql(table, p.cols), p.hasChecks, query, p.forgotten));
   return violations(p, res.rows);
 }
 
@@ -143,7 +169,7 @@ export interface StagedMerge extends Prepared {
 export async function stageMerged(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<StagedMerge> {
   const work: WorkTables = { out: `vsg_mx_out_${table.id}`, new: `vsg_mx_new_${table.id}` };
   const p = (await prepare(tx, table, source, work, true)) as Prepared;
-  await tx.query(stageStatements(writeSql(table, p.cols), work));
+  await tx.query(stageStatements(writeSql(table, p.cols), work, p.forgotten));
   return { ...p, work, images: { text: stagedImages(work), params: [] } };
 }
 
@@ -184,9 +210,31 @@ function violations(p: Prepared, rows: ViolationRow[]): ConstraintViolation[] {
         columns: d.columns,
         other: d.otherTable === null || vals === null ? null : { table: d.otherTable, relation: relation(d.check), key: parse(r.other), values: vals },
       };
-      return flagForgotten(v, { row: 'image' });
+      return flagOther(flagForgotten(v, { row: 'image' }), d.check);
     })
+    // Refused anyway (E_FORGOTTEN), a forgotten cell has no value to judge a constraint by.
+    .filter((v) => p.policy !== 'refuse' || !v.columns.some((c) => forgottenMarker(v.forgotten, 'row', c) !== undefined))
     .sort((a, b) => compareKeys(a.key, b.key, p.table.keyColumns) || a.constraint.localeCompare(b.constraint) || JSON.stringify(a.other).localeCompare(JSON.stringify(b.other)));
+}
+
+/**
+ * The other relation's values that are cells of the merged row (a unique
+ * constraint's, a foreign key's from the table): null plus the flag where
+ * that cell was forgotten, as in `row`.
+ */
+function flagOther(v: ConstraintViolation, c: Check): ConstraintViolation {
+  const o = v.other;
+  if (o === null || (c.kind !== 'unique' && c.kind !== 'fk_from')) return v;
+  const pairs = c.kind === 'unique' ? c.columns.map((u) => [u, u]) : c.otherColumns.map((p, j) => [p, c.columns[j]]);
+  const flag: Record<string, string> = {};
+  for (const [field, column] of pairs) {
+    const m = forgottenMarker(v.forgotten, 'row', column);
+    if (m === undefined || !(field in o.values)) continue;
+    o.values[field] = null;
+    flag[field] = m;
+  }
+  if (Object.keys(flag).length) o.forgotten = { values: flag };
+  return v;
 }
 
 function relation(c: Check): OtherRelation {

@@ -245,8 +245,8 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
           code,
           table: result.scope,
           message: MESSAGES[code],
-          expected: `${against.count} commits, ${against.hash}`,
-          actual: `${found} commits, ${now.hash}`,
+          expected: `${against.count} commit${against.count === 1 ? '' : 's'}, ${against.hash}`,
+          actual: `${found} commit${found === 1 ? '' : 's'}, ${now.hash}`,
         });
       }
       result.against = check;

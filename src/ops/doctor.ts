@@ -179,7 +179,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
 
   const ver = await verifyHistory(db);
   if (ver.ok) {
-    checks.push({ name: 'chain', status: 'ok', message: `${ver.commits} commits, ${ver.refs} refs verified` });
+    checks.push({ name: 'chain', status: 'ok', message: `${ver.commits} commit${ver.commits === 1 ? '' : 's'}, ${ver.refs} ref${ver.refs === 1 ? '' : 's'} verified` });
   } else {
     const first = ver.firstBad?.problems[0] ?? ver.problems[0];
     checks.push({

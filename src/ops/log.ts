@@ -31,8 +31,6 @@ export interface LogOptions {
   before?: string;
   /** the commits of every branch (of the tables in scope), not only HEAD's, like git log --all */
   all?: boolean;
-  /** with several tables: return `at` (where HEAD and each ref stand) even when the log alone would place them (one statement more) */
-  positions?: boolean;
 }
 
 export interface LogResult {
@@ -40,9 +38,10 @@ export interface LogResult {
   /** per table, the branch its live table follows and that branch's commit */
   heads: { table: string; branch: string; commit: string | null }[];
   /**
-   * With several tables and a start, a filter or --all given: the repository's HEAD commit and
-   * where each branch and tag stands (`kind:name` → commit), which may not be
-   * listed: each decorates that commit alone.
+   * With several tables: the repository's HEAD commit and where each branch
+   * and tag stands (`kind:name` → commit: the entry holding the newest commit
+   * any table's ref of that name points at), which may not be listed: each
+   * decorates that entry alone.
    */
   at?: { head: string; refs: Record<string, string> };
   /**
@@ -98,10 +97,10 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   const filters = [opts.author ?? null, parseDate(opts.since, '--since'), parseDate(opts.until, '--until')];
   const grep = opts.grep || null;
   const heads = tables.map((t) => ({ table: t.display, branch: t.head, commit: t.headCommit }));
-  // Several tables: a filter, or another start, can leave out the entry where a table's
-  // HEAD or ref stands, and an older part of the same ref would take its label.
-  const partial = opts.from !== undefined || opts.all || opts.positions || filters.some((f) => f !== null) || grep !== null;
-  const head = tables.length > 1 && partial ? { at: await repoPositions(db) } : {};
+  // Several tables: where HEAD and each ref stand (one statement). The log may not list
+  // that entry (a filter, another start, or a ref whose newest part is on a branch the
+  // log does not walk), and an older part of the same ref, listed, would take its label.
+  const head = tables.length > 1 ? { at: await repoPositions(db) } : {};
   let bound: string | null = null;
   if (opts.before !== undefined) {
     const { rows: c } = await db.query<{ seq: string; parent: string | null }>(sql('history/log_cursor'), [opts.before]);

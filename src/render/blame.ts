@@ -6,7 +6,7 @@ import type { ApplyResult, BlameResult, CheckoutManyResult, CheckoutResult, Relo
 import { shellQuote } from '../db/quote.js';
 import { commitHeader } from './log.js';
 import type { Style } from './style.js';
-import { cell, keyText, markerAt, sameCell } from './values.js';
+import { cell, counted, keyText, markerAt, sameCell } from './values.js';
 
 /** "2 updated, 1 inserted" for rows written back. */
 export function appliedText(a: ApplyResult): string {
@@ -21,7 +21,7 @@ export function appliedText(a: ApplyResult): string {
 function writtenText(r: { applied: ApplyResult | null; reload: ReloadResult | null }, s: Style): string {
   if (!r.reload) return appliedText(r.applied ?? { inserted: 0, updated: 0, deleted: 0 });
   const corrected = r.reload.corrected ? ` (${r.reload.corrected} corrected from history)` : '';
-  return `reloaded ${r.reload.rows} rows from the checkpoint at ${s.yellow(r.reload.checkpoint.slice(0, 7))}${corrected}`;
+  return `reloaded ${counted(r.reload.rows, 'row')} from the checkpoint at ${s.yellow(r.reload.checkpoint.slice(0, 7))}${corrected}`;
 }
 
 /** git blame, one block per row: column, commit, author, date, value. */

@@ -132,7 +132,7 @@ export function renderDot(r: LogResult): string {
     });
   }
   // Over several tables (a view), each ref and HEAD are drawn once, at their newest entry.
-  const view = repositoryView(r.commits, r.heads);
+  const view = repositoryView(r.commits, r.heads, r.at);
   const refNode = (kind: string, table: string, name: string) => (view ? `${kind}:${name}` : `${kind}:${table}:${name}`);
   for (const c of r.commits) {
     for (const ref of c.refs) {

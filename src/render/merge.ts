@@ -2,7 +2,7 @@
 import Table from 'cli-table3';
 import type { ConflictList, ConstraintViolation, Image, MergeConflict, MergeResult } from '../index.js';
 import type { Style } from './style.js';
-import { cell, keyText, markerAt, type ForgottenFlag } from './values.js';
+import { cell, FORGOTTEN, keyText, markerAt, type ForgottenFlag } from './values.js';
 
 /** A cell the two merge bases of a criss-cross disagree on (marked in the virtual base). */
 function marked(v: unknown): boolean {
@@ -36,9 +36,9 @@ export function renderConflictTable(conflicts: MergeConflict[], keyColumns: stri
   return t.toString();
 }
 
-function valuesText(v: Image): string {
+function valuesText(v: Image, flag?: ForgottenFlag): string {
   return Object.entries(v)
-    .map(([k, x]) => `${k}=${x ?? 'NULL'}`)
+    .map(([k, x]) => `${k}=${markerAt(flag, 'values', k) !== undefined ? FORGOTTEN : (x ?? 'NULL')}`)
     .join(', ');
 }
 
@@ -47,9 +47,9 @@ function otherText(v: ConstraintViolation): string {
   const o = v.other;
   if (o === null) return v.kind === 'not null' ? `${v.columns.join(', ')} is NULL` : 'the check fails';
   const row = `${o.table}${o.key ? ` (${keyText(o.key, [])})` : ''}`;
-  if (o.relation === 'missing') return `no ${o.table} row with ${valuesText(o.values)}`;
-  if (o.relation === 'references') return `still referenced by ${row}: ${valuesText(o.values)}`;
-  return `${valuesText(o.values)} also in ${row}`;
+  if (o.relation === 'missing') return `no ${o.table} row with ${valuesText(o.values, o.forgotten)}`;
+  if (o.relation === 'references') return `still referenced by ${row}: ${valuesText(o.values, o.forgotten)}`;
+  return `${valuesText(o.values, o.forgotten)} also in ${row}`;
 }
 
 /** The constraints a merge would break, as a table: the row, the constraint, what breaks it. */

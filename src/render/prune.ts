@@ -1,7 +1,7 @@
 /** What `vsg prune` prints, and a PRUNE entry in the log. */
 import type { PruneEntry, PruneResult } from '../index.js';
 import type { Style } from './style.js';
-import { gitDate, relativeDate } from './values.js';
+import { counted, gitDate, relativeDate } from './values.js';
 
 function bytes(n: number): string {
   return n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : `${Math.round(n / 1024)} kB`;
@@ -9,8 +9,8 @@ function bytes(n: number): string {
 
 /** "90 commits pruned; bases: orders (1000 rows at 1a2b3c4)". */
 export function pruneCounts(e: PruneEntry): string {
-  const bases = e.bases.map((b) => `${b.table} (${b.rows} row${b.rows === 1 ? '' : 's'} at ${b.commit.slice(0, 7)})`).join(', ');
-  return `${e.commits} commit${e.commits === 1 ? '' : 's'} pruned${bases ? `; bases: ${bases}` : ''}`;
+  const bases = e.bases.map((b) => `${b.table} (${counted(b.rows, 'row')} at ${b.commit.slice(0, 7)})`).join(', ');
+  return `${counted(e.commits, 'commit')} pruned${bases ? `; bases: ${bases}` : ''}`;
 }
 
 /** A PRUNE entry in the log: not a commit, so marked apart, as a FORGET entry is. */
@@ -40,18 +40,18 @@ export function renderPrune(r: PruneResult, s: Style): string {
   }
   const lines = [`${s.magenta(`prune ${r.entry.id.slice(0, 7)}`)} before ${pointText(r.entry.point)}: ${pruneCounts(r.entry)}`];
   for (const t of r.tables) {
-    lines.push(`${t.table}: ${t.commits} commits, ${t.changes} change rows dropped; history starts at ${s.yellow(t.boundary.slice(0, 7))}`);
+    lines.push(`${t.table}: ${counted(t.commits, 'commit')}, ${counted(t.changes, 'change row')} dropped; history starts at ${s.yellow(t.boundary.slice(0, 7))}`);
     // a branch with a boundary of its own (forked before the point, or behind it)
     for (const b of t.boundaries ?? []) if (b.commit !== t.boundary) lines.push(`${t.table}: branch '${b.branch}' starts at ${s.yellow(b.commit.slice(0, 7))}`);
   }
   for (const h of r.heldBack) {
-    lines.push(`${h.table}: held back to ${s.yellow(h.commit.slice(0, 7))} by tag '${h.tag}' (--keep-tags): ${h.spared} commit${h.spared === 1 ? '' : 's'} fewer pruned`);
+    lines.push(`${h.table}: held back to ${s.yellow(h.commit.slice(0, 7))} by tag '${h.tag}' (--keep-tags): ${counted(h.spared, 'commit')} fewer pruned`);
   }
   for (const h of r.historiesLeft) {
     lines.push(`${h.table} (untracked history): left whole: its branch '${h.branch}' (${h.commit.slice(0, 7)}) is older than the point or forked before it`);
   }
   for (const t of r.tagsDeleted) lines.push(`deleted tag '${t.name}' of ${t.table} (was ${t.commit.slice(0, 7)})`);
-  if (r.checkpoints) lines.push(`dropped ${r.checkpoints} checkpoint${r.checkpoints === 1 ? '' : 's'}`);
+  if (r.checkpoints) lines.push(`dropped ${counted(r.checkpoints, 'checkpoint')}`);
   lines.push(r.vacuum.done ? `vacuumed vsg.changes, vsg.commits, vsg.base_rows${r.vacuum.full ? ' (full: files rewritten)' : ''}${r.vacuum.kept ? `; but ${r.vacuum.reason}` : ''}` : `not vacuumed: ${r.vacuum.reason ?? 'unknown'}`);
   lines.push(`vsg.changes + vsg.commits: ${bytes(r.space.before)} → ${bytes(r.space.after)}${r.vacuum.done && !r.vacuum.full ? ' (a plain VACUUM keeps the freed space for new commits; VACUUM FULL, the default, gives it back)' : ''}`);
   return lines.join('\n');

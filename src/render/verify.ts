@@ -1,6 +1,7 @@
 /** Verify and doctor reports, as `git fsck` prints: one finding per line. */
 import type { DoctorResult, Problem, VerifyResult } from '../index.js';
 import type { Style } from './style.js';
+import { counted } from './values.js';
 
 function subject(p: Problem, s: Style): string {
   if (p.commit && p.seq !== undefined) return `commit ${s.yellow(p.commit.slice(0, 12))} (${p.table}, #${p.seq})`;
@@ -19,18 +20,18 @@ function detail(p: Problem): string {
 export function renderVerify(r: VerifyResult, s: Style): string {
   // `D=$(vsg verify --digest)`: the digest alone, and only of a history that verifies
   if (r.digest && r.ok && !r.against) return r.digest;
-  const histories = r.histories ? ` and ${r.histories} untracked histor${r.histories === 1 ? 'y' : 'ies'}` : '';
-  const scope = r.scope === 'all' ? `${r.tables} table${r.tables === 1 ? '' : 's'}${histories}` : r.scope;
-  const what = `${scope}: ${r.commits} commits, ${r.changes} change rows, ${r.refs} refs`;
+  const histories = r.histories ? ` and ${counted(r.histories, 'untracked history', 'untracked histories')}` : '';
+  const scope = r.scope === 'all' ? `${counted(r.tables, 'table')}${histories}` : r.scope;
+  const what = `${scope}: ${counted(r.commits, 'commit')}, ${counted(r.changes, 'change row')}, ${counted(r.refs, 'ref')}`;
   const lines: string[] = [];
   if (r.ok) {
     lines.push(`${s.green('ok')} ${what}`);
     if (r.against?.olderThanPrune) {
       // a digest taken before a prune's point: its ids still match, but everything it covered was pruned
-      lines.push(`${s.yellow('digest older than the prune')}: its ${r.against.covered} commits were all pruned since; their ids match, their contents are gone and were not checked`);
+      lines.push(`${s.yellow('digest older than the prune')}: its ${counted(r.against.covered, 'commit')} were all pruned since; their ids match, their contents are gone and were not checked`);
     } else if (r.against?.pruned) {
-      lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered; ${r.against.pruned} of them pruned since: their ids match, their contents are gone)`);
-    } else if (r.against) lines.push(`${s.green('ok')} history matches digest (${r.against.covered} commits covered)`);
+      lines.push(`${s.green('ok')} history matches digest (${counted(r.against.covered, 'commit')} covered; ${r.against.pruned} of them pruned since: their ids match, their contents are gone)`);
+    } else if (r.against) lines.push(`${s.green('ok')} history matches digest (${counted(r.against.covered, 'commit')} covered)`);
   } else {
     lines.push(`${s.red('verify failed')} ${what}: ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}`);
     if (r.firstBad) lines.push(`first bad commit: ${s.yellow(r.firstBad.commit)} (${r.firstBad.table}, #${r.firstBad.seq})`);

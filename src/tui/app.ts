@@ -603,7 +603,7 @@ export function App(props: TuiProps): React.ReactElement {
   const found = filter.grep ? `  /${filter.grep}` : '';
   const paneTitle =
     pane.kind === 'log'
-      ? `${commits.length}${log?.done ? '' : '+'} commits${filter.all ? ', every branch' : ''}`
+      ? `${commits.length}${log?.done ? '' : '+'} commit${commits.length === 1 && log?.done ? '' : 's'}${filter.all ? ', every branch' : ''}`
       : pane.kind === 'text' || pane.kind === 'list'
         ? pane.title
         : pane.kind === 'refs'

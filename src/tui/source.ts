@@ -46,8 +46,8 @@ export class LogPages {
 
   private async read(): Promise<void> {
     const last = this.commits[this.commits.length - 1];
-    // the first page says where the refs stand: a ref of a commit the log does not list labels nothing
-    const r = await this.repo.log({ ...this.filter, limit: this.pageSize, before: last?.id, positions: !last });
+    // the first page says where the refs stand (several tables): a ref of a commit the log does not list labels nothing
+    const r = await this.repo.log({ ...this.filter, limit: this.pageSize, before: last?.id });
     if (!last) {
       this.heads = r.heads;
       this.at = r.at;

@@ -158,7 +158,7 @@ describe.skipIf(!hasTmux || !targetNames().includes('postgres'))('interactive vs
     tmux('send-keys', '-t', p, 'Enter');
     const s = await waitFor(p, /__EXIT=\d+/);
     expect(s).toContain('__EXIT=0');
-    expect(s).toMatch(/tracking clients on branch main \[[0-9a-f]{7}\] 1 rows/);
+    expect(s).toMatch(/tracking clients on branch main \[[0-9a-f]{7}\] 1 row\b/);
     expect(JSON.parse(fs.readFileSync(path.join(dir, '.vsgrc.json'), 'utf8'))).toEqual({ url: t.url });
     // configured now: the next run asks nothing and finds the repository
     const r = await vsg({ cwd: dir, env: { ...t.env, VSG_DATABASE_URL: undefined } }, ['tables', '--json']);

@@ -104,7 +104,7 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     key(p, '-l', 'change 2');
     await waitFor(p, /^\/change 2▏/m);
     key(p, 'Enter');
-    const found = await waitFor(p, /\/change 2 {2}1 commits/);
+    const found = await waitFor(p, /\/change 2 {2}1 commit\b/);
     expect(found).toMatch(/^> [0-9a-f]{7} .* change 2$/m);
     expect(found).not.toMatch(/change 4/);
     key(p, '/');

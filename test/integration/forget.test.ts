@@ -448,6 +448,60 @@ describe.each(targetNames())('forget with switch and merge on %s', (name) => {
     expect((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM u`)).rows[0].n).toBe('2'); // nothing written
   });
 
+  it('a merge judges a forgotten cell by what it will write there: NULL breaks NOT NULL and CHECK, the live value passes, by default none is judged', async () => {
+    await repo.sql(`CREATE TABLE k (id int PRIMARY KEY, name text NOT NULL, code text CONSTRAINT k_code CHECK (code IS NOT NULL AND code ~ '^[A-Z]+$'), qty int CHECK (qty > 0))`);
+    await repo.sql(`INSERT INTO k VALUES (1, 'one', 'A', 1)`);
+    await repo.track('k', { author });
+    await repo.createBranch({ table: 'k', name: 'kside' });
+    await repo.switch({ table: 'k', branch: 'kside' });
+    await repo.commit({ table: 'k', author, sql: `UPDATE k SET name = 'qa-k-side', code = 'QA', qty = 7 WHERE id = 1` });
+    await repo.switch({ table: 'k', branch: 'main' });
+    await repo.commit({ table: 'k', author, sql: `INSERT INTO k VALUES (2, 'two', 'B', 2)` });
+    // row 1 forgotten whole in history (not live): the merged row takes kside's three forgotten cells
+    await repo.forget({ table: 'k', keys: ['1'], message: 'erase 1', author });
+    const liveK = async () => (await repo.db.query<{ r: string }>(`SELECT string_agg(k::text, ' ' ORDER BY id) AS r FROM k`)).rows[0].r;
+    // default: the merge refuses to write forgotten values; no constraint is judged on them (nor does an int marker break the check)
+    await expect(repo.merge({ table: 'k', ref: 'kside', author })).rejects.toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '1' }] } });
+    // null: NULL breaks name's NOT NULL and k_code's CHECK; qty's CHECK lets NULL through
+    const e = (await repo.merge({ table: 'k', ref: 'kside', author, forgotten: 'null' }).catch((x: unknown) => x)) as { code: string; data: ConstraintViolation[] };
+    expect(e.code).toBe('E_MERGE_CONSTRAINT');
+    const hex = expect.stringMatching(/^[0-9a-f]{32}$/);
+    expect(e.data).toEqual([
+      expect.objectContaining({ key: { id: '1' }, constraint: 'k_code', kind: 'check', row: { id: '1', name: null, code: null, qty: null }, forgotten: { row: { name: hex, code: hex, qty: hex } } }),
+      expect.objectContaining({ key: { id: '1' }, constraint: 'k_name_not_null', kind: 'not null', columns: ['name'] }),
+    ]);
+    expect(JSON.stringify(e.data)).not.toContain('qa-k');
+    expect(await liveK()).toBe('(1,one,A,1) (2,two,B,2)'); // nothing written
+    // live: the live row's values, which keep every constraint
+    const r = await repo.merge({ table: 'k', ref: 'kside', author, forgotten: 'live' });
+    expect(r.status).toBe('merged');
+    expect(await liveK()).toBe('(1,one,A,1) (2,two,B,2)');
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it("a constraint violation's other values taken from a forgotten cell are null plus the flag, «forgotten» in the text", async () => {
+    await repo.sql(`CREATE TABLE m (id int PRIMARY KEY, email text, CONSTRAINT m_email_key UNIQUE NULLS NOT DISTINCT (email)); INSERT INTO m VALUES (1, NULL)`);
+    await repo.track('m', { author });
+    await repo.createBranch({ table: 'm', name: 'mside' });
+    await repo.switch({ table: 'm', branch: 'mside' });
+    await repo.commit({ table: 'm', author, sql: `INSERT INTO m VALUES (2, 'qa-m-two@x')` });
+    await repo.switch({ table: 'm', branch: 'main' });
+    await repo.commit({ table: 'm', author, sql: `INSERT INTO m VALUES (3, 'three@x')` });
+    await repo.forget({ table: 'm', keys: ['2'], columns: ['email'], message: 'erase email of 2', author });
+    // NULL written in row 2's email would equal row 1's (NULLS NOT DISTINCT)
+    const e = (await repo.merge({ table: 'm', ref: 'mside', author, forgotten: 'null' }).catch((x: unknown) => x)) as { code: string; data: ConstraintViolation[] };
+    expect(e.code).toBe('E_MERGE_CONSTRAINT');
+    expect(e.data).toHaveLength(1);
+    const marker = (e.data[0].forgotten?.row as Record<string, string> | undefined)?.email;
+    expect(marker).toMatch(/^[0-9a-f]{32}$/);
+    expect(e.data[0]).toMatchObject({ key: { id: '2' }, row: { id: '2', email: null }, constraint: 'm_email_key', kind: 'unique' });
+    expect(e.data[0].other).toEqual({ table: 'm', relation: 'duplicate', key: { id: '1' }, values: { email: null }, forgotten: { values: { email: marker } } });
+    expect(renderViolationTable(e.data, ['id'], makeStyle(false))).toContain('email=«forgotten» also in m (id=1)');
+    // by default the forgotten email is not judged: the write-back refuses it
+    await expect(repo.merge({ table: 'm', ref: 'mside', author })).rejects.toMatchObject({ code: 'E_FORGOTTEN' });
+    expect((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM m`)).rows[0].n).toBe('2'); // nothing written
+  });
+
   it('through bin/vsg: --json shows a forgotten cell as null plus the flag in show, diff, log --row, export; text as «forgotten»; switch and merge take --forgotten', async () => {
     const root = (await repo.db.query<{ id: string }>(`SELECT id FROM vsg.commits WHERE kind = 'ROOT'`)).rows[0].id;
     await repo.close();

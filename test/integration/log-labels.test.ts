@@ -10,7 +10,7 @@ import type { Repository } from '../../src/index.js';
 import { renderLog } from '../../src/render/log.js';
 import { makeStyle } from '../../src/render/style.js';
 import { App } from '../../src/tui/app.js';
-import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsgOk, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 const plain = makeStyle(false);
@@ -85,5 +85,23 @@ describe.each(targetNames())('ref labels with a filter over several tables (%s)'
     const all = await frameOf({ all: true });
     expect(all).toMatch(/\* [0-9a-f]{7} \(side\) .* carol on a, on side$/m);
     expect(all.split('\n').filter((l) => l.includes('side'))).toHaveLength(1);
+  });
+
+  it('vsg log without a filter: a branch or tag whose newest part is not listed labels nothing (its older part on another table is not where it stands)', async () => {
+    // side: a at carol's commit (not in main's history), b at alice's (listed)
+    const text = renderLog(await repo.log(), plain, { oneline: true });
+    expect(text).toMatch(/^[0-9a-f]{7} \(HEAD -> main, feature\) bob on a$/m);
+    expect(text).not.toMatch(/side/);
+    expect(renderLog(await repo.log({ limit: 2 }), plain, { oneline: true })).not.toMatch(/side/);
+    // the same through bin/vsg: the log, its graph, and the dot graph
+    await repo.close();
+    try {
+      expect(await vsgOk(t, ['log', '--oneline'])).not.toMatch(/side/);
+      expect(await vsgOk(t, ['log', '--graph', '--oneline'])).not.toMatch(/side/);
+      expect(await vsgOk(t, ['log', '--format', 'dot'])).not.toMatch(/side/);
+      expect(await vsgOk(t, ['log', '--author', 'alice', '--format', 'dot'])).not.toMatch(/HEAD|feature|side/);
+    } finally {
+      repo = await t.open();
+    }
   });
 });

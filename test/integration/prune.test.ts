@@ -555,3 +555,77 @@ describe.each(targetNames())('prune on every branch on %s', (name) => {
     expect(await rows('side')).toEqual(states.s2.map((x) => (x.startsWith('11|') ? expect.stringMatching(/^11\|/) : x)));
   });
 });
+
+/**
+ * A state commit (a checkout recorded by reference: a reload from a
+ * checkpoint) on a branch other than main, each table its own case: 'early'
+ * makes it before the point, so it is side's boundary (its base) and its
+ * parent is pruned; 'late' after the point, on side above side's boundary,
+ * its source pruned. Blame and row history read each branch from the
+ * history it keeps, never a state commit's difference across pruned commits.
+ */
+describe.each(targetNames().flatMap((n) => [[n, 'early'], [n, 'late']] as const))('prune with a state commit on another branch on %s (%s)', (name, when) => {
+  let t: Target;
+  let repo: Repository;
+  const ids: Record<string, string> = {};
+  const early = when === 'early';
+
+  const commit = async (label: string, statement: string) => {
+    await repo.db.query(statement);
+    ids[label] = (await repo.commit({ table: 'items', author, message: label })).commit.id;
+  };
+  const stateCommit = async () => {
+    const r = await repo.checkout({ table: 'items', ref: ids.R, author, reload: 'always' });
+    expect(r.reload).not.toBeNull();
+    ids.cs = r.commit?.id as string;
+  };
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v text NOT NULL); INSERT INTO items SELECT g, 'v' || g FROM generate_series(1, 1200) g`);
+    // the root holds every row: a checkpoint, from which a checkout of it reloads
+    ids.R = (await repo.track('items', { author })).root.id;
+    await commit('m1', `UPDATE items SET v = 'm1' WHERE id = 1`);
+    await repo.createBranch({ table: 'items', name: 'side', start: 'HEAD' });
+    await repo.switch({ table: 'items', branch: 'side' });
+    await commit('s1', `UPDATE items SET v = 's1' WHERE id = 11`);
+    if (early) await stateCommit();
+    await repo.switch({ table: 'items', branch: 'main' });
+    await commit('m2', `UPDATE items SET v = 'm2' WHERE id = 2`);
+    await commit('m3', `UPDATE items SET v = 'm3' WHERE id = 3`);
+    await repo.switch({ table: 'items', branch: 'side' });
+    if (!early) await stateCommit();
+    await commit('s2', `UPDATE items SET v = 's2' WHERE id = 11`);
+    await repo.switch({ table: 'items', branch: 'main' });
+    await commit('m4', `UPDATE items SET v = 'm4' WHERE id = 1`);
+    const r = await repo.prune({ before: ids.m3, author, message: 'retention' });
+    expect(new Map(r.tables[0].boundaries.map((b) => [b.branch, b.commit]))).toEqual(new Map([['main', ids.m3], ['side', early ? ids.cs : ids.s1]]));
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it.runIf(early)('blame and log --row on the branch whose boundary is a state commit: read from its base, cells set before it marked pruned', async () => {
+    await repo.switch({ table: 'items', branch: 'side' });
+    const all = await repo.blame({ table: 'items' });
+    expect(all.rows).toHaveLength(1200);
+    expect(all.prunedBefore).toBe(ids.cs);
+    const cells = (k: string) => Object.fromEntries((all.rows.find((r) => r.key.id === k)?.cells ?? []).map((c) => [c.column, [c.value, c.commit, c.pruned ?? false]]));
+    expect(cells('1').v).toEqual(['v1', null, true]);
+    expect(cells('11').v).toEqual(['s2', ids.s2, false]);
+    expect((await repo.blame({ table: 'items', key: '1' })).rows[0].cells.find((c) => c.column === 'v')).toMatchObject({ value: 'v1', commit: null, pruned: true });
+    expect((await repo.rowLog({ table: 'items', key: '11' })).entries.map((e) => [e.commit.message, e.after?.v])).toEqual([['s2', 's2']]);
+    await repo.switch({ table: 'items', branch: 'main' });
+  });
+
+  it('log --row and blame on main are not stopped by the state commit of the other branch', async () => {
+    for (const k of ['1', '11']) {
+      const rl = await repo.rowLog({ table: 'items', key: k });
+      expect(rl.entries.map((e) => e.commit.message)).toEqual(k === '1' ? ['m4'] : []);
+      expect((await repo.blame({ table: 'items', key: k })).rows).toHaveLength(1);
+    }
+    expect((await repo.blame({ table: 'items' })).rows).toHaveLength(1200);
+  });
+});

@@ -36,7 +36,10 @@ describe('prepareStage / fillOut', () => {
   });
 
   it('fills vsg_m_out from a source, whose parameters stay its own', () => {
-    expect(fillOut('SELECT key, img FROM x WHERE a = $1')).toBe('INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (SELECT key, img FROM x WHERE a = $1\n) s');
+    expect(fillOut('SELECT key, img FROM x WHERE a = $1')).toBe(
+      'WITH f AS (INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (SELECT key, img FROM x WHERE a = $1\n) s RETURNING img)\n' +
+        `SELECT (count(*) FILTER (WHERE img IS NOT NULL AND jsonb_path_exists(img, '$.* ? (@.type() == "object")')))::text AS forgotten FROM f`,
+    );
   });
 });
 
@@ -131,8 +134,12 @@ describe('across tables (work tables of their own, the other tables merged)', ()
 
   it('stages and checks in work tables of its own, named by vsg alone', () => {
     expect(prepareStage('"public"."orders"', [], work)).toContain('CREATE TEMP TABLE vsg_mx_out_7 (key jsonb, img jsonb) ON COMMIT DROP');
-    expect(fillOut('SELECT 1', work)).toMatch(/^INSERT INTO pg_temp\.vsg_mx_out_7 /);
+    expect(fillOut('SELECT 1', work)).toMatch(/^WITH f AS \(INSERT INTO pg_temp\.vsg_mx_out_7 /);
     expect(stageStatements(writeSql(orders, orders.columns), work)).toContain('FROM pg_temp.vsg_mx_out_7 s WHERE s.img IS NOT NULL;\nCREATE INDEX ON pg_temp.vsg_mx_out_7 (key)');
+    // images holding forgotten cells: each such cell typed as NULL, the staged images left as they are
+    const forgotten = stageStatements(writeSql(orders, orders.columns), work, true);
+    expect(forgotten).toContain(`THEN 'null'::jsonb ELSE e.value END) FROM jsonb_each(img) e)\n        ELSE img END AS img FROM pg_temp.vsg_mx_out_7) s WHERE s.img IS NOT NULL;`);
+    expect(forgotten).not.toMatch(/UPDATE/);
     const run = runChecks(orders, true, 'SELECT 1', work);
     expect(run).toContain('FROM pg_temp.vsg_mx_new_7');
     expect(run).not.toContain('vsg_m_new');

@@ -4,6 +4,7 @@ import { caret } from '../../src/render/error.js';
 import { renderLog } from '../../src/render/log.js';
 import { renderViolationTable } from '../../src/render/merge.js';
 import { renderPrune } from '../../src/render/prune.js';
+import { renderVerify } from '../../src/render/verify.js';
 import { makeStyle, wantColor } from '../../src/render/style.js';
 import { cell, cellChange, relativeDate } from '../../src/render/values.js';
 import type { CommitInfo, ConstraintViolation } from '../../src/index.js';
@@ -121,5 +122,31 @@ describe('renderers', () => {
     ]);
     expect(renderPrune({ entry: null, tables: [], tagsDeleted: [], heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 4 }], historiesLeft: [], checkpoints: 0, vacuum: { done: false }, space: { before: 0, after: 0 } }, plain))
       .toBe("nothing older than the point: nothing pruned; orders held back by tag 'v1' (--keep-tags)");
+  });
+  it('prune and verify count in the singular when there is one', () => {
+    const a = 'a'.repeat(64);
+    const out = renderPrune(
+      {
+        entry: { seq: 1, id: 'c'.repeat(64), author: 'ops', message: 'm', at: '', point: a, commits: 1, bases: [{ table: 'orders', commit: a, rows: 1, hash: '' }] },
+        tables: [{ table: 'orders', boundary: a, boundaries: [{ branch: 'main', commit: a }], commits: 1, changes: 1 }],
+        tagsDeleted: [],
+        heldBack: [{ table: 'orders', tag: 'v1', commit: a, spared: 1 }],
+        historiesLeft: [],
+        checkpoints: 1,
+        vacuum: { done: true, full: true },
+        space: { before: 2 << 20, after: 1 << 20 },
+      },
+      plain,
+    );
+    expect(out.split('\n').slice(0, 4)).toEqual([
+      'prune ccccccc before aaaaaaa: 1 commit pruned; bases: orders (1 row at aaaaaaa)',
+      'orders: 1 commit, 1 change row dropped; history starts at aaaaaaa',
+      "orders: held back to aaaaaaa by tag 'v1' (--keep-tags): 1 commit fewer pruned",
+      'dropped 1 checkpoint',
+    ]);
+    const verified = { ok: true, scope: 'all', tables: 1, histories: 1, commits: 1, changes: 1, refs: 1, firstBad: null, problems: [] };
+    expect(renderVerify(verified, plain)).toBe('ok 1 table and 1 untracked history: 1 commit, 1 change row, 1 ref');
+    expect(renderVerify({ ...verified, tables: 2, histories: 2, commits: 2, changes: 0, refs: 3 }, plain)).toBe('ok 2 tables and 2 untracked histories: 2 commits, 0 change rows, 3 refs');
+    expect(renderVerify({ ...verified, against: { digest: 'd', ok: true, covered: 1, found: 1 } }, plain)).toContain('history matches digest (1 commit covered)');
   });
 });

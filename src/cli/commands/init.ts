@@ -15,6 +15,7 @@ import type { Cli, Globals } from '../context.js';
 import { json, option, repeat } from '../options.js';
 import { withProgress } from '../progress.js';
 import { verb, type RunContext } from '../verb.js';
+import { counted } from '../../render/values.js';
 
 interface Opts {
   save?: boolean;
@@ -80,7 +81,7 @@ function renderInit(r: InitOutcome, s: Style): string {
   const lines = [`${what} in ${r.where}`];
   if (r.from !== 0 && r.functions.length) lines.push(`stored functions applied again: ${r.functions.join(', ')}`);
   for (const t of r.tracked) {
-    lines.push(t.result ? `tracking ${t.result.table.display} on branch main [${s.yellow(t.result.root.shortId)}] ${t.result.root.inserted} rows` : `${t.name} is already tracked`);
+    lines.push(t.result ? `tracking ${t.result.table.display} on branch main [${s.yellow(t.result.root.shortId)}] ${counted(t.result.root.inserted ?? 0, 'row')}` : `${t.name} is already tracked`);
   }
   if (r.saved) lines.push(`wrote ${r.saved}`);
   return lines.join('\n');

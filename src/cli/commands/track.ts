@@ -2,6 +2,7 @@ import type { TrackResult } from '../../index.js';
 import { usage } from '../../errors.js';
 import { author, json, message, option } from '../options.js';
 import { verb } from '../verb.js';
+import { counted } from '../../render/values.js';
 
 export const track = verb<{ message?: string; author?: string; schema?: string; force?: boolean }>({
   name: 'track',
@@ -30,7 +31,7 @@ table is refused (see docs/deployment.md).`,
   async run(ctx, [names], opts) {
     const list = names as unknown as string[];
     const who = { author: await ctx.author(opts), message: opts.message, ...(opts.force ? { force: true } : {}) };
-    const line = (r: TrackResult) => `tracking ${r.table.display} on branch main [${ctx.style.yellow(r.root.shortId)}] ${r.root.inserted} rows`;
+    const line = (r: TrackResult) => `tracking ${r.table.display} on branch main [${ctx.style.yellow(r.root.shortId)}] ${counted(r.root.inserted ?? 0, 'row')}`;
     if (list.length === 1 && opts.schema === undefined) {
       const r = await ctx.repo.track(list[0], who);
       return { result: r, render: () => line(r) };

@@ -49,12 +49,13 @@ export function forgetLive(table: Target, cols: readonly { name: string; type: s
 /**
  * A write-back told to write the live value where a value was forgotten
  * (src/core/forgets.ts): each forgotten cell of the images staged in
- * pg_temp.vsg_apply takes the live row's value; with no live row, the key
- * keeps having none (its image becomes NULL).
+ * pg_temp.vsg_apply (or `staged`: a merge's check stages its images
+ * elsewhere, src/core/merge-constraints.ts) takes the live row's value; with
+ * no live row, the key keeps having none (its image becomes NULL).
  */
-export function forgottenFromLive(table: Target, cols: readonly { name: string; type: string }[]): string {
+export function forgottenFromLive(table: Target, cols: readonly { name: string; type: string }[], staged = 'pg_temp.vsg_apply'): string {
   const live = `SELECT ${imageExpr(cols.map((c) => c.name), 't')} FROM ${table.qname} AS t WHERE ${keyMatch(table.keyColumns, cols, 't', 'a')}`;
-  return `UPDATE pg_temp.vsg_apply AS a
+  return `UPDATE ${staged} AS a
 SET img = (SELECT CASE WHEN l.img IS NULL THEN NULL
                        ELSE (SELECT jsonb_object_agg(e.key, CASE WHEN jsonb_typeof(e.value) = 'object' THEN coalesce(l.img->e.key, 'null'::jsonb) ELSE e.value END)
                              FROM jsonb_each(a.img) AS e) END

@@ -31,7 +31,7 @@ export const WORK: WorkTables = { out: 'vsg_m_out', new: 'vsg_m_new' };
 export type Merged = ReadonlyMap<string, { work: WorkTables; keyColumns: readonly string[] }>;
 
 /** pg_temp.`name`, for vsg's own work table names only (no quoting needed, none spliced from outside). */
-function temp(name: string): string {
+export function temp(name: string): string {
   if (!/^vsg_m[a-z0-9_]*$/.test(name)) throw new Error(`not a merge work table: ${name}`);
   return `pg_temp.${name}`;
 }
@@ -68,10 +68,18 @@ export function prepareStage(qname: string, notNull: readonly string[], work: Wo
   return out.join(';\n');
 }
 
-/** Fill vsg_m_out (or `work.out`) from an image source (its text; its parameters go with it). */
+/** An image (jsonb) holds a forgotten cell (vsg forget's marker: an object, never a value). */
+const HOLDS_FORGOTTEN = `jsonb_path_exists(img, '$.* ? (@.type() == "object")')`;
+
+/**
+ * Fill vsg_m_out (or `work.out`) from an image source (its text; its
+ * parameters go with it), answering `forgotten`: how many of the images hold
+ * a forgotten cell.
+ */
 export function fillOut(source: string, work: WorkTables = WORK): string {
-  return `INSERT INTO ${temp(work.out)} (key, img) SELECT key, img FROM (${source}
-) s`;
+  return `WITH f AS (INSERT INTO ${temp(work.out)} (key, img) SELECT key, img FROM (${source}
+) s RETURNING img)
+SELECT (count(*) FILTER (WHERE img IS NOT NULL AND ${HOLDS_FORGOTTEN}))::text AS forgotten FROM f`;
 }
 
 /** What a check reads of the table being merged. */
@@ -212,16 +220,27 @@ ${parts.join('\nUNION ALL\n')}
  * round trip, no parameters. Values go back through each column's input
  * function exactly as the write-back will write them (`w`, write-back.ts).
  */
-export function checkStatements(t: CheckTarget, w: WriteSql, withChecks: boolean, query: string): string {
-  return [stageStatements(w), runChecks(t, withChecks, query)].join(';\n');
+export function checkStatements(t: CheckTarget, w: WriteSql, withChecks: boolean, query: string, forgotten = false): string {
+  return [stageStatements(w, WORK, forgotten), runChecks(t, withChecks, query)].join(';\n');
 }
 
-/** The first half of checkStatements: the merged rows of `work.out` typed into `work.new`, both indexed and analysed. */
-export function stageStatements(w: WriteSql, work: WorkTables = WORK): string {
+/**
+ * The first half of checkStatements: the merged rows of `work.out` typed into
+ * `work.new`, both indexed and analysed. With `forgotten` (some images hold a
+ * forgotten cell), each such cell is typed as NULL: its marker is no value of
+ * the column's type, and NULL is what the write-back writes there when told
+ * `forgotten: 'null'` (with 'live' the images already hold the live values).
+ */
+export function stageStatements(w: WriteSql, work: WorkTables = WORK, forgotten = false): string {
   const out = temp(work.out);
   const fresh = temp(work.new);
+  const from = forgotten
+    ? `(SELECT key, CASE WHEN img IS NOT NULL AND ${HOLDS_FORGOTTEN}
+        THEN (SELECT jsonb_object_agg(e.key, CASE WHEN jsonb_typeof(e.value) = 'object' THEN 'null'::jsonb ELSE e.value END) FROM jsonb_each(img) e)
+        ELSE img END AS img FROM ${out})`
+    : out;
   return [
-    `INSERT INTO ${fresh} (${w.insertColumns}) SELECT ${w.insertValues} FROM ${out} s WHERE s.img IS NOT NULL`,
+    `INSERT INTO ${fresh} (${w.insertColumns}) SELECT ${w.insertValues} FROM ${from} s WHERE s.img IS NOT NULL`,
     `CREATE INDEX ON ${out} (key)`,
     `ANALYZE ${out}`,
     `ANALYZE ${fresh}`,
