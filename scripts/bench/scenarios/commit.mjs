@@ -83,8 +83,8 @@ export async function run(ctx) {
 
   // A tracked table's first write in a new session (an application that
   // connects per request, `psql -c`): the UPDATE's own time (psql's \timing),
-  // tracked beside untracked, alternating. Goal: ≤ 2× (issue 16); the floor of
-  // any PL/pgSQL capture trigger is near it (docs/performance.md).
+  // tracked beside untracked, alternating. Goal: ≤ 2× (issue 16), not met: an
+  // empty PL/pgSQL trigger alone costs 1.7–1.8× (docs/performance.md).
   progress(`${size} rows: first write of a new session (psql -c, tracked vs untracked)`);
   const fw = { vsg: [], floor: [] };
   for (let i = 0; i < reps.process; i++) {
