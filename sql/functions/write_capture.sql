@@ -25,8 +25,7 @@ BEGIN
 DECLARE
   own boolean;
   same boolean;
-  k text;
-  img text;
+  q text;
   saved text[];
 BEGIN
   -- One read, planned once a session: is this vsg's own bulk write-back, which
@@ -54,24 +53,12 @@ BEGIN
     RETURN NULL;
   END IF;
   -- TRUNCATE, or the columns changed since this function was written: the
-  -- statements come from the catalog, under canonical settings whether or not
-  -- this function sets them (a column may have been changed to a type whose
-  -- text form depends on them).
-  SELECT e.k, e.img INTO k, img FROM vsg.live_capture_exprs(%2$s) e;
+  -- statement comes from the catalog (vsg.capture_statement) and runs under
+  -- canonical settings whether or not this function sets them (a column may
+  -- have been changed to a type whose text form depends on them).
+  q := vsg.capture_statement(%2$s, TG_OP, TG_RELID);
   saved := vsg.canonical_output();
-  IF TG_OP = 'INSERT' THEN
-    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, NULL, %%s FROM vsg_new r', k, img) USING %2$s;
-  ELSIF TG_OP = 'DELETE' THEN
-    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM vsg_old r', k, img) USING %2$s;
-  ELSIF TG_OP = 'UPDATE' THEN
-    EXECUTE format($q$INSERT INTO vsg.pending (table_id, key, before, after)
-      SELECT $1, coalesce(o.k, n.k), o.i, n.i
-      FROM (SELECT %%1$s AS k, %%2$s AS i FROM vsg_old r) o
-      FULL JOIN (SELECT %%1$s AS k, %%2$s AS i FROM vsg_new r) n ON o.k = n.k
-      WHERE o.i IS DISTINCT FROM n.i$q$, k, img) USING %2$s;
-  ELSE
-    EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM %%s r', k, img, TG_RELID::regclass) USING %2$s;
-  END IF;
+  EXECUTE q USING %2$s;
   PERFORM vsg.restore_output(saved);
   RETURN NULL;
 END

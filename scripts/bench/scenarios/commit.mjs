@@ -4,7 +4,7 @@
  * same UPDATE without history, with the audit trigger and with a snapshot;
  * then storage per commit against the bytes of the changed rows.
  */
-import { makeRow } from '../lib.mjs';
+import { goal, makeRow } from '../lib.mjs';
 import { VSG_BIN, VSG_ENV, progress, runOk, time } from '../harness.mjs';
 import { TABLES, pickKey, snapshotCommitSql, snapshotFeasible } from '../fixtures.mjs';
 
@@ -81,6 +81,33 @@ export async function run(ctx) {
     );
   }
 
+  // A tracked table's first write in a new session (an application that
+  // connects per request, `psql -c`): the UPDATE's own time (psql's \timing),
+  // tracked beside untracked, alternating. Goal: ≤ 2× (issue 16), not met: an
+  // empty PL/pgSQL trigger alone costs 1.7–1.8× (docs/performance.md).
+  progress(`${size} rows: first write of a new session (psql -c, tracked vs untracked)`);
+  const fw = { vsg: [], floor: [] };
+  for (let i = 0; i < reps.process; i++) {
+    const key = pickKey(size, 1, i + 300);
+    fw.floor.push(await firstWriteMs(ctx, updateSql(TABLES.floor, 1, key)));
+    fw.vsg.push(await firstWriteMs(ctx, updateSql(TABLES.vsg, 1, key)));
+  }
+  // Those writes are uncommitted changes of items: record them.
+  await repo.commit({ table: 'items', author: 'bench', message: 'first writes of new sessions' });
+  rows.push(
+    goal(
+      makeRow({
+        scenario: '1 commit',
+        name: '1-row UPDATE, first write of a new session (psql -c, statement time)',
+        rows: size,
+        vsg: fw.vsg,
+        refs: { floor: fw.floor },
+        note: 'floor: the same UPDATE on an untracked copy; vsg: on the tracked table (capture trigger, no vsg process)',
+      }),
+      2,
+    ),
+  );
+
   // Scenario 3: storage. Bytes the snapshot design added over the commits above;
   // vsg and the audit trigger over a run of small commits (pages are 8 kB, so
   // one commit alone would round to a page).
@@ -118,6 +145,14 @@ export async function run(ctx) {
     );
   }
   return rows;
+}
+
+/** The statement time psql reports (\\timing) for `statement` run alone in a new session. */
+async function firstWriteMs(ctx, statement) {
+  const r = await runOk(ctx.cleanup, 'psql', [ctx.url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-c', '\\timing on', '-c', statement]);
+  const m = /Time: ([\d.]+) ms/.exec(r.stdout);
+  if (!m) throw new Error(`psql printed no timing: ${r.stdout}`);
+  return Number(m[1]);
 }
 
 /** Total bytes (heap, indexes, TOAST) of the named relations. */
