@@ -43,7 +43,11 @@ export const log = verb<Opts>({
   ],
   examples: ['vsg log -t clients --oneline -n 10', 'vsg log -t clients --row 7', 'vsg log --author alice --since "1 week ago" --json'],
   exits: { 0: '', 2: 'with -i: not a terminal', 3: 'unknown table or commit' },
-  check(_args, opts) {
+  check([from], opts) {
+    // the row's history is read on the current branch (HEAD's), never from another start
+    if (opts.row !== undefined && from !== undefined) {
+      throw usage(`--row lists the row's history on the current branch; '${from}' cannot be its start`, `drop '${from}', or switch to its branch first ('vsg switch')`);
+    }
     if (opts.interactive) {
       requireTerminal('vsg log -i', opts.json);
       preloadTui();
