@@ -20,7 +20,7 @@ export type { ForgetEntry, ForgetOptions, ForgetResult } from './ops/forget.js';
 export type { PruneEntry, PruneOptions, PruneResult } from './ops/prune.js';
 export type { ForgottenPolicy } from './core/forgets.js';
 export type { ShowResult } from './ops/show.js';
-export type { TableStatus } from './ops/status.js';
+export type { StatusOptions, TableStatus } from './ops/status.js';
 export type { SqlResult, StatementResult } from './ops/sql.js';
 export type { DoctorResult, Check } from './ops/doctor.js';
 export type { CheckoutManyOptions, CheckoutManyResult, CheckoutOptions, CheckoutResult } from './ops/checkout.js';

@@ -30,7 +30,7 @@ import type { RestoreManyOptions, RestoreManyResult, RestoreOptions, RestoreResu
 import type { RollbackOptions, RollbackResult } from '../ops/rollback.js';
 import type { ShowResult } from '../ops/show.js';
 import type { SqlResult } from '../ops/sql.js';
-import type { TableStatus } from '../ops/status.js';
+import type { StatusOptions, TableStatus } from '../ops/status.js';
 import type { SwitchManyOptions, SwitchManyResult, SwitchOptions, SwitchResult } from '../ops/switch.js';
 import type { TagResult, TagsResult } from '../ops/tag.js';
 import type { TrackManyResult, TrackResult, UntrackOptions, UntrackResult } from '../ops/track.js';
@@ -114,7 +114,7 @@ export class Repository {
   show(ref: string, opts: { table?: string } = {}): Promise<ShowResult> {
     return import('../ops/show.js').then((m) => m.show(this.db, ref, opts));
   }
-  status(opts: { table?: string } = {}): Promise<TableStatus[]> {
+  status(opts: StatusOptions = {}): Promise<TableStatus[]> {
     return import('../ops/status.js').then((m) => m.status(this.db, opts));
   }
   diff(opts: DiffOptions = {}): Promise<DiffResult> {

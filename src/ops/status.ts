@@ -21,12 +21,18 @@ export interface TableStatus {
   dropped: boolean;
 }
 
+export interface StatusOptions {
+  table?: string;
+  /** called before the VACUUM of vsg.pending, when status is about to tidy it (it may take a while) */
+  onTidy?: () => void;
+}
+
 /**
  * Status of one table or of every tracked table. Costs the uncommitted rows,
  * not the table; and, when the statistics read with them say dead rows
  * dominate vsg.pending, one VACUUM of it afterwards (src/core/pending.ts).
  */
-export async function status(db: Queryable, opts: { table?: string } = {}): Promise<TableStatus[]> {
+export async function status(db: Queryable, opts: StatusOptions = {}): Promise<TableStatus[]> {
   const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
   const out: TableStatus[] = [];
   let tidy = false;
@@ -51,6 +57,9 @@ export async function status(db: Queryable, opts: { table?: string } = {}): Prom
     });
   }
   // a Db of vsg's own (a transaction handed in, or an application's connection, never vacuums)
-  if (tidy && 'script' in db) await tidyPending(db as Db, 0, true);
+  if (tidy && 'script' in db) {
+    opts.onTidy?.();
+    await tidyPending(db as Db, 0, true);
+  }
   return out;
 }
