@@ -156,9 +156,14 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     const commit = await waitFor(p, new RegExp(`commit ${setBy}`));
     expect(commit).toMatch(/^commit [0-9a-f]{64}$/m);
     expect(commit).toMatch(/qty: 0 → 10/);
+    // back one pane at a time, as a user who reads each: keys that reach the program
+    // together arrive as one input, which is not four presses of q
     key(p, 'q');
+    await waitFor(p, /history of id=1 in items/);
     key(p, 'q');
+    await waitFor(p, (x) => !/history of id=1 in items/.test(x) && /qty: 0 → 10/.test(x));
     key(p, 'q');
+    await waitFor(p, (x) => selected(x).includes('change 1') && !/qty: 0 → 10/.test(x));
     key(p, 'q');
     await waitFor(p, /__EXIT=0/);
   });
