@@ -607,18 +607,21 @@ describe.each(targetNames().flatMap((n) => [[n, 'early'], [n, 'late']] as const)
     await t.cleanup();
   });
 
-  it.runIf(early)('blame and log --row on the branch whose boundary is a state commit: read from its base, cells set before it marked pruned', async () => {
-    await repo.switch({ table: 'items', branch: 'side' });
-    const all = await repo.blame({ table: 'items' });
-    expect(all.rows).toHaveLength(1200);
-    expect(all.prunedBefore).toBe(ids.cs);
-    const cells = (k: string) => Object.fromEntries((all.rows.find((r) => r.key.id === k)?.cells ?? []).map((c) => [c.column, [c.value, c.commit, c.pruned ?? false]]));
-    expect(cells('1').v).toEqual(['v1', null, true]);
-    expect(cells('11').v).toEqual(['s2', ids.s2, false]);
-    expect((await repo.blame({ table: 'items', key: '1' })).rows[0].cells.find((c) => c.column === 'v')).toMatchObject({ value: 'v1', commit: null, pruned: true });
-    expect((await repo.rowLog({ table: 'items', key: '11' })).entries.map((e) => [e.commit.message, e.after?.v])).toEqual([['s2', 's2']]);
-    await repo.switch({ table: 'items', branch: 'main' });
-  });
+  // only where side's boundary is the state commit itself (registered for that case alone)
+  if (early) {
+    it('blame and log --row on the branch whose boundary is a state commit: read from its base, cells set before it marked pruned', async () => {
+      await repo.switch({ table: 'items', branch: 'side' });
+      const all = await repo.blame({ table: 'items' });
+      expect(all.rows).toHaveLength(1200);
+      expect(all.prunedBefore).toBe(ids.cs);
+      const cells = (k: string) => Object.fromEntries((all.rows.find((r) => r.key.id === k)?.cells ?? []).map((c) => [c.column, [c.value, c.commit, c.pruned ?? false]]));
+      expect(cells('1').v).toEqual(['v1', null, true]);
+      expect(cells('11').v).toEqual(['s2', ids.s2, false]);
+      expect((await repo.blame({ table: 'items', key: '1' })).rows[0].cells.find((c) => c.column === 'v')).toMatchObject({ value: 'v1', commit: null, pruned: true });
+      expect((await repo.rowLog({ table: 'items', key: '11' })).entries.map((e) => [e.commit.message, e.after?.v])).toEqual([['s2', 's2']]);
+      await repo.switch({ table: 'items', branch: 'main' });
+    });
+  }
 
   it('log --row and blame on main are not stopped by the state commit of the other branch', async () => {
     for (const k of ['1', '11']) {
