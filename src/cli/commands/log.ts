@@ -42,7 +42,7 @@ export const log = verb<Opts>({
     pager(),
   ],
   examples: ['vsg log -t clients --oneline -n 10', 'vsg log -t clients --row 7', 'vsg log --author alice --since "1 week ago" --json'],
-  exits: { 0: '', 2: 'with -i: not a terminal', 3: 'unknown table or commit' },
+  exits: { 0: '', 2: 'with -i: not a terminal; --row with a start commit', 3: 'unknown table or commit' },
   check([from], opts) {
     // the row's history is read on the current branch (HEAD's), never from another start
     if (opts.row !== undefined && from !== undefined) {
