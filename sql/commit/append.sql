@@ -21,7 +21,10 @@ SELECT (s->'columns')::text AS columns, (s->'key')::text AS key, txid_current():
        (SELECT id FROM lr)::text AS branch_id, (SELECT commit_id FROM lr) AS head_commit,
        (SELECT t.signature FROM vsg.tracked t WHERE t.id = $2)::text AS signature,
        EXISTS (SELECT 1 FROM vsg.merges m WHERE m.table_id = $2) AS merging,
-       EXISTS (SELECT 1 FROM vsg.pending p
-               WHERE p.table_id = $2 AND p.xid <> txid_current()
-                 AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $2 AND q.xid = txid_current())) AS earlier
+       -- (other writers' rows looked for first: see sql/commit/create.sql)
+       (EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $2 AND o.xid < txid_current())
+        OR EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $2 AND o.xid > txid_current()))
+       AND EXISTS (SELECT 1 FROM vsg.pending p
+                   WHERE p.table_id = $2 AND p.xid <> txid_current()
+                     AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $2 AND q.xid = txid_current())) AS earlier
 FROM vsg.table_signature($1::oid) s
