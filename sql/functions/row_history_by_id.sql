@@ -1,13 +1,17 @@
 -- The history of one row of history tid (a tracked table or an untracked
 -- history; vsg.row_history names a table tracked now) on its current branch,
--- newest first: every commit reachable from HEAD that changed it, with the row before and after.
+-- newest first: every commit reachable from HEAD (or from commit start, of
+-- tid: the row's history as seen from there) that changed it, with the row
+-- before and after.
 -- The row's own changes come through the (table_id, key, seq) index, plus, for
 -- each state commit reachable from HEAD, its difference for that row
 -- (vsg.state_diff_key); a commit is kept when it is reachable from HEAD
 -- (vsg.reachable), so it costs that row's history, not the commit count. A
 -- state commit on another branch is never read: its path may cross history
 -- pruned there (docs/prune.md), which HEAD's history does not need.
-CREATE OR REPLACE FUNCTION vsg.row_history_by_id(tid int, key jsonb)
+-- (start was added after release 12: the two-argument function goes first)
+DROP FUNCTION IF EXISTS vsg.row_history_by_id(int, jsonb);
+CREATE OR REPLACE FUNCTION vsg.row_history_by_id(tid int, key jsonb, start text DEFAULT NULL)
 RETURNS TABLE (commit_id text, committed_at timestamptz, author text, kind text, message text, before jsonb, after jsonb)
 LANGUAGE sql STABLE AS $$
   WITH k AS MATERIALIZED (
@@ -21,7 +25,7 @@ LANGUAGE sql STABLE AS $$
     WHERE ch.table_id = k.tid AND ch.key = k.key
   ), head AS (
     SELECT c.seq FROM vsg.commits c
-    WHERE c.id = (SELECT vsg.resolve_commit((SELECT tid FROM k), 'HEAD') WHERE EXISTS (SELECT 1 FROM own) OR EXISTS (SELECT 1 FROM states))
+    WHERE c.id = (SELECT coalesce(row_history_by_id.start, vsg.resolve_commit((SELECT tid FROM k), 'HEAD')) WHERE EXISTS (SELECT 1 FROM own) OR EXISTS (SELECT 1 FROM states))
   ), ok AS MATERIALIZED (
     SELECT vsg.reachable(head.seq, ARRAY(SELECT seq FROM own UNION ALL SELECT seq FROM states)) AS seq FROM head
   ), reach AS MATERIALIZED (

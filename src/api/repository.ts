@@ -213,8 +213,8 @@ export class Repository {
   blame(opts: { table?: string; key?: string } = {}): Promise<BlameResult> {
     return import('../ops/blame.js').then((m) => m.blame(this.db, opts));
   }
-  /** The commits reachable from HEAD that changed one row, with its value after each. */
-  rowLog(opts: { table?: string; key: string }): Promise<RowLogResult> {
+  /** The commits reachable from HEAD (or `from`) that changed one row, with its value after each. */
+  rowLog(opts: { table?: string; key: string; from?: string }): Promise<RowLogResult> {
     return import('../ops/blame.js').then((m) => m.rowLog(this.db, opts));
   }
   /** Branches of a table, the current one marked. */

@@ -15,6 +15,7 @@ import { tableColumns } from '../core/dropped.js';
 import { canonicalKey } from '../core/keys.js';
 import { compareKeys, flagForgotten } from '../core/rows.js';
 import { blame as blameSql } from '../core/sql/rows.js';
+import { stateAt } from '../core/refs.js';
 import { resolveHistory } from '../core/tables.js';
 import type { CommitInfo, Image } from '../core/types.js';
 import { sql } from '../db/sql.js';
@@ -121,13 +122,19 @@ export async function blame(db: Queryable, opts: { table?: string; key?: string 
   };
 }
 
-/** Commits reachable from HEAD that changed one row, newest first, with the row before and after each. */
-export async function rowLog(db: Queryable, opts: { table?: string; key: string }): Promise<RowLogResult> {
+/**
+ * Commits reachable from HEAD (or from `from`: the row's history as seen from
+ * that commit) that changed one row, newest first, with the row before and
+ * after each. `from` names a commit of the table, or the table as it stood at
+ * a commit of others (HEAD~N counts the table's own commits).
+ */
+export async function rowLog(db: Queryable, opts: { table?: string; key: string; from?: string }): Promise<RowLogResult> {
   const table = await resolveHistory(db, opts.table);
   const key = await canonicalKey(db, table, opts.key);
+  const from = opts.from === undefined ? null : await stateAt(db, table, opts.from);
   const { rows } = await db.query<{ commit_id: string; before: string | null; after: string | null }>(
     sql('history/row_log'),
-    [table.id, JSON.stringify(key)],
+    [table.id, JSON.stringify(key), from],
   );
   const commits = new Map((await getCommits(db, rows.map((r) => r.commit_id))).map((c) => [c.id, c]));
   return {

@@ -3,8 +3,8 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
-import { resolveRef } from '../core/refs.js';
-import { hasAncestry, repoCommit } from '../core/repo-refs.js';
+import { isHeadRef, resolveRef } from '../core/refs.js';
+import { hasAncestry, isNameOfSeveral, repoCommit } from '../core/repo-refs.js';
 import { completeSpans, foldSpans, repoPositions } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
@@ -75,6 +75,24 @@ export async function log(db: Queryable, opts: LogOptions = {}): Promise<LogResu
 }
 
 
+/**
+ * Where the log of several tables starts for a named commit: HEAD, and a
+ * branch or tag that the tables hold at different commits, each table's own
+ * (as the log without one starts at each table's HEAD); `~N` and `^` every
+ * table as it stood at that commit of the repository (counted back across
+ * tables); a commit id that commit (a commit across tables: every part).
+ */
+async function startsAcross(db: Queryable, from: string): Promise<string[]> {
+  if (!hasAncestry(from) && !isHeadRef(from)) {
+    const at = await resolveRef(db, from).catch((e: unknown) => {
+      if (isNameOfSeveral(e)) return null;
+      throw e;
+    });
+    if (at) return at.span?.parts ?? [at.id];
+  }
+  return [...new Set((await repoCommit(db, from)).states.values())];
+}
+
 /** The commits of log; `entries` false when the walk found there are no FORGET or PRUNE entries to read (undefined: not known). */
 async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, string>): Promise<Omit<LogResult, 'forgets' | 'prunes'> & { entries?: boolean }> {
   const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
@@ -82,8 +100,7 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   const tables = all.filter((t) => opts.table !== undefined || t.untrackedAt === null);
   const starts: string[] = [];
   if (opts.from !== undefined) {
-    // counted back across several tables: every table as it stood at that commit of the repository
-    if (tables.length > 1 && hasAncestry(opts.from)) starts.push(...new Set((await repoCommit(db, opts.from)).states.values()));
+    if (tables.length > 1) starts.push(...(await startsAcross(db, opts.from)));
     else starts.push((await resolveRef(db, opts.from, tables.length === 1 ? tables[0] : undefined)).id);
   } else {
     const branches = new Set(tables.map((t) => t.head));

@@ -289,8 +289,9 @@ type At = { id: string; seq: string };
  * date on their own chain. A branch whose tip the others would prune keeps
  * its tip. keepTags: a tagged commit that would be pruned holds back every
  * boundary above it to it, oldest tag first (recorded in heldBack). Null when
- * nothing of `t` is older; else also the boundaries that need a new base
- * (something before them is pruned, and no earlier prune kept one there).
+ * nothing of `t` is older; else also the commits that need a new base: the
+ * boundaries something before which is pruned (no earlier prune kept one
+ * there), and the state commits kept whose source is pruned.
  */
 async function branchBoundaries(
   tx: Queryable, t: TrackedTable, point: Point, keepTags: boolean, heldBack: PruneResult['heldBack'],
@@ -343,6 +344,9 @@ async function branchBoundaries(
   const ids = [...new Set([...bounds.values()].map((b) => b.id))];
   const bases: string[] = [];
   for (const id of ids) if (yes((await tx.query<{ yes: boolean | string }>(sql('prune/needs_base'), [t.id, id])).rows[0].yes)) bases.push(id);
+  // a state commit kept above a boundary reads through its source: if that
+  // goes, it keeps a base of its own, or no commit above it could be read
+  for (const r of (await tx.query<{ id: string }>(sql('prune/state_bases'), [t.id])).rows) if (!bases.includes(r.id)) bases.push(r.id);
   const head = bounds.get(t.head) ?? [...bounds.values()][0];
   return { boundary: head.id, boundaries: [...bounds].map(([branch, b]) => ({ branch, commit: b.id })), bases };
 }

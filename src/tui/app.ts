@@ -19,6 +19,7 @@ import { repositoryView } from '../render/log.js';
 import type { Style } from '../render/style.js';
 import { keyText } from '../render/values.js';
 import { conflictLine, logLine, refLine, rowViewItems, statusLine, type ListItem } from '../render/tui.js';
+import { splitKeys } from './input.js';
 import { KEYS } from './keys.js';
 import { wheelSteps } from './mouse.js';
 import { LogPages, type LogFilter } from './source.js';
@@ -119,19 +120,14 @@ export function App(props: TuiProps): React.ReactElement {
   const bump = useCallback(() => setVersion((v) => v + 1), []);
   const [status, setStatus] = useState<TableStatus[]>([]);
   const [refHeads, setRefHeads] = useState<string>('');
-  const [sel, setSel] = useState(0);
+  // What the keys read is also kept as the keys since the last frame left it
+  // (xNow): several keys of one read are handled before the next frame is drawn.
+  const [sel, selNow, setSel] = useNow(0);
   const [top, setTop] = useState(0);
-  const [mark, setMark] = useState<string | null>(null);
-  const [stack, setStack] = useState<Pane[]>([{ kind: 'log' }]);
-  const [prompt, setPromptState] = useState<Prompt | null>(null);
-  // the prompt as the keys since the last frame left it (enter may come in the same read)
-  const promptNow = useRef<Prompt | null>(null);
-  promptNow.current = prompt;
-  const setPrompt = (p: Prompt | null | ((p: Prompt | null) => Prompt | null)) => {
-    promptNow.current = typeof p === 'function' ? p(promptNow.current) : p;
-    setPromptState(promptNow.current);
-  };
-  const [confirm, setConfirm] = useState<Confirm | null>(null);
+  const [mark, markNow, setMark] = useNow<string | null>(null);
+  const [stack, stackNow, setStack] = useNow<Pane[]>([{ kind: 'log' }]);
+  const [prompt, promptNow, setPrompt] = useNow<Prompt | null>(null);
+  const [confirm, confirmNow, setConfirm] = useNow<Confirm | null>(null);
   const [message, setMessage] = useState<string>('');
   const [busy, setBusy] = useState<string | null>('reading the log…');
   const [generation, setGeneration] = useState(0);
@@ -184,15 +180,14 @@ export function App(props: TuiProps): React.ReactElement {
   const frameKey = `${pane.kind}:${sel}:${top}:${count}:${stack.length}:${busy}:${prompt?.value}:${confirm ? 1 : 0}:${message}`;
   useEffect(() => props.onFrame?.(frameKey), [frameKey]);
 
-  // the selection as moved by the keys handled since the last frame (Ink hands several
-  // escape sequences of one read, such as wheel notches, over one by one before it draws)
-  const selNow = useRef(sel);
-  selNow.current = sel;
-  const moveTo = (i: number, dir = Math.sign(i - sel) || 1) => {
+  // the pane as the keys since the last frame left it (Ink hands several escape
+  // sequences of one read, such as wheel notches, over one by one before it draws;
+  // several plain keys of one read are split, splitKeys)
+  const paneNow = () => stackNow.current[stackNow.current.length - 1];
+  const moveTo = (i: number, dir = Math.sign(i - selNow.current) || 1) => {
     let n = Math.max(0, Math.min(i, count - 1));
     // a connector line of the graph is not a place to stop
     while (n >= offset && n < count && !commitAt(n) && n + dir >= 0 && n + dir < count) n += dir;
-    selNow.current = n;
     setSel(n);
     setTop((t) => (n < t ? n : n >= t + bodyHeight ? n - bodyHeight + 1 : t));
   };
@@ -205,7 +200,8 @@ export function App(props: TuiProps): React.ReactElement {
 
   const openCommit = async (i: number) => {
     const c = commitAt(i);
-    if (c) await openCommitId(c.id, i, pane.kind === 'text' && pane.at !== undefined);
+    const p = paneNow();
+    if (c) await openCommitId(c.id, i, p.kind === 'text' && p.at !== undefined);
   };
 
   /** A commit's pane; from the log (at: its line), or any commit (the row view's). */
@@ -427,6 +423,9 @@ export function App(props: TuiProps): React.ReactElement {
     });
 
   const onKey = (input: string, key: Key) => {
+    const confirm = confirmNow.current;
+    const prompt = promptNow.current;
+    const pane = paneNow();
     if (confirm) {
       setConfirm(null);
       if (input !== 'y') return setMessage('nothing done');
@@ -454,7 +453,7 @@ export function App(props: TuiProps): React.ReactElement {
     if (prompt !== null) {
       if (key.escape) return setPrompt(null);
       if (key.return) {
-        const { done, value } = promptNow.current ?? prompt;
+        const { done, value } = prompt;
         setPrompt(null);
         return done(value);
       }
@@ -543,6 +542,7 @@ export function App(props: TuiProps): React.ReactElement {
 
   /** The wheel: the log's selection, or the shown pane's text, moves by `n` lines. */
   const onWheel = (n: number) => {
+    const pane = paneNow();
     if (pane.kind === 'log') return moveTo(selNow.current + n, Math.sign(n));
     if (pane.kind === 'text' || pane.kind === 'help') {
       const lines = pane.kind === 'text' ? pane.lines.length : helpLines(s).length;
@@ -554,10 +554,11 @@ export function App(props: TuiProps): React.ReactElement {
   };
 
   const logKey = (input: string, key: Key) => {
+    const sel = selNow.current;
+    const mark = markNow.current;
     if (input === 'q') return exit();
-    // keys typed faster than frames arrive together: jjj moves three lines
-    if (key.downArrow || /^j+$/.test(input)) return moveTo(sel + Math.max(1, input.length), 1);
-    if (key.upArrow || /^k+$/.test(input)) return moveTo(sel - Math.max(1, input.length), -1);
+    if (key.downArrow || input === 'j') return moveTo(sel + 1, 1);
+    if (key.upArrow || input === 'k') return moveTo(sel - 1, -1);
     if (key.pageDown || input === ' ' || (key.ctrl && input === 'f')) return moveTo(sel + bodyHeight, 1);
     if (key.pageUp || (key.ctrl && input === 'b')) return moveTo(sel - bodyHeight, -1);
     if (key.home || input === 'g') return moveTo(0, 1);
@@ -596,7 +597,17 @@ export function App(props: TuiProps): React.ReactElement {
   // Ink re-subscribes (after the frame is drawn): a stale one would see the state before it.
   const keyHandler = useRef(onKey);
   keyHandler.current = onKey;
-  useInput(useCallback((input: string, key: Key) => keyHandler.current(input, key), []));
+  // keys read together come as one input (qqq): each is handled in order
+  useInput(
+    useCallback((input: string, key: Key) => {
+      const keys = splitKeys(input, key);
+      for (const [i, k] of keys) {
+        // Ink quits on ctrl-c only when it is the whole input
+        if (keys.length > 1 && k.ctrl && i === 'c') return exit();
+        keyHandler.current(i, k);
+      }
+    }, []),
+  );
 
   // The frame: a title line, the pane, a footer line.
   const where = filter.table ? ` -t ${filter.table}` : '';
@@ -755,4 +766,19 @@ function useSize(given?: { columns: number; rows: number }): { columns: number; 
     };
   }, [stdout, given]);
   return given ?? size;
+}
+
+/**
+ * State that the key handler reads at once: the value (for drawing), the
+ * value as the latest update left it (for a key handled before the next
+ * frame, when several arrive together) and the setter, which updates both.
+ */
+function useNow<T>(initial: T): [T, { readonly current: T }, (v: T | ((p: T) => T)) => void] {
+  const [value, setValue] = useState(initial);
+  const now = useRef(initial);
+  const set = useCallback((v: T | ((p: T) => T)) => {
+    now.current = typeof v === 'function' ? (v as (p: T) => T)(now.current) : v;
+    setValue(now.current);
+  }, []);
+  return [value, now, set];
 }

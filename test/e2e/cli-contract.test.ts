@@ -69,13 +69,6 @@ describe.each(targetNames())('the command contract on %s', (name) => {
     expect([text.code, text.stderr]).toEqual([2, "error: unknown option '--bogus'\n"]);
     const own = await vsg(t, ['log', '-n', 'x', '--json']);
     expect([own.code, jsonError(own.stderr).error.code]).toEqual([2, 'E_USAGE']);
-    // a start commit with --row is refused, not silently ignored
-    const row = await vsg(t, ['log', 'HEAD~1', '--row', '1']);
-    expect([row.code, row.stdout, row.stderr]).toEqual([
-      2,
-      '',
-      "error: --row lists the row's history on the current branch; 'HEAD~1' cannot be its start\nhint: drop 'HEAD~1', or switch to its branch first ('vsg switch')\n",
-    ]);
   });
 
   it('the CLI speaks its own words for library errors, in text and JSON', async () => {

@@ -85,6 +85,21 @@ describe.each(targetNames())('repository history refs and export across tables (
     );
   });
 
+  it('starts log at a branch, HEAD or a commit across tables: every table as it stood there, as log shows HEAD\'s', async () => {
+    const short = (id: string) => id.slice(0, 7);
+    const feature = [`${short(h.dee)} (feature) dee and her order`, `${short(h.reprice)} reprice`, `${short(h.renameBob)} rename bob`, `${short(h.cy)} cy and her order`, `${short(h.track)} track clients, items, orders`];
+    // 'feature' is a branch of every table, each at its own commit: not ambiguous (it answered exit 3)
+    const side = await vsg(t, ['log', 'feature', '--oneline']);
+    expect([side.code, side.stdout, side.stderr]).toEqual([0, feature.join('\n') + '\n', '']);
+    expect(await vsgOk(t, ['log', h.dee, '--oneline'])).toBe(feature.join('\n') + '\n');
+    const head = await vsgOk(t, ['log', '--oneline']);
+    expect(await vsgOk(t, ['log', 'main', '--oneline'])).toBe(head);
+    expect(await vsgOk(t, ['log', 'HEAD', '--oneline'])).toBe(head);
+    // one table: its own branch, as before
+    const orders = JSON.parse(await vsgOk(t, ['log', '-t', 'orders', 'feature', '--json'])).commits as { table: string }[];
+    expect(new Set(orders.map((c) => c.table))).toEqual(new Set(['orders']));
+  });
+
   it('diffs HEAD~3 against HEAD~2 of the repository: the repricing alone', async () => {
     const d = JSON.parse(await vsgOk(t, ['diff', 'HEAD~3', 'HEAD~2', '--json']));
     expect(Object.keys(d)).toEqual([...ORDER_TABLES]);

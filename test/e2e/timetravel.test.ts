@@ -74,6 +74,12 @@ describe.each(targetNames())('time travel CLI on %s', (name) => {
       ['drop Bob', null],
       ['track acct', { id: '2', name: 'Bob', credit: '20' }],
     ]);
+    // from a start commit: the row's history as seen from there (before 'drop Bob')
+    const before = JSON.parse(await vsgOk(t, ['log', '-t', 'acct', 'HEAD~1', '--row', 'id=2', '--json']));
+    expect(before.entries.map((e: { commit: { message: string }; after: unknown }) => [e.commit.message, e.after])).toEqual([
+      ['track acct', { id: '2', name: 'Bob', credit: '20' }],
+    ]);
+    expect(await vsgOk(t, ['log', '-t', 'acct', 'HEAD~2', '--row', '1', '--oneline'])).toMatch(/^[0-9a-f]{7} raise Ann {2}id=1 name=Ann, credit=15\n[0-9a-f]{7} track acct {2}id=1 name=Ann, credit=10\n$/);
     const blame = JSON.parse(await vsgOk(t, ['blame', '-t', 'acct', '1', '--json']));
     const credit = blame.rows[0].cells.find((c: { column: string }) => c.column === 'credit');
     expect(blame.commits[credit.commit]).toMatchObject({ author: 'alice', message: 'raise Ann' });

@@ -156,8 +156,8 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     const commit = await waitFor(p, new RegExp(`commit ${setBy}`));
     expect(commit).toMatch(/^commit [0-9a-f]{64}$/m);
     expect(commit).toMatch(/qty: 0 → 10/);
-    // back one pane at a time, as a user who reads each: keys that reach the program
-    // together arrive as one input, which is not four presses of q
+    // back one pane at a time, as a user who reads each (keys that arrive together:
+    // the next test)
     key(p, 'q');
     await waitFor(p, /history of id=1 in items/);
     key(p, 'q');
@@ -166,6 +166,32 @@ describe.skipIf(!hasTmux)(`vsg tui in a terminal (${name})`, () => {
     await waitFor(p, (x) => selected(x).includes('change 1') && !/qty: 0 → 10/.test(x));
     key(p, 'q');
     await waitFor(p, /__EXIT=0/);
+  });
+
+  it('keys that arrive together (fast typing, a paste): each takes effect, in order', async () => {
+    const p = 'together';
+    runInPane(p, t, ['tui']);
+    const first = await waitFor(p, /setup .*items/);
+    const line = (s: string) => s.split('\n').findIndex((l) => l.startsWith('>'));
+    // one send-keys call: the keys reach the program in one read, one input for Ink
+    key(p, '-l', 'jjkj');
+    await waitFor(p, (s) => line(s) === line(first) + 2);
+    // a search typed and entered at once
+    key(p, '-l', '/change 3\r');
+    await waitFor(p, /\/change 3 {2}1 commit\b/);
+    key(p, '-l', '/\r');
+    await waitFor(p, (s) => /main {2}\d+ commits/.test(s) && !s.includes('/change 3'));
+    // open a commit, select its row and open the row view: three keys, one read
+    key(p, '-l', 'G');
+    await waitFor(p, (s) => selected(s).includes('track items'));
+    key(p, '-l', 'k\r');
+    await waitFor(p, /qty: 0 → 10/);
+    key(p, '-l', ']\r');
+    await waitFor(p, /history of id=1 in items/);
+    // back from the row view, back from the commit, quit
+    key(p, '-l', 'qqq');
+    const after = await waitFor(p, /__EXIT=0/);
+    expect(after.split('\n').filter(Boolean)).toEqual(['BEFORE', '__EXIT=0']);
   });
 
   it('a long value, clipped, expanded with e', async () => {

@@ -569,6 +569,10 @@ describe.each(targetNames().flatMap((n) => [[n, 'early'], [n, 'late']] as const)
   let repo: Repository;
   const ids: Record<string, string> = {};
   const early = when === 'early';
+  /** each branch tip's rows before the prune */
+  const tips: Record<string, string[]> = {};
+  const rows = async (at: string) => (await repo.rowsAt({ table: 'items', at })).rows.map((r) => r.join('|')).sort();
+  const live = async () => (await repo.db.query<{ r: string }>(`SELECT id || '|' || v AS r FROM items`)).rows.map((r) => r.r).sort();
 
   const commit = async (label: string, statement: string) => {
     await repo.db.query(statement);
@@ -599,8 +603,11 @@ describe.each(targetNames().flatMap((n) => [[n, 'early'], [n, 'late']] as const)
     await commit('s2', `UPDATE items SET v = 's2' WHERE id = 11`);
     await repo.switch({ table: 'items', branch: 'main' });
     await commit('m4', `UPDATE items SET v = 'm4' WHERE id = 1`);
+    for (const b of ['main', 'side']) tips[b] = await rows(b);
     const r = await repo.prune({ before: ids.m3, author, message: 'retention' });
     expect(new Map(r.tables[0].boundaries.map((b) => [b.branch, b.commit]))).toEqual(new Map([['main', ids.m3], ['side', early ? ids.cs : ids.s1]]));
+    // 'late': the state commit above side's boundary lost its source (the root): it keeps a base of its own
+    expect(r.entry?.bases.map((b) => b.commit).sort()).toEqual((early ? [ids.m3, ids.cs] : [ids.m3, ids.s1, ids.cs]).sort());
   });
   afterAll(async () => {
     await repo.close();
@@ -622,6 +629,21 @@ describe.each(targetNames().flatMap((n) => [[n, 'early'], [n, 'late']] as const)
       await repo.switch({ table: 'items', branch: 'main' });
     });
   }
+
+  it('every branch tip reads and switches as before the prune (the state commit\'s source pruned or not); verify passes', async () => {
+    for (const b of ['main', 'side']) expect([b, await rows(b)]).toEqual([b, tips[b]]);
+    expect(await rows(ids.cs)).toEqual(await rows('side~1'));
+    await repo.switch({ table: 'items', branch: 'side' });
+    expect(await live()).toEqual(tips.side);
+    expect((await repo.diff({ table: 'items', from: 'main', to: 'side' })).changes.map((c) => JSON.stringify(c.key)).sort())
+      .toEqual(['{"id":"1"}', '{"id":"11"}', '{"id":"2"}', '{"id":"3"}']);
+    await repo.switch({ table: 'items', branch: 'main' });
+    expect(await live()).toEqual(tips.main);
+    expect((await repo.verify()).problems).toEqual([]);
+    // s1, side's boundary, still reads; what is older answers E_PRUNED
+    if (!early) expect(await rows(ids.s1)).toHaveLength(1200);
+    expect(await code(repo.rowsAt({ table: 'items', at: ids.m1 }))).toBe('E_PRUNED');
+  });
 
   it('log --row and blame on main are not stopped by the state commit of the other branch', async () => {
     for (const k of ['1', '11']) {

@@ -178,6 +178,14 @@ describe.each(targetNames())('row history over branches and merges on %s', (name
     expect(b.commits[b.rows[0].cells.find((c) => c.column === 'name')?.commit as string].message).toBe('track');
     expect((await repo.log({ table: 'acct' })).commits.map((c) => c.id)).not.toContain(side);
     await expectMatchesReference(repo, 'acct', [side]);
+    // from another start (vsg log <commit> --row): the row's history as seen from there
+    const from = async (start: string) => (await repo.rowLog({ table: 'acct', key: '1', from: start })).entries.map((e) => [e.commit.message, e.after?.name]);
+    expect(await from('side')).toEqual([['side name', 'Annie'], ['main credit', 'Ann'], ['track', 'Ann']]);
+    expect(await from(side)).toEqual(await from('side'));
+    expect(await from('HEAD~1')).toEqual([['main credit', 'Ann'], ['track', 'Ann']]);
+    expect(await from('HEAD~2')).toEqual([['track', 'Ann']]);
+    expect(await from('HEAD')).toEqual(await from('main'));
+    expect(await repo.rowLog({ table: 'acct', key: '1', from: 'nosuch' }).then(() => 'ok', (e: { code?: string }) => String(e.code))).toBe('E_UNKNOWN_REF');
   });
 
   it('after a merge, the row history lists the merged branch\'s commit and the merge, as before', async () => {
@@ -218,6 +226,8 @@ describe.each(targetNames())('row history over branches and merges on %s', (name
       ['COMMIT', '21'],
       ['ROOT', '20'],
     ]);
+    // from the checkout (a state commit): its difference for the row, then what it reached
+    expect((await repo.rowLog({ table: 'acct', key: '2', from: 'HEAD~1' })).entries.map((e) => [e.commit.kind, e.after?.credit])).toEqual(h.entries.slice(1).map((e) => [e.commit.kind, e.after?.credit]));
     await expectMatchesReference(repo, 'acct');
   });
 

@@ -41,13 +41,9 @@ export const log = verb<Opts>({
     json(),
     pager(),
   ],
-  examples: ['vsg log -t clients --oneline -n 10', 'vsg log -t clients --row 7', 'vsg log --author alice --since "1 week ago" --json'],
-  exits: { 0: '', 2: 'with -i: not a terminal; --row with a start commit', 3: 'unknown table or commit' },
+  examples: ['vsg log -t clients --oneline -n 10', 'vsg log -t clients --row 7', 'vsg log -t clients v1 --row 7', 'vsg log --author alice --since "1 week ago" --json'],
+  exits: { 0: '', 2: 'with -i: not a terminal', 3: 'unknown table or commit' },
   check([from], opts) {
-    // the row's history is read on the current branch (HEAD's), never from another start
-    if (opts.row !== undefined && from !== undefined) {
-      throw usage(`--row lists the row's history on the current branch; '${from}' cannot be its start`, `drop '${from}', or switch to its branch first ('vsg switch')`);
-    }
     if (opts.interactive) {
       requireTerminal('vsg log -i', opts.json);
       preloadTui();
@@ -61,7 +57,7 @@ export const log = verb<Opts>({
     const limit = opts.maxCount === undefined ? undefined : Number(opts.maxCount);
     const oneline = { oneline: opts.oneline };
     if (opts.row !== undefined) {
-      const rl = await repo.rowLog({ table: opts.table, key: opts.row });
+      const rl = await repo.rowLog({ table: opts.table, key: opts.row, from });
       if (limit !== undefined) rl.entries = rl.entries.slice(0, limit);
       return { result: rl, render: () => renderRowLog(rl, s, oneline), page: true };
     }
