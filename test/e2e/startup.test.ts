@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openRepository } from '../../src/index.js';
+import { SETTINGS } from '../../src/db/db.js';
 import { bin, root, run, vsg } from '../helpers/targets.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-startup-test-'));
@@ -104,6 +105,23 @@ describe('what a command that opens the database loads', () => {
     const loaded = fs.readFileSync(list, 'utf8').split('\n');
     expect(loaded.some((m) => m.includes('@electric-sql') || m.includes('internal/modules'))).toBe(true); // the list works
     expect(loaded.filter((m) => m.includes('undici'))).toEqual([]);
+  });
+});
+
+describe("the embedded database's session", () => {
+  // The settings are PGlite's start parameters, not a SET after connecting:
+  // every one holds from the first statement, and RESET returns to them.
+  it('has every session setting from the start, and keeps them through RESET ALL', { timeout: 180_000 }, async () => {
+    const cwd = emptyDir('session-settings');
+    expect((await vsg({ cwd, env }, ['init'])).code).toBe(0);
+    const names = SETTINGS.map(([n]) => n);
+    const select = `SELECT ${names.map((n) => `current_setting('${n}')`).join(" || '|' || ")} AS s`;
+    const want = SETTINGS.map(([, v]) => v).join('|');
+    for (const sql of [select, `RESET ALL; ${select}`]) {
+      const r = await vsg({ cwd, env }, ['sql', '--json', sql]);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toContain(JSON.stringify(want));
+    }
   });
 });
 
