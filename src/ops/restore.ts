@@ -19,7 +19,7 @@ import { reloadMode, reloadState, type ReloadMode, type ReloadResult } from '../
 import { listTables, lockNamed, lockTable, resolveTable, type LockedTable } from '../core/tables.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
-import { writePlan } from '../core/write-plan.js';
+import { restorePlan, type WritePlan } from '../core/write-plan.js';
 import { sameSignature } from '../core/signature.js';
 import { foreignKeys, writeOrder } from '../core/fk-graph.js';
 import type { CommitInfo } from '../core/types.js';
@@ -76,7 +76,7 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
     const head = table.headCommit as string;
     const source = opts.ref === undefined ? head : await commitOfTable(tx, table, opts.ref);
     const base = { table: table.display, branch: table.head, head, source: await getCommit(tx, source), ...(recreated ? { recreated } : {}) };
-    const plan = await writePlan(tx, table, source, true);
+    const plan = await restorePlan(tx, table, source);
     // Back to HEAD, nothing is left uncommitted: uncommitted changes to most
     // rows are discarded by reloading the table (src/core/reload.ts).
     // Another commit's rows must show as uncommitted changes, row by row.
@@ -138,7 +138,7 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
     }
     locked.sort((a, b) => a.at - b.at);
     const mode = reloadMode(opts.reload);
-    const targets: (TableTarget & { base: Omit<RestoreResult, 'applied' | 'reload' | 'status'>; exprs: Awaited<ReturnType<typeof writePlan>>['exprs'] })[] = [];
+    const targets: (TableTarget & { base: Omit<RestoreResult, 'applied' | 'reload' | 'status'>; exprs: WritePlan['exprs'] })[] = [];
     // Back to HEAD, a table without any uncommitted change is already there: it
     // is answered as clean and left out of the write, so that restoring every
     // table costs the tables that changed, not all of them (one whose columns
@@ -162,7 +162,7 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
         continue;
       }
       const source = at?.get(table.id) ?? head;
-      const plan = await writePlan(tx, table, source, true);
+      const plan = await restorePlan(tx, table, source);
       targets.push({
         table,
         target: source,
