@@ -9,6 +9,7 @@ import v8 from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
+import { parseStatementsOnlyWhenNeeded } from '../db/statements.js';
 import { packageRoot } from '../db/sql.js';
 import { ExitCode, fromPrunedSql, isVsgError, permissionError, VsgError, type ExitCodeValue } from '../errors.js';
 import { renderError } from '../render/error.js';
@@ -171,6 +172,7 @@ export function defineNavigator(g: { navigator?: unknown } = globalThis as { nav
 export async function main(argv: string[], onDone: () => void = () => undefined): Promise<void> {
   v8.setFlagsFromString(WASM_TIERING);
   defineNavigator();
+  parseStatementsOnlyWhenNeeded();
   const cli = new Cli();
   // A reader that went away (`vsg log | head -1`) ends us quietly.
   let code: number = ExitCode.ok;

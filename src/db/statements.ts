@@ -19,7 +19,8 @@
  * SQL that does not parse is left to PostgreSQL, which parses the whole text
  * before running any of it and reports the error with its position.
  *
- * The parser (~2 MB of WebAssembly) is loaded only when a commit runs SQL.
+ * The parser (~2 MB of WebAssembly) is loaded only when a commit runs SQL,
+ * and in the CLI only when the SQL holds a word a refusal needs (mayRefuse).
  */
 import { ExitCode, VsgError } from '../errors.js';
 
@@ -169,13 +170,43 @@ function refuse(r: Refusal, position: number): VsgError {
 }
 
 /**
+ * A word that every statement classify() refuses contains, as a keyword of
+ * its own: SQL in which none of them stands as a word anywhere (comments and
+ * string literals included, so this errs only towards parsing) has nothing
+ * to refuse. PostgreSQL's keywords are ASCII, case-insensitive, and delimited
+ * by what JavaScript's \b also sees as a boundary.
+ */
+const MAY_REFUSE =
+  /\b(?:BEGIN|START|COMMIT|END|ROLLBACK|ABORT|PREPARE|PREPARED|SAVEPOINT|RELEASE|VACUUM|DATABASE|TABLESPACE|CONCURRENTLY|REINDEX|SYSTEM|SUBSCRIPTION|DISCARD|CLUSTER)\b/i;
+
+/** Whether `sql` may hold a statement that assertRunsInTransaction refuses (false: it holds none). */
+export function mayRefuse(sql: string): boolean {
+  return MAY_REFUSE.test(sql);
+}
+
+let parseOnlyWhenNeeded = false;
+
+/**
+ * For a process that makes one commit and ends (the CLI): SQL that cannot
+ * hold a refused statement (mayRefuse) is not parsed. Loading the parser
+ * costs a new process ~130 ms, far more than the round trip its answer saves
+ * (running plain statements inside the locking statement); a long-lived
+ * process, the library's, loads it once and keeps that round trip.
+ */
+export function parseStatementsOnlyWhenNeeded(): void {
+  parseOnlyWhenNeeded = true;
+}
+
+/**
  * Refuse, before anything runs, SQL that cannot run inside vsg's transaction
  * (see the module comment). Throws a VsgError (exit 4) naming the first such
  * statement; returns quietly for SQL that is fine or that does not parse.
  * Returns whether the SQL is only plain statements (`isPlain`), which may
- * run inside a function (vsg.run_statement); false for SQL that does not parse.
+ * run inside a function (vsg.run_statement); false for SQL that does not parse,
+ * and for SQL left unparsed (parseStatementsOnlyWhenNeeded).
  */
 export async function assertRunsInTransaction(sql: string): Promise<boolean> {
+  if (parseOnlyWhenNeeded && parser === undefined && !mayRefuse(sql)) return false;
   const { parseSync } = await load();
   let stmts;
   try {

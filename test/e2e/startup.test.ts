@@ -108,6 +108,30 @@ describe('what a command that opens the database loads', () => {
   });
 });
 
+describe("the CLI's commit and PostgreSQL's parser", () => {
+  // Loading libpg_query costs a new process ~130 ms: the CLI loads it only
+  // for SQL that holds a word some refused statement needs (mayRefuse).
+  it('vsg commit of plain SQL loads no parser; SQL that may end the transaction is parsed and refused', { timeout: 180_000 }, async () => {
+    const cwd = emptyDir('commit-parser');
+    const e = { ...env, VSG_AUTHOR: 'tester' };
+    expect((await vsg({ cwd, env: e }, ['init'])).code).toBe(0);
+    expect((await vsg({ cwd, env: e }, ['sql', 'CREATE TABLE t (id int PRIMARY KEY, v int); INSERT INTO t VALUES (1, 1)'])).code).toBe(0);
+    expect((await vsg({ cwd, env: e }, ['track', 't'])).code).toBe(0);
+    const PARSER = /\/node_modules\/libpg-query\//;
+    const plain = moduleRecorder();
+    const ok = await run('--import', [plain.register, bin, 'commit', '-m', 'plain', 'UPDATE t SET v = 2 WHERE id = 1'], { cwd, env: e });
+    expect([ok.code, ok.stderr]).toEqual([0, '']);
+    expect(plain.loaded().some((u) => u.includes('/dist/cli/main.js'))).toBe(true); // the recorder works
+    expect(plain.loaded().filter((u) => PARSER.test(u))).toEqual([]);
+    const ends = moduleRecorder();
+    const no = await run('--import', [ends.register, bin, 'commit', '-m', 'ends', 'UPDATE t SET v = 3 WHERE id = 1; COMMIT'], { cwd, env: e });
+    expect([no.code, no.stderr.split('\n')[0]]).toEqual([4, "error: 'COMMIT' would end vsg's transaction; nothing was run"]);
+    expect(ends.loaded().some((u) => PARSER.test(u))).toBe(true);
+    const rows = await vsg({ cwd, env: e }, ['sql', '--json', 'SELECT v FROM t']);
+    expect(rows.stdout).toContain('"2"'); // the refused SQL changed nothing
+  });
+});
+
 describe("the embedded database's session", () => {
   // The settings are PGlite's start parameters, not a SET after connecting:
   // every one holds from the first statement, and RESET returns to them.

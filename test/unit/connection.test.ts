@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { maskConnection, parseConnection, parseKeywords, scrubSecrets, sslConfig } from '../../src/db/connection.js';
-import { assertRunsInTransaction } from '../../src/db/statements.js';
+import { assertRunsInTransaction, mayRefuse } from '../../src/db/statements.js';
 import type { VsgError } from '../../src/errors.js';
 
 const codeOf = async (f: () => unknown): Promise<string | undefined> => {
@@ -120,6 +120,23 @@ describe('assertRunsInTransaction', () => {
     expect(await refused('SAVEPOINT a; SAVEPOINT b; ROLLBACK TO a; RELEASE a')).toBeUndefined();
     expect(await refused("CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$; SELECT 'ROLLBACK' /* END */")).toBeUndefined();
     expect(await refused('COMMIT; SELEC 1')).toBeUndefined();
+  });
+  it('mayRefuse: every refused statement holds one of its words, however spelt; plain DML holds none', async () => {
+    const refusedSql = [
+      'UPDATE t SET a = 1; COMMIT', 'commit and chain', 'end', 'abort', 'begin', 'start transaction', 'prepare transaction $$x$$',
+      'ROLLBACK PREPARED $$x$$', 'commit prepared $$x$$', 'VACUUM (ANALYZE) t', 'vacuum', 'REINDEX (CONCURRENTLY) TABLE t', 'reindex system',
+      'reindex database d', 'DROP INDEX CONCURRENTLY i', 'create index concurrently i on t (a)', 'ALTER TABLE p DETACH PARTITION c CONCURRENTLY',
+      'DISCARD ALL', 'ALTER SYSTEM SET work_mem = 1', 'create database d', 'drop database d', 'alter database d set tablespace s',
+      'create tablespace s location $$/x$$', 'drop tablespace s', 'create subscription s connection $$x$$ publication p', 'drop subscription s',
+      'cluster', 'SAVEPOINT a; SAVEPOINT b; RELEASE a; ROLLBACK TO b', 'release x', 'UPDATE t SET a = 1;/**/CoMmIt/**/', 'select 1;\nend\n',
+    ];
+    for (const sql of refusedSql) {
+      expect(await refused(sql), sql).toBeDefined(); // the parser refuses it
+      expect(mayRefuse(sql), sql).toBe(true); // so the CLI must not skip parsing it
+    }
+    for (const sql of ['UPDATE t SET a = 1 WHERE id = 2', "INSERT INTO t (start_date, ended) VALUES (now(), 'x')", 'DELETE FROM t WHERE committed_at < now()', 'WITH x AS (DELETE FROM t RETURNING *) INSERT INTO u SELECT * FROM x']) {
+      expect(mayRefuse(sql), sql).toBe(false);
+    }
   });
   it('says which SQL is plain statements only, to run inside vsg.run_statement', async () => {
     expect(await assertRunsInTransaction('UPDATE t SET a = 1 WHERE id = 2')).toBe(true);
