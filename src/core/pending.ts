@@ -83,7 +83,12 @@ export async function hasNetChange(tx: Queryable, table: TrackedTable, all: bool
  * work) is left for next time.
  */
 export async function tidyPending(db: Db, changed: number, wanted = false): Promise<void> {
-  if ((changed > 10_000 || wanted) && db.script && !db.server?.standby) await db.query(sql('pending/vacuum')).catch(() => undefined);
+  if ((changed > 10_000 || wanted) && mayTidy(db)) await db.query(sql('pending/vacuum')).catch(() => undefined);
+}
+
+/** Whether vsg may VACUUM vsg.pending through `db`: a connection of its own (script), not a standby. */
+export function mayTidy(db: Queryable): db is Db {
+  return 'script' in db && (db as Db).script !== undefined && !(db as Db).server?.standby;
 }
 
 /** Commits whose statement said vsg.pending wants tidying (sql/commit/create.sql `tidy`). */

@@ -1,7 +1,7 @@
 /** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
-import type { Db, Queryable } from '../db/db.js';
+import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { pendingCounts, tidyPending } from '../core/pending.js';
+import { mayTidy, pendingCounts, tidyPending } from '../core/pending.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { listTables, resolveTable } from '../core/tables.js';
 
@@ -56,10 +56,11 @@ export async function status(db: Queryable, opts: StatusOptions = {}): Promise<T
       dropped: t.gone,
     });
   }
-  // a Db of vsg's own (a transaction handed in, or an application's connection, never vacuums)
-  if (tidy && 'script' in db) {
+  // only on a connection of vsg's own (a transaction handed in, an application's
+  // connection or a standby never vacuums), and onTidy only when it will
+  if (tidy && mayTidy(db)) {
     opts.onTidy?.();
-    await tidyPending(db as Db, 0, true);
+    await tidyPending(db, 0, true);
   }
   return out;
 }
