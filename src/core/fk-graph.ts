@@ -10,7 +10,7 @@
  * PostgreSQL checks a non-deferrable key at the end of each statement, and a
  * write-back deletes, updates and inserts each table's rows in one statement each.
  */
-import type { Queryable } from '../db/db.js';
+import { sqlTrue as yes, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ident } from '../db/quote.js';
 import { VsgError } from '../errors.js';
@@ -46,7 +46,6 @@ type FkRow = Record<'name' | 'constraint_schema' | 'child' | 'child_schema' | 'c
   deferred: boolean | string;
 };
 
-const yes = (v: boolean | string) => v === true || v === 't' || v === 'true';
 
 /** The foreign keys touching tables `relids`: among them, and from or to a table outside them (sql/fk/graph.sql). */
 export async function foreignKeys(db: Queryable, relids: readonly string[]): Promise<ForeignKey[]> {

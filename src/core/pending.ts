@@ -3,7 +3,7 @@
  * no commit has taken yet. Counting them (netted per key, as status shows
  * them), forgetting the ones that net to nothing, and keeping the table lean.
  */
-import type { Db, Queryable } from '../db/db.js';
+import { sqlTrue as isTrue, type Db, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { forgetSql, rowExprsOf, type RowExprs } from './sql/timetravel.js';
 import { columns, type TrackedTable } from './tables.js';
@@ -25,10 +25,6 @@ export async function pendingCounts(db: Queryable, table: TrackedTable): Promise
   const { rows } = await db.query<{ inserted: string; updated: string; deleted: string; tidy: boolean | string | null }>(sql('status/pending'), [table.id]);
   const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
   return { inserted, updated, deleted, clean: inserted + updated + deleted === 0, tidy: isTrue(rows[0].tidy) };
-}
-
-function isTrue(v: boolean | string | null | undefined): boolean {
-  return v === true || v === 't' || v === 'true';
 }
 
 /** How many rows differ from HEAD, all kinds together. */

@@ -2,7 +2,7 @@
  * Commit references: a full id, a unique prefix of 4+ hex characters, HEAD,
  * a branch or tag name, each optionally followed by ~N, ^ or ^2.
  */
-import type { Queryable } from '../db/db.js';
+import { sqlTrue as truthy, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, prunedError, VsgError } from '../errors.js';
 import type { TrackedTable } from './tables.js';
@@ -60,7 +60,6 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
   return at;
 }
 
-const truthy = (v: boolean | string | null | undefined): boolean => v === true || v === 't' || v === 'true';
 
 async function firstParent(db: Queryable, id: string, n: number, ref: string): Promise<{ id: string; pruned: boolean }> {
   const { rows } = await db.query<{ id: string; pruned: boolean | string }>(sql('history/first_parent'), [id, n]);

@@ -2,7 +2,7 @@
  * Tracked tables: resolving a name to exactly one table (by the catalog, never
  * by splicing text), starting and stopping versioning, listing.
  */
-import type { Queryable } from '../db/db.js';
+import { sqlTrue as yes, type Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { lockTable as lockTableSql } from './sql/ddl.js';
@@ -164,7 +164,6 @@ export type ColumnRow = Record<'name' | 'type' | 'identity' | 'default_expr', st
 
 /** A row of sql/tables/columns.sql as a Column. */
 export function toColumn(r: ColumnRow): Column {
-  const yes = (v: string | boolean | null) => v === true || v === 't' || v === 'true';
   return {
     name: String(r.name),
     type: String(r.type),
@@ -191,7 +190,6 @@ export interface LockedTable extends TrackedTable {
 
 type LockRow = ListRow & { oid: string | null; locked: boolean | string | null; now: string | null; merging: boolean | string | null; xid: string | null };
 
-const yes = (v: boolean | string | null) => v === true || v === 't' || v === 'true';
 
 /**
  * Resolve the table a write names (or the only one tracked) and lock it, in

@@ -112,6 +112,11 @@ export const SESSION_SETTINGS = SETTINGS.map(([name, value]) => `SET ${name} = '
 
 export const rawText = { getTypeParser: () => (v: string) => v };
 
+/** A boolean as vsg reads it back: true, or PostgreSQL's text form of true ('t', or 'true' where a value was cast to text). */
+export function sqlTrue(v: unknown): boolean {
+  return v === true || v === 't' || v === 'true';
+}
+
 /** The minimal client surface vsg uses; a user's own pg.Client or PoolClient fits. */
 export interface PgLikeClient {
   query(text: string, params?: unknown[]): Promise<pg.QueryResult>;

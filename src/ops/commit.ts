@@ -4,7 +4,7 @@
  * record the uncommitted changes others made since HEAD.
  */
 import { assertRunsInTransaction } from '../db/statements.js';
-import type { Db, PgLikeClient, Queryable } from '../db/db.js';
+import { sqlTrue as yes, type Db, type PgLikeClient, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
@@ -346,7 +346,6 @@ function toAppendPoint(table: LockedTable, r: AppendRow, ended: string): AppendP
       hint: 'leave transaction control to vsg; status() shows any change that was committed anyway',
     });
   }
-  const yes = (v: boolean | string) => v === true || v === 't' || v === 'true';
   const after: Signature = { columns: JSON.parse(r.columns) as Signature['columns'], key: JSON.parse(r.key) as Signature['key'] };
   return {
     table: { ...table, branchId: r.branch_id === null ? null : Number(r.branch_id), headCommit: r.head_commit, merging: yes(r.merging) },

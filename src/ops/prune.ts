@@ -13,7 +13,7 @@
  * leaves the files larger than before: each blanked header is a new row
  * version).
  */
-import type { Db, Queryable } from '../db/db.js';
+import { sqlTrue as yes, type Db, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
 import { makeBase, type Base } from '../core/bases.js';
@@ -192,7 +192,6 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
   return { ...out, vacuum, space: { before, after: await size(db) } };
 }
 
-const yes = (v: boolean | string | null) => v === true || v === 't' || v === 'true';
 
 type RefLeft = { kind: string; name: string; commit_id: string; seq: string; pruned: boolean };
 

@@ -1,5 +1,5 @@
 /** Start and stop versioning a table. */
-import type { Db, Queryable } from '../db/db.js';
+import { sqlTrue as yes, type Db, type Queryable } from '../db/db.js';
 import { qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
@@ -45,7 +45,6 @@ interface Relation {
   citus: boolean | string;
 }
 
-const yes = (v: boolean | string) => v === true || v === 't';
 
 /**
  * Refuse, before anything is installed, a table whose writes vsg could not
