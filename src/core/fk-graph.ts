@@ -46,7 +46,6 @@ type FkRow = Record<'name' | 'constraint_schema' | 'child' | 'child_schema' | 'c
   deferred: boolean | string;
 };
 
-
 /** The foreign keys touching tables `relids`: among them, and from or to a table outside them (sql/fk/graph.sql). */
 export async function foreignKeys(db: Queryable, relids: readonly string[]): Promise<ForeignKey[]> {
   const { rows } = await db.query<FkRow>(sql('fk/graph'), [relids]);

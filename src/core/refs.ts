@@ -60,7 +60,6 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
   return at;
 }
 
-
 async function firstParent(db: Queryable, id: string, n: number, ref: string): Promise<{ id: string; pruned: boolean }> {
   const { rows } = await db.query<{ id: string; pruned: boolean | string }>(sql('history/first_parent'), [id, n]);
   if (!rows[0]) throw unknown(ref, `goes back past the first commit`);

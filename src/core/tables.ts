@@ -190,7 +190,6 @@ export interface LockedTable extends TrackedTable {
 
 type LockRow = ListRow & { oid: string | null; locked: boolean | string | null; now: string | null; merging: boolean | string | null; xid: string | null };
 
-
 /**
  * Resolve the table a write names (or the only one tracked) and lock it, in
  * one statement (sql/tables/lock.sql): every write command on a table goes

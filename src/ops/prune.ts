@@ -192,7 +192,6 @@ export async function prune(db: Db, opts: PruneOptions): Promise<PruneResult> {
   return { ...out, vacuum, space: { before, after: await size(db) } };
 }
 
-
 type RefLeft = { kind: string; name: string; commit_id: string; seq: string; pruned: boolean };
 
 /** The refs of `t` a prune at `boundary` leaves without their history (sql/prune/refs.sql): pointing at a pruned commit, or off the kept line. */

@@ -45,7 +45,6 @@ interface Relation {
   citus: boolean | string;
 }
 
-
 /**
  * Refuse, before anything is installed, a table whose writes vsg could not
  * capture, or whose writes its triggers could break: one the role does not
