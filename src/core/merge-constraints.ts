@@ -34,7 +34,7 @@ import type { ImageSource } from './apply.js';
 import { forgottenPolicy, type ForgottenPolicy } from './forgets.js';
 import { compareKeys, flagForgotten, forgottenMarker, type Forgotten } from './rows.js';
 import { forgottenFromLive } from './sql/forget.js';
-import { checkStatements, constraintsQuery, fillOut, prepareStage, runChecks, stagedImages, stageStatements, temp, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
+import { checkStatements, constraintsQuery, fillOut, joinedColumns, notNullQuery, prepareStage, runChecks, stagedImages, stageStatements, temp, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
 import { writeSql } from './sql/write-back.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
@@ -139,19 +139,31 @@ async function prepare(tx: Queryable, table: TrackedTable, source: ImageSource, 
   return { table, target, described, cols, hasChecks: described.some((d) => d.kind === 'check'), forgotten, policy };
 }
 
+/** What findViolations found, and where the images it read now are. */
+export interface Checked {
+  violations: ConstraintViolation[];
+  /** the images to write back: the staged copy when the check made one (so the source is not computed twice), else the source itself */
+  images: ImageSource;
+}
+
 /**
  * The constraints that the images of `source` (every key the merge writes,
  * with its image, NULL for a deletion) would break once written into the
  * table. Writes nothing but the session's work tables. One round trip when
  * the table has no constraint to check, four otherwise.
  */
-export async function findViolations(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<ConstraintViolation[]> {
+export async function findViolations(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<Checked> {
   const p = await prepare(tx, table, source, WORK, false);
-  if (!p) return [];
-  const query = violationsQuery(p.target, p.described.map((d) => d.check));
-  if (query === null) return [];
-  const res = await tx.query<ViolationRow>(checkStatements(p.target, writeSql(table, p.cols), p.hasChecks, query, p.forgotten));
-  return violations(p, res.rows);
+  if (!p) return { violations: [], images: source };
+  const images = { text: stagedImages(WORK), params: [] };
+  const checks = p.described.map((d) => d.check);
+  // Not-null checks alone (the common case) read the staged images as they are.
+  const quick = p.forgotten ? null : notNullQuery(checks, p.cols);
+  if (quick !== null) return { violations: violations(p, (await tx.query<ViolationRow>(quick)).rows), images };
+  const query = violationsQuery(p.target, checks);
+  if (query === null) return { violations: [], images };
+  const res = await tx.query<ViolationRow>(checkStatements(p.target, writeSql(table, p.cols), p.hasChecks, query, p.forgotten, joinedColumns(checks)));
+  return { violations: violations(p, res.rows), images };
 }
 
 /** One table of a merge across tables with its merged rows staged (stageMerged), to be checked with the others (checkMerged). */
@@ -169,7 +181,7 @@ export interface StagedMerge extends Prepared {
 export async function stageMerged(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<StagedMerge> {
   const work: WorkTables = { out: `vsg_mx_out_${table.id}`, new: `vsg_mx_new_${table.id}` };
   const p = (await prepare(tx, table, source, work, true)) as Prepared;
-  await tx.query(stageStatements(writeSql(table, p.cols), work, p.forgotten));
+  await tx.query(stageStatements(writeSql(table, p.cols), work, p.forgotten, joinedColumns(p.described.map((d) => d.check))));
   return { ...p, work, images: { text: stagedImages(work), params: [] } };
 }
 

@@ -65,10 +65,15 @@ export interface ContinueOptions {
   forgotten?: ForgottenPolicy;
 }
 
-/** Refuse, writing nothing, when the images of `source` would break a constraint of the table. */
-async function assertKeepsConstraints(tx: Queryable, table: TrackedTable, source: ImageSource, r: MergeResult, inProgress = false): Promise<void> {
-  const violations = await findViolations(tx, table, source);
+/**
+ * Refuse, writing nothing, when the images of `source` would break a
+ * constraint of the table; else the images to write (the copy the check
+ * staged, when it made one).
+ */
+async function assertKeepsConstraints(tx: Queryable, table: TrackedTable, source: ImageSource, r: MergeResult, inProgress = false): Promise<ImageSource> {
+  const { violations, images } = await findViolations(tx, table, source);
   if (violations.length) throw new MergeConstraintError({ ...r, status: 'refused', violations }, inProgress);
+  return images;
 }
 
 /** Merge `ref` into the table's current branch. Throws MergeConflictError when conflicts stop it. */
@@ -100,8 +105,8 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
     if (bases.length === 1 && base === theirs.id) return r;
     if (bases.length === 1 && base === ours && !opts.noFf) {
       const lca = await commonAncestor(tx, theirs.id, ours);
-      await assertKeepsConstraints(tx, table, stateSource(table, theirs.id, lca.depth), { ...r, status: 'fast-forward' });
-      r.applied = await applyImages(tx, table, stateSource(table, theirs.id, lca.depth), 'discard');
+      const images = await assertKeepsConstraints(tx, table, stateSource(table, theirs.id, lca.depth), { ...r, status: 'fast-forward' });
+      r.applied = await applyImages(tx, table, images, 'discard');
       await tx.query(sql('pending/discard_own_transaction'), [table.id]);
       if (!(await moveBranch(tx, table.branchId, ours, theirs.id))) {
         throw new ConflictError('E_STALE_PARENT', `branch '${table.head}' moved during the merge`, { hint: 'retry the command' });
@@ -118,8 +123,7 @@ export async function merge(db: Db, opts: MergeOptions): Promise<MergeResult> {
       r.status = 'conflict';
       return r;
     }
-    await assertKeepsConstraints(tx, table, RESULT, r);
-    r.applied = await applyImages(tx, table, RESULT);
+    r.applied = await applyImages(tx, table, await assertKeepsConstraints(tx, table, RESULT, r));
     r.commit = await commitMerge(tx, table, theirs.id, bases, opts.message ?? (await defaultMessage(tx, opts.ref, table)), opts.author, opts.strategy);
     r.status = 'merged';
     return r;
@@ -149,8 +153,7 @@ export async function continueMerge(db: Db, opts: ContinueOptions): Promise<Merg
     await loadConflicts(tx, table);
     const r: MergeResult = { ...startResult(table, m.ours, m.theirs, m.theirs_ref, bases), status: 'merged', changes, conflicts: await readConflicts(tx, 'work', table) };
     // The resolutions decide the merged rows: check them before anything is written.
-    await assertKeepsConstraints(tx, table, RESULT, r, true);
-    r.applied = await applyImages(tx, table, RESULT);
+    r.applied = await applyImages(tx, table, await assertKeepsConstraints(tx, table, RESULT, r, true));
     await forgetMerge(tx, table);
     r.commit = await commitMerge(tx, table, m.theirs, bases, opts.message ?? m.message ?? (await defaultMessage(tx, m.theirs_ref, table)), opts.author ?? m.author, undefined);
     return r;

@@ -240,6 +240,27 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
     expect(await state(t, ['ranges'])).toEqual(before);
   });
 
+  it('with not-null constraints alone: refuses a NULL, and a column the merged image lacks unless its default fills it', async () => {
+    await scenario(t, {
+      setup: ['CREATE TABLE notes (id int PRIMARY KEY, body text, tag text)', "INSERT INTO notes VALUES (1, 'a', 't')"],
+      tables: ['notes'],
+      table: 'notes',
+      // rows 2 and 3 are written before the columns below exist: their images lack them
+      theirs: ["INSERT INTO notes VALUES (2, NULL, 'u'), (3, 'c', 'v')"],
+      ours: ["UPDATE notes SET tag = 'x' WHERE id = 1"],
+    });
+    await vsgOk(t, ['commit', '-t', 'notes', '--allow-empty', '-m', 'body required, two columns more', "ALTER TABLE notes ALTER body SET NOT NULL, ADD COLUMN lang text NOT NULL DEFAULT 'en', ADD COLUMN n int; UPDATE notes SET n = 0; ALTER TABLE notes ALTER n SET NOT NULL"]);
+    const before = await state(t, ['notes']);
+    const r = await refused(t, 'notes');
+    // lang is filled from its default, as the write-back would; n has none
+    expect(r.violations.map((v) => [v.key, v.row, v.constraint, v.kind, v.columns])).toEqual([
+      [{ id: '2' }, { id: '2', body: null, tag: 'u' }, 'notes_body_not_null', 'not null', ['body']],
+      [{ id: '2' }, { id: '2', body: null, tag: 'u' }, 'notes_n_not_null', 'not null', ['n']],
+      [{ id: '3' }, { id: '3', body: 'c', tag: 'v' }, 'notes_n_not_null', 'not null', ['n']],
+    ]);
+    expect(await state(t, ['notes'])).toEqual(before);
+  });
+
   it('--continue checks the resolved rows before writing, and keeps the merge in progress when they break a constraint', async () => {
     await scenario(t, {
       setup: ['CREATE TABLE spans (id int PRIMARY KEY, lo int, hi int, CONSTRAINT lo_below_hi CHECK (lo < hi))', 'INSERT INTO spans VALUES (1, 1, 5)'],

@@ -1,6 +1,6 @@
 /** The statements that check a merge against the table's constraints (src/core/sql/merge-constraints.ts), as text: no database. */
 import { describe, expect, it } from 'vitest';
-import { checkStatements, fillOut, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
+import { checkStatements, fillOut, joinedColumns, notNullQuery, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
 import { writeSql, type WriteColumn } from '../../src/core/sql/write-back.js';
 
 const col = (name: string, type: string): WriteColumn => ({ name, type, generated: false, identity: '', defaultExpr: null });
@@ -159,7 +159,54 @@ describe('checkStatements', () => {
     expect(checkStatements(orders, writeSql(orders, orders.columns), false, 'SELECT 1')).not.toContain('DO $vsg_check$');
   });
 
+  it('analyses the staged images on their key, and the typed rows only on the columns the checks join on', () => {
+    const none = checkStatements(orders, writeSql(orders, orders.columns), false, 'SELECT 1');
+    expect(none).toContain('ANALYZE pg_temp.vsg_m_out (key)');
+    expect(none).not.toContain('ANALYZE pg_temp.vsg_m_new');
+    const some = checkStatements(orders, writeSql(orders, orders.columns), false, 'SELECT 1', false, ['client_id', 'we"ird']);
+    expect(some).toContain('ANALYZE pg_temp.vsg_m_new ("client_id", "we""ird")');
+  });
+});
+
+describe('joinedColumns', () => {
+  it('lists the unique and foreign-key columns once each; not-null and check constraints join on nothing', () => {
+    expect(
+      joinedColumns([
+        { kind: 'not null', column: 'qty' },
+        { kind: 'check', name: 'qty_positive' },
+        { kind: 'unique', columns: ['code', 'client_id'], nullsDistinct: true },
+        { kind: 'fk_from', columns: ['client_id'], other: '"public"."clients"', otherColumns: ['id'], self: false, matchFull: false },
+        { kind: 'fk_to', columns: ['id'], other: '"public"."lines"', otherColumns: ['order_id'], otherKey: ['id'], self: false, onDelete: true, onUpdate: true },
+      ]),
+    ).toEqual(['code', 'client_id', 'id']);
+    expect(joinedColumns([{ kind: 'not null', column: 'qty' }])).toEqual([]);
+  });
+
   it('takes only an oid as the table', () => {
     expect(() => checkStatements({ ...orders, relid: '1; DROP TABLE x' }, writeSql(orders, orders.columns), true, 'SELECT 1')).toThrow(/not an oid/);
+  });
+});
+
+describe('notNullQuery', () => {
+  const cols: WriteColumn[] = [
+    col('id', 'integer'),
+    { ...col('qty', 'integer'), defaultExpr: '1' },
+    { ...col('n', 'bigint'), identity: 'a' },
+    col('we"ird', 'text'),
+    { ...col('total', 'integer'), generated: true },
+  ];
+  it("reads the staged images: JSON null, or a column the image lacks whose fallback is NULL (its default evaluated only then)", () => {
+    const q = notNullQuery([{ kind: 'not null', column: 'qty' }, { kind: 'not null', column: 'n' }, { kind: 'not null', column: 'we"ird' }], cols) as string;
+    expect(q).toContain("(0, CASE WHEN s.img ? 'qty' THEN s.img -> 'qty' = 'null'::jsonb ELSE (1) IS NULL END)");
+    expect(q).toContain("(1, CASE WHEN s.img ? 'n' THEN s.img -> 'n' = 'null'::jsonb ELSE false END)");
+    expect(q).toContain(`(2, CASE WHEN s.img ? 'we"ird' THEN s.img -> 'we"ird' = 'null'::jsonb ELSE true END)`);
+    expect(q).toContain('FROM pg_temp.vsg_m_out s CROSS JOIN LATERAL');
+    expect(q).toMatch(/WHERE s\.img IS NOT NULL AND v\.missing$/);
+    expect(notNullQuery([{ kind: 'not null', column: 'qty' }], cols, { out: 'vsg_mx_out_7', new: 'vsg_mx_new_7' })).toContain('FROM pg_temp.vsg_mx_out_7 s');
+  });
+  it('leaves to the typed rows any other kind of check, a generated column, or nothing to check', () => {
+    expect(notNullQuery([{ kind: 'not null', column: 'qty' }, { kind: 'check', name: 'qty_positive' }], cols)).toBeNull();
+    expect(notNullQuery([{ kind: 'not null', column: 'total' }], cols)).toBeNull();
+    expect(notNullQuery([], cols)).toBeNull();
   });
 });

@@ -214,24 +214,61 @@ ${parts.join('\nUNION ALL\n')}
 }
 
 /**
+ * The violations of a table whose only checks are not-null ones, read from
+ * the staged images (`work.out`) without typing them into `work.new`: a row
+ * breaks one where its image holds JSON null in that column, or lacks the
+ * column and the write-back's fallback for it (write-back.ts › writeSql) is
+ * NULL: no default and no identity, or a default that evaluates to NULL
+ * (evaluated only for an image that lacks the column, as the typed rows
+ * would). Rows as violationsQuery gives them. Null when a check is of
+ * another kind, or names a generated column (whose value only the typed row
+ * computes): the typed path is needed then.
+ */
+export function notNullQuery(checks: readonly Check[], cols: readonly WriteColumn[], work: WorkTables = WORK): string | null {
+  const byName = new Map(cols.map((c) => [c.name, c]));
+  const tests: string[] = [];
+  for (const [i, c] of checks.entries()) {
+    const column = c.kind === 'not null' ? byName.get(c.column) : undefined;
+    if (!column || column.generated) return null;
+    const name = literal(column.name);
+    const fallback = column.defaultExpr !== null ? `(${column.defaultExpr}) IS NULL` : column.identity ? 'false' : 'true';
+    tests.push(`(${i}, CASE WHEN s.img ? ${name} THEN s.img -> ${name} = 'null'::jsonb ELSE ${fallback} END)`);
+  }
+  if (tests.length === 0) return null;
+  return `SELECT v.c::text AS c, s.key::text AS key, NULL::text AS other, NULL::text AS vals, s.img::text AS img
+FROM ${temp(work.out)} s CROSS JOIN LATERAL (VALUES ${tests.join(', ')}) v(c, missing)
+WHERE s.img IS NOT NULL AND v.missing`;
+}
+
+/**
  * Stage the merged rows (vsg_m_out) as typed rows in vsg_m_new, index and
  * analyse the work tables, run the check constraints of the table (when it has
  * any: sql/merge/check_rows.sql) and, last, the query of violations: one
  * round trip, no parameters. Values go back through each column's input
  * function exactly as the write-back will write them (`w`, write-back.ts).
  */
-export function checkStatements(t: CheckTarget, w: WriteSql, withChecks: boolean, query: string, forgotten = false): string {
-  return [stageStatements(w, WORK, forgotten), runChecks(t, withChecks, query)].join(';\n');
+export function checkStatements(t: CheckTarget, w: WriteSql, withChecks: boolean, query: string, forgotten = false, joined: readonly string[] = []): string {
+  return [stageStatements(w, WORK, forgotten, joined), runChecks(t, withChecks, query)].join(';\n');
+}
+
+/** The columns of the typed merged rows that the checks join on (unique and foreign-key columns): the ones worth statistics. */
+export function joinedColumns(checks: readonly Check[]): string[] {
+  const out = new Set<string>();
+  for (const c of checks) if (c.kind === 'unique' || c.kind === 'fk_from' || c.kind === 'fk_to') for (const x of c.columns) out.add(x);
+  return [...out];
 }
 
 /**
  * The first half of checkStatements: the merged rows of `work.out` typed into
- * `work.new`, both indexed and analysed. With `forgotten` (some images hold a
- * forgotten cell), each such cell is typed as NULL: its marker is no value of
- * the column's type, and NULL is what the write-back writes there when told
- * `forgotten: 'null'` (with 'live' the images already hold the live values).
+ * `work.new`; `work.out` indexed and both analysed, `work.out` on its key and
+ * `work.new` on the columns the checks join on (`joined`; none, not at all:
+ * not-null and check constraints read each row once). With `forgotten` (some
+ * images hold a forgotten cell), each such cell is typed as NULL: its marker
+ * is no value of the column's type, and NULL is what the write-back writes
+ * there when told `forgotten: 'null'` (with 'live' the images already hold
+ * the live values).
  */
-export function stageStatements(w: WriteSql, work: WorkTables = WORK, forgotten = false): string {
+export function stageStatements(w: WriteSql, work: WorkTables = WORK, forgotten = false, joined: readonly string[] = []): string {
   const out = temp(work.out);
   const fresh = temp(work.new);
   const from = forgotten
@@ -242,8 +279,8 @@ export function stageStatements(w: WriteSql, work: WorkTables = WORK, forgotten 
   return [
     `INSERT INTO ${fresh} (${w.insertColumns}) SELECT ${w.insertValues} FROM ${from} s WHERE s.img IS NOT NULL`,
     `CREATE INDEX ON ${out} (key)`,
-    `ANALYZE ${out}`,
-    `ANALYZE ${fresh}`,
+    `ANALYZE ${out} (key)`,
+    ...(joined.length ? [`ANALYZE ${fresh} (${joined.map(ident).join(', ')})`] : []),
   ].join(';\n');
 }
 
