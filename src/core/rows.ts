@@ -3,13 +3,23 @@ import type { Image, RowChange } from './types.js';
 
 /** Parse change rows whose key/old/new arrive as jsonb text (forgotten cells: null, flagged, see flagForgotten). */
 export function parseChanges(rows: { key: string; old: string | null; new: string | null }[]): RowChange[] {
-  return rows.map((r) =>
-    flagForgotten({
+  return rows.map((r) => {
+    const change = {
       key: JSON.parse(r.key) as Image,
       old: r.old === null ? null : (JSON.parse(r.old) as Image),
       new: r.new === null ? null : (JSON.parse(r.new) as Image),
-    }, { old: 'image', new: 'image' }),
-  );
+    };
+    return mayHoldObject(r.old) || mayHoldObject(r.new) ? flagForgotten(change, { old: 'image', new: 'image' }) : change;
+  });
+}
+
+/**
+ * Whether an image's JSON text may hold a forgotten cell: only an object
+ * inside the image can be one, and without a second `{` there is none. The
+ * cheap test that spares most rows of a large diff the walk over their cells.
+ */
+function mayHoldObject(text: string | null): boolean {
+  return text !== null && text.indexOf('{', 1) !== -1;
 }
 
 /**

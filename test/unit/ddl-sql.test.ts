@@ -135,6 +135,11 @@ describe('queries over a table’s rows', () => {
     expect(one.startsWith('WITH chain AS (')).toBe(true);
     expect(one).toContain(`FROM "My Schema"."Wei""rd $1 tab" r, (SELECT $3::jsonb AS key) q WHERE "r"."Key $1" = ("q".key->>'Key $1')::integer AND "r"."o'k" = ("q".key->>'o''k')::text`);
     expect(one).toContain('SELECT l.key::text, l.img::text, la.last::text, pc.cols::text AS pend');
+    // a state commit's changes: for one key its difference there alone; the other function is not even planned
+    expect(one).toContain('CROSS JOIN LATERAL vsg.state_diff_key($1, c.parent, chain.id, $3::jsonb) d');
+    expect(one).not.toContain('vsg.state_diff(');
+    expect(all).toContain('CROSS JOIN LATERAL vsg.state_diff($1, c.parent, chain.id, false) d');
+    expect(all).not.toContain('vsg.state_diff_key(');
   });
 });
 

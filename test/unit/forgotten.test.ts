@@ -31,6 +31,10 @@ describe('forgotten cells in results', () => {
     expect(renderChanges([half], ['id'], ['id', 'email'], plain)).toBe('~ id=2\n    email: «forgotten» → NULL');
     // nothing forgotten: no flag at all
     expect(parseChanges([{ key: '{"id":"3"}', old: null, new: '{"id":"3","email":"x"}' }])[0]).not.toHaveProperty('forgotten');
+    // a value that merely looks like one (text holding braces) is a value; a marker on the new side alone is found
+    const [text] = parseChanges([{ key: '{"id":"4"}', old: '{"id":"4","note":"{\\"forgotten\\": 1}"}', new: JSON.stringify({ id: '4', note: m('f') }) }]);
+    expect(text.old).toEqual({ id: '4', note: '{"forgotten": 1}' });
+    expect(text.forgotten).toEqual({ new: { note: 'f'.repeat(32) } });
   });
 
   it('a single value: null and its marker; an object that is not a marker stays', () => {

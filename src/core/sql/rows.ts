@@ -101,9 +101,7 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
        -- (none known when its parent was pruned: it is the boundary, its cells were set before it)
        SELECT c.id, d.key, d.old, d.new FROM chain JOIN vsg.commits c ON c.id = chain.id AND c.source IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM vsg.commits pc WHERE pc.id = c.parent AND pc.pruned IS NOT NULL)
-       CROSS JOIN LATERAL (SELECT * FROM vsg.state_diff($1, c.parent, chain.id, false) WHERE $3::jsonb IS NULL
-                           UNION ALL
-                           SELECT * FROM vsg.state_diff_key($1, c.parent, chain.id, $3::jsonb) WHERE $3::jsonb IS NOT NULL) d
+       CROSS JOIN LATERAL ${oneKey ? 'vsg.state_diff_key($1, c.parent, chain.id, $3::jsonb)' : 'vsg.state_diff($1, c.parent, chain.id, false)'} d
      ), cells AS (
        SELECT DISTINCT ON (ch.key, e.col) ch.key, e.col, ch.commit_id
        FROM chg ch JOIN chain ON chain.id = ch.commit_id
