@@ -34,7 +34,7 @@ import type { ImageSource } from './apply.js';
 import { forgottenPolicy, type ForgottenPolicy } from './forgets.js';
 import { compareKeys, flagForgotten, forgottenMarker, type Forgotten } from './rows.js';
 import { forgottenFromLive } from './sql/forget.js';
-import { checkStatements, constraintsQuery, fillOut, joinedColumns, notNullQuery, prepareStage, runChecks, stagedImages, stageStatements, temp, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
+import { checkStatements, constraintsQuery, fillOut, joinedColumns, notNullQuery, notNullTests, prepareStage, prepareTyped, runChecks, stagedImages, stageStatements, temp, violationsQuery, WORK, type Check, type CheckTarget, type WorkTables } from './sql/merge-constraints.js';
 import { writeSql } from './sql/write-back.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
@@ -115,10 +115,18 @@ interface Prepared {
   forgotten: boolean;
   /** what the merge writes where a value was forgotten (src/core/forgets.ts) */
   policy: ForgottenPolicy;
+  /** the violations, when staging judged them already (not-null checks alone); null: the checks are still to run */
+  judged: ViolationRow[] | null;
 }
 
-/** Read the table's columns and constraints, and stage `source` into `work.out` (the work tables made fresh). */
-async function prepare(tx: Queryable, table: TrackedTable, source: ImageSource, work: WorkTables, always: boolean): Promise<Prepared | null> {
+/**
+ * Read the table's columns and constraints, and stage `source` into
+ * `work.out` (the work tables made fresh). With `quick` (one table's merge),
+ * a table whose only checks are not-null ones is judged as it is staged, by
+ * the same statement (notNullTests): `judged` holds its violation rows, and
+ * no typed copy (`work.new`) is made unless a forgotten cell needs one.
+ */
+async function prepare(tx: Queryable, table: TrackedTable, source: ImageSource, work: WorkTables, always: boolean, quick = false): Promise<Prepared | null> {
   const { rows } = await tx.query<{ columns: string; constraints: string }>(constraintsQuery(), [table.relid]);
   const cols = (JSON.parse(rows[0].columns) as ColumnRow[]).map(toColumn);
   const found = JSON.parse(rows[0].constraints) as ConstraintRow[];
@@ -126,17 +134,22 @@ async function prepare(tx: Queryable, table: TrackedTable, source: ImageSource, 
   const described = describe(table, found, notNull);
   if (described.length === 0 && !always) return null;
   const target = { relid: table.relid, qname: table.qname, keyColumns: table.keyColumns, columns: cols };
-  await tx.query(prepareStage(table.qname, notNull, work));
-  const filled = await tx.query<{ forgotten: string }>(fillOut(source.text, work), source.params);
+  const tests = quick ? notNullTests(described.map((d) => d.check), cols) : null;
+  await tx.query(prepareStage(table.qname, notNull, work, tests === null));
+  const filled = await tx.query<{ forgotten: string } & ViolationRow>(fillOut(source.text, work, tests), source.params);
   // Judge a forgotten cell by what the write-back will write there: the live value is
   // put in now (one more round trip, only then); NULL, or nothing, at typing (stageStatements).
   const policy = forgottenPolicy(tx);
   let forgotten = Number(filled.rows[0].forgotten) > 0;
+  let judged: ViolationRow[] | null = tests === null || forgotten ? null : filled.rows.filter((r) => r.c !== null);
   if (forgotten && policy === 'live') {
     await tx.query(forgottenFromLive(table, cols, temp(work.out)));
     forgotten = false;
+    if (tests !== null) judged = (await tx.query<ViolationRow>(notNullQuery(tests, work))).rows;
   }
-  return { table, target, described, cols, hasChecks: described.some((d) => d.kind === 'check'), forgotten, policy };
+  // a forgotten cell typed as NULL needs the typed rows after all
+  if (tests !== null && judged === null) await tx.query(prepareTyped(table.qname, notNull, work));
+  return { table, target, described, cols, hasChecks: described.some((d) => d.kind === 'check'), forgotten, policy, judged };
 }
 
 /** What findViolations found, and where the images it read now are. */
@@ -150,16 +163,15 @@ export interface Checked {
  * The constraints that the images of `source` (every key the merge writes,
  * with its image, NULL for a deletion) would break once written into the
  * table. Writes nothing but the session's work tables. One round trip when
- * the table has no constraint to check, four otherwise.
+ * the table has no constraint to check, three when it has only not-null
+ * ones, four otherwise.
  */
 export async function findViolations(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<Checked> {
-  const p = await prepare(tx, table, source, WORK, false);
+  const p = await prepare(tx, table, source, WORK, false, true);
   if (!p) return { violations: [], images: source };
   const images = { text: stagedImages(WORK), params: [] };
+  if (p.judged !== null) return { violations: violations(p, p.judged), images };
   const checks = p.described.map((d) => d.check);
-  // Not-null checks alone (the common case) read the staged images as they are.
-  const quick = p.forgotten ? null : notNullQuery(checks, p.cols);
-  if (quick !== null) return { violations: violations(p, (await tx.query<ViolationRow>(quick)).rows), images };
   const query = violationsQuery(p.target, checks);
   if (query === null) return { violations: [], images };
   const res = await tx.query<ViolationRow>(checkStatements(p.target, writeSql(table, p.cols), p.hasChecks, query, p.forgotten, joinedColumns(checks)));

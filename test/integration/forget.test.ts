@@ -448,6 +448,33 @@ describe.each(targetNames())('forget with switch and merge on %s', (name) => {
     expect((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM u`)).rows[0].n).toBe('2'); // nothing written
   });
 
+  it('with not-null constraints alone, a forgotten cell is judged as with any other: NULL breaks NOT NULL, the live value passes', async () => {
+    await repo.sql(`CREATE TABLE nn (id int PRIMARY KEY, name text NOT NULL, note text)`);
+    await repo.sql(`INSERT INTO nn VALUES (1, 'one', 'x')`);
+    await repo.track('nn', { author });
+    await repo.createBranch({ table: 'nn', name: 'nnside' });
+    await repo.switch({ table: 'nn', branch: 'nnside' });
+    await repo.commit({ table: 'nn', author, sql: `UPDATE nn SET name = 'qa-nn-side', note = 'y' WHERE id = 1` });
+    await repo.switch({ table: 'nn', branch: 'main' });
+    await repo.commit({ table: 'nn', author, sql: `INSERT INTO nn VALUES (2, 'two', NULL)` });
+    await repo.forget({ table: 'nn', keys: ['1'], message: 'erase 1', author });
+    const live = async () => (await repo.db.query<{ r: string }>(`SELECT string_agg(nn::text, ' ' ORDER BY id) AS r FROM nn`)).rows[0].r;
+    await expect(repo.merge({ table: 'nn', ref: 'nnside', author })).rejects.toMatchObject({ code: 'E_FORGOTTEN', data: { keys: [{ id: '1' }] } });
+    const e = (await repo.merge({ table: 'nn', ref: 'nnside', author, forgotten: 'null' }).catch((x: unknown) => x)) as { code: string; data: ConstraintViolation[] };
+    expect(e.code).toBe('E_MERGE_CONSTRAINT');
+    const hex = expect.stringMatching(/^[0-9a-f]{32}$/);
+    // name's NULL breaks its NOT NULL; note may be NULL
+    expect(e.data).toEqual([
+      expect.objectContaining({ key: { id: '1' }, constraint: 'nn_name_not_null', kind: 'not null', columns: ['name'], row: { id: '1', name: null, note: null }, forgotten: { row: { name: hex, note: hex } } }),
+    ]);
+    expect(JSON.stringify(e.data)).not.toContain('qa-nn');
+    expect(await live()).toBe('(1,one,x) (2,two,)'); // nothing written
+    const r = await repo.merge({ table: 'nn', ref: 'nnside', author, forgotten: 'live' });
+    expect(r.status).toBe('merged');
+    expect(await live()).toBe('(1,one,x) (2,two,)');
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
   it('a merge judges a forgotten cell by what it will write there: NULL breaks NOT NULL and CHECK, the live value passes, by default none is judged', async () => {
     await repo.sql(`CREATE TABLE k (id int PRIMARY KEY, name text NOT NULL, code text CONSTRAINT k_code CHECK (code IS NOT NULL AND code ~ '^[A-Z]+$'), qty int CHECK (qty > 0))`);
     await repo.sql(`INSERT INTO k VALUES (1, 'one', 'A', 1)`);

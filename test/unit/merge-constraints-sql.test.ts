@@ -1,6 +1,6 @@
 /** The statements that check a merge against the table's constraints (src/core/sql/merge-constraints.ts), as text: no database. */
 import { describe, expect, it } from 'vitest';
-import { checkStatements, fillOut, joinedColumns, notNullQuery, prepareStage, runChecks, stagedImages, stageStatements, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
+import { checkStatements, fillOut, joinedColumns, notNullQuery, notNullTests, prepareStage, prepareTyped, runChecks, stagedImages, stageStatements, violationsQuery, type CheckTarget } from '../../src/core/sql/merge-constraints.js';
 import { writeSql, type WriteColumn } from '../../src/core/sql/write-back.js';
 
 const col = (name: string, type: string): WriteColumn => ({ name, type, generated: false, identity: '', defaultExpr: null });
@@ -25,19 +25,24 @@ describe('prepareStage / fillOut', () => {
     expect(prepareStage('"public"."orders"', ['id', 'qty'])).toBe(
       [
         'DROP TABLE IF EXISTS "pg_temp"."vsg_m_out"',
-        'DROP TABLE IF EXISTS "pg_temp"."vsg_m_new"',
         'CREATE TEMP TABLE vsg_m_out (key jsonb, img jsonb) ON COMMIT DROP',
+        'DROP TABLE IF EXISTS "pg_temp"."vsg_m_new"',
         'CREATE TEMP TABLE vsg_m_new (LIKE "public"."orders" INCLUDING GENERATED) ON COMMIT DROP',
         'ALTER TABLE pg_temp.vsg_m_new ALTER COLUMN "id" DROP NOT NULL, ALTER COLUMN "qty" DROP NOT NULL',
       ].join(';\n'),
     );
     expect(prepareStage('"public"."orders"', [])).not.toMatch(/ALTER/);
     expect(prepareStage(hostile.qname, ['e"mail'])).toMatch(/ALTER COLUMN "e""mail" DROP NOT NULL$/);
+    // untyped: the staged images alone; the typed half made later, when needed
+    expect(prepareStage('"public"."orders"', ['qty'], undefined, false)).toBe('DROP TABLE IF EXISTS "pg_temp"."vsg_m_out";\nCREATE TEMP TABLE vsg_m_out (key jsonb, img jsonb) ON COMMIT DROP');
+    expect(prepareTyped('"public"."orders"', ['qty'])).toBe(
+      'DROP TABLE IF EXISTS "pg_temp"."vsg_m_new";\nCREATE TEMP TABLE vsg_m_new (LIKE "public"."orders" INCLUDING GENERATED) ON COMMIT DROP;\nALTER TABLE pg_temp.vsg_m_new ALTER COLUMN "qty" DROP NOT NULL',
+    );
   });
 
   it('fills vsg_m_out from a source, whose parameters stay its own', () => {
     expect(fillOut('SELECT key, img FROM x WHERE a = $1')).toBe(
-      'WITH f AS (INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (SELECT key, img FROM x WHERE a = $1\n) s RETURNING img)\n' +
+      'WITH f AS (INSERT INTO pg_temp.vsg_m_out (key, img) SELECT key, img FROM (SELECT key, img FROM x WHERE a = $1\n) s RETURNING key, img)\n' +
         `SELECT (count(*) FILTER (WHERE img IS NOT NULL AND jsonb_path_exists(img, '$.* ? (@.type() == "object")')))::text AS forgotten FROM f`,
     );
   });
@@ -187,7 +192,7 @@ describe('joinedColumns', () => {
   });
 });
 
-describe('notNullQuery', () => {
+describe('notNullTests', () => {
   const cols: WriteColumn[] = [
     col('id', 'integer'),
     { ...col('qty', 'integer'), defaultExpr: '1' },
@@ -195,18 +200,26 @@ describe('notNullQuery', () => {
     col('we"ird', 'text'),
     { ...col('total', 'integer'), generated: true },
   ];
-  it("reads the staged images: JSON null, or a column the image lacks whose fallback is NULL (its default evaluated only then)", () => {
-    const q = notNullQuery([{ kind: 'not null', column: 'qty' }, { kind: 'not null', column: 'n' }, { kind: 'not null', column: 'we"ird' }], cols) as string;
-    expect(q).toContain("(0, CASE WHEN s.img ? 'qty' THEN s.img -> 'qty' = 'null'::jsonb ELSE (1) IS NULL END)");
-    expect(q).toContain("(1, CASE WHEN s.img ? 'n' THEN s.img -> 'n' = 'null'::jsonb ELSE false END)");
-    expect(q).toContain(`(2, CASE WHEN s.img ? 'we"ird' THEN s.img -> 'we"ird' = 'null'::jsonb ELSE true END)`);
-    expect(q).toContain('FROM pg_temp.vsg_m_out s CROSS JOIN LATERAL');
-    expect(q).toMatch(/WHERE s\.img IS NOT NULL AND v\.missing$/);
-    expect(notNullQuery([{ kind: 'not null', column: 'qty' }], cols, { out: 'vsg_mx_out_7', new: 'vsg_mx_new_7' })).toContain('FROM pg_temp.vsg_mx_out_7 s');
+  const nn = (column: string) => ({ kind: 'not null' as const, column });
+  it("judges the staged images: JSON null, or a column the image lacks whose fallback is NULL (its default evaluated only then)", () => {
+    const tests = notNullTests([nn('qty'), nn('n'), nn('we"ird')], cols) as string;
+    expect(tests).toBe(
+      [
+        "(0, CASE WHEN s.img ? 'qty' THEN s.img -> 'qty' = 'null'::jsonb ELSE (1) IS NULL END)",
+        "(1, CASE WHEN s.img ? 'n' THEN s.img -> 'n' = 'null'::jsonb ELSE false END)",
+        `(2, CASE WHEN s.img ? 'we"ird' THEN s.img -> 'we"ird' = 'null'::jsonb ELSE true END)`,
+      ].join(', '),
+    );
+    // staged and judged in one statement, a row per violation beside the count of forgotten cells
+    const fill = fillOut('SELECT 1', { out: 'vsg_mx_out_7', new: 'vsg_mx_new_7' }, tests);
+    expect(fill).toMatch(/^WITH f AS \(INSERT INTO pg_temp\.vsg_mx_out_7 \(key, img\) SELECT key, img FROM \(SELECT 1\n\) s RETURNING key, img\), n AS \(SELECT \(count/);
+    expect(fill).toContain(`SELECT n.forgotten, v.c, v.key, v.other, v.vals, v.img FROM n LEFT JOIN (SELECT v.c::text AS c, s.key::text AS key, NULL::text AS other, NULL::text AS vals, s.img::text AS img\nFROM f s CROSS JOIN LATERAL (VALUES ${tests}) v(c, missing)\nWHERE s.img IS NOT NULL AND v.missing) v ON true`);
+    // or, after staging, over the staged images
+    expect(notNullQuery(tests)).toContain(`FROM pg_temp.vsg_m_out s CROSS JOIN LATERAL (VALUES ${tests})`);
   });
   it('leaves to the typed rows any other kind of check, a generated column, or nothing to check', () => {
-    expect(notNullQuery([{ kind: 'not null', column: 'qty' }, { kind: 'check', name: 'qty_positive' }], cols)).toBeNull();
-    expect(notNullQuery([{ kind: 'not null', column: 'total' }], cols)).toBeNull();
-    expect(notNullQuery([], cols)).toBeNull();
+    expect(notNullTests([nn('qty'), { kind: 'check', name: 'qty_positive' }], cols)).toBeNull();
+    expect(notNullTests([nn('total')], cols)).toBeNull();
+    expect(notNullTests([], cols)).toBeNull();
   });
 });

@@ -53,17 +53,20 @@ export function constraintsQuery(): string {
  * Fresh work tables for table `qname` (already quoted): vsg_m_out, and
  * vsg_m_new shaped like the table (generated columns computed) with its
  * not-null columns `notNull` made nullable, so that a row breaking one can be
- * staged and named. One round trip; no parameters.
+ * staged and named. One round trip; no parameters. Without `typed`,
+ * vsg_m_out alone (not-null checks read the images as they are: notNullTests).
  */
-export function prepareStage(qname: string, notNull: readonly string[], work: WorkTables = WORK): string {
+export function prepareStage(qname: string, notNull: readonly string[], work: WorkTables = WORK, typed = true): string {
   temp(work.out);
+  const out = [dropTemp(work.out), `CREATE TEMP TABLE ${work.out} (key jsonb, img jsonb) ON COMMIT DROP`];
+  if (typed) out.push(prepareTyped(qname, notNull, work));
+  return out.join(';\n');
+}
+
+/** vsg_m_new (`work.new`) alone, made fresh: prepareStage's typed half. */
+export function prepareTyped(qname: string, notNull: readonly string[], work: WorkTables = WORK): string {
   temp(work.new);
-  const out = [
-    dropTemp(work.out),
-    dropTemp(work.new),
-    `CREATE TEMP TABLE ${work.out} (key jsonb, img jsonb) ON COMMIT DROP`,
-    `CREATE TEMP TABLE ${work.new} (LIKE ${qname} INCLUDING GENERATED) ON COMMIT DROP`,
-  ];
+  const out = [dropTemp(work.new), `CREATE TEMP TABLE ${work.new} (LIKE ${qname} INCLUDING GENERATED) ON COMMIT DROP`];
   if (notNull.length) out.push(`ALTER TABLE ${temp(work.new)} ${notNull.map((c) => `ALTER COLUMN ${ident(c)} DROP NOT NULL`).join(', ')}`);
   return out.join(';\n');
 }
@@ -74,12 +77,19 @@ const HOLDS_FORGOTTEN = `jsonb_path_exists(img, '$.* ? (@.type() == "object")')`
 /**
  * Fill vsg_m_out (or `work.out`) from an image source (its text; its
  * parameters go with it), answering `forgotten`: how many of the images hold
- * a forgotten cell.
+ * a forgotten cell. With `tests` (notNullTests), the same statement judges
+ * the rows as it stages them: a row per violation beside `forgotten` (c, key,
+ * other, vals, img as violationsQuery gives them; one row of NULLs when there
+ * is none), valid only when no image holds a forgotten cell (a marker is no
+ * JSON null).
  */
-export function fillOut(source: string, work: WorkTables = WORK): string {
-  return `WITH f AS (INSERT INTO ${temp(work.out)} (key, img) SELECT key, img FROM (${source}
-) s RETURNING img)
-SELECT (count(*) FILTER (WHERE img IS NOT NULL AND ${HOLDS_FORGOTTEN}))::text AS forgotten FROM f`;
+export function fillOut(source: string, work: WorkTables = WORK, tests: string | null = null): string {
+  const fill = `WITH f AS (INSERT INTO ${temp(work.out)} (key, img) SELECT key, img FROM (${source}
+) s RETURNING key, img)`;
+  const count = `(count(*) FILTER (WHERE img IS NOT NULL AND ${HOLDS_FORGOTTEN}))::text AS forgotten`;
+  if (tests === null) return `${fill}\nSELECT ${count} FROM f`;
+  return `${fill}, n AS (SELECT ${count} FROM f)
+SELECT n.forgotten, v.c, v.key, v.other, v.vals, v.img FROM n LEFT JOIN (${notNullRows('f', tests)}) v ON true`;
 }
 
 /** What a check reads of the table being merged. */
@@ -214,17 +224,17 @@ ${parts.join('\nUNION ALL\n')}
 }
 
 /**
- * The violations of a table whose only checks are not-null ones, read from
- * the staged images (`work.out`) without typing them into `work.new`: a row
- * breaks one where its image holds JSON null in that column, or lacks the
- * column and the write-back's fallback for it (write-back.ts › writeSql) is
- * NULL: no default and no identity, or a default that evaluates to NULL
- * (evaluated only for an image that lacks the column, as the typed rows
- * would). Rows as violationsQuery gives them. Null when a check is of
- * another kind, or names a generated column (whose value only the typed row
- * computes): the typed path is needed then.
+ * The not-null checks of a table whose only checks are not-null ones, as the
+ * VALUES list that notNullQuery and fillOut judge each staged image `s` by,
+ * without typing it: a row breaks one where its image holds JSON null in that
+ * column, or lacks the column and the write-back's fallback for it
+ * (write-back.ts › writeSql) is NULL: no default and no identity, or a
+ * default that evaluates to NULL (evaluated only for an image that lacks the
+ * column, as the typed rows would). Null when a check is of another kind, or
+ * names a generated column (whose value only the typed row computes), or
+ * there is none: the typed path is needed then, or nothing.
  */
-export function notNullQuery(checks: readonly Check[], cols: readonly WriteColumn[], work: WorkTables = WORK): string | null {
+export function notNullTests(checks: readonly Check[], cols: readonly WriteColumn[]): string | null {
   const byName = new Map(cols.map((c) => [c.name, c]));
   const tests: string[] = [];
   for (const [i, c] of checks.entries()) {
@@ -234,10 +244,19 @@ export function notNullQuery(checks: readonly Check[], cols: readonly WriteColum
     const fallback = column.defaultExpr !== null ? `(${column.defaultExpr}) IS NULL` : column.identity ? 'false' : 'true';
     tests.push(`(${i}, CASE WHEN s.img ? ${name} THEN s.img -> ${name} = 'null'::jsonb ELSE ${fallback} END)`);
   }
-  if (tests.length === 0) return null;
+  return tests.length ? tests.join(', ') : null;
+}
+
+/** The rows of `from` (key, img) that `tests` (notNullTests) refuse, as violationsQuery gives them. */
+function notNullRows(from: string, tests: string): string {
   return `SELECT v.c::text AS c, s.key::text AS key, NULL::text AS other, NULL::text AS vals, s.img::text AS img
-FROM ${temp(work.out)} s CROSS JOIN LATERAL (VALUES ${tests.join(', ')}) v(c, missing)
+FROM ${from} s CROSS JOIN LATERAL (VALUES ${tests}) v(c, missing)
 WHERE s.img IS NOT NULL AND v.missing`;
+}
+
+/** The staged images of `work.out` that `tests` (notNullTests) refuse: for images whose forgotten cells were filled after staging. */
+export function notNullQuery(tests: string, work: WorkTables = WORK): string {
+  return notNullRows(temp(work.out), tests);
 }
 
 /**
