@@ -42,8 +42,6 @@ export interface Loader {
 
 /** How one start gets the bundle: a hook to run before PGlite's loader, the bundle to give it, and what to do once started. */
 export interface BundleFiles {
-  /** the files came from the cache */
-  cached: boolean;
   preRun(mod: Loader): void;
   fsBundle?: Blob;
   /** after a start that loaded the whole bundle: keep its files in the cache */
@@ -84,7 +82,6 @@ export function bundleFiles(env: NodeJS.ProcessEnv = process.env): BundleFiles {
   const m = dir ? manifest(dir) : null;
   if (dir && m) {
     return {
-      cached: true,
       preRun(mod) {
         for (const d of MOUNTED) {
           mod.FS.mkdirTree(d);
@@ -107,7 +104,6 @@ export function bundleFiles(env: NodeJS.ProcessEnv = process.env): BundleFiles {
   }
   const seen: [string, Uint8Array][] = [];
   return {
-    cached: false,
     preRun(mod) {
       if (!dir) return;
       const createFile = mod.FS_createDataFile.bind(mod);
