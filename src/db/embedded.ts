@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { NodeFS as PGliteNodeFS } from '@electric-sql/pglite/nodefs';
 import { ExitCode, VsgError } from '../errors.js';
+import { bundleFiles, type Loader } from './bundle.js';
 import { rawText, SETTINGS, wrapClient, type Db } from './db.js';
 import { preparedStatementsWanted } from './prepared.js';
 import { clusterTemplate, extractCluster, START_SETTINGS } from './template.js';
@@ -76,11 +78,22 @@ export function noRepository(dir: string, cwd = process.cwd()): VsgError {
 
 /** A PGlite on `dataDir` spoken to through node-postgres, as a Db. */
 async function start(dataDir: string, where: string, prepare: boolean, release: () => void = () => undefined): Promise<Db> {
-  const [{ PGlite }, { createPgConfig }, { default: pg }] = await Promise.all([
+  const [{ PGlite }, { NodeFS }, { createPgConfig }, { default: pg }] = await Promise.all([
     import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/nodefs'),
     import('@electric-sql/pglite/node-postgres'),
     import('pg'),
   ]);
+  const bundle = bundleFiles();
+  // The data directory on the host's disk, as PGlite mounts it for a path,
+  // and the bundle's files from vsg's cache (./bundle.ts).
+  class Files extends NodeFS {
+    override async init(...args: Parameters<PGliteNodeFS['init']>): ReturnType<PGliteNodeFS['init']> {
+      const { emscriptenOpts } = await super.init(...args);
+      const preRun = [...(emscriptenOpts.preRun ?? []), (mod: object) => bundle.preRun(mod as Loader)];
+      return { emscriptenOpts: { ...emscriptenOpts, preRun } };
+    }
+  }
   // PGlite reads the catalog for its own array parsers as it starts: the first
   // query of a new backend, which pays for loading the catalog caches (a third
   // of a `vsg log -n 1`'s CPU). node-postgres with raw text (rawText) never
@@ -91,7 +104,12 @@ async function start(dataDir: string, where: string, prepare: boolean, release: 
   // The session's settings are the backend's own start parameters rather
   // than a SET after connecting: one cold statement fewer, and RESET keeps them.
   const session = SETTINGS.flatMap(([name, value]) => ['-c', `${name}=${value}`]);
-  const lite = new Lite(dataDir, { startParams: [...PGlite.defaultStartParams, ...START_SETTINGS, ...session] });
+  const lite = new Lite({
+    dataDir,
+    fs: new Files(dataDir),
+    fsBundle: bundle.fsBundle,
+    startParams: [...PGlite.defaultStartParams, ...START_SETTINGS, ...session],
+  });
   const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
   try {
     await client.connect();
@@ -99,6 +117,7 @@ async function start(dataDir: string, where: string, prepare: boolean, release: 
     await lite.close().catch(() => undefined);
     throw e;
   }
+  bundle.keep();
   return wrapClient(
     client,
     'pglite',

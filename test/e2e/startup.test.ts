@@ -160,6 +160,8 @@ describe('the embedded cluster template', () => {
     expect(warm.stdout).toContain(` in ${cache} (`);
     const kept = fs.readdirSync(cache).filter((f) => f.endsWith('.tar'));
     expect(kept).toHaveLength(1);
+    // and keeps PGlite's file bundle beside it (src/db/bundle.ts)
+    expect(fs.readdirSync(cache).filter((f) => /^pglite-files-[0-9a-f]+$/.test(f) && fs.existsSync(path.join(cache, f, 'files.json')))).toHaveLength(1);
     const made = fs.statSync(path.join(cache, kept[0])).mtimeMs;
     const a = emptyDir('tmpl-a');
     const init = await vsg({ cwd: a, env: e }, ['init']);
@@ -198,5 +200,60 @@ describe('the embedded cluster template', () => {
     expect([x.code, y.code]).toEqual([0, 0]);
     expect([x.stdout, y.stdout].sort().map((s) => s.split(' ').slice(0, 2).join(' '))).toEqual(['initialised vsg', 'vsg schema']);
     expect((await vsg({ cwd, env: e }, ['log', '--json'])).code).toBe(0);
+  });
+});
+
+describe("PGlite's file bundle in the cache", () => {
+  // SQL that needs the bundle's files: a time zone, the list of them all, a
+  // text search dictionary, a conversion between encodings.
+  const NEEDS_FILES = `SELECT '2024-06-01 12:00+00'::timestamptz AT TIME ZONE 'Europe/Paris' AS paris,
+    to_tsvector('english', 'running dogs') AS ts, (SELECT count(*) > 500 FROM pg_timezone_names) AS zones,
+    convert_to('x', 'LATIN1') AS latin1`;
+  const ANSWER = [['2024-06-01 14:00:00', "'dog':2 'run':1", 't', '\\x78']];
+
+  it('a first start keeps it; later commands read time zones, dictionaries and plpgsql from it, as they do without a cache', { timeout: 240_000 }, async () => {
+    const cache = path.join(scratch, 'bundle-cache');
+    const e = { ...env, VSG_CACHE_DIR: cache, VSG_AUTHOR: 'tester' };
+    const cwd = emptyDir('bundle');
+    expect((await vsg({ cwd, env: e }, ['init'])).code).toBe(0);
+    const kept = fs.readdirSync(cache).filter((f) => f.startsWith('pglite-files-'));
+    expect(kept).toHaveLength(1);
+    const files = path.join(cache, kept[0]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(files, 'files.json'), 'utf8')) as { size: number; files: string[] };
+    expect(manifest.files).toContain('/pglite/share/postgresql/timezone/Europe/Paris');
+    expect(manifest.files.reduce((n, f) => n + fs.statSync(path.join(files, f)).size, 0)).toBe(manifest.size);
+    for (const e2 of [e, { ...e, VSG_CACHE_DIR: '' }]) {
+      const r = await vsg({ cwd, env: e2 }, ['sql', '--json', NEEDS_FILES]);
+      expect([r.code, r.stderr]).toEqual([0, '']);
+      expect(JSON.parse(r.stdout).rows).toEqual(ANSWER);
+    }
+    // vsg's own functions (plpgsql, a library of the bundle) capture a commit
+    expect((await vsg({ cwd, env: e }, ['sql', 'CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, $$a$$)'])).code).toBe(0);
+    expect((await vsg({ cwd, env: e }, ['track', 't'])).code).toBe(0);
+    expect((await vsg({ cwd, env: e }, ['commit', '-t', 't', 'UPDATE t SET v = $$b$$'])).code).toBe(0);
+    expect(JSON.parse((await vsg({ cwd, env: e }, ['log', '--json'])).stdout).commits).toHaveLength(2);
+    // the files a command reads are the cache's: one taken away is missing to PostgreSQL
+    const paris = path.join(files, 'pglite', 'share', 'postgresql', 'timezone', 'Europe', 'Paris');
+    const saved = fs.readFileSync(paris);
+    fs.rmSync(paris);
+    const gone = await vsg({ cwd, env: e }, ['sql', "SELECT now() AT TIME ZONE 'Europe/Paris'"]);
+    expect([gone.code, gone.stderr.split('\n')[0]]).toEqual([4, 'error: time zone "Europe/Paris" not recognized']);
+    fs.writeFileSync(paris, saved);
+    // a damaged copy is not used, and the next start replaces it
+    fs.writeFileSync(path.join(files, 'files.json'), '{"size": 1');
+    const r = await vsg({ cwd, env: e }, ['sql', '--json', NEEDS_FILES]);
+    expect([r.code, JSON.parse(r.stdout).rows]).toEqual([0, ANSWER]);
+    expect(JSON.parse(fs.readFileSync(path.join(files, 'files.json'), 'utf8'))).toEqual(manifest);
+    expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a throw-away database (the demo) and a fresh init from an empty cache use it too', { timeout: 240_000 }, async () => {
+    const e = { ...env, VSG_CACHE_DIR: path.join(scratch, 'bundle-demo-cache'), VSG_AUTHOR: 'tester' };
+    const demo = await vsg({ cwd: emptyDir('bundle-demo'), env: e }, ['demo']);
+    expect([demo.code, demo.stderr]).toEqual([0, '']);
+    const cwd = emptyDir('bundle-init');
+    expect((await vsg({ cwd, env: e }, ['init'])).code).toBe(0);
+    const r = await vsg({ cwd, env: e }, ['sql', '--json', NEEDS_FILES]);
+    expect([r.code, JSON.parse(r.stdout).rows]).toEqual([0, ANSWER]);
   });
 });
