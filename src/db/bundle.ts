@@ -67,10 +67,17 @@ export function bundleCached(env: NodeJS.ProcessEnv = process.env): boolean {
   return dir !== null && manifest(dir) !== null;
 }
 
+/**
+ * The manifest of a whole copy of this PGlite's bundle in `dir`, or null. A
+ * copy missing any file (a cleaner, a user's hand) is no copy: PostgreSQL
+ * would otherwise fail to start or answer as if the file did not exist
+ * ("time zone not recognized"); one look per file, ~1 ms for the 700.
+ */
 function manifest(dir: string): Manifest | null {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    return m.size === bundleSize() && Array.isArray(m.files) ? m : null;
+    if (m.size !== bundleSize() || !Array.isArray(m.files)) return null;
+    return m.files.every((f) => fs.existsSync(path.join(dir, f))) ? m : null;
   } catch {
     return null;
   }

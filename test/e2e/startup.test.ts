@@ -232,13 +232,18 @@ describe("PGlite's file bundle in the cache", () => {
     expect((await vsg({ cwd, env: e }, ['track', 't'])).code).toBe(0);
     expect((await vsg({ cwd, env: e }, ['commit', '-t', 't', 'UPDATE t SET v = $$b$$'])).code).toBe(0);
     expect(JSON.parse((await vsg({ cwd, env: e }, ['log', '--json'])).stdout).commits).toHaveLength(2);
-    // the files a command reads are the cache's: one taken away is missing to PostgreSQL
+    // the files a command reads are the cache's (one changed there is what PostgreSQL reads);
+    // a copy missing one, even one the start itself opens, is not used, and the next start replaces it
     const paris = path.join(files, 'pglite', 'share', 'postgresql', 'timezone', 'Europe', 'Paris');
     const saved = fs.readFileSync(paris);
+    fs.writeFileSync(paris, 'not a zone file');
+    const bad = await vsg({ cwd, env: e }, ['sql', "SELECT now() AT TIME ZONE 'Europe/Paris'"]);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([4, 'error: time zone "Europe/Paris" not recognized']);
     fs.rmSync(paris);
-    const gone = await vsg({ cwd, env: e }, ['sql', "SELECT now() AT TIME ZONE 'Europe/Paris'"]);
-    expect([gone.code, gone.stderr.split('\n')[0]]).toEqual([4, 'error: time zone "Europe/Paris" not recognized']);
-    fs.writeFileSync(paris, saved);
+    fs.rmSync(path.join(files, 'pglite', 'share', 'postgresql', 'timezone', 'UTC'));
+    const healed = await vsg({ cwd, env: e }, ['sql', '--json', NEEDS_FILES]);
+    expect([healed.code, JSON.parse(healed.stdout).rows]).toEqual([0, ANSWER]);
+    expect(fs.readFileSync(paris)).toEqual(saved);
     // a damaged copy is not used, and the next start replaces it
     fs.writeFileSync(path.join(files, 'files.json'), '{"size": 1');
     const r = await vsg({ cwd, env: e }, ['sql', '--json', NEEDS_FILES]);
