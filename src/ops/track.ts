@@ -51,9 +51,11 @@ interface Relation {
  * own (CREATE TRIGGER needs ownership), one a subscription replicates into
  * (the apply worker fires row triggers only, never vsg's statement
  * triggers: its rows would silently go unrecorded; `force` tracks it all the
- * same), and a Citus table (a trigger on a distributed or reference table is
- * refused by Citus, or, allowed, is copied to shards where vsg's schema is
- * missing, which fails every write to it).
+ * same), and a Citus table other than a reference table placed on this node
+ * (a trigger on a distributed table is refused by Citus, or, allowed, is
+ * copied to shards where vsg's schema is missing, which fails every write to
+ * it; a reference table is captured on its placement here, see
+ * sql/functions/capture_relation.sql).
  */
 async function assertCapturable(tx: Queryable, oid: string, display: string, rel: Relation, force: boolean): Promise<void> {
   if (!yes(rel.owned)) {
@@ -63,11 +65,18 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
     });
   }
   if (yes(rel.citus)) {
-    const { rows } = await tx.query<{ kind: string }>(sql('track/citus_table'), [oid]);
-    if (rows[0]) {
-      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${rows[0].kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
-        hint: 'track plain tables of the coordinator only (see docs/scaling-out.md)',
-        data: { table: display, citus: rows[0].kind },
+    const { rows } = await tx.query<{ kind: string; placement: string | null }>(sql('track/citus_table'), [oid]);
+    const c = rows[0];
+    if (c?.kind === 'reference' && c.placement === null) {
+      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus reference table with no placement on this node, where vsg would capture its writes; nothing was installed`, {
+        hint: "add this node to Citus's metadata (SELECT citus_set_coordinator_host(…) on the coordinator), which gives it a placement of every reference table",
+        data: { table: display, citus: c.kind },
+      });
+    }
+    if (c && c.kind !== 'reference') {
+      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${c.kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
+        hint: 'track plain tables of the coordinator and reference tables only (see docs/scaling-out.md)',
+        data: { table: display, citus: c.kind },
       });
     }
   }
