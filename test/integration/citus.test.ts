@@ -237,6 +237,11 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
       ['citus', 'ok'],
     ]);
     expect(doc.checks.find((k) => k.name === 'citus' && k.table === 'ref')?.message).toBe(`a Citus reference table, captured on its placement ${placement} on this node`);
+    // vsg forget --live: the row blanked in history and deleted from every placement
+    const f = await vsg(cli, ['forget', '-t', 'ref', '10', '-m', 'erase', '--live', '--no-vacuum']);
+    expect({ code: f.code, stderr: f.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
   }, 180_000);
 
   it('a tracked table Citus is made to distribute: refused, or, forced, doctor fails on it and untrack gives its writes back', async () => {
