@@ -244,6 +244,23 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect((await vsg(cli, ['verify'])).code).toBe(0);
   }, 180_000);
 
+  it('vsg track --schema tracks its plain and reference tables and skips, saying why, the Citus tables it cannot capture', async () => {
+    await coord(`CREATE SCHEMA shop; CREATE TABLE shop.orders (id bigint PRIMARY KEY, v text); CREATE TABLE shop.currencies (code text PRIMARY KEY);
+      CREATE TABLE shop.notes (id int PRIMARY KEY, v text);
+      SELECT create_distributed_table('shop.orders', 'id'); SELECT create_reference_table('shop.currencies');
+      INSERT INTO shop.orders VALUES (1, 'a'); INSERT INTO shop.currencies VALUES ('EUR')`);
+    const r = await vsg(cli, ['track', '--schema', 'shop', '--json']);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const out = JSON.parse(r.stdout) as { tracked: { table: { display: string } }[]; skipped: { table: string; reason: string }[] };
+    expect(out.tracked.map((t) => t.table.display)).toEqual(['shop.currencies', 'shop.notes']);
+    expect(out.skipped).toEqual([{ table: 'shop.orders', reason: 'a Citus distributed table, which vsg cannot capture' }]);
+    expect(await shardTriggers('orders')).toBe(0);
+    await coord(`INSERT INTO shop.orders VALUES (2, 'b'); INSERT INTO shop.currencies VALUES ('USD')`);
+    expect((await repo.status({ table: 'shop.currencies' }))[0]).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+    expect((await vsg(cli, ['commit', '-t', 'shop.currencies', '-m', 'usd'])).code).toBe(0);
+    expect((await vsg(cli, ['untrack', 'shop.currencies', 'shop.notes'])).code).toBe(0);
+  }, 120_000);
+
   it('a tracked table Citus is made to distribute: refused, or, forced, doctor fails on it and untrack gives its writes back', async () => {
     await coord(`CREATE TABLE later (id int PRIMARY KEY, v text); INSERT INTO later VALUES (1, 'a'); CREATE TABLE empty (id int PRIMARY KEY, v text)`);
     await repo.trackTables(['later', 'empty'], { author });

@@ -24,7 +24,7 @@ A table that a logical-replication subscription writes into is refused unless
 none of them; track it on the publisher. On Citus, a reference table is
 captured on its placement on the node vsg connects to (the coordinator); a
 distributed or Citus local table, or a reference table with no placement there,
-is refused (see docs/scaling-out.md).`,
+is refused, and skipped with the reason by --schema (see docs/scaling-out.md).`,
   examples: ['vsg track clients', 'vsg track clients orders order_items', 'vsg track --schema billing'],
   exits: { 0: 'tracked', 1: 'already tracked', 2: 'no table named', 3: 'no such table or schema, no primary key, a subscription target or a Citus table vsg cannot capture', 6: 'the role does not own the table' },
   check([names], opts) {
