@@ -7,13 +7,18 @@
  *
  * What it holds to: Citus tables are detected by kind (distributed, single-
  * shard distributed, reference, Citus local) from Citus's own catalog; `vsg
- * track` refuses each with E_CITUS (exit 3, one line) and installs nothing,
- * on the coordinator or on any worker, even with citus.enable_unsafe_triggers
- * on; writes to them keep working; `vsg doctor` reports every Citus table's
- * state; a plain table of the coordinator is versioned end to end (track,
- * commit, log, checkout, verify) while distributed tables live beside it; a
- * tracked table that Citus is later made to distribute is reported by doctor,
- * and untrack gives its writes back.
+ * track` refuses a distributed or Citus local table with E_CITUS (exit 3, one
+ * line) and installs nothing, on the coordinator or on any worker, even with
+ * citus.enable_unsafe_triggers on, and --schema skips them saying why; writes
+ * to them keep working. A reference table is versioned on the coordinator's
+ * placement (triggers there only): writes through the coordinator and from
+ * each worker are each recorded once, `vsg commit "SQL"` takes its own rows,
+ * and checkout, restore, rollback, forget --live, switch and merge write every
+ * placement; verify and doctor pass, and doctor fails when Citus removes the
+ * placement. `vsg doctor` reports every Citus table's state; a plain table of
+ * the coordinator is versioned end to end (track, commit, log, checkout,
+ * verify); a tracked table that Citus is later made to distribute is reported
+ * by doctor, and untrack gives its writes back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRepository, type Repository } from '../../src/index.js';
@@ -241,6 +246,21 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     const f = await vsg(cli, ['forget', '-t', 'ref', '10', '-m', 'erase', '--live', '--no-vacuum']);
     expect({ code: f.code, stderr: f.stderr }).toEqual({ code: 0, stderr: '' });
     expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
+    // a branch, switch and a three-way merge, written back through the coordinator
+    for (const args of [
+      ['branch', 'side', '-t', 'ref'],
+      ['switch', 'side', '-t', 'ref'],
+      ['commit', '-t', 'ref', '-m', 'side', `UPDATE ref SET name = 'S' WHERE id = 4`],
+      ['switch', 'main', '-t', 'ref'],
+      ['commit', '-t', 'ref', '-m', 'main', `UPDATE ref SET name = 'M' WHERE id = 1`],
+      ['merge', 'side', '-t', 'ref'],
+    ]) {
+      const r = await vsg(cli, args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      if (args[0] === 'switch' && args[1] === 'main') expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
+    }
+    expect(await everywhere()).toEqual(Array(3).fill('1:M,2:B!,4:S'));
     expect((await vsg(cli, ['verify'])).code).toBe(0);
   }, 180_000);
 
