@@ -171,24 +171,19 @@ export async function run(ctx) {
           tps[t].push(v);
         }
       }
+      const tpsRow = (what, tracked, untracked, note) =>
+        makeRow({
+          scenario: '15 citus',
+          name: `pgbench-like 1-row UPDATEs, 4 clients, ${reps.pgbenchSeconds} s × ${reps.pgbenchRounds} (tps, higher is better): ${what} tracked vs untracked`,
+          rows: ROWS,
+          unit: 'tps',
+          vsg: tracked,
+          refs: { floor: untracked, snapshot: 'not measured', audit: 'not measured' },
+          ...(note ? { note } : {}),
+        });
       rows.push(
-        makeRow({
-          scenario: '15 citus',
-          name: `pgbench-like 1-row UPDATEs, 4 clients, ${reps.pgbenchSeconds} s × ${reps.pgbenchRounds} (tps, higher is better): coordinator table tracked vs untracked`,
-          rows: ROWS,
-          unit: 'tps',
-          vsg: tps.c_tracked,
-          refs: { floor: tps.c_local, snapshot: 'not measured', audit: 'not measured' },
-          note: `the same load on a distributed table (2 workers, untracked): median ${median(tps.c_dist).toFixed(0)} tps`,
-        }),
-        makeRow({
-          scenario: '15 citus',
-          name: `pgbench-like 1-row UPDATEs, 4 clients, ${reps.pgbenchSeconds} s × ${reps.pgbenchRounds} (tps, higher is better): reference table tracked vs untracked`,
-          rows: ROWS,
-          unit: 'tps',
-          vsg: tps.c_ref_tracked,
-          refs: { floor: tps.c_ref, snapshot: 'not measured', audit: 'not measured' },
-        }),
+        tpsRow('coordinator table', tps.c_tracked, tps.c_local, `the same load on a distributed table (2 workers, untracked): median ${median(tps.c_dist).toFixed(0)} tps`),
+        tpsRow('reference table', tps.c_ref_tracked, tps.c_ref),
       );
       return rows;
     } finally {
