@@ -19,6 +19,10 @@ SELECT CASE
                  AND f.conrelid <> c.oid AND f.conrelid <> ALL (coalesce($2::oid[], '{}')))
     THEN 'foreign keys of a table not reloaded with it reference it'
   WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_inherits i WHERE i.inhrelid = c.oid) THEN 'it inherits from another table'
+  -- a reload drops the capture triggers of the table itself; a Citus reference table's are on its placement (sql/functions/capture_relation.sql)
+  WHEN EXISTS (SELECT 1 FROM vsg.tracked tr
+               WHERE tr.relid = c.oid AND tr.untracked_at IS NULL AND vsg.capture_relation(tr.id) IS DISTINCT FROM c.oid::regclass)
+    THEN 'it is a Citus reference table, captured on its placement'
   -- rows written one by one pass through the check for forgotten values (src/core/forgets.ts)
   WHEN EXISTS (SELECT 1 FROM vsg.tracked tr JOIN vsg.changes ch ON ch.table_id = tr.id
                WHERE tr.relid = c.oid AND tr.untracked_at IS NULL AND ch.forgotten IS NOT NULL)

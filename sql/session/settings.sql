@@ -5,8 +5,9 @@
 -- session setting would stay behind on a backend that serves other clients, so the settings
 -- are made LOCAL (here: to this statement alone, i.e. not at all) and each of vsg's
 -- transactions sets them instead (session/local_settings). `standby`: a hot standby, where
--- vsg only reads.
-SELECT p.pooled, pg_is_in_recovery() AS standby, count(set_config(s.name, s.value, p.pooled)) AS settings
-FROM (SELECT pg_backend_pid() <> $1 AS pooled) AS p,
+-- vsg only reads. `citus`: the citus extension's catalog is here (src/core/citus.ts).
+SELECT p.pooled, pg_is_in_recovery() AS standby, p.citus, count(set_config(s.name, s.value, p.pooled)) AS settings
+FROM (SELECT pg_backend_pid() <> $1 AS pooled,
+             pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus) AS p,
      unnest($2::text[], $3::text[]) AS s(name, value)
-GROUP BY p.pooled
+GROUP BY p.pooled, p.citus

@@ -1,10 +1,11 @@
 -- Every table tracked now (not an untracked history) as the catalog sees it: does it exist, its capture
--- triggers (name and pg_trigger.tgenabled), its head branch, its primary key.
+-- triggers (name and pg_trigger.tgenabled, on the relation vsg.capture_relation names: the table, or a
+-- Citus reference table's placement on this node), its head branch, its primary key.
 SELECT t.id::text, t.schema_name, t.table_name, n.nspname, c.relname, t.head,
        to_json(t.key_columns)::text AS key_columns,
        (SELECT coalesce(json_agg(json_build_object('name', g.tgname, 'enabled', g.tgenabled::text) ORDER BY g.tgname), '[]')
         FROM pg_catalog.pg_trigger g
-        WHERE g.tgrelid = t.relid AND g.tgfoid = to_regproc(vsg.capture_function(t.id)))::text AS triggers,
+        WHERE g.tgrelid = vsg.capture_relation(t.id) AND g.tgfoid = to_regproc(vsg.capture_function(t.id)))::text AS triggers,
        EXISTS (SELECT 1 FROM vsg.refs r WHERE r.table_id = t.id AND r.name = t.head AND r.kind = 'branch')::text AS head_ok,
        (SELECT to_json(array_agg(a.attname ORDER BY k.n))
         FROM pg_catalog.pg_index i

@@ -11,13 +11,14 @@ import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
+import { placementOf } from './citus.js';
 import { fillSql } from './sql/apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { fkViolation } from './fk-graph.js';
 import { settleForgotten } from './forgets.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
-import { identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
+import { citusDelete, citusUpdate, identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
 import { stateImages } from './sql/rows.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
@@ -48,7 +49,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   const st = await stageImages(tx, table, source);
   let result: ApplyResult;
   try {
-    result = st.bulk ? await applyBulk(tx, table, st.w, record, st.selfRef) : await applyKeyed(tx, table, st.w, st.selfRef);
+    result = st.bulk ? await applyBulk(tx, table, st.w, record, st.selfRef) : await applyKeyed(tx, table, st.w, st.selfRef, st.placed);
   } catch (e) {
     throw refused(table, e);
   }
@@ -69,6 +70,8 @@ export interface StagedImages {
   sequences: { name: string; seq: string }[];
   /** a foreign key of the table references the table itself (checked at the end of each statement) */
   selfRef: boolean;
+  /** a Citus reference table, captured on its placement: written as Citus allows, with its columns (write-back.ts › citusUpdate) */
+  placed?: { cols: Column[] };
 }
 
 /**
@@ -79,10 +82,12 @@ export interface StagedImages {
  */
 export async function stageImages(tx: Queryable, table: TrackedTable, source: ImageSource): Promise<StagedImages> {
   await assertSchemaRecorded(tx, table);
+  const placed = (await placementOf(tx, table)) !== null;
   // No index: every source yields each key once, and a btree on jsonb costs ~10 us a row to fill.
   await tx.query(sql('apply/temp'));
   // One statement fills it and answers what comes next (sql/apply-fill.ts).
-  const fill = fillSql(source, table.relid, table.qname, BULK_SHARE, BULK_ROWS);
+  // (on Citus, not counted: Citus will not plan the table in one statement with vsg's SQL functions)
+  const fill = fillSql(source, table.relid, placed ? null : table.qname, BULK_SHARE, BULK_ROWS);
   const { rows } = await tx.query<FillRow>(fill.text, fill.params);
   const f = rows[0];
   const filled = Number(f.filled);
@@ -93,9 +98,9 @@ export async function stageImages(tx: Queryable, table: TrackedTable, source: Im
   const w = writeSql(table, cols);
   await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
-  const bulk = await takesBulkPath(tx, table, filled, f.size === null ? null : Number(f.size));
+  const bulk = !placed && (await takesBulkPath(tx, table, filled, f.size === null ? null : Number(f.size)));
   const selfRef = f.self_ref === true || f.self_ref === 't';
-  return { w, filled, bulk, sequences: JSON.parse(f.sequences) as { name: string; seq: string }[], selfRef };
+  return { w, filled, bulk, sequences: JSON.parse(f.sequences) as { name: string; seq: string }[], selfRef, ...(placed ? { placed: { cols } } : {}) };
 }
 
 type FillRow = { filled: string; vanished: boolean | string; forgotten: string | null; n_forgotten: string; size: string | null; columns: string; sequences: string; self_ref: boolean | string };
@@ -124,26 +129,41 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  * each statement, so a row may point at a row inserted by the same write-back
  * only once that is in, and a row may go only once no kept row points at it.
  */
-async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, selfRef = false): Promise<ApplyResult> {
+async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, selfRef = false, placed?: { cols: Column[] }): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
   // A fresh temp table has no statistics: without them the joins below may
   // scan the whole table. ANALYZE goes with the first statement, in one round trip.
   const analyze = (text: string) => `${sql('apply/analyze_temp')};\n${text}`;
+  const remove = (first = false) => deleteKeyed(tx, table, w, placed, '', first ? analyze : undefined);
+  const update = () => updateKeyed(tx, table, w, placed);
   if (selfRef) {
     result.inserted = (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
-    if (w.set) result.updated = (await tx.query(keyedUpdate(table, w))).rowCount;
-    result.deleted = (await tx.query(keyedDelete(table, w))).rowCount;
+    result.updated = await update();
+    result.deleted = await remove();
     return result;
   }
-  const del = await tx.query(analyze(keyedDelete(table, w)));
-  result.deleted = del.rowCount;
-  if (w.set) {
-    const upd = await tx.query(keyedUpdate(table, w));
-    result.updated = upd.rowCount;
-  }
-  const ins = await tx.query(keyedInsert(table, w));
-  result.inserted = ins.rowCount;
+  result.deleted = await remove(true);
+  result.updated = await update();
+  result.inserted = (await tx.query(keyedInsert(table, w))).rowCount;
   return result;
+}
+
+/**
+ * Keyed path: delete the staged keys whose image is "no row" (and that meet
+ * `only`, a condition on r); a Citus reference table's as Citus allows
+ * (write-back.ts › citusDelete). `wrap` may prefix the statement.
+ */
+export async function deleteKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, only = '', wrap?: (text: string) => string): Promise<number> {
+  const text = placed ? citusDelete(table, w, only) : keyedDelete(table, w, only);
+  return (await tx.query(wrap ? wrap(text) : text)).rowCount;
+}
+
+/** Keyed path: update the kept rows that do not hold their image yet; a Citus reference table's one row a statement (write-back.ts › citusUpdate). */
+export async function updateKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }): Promise<number> {
+  if (!w.set) return 0;
+  if (!placed) return (await tx.query(keyedUpdate(table, w))).rowCount;
+  const each = citusUpdate(table, w, placed.cols);
+  return Number((await tx.query<{ n: string }>(sql('apply/write_each'), [each.changed, each.update])).rows[0].n);
 }
 
 /** Transactions in which a bulk write-back staged rows for a commit (pg_temp.vsg_delta). */

@@ -5,6 +5,7 @@
  * least half of the table, and dropped with the table's history.
  */
 import type { Queryable } from '../db/db.js';
+import { readName } from './citus.js';
 import { signature } from './signature.js';
 import { createCheckpoint, dropCheckpoint } from './sql/ddl.js';
 import type { TrackedTable } from './tables.js';
@@ -29,7 +30,7 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
   if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
   const relname = `checkpoint_${commit.id.slice(0, 20)}`;
   // One statement, one snapshot: a writer's rows and its pending rows show together or not at all.
-  const made = await tx.query(createCheckpoint(relname, table.qname), [table.id]);
+  const made = await tx.query(createCheckpoint(relname, await readName(tx, table)), [table.id]);
   if (made.rowCount === 0) {
     await tx.query(dropCheckpoint(relname, false));
     return;

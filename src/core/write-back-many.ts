@@ -25,14 +25,14 @@
  * The changed rows stay uncommitted (vsg.pending), as restore leaves them.
  */
 import type { Queryable } from '../db/db.js';
-import { raiseSequences, refused, stageImages, stateSource, type ImageSource, type StagedImages } from './apply.js';
+import { deleteKeyed, raiseSequences, refused, stageImages, stateSource, updateKeyed, type ImageSource, type StagedImages } from './apply.js';
 import { bulkPhase, lockForBulk } from './apply-bulk.js';
 import type { ApplyResult } from './apply-sql.js';
 import { fkViolation, foreignKeys, writeOrder, type ForeignKey } from './fk-graph.js';
 import { emptyTables, planReload, reloadFrom, type ReloadFacts, type ReloadMode, type ReloadPlan, type ReloadResult } from './reload.js';
 import { keepStaged } from './sql/ddl.js';
 import { orphanedBy, setConstraints, unreferencedBy } from './sql/fk.js';
-import { keyedDelete, keyedInsert, keyedUpdate, STAGED } from './sql/write-back.js';
+import { keyedInsert, STAGED } from './sql/write-back.js';
 import type { TrackedTable } from './tables.js';
 import type { Signature } from './signature.js';
 
@@ -148,7 +148,7 @@ async function deletes(tx: Queryable, s: Staged, only: string): Promise<void> {
     s.result.deleted += (await bulkPhase(tx, table, s.w, 'delete', only)).deleted;
     return;
   }
-  s.result.deleted += (await tx.query(keyedDelete(table, s.w, only))).rowCount;
+  s.result.deleted += await deleteKeyed(tx, table, s.w, s.placed, only);
 }
 
 async function upserts(tx: Queryable, s: Staged): Promise<void> {
@@ -161,7 +161,7 @@ async function upserts(tx: Queryable, s: Staged): Promise<void> {
   }
   // in a table that references itself, inserts first: an updated row may point at an inserted one
   if (s.selfRef) s.result.inserted += (await tx.query(keyedInsert(table, s.w))).rowCount;
-  if (s.w.set) s.result.updated += (await tx.query(keyedUpdate(table, s.w))).rowCount;
+  s.result.updated += await updateKeyed(tx, table, s.w, s.placed);
   if (!s.selfRef) s.result.inserted += (await tx.query(keyedInsert(table, s.w))).rowCount;
 }
 

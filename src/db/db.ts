@@ -25,6 +25,8 @@ export interface Result<R = Row> {
 /** Anything that runs a query: the Db itself or an open transaction. */
 export interface Queryable {
   query<R = Row>(text: string, params?: unknown[]): Promise<Result<R>>;
+  /** whether the citus extension's catalog is in this database, where vsg knows it (src/core/citus.ts) */
+  readonly citus?: boolean;
 }
 
 /** What vsg learnt of the server when it connected (src/db/db.ts open, sql/session/settings.sql). */
@@ -37,6 +39,8 @@ export interface ServerInfo {
   pooled: boolean;
   /** a hot standby (pg_is_in_recovery()): vsg only reads, every write is refused (E_READ_ONLY) */
   standby: boolean;
+  /** the citus extension's catalog is in this database (src/core/citus.ts) */
+  citus: boolean;
 }
 
 export interface Db extends Queryable {
@@ -211,10 +215,13 @@ export function wrapClient(
   // Behind a pooler every statement of vsg's runs in a transaction of its own, which carries the settings.
   const query = <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> =>
     pooled && !inside.getStore() ? db.transaction((tx) => tx.query<R>(text, params)) : inTurn(() => send<R>(text, params));
+  // Known where vsg opened the session (the embedded database never has Citus); unknown on an application's.
+  const citus = kind === 'pglite' ? { citus: false } : opts.server ? { citus: opts.server.citus } : {};
   const db: Db = {
     kind,
     where,
     ...(opts.server ? { server: opts.server } : {}),
+    ...citus,
     query,
     script: (text) =>
       inTurn(async () => {
@@ -231,14 +238,14 @@ export function wrapClient(
         }
       }),
     transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: { rerun?: boolean } = {}): Promise<T> {
-      if (inside.getStore()) return fn({ query: send });
+      if (inside.getStore()) return fn({ query: send, ...citus });
       return inTurn(async () => {
         for (let attempt = 1; ; attempt++) {
           const stale = names.staleSeen;
           await run(() => client.query('BEGIN'));
           inTx = true;
           try {
-            const out = await fn({ query: pooled ? settingsFirst() : send });
+            const out = await fn({ query: pooled ? settingsFirst() : send, ...citus });
             // a stale statement's error was caught and ignored: the transaction is aborted all the same
             if (names.staleSeen !== stale) throw staleStatement();
             await run(() => client.query('COMMIT'));
@@ -305,8 +312,8 @@ async function open(config: pg.ClientConfig): Promise<{ client: pg.Client; serve
     // The settings, and whether a pooler or a standby answers, in the one round trip the settings took
     const pid = (client as unknown as { processID: number | null }).processID ?? 0;
     const { rows } = await client.query({ text: sql('session/settings'), values: [pid, ...SETTINGS_PARAMS], types: rawText });
-    const row = rows[0] as { pooled: string; standby: string };
-    return { client, server: { pooled: row.pooled === 't', standby: row.standby === 't' } };
+    const row = rows[0] as { pooled: string; standby: string; citus: string };
+    return { client, server: { pooled: row.pooled === 't', standby: row.standby === 't', citus: row.citus === 't' } };
   } catch (e) {
     await client.end().catch(() => undefined);
     throw e;

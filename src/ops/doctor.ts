@@ -215,24 +215,46 @@ async function deploymentChecks(db: Db): Promise<Check[]> {
   }
   if (rows[0].citus !== true && rows[0].citus !== 't') return checks;
   const tracked = new Set(JSON.parse(rows[0].tracked) as string[]);
-  const citus = await db.query<{ relid: string; nspname: string; relname: string; kind: string }>(sql('track/citus_table'), [null]);
-  for (const c of citus.rows) {
-    const table = displayName(c.nspname, c.relname);
-    checks.push(
-      tracked.has(c.relid)
-        ? {
-            name: 'citus',
-            status: 'fail',
-            table,
-            message: `a Citus ${c.kind} table with vsg's capture triggers: writes to it may fail on the workers`,
-            hint: `'vsg untrack ${shellQuote(table)}' removes them`,
-            data: { kind: c.kind, tracked: true },
-          }
-        : { name: 'citus', status: 'ok', table, message: `a Citus ${c.kind} table, not tracked (vsg does not capture Citus tables yet)`, data: { kind: c.kind, tracked: false } },
-    );
-  }
+  const citus = await db.query<{ relid: string; nspname: string; relname: string; kind: string; placement: string | null }>(sql('track/citus_table'), [null]);
+  for (const c of citus.rows) checks.push(citusCheck(displayName(c.nspname, c.relname), c, tracked.has(c.relid)));
   if (!citus.rows.length) checks.push({ name: 'citus', status: 'ok', message: 'citus is installed; no Citus table in this database' });
   return checks;
+}
+
+/**
+ * A Citus table's state: a reference table is versioned on its placement on
+ * this node (its capture triggers there are checked with every tracked
+ * table's); tracked, it fails when Citus moved or dropped that placement
+ * (nothing captures its writes). Any other Citus table tracked fails: its
+ * triggers may fail writes on the workers.
+ */
+function citusCheck(table: string, c: { kind: string; placement: string | null }, tracked: boolean): Check {
+  const data = { kind: c.kind, tracked, ...(c.kind === 'reference' ? { placement: c.placement } : {}) };
+  if (!tracked) {
+    const how = c.kind === 'reference' ? (c.placement === null ? 'it has no placement on this node, where vsg would capture it' : "'vsg track' versions it") : 'vsg does not capture it';
+    return { name: 'citus', status: 'ok', table, message: `a Citus ${c.kind} table, not tracked (${how})`, data };
+  }
+  if (c.kind === 'reference' && c.placement !== null) {
+    return { name: 'citus', status: 'ok', table, message: `a Citus reference table, captured on its placement ${c.placement} on this node`, data };
+  }
+  if (c.kind === 'reference') {
+    return {
+      name: 'citus',
+      status: 'fail',
+      table,
+      message: 'a Citus reference table with no placement on this node any more: its writes are not being captured',
+      hint: `put this node back in Citus's metadata (citus_set_coordinator_host), then 'vsg untrack ${shellQuote(table)}' and track it again`,
+      data,
+    };
+  }
+  return {
+    name: 'citus',
+    status: 'fail',
+    table,
+    message: `a Citus ${c.kind} table with vsg's capture triggers: writes to it may fail on the workers`,
+    hint: `'vsg untrack ${shellQuote(table)}' removes them`,
+    data,
+  };
 }
 
 /** Migrations this vsg has that the database never applied (a gap below its highest version). */

@@ -14,6 +14,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
+import { readName } from '../core/citus.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { canonicalKey, parseKey } from '../core/keys.js';
@@ -83,7 +84,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
     } else {
       const where = opts.where as string;
       try {
-        await tx.query(forgetWhere(table, where), [table.id]);
+        await tx.query(forgetWhere({ ...table, qname: await readName(tx, table) }, where), [table.id]);
       } catch (e) {
         // the predicate is the user's SQL: its error is theirs (E_SQL, exit 4), its position relative to the statement vsg built
         const err = e as { message?: string; code?: string; detail?: string; hint?: string };

@@ -51,9 +51,11 @@ interface Relation {
  * own (CREATE TRIGGER needs ownership), one a subscription replicates into
  * (the apply worker fires row triggers only, never vsg's statement
  * triggers: its rows would silently go unrecorded; `force` tracks it all the
- * same), and a Citus table (a trigger on a distributed or reference table is
- * refused by Citus, or, allowed, is copied to shards where vsg's schema is
- * missing, which fails every write to it).
+ * same), and a Citus table other than a reference table placed on this node
+ * (a trigger on a distributed table is refused by Citus, or, allowed, is
+ * copied to shards where vsg's schema is missing, which fails every write to
+ * it; a reference table is captured on its placement here, see
+ * sql/functions/capture_relation.sql).
  */
 async function assertCapturable(tx: Queryable, oid: string, display: string, rel: Relation, force: boolean): Promise<void> {
   if (!yes(rel.owned)) {
@@ -63,11 +65,18 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
     });
   }
   if (yes(rel.citus)) {
-    const { rows } = await tx.query<{ kind: string }>(sql('track/citus_table'), [oid]);
-    if (rows[0]) {
-      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${rows[0].kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
-        hint: 'track plain tables of the coordinator only (see docs/scaling-out.md)',
-        data: { table: display, citus: rows[0].kind },
+    const { rows } = await tx.query<{ kind: string; placement: string | null }>(sql('track/citus_table'), [oid]);
+    const c = rows[0];
+    if (c?.kind === 'reference' && c.placement === null) {
+      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus reference table with no placement on this node, where vsg would capture its writes; nothing was installed`, {
+        hint: "add this node to Citus's metadata (SELECT citus_set_coordinator_host(…) on the coordinator), which gives it a placement of every reference table",
+        data: { table: display, citus: c.kind },
+      });
+    }
+    if (c && c.kind !== 'reference') {
+      throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${c.kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
+        hint: 'track plain tables of the coordinator and reference tables only (see docs/scaling-out.md)',
+        data: { table: display, citus: c.kind },
       });
     }
   }
@@ -102,10 +111,13 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
     if (opts.schema !== undefined) {
       const { rows } = await tx.query<{ name: string | null; skip: string | null }>(sql('track/schema_tables'), [opts.schema]);
       if (!rows.length) throw new VsgError('E_NO_SCHEMA', `schema '${opts.schema}' does not exist`, { hint: 'name a schema as the catalog spells it (\\dn in psql lists them)' });
+      const citus = await uncapturable(tx);
       for (const r of rows) {
         if (r.name === null) continue;
-        if (r.skip) skipped.push({ table: displayName(opts.schema, r.name), reason: r.skip });
-        else oids.push(await relationOf(tx, qualified(opts.schema, r.name)));
+        const oid = r.skip ? null : await relationOf(tx, qualified(opts.schema, r.name));
+        const kind = oid === null ? undefined : citus.get(oid);
+        if (r.skip || kind) skipped.push({ table: displayName(opts.schema, r.name), reason: r.skip ?? `a Citus ${kind} table, which vsg cannot capture` });
+        else if (oid !== null) oids.push(oid);
       }
     }
     const unique = [...new Set(oids)];
@@ -136,6 +148,19 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
     }
     return { tracked, skipped };
   });
+}
+
+/**
+ * The Citus tables vsg refuses (assertCapturable), by relation oid, with their
+ * kind: what `--schema` leaves alone rather than refuse the lot. Empty where
+ * Citus is absent (no query where vsg knows it is).
+ */
+async function uncapturable(tx: Queryable): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (tx.citus === false || !(await citusTriggerDrop(tx))) return out;
+  const { rows } = await tx.query<{ relid: string; kind: string; placement: string | null }>(sql('track/citus_table'), [null]);
+  for (const r of rows) if (r.kind !== 'reference' || r.placement === null) out.set(r.relid, r.kind);
+  return out;
 }
 
 async function relationOf(tx: Queryable, name: string): Promise<string> {

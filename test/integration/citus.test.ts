@@ -7,13 +7,18 @@
  *
  * What it holds to: Citus tables are detected by kind (distributed, single-
  * shard distributed, reference, Citus local) from Citus's own catalog; `vsg
- * track` refuses each with E_CITUS (exit 3, one line) and installs nothing,
- * on the coordinator or on any worker, even with citus.enable_unsafe_triggers
- * on; writes to them keep working; `vsg doctor` reports every Citus table's
- * state; a plain table of the coordinator is versioned end to end (track,
- * commit, log, checkout, verify) while distributed tables live beside it; a
- * tracked table that Citus is later made to distribute is reported by doctor,
- * and untrack gives its writes back.
+ * track` refuses a distributed or Citus local table with E_CITUS (exit 3, one
+ * line) and installs nothing, on the coordinator or on any worker, even with
+ * citus.enable_unsafe_triggers on, and --schema skips them saying why; writes
+ * to them keep working. A reference table is versioned on the coordinator's
+ * placement (triggers there only): writes through the coordinator and from
+ * each worker are each recorded once, `vsg commit "SQL"` takes its own rows,
+ * and checkout, restore, rollback, forget --live, switch and merge write every
+ * placement; verify and doctor pass, and doctor fails when Citus removes the
+ * placement. `vsg doctor` reports every Citus table's state; a plain table of
+ * the coordinator is versioned end to end (track, commit, log, checkout,
+ * verify); a tracked table that Citus is later made to distribute is reported
+ * by doctor, and untrack gives its writes back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRepository, type Repository } from '../../src/index.js';
@@ -90,11 +95,11 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect(one.rows).toEqual([]);
   });
 
-  it('vsg track refuses every Citus table in one line (E_CITUS, exit 3), installs nothing, and writes keep working', async () => {
+  it('vsg track refuses every Citus table but a reference table in one line (E_CITUS, exit 3), installs nothing, and writes keep working', async () => {
     // even where Citus would let a trigger through
     await coord(`ALTER DATABASE postgres SET citus.enable_unsafe_triggers = on`);
     try {
-      for (const [table, kind] of [['dist', 'distributed'], ['single', 'distributed'], ['ref', 'reference'], ['clocal', 'local']]) {
+      for (const [table, kind] of [['dist', 'distributed'], ['single', 'distributed'], ['clocal', 'local']]) {
         const r = await vsg(cli, ['track', table]);
         expect({ table, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0] }).toEqual({
           table,
@@ -107,8 +112,8 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
         expect(await coordTriggers(table)).toBe(0);
         expect(await shardTriggers(table)).toBe(0);
       }
-      // several at once: the lot is refused, the plain one too
-      const many = await vsg(cli, ['track', 'plain', 'ref']);
+      // several at once: the lot is refused, the plain and the reference table too
+      const many = await vsg(cli, ['track', 'plain', 'ref', 'dist']);
       expect(many.code).toBe(3);
       expect((await coord(`SELECT count(*)::int AS n FROM vsg.tracked`)).rows[0].n).toBe(0);
       expect((await coord(`SELECT to_regclass('vsg.pending') IS NOT NULL AS p`)).rows[0].p).toBe(true);
@@ -149,14 +154,132 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect(d.checks.filter((c) => c.name === 'citus').map((c) => [c.table, c.status, c.data])).toEqual([
       ['clocal', 'ok', { kind: 'local', tracked: false }],
       ['dist', 'ok', { kind: 'distributed', tracked: false }],
-      ['ref', 'ok', { kind: 'reference', tracked: false }],
+      ['ref', 'ok', { kind: 'reference', tracked: false, placement: expect.stringMatching(/^ref_[0-9]+$/) }],
       ['single', 'ok', { kind: 'distributed', tracked: false }],
     ]);
     expect(d.ok).toBe(true);
     const r = await vsg(cli, ['doctor']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('a Citus reference table, not tracked');
+    expect(r.stdout).toContain("a Citus reference table, not tracked ('vsg track' versions it)");
   }, 60_000);
+
+  it('a reference table is versioned on the coordinator\'s placement: every write captured once, whichever node starts it', async () => {
+    const onWorker = (i: number, text: string) => onNode(citus.workers[i].url(), text);
+    const rows = async (url: string) => (await onNode<{ s: string }>(url, `SELECT string_agg(id || ':' || name, ',' ORDER BY id) AS s FROM ref`)).rows[0].s;
+    /** the table as each node reads it (each reads its own placement) */
+    const everywhere = async () => [await rows(citus.url()), ...(await Promise.all(citus.workers.map((w) => rows(w.url()))))];
+    const placement = (await coord(`SELECT shard_name('ref'::regclass, s.shardid) AS p FROM pg_dist_shard s JOIN pg_dist_placement pl ON pl.shardid = s.shardid
+      WHERE s.logicalrelid = 'ref'::regclass AND pl.groupid = 0`)).rows[0].p as string;
+    expect(await rows(citus.url())).toBe('1:a,2:b,3:c');
+    const t = await vsg(cli, ['track', 'ref']);
+    expect({ code: t.code, stderr: t.stderr }).toEqual({ code: 0, stderr: '' });
+    // its capture triggers: on the coordinator's placement alone, none on the table itself, none on the workers' placements
+    expect((await coord(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname LIKE 'vsg%'`, [placement])).rows[0].n).toBe(4);
+    expect(await coordTriggers('ref')).toBe(0);
+    expect(await shardTriggers('ref')).toBe(0);
+
+    // the application's writes after track: through the coordinator, and from each worker (Citus syncs its metadata to them)
+    await coord(`UPDATE ref SET name = 'A' WHERE id = 1`);
+    await onWorker(0, `INSERT INTO ref VALUES (10, 'j')`);
+    await onWorker(1, `BEGIN; UPDATE ref SET name = 'B' WHERE id = 2; DELETE FROM ref WHERE id = 3; COMMIT`);
+    expect(await everywhere()).toEqual(Array(3).fill('1:A,2:B,10:j'));
+    // each recorded once, as it was
+    const d = await repo.diff({ table: 'ref' });
+    expect(d.changes.map((c) => [c.key, c.old, c.new]).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      [{ id: '1' }, { id: '1', name: 'a' }, { id: '1', name: 'A' }],
+      [{ id: '10' }, null, { id: '10', name: 'j' }],
+      [{ id: '2' }, { id: '2', name: 'b' }, { id: '2', name: 'B' }],
+      [{ id: '3' }, { id: '3', name: 'c' }, null],
+    ]);
+    const app = await vsg(cli, ['commit', '-t', 'ref', '-m', 'app']);
+    expect({ code: app.code, stderr: app.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await repo.log({ table: 'ref' })).commits[0]).toMatchObject({ message: 'app', inserted: 1, updated: 2, deleted: 1 });
+
+    // vsg commit "SQL": the rows its statement changed are taken in its own transaction
+    const c = await vsg(cli, ['commit', '-t', 'ref', '-m', 'cli', `UPDATE ref SET name = name || '!' WHERE id <= 2; INSERT INTO ref VALUES (4, 'd')`]);
+    expect({ code: c.code, stderr: c.stderr }).toEqual({ code: 0, stderr: '' });
+    expect((await repo.log({ table: 'ref' })).commits[0]).toMatchObject({ message: 'cli', inserted: 1, updated: 2, deleted: 0 });
+    expect((await repo.status({ table: 'ref' }))[0].clean).toBe(true);
+
+    // write-back goes through the coordinator to every placement: checkout, restore, rollback
+    const co = await vsg(cli, ['checkout', 'HEAD~1', '-t', 'ref']);
+    expect({ code: co.code, stderr: co.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await everywhere()).toEqual(Array(3).fill('1:A,2:B,10:j'));
+    expect((await repo.status({ table: 'ref' }))[0].clean).toBe(true);
+    await onWorker(1, `DELETE FROM ref WHERE id = 10; UPDATE ref SET name = 'x' WHERE id = 1`);
+    expect((await repo.status({ table: 'ref' }))[0]).toMatchObject({ updated: 1, deleted: 1, inserted: 0 });
+    const rs = await vsg(cli, ['restore', '-t', 'ref']);
+    expect({ code: rs.code, stderr: rs.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await everywhere()).toEqual(Array(3).fill('1:A,2:B,10:j'));
+    expect((await repo.status({ table: 'ref' }))[0].clean).toBe(true);
+    const rb = await vsg(cli, ['rollback', 'HEAD', '-t', 'ref']);
+    expect({ code: rb.code, stderr: rb.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d,10:j'));
+
+    // a TRUNCATE from a worker is captured too, and checkout brings the rows back
+    await onWorker(0, `TRUNCATE ref`);
+    const tr = await repo.commit({ table: 'ref', author, message: 'emptied' });
+    expect(tr.commit).toMatchObject({ inserted: 0, updated: 0, deleted: 4 });
+    await repo.checkout({ table: 'ref', ref: 'HEAD~1', author });
+    expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d,10:j'));
+
+    const log = await vsg(cli, ['log', '--oneline', '-t', 'ref']);
+    expect(log.stdout.trim().split('\n').map((l) => l.replace(/^[0-9a-f]+ (\([^)]*\) )?/, ''))).toEqual([
+      expect.stringMatching(/^Check out [0-9a-f]+ \("Rollback/),
+      'emptied',
+      expect.stringMatching(/^Rollback/),
+      expect.stringMatching(/^Check out/),
+      'cli',
+      'app',
+      'track ref',
+    ]);
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
+    const doc = await repo.doctor();
+    expect(doc.ok).toBe(true);
+    expect(doc.checks.filter((k) => k.table === 'ref').map((k) => [k.name, k.status])).toEqual([
+      ['triggers', 'ok'],
+      ['uncommitted', 'ok'],
+      ['citus', 'ok'],
+    ]);
+    expect(doc.checks.find((k) => k.name === 'citus' && k.table === 'ref')?.message).toBe(`a Citus reference table, captured on its placement ${placement} on this node`);
+    // vsg forget --live: the row blanked in history and deleted from every placement
+    const f = await vsg(cli, ['forget', '-t', 'ref', '10', '-m', 'erase', '--live', '--no-vacuum']);
+    expect({ code: f.code, stderr: f.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
+    // a branch, switch and a three-way merge, written back through the coordinator
+    for (const args of [
+      ['branch', 'side', '-t', 'ref'],
+      ['switch', 'side', '-t', 'ref'],
+      ['commit', '-t', 'ref', '-m', 'side', `UPDATE ref SET name = 'S' WHERE id = 4`],
+      ['switch', 'main', '-t', 'ref'],
+      ['commit', '-t', 'ref', '-m', 'main', `UPDATE ref SET name = 'M' WHERE id = 1`],
+      ['merge', 'side', '-t', 'ref'],
+    ]) {
+      const r = await vsg(cli, args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      if (args[0] === 'switch' && args[1] === 'main') expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
+    }
+    expect(await everywhere()).toEqual(Array(3).fill('1:M,2:B!,4:S'));
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
+  }, 180_000);
+
+  it('vsg track --schema tracks its plain and reference tables and skips, saying why, the Citus tables it cannot capture', async () => {
+    await coord(`CREATE SCHEMA shop; CREATE TABLE shop.orders (id bigint PRIMARY KEY, v text); CREATE TABLE shop.currencies (code text PRIMARY KEY);
+      CREATE TABLE shop.notes (id int PRIMARY KEY, v text);
+      SELECT create_distributed_table('shop.orders', 'id'); SELECT create_reference_table('shop.currencies');
+      INSERT INTO shop.orders VALUES (1, 'a'); INSERT INTO shop.currencies VALUES ('EUR')`);
+    const r = await vsg(cli, ['track', '--schema', 'shop', '--json']);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const out = JSON.parse(r.stdout) as { tracked: { table: { display: string } }[]; skipped: { table: string; reason: string }[] };
+    expect(out.tracked.map((t) => t.table.display)).toEqual(['shop.currencies', 'shop.notes']);
+    expect(out.skipped).toEqual([{ table: 'shop.orders', reason: 'a Citus distributed table, which vsg cannot capture' }]);
+    expect(await shardTriggers('orders')).toBe(0);
+    await coord(`INSERT INTO shop.orders VALUES (2, 'b'); INSERT INTO shop.currencies VALUES ('USD')`);
+    expect((await repo.status({ table: 'shop.currencies' }))[0]).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+    expect((await vsg(cli, ['commit', '-t', 'shop.currencies', '-m', 'usd'])).code).toBe(0);
+    expect((await vsg(cli, ['untrack', 'shop.currencies', 'shop.notes'])).code).toBe(0);
+  }, 120_000);
 
   it('a tracked table Citus is made to distribute: refused, or, forced, doctor fails on it and untrack gives its writes back', async () => {
     await coord(`CREATE TABLE later (id int PRIMARY KEY, v text); INSERT INTO later VALUES (1, 'a'); CREATE TABLE empty (id int PRIMARY KEY, v text)`);
@@ -184,5 +307,35 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     await coord(`INSERT INTO empty VALUES (1, 'a'); UPDATE later SET v = 'c'`);
     expect((await coord(`SELECT (SELECT v FROM empty) AS e, (SELECT v FROM later) AS l`)).rows[0]).toEqual({ e: 'a', l: 'c' });
     expect((await repo.doctor()).ok).toBe(true);
+  }, 120_000);
+  it('Citus drops the placement a reference table is captured on: doctor fails saying so, writes keep working, untrack; with none here, track refuses', async () => {
+    // (a Citus local table's one placement is on the coordinator, which Citus then keeps)
+    await coord(`SELECT undistribute_table('clocal')`);
+    await coord(`SELECT citus_remove_node('127.0.0.1', $1)`, [citus.coordinator.port]);
+    try {
+      await coord(`INSERT INTO ref VALUES (20, 't')`);
+      expect((await coord(`SELECT name FROM ref WHERE id = 20`)).rows).toEqual([{ name: 't' }]);
+      const d = await repo.doctor();
+      expect(d.ok).toBe(false);
+      expect(d.checks.filter((k) => k.table === 'ref' && k.status === 'fail').map((k) => [k.name, k.message])).toEqual([
+        ['triggers', 'capture triggers missing: vsg_capture_delete, vsg_capture_insert, vsg_capture_truncate, vsg_capture_update; changes to the table are not being recorded'],
+        ['citus', 'a Citus reference table with no placement on this node any more: its writes are not being captured'],
+      ]);
+      expect((await vsg(cli, ['doctor'])).code).toBe(1);
+      // a reference table with no placement on this node: nowhere here to capture it
+      await coord(`CREATE TABLE ref3 (id int PRIMARY KEY, v text); SELECT create_reference_table('ref3')`);
+      const r = await vsg(cli, ['track', 'ref3']);
+      expect({ code: r.code, first: r.stderr.split('\n')[0] }).toEqual({
+        code: 3,
+        first: "error: cannot track 'ref3': it is a Citus reference table with no placement on this node, where vsg would capture its writes; nothing was installed",
+      });
+      expect(await shardTriggers('ref3')).toBe(0);
+      const u = await vsg(cli, ['untrack', 'ref']);
+      expect({ code: u.code, stderr: u.stderr }).toEqual({ code: 0, stderr: '' });
+      await coord(`UPDATE ref SET name = 'u' WHERE id = 20; INSERT INTO ref3 VALUES (1, 'a')`);
+      expect((await repo.doctor()).ok).toBe(true);
+    } finally {
+      await coord(`SELECT citus_set_coordinator_host('127.0.0.1', $1)`, [citus.coordinator.port]);
+    }
   }, 120_000);
 });

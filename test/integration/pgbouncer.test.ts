@@ -127,7 +127,7 @@ describe.skipIf(skip !== null)('behind PgBouncer in transaction pooling mode', (
   });
 
   it('is known as a pooler: the pid the login announced is not the backend’s', () => {
-    expect(repo.db.server).toEqual({ pooled: true, standby: false });
+    expect(repo.db.server).toEqual({ pooled: true, standby: false, citus: false });
   });
 
   it('interleaved applications’ SET LOCAL vsg.author / vsg.meta go to the commit of their own rows', async () => {

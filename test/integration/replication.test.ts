@@ -80,8 +80,8 @@ describe.skipIf('reason' in support)('a hot standby (pg_basebackup -R, private c
   }, 60_000);
 
   it('is known as a standby when vsg connects, the primary is not', () => {
-    expect(onStandby.db.server).toEqual({ pooled: false, standby: true });
-    expect(onPrimary.db.server).toEqual({ pooled: false, standby: false });
+    expect(onStandby.db.server).toEqual({ pooled: false, standby: true, citus: false });
+    expect(onPrimary.db.server).toEqual({ pooled: false, standby: false, citus: false });
   });
 
   it('reads give the primary’s answers: log, show, diff, blame, export, status, verify, doctor', async () => {

@@ -155,10 +155,10 @@ describe('forget’s statements over a table’s rows', () => {
 
   it('deletes the live rows, or sets the columns to NULL, by key in its own type', () => {
     expect(forgetLive(items, [{ name: 'id', type: 'integer' }], null)).toBe(
-      `DELETE FROM "public"."items" AS t WHERE EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE "t"."id" = ("k".key->>'id')::integer)`,
+      `DELETE FROM "public"."items" AS t WHERE (t."id") IN (SELECT (k.key->>'id')::integer FROM pg_temp.vsg_forget k)`,
     );
     expect(forgetLive(hostile, hostileCols, ['Mixed Case"'])).toBe(
-      `UPDATE "My Schema"."Wei""rd $1 tab" AS t SET "Mixed Case""" = NULL WHERE EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE "t"."Key $1" = ("k".key->>'Key $1')::integer AND "t"."o'k" = ("k".key->>'o''k')::text)`,
+      `UPDATE "My Schema"."Wei""rd $1 tab" AS t SET "Mixed Case""" = NULL WHERE (t."Key $1", t."o'k") IN (SELECT (k.key->>'Key $1')::integer, (k.key->>'o''k')::text FROM pg_temp.vsg_forget k)`,
     );
   });
 

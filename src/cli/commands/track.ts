@@ -21,10 +21,12 @@ export const track = verb<{ message?: string; author?: string; schema?: string; 
 Tracking installs triggers, which needs ownership of the table (exit 6 otherwise).
 A table that a logical-replication subscription writes into is refused unless
 --force: the subscription's rows fire no statement trigger, so vsg would record
-none of them; track it on the publisher. A Citus distributed, reference or local
-table is refused (see docs/deployment.md).`,
+none of them; track it on the publisher. On Citus, a reference table is
+captured on its placement on the node vsg connects to (the coordinator); a
+distributed or Citus local table, or a reference table with no placement there,
+is refused, and skipped with the reason by --schema (see docs/scaling-out.md).`,
   examples: ['vsg track clients', 'vsg track clients orders order_items', 'vsg track --schema billing'],
-  exits: { 0: 'tracked', 1: 'already tracked', 2: 'no table named', 3: 'no such table or schema, no primary key, a subscription target or a Citus table', 6: 'the role does not own the table' },
+  exits: { 0: 'tracked', 1: 'already tracked', 2: 'no table named', 3: 'no such table or schema, no primary key, a subscription target or a Citus table vsg cannot capture', 6: 'the role does not own the table' },
   check([names], opts) {
     if (!(names as unknown as string[]).length && opts.schema === undefined) throw usage('name a table to track, or --schema', 'vsg track clients');
   },

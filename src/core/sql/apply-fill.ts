@@ -24,8 +24,12 @@ export interface FillStatement {
   params: unknown[];
 }
 
-/** The fill statement of `source` for table `relid`, counting its rows up to `share` times the keys when there are fewer than `maxRows`. */
-export function fillSql(source: { text: string; params: unknown[] }, relid: string, qname: string, share: number, maxRows: number): FillStatement {
+/**
+ * The fill statement of `source` for table `relid`, counting the rows of
+ * `qname` up to `share` times the keys when there are fewer than `maxRows`
+ * (`qname` null: not counted, size is NULL).
+ */
+export function fillSql(source: { text: string; params: unknown[] }, relid: string, qname: string | null, share: number, maxRows: number): FillStatement {
   const n = source.params.length;
   const text = `WITH f AS (
   INSERT INTO pg_temp.vsg_apply (key, img) SELECT key, img FROM (${source.text}
@@ -43,13 +47,13 @@ export function fillSql(source: { text: string; params: unknown[] }, relid: stri
   FROM f
 )
 SELECT g.filled::text AS filled, g.vanished, g.forgotten, g.n_forgotten::text AS n_forgotten,
-       CASE WHEN g.filled > 0 AND g.filled < $${n + 3}::bigint
-            THEN (SELECT count(*) FROM (SELECT 1 FROM ${qname} LIMIT (SELECT filled * $${n + 2}::bigint + 1 FROM got)) t)::text END AS size,
+       ${qname === null ? `NULL::text` : `CASE WHEN g.filled > 0 AND g.filled < $${n + 3}::bigint
+            THEN (SELECT count(*) FROM (SELECT 1 FROM ${qname} LIMIT (SELECT filled * $${n + 2}::bigint + 1 FROM got)) t)::text END`} AS size,
        (SELECT coalesce(json_agg(c), '[]') FROM cols c)::text AS columns,
        (SELECT coalesce(json_agg(q), '[]') FROM (${shiftParams(sql('apply/sequences'), n)}
        ) q)::text AS sequences,
        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
                WHERE k.contype = 'f' AND k.conrelid = $${n + 1}::oid AND k.confrelid = $${n + 1}::oid AND NOT k.condeferred) AS self_ref
 FROM got g`;
-  return { text, params: [...source.params, relid, share, maxRows] };
+  return { text, params: qname === null ? [...source.params, relid] : [...source.params, relid, share, maxRows] };
 }

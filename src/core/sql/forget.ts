@@ -7,7 +7,7 @@
  * statement carries a bound parameter so that it runs alone, never as several.
  */
 import { imageExpr, keyExpr, keyMatch } from '../../db/images.js';
-import { ident } from '../../db/quote.js';
+import { ident, literal } from '../../db/quote.js';
 
 interface Target {
   qname: string;
@@ -38,10 +38,13 @@ ON CONFLICT DO NOTHING`;
 /**
  * The live rows of the keys in pg_temp.vsg_forget: deleted (no `columns`), or
  * those columns set to NULL. Each key column compared in its own type, so that
- * the primary key's index finds the rows.
+ * the primary key's index finds the rows; the keys are a subquery of IN, the
+ * form Citus also accepts on a reference table (src/core/citus.ts).
  */
 export function forgetLive(table: Target, cols: readonly { name: string; type: string }[], columns: readonly string[] | null): string {
-  const match = `EXISTS (SELECT 1 FROM pg_temp.vsg_forget k WHERE ${keyMatch(table.keyColumns, cols, 't', 'k')})`;
+  const typeOf = new Map(cols.map((c) => [c.name, c.type]));
+  const keys = table.keyColumns.filter((k) => typeOf.has(k));
+  const match = `(${keys.map((k) => `t.${ident(k)}`).join(', ')}) IN (SELECT ${keys.map((k) => `(k.key->>${literal(k)})::${typeOf.get(k)}`).join(', ')} FROM pg_temp.vsg_forget k)`;
   if (columns === null) return `DELETE FROM ${table.qname} AS t WHERE ${match}`;
   return `UPDATE ${table.qname} AS t SET ${columns.map((c) => `${ident(c)} = NULL`).join(', ')} WHERE ${match}`;
 }

@@ -48,7 +48,17 @@ export interface WriteSql {
   key: (row: string) => string;
   /** the temp table holding the staged images (key jsonb, img jsonb) */
   staged: string;
+  /** the key's values over s, typed as the key columns, in key order */
+  keyValues: string;
 }
+
+/** Where the write's key and image come from: columns of the staged row s, or (a Citus table's update, one row at a time) bound parameters. */
+export interface ImageRef {
+  key: string;
+  img: string;
+}
+
+const STAGED_ROW: ImageRef = { key: 's.key', img: 's.img' };
 
 /** Where a write-back stages its images unless told otherwise. */
 export const STAGED = 'pg_temp.vsg_apply';
@@ -58,17 +68,18 @@ export const STAGED = 'pg_temp.vsg_apply';
  * shared by the keyed and the bulk path: values go back through each column's
  * input function from their text form; generated columns are never written.
  */
-export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], staged: string = STAGED): WriteSql {
+export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], staged: string = STAGED, src: ImageRef = STAGED_ROW): WriteSql {
   const typeOf = new Map(cols.map((c) => [c.name, c.type]));
-  const value = (c: string) => `(s.img->>${literal(c)})::${typeOf.get(c)}`;
+  const value = (c: string) => `(${src.img}->>${literal(c)})::${typeOf.get(c)}`;
   // A column the image lacks (added since) gets its default, as a row of that version would;
   // an identity column (no default) its next value on insert, and keeps its value on update.
   const fallback = (c: WriteColumn) => c.defaultExpr ?? (c.identity ? `nextval(pg_get_serial_sequence(${literal(table.qname)}, ${literal(c.name)}))` : 'NULL');
-  const valueOrDefault = (c: WriteColumn) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${fallback(c)} END`;
-  const valueOrKept = (c: WriteColumn) => `CASE WHEN s.img ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END`;
+  const valueOrDefault = (c: WriteColumn) => `CASE WHEN ${src.img} ? ${literal(c.name)} THEN ${value(c.name)} ELSE ${fallback(c)} END`;
+  const valueOrKept = (c: WriteColumn) => `CASE WHEN ${src.img} ? ${literal(c.name)} THEN ${value(c.name)} ELSE r.${ident(c.name)} END`;
   const writable = cols.filter((c) => !c.generated);
   const updatable = writable.filter((c) => !table.keyColumns.includes(c.name) && c.identity !== 'a');
-  const keyMatch = (row: string) => table.keyColumns.map((k) => `${row}.${ident(k)} = (s.key->>${literal(k)})::${typeOf.get(k)}`).join(' AND ');
+  const keyValue = (k: string) => `(${src.key}->>${literal(k)})::${typeOf.get(k)}`;
+  const keyMatch = (row: string) => table.keyColumns.map((k) => `${row}.${ident(k)} = ${keyValue(k)}`).join(' AND ');
   return {
     join: keyMatch('r'),
     keyMatch,
@@ -78,6 +89,7 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], stage
     image: (row) => imageExpr(cols.map((c) => c.name), row),
     key: (row) => keyExpr(table.keyColumns, row),
     staged,
+    keyValues: table.keyColumns.map(keyValue).join(', '),
   };
 }
 
@@ -97,6 +109,34 @@ export function keyedInsert(table: WriteTarget, w: WriteSql): string {
   return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
      SELECT ${w.insertValues} FROM ${w.staged} s
      WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`;
+}
+
+/*
+ * A Citus reference table (captured on its placement, sql/functions/capture_relation.sql):
+ * Citus refuses an UPDATE or DELETE that joins it to a local table in FROM or
+ * USING ("relation vsg_apply is not distributed"), but plans a subquery of IN
+ * on its own, and an INSERT … SELECT through the coordinator (keyedInsert).
+ */
+
+/** Keyed path on a Citus reference table: as keyedDelete, the keys found through IN. */
+export function citusDelete(table: WriteTarget, w: WriteSql, only = ''): string {
+  const keys = table.keyColumns.map((k) => `r.${ident(k)}`).join(', ');
+  return `DELETE FROM ${table.qname} r WHERE (${keys}) IN (SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NULL)${only ? ` AND ${only}` : ''}`;
+}
+
+/**
+ * Keyed path on a Citus reference table: the kept rows that do not hold their
+ * image yet (a read, which Citus joins to the local table), and the UPDATE
+ * each of them gets with its key and image bound as $1 and $2 (a statement on
+ * one key; vsg.write_each runs it once a row, inside the server).
+ */
+export function citusUpdate(table: WriteTarget, w: WriteSql, cols: readonly WriteColumn[]): { changed: string; update: string } {
+  const one = writeSql(table, cols, w.staged, { key: '$1::jsonb', img: '$2::jsonb' });
+  return {
+    changed: `SELECT s.key, s.img FROM ${w.staged} s JOIN ${table.qname} r ON ${w.join}
+       WHERE s.img IS NOT NULL AND (${w.image('r')}) IS DISTINCT FROM s.img`,
+    update: `UPDATE ${table.qname} r SET ${one.set} WHERE ${one.join}`,
+  };
 }
 
 /** How many kept rows must change GENERATED ALWAYS identity column `column` (only an INSERT could). */
