@@ -10,6 +10,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { Repository } from '../api/repository.js';
 import { scrubSecrets } from '../db/connection.js';
 import { parseStatementsOnlyWhenNeeded } from '../db/statements.js';
+import { WASM_TIERING } from '../db/wasm.js';
 import { packageRoot } from '../db/sql.js';
 import { ExitCode, fromPrunedSql, isVsgError, permissionError, VsgError, type ExitCodeValue } from '../errors.js';
 import { renderError } from '../render/error.js';
@@ -139,18 +140,6 @@ export async function present(cli: Cli, ran: Ran): Promise<number> {
   if (outcome.refusal) report(outcome.refusal, cli, ran.json);
   return outcome.status ?? ExitCode.ok;
 }
-
-/**
- * V8 compiles WebAssembly quickly to baseline code, then recompiles each
- * function that runs long enough with its optimising compiler, on other
- * threads. PGlite's start runs much of PostgreSQL once, so the default
- * threshold has those threads recompile hundreds of functions that will not
- * run again in a one-command process: on two cores that doubled an embedded
- * command's time. A thousand times the default still optimises the loops of a
- * long operation within its first moments. Only the CLI sets this: it is the
- * whole process's, and a library must leave its host's alone.
- */
-const WASM_TIERING = '--wasm-tiering-budget=1800000000';
 
 /**
  * node-postgres decides when it loads whether it runs in a Cloudflare Worker.

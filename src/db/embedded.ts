@@ -12,6 +12,7 @@ import { bundleFiles, type Loader } from './bundle.js';
 import { rawText, SETTINGS, wrapClient, type Db } from './db.js';
 import { preparedStatementsWanted } from './prepared.js';
 import { clusterTemplate, extractCluster, START_SETTINGS } from './template.js';
+import { precompiled } from './wasm.js';
 
 const LOCK_WAIT_MS = 30_000;
 
@@ -104,11 +105,14 @@ async function start(dataDir: string, where: string, prepare: boolean, release: 
   // The session's settings are the backend's own start parameters rather
   // than a SET after connecting: one cold statement fewer, and RESET keeps them.
   const session = SETTINGS.flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+  // compiled already where the CLI started it early (./wasm.ts)
+  const pgliteWasmModule = await precompiled();
   const lite = new Lite({
     dataDir,
     fs: new Files(dataDir),
     fsBundle: bundle.fsBundle,
     startParams: [...PGlite.defaultStartParams, ...START_SETTINGS, ...session],
+    ...(pgliteWasmModule ? { pgliteWasmModule } : {}),
   });
   const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
   try {

@@ -108,6 +108,31 @@ describe('what a command that opens the database loads', () => {
   });
 });
 
+describe("PGlite's module compiled while the CLI loads", () => {
+  // bin/vsg starts compiling it (src/db/wasm.ts) before it imports the CLI, where
+  // the command will open the embedded database; the resolve hook sees the order.
+  it('in a repository, PGlite is found before the CLI loads; for --help there, or a server named, not at all', { timeout: 180_000 }, async () => {
+    const cwd = emptyDir('early-wasm');
+    const e = { ...env, VSG_AUTHOR: 'tester' };
+    expect((await vsg({ cwd, env: e }, ['init'])).code).toBe(0);
+    const early = moduleRecorder();
+    const r = await run('--import', [early.register, bin, 'log', '-n', '1'], { cwd, env: e });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const order = early.loaded();
+    const main = order.findIndex((u) => u.includes('/dist/cli/main.js'));
+    expect(main).toBeGreaterThan(0);
+    expect(order.slice(0, main).some((u) => u.includes('/node_modules/@electric-sql/pglite/'))).toBe(true);
+    for (const args of [['log', '--help'], ['--url', 'postgres://127.0.0.1:1/none', 'status']]) {
+      const rec = moduleRecorder();
+      await run('--import', [rec.register, bin, ...args], { cwd, env: e });
+      const seen = rec.loaded();
+      const at = seen.findIndex((u) => u.includes('/dist/cli/main.js'));
+      expect(at).toBeGreaterThan(0);
+      expect(seen.slice(0, at).filter((u) => DRIVER.test(u))).toEqual([]);
+    }
+  });
+});
+
 describe("the CLI's commit and PostgreSQL's parser", () => {
   // Loading libpg_query costs a new process ~130 ms: the CLI loads it only
   // for SQL that holds a word some refused statement needs (mayRefuse).
