@@ -30,6 +30,12 @@ interface Manifest {
   size: number;
   /** every file of the bundle, as PGlite's file system names it */
   files: string[];
+  /**
+   * every directory holding them, with its modification time once the copy
+   * was whole: a file removed (or added) changes its directory's, so the
+   * copy is known whole by one look per directory (43) rather than per file
+   */
+  dirs: Record<string, number>;
 }
 
 /** The parts of PGlite's Emscripten module the bundle's loader goes through (at preRun). */
@@ -71,16 +77,24 @@ export function bundleCached(env: NodeJS.ProcessEnv = process.env): boolean {
  * The manifest of a whole copy of this PGlite's bundle in `dir`, or null. A
  * copy missing any file (a cleaner, a user's hand) is no copy: PostgreSQL
  * would otherwise fail to start or answer as if the file did not exist
- * ("time zone not recognized"); one look per file, ~1 ms for the 700.
+ * ("time zone not recognized"). Known by its directories' modification
+ * times (Manifest.dirs), which a removed file changes.
  */
 function manifest(dir: string): Manifest | null {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as Manifest;
-    if (m.size !== bundleSize() || !Array.isArray(m.files)) return null;
-    return m.files.every((f) => fs.existsSync(path.join(dir, f))) ? m : null;
+    if (m.size !== bundleSize() || !Array.isArray(m.files) || typeof m.dirs !== 'object' || m.dirs === null) return null;
+    return Object.entries(m.dirs).every(([d, mtime]) => fs.statSync(path.join(dir, d)).mtimeMs === mtime) ? m : null;
   } catch {
     return null;
   }
+}
+
+/** The directories of the bundle's files (each ancestor up to the root) and the mounted ones, with their modification times under `root`. */
+function dirTimes(root: string, files: readonly string[]): Record<string, number> {
+  const dirs = new Set<string>(MOUNTED);
+  for (const f of files) for (let d = path.posix.dirname(f); d !== '/' && d !== '.'; d = path.posix.dirname(d)) dirs.add(d);
+  return Object.fromEntries([...dirs].sort().map((d) => [d, fs.statSync(path.join(root, d)).mtimeMs]));
 }
 
 /** The bundle for one start: from the cache when it holds this PGlite's files, else PGlite's own, recorded. */
@@ -141,7 +155,8 @@ function keep(dir: string, files: [string, Uint8Array][]): void {
     // Mounted directories the bundle has no file in still need to exist.
     for (const d of MOUNTED) fs.mkdirSync(path.join(tmp, d), { recursive: true });
     if (size !== bundleSize()) return; // not the whole bundle: keep nothing
-    fs.writeFileSync(path.join(tmp, MANIFEST), JSON.stringify({ size, files: files.map(([f]) => f) } satisfies Manifest));
+    const names = files.map(([f]) => f);
+    fs.writeFileSync(path.join(tmp, MANIFEST), JSON.stringify({ size, files: names, dirs: dirTimes(tmp, names) } satisfies Manifest));
     // A directory without a whole manifest is no process's mount: replace it.
     if (!manifest(dir)) fs.rmSync(dir, { recursive: true, force: true });
     try {

@@ -244,7 +244,10 @@ describe("PGlite's file bundle in the cache", () => {
     const kept = fs.readdirSync(cache).filter((f) => f.startsWith('pglite-files-'));
     expect(kept).toHaveLength(1);
     const files = path.join(cache, kept[0]);
-    const manifest = JSON.parse(fs.readFileSync(path.join(files, 'files.json'), 'utf8')) as { size: number; files: string[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(files, 'files.json'), 'utf8')) as { size: number; files: string[]; dirs: Record<string, number> };
+    // every directory of the copy, with its time: how a start knows the copy whole at one look per directory
+    expect(Object.keys(manifest.dirs)).toContain('/pglite/share/postgresql/timezone/Europe');
+    expect(manifest.dirs['/pglite/share/postgresql/timezone/Europe']).toBe(fs.statSync(path.join(files, 'pglite/share/postgresql/timezone/Europe')).mtimeMs);
     expect(manifest.files).toContain('/pglite/share/postgresql/timezone/Europe/Paris');
     expect(manifest.files.reduce((n, f) => n + fs.statSync(path.join(files, f)).size, 0)).toBe(manifest.size);
     for (const e2 of [e, { ...e, VSG_CACHE_DIR: '' }]) {
@@ -273,7 +276,10 @@ describe("PGlite's file bundle in the cache", () => {
     fs.writeFileSync(path.join(files, 'files.json'), '{"size": 1');
     const r = await vsg({ cwd, env: e }, ['sql', '--json', NEEDS_FILES]);
     expect([r.code, JSON.parse(r.stdout).rows]).toEqual([0, ANSWER]);
-    expect(JSON.parse(fs.readFileSync(path.join(files, 'files.json'), 'utf8'))).toEqual(manifest);
+    // (the same files; its directories' times are the new copy's)
+    const again = JSON.parse(fs.readFileSync(path.join(files, 'files.json'), 'utf8')) as typeof manifest;
+    expect([again.size, again.files]).toEqual([manifest.size, manifest.files]);
+    expect(Object.keys(again.dirs)).toEqual(Object.keys(manifest.dirs));
     expect(fs.readdirSync(cache).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
