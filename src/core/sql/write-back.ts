@@ -93,9 +93,20 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], stage
   };
 }
 
-/** Keyed path: delete the rows whose image is "no row" (and, when given, that meet `only`, a condition on r). */
+/**
+ * Keyed path: delete the rows whose image is "no row" (and, when given, that
+ * meet `only`, a condition on r). A one-column key reaches them through its
+ * index, by `= ANY` of the staged keys: joined to the staged rows instead, the
+ * planner costs each index probe as a random page read and takes a hash join
+ * over a scan of the whole table (1,000 deletions from 100,000 rows: 30-55 ms
+ * against 1.5).
+ */
 export function keyedDelete(table: WriteTarget, w: WriteSql, only = ''): string {
-  return `DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join}${only ? ` AND ${only}` : ''}`;
+  const and = only ? ` AND ${only}` : '';
+  if (table.keyColumns.length === 1) {
+    return `DELETE FROM ${table.qname} r WHERE r.${ident(table.keyColumns[0])} = ANY (ARRAY(SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NULL))${and}`;
+  }
+  return `DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join}${and}`;
 }
 
 /** Keyed path: update the kept rows that do not hold their image yet. */
