@@ -53,6 +53,8 @@ export function countingDb(db: Db): CountingDb {
     kind: db.kind,
     where: db.where,
     ...(db.server ? { server: db.server } : {}),
+    // (whether Citus is here, as the wrapped connection knows it: src/core/citus.ts asks nothing where it is absent)
+    ...(db.citus !== undefined ? { citus: db.citus } : {}),
     get count() {
       return sent.length;
     },

@@ -14,6 +14,7 @@ import { tidyPending, wantsTidy } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, type Signature } from '../core/signature.js';
+import { gather } from '../core/gather.js';
 import { toSqlError } from '../core/sql-error.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
 import { shareAndRun, shareNamed, shareTable, type LockedTable } from '../core/tables.js';
@@ -157,6 +158,8 @@ async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx
  */
 async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false): Promise<CommitResult | null> {
   const { parent, now, recordedBefore, outside } = pre;
+  // what the SQL or the work wrote on Citus shards (src/core/citus.ts)
+  if (runs) await gather(tx);
   const ended = isWork ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)";
   const specFor = (reshaped: boolean, base: Signature, after: Signature): NewCommit => ({
     kind: reshaped ? 'SCHEMA' : 'COMMIT',
@@ -258,6 +261,7 @@ async function commitAcross<T>(tx: Queryable, names: string[], opts: CommitOptio
   for (const name of names) await take(await shareNamed(tx, name, !runs));
   const result = await runWork(tx, opts, work, checked);
   if (names.length === 0) {
+    await gather(tx);
     const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
     for (const r of rows) await take(await shareTable(tx, Number(r.id), !runs));
   }

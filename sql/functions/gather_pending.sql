@@ -1,0 +1,37 @@
+-- Move the rows the capture triggers on Citus shards left in the pending
+-- tables of distributed tables (vsg.dist_pending) into vsg.pending, where
+-- every read and commit of vsg finds them: one statement a table, deleting
+-- from every pending shard inside this distributed transaction (Citus reads
+-- each over the connection that wrote the co-located shard, so the rows of
+-- this transaction's own statements are there) and inserting what it deleted.
+-- The rows of this distributed transaction (get_current_transaction_id():
+-- initiator, number and start) get this transaction's xid, as the capture
+-- gives a single server's rows; every other writer's get 0, which no
+-- transaction has. Rows of transactions still open elsewhere stay where they
+-- are until they commit. Returns the rows moved.
+CREATE OR REPLACE FUNCTION vsg.gather_pending() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  t record;
+  g record;
+  n bigint := 0;
+  c bigint;
+BEGIN
+  IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL OR pg_catalog.pg_is_in_recovery() THEN
+    RETURN 0;
+  END IF;
+  FOR t IN SELECT tr.id, vsg.dist_pending(tr.id) AS pend FROM vsg.tracked tr WHERE tr.untracked_at IS NULL LOOP
+    CONTINUE WHEN t.pend IS NULL;
+    IF g IS NULL THEN
+      EXECUTE 'SELECT initiator_node_identifier AS node, transaction_number AS num, transaction_stamp AS stamp FROM pg_catalog.get_current_transaction_id()' INTO g;
+    END IF;
+    EXECUTE format($q$WITH moved AS (DELETE FROM %s p RETURNING p.seq, p.gnode, p.gxn, p.gstamp, p.key, p.before, p.after)
+      INSERT INTO vsg.pending (table_id, xid, key, before, after, author, meta)
+      SELECT $1, CASE WHEN m.gxn <> 0 AND m.gnode = $2 AND m.gxn = $3 AND m.gstamp = $4 THEN txid_current() ELSE 0 END,
+             m.key, m.before, m.after, NULL, NULL
+      FROM moved m ORDER BY m.seq$q$, t.pend) USING t.id, g.node, g.num, g.stamp;
+    GET DIAGNOSTICS c = ROW_COUNT;
+    n := n + c;
+  END LOOP;
+  RETURN n;
+END
+$$;
