@@ -4,7 +4,9 @@
 -- shards sits on the node of the table's shard of the same hash range. Rows
 -- never move between shards (Citus refuses to change a distribution column),
 -- so every change of a key is captured on one shard, in order (seq, from the
--- node's own range of the sequence Citus gives every node). Citus's catalog
+-- node's own range of the sequence Citus gives every node); a shard moved by
+-- Citus (citus_move_shard_placement, the rebalancer) takes its pending shard
+-- and its triggers with it. Citus's catalog
 -- and functions are reached through EXECUTE: this compiles where Citus is absent.
 CREATE OR REPLACE FUNCTION vsg.dist_prepare(tid int) RETURNS regclass LANGUAGE plpgsql AS $$
 DECLARE
@@ -23,6 +25,10 @@ BEGIN
   END IF;
   EXECUTE format('CREATE TABLE %s (dist %s, seq bigserial, gnode int, gxn bigint, gstamp timestamptz,
     key jsonb NOT NULL, before jsonb, after jsonb)', pend, typ);
+  -- No key to index (every row is read once, by the commit that moves it), but
+  -- the shard mover's logical replication needs a replica identity, or it
+  -- refuses to move the table's shards with the application's.
+  EXECUTE format('ALTER TABLE %s REPLICA IDENTITY FULL', pend);
   EXECUTE 'SELECT pg_catalog.create_distributed_table($1, ''dist'', colocate_with => $2)' USING pend, rel::regclass::text;
   RETURN pend::regclass;
 END

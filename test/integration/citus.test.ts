@@ -342,6 +342,25 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect(await rows()).toBe(atLib);
     expect((await repo.status({ table: 'dist' }))[0].clean).toBe(true);
 
+    // Citus moves the shard of id 1 to the other worker (its default, logical replication): the
+    // pending shard moves with it, its triggers go along, and the next write there is captured
+    const moved = (await coord(`SELECT s.shardid::text AS id, p.nodeport AS port FROM pg_dist_shard s JOIN pg_dist_shard_placement p USING (shardid)
+      WHERE s.shardid = get_shard_id_for_distribution_column('dist', 1)`)).rows[0] as { id: string; port: number };
+    const to = citus.workers.find((w) => w.port !== moved.port)!;
+    await coord(`SELECT citus_move_shard_placement($1::bigint, '127.0.0.1', $2, '127.0.0.1', $3)`, [moved.id, moved.port, to.port]);
+    const placed = await coord(`SELECT DISTINCT p.nodeport FROM pg_dist_shard s JOIN pg_dist_shard_placement p USING (shardid)
+      WHERE s.shardminvalue = (SELECT shardminvalue FROM pg_dist_shard WHERE shardid = $1::bigint) AND s.logicalrelid IN ('dist'::regclass, $2::regclass)`, [moved.id, pending]);
+    expect(placed.rows).toEqual([{ nodeport: to.port }]);
+    // (Citus gives the moved shard the table's TRUNCATE trigger too: a TRUNCATE then records its rows twice, which the commit nets to one delete each, below)
+    const there = await onNode(to.url(), `SELECT string_agg(tgname, ',' ORDER BY tgname) AS t FROM pg_trigger WHERE tgrelid = $1::regclass`, [`dist_${moved.id}`]);
+    expect(there.rows[0].t).toBe(['delete', 'insert', 'truncate', 'update'].map((op) => `vsg_capture_${op}_${moved.id}`).join(','));
+    await coord(`UPDATE dist SET v = 'moved' WHERE id = 1`);
+    expect((await repo.status({ table: 'dist' }))[0]).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+    expect((await repo.commit({ table: 'dist', author, message: 'moved' })).commit.updated).toBe(1);
+    await coord(`UPDATE dist SET v = 'u1' WHERE id = 1`);
+    expect((await repo.commit({ table: 'dist', author, message: 'back' })).commit.updated).toBe(1);
+    expect(await rows()).toBe(atLib);
+
     // TRUNCATE, from the coordinator and from a worker: every row recorded as deleted, and checkout brings them back
     const n = (await coord(`SELECT count(*)::int AS n FROM dist`)).rows[0].n as number;
     for (const truncate of [() => coord('TRUNCATE dist'), () => onWorker(1, 'TRUNCATE dist')]) {
@@ -350,6 +369,7 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
       expect(tr.commit).toMatchObject({ inserted: 0, updated: 0, deleted: n });
       await repo.checkout({ table: 'dist', ref: 'HEAD~1', author });
       expect(await rows()).toBe(atLib);
+      expect((await repo.status({ table: 'dist' }))[0].clean).toBe(true);
     }
 
     // a branch, switch and a three-way merge
