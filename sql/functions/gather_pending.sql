@@ -8,8 +8,9 @@
 -- initiator, number and start) get this transaction's xid, as the capture
 -- gives a single server's rows; every other writer's get 0, which no
 -- transaction has. Rows of transactions still open elsewhere stay where they
--- are until they commit. Returns the rows moved.
-CREATE OR REPLACE FUNCTION vsg.gather_pending() RETURNS bigint LANGUAGE plpgsql AS $$
+-- are until they commit. tids: the tracked tables to gather (each a
+-- statement on every shard), NULL for all. Returns the rows moved.
+CREATE OR REPLACE FUNCTION vsg.gather_pending(tids int[]) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   t record;
   g record;
@@ -19,7 +20,8 @@ BEGIN
   IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL OR pg_catalog.pg_is_in_recovery() THEN
     RETURN 0;
   END IF;
-  FOR t IN SELECT tr.id, vsg.dist_pending(tr.id) AS pend FROM vsg.tracked tr WHERE tr.untracked_at IS NULL LOOP
+  FOR t IN SELECT tr.id, vsg.dist_pending(tr.id) AS pend FROM vsg.tracked tr
+           WHERE tr.untracked_at IS NULL AND (tids IS NULL OR tr.id = ANY (tids)) LOOP
     CONTINUE WHEN t.pend IS NULL;
     IF g IS NULL THEN
       EXECUTE 'SELECT initiator_node_identifier AS node, transaction_number AS num, transaction_stamp AS stamp FROM pg_catalog.get_current_transaction_id()' INTO g;

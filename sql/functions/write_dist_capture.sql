@@ -68,13 +68,19 @@ BEGIN
     PERFORM vsg.restore_output(saved);
     RETURN NULL;
   END IF;
-  -- the pending shard of the same hash range, on this node
-  SELECT format('vsg.%%I', 'pending_%2$s_' || p.shardid) INTO pend
-  FROM pg_catalog.pg_dist_shard s
-  JOIN pg_catalog.pg_dist_shard p ON p.logicalrelid = pg_catalog.to_regclass('vsg.pending_%2$s') AND p.shardminvalue = s.shardminvalue
-  WHERE s.logicalrelid = pg_catalog.to_regclass(%1$L) AND s.shardid = (pg_catalog.regexp_match(TG_TABLE_NAME, '_([0-9]+)$'))[1]::bigint;
-  IF pend IS NULL OR pg_catalog.to_regclass(pend) IS NULL THEN
-    RETURN NULL;
+  -- the pending shard of the same hash range, on this node: found in Citus's
+  -- catalog once a session (this shard's oid names it; a moved shard is another
+  -- relation), then kept in a setting of the session
+  pend := pg_catalog.current_setting('vsg.capture_%2$s_' || TG_RELID::oid, true);
+  IF pend IS NULL OR pend = '' OR pg_catalog.to_regclass(pend) IS NULL THEN
+    SELECT format('vsg.%%I', 'pending_%2$s_' || p.shardid) INTO pend
+    FROM pg_catalog.pg_dist_shard s
+    JOIN pg_catalog.pg_dist_shard p ON p.logicalrelid = pg_catalog.to_regclass('vsg.pending_%2$s') AND p.shardminvalue = s.shardminvalue
+    WHERE s.logicalrelid = pg_catalog.to_regclass(%1$L) AND s.shardid = (pg_catalog.regexp_match(TG_TABLE_NAME, '_([0-9]+)$'))[1]::bigint;
+    IF pend IS NULL OR pg_catalog.to_regclass(pend) IS NULL THEN
+      RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.set_config('vsg.capture_%2$s_' || TG_RELID::oid, pend, false);
   END IF;
   g := pg_catalog.get_current_transaction_id();
   -- the columns as this function was written for, else the image from the catalog

@@ -57,7 +57,7 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   await raiseSequences(tx, table, 'images', st.sequences);
   if (st.bulk && record === 'commit') staged.add(tx);
   // what the write captured on a distributed table's shards (src/core/citus.ts)
-  if (st.placed) await gather(tx);
+  if (st.placed) await gather(tx, [table.id]);
   return result;
 }
 

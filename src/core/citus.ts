@@ -57,7 +57,7 @@ export async function readName(tx: Queryable, table: Pick<TrackedTable, 'id' | '
   const c = await citusOf(tx, table);
   if (!c.distributed || keys === undefined) return c.placement ?? table.qname;
   // (the keys may be those of rows still on the shards)
-  await gather(tx);
+  await gather(tx, [table.id]);
   const cols = await columns(tx, table.relid);
   const keyCols = table.keyColumns.map((k) => ({ name: k, type: cols.find((col) => col.name === k)?.type ?? 'text' }));
   const name = `vsg_live_${table.id}`;

@@ -92,7 +92,7 @@ async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, or
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate?: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }> {
   // the rows captured on Citus shards, this transaction's among them (src/core/citus.ts)
-  await gather(tx);
+  await gather(tx, [table.id]);
   // every commit records who made it: a library caller that left it out gets a usage error, not a NOT NULL one
   if (typeof c.author !== 'string' || c.author.trim() === '') {
     throw new VsgError('E_USAGE', `a commit needs an author (${table.display})`, { exitCode: ExitCode.usage, hint: "pass { author: 'name' } to the call" });

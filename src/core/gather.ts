@@ -13,8 +13,10 @@ import { sql } from '../db/sql.js';
  * before anything reads vsg.pending, and after a statement of vsg's own that
  * wrote such a table. No query where vsg knows Citus is absent (on an
  * application's own connection it does not know: one query, which does nothing there).
+ * `tables`: the tracked tables concerned (ids), each a statement on every one
+ * of its shards; every table's without.
  */
-export async function gather(tx: Queryable): Promise<void> {
+export async function gather(tx: Queryable, tables?: readonly number[]): Promise<void> {
   if (tx.citus === false) return;
-  await tx.query(sql('citus/gather'));
+  await tx.query(sql('citus/gather'), [tables ? [...tables] : null]);
 }

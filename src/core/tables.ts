@@ -270,7 +270,7 @@ async function locked(
   opts: LockOptions = {},
 ): Promise<LockedTable> {
   // Every write starts here: the rows captured on Citus shards come into vsg.pending first (src/core/citus.ts).
-  await gather(tx);
+  await gather(tx, [table.id]);
   // An untracked history is read, never written: no row of it is ever locked.
   if (table.untrackedAt !== null) {
     throw new VsgError('E_NOT_TRACKED', `table '${table.display}' is not tracked`, { hint: 'its history stays readable; track it again to start a new one', data: { table: table.display } });

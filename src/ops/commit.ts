@@ -158,8 +158,6 @@ async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx
  */
 async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false): Promise<CommitResult | null> {
   const { parent, now, recordedBefore, outside } = pre;
-  // what the SQL or the work wrote on Citus shards (src/core/citus.ts)
-  if (runs) await gather(tx);
   const ended = isWork ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)";
   const specFor = (reshaped: boolean, base: Signature, after: Signature): NewCommit => ({
     kind: reshaped ? 'SCHEMA' : 'COMMIT',
@@ -191,6 +189,8 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
     }
     at = toAppendPoint(table, tried.point, ended);
   } else {
+    // (what the SQL or the work wrote on Citus shards first: src/core/gather.ts; appendCommit gathers it itself)
+    if (runs) await gather(tx, [table.id]);
     at = runs ? await lockToAppend(tx, table, ended) : { table, recorded: table.signature ?? now, after: now, earlier: false };
   }
   await assertWritable(tx, at.table);

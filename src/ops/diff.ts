@@ -142,7 +142,7 @@ export async function diffStates(db: Queryable, table: TrackedTable, a: string, 
   if (target === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
   const lca = await commonAncestor(db, a, target);
   // the live table: what was captured on Citus shards counts (src/core/citus.ts)
-  if (b === null) await gather(db);
+  if (b === null) await gather(db, [table.id]);
   const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(sql('diff/between'), [
     a,
     target,

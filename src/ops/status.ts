@@ -36,7 +36,7 @@ export interface StatusOptions {
 export async function status(db: Queryable, opts: StatusOptions = {}): Promise<TableStatus[]> {
   const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
   // what was captured on Citus shards (src/core/citus.ts)
-  await gather(db);
+  await gather(db, tables.map((t) => t.id));
   const out: TableStatus[] = [];
   let tidy = false;
   for (const t of tables) {
