@@ -88,8 +88,16 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     return finish(checks);
   }
 
-  // what was captured on Citus shards counts as uncommitted (src/core/citus.ts)
-  await gather(db);
+  // what was captured on Citus shards counts as uncommitted (src/core/gather.ts); a pending
+  // table that cannot be read is reported, not thrown
+  await gather(db).catch((e: unknown) =>
+    checks.push({
+      name: 'citus',
+      status: 'fail',
+      message: `cannot read the changes captured on the shards of distributed tables: ${(e as Error).message}`,
+      hint: "'vsg untrack' and 'vsg track' the table again (its uncommitted changes are lost)",
+    }),
+  );
   const { rows } = await db.query<TableRow>(sql('verify/tables'));
   for (const r of rows) {
     const table = r.relname === null ? displayName(r.schema_name, r.table_name) : displayName(String(r.nspname), r.relname);
