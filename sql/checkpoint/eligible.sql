@@ -23,9 +23,6 @@ SELECT CASE
   WHEN EXISTS (SELECT 1 FROM vsg.tracked tr
                WHERE tr.relid = c.oid AND tr.untracked_at IS NULL AND vsg.capture_relation(tr.id) IS DISTINCT FROM c.oid::regclass)
     THEN 'it is a Citus reference table, captured on its placement'
-  -- its TRUNCATE would be captured on the coordinator, its INSERT on the shards (sql/functions/write_dist_capture.sql)
-  WHEN EXISTS (SELECT 1 FROM vsg.tracked tr WHERE tr.relid = c.oid AND tr.untracked_at IS NULL AND vsg.dist_pending(tr.id) IS NOT NULL)
-    THEN 'it is a Citus distributed table, captured on its shards'
   -- rows written one by one pass through the check for forgotten values (src/core/forgets.ts)
   WHEN EXISTS (SELECT 1 FROM vsg.tracked tr JOIN vsg.changes ch ON ch.table_id = tr.id
                WHERE tr.relid = c.oid AND tr.untracked_at IS NULL AND ch.forgotten IS NOT NULL)

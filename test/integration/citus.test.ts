@@ -328,10 +328,22 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     // through the library
     const lib = await repo.commit({ table: 'dist', author, message: 'lib', sql: `UPDATE dist SET v = 'lib' WHERE id IN (3, 33, 63)` });
     expect(lib.commit).toMatchObject({ inserted: 0, updated: 3, deleted: 0 });
+    // the library on the application's own pool (vsg learns that Citus is here as it opens the repository)
+    const pool = new pg.Pool({ connectionString: citus.url() });
+    try {
+      const own = await openRepository({ client: pool });
+      await pool.query(`UPDATE dist SET v = 'pool' WHERE id = 4`);
+      expect((await own.status({ table: 'dist' }))[0]).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
+      expect((await own.commit({ table: 'dist', author, message: 'pool' })).commit.updated).toBe(1);
+      expect((await own.commit({ table: 'dist', author, message: 'pool sql', sql: `UPDATE dist SET v = 'p' WHERE id IN (64, 65)` })).commit.updated).toBe(2);
+      await own.close();
+    } finally {
+      await pool.end();
+    }
     const atLib = await rows();
 
     // write-back through the coordinator: checkout, rollback, restore
-    ok(await vsg(cli, ['checkout', 'HEAD~3', '-t', 'dist']));
+    ok(await vsg(cli, ['checkout', 'HEAD~5', '-t', 'dist']));
     expect(await rows()).toBe(atApp);
     expect((await repo.status({ table: 'dist' }))[0].clean).toBe(true);
     ok(await vsg(cli, ['rollback', 'HEAD', '-t', 'dist']));
