@@ -270,7 +270,7 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
   if (opts.force) return db.transaction(async (tx) => deleteHistories(tx, list));
   return db.transaction(async (tx) => {
     // (a Citus distributed table's capture function is dropped on the workers, after its pending rows were read: sql/track/dist_sequential.sql)
-    if (tx.citus !== false) await tx.query(sql('track/dist_sequential'));
+    if (tx.citus === true) await tx.query(sql('track/dist_sequential'));
     const author = opts.author ?? (await tx.query<{ u: string }>(sql('track/current_user'))).rows[0].u;
     const tables: LockedTable[] = [];
     // Locked in name order (lockEach), so that two commands cannot deadlock.
