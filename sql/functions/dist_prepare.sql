@@ -24,7 +24,7 @@ BEGIN
     RAISE EXCEPTION 'vsg: table % is not a hash-distributed Citus table', tid USING ERRCODE = '55000';
   END IF;
   EXECUTE format('CREATE TABLE %s (dist %s, seq bigserial, gnode int, gxn bigint, gstamp timestamptz,
-    key jsonb NOT NULL, before jsonb, after jsonb)', pend, typ);
+    key jsonb NOT NULL, before jsonb, after jsonb, author text, meta text)', pend, typ);
   -- No key to index (every row is read once, by the commit that moves it), but
   -- the shard mover's logical replication needs a replica identity, or it
   -- refuses to move the table's shards with the application's.

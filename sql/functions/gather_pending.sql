@@ -34,10 +34,10 @@ BEGIN
       PERFORM pg_catalog.set_config('citus.multi_shard_modify_mode', 'sequential', true);
       EXECUTE 'SELECT initiator_node_identifier AS node, transaction_number AS num, transaction_stamp AS stamp FROM pg_catalog.get_current_transaction_id()' INTO g;
     END IF;
-    EXECUTE format($q$WITH moved AS (DELETE FROM %s p RETURNING p.seq, p.gnode, p.gxn, p.gstamp, p.key, p.before, p.after)
+    EXECUTE format($q$WITH moved AS (DELETE FROM %s p RETURNING p.seq, p.gnode, p.gxn, p.gstamp, p.key, p.before, p.after, p.author, p.meta)
       INSERT INTO vsg.pending (table_id, xid, key, before, after, author, meta)
       SELECT $1, CASE WHEN m.gxn <> 0 AND m.gnode = $2 AND m.gxn = $3 AND m.gstamp = $4 THEN txid_current() ELSE 0 END,
-             m.key, m.before, m.after, NULL, NULL
+             m.key, m.before, m.after, m.author, m.meta
       FROM moved m ORDER BY m.seq$q$, t.pend) USING t.id, g.node, g.num, g.stamp;
     GET DIAGNOSTICS c = ROW_COUNT;
     n := n + c;

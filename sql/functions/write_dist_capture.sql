@@ -61,9 +61,10 @@ BEGIN
       EXECUTE format('INSERT INTO vsg.pending (table_id, key, before, after) SELECT $1, %%s, %%s, NULL FROM %%s r', %3$L, vsg.image_expr(TG_RELID, 'r'), TG_RELID::regclass) USING %2$s;
     ELSIF TG_OP = 'TRUNCATE' AND pg_catalog.to_regclass('vsg.pending_%2$s') IS NOT NULL THEN
       g := pg_catalog.get_current_transaction_id();
-      EXECUTE format($q$INSERT INTO vsg.pending_%2$s (dist, seq, gnode, gxn, gstamp, key, before, after)
-        SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%s, %%s, NULL FROM %%s r$q$, %3$L, vsg.image_expr(TG_RELID, 'r'), TG_RELID::regclass)
-        USING g.initiator_node_identifier, g.transaction_number, g.transaction_stamp;
+      EXECUTE format($q$INSERT INTO vsg.pending_%2$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
+        SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%s, %%s, NULL, $4, $5 FROM %%s r$q$, %3$L, vsg.image_expr(TG_RELID, 'r'), TG_RELID::regclass)
+        USING g.initiator_node_identifier, g.transaction_number, g.transaction_stamp,
+              pg_catalog.current_setting('vsg.author', true), pg_catalog.current_setting('vsg.meta', true);
     END IF;
     PERFORM vsg.restore_output(saved);
     RETURN NULL;
@@ -90,23 +91,26 @@ BEGIN
     saved := vsg.canonical_output();
   END IF;
   IF TG_OP = 'UPDATE' THEN
-    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after)
-      SELECT coalesce(o.d, n.d), nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, coalesce(o.k, n.k), o.i, n.i
+    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
+      SELECT coalesce(o.d, n.d), nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, coalesce(o.k, n.k), o.i, n.i, $4, $5
       FROM (SELECT r.%5$I AS d, %%2$s AS k, %%3$s AS i FROM vsg_old r) o
       FULL JOIN (SELECT r.%5$I AS d, %%2$s AS k, %%3$s AS i FROM vsg_new r) n ON o.k = n.k
       WHERE o.i IS DISTINCT FROM n.i$q$, pend, %3$L, img);
   ELSIF TG_OP = 'INSERT' THEN
-    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after)
-      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, NULL, %%3$s FROM vsg_new r$q$, pend, %3$L, img);
+    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
+      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, NULL, %%3$s, $4, $5 FROM vsg_new r$q$, pend, %3$L, img);
   ELSIF TG_OP = 'DELETE' THEN
-    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after)
-      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL FROM vsg_old r$q$, pend, %3$L, img);
+    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
+      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL, $4, $5 FROM vsg_old r$q$, pend, %3$L, img);
   ELSE
     -- a TRUNCATE of one shard by hand: its rows go as deletes
-    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after)
-      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL FROM %%4$s r$q$, pend, %3$L, img, TG_RELID::regclass);
+    q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
+      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL, $4, $5 FROM %%4$s r$q$, pend, %3$L, img, TG_RELID::regclass);
   END IF;
-  EXECUTE q USING g.initiator_node_identifier, g.transaction_number, g.transaction_stamp;
+  -- (an author and metadata the application set with SET LOCAL reach the workers only where
+  -- Citus propagates them: citus.propagate_set_commands = 'local')
+  EXECUTE q USING g.initiator_node_identifier, g.transaction_number, g.transaction_stamp,
+    pg_catalog.current_setting('vsg.author', true), pg_catalog.current_setting('vsg.meta', true);
   IF saved IS NOT NULL THEN
     PERFORM vsg.restore_output(saved);
   END IF;

@@ -17,7 +17,8 @@
  * writes from the coordinator and from a worker, through the CLI, the library
  * and the application's own pool, TRUNCATE, a shard moved by Citus, a column
  * added, rollback of the application's transaction, checkout, restore,
- * rollback, switch, merge, export, verify, doctor, untrack); a broken pending
+ * rollback, switch, merge, export, verify, doctor, untrack; an application's
+ * author where Citus propagates SET LOCAL to the workers); a broken pending
  * table makes the capture warn, never fail the write; forget is refused. A reference table is versioned on the coordinator's
  * placement (triggers there only): writes through the coordinator and from
  * each worker are each recorded once, `vsg commit "SQL"` takes its own rows,
@@ -322,6 +323,18 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     }
     expect((await repo.status({ table: 'dist' }))[0]).toMatchObject({ inserted: 0, updated: 1, deleted: 0 });
     ok(await vsg(cli, ['commit', '-t', 'dist', '-m', 'open']));
+    // the author an application sets reaches the shards where Citus propagates SET LOCAL there
+    // (each statement sent alone: Citus forwards a SET's whole query text to the workers, and a
+    // text that also holds the UPDATE fails there, on an untracked table too)
+    const alice = new pg.Client({ connectionString: citus.url() });
+    await alice.connect();
+    try {
+      for (const q of ['BEGIN', "SET LOCAL citus.propagate_set_commands = 'local'", "SET LOCAL vsg.author = 'alice'", "UPDATE dist SET v = 'alice' WHERE id IN (11, 12)", 'COMMIT']) await alice.query(q);
+    } finally {
+      await alice.end();
+    }
+    const byAlice = await repo.commit({ table: 'dist', author, authorIsDefault: true, message: 'alice' });
+    expect(byAlice.commit).toMatchObject({ author: 'alice', updated: 2 });
     // a statement that fails: nothing recorded, nothing changed, nothing left pending
     const bad = await vsg(cli, ['commit', '-t', 'dist', '-m', 'bad', `UPDATE dist SET v = 'z' WHERE id = 1; INSERT INTO dist VALUES (2, 'dup')`]);
     expect(bad.code).toBe(4);
@@ -345,7 +358,7 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     const atLib = await rows();
 
     // write-back through the coordinator: checkout, rollback, restore
-    ok(await vsg(cli, ['checkout', 'HEAD~5', '-t', 'dist']));
+    ok(await vsg(cli, ['checkout', 'HEAD~6', '-t', 'dist']));
     expect(await rows()).toBe(atApp);
     expect((await repo.status({ table: 'dist' }))[0].clean).toBe(true);
     ok(await vsg(cli, ['rollback', 'HEAD', '-t', 'dist']));
