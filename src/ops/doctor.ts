@@ -95,7 +95,7 @@ export async function doctor(db: Db): Promise<DoctorResult> {
       name: 'citus',
       status: 'fail',
       message: `cannot read the changes captured on the shards of distributed tables: ${(e as Error).message}`,
-      hint: "'vsg untrack' and 'vsg track' the table again (its uncommitted changes are lost)",
+      hint: 'the pending tables of distributed tables (vsg.pending_<id>) are vsg\'s own: put back what was changed in them',
     }),
   );
   const { rows } = await db.query<TableRow>(sql('verify/tables'));
