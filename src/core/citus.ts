@@ -2,7 +2,8 @@
  * Citus tables vsg versions: reference tables, captured on their placement on
  * this node (sql/functions/capture_relation.sql), and hash-distributed tables,
  * captured on their shards into a co-located pending table whose rows
- * vsg.gather_pending brings into vsg.pending (sql/functions/write_dist_capture.sql). Citus plans any statement that names
+ * vsg.gather_pending brings into vsg.pending (sql/functions/write_dist_capture.sql,
+ * src/core/gather.ts). Citus plans any statement that names
  * the table itself, and refuses most that also write or join vsg's own
  * tables ("relation … is not distributed", "parameterized queries for SQL
  * functions referencing distributed tables"); the placement is a plain table
