@@ -10,6 +10,10 @@ DECLARE
   settings text := '';
   fname text := vsg.capture_function(tid);
 BEGIN
+  -- a Citus distributed table's runs on its shards (sql/functions/write_dist_capture.sql)
+  IF vsg.dist_pending(tid) IS NOT NULL THEN
+    RETURN vsg.write_dist_capture(tid);
+  END IF;
   SELECT relid, vsg.key_expr(key_columns, 'r') INTO rel, k FROM vsg.tracked WHERE id = tid;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;

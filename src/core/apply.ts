@@ -12,13 +12,14 @@ import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
 import { placementOf } from './citus.js';
+import { gather } from './gather.js';
 import { fillSql } from './sql/apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
 import { fkViolation } from './fk-graph.js';
 import { settleForgotten } from './forgets.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
-import { citusDelete, citusUpdate, identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
+import { citusDelete, citusInsert, citusUpdate, identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
 import { stateImages } from './sql/rows.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
@@ -55,6 +56,8 @@ export async function applyImages(tx: Queryable, table: TrackedTable, source: Im
   }
   await raiseSequences(tx, table, 'images', st.sequences);
   if (st.bulk && record === 'commit') staged.add(tx);
+  // what the write captured on a distributed table's shards (src/core/citus.ts)
+  if (st.placed) await gather(tx, [table.id]);
   return result;
 }
 
@@ -137,14 +140,14 @@ async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, selfR
   const remove = (first = false) => deleteKeyed(tx, table, w, placed, '', first ? analyze : undefined);
   const update = () => updateKeyed(tx, table, w, placed);
   if (selfRef) {
-    result.inserted = (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
+    result.inserted = (await tx.query(analyze(placed ? citusInsert(table, w) : keyedInsert(table, w)))).rowCount;
     result.updated = await update();
     result.deleted = await remove();
     return result;
   }
   result.deleted = await remove(true);
   result.updated = await update();
-  result.inserted = (await tx.query(keyedInsert(table, w))).rowCount;
+  result.inserted = (await tx.query(placed ? citusInsert(table, w) : keyedInsert(table, w))).rowCount;
   return result;
 }
 

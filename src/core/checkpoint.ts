@@ -5,7 +5,7 @@
  * least half of the table, and dropped with the table's history.
  */
 import type { Queryable } from '../db/db.js';
-import { readName } from './citus.js';
+import { isDistributed, readName } from './citus.js';
 import { signature } from './signature.js';
 import { createCheckpoint, dropCheckpoint } from './sql/ddl.js';
 import type { TrackedTable } from './tables.js';
@@ -26,6 +26,8 @@ const CHECKPOINTS_KEPT = 3;
 export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit: CommitInfo): Promise<void> {
   const changed = (commit.inserted ?? 0) + (commit.updated ?? 0) + (commit.deleted ?? 0);
   if (changed < CHECKPOINT_MIN_ROWS) return;
+  // (a Citus distributed table is never reloaded: write-back-many.ts, reload.ts)
+  if (await isDistributed(tx, table)) return;
   const { rows } = await tx.query<{ may: boolean | string; size: string }>(sql('checkpoint/eligibility'), [table.relid, table.id]);
   if (!(rows[0].may === true || rows[0].may === 't') || changed * 2 < Number(rows[0].size)) return;
   const relname = `checkpoint_${commit.id.slice(0, 20)}`;

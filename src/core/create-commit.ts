@@ -10,6 +10,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { maybeCheckpoint } from './checkpoint.js';
+import { gather } from './gather.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
 import { noteUntidy } from './pending.js';
 import { shortId } from './refs.js';
@@ -90,6 +91,8 @@ export async function appendCommit(tx: Queryable, table: TrackedTable, c: NewCom
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean): Promise<{ made: CommitInfo | null }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate?: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }> {
+  // the rows captured on Citus shards, this transaction's among them (src/core/citus.ts)
+  await gather(tx, [table.id]);
   // every commit records who made it: a library caller that left it out gets a usage error, not a NOT NULL one
   if (typeof c.author !== 'string' || c.author.trim() === '') {
     throw new VsgError('E_USAGE', `a commit needs an author (${table.display})`, { exitCode: ExitCode.usage, hint: "pass { author: 'name' } to the call" });

@@ -6,6 +6,7 @@
 import { sqlTrue as isTrue, type Db, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { readName } from './citus.js';
+import { pendingKeys } from './sql/citus.js';
 import { forgetSql, rowExprsOf, type RowExprs } from './sql/timetravel.js';
 import { columns, type TrackedTable } from './tables.js';
 
@@ -40,12 +41,12 @@ export function uncommitted(counts: PendingCounts): number {
  */
 export async function forgetNoOps(tx: Queryable, table: TrackedTable, exprs?: RowExprs): Promise<number> {
   const e = exprs ?? (await rowExprs(tx, table));
-  return (await tx.query(forgetSql(await readName(tx, table), e, false), [table.id])).rowCount;
+  return (await tx.query(forgetSql(await readName(tx, table, pendingKeys(table.id)), e, false), [table.id])).rowCount;
 }
 
 /** forgetNoOps, and the counts status then shows, in one statement. */
 export async function forgetNoOpsAndCount(tx: Queryable, table: TrackedTable, exprs: RowExprs): Promise<PendingCounts> {
-  const { rows } = await tx.query<{ inserted: string; updated: string; deleted: string }>(forgetSql(await readName(tx, table), exprs, true), [table.id]);
+  const { rows } = await tx.query<{ inserted: string; updated: string; deleted: string }>(forgetSql(await readName(tx, table, pendingKeys(table.id)), exprs, true), [table.id]);
   const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
   return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
 }

@@ -22,6 +22,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { raiseSequences, refused } from './apply.js';
+import { isDistributed } from './citus.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded, schemaBetween } from './schema.js';
 import { dropTrigger, lockTable, truncateTables } from './sql/ddl.js';
@@ -135,6 +136,8 @@ export async function planReload(
     if (worth(Number(c.rows), delta) && (cp === null || delta < cp.delta)) cp = { commit_id: c.commit_id, relname: c.relname, delta };
   }
   if (!cp) return null;
+  // a Citus distributed table: its TRUNCATE is captured on the coordinator, its INSERT on the shards
+  if (await isDistributed(tx, table)) return null;
   if ((await eligibility(tx, table, together)) !== null) return null;
   await assertSchemaRecorded(tx, table);
   for (const [a, b] of [

@@ -193,11 +193,13 @@ export async function requireRepository(db: Queryable): Promise<number> {
   // Usually one round trip (sql/repository/open_state.sql); where it cannot
   // run (no repository, or one from before vsg.functions), step by step.
   const state = await db
-    .query<{ v: string | null; n: string; functions: string | null }>(sql('repository/open_state'), [versions])
+    .query<{ v: string | null; n: string; functions: string | null; citus: boolean | string }>(sql('repository/open_state'), [versions])
     .then((r) => r.rows[0], (e: { code?: string }) => {
       if (e?.code === '42P01') return null;
       throw e;
     });
+  // (an application's connection: whether Citus is here, learnt in passing, src/db/db.ts knowCitus)
+  if (state && db.citus === undefined) (db as Db).knowCitus?.(state.citus === true || state.citus === 't');
   const v = state ? (state.v === null ? 0 : Number(state.v)) : await schemaVersion(db);
   if (v === null || v === 0) {
     throw new VsgError('E_NO_REPO', 'no vsg repository in this database', { hint: 'initialise it first: init(), or open it with { init: true }' });

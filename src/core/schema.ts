@@ -6,6 +6,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
 import { sameSignature, signature, type ColumnSig, type Signature } from './signature.js';
+import { isDistributed } from './citus.js';
 import { recordShape } from './dropped.js';
 import type { TrackedTable } from './tables.js';
 
@@ -88,7 +89,10 @@ export async function recordSchemaChange(tx: Queryable, table: TrackedTable, com
   await tx.query(sql('schema/set_signature'), [table.id, JSON.stringify(after)]);
   // NOT NULL and defaults, to recreate the table should it be dropped
   await recordShape(tx, table.id);
-  await tx.query(sql('schema/write_capture'), [table.id]);
+  // A Citus distributed table's capture keeps its slow path, which reads the columns
+  // from the catalog (sql/functions/write_dist_capture.sql): Citus refuses to create
+  // a function on the workers after this transaction's parallel reads of the shards.
+  if (!(await isDistributed(tx, table))) await tx.query(sql('schema/write_capture'), [table.id]);
   return describe(before.columns, after.columns);
 }
 

@@ -5,6 +5,7 @@
 import { sqlTrue as yes, type Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
+import { gather } from './gather.js';
 import { lockTable as lockTableSql } from './sql/ddl.js';
 import { VsgError } from '../errors.js';
 import type { Signature } from './signature.js';
@@ -268,6 +269,8 @@ async function locked(
   relock: (tx: Queryable, table: TrackedTable, opts?: LockOptions) => Promise<LockedTable>,
   opts: LockOptions = {},
 ): Promise<LockedTable> {
+  // Every write starts here: the rows captured on Citus shards come into vsg.pending first (src/core/citus.ts).
+  await gather(tx, [table.id]);
   // An untracked history is read, never written: no row of it is ever locked.
   if (table.untrackedAt !== null) {
     throw new VsgError('E_NOT_TRACKED', `table '${table.display}' is not tracked`, { hint: 'its history stays readable; track it again to start a new one', data: { table: table.display } });

@@ -32,7 +32,7 @@ import { fkViolation, foreignKeys, writeOrder, type ForeignKey } from './fk-grap
 import { emptyTables, planReload, reloadFrom, type ReloadFacts, type ReloadMode, type ReloadPlan, type ReloadResult } from './reload.js';
 import { keepStaged } from './sql/ddl.js';
 import { orphanedBy, setConstraints, unreferencedBy } from './sql/fk.js';
-import { keyedInsert, STAGED } from './sql/write-back.js';
+import { citusInsert, keyedInsert, STAGED } from './sql/write-back.js';
 import type { TrackedTable } from './tables.js';
 import type { Signature } from './signature.js';
 
@@ -160,9 +160,9 @@ async function upserts(tx: Queryable, s: Staged): Promise<void> {
     return;
   }
   // in a table that references itself, inserts first: an updated row may point at an inserted one
-  if (s.selfRef) s.result.inserted += (await tx.query(keyedInsert(table, s.w))).rowCount;
+  if (s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w))).rowCount;
   s.result.updated += await updateKeyed(tx, table, s.w, s.placed);
-  if (!s.selfRef) s.result.inserted += (await tx.query(keyedInsert(table, s.w))).rowCount;
+  if (!s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w))).rowCount;
 }
 
 /**

@@ -53,6 +53,11 @@ export function countingDb(db: Db): CountingDb {
     kind: db.kind,
     where: db.where,
     ...(db.server ? { server: db.server } : {}),
+    // (whether Citus is here, as the wrapped connection knows it: src/core/gather.ts asks nothing where it is absent)
+    get citus() {
+      return db.citus;
+    },
+    knowCitus: (present: boolean) => db.knowCitus?.(present),
     get count() {
       return sent.length;
     },

@@ -66,6 +66,12 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>, opts?: { rerun?: boolean }): Promise<T>;
   close(): Promise<void>;
   /**
+   * Where vsg did not know whether Citus is here (an application's connection),
+   * what opening the repository found (sql/repository/open_state.sql): from then
+   * on `citus` says so, and src/core/gather.ts asks nothing where it is absent.
+   */
+  knowCitus?(present: boolean): void;
+  /**
    * Stop the work in progress, as psql's Ctrl-C does: a statement running on
    * a server is cancelled (from a second connection), and every query after
    * this fails with E_INTERRUPTED, so that the transaction in progress rolls
@@ -216,12 +222,18 @@ export function wrapClient(
   const query = <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> =>
     pooled && !inside.getStore() ? db.transaction((tx) => tx.query<R>(text, params)) : inTurn(() => send<R>(text, params));
   // Known where vsg opened the session (the embedded database never has Citus); unknown on an application's.
-  const citus = kind === 'pglite' ? { citus: false } : opts.server ? { citus: opts.server.citus } : {};
+  // (learnt when the repository is opened where it is unknown: knowCitus; spread into each transaction when it starts)
+  const citus: { citus?: boolean } = kind === 'pglite' ? { citus: false } : opts.server ? { citus: opts.server.citus } : {};
   const db: Db = {
     kind,
     where,
     ...(opts.server ? { server: opts.server } : {}),
-    ...citus,
+    get citus() {
+      return citus.citus;
+    },
+    knowCitus(present: boolean) {
+      if (citus.citus === undefined) citus.citus = present;
+    },
     query,
     script: (text) =>
       inTurn(async () => {

@@ -35,7 +35,7 @@ function isPool(x: PgLikeClient | PgLikePool): x is PgLikePool {
 let savepoints = 0;
 
 /** Run fn in a transaction on one connection: its own, or a savepoint inside the application's. */
-async function onConnection<T>(client: PgLikeClient, fn: (tx: ExternalTx) => Promise<T>): Promise<T> {
+async function onConnection<T>(client: PgLikeClient, fn: (tx: ExternalTx) => Promise<T>, known: { citus?: boolean } = {}): Promise<T> {
   const q = wrapClient(client, 'postgres', '', async () => undefined).query;
   const name = `vsg_${process.pid}_${++savepoints}`;
   let own = false;
@@ -50,7 +50,7 @@ async function onConnection<T>(client: PgLikeClient, fn: (tx: ExternalTx) => Pro
     const names = SETTINGS.map(([n]) => n);
     const old = own ? null : (await q<Record<string, string>>(`SELECT ${names.map((n, i) => `current_setting('${n}') AS s${i}`).join(', ')}`)).rows[0];
     await q(`SELECT ${SETTINGS.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, SETTINGS.flat());
-    const out = await fn({ query: q, client });
+    const out = await fn({ query: q, client, ...known });
     if (own) {
       await client.query('COMMIT');
     } else {
@@ -74,10 +74,12 @@ export function fromPg(source: PgLikeClient | PgLikePool, where = 'the applicati
   // The transaction the current async call chain runs in: a nested call joins
   // it, while concurrent calls on a Pool each get their own connection.
   const active = new AsyncLocalStorage<ExternalTx>();
+  // whether Citus is here, once opening the repository found out (knowCitus)
+  const known: { citus?: boolean } = {};
   const transaction = async <T>(fn: (tx: ExternalTx) => Promise<T>): Promise<T> => {
     const current = active.getStore();
     if (current) return fn(current);
-    const run = (client: PgLikeClient) => onConnection(client, (tx) => active.run(tx, () => fn(tx)));
+    const run = (client: PgLikeClient) => onConnection(client, (tx) => active.run(tx, () => fn(tx)), known);
     if (!isPool(source)) return run(source);
     const client = await source.connect();
     try {
@@ -92,5 +94,11 @@ export function fromPg(source: PgLikeClient | PgLikePool, where = 'the applicati
     query: <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => transaction((tx) => tx.query<R>(text, params)),
     transaction,
     close: async () => undefined,
+    get citus() {
+      return known.citus;
+    },
+    knowCitus(present: boolean) {
+      if (known.citus === undefined) known.citus = present;
+    },
   };
 }

@@ -14,6 +14,7 @@ import { tidyPending, wantsTidy } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, type Signature } from '../core/signature.js';
+import { gather } from '../core/gather.js';
 import { toSqlError } from '../core/sql-error.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
 import { shareAndRun, shareNamed, shareTable, type LockedTable } from '../core/tables.js';
@@ -188,6 +189,8 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
     }
     at = toAppendPoint(table, tried.point, ended);
   } else {
+    // (what the SQL or the work wrote on Citus shards first: src/core/gather.ts; appendCommit gathers it itself)
+    if (runs) await gather(tx, [table.id]);
     at = runs ? await lockToAppend(tx, table, ended) : { table, recorded: table.signature ?? now, after: now, earlier: false };
   }
   await assertWritable(tx, at.table);
@@ -258,6 +261,7 @@ async function commitAcross<T>(tx: Queryable, names: string[], opts: CommitOptio
   for (const name of names) await take(await shareNamed(tx, name, !runs));
   const result = await runWork(tx, opts, work, checked);
   if (names.length === 0) {
+    await gather(tx);
     const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
     for (const r of rows) await take(await shareTable(tx, Number(r.id), !runs));
   }

@@ -6,6 +6,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
 import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
+import { gather } from '../core/gather.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { notTrackedThen, statesOf } from '../core/repo-refs.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
@@ -140,6 +141,8 @@ export async function diffStates(db: Queryable, table: TrackedTable, a: string, 
   const target = b ?? table.headCommit;
   if (target === null) throw new VsgError('E_NO_BRANCH', `'${table.display}' has no HEAD commit`);
   const lca = await commonAncestor(db, a, target);
+  // the live table: what was captured on Citus shards counts (src/core/citus.ts)
+  if (b === null) await gather(db, [table.id]);
   const { rows } = await db.query<{ key: string; old: string | null; new: string | null }>(sql('diff/between'), [
     a,
     target,

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Db } from '../db/db.js';
 import { shellQuote } from '../db/quote.js';
 import { packageRoot, sql } from '../db/sql.js';
+import { gather } from '../core/gather.js';
 import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { displayName, tableById } from '../core/tables.js';
@@ -87,6 +88,16 @@ export async function doctor(db: Db): Promise<DoctorResult> {
     return finish(checks);
   }
 
+  // what was captured on Citus shards counts as uncommitted (src/core/gather.ts); a pending
+  // table that cannot be read is reported, not thrown
+  await gather(db).catch((e: unknown) =>
+    checks.push({
+      name: 'citus',
+      status: 'fail',
+      message: `cannot read the changes captured on the shards of distributed tables: ${(e as Error).message}`,
+      hint: 'the pending tables of distributed tables (vsg.pending_<id>) are vsg\'s own: put back what was changed in them',
+    }),
+  );
   const { rows } = await db.query<TableRow>(sql('verify/tables'));
   for (const r of rows) {
     const table = r.relname === null ? displayName(r.schema_name, r.table_name) : displayName(String(r.nspname), r.relname);
@@ -215,8 +226,11 @@ async function deploymentChecks(db: Db): Promise<Check[]> {
   }
   if (rows[0].citus !== true && rows[0].citus !== 't') return checks;
   const tracked = new Set(JSON.parse(rows[0].tracked) as string[]);
-  const citus = await db.query<{ relid: string; nspname: string; relname: string; kind: string; placement: string | null }>(sql('track/citus_table'), [null]);
-  for (const c of citus.rows) checks.push(citusCheck(displayName(c.nspname, c.relname), c, tracked.has(c.relid)));
+  const citus = await db.query<CitusRow>(sql('track/citus_table'), [null]);
+  for (const c of citus.rows) {
+    const shards = c.pending !== null && tracked.has(c.relid) ? await shardTriggers(db, c.relid) : undefined;
+    checks.push(citusCheck(displayName(c.nspname, c.relname), c, tracked.has(c.relid), shards));
+  }
   if (!citus.rows.length) checks.push({ name: 'citus', status: 'ok', message: 'citus is installed; no Citus table in this database' });
   return checks;
 }
@@ -228,14 +242,34 @@ async function deploymentChecks(db: Db): Promise<Check[]> {
  * (nothing captures its writes). Any other Citus table tracked fails: its
  * triggers may fail writes on the workers.
  */
-function citusCheck(table: string, c: { kind: string; placement: string | null }, tracked: boolean): Check {
-  const data = { kind: c.kind, tracked, ...(c.kind === 'reference' ? { placement: c.placement } : {}) };
+function citusCheck(table: string, c: CitusRow, tracked: boolean, shards?: { shards: number; captured: number }): Check {
+  const data = { kind: c.kind, tracked, ...(c.kind === 'reference' ? { placement: c.placement } : {}), ...(shards ? { pending: c.pending, ...shards } : {}) };
   if (!tracked) {
-    const how = c.kind === 'reference' ? (c.placement === null ? 'it has no placement on this node, where vsg would capture it' : "'vsg track' versions it") : 'vsg does not capture it';
+    const how =
+      c.kind === 'reference'
+        ? c.placement === null
+          ? 'it has no placement on this node, where vsg would capture it'
+          : "'vsg track' versions it"
+        : c.method === 'h'
+          ? "'vsg track' versions it on its shards"
+          : 'vsg does not capture it';
     return { name: 'citus', status: 'ok', table, message: `a Citus ${c.kind} table, not tracked (${how})`, data };
   }
   if (c.kind === 'reference' && c.placement !== null) {
     return { name: 'citus', status: 'ok', table, message: `a Citus reference table, captured on its placement ${c.placement} on this node`, data };
+  }
+  if (shards && shards.captured === shards.shards) {
+    return { name: 'citus', status: 'ok', table, message: `a Citus distributed table, captured on its ${shards.shards} shards into ${c.pending}`, data };
+  }
+  if (shards) {
+    return {
+      name: 'citus',
+      status: 'fail',
+      table,
+      message: `a Citus distributed table with vsg's capture triggers on ${shards.captured} of its ${shards.shards} shards: writes to the others are not being captured`,
+      hint: `'vsg untrack ${shellQuote(table)}' and track it again`,
+      data,
+    };
   }
   if (c.kind === 'reference') {
     return {
@@ -255,6 +289,23 @@ function citusCheck(table: string, c: { kind: string; placement: string | null }
     hint: `'vsg untrack ${shellQuote(table)}' removes them`,
     data,
   };
+}
+
+/** A Citus table as sql/track/citus_table.sql reads it. */
+interface CitusRow {
+  relid: string;
+  nspname: string;
+  relname: string;
+  kind: string;
+  placement: string | null;
+  method: string;
+  pending: string | null;
+}
+
+/** How many shards of a distributed table carry vsg's three row-change capture triggers, asked of every shard's node (sql/doctor/shard_triggers.sql). */
+async function shardTriggers(db: Db, relid: string): Promise<{ shards: number; captured: number }> {
+  const { rows } = await db.query<{ shards: string; captured: string }>(sql('doctor/shard_triggers'), [relid]);
+  return { shards: Number(rows[0].shards), captured: Number(rows[0].captured) };
 }
 
 /** Migrations this vsg has that the database never applied (a gap below its highest version). */

@@ -9,6 +9,7 @@ import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
 import { historyRowsQuery, tableColumns } from '../core/dropped.js';
+import { readName } from '../core/citus.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { foreignKeys, writeOrder } from '../core/fk-graph.js';
 import { isHeadRef, resolveRef, shortId, stateAt } from '../core/refs.js';
@@ -197,7 +198,8 @@ export async function rowsAtQuery(tx: Queryable, table: TrackedTable, id: string
   if (table.gone || table.untrackedAt !== null) return historyRowsQuery(table, id);
   const lca = await commonAncestor(tx, id, head);
   const cols = await columns(tx, table.relid);
-  const text = rowsAtSql(table, cols);
+  // (a Citus distributed table is read from a copy: Citus will not plan it beside vsg's SQL functions)
+  const text = rowsAtSql({ ...table, qname: await readName(tx, table, 'every row') }, cols);
   return { text, params: [id, head, lca.depth, true, table.id] };
 }
 

@@ -11,6 +11,7 @@ import { ConflictError, ExitCode, isVsgError, VsgError } from '../errors.js';
 import type { ImageSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { readName } from '../core/citus.js';
+import { rollbackKeys } from '../core/sql/citus.js';
 import { changedRows, getCommit, getCommits } from '../core/commits.js';
 import { createCommit, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
@@ -108,7 +109,8 @@ interface Undo {
 
 async function undoPart(tx: Queryable, table: LockedTable, id: string): Promise<Undo> {
   const reverted = await getCommit(tx, id);
-  const staged = rollbackSql(await readName(tx, table), rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'c'));
+  // (a Citus distributed table: the rows of the keys the commit changed, and of those with uncommitted changes)
+  const staged = rollbackSql(await readName(tx, table, rollbackKeys(table.id, id)), rowExprsOf(table.keyColumns, await columns(tx, table.relid), 'c'));
   const conflicts = await findConflicts(tx, staged.conflicts, [id, table.id]);
   return { table, reverted, conflicts, source: { text: staged.source, params: [id, table.id] } };
 }

@@ -1,6 +1,7 @@
 /** Status: per tracked table, the branch, HEAD, and uncommitted changes. */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { gather } from '../core/gather.js';
 import { mayTidy, pendingCounts, tidyPending } from '../core/pending.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { listTables, resolveTable } from '../core/tables.js';
@@ -34,6 +35,8 @@ export interface StatusOptions {
  */
 export async function status(db: Queryable, opts: StatusOptions = {}): Promise<TableStatus[]> {
   const tables = opts.table !== undefined ? [await resolveTable(db, opts.table)] : await listTables(db);
+  // what was captured on Citus shards (src/core/citus.ts)
+  await gather(db, tables.map((t) => t.id));
   const out: TableStatus[] = [];
   let tidy = false;
   for (const t of tables) {

@@ -9,7 +9,7 @@ import { createCommit } from '../core/create-commit.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
 import { columns, displayName, lockEach, resolveHistory, resolveRelation, tableById, type LockedTable, type TrackedTable } from '../core/tables.js';
 import { assertClean, assertWritable, cannot } from '../core/guards.js';
-import { dropCaptureFunction, dropCaptureTriggers, lockTable } from '../core/sql/ddl.js';
+import { dropCaptureFunction, dropCaptureTriggers, dropDistPending, lockTable } from '../core/sql/ddl.js';
 import { snapshotIntoDelta } from '../core/sql/rows.js';
 import type { CommitInfo } from '../core/types.js';
 
@@ -52,10 +52,11 @@ interface Relation {
  * (the apply worker fires row triggers only, never vsg's statement
  * triggers: its rows would silently go unrecorded; `force` tracks it all the
  * same), and a Citus table other than a reference table placed on this node
- * (a trigger on a distributed table is refused by Citus, or, allowed, is
- * copied to shards where vsg's schema is missing, which fails every write to
- * it; a reference table is captured on its placement here, see
- * sql/functions/capture_relation.sql).
+ * or a hash-distributed table (a trigger of the ordinary kind on a distributed
+ * table is copied to shards where vsg's tables are missing, which fails every
+ * write to it; a reference table is captured on its placement here, see
+ * sql/functions/capture_relation.sql, a hash-distributed one on its shards,
+ * sql/functions/write_dist_capture.sql).
  */
 async function assertCapturable(tx: Queryable, oid: string, display: string, rel: Relation, force: boolean): Promise<void> {
   if (!yes(rel.owned)) {
@@ -65,7 +66,7 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
     });
   }
   if (yes(rel.citus)) {
-    const { rows } = await tx.query<{ kind: string; placement: string | null }>(sql('track/citus_table'), [oid]);
+    const { rows } = await tx.query<{ kind: string; placement: string | null; method: string }>(sql('track/citus_table'), [oid]);
     const c = rows[0];
     if (c?.kind === 'reference' && c.placement === null) {
       throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus reference table with no placement on this node, where vsg would capture its writes; nothing was installed`, {
@@ -73,9 +74,10 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
         data: { table: display, citus: c.kind },
       });
     }
+    if (c?.kind === 'distributed' && c.method === 'h') return;
     if (c && c.kind !== 'reference') {
       throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${c.kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
-        hint: 'track plain tables of the coordinator and reference tables only (see docs/scaling-out.md)',
+        hint: 'track plain tables of the coordinator, reference tables and hash-distributed tables (see docs/scaling-out.md)',
         data: { table: display, citus: c.kind },
       });
     }
@@ -139,6 +141,9 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
       }
       together = { ...opts, message: `track ${displays.join(', ')}` };
     }
+    // Each refusal before anything is installed: Citus creates a distributed table's
+    // pending table's sequence on the workers in transactions of their own.
+    for (const oid of unique) await checkRelation(tx, oid, together);
     const tracked: TrackResult[] = [];
     for (const oid of unique) tracked.push(await trackOne(tx, oid, together));
     // Tables tracked together: their ROOT commits are one commit across them.
@@ -158,8 +163,8 @@ export async function trackTables(db: Db, names: string[], opts: TrackOptions & 
 async function uncapturable(tx: Queryable): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (tx.citus === false || !(await citusTriggerDrop(tx))) return out;
-  const { rows } = await tx.query<{ relid: string; kind: string; placement: string | null }>(sql('track/citus_table'), [null]);
-  for (const r of rows) if (r.kind !== 'reference' || r.placement === null) out.set(r.relid, r.kind);
+  const { rows } = await tx.query<{ relid: string; kind: string; placement: string | null; method: string }>(sql('track/citus_table'), [null]);
+  for (const r of rows) if ((r.kind !== 'reference' || r.placement === null) && !(r.kind === 'distributed' && r.method === 'h')) out.set(r.relid, r.kind);
   return out;
 }
 
@@ -169,7 +174,8 @@ async function relationOf(tx: Queryable, name: string): Promise<string> {
   return oid;
 }
 
-async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise<TrackResult> {
+/** Refuse a relation vsg cannot track (assertCapturable and more); answer what trackOne needs of it. */
+async function checkRelation(tx: Queryable, oid: string, opts: TrackOptions): Promise<{ rel: Relation; display: string }> {
   const { rows } = await tx.query<Relation>(sql('track/relation'), [oid]);
   const rel = rows[0];
   const display = displayName(rel.nspname, rel.relname);
@@ -178,6 +184,11 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
   }
   if (rel.nspname === 'vsg') throw new VsgError('E_NOT_A_TABLE', `'${display}' belongs to vsg itself`);
   await assertCapturable(tx, oid, display, rel, opts.force === true);
+  return { rel, display };
+}
+
+async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise<TrackResult> {
+  const { rel, display } = await checkRelation(tx, oid, opts);
   const pk = await tx.query<{ name: string }>(sql('tables/primary_key'), [oid]);
   if (pk.rows.length === 0) {
     throw new VsgError('E_NO_PRIMARY_KEY', `table '${display}' has no primary key`, {
@@ -185,11 +196,17 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
     });
   }
   const qname = qualified(rel.nspname, rel.relname);
+  // A hash-distributed Citus table: Citus creates the functions and triggers on the
+  // workers only in a transaction that has not written shards in parallel.
+  const distributed = yes(rel.citus) && (await distributedByHash(tx, oid));
+  if (distributed) await tx.query(sql('track/dist_sequential'));
   await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
   const inserted = await tx.query<{ id: string }>(sql('track/insert_tracked'), [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)]);
   if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
   const id = Number(inserted.rows[0].id);
   await recordShape(tx, id);
+  // a hash-distributed Citus table: its pending table beside its shards first (sql/functions/dist_prepare.sql)
+  if (distributed) await tx.query(sql('track/dist_prepare'), [id]);
   await tx.query(sql('track/install_capture'), [id]);
   await stageRows(tx, id, oid, qname, pk.rows.map((r) => r.name));
   const table = await tableById(tx, id);
@@ -204,6 +221,12 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
   await tx.query(sql('track/create_main'), [id, root.id]);
   // (its one commit so far: the root)
   return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
+}
+
+/** Whether Citus distributes the table by hash (track/citus_table). */
+async function distributedByHash(tx: Queryable, oid: string): Promise<boolean> {
+  const { rows } = await tx.query<{ kind: string; method: string }>(sql('track/citus_table'), [oid]);
+  return rows[0]?.kind === 'distributed' && rows[0].method === 'h';
 }
 
 /** Every current row as an insert, staged for the root commit to take (src/core/sql/rows.ts › snapshotIntoDelta). */
@@ -246,6 +269,8 @@ export async function untrack(db: Db, names: string | readonly string[], opts: U
   if (!list.length) throw new VsgError('E_USAGE', 'name a table to untrack');
   if (opts.force) return db.transaction(async (tx) => deleteHistories(tx, list));
   return db.transaction(async (tx) => {
+    // (a Citus distributed table's capture function is dropped on the workers, after its pending rows were read: sql/track/dist_sequential.sql)
+    if (tx.citus === true) await tx.query(sql('track/dist_sequential'));
     const author = opts.author ?? (await tx.query<{ u: string }>(sql('track/current_user'))).rows[0].u;
     const tables: LockedTable[] = [];
     // Locked in name order (lockEach), so that two commands cannot deadlock.
@@ -283,6 +308,7 @@ async function citusTriggerDrop(tx: Queryable): Promise<boolean> {
 async function stopCapture(tx: Queryable, table: TrackedTable, citus: boolean): Promise<void> {
   if (!table.gone && !citus) await tx.query(dropCaptureTriggers(table.qname));
   await tx.query(dropCaptureFunction(table.id, citus));
+  if (citus) await tx.query(dropDistPending(table.id));
   await tx.query(sql('pending/discard_table'), [table.id]);
   await dropCheckpoints(tx, table.id);
 }
@@ -292,6 +318,7 @@ async function deleteHistories(tx: Queryable, names: string[]): Promise<UntrackR
   const tables: string[] = [];
   let deleted = 0;
   const citus = await citusTriggerDrop(tx);
+  if (citus) await tx.query(sql('track/dist_sequential'));
   for (const name of names) {
     const table = await tableById(tx, (await resolveHistory(tx, name)).id);
     const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);

@@ -4,7 +4,7 @@
  * TRUNCATE, DROP, CREATE TEMP TABLE … AS, cursors. Each is a pure function;
  * names go in only through src/db/quote.ts. test/unit/ddl-sql.test.ts holds their text.
  */
-import { ident, qualified } from '../../db/quote.js';
+import { ident, literal, qualified } from '../../db/quote.js';
 import { sql } from '../../db/sql.js';
 
 /** The lock modes vsg takes on a user table. */
@@ -41,6 +41,26 @@ export function dropVsgFunction(name: string): string {
  */
 export function dropCaptureFunction(tableId: number, cascade = false): string {
   return `DROP FUNCTION IF EXISTS ${qualified('vsg', `capture_${tableId}`)}()${cascade ? ' CASCADE' : ''}`;
+}
+
+/** Drop a Citus distributed table's pending table (vsg.pending_<id>, sql/functions/dist_prepare.sql), with every shard of it. */
+export function dropDistPending(tableId: number): string {
+  return `DROP TABLE IF EXISTS ${qualified('vsg', `pending_${tableId}`)}`;
+}
+
+/**
+ * Copy the live rows of Citus distributed table `qname` (already quoted) whose
+ * keys `keysFrom` yields (a query of column `key`, jsonb, over vsg's tables,
+ * its parameters the caller's) into temp table pg_temp.`name`: Citus reads the
+ * keys apart, as an intermediate result, and refuses statements that join the
+ * distributed table itself to vsg's local tables. `keyCols` are the key
+ * columns with their types. With `keysFrom` null, every row.
+ */
+export function liveCopy(name: string, qname: string, keyCols: readonly { name: string; type: string }[], keysFrom: string | null): string {
+  if (keysFrom === null) return `CREATE TEMP TABLE ${ident(name)} ON COMMIT DROP AS SELECT * FROM ${qname}`;
+  const keys = keyCols.map((k) => `r.${ident(k.name)}`).join(', ');
+  const values = keyCols.map((k) => `(x.key->>${literal(k.name)})::${k.type}`).join(', ');
+  return `CREATE TEMP TABLE ${ident(name)} ON COMMIT DROP AS SELECT * FROM ${qname} r WHERE (${keys}) IN (SELECT ${values} FROM (${keysFrom}) x)`;
 }
 
 /**

@@ -122,6 +122,20 @@ export function keyedInsert(table: WriteTarget, w: WriteSql): string {
      WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`;
 }
 
+/**
+ * Keyed path on a Citus table: as keyedInsert, the keys present found by one
+ * uncorrelated subquery (Citus plans the keys of the staged images apart, as an
+ * intermediate result, and refuses the correlated NOT EXISTS on a distributed
+ * table: "direct joins between distributed and local tables are not supported").
+ */
+export function citusInsert(table: WriteTarget, w: WriteSql): string {
+  const keys = table.keyColumns.map((k) => `r.${ident(k)}`).join(', ');
+  return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
+     SELECT ${w.insertValues} FROM ${w.staged} s
+     WHERE s.img IS NOT NULL AND (${w.keyValues}) NOT IN (
+       SELECT ${keys} FROM ${table.qname} r WHERE (${keys}) IN (SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NOT NULL))`;
+}
+
 /*
  * A Citus reference table (captured on its placement, sql/functions/capture_relation.sql):
  * Citus refuses an UPDATE or DELETE that joins it to a local table in FROM or
