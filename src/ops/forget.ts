@@ -15,6 +15,7 @@ import { sql } from '../db/sql.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
 import { isDistributed, readName } from '../core/citus.js';
+import { gather } from '../core/gather.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { canonicalKey, parseKey } from '../core/keys.js';
@@ -70,12 +71,9 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
   if (opts.message.trim() === '') throw new VsgError('E_USAGE', 'say why: a forget needs a message', { hint: 'the reason is recorded in the FORGET entry' });
   const result = await db.transaction(async (tx) => {
     const table = await lockHistory(tx, opts.table, opts.live === true);
-    if (table.untrackedAt === null && !table.gone && (await isDistributed(tx, table))) {
-      throw new VsgError('E_CITUS', `cannot forget in '${table.display}': it is a Citus distributed table, whose rows vsg cannot yet blank in history and on every shard together; nothing was changed`, {
-        hint: 'see docs/scaling-out.md',
-        data: { table: table.display, citus: 'distributed' },
-      });
-    }
+    // a Citus distributed table's changes captured on its shards: brought here first, so that the check below sees them
+    const distributed = table.untrackedAt === null && !table.gone && (await isDistributed(tx, table));
+    if (distributed) await gather(tx, [table.id]);
     const cols = table.gone || table.untrackedAt !== null ? [] : await tableColumns(tx, table.relid);
     const wanted = opts.columns === undefined ? null : [...new Set(opts.columns)].sort();
     // (an untracked history's columns are those its images hold: only key columns are checked there)
