@@ -388,6 +388,31 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect((await repo.commit({ table: 'dist', author, message: 'back' })).commit.updated).toBe(1);
     expect(await rows()).toBe(atLib);
 
+    // Citus splits the shard of id 2 in two, one half on each worker: the pending shard is split with it
+    // (co-location), the new shards get the capture triggers, and writes to rows of both halves are captured
+    const old = (await coord(`SELECT shardid::text AS id, shardminvalue::bigint AS lo, shardmaxvalue::bigint AS hi FROM pg_dist_shard WHERE shardid = get_shard_id_for_distribution_column('dist', 2)`)).rows[0] as { id: string; lo: string; hi: string };
+    const mid = (BigInt(old.lo) + BigInt(old.hi)) / 2n;
+    const nodes = (await coord(`SELECT array_agg(nodeid ORDER BY nodeport) AS ids FROM pg_dist_node WHERE nodeport = ANY($1::int[])`, [citus.workers.map((w) => w.port)])).rows[0].ids as number[];
+    await coord(`SELECT citus_split_shard_by_split_points($1::bigint, ARRAY[$2::text], $3::int[], 'block_writes')`, [old.id, String(mid), nodes]);
+    // (each shard with its three row triggers; Citus gives the new ones the TRUNCATE trigger too, as a moved
+    // shard, and drops the old shard later: only the shards Citus lists now count)
+    const current = (await coord(`SELECT array_agg('dist_' || shardid) AS names FROM pg_dist_shard WHERE logicalrelid = 'dist'::regclass`)).rows[0].names as string[];
+    expect(current).toHaveLength(shards + 1);
+    let covered = 0;
+    for (const w of citus.workers) {
+      covered += (await onNode<{ n: number }>(w.url(), `SELECT count(*)::int AS n FROM (SELECT tgrelid FROM pg_trigger WHERE tgrelid::regclass::text = ANY($1::text[])
+        AND tgname ~ '^vsg_capture_(insert|update|delete)_' GROUP BY tgrelid HAVING count(*) = 3) x`, [current])).rows[0].n;
+    }
+    expect(covered).toBe(shards + 1);
+    const halves = (await coord(`SELECT min(id) FILTER (WHERE h <= $1::bigint) AS a, min(id) FILTER (WHERE h > $1::bigint) AS b
+      FROM (SELECT id, worker_hash(id) AS h FROM generate_series(1000::bigint, 20000::bigint) AS id) x WHERE h BETWEEN $2::bigint AND $3::bigint`, [String(mid), old.lo, old.hi])).rows[0] as { a: string; b: string };
+    expect([typeof halves.a, typeof halves.b]).toEqual(['string', 'string']);
+    await coord(`INSERT INTO dist VALUES (${Number(halves.a)}, 'split'), (${Number(halves.b)}, 'split')`);
+    expect((await repo.status({ table: 'dist' }))[0]).toMatchObject({ inserted: 2, updated: 0, deleted: 0 });
+    expect((await repo.commit({ table: 'dist', author, message: 'split' })).commit.inserted).toBe(2);
+    ok(await vsg(cli, ['rollback', 'HEAD', '-t', 'dist']));
+    expect(await rows()).toBe(atLib);
+
     // TRUNCATE, from the coordinator and from a worker: every row recorded as deleted, and checkout brings them back
     const n = (await coord(`SELECT count(*)::int AS n FROM dist`)).rows[0].n as number;
     for (const truncate of [() => coord('TRUNCATE dist'), () => onWorker(1, 'TRUNCATE dist')]) {
@@ -435,7 +460,7 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect(doc.checks.filter((k) => k.table === 'dist').map((k) => [k.name, k.status, k.message])).toEqual([
       ['triggers', 'ok', '4 capture triggers present and enabled'],
       ['uncommitted', 'ok', 'none'],
-      ['citus', 'ok', `a Citus distributed table, captured on its ${shards} shards into ${pending}`],
+      ['citus', 'ok', `a Citus distributed table, captured on its ${shards + 1} shards into ${pending}`], // (one shard split above)
     ]);
 
     // forget in a distributed table: the history blanked on the coordinator, the live row deleted on its
