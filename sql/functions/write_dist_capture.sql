@@ -1,6 +1,6 @@
 --! capture-generator: a change to this file rewrites every vsg.capture_<id>() (vsg init)
--- (Re)write the capture function of table tid, a hash-distributed Citus
--- table, for its columns as they are now. Citus runs it on the workers, in
+-- (Re)write the capture function of table tid, a hash-distributed or
+-- single-shard Citus table, for its columns as they are now. Citus runs it on the workers, in
 -- the triggers of each shard (vsg.capture_triggers), where none of vsg's
 -- tables exists: it reads only the catalog that Citus keeps on every node
 -- (pg_dist_shard) and writes the co-located shard of the table's pending table
@@ -35,7 +35,8 @@ BEGIN
   -- (the table's own name, which Citus's shell table gives on every node)
   qrel := format('%I.%I', (SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel),
                  (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid = rel));
-  EXECUTE 'SELECT pg_catalog.column_to_column_name(logicalrelid, partkey) FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1'
+  -- (none for a single-shard table: its rows go to the one pending shard, their dist NULL)
+  EXECUTE 'SELECT CASE WHEN partmethod = ''h'' THEN pg_catalog.column_to_column_name(logicalrelid, partkey) END FROM pg_catalog.pg_dist_partition WHERE logicalrelid = $1'
     INTO dcol USING rel;
   img := vsg.image_expr(rel, 'r');
   SELECT array_agg(format('%I %s', attname, pg_catalog.format_type(atttypid, atttypmod)) ORDER BY attnum) INTO cols
@@ -62,7 +63,7 @@ BEGIN
     ELSIF TG_OP = 'TRUNCATE' AND pg_catalog.to_regclass('vsg.pending_%2$s') IS NOT NULL THEN
       g := pg_catalog.get_current_transaction_id();
       EXECUTE format($q$INSERT INTO vsg.pending_%2$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
-        SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%s, %%s, NULL, $4, $5 FROM %%s r$q$, %3$L, vsg.image_expr(TG_RELID, 'r'), TG_RELID::regclass)
+        SELECT %5$s, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%s, %%s, NULL, $4, $5 FROM %%s r$q$, %3$L, vsg.image_expr(TG_RELID, 'r'), TG_RELID::regclass)
         USING g.initiator_node_identifier, g.transaction_number, g.transaction_stamp,
               pg_catalog.current_setting('vsg.author', true), pg_catalog.current_setting('vsg.meta', true);
     END IF;
@@ -76,7 +77,7 @@ BEGIN
   IF pend IS NULL OR pend = '' OR pg_catalog.to_regclass(pend) IS NULL THEN
     SELECT format('vsg.%%I', 'pending_%2$s_' || p.shardid) INTO pend
     FROM pg_catalog.pg_dist_shard s
-    JOIN pg_catalog.pg_dist_shard p ON p.logicalrelid = pg_catalog.to_regclass('vsg.pending_%2$s') AND p.shardminvalue = s.shardminvalue
+    JOIN pg_catalog.pg_dist_shard p ON p.logicalrelid = pg_catalog.to_regclass('vsg.pending_%2$s') AND p.shardminvalue IS NOT DISTINCT FROM s.shardminvalue
     WHERE s.logicalrelid = pg_catalog.to_regclass(%1$L) AND s.shardid = (pg_catalog.regexp_match(TG_TABLE_NAME, '_([0-9]+)$'))[1]::bigint;
     IF pend IS NULL OR pg_catalog.to_regclass(pend) IS NULL THEN
       RETURN NULL;
@@ -93,19 +94,19 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
       SELECT coalesce(o.d, n.d), nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, coalesce(o.k, n.k), o.i, n.i, $4, $5
-      FROM (SELECT r.%5$I AS d, %%2$s AS k, %%3$s AS i FROM vsg_old r) o
-      FULL JOIN (SELECT r.%5$I AS d, %%2$s AS k, %%3$s AS i FROM vsg_new r) n ON o.k = n.k
+      FROM (SELECT %5$s AS d, %%2$s AS k, %%3$s AS i FROM vsg_old r) o
+      FULL JOIN (SELECT %5$s AS d, %%2$s AS k, %%3$s AS i FROM vsg_new r) n ON o.k = n.k
       WHERE o.i IS DISTINCT FROM n.i$q$, pend, %3$L, img);
   ELSIF TG_OP = 'INSERT' THEN
     q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
-      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, NULL, %%3$s, $4, $5 FROM vsg_new r$q$, pend, %3$L, img);
+      SELECT %5$s, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, NULL, %%3$s, $4, $5 FROM vsg_new r$q$, pend, %3$L, img);
   ELSIF TG_OP = 'DELETE' THEN
     q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
-      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL, $4, $5 FROM vsg_old r$q$, pend, %3$L, img);
+      SELECT %5$s, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL, $4, $5 FROM vsg_old r$q$, pend, %3$L, img);
   ELSE
     -- a TRUNCATE of one shard by hand: its rows go as deletes
     q := format($q$INSERT INTO %%1$s (dist, seq, gnode, gxn, gstamp, key, before, after, author, meta)
-      SELECT r.%5$I, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL, $4, $5 FROM %%4$s r$q$, pend, %3$L, img, TG_RELID::regclass);
+      SELECT %5$s, nextval('vsg.pending_%2$s_seq_seq'), $1, $2, $3, %%2$s, %%3$s, NULL, $4, $5 FROM %%4$s r$q$, pend, %3$L, img, TG_RELID::regclass);
   END IF;
   -- (an author and metadata the application set with SET LOCAL reach the workers only where
   -- Citus propagates them: citus.propagate_set_commands = 'local')
@@ -119,7 +120,7 @@ EXCEPTION WHEN OTHERS THEN
   RAISE WARNING 'vsg: a change to %% was not recorded: %%', %1$L, SQLERRM;
   RETURN NULL;
 END
-$src$, qrel, tid, k, img, dcol, cols);
+$src$, qrel, tid, k, img, CASE WHEN dcol IS NULL THEN 'NULL' ELSE format('r.%I', dcol) END, cols);
   EXECUTE format($ddl$CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
     SET search_path = pg_catalog, pg_temp%s
     AS %L$ddl$, fname, settings, body);

@@ -17,6 +17,15 @@ import { gather } from './gather.js';
 import { dropTemp, liveCopy } from './sql/ddl.js';
 import { columns, type TrackedTable } from './tables.js';
 
+/**
+ * Whether vsg captures a Citus table of this kind on its shards (sql/track/citus_table.sql's
+ * kind and method; sql/functions/dist_prepare.sql): a table distributed by hash ('h'), or
+ * a single-shard distributed table ('n': no distribution column).
+ */
+export function onShards(c: { kind: string; method: string }): boolean {
+  return c.kind === 'distributed' && (c.method === 'h' || c.method === 'n');
+}
+
 /** Per transaction (its Queryable), each table's placement once asked, and whether it is a distributed table. */
 const known = new WeakMap<Queryable, Map<number, { placement: string | null; distributed: boolean }>>();
 

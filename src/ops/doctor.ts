@@ -10,6 +10,7 @@ import type { Db } from '../db/db.js';
 import { shellQuote } from '../db/quote.js';
 import { packageRoot, sql } from '../db/sql.js';
 import { gather } from '../core/gather.js';
+import { onShards } from '../core/citus.js';
 import { latestSchemaVersion, schemaVersion } from '../core/repository.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
 import { displayName, tableById } from '../core/tables.js';
@@ -250,7 +251,7 @@ function citusCheck(table: string, c: CitusRow, tracked: boolean, shards?: { sha
         ? c.placement === null
           ? 'it has no placement on this node, where vsg would capture it'
           : "'vsg track' versions it"
-        : c.method === 'h'
+        : onShards(c)
           ? "'vsg track' versions it on its shards"
           : 'vsg does not capture it';
     return { name: 'citus', status: 'ok', table, message: `a Citus ${c.kind} table, not tracked (${how})`, data };

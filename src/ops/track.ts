@@ -4,6 +4,7 @@ import { qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
+import { onShards } from '../core/citus.js';
 import { recordShape } from '../core/dropped.js';
 import { createCommit } from '../core/create-commit.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
@@ -74,10 +75,10 @@ async function assertCapturable(tx: Queryable, oid: string, display: string, rel
         data: { table: display, citus: c.kind },
       });
     }
-    if (c?.kind === 'distributed' && c.method === 'h') return;
+    if (c && onShards(c)) return;
     if (c && c.kind !== 'reference') {
       throw new VsgError('E_CITUS', `cannot track '${display}': it is a Citus ${c.kind} table, whose writes vsg cannot capture yet without risking them; nothing was installed`, {
-        hint: 'track plain tables of the coordinator, reference tables and hash-distributed tables (see docs/scaling-out.md)',
+        hint: 'track plain tables of the coordinator, reference tables and hash-distributed or single-shard tables (see docs/scaling-out.md)',
         data: { table: display, citus: c.kind },
       });
     }
@@ -164,7 +165,7 @@ async function uncapturable(tx: Queryable): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (tx.citus === false || !(await citusTriggerDrop(tx))) return out;
   const { rows } = await tx.query<{ relid: string; kind: string; placement: string | null; method: string }>(sql('track/citus_table'), [null]);
-  for (const r of rows) if ((r.kind !== 'reference' || r.placement === null) && !(r.kind === 'distributed' && r.method === 'h')) out.set(r.relid, r.kind);
+  for (const r of rows) if ((r.kind !== 'reference' || r.placement === null) && !onShards(r)) out.set(r.relid, r.kind);
   return out;
 }
 
@@ -196,16 +197,16 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
     });
   }
   const qname = qualified(rel.nspname, rel.relname);
-  // A hash-distributed Citus table: Citus creates the functions and triggers on the
+  // A distributed Citus table: Citus creates the functions and triggers on the
   // workers only in a transaction that has not written shards in parallel.
-  const distributed = yes(rel.citus) && (await distributedByHash(tx, oid));
+  const distributed = yes(rel.citus) && (await distributedOnShards(tx, oid));
   if (distributed) await tx.query(sql('track/dist_sequential'));
   await tx.query(lockTable(qname, 'SHARE ROW EXCLUSIVE'));
   const inserted = await tx.query<{ id: string }>(sql('track/insert_tracked'), [oid, rel.nspname, rel.relname, pk.rows.map((r) => r.name)]);
   if (!inserted.rows[0]) throw new ConflictError('E_ALREADY_TRACKED', `table '${display}' is already tracked`, { hint: 'tables() lists tracked tables' });
   const id = Number(inserted.rows[0].id);
   await recordShape(tx, id);
-  // a hash-distributed Citus table: its pending table beside its shards first (sql/functions/dist_prepare.sql)
+  // a distributed Citus table: its pending table beside its shards first (sql/functions/dist_prepare.sql)
   if (distributed) await tx.query(sql('track/dist_prepare'), [id]);
   await tx.query(sql('track/install_capture'), [id]);
   await stageRows(tx, id, oid, qname, pk.rows.map((r) => r.name));
@@ -223,10 +224,10 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
   return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
 }
 
-/** Whether Citus distributes the table by hash (track/citus_table). */
-async function distributedByHash(tx: Queryable, oid: string): Promise<boolean> {
+/** Whether vsg captures the table on its Citus shards (track/citus_table). */
+async function distributedOnShards(tx: Queryable, oid: string): Promise<boolean> {
   const { rows } = await tx.query<{ kind: string; method: string }>(sql('track/citus_table'), [oid]);
-  return rows[0]?.kind === 'distributed' && rows[0].method === 'h';
+  return rows[0] !== undefined && onShards(rows[0]);
 }
 
 /** Every current row as an insert, staged for the root commit to take (src/core/sql/rows.ts › snapshotIntoDelta). */

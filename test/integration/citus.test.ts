@@ -105,11 +105,11 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect(one.rows).toEqual([]);
   });
 
-  it('vsg track refuses every Citus table but a reference or hash-distributed table in one line (E_CITUS, exit 3), installs nothing, and writes keep working', async () => {
+  it('vsg track refuses every Citus table but a reference, hash-distributed or single-shard table in one line (E_CITUS, exit 3), installs nothing, and writes keep working', async () => {
     // even where Citus would let a trigger through
     await coord(`ALTER DATABASE postgres SET citus.enable_unsafe_triggers = on`);
     try {
-      for (const [table, kind] of [['single', 'distributed'], ['clocal', 'local']]) {
+      for (const [table, kind] of [['clocal', 'local']]) {
         const r = await vsg(cli, ['track', table]);
         expect({ table, code: r.code, stdout: r.stdout, first: r.stderr.split('\n')[0] }).toEqual({
           table,
@@ -123,7 +123,7 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
         expect(await shardTriggers(table)).toBe(0);
       }
       // several at once: the lot is refused, the plain and the reference table too
-      const many = await vsg(cli, ['track', 'plain', 'ref', 'dist', 'single']);
+      const many = await vsg(cli, ['track', 'plain', 'ref', 'dist', 'single', 'clocal']);
       expect(many.code).toBe(3);
       expect((await coord(`SELECT count(*)::int AS n FROM vsg.tracked`)).rows[0].n).toBe(0);
       expect((await coord(`SELECT to_regclass('vsg.pending') IS NOT NULL AS p`)).rows[0].p).toBe(true);
@@ -522,21 +522,63 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect((await repo.doctor()).ok).toBe(true);
   }, 300_000);
 
-  it('vsg track --schema tracks its plain and reference tables and skips, saying why, the Citus tables it cannot capture', async () => {
+  it('a single-shard distributed table is versioned on its one shard: writes from the coordinator and a worker, a commit of SQL, checkout, forget, verify, untrack', async () => {
+    const rows = async () => (await coord(`SELECT coalesce(string_agg(id || ':' || v, ',' ORDER BY id), '') AS s FROM single`)).rows[0].s as string;
+    const ok = (r: { code: number; stderr: string }) => expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    await coord(`DELETE FROM single; INSERT INTO single SELECT g, 's' || g FROM generate_series(1, 5) g`);
+    const t = await vsg(cli, ['track', 'single']);
+    expect({ code: t.code, stderr: t.stderr, out: t.stdout.trim() }).toEqual({ code: 0, stderr: '', out: expect.stringMatching(/^tracking single on branch main \[[0-9a-f]+\] 5 rows$/) });
+    expect(await shardTriggers('single')).toBe(3);
+    const id = Number((await coord(`SELECT id FROM vsg.tracked WHERE relid = 'single'::regclass AND untracked_at IS NULL`)).rows[0].id);
+    const colocated = await coord(`SELECT count(DISTINCT colocationid)::int AS n, count(*)::int AS tables FROM pg_dist_partition WHERE logicalrelid IN ('single'::regclass, $1::regclass)`, [`vsg.pending_${id}`]);
+    expect(colocated.rows[0]).toEqual({ n: 1, tables: 2 });
+    await coord(`UPDATE single SET v = 'c' WHERE id = 1`);
+    for (const w of citus.workers) await onNode(w.url(), `INSERT INTO single VALUES (${w.port}, 'w')`);
+    expect((await repo.status({ table: 'single' }))[0]).toMatchObject({ inserted: 2, updated: 1, deleted: 0 });
+    ok(await vsg(cli, ['commit', '-t', 'single', '-m', 'app']));
+    ok(await vsg(cli, ['commit', '-t', 'single', '-m', 'sql', `UPDATE single SET v = v || '!' WHERE id <= 3; DELETE FROM single WHERE id > 4`]));
+    expect((await repo.log({ table: 'single' })).commits[0]).toMatchObject({ message: 'sql', inserted: 0, updated: 3, deleted: 3 });
+    const atSql = await rows();
+    expect(atSql).toBe('1:c!,2:s2!,3:s3!,4:s4');
+    ok(await vsg(cli, ['checkout', 'HEAD~2', '-t', 'single']));
+    expect(await rows()).toBe('1:s1,2:s2,3:s3,4:s4,5:s5');
+    ok(await vsg(cli, ['checkout', 'HEAD~1', '-t', 'single']));
+    expect(await rows()).toBe(atSql);
+    ok(await vsg(cli, ['forget', '-t', 'single', '2', '--live', '-m', 'erase']));
+    expect(await rows()).toBe('1:c!,3:s3!,4:s4');
+    expect((await coord(`SELECT count(*)::int AS n FROM vsg.changes WHERE table_id = $1 AND key = '{"id": "2"}'::jsonb AND forgotten IS NULL`, [id])).rows[0].n).toBe(0);
+    expect((await repo.status({ table: 'single' }))[0].clean).toBe(true);
+    expect((await vsg(cli, ['verify'])).code).toBe(0);
+    expect((await repo.doctor()).checks.find((k) => k.name === 'citus' && k.table === 'single')).toMatchObject({ status: 'ok', message: `a Citus distributed table, captured on its 1 shards into vsg.pending_${id}` });
+    ok(await vsg(cli, ['untrack', 'single']));
+    expect(await shardTriggers('single')).toBe(0);
+    await coord(`UPDATE single SET v = 'after' WHERE id = 1`);
+    expect(await rows()).toBe('1:after,3:s3!,4:s4');
+  }, 300_000);
+
+  it('vsg track --schema tracks its plain, reference and single-shard tables and skips, saying why, the Citus tables it cannot capture', async () => {
     await coord(`CREATE SCHEMA shop; CREATE TABLE shop.orders (id bigint PRIMARY KEY, v text); CREATE TABLE shop.currencies (code text PRIMARY KEY);
-      CREATE TABLE shop.notes (id int PRIMARY KEY, v text);
+      CREATE TABLE shop.notes (id int PRIMARY KEY, v text); CREATE TABLE shop.kept (id int PRIMARY KEY, v text);
       SELECT create_distributed_table('shop.orders', null); SELECT create_reference_table('shop.currencies');
+      SELECT citus_add_local_table_to_metadata('shop.kept');
       INSERT INTO shop.orders VALUES (1, 'a'); INSERT INTO shop.currencies VALUES ('EUR')`);
     const r = await vsg(cli, ['track', '--schema', 'shop', '--json']);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const out = JSON.parse(r.stdout) as { tracked: { table: { display: string } }[]; skipped: { table: string; reason: string }[] };
-    expect(out.tracked.map((t) => t.table.display)).toEqual(['shop.currencies', 'shop.notes']);
-    expect(out.skipped).toEqual([{ table: 'shop.orders', reason: 'a Citus distributed table, which vsg cannot capture' }]);
-    expect(await shardTriggers('orders')).toBe(0);
+    expect(out.tracked.map((t) => t.table.display)).toEqual(['shop.currencies', 'shop.notes', 'shop.orders']);
+    expect(out.skipped).toEqual([{ table: 'shop.kept', reason: 'a Citus local table, which vsg cannot capture' }]);
+    expect(await coordTriggers('shop.kept')).toBe(0);
+    // (the single-shard table, captured on its one shard)
+    expect(await shardTriggers('shop.orders')).toBe(3);
     await coord(`INSERT INTO shop.orders VALUES (2, 'b'); INSERT INTO shop.currencies VALUES ('USD')`);
     expect((await repo.status({ table: 'shop.currencies' }))[0]).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
     expect((await vsg(cli, ['commit', '-t', 'shop.currencies', '-m', 'usd'])).code).toBe(0);
-    expect((await vsg(cli, ['untrack', 'shop.currencies', 'shop.notes'])).code).toBe(0);
+    expect((await repo.status({ table: 'shop.orders' }))[0]).toMatchObject({ inserted: 1, updated: 0, deleted: 0 });
+    expect((await vsg(cli, ['commit', '-t', 'shop.orders', '-m', 'order 2'])).code).toBe(0);
+    expect((await vsg(cli, ['untrack', 'shop.currencies', 'shop.notes', 'shop.orders'])).code).toBe(0);
+    expect(await shardTriggers('shop.orders')).toBe(0);
+    // (its one placement is on the coordinator, which the last test takes out of Citus's metadata)
+    await coord(`SELECT undistribute_table('shop.kept')`);
   }, 120_000);
 
   it('a tracked table Citus is made to distribute: refused, or, forced, doctor fails on it and untrack gives its writes back', async () => {
