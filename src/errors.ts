@@ -49,7 +49,7 @@ export const ERRORS = {
   E_BAD_KEY: { exit: input, meaning: 'a row key is malformed or not a key of the table' },
   E_BAD_REF_NAME: { exit: use, meaning: 'a branch or tag name is not valid' },
   E_BUG: { exit: bug, meaning: 'an unexpected failure: a bug in vsg' },
-  E_CITUS: { exit: input, meaning: 'the table is a Citus table vsg does not capture (an append- or range-distributed or Citus local table, or a reference table with no placement on this node): nothing is installed' },
+  E_CITUS: { exit: input, meaning: 'the table is a Citus table vsg does not capture (an append- or range-distributed or Citus local table, a table of a distributed schema, or a reference table with no placement on this node): nothing is installed' },
   E_CONFIG: { exit: connection, meaning: 'the configuration (.vsgrc, URL) is malformed' },
   E_CONNECT: { exit: connection, meaning: 'cannot connect to the database' },
   E_CONNECTION_LOST: { exit: connection, meaning: 'the server ended the session mid-command; it rolled the command back' },

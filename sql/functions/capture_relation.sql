@@ -23,6 +23,7 @@ BEGIN
             FROM pg_catalog.pg_dist_shard s
             JOIN pg_catalog.pg_dist_placement pl ON pl.shardid = s.shardid
             WHERE s.logicalrelid = p.logicalrelid
+              AND p.partmethod = 'n' AND p.repmodel = 't' -- (one shard: a distributed table may have several here)
               AND pl.groupid = (SELECT g.groupid FROM pg_catalog.pg_dist_local_group g))
     FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1$q$
     INTO reference, placement USING rel;

@@ -207,7 +207,18 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
   const id = Number(inserted.rows[0].id);
   await recordShape(tx, id);
   // a distributed Citus table: its pending table beside its shards first (sql/functions/dist_prepare.sql)
-  if (distributed) await tx.query(sql('track/dist_prepare'), [id]);
+  if (distributed) {
+    try {
+      await tx.query(sql('track/dist_prepare'), [id]);
+    } catch (e) {
+      // Citus's refusal (a table of a distributed schema cannot be co-located with one outside it): the transaction goes, and all with it
+      if (typeof (e as { code?: unknown }).code !== 'string') throw e;
+      throw new VsgError('E_CITUS', `cannot track '${display}': Citus refuses vsg's pending table beside its shards (${(e as Error).message}); nothing was installed`, {
+        hint: 'track tables outside distributed schemas (see docs/scaling-out.md)',
+        data: { table: display, citus: 'distributed' },
+      });
+    }
+  }
   await tx.query(sql('track/install_capture'), [id]);
   await stageRows(tx, id, oid, qname, pk.rows.map((r) => r.name));
   const table = await tableById(tx, id);
