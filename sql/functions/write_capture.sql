@@ -7,7 +7,7 @@ DECLARE
   k text;
   img text;
   body text;
-  settings text := '';
+  settings text;
   fname text := vsg.capture_function(tid);
 BEGIN
   -- a Citus distributed table's runs on its shards (sql/functions/write_dist_capture.sql)
@@ -19,10 +19,7 @@ BEGIN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;
   END IF;
   img := vsg.image_expr(rel, 'r');
-  IF NOT vsg.text_form_fixed(rel) THEN
-    settings := $s$ SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
-    SET extra_float_digits = 3 SET bytea_output = 'hex'$s$;
-  END IF;
+  settings := vsg.capture_settings(rel);
   -- The body is passed as one quoted literal (%L), never inside a dollar quote:
   -- column names are the table owner's to choose, '$x$' included.
   body := format($src$

@@ -25,7 +25,7 @@ DECLARE
   dcol text;
   cols text[];
   body text;
-  settings text := '';
+  settings text;
   fname text := vsg.capture_function(tid);
 BEGIN
   SELECT relid, vsg.key_expr(key_columns, 'r') INTO rel, k FROM vsg.tracked WHERE id = tid;
@@ -41,10 +41,7 @@ BEGIN
   img := vsg.image_expr(rel, 'r');
   SELECT array_agg(format('%I %s', attname, pg_catalog.format_type(atttypid, atttypmod)) ORDER BY attnum) INTO cols
   FROM pg_catalog.pg_attribute WHERE attrelid = rel AND attnum > 0 AND NOT attisdropped;
-  IF NOT vsg.text_form_fixed(rel) THEN
-    settings := $s$ SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
-    SET extra_float_digits = 3 SET bytea_output = 'hex'$s$;
-  END IF;
+  settings := vsg.capture_settings(rel);
   body := format($src$
 DECLARE
   pend text;
