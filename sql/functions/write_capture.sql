@@ -7,7 +7,6 @@ DECLARE
   k text;
   img text;
   body text;
-  settings text;
   fname text := vsg.capture_function(tid);
 BEGIN
   -- a Citus distributed table's runs on its shards (sql/functions/write_dist_capture.sql)
@@ -19,9 +18,6 @@ BEGIN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;
   END IF;
   img := vsg.image_expr(rel, 'r');
-  settings := vsg.capture_settings(rel);
-  -- The body is passed as one quoted literal (%L), never inside a dollar quote:
-  -- column names are the table owner's to choose, '$x$' included.
   body := format($src$
 DECLARE
   own boolean;
@@ -64,9 +60,6 @@ BEGIN
   RETURN NULL;
 END
 $src$, vsg.column_check(rel), tid, k, img);
-  EXECUTE format($ddl$CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp%s
-    AS %L$ddl$, fname, settings, body);
-  RETURN fname;
+  RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;

@@ -25,7 +25,6 @@ DECLARE
   dcol text;
   cols text[];
   body text;
-  settings text;
   fname text := vsg.capture_function(tid);
 BEGIN
   SELECT relid, vsg.key_expr(key_columns, 'r') INTO rel, k FROM vsg.tracked WHERE id = tid;
@@ -41,7 +40,6 @@ BEGIN
   img := vsg.image_expr(rel, 'r');
   SELECT array_agg(format('%I %s', attname, pg_catalog.format_type(atttypid, atttypmod)) ORDER BY attnum) INTO cols
   FROM pg_catalog.pg_attribute WHERE attrelid = rel AND attnum > 0 AND NOT attisdropped;
-  settings := vsg.capture_settings(rel);
   body := format($src$
 DECLARE
   pend text;
@@ -118,9 +116,6 @@ EXCEPTION WHEN OTHERS THEN
   RETURN NULL;
 END
 $src$, qrel, tid, k, img, CASE WHEN dcol IS NULL THEN 'NULL' ELSE format('r.%I', dcol) END, cols);
-  EXECUTE format($ddl$CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
-    SET search_path = pg_catalog, pg_temp%s
-    AS %L$ddl$, fname, settings, body);
-  RETURN fname;
+  RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;

@@ -59,6 +59,21 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     }
     return n;
   };
+  /** Branch 'side', commit `onSide` there, commit `onMain` on main, merge side: each step through the CLI, each to succeed. */
+  const branchAndMerge = async (table: string, onSide: string, onMain: string, after?: (args: string[]) => Promise<void>) => {
+    for (const args of [
+      ['branch', 'side', '-t', table],
+      ['switch', 'side', '-t', table],
+      ['commit', '-t', table, '-m', 'side', onSide],
+      ['switch', 'main', '-t', table],
+      ['commit', '-t', table, '-m', 'main', onMain],
+      ['merge', 'side', '-t', table],
+    ]) {
+      const r = await vsg(cli, args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      await after?.(args);
+    }
+  };
   const coordTriggers = async (table: string) =>
     (await coord(`SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = $1::regclass AND tgname LIKE 'vsg%'`, [table])).rows[0].n as number;
 
@@ -259,18 +274,9 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
     expect((await vsg(cli, ['verify'])).code).toBe(0);
     // a branch, switch and a three-way merge, written back through the coordinator
-    for (const args of [
-      ['branch', 'side', '-t', 'ref'],
-      ['switch', 'side', '-t', 'ref'],
-      ['commit', '-t', 'ref', '-m', 'side', `UPDATE ref SET name = 'S' WHERE id = 4`],
-      ['switch', 'main', '-t', 'ref'],
-      ['commit', '-t', 'ref', '-m', 'main', `UPDATE ref SET name = 'M' WHERE id = 1`],
-      ['merge', 'side', '-t', 'ref'],
-    ]) {
-      const r = await vsg(cli, args);
-      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+    await branchAndMerge('ref', `UPDATE ref SET name = 'S' WHERE id = 4`, `UPDATE ref SET name = 'M' WHERE id = 1`, async (args) => {
       if (args[0] === 'switch' && args[1] === 'main') expect(await everywhere()).toEqual(Array(3).fill('1:A!,2:B!,4:d'));
-    }
+    });
     expect(await everywhere()).toEqual(Array(3).fill('1:M,2:B!,4:S'));
     expect((await vsg(cli, ['verify'])).code).toBe(0);
   }, 180_000);
@@ -425,17 +431,7 @@ describe.skipIf('reason' in support)('a Citus 13 cluster: a coordinator and two 
     }
 
     // a branch, switch and a three-way merge
-    for (const args of [
-      ['branch', 'side', '-t', 'dist'],
-      ['switch', 'side', '-t', 'dist'],
-      ['commit', '-t', 'dist', '-m', 'side', `UPDATE dist SET v = 'S' WHERE id = 5`],
-      ['switch', 'main', '-t', 'dist'],
-      ['commit', '-t', 'dist', '-m', 'main', `UPDATE dist SET v = 'M' WHERE id = 6`],
-      ['merge', 'side', '-t', 'dist'],
-    ]) {
-      const r = await vsg(cli, args);
-      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
-    }
+    await branchAndMerge('dist', `UPDATE dist SET v = 'S' WHERE id = 5`, `UPDATE dist SET v = 'M' WHERE id = 6`);
     expect(await rows('id IN (5, 6)')).toBe('5:S,6:M');
 
     // a column added outside vsg: the capture on the shards reads the new columns, and the commit records the change
