@@ -72,8 +72,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
   const result = await db.transaction(async (tx) => {
     const table = await lockHistory(tx, opts.table, opts.live === true);
     // a Citus distributed table's changes captured on its shards: brought here first, so that the check below sees them
-    const distributed = table.untrackedAt === null && !table.gone && (await isDistributed(tx, table));
-    if (distributed) await gather(tx, [table.id]);
+    if (table.untrackedAt === null && !table.gone && (await isDistributed(tx, table))) await gather(tx, [table.id]);
     const cols = table.gone || table.untrackedAt !== null ? [] : await tableColumns(tx, table.relid);
     const wanted = opts.columns === undefined ? null : [...new Set(opts.columns)].sort();
     // (an untracked history's columns are those its images hold: only key columns are checked there)
