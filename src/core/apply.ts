@@ -11,7 +11,7 @@ import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
-import { placementOf } from './citus.js';
+import { isDistributed, placementOf } from './citus.js';
 import { gather } from './gather.js';
 import { fillSql } from './sql/apply-fill.js';
 import { writeSql, type ApplyResult, type RecordMode, type WriteSql } from './apply-sql.js';
@@ -19,7 +19,7 @@ import { fkViolation } from './fk-graph.js';
 import { settleForgotten } from './forgets.js';
 import { commonAncestor } from './mergebase.js';
 import { assertSchemaRecorded } from './schema.js';
-import { citusDelete, citusInsert, citusUpdate, identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
+import { citusDelete, citusInsert, citusInsertEach, citusUpdate, identityChanges, keyedDelete, keyedInsert, keyedUpdate, raiseSequence } from './sql/write-back.js';
 import { stateImages } from './sql/rows.js';
 import { displayName, toColumn, type Column, type ColumnRow, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
@@ -134,21 +134,40 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  */
 async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, selfRef = false, placed?: { cols: Column[] }): Promise<ApplyResult> {
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  // A fresh temp table has no statistics: without them the joins below may
-  // scan the whole table. ANALYZE goes with the first statement, in one round trip.
-  const analyze = (text: string) => `${sql('apply/analyze_temp')};\n${text}`;
-  const remove = (first = false) => deleteKeyed(tx, table, w, placed, '', first ? analyze : undefined);
+  const remove = (first = false) => deleteKeyed(tx, table, w, placed, '', first ? withAnalyze : undefined);
   const update = () => updateKeyed(tx, table, w, placed);
   if (selfRef) {
-    result.inserted = (await tx.query(analyze(placed ? citusInsert(table, w) : keyedInsert(table, w)))).rowCount;
+    result.inserted = await insertKeyed(tx, table, w, placed, true);
     result.updated = await update();
     result.deleted = await remove();
     return result;
   }
   result.deleted = await remove(true);
   result.updated = await update();
-  result.inserted = (await tx.query(placed ? citusInsert(table, w) : keyedInsert(table, w))).rowCount;
+  result.inserted = await insertKeyed(tx, table, w, placed);
   return result;
+}
+
+/**
+ * A fresh temp table has no statistics: without them the joins of a write-back may
+ * scan the whole table. ANALYZE goes with the first statement, in one round trip.
+ */
+function withAnalyze(text: string): string {
+  return `${sql('apply/analyze_temp')};\n${text}`;
+}
+
+/**
+ * Insert the staged rows whose keys the table lacks: one statement, or on a Citus distributed
+ * table one a row inside the server (vsg.write_each; src/core/sql/write-back.ts › citusInsertEach).
+ */
+async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, analyzeFirst = false): Promise<number> {
+  const analyze = (text: string) => (analyzeFirst ? withAnalyze(text) : text);
+  if (!placed) return (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
+  if (!(await isDistributed(tx, table))) return (await tx.query(analyze(citusInsert(table, w)))).rowCount;
+  // (a statement with parameters goes alone: the ANALYZE before it)
+  if (analyzeFirst) await tx.query(sql('apply/analyze_temp'));
+  const each = citusInsertEach(table, w, placed.cols);
+  return Number((await tx.query<{ n: string }>(sql('apply/write_each'), [each.changed, each.update])).rows[0].n);
 }
 
 /**

@@ -136,6 +136,23 @@ export function citusInsert(table: WriteTarget, w: WriteSql): string {
        SELECT ${keys} FROM ${table.qname} r WHERE (${keys}) IN (SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NOT NULL))`;
 }
 
+/**
+ * citusInsert one row at a time, for vsg.write_each ($1 the key, $2 the image): a Citus
+ * distributed table, whose INSERT … SELECT Citus runs through the coordinator and fails
+ * where the coordinator holds shards of it too ("another command is already in progress");
+ * an INSERT of one row goes to its one shard.
+ */
+export function citusInsertEach(table: WriteTarget, w: WriteSql, cols: readonly WriteColumn[]): { changed: string; update: string } {
+  const one = writeSql(table, cols, w.staged, { key: '$1::jsonb', img: '$2::jsonb' });
+  const keys = table.keyColumns.map((k) => `r.${ident(k)}`).join(', ');
+  return {
+    changed: `SELECT s.key, s.img FROM ${w.staged} s
+       WHERE s.img IS NOT NULL AND (${w.keyValues}) NOT IN (
+         SELECT ${keys} FROM ${table.qname} r WHERE (${keys}) IN (SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NOT NULL))`,
+    update: `INSERT INTO ${table.qname} (${one.insertColumns}) OVERRIDING SYSTEM VALUE SELECT ${one.insertValues}`,
+  };
+}
+
 /*
  * A Citus reference table (captured on its placement, sql/functions/capture_relation.sql):
  * Citus refuses an UPDATE or DELETE that joins it to a local table in FROM or
