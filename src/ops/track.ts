@@ -211,8 +211,10 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
     try {
       await tx.query(sql('track/dist_prepare'), [id]);
     } catch (e) {
-      // Citus's refusal (a table of a distributed schema cannot be co-located with one outside it): the transaction goes, and all with it
-      if (typeof (e as { code?: unknown }).code !== 'string') throw e;
+      // Citus's refusal (a table of a distributed schema cannot be co-located with one outside it): the transaction goes, and all with it;
+      // a lost connection, a cancel (Ctrl-C), a lack of resources stay what they are
+      const code = (e as { code?: unknown }).code;
+      if (typeof code !== 'string' || /^(08|53|57|58)/.test(code)) throw e;
       throw new VsgError('E_CITUS', `cannot track '${display}': Citus refuses vsg's pending table beside its shards (${(e as Error).message}); nothing was installed`, {
         hint: 'track tables outside distributed schemas (see docs/scaling-out.md)',
         data: { table: display, citus: 'distributed' },
