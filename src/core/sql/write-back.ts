@@ -129,10 +129,15 @@ export function keyedInsert(table: WriteTarget, w: WriteSql): string {
  * table: "direct joins between distributed and local tables are not supported").
  */
 export function citusInsert(table: WriteTarget, w: WriteSql): string {
-  const keys = table.keyColumns.map((k) => `r.${ident(k)}`).join(', ');
   return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
      SELECT ${w.insertValues} FROM ${w.staged} s
-     WHERE s.img IS NOT NULL AND (${w.keyValues}) NOT IN (
+     WHERE ${absentKeys(table, w)}`;
+}
+
+/** The staged images (s) to insert: those whose keys the table lacks, found by one uncorrelated subquery. */
+function absentKeys(table: WriteTarget, w: WriteSql): string {
+  const keys = table.keyColumns.map((k) => `r.${ident(k)}`).join(', ');
+  return `s.img IS NOT NULL AND (${w.keyValues}) NOT IN (
        SELECT ${keys} FROM ${table.qname} r WHERE (${keys}) IN (SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NOT NULL))`;
 }
 
@@ -144,11 +149,8 @@ export function citusInsert(table: WriteTarget, w: WriteSql): string {
  */
 export function citusInsertEach(table: WriteTarget, w: WriteSql, cols: readonly WriteColumn[]): { changed: string; update: string } {
   const one = writeSql(table, cols, w.staged, { key: '$1::jsonb', img: '$2::jsonb' });
-  const keys = table.keyColumns.map((k) => `r.${ident(k)}`).join(', ');
   return {
-    changed: `SELECT s.key, s.img FROM ${w.staged} s
-       WHERE s.img IS NOT NULL AND (${w.keyValues}) NOT IN (
-         SELECT ${keys} FROM ${table.qname} r WHERE (${keys}) IN (SELECT ${w.keyValues} FROM ${w.staged} s WHERE s.img IS NOT NULL))`,
+    changed: `SELECT s.key, s.img FROM ${w.staged} s WHERE ${absentKeys(table, w)}`,
     update: `INSERT INTO ${table.qname} (${one.insertColumns}) OVERRIDING SYSTEM VALUE SELECT ${one.insertValues}`,
   };
 }
