@@ -11,7 +11,8 @@
 --   $16 the transaction id the caller holds   $17 the columns and key it
 --       found recorded and live before its SQL ran
 -- $2 'all': every pending change (a commit without SQL); 'mine': the changes
--- this transaction captured; 'earlier': other writers' uncommitted changes to
+-- this transaction captured (in vsg.pending, and the large statements of a
+-- commit's SQL staged in the session: vsg.take_captured); 'earlier': other writers' uncommitted changes to
 -- the keys this transaction changed (recorded first, as their own commit, so
 -- that 'mine' then starts from their values); 'keys': this transaction's and
 -- the earlier ones together. A commit's "before" must be the value at its
@@ -48,19 +49,24 @@ WITH lr AS MATERIALIZED (
           OR EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $1 AND o.xid > txid_current()))
          AND EXISTS (SELECT 1 FROM vsg.pending p
                      WHERE p.table_id = $1 AND p.xid <> txid_current()
-                       AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $1 AND q.xid = txid_current())) AS earlier,
+                       AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $1 AND q.xid = txid_current()
+                                     UNION ALL SELECT vsg.captured_keys($1))) AS earlier,
          -- (as ops/commit.ts compares shapes: columns and key; a NULL recorded is the live one)
          s->'columns' = $17::jsonb->'columns' AND (s->'key') IS NOT DISTINCT FROM ($17::jsonb->'key')
            AND (t.signature IS NULL OR (t.signature->'columns' = $17::jsonb->'columns' AND (t.signature->'key') IS NOT DISTINCT FROM ($17::jsonb->'key'))) AS same_shape
   FROM vsg.table_signature($14::oid) s, vsg.tracked t
   WHERE $14::oid IS NOT NULL AND t.id = $1
 ), go AS (
-  -- whether to commit: always without $14
-  SELECT $14::oid IS NULL OR coalesce((SELECT p.branch_id = ($5::int)::text AND p.head_commit = $3 AND p.xid = $16::text AND p.same_shape AND NOT p.merging AND NOT p.earlier FROM point p), false) AS ok
+  -- whether to commit: always without $14; and the SQL has run: nothing more
+  -- is staged for a commit (vsg.stage, sql/tables/lock_shared.sql)
+  SELECT $14::oid IS NULL OR coalesce((SELECT p.branch_id = ($5::int)::text AND p.head_commit = $3 AND p.xid = $16::text AND p.same_shape AND NOT p.merging AND NOT p.earlier FROM point p), false) AS ok,
+         set_config('vsg.stage', '', true) AS unstaged
 ), staged AS (
   SELECT key, before, after FROM vsg.staged_changes($1) WHERE $2::text <> 'earlier'
 ), mine AS (
   SELECT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
+  UNION
+  SELECT vsg.captured_keys($1)
   UNION
   SELECT key FROM staged
 ), taken AS (
@@ -72,8 +78,18 @@ WITH lr AS MATERIALIZED (
          OR ($2::text = 'earlier' AND p.xid <> txid_current() AND p.key IN (SELECT key FROM mine))
          OR ($2::text = 'keys' AND p.key IN (SELECT key FROM mine)))
   RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
-), taking AS (
+), captured AS MATERIALIZED (
+  -- This transaction's large statements of SQL, staged in the session for
+  -- this commit instead of vsg.pending (sql/functions/write_capture.sql):
+  -- taken with its pending rows, in one order (their sequence numbers).
+  SELECT c.seq, c.key, c.before, c.after, nullif(c.author, '') AS author, nullif(c.meta, '') AS meta
+  FROM vsg.take_captured($1, $2::text <> 'earlier' AND (SELECT ok FROM go)) c
+), pending_taken AS (
   SELECT seq, key, before, after, author, meta FROM taken
+  UNION ALL
+  SELECT seq, key, before, after, author, meta FROM captured
+), taking AS (
+  SELECT seq, key, before, after, author, meta FROM pending_taken
   UNION ALL
   SELECT 9223372036854775807, key, before, after,
          nullif(current_setting('vsg.author', true), ''), nullif(current_setting('vsg.meta', true), '')
@@ -87,7 +103,7 @@ WITH lr AS MATERIALIZED (
   -- has no row estimate but the pending index's, often 1 (a nested loop,
   -- n^2 for n changed rows).
   SELECT key, (min(ARRAY[to_jsonb(seq), before]))[2] AS before, (max(ARRAY[to_jsonb(seq), after]))[2] AS after
-  FROM taken GROUP BY key
+  FROM pending_taken GROUP BY key
 ), net AS (
   -- A staged row is its key's last change. Nothing staged (a commit of SQL):
   -- the pending rows alone, the join not run (hashing the pending side, all

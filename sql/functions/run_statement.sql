@@ -5,9 +5,16 @@
 -- here exactly as they would on their own; anything else is sent by itself.
 -- An error keeps PostgreSQL's report: its position is then the internal
 -- position into this text, which ops/commit.ts reports as the position.
-CREATE OR REPLACE FUNCTION vsg.run_statement(statement text) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
+-- While it runs, vsg.stage names the table (tid) the commit is for: the
+-- table's capture stages a large statement's rows for the commit in the
+-- session (vsg.captured_table) instead of writing them to vsg.pending; SQL
+-- sent on its own is staged for in the same way (sql/tables/lock_shared.sql).
+DROP FUNCTION IF EXISTS vsg.run_statement(text);
+CREATE OR REPLACE FUNCTION vsg.run_statement(statement text, tid int) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
+  PERFORM set_config('vsg.stage', coalesce(',' || tid || ',', ''), true);
   EXECUTE statement;
+  PERFORM set_config('vsg.stage', '', true);
   RETURN true;
 END
 $$;

@@ -22,20 +22,51 @@ BEGIN
 DECLARE
   own boolean;
   same boolean;
+  stage boolean;
+  sn bigint;
   q text;
   saved text[];
 BEGIN
   -- One read, planned once a session: is this vsg's own bulk write-back, which
   -- records these rows itself (statements of triggers and foreign-key actions
   -- it sets off, at depth 2 and more, are captured), and are the columns still
-  -- those this function was written for?
-  SELECT CASE WHEN t.applying IS NULL OR pg_trigger_depth() > 1 THEN false ELSE t.applying = txid_current() END, %1$s
-    INTO own, same
+  -- those this function was written for? And does a commit of SQL that runs
+  -- now want this table's large statements staged (vsg.run_statement)?
+  SELECT CASE WHEN t.applying IS NULL OR pg_trigger_depth() > 1 THEN false ELSE t.applying = txid_current() END, %1$s,
+         strpos(current_setting('vsg.stage', true), ',%2$s,') > 0
+    INTO own, same, stage
   FROM vsg.tracked t WHERE t.id = %2$s;
   IF own THEN
     RETURN NULL;
   END IF;
   IF same AND TG_OP <> 'TRUNCATE' THEN
+    -- A statement of 1,000 rows or more of a commit's own SQL: its rows go to
+    -- the session's pg_temp.vsg_captured, which the commit takes in the same
+    -- transaction, and not through vsg.pending's indexes, WAL and dead rows.
+    -- They share one sequence number: a statement changes a key once.
+    IF stage THEN
+      IF TG_OP = 'DELETE' THEN
+        stage := (SELECT count(*) FROM (SELECT FROM vsg_old LIMIT 1000) s) = 1000;
+      ELSE
+        stage := (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 1000) s) = 1000;
+      END IF;
+    END IF;
+    IF stage THEN
+      PERFORM vsg.captured_table();
+      sn := nextval('vsg.pending_seq_seq');
+      IF TG_OP = 'UPDATE' THEN
+        INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after)
+        SELECT %2$s, sn, coalesce(o.k, n.k), o.i, n.i
+        FROM (SELECT %3$s AS k, %4$s AS i FROM vsg_old r) o
+        FULL JOIN (SELECT %3$s AS k, %4$s AS i FROM vsg_new r) n ON o.k = n.k
+        WHERE o.i IS DISTINCT FROM n.i;
+      ELSIF TG_OP = 'INSERT' THEN
+        INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after) SELECT %2$s, sn, %3$s, NULL, %4$s FROM vsg_new r;
+      ELSE
+        INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after) SELECT %2$s, sn, %3$s, %4$s, NULL FROM vsg_old r;
+      END IF;
+      RETURN NULL;
+    END IF;
     IF TG_OP = 'UPDATE' THEN
       INSERT INTO vsg.pending (table_id, key, before, after)
       SELECT %2$s, coalesce(o.k, n.k), o.i, n.i

@@ -48,7 +48,12 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
                  AND coalesce(lr.id, r.id) IS NOT NULL AND (CASE WHEN lr.id IS NULL THEN r.commit_id ELSE lr.commit_id END) IS NOT NULL
                  -- (as ops/commit.ts compares shapes: columns and key; none recorded is the live one)
                  AND (lt.signature IS NULL OR (lt.signature->'columns' = sg.now->'columns' AND (lt.signature->'key') IS NOT DISTINCT FROM (sg.now->'key')))
-            THEN vsg.run_statement($5::text) ELSE false END AS ran
+            THEN vsg.run_statement($5::text, lt.id) ELSE false END AS ran,
+       -- (SQL or work to follow, sent on its own: the capture may stage this
+       -- table's large statements for the commit, until sql/commit/create.sql
+       -- or append.sql reads what to commit; see vsg.run_statement)
+       CASE WHEN lt.id IS NOT NULL AND NOT $3::boolean AND $5::text IS NULL
+            THEN set_config('vsg.stage', coalesce(nullif(current_setting('vsg.stage', true), ''), ',') || lt.id || ',', true) END AS stage
 FROM target x
 LEFT JOIN vsg.tracked t ON t.untracked_at IS NULL AND ($2::int IS NULL OR t.id = $2::int)
 LEFT JOIN lt ON lt.id = t.id

@@ -385,7 +385,7 @@ export async function runUserSql(tx: Queryable, statement: string, checked = fal
  */
 function ranError(e: unknown, statement: string): unknown {
   const err = e as { where?: string; position?: string; internalPosition?: string; internalQuery?: string } | null;
-  if (!err || typeof err !== 'object' || !/\bPL\/pgSQL function vsg\.run_statement\(text\) line \d+ at EXECUTE\s*$/.test(String(err.where ?? ''))) return e;
+  if (!err || typeof err !== 'object' || !/\bPL\/pgSQL function vsg\.run_statement\(text,integer\) line \d+ at EXECUTE\s*$/.test(String(err.where ?? ''))) return e;
   if (err.internalQuery === statement && err.internalPosition !== undefined) {
     err.position = err.internalPosition;
     delete err.internalPosition;

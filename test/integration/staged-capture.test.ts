@@ -1,0 +1,167 @@
+/**
+ * A commit's own large statements bypass vsg.pending (issue 16). While a
+ * commit of SQL (or of the application's work) runs, the table's capture
+ * stages each statement of 1,000 rows or more in the session
+ * (pg_temp.vsg_captured) for the commit to take in the same transaction, and
+ * writes smaller ones to vsg.pending as before. What is recorded must not
+ * change: the same rows, in the same order as the pending ones, the earlier
+ * changes of other writers recorded first, other tables' changes left
+ * uncommitted, and nothing lost whoever asks for staging.
+ *
+ * Whether rows went through vsg.pending is read off its sequence: a pending
+ * row draws a number each, a staged statement one for all its rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repository } from '../../src/index.js';
+import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+
+const author = 'tester';
+const ROWS = 1500;
+
+describe.each(targetNames())('a commit stages its large statements on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  let itemsId: number;
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const q = (text: string, params?: unknown[]) => repo.db.query<any>(text, params);
+  /** How far vsg.pending's sequence moves while `run` runs. */
+  async function seqMoves(run: () => Promise<unknown>): Promise<number> {
+    const next = async () => Number((await q(`SELECT nextval('vsg.pending_seq_seq')::text AS n`)).rows[0].n);
+    const a = await next();
+    await run();
+    return (await next()) - a - 1;
+  }
+  /** The change rows of a commit, by key id. */
+  async function changes(id: string): Promise<Map<number, { before: Record<string, string> | null; after: Record<string, string> | null }>> {
+    const { rows } = await q(`SELECT (key->>'id')::int AS id, before, after FROM vsg.changes WHERE commit_id = $1`, [id]);
+    // (vsg's connections read every value as text)
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    return new Map(rows.map((r) => [Number(r.id), { before: json(r.before), after: json(r.after) }]));
+  }
+  async function reset(): Promise<void> {
+    await repo.sql(`UPDATE items SET v = 'v' || id; UPDATE other SET w = 'w' || id`);
+    await repo.commit({ author, message: 'reset', allowEmpty: true, tables: ['items', 'other'] }).catch(() => undefined);
+    const st = await repo.status();
+    expect(st.every((s) => s.clean)).toBe(true);
+  }
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT i, 'v' || i FROM generate_series(1, ${ROWS}) i`);
+    await repo.sql(`CREATE TABLE other (id int PRIMARY KEY, w text); INSERT INTO other SELECT i, 'w' || i FROM generate_series(1, ${ROWS}) i`);
+    await repo.track('items', { author });
+    await repo.track('other', { author });
+    itemsId = Number((await q(`SELECT id FROM vsg.tracked WHERE table_name = 'items'`)).rows[0].id);
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('records a 1,500-row UPDATE exactly, without a row through vsg.pending', async () => {
+    let made!: Awaited<ReturnType<Repository['commit']>>;
+    const moved = await seqMoves(async () => {
+      made = await repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || '+'` });
+    });
+    expect(moved).toBe(1);
+    expect(made.commit).toMatchObject({ inserted: 0, updated: ROWS, deleted: 0 });
+    const rows = await changes(made.commit.id);
+    expect(rows.size).toBe(ROWS);
+    expect(rows.get(7)).toEqual({ before: { id: '7', v: 'v7' }, after: { id: '7', v: 'v7+' } });
+    expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending`)).rows[0].n)).toBe(0);
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+
+  it('takes a small statement through vsg.pending, as before', async () => {
+    const moved = await seqMoves(() => repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || '+' WHERE id <= 999` }));
+    expect(moved).toBe(999);
+    await reset();
+  });
+
+  it('composes staged and pending statements in the order they ran', async () => {
+    // SET LOCAL first: the SQL is sent on its own, not inside the lock statement
+    const made = await repo.commit({
+      table: 'items',
+      author,
+      sql: `SET LOCAL work_mem = '8MB'; UPDATE items SET v = 'a' WHERE id = 1; UPDATE items SET v = v || 'b';
+            UPDATE items SET v = 'c' WHERE id = 2; DELETE FROM items WHERE id = 3; INSERT INTO items VALUES (3, 'back')`,
+    });
+    const rows = await changes(made.commit.id);
+    expect(rows.size).toBe(ROWS);
+    expect(rows.get(1)).toEqual({ before: { id: '1', v: 'v1' }, after: { id: '1', v: 'ab' } });
+    expect(rows.get(2)).toEqual({ before: { id: '2', v: 'v2' }, after: { id: '2', v: 'c' } });
+    expect(rows.get(3)).toEqual({ before: { id: '3', v: 'v3' }, after: { id: '3', v: 'back' } });
+    expect(rows.get(4)).toEqual({ before: { id: '4', v: 'v4' }, after: { id: '4', v: 'v4b' } });
+    expect((await repo.verify()).ok).toBe(true);
+    await repo.sql(`UPDATE items SET v = 'v' || id`);
+    await repo.commit({ table: 'items', author, message: 'reset' });
+  });
+
+  it('stages INSERT and DELETE statements, and the application work of a commit', async () => {
+    const ins = await repo.commit({ table: 'items', author, sql: `INSERT INTO items SELECT i, 'n' || i FROM generate_series(${ROWS + 1}, ${ROWS + 1200}) i` });
+    expect(ins.commit).toMatchObject({ inserted: 1200, updated: 0, deleted: 0 });
+    const moved = await seqMoves(async () => {
+      const del = await repo.commit({ table: 'items', author }, async (tx) => {
+        await tx.query(`DELETE FROM items WHERE id > ${ROWS}`);
+      });
+      expect(del.commit).toMatchObject({ inserted: 0, updated: 0, deleted: 1200 });
+      expect((await changes(del.commit.id)).get(ROWS + 5)).toEqual({ before: { id: String(ROWS + 5), v: `n${ROWS + 5}` }, after: null });
+    });
+    expect(moved).toBe(1);
+    expect((await repo.verify()).ok).toBe(true);
+  });
+
+  it("records another writer's earlier change to the same rows first, under its author", async () => {
+    await repo.sql(`BEGIN; SELECT set_config('vsg.author', 'app', true); UPDATE items SET v = 'app' WHERE id = 10; COMMIT`);
+    const made = await repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || '!'` });
+    expect(made.recorded).toMatchObject({ author: 'app', updated: 1 });
+    expect((await changes(made.recorded!.id)).get(10)).toEqual({ before: { id: '10', v: 'v10' }, after: { id: '10', v: 'app' } });
+    const rows = await changes(made.commit.id);
+    expect(rows.get(10)).toEqual({ before: { id: '10', v: 'app' }, after: { id: '10', v: 'app!' } });
+    expect(rows.size).toBe(ROWS);
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+
+  it("leaves a table the commit does not name uncommitted, its large statement in vsg.pending", async () => {
+    const made = await repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || '1'; UPDATE other SET w = w || '2'` });
+    expect(made.commit).toMatchObject({ updated: ROWS });
+    const st = await repo.status();
+    expect(st.find((s) => s.table === 'public.other' || s.table === 'other')).toMatchObject({ updated: ROWS, clean: false });
+    expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending`)).rows[0].n)).toBe(ROWS);
+    await reset();
+  });
+
+  it('commits across the tables it names, each from its staged rows', async () => {
+    const moved = await seqMoves(async () => {
+      const made = await repo.commit({ tables: ['items', 'other'], author, sql: `UPDATE items SET v = v || '1'; UPDATE other SET w = w || '2'` });
+      expect(made.parts?.map((p) => p.commit.updated)).toEqual([ROWS, ROWS]);
+    });
+    expect(moved).toBe(2);
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+
+  it('records nothing from a commit whose statement fails after a staged one', async () => {
+    const head = (await repo.log({ table: 'items', limit: 1 })).commits[0].id;
+    await expect(repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || 'x'; SELECT 1 / 0` })).rejects.toMatchObject({ code: 'E_SQL' });
+    expect((await repo.log({ table: 'items', limit: 1 })).commits[0].id).toBe(head);
+    expect(Number((await q(`SELECT count(*) AS n FROM items WHERE v LIKE '%x'`)).rows[0].n)).toBe(0);
+    expect((await repo.status()).every((s) => s.clean)).toBe(true);
+  });
+
+  it('loses nothing when a session asks for staging itself: its rows reach vsg.pending as it commits', async () => {
+    await repo.sql(`BEGIN; SELECT set_config('vsg.stage', ',${itemsId},', true); UPDATE items SET v = v || 's'; UPDATE items SET v = v || 't' WHERE id = 1; COMMIT`);
+    const st = await repo.status({ table: 'items' });
+    expect(st[0]).toMatchObject({ updated: ROWS, clean: false });
+    const made = await repo.commit({ table: 'items', author });
+    const rows = await changes(made.commit.id);
+    expect(rows.get(1)).toEqual({ before: { id: '1', v: 'v1' }, after: { id: '1', v: 'v1st' } });
+    expect(rows.get(2)).toEqual({ before: { id: '2', v: 'v2' }, after: { id: '2', v: 'v2s' } });
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+});
