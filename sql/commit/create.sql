@@ -94,16 +94,23 @@ WITH lr AS MATERIALIZED (
   SELECT 9223372036854775807, key, before, after,
          nullif(current_setting('vsg.author', true), ''), nullif(current_setting('vsg.meta', true), '')
   FROM staged
+), one AS MATERIALIZED (
+  -- Every row taken has the same sequence number: one staged statement's
+  -- (a large commit of one statement, the usual case), which changes each
+  -- key once, so that there is nothing to compose.
+  SELECT coalesce(min(seq) = max(seq), false) AS statement FROM pending_taken
 ), pnet AS NOT MATERIALIZED (
   -- Each key's "before" from its first pending change and "after" from its
-  -- last: min and max over [seq, image] (seqs differ, so the image itself is
-  -- never compared), which a hash aggregate computes in one pass. Sorting
-  -- jsonb keys costs more than anything else a large commit does, and a join
-  -- of `taken` to its own key ends is planned blind: a DELETE ... RETURNING
-  -- has no row estimate but the pending index's, often 1 (a nested loop,
-  -- n^2 for n changed rows).
+  -- last: min and max over [seq, image] (seqs of one key differ, so the image
+  -- itself is never compared), which a hash aggregate computes in one pass.
+  -- Sorting jsonb keys costs more than anything else a large commit does, and
+  -- a join of `taken` to its own key ends is planned blind: a DELETE ...
+  -- RETURNING has no row estimate but the pending index's, often 1 (a nested
+  -- loop, n^2 for n changed rows).
+  SELECT key, before, after FROM pending_taken WHERE (SELECT statement FROM one)
+  UNION ALL
   SELECT key, (min(ARRAY[to_jsonb(seq), before]))[2] AS before, (max(ARRAY[to_jsonb(seq), after]))[2] AS after
-  FROM pending_taken GROUP BY key
+  FROM pending_taken WHERE NOT (SELECT statement FROM one) GROUP BY key
 ), net AS (
   -- A staged row is its key's last change. Nothing staged (a commit of SQL):
   -- the pending rows alone, the join not run (hashing the pending side, all
