@@ -12,7 +12,7 @@
  * row draws a number each, a staged statement one for all its rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Repository } from '../../src/index.js';
+import type { CommitResult, Repository } from '../../src/index.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 const author = 'tester';
@@ -61,7 +61,7 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
   });
 
   it('records a 1,500-row UPDATE exactly, without a row through vsg.pending', async () => {
-    let made!: Awaited<ReturnType<Repository['commit']>>;
+    let made!: CommitResult;
     const moved = await seqMoves(async () => {
       made = await repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || '+'` });
     });
