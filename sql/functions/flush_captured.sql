@@ -6,7 +6,7 @@
 CREATE OR REPLACE FUNCTION vsg.flush_captured() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF to_regclass('pg_temp.vsg_captured') IS NOT NULL THEN
+  IF vsg.captured_own() THEN
     INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
     SELECT c.seq, c.table_id, c.key, c.before, c.after, c.author, c.meta FROM pg_temp.vsg_captured c ORDER BY c.seq;
     DELETE FROM pg_temp.vsg_captured;

@@ -51,8 +51,7 @@ BEGIN
         stage := (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 1000) s) = 1000;
       END IF;
     END IF;
-    IF stage THEN
-      PERFORM vsg.captured_table();
+    IF stage AND vsg.captured_table() THEN
       sn := nextval('vsg.pending_seq_seq');
       IF TG_OP = 'UPDATE' THEN
         INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after)
