@@ -14,6 +14,7 @@ import { gather } from './gather.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
 import { noteUntidy } from './pending.js';
 import { shortId } from './refs.js';
+import { rootCommit } from './sql/rows.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 
@@ -88,15 +89,38 @@ export async function appendCommit(tx: Queryable, table: TrackedTable, c: NewCom
   return insertCommit(tx, table, c, orNone, gate);
 }
 
+/**
+ * The ROOT commit of a table being tracked, made straight from its live rows
+ * (`columnNames`: every live column, in attnum order) in one statement
+ * (sql/commit/root.sql): what createCommit records for a ROOT that takes the
+ * same rows staged as inserts, without staging them. Only for a table that
+ * can have no pending changes: one that track has just locked against
+ * writers and given its capture triggers. Not for a table of a Citus
+ * database, whose rows createCommit gathers from the shards. No branch
+ * moves (track creates 'main' on the root); a checkpoint follows.
+ */
+export async function createRoot(tx: Queryable, table: TrackedTable, columnNames: readonly string[], c: Pick<NewCommit, 'author' | 'message'>): Promise<CommitInfo> {
+  assertAuthor(table, c.author);
+  const { rows } = await tx.query<CommitRow & { tidy: boolean | string | null }>(rootCommit(table, columnNames), [table.id, c.author, c.message]);
+  const made = toCommitInfo(rows[0], table.display);
+  noteUntidy(made, rows[0].tidy);
+  await maybeCheckpoint(tx, table, made);
+  return made;
+}
+
+/** Every commit records who made it: a library caller that left it out gets a usage error, not a NOT NULL one. */
+function assertAuthor(table: TrackedTable, author: unknown): void {
+  if (typeof author !== 'string' || author.trim() === '') {
+    throw new VsgError('E_USAGE', `a commit needs an author (${table.display})`, { exitCode: ExitCode.usage, hint: "pass { author: 'name' } to the call" });
+  }
+}
+
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean): Promise<{ made: CommitInfo | null }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }>;
 async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, orNone: boolean, gate?: AppendGate): Promise<{ made: CommitInfo | null } | { point: AppendRow }> {
   // the rows captured on Citus shards, this transaction's among them (src/core/citus.ts)
   await gather(tx, [table.id]);
-  // every commit records who made it: a library caller that left it out gets a usage error, not a NOT NULL one
-  if (typeof c.author !== 'string' || c.author.trim() === '') {
-    throw new VsgError('E_USAGE', `a commit needs an author (${table.display})`, { exitCode: ExitCode.usage, hint: "pass { author: 'name' } to the call" });
-  }
+  assertAuthor(table, c.author);
   const parent = c.kind === 'ROOT' ? null : table.headCommit;
   // commits_linear (branch_id, parent) is unique: a writer that raced past the
   // branch lock fails here rather than forking history; that is a retryable conflict.

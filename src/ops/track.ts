@@ -6,7 +6,7 @@ import { ConflictError, VsgError } from '../errors.js';
 import { dropCheckpoints } from '../core/checkpoint.js';
 import { onShards } from '../core/citus.js';
 import { recordShape } from '../core/dropped.js';
-import { createCommit } from '../core/create-commit.js';
+import { createCommit, createRoot } from '../core/create-commit.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
 import { columns, displayName, lockEach, resolveHistory, resolveRelation, tableById, type LockedTable, type TrackedTable } from '../core/tables.js';
 import { assertClean, assertWritable, cannot } from '../core/guards.js';
@@ -222,16 +222,13 @@ async function trackOne(tx: Queryable, oid: string, opts: TrackOptions): Promise
     }
   }
   await tx.query(sql('track/install_capture'), [id]);
-  await stageRows(tx, id, oid, qname, pk.rows.map((r) => r.name));
+  const names = (await columns(tx, oid)).map((c) => c.name);
   const table = await tableById(tx, id);
-  const root = await createCommit(tx, table, {
-    kind: 'ROOT',
-    takeAll: true,
-    author: opts.author,
-    message: opts.message ?? `track ${display}`,
-    allowEmpty: true,
-  });
-  await tx.query(sql('apply/drop_delta_temp'));
+  const message = opts.message ?? `track ${display}`;
+  // The root straight from the rows (the table is locked against writers since
+  // before its triggers, so it has no pending changes to pair them with); in a
+  // Citus database, through the commit that gathers the shards' rows.
+  const root = yes(rel.citus) ? await stagedRoot(tx, table, names, opts.author, message) : await createRoot(tx, table, names, { author: opts.author, message });
   await tx.query(sql('track/create_main'), [id, root.id]);
   // (its one commit so far: the root)
   return { table: { ...(await tableById(tx, id)), commits: 1 }, root };
@@ -243,12 +240,18 @@ async function distributedOnShards(tx: Queryable, oid: string): Promise<boolean>
   return rows[0] !== undefined && onShards(rows[0]);
 }
 
-/** Every current row as an insert, staged for the root commit to take (src/core/sql/rows.ts › snapshotIntoDelta). */
-async function stageRows(tx: Queryable, id: number, relid: string, qname: string, keyColumns: string[]): Promise<void> {
-  const names = (await columns(tx, relid)).map((c) => c.name);
+/**
+ * The root commit of a table of a Citus database: every current row staged as
+ * an insert (src/core/sql/rows.ts › snapshotIntoDelta), which createCommit
+ * takes with the pending rows it gathers from the shards.
+ */
+async function stagedRoot(tx: Queryable, table: TrackedTable, names: string[], author: string, message: string): Promise<CommitInfo> {
   await tx.query(sql('apply/drop_delta_temp'));
   await tx.query(sql('apply/create_delta_temp'));
-  await tx.query(snapshotIntoDelta({ qname, keyColumns }, names), [id]);
+  await tx.query(snapshotIntoDelta(table, names), [table.id]);
+  const root = await createCommit(tx, table, { kind: 'ROOT', takeAll: true, author, message, allowEmpty: true });
+  await tx.query(sql('apply/drop_delta_temp'));
+  return root;
 }
 
 export interface UntrackResult {

@@ -17,7 +17,7 @@ import {
   truncateTables,
 } from '../../src/core/sql/ddl.js';
 import { planConflicts, planRows, sideChanges, virtualBase, virtualSide } from '../../src/core/sql/merge.js';
-import { blame, rowsAt, snapshotIntoDelta, stateImages } from '../../src/core/sql/rows.js';
+import { blame, rootCommit, rowsAt, snapshotIntoDelta, stateImages } from '../../src/core/sql/rows.js';
 import { forgetLive, forgetVacuum, forgetWhere, forgottenFromLive } from '../../src/core/sql/forget.js';
 import { sql } from '../../src/db/sql.js';
 
@@ -120,6 +120,17 @@ describe('queries over a table’s rows', () => {
     );
     expect(snapshotIntoDelta(items, ['id'])).toBe(
       `INSERT INTO pg_temp.vsg_delta (table_id, key, before, after) SELECT $1, jsonb_build_object('id', "r"."id"::text), NULL, jsonb_build_object('id', "r"."id"::text) FROM "public"."items" r`,
+    );
+  });
+
+  it("makes the root commit from the table's own rows, hostile names quoted, the rest from sql/commit/root.sql", () => {
+    expect(rootCommit(hostile, hostileCols.map((c) => c.name))).toBe(
+      `WITH snap AS (SELECT jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text) AS key, ` +
+        `jsonb_build_object('Key $1', "r"."Key $1"::text, 'o''k', "r"."o'k"::text, 'Mixed Case"', "r"."Mixed Case"""::text) AS after FROM "My Schema"."Wei""rd $1 tab" r),\n` +
+        sql('commit/root'),
+    );
+    expect(rootCommit(items, ['id'])).toBe(
+      `WITH snap AS (SELECT jsonb_build_object('id', "r"."id"::text) AS key, jsonb_build_object('id', "r"."id"::text) AS after FROM "public"."items" r),\n${sql('commit/root')}`,
     );
   });
 

@@ -60,6 +60,16 @@ export function snapshotIntoDelta(table: WriteTarget, columnNames: readonly stri
 }
 
 /**
+ * The ROOT commit of a table being tracked, made straight from its rows in
+ * one statement (sql/commit/root.sql, which says what it records and why the
+ * table can have no pending changes). $1: table id, $2: author, $3: message.
+ */
+export function rootCommit(table: WriteTarget, columnNames: readonly string[]): string {
+  return `WITH snap AS (SELECT ${keyExpr(table.keyColumns, 'r')} AS key, ${imageExpr(columnNames, 'r')} AS after FROM ${table.qname} r),
+${sql('commit/root')}`;
+}
+
+/**
  * Per live row (one key when `oneKey`) and column, the commit on HEAD's
  * first-parent chain that last set the value, and the columns uncommitted
  * changes set. $1: table id, $2: HEAD commit, $3: the key (jsonb) or NULL.
