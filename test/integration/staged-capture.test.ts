@@ -177,8 +177,8 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
       expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
       expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE key = '{"id": "999999"}'`)).rows[0].n)).toBe(0);
     } finally {
-      await reset();
       await t.sql(`REVOKE ALL ON items FROM ${role}; REVOKE USAGE ON SCHEMA vsg FROM ${role}; DROP ROLE ${role}`);
+      await reset();
     }
   });
 
