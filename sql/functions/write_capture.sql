@@ -33,7 +33,7 @@ BEGIN
   -- those this function was written for? And does a commit of SQL that runs
   -- now want this table's large statements staged (vsg.run_statement)?
   SELECT CASE WHEN t.applying IS NULL OR pg_trigger_depth() > 1 THEN false ELSE t.applying = txid_current() END, %1$s,
-         strpos(current_setting('vsg.stage', true), ',%2$s,') > 0
+         coalesce(strpos(current_setting('vsg.stage', true), ',%2$s,') > 0, false)
     INTO own, same, stage
   FROM vsg.tracked t WHERE t.id = %2$s;
   IF own THEN
@@ -51,7 +51,11 @@ BEGIN
         stage := (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 1000) s) = 1000;
       END IF;
     END IF;
-    IF stage AND vsg.captured_table() THEN
+    -- (nested, not `stage AND ...`: SQL calls the function when the other side is NULL)
+    IF stage THEN
+      stage := vsg.captured_table();
+    END IF;
+    IF stage THEN
       sn := nextval('vsg.pending_seq_seq');
       IF TG_OP = 'UPDATE' THEN
         INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after)

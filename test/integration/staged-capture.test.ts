@@ -80,6 +80,29 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     await reset();
   });
 
+  it("stages nothing for an application's write or a small commit: no table is made in their session", async () => {
+    const staging = async (tx: { query: Repository['db']['query'] }) =>
+      (await tx.query<{ t: string | null }>(`SELECT to_regclass('pg_temp.vsg_captured')::text AS t`)).rows[0].t;
+    // an application's large write, vsg.stage unset
+    expect(await repo.db.transaction(async (tx) => {
+      await tx.query(`UPDATE items SET v = v || 'a'`);
+      return staging(tx);
+    })).toBeNull();
+    await reset();
+    // a commit's small statement, and (the check's own control) its large one
+    const small = await repo.commit({ table: 'items', author }, async (tx) => {
+      await tx.query(`UPDATE items SET v = v || 's' WHERE id = 1`);
+      return staging(tx);
+    });
+    expect(small.result).toBeNull();
+    const large = await repo.commit({ table: 'items', author }, async (tx) => {
+      await tx.query(`UPDATE items SET v = v || 'l'`);
+      return staging(tx);
+    });
+    expect(large.result).toBe('vsg_captured');
+    await reset();
+  });
+
   it('composes staged and pending statements in the order they ran', async () => {
     // SET LOCAL first: the SQL is sent on its own, not inside the lock statement
     const made = await repo.commit({
