@@ -53,10 +53,5 @@ SELECT c.id, $1::text AS table_id, NULL::text AS parent, NULL::text AS merge_par
        to_char(i.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS committed_at,
        NULL::text AS statement, NULL::text AS meta,
        i.ins::text AS inserted, '0' AS updated, '0' AS deleted, NULL::text AS source, i.change_hash,
-       '[]' AS refs,
-       -- whether vsg.pending wants a VACUUM after this transaction, as create.sql reads it (src/core/pending.ts)
-       (SELECT pg_has_role(pc.relowner, 'USAGE') AND (pg_relation_size(pc.oid) / current_setting('block_size')::int - pc.relpages > 320
-               OR (pg_stat_get_dead_tuples(pc.oid) > greatest(10000, pg_stat_get_live_tuples(pc.oid))
-                   AND coalesce(greatest(pg_stat_get_last_vacuum_time(pc.oid), pg_stat_get_last_autovacuum_time(pc.oid)) < now() - interval '1 minute', true)))
-        FROM pg_catalog.pg_class pc WHERE pc.oid = 'vsg.pending'::regclass) AS tidy
+       '[]' AS refs
 FROM c CROSS JOIN info i

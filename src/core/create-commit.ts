@@ -101,9 +101,8 @@ export async function appendCommit(tx: Queryable, table: TrackedTable, c: NewCom
  */
 export async function createRoot(tx: Queryable, table: TrackedTable, columnNames: readonly string[], c: Pick<NewCommit, 'author' | 'message'>): Promise<CommitInfo> {
   assertAuthor(table, c.author);
-  const { rows } = await tx.query<CommitRow & { tidy: boolean | string | null }>(rootCommit(table, columnNames), [table.id, c.author, c.message]);
+  const { rows } = await tx.query<CommitRow>(rootCommit(table, columnNames), [table.id, c.author, c.message]);
   const made = toCommitInfo(rows[0], table.display);
-  noteUntidy(made, rows[0].tidy);
   await maybeCheckpoint(tx, table, made);
   return made;
 }
