@@ -179,8 +179,8 @@ WITH lr AS MATERIALIZED (
   WHERE ($11 OR i.ins + i.upd + i.del > 0) AND (SELECT ok FROM go)
   RETURNING id, seq
 ), ch AS (
-  INSERT INTO vsg.changes (commit_id, table_id, seq, key, before, after, salt, row_hash)
-  SELECT c.id, d.table_id, c.seq, d.key, d.before, d.after, d.salt, d.row_hash FROM c, delta d
+  INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash)
+  SELECT d.table_id, c.seq, d.key, d.before, d.after, d.salt, d.row_hash FROM c, delta d
 ), moved AS (
   UPDATE vsg.refs r SET commit_id = c.id FROM c
   WHERE r.id = $5 AND r.commit_id = $3

@@ -45,8 +45,8 @@ delta AS MATERIALIZED (
   FROM info i
   RETURNING id, seq
 ), ch AS (
-  INSERT INTO vsg.changes (commit_id, table_id, seq, key, before, after, salt, row_hash)
-  SELECT c.id, $1, c.seq, d.key, NULL, d.after, d.salt, d.row_hash FROM c, delta d
+  INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash)
+  SELECT $1, c.seq, d.key, NULL, d.after, d.salt, d.row_hash FROM c, delta d
 )
 SELECT c.id, $1::text AS table_id, NULL::text AS parent, NULL::text AS merge_parent, 'ROOT' AS kind, i.op AS operation,
        $2::text AS author, $3::text AS message,

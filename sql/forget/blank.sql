@@ -9,14 +9,14 @@
 WITH s AS (
   SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS salt
 ), r AS (
-  SELECT ch.commit_id, ch.key, coalesce(cardinality(ch.forgotten), 0) AS old_n,
+  SELECT ch.seq, ch.key, coalesce(cardinality(ch.forgotten), 0) AS old_n,
          vsg.forget_columns(ch.before, ch.after, ch.forgotten, $2::text[], $3::text[]) AS cols
   FROM pg_temp.vsg_forget f JOIN vsg.changes ch ON ch.table_id = $1::int AND ch.key = f.key
 ), u AS (
   UPDATE vsg.changes ch
   SET before = vsg.forget_image(ch.before, r.cols, s.salt), after = vsg.forget_image(ch.after, r.cols, s.salt), salt = NULL, forgotten = r.cols
   FROM r, s
-  WHERE ch.commit_id = r.commit_id AND ch.key = r.key AND cardinality(r.cols) > r.old_n
+  WHERE ch.seq = r.seq AND ch.key = r.key AND cardinality(r.cols) > r.old_n
   RETURNING ch.key, cardinality(r.cols) - r.old_n AS cells, r.old_n = 0 AS fresh
 ), rb AS (
   -- the table's bases (vsg prune, docs/prune.md): each row is blanked as an insert's change row is

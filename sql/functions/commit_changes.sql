@@ -4,9 +4,9 @@ CREATE OR REPLACE FUNCTION vsg.commit_changes(cid text) RETURNS TABLE (key jsonb
 DECLARE
   c record;
 BEGIN
-  SELECT x.table_id, x.parent, x.source INTO c FROM vsg.commits x WHERE x.id = cid;
+  SELECT x.table_id, x.parent, x.source, x.seq INTO c FROM vsg.commits x WHERE x.id = cid;
   IF c.source IS NULL THEN
-    RETURN QUERY SELECT ch.key, ch.before, ch.after FROM vsg.changes ch WHERE ch.commit_id = cid;
+    RETURN QUERY SELECT ch.key, ch.before, ch.after FROM vsg.changes ch WHERE ch.seq = c.seq;
   ELSE
     RETURN QUERY SELECT d.key, d.old, d.new FROM vsg.state_diff(c.table_id, c.parent, cid, false) d;
   END IF;

@@ -21,7 +21,7 @@ LANGUAGE sql STABLE AS $$
     SELECT c.id, c.parent, c.seq FROM vsg.commits c, k WHERE c.table_id = k.tid AND c.source IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM vsg.commits pc WHERE pc.id = c.parent AND pc.pruned IS NOT NULL)
   ), own AS MATERIALIZED (
-    SELECT ch.commit_id, ch.seq, ch.before, ch.after FROM vsg.changes ch, k
+    SELECT ch.seq, ch.before, ch.after FROM vsg.changes ch, k
     WHERE ch.table_id = k.tid AND ch.key = k.key
   ), head AS (
     SELECT c.seq FROM vsg.commits c
@@ -32,11 +32,11 @@ LANGUAGE sql STABLE AS $$
     -- kept apart: the planner must not compute the difference of a state commit it would then drop
     SELECT s.id, s.parent, s.seq FROM states s WHERE s.seq IN (SELECT seq FROM ok)
   ), hits AS (
-    SELECT o.commit_id, o.seq, o.before, o.after FROM own o WHERE o.seq IN (SELECT seq FROM ok)
+    SELECT o.seq, o.before, o.after FROM own o WHERE o.seq IN (SELECT seq FROM ok)
     UNION ALL
-    SELECT s.id, s.seq, d.old, d.new FROM reach s, k CROSS JOIN LATERAL vsg.state_diff_key(k.tid, s.parent, s.id, k.key) d
+    SELECT s.seq, d.old, d.new FROM reach s, k CROSS JOIN LATERAL vsg.state_diff_key(k.tid, s.parent, s.id, k.key) d
   )
-  SELECT h.commit_id, c.committed_at, c.author, c.kind, c.message, h.before, h.after
-  FROM hits h JOIN vsg.commits c ON c.id = h.commit_id
+  SELECT c.id, c.committed_at, c.author, c.kind, c.message, h.before, h.after
+  FROM hits h JOIN vsg.commits c ON c.seq = h.seq
   ORDER BY h.seq DESC
 $$;

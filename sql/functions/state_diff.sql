@@ -23,44 +23,44 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
     SELECT coalesce(lca_depth, vsg.lca_depth(old_c, new_c)) AS depth
   ), pa AS (
     -- the paths up to the common ancestor, each ending at its first pruned commit (gone)
-    SELECT id, coalesce(source, parent) AS up, sdepth, pruned IS NOT NULL AS gone
+    SELECT id, seq, coalesce(source, parent) AS up, sdepth, pruned IS NOT NULL AS gone
     FROM vsg.commits WHERE id = old_c AND sdepth > (SELECT depth FROM lca)
     UNION ALL
-    SELECT c.id, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
+    SELECT c.id, c.seq, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
     FROM vsg.commits c JOIN pa ON c.id = pa.up WHERE c.sdepth > (SELECT depth FROM lca) AND NOT pa.gone
   ), pb AS (
-    SELECT id, coalesce(source, parent) AS up, sdepth, pruned IS NOT NULL AS gone
+    SELECT id, seq, coalesce(source, parent) AS up, sdepth, pruned IS NOT NULL AS gone
     FROM vsg.commits WHERE id = new_c AND sdepth > (SELECT depth FROM lca)
     UNION ALL
-    SELECT c.id, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
+    SELECT c.id, c.seq, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
     FROM vsg.commits c JOIN pb ON c.id = pb.up WHERE c.sdepth > (SELECT depth FROM lca) AND NOT pb.gone
   ), m AS MATERIALIZED (
     SELECT EXISTS (SELECT 1 FROM pa WHERE gone) OR EXISTS (SELECT 1 FROM pb WHERE gone) AS based
   ), qa AS (
     -- pruned history on a path: each side up to its anchor (a commit with a base of tid)
-    SELECT CASE WHEN pruned IS NULL THEN id ELSE vsg.pruned_error(id) END AS id, coalesce(source, parent) AS up, sdepth,
+    SELECT CASE WHEN pruned IS NULL THEN id ELSE vsg.pruned_error(id) END AS id, seq, coalesce(source, parent) AS up, sdepth,
            EXISTS (SELECT 1 FROM vsg.bases b WHERE b.table_id = tid AND b.commit_id = commits.id) AS anchor
     FROM vsg.commits WHERE id = old_c AND (SELECT based FROM m)
     UNION ALL
-    SELECT CASE WHEN c.pruned IS NULL THEN c.id ELSE vsg.pruned_error(c.id) END, coalesce(c.source, c.parent), c.sdepth,
+    SELECT CASE WHEN c.pruned IS NULL THEN c.id ELSE vsg.pruned_error(c.id) END, c.seq, coalesce(c.source, c.parent), c.sdepth,
            EXISTS (SELECT 1 FROM vsg.bases b WHERE b.table_id = tid AND b.commit_id = c.id)
     FROM vsg.commits c JOIN qa ON c.id = qa.up WHERE NOT qa.anchor
   ), qb AS (
-    SELECT CASE WHEN pruned IS NULL THEN id ELSE vsg.pruned_error(id) END AS id, coalesce(source, parent) AS up, sdepth,
+    SELECT CASE WHEN pruned IS NULL THEN id ELSE vsg.pruned_error(id) END AS id, seq, coalesce(source, parent) AS up, sdepth,
            EXISTS (SELECT 1 FROM vsg.bases b WHERE b.table_id = tid AND b.commit_id = commits.id) AS anchor
     FROM vsg.commits WHERE id = new_c AND (SELECT based FROM m)
     UNION ALL
-    SELECT CASE WHEN c.pruned IS NULL THEN c.id ELSE vsg.pruned_error(c.id) END, coalesce(c.source, c.parent), c.sdepth,
+    SELECT CASE WHEN c.pruned IS NULL THEN c.id ELSE vsg.pruned_error(c.id) END, c.seq, coalesce(c.source, c.parent), c.sdepth,
            EXISTS (SELECT 1 FROM vsg.bases b WHERE b.table_id = tid AND b.commit_id = c.id)
     FROM vsg.commits c JOIN qb ON c.id = qb.up WHERE NOT qb.anchor
   ), ra AS (
-    SELECT id, sdepth FROM pa WHERE NOT (SELECT based FROM m)
+    SELECT seq, sdepth FROM pa WHERE NOT (SELECT based FROM m)
     UNION ALL
-    SELECT id, sdepth FROM qa WHERE NOT anchor
+    SELECT seq, sdepth FROM qa WHERE NOT anchor
   ), rb AS (
-    SELECT id, sdepth FROM pb WHERE NOT (SELECT based FROM m)
+    SELECT seq, sdepth FROM pb WHERE NOT (SELECT based FROM m)
     UNION ALL
-    SELECT id, sdepth FROM qb WHERE NOT anchor
+    SELECT seq, sdepth FROM qb WHERE NOT anchor
   ), sa AS (
     -- One index range scan per commit on the path. The planner's estimate of
     -- changes per commit is inflated by the root commit (which holds the whole
@@ -69,10 +69,10 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
     -- cannot evaluate at plan time makes it assume a small fraction is read, so
     -- the ordered primary-key scan wins. The limit itself never binds.
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
-    FROM ra p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE commit_id = p.id ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
+    FROM ra p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
   ), sb AS (
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
-    FROM rb p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE commit_id = p.id ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
+    FROM rb p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
     UNION ALL
     SELECT p.key, p.before, p.after, 9223372036854775807, p.seq
     FROM vsg.pending p WHERE with_pending AND p.table_id = tid

@@ -17,18 +17,18 @@ CREATE OR REPLACE FUNCTION vsg.state_diff_key(tid int, old_c text, new_c text, k
 RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE STRICT AS $$
   WITH RECURSIVE lca AS (
     SELECT vsg.lca_depth(old_c, new_c) AS depth
-  ), p(side, id, up, sdepth, gone) AS (
-    SELECT s.side, c.id, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
+  ), p(side, id, seq, up, sdepth, gone) AS (
+    SELECT s.side, c.id, c.seq, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
     FROM (VALUES (1, old_c), (2, new_c)) AS s(side, id) JOIN vsg.commits c ON c.id = s.id
     WHERE c.sdepth > (SELECT depth FROM lca)
     UNION ALL
-    SELECT p.side, c.id, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
+    SELECT p.side, c.id, c.seq, coalesce(c.source, c.parent), c.sdepth, c.pruned IS NOT NULL
     FROM vsg.commits c JOIN p ON c.id = p.up WHERE c.sdepth > (SELECT depth FROM lca) AND NOT p.gone
   ), m AS MATERIALIZED (
     SELECT EXISTS (SELECT 1 FROM p WHERE gone) AS based
   ), s AS (
     SELECT p.side, p.sdepth, ch.before, ch.after
-    FROM p JOIN vsg.changes ch ON ch.commit_id = p.id AND ch.key = k
+    FROM p JOIN vsg.changes ch ON ch.seq = p.seq AND ch.key = k
   ), n AS (
     SELECT side, (array_agg(before ORDER BY sdepth))[1] AS first, (array_agg(after ORDER BY sdepth DESC))[1] AS last
     FROM s GROUP BY side

@@ -6,7 +6,7 @@
 -- Answers, per table, the change rows deleted and those of them (and their
 -- cells) that vsg forget had blanked, for verify's forget counts.
 WITH d AS (
-  DELETE FROM vsg.changes ch USING pg_temp.vsg_prune p WHERE ch.commit_id = p.id
+  DELETE FROM vsg.changes ch USING pg_temp.vsg_prune p WHERE ch.seq = p.seq
   RETURNING ch.table_id, ch.forgotten
 ), m AS (
   UPDATE vsg.commits c SET pruned = $1::bigint, author = '', message = '', statement = NULL

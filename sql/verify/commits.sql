@@ -26,17 +26,17 @@ WITH c AS (
                                      OR octet_length(y.row_hash) IS DISTINCT FROM 32) AS bad_row
   FROM (SELECT z.*, CASE WHEN z.hash_scheme = 2 AND NOT z.blanked AND NOT z.sealed
                          THEN vsg.row_hash(z.salt, z.table_id, z.key, z.before, z.after) END AS re_row_hash
-        FROM (SELECT x.commit_id, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
-                     x.table_id <> c.table_id OR x.seq <> c.seq AS misfiled,
+        FROM (SELECT x.seq, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
+                     x.table_id <> c.table_id AS misfiled,
                      c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
                        AND x.row_hash IS NOT NULL AS blanked,
                      -- forgotten by `vsg forget` (docs/forget.md): images kept with some cells
                      -- blanked, salt gone; its row_hash cannot be recomputed, and is kept
                      c.hash_scheme = 2 AND x.forgotten IS NOT NULL AND x.salt IS NULL AND x.row_hash IS NOT NULL AS sealed
-              FROM vsg.changes x JOIN c ON c.id = x.commit_id) z) y
+              FROM vsg.changes x JOIN c ON c.seq = x.seq) z) y
 ), t AS (
   -- Per commit and table (scheme 2), or per commit (scheme 1).
-  SELECT x.commit_id, min(x.hash_scheme) AS hash_scheme, CASE WHEN x.hash_scheme = 2 THEN x.table_id END AS table_id,
+  SELECT x.seq, min(x.hash_scheme) AS hash_scheme, CASE WHEN x.hash_scheme = 2 THEN x.table_id END AS table_id,
          -- scheme 2: the table's hash, from the STORED row hashes
          vsg.table_hash(string_agg(x.row_hash, ''::bytea ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.hash_scheme = 2)) AS table_hash,
          -- scheme 1: the flat hash over every row's vsg.change_digest, in key order
@@ -55,9 +55,9 @@ WITH c AS (
          (array_agg(format('%s %s', x.key, coalesce(encode(x.row_hash, 'hex'), '(none)'))
                     ORDER BY x.key::text COLLATE "C") FILTER (WHERE x.bad_row))[1] AS bad_stored
   FROM x
-  GROUP BY x.commit_id, CASE WHEN x.hash_scheme = 2 THEN x.table_id END
+  GROUP BY x.seq, CASE WHEN x.hash_scheme = 2 THEN x.table_id END
 ), ch AS (
-  SELECT t.commit_id,
+  SELECT t.seq,
          CASE WHEN min(t.hash_scheme) = 2
               THEN vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.table_hash), ''::bytea ORDER BY t.table_id))
               ELSE min(t.change_hash1) END AS change_hash,
@@ -66,11 +66,11 @@ WITH c AS (
          (array_agg(t.bad_re ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_re,
          (array_agg(t.bad_stored ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_stored
   FROM t
-  GROUP BY t.commit_id
+  GROUP BY t.seq
 ), r AS (
   SELECT c.*,
-         CASE WHEN c.source IS NOT NULL AND ch.commit_id IS NULL THEN vsg.source_hash(c.source)
-              WHEN ch.commit_id IS NOT NULL THEN ch.change_hash
+         CASE WHEN c.source IS NOT NULL AND ch.seq IS NULL THEN vsg.source_hash(c.source)
+              WHEN ch.seq IS NOT NULL THEN ch.change_hash
               WHEN c.hash_scheme = 2 THEN vsg.change_set_hash(NULL)
               ELSE encode(sha256(''::bytea), 'hex') END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
@@ -83,7 +83,7 @@ WITH c AS (
          s.id AS s_id, s.table_id AS s_table, s.seq AS s_seq, coalesce(s.sdepth, p.sdepth) AS up_sdepth,
          count(*) OVER (PARTITION BY c.branch_id, c.parent) AS siblings
   FROM c
-  LEFT JOIN ch ON ch.commit_id = c.id
+  LEFT JOIN ch ON ch.seq = c.seq
   LEFT JOIN vsg.commits p ON p.id = c.parent
   LEFT JOIN vsg.commits m ON m.id = c.merge_parent
   LEFT JOIN vsg.commits s ON s.id = c.source

@@ -13,10 +13,10 @@ FROM vsg.tracked t
 WHERE ($1::int IS NULL OR t.id = $1::int)
   AND NOT EXISTS (SELECT 1 FROM vsg.commits c WHERE c.table_id = t.id AND c.kind = 'ROOT')
 UNION ALL
-SELECT 'change', x.table_id::text, NULL, NULL, x.commit_id, 'orphan_change', count(*) || ' change rows'
-FROM vsg.changes x LEFT JOIN vsg.commits c ON c.id = x.commit_id
+SELECT 'change', x.table_id::text, NULL, NULL, NULL, 'orphan_change', count(*) || ' change rows of seq ' || x.seq
+FROM vsg.changes x LEFT JOIN vsg.commits c ON c.seq = x.seq
 WHERE ($1::int IS NULL OR x.table_id = $1::int) AND c.id IS NULL
-GROUP BY x.table_id, x.commit_id
+GROUP BY x.table_id, x.seq
 UNION ALL
 SELECT 'schema', s.table_id::text, NULL, NULL, s.commit_id, 'schema_record', NULL
 FROM vsg.schema_changes s LEFT JOIN vsg.commits c ON c.id = s.commit_id

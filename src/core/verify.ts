@@ -116,7 +116,7 @@ const MESSAGES: Record<ProblemCode, string> = {
   id: 'its id does not match its contents (metadata, parents or change_hash were edited)',
   counts: 'its inserted/updated/deleted counts do not match its change rows (a state commit has none)',
   empty_change: 'it has change rows with neither a before nor an after image',
-  misfiled_change: 'some of its change rows carry another table or seq',
+  misfiled_change: 'some of its change rows carry another table',
   missing_parent: 'its parent does not exist (a commit was deleted)',
   missing_merge_parent: 'its merge parent does not exist (a commit was deleted)',
   parent_table: 'its parent belongs to another table',

@@ -193,13 +193,13 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect((await verify()).ok).toBe(true);
     const { rows } = await t.sql(`SELECT p.part, p.id FROM vsg.commit_parts p JOIN vsg.tracked t ON t.id = p.table_id WHERE p.id LIKE $1 || '%' AND t.table_name = 'orders'`, [id]);
     const part = rows[0].part as string;
-    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"50.00"') WHERE commit_id = $1`, [part]);
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"50.00"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [part]);
     const bad = await vsg(t, ['verify', '--json']);
     expect(bad.code).toBe(1);
     const report = JSON.parse(bad.stdout) as { firstBad: { commit: string; table: string; problems: { code: string }[] } };
     expect(report.firstBad).toMatchObject({ commit: part, table: 'orders' });
     expect(report.firstBad.problems.map((p) => p.code)).toContain('row_hash');
-    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"5.00"') WHERE commit_id = $1`, [part]);
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"5.00"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [part]);
     // A part moved to another commit across tables: neither hashes to its id any more.
     const other = (await t.sql(`SELECT id FROM vsg.commit_parts WHERE id <> $1 LIMIT 1`, [rows[0].id])).rows[0].id as string;
     await t.sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [other, part]);

@@ -133,12 +133,12 @@ describe.each(targetNames())('vsg untrack on %s', { timeout: 120_000 }, (name) =
     expect(JSON.parse(await vsgOk(t, ['verify', '--json']))).toMatchObject({ ok: true, tables: 1, histories: 2, commits: 7, problems: [] });
     expect(await vsgOk(t, ['verify'])).toMatch(/^ok 1 table and 2 untracked histories: 7 commits, /);
     expect(JSON.parse(await vsgOk(t, ['verify', '-t', 'clients', '--json']))).toMatchObject({ ok: true, scope: 'clients', commits: 3 });
-    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{name}', '"Bobby"') WHERE commit_id = $1`, [ids.rename]);
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{name}', '"Bobby"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [ids.rename]);
     const r = await vsg(t, ['verify', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).firstBad).toMatchObject({ commit: ids.rename, table: 'clients', problems: [expect.objectContaining({ code: 'row_hash' })] });
     // put back (the next scenario's verify passes again)
-    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{name}', '"Robert"') WHERE commit_id = $1`, [ids.rename]);
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{name}', '"Robert"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [ids.rename]);
   });
 
   it('tracking the table again starts a new history; the old one stays readable by id', async () => {

@@ -147,9 +147,9 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     ];
     const verifyIn = async (r: Repository) => expect((await r.verify()).problems).toEqual([]);
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 8 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 19 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql\)/);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 19 \(latest\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 9 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 20 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 20 \(latest\)/);
     repo = await t.open();
     let after: unknown[];
     try {
@@ -182,7 +182,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
       // The old commits keep their flat change hash (scheme 1, no salts); the two made since hash row -> table -> commit.
       schemes = (
         await repo.db.query<Record<string, unknown>>(`SELECT c.hash_scheme, count(DISTINCT c.id) AS commits, count(x.salt) AS salted, count(x.row_hash) AS hashed, count(x.key) AS rows
-          FROM vsg.commits c LEFT JOIN vsg.changes x ON x.commit_id = c.id GROUP BY 1 ORDER BY 1`)
+          FROM vsg.commits c LEFT JOIN vsg.changes x ON x.seq = c.seq GROUP BY 1 ORDER BY 1`)
       ).rows.map((r) => ['hash_scheme', 'commits', 'salted', 'hashed', 'rows'].map((k) => Number(r[k])));
     } finally {
       await repo.close();
@@ -271,7 +271,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 19, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 20, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);

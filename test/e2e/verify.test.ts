@@ -19,18 +19,17 @@ BEGIN
   FOR s IN SELECT seq FROM vsg.commits ORDER BY seq LOOP
     SELECT * INTO c FROM vsg.commits WHERE seq = s;
     IF c.hash_scheme = 2 THEN
-      UPDATE vsg.changes SET row_hash = vsg.row_hash(salt, table_id, key, before, after) WHERE commit_id = c.id;
+      UPDATE vsg.changes SET row_hash = vsg.row_hash(salt, table_id, key, before, after) WHERE seq = c.seq;
       SELECT vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.hash), ''::bytea ORDER BY t.table_id)) INTO h
       FROM (SELECT table_id, vsg.table_hash(string_agg(row_hash, ''::bytea ORDER BY key::text COLLATE "C")) AS hash
-            FROM vsg.changes WHERE commit_id = c.id GROUP BY table_id) t;
+            FROM vsg.changes WHERE seq = c.seq GROUP BY table_id) t;
     ELSE
       SELECT encode(sha256(coalesce(string_agg(vsg.change_digest(key, before, after), ''::bytea ORDER BY key::text COLLATE "C"), ''::bytea)), 'hex')
-        INTO h FROM vsg.changes WHERE commit_id = c.id;
+        INTO h FROM vsg.changes WHERE seq = c.seq;
     END IF;
     nid := vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message, c.committed_at, c.statement, c.meta, h);
     IF nid <> c.id THEN
       UPDATE vsg.commits SET id = nid, change_hash = h WHERE id = c.id;
-      UPDATE vsg.changes SET commit_id = nid WHERE commit_id = c.id;
       UPDATE vsg.commits SET parent = nid WHERE parent = c.id;
       UPDATE vsg.commits SET merge_parent = nid WHERE merge_parent = c.id;
       UPDATE vsg.refs SET commit_id = nid WHERE commit_id = c.id;
@@ -84,8 +83,8 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
 
   it('names the commit whose change row was edited (row_hash: its values no longer hash to it) and exits 1', async () => {
     const [, c1] = hist.edited.ids;
-    const stored = (await t.sql(`SELECT encode(row_hash, 'hex') AS h FROM vsg.changes WHERE commit_id = $1`, [c1])).rows[0].h;
-    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{v}', '"evil"') WHERE commit_id = $1`, [c1]);
+    const stored = (await t.sql(`SELECT encode(row_hash, 'hex') AS h FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [c1])).rows[0].h;
+    await t.sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{v}', '"evil"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [c1]);
     const r = await vsg(t, ['verify', '-t', 'edited', '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -101,7 +100,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
 
   it("names the commit whose change row's salt was edited (row_hash)", async () => {
     const [, , c2] = hist.rowsalt.ids;
-    await t.sql(`UPDATE vsg.changes SET salt = '\\x00000000000000000000000000000000' WHERE commit_id = $1`, [c2]);
+    await t.sql(`UPDATE vsg.changes SET salt = '\\x00000000000000000000000000000000' WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [c2]);
     const r = await vsg(t, ['verify', '-t', 'rowsalt', '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -111,7 +110,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
 
   it("names the commit whose change row's row_hash was edited (row_hash and change_hash)", async () => {
     const [, , , c3] = hist.rowhash.ids;
-    await t.sql(`UPDATE vsg.changes SET row_hash = sha256('forged') WHERE commit_id = $1`, [c3]);
+    await t.sql(`UPDATE vsg.changes SET row_hash = sha256('forged') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [c3]);
     const r = await vsg(t, ['verify', '-t', 'rowhash', '--json']);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -131,12 +130,12 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
     const [c0, , c2, c3] = hist.blanked.ids;
     // What a `vsg forget` leaves: the key and the row's hash; no values, no salt.
     // An insert, a delete and two rows of the root.
-    await t.sql(`UPDATE vsg.changes SET before = NULL, after = NULL, salt = NULL WHERE commit_id IN ($1, $2, $3)`, [c0, c2, c3]);
-    expect((await t.sql(`SELECT count(*)::text AS n FROM vsg.changes WHERE commit_id IN ($1, $2, $3) AND salt IS NULL AND row_hash IS NOT NULL`, [c0, c2, c3])).rows[0].n).toBe('4');
+    await t.sql(`UPDATE vsg.changes SET before = NULL, after = NULL, salt = NULL WHERE seq IN (SELECT seq FROM vsg.commits WHERE id IN ($1, $2, $3))`, [c0, c2, c3]);
+    expect((await t.sql(`SELECT count(*)::text AS n FROM vsg.changes WHERE seq IN (SELECT seq FROM vsg.commits WHERE id IN ($1, $2, $3)) AND salt IS NULL AND row_hash IS NOT NULL`, [c0, c2, c3])).rows[0].n).toBe('4');
     const r = await vsg(t, ['verify', '-t', 'blanked', '--json']);
     expect([r.code, JSON.parse(r.stdout).problems]).toEqual([0, []]);
     // The kept hash still binds: a blanked row whose hash is then changed is caught.
-    await t.sql(`UPDATE vsg.changes SET row_hash = sha256('forged') WHERE commit_id = $1`, [c2]);
+    await t.sql(`UPDATE vsg.changes SET row_hash = sha256('forged') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [c2]);
     const bad = await vsg(t, ['verify', '-t', 'blanked', '--json']);
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout).problems.map((p: { code: string; commit: string }) => [p.code, p.commit])).toEqual([['change_hash', c2]]);
@@ -152,7 +151,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
     const rows = (
       await t.sql(
         `SELECT x.key::text, x.before::text, x.after::text, encode(x.salt, 'hex') AS salt, encode(x.row_hash, 'hex') AS hash
-         FROM vsg.changes x JOIN vsg.commits c ON c.id = x.commit_id JOIN vsg.tracked t ON t.id = c.table_id
+         FROM vsg.changes x JOIN vsg.commits c ON c.seq = x.seq JOIN vsg.tracked t ON t.id = c.table_id
          WHERE t.table_name = 'twice' AND x.after->>'v' = 'same' ORDER BY c.seq`,
       )
     ).rows as { key: string; before: string; after: string; salt: string; hash: string }[];
@@ -213,7 +212,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
     expect((await vsg(t, ['verify', '-t', 'rewritten', '--against', digest])).code).toBe(0);
     // a superuser edits an old change and recomputes every hash: verify alone is fooled...
     const [, c1] = hist.rewritten.ids;
-    await t.sql(`SET session_replication_role = replica; UPDATE vsg.changes SET after = jsonb_set(after, '{v}', '"evil"') WHERE commit_id = '${c1}'; ${REHASH}; SET session_replication_role = DEFAULT`);
+    await t.sql(`SET session_replication_role = replica; UPDATE vsg.changes SET after = jsonb_set(after, '{v}', '"evil"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = '${c1}'); ${REHASH}; SET session_replication_role = DEFAULT`);
     expect((await vsg(t, ['verify', '-t', 'rewritten'])).code).toBe(0);
     // ...the digest is not
     const r = await vsg(t, ['verify', '-t', 'rewritten', '--against', digest, '--json']);
@@ -229,7 +228,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
     await t.sql(
       `SET session_replication_role = replica;
        UPDATE vsg.refs SET commit_id = '${c2}' WHERE commit_id = '${c3}';
-       DELETE FROM vsg.changes WHERE commit_id = '${c3}'; DELETE FROM vsg.commits WHERE id = '${c3}';
+       DELETE FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = '${c3}'); DELETE FROM vsg.commits WHERE id = '${c3}';
        SET session_replication_role = DEFAULT`,
     );
     expect((await vsg(t, ['verify', '-t', 'truncated'])).code).toBe(0);

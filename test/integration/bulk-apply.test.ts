@@ -64,7 +64,7 @@ describe.each(targetNames())('bulk write-back on %s', (name) => {
          FROM (SELECT r.id, ${await img(from)} AS img FROM ${from} r) o
          FULL JOIN (SELECT r.id, ${await img(to)} AS img FROM ${to} r) n ON n.id = o.id
          WHERE o.img IS DISTINCT FROM n.img
-       ), got AS (SELECT key, before, after FROM vsg.changes WHERE commit_id = $1)
+       ), got AS (SELECT key, before, after FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1))
        SELECT (SELECT count(*) FROM exp)::text AS expected,
               (SELECT count(*) FROM exp WHERE before IS NULL)::text AS ins,
               (SELECT count(*) FROM exp WHERE before IS NOT NULL AND after IS NOT NULL)::text AS upd,

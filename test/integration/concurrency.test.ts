@@ -170,11 +170,11 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
   async function replayDiff(table: string): Promise<number> {
     const r = await t.sql(
       `WITH RECURSIVE chain AS (
-         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         SELECT c.id, c.seq, c.parent, c.depth FROM vsg.commits c
          JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = $1
-         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
+         UNION ALL SELECT p.id, p.seq, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
        replay AS (
-         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.commit_id = c.id ORDER BY x.key, c.depth DESC),
+         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.seq = c.seq ORDER BY x.key, c.depth DESC),
        hist AS (SELECT after AS img FROM replay WHERE after IS NOT NULL),
        live AS (SELECT (SELECT jsonb_object_agg(e.k, to_jsonb(e.v)) FROM jsonb_each_text(to_jsonb(x)) AS e(k, v)) AS img FROM ${table} x)
        SELECT count(*)::int AS n FROM ((TABLE hist EXCEPT ALL TABLE live) UNION ALL (TABLE live EXCEPT ALL TABLE hist)) d`,
@@ -402,11 +402,11 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
     expect(chain.rows).toHaveLength(total.rows[0].n); // one linear chain, nothing off it
     const mismatch = await t.sql(
       `WITH RECURSIVE chain AS (
-         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         SELECT c.id, c.seq, c.parent, c.depth FROM vsg.commits c
          JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = 'race'
-         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
+         UNION ALL SELECT p.id, p.seq, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
        replay AS (
-         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.commit_id = c.id ORDER BY x.key, c.depth DESC)
+         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.seq = c.seq ORDER BY x.key, c.depth DESC)
        SELECT count(*)::int AS n FROM (SELECT * FROM replay WHERE after IS NOT NULL) replay FULL JOIN race a ON (replay.key->>'id')::int = a.id
        WHERE replay.after IS DISTINCT FROM jsonb_build_object('id', a.id::text, 'w', a.w::text, 'i', a.i::text)`,
     );
@@ -556,11 +556,11 @@ describe.each(targetNames())('invariant: transfers keep the total in every commi
     // total after each commit, rebuilt from the deltas along the first-parent chain
     const totals = await t.sql(
       `WITH RECURSIVE chain AS (
-         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         SELECT c.id, c.seq, c.parent, c.depth FROM vsg.commits c
          JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = $1
-         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent)
+         UNION ALL SELECT p.id, p.seq, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent)
        SELECT c.depth, (sum(sum(coalesce((x.after->>'balance')::numeric, 0) - coalesce((x.before->>'balance')::numeric, 0))) OVER (ORDER BY c.depth))::text AS total
-       FROM chain c LEFT JOIN vsg.changes x ON x.commit_id = c.id GROUP BY c.depth ORDER BY c.depth`,
+       FROM chain c LEFT JOIN vsg.changes x ON x.seq = c.seq GROUP BY c.depth ORDER BY c.depth`,
       ['accounts'],
     );
     expect(totals.rows).toHaveLength(writers * perWriter + 1);
@@ -568,11 +568,11 @@ describe.each(targetNames())('invariant: transfers keep the total in every commi
     // replaying history (last image per key along the chain) gives exactly the live table
     const mismatch = await t.sql(
       `WITH RECURSIVE chain AS (
-         SELECT c.id, c.parent, c.depth FROM vsg.commits c
+         SELECT c.id, c.seq, c.parent, c.depth FROM vsg.commits c
          JOIN vsg.refs r ON r.commit_id = c.id JOIN vsg.tracked t ON t.id = r.table_id AND r.name = t.head WHERE t.table_name = 'accounts'
-         UNION ALL SELECT p.id, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
+         UNION ALL SELECT p.id, p.seq, p.parent, p.depth FROM vsg.commits p JOIN chain ON p.id = chain.parent),
        replay AS (
-         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.commit_id = c.id ORDER BY x.key, c.depth DESC)
+         SELECT DISTINCT ON (x.key) x.key, x.after FROM chain c JOIN vsg.changes x ON x.seq = c.seq ORDER BY x.key, c.depth DESC)
        SELECT count(*)::int AS n FROM replay FULL JOIN accounts a ON (replay.key->>'id')::int = a.id
        WHERE replay.after IS DISTINCT FROM jsonb_build_object('id', a.id::text, 'balance', a.balance::text)`,
     );

@@ -239,7 +239,7 @@ describe.each(targetNames())('forget on %s', (name) => {
       sha(Buffer.from('vsg-row-2'), lp(salt), lp(tableId), lp(key), lp(before), lp(after));
     const q = await repo.db.query<{ table_id: string; key: string; before: string | null; after: string; salt: string; row_hash: string }>(
       `${ROW_SELECT}
-       FROM vsg.changes ch JOIN vsg.commits c ON c.id = ch.commit_id WHERE c.kind = 'ROOT' AND ch.key = '{"id": "7"}'`,
+       FROM vsg.changes ch JOIN vsg.commits c ON c.seq = ch.seq WHERE c.kind = 'ROOT' AND ch.key = '{"id": "7"}'`,
     );
     const f = q.rows[0];
     expect(f.salt).toBeNull(); // forgotten: salt gone, hash kept
@@ -251,7 +251,7 @@ describe.each(targetNames())('forget on %s', (name) => {
     // the same construction over a row still known, with its salt, matches: the formula is right, only the salt is missing
     const k = (await repo.db.query<typeof f>(
       `${ROW_SELECT}
-       FROM vsg.changes ch JOIN vsg.commits c ON c.id = ch.commit_id WHERE c.kind = 'ROOT' AND ch.key = '{"id": "8"}'`,
+       FROM vsg.changes ch JOIN vsg.commits c ON c.seq = ch.seq WHERE c.kind = 'ROOT' AND ch.key = '{"id": "8"}'`,
     )).rows[0];
     expect(rowHash(k.salt, k.table_id, k.key, k.before, k.after)).toBe(k.row_hash);
     expect(rowHash(null, k.table_id, k.key, k.before, k.after)).not.toBe(k.row_hash);
@@ -296,7 +296,7 @@ describe.each(targetNames())('forget on %s', (name) => {
 
   it('the command: text and --json, refusals with their exit codes, and a SIGKILL in the middle leaves all or nothing', async () => {
     const snapshot = async () =>
-      (await repo.db.query<{ h: string; f: string }>(`SELECT md5(string_agg(x::text, ',' ORDER BY x.commit_id, x.key::text)) AS h, (SELECT count(*) FROM vsg.forgets)::text AS f FROM vsg.changes x`)).rows[0];
+      (await repo.db.query<{ h: string; f: string }>(`SELECT md5(string_agg(x::text, ',' ORDER BY x.seq, x.key::text)) AS h, (SELECT count(*) FROM vsg.forgets)::text AS f FROM vsg.changes x`)).rows[0];
     await repo.close();
     let before: { h: string; f: string } | undefined;
     try {

@@ -41,7 +41,7 @@ describe.each(targetNames())('prune on %s', (name) => {
   const snapshot = async () =>
     (
       await repo.db.query<{ h: string }>(
-        `SELECT md5((SELECT string_agg(x::text, ',' ORDER BY x.commit_id, x.key::text) FROM vsg.changes x)
+        `SELECT md5((SELECT string_agg(x::text, ',' ORDER BY x.seq, x.key::text) FROM vsg.changes x)
                  || (SELECT string_agg(c::text, ',' ORDER BY c.seq) FROM vsg.commits c)
                  || (SELECT string_agg(r::text, ',' ORDER BY r.id) FROM vsg.refs r)
                  || (SELECT count(*) FROM vsg.prunes)::text || (SELECT count(*) FROM vsg.base_rows)::text) AS h`,

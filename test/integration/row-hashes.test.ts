@@ -29,7 +29,7 @@ interface Row {
 async function changeRows(repo: Repository, commit: string): Promise<Row[]> {
   const { rows } = await repo.db.query<Row>(
     `SELECT table_id::text, key::text, before::text, after::text, encode(salt, 'hex') AS salt, encode(row_hash, 'hex') AS row_hash
-     FROM vsg.changes WHERE commit_id = $1`,
+     FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`,
     [commit],
   );
   return rows;

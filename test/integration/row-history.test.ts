@@ -30,7 +30,7 @@ async function readGraph(repo: Repository, table: string): Promise<Graph> {
     [table],
   );
   const { rows: ch } = await repo.db.query<Record<string, string | null>>(
-    `SELECT ch.commit_id, ch.key::text, ch.before::text, ch.after::text FROM vsg.changes ch JOIN vsg.tracked t ON t.id = ch.table_id
+    `SELECT c.id AS commit_id, ch.key::text, ch.before::text, ch.after::text FROM vsg.changes ch JOIN vsg.tracked t ON t.id = ch.table_id JOIN vsg.commits c ON c.seq = ch.seq
      WHERE t.table_name = $1`,
     [table],
   );

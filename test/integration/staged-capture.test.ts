@@ -34,7 +34,7 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
   }
   /** The change rows of a commit, by key id. */
   async function changes(id: string): Promise<Map<number, { before: Record<string, string> | null; after: Record<string, string> | null }>> {
-    const { rows } = await q(`SELECT (key->>'id')::int AS id, before, after FROM vsg.changes WHERE commit_id = $1`, [id]);
+    const { rows } = await q(`SELECT (key->>'id')::int AS id, before, after FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [id]);
     const json = (v: string | null) => (v === null ? null : JSON.parse(v));
     return new Map(rows.map((r) => [Number(r.id), { before: json(r.before), after: json(r.after) }]));
   }

@@ -193,7 +193,7 @@ describe.each(targetNames())('time travel (library) on %s', (name) => {
                                    AND after->>'v' = (((key->>'id')::int + 1) * 10)::text
                                  OR (key->>'id')::int > 2000 AND (key->>'id')::int % 2 = 1 AND after IS NULL
                                    AND before->>'v' = key->>'id')::text AS ok
-         FROM vsg.changes WHERE commit_id = $1`,
+         FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`,
         [r.commit.id],
       );
       expect(rows[0]).toEqual({ n: '2500', ok: '2500' });

@@ -89,22 +89,22 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
   // history. For the whole table, every change set is read anyway: walk the chain.
   const chain = oneKey
     ? `WITH chain AS (
-         SELECT c.id, c.depth FROM vsg.commits c
+         SELECT c.id, c.seq, c.depth FROM vsg.commits c
          WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.changes WHERE table_id = $1 AND key = $3::jsonb
                                                                     UNION ALL
                                                                     SELECT seq FROM vsg.commits WHERE table_id = $1 AND source IS NOT NULL))
                          FROM vsg.commits h WHERE h.id = $2)
        )`
     : `WITH RECURSIVE chain AS (
-         SELECT id, parent, depth FROM vsg.commits WHERE id = $2
+         SELECT id, seq, parent, depth FROM vsg.commits WHERE id = $2
          UNION ALL
-         SELECT c.id, c.parent, c.depth FROM chain JOIN vsg.commits c ON c.id = chain.parent
+         SELECT c.id, c.seq, c.parent, c.depth FROM chain JOIN vsg.commits c ON c.id = chain.parent
        )`;
   // The live rows asked for; per (key, column) the deepest change on HEAD's
   // first-parent chain that set it; the columns uncommitted changes set.
   return `${chain}, live AS (${liveRows}
      ), chg AS (
-       SELECT ch.commit_id, ch.key, ch.before, ch.after FROM vsg.changes ch JOIN chain ON chain.id = ch.commit_id
+       SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.changes ch JOIN chain ON chain.seq = ch.seq
        WHERE ch.table_id = $1 AND ($3::jsonb IS NULL OR ch.key = $3::jsonb)
        UNION ALL
        -- a state commit's changes: its parent against its source, for the table or the one key
