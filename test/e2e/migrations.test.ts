@@ -12,7 +12,11 @@ vi.setConfig({ testTimeout: 300_000 });
  */
 function withoutCommitGraph(): string {
   const v4 = fs.readFileSync(path.join(root, 'test', 'fixtures', 'legacy-schema-v11', '004_timetravel.sql'), 'utf8');
-  const rowHistory = v4.slice(v4.indexOf('CREATE FUNCTION vsg.row_history')).replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
+  // (its change rows named their commit by id; since version 20 they name it by seq)
+  const rowHistory = v4
+    .slice(v4.indexOf('CREATE FUNCTION vsg.row_history'))
+    .replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION')
+    .replace('SELECT ch.commit_id, ch.seq,', 'SELECT (SELECT x.id FROM vsg.commits x WHERE x.seq = ch.seq) AS commit_id, ch.seq,');
   return `DROP TRIGGER commit_graph ON vsg.commits;
     DROP FUNCTION vsg.commit_graph_trigger(), vsg.commit_graph_add(bigint, int, text, text, boolean), vsg.commit_graph_fill(bigint), vsg.reachable(bigint, bigint[]),
       vsg.first_parent_reach(bigint, bigint[]), vsg.first_parent_at(bigint, int);
