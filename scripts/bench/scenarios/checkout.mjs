@@ -150,14 +150,14 @@ export async function run(ctx) {
     lb.write.push(
       await time(() =>
         c.query(`BEGIN; TRUNCATE ${TABLES.floor};
-          INSERT INTO ${TABLES.floor} SELECT ${casts} FROM vsg.changes WHERE commit_id = '${all}';
+          INSERT INTO ${TABLES.floor} SELECT ${casts} FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = '${all}');
           COMMIT`),
       ),
     );
     lb.record.push(
       await time(() =>
         c.query(`BEGIN; CREATE TEMP TABLE lb_changes (LIKE vsg.changes INCLUDING ALL) ON COMMIT DROP;
-          INSERT INTO lb_changes SELECT * FROM vsg.changes WHERE commit_id = '${all}' ORDER BY key::text COLLATE "C";
+          INSERT INTO lb_changes SELECT * FROM vsg.changes WHERE seq = (SELECT seq FROM vsg.commits WHERE id = '${all}') ORDER BY key::text COLLATE "C";
           COMMIT`),
       ),
     );
