@@ -176,14 +176,14 @@ async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, plac
  * (write-back.ts › citusDelete). `wrap` may prefix the statement.
  */
 export async function deleteKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, only = '', wrap?: (text: string) => string): Promise<number> {
-  const text = placed ? citusDelete(table, w, only) : keyedDelete(table, w, only);
+  const text = placed ? citusDelete(table, w, only) : keyedDelete(table, w, only, tx.citus !== true);
   return (await tx.query(wrap ? wrap(text) : text)).rowCount;
 }
 
 /** Keyed path: update the kept rows that do not hold their image yet; a Citus reference table's one row a statement (write-back.ts › citusUpdate). */
 export async function updateKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }): Promise<number> {
   if (!w.set) return 0;
-  if (!placed) return (await tx.query(keyedUpdate(table, w))).rowCount;
+  if (!placed) return (await tx.query(keyedUpdate(table, w, tx.citus !== true))).rowCount;
   const each = citusUpdate(table, w, placed.cols);
   return Number((await tx.query<{ n: string }>(sql('apply/write_each'), [each.changed, each.update])).rows[0].n);
 }

@@ -82,7 +82,7 @@ describe('keyed write-back statements', () => {
     expect(keyedDelete(items, w)).toBe(`DELETE FROM "public"."items" r WHERE r."id" = ANY (ARRAY(SELECT (s.key->>'id')::integer FROM pg_temp.vsg_apply s WHERE s.img IS NULL))`);
     expect(keyedUpdate(items, w)).toBe(
       `UPDATE "public"."items" r SET "name" = CASE WHEN s.img ? 'name' THEN (s.img->>'name')::text ELSE NULL END FROM pg_temp.vsg_apply s
-       WHERE s.img IS NOT NULL AND r."id" = (s.key->>'id')::integer AND (jsonb_build_object('id', "r"."id"::text, 'name', "r"."name"::text)) IS DISTINCT FROM s.img`,
+       WHERE s.img IS NOT NULL AND r."id" = (s.key->>'id')::integer AND r."id" = ANY (ARRAY(SELECT (s.key->>'id')::integer FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL)) AND (jsonb_build_object('id', "r"."id"::text, 'name', "r"."name"::text)) IS DISTINCT FROM s.img`,
     );
     expect(keyedInsert(items, w)).toBe(
       `INSERT INTO "public"."items" ("id", "name") OVERRIDING SYSTEM VALUE
@@ -91,16 +91,29 @@ describe('keyed write-back statements', () => {
     );
   });
 
-  it('deletes by a composite key', () => {
-    expect(keyedDelete(pairs, writeSql(pairs, pairCols))).toBe(
-      `DELETE FROM "public"."pairs" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."a" = (s.key->>'a')::integer AND r."b" = (s.key->>'b')::character varying(10)`,
+  it('deletes and updates by a composite key: the whole key joined, the first column reached by = ANY', () => {
+    const w = writeSql(pairs, pairCols);
+    expect(keyedDelete(pairs, w)).toBe(
+      `DELETE FROM "public"."pairs" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."a" = (s.key->>'a')::integer AND r."b" = (s.key->>'b')::character varying(10) AND r."a" = ANY (ARRAY(SELECT (s.key->>'a')::integer FROM pg_temp.vsg_apply s WHERE s.img IS NULL))`,
     );
+    expect(keyedUpdate(pairs, w)).toContain(
+      `WHERE s.img IS NOT NULL AND r."a" = (s.key->>'a')::integer AND r."b" = (s.key->>'b')::character varying(10) AND r."a" = ANY (ARRAY(SELECT (s.key->>'a')::integer FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL)) AND (`,
+    );
+  });
+
+  it('joins on the key alone where Citus is installed (no probe)', () => {
+    const w = writeSql(items, itemCols);
+    expect(keyedDelete(items, w, '', false)).toBe(`DELETE FROM "public"."items" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."id" = (s.key->>'id')::integer`);
+    expect(keyedDelete(pairs, writeSql(pairs, pairCols), 'x', false)).toBe(
+      `DELETE FROM "public"."pairs" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."a" = (s.key->>'a')::integer AND r."b" = (s.key->>'b')::character varying(10) AND x`,
+    );
+    expect(keyedUpdate(items, w, false)).not.toContain('= ANY');
   });
 
   it('names a hostile table and its columns only quoted', () => {
     const w = writeSql(hostile, hostileCols);
     expect(keyedDelete(hostile, w)).toBe(
-      `DELETE FROM "My Schema"."Wei""rd $1 tab" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."Key $1" = (s.key->>'Key $1')::integer AND r."o'k" = (s.key->>'o''k')::text`,
+      `DELETE FROM "My Schema"."Wei""rd $1 tab" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."Key $1" = (s.key->>'Key $1')::integer AND r."o'k" = (s.key->>'o''k')::text AND r."Key $1" = ANY (ARRAY(SELECT (s.key->>'Key $1')::integer FROM pg_temp.vsg_apply s WHERE s.img IS NULL))`,
     );
     expect(identityChanges(hostile, w, 'Always')).toBe(
       `SELECT count(*) AS n FROM pg_temp.vsg_apply s JOIN "My Schema"."Wei""rd $1 tab" r ON r."Key $1" = (s.key->>'Key $1')::integer AND r."o'k" = (s.key->>'o''k')::text
