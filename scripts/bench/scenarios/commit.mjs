@@ -10,10 +10,10 @@ import { VSG_BIN, VSG_ENV, progress, runOk, time } from '../harness.mjs';
 import { TABLES, pickKey, snapshotCommitSql, snapshotFeasible } from '../fixtures.mjs';
 
 export const id = 'commit';
+export const perSize = true;
 
 /** Untimed commits before the timed ones (see run). */
 const WARM = 6;
-export const perSize = true;
 
 function updateSql(table, width, key) {
   return width === 1
