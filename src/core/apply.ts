@@ -162,7 +162,7 @@ function withAnalyze(text: string): string {
  */
 async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, analyzeFirst = false): Promise<number> {
   const analyze = (text: string) => (analyzeFirst ? withAnalyze(text) : text);
-  if (!placed) return (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
+  if (!placed) return (await tx.query(analyze(keyedInsert(table, w, tx.citus !== true)))).rowCount;
   if (!(await isDistributed(tx, table))) return (await tx.query(analyze(citusInsert(table, w)))).rowCount;
   // (a statement with parameters goes alone: the ANALYZE before it)
   if (analyzeFirst) await tx.query(sql('apply/analyze_temp'));

@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
 import { takesBulkPath } from '../../src/core/apply-bulk.js';
-import { keyedDelete, keyedUpdate, writeSql } from '../../src/core/sql/write-back.js';
+import { keyedDelete, keyedInsert, keyedUpdate, writeSql } from '../../src/core/sql/write-back.js';
 import { resolveTable } from '../../src/core/tables.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
@@ -259,8 +259,9 @@ describe.each(targetNames())('bulk write-back on %s', (name) => {
   });
 
   it("the row-by-row path reaches a two-column key's rows through its index, never by scanning the table", async () => {
-    // 1,500 staged keys of 20,000 rows (the row-by-row path's share): joined to
-    // the staged rows alone, the UPDATE is planned as a hash join over the whole table.
+    // 2,250 staged keys against 20,000 rows (the row-by-row path's share): joined
+    // to the staged rows alone, the DELETE, UPDATE and INSERT were planned as hash
+    // joins over the whole table.
     await repo.sql(`CREATE TABLE wide (a int, b text, v text, PRIMARY KEY (a, b));
       INSERT INTO wide SELECT g / 4, 'k' || g % 4, 'v' || g FROM generate_series(1, 20000) g; ANALYZE wide`);
     const target = { qname: '"public"."wide"', keyColumns: ['a', 'b'] };
@@ -274,8 +275,10 @@ describe.each(targetNames())('bulk write-back on %s', (name) => {
       await tx.query(`CREATE TEMP TABLE vsg_apply (key jsonb, img jsonb) ON COMMIT DROP`);
       await tx.query(`INSERT INTO pg_temp.vsg_apply SELECT jsonb_build_object('a', a::text, 'b', b),
           CASE WHEN a % 20 = 0 THEN jsonb_build_object('a', a::text, 'b', b, 'v', 'x') END FROM wide WHERE a % 10 = 0 AND b <> 'k3';
+        INSERT INTO pg_temp.vsg_apply SELECT jsonb_build_object('a', g::text, 'b', 'new'), jsonb_build_object('a', g::text, 'b', 'new', 'v', 'x')
+          FROM generate_series(30001, 30750) g;
         ANALYZE pg_temp.vsg_apply`);
-      for (const text of [keyedDelete(target, w), keyedUpdate(target, w)]) {
+      for (const text of [keyedDelete(target, w), keyedUpdate(target, w), keyedInsert(target, w)]) {
         const plan = (await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (COSTS OFF) ${text}`)).rows.map((r) => r['QUERY PLAN']).join('\n');
         expect(plan).toContain('Index Cond: (a = ANY');
         expect(plan).not.toMatch(/Seq Scan on wide/);
@@ -283,10 +286,9 @@ describe.each(targetNames())('bulk write-back on %s', (name) => {
       // and they write exactly the staged rows
       expect((await tx.query(keyedDelete(target, w))).rowCount).toBe(750);
       expect((await tx.query(keyedUpdate(target, w))).rowCount).toBe(750);
-      const left = await tx.query<{ gone: string; x: string }>(
-        `SELECT count(*) FILTER (WHERE v = 'x')::text AS x, (20000 - count(*))::text AS gone FROM wide`,
-      );
-      expect(left.rows[0]).toEqual({ x: '750', gone: '750' });
+      expect((await tx.query(keyedInsert(target, w))).rowCount).toBe(750);
+      const now = await tx.query<{ n: string; x: string }>(`SELECT count(*) FILTER (WHERE v = 'x')::text AS x, count(*)::text AS n FROM wide`);
+      expect(now.rows[0]).toEqual({ x: '1500', n: '20000' });
     });
     await repo.sql('DROP TABLE wide');
   });

@@ -87,7 +87,7 @@ describe('keyed write-back statements', () => {
     expect(keyedInsert(items, w)).toBe(
       `INSERT INTO "public"."items" ("id", "name") OVERRIDING SYSTEM VALUE
      SELECT CASE WHEN s.img ? 'id' THEN (s.img->>'id')::integer ELSE NULL END, CASE WHEN s.img ? 'name' THEN (s.img->>'name')::text ELSE NULL END FROM pg_temp.vsg_apply s
-     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."items" r WHERE r."id" = (s.key->>'id')::integer)`,
+     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "public"."items" r WHERE r."id" = (s.key->>'id')::integer AND r."id" = ANY (ARRAY(SELECT (s.key->>'id')::integer FROM pg_temp.vsg_apply s WHERE s.img IS NOT NULL)))`,
     );
   });
 
@@ -108,6 +108,7 @@ describe('keyed write-back statements', () => {
       `DELETE FROM "public"."pairs" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."a" = (s.key->>'a')::integer AND r."b" = (s.key->>'b')::character varying(10) AND x`,
     );
     expect(keyedUpdate(items, w, false)).not.toContain('= ANY');
+    expect(keyedInsert(items, w, false)).toContain(`NOT EXISTS (SELECT 1 FROM "public"."items" r WHERE r."id" = (s.key->>'id')::integer)`);
   });
 
   it('names a hostile table and its columns only quoted', () => {

@@ -101,11 +101,12 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], stage
  * one of the staged keys' (`which`: the staged rows to take), reached through
  * the primary key's index by `= ANY`. Joined to the staged rows alone, the
  * planner costs each index probe as a random page read and takes a hash join
- * over a scan of the whole table (1,000 rows of 100,000, PostgreSQL 15:
- * deleting by a one-column key 30-55 ms against 1.5, by a two-column key 28
- * against 9; updating 37 against 14-17). The join on the whole key still
- * decides which rows are written, and it is rechecked by key, not by row
- * version, when a row changed concurrently (READ COMMITTED). In a database
+ * (for an insert's NOT EXISTS, a hash anti-join) over a scan of the whole table
+ * (1,000 rows of 100,000, PostgreSQL 15: deleting by a one-column key 30-55 ms
+ * against 1.5, by a two-column key 28 against 9; updating 37 against 14-17).
+ * The join on the whole key still decides which rows are written, and it is
+ * rechecked by key, not by row version, when a row changed concurrently
+ * (READ COMMITTED). In a database
  * where Citus is installed (`probe` false) the statements are the join alone,
  * as Citus has been seen to plan them.
  */
@@ -133,11 +134,12 @@ export function keyedUpdate(table: WriteTarget, w: WriteSql, probe = true): stri
        WHERE s.img IS NOT NULL AND ${w.join}${found} AND (${w.image('r')}) IS DISTINCT FROM s.img`;
 }
 
-/** Keyed path: insert the rows whose key the table lacks. */
-export function keyedInsert(table: WriteTarget, w: WriteSql): string {
+/** Keyed path: insert the rows whose key the table lacks, looked for through keyProbe. */
+export function keyedInsert(table: WriteTarget, w: WriteSql, probe = true): string {
+  const found = probe ? ` AND ${keyProbe(table, w, 's.img IS NOT NULL')}` : '';
   return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
      SELECT ${w.insertValues} FROM ${w.staged} s
-     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join})`;
+     WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join}${found})`;
 }
 
 /**
