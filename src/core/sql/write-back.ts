@@ -106,9 +106,8 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], stage
  * against 1.5, by a two-column key 28 against 9; updating 37 against 14-17).
  * The join on the whole key still decides which rows are written, and it is
  * rechecked by key, not by row version, when a row changed concurrently
- * (READ COMMITTED). In a database
- * where Citus is installed (`probe` false) the statements are the join alone,
- * as Citus has been seen to plan them.
+ * (READ COMMITTED). In a database where Citus is installed (`probe` false)
+ * the statements are the join alone, as Citus has been seen to plan them.
  */
 function keyProbe(table: WriteTarget, w: WriteSql, which: string): string {
   return `r.${ident(table.keyColumns[0])} = ANY (ARRAY(SELECT ${w.firstKeyValue} FROM ${w.staged} s WHERE ${which}))`;
