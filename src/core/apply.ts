@@ -98,7 +98,8 @@ export async function stageImages(tx: Queryable, table: TrackedTable, source: Im
   if (f.vanished === true || f.vanished === 't') await refuseVanishedColumns(tx, table, cols.map((c) => c.name));
   // A forgotten value is never written back: refused, or replaced as the caller said (src/core/forgets.ts).
   if (Number(f.n_forgotten) > 0) await settleForgotten(tx, table, JSON.parse(String(f.forgotten)) as Image[], Number(f.n_forgotten), cols);
-  const w = writeSql(table, cols);
+  // (the keyed statements' probe of the table: not where Citus is installed, src/core/sql/write-back.ts)
+  const w = { ...writeSql(table, cols), probe: tx.citus !== true };
   await refuseAlwaysIdentityUpdate(tx, table, cols, w);
   // A difference that is a large share of the table is written in bulk (apply-bulk.ts).
   const bulk = !placed && (await takesBulkPath(tx, table, filled, f.size === null ? null : Number(f.size)));
@@ -162,7 +163,7 @@ function withAnalyze(text: string): string {
  */
 async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, analyzeFirst = false): Promise<number> {
   const analyze = (text: string) => (analyzeFirst ? withAnalyze(text) : text);
-  if (!placed) return (await tx.query(analyze(keyedInsert(table, w, tx.citus !== true)))).rowCount;
+  if (!placed) return (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
   if (!(await isDistributed(tx, table))) return (await tx.query(analyze(citusInsert(table, w)))).rowCount;
   // (a statement with parameters goes alone: the ANALYZE before it)
   if (analyzeFirst) await tx.query(sql('apply/analyze_temp'));
@@ -176,14 +177,14 @@ async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, plac
  * (write-back.ts › citusDelete). `wrap` may prefix the statement.
  */
 export async function deleteKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, only = '', wrap?: (text: string) => string): Promise<number> {
-  const text = placed ? citusDelete(table, w, only) : keyedDelete(table, w, only, tx.citus !== true);
+  const text = placed ? citusDelete(table, w, only) : keyedDelete(table, w, only);
   return (await tx.query(wrap ? wrap(text) : text)).rowCount;
 }
 
 /** Keyed path: update the kept rows that do not hold their image yet; a Citus reference table's one row a statement (write-back.ts › citusUpdate). */
 export async function updateKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }): Promise<number> {
   if (!w.set) return 0;
-  if (!placed) return (await tx.query(keyedUpdate(table, w, tx.citus !== true))).rowCount;
+  if (!placed) return (await tx.query(keyedUpdate(table, w))).rowCount;
   const each = citusUpdate(table, w, placed.cols);
   return Number((await tx.query<{ n: string }>(sql('apply/write_each'), [each.changed, each.update])).rows[0].n);
 }

@@ -160,9 +160,9 @@ async function upserts(tx: Queryable, s: Staged): Promise<void> {
     return;
   }
   // in a table that references itself, inserts first: an updated row may point at an inserted one
-  if (s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w, tx.citus !== true))).rowCount;
+  if (s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w))).rowCount;
   s.result.updated += await updateKeyed(tx, table, s.w, s.placed);
-  if (!s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w, tx.citus !== true))).rowCount;
+  if (!s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w))).rowCount;
 }
 
 /**

@@ -102,13 +102,13 @@ describe('keyed write-back statements', () => {
   });
 
   it('joins on the key alone where Citus is installed (no probe)', () => {
-    const w = writeSql(items, itemCols);
-    expect(keyedDelete(items, w, '', false)).toBe(`DELETE FROM "public"."items" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."id" = (s.key->>'id')::integer`);
-    expect(keyedDelete(pairs, writeSql(pairs, pairCols), 'x', false)).toBe(
+    const w = { ...writeSql(items, itemCols), probe: false };
+    expect(keyedDelete(items, w)).toBe(`DELETE FROM "public"."items" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."id" = (s.key->>'id')::integer`);
+    expect(keyedDelete(pairs, { ...writeSql(pairs, pairCols), probe: false }, 'x')).toBe(
       `DELETE FROM "public"."pairs" r USING pg_temp.vsg_apply s WHERE s.img IS NULL AND r."a" = (s.key->>'a')::integer AND r."b" = (s.key->>'b')::character varying(10) AND x`,
     );
-    expect(keyedUpdate(items, w, false)).not.toContain('= ANY');
-    expect(keyedInsert(items, w, false)).toContain(`NOT EXISTS (SELECT 1 FROM "public"."items" r WHERE r."id" = (s.key->>'id')::integer)`);
+    expect(keyedUpdate(items, w)).not.toContain('= ANY');
+    expect(keyedInsert(items, w)).toContain(`NOT EXISTS (SELECT 1 FROM "public"."items" r WHERE r."id" = (s.key->>'id')::integer)`);
   });
 
   it('names a hostile table and its columns only quoted', () => {

@@ -52,6 +52,8 @@ export interface WriteSql {
   keyValues: string;
   /** the first of them */
   firstKeyValue: string;
+  /** whether the keyed statements reach the table through keyProbe (not where Citus is installed) */
+  probe: boolean;
 }
 
 /** Where the write's key and image come from: columns of the staged row s, or (a Citus table's update, one row at a time) bound parameters. */
@@ -93,6 +95,7 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], stage
     staged,
     keyValues: table.keyColumns.map(keyValue).join(', '),
     firstKeyValue: keyValue(table.keyColumns[0]),
+    probe: true,
   };
 }
 
@@ -106,8 +109,9 @@ export function writeSql(table: WriteTarget, cols: readonly WriteColumn[], stage
  * against 1.5, by a two-column key 28 against 9; updating 37 against 14-17).
  * The join on the whole key still decides which rows are written, and it is
  * rechecked by key, not by row version, when a row changed concurrently
- * (READ COMMITTED). In a database where Citus is installed (`probe` false)
- * the statements are the join alone, as Citus has been seen to plan them.
+ * (READ COMMITTED). In a database where Citus is installed (`w.probe` false,
+ * set where the images are staged) the statements are the join alone, as
+ * Citus has been seen to plan them.
  */
 function keyProbe(table: WriteTarget, w: WriteSql, which: string): string {
   return `r.${ident(table.keyColumns[0])} = ANY (ARRAY(SELECT ${w.firstKeyValue} FROM ${w.staged} s WHERE ${which}))`;
@@ -118,24 +122,24 @@ function keyProbe(table: WriteTarget, w: WriteSql, which: string): string {
  * meet `only`, a condition on r), through keyProbe; a one-column key needs no
  * join besides.
  */
-export function keyedDelete(table: WriteTarget, w: WriteSql, only = '', probe = true): string {
+export function keyedDelete(table: WriteTarget, w: WriteSql, only = ''): string {
   const and = only ? ` AND ${only}` : '';
-  if (!probe) return `DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join}${and}`;
+  if (!w.probe) return `DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join}${and}`;
   const found = keyProbe(table, w, 's.img IS NULL');
   if (table.keyColumns.length === 1) return `DELETE FROM ${table.qname} r WHERE ${found}${and}`;
   return `DELETE FROM ${table.qname} r USING ${w.staged} s WHERE s.img IS NULL AND ${w.join} AND ${found}${and}`;
 }
 
 /** Keyed path: update the kept rows that do not hold their image yet, through keyProbe. */
-export function keyedUpdate(table: WriteTarget, w: WriteSql, probe = true): string {
-  const found = probe ? ` AND ${keyProbe(table, w, 's.img IS NOT NULL')}` : '';
+export function keyedUpdate(table: WriteTarget, w: WriteSql): string {
+  const found = w.probe ? ` AND ${keyProbe(table, w, 's.img IS NOT NULL')}` : '';
   return `UPDATE ${table.qname} r SET ${w.set} FROM ${w.staged} s
        WHERE s.img IS NOT NULL AND ${w.join}${found} AND (${w.image('r')}) IS DISTINCT FROM s.img`;
 }
 
 /** Keyed path: insert the rows whose key the table lacks, looked for through keyProbe. */
-export function keyedInsert(table: WriteTarget, w: WriteSql, probe = true): string {
-  const found = probe ? ` AND ${keyProbe(table, w, 's.img IS NOT NULL')}` : '';
+export function keyedInsert(table: WriteTarget, w: WriteSql): string {
+  const found = w.probe ? ` AND ${keyProbe(table, w, 's.img IS NOT NULL')}` : '';
   return `INSERT INTO ${table.qname} (${w.insertColumns}) OVERRIDING SYSTEM VALUE
      SELECT ${w.insertValues} FROM ${w.staged} s
      WHERE s.img IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${table.qname} r WHERE ${w.join}${found})`;
