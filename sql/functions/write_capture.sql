@@ -5,6 +5,8 @@ CREATE OR REPLACE FUNCTION vsg.write_capture(tid int) RETURNS text LANGUAGE plpg
 DECLARE
   rel oid;
   k text;
+  kt text;
+  pair text;
   img text;
   body text;
   fname text := vsg.capture_function(tid);
@@ -17,6 +19,16 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;
   END IF;
+  -- An UPDATE's old and new rows are paired by the key columns' text forms,
+  -- compared byte for byte (COLLATE "C"): the same pairs as the jsonb keys'
+  -- equality (a key column is never NULL), but sorted or hashed for the join
+  -- at a fraction of the cost of comparing jsonb (docs/performance.md, "Large
+  -- commits").
+  SELECT string_agg(format('r.%I::text COLLATE "C" AS vsg_k%s', c, n), ', ' ORDER BY n),
+         string_agg(format('o.vsg_k%s = n.vsg_k%s', n, n), ' AND ' ORDER BY n)
+    INTO kt, pair
+  FROM vsg.tracked t CROSS JOIN LATERAL unnest(t.key_columns) WITH ORDINALITY AS u(c, n)
+  WHERE t.id = tid;
   img := vsg.image_expr(rel, 'r');
   body := format($src$
 DECLARE
@@ -60,8 +72,8 @@ BEGIN
       IF TG_OP = 'UPDATE' THEN
         INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after)
         SELECT %2$s, sn, coalesce(o.k, n.k), o.i, n.i
-        FROM (SELECT %3$s AS k, %4$s AS i FROM vsg_old r) o
-        FULL JOIN (SELECT %3$s AS k, %4$s AS i FROM vsg_new r) n ON o.k = n.k
+        FROM (SELECT %3$s AS k, %4$s AS i, %5$s FROM vsg_old r) o
+        FULL JOIN (SELECT %3$s AS k, %4$s AS i, %5$s FROM vsg_new r) n ON %6$s
         WHERE o.i IS DISTINCT FROM n.i;
       ELSIF TG_OP = 'INSERT' THEN
         INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after) SELECT %2$s, sn, %3$s, NULL, %4$s FROM vsg_new r;
@@ -73,8 +85,8 @@ BEGIN
     IF TG_OP = 'UPDATE' THEN
       INSERT INTO vsg.pending (table_id, key, before, after)
       SELECT %2$s, coalesce(o.k, n.k), o.i, n.i
-      FROM (SELECT %3$s AS k, %4$s AS i FROM vsg_old r) o
-      FULL JOIN (SELECT %3$s AS k, %4$s AS i FROM vsg_new r) n ON o.k = n.k
+      FROM (SELECT %3$s AS k, %4$s AS i, %5$s FROM vsg_old r) o
+      FULL JOIN (SELECT %3$s AS k, %4$s AS i, %5$s FROM vsg_new r) n ON %6$s
       WHERE o.i IS DISTINCT FROM n.i;
     ELSIF TG_OP = 'INSERT' THEN
       INSERT INTO vsg.pending (table_id, key, before, after) SELECT %2$s, %3$s, NULL, %4$s FROM vsg_new r;
@@ -93,7 +105,7 @@ BEGIN
   PERFORM vsg.restore_output(saved);
   RETURN NULL;
 END
-$src$, vsg.column_check(rel), tid, k, img);
+$src$, vsg.column_check(rel), tid, k, img, kt, pair);
   RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;

@@ -216,4 +216,45 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     expect((await repo.verify()).ok).toBe(true);
     await reset();
   });
+
+  // An UPDATE's old and new rows are paired by the key columns' text forms
+  // (write_capture.sql), not by the key type's own equality: a key whose text
+  // changes is a delete and an insert, as the jsonb keys of history say, on
+  // both the staged (1,000 rows or more) and the pending path.
+  it.each([
+    // keys changed in rows 1..n, values in the last n: 2n rows, staged from 1,000
+    ['staged', 600, 1],
+    ['pending', 3, 9],
+  ])("pairs an UPDATE's rows by their keys' text (%s)", async (_path, n, draws) => {
+    await repo.sql(`DROP TABLE IF EXISTS nk; CREATE TABLE nk (a numeric, b text, v text, PRIMARY KEY (a, b));
+                    INSERT INTO nk SELECT i, 'b' || i, 'v' || i FROM generate_series(1, ${ROWS}) i`);
+    await repo.track('nk', { author });
+    try {
+      // a = a * 1.0: equal as numeric, '1' -> '1.0' as text; b and v: a changed value only
+      let made!: CommitResult;
+      const moved = await seqMoves(async () => {
+        made = await repo.commit({
+          table: 'nk',
+          author,
+          sql: `UPDATE nk SET a = CASE WHEN a <= ${n} THEN a * 1.0 ELSE a END, v = v || '+' WHERE a <= ${n} OR a > ${ROWS - n}`,
+        });
+      });
+      expect(moved).toBe(draws);
+      expect(made.commit).toMatchObject({ inserted: n, updated: n, deleted: n });
+      const { rows } = await q(
+        `SELECT key::text AS key, before::text AS before, after::text AS after FROM vsg.changes
+         WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1) AND key->>'b' IN ('b1', 'b${ROWS}') ORDER BY key::text, before IS NULL`,
+        [made.commit.id],
+      );
+      expect(rows).toEqual([
+        { key: '{"a": "1", "b": "b1"}', before: '{"a": "1", "b": "b1", "v": "v1"}', after: null },
+        { key: '{"a": "1.0", "b": "b1"}', before: null, after: '{"a": "1.0", "b": "b1", "v": "v1+"}' },
+        { key: `{"a": "${ROWS}", "b": "b${ROWS}"}`, before: `{"a": "${ROWS}", "b": "b${ROWS}", "v": "v${ROWS}"}`, after: `{"a": "${ROWS}", "b": "b${ROWS}", "v": "v${ROWS}+"}` },
+      ]);
+      expect((await repo.verify()).ok).toBe(true);
+    } finally {
+      await repo.untrack('nk', { author });
+      await repo.sql('DROP TABLE nk');
+    }
+  });
 });
