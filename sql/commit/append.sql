@@ -24,10 +24,7 @@ SELECT (s->'columns')::text AS columns, (s->'key')::text AS key, txid_current():
        -- (other writers' rows looked for first: see sql/commit/create.sql)
        (EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $2 AND o.xid < txid_current())
         OR EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $2 AND o.xid > txid_current()))
-       AND EXISTS (SELECT 1 FROM vsg.pending p
-                   WHERE p.table_id = $2 AND p.xid <> txid_current()
-                     AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $2 AND q.xid = txid_current()
-                                   UNION ALL SELECT vsg.captured_keys($2))) AS earlier,
+       AND vsg.earlier_keys($2) AS earlier,
        -- (the SQL has run: nothing more is staged for a commit, sql/tables/lock_shared.sql)
        set_config('vsg.stage', '', true) AS unstaged
 FROM vsg.table_signature($1::oid) s

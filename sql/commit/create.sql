@@ -47,10 +47,7 @@ WITH lr AS MATERIALIZED (
          -- probe per changed row, ~20 us, for the usual answer, none)
          (EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $1 AND o.xid < txid_current())
           OR EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = $1 AND o.xid > txid_current()))
-         AND EXISTS (SELECT 1 FROM vsg.pending p
-                     WHERE p.table_id = $1 AND p.xid <> txid_current()
-                       AND p.key IN (SELECT q.key FROM vsg.pending q WHERE q.table_id = $1 AND q.xid = txid_current()
-                                     UNION ALL SELECT vsg.captured_keys($1))) AS earlier,
+         AND vsg.earlier_keys($1) AS earlier,
          -- (as ops/commit.ts compares shapes: columns and key; a NULL recorded is the live one)
          s->'columns' = $17::jsonb->'columns' AND (s->'key') IS NOT DISTINCT FROM ($17::jsonb->'key')
            AND (t.signature IS NULL OR (t.signature->'columns' = $17::jsonb->'columns' AND (t.signature->'key') IS NOT DISTINCT FROM ($17::jsonb->'key'))) AS same_shape

@@ -11,6 +11,7 @@
  * Whether rows went through vsg.pending is read off its sequence: a pending
  * row draws a number each, a staged statement one for all its rows.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitResult, Repository } from '../../src/index.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
@@ -215,6 +216,37 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     expect(rows.get(2)).toEqual({ before: { id: '2', v: 'v2' }, after: { id: '2', v: 'v2s' } });
     expect((await repo.verify()).ok).toBe(true);
     await reset();
+  });
+
+  // Whether other writers' uncommitted changes touch the rows a commit changed
+  // (vsg.earlier_keys) is a hash join whatever vsg.pending's statistics say:
+  // analyzed empty, as autovacuum-less servers and the embedded database
+  // leave it, the planner took both sides for a few rows and compared every
+  // pair of keys (20,000 changed rows against 4,446 of other writers: 18 s).
+  if (name !== 'postgres') process.stderr.write('staged-capture: auto_explain is loaded on a server only: the plan of vsg.earlier_keys is not checked on the embedded database\n');
+  it.skipIf(name !== 'postgres')("pairs a commit's keys with other writers' by a hash join, whatever vsg.pending's statistics", async () => {
+    await t.sql('ANALYZE vsg.pending');
+    await t.sql(`UPDATE items SET v = v || 'o' WHERE id <= 1200`);
+    const c = new pg.Client({ connectionString: t.url });
+    const plans: string[] = [];
+    c.on('notice', (n) => plans.push(String(n.message)));
+    await c.connect();
+    try {
+      await c.query(`LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; SET auto_explain.log_nested_statements = on;
+                     SET auto_explain.log_level = notice; SET client_min_messages = notice`);
+      await c.query('BEGIN');
+      await c.query(`UPDATE items SET v = v || 'm' WHERE id > 300`);
+      plans.length = 0;
+      const { rows } = await c.query<{ e: boolean }>('SELECT vsg.earlier_keys($1) AS e', [itemsId]);
+      expect(rows[0].e).toBe(true);
+      const plan = plans.find((m) => m.includes('FROM vsg.pending p'));
+      expect(plan, plans.join('\n---\n')).toMatch(/Hash (Semi |Right Semi )?Join/);
+      expect(plan).not.toMatch(/Nested Loop|Merge/);
+    } finally {
+      await c.query('ROLLBACK').catch(() => undefined);
+      await c.end();
+      await reset();
+    }
   });
 
   // An UPDATE's old and new rows are paired by the key columns' text forms
