@@ -9,10 +9,12 @@
 -- table's capture stages a large statement's rows for the commit in the
 -- session (vsg.captured_table) instead of writing them to vsg.pending; SQL
 -- sent on its own is staged for in the same way (sql/tables/lock_shared.sql).
+-- No tid: a commit that names no table, made of every table the SQL changes
+-- (vsg.changed_tables), for which every table's large statements are staged.
 DROP FUNCTION IF EXISTS vsg.run_statement(text);
 CREATE OR REPLACE FUNCTION vsg.run_statement(statement text, tid int) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-  PERFORM set_config('vsg.stage', coalesce(',' || tid || ',', ''), true);
+  PERFORM set_config('vsg.stage', coalesce(',' || tid || ',', ',*,'), true);
   EXECUTE statement;
   PERFORM set_config('vsg.stage', '', true);
   RETURN true;

@@ -43,9 +43,10 @@ BEGIN
   -- records these rows itself (statements of triggers and foreign-key actions
   -- it sets off, at depth 2 and more, are captured), and are the columns still
   -- those this function was written for? And does a commit of SQL that runs
-  -- now want this table's large statements staged (vsg.run_statement)?
+  -- now want this table's large statements staged (vsg.run_statement: its
+  -- table, or every table for a commit that names none)?
   SELECT CASE WHEN t.applying IS NULL OR pg_trigger_depth() > 1 THEN false ELSE t.applying = txid_current() END, %1$s,
-         coalesce(strpos(current_setting('vsg.stage', true), ',%2$s,') > 0, false)
+         coalesce(strpos(current_setting('vsg.stage', true), ',%2$s,') > 0 OR current_setting('vsg.stage', true) = ',*,', false)
     INTO own, same, stage
   FROM vsg.tracked t WHERE t.id = %2$s;
   IF own THEN

@@ -13,6 +13,11 @@
 -- running it holds (one table locked, there and on a branch with a HEAD, no
 -- merge in progress, its columns and key as last recorded): `ran`. Every
 -- other column is as it was before the SQL ran.
+-- With $6 as well (a commit that names no table, where no table is chosen:
+-- several are tracked), the SQL runs with no table locked, as it would sent on
+-- its own, every table's large statements staged for the commit, and
+-- `changed` lists the tables it changed (vsg.changed_tables), which the
+-- commit then locks and records one by one: two round trips saved.
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), chosen AS (
@@ -50,6 +55,9 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
                  -- (as ops/commit.ts compares shapes: columns and key; none recorded is the live one)
                  AND (lt.signature IS NULL OR (lt.signature->'columns' = sg.now->'columns' AND (lt.signature->'key') IS NOT DISTINCT FROM (sg.now->'key')))
             THEN vsg.run_statement($5::text, lt.id) ELSE false END AS ran,
+       CASE WHEN $6::boolean AND $4::boolean AND $5::text IS NOT NULL AND lt.id IS NULL
+                 AND (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL) > 1
+            THEN vsg.changed_tables(vsg.run_statement($5::text, NULL)) END AS changed,
        -- (SQL or work to follow, sent on its own: the capture may stage this
        -- table's large statements for the commit, until sql/commit/create.sql
        -- or append.sql reads what to commit; see vsg.run_statement)

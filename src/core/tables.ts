@@ -228,7 +228,7 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
 /** With `several`, no name while several tables are tracked is no refusal: null (a commit across tables). */
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several: true): Promise<LockedTable | null>;
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several = false): Promise<LockedTable | null> {
-  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several && name === undefined, null]);
+  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several && name === undefined, null, false]);
   return sharedFrom(tx, rows, name, append, several);
 }
 
@@ -238,12 +238,20 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
  * the commit checks first would refuse (sql/tables/lock_shared.sql $5):
  * `ran`. Only for SQL that is plain INSERT, UPDATE, DELETE, MERGE or SELECT
  * statements (vsg.run_statement). The SQL's error is thrown as PostgreSQL
- * reported it, inside vsg.run_statement.
+ * reported it, inside vsg.run_statement. With `across` and no name, where
+ * several tables are tracked (no table: a commit across the tables the SQL
+ * changes), the SQL runs there too: `changed` lists the ids of the tables it
+ * changed (null when it did not run).
  */
-export async function shareAndRun(tx: Queryable, name: string | undefined, statement: string): Promise<{ table: LockedTable | null; ran: boolean }> {
-  const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null }>(sql('tables/lock_shared'), [name ?? null, null, false, name === undefined, statement]);
+export async function shareAndRun(tx: Queryable, name: string | undefined, statement: string, across = false): Promise<{ table: LockedTable | null; ran: boolean; changed: number[] | null }> {
+  const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null; changed: string | null }>(
+    sql('tables/lock_shared'),
+    [name ?? null, null, false, name === undefined, statement, across && name === undefined],
+  );
   const ran = rows.some((r) => yes(r.ran));
-  return { table: await sharedFrom(tx, rows, name, false, true), ran };
+  const listed = rows.find((r) => r.changed !== null)?.changed ?? null;
+  const changed = listed === null ? null : listed === '' ? [] : listed.split(',').map(Number);
+  return { table: await sharedFrom(tx, rows, name, false, true), ran, changed };
 }
 
 async function sharedFrom(tx: Queryable, rows: (LockRow & { tracked: string })[], name: string | undefined, append: boolean, several: boolean): Promise<LockedTable | null> {
@@ -256,7 +264,7 @@ async function sharedFrom(tx: Queryable, rows: (LockRow & { tracked: string })[]
 /** As shareNamed, for a table known by its id (a commit across tables locks each table its SQL changed). */
 export async function shareTable(tx: Queryable, table: TrackedTable | number, append: boolean): Promise<LockedTable> {
   const id = typeof table === 'number' ? table : table.id;
-  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false, null]);
+  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false, null, false]);
   const row = rows.find((r) => r.id !== null && yes(r.locked));
   const known = typeof table !== 'number' ? table : row ? toTable(row) : await tableById(tx, id);
   return locked(tx, known, row, (q, t) => shareTable(q, t, append));

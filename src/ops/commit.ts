@@ -91,6 +91,8 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   const done = await db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;
     let checked = false;
+    // the tables the SQL changed, when it ran in the statement that found no table named (below)
+    let changed: number[] | null = null;
     if (names.length <= 1) {
       // One table named, or the only one tracked; none named while several
       // are tracked is a commit across the tables the SQL changes.
@@ -98,10 +100,16 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
       let ran = false;
       if (opts.sql !== undefined && opts.parent === undefined) {
         // Plain statements run in the statement that locks the table (one
-        // round trip saved), when nothing checked first would refuse.
+        // round trip saved), when nothing checked first would refuse; with
+        // no table named, where several are tracked, in the statement that
+        // finds that out, which then lists the tables they changed (two
+        // saved; not where Citus may hold captured rows on its workers,
+        // gathered before the tables are listed).
         const plain = await assertRunsInTransaction(opts.sql);
         checked = true;
-        ({ table, ran } = plain ? await shareAndRun(tx, names[0], opts.sql).catch((e: unknown) => { throw ranError(e, opts.sql!); }) : { table: await shareNamed(tx, names[0], !runs, true), ran: false });
+        ({ table, ran, changed } = plain
+          ? await shareAndRun(tx, names[0], opts.sql, tx.citus === false).catch((e: unknown) => { throw ranError(e, opts.sql!); })
+          : { table: await shareNamed(tx, names[0], !runs, true), ran: false, changed: null });
       } else {
         table = await shareNamed(tx, names[0], !runs, true);
       }
@@ -112,7 +120,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
         return work ? { ...out, result } : out;
       }
     }
-    return commitAcross(tx, names, opts, runs, work, checked);
+    return commitAcross(tx, names, opts, runs, work, checked, changed);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
   const parts = done.parts ?? [done];
@@ -253,17 +261,29 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
  * a commit on its own branch; two or more are named together as one commit
  * (src/core/spans.ts). Without SQL, the tables' uncommitted changes.
  */
-async function commitAcross<T>(tx: Queryable, names: string[], opts: CommitOptions, runs: boolean, work?: (tx: WorkTx) => Promise<T>, checked = false): Promise<CommitResult & { result?: T }> {
+async function commitAcross<T>(
+  tx: Queryable,
+  names: string[],
+  opts: CommitOptions,
+  runs: boolean,
+  work?: (tx: WorkTx) => Promise<T>,
+  checked = false,
+  changed: number[] | null = null,
+): Promise<CommitResult & { result?: T }> {
   const tables = new Map<number, { table: LockedTable; pre: Before }>();
   const take = async (table: LockedTable) => {
     if (!tables.has(table.id)) tables.set(table.id, { table, pre: await prepare(tx, table, opts, false) });
   };
   for (const name of names) await take(await shareNamed(tx, name, !runs));
-  const result = await runWork(tx, opts, work, checked);
+  // (`changed`: the SQL ran already, where the commit found no table named)
+  const result = changed ? undefined : await runWork(tx, opts, work, checked);
   if (names.length === 0) {
-    await gather(tx);
-    const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
-    for (const r of rows) await take(await shareTable(tx, Number(r.id), !runs));
+    if (!changed) {
+      await gather(tx);
+      const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
+      changed = rows.map((r) => Number(r.id));
+    }
+    for (const id of changed) await take(await shareTable(tx, id, !runs));
   }
   const parts: CommitResult[] = [];
   for (const { table, pre } of [...tables.values()].sort((a, b) => a.table.id - b.table.id)) {

@@ -68,6 +68,15 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     expect(r.commit.updated).toBe(1);
   });
 
+  // Naming no table, two tracked: BEGIN, the statement that finds no table
+  // named runs the UPDATE and lists the tables it changed, the changed
+  // table's row shared, its commit (as above), COMMIT.
+  it('commit of one statement naming no table', async () => {
+    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), 5);
+    expect(r.commit.updated).toBe(1);
+    expect(r.table).toBe('items');
+  });
+
   // BEGIN, resolve-and-lock (the table's row shared, the branch's locked), the commit, COMMIT.
   it('commit of uncommitted changes', async () => {
     await plain.sql(`UPDATE items SET v = 'outside' WHERE id = 8`);

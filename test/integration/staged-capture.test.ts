@@ -168,6 +168,19 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     await reset();
   });
 
+  it('stages the large statements of a commit that names no table, and takes each table from them', async () => {
+    const moved = await seqMoves(async () => {
+      const made = await repo.commit({ author, sql: `UPDATE items SET v = v || '1'; UPDATE other SET w = w || '2' WHERE id <= 5` });
+      expect(made.parts?.map((p) => [p.table, p.commit.updated])).toEqual([['items', ROWS], ['other', 5]]);
+      expect((await changes(made.parts![0].commit.id)).get(7)).toEqual({ before: { id: '7', v: 'v7' }, after: { id: '7', v: 'v71' } });
+    });
+    // one draw for the staged statement, one a row for the small one
+    expect(moved).toBe(1 + 5);
+    expect((await repo.status()).every((s) => s.clean)).toBe(true);
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+
   it('records nothing from a commit whose statement fails after a staged one', async () => {
     const head = (await repo.log({ table: 'items', limit: 1 })).commits[0].id;
     await expect(repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || 'x'; SELECT 1 / 0` })).rejects.toMatchObject({ code: 'E_SQL' });
