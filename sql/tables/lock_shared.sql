@@ -20,10 +20,13 @@
 -- commit then locks and records one by one: two round trips saved.
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
+), counted AS MATERIALIZED (
+  -- how many tables are tracked, counted once and only where no table is named
+  SELECT count(*) AS n FROM vsg.tracked WHERE untracked_at IS NULL AND $1::text IS NULL AND $2::int IS NULL
 ), chosen AS (
   SELECT t.id FROM vsg.tracked t
   WHERE t.untracked_at IS NULL AND CASE WHEN $2::int IS NOT NULL THEN t.id = $2::int
-             WHEN $1::text IS NULL THEN (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL) = 1
+             WHEN $1::text IS NULL THEN (SELECT n FROM counted) = 1
              ELSE t.relid = (SELECT oid FROM target) END
 ), lt AS MATERIALIZED (
   SELECT t.id, t.relid, t.head, t.key_columns, t.signature
@@ -49,14 +52,14 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        sg.merging,
        CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid,
        -- (read only where the caller asks it: $4)
-       CASE WHEN $4::boolean THEN (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL)::text END AS tracked,
+       CASE WHEN $4::boolean THEN (SELECT n FROM counted)::text END AS tracked,
        CASE WHEN $5::text IS NOT NULL AND sg.now IS NOT NULL AND NOT sg.merging
                  AND coalesce(lr.id, r.id) IS NOT NULL AND (CASE WHEN lr.id IS NULL THEN r.commit_id ELSE lr.commit_id END) IS NOT NULL
                  -- (as ops/commit.ts compares shapes: columns and key; none recorded is the live one)
                  AND (lt.signature IS NULL OR (lt.signature->'columns' = sg.now->'columns' AND (lt.signature->'key') IS NOT DISTINCT FROM (sg.now->'key')))
             THEN vsg.run_statement($5::text, lt.id) ELSE false END AS ran,
        CASE WHEN $6::boolean AND $4::boolean AND $5::text IS NOT NULL AND lt.id IS NULL
-                 AND (SELECT count(*) FROM vsg.tracked WHERE untracked_at IS NULL) > 1
+                 AND (SELECT n FROM counted) > 1
             THEN vsg.changed_tables(vsg.run_statement($5::text, NULL)) END AS changed,
        -- (SQL or work to follow, sent on its own: the capture may stage this
        -- table's large statements for the commit, until sql/commit/create.sql
