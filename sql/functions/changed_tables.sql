@@ -6,19 +6,37 @@
 -- that names no table runs its SQL and asks this in one statement
 -- (sql/tables/lock_shared.sql $6): `ran` is the SQL's having run, taken as an
 -- argument so that this is called after it, with a snapshot that sees it.
+-- Only the tables the SQL's captures ran for are probed, where they listed
+-- them (vsg.touched, see vsg.run_statement), so that the commit's cost follows
+-- the tables it changed and not the number tracked; every tracked table
+-- where they could not. The list is emptied here.
 CREATE OR REPLACE FUNCTION vsg.changed_tables(ran boolean) RETURNS text
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
+  touched text := current_setting('vsg.touched', true);
+  probe int[];
   staged int[] := '{}';
+  changed int[] := '{}';
+  tid int;
 BEGIN
   IF NOT ran THEN
     RETURN NULL;
   END IF;
-  IF vsg.captured_own() THEN
+  IF left(touched, 1) = ',' THEN
+    probe := (SELECT coalesce(array_agg(DISTINCT x::int ORDER BY x::int), '{}') FROM unnest(string_to_array(trim(BOTH ',' FROM touched), ',')) x);
+    PERFORM set_config('vsg.touched', '', true);
+  ELSE
+    probe := ARRAY(SELECT t.id FROM vsg.tracked t ORDER BY t.id);
+  END IF;
+  IF cardinality(probe) > 0 AND vsg.captured_own() THEN
     EXECUTE 'SELECT coalesce(array_agg(DISTINCT c.table_id), ''{}'') FROM pg_temp.vsg_captured c' INTO staged;
   END IF;
-  RETURN coalesce((SELECT string_agg(t.id::text, ',' ORDER BY t.id) FROM vsg.tracked t
-                   WHERE t.id = ANY (staged)
-                      OR EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = t.id AND p.xid = txid_current())), '');
+  -- (one probe at a time: a query over them all is planned for their number)
+  FOREACH tid IN ARRAY probe LOOP
+    IF tid = ANY (staged) OR EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = tid AND p.xid = txid_current()) THEN
+      changed := changed || tid;
+    END IF;
+  END LOOP;
+  RETURN array_to_string(changed, ',');
 END
 $$;

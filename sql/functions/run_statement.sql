@@ -11,10 +11,17 @@
 -- sent on its own is staged for in the same way (sql/tables/lock_shared.sql).
 -- No tid: a commit that names no table, made of every table the SQL changes
 -- (vsg.changed_tables), for which every table's large statements are staged.
+-- The captures then list the tables they ran for in vsg.touched (vsg.touch),
+-- started here as ',' where the transaction has written nothing yet; where
+-- it has (its xid is assigned), rows it wrote before could be in any table,
+-- and vsg.touched is left empty: vsg.changed_tables then probes every one.
 DROP FUNCTION IF EXISTS vsg.run_statement(text);
 CREATE OR REPLACE FUNCTION vsg.run_statement(statement text, tid int) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   PERFORM set_config('vsg.stage', coalesce(',' || tid || ',', ',*,'), true);
+  IF tid IS NULL THEN
+    PERFORM set_config('vsg.touched', CASE WHEN txid_current_if_assigned() IS NULL THEN ',' ELSE '' END, true);
+  END IF;
   EXECUTE statement;
   PERFORM set_config('vsg.stage', '', true);
   RETURN true;

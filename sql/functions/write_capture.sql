@@ -34,6 +34,7 @@ DECLARE
   own boolean;
   same boolean;
   stage boolean;
+  touched text;
   sn bigint;
   q text;
   saved text[];
@@ -43,10 +44,13 @@ BEGIN
   -- it sets off, at depth 2 and more, are captured), and are the columns still
   -- those this function was written for? And does a commit of SQL that runs
   -- now want this table's large statements staged (vsg.run_statement: its
-  -- table, or every table for a commit that names none)?
+  -- table, or every table for a commit that names none)? And, where a commit
+  -- that names no table runs its SQL, this table joins the tables it touched
+  -- (vsg.touch), which vsg.changed_tables then looks at alone.
   SELECT CASE WHEN t.applying IS NULL OR pg_trigger_depth() > 1 THEN false ELSE t.applying = txid_current() END, %1$s,
-         coalesce(strpos(current_setting('vsg.stage', true), ',%2$s,') > 0 OR current_setting('vsg.stage', true) = ',*,', false)
-    INTO own, same, stage
+         coalesce(strpos(current_setting('vsg.stage', true), ',%2$s,') > 0 OR current_setting('vsg.stage', true) = ',*,', false),
+         vsg.touch(%2$s)
+    INTO own, same, stage, touched
   FROM vsg.tracked t WHERE t.id = %2$s;
   IF own THEN
     RETURN NULL;
