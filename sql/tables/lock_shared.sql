@@ -14,19 +14,27 @@
 -- merge in progress, its columns and key as last recorded): `ran`. Every
 -- other column is as it was before the SQL ran.
 -- With $6 as well (a commit that names no table, where no table is chosen:
--- several are tracked), the SQL runs with no table locked, as it would sent on
--- its own, every table's large statements staged for the commit, and
--- `changed` lists the tables it changed (vsg.changed_tables), which the
--- commit then locks and records one by one: two round trips saved.
+-- several are tracked), the SQL runs first, with no table locked, as it would
+-- sent on its own, every table's large statements staged for the commit, and
+-- `changed` lists the tables it changed (vsg.changed_tables). Where that is
+-- one table, it is locked here after the SQL, as $2 would lock it, and its row
+-- returned: three round trips saved. Several, the commit locks and records
+-- them one by one: two saved.
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), counted AS MATERIALIZED (
   -- how many tables are tracked, counted once and only where no table is named
   SELECT count(*) AS n FROM vsg.tracked WHERE untracked_at IS NULL AND $1::text IS NULL AND $2::int IS NULL
+), ran_across AS MATERIALIZED (
+  -- (the SQL of a commit naming no table, where no table is chosen: run
+  -- before `chosen` is read, which then holds the one table it changed)
+  SELECT vsg.changed_tables(vsg.run_statement($5::text, NULL)) AS changed
+  WHERE $6::boolean AND $4::boolean AND $5::text IS NOT NULL AND $1::text IS NULL AND $2::int IS NULL
+    AND (SELECT n FROM counted) > 1
 ), chosen AS (
   SELECT t.id FROM vsg.tracked t
   WHERE t.untracked_at IS NULL AND CASE WHEN $2::int IS NOT NULL THEN t.id = $2::int
-             WHEN $1::text IS NULL THEN (SELECT n FROM counted) = 1
+             WHEN $1::text IS NULL THEN (SELECT n FROM counted) = 1 OR t.id::text = (SELECT changed FROM ran_across)
              ELSE t.relid = (SELECT oid FROM target) END
 ), lt AS MATERIALIZED (
   SELECT t.id, t.relid, t.head, t.key_columns, t.signature
@@ -53,14 +61,13 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        CASE WHEN lt.id IS NOT NULL THEN txid_current()::text END AS xid,
        -- (read only where the caller asks it: $4)
        CASE WHEN $4::boolean THEN (SELECT n FROM counted)::text END AS tracked,
-       CASE WHEN $5::text IS NOT NULL AND sg.now IS NOT NULL AND NOT sg.merging
+       CASE WHEN EXISTS (SELECT 1 FROM ran_across) THEN true
+            WHEN $5::text IS NOT NULL AND sg.now IS NOT NULL AND NOT sg.merging
                  AND coalesce(lr.id, r.id) IS NOT NULL AND (CASE WHEN lr.id IS NULL THEN r.commit_id ELSE lr.commit_id END) IS NOT NULL
                  -- (as ops/commit.ts compares shapes: columns and key; none recorded is the live one)
                  AND (lt.signature IS NULL OR (lt.signature->'columns' = sg.now->'columns' AND (lt.signature->'key') IS NOT DISTINCT FROM (sg.now->'key')))
             THEN vsg.run_statement($5::text, lt.id) ELSE false END AS ran,
-       CASE WHEN $6::boolean AND $4::boolean AND $5::text IS NOT NULL AND lt.id IS NULL
-                 AND (SELECT n FROM counted) > 1
-            THEN vsg.changed_tables(vsg.run_statement($5::text, NULL)) END AS changed,
+       (SELECT changed FROM ran_across) AS changed,
        -- (SQL or work to follow, sent on its own: the capture may stage this
        -- table's large statements for the commit, until sql/commit/create.sql
        -- or append.sql reads what to commit; see vsg.run_statement)

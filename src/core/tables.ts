@@ -241,17 +241,25 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
  * reported it, inside vsg.run_statement. With `across` and no name, where
  * several tables are tracked (no table: a commit across the tables the SQL
  * changes), the SQL runs there too: `changed` lists the ids of the tables it
- * changed (null when it did not run).
+ * changed (null when it did not run), and where that is one table, the same
+ * statement locked it after the SQL, as shareTable does: `changedTable`.
  */
-export async function shareAndRun(tx: Queryable, name: string | undefined, statement: string, across = false): Promise<{ table: LockedTable | null; ran: boolean; changed: number[] | null }> {
+export async function shareAndRun(
+  tx: Queryable,
+  name: string | undefined,
+  statement: string,
+  across = false,
+): Promise<{ table: LockedTable | null; ran: boolean; changed: number[] | null; changedTable?: LockedTable }> {
   const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null; changed: string | null }>(
     sql('tables/lock_shared'),
     [name ?? null, null, false, name === undefined, statement, across && name === undefined],
   );
   const ran = rows.some((r) => yes(r.ran));
   const listed = rows.find((r) => r.changed !== null)?.changed ?? null;
-  const changed = listed === null ? null : listed === '' ? [] : listed.split(',').map(Number);
-  return { table: await sharedFrom(tx, rows, name, false, true), ran, changed };
+  if (listed === null) return { table: await sharedFrom(tx, rows, name, false, true), ran, changed: null };
+  const changed = listed === '' ? [] : listed.split(',').map(Number);
+  const row = changed.length === 1 ? rows.find((r) => Number(r.id) === changed[0] && yes(r.locked)) : undefined;
+  return { table: null, ran, changed, ...(row ? { changedTable: await locked(tx, toTable(row), row, (q, t) => shareTable(q, t, false)) } : {}) };
 }
 
 async function sharedFrom(tx: Queryable, rows: (LockRow & { tracked: string })[], name: string | undefined, append: boolean, several: boolean): Promise<LockedTable | null> {

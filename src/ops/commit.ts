@@ -91,8 +91,9 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   const done = await db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;
     let checked = false;
-    // the tables the SQL changed, when it ran in the statement that found no table named (below)
+    // the tables the SQL changed, when it ran in the statement that found no table named (below), and the one it locked
     let changed: number[] | null = null;
+    let changedTable: LockedTable | undefined;
     if (names.length <= 1) {
       // One table named, or the only one tracked; none named while several
       // are tracked is a commit across the tables the SQL changes.
@@ -102,12 +103,13 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
         // Plain statements run in the statement that locks the table (one
         // round trip saved), when nothing checked first would refuse; with
         // no table named, where several are tracked, in the statement that
-        // finds that out, which then lists the tables they changed (two
-        // saved; not where Citus may hold captured rows on its workers,
-        // gathered before the tables are listed).
+        // finds that out, which then lists the tables they changed and locks
+        // the one they changed (three saved; two where they changed several;
+        // not where Citus may hold captured rows on its workers, gathered
+        // before the tables are listed).
         const plain = await assertRunsInTransaction(opts.sql);
         checked = true;
-        ({ table, ran, changed } = plain
+        ({ table, ran, changed, changedTable } = plain
           ? await shareAndRun(tx, names[0], opts.sql, tx.citus === false).catch((e: unknown) => { throw ranError(e, opts.sql!); })
           : { table: await shareNamed(tx, names[0], !runs, true), ran: false, changed: null });
       } else {
@@ -120,7 +122,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
         return work ? { ...out, result } : out;
       }
     }
-    return commitAcross(tx, names, opts, runs, work, checked, changed);
+    return commitAcross(tx, names, opts, runs, work, checked, changed, changedTable);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
   const parts = done.parts ?? [done];
@@ -269,6 +271,7 @@ async function commitAcross<T>(
   work?: (tx: WorkTx) => Promise<T>,
   checked = false,
   changed: number[] | null = null,
+  changedTable?: LockedTable,
 ): Promise<CommitResult & { result?: T }> {
   const tables = new Map<number, { table: LockedTable; pre: Before }>();
   const take = async (table: LockedTable) => {
@@ -283,7 +286,7 @@ async function commitAcross<T>(
       const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
       changed = rows.map((r) => Number(r.id));
     }
-    for (const id of changed) await take(await shareTable(tx, id, !runs));
+    for (const id of changed) await take(id === changedTable?.id ? changedTable : await shareTable(tx, id, !runs));
   }
   const parts: CommitResult[] = [];
   for (const { table, pre } of [...tables.values()].sort((a, b) => a.table.id - b.table.id)) {

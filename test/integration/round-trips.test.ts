@@ -69,12 +69,20 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   });
 
   // Naming no table, two tracked: BEGIN, the statement that finds no table
-  // named runs the UPDATE and lists the tables it changed, the changed
-  // table's row shared, its commit (as above), COMMIT.
+  // named runs the UPDATE, lists the tables it changed and shares the row of
+  // the one it changed, its commit (as above), COMMIT.
   it('commit of one statement naming no table', async () => {
-    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), 5);
+    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), 4);
     expect(r.commit.updated).toBe(1);
     expect(r.table).toBe('items');
+  });
+
+  // Naming no table, changing both tracked tables: BEGIN, the statement that
+  // runs the SQL and lists the two tables, each table's row shared and its
+  // part committed, the parts named as one commit across them, COMMIT.
+  it('commit of one statement naming no table, changing two tables', async () => {
+    const r = await expectTrips('commit (no table named, two changed)', () => repo.commit({ sql: `UPDATE items SET v = 'both' WHERE id = 11; INSERT INTO other VALUES (11, 'both')`, author }), 8);
+    expect(r.parts?.map((p) => p.table)).toEqual(['items', 'other']);
   });
 
   // BEGIN, resolve-and-lock (the table's row shared, the branch's locked), the commit, COMMIT.
