@@ -1,15 +1,17 @@
 -- The tracked tables this transaction changed, as their ids in order, joined
 -- by commas ('' for none): those with rows of this transaction in vsg.pending
--- (as sql/pending/tables_changed.sql finds them, one index probe a table) and
--- those whose large statements were staged in the session
+-- (one index probe a table) and those whose large statements were staged in the session
 -- (pg_temp.vsg_captured, as vsg's owner: see vsg.captured_table). A commit
 -- that names no table runs its SQL and asks this in one statement
 -- (sql/tables/lock_shared.sql $6): `ran` is the SQL's having run, taken as an
 -- argument so that this is called after it, with a snapshot that sees it.
--- Only the tables the SQL's captures ran for are probed, where they listed
--- them (vsg.touched, see vsg.run_statement), so that the commit's cost follows
--- the tables it changed and not the number tracked; every tracked table
--- where they could not. The list is emptied here.
+-- A commit naming no table whose SQL or work runs on its own asks this after
+-- it (sql/pending/touched_tables.sql). Only the tables the captures ran for
+-- are probed, where they listed them (vsg.touched, started by
+-- vsg.touch_start), so that the commit's cost follows the tables it changed
+-- and not the number tracked; every tracked table where they could not (the
+-- transaction wrote before, or Citus captures on its workers). The list is
+-- emptied here.
 CREATE OR REPLACE FUNCTION vsg.changed_tables(ran boolean) RETURNS text
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE

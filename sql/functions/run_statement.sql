@@ -12,15 +12,13 @@
 -- No tid: a commit that names no table, made of every table the SQL changes
 -- (vsg.changed_tables), for which every table's large statements are staged.
 -- The captures then list the tables they ran for in vsg.touched (vsg.touch),
--- started here as ',' where the transaction has written nothing yet; where
--- it has (its xid is assigned), rows it wrote before could be in any table,
--- and vsg.touched is left empty: vsg.changed_tables then probes every one.
+-- started here (vsg.touch_start).
 DROP FUNCTION IF EXISTS vsg.run_statement(text);
 CREATE OR REPLACE FUNCTION vsg.run_statement(statement text, tid int) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   PERFORM set_config('vsg.stage', coalesce(',' || tid || ',', ',*,'), true);
   IF tid IS NULL THEN
-    PERFORM set_config('vsg.touched', CASE WHEN txid_current_if_assigned() IS NULL THEN ',' ELSE '' END, true);
+    PERFORM vsg.touch_start();
   END IF;
   EXECUTE statement;
   PERFORM set_config('vsg.stage', '', true);

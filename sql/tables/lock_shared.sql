@@ -19,7 +19,9 @@
 -- `changed` lists the tables it changed (vsg.changed_tables). Where that is
 -- one table, it is locked here after the SQL, as $2 would lock it, and its row
 -- returned: three round trips saved. Several, the commit locks and records
--- them one by one: two saved.
+-- them one by one: two saved. With $6 and no $5 (the SQL or the work of a
+-- commit naming no table, sent on its own), the captures start listing the
+-- tables they run for (vsg.touch_start), which vsg.changed_tables reads after.
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), counted AS MATERIALIZED (
@@ -68,6 +70,12 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
                  AND (lt.signature IS NULL OR (lt.signature->'columns' = sg.now->'columns' AND (lt.signature->'key') IS NOT DISTINCT FROM (sg.now->'key')))
             THEN vsg.run_statement($5::text, lt.id) ELSE false END AS ran,
        (SELECT changed FROM ran_across) AS changed,
+       -- (a commit naming no table, where no table is chosen, whose SQL or work
+       -- is sent on its own ($6 without $5): the captures list the tables it
+       -- touches for vsg.changed_tables, as in the one above)
+       CASE WHEN $6::boolean AND $4::boolean AND $5::text IS NULL AND NOT $3::boolean AND lt.id IS NULL
+                 AND (SELECT n FROM counted) > 1
+            THEN vsg.touch_start() END AS touching,
        -- (SQL or work to follow, sent on its own: the capture may stage this
        -- table's large statements for the commit, until sql/commit/create.sql
        -- or append.sql reads what to commit; see vsg.run_statement)

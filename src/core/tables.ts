@@ -228,7 +228,10 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
 /** With `several`, no name while several tables are tracked is no refusal: null (a commit across tables). */
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several: true): Promise<LockedTable | null>;
 export async function shareNamed(tx: Queryable, name: string | undefined, append: boolean, several = false): Promise<LockedTable | null> {
-  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, several && name === undefined, null, false]);
+  // (no name, several tracked: the SQL or work that follows is a commit's across the tables it changes, which
+  // its captures list where no Citus worker may capture any: sql/tables/lock_shared.sql $6)
+  const across = several && name === undefined;
+  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, across, null, across && !append && tx.citus === false]);
   return sharedFrom(tx, rows, name, append, several);
 }
 

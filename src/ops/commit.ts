@@ -283,8 +283,14 @@ async function commitAcross<T>(
   if (names.length === 0) {
     if (!changed) {
       await gather(tx);
-      const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'), [runs]);
-      changed = rows.map((r) => Number(r.id));
+      if (runs) {
+        // (the tables the captures listed while the SQL or the work ran: sql/tables/lock_shared.sql started the list)
+        const { rows } = await tx.query<{ changed: string }>(sql('pending/touched_tables'));
+        changed = rows[0].changed === '' ? [] : rows[0].changed.split(',').map(Number);
+      } else {
+        const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'));
+        changed = rows.map((r) => Number(r.id));
+      }
     }
     for (const id of changed) await take(id === changedTable?.id ? changedTable : await shareTable(tx, id, !runs));
   }

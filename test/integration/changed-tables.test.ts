@@ -116,6 +116,24 @@ describe.each(targetNames())('a commit naming no table looks at the tables its S
     expect(st.filter((s) => !s.clean).map((s) => s.table)).toEqual(['big']);
   });
 
+  // The application's work, and SQL that is not plain statements, run on
+  // their own after the statement that found no table named: the tables are
+  // listed by a statement of their own, from the same list.
+  it('reads vsg.pending for the tables an application’s work changed, and for those of SQL sent on its own', async () => {
+    seen.length = 0;
+    const w = await repo.commit({ author, message: 'work' }, async (tx) => {
+      await tx.query(`UPDATE a11 SET v = 'eleven' WHERE id = 1`);
+      await tx.query(`UPDATE a12 SET v = 'twelve' WHERE id = 1`);
+      return 'done';
+    });
+    expect(w.result).toBe('done');
+    expect(tablesOf(w)).toEqual(['a11', 'a12']);
+    // (a DO block is not a plain statement: the SQL is sent on its own)
+    const s = await repo.commit({ sql: `DO $$BEGIN UPDATE a13 SET v = 'thirteen' WHERE id = 1; END$$`, author });
+    expect(s.table).toBe('a13');
+    expect(seen).toEqual([{ scans: 2, rows: 2 }, { scans: 1, rows: 1 }]);
+  });
+
   it('looks at every tracked table where the transaction wrote before the commit', async () => {
     seen.length = 0;
     const r = await repo.db.transaction(async (tx) => {
