@@ -134,6 +134,17 @@ describe.each(targetNames())('a commit naming no table looks at the tables its S
     expect(seen).toEqual([{ scans: 2, rows: 2 }, { scans: 1, rows: 1 }]);
   });
 
+  it('looks at every tracked table where the work emptied the list', async () => {
+    seen.length = 0;
+    const w = await repo.commit({ author, message: 'reset' }, async (tx) => {
+      await tx.query(`UPDATE a14 SET v = 'fourteen' WHERE id = 1`);
+      await tx.query(`RESET vsg.touched`);
+      await tx.query(`UPDATE a15 SET v = 'fifteen' WHERE id = 1`);
+    });
+    expect(tablesOf(w)).toEqual(['a14', 'a15']);
+    expect(seen.map((s) => s.scans)).toEqual([TABLES + 2]);
+  });
+
   it('looks at every tracked table where the transaction wrote before the commit', async () => {
     seen.length = 0;
     const r = await repo.db.transaction(async (tx) => {
