@@ -1,7 +1,7 @@
 --! capture-generator: a change to this file rewrites every vsg.capture_<id>() (vsg init)
--- Add table tid to the tables that the SQL of a commit naming no table
+-- Add table tid to the tables that the SQL or work of a commit naming no table
 -- touched (vsg.touched, a transaction-local list ',3,17,' that
--- vsg.run_statement starts), so that vsg.changed_tables looks at those
+-- vsg.touch_start starts), so that vsg.changed_tables looks at those
 -- tables alone instead of probing every tracked one. Outside such a commit
 -- vsg.touched is empty or unset, and this does nothing. Every capture calls
 -- it, at each statement: a SQL function, inlined into the capture's first

@@ -260,9 +260,14 @@ export async function shareAndRun(
   const ran = rows.some((r) => yes(r.ran));
   const listed = rows.find((r) => r.changed !== null)?.changed ?? null;
   if (listed === null) return { table: await sharedFrom(tx, rows, name, false, true), ran, changed: null };
-  const changed = listed === '' ? [] : listed.split(',').map(Number);
+  const changed = tableIds(listed);
   const row = changed.length === 1 ? rows.find((r) => Number(r.id) === changed[0] && yes(r.locked)) : undefined;
   return { table: null, ran, changed, ...(row ? { changedTable: await locked(tx, toTable(row), row, (q, t) => shareTable(q, t, false)) } : {}) };
+}
+
+/** Table ids joined by commas, as vsg.changed_tables lists them ('' for none). */
+export function tableIds(listed: string): number[] {
+  return listed === '' ? [] : listed.split(',').map(Number);
 }
 
 async function sharedFrom(tx: Queryable, rows: (LockRow & { tracked: string })[], name: string | undefined, append: boolean, several: boolean): Promise<LockedTable | null> {

@@ -17,7 +17,7 @@ import { sameSignature, type Signature } from '../core/signature.js';
 import { gather } from '../core/gather.js';
 import { toSqlError } from '../core/sql-error.js';
 import { recordSpan, spanInfo } from '../core/spans.js';
-import { shareAndRun, shareNamed, shareTable, type LockedTable } from '../core/tables.js';
+import { shareAndRun, shareNamed, shareTable, tableIds, type LockedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 
 export interface CommitOptions {
@@ -286,7 +286,7 @@ async function commitAcross<T>(
       if (runs) {
         // (the tables the captures listed while the SQL or the work ran: sql/tables/lock_shared.sql started the list)
         const { rows } = await tx.query<{ changed: string }>(sql('pending/touched_tables'));
-        changed = rows[0].changed === '' ? [] : rows[0].changed.split(',').map(Number);
+        changed = tableIds(rows[0].changed);
       } else {
         const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'));
         changed = rows.map((r) => Number(r.id));
