@@ -33,7 +33,17 @@
 -- the commit comes back as sql/history/commits.sql gives it, its refs
 -- being the branch that moved, and `tidy`: whether vsg.pending wants a VACUUM
 -- (src/core/pending.ts), read here so that it costs no round trip.
-WITH lr AS MATERIALIZED (
+WITH arg AS MATERIALIZED (
+  -- The parameters that choose what the statement does ($2, $12, $13), read
+  -- through this CTE and never as constants, so that every plan of it is the
+  -- generic one's shape: PostgreSQL plans a prepared statement's first five
+  -- runs for their parameters, then keeps one plan for all only when that
+  -- plan costs no more than theirs. Planned for its constants, each mode
+  -- pruned the others' branches, the plan for all of them cost more, and a
+  -- connection planned this statement again at every commit (~1.5 ms of a
+  -- 3 ms one-row commit: test/integration/plan-cache.test.ts).
+  SELECT $2::text AS take, $12::boolean AS own_author, $13::boolean AS own_meta
+), lr AS MATERIALIZED (
   SELECT r.id, r.commit_id FROM vsg.refs r
   WHERE $14::oid IS NOT NULL AND r.table_id = $1 AND r.name = $15::text AND r.kind = 'branch'
   FOR UPDATE
@@ -59,28 +69,38 @@ WITH lr AS MATERIALIZED (
   SELECT $14::oid IS NULL OR coalesce((SELECT p.branch_id = ($5::int)::text AND p.head_commit = $3 AND p.xid = $16::text AND p.same_shape AND NOT p.merging AND NOT p.earlier FROM point p), false) AS ok,
          set_config('vsg.stage', '', true) AS unstaged
 ), staged AS (
-  SELECT key, before, after FROM vsg.staged_changes($1) WHERE $2::text <> 'earlier'
+  SELECT key, before, after FROM vsg.staged_changes($1) WHERE (SELECT take FROM arg) <> 'earlier'
 ), mine AS (
   SELECT key FROM vsg.pending WHERE table_id = $1 AND xid = txid_current()
   UNION
   SELECT vsg.captured_keys($1)
   UNION
   SELECT key FROM staged
-), taken AS (
-  -- $2 is a constant when this is planned: each mode keeps one of the branches.
+), taken_mine AS (
+  -- 'mine': this transaction's rows alone, through pending_xid (table_id, xid)
   DELETE FROM vsg.pending p
-  WHERE p.table_id = $1 AND (SELECT ok FROM go)
-    AND ($2::text = 'all'
-         OR ($2::text = 'mine' AND p.xid = txid_current())
-         OR ($2::text = 'earlier' AND p.xid <> txid_current() AND p.key IN (SELECT key FROM mine))
-         OR ($2::text = 'keys' AND p.key IN (SELECT key FROM mine)))
+  WHERE p.table_id = $1 AND (SELECT ok FROM go) AND (SELECT take FROM arg) = 'mine' AND p.xid = txid_current()
   RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
+), taken_other AS (
+  -- every other mode reads every row of the table, as it must
+  DELETE FROM vsg.pending p
+  WHERE p.table_id = $1 AND (SELECT ok FROM go) AND (SELECT take FROM arg) <> 'mine'
+    AND CASE (SELECT take FROM arg)
+          WHEN 'all' THEN true
+          WHEN 'earlier' THEN p.xid <> txid_current() AND p.key IN (SELECT key FROM mine)
+          WHEN 'keys' THEN p.key IN (SELECT key FROM mine)
+          ELSE false END
+  RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
+), taken AS (
+  SELECT seq, key, before, after, author, meta FROM taken_mine
+  UNION ALL
+  SELECT seq, key, before, after, author, meta FROM taken_other
 ), captured AS MATERIALIZED (
   -- This transaction's large statements of SQL, staged in the session for
   -- this commit instead of vsg.pending (sql/functions/write_capture.sql):
   -- taken with its pending rows, in one order (their sequence numbers).
   SELECT c.seq, c.key, c.before, c.after, nullif(c.author, '') AS author, nullif(c.meta, '') AS meta
-  FROM vsg.take_captured($1, $2::text <> 'earlier' AND (SELECT ok FROM go)) c
+  FROM vsg.take_captured($1, (SELECT take FROM arg) <> 'earlier' AND (SELECT ok FROM go)) c
 ), pending_taken AS (
   SELECT seq, key, before, after, author, meta FROM taken
   UNION ALL
@@ -151,10 +171,10 @@ WITH lr AS MATERIALIZED (
   -- (without $12 nothing is read: a root commit takes every row of its table)
   SELECT CASE WHEN count(*) > 0 AND count(author) = count(*) AND count(DISTINCT author) = 1
               THEN min(author) END AS author
-  FROM taking WHERE $12
+  FROM taking WHERE (SELECT own_author FROM arg)
 ), session_meta AS (
   -- (vsg.merge_session_meta: see there why a function)
-  SELECT vsg.merge_session_meta(array_agg(DISTINCT meta)) AS meta FROM taking WHERE $13 AND meta IS NOT NULL HAVING count(*) > 0
+  SELECT vsg.merge_session_meta(array_agg(DISTINCT meta)) AS meta FROM taking WHERE (SELECT own_meta FROM arg) AND meta IS NOT NULL HAVING count(*) > 0
 ), info AS (
   SELECT clock_timestamp() AS at,
          coalesce((SELECT author FROM session_author), $7) AS author,
