@@ -5,9 +5,14 @@
 -- untracked: a history no longer followed keeps the name it ended with), and
 -- the commit across tables it is a part of, if any, and whether vsg prune
 -- dropped its changes.
-WITH refs AS MATERIALIZED (
+-- The ids are read through `arg` (MATERIALIZED), never as a constant: a plan
+-- made for them knew how many there were, the plan kept for all runs was
+-- estimated dearer than that, and a connection planned this statement again
+-- at every run (see sql/commit/create.sql).
+WITH arg AS MATERIALIZED (SELECT $1::text[] AS ids
+), refs AS MATERIALIZED (
   SELECT r.commit_id, json_agg(json_build_object('name', r.name, 'kind', r.kind) ORDER BY r.kind, r.name) AS refs
-  FROM vsg.refs r WHERE r.commit_id = ANY($1::text[])
+  FROM vsg.refs r WHERE r.commit_id = ANY((SELECT ids FROM arg)::text[])
     -- (an untracked history's refs name no branch of the repository any more)
     AND EXISTS (SELECT 1 FROM vsg.tracked t WHERE t.id = r.table_id AND t.untracked_at IS NULL)
   GROUP BY r.commit_id
@@ -24,5 +29,5 @@ LEFT JOIN vsg.commit_parts sp ON sp.part = c.id
 LEFT JOIN vsg.tracked t ON t.id = c.table_id
 LEFT JOIN pg_catalog.pg_class k ON k.oid = t.relid AND t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
-WHERE c.id = ANY($1::text[])
+WHERE c.id = ANY((SELECT ids FROM arg)::text[])
 ORDER BY c.seq DESC

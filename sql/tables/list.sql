@@ -4,11 +4,16 @@
 -- $3 the untracked histories too (untracked_at set; named as when untracked).
 -- `base`: the commit of its newest base on its HEAD's first-parent chain (vsg prune's
 -- boundary of that branch, docs/prune.md), else of its newest base.
+-- The parameters are read through `arg` (MATERIALIZED), never as constants:
+-- a plan made for them dropped the branches they switch off, the plan kept
+-- for all runs was estimated dearer than that, and a connection planned this
+-- statement again at every run (see sql/commit/create.sql).
+WITH arg AS MATERIALIZED (SELECT $1::int AS id, $2::boolean AS counts, coalesce($3::boolean, false) AS untracked)
 SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit,
-       CASE WHEN $2 THEN (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text END AS commits,
+       CASE WHEN (SELECT counts FROM arg) THEN (SELECT count(*) FROM vsg.commits x WHERE x.table_id = t.id)::text END AS commits,
        to_char(t.untracked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS untracked_at,
        (SELECT b.commit_id FROM vsg.bases b JOIN vsg.commits bc ON bc.id = b.commit_id WHERE b.table_id = t.id
         ORDER BY EXISTS (SELECT 1 FROM vsg.commits hc CROSS JOIN LATERAL vsg.first_parent_reach(hc.seq, ARRAY[bc.seq]) WHERE hc.id = r.commit_id) DESC,
@@ -17,5 +22,5 @@ FROM vsg.tracked t
 LEFT JOIN pg_catalog.pg_class c ON c.oid = t.relid AND t.untracked_at IS NULL
 LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN vsg.refs r ON r.table_id = t.id AND r.name = t.head AND r.kind = 'branch'
-WHERE CASE WHEN $1::int IS NOT NULL THEN t.id = $1::int ELSE t.untracked_at IS NULL OR coalesce($3::boolean, false) END
+WHERE CASE WHEN (SELECT id FROM arg) IS NOT NULL THEN t.id = (SELECT id FROM arg) ELSE t.untracked_at IS NULL OR (SELECT untracked FROM arg) END
 ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name), t.untracked_at DESC NULLS FIRST

@@ -14,7 +14,12 @@
 --   builds what forgetting no-op changes reads;
 -- - whether a foreign key of another table references it (`referenced`): a
 --   restore then checks the rows that reference it (src/ops/restore.ts).
-WITH net AS (
+-- $4 and $5 are read through `arg` (MATERIALIZED), never as constants: a
+-- plan made for them dropped the branches they switch off, the plan kept for
+-- all runs was estimated dearer than that, and a connection planned this
+-- statement again at every run (see sql/commit/create.sql).
+WITH arg AS MATERIALIZED (SELECT $4::boolean AS overwrite, $5::boolean AS counted
+), net AS (
   SELECT key, (array_agg(before ORDER BY seq))[1] AS before, (array_agg(after ORDER BY seq DESC))[1] AS after
   FROM vsg.pending WHERE table_id = $1 GROUP BY key
 ), counts AS (
@@ -33,7 +38,7 @@ WITH net AS (
 )
 SELECT (SELECT n FROM pending)::text AS pending_rows,
        c.inserted::text, c.updated::text, c.deleted::text,
-       CASE WHEN $4 OR (SELECT n FROM pending) = 0 THEN vsg.path_changes($2::text, $3::text) END::text AS path_changes,
+       CASE WHEN (SELECT overwrite FROM arg) OR (SELECT n FROM pending) = 0 THEN vsg.path_changes($2::text, $3::text) END::text AS path_changes,
        (SELECT coalesce(json_agg(cps), '[]') FROM cps)::text AS checkpoints,
        (SELECT depth FROM vsg.lca($3::text, $2::text))::text AS lca_depth,
        (SELECT coalesce(json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) ORDER BY a.attnum), '[]')
@@ -42,5 +47,5 @@ SELECT (SELECT n FROM pending)::text AS pending_rows,
        EXISTS (SELECT 1 FROM pg_catalog.pg_constraint f
                WHERE f.contype = 'f' AND f.confrelid = t.relid AND f.conrelid <> t.relid) AS referenced
 FROM vsg.tracked t
-LEFT JOIN LATERAL (SELECT * FROM counts WHERE $5) c ON true
+LEFT JOIN LATERAL (SELECT * FROM counts WHERE (SELECT counted FROM arg)) c ON true
 WHERE t.id = $1

@@ -16,6 +16,11 @@
  * (pg_prepared_statements: custom_plans, generic_plans), read on the
  * repository's own session.
  *
+ * The same holds for every statement vsg sends in a day's work (commits,
+ * status, diff, log, show, row history, blame, checkout, rollback, restore,
+ * branches and tags): each reads the parameters that choose its branches
+ * through a CTE, and none is planned for its parameters more than five times.
+ *
  * Nor does the commit read the other writer's rows to learn that none of them
  * touches its own (vsg.earlier_keys looks its few keys up in pending_key): what
  * the commit's transaction read of vsg.pending is PostgreSQL's own count too
@@ -121,5 +126,41 @@ describe.each(targetNames())('the commit statement planned once a connection on 
     // four runs: the commit's first finds the earlier change and commits
     // nothing, then the earlier change, then the commit; then every row
     expect(after!.generic - before!.generic).toBe(4);
+  });
+
+  it('every statement of a day\'s work: planned for its parameters five times at most, then the kept plan', async (ctx) => {
+    if (!prepared) ctx.skip();
+    const tag = Date.now();
+    // reads and commits beside the other writer's rows
+    for (let i = 1; i <= 8; i++) {
+      await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'w${i}' WHERE id = ${100 + i}`, author });
+      await repo.status({});
+      await repo.tables({});
+      await repo.diff({ table: 'items' });
+      await repo.diff({ table: 'items', from: 'HEAD~1', to: 'HEAD' });
+      await repo.log({ table: 'items', limit: 20 });
+      await repo.log({ table: 'items', limit: 5, author: 'test' });
+      await repo.show('HEAD', { table: 'items' });
+      await repo.rowLog({ table: 'items', key: String(100 + i) });
+      await repo.blame({ table: 'items', key: String(100 + i) });
+      await repo.branches({ table: 'items' });
+      await repo.rowsAt({ table: 'items', at: 'HEAD~2' });
+    }
+    // and what writes the table back, branches and tags (the first restore
+    // discards the other writer's rows, which a checkout would refuse)
+    for (let i = 1; i <= 8; i++) {
+      await repo.sql(`UPDATE items SET v = 'r${i}' WHERE id = ${300 + i}`);
+      await repo.restore({ table: 'items' });
+      await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'x${i}' WHERE id = ${200 + i}`, author });
+      await repo.checkout({ table: 'items', ref: 'HEAD~1', author });
+      await repo.rollback({ table: 'items', ref: 'HEAD', author });
+      await repo.createBranch({ table: 'items', name: `b${tag}-${i}` });
+      await repo.createTag({ table: 'items', name: `t${tag}-${i}` });
+      await repo.status({});
+    }
+    const { rows } = await repo.db.query<{ name: string; custom: string }>(
+      `SELECT name, custom_plans::text AS custom FROM pg_catalog.pg_prepared_statements WHERE custom_plans > 5 ORDER BY name`,
+    );
+    expect(rows.map((r) => `${r.name}: ${r.custom} plans for its parameters`)).toEqual([]);
   });
 });
