@@ -18,7 +18,7 @@
  *
  * The same holds for every statement vsg sends in a day's work (commits,
  * status, diff, log, show, row history, blame, checkout, rollback, restore,
- * branches and tags): each reads the parameters that choose its branches
+ * branches, tags, switch and merge): each reads the parameters that choose its branches
  * through a CTE, and none is planned for its parameters more than five times.
  *
  * Nor does the commit read the other writer's rows to learn that none of them
@@ -157,6 +157,12 @@ describe.each(targetNames())('the commit statement planned once a connection on 
       await repo.createBranch({ table: 'items', name: `b${tag}-${i}` });
       await repo.createTag({ table: 'items', name: `t${tag}-${i}` });
       await repo.status({});
+      // a branch of its own, a commit on each side, and the merge
+      await repo.switch({ table: 'items', branch: `f${tag}-${i}`, create: true });
+      await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'f${i}' WHERE id = ${400 + i}`, author });
+      await repo.switch({ table: 'items', branch: 'main' });
+      await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'm${i}' WHERE id = ${500 + i}`, author });
+      await repo.merge({ table: 'items', ref: `f${tag}-${i}`, author });
     }
     const { rows } = await repo.db.query<{ name: string; custom: string }>(
       `SELECT name, custom_plans::text AS custom FROM pg_catalog.pg_prepared_statements WHERE custom_plans > 5 ORDER BY name`,
