@@ -18,8 +18,9 @@
  *
  * The same holds for every statement vsg sends in a day's work (commits,
  * status, diff, log, show, row history, blame, checkout, rollback, restore,
- * branches, tags, switch and merge): each reads the parameters that choose its branches
- * through a CTE, and none is planned for its parameters more than five times.
+ * branches, tags, switch and merge): each reads the parameters that choose
+ * its branches through a CTE, and none is planned for its parameters more
+ * than five times.
  *
  * Nor does the commit read the other writer's rows to learn that none of them
  * touches its own (vsg.earlier_keys looks its few keys up in pending_key): what
@@ -63,7 +64,7 @@ function watchingDb(db: Db, read: number[]): Db {
   };
 }
 
-describe.each(targetNames())('the commit statement planned once a connection on %s', (name) => {
+describe.each(targetNames())('vsg\'s statements planned once a connection, beside another writer\'s rows, on %s', (name) => {
   let t: Target;
   let repo: Repository;
   let prepared = true;
