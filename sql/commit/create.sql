@@ -38,10 +38,10 @@ WITH arg AS MATERIALIZED (
   -- through this CTE and never as constants, so that every plan of it is the
   -- generic one's shape: PostgreSQL plans a prepared statement's first five
   -- runs for their parameters, then keeps one plan for all only when that
-  -- plan costs no more than theirs. Planned for its constants, each mode
-  -- pruned the others' branches, the plan for all of them cost more, and a
-  -- connection planned this statement again at every commit (~1.5 ms of a
-  -- 3 ms one-row commit: test/integration/plan-cache.test.ts).
+  -- plan costs no more than theirs. Planned for constants, each mode would
+  -- prune the others' branches, the plan for all would cost more, and a
+  -- connection would plan this statement again at every commit (~1.5 ms of
+  -- a 3 ms one-row commit: test/integration/plan-cache.test.ts).
   SELECT $2::text AS take, $12::boolean AS own_author, $13::boolean AS own_meta
 ), lr AS MATERIALIZED (
   SELECT r.id, r.commit_id FROM vsg.refs r

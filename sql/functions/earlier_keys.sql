@@ -5,8 +5,8 @@
 -- rows first, with two index probes, and call this only when there are any).
 -- Up to 100 keys of this transaction's are looked up one by one in
 -- pending_key (table_id, key), so that a small commit's cost does not follow
--- the other writers' rows: reading every one of them for a one-row commit
--- took ~5 ms beside 20,000 rows of another writer's. Seq scans are off for
+-- the other writers' rows: reading every one of them costs a one-row commit
+-- ~5 ms beside 20,000 rows of another writer's. Seq scans are off for
 -- that: statistics that say vsg.pending is small make a scan look cheaper.
 -- More keys than that, both sides are joined by hashing, with nested loops
 -- and merge joins off: vsg.pending's statistics are those of its last ANALYZE

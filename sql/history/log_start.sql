@@ -10,8 +10,8 @@
 -- entry of a table of $8, or any PRUNE entry): when not, it need not read them
 -- (sql/history/entries.sql), one round trip less.
 -- The parameters are read through `arg` (MATERIALIZED), never as constants:
--- a plan made for them dropped the filters they leave out, the plan kept for
--- all runs was estimated dearer than that, and a connection planned this
+-- a plan made for them would drop the filters they leave out, the plan kept
+-- for all runs would look dearer than that, and a connection would plan this
 -- statement again at every run (see sql/commit/create.sql).
 WITH arg AS MATERIALIZED (
   SELECT $1::text[] AS starts, $2::int AS k, $3::bigint AS lim, $4::text AS author,
