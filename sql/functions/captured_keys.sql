@@ -5,7 +5,7 @@
 CREATE OR REPLACE FUNCTION vsg.captured_keys(tid int) RETURNS SETOF jsonb
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF vsg.captured_own() THEN
+  IF current_setting('vsg.staged', true) = 'on' AND vsg.captured_own() THEN
     RETURN QUERY SELECT c.key FROM pg_temp.vsg_captured c WHERE c.table_id = tid;
   END IF;
 END

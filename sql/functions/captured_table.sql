@@ -3,24 +3,39 @@
 -- function calls it, as vsg's owner, before it stages a large statement's rows
 -- there instead of in vsg.pending (sql/functions/write_capture.sql). Rows are
 -- taken by the commit (vsg.take_captured); any a transaction leaves are moved
--- into vsg.pending as it commits (vsg.flush_captured, a deferred trigger), so
--- that a change staged here is never lost, whoever asked for staging. False
--- when a table of that name belongs to another role (vsg.captured_own): the
--- capture then writes to vsg.pending as for any other statement.
+-- into vsg.pending as it commits (vsg.flush_captured, a deferred trigger that
+-- each transaction that stages arms once, by a row in
+-- pg_temp.vsg_captured_flush), so that a change staged here is never lost,
+-- whoever asked for staging. Both tables stay for the session and are emptied
+-- at each commit (ON COMMIT DELETE ROWS): made and dropped in every
+-- transaction that staged, they cost ~3.6 ms a large commit, and on a server
+-- without autovacuum (or in the embedded database) their catalog rows pile
+-- up dead. False when a table of that name belongs to another role
+-- (vsg.captured_own): the capture then writes to vsg.pending as for any other
+-- statement.
 CREATE OR REPLACE FUNCTION vsg.captured_table() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-  IF to_regclass('pg_temp.vsg_captured') IS NOT NULL THEN
-    RETURN vsg.captured_own();
-  ELSE
+  IF to_regclass('pg_temp.vsg_captured') IS NULL THEN
     CREATE TEMP TABLE vsg_captured (
       table_id int NOT NULL, seq bigint NOT NULL, key jsonb NOT NULL, before jsonb, after jsonb,
       author text DEFAULT current_setting('vsg.author', true), meta text DEFAULT current_setting('vsg.meta', true)
-    ) ON COMMIT DROP;
-    CREATE TEMP TABLE vsg_captured_flush (at int) ON COMMIT DROP;
+    ) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE vsg_captured_flush (at int) ON COMMIT DELETE ROWS;
     CREATE CONSTRAINT TRIGGER vsg_flush AFTER INSERT ON pg_temp.vsg_captured_flush
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION vsg.flush_captured();
-    INSERT INTO pg_temp.vsg_captured_flush VALUES (1);
-    RETURN true;
+  ELSIF NOT vsg.captured_own() THEN
+    RETURN false;
   END IF;
+  -- (once a transaction: the row is gone at its end, or with the savepoint
+  -- that inserted it, and the rows staged under it with it)
+  INSERT INTO pg_temp.vsg_captured_flush SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_flush);
+  -- Whether this transaction staged anything, for the readers (vsg.take_captured,
+  -- vsg.captured_keys, vsg.changed_tables), which leave the table alone
+  -- otherwise: a transaction that touches a temporary table pays for emptying
+  -- it at commit. (Transaction-local, and undone with a savepoint rolled back,
+  -- as the rows are. Set by anyone else, a reader finds an empty table; unset,
+  -- the rows are not taken, and the flush moves them to vsg.pending.)
+  PERFORM set_config('vsg.staged', 'on', true);
+  RETURN true;
 END
 $$;

@@ -30,7 +30,7 @@ BEGIN
   ELSE
     probe := ARRAY(SELECT t.id FROM vsg.tracked t ORDER BY t.id);
   END IF;
-  IF cardinality(probe) > 0 AND vsg.captured_own() THEN
+  IF cardinality(probe) > 0 AND current_setting('vsg.staged', true) = 'on' AND vsg.captured_own() THEN
     EXECUTE 'SELECT coalesce(array_agg(DISTINCT c.table_id), ''{}'') FROM pg_temp.vsg_captured c' INTO staged;
   END IF;
   -- (one probe at a time: a query over them all is planned for their number)

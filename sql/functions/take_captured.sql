@@ -7,7 +7,7 @@ CREATE OR REPLACE FUNCTION vsg.take_captured(tid int, take boolean)
   RETURNS TABLE (seq bigint, key jsonb, before jsonb, after jsonb, author text, meta text)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF take AND vsg.captured_own() THEN
+  IF take AND current_setting('vsg.staged', true) = 'on' AND vsg.captured_own() THEN
     RETURN QUERY DELETE FROM pg_temp.vsg_captured c WHERE c.table_id = tid
       RETURNING c.seq, c.key, c.before, c.after, c.author, c.meta;
   END IF;

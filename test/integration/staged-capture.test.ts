@@ -81,26 +81,37 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     await reset();
   });
 
-  it("stages nothing for an application's write or a small commit: no table is made in their session", async () => {
+  it("stages nothing for an application's write or a small commit: no row in the session's staging table", async () => {
+    // rows staged in this transaction: the session's table (kept between
+    // transactions, emptied at each commit) read only where it exists
     const staging = async (tx: { query: Repository['db']['query'] }) =>
-      (await tx.query<{ t: string | null }>(`SELECT to_regclass('pg_temp.vsg_captured')::text AS t`)).rows[0].t;
+      Number(
+        (
+          await tx.query<{ n: string }>(
+            `SELECT CASE WHEN to_regclass('pg_temp.vsg_captured') IS NULL THEN 0
+                         ELSE (xpath('/row/n/text()', query_to_xml('SELECT count(*) AS n FROM pg_temp.vsg_captured', false, true, '')))[1]::text::int END::text AS n`,
+          )
+        ).rows[0].n,
+      );
     // an application's large write, vsg.stage unset
     expect(await repo.db.transaction(async (tx) => {
       await tx.query(`UPDATE items SET v = v || 'a'`);
       return staging(tx);
-    })).toBeNull();
+    })).toBe(0);
     await reset();
     // a commit's small statement, and (the check's own control) its large one
     const small = await repo.commit({ table: 'items', author }, async (tx) => {
       await tx.query(`UPDATE items SET v = v || 's' WHERE id = 1`);
       return staging(tx);
     });
-    expect(small.result).toBeNull();
+    expect(small.result).toBe(0);
     const large = await repo.commit({ table: 'items', author }, async (tx) => {
       await tx.query(`UPDATE items SET v = v || 'l'`);
       return staging(tx);
     });
-    expect(large.result).toBe('vsg_captured');
+    expect(large.result).toBe(ROWS);
+    // the commit took them, and the commit of the transaction emptied the table
+    expect(await repo.db.transaction((tx) => staging(tx))).toBe(0);
     await reset();
   });
 
@@ -177,6 +188,23 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     // one draw for the staged statement, one a row for the small one
     expect(moved).toBe(1 + 5);
     expect((await repo.status()).every((s) => s.clean)).toBe(true);
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+
+  it('takes nothing a rollback to a savepoint undid: the staged statement after it alone', async () => {
+    const made = await repo.commit({ table: 'items', author }, async (tx) => {
+      await tx.query('SAVEPOINT s');
+      await tx.query(`UPDATE items SET v = v || 'u'`);
+      await tx.query('ROLLBACK TO SAVEPOINT s');
+      await tx.query(`UPDATE items SET v = v || 'k' WHERE id <= 1000`);
+    });
+    expect(made.commit).toMatchObject({ inserted: 0, updated: 1000, deleted: 0 });
+    const rows = await changes(made.commit.id);
+    expect(rows.get(1)).toEqual({ before: { id: '1', v: 'v1' }, after: { id: '1', v: 'v1k' } });
+    expect(rows.has(1001)).toBe(false);
+    expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending`)).rows[0].n)).toBe(0);
+    expect((await repo.status()).every((st) => st.clean)).toBe(true);
     expect((await repo.verify()).ok).toBe(true);
     await reset();
   });
