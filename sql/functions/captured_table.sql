@@ -8,9 +8,9 @@
 -- pg_temp.vsg_captured_flush), so that a change staged here is never lost,
 -- whoever asked for staging. Both tables stay for the session and are emptied
 -- at each commit (ON COMMIT DELETE ROWS): made and dropped in every
--- transaction that staged, they cost ~3.6 ms a large commit, and on a server
--- without autovacuum (or in the embedded database) their catalog rows pile
--- up dead. False when a table of that name belongs to another role
+-- transaction that staged instead, they would cost ~3.6 ms a large commit,
+-- and on a server without autovacuum (or in the embedded database) their
+-- catalog rows would pile up dead. False when a table of that name belongs to another role
 -- (vsg.captured_own): the capture then writes to vsg.pending as for any other
 -- statement.
 CREATE OR REPLACE FUNCTION vsg.captured_table() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
