@@ -1,6 +1,6 @@
 -- Refs of one kind ($2: 'branch' or 'tag') of table $1 (NULL: every table tracked
 -- now; an untracked history keeps its refs, read by naming it), with their commit.
--- ($1 is read through `arg`, never as a constant: see sql/tables/list.sql)
+-- ($1 read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (SELECT $1::int AS table_id)
 SELECT r.name, r.kind, r.table_id::text, r.commit_id AS commit, c.message,
        to_char(c.committed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS committed_at

@@ -3,10 +3,6 @@
 -- commits' first-parent common ancestor. The computation (cost: the changes
 -- on the two paths, never the table) is vsg.state_diff in
 -- sql/functions/state_diff.sql, shared with the SQL functions for psql users.
--- The parameters reach it through `arg` (MATERIALIZED), never as constants:
--- a plan made for them would drop the branches they switch off (pending
--- rows, the common ancestor's lookup), the plan kept for all runs would look
--- dearer than that, and a connection would plan this statement again at
--- every run, ~1.2 ms against 0.2 ms to run it (see sql/commit/create.sql).
+-- (the parameters read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (SELECT $5::int AS tid, $1::text AS old_c, $2::text AS new_c, $4::boolean AS with_pending, $3::int AS lca_depth)
 SELECT d.key, d.old, d.new FROM arg a CROSS JOIN LATERAL vsg.state_diff(a.tid, a.old_c, a.new_c, a.with_pending, a.lca_depth) d

@@ -5,10 +5,7 @@
 -- untracked: a history no longer followed keeps the name it ended with), and
 -- the commit across tables it is a part of, if any, and whether vsg prune
 -- dropped its changes.
--- The ids are read through `arg` (MATERIALIZED), never as a constant: a plan
--- made for them would know how many there are, the plan kept for all runs
--- would look dearer than that, and a connection would plan this statement
--- again at every run (see sql/commit/create.sql).
+-- (the ids read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (SELECT $1::text[] AS ids
 ), refs AS MATERIALIZED (
   SELECT r.commit_id, json_agg(json_build_object('name', r.name, 'kind', r.kind) ORDER BY r.kind, r.name) AS refs

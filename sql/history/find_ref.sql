@@ -8,10 +8,7 @@
 -- collation), then checked with LIKE: the database's collation may not be C,
 -- and then LIKE alone scans every commit. `pruned`: the commit was pruned
 -- (docs/prune.md), which the caller answers with E_PRUNED.
--- $2 and $3 are read through `arg` (MATERIALIZED), never as constants: a plan
--- made for them would drop the branches they switch off, the plan kept for
--- all runs would look dearer than that, and a connection would plan this
--- statement again at every run (see sql/commit/create.sql).
+-- ($2 and $3 read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (SELECT $2::int AS tid, $3::boolean AS by_id)
 SELECT 'ref' AS via, r.kind, r.name, r.commit_id AS id, r.table_id::text, c.message, NULL AS span, c.pruned IS NOT NULL AS pruned
 FROM vsg.refs r JOIN vsg.commits c ON c.id = r.commit_id

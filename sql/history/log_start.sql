@@ -9,10 +9,7 @@
 -- `entries`: whether log has anything to show beside its commits (a FORGET
 -- entry of a table of $8, or any PRUNE entry): when not, it need not read them
 -- (sql/history/entries.sql), one round trip less.
--- The parameters are read through `arg` (MATERIALIZED), never as constants:
--- a plan made for them would drop the filters they leave out, the plan kept
--- for all runs would look dearer than that, and a connection would plan this
--- statement again at every run (see sql/commit/create.sql).
+-- (the parameters read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (
   SELECT $1::text[] AS starts, $2::int AS k, $3::bigint AS lim, $4::text AS author,
          $5::timestamptz AS since, $6::timestamptz AS until, $7::text AS grep, $8::int[] AS scope

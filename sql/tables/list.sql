@@ -4,10 +4,7 @@
 -- $3 the untracked histories too (untracked_at set; named as when untracked).
 -- `base`: the commit of its newest base on its HEAD's first-parent chain (vsg prune's
 -- boundary of that branch, docs/prune.md), else of its newest base.
--- The parameters are read through `arg` (MATERIALIZED), never as constants:
--- a plan made for them would drop the branches they switch off, the plan
--- kept for all runs would look dearer than that, and a connection would plan
--- this statement again at every run (see sql/commit/create.sql).
+-- (the parameters read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (SELECT $1::int AS id, $2::boolean AS counts, coalesce($3::boolean, false) AS untracked)
 SELECT t.id::text, t.relid::text, to_json(t.key_columns)::text AS key_columns, t.head,
        n.nspname AS schema_name, c.relname AS table_name,

@@ -14,10 +14,7 @@
 --   builds what forgetting no-op changes reads;
 -- - whether a foreign key of another table references it (`referenced`): a
 --   restore then checks the rows that reference it (src/ops/restore.ts).
--- $4 and $5 are read through `arg` (MATERIALIZED), never as constants: a
--- plan made for them would drop the branches they switch off, the plan kept
--- for all runs would look dearer than that, and a connection would plan this
--- statement again at every run (see sql/commit/create.sql).
+-- ($4 and $5 read through `arg`, never as constants: see sql/commit/create.sql)
 WITH arg AS MATERIALIZED (SELECT $4::boolean AS overwrite, $5::boolean AS counted
 ), net AS (
   SELECT key, (array_agg(before ORDER BY seq))[1] AS before, (array_agg(after ORDER BY seq DESC))[1] AS after
