@@ -103,8 +103,8 @@ export async function run(ctx) {
   const fc = { vsg: [], floor: [], audit: [] };
   for (let i = 0; i < reps.process; i++) {
     const key = pickKey(size, 1, i + 600);
-    fc.floor.push(await onNewClient(ctx.url, updateSql(TABLES.floor, 1, key)));
-    fc.audit.push(await onNewClient(ctx.url, updateSql(TABLES.audit, 1, key)));
+    fc.floor.push(await onNewClient(ctx.cleanup, ctx.url, updateSql(TABLES.floor, 1, key)));
+    fc.audit.push(await onNewClient(ctx.cleanup, ctx.url, updateSql(TABLES.audit, 1, key)));
     const fresh = await ctx.lib.openRepository({ url: ctx.url });
     try {
       fc.vsg.push(await time(() => fresh.commit({ table: 'items', sql: updateSql(TABLES.vsg, 1, key), author: 'bench', message: 'first commit' })));
@@ -189,13 +189,20 @@ export async function run(ctx) {
   return rows;
 }
 
-/** Milliseconds of `statement`, the first on a new connection (connected untimed). */
-async function onNewClient(url, statement) {
+/**
+ * Milliseconds of `statement`, the first on a new connection (connected
+ * untimed, with no setting of its own, unlike harness.mjs's connect): the
+ * cleanup closes it if the run stops meanwhile.
+ */
+async function onNewClient(cleanup, url, statement) {
   const c = new pg.Client({ connectionString: url });
+  c.on('error', () => undefined);
   await c.connect();
+  cleanup.clients.add(c);
   try {
     return await time(() => c.query(statement));
   } finally {
+    cleanup.clients.delete(c);
     await c.end();
   }
 }
