@@ -6,9 +6,8 @@
  * commit and a later commit each hold every row of the table, a CHECKOUT back
  * to the root is a state commit on the row's history (vsg.state_diff_key),
  * and each operation on one key (or on one small commit) must read a handful
- * of change rows, as
- * PostgreSQL itself counts them (pg_stat_user_tables, flushed before each
- * reading).
+ * of change rows, as PostgreSQL itself counts them (pg_stat_user_tables,
+ * flushed before each reading).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
