@@ -140,7 +140,7 @@ WITH arg AS MATERIALIZED (
   FROM pnet p FULL JOIN staged s ON s.key = p.key
   WHERE EXISTS (SELECT 1 FROM staged)
 ), delta AS MATERIALIZED (
-  -- In (about) the order of the primary key of vsg.changes: inserting a large
+  -- In (about) the order of the key indexes of vsg.changes: inserting a large
   -- change set in hash order instead costs twice as much (sorted before the
   -- salts and hashes are added, so the sort moves less). Each row draws its
   -- salt here, once (MATERIALIZED): the row stored and its hash must agree.

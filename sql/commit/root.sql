@@ -13,7 +13,7 @@
 -- (no parent, no branch: src/ops/track.ts creates 'main' on it): same columns,
 -- counts, change_hash and id, and it comes back as create.sql returns it.
 delta AS MATERIALIZED (
-  -- In the order of the primary key of vsg.changes (key text in "C" order,
+  -- In the order of the key indexes of vsg.changes (key text in "C" order,
   -- as create.sql, sorted before the salts and hashes are added). The key's
   -- text is computed once (`snap` is not flattened into this query: each
   -- mention of its key would build it again) and is the sort key itself.

@@ -1,4 +1,4 @@
 -- Statistics for pg_temp.vsg_forget once filled: without them the planner
 -- guesses a large table and reads every change row instead of each key's
--- through the primary key (table_id, key, seq).
+-- through changes_key.
 ANALYZE pg_temp.vsg_forget

@@ -4,7 +4,7 @@
 -- keyed by a salt drawn here and never stored: vsg.forget_image), the salt
 -- goes, the row hash stays (docs/forget.md); so do the values a merge in
 -- progress keeps of those keys. Reaches each key's rows through
--- the primary key (table_id, key, seq): the cost is the keys' own changes.
+-- changes_key (table_id, key, seq): the cost is the keys' own changes.
 -- Answers how many keys were touched, and how many change rows and cells newly blanked.
 WITH s AS (
   SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS salt
@@ -16,7 +16,7 @@ WITH s AS (
   UPDATE vsg.changes ch
   SET before = vsg.forget_image(ch.before, r.cols, s.salt), after = vsg.forget_image(ch.after, r.cols, s.salt), salt = NULL, forgotten = r.cols
   FROM r, s
-  WHERE ch.table_id = $1::int AND ch.key = r.key AND ch.seq = r.seq AND cardinality(r.cols) > r.old_n
+  WHERE ch.seq = r.seq AND ch.key = r.key AND cardinality(r.cols) > r.old_n
   RETURNING ch.key, cardinality(r.cols) - r.old_n AS cells, r.old_n = 0 AS fresh
 ), rb AS (
   -- the table's bases (vsg prune, docs/prune.md): each row is blanked as an insert's change row is

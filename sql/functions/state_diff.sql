@@ -62,18 +62,17 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
     UNION ALL
     SELECT seq, sdepth FROM qb WHERE NOT anchor
   ), sa AS (
-    -- One index range scan per commit on the path (changes_seq). The planner's
-    -- estimate of changes per commit is inflated by the root commit (which
-    -- holds the whole table), so a plain join, or even this LATERAL alone, gets
-    -- a sequential scan of every change ever recorded: O(table) instead of
-    -- O(changes). A LIMIT it cannot evaluate at plan time makes it assume a
-    -- small fraction is read, so the index scan wins. The limit itself never
-    -- binds; the rows need no order (each key's ends are aggregated below).
+    -- One index range scan per commit on the path. The planner's estimate of
+    -- changes per commit is inflated by the root commit (which holds the whole
+    -- table), so a plain join, or even this LATERAL alone, gets a sequential scan
+    -- of every change ever recorded: O(table) instead of O(changes). A LIMIT it
+    -- cannot evaluate at plan time makes it assume a small fraction is read, so
+    -- the ordered primary-key scan wins. The limit itself never binds.
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
-    FROM ra p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq LIMIT (SELECT 9223372036854775807)) ch
+    FROM ra p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
   ), sb AS (
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
-    FROM rb p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq LIMIT (SELECT 9223372036854775807)) ch
+    FROM rb p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
     UNION ALL
     SELECT p.key, p.before, p.after, 9223372036854775807, p.seq
     FROM vsg.pending p WHERE with_pending AND p.table_id = tid

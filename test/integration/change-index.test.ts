@@ -1,8 +1,7 @@
 /**
- * A change row is found by its key through the primary key of vsg.changes,
- * (table_id, key, seq), and by its commit through changes_seq (seq): a
- * lookup of one key in one commit names the table as well, so that it reads
- * that key's rows, never every row of a large commit it passes. Here the root
+ * A change row is found by its key through changes_key (table_id, key, seq),
+ * and by its commit through the primary key (seq, key): one key's reads reach
+ * that key's rows, never every row of a large commit they pass. Here the root
  * commit and a later commit each hold every row of the table, a CHECKOUT back
  * to the root is a state commit on the row's history (vsg.state_diff_key),
  * and each operation on one key (or on one small commit) must read a handful
@@ -74,7 +73,7 @@ describe.each(targetNames())('one key of large commits, read through the key ind
     expect(read).toBeLessThan(50);
   });
 
-  it('a diff of the last commit and its parent reads that commit\'s change rows alone (through changes_seq)', async () => {
+  it('a diff of the last commit and its parent reads that commit\'s change rows alone', async () => {
     let d: Awaited<ReturnType<Repository['diff']>> | undefined;
     const read = await readBy(repo, async () => {
       d = await repo.diff({ table: 'items', from: 'HEAD~1', to: 'HEAD' });
