@@ -6,7 +6,10 @@
  * to the root is a state commit on the row's history (vsg.state_diff_key),
  * and each operation on one key (or on one small commit) must read a handful
  * of change rows, as PostgreSQL itself counts them (pg_stat_user_tables,
- * flushed before each reading).
+ * flushed before each reading). The same counts hold diff, status, restore,
+ * checkout and merge to the rows they change in a table whose root holds many
+ * more: the bench times these at 1M rows, the suite keeps them from reading
+ * the root again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
@@ -15,16 +18,19 @@ import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 const author = 'tester';
 const ROWS = 3000;
 
-/** Change rows of vsg.changes read so far on this connection's database (sequential and index fetches). */
-async function changeRowsRead(repo: Repository): Promise<number> {
+/** Rows of `relation` read so far on this connection's database (sequential and index fetches). */
+async function rowsRead(repo: Repository, relation: string): Promise<number> {
   // the counts of this session's last statements reach the shared statistics
   // when it next goes idle after this call (PostgreSQL 15 and later)
   await repo.db.query('SELECT pg_catalog.pg_stat_force_next_flush()');
   const { rows } = await repo.db.query<{ n: string }>(
-    `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_catalog.pg_stat_user_tables WHERE relid = 'vsg.changes'::regclass`,
+    `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_catalog.pg_stat_user_tables WHERE relid = $1::regclass`,
+    [relation],
   );
   return Number(rows[0].n);
 }
+
+const changeRowsRead = (repo: Repository) => rowsRead(repo, 'vsg.changes');
 
 /** The change rows `op` read. */
 async function readBy(repo: Repository, op: () => Promise<unknown>): Promise<number> {
@@ -93,5 +99,108 @@ describe.each(targetNames())('one key of large commits, read through the key ind
     expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThan(50);
     expect((await repo.verify()).ok).toBe(true);
+  });
+});
+
+/**
+ * Costs follow the change: in a table whose root commit holds ROWS_LARGE change
+ * rows, each operation across a difference of DIFF rows reads a few change rows
+ * and table rows per row of that difference, never the table or its root.
+ */
+const ROWS_LARGE = 25_000;
+const DIFF = 250;
+/** Table rows an operation may read per row it changes: the write-back reads each
+ * changed row a few times (staging, constraint checks, the write itself). */
+const PER_ROW = 8;
+
+/** The change rows and table rows `op` read. */
+async function reads(repo: Repository, op: () => Promise<unknown>): Promise<{ changes: number; table: number }> {
+  const c0 = await rowsRead(repo, 'vsg.changes');
+  const t0 = await rowsRead(repo, 'public.big');
+  await op();
+  return { changes: (await rowsRead(repo, 'vsg.changes')) - c0, table: (await rowsRead(repo, 'public.big')) - t0 };
+}
+
+describe.each(targetNames())('costs follow the change in a %s table of 25,000 rows', (name) => {
+  let t: Target;
+  let repo: Repository;
+  let before: string;
+  let after: string;
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE big (id int PRIMARY KEY, v text, n int); INSERT INTO big SELECT i, 'v' || i, 0 FROM generate_series(1, ${ROWS_LARGE}) i`);
+    await repo.track('big', { author });
+    before = (await repo.commit({ table: 'big', sql: `UPDATE big SET n = 1 WHERE id <= ${DIFF}`, author })).commit.id;
+    after = (await repo.commit({ table: 'big', sql: `UPDATE big SET v = v || '!' WHERE id BETWEEN 10001 AND ${10000 + DIFF}`, author })).commit.id;
+  });
+  afterAll(async () => {
+    await repo?.close();
+    await t.cleanup();
+  });
+
+  it('a diff of two commits reads the rows between them', async () => {
+    let d: Awaited<ReturnType<Repository['diff']>> | undefined;
+    const r = await reads(repo, async () => {
+      d = await repo.diff({ table: 'big', from: before, to: after });
+    });
+    expect(d!.changes).toHaveLength(DIFF);
+    expect(r).toEqual({ changes: DIFF, table: 0 });
+  });
+
+  it('a status of uncommitted changes reads those rows', async () => {
+    await repo.db.query(`UPDATE big SET n = 2 WHERE id BETWEEN 20001 AND ${20000 + DIFF}`);
+    let st: Awaited<ReturnType<Repository['status']>> | undefined;
+    const r = await reads(repo, async () => {
+      st = await repo.status({ table: 'big' });
+    });
+    expect([st![0].clean, st![0].updated]).toEqual([false, DIFF]);
+    expect(r.changes).toBeLessThanOrEqual(DIFF);
+    expect(r.table).toBeLessThanOrEqual(PER_ROW * DIFF);
+  });
+
+  it('a restore of uncommitted changes reads those rows', async () => {
+    const r = await reads(repo, () => repo.restore({ table: 'big' }));
+    expect((await repo.status({ table: 'big' }))[0].clean).toBe(true);
+    expect(r.changes).toBeLessThanOrEqual(DIFF);
+    expect(r.table).toBeGreaterThanOrEqual(DIFF);
+    expect(r.table).toBeLessThanOrEqual(PER_ROW * DIFF);
+  });
+
+  it('a checkout across one commit reads that commit\'s rows', async () => {
+    const r = await reads(repo, () => repo.checkout({ table: 'big', ref: before, author }));
+    const { rows } = await repo.db.query(`SELECT count(*)::int AS n FROM big WHERE v LIKE '%!'`);
+    expect(Number(rows[0].n)).toBe(0);
+    expect(r.changes).toBe(DIFF);
+    expect(r.table).toBeGreaterThanOrEqual(DIFF);
+    expect(r.table).toBeLessThanOrEqual(PER_ROW * DIFF);
+  });
+
+  it('a merge of two branches reads their changes', async () => {
+    await repo.switch({ table: 'big', branch: 'topic', create: true });
+    await repo.commit({ table: 'big', sql: `UPDATE big SET n = 3 WHERE id BETWEEN 5001 AND ${5000 + DIFF}`, author });
+    await repo.switch({ table: 'big', branch: 'main' });
+    await repo.commit({ table: 'big', sql: `UPDATE big SET n = 4 WHERE id BETWEEN 15001 AND ${15000 + DIFF}`, author });
+    const r = await reads(repo, () => repo.merge({ table: 'big', ref: 'topic', author }));
+    const { rows } = await repo.db.query(`SELECT n, count(*)::int AS c FROM big WHERE n IN (3, 4) GROUP BY n ORDER BY n`);
+    expect(rows.map((x) => [Number(x.n), Number(x.c)])).toEqual([[3, DIFF], [4, DIFF]]);
+    // each branch's commit since the merge base
+    expect(r.changes).toBe(2 * DIFF);
+    expect(r.table).toBeGreaterThanOrEqual(DIFF);
+    expect(r.table).toBeLessThanOrEqual(PER_ROW * DIFF);
+  });
+
+  it('a checkout across a commit of every row reloads the table from its checkpoint, reading neither the root\'s change rows nor that commit\'s', async () => {
+    const head = (await repo.status({ table: 'big' }))[0].head!;
+    await repo.commit({ table: 'big', sql: `UPDATE big SET n = n + 10`, author });
+    const r = await reads(repo, () => repo.checkout({ table: 'big', ref: head, author }));
+    const { rows } = await repo.db.query(`SELECT count(*)::int AS n FROM big WHERE n >= 10`);
+    expect(Number(rows[0].n)).toBe(0);
+    // the target state is the checkpoint and the commits made since it, each of
+    // DIFF rows (five here); not the root's or the every-row commit's rows
+    expect(r.changes).toBeGreaterThan(0);
+    expect(r.changes).toBeLessThanOrEqual(6 * DIFF);
+    expect(r.table).toBeLessThanOrEqual(PER_ROW * ROWS_LARGE);
   });
 });
