@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bin, makeTarget, targetNames, vsg, type Target } from '../helpers/targets.js';
 
@@ -117,6 +118,41 @@ describe.skipIf(!hasTmux)(`vsg on a terminal (${name})`, () => {
     expect(end).toContain('__EXIT=0');
     // erased when done: the line is gone from the finished screen
     expect(end).not.toMatch(/starting an embedded database .* \d+\.\ds/);
+  });
+
+  it('shows a spinner while vsg commit runs a slow statement, and erases it', async () => {
+    const p = runInPane(t.cwd, termEnv(t, { VSG_PROGRESS_DELAY: '200' }), ['commit', '-t', 'items', '-m', 'slow', 'UPDATE items SET qty = qty + 1 WHERE id = (SELECT 9 FROM pg_sleep(2))']);
+    const s = await waitFor(p, /running the SQL and committing [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds/);
+    expect(s).not.toContain('__EXIT=');
+    const end = await waitFor(p, /__EXIT=\d+/);
+    expect(end).toContain('__EXIT=0');
+    expect(end).toMatch(/\[main [0-9a-f]{7}\] UPDATE items: 1 updated/);
+    expect(end).not.toContain('running the SQL and committing');
+  });
+
+  it('shows a spinner while vsg track waits for the table, and erases it', async (ctx) => {
+    if (name !== 'postgres') {
+      process.stderr.write('vsg tests: the track spinner test holds a lock from a second session, which the embedded database cannot have; skipped\n');
+      ctx.skip();
+    }
+    await t.sql('CREATE TABLE waits (id int PRIMARY KEY, v int); INSERT INTO waits VALUES (1, 1)');
+    // an application's open transaction that wrote to the table: track waits for its lock
+    const app = new pg.Client({ connectionString: t.url });
+    await app.connect();
+    try {
+      await app.query('BEGIN');
+      await app.query('UPDATE waits SET v = 2 WHERE id = 1');
+      const p = runInPane(t.cwd, termEnv(t, { VSG_PROGRESS_DELAY: '200' }), ['track', 'waits']);
+      const s = await waitFor(p, /tracking waits [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds/);
+      expect(s).not.toContain('__EXIT=');
+      await app.query('COMMIT');
+      const end = await waitFor(p, /__EXIT=\d+/);
+      expect(end).toContain('__EXIT=0');
+      expect(end).toMatch(/tracking waits on branch main \[[0-9a-f]{7}\] 1 row/);
+      expect(end).not.toMatch(/tracking waits [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+    } finally {
+      await app.end();
+    }
   });
 
   it('survives a reader that goes away (vsg show | head -1)', async () => {

@@ -1,6 +1,7 @@
 import { usage } from '../../errors.js';
 import { renderCommitSummary } from '../../render/misc.js';
 import { author, file, json, message, option, repeat, tables } from '../options.js';
+import { withProgress } from '../progress.js';
 import { verb } from '../verb.js';
 
 interface Opts {
@@ -46,16 +47,21 @@ other tables do not.`,
   exits: { 0: 'committed', 1: 'nothing to commit, or HEAD is not --parent', 3: 'bad table or commit', 4: 'the SQL failed (nothing changed)' },
   async run(ctx, [arg], opts) {
     const statement = await ctx.cli.readSql(arg, opts.file);
-    const r = await ctx.repo.commit({
-      tables: opts.table,
-      sql: statement,
-      message: opts.message,
-      author: await ctx.author(opts),
-      authorIsDefault: opts.author === undefined,
-      parent: opts.parent,
-      allowEmpty: opts.allowEmpty,
-      meta: parseMeta(opts.meta),
-    });
+    const who = await ctx.author(opts);
+    const meta = parseMeta(opts.meta);
+    // (a large statement, or one waiting for a lock, can take a while: a spinner on a terminal)
+    const r = await withProgress(statement === undefined ? 'recording the uncommitted changes' : 'running the SQL and committing', () =>
+      ctx.repo.commit({
+        tables: opts.table,
+        sql: statement,
+        message: opts.message,
+        author: who,
+        authorIsDefault: opts.author === undefined,
+        parent: opts.parent,
+        allowEmpty: opts.allowEmpty,
+        meta,
+      }),
+    );
     return { result: r, render: () => renderCommitSummary(r, ctx.style) };
   },
 });

@@ -2,6 +2,7 @@ import type { TrackResult } from '../../index.js';
 import { usage } from '../../errors.js';
 import { author, json, message, option } from '../options.js';
 import { verb } from '../verb.js';
+import { withProgress } from '../progress.js';
 import { counted } from '../../render/values.js';
 
 export const track = verb<{ message?: string; author?: string; schema?: string; force?: boolean }>({
@@ -34,11 +35,13 @@ is refused, and skipped with the reason by --schema (see docs/scaling-out.md).`,
     const list = names as unknown as string[];
     const who = { author: await ctx.author(opts), message: opts.message, ...(opts.force ? { force: true } : {}) };
     const line = (r: TrackResult) => `tracking ${r.table.display} on branch main [${ctx.style.yellow(r.root.shortId)}] ${counted(r.root.inserted ?? 0, 'row')}`;
+    // (a root commit holds every row of the table: a spinner on a terminal while it is made)
+    const doing = `tracking ${opts.schema !== undefined ? `the tables of ${opts.schema}` : list.join(', ')}`;
     if (list.length === 1 && opts.schema === undefined) {
-      const r = await ctx.repo.track(list[0], who);
+      const r = await withProgress(doing, () => ctx.repo.track(list[0], who));
       return { result: r, render: () => line(r) };
     }
-    const r = await ctx.repo.trackTables(list, { ...who, schema: opts.schema });
+    const r = await withProgress(doing, () => ctx.repo.trackTables(list, { ...who, schema: opts.schema }));
     return {
       result: r,
       render: () =>
