@@ -130,29 +130,63 @@ describe.skipIf(!hasTmux)(`vsg on a terminal (${name})`, () => {
     expect(end).not.toContain('running the SQL and committing');
   });
 
-  it('shows a spinner while vsg track waits for the table, and erases it', async (ctx) => {
-    if (name !== 'postgres') {
-      process.stderr.write('vsg tests: the track spinner test holds a lock from a second session, which the embedded database cannot have; skipped\n');
-      ctx.skip();
-    }
-    await t.sql('CREATE TABLE waits (id int PRIMARY KEY, v int); INSERT INTO waits VALUES (1, 1)');
-    // an application's open transaction that wrote to the table: track waits for its lock
+  /**
+   * Run bin/vsg in a pane while a second session holds locks (`hold`, in an
+   * open transaction) that the command must wait for: its progress line shows
+   * `label` with a spinner and the seconds, and is erased once the locks go and
+   * the command ends (exit 0, its output matching `out`).
+   */
+  async function spinnerWhileWaiting(args: string[], label: string, hold: string[], out: RegExp): Promise<void> {
+    const spinning = new RegExp(`${label} [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \\d+\\.\\ds`);
     const app = new pg.Client({ connectionString: t.url });
     await app.connect();
     try {
       await app.query('BEGIN');
-      await app.query('UPDATE waits SET v = 2 WHERE id = 1');
-      const p = runInPane(t.cwd, termEnv(t, { VSG_PROGRESS_DELAY: '200' }), ['track', 'waits']);
-      const s = await waitFor(p, /tracking waits [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] \d+\.\ds/);
+      for (const q of hold) await app.query(q);
+      const p = runInPane(t.cwd, termEnv(t, { VSG_PROGRESS_DELAY: '200' }), args);
+      const s = await waitFor(p, spinning);
       expect(s).not.toContain('__EXIT=');
       await app.query('COMMIT');
       const end = await waitFor(p, /__EXIT=\d+/);
       expect(end).toContain('__EXIT=0');
-      expect(end).toMatch(/tracking waits on branch main \[[0-9a-f]{7}\] 1 row/);
-      expect(end).not.toMatch(/tracking waits [⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]/);
+      expect(end).toMatch(out);
+      expect(end).not.toMatch(spinning);
     } finally {
       await app.end();
     }
+  }
+
+  /** Skip (saying why) where the target has no second session to hold a lock. */
+  function needsSecondSession(ctx: { skip: () => void }, what: string): void {
+    if (name === 'postgres') return;
+    process.stderr.write(`vsg tests: the ${what} spinner test holds a lock from a second session, which the embedded database cannot have; skipped\n`);
+    ctx.skip();
+  }
+
+  it('shows a spinner while vsg track waits for the table, and erases it', async (ctx) => {
+    needsSecondSession(ctx, 'track');
+    await t.sql('CREATE TABLE waits (id int PRIMARY KEY, v int); INSERT INTO waits VALUES (1, 1)');
+    // an application's open transaction that wrote to the table
+    await spinnerWhileWaiting(['track', 'waits'], 'tracking waits', ['UPDATE waits SET v = 2 WHERE id = 1'], /tracking waits on branch main \[[0-9a-f]{7}\] 1 row/);
+  });
+
+  it('shows a spinner while vsg switch, merge and verify wait for a lock, and erases it', async (ctx) => {
+    needsSecondSession(ctx, 'switch, merge and verify');
+    const repo = await t.open();
+    try {
+      await repo.switch({ table: 'items', branch: 'side', create: true });
+      await repo.commit({ table: 'items', author: 'tester', message: 'on side', sql: 'UPDATE items SET qty = 77 WHERE id = 20' });
+      await repo.switch({ table: 'items', branch: 'main' });
+    } finally {
+      await repo.close();
+    }
+    // another write-back of vsg's holding the table's row (switch and merge take it FOR UPDATE)
+    const writeBack = 'SELECT 1 FROM vsg.tracked FOR UPDATE';
+    await spinnerWhileWaiting(['switch', 'side', '-t', 'items'], 'switching to side', [writeBack], /items: switched to branch 'side' at [0-9a-f]{7} \(0 inserted, 1 updated, 0 deleted\)/);
+    await spinnerWhileWaiting(['switch', 'main', '-t', 'items'], 'switching to main', [writeBack], /items: switched to branch 'main' at [0-9a-f]{7} \(0 inserted, 1 updated, 0 deleted\)/);
+    await spinnerWhileWaiting(['merge', 'side', '-t', 'items'], 'merging side', [writeBack], /items: updating [0-9a-f]{7}\.\.[0-9a-f]{7}/);
+    // a commit in flight: the digest waits for it
+    await spinnerWhileWaiting(['verify', '--digest'], 'verifying', ['LOCK TABLE vsg.commits IN ROW EXCLUSIVE MODE'], /^vsg1-\d+-\d+-[0-9a-f]{64}$/m);
   });
 
   it('survives a reader that goes away (vsg show | head -1)', async () => {

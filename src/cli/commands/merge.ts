@@ -3,6 +3,7 @@ import { usage } from '../../errors.js';
 import { renderMerge } from '../../render/merge.js';
 import { author, forgotten, json, message, option, tables } from '../options.js';
 import { verb } from '../verb.js';
+import { withProgress } from '../progress.js';
 
 interface Opts {
   table: string[];
@@ -100,9 +101,11 @@ together instead.`,
     const who = await ctx.author(opts);
     try {
       const merged = { table, tables: names.length > 1 ? names : undefined, ref: ref as string, message: opts.message, author: who, base: opts.base, noFf: opts.ff === false, forgotten: opts.forgotten };
-      const r = opts.continue
-        ? await repo.mergeContinue({ table, message: opts.message, author: who, forgotten: opts.forgotten })
-        : await repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined });
+      const r = await withProgress(opts.continue ? 'finishing the merge' : `merging ${ref as string}`, () =>
+        opts.continue
+          ? repo.mergeContinue({ table, message: opts.message, author: who, forgotten: opts.forgotten })
+          : repo.merge({ ...merged, strategy: opts.strategy as Strategy | undefined }),
+      );
       return { result: r, render: () => renderMerge(r, style) };
     } catch (e) {
       // The library throws on conflicts and broken constraints; on the command line they are the answer: the result, then why, exit 1.

@@ -2,6 +2,7 @@ import { renderSwitch, renderSwitchMany } from '../../render/branch.js';
 import { usage } from '../../errors.js';
 import { oneOrMany } from '../many.js';
 import { forgotten, json, option, tables } from '../options.js';
+import { withProgress } from '../progress.js';
 import { verb, type Outcome, type RunContext } from '../verb.js';
 
 export interface SwitchOpts {
@@ -15,7 +16,9 @@ export interface SwitchOpts {
 /** Switch the live tables to a branch; `vsg checkout <branch>` comes here too. */
 export async function switchTo({ repo, style }: RunContext, branch: string, opts: SwitchOpts): Promise<Outcome> {
   const { discard, create, start, forgotten } = opts;
-  const r = await oneOrMany(opts.table, (table) => repo.switch({ table, branch, discard, create, start, forgotten }), (tables) => repo.switchMany({ tables, branch, discard, create, start, forgotten }));
+  const r = await withProgress(`switching to ${branch}`, () =>
+    oneOrMany(opts.table, (table) => repo.switch({ table, branch, discard, create, start, forgotten }), (tables) => repo.switchMany({ tables, branch, discard, create, start, forgotten })),
+  );
   return r.one ? { result: r.one, render: () => renderSwitch(r.one, style) } : { result: r.many, render: () => renderSwitchMany(r.many!, style) };
 }
 

@@ -1,5 +1,6 @@
 import { renderVerify } from '../../render/verify.js';
 import { json, onlyTable, option } from '../options.js';
+import { withProgress } from '../progress.js';
 import { verb } from '../verb.js';
 
 export const verify = verb<{ table?: string; digest?: boolean; against?: string }>({
@@ -15,7 +16,7 @@ export const verify = verb<{ table?: string; digest?: boolean; against?: string 
   examples: ['vsg verify', 'D=$(vsg verify -t orders --digest)', 'vsg verify -t orders --against "$D"'],
   exits: { 0: 'history intact', 1: 'a problem found (or the digest does not match)', 2: 'malformed digest', 3: 'unknown table' },
   async run({ repo, style }, _args, opts) {
-    const r = await repo.verify({ table: opts.table, digest: opts.digest, against: opts.against });
+    const r = await withProgress('verifying', () => repo.verify({ table: opts.table, digest: opts.digest, against: opts.against }));
     return { result: r, render: () => renderVerify(r, style), status: r.ok ? 0 : 1 };
   },
 });
