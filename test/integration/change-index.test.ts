@@ -30,13 +30,17 @@ async function rowsRead(repo: Repository, relation: string): Promise<number> {
   return Number(rows[0].n);
 }
 
-const changeRowsRead = (repo: Repository) => rowsRead(repo, 'vsg.changes');
+/** The rows of each of `relations` that `op` read. */
+async function readOf(repo: Repository, relations: string[], op: () => Promise<unknown>): Promise<number[]> {
+  const at = () => Promise.all(relations.map((r) => rowsRead(repo, r)));
+  const before = await at();
+  await op();
+  return (await at()).map((n, i) => n - before[i]);
+}
 
 /** The change rows `op` read. */
 async function readBy(repo: Repository, op: () => Promise<unknown>): Promise<number> {
-  const before = await changeRowsRead(repo);
-  await op();
-  return (await changeRowsRead(repo)) - before;
+  return (await readOf(repo, ['vsg.changes'], op))[0];
 }
 
 describe.each(targetNames())('one key of large commits, read through the key index, on %s', (name) => {
@@ -115,11 +119,7 @@ const PER_ROW = 8;
 
 /** The change rows, table rows and pending rows `op` read. */
 async function reads(repo: Repository, op: () => Promise<unknown>): Promise<{ changes: number; table: number; pending: number }> {
-  const relations = ['vsg.changes', 'public.big', 'vsg.pending'];
-  const at = async () => Promise.all(relations.map((r) => rowsRead(repo, r)));
-  const before = await at();
-  await op();
-  const [changes, table, pending] = (await at()).map((n, i) => n - before[i]);
+  const [changes, table, pending] = await readOf(repo, ['vsg.changes', 'public.big', 'vsg.pending'], op);
   return { changes, table, pending };
 }
 
