@@ -139,11 +139,14 @@ WITH arg AS MATERIALIZED (
          CASE WHEN s.key IS NULL THEN p.after ELSE s.after END AS after
   FROM pnet p FULL JOIN staged s ON s.key = p.key
   WHERE EXISTS (SELECT 1 FROM staged)
+), salt_seed AS MATERIALIZED (
+  -- The statement's salt seed (sql/functions/row_salt.sql): drawn once, never stored.
+  SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS seed
 ), delta AS MATERIALIZED (
   -- In (about) the order of the key indexes of vsg.changes: inserting a large
   -- change set in hash order instead costs twice as much (sorted before the
-  -- salts and hashes are added, so the sort moves less). Each row draws its
-  -- salt here, once (MATERIALIZED): the row stored and its hash must agree.
+  -- salts and hashes are added, so the sort moves less). Each row's salt is
+  -- made here, once (MATERIALIZED): the row stored and its hash must agree.
   -- The row hash is vsg.row_hash's (sql/functions/row_hash.sql), written out
   -- over the key's and the images' text computed once each (OFFSET 0 keeps
   -- them columns): vsg.row_hash inlined converts each jsonb to text twice.
@@ -151,7 +154,7 @@ WITH arg AS MATERIALIZED (
   SELECT n.table_id, n.key, n.before, n.after, n.salt, n.kt,
          sha256(convert_to('vsg-row-2' || vsg.lp(encode(n.salt, 'hex')) || vsg.lp(n.table_id::text) ||
                            vsg.lp(n.kt) || vsg.lp(n.bt) || vsg.lp(n.at), 'UTF8')) AS row_hash
-  FROM (SELECT s.*, uuid_send(gen_random_uuid()) AS salt, s.before::text AS bt, s.after::text AS at
+  FROM (SELECT s.*, vsg.row_salt((SELECT seed FROM salt_seed), s.kt) AS salt, s.before::text AS bt, s.after::text AS at
         FROM (SELECT $1::int AS table_id, key, before, after, key::text AS kt FROM net WHERE before IS DISTINCT FROM after
               ORDER BY key::text COLLATE "C") s
         OFFSET 0) n

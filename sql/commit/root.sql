@@ -1,6 +1,6 @@
 -- The ROOT commit of a table being tracked, straight from its rows, in one statement:
 -- what sql/commit/create.sql records for it (every row an insert, each with its
--- own random salt and row hash, scheme 2), without staging the rows in a temp
+-- own salt and row hash, scheme 2), without staging the rows in a temp
 -- table and reading them back to pair them with pending changes. A table being
 -- tracked has none: src/ops/track.ts locks it against writers (SHARE ROW
 -- EXCLUSIVE) before its capture triggers are installed, until the end of the
@@ -12,19 +12,22 @@
 -- The commit is what sql/commit/create.sql makes of the same rows for a ROOT
 -- (no parent, no branch: src/ops/track.ts creates 'main' on it): same columns,
 -- counts, change_hash and id, and it comes back as create.sql returns it.
-delta AS MATERIALIZED (
+salt_seed AS MATERIALIZED (
+  -- The statement's salt seed (sql/functions/row_salt.sql): drawn once, never stored.
+  SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS seed
+), delta AS MATERIALIZED (
   -- In the order of the key indexes of vsg.changes (key text in "C" order,
   -- as create.sql, sorted before the salts and hashes are added). The key's
   -- text is computed once (`snap` is not flattened into this query: each
   -- mention of its key would build it again) and is the sort key itself.
-  -- Each row draws its salt here, once (MATERIALIZED): the row stored and its
+  -- Each row's salt is made here, once (MATERIALIZED): the row stored and its
   -- hash must agree. The row hash is vsg.row_hash's (sql/functions/row_hash.sql)
   -- written out as in create.sql, "before" being NULL; `vsg verify` recomputes
   -- every row with vsg.row_hash itself.
   SELECT n.key, n.after, n.salt, n.kt,
          sha256(convert_to('vsg-row-2' || vsg.lp(encode(n.salt, 'hex')) || vsg.lp($1::int::text) ||
                            vsg.lp(n.kt) || vsg.lp(NULL::text) || vsg.lp(n.at), 'UTF8')) AS row_hash
-  FROM (SELECT s.*, uuid_send(gen_random_uuid()) AS salt, s.after::text AS at
+  FROM (SELECT s.*, vsg.row_salt((SELECT seed FROM salt_seed), s.kt) AS salt, s.after::text AS at
         FROM (SELECT key, after, key::text COLLATE "C" AS kt FROM (SELECT * FROM snap OFFSET 0) r ORDER BY kt) s
         OFFSET 0) n
 ), tables AS (

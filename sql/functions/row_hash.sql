@@ -1,4 +1,4 @@
--- The hash of one change row (scheme 2): its random salt, its table, its key
+-- The hash of one change row (scheme 2): its salt (vsg.row_salt), its table, its key
 -- and both images, each length-prefixed (vsg.lp), images in jsonb's canonical
 -- text. The salt makes the hash of a row useless for confirming a guessed
 -- value, and lets the row's values be blanked later with its hash kept.

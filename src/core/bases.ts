@@ -1,6 +1,6 @@
 /**
  * Bases: the state of one table at one commit, kept row by row (vsg.bases,
- * vsg.base_rows; docs/prune.md). Each row keeps its own random salt and its
+ * vsg.base_rows; docs/prune.md). Each row keeps its own salt (vsg.row_salt) and its
  * row hash, computed as an insert of that row would be (vsg.row_hash, hash
  * scheme 2), and the base's hash covers the row hashes in key order, never
  * the values: so a value in a base can be forgotten as a change row's is

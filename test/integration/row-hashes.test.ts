@@ -91,6 +91,25 @@ describe.each(targetNames())('change sets hashed row -> table -> commit on %s', 
     expect(c.changeHash).toBe(changeHash(rows));
   });
 
+  it('every row has a salt of its own, and the same change made again gets new salts', async () => {
+    const root = (await repo.db.query<{ id: string }>(`SELECT id FROM vsg.commits WHERE kind = 'ROOT'`)).rows[0].id;
+    const rootSalts = (await changeRows(repo, root)).map((r) => r.salt);
+    expect(new Set(rootSalts).size).toBe(4);
+    await repo.commit({ table: '"Grüße"', author: 'ann', sql: `UPDATE "Grüße" SET j = NULL WHERE id IN ('b', 'B')` });
+    const once = async () => {
+      const { commit: c } = await repo.commit({ table: '"Grüße"', author: 'ann', sql: `UPDATE "Grüße" SET j = '7' WHERE id IN ('b', 'B')` });
+      await repo.commit({ table: '"Grüße"', author: 'ann', sql: `UPDATE "Grüße" SET j = NULL WHERE id IN ('b', 'B')` });
+      return (await changeRows(repo, c.id)).sort((a, b) => a.key.localeCompare(b.key));
+    };
+    const [first, second] = [await once(), await once()];
+    const salts = [...first, ...second].map((r) => r.salt);
+    expect(salts.every((s) => /^[0-9a-f]{32}$/.test(s ?? ''))).toBe(true);
+    expect(new Set([...salts, ...rootSalts]).size).toBe(8);
+    // the same keys, images and table: only the salts tell the two commits' rows apart
+    expect(second.map((r) => [r.key, r.before, r.after])).toEqual(first.map((r) => [r.key, r.before, r.after]));
+    expect(second.map((r) => r.row_hash)).not.toEqual(first.map((r) => r.row_hash));
+  });
+
   it('a root commit of many rows and a commit that changes nothing hash the same way', async () => {
     const root = (await repo.db.query<{ id: string }>(`SELECT id FROM vsg.commits WHERE kind = 'ROOT'`)).rows[0].id;
     const rows = await changeRows(repo, root);
