@@ -5,8 +5,8 @@
 WITH b AS (
   INSERT INTO vsg.bases (table_id, commit_id, rows, hash) VALUES ($1::int, $2::text, 0, '') RETURNING id
 ), seed AS MATERIALIZED (
-  -- the statement's salt seed (sql/functions/row_salt.sql): drawn once, never stored
-  SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS seed
+  -- the statement's salt seed (vsg.statement_seed, vsg.row_salt): drawn once, never stored
+  SELECT vsg.statement_seed() AS seed
 ), s AS MATERIALIZED (
   -- ROWS_AT: sql/dropped/rows_at.sql, spliced in by src/core/bases.ts (same $1, $2)
   SELECT x.key, x.img, vsg.row_salt((SELECT seed FROM seed), x.key::text) AS salt FROM (ROWS_AT) x

@@ -140,8 +140,8 @@ WITH arg AS MATERIALIZED (
   FROM pnet p FULL JOIN staged s ON s.key = p.key
   WHERE EXISTS (SELECT 1 FROM staged)
 ), salt_seed AS MATERIALIZED (
-  -- The statement's salt seed (sql/functions/row_salt.sql): drawn once, never stored.
-  SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS seed
+  -- The statement's salt seed (vsg.statement_seed, vsg.row_salt): drawn once, never stored.
+  SELECT vsg.statement_seed() AS seed
 ), delta AS MATERIALIZED (
   -- In (about) the order of the key indexes of vsg.changes: inserting a large
   -- change set in hash order instead costs twice as much (sorted before the

@@ -13,8 +13,8 @@
 -- (no parent, no branch: src/ops/track.ts creates 'main' on it): same columns,
 -- counts, change_hash and id, and it comes back as create.sql returns it.
 salt_seed AS MATERIALIZED (
-  -- The statement's salt seed (sql/functions/row_salt.sql): drawn once, never stored.
-  SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS seed
+  -- The statement's salt seed (vsg.statement_seed, vsg.row_salt): drawn once, never stored.
+  SELECT vsg.statement_seed() AS seed
 ), delta AS MATERIALIZED (
   -- In the order of the key indexes of vsg.changes (key text in "C" order,
   -- as create.sql, sorted before the salts and hashes are added). The key's

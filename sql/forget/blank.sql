@@ -7,7 +7,7 @@
 -- changes_key (table_id, key, seq): the cost is the keys' own changes.
 -- Answers how many keys were touched, and how many change rows and cells newly blanked.
 WITH s AS (
-  SELECT uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid()) AS salt
+  SELECT vsg.statement_seed() AS salt
 ), r AS (
   SELECT ch.seq, ch.key, coalesce(cardinality(ch.forgotten), 0) AS old_n,
          vsg.forget_columns(ch.before, ch.after, ch.forgotten, $2::text[], $3::text[]) AS cols

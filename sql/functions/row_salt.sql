@@ -1,6 +1,7 @@
 -- A change row's salt (scheme 2, docs/integrity.md): the first 16 bytes of
--- SHA-256 over its statement's seed (32 random bytes, drawn once by the
--- statement that writes the rows and never stored) and the row's key text.
+-- SHA-256 over its statement's seed (vsg.statement_seed: 32 random bytes,
+-- drawn once by the statement that writes the rows, never stored) and the
+-- row's key text.
 -- A key appears once among a statement's rows of one table, so each row has a
 -- salt of its own; without the seed, no salt can be told from the key or from
 -- the other rows' salts, so a salt that vsg forget deletes is gone as a drawn
