@@ -48,8 +48,9 @@ salt_seed AS MATERIALIZED (
   FROM info i
   RETURNING id, seq
 ), ch AS (
-  INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash)
-  SELECT $1, c.seq, d.key, NULL, d.after, d.salt, d.row_hash FROM c, delta d
+  -- marked root: kept out of changes_key (sql/migrations/021_root_rows.sql, vsg.key_changes)
+  INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash, root)
+  SELECT $1, c.seq, d.key, NULL, d.after, d.salt, d.row_hash, true FROM c, delta d
 )
 SELECT c.id, $1::text AS table_id, NULL::text AS parent, NULL::text AS merge_parent, 'ROOT' AS kind, i.op AS operation,
        $2::text AS author, $3::text AS message,

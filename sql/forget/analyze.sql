@@ -1,4 +1,4 @@
 -- Statistics for pg_temp.vsg_forget once filled: without them the planner
 -- guesses a large table and reads every change row instead of each key's
--- through changes_key.
+-- through its key (vsg.key_changes).
 ANALYZE pg_temp.vsg_forget

@@ -3,7 +3,7 @@
 -- newest first: every commit reachable from HEAD (or from commit start, of
 -- tid: the row's history as seen from there) that changed it, with the row
 -- before and after.
--- The row's own changes come through the (table_id, key, seq) index, plus, for
+-- The row's own changes come through its key (vsg.key_changes), plus, for
 -- each state commit reachable from HEAD, its difference for that row
 -- (vsg.state_diff_key); a commit is kept when it is reachable from HEAD
 -- (vsg.reachable), so it costs that row's history, not the commit count. A
@@ -21,8 +21,7 @@ LANGUAGE sql STABLE AS $$
     SELECT c.id, c.parent, c.seq FROM vsg.commits c, k WHERE c.table_id = k.tid AND c.source IS NOT NULL
       AND NOT EXISTS (SELECT 1 FROM vsg.commits pc WHERE pc.id = c.parent AND pc.pruned IS NOT NULL)
   ), own AS MATERIALIZED (
-    SELECT ch.seq, ch.before, ch.after FROM vsg.changes ch, k
-    WHERE ch.table_id = k.tid AND ch.key = k.key
+    SELECT ch.seq, ch.before, ch.after FROM k CROSS JOIN LATERAL vsg.key_changes(k.tid, k.key) ch
   ), head AS (
     SELECT c.seq FROM vsg.commits c
     WHERE c.id = (SELECT coalesce(row_history_by_id.start, vsg.resolve_commit((SELECT tid FROM k), 'HEAD')) WHERE EXISTS (SELECT 1 FROM own) OR EXISTS (SELECT 1 FROM states))

@@ -1,6 +1,7 @@
 /**
- * A change row is found by its key through changes_key (table_id, key, seq),
- * and by its commit through the primary key (seq, key): one key's reads reach
+ * A change row is found by its key through changes_key (table_id, key, seq)
+ * (a root's rows, kept out of it, through the primary key at the root's seq:
+ * vsg.key_changes), and by its commit through the primary key (seq, key): one key's reads reach
  * that key's rows, never every row of a large commit they pass. Here the root
  * commit and a later commit each hold every row of the table, a CHECKOUT back
  * to the root is a state commit on the row's history (vsg.state_diff_key),
@@ -102,6 +103,22 @@ describe.each(targetNames())('one key of large commits, read through the key ind
     expect([forgot!.entry.keys, forgot!.entry.rows]).toEqual([1, 2]);
     expect(read).toBeGreaterThan(0);
     expect(read).toBeLessThan(50);
+    expect((await repo.verify()).ok).toBe(true);
+  });
+
+  it('a root\'s change rows are kept out of changes_key, and untrack --force still deletes them', async () => {
+    const size = async () => Number((await repo.db.query<{ n: string }>(`SELECT pg_relation_size('vsg.changes_key')::text AS n`)).rows[0].n);
+    const rowsOf = async (id: number) => Number((await repo.db.query<{ n: string }>('SELECT count(*)::text AS n FROM vsg.changes WHERE table_id = $1', [id])).rows[0].n);
+    await repo.sql(`CREATE TABLE more (id int PRIMARY KEY, v text); INSERT INTO more SELECT i, 'v' || i FROM generate_series(1, ${ROWS}) i`);
+    const before = await size();
+    const tracked = await repo.track('more', { author });
+    // 3,000 change rows, and not one index entry: the index is as large as before
+    expect(await rowsOf(tracked.table.id)).toBe(ROWS);
+    expect(await size()).toBe(before);
+    // its rows are still found by key (vsg.key_changes)
+    expect((await repo.rowLog({ table: 'more', key: '5' })).entries.map((e) => e.after?.v)).toEqual(['v5']);
+    await repo.untrack('more', { force: true });
+    expect(await rowsOf(tracked.table.id)).toBe(0);
     expect((await repo.verify()).ok).toBe(true);
   });
 });

@@ -159,7 +159,7 @@ describe('forget’s statements over a table’s rows', () => {
     const text = forgetWhere(hostile, `"o'k" = 'x'`);
     expect(text).toContain(`SELECT jsonb_build_object('Key $1', "t"."Key $1"::text, 'o''k', "t"."o'k"::text) FROM "My Schema"."Wei""rd $1 tab" AS t WHERE ("o'k" = 'x')`);
     expect(text).toContain(`SELECT ch.key, i.img - coalesce(ch.forgotten, '{}'::text[]) AS img FROM vsg.changes ch`);
-    expect(text).toContain(`WHERE ch.table_id = $1::int AND i.img IS NOT NULL\n`);
+    expect(text).toContain(`WHERE ch.seq IN (SELECT c.seq FROM vsg.commits c WHERE c.table_id = $1::int) AND ch.table_id = $1::int AND i.img IS NOT NULL\n`);
     expect(text).toContain(`WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::"My Schema"."Wei""rd $1 tab", h.img) AS t WHERE ("o'k" = 'x'))`);
     expect(text.startsWith('INSERT INTO pg_temp.vsg_forget (key)')).toBe(true);
   });

@@ -26,7 +26,7 @@ SELECT ${keyExpr(table.keyColumns, 't')} FROM ${table.qname} AS t WHERE (${predi
 UNION
 SELECT h.key FROM (
   SELECT ch.key, i.img - coalesce(ch.forgotten, '{}'::text[]) AS img FROM vsg.changes ch CROSS JOIN LATERAL (VALUES (ch.before), (ch.after)) AS i(img)
-  WHERE ch.table_id = $1::int AND i.img IS NOT NULL
+  WHERE ch.seq IN (SELECT c.seq FROM vsg.commits c WHERE c.table_id = $1::int) AND ch.table_id = $1::int AND i.img IS NOT NULL
   UNION ALL
   SELECT br.key, br.image - coalesce(br.forgotten, '{}'::text[]) FROM vsg.base_rows br JOIN vsg.bases b ON b.id = br.base_id
   WHERE b.table_id = $1::int

@@ -84,13 +84,13 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
     ? `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r, (SELECT $3::jsonb AS key) q WHERE ${keyMatch(table.keyColumns, cols, 'r', 'q')}`
     : `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r`;
   // The commits of HEAD's first-parent chain that may matter. For one row:
-  // those among the row's own changes (the (table_id, key, seq) index) that
+  // those among the row's own changes (vsg.key_changes) that
   // lie on the chain, checked by skip pointers, so the cost is that row's
   // history. For the whole table, every change set is read anyway: walk the chain.
   const chain = oneKey
     ? `WITH chain AS (
          SELECT c.id, c.seq, c.depth FROM vsg.commits c
-         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.changes WHERE table_id = $1 AND key = $3::jsonb
+         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.key_changes($1, $3::jsonb)
                                                                     UNION ALL
                                                                     SELECT seq FROM vsg.commits WHERE table_id = $1 AND source IS NOT NULL))
                          FROM vsg.commits h WHERE h.id = $2)
@@ -104,8 +104,9 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
   // first-parent chain that set it; the columns uncommitted changes set.
   return `${chain}, live AS (${liveRows}
      ), chg AS (
-       SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.changes ch JOIN chain ON chain.seq = ch.seq
-       WHERE ch.table_id = $1 AND ($3::jsonb IS NULL OR ch.key = $3::jsonb)
+       ${oneKey
+         ? 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.key_changes($1, $3::jsonb) ch JOIN chain ON chain.seq = ch.seq'
+         : 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.changes ch JOIN chain ON chain.seq = ch.seq WHERE ch.table_id = $1'}
        UNION ALL
        -- a state commit's changes: its parent against its source, for the table or the one key
        -- (none known when its parent was pruned: it is the boundary, its cells were set before it)
