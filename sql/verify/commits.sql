@@ -28,6 +28,9 @@ WITH c AS (
                          THEN vsg.row_hash(z.salt, z.table_id, z.key, z.before, z.after) END AS re_row_hash
         FROM (SELECT x.seq, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
                      x.table_id <> c.table_id AS misfiled,
+                     -- kept out of changes_key as a root's row, in a commit that is no ROOT:
+                     -- a key's history (vsg.key_changes) would not find it
+                     x.root IS NOT NULL AND (x.root IS NOT TRUE OR c.kind <> 'ROOT') AS misrooted,
                      c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
                        AND x.row_hash IS NOT NULL AS blanked,
                      -- forgotten by `vsg forget` (docs/forget.md): images kept with some cells
@@ -47,7 +50,7 @@ WITH c AS (
          count(*) FILTER (WHERE x.after IS NULL AND NOT x.blanked) AS del,
          count(*) FILTER (WHERE x.blanked) AS blanked,
          count(*) FILTER (WHERE x.before IS NULL AND x.after IS NULL AND NOT x.blanked) AS empty,
-         bool_or(x.misfiled) AS misfiled,
+         bool_or(x.misfiled) AS misfiled, bool_or(x.misrooted) AS misrooted,
          -- the first row (in key order) whose hash does not match, as recomputed and as stored
          count(*) FILTER (WHERE x.bad_row) AS bad_rows,
          (array_agg(format('%s %s', x.key, coalesce(encode(x.re_row_hash, 'hex'), '(blanked: not recomputable)'))
@@ -62,7 +65,7 @@ WITH c AS (
               THEN vsg.change_set_hash(string_agg(vsg.table_entry(t.table_id, t.table_hash), ''::bytea ORDER BY t.table_id))
               ELSE min(t.change_hash1) END AS change_hash,
          sum(t.ins) AS ins, sum(t.upd) AS upd, sum(t.del) AS del, sum(t.blanked) AS blanked, sum(t.empty) AS empty,
-         bool_or(t.misfiled) AS misfiled, sum(t.bad_rows) AS bad_rows,
+         bool_or(t.misfiled) AS misfiled, bool_or(t.misrooted) AS misrooted, sum(t.bad_rows) AS bad_rows,
          (array_agg(t.bad_re ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_re,
          (array_agg(t.bad_stored ORDER BY t.table_id) FILTER (WHERE t.bad_rows > 0))[1] AS bad_stored
   FROM t
@@ -78,6 +81,7 @@ WITH c AS (
          coalesce(ch.ins, 0) AS re_ins, coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
          coalesce(ch.blanked, 0) AS blanked, coalesce(ch.empty, 0) AS empty,
          coalesce(ch.bad_rows, 0) AS bad_rows, ch.bad_re, ch.bad_stored, coalesce(ch.misfiled, false) AS misfiled,
+         coalesce(ch.misrooted, false) AS misrooted,
          p.id AS p_id, p.table_id AS p_table, p.seq AS p_seq, p.depth AS p_depth,
          m.id AS m_id, m.table_id AS m_table, m.seq AS m_seq,
          s.id AS s_id, s.table_id AS s_table, s.seq AS s_seq, coalesce(s.sdepth, p.sdepth) AS up_sdepth,
@@ -106,6 +110,7 @@ CROSS JOIN LATERAL (VALUES
                   AND r.re_ins + r.re_upd + r.re_del + r.blanked = r.inserted + r.updated + r.deleted) END),
   ('empty_change', '0', r.empty::text, r.empty > 0),
   ('misfiled_change', NULL, NULL, r.misfiled),
+  ('root_row', NULL, r.kind, r.misrooted),
   ('missing_parent', r.parent, NULL, r.parent IS NOT NULL AND r.p_id IS NULL),
   ('missing_merge_parent', r.merge_parent, NULL, r.merge_parent IS NOT NULL AND r.m_id IS NULL),
   ('parent_table', r.table_id::text, r.p_table::text, r.p_table <> r.table_id),

@@ -37,7 +37,7 @@ BEGIN
   END LOOP;
 END $$`;
 
-const TABLES = ['clean', 'edited', 'meta', 'deleted', 'dangling', 'rewritten', 'truncated', 'notrig', 'rowsalt', 'rowhash', 'scheme', 'blanked', 'twice'];
+const TABLES = ['clean', 'edited', 'meta', 'deleted', 'dangling', 'rewritten', 'truncated', 'notrig', 'rowsalt', 'rowhash', 'scheme', 'blanked', 'twice', 'rooted'];
 
 interface Hist {
   table: string;
@@ -183,6 +183,19 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
     expect(out.firstBad.commit).toBe(c2);
     expect(out.firstBad.problems).toEqual([expect.objectContaining({ code: 'missing_parent', expected: c1 })]);
     expect(out.problems.map((p: { code: string }) => p.code)).toContain('orphan_change');
+  });
+
+  it('finds change rows marked as a root\'s in a commit that is no ROOT, which a key\'s history would not reach', async () => {
+    const [root, c1] = hist.rooted.ids;
+    // the root's own rows are marked, and verify passes
+    expect((await vsg(t, ['verify', '-t', 'rooted'])).code).toBe(0);
+    await t.sql(`UPDATE vsg.changes SET root = true WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [c1]);
+    const r = await vsg(t, ['verify', '-t', 'rooted', '--json']);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.firstBad.commit).toBe(c1);
+    expect(out.firstBad.problems).toEqual([expect.objectContaining({ code: 'root_row', actual: 'COMMIT' })]);
+    expect(out.problems.map((p: { commit: string }) => p.commit)).not.toContain(root);
   });
 
   it('finds a ref pointing nowhere and one pointing into another table', async () => {
