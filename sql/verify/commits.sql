@@ -110,7 +110,7 @@ CROSS JOIN LATERAL (VALUES
                   AND r.re_ins + r.re_upd + r.re_del + r.blanked = r.inserted + r.updated + r.deleted) END),
   ('empty_change', '0', r.empty::text, r.empty > 0),
   ('misfiled_change', NULL, NULL, r.misfiled),
-  ('root_row', NULL, r.kind, r.misrooted),
+  ('root_row', 'ROOT', r.kind, r.misrooted),
   ('missing_parent', r.parent, NULL, r.parent IS NOT NULL AND r.p_id IS NULL),
   ('missing_merge_parent', r.merge_parent, NULL, r.merge_parent IS NOT NULL AND r.m_id IS NULL),
   ('parent_table', r.table_id::text, r.p_table::text, r.p_table <> r.table_id),

@@ -118,7 +118,7 @@ const MESSAGES: Record<ProblemCode, string> = {
   counts: 'its inserted/updated/deleted counts do not match its change rows (a state commit has none)',
   empty_change: 'it has change rows with neither a before nor an after image',
   misfiled_change: 'some of its change rows carry another table',
-  root_row: "some of its change rows are marked as a ROOT commit's, which a key's history reaches only at the table's root (it is not one)",
+  root_row: "some of its change rows are marked as a root's, and it is no ROOT commit: a key's history would miss them",
   missing_parent: 'its parent does not exist (a commit was deleted)',
   missing_merge_parent: 'its merge parent does not exist (a commit was deleted)',
   parent_table: 'its parent belongs to another table',

@@ -194,7 +194,7 @@ describe.each(targetNames())('verify and doctor on %s', { timeout: 150_000 }, (n
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.firstBad.commit).toBe(c1);
-    expect(out.firstBad.problems).toEqual([expect.objectContaining({ code: 'root_row', actual: 'COMMIT' })]);
+    expect(out.firstBad.problems).toEqual([expect.objectContaining({ code: 'root_row', expected: 'ROOT', actual: 'COMMIT' })]);
     expect(out.problems.map((p: { commit: string }) => p.commit)).not.toContain(root);
   });
 
