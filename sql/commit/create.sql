@@ -199,8 +199,10 @@ WITH arg AS MATERIALIZED (
   WHERE ($11 OR i.ins + i.upd + i.del > 0) AND (SELECT ok FROM go)
   RETURNING id, seq
 ), ch AS (
-  INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash)
-  SELECT d.table_id, c.seq, d.key, d.before, d.after, d.salt, d.row_hash FROM c, delta d
+  -- a ROOT's rows (a Citus table's, gathered from its shards: src/ops/track.ts)
+  -- are kept out of changes_key, as sql/commit/root.sql's (vsg.key_changes)
+  INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash, root)
+  SELECT d.table_id, c.seq, d.key, d.before, d.after, d.salt, d.row_hash, CASE WHEN $6::text = 'ROOT' THEN true END FROM c, delta d
 ), moved AS (
   UPDATE vsg.refs r SET commit_id = c.id FROM c
   WHERE r.id = $5 AND r.commit_id = $3
