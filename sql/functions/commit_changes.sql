@@ -6,7 +6,7 @@ DECLARE
 BEGIN
   SELECT x.table_id, x.parent, x.source, x.seq INTO c FROM vsg.commits x WHERE x.id = cid;
   IF c.source IS NULL THEN
-    RETURN QUERY SELECT ch.key, ch.before, ch.after FROM vsg.changes ch WHERE ch.seq = c.seq;
+    RETURN QUERY SELECT ch.key, ch.before, ch.after FROM vsg.commit_rows(c.seq) ch;
   ELSE
     RETURN QUERY SELECT d.key, d.old, d.new FROM vsg.state_diff(c.table_id, c.parent, cid, false) d;
   END IF;

@@ -69,10 +69,10 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE AS $$
     -- cannot evaluate at plan time makes it assume a small fraction is read, so
     -- the ordered primary-key scan wins. The limit itself never binds.
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
-    FROM ra p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
+    FROM ra p CROSS JOIN LATERAL (SELECT r.key, r.before, r.after FROM vsg.commit_rows(p.seq) r ORDER BY r.key LIMIT (SELECT 9223372036854775807)) ch
   ), sb AS (
     SELECT ch.key, ch.before, ch.after, p.sdepth::bigint AS o1, 0::bigint AS o2
-    FROM rb p CROSS JOIN LATERAL (SELECT key, before, after FROM vsg.changes WHERE seq = p.seq ORDER BY key LIMIT (SELECT 9223372036854775807)) ch
+    FROM rb p CROSS JOIN LATERAL (SELECT r.key, r.before, r.after FROM vsg.commit_rows(p.seq) r ORDER BY r.key LIMIT (SELECT 9223372036854775807)) ch
     UNION ALL
     SELECT p.key, p.before, p.after, 9223372036854775807, p.seq
     FROM vsg.pending p WHERE with_pending AND p.table_id = tid

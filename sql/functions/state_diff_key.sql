@@ -28,7 +28,7 @@ RETURNS TABLE (key jsonb, old jsonb, new jsonb) LANGUAGE sql STABLE STRICT AS $$
     SELECT EXISTS (SELECT 1 FROM p WHERE gone) AS based
   ), s AS (
     SELECT p.side, p.sdepth, ch.before, ch.after
-    FROM p JOIN vsg.changes ch ON ch.seq = p.seq AND ch.key = k
+    FROM p CROSS JOIN LATERAL vsg.commit_rows(p.seq) ch WHERE ch.key = k
   ), n AS (
     SELECT side, (array_agg(before ORDER BY sdepth))[1] AS first, (array_agg(after ORDER BY sdepth DESC))[1] AS last
     FROM s GROUP BY side

@@ -7,7 +7,7 @@ import { citusInsert, writeSql } from '../../src/core/sql/write-back.js';
 describe('Citus distributed tables: the statements as text', () => {
   it('reads the keys of uncommitted changes, and those a rollback reads, with the commit id as a literal', () => {
     expect(pendingKeys(7)).toBe('SELECT p.key FROM vsg.pending p WHERE p.table_id = 7');
-    expect(rollbackKeys(7, "ab'c")).toBe("SELECT c.key FROM vsg.changes c WHERE c.seq = (SELECT x.seq FROM vsg.commits x WHERE x.id = 'ab''c') AND c.table_id = 7 UNION ALL SELECT p.key FROM vsg.pending p WHERE p.table_id = 7");
+    expect(rollbackKeys(7, "ab'c")).toBe("SELECT c.key FROM vsg.commits x CROSS JOIN LATERAL vsg.commit_rows(x.seq) c WHERE x.id = 'ab''c' AND c.table_id = 7 UNION ALL SELECT p.key FROM vsg.pending p WHERE p.table_id = 7");
   });
 
   it('copies the live rows of those keys, or every row, into a temp table dropped at commit', () => {

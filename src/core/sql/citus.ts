@@ -13,5 +13,5 @@ export function pendingKeys(tableId: number): string {
 
 /** The keys commit `commit` changed in table `tableId`, and those with uncommitted changes (what a rollback reads). */
 export function rollbackKeys(tableId: number, commit: string): string {
-  return `SELECT c.key FROM vsg.changes c WHERE c.seq = (SELECT x.seq FROM vsg.commits x WHERE x.id = ${literal(commit)}) AND c.table_id = ${Number(tableId)} UNION ALL ${pendingKeys(tableId)}`;
+  return `SELECT c.key FROM vsg.commits x CROSS JOIN LATERAL vsg.commit_rows(x.seq) c WHERE x.id = ${literal(commit)} AND c.table_id = ${Number(tableId)} UNION ALL ${pendingKeys(tableId)}`;
 }
