@@ -106,7 +106,7 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
      ), chg AS (
        ${oneKey
          ? 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.key_changes($1, $3::jsonb) ch JOIN chain ON chain.seq = ch.seq'
-         : 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.changes ch JOIN chain ON chain.seq = ch.seq WHERE ch.table_id = $1'}
+         : 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM chain CROSS JOIN LATERAL vsg.commit_rows(chain.seq) ch WHERE ch.table_id = $1'}
        UNION ALL
        -- a state commit's changes: its parent against its source, for the table or the one key
        -- (none known when its parent was pruned: it is the boundary, its cells were set before it)
