@@ -1,11 +1,10 @@
 -- The change rows of the commit at seq s: what each reader of one commit's
 -- change set reads (show and log -p through vsg.commit_changes, the paths of
 -- vsg.state_diff and vsg.state_diff_key, blame's walk of a branch, a Citus
--- rollback's keys), as
--- vsg.key_changes is for one key's. Readers of the whole history (verify,
--- prune, counts) read vsg.changes themselves. A SQL function of one query,
--- inlined where it is called, so that each call is the primary key's range
--- (seq, key) of that commit.
+-- rollback's keys), as vsg.key_changes is for one key's. Readers of the whole
+-- history (verify, prune, counts) read vsg.changes themselves. A SQL function
+-- of one query, inlined where it is called, so that each call is the primary
+-- key's range (seq, key) of that commit.
 CREATE OR REPLACE FUNCTION vsg.commit_rows(s bigint)
 RETURNS TABLE (table_id int, key jsonb, before jsonb, after jsonb, salt bytea, row_hash bytea, forgotten text[])
 LANGUAGE sql STABLE AS $$
