@@ -175,17 +175,24 @@ export async function run(ctx) {
     await c.query('VACUUM vsg.pending, vsg.changes, vsg.commits, audit_log');
     const vsgPer = ((await vsgBytes(c)) - vsgBefore) / n;
     const auditPer = ((await relBytes(c, ['audit_log'])) - auditBefore) / n;
-    rows.push(
-      makeRow({
-        scenario: '3 storage',
-        name: `bytes per ${label} commit (floor = the changed rows' own bytes)`,
-        rows: size,
-        unit: 'B',
-        vsg: vsgPer,
-        refs: { floor: rowBytes / n, snapshot: snapBytes ?? 'too large', audit: auditPer },
-        note: 'snapshot: growth of snap_history over the commits of scenario 1; vsg: all of schema vsg incl. indexes and TOAST',
-      }),
-    );
+    const row = makeRow({
+      scenario: '3 storage',
+      name: `bytes per ${label} commit (floor = the changed rows' own bytes)`,
+      rows: size,
+      unit: 'B',
+      vsg: vsgPer,
+      refs: { floor: rowBytes / n, snapshot: snapBytes ?? 'too large', audit: auditPer },
+      note: 'snapshot: growth of snap_history over the commits of scenario 1; vsg: all of schema vsg incl. indexes and TOAST',
+    });
+    // Issue 16: a 1-row commit in at most 600 B all included; a 1,000-row
+    // commit in at most 1.5x the audit trigger's bytes
+    if (width === 1) {
+      row.goal = { text: `${Math.round(vsgPer)} B a commit (goal ≤ 600 B)`, value: vsgPer, limit: 600, pass: vsgPer <= 600 };
+    } else {
+      const r = row.ratios.audit ?? null;
+      row.goal = { text: `${r === null ? '–' : r.toFixed(2)}× the audit trigger's bytes (goal ≤ 1.5)`, value: r, limit: 1.5, pass: r !== null && r <= 1.5 };
+    }
+    rows.push(row);
   }
   return rows;
 }
