@@ -28,8 +28,9 @@ import * as prune from './bench/scenarios/prune.mjs';
 import * as citus from './bench/scenarios/citus.mjs';
 import * as pending from './bench/scenarios/pending.mjs';
 import * as bulk from './bench/scenarios/bulk.mjs';
+import * as dbtime from './bench/scenarios/dbtime.mjs';
 
-const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, prune, citus, pending, bulk];
+const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tables, reset, track, tui, forget, prune, citus, pending, bulk, dbtime];
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k; 17: a 100k-row table), fewer repetitions

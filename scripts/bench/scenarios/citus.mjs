@@ -16,12 +16,13 @@
  * rounds interleaved.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync, appendFileSync, chownSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { makeRow, median } from '../lib.mjs';
 import { connect, progress, runOk, time } from '../harness.mjs';
 import { parseTps } from './pgbench.mjs';
+import { startServers } from '../cluster.mjs';
 
 export const id = 'citus';
 export const perSize = false;
@@ -38,70 +39,21 @@ export function unavailable() {
   return null;
 }
 
-/** initdb and the server refuse root: run them as the postgres OS user then. */
-function asOwner() {
-  if (process.getuid?.() !== 0) return { prefix: [], owner: null };
-  const id = (f) => Number(spawnSync('id', [f, 'postgres'], { encoding: 'utf8' }).stdout);
-  return { prefix: ['runuser', '-u', 'postgres', '--'], owner: { uid: id('-u'), gid: id('-g') } };
-}
-
-async function freePort() {
-  const net = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** A coordinator and two workers; returns their ports and a stop function (also run at process exit). */
+/** A coordinator and two workers; returns the coordinator's URL and a stop function (also run at process exit). */
 async function startCluster(cleanup) {
-  const who = asOwner();
-  const nodes = [];
-  const pgProg = (prog, args) => {
-    const [cmd, ...pre] = [...who.prefix, join(BIN, prog)];
-    const r = spawnSync(cmd, [...pre, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, LANG: 'C', LC_ALL: 'C' }, cwd: '/tmp', timeout: 120_000 });
-    if (r.status !== 0) throw new Error(`${prog} failed: ${r.stderr || r.stdout}`);
-  };
-  const stop = () => {
-    for (const n of nodes.splice(0)) {
-      try {
-        pgProg('pg_ctl', ['-D', n.data, '-m', 'fast', '-w', 'stop']);
-      } catch {
-        /* already stopped */
-      }
-    }
-  };
-  process.on('exit', stop);
-  for (let i = 0; i < 3; i++) {
-    const dir = cleanup.tempDir('vsg-bench-citus-');
-    if (who.owner) chownSync(dir, who.owner.uid, who.owner.gid);
-    const port = await freePort();
-    const data = join(dir, 'data');
-    pgProg('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C']);
-    appendFileSync(
-      join(data, 'postgresql.conf'),
-      [`port = ${port}`, `listen_addresses = '127.0.0.1'`, `unix_socket_directories = '${dir}'`, "shared_preload_libraries = 'citus'", 'max_connections = 100', 'max_prepared_transactions = 100', 'shared_buffers = 128MB', ''].join('\n'),
-    );
-    pgProg('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-    nodes.push({ port, data });
-  }
-  const url = (port) => `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const { nodes, stop } = await startServers(cleanup, BIN, 3, ["shared_preload_libraries = 'citus'", 'max_connections = 100', 'max_prepared_transactions = 100', 'shared_buffers = 128MB'], 'citus');
   for (const n of nodes) {
-    const c = new pg.Client({ connectionString: url(n.port) });
+    const c = new pg.Client({ connectionString: n.url });
     await c.connect();
     await c.query('CREATE EXTENSION citus');
     await c.end();
   }
-  const c = new pg.Client({ connectionString: url(nodes[0].port) });
+  const c = new pg.Client({ connectionString: nodes[0].url });
   await c.connect();
   await c.query('SELECT citus_set_coordinator_host($1, $2)', ['127.0.0.1', nodes[0].port]);
   for (const w of nodes.slice(1)) await c.query('SELECT citus_add_node($1, $2)', ['127.0.0.1', w.port]);
   await c.end();
-  return { url: url(nodes[0].port), port: nodes[0].port, stop };
+  return { url: nodes[0].url, port: nodes[0].port, stop };
 }
 
 export async function run(ctx) {
