@@ -35,7 +35,10 @@ LANGUAGE sql STABLE AS $$
     UNION ALL
     SELECT s.seq, d.old, d.new FROM reach s, k CROSS JOIN LATERAL vsg.state_diff_key(k.tid, s.parent, s.id, k.key) d
   )
+  -- each hit's commit by its seq, one probe each (LATERAL with a LIMIT, never
+  -- flattened): as a join, an estimate of the hits from a key the plan cannot
+  -- see (k is materialized) made it hash every commit of the repository
   SELECT c.id, c.committed_at, c.author, c.kind, c.message, h.before, h.after
-  FROM hits h JOIN vsg.commits c ON c.seq = h.seq
+  FROM hits h CROSS JOIN LATERAL (SELECT x.id, x.committed_at, x.author, x.kind, x.message FROM vsg.commits x WHERE x.seq = h.seq LIMIT 1) c
   ORDER BY h.seq DESC
 $$;
