@@ -4,10 +4,10 @@
 -- the root commit's seq (the table's first commit: src/ops/track.ts makes it
 -- with the table's tracked row). Each is one index probe: the cost is the
 -- key's own changes. The root is read as the table's first commit, when that
--- is a ROOT, in the order of commits_table (table_id, seq), so that its first
--- entry answers: asked for the first ROOT instead, the planner, which cannot
--- know that it comes first, scanned every commit (14 ms at 50,000 commits,
--- twice in a row's history). A SQL function of one query, inlined where it is
+-- is a ROOT, ordered by (table_id, seq), so that an index of vsg.commits
+-- answers from its first entry: asked for the first ROOT instead, the
+-- planner, which cannot know that it comes first, scanned every commit (14 ms
+-- at 50,000 commits, twice in a row's history). A SQL function of one query, inlined where it is
 -- called, so that a join over many keys probes each.
 CREATE OR REPLACE FUNCTION vsg.key_changes(tid int, k jsonb)
 RETURNS TABLE (seq bigint, key jsonb, before jsonb, after jsonb, salt bytea, row_hash bytea, forgotten text[])

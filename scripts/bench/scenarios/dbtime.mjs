@@ -10,8 +10,8 @@
  * COMMIT with its WAL flush but an autocommit UPDATE without its own, so the
  * flush is taken out of both.
  *
- * Scenario 1's tables at 100k rows (fixtures.mjs): tracked, untracked, and
- * with the row-level audit trigger. Each round resets the statistics and makes
+ * Scenario 1's tables at 100k rows, built as scenario 1 builds them
+ * (fixtures.mjs): tracked, untracked, and with the row-level audit trigger. Each round resets the statistics and makes
  * N commits of a 1-row UPDATE through the library (after untimed ones: a
  * prepared statement's first five runs on a connection are planned for their
  * parameters), then the same for N bare UPDATEs of the untracked copy and N of
@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { goal, makeRow } from '../lib.mjs';
 import { connect, progress } from '../harness.mjs';
-import { AUDIT_DDL, TABLES, auditTrigger, generateSql } from '../fixtures.mjs';
+import { TABLES, setupSize } from '../fixtures.mjs';
 import { serversUnavailable, startServers } from '../cluster.mjs';
 
 export const id = 'dbtime';
@@ -59,13 +59,9 @@ export async function run(ctx) {
     const url = nodes[0].url;
     const c = await connect(cleanup, url);
     await c.query('CREATE EXTENSION pg_stat_statements');
-    await c.query(generateSql(TABLES.vsg, ROWS));
-    for (const t of [TABLES.floor, TABLES.audit]) await c.query(`CREATE TABLE ${t} (LIKE ${TABLES.vsg} INCLUDING ALL); INSERT INTO ${t} SELECT * FROM ${TABLES.vsg}`);
-    await c.query(AUDIT_DDL + auditTrigger(TABLES.audit));
     const repo = await lib.openRepository({ url, init: true });
     try {
-      await repo.track(TABLES.vsg, { author: 'bench' });
-      await c.query('VACUUM ANALYZE');
+      await setupSize({ client: c, size: ROWS, repo });
       let k = 0;
       const key = () => 1 + ((k++ * 7919) % ROWS);
       const update = (t) => `UPDATE ${t} SET a = a + 1 WHERE id = ${key()}`;
