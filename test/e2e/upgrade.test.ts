@@ -230,7 +230,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     const r = await vsg(t, ['log', '-n', '1', '--oneline']);
     expect([r.code, r.stdout, r.stderr]).toEqual([3, '', "error: 1 of vsg's stored functions differ from this vsg's (as_of)\nhint: run 'vsg init' to upgrade it\n"]);
     const init = await vsgOk(t, ['init']);
-    expect(init.split('\n').slice(1)).toEqual(['stored functions applied again: as_of', '']);
+    expect(init.split('\n').slice(1)).toEqual(['stored functions applied: as_of', '']);
     expect((await vsg(t, ['log', '-n', '1', '--oneline'])).code).toBe(0);
   });
 

@@ -79,7 +79,7 @@ function renderInit(r: InitOutcome, s: Style): string {
   const what =
     r.applied.length === 0 ? `vsg schema is up to date (version ${r.to})` : r.from === 0 ? `initialised vsg (schema version ${r.to})` : `upgraded vsg schema to version ${r.to} (applied ${r.applied.join(', ')})`;
   const lines = [`${what} in ${r.where}`];
-  if (r.from !== 0 && r.functions.length) lines.push(`stored functions applied again: ${r.functions.join(', ')}`);
+  if (r.from !== 0 && r.functions.length) lines.push(`stored functions applied: ${r.functions.join(', ')}`);
   for (const t of r.tracked) {
     lines.push(t.result ? `tracking ${t.result.table.display} on branch main [${s.yellow(t.result.root.shortId)}] ${counted(t.result.root.inserted ?? 0, 'row')}` : `${t.name} is already tracked`);
   }
