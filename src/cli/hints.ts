@@ -36,7 +36,8 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     ),
   E_CURRENT_BRANCH: () => ({ hint: "switch to another branch first with 'vsg switch'" }),
   E_UNMERGED: (e) => when(e, 'merge it first', (d) => `merge it first, or delete it anyway with 'vsg branch -D ${sh(d.name)}' (its commits stay reachable by id)`),
-  E_UNKNOWN_REF: (e) => when(e, 'log() lists', () => "see 'vsg log' for commit ids"),
+  E_UNKNOWN_REF: (e) =>
+    when(e, 'log() lists', () => "see 'vsg log' for commit ids") ?? when(e, 'name a table with the table option', (d) => `to name the table, give -t ${sh(d.table)}`),
   E_MERGE_CONFLICT: (e) =>
     when(e, 'a merge across tables is not kept', () => (e.hint as string).replace("merge with strategy 'ours' or 'theirs'", 'use --strategy ours|theirs').replace('alone (table option)', 'alone with -t')) ?? {
       hint: "resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'",
@@ -48,6 +49,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_CRISS_CROSS: (e) => ({ hint: e.hint?.replace('pick one as base:', 'pick one with --base:') }),
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
   E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),
+  E_BAD_KEY: (e) => when(e, 'name the table with the table option', (d) => `name the table with -t ${sh(d.table)}, then a key of it`),
   E_NO_CONFLICT: () => ({ hint: "'vsg conflicts' lists them" }),
   E_MERGE_UNRESOLVED: () => ({ hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)" }),
   E_MERGE_ACROSS: () => ({ hint: "continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t" }),

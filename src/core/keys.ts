@@ -63,8 +63,11 @@ export async function canonicalKey(db: Queryable, table: TrackedTable, spec: str
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err.code === undefined) throw e;
-    throw new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${String(err.message).replace(/^vsg: /, '')}`, {
+    // `vsg blame clients`: the table's own name where a key goes
+    const named = spec.trim() === table.display || spec.trim() === table.name;
+    throw new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${named ? 'it names the table itself' : String(err.message).replace(/^vsg: /, '')}`, {
       exitCode: ExitCode.input,
+      ...(named ? { hint: 'name the table with the table option, and give a key of it', data: { table: table.display } } : {}),
     });
   }
 }

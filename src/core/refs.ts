@@ -5,7 +5,7 @@
 import { sqlTrue as truthy, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, prunedError, VsgError } from '../errors.js';
-import type { TrackedTable } from './tables.js';
+import { resolveTable, type TrackedTable } from './tables.js';
 
 export interface ResolvedRef {
   id: string;
@@ -66,6 +66,25 @@ async function firstParent(db: Queryable, id: string, n: number, ref: string): P
   return { id: rows[0].id, pruned: truthy(rows[0].pruned) };
 }
 
+/**
+ * The error for a reference that names a tracked table instead (`vsg log
+ * clients`, as `git log <path>` reads): that table, and how to name it. Asked
+ * only once the reference names nothing, so a branch or tag of that name wins.
+ */
+async function tableNamed(db: Queryable, ref: string): Promise<VsgError | null> {
+  let table: TrackedTable;
+  try {
+    table = await resolveTable(db, ref);
+  } catch (e) {
+    if (isVsgError(e)) return null;
+    throw e;
+  }
+  return new VsgError('E_UNKNOWN_REF', `'${ref}' is not a commit, branch or tag, but a tracked table`, {
+    hint: 'name a table with the table option',
+    data: { ref, table: table.display },
+  });
+}
+
 function unknown(ref: string, why = 'is not a commit, branch or tag'): VsgError {
   return new VsgError('E_UNKNOWN_REF', `'${ref}' ${why}`, { hint: 'log() lists commit ids' });
 }
@@ -94,7 +113,7 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
   }
   if (distinct.size === 0) {
     if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
-    throw unknown(ref);
+    throw (await tableNamed(db, ref)) ?? unknown(ref);
   }
   const candidates = [...distinct.values()].map((r) => ({ id: r.span ?? r.id, message: r.message, name: r.name }));
   throw new VsgError('E_AMBIGUOUS_REF', `'${ref}' is ambiguous: ${candidates.length} candidates`, {

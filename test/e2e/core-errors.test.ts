@@ -153,6 +153,19 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     expect(back).toBe(newest[1].id);
   });
 
+  it('a table named where a reference or a key goes: the error names it as a table and says how to name one', async () => {
+    const before = await state();
+    const asRef = await vsg(t, ['log', 'accounts']);
+    expect([asRef.code, asRef.stderr]).toEqual([3, "error: 'accounts' is not a commit, branch or tag, but a tracked table\nhint: to name the table, give -t accounts\n"]);
+    const asKey = await vsg(t, ['blame', '-t', 'accounts', 'accounts']);
+    expect([asKey.code, asKey.stderr]).toEqual([3, "error: 'accounts' is not a key of 'accounts': it names the table itself\nhint: name the table with -t accounts, then a key of it\n"]);
+    // a branch of that name is a reference: it wins, as before
+    await vsgOk(t, ['branch', '-t', 'accounts', 'accounts']);
+    expect((await vsg(t, ['log', 'accounts', '--oneline'])).code).toBe(0);
+    await vsgOk(t, ['branch', '-t', 'accounts', '-d', 'accounts']);
+    expect(await state()).toEqual(before);
+  });
+
   it('usage errors exit 2', async () => {
     expect((await vsg(t, ['frobnicate'])).code).toBe(2);
     expect((await vsg(t, ['log', '--frob'])).code).toBe(2);
