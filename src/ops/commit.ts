@@ -285,11 +285,12 @@ async function commitAcross<T>(
       await gather(tx);
       if (runs) {
         // (the tables the captures listed while the SQL or the work ran: sql/tables/lock_shared.sql started the list)
-        const { rows } = await tx.query<{ changed: string }>(sql('pending/touched_tables'));
-        changed = tableIds(rows[0].changed);
+        // (and those whose columns it changed: a DDL statement changes no row)
+        const { rows } = await tx.query<{ changed: string; reshaped: string | null }>(sql('pending/touched_tables'));
+        changed = [...new Set([...tableIds(rows[0].changed), ...tableIds(rows[0].reshaped ?? '')])].sort((a, b) => a - b);
       } else {
         const { rows } = await tx.query<{ id: string }>(sql('pending/tables_changed'));
-        changed = rows.map((r) => Number(r.id));
+        changed = rows.map((r) => Number(r.id)).sort((a, b) => a - b);
       }
     }
     for (const id of changed) await take(id === changedTable?.id ? changedTable : await shareTable(tx, id, !runs));

@@ -210,4 +210,28 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     await t.sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [rows[0].id, part]);
     expect((await verify()).ok).toBe(true);
   });
+
+  it('with no table named, a schema change is a SCHEMA commit of each table it altered: in the SQL, in the work, and made outside vsg', async () => {
+    // DDL over two tables, no row changed: one commit across them, a SCHEMA part each
+    const ddl = await vsgOk(t, ['commit', '-m', 'notes', 'ALTER TABLE clients ADD COLUMN note text; ALTER TABLE items ADD COLUMN qty int']);
+    expect(ddl).toMatch(/^\[main [0-9a-f]{7}\] SCHEMA clients: column 'note' added \(text\) · items: column 'qty' added \(integer\)\n/);
+    // inside a savepoint (a subtransaction writes the catalog)
+    const renamed = await vsgOk(t, ['commit', 'SAVEPOINT s; ALTER TABLE items RENAME COLUMN qty TO quantity; RELEASE s']);
+    expect(renamed).toMatch(/^\[main [0-9a-f]{7}\] SCHEMA items: column 'qty' renamed to 'quantity'\n/);
+    // an application's work
+    const work = await lib((repo) => repo.commit({ author: 'tester', message: 'drop note' }, async (tx) => {
+      await tx.query('ALTER TABLE clients DROP COLUMN note');
+    }));
+    expect([work.table, work.commit.kind]).toEqual(['clients', 'SCHEMA']);
+    // an ALTER made outside vsg: status shows it, and a commit with no SQL and no table records it
+    await t.sql('ALTER TABLE orders ADD COLUMN paid boolean');
+    expect(await dirty()).toEqual(['orders']);
+    const outside = await vsgOk(t, ['commit', '-m', 'outside']);
+    expect(outside).toMatch(/^\[main [0-9a-f]{7}\] SCHEMA orders: column 'paid' added \(boolean\)\n/);
+    expect(await dirty()).toEqual([]);
+    expect((await lib((repo) => repo.verify())).ok).toBe(true);
+    // SQL that alters no column and changes no row is still nothing to commit
+    const none = await vsg(t, ['commit', "UPDATE clients SET name = 'none' WHERE id = 999"]);
+    expect([none.code, none.stderr.split('\n')[0]]).toEqual([1, 'error: nothing to commit: no row of a tracked table changed']);
+  });
 });
