@@ -50,6 +50,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
   E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),
   E_BAD_KEY: (e) => when(e, 'name the table with the table option', (d) => `name the table with -t ${sh(d.table)}, then a key of it`),
+  E_NOTHING_TO_ROLLBACK: (e) => when(e, 'undo a schema change with the opposite ALTER TABLE', () => "undo a schema change with the opposite ALTER TABLE, through 'vsg commit'"),
   E_NO_CONFLICT: () => ({ hint: "'vsg conflicts' lists them" }),
   E_MERGE_UNRESOLVED: () => ({ hint: "resolve them with 'vsg resolve <key> [<column>] --ours|--theirs|--value <text>' ('vsg conflicts' lists them)" }),
   E_MERGE_ACROSS: () => ({ hint: "continue or abort the whole merge: 'vsg merge --continue' or 'vsg merge --abort', without -t" }),

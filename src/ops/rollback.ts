@@ -91,7 +91,7 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
     // (a cascade would change a table the rollback was not asked to).
     const written = await writeBackMany(tx, [{ table, target: id, lcaDepth: 0, source: one.source }]);
     const applied = written.get(table.id)?.applied ?? { inserted: 0, updated: 0, deleted: 0 };
-    if (applied.inserted + applied.updated + applied.deleted === 0) throw nothingLeft(id);
+    if (applied.inserted + applied.updated + applied.deleted === 0) throw nothingLeft(id, [one.reverted]);
     const commit = await createCommit(tx, table, rollbackCommit(opts, one.reverted));
     return { table: table.display, branch: table.head, reverted: one.reverted, commit, applied, overridden: one.conflicts };
   });
@@ -140,8 +140,18 @@ function conflictError(id: string, undos: Undo[]): ConflictError {
   );
 }
 
-const nothingLeft = (id: string) =>
-  new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, { exitCode: ExitCode.no });
+/**
+ * Nothing was written back: the commit's rows are as it left them undone
+ * already, or it changed columns only (a SCHEMA commit of no row), which a
+ * rollback, a write of rows, does not undo.
+ */
+const nothingLeft = (id: string, reverted: readonly CommitInfo[]) =>
+  reverted.every((c) => c.kind === 'SCHEMA' && (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) === 0)
+    ? new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: ${shortId(id)} changed columns only, and a rollback writes rows back, never columns`, {
+        exitCode: ExitCode.no,
+        hint: 'undo a schema change with the opposite ALTER TABLE, committed as any other (commit())',
+      })
+    : new VsgError('E_NOTHING_TO_ROLLBACK', `nothing to roll back: the changes of ${shortId(id)} are already undone`, { exitCode: ExitCode.no });
 
 /**
  * Rollback with no table named while several are tracked: the commit named,
@@ -168,7 +178,7 @@ async function rollbackAcross(tx: Queryable, opts: RollbackOptions): Promise<Rol
     const commit = await createCommit(tx, u.table, rollbackCommit(opts, u.reverted, id));
     results.push({ table: u.table.display, branch: u.table.head, reverted: u.reverted, commit, applied, overridden: u.conflicts });
   }
-  if (results.length === 0) throw nothingLeft(id);
+  if (results.length === 0) throw nothingLeft(id, reverted);
   if (results.length === 1 && named.span === null) return results[0];
   const sum = (k: keyof ApplyResult) => results.reduce((n, r) => n + r.applied[k], 0);
   const commit = results.length === 1 ? results[0].commit : spanInfo(await recordSpan(tx, results.map((r) => r.commit)), results.map((r) => r.commit));

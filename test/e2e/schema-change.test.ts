@@ -45,6 +45,17 @@ describe.each(targetNames())('schema changes on %s', (name) => {
     expect([shown.commit.kind, shown.schema]).toEqual(['SCHEMA', ["column 'note' added (text)"]]);
   });
 
+  it('a rollback of a SCHEMA commit of no row has nothing to undo: it writes rows, never columns; nothing changes', async () => {
+    const before = await rows();
+    const r = await vsg(t, ['rollback', '-t', 'items', 'HEAD']);
+    expect([r.code, r.stderr]).toEqual([
+      1,
+      expect.stringMatching(/^error: nothing to roll back: [0-9a-f]{7} changed columns only, and a rollback writes rows back, never columns\nhint: undo a schema change with the opposite ALTER TABLE, through 'vsg commit'\n$/),
+    ]);
+    expect(await rows()).toEqual(before);
+    expect(JSON.parse(await vsgOk(t, ['show', 'HEAD', '--json'])).commit.kind).toBe('SCHEMA');
+  });
+
   it('diff across the change shows it, and the rows', async () => {
     await vsgOk(t, ['commit', '-t', 'items', "UPDATE items SET note = 'hi' WHERE id = 2"]);
     const d = JSON.parse(await vsgOk(t, ['diff', 'HEAD~3', 'HEAD', '--json']));

@@ -12,7 +12,10 @@ export const rollback = verb<{ table?: string; message?: string; author?: string
   help: `The undo is cell-level: an updated row gets back only the columns that commit
 changed, so a later change to another column of the same row is kept. A row or
 cell changed since (by a later commit or an uncommitted change) is a conflict:
-nothing changes unless --force.
+nothing changes unless --force. A rollback writes rows back, never columns: a
+SCHEMA commit's rows are undone, its columns stay, and one that changed
+columns only has nothing to roll back (exit 1); undo it with the opposite
+ALTER TABLE through vsg commit.
 
 With several tables tracked and no -t, the commit named (default: the newest
 of the tables' HEADs) is undone in every table it changed, in one
