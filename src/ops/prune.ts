@@ -20,7 +20,8 @@ import { makeBase, type Base } from '../core/bases.js';
 import type { PruneEntry } from '../core/prunes.js';
 import { parseDate } from '../core/dates.js';
 import { assertWritable } from '../core/guards.js';
-import { shortId, stateAt } from '../core/refs.js';
+import { resolveRef, shortId, stateAt } from '../core/refs.js';
+import { hasAncestry, repoCommit } from '../core/repo-refs.js';
 import { dropCheckpoint } from '../core/sql/ddl.js';
 import { listTables, lockTable, type TrackedTable } from '../core/tables.js';
 
@@ -205,9 +206,10 @@ async function refsLeft(tx: Queryable, t: TrackedTable, boundary: { id: string; 
 
 /**
  * Each table's boundary: its state at the point (the oldest commit kept).
- * A commit, branch or tag names it (a table tracked after it has none); a
- * date, the newest commit on its HEAD's first-parent chain made at or before
- * it. A name that is not a commit but reads as a date is a date.
+ * A commit, branch or tag names it (a table tracked after it has none);
+ * with `~N` or `^`, counted back across tables where several are tracked
+ * (repo-refs.ts); a date, the newest commit on its HEAD's first-parent chain
+ * made at or before it. A name that is not a commit but reads as a date is a date.
  */
 type Point = { text: string; time: string | null; boundaries: Map<number, { id: string; seq: string }> };
 
@@ -215,15 +217,27 @@ async function pointOf(tx: Queryable, tables: TrackedTable[], before: string): P
   const boundaries = new Map<number, { id: string; seq: string }>();
   const at = new Map<number, string>();
   let dateMode = false;
-  for (const t of tables) {
-    try {
-      at.set(t.id, await stateAt(tx, t, before));
-    } catch (e) {
-      if (!isVsgError(e)) throw e;
-      if (e.code === 'E_OTHER_TABLE') continue; // tracked after the point: nothing of it is older
-      if (e.code !== 'E_UNKNOWN_REF' || !looksLikeDate(before)) throw e;
-      dateMode = true;
-      break;
+  if (tables.length > 1 && hasAncestry(before)) {
+    // `HEAD~N`, `v1^` count back the repository's history, as everywhere a
+    // reference names no table: each table as it stood there
+    const point = await repoCommit(tx, before);
+    for (const t of tables) {
+      const id = point.states.get(t.id);
+      if (id === undefined) continue; // tracked after the point: nothing of it is older
+      await resolveRef(tx, id, t); // a point in pruned history is refused (E_PRUNED), as a name of it is
+      at.set(t.id, id);
+    }
+  } else {
+    for (const t of tables) {
+      try {
+        at.set(t.id, await stateAt(tx, t, before));
+      } catch (e) {
+        if (!isVsgError(e)) throw e;
+        if (e.code === 'E_OTHER_TABLE') continue; // tracked after the point: nothing of it is older
+        if (e.code !== 'E_UNKNOWN_REF' || !looksLikeDate(before)) throw e;
+        dateMode = true;
+        break;
+      }
     }
   }
   let text: string;

@@ -351,6 +351,42 @@ describe.each(targetNames())('prune across tables on %s', (name) => {
  * passes. A history with a branch older than the point is left whole. A
  * tracked table dropped after a prune is read (and restored) the same way.
  */
+describe.each(targetNames())('prune --before HEAD~N across tables on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE acct (id int PRIMARY KEY, bal int NOT NULL); CREATE TABLE moves (id int PRIMARY KEY, amt int NOT NULL);
+      CREATE TABLE late (id int PRIMARY KEY, v int NOT NULL);
+      INSERT INTO acct VALUES (1, 100), (2, 100); INSERT INTO late VALUES (1, 0)`);
+    await repo.trackTables(['acct', 'moves'], { author });
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('counts back the repository\'s history, as a reference naming no table does; a table tracked since keeps all of its own', async () => {
+    const s1 = (await repo.commit({ author, sql: 'UPDATE acct SET bal = 90 WHERE id = 1; INSERT INTO moves VALUES (1, -10)' })).commit;
+    const a2 = (await repo.commit({ author, sql: 'UPDATE acct SET bal = 80 WHERE id = 2' })).commit;
+    await repo.track('late', { author });
+    await repo.commit({ author, sql: 'UPDATE late SET v = 1' });
+    await repo.commit({ author, sql: 'UPDATE acct SET bal = 70 WHERE id = 2' });
+    // HEAD~3 is a2 (late's commit, its root and acct's commit came after): late has no third commit of its own
+    const r = await repo.prune({ before: 'HEAD~3', author, message: 'retention' });
+    const moves = s1.parts!.find((p) => p.table === 'moves')!.id;
+    expect(r.tables.map((x) => [x.table, x.boundary, x.commits])).toEqual([
+      ['acct', a2.id, 2],
+      ['moves', moves, 1],
+    ]);
+    expect((await repo.log({ table: 'late' })).commits).toHaveLength(2);
+    expect((await repo.rowsAt({ table: 'acct', at: 'HEAD' })).rows).toEqual([['1', '90'], ['2', '70']]);
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+});
+
 describe.each(targetNames())('prune of an untracked history on %s', (name) => {
   let t: Target;
   let repo: Repository;
