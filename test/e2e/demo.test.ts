@@ -29,6 +29,10 @@ describe('vsg demo', () => {
     }
     expect(r.stdout).toMatch(/^tracking clients on branch main \[[0-9a-f]{7}\] 3 rows$/m);
     expect(r.stdout).toMatch(/^\[main [0-9a-f]{7}\] UPDATE clients: 2 updated$/m);
+    // a statement over two related tables is one commit, and its rollback brings both back
+    expect(r.stdout).toMatch(/^\[main [0-9a-f]{7}\] DELETE clients: 1 deleted · orders: 2 deleted$/m);
+    expect(r.stdout).toMatch(/^\[main [0-9a-f]{7}\] rolled back [0-9a-f]{7} in clients: 1 inserted · orders: 2 inserted$/m);
+    expect(r.stdout).toMatch(/nothing to commit, every table clean \(clients, orders\)\n/);
     // an application's session settings become the commit's author and metadata
     expect(r.stdout).toContain('Author: billing-app');
     expect(r.stdout).toContain('Meta:   request=r-42');

@@ -89,6 +89,17 @@ export const DEMO_STEPS: DemoStep[] = [
   },
   { say: 'tag a commit; tags work wherever a commit does', args: ['tag', 'v1.0'], needs: ['tag'], optional: true },
   { say: 'the whole history as a graph', args: ['log', '--oneline', '--graph'], needs: ['log --graph'], optional: true },
+  {
+    say: 'a second table, whose rows reference the first',
+    args: ['sql', 'CREATE TABLE orders (id int PRIMARY KEY, client_id int NOT NULL REFERENCES clients ON DELETE CASCADE, total numeric(10,2)); INSERT INTO orders VALUES (10, 1, 25), (11, 2, 12), (12, 2, 30)'],
+  },
+  { say: 'track it too: from now on a transaction over both tables is one commit', args: ['track', 'orders', '--author', 'alice'] },
+  {
+    say: 'one statement, two tables: deleting Bob cascades to his orders, recorded as one commit',
+    args: ['commit', '--author', 'alice', '-m', 'Bob leaves', 'DELETE FROM clients WHERE id = 2'],
+  },
+  { say: 'undo that whole commit: Bob and his orders come back, parents first', args: ['rollback', 'HEAD', '--author', 'alice'], needs: ['rollback'], optional: true },
+  { say: "the log is the repository's: a commit across tables is one line", args: ['log', '--oneline', '-n', '3'] },
   { say: 'where each table stands', args: ['status'] },
 ];
 
@@ -174,7 +185,7 @@ async function runDemo(cli: Cli, opts: Opts): Promise<void> {
         if (!step.optional || !isVsgError(e)) throw e;
         await write(process.stderr, `${renderError(cliWords(e), s, cli.verbose)}\n${failed}\n`);
       }
-      if (args[0] === 'track') t.root = (await repo.tables())[0]?.headCommit ?? '';
+      if (args[0] === 'track' && !t.root) t.root = (await repo.tables())[0]?.headCommit ?? '';
     }
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     const end =
