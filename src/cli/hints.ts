@@ -66,6 +66,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_MERGE_IN_PROGRESS: () => ({ hint: "finish it with 'vsg merge --continue' or forget it with 'vsg merge --abort'" }),
   E_TX_CONTROL: (e) => when(e, 'leave transaction control to vsg', () => "leave transaction control to vsg; 'vsg status' shows any change that was committed anyway"),
   E_NOTHING_TO_COMMIT: (e) =>
+    when(e, 'the statement was rolled back; name one table', () => 'the statement was rolled back; name one table with -t and use --allow-empty to record it anyway') ??
     when(e, 'the statement was rolled back', () => 'the statement was rolled back; use --allow-empty to record it anyway') ??
     when(e, 'status()', () => "'vsg status' shows uncommitted changes"),
   E_NO_REPO: (e) =>
