@@ -48,7 +48,11 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
     when(e, 'merge the tables together', () => (e.hint as string).replace(/\(tables option: (.*)\)/, (_, names: string) => `(without -t, or ${names.split(', ').map((n) => `-t ${sh(n.slice(1, -1))}`).join(' ')})`)),
   E_CRISS_CROSS: (e) => ({ hint: e.hint?.replace('pick one as base:', 'pick one with --base:') }),
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
-  E_USAGE: (e) => when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`),
+  E_USAGE: (e) =>
+    when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`) ??
+    when(e, 'give key, or all: true', (d) =>
+      d.take === 'ours' || d.take === 'theirs' ? `vsg resolve <key> --${d.take}, or vsg resolve --all --${d.take} ('vsg conflicts' lists them)` : "vsg resolve <key> [<column>] …, or --all with --ours or --theirs ('vsg conflicts' lists them)",
+    ),
   E_BAD_KEY: (e) => when(e, 'name the table with the table option', (d) => `name the table with -t ${sh(d.table)}, then a key of it`),
   E_NOTHING_TO_ROLLBACK: (e) => when(e, 'undo a schema change with the opposite ALTER TABLE', () => "undo a schema change with the opposite ALTER TABLE, through 'vsg commit'"),
   E_NO_CONFLICT: () => ({ hint: "'vsg conflicts' lists them" }),

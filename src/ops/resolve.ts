@@ -27,7 +27,13 @@ export interface ResolveOptions {
 
 /** Resolve conflicts of the in-progress merge: one key (optionally one column), or all. */
 export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<ConflictList & { changed: number }> {
-  if (!opts.all && opts.key === undefined) throw new VsgError('E_USAGE', 'name a key, or set all', { exitCode: ExitCode.usage });
+  if (!opts.all && opts.key === undefined) {
+    throw new VsgError('E_USAGE', 'name the row to resolve by its key, or resolve every conflict', {
+      exitCode: ExitCode.usage,
+      hint: `give key, or all: true (conflicts() lists them)`,
+      data: { take: opts.take },
+    });
+  }
   const one = await resolveTable(db, opts.table).catch((e: unknown) => {
     if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
     throw e;

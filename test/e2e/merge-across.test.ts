@@ -221,6 +221,12 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     const ambiguous = await vsg(t, ['resolve', '1', '--theirs']);
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/^error: s2\.clients, s2\.orders each have a conflict at 1; name one with -t\n/);
+    // neither a key nor --all: a usage error that says how to name either
+    const neither = await vsg(t, ['resolve', '--theirs']);
+    expect([neither.code, neither.stderr]).toEqual([
+      2,
+      "error: name the row to resolve by its key, or resolve every conflict\nhint: vsg resolve <key> --theirs, or vsg resolve --all --theirs ('vsg conflicts' lists them)\n",
+    ]);
     // a key that parses for none of the tables (invalid JSON) is a bad request, not "no conflict"
     const bad = await vsg(t, ['resolve', '{"id": 1', '--theirs', '--json']);
     expect([bad.code, JSON.parse(bad.stderr).error.code]).toEqual([3, 'E_BAD_KEY']);
