@@ -105,7 +105,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
     if (old.length > 0) {
       const shown = old.slice(0, 5).map(shortId).join(', ') + (old.length > 5 ? ` and ${old.length - 5} more` : '');
       throw new VsgError('E_FORGET_OLD_COMMITS', `cannot forget rows of '${table.display}' held by ${old.length} commit${old.length === 1 ? '' : 's'} made before schema version 13 (${shown}): their hashes have no salt, so blanking would break them`, {
-        hint: 'those commits can only be removed with their history (untrack with force); nothing was changed',
+        hint: 'prune past them (prune({ before })): their state is kept as a base with salts, which forget reaches; nothing was changed',
         data: { commits: old },
       });
     }

@@ -203,6 +203,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     expect(err.code).toBe('E_FORGET_OLD_COMMITS');
     expect(err.data.commits.length).toBeGreaterThan(0);
     expect(err.message).toContain(err.data.commits[0].slice(0, 7));
+    expect(err.hint).toBe("prune past them ('vsg prune --before <commit>'): their state is kept as a base with salts, which forget reaches; nothing was changed");
     // prune (version 17) reaches what forget cannot: the scheme-1 commits lose their change rows, the state at
     // the point is kept as a base with salts and row hashes, and then the row can be forgotten; verify passes throughout
     // (a branch older than the point would keep a boundary of its own; deleted here so that everything before HEAD goes)
