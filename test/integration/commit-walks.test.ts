@@ -1,9 +1,10 @@
 /**
- * The walks over vsg.commits that merge and checkout make (the merge base,
- * vsg.merge_bases; the common ancestor on the state tree, vsg.lca; the
- * changes on a state path, vsg.path_changes) read one commit a step through
- * the primary key, whatever the statistics say. The planner counts ten rows
- * a step of a recursive walk, and while vsg.commits is small enough (here,
+ * The walks over vsg.commits that merge, checkout and diff make (the merge
+ * base, vsg.merge_bases; the common ancestor on the state tree, vsg.lca; the
+ * changes on a state path, vsg.path_changes; the schema changes on one,
+ * vsg.state_path) read one commit a step through the primary key, whatever
+ * the statistics say. The planner counts ten rows a step of a recursive walk,
+ * and while vsg.commits is small enough (here,
  * statistics taken when it held the root alone, as after `VACUUM ANALYZE` of
  * a new repository; at about 1,000 commits, fresh ones too) hashing the whole
  * table looks cheaper than ten index probes: it then reads every commit at
@@ -38,12 +39,13 @@ async function commitsRead(repo: Repository, op: () => Promise<unknown>): Promis
 describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step, on %s`, (name) => {
   let t: Target;
   let repo: Repository;
+  let root: string;
 
   beforeAll(async () => {
     t = await makeTarget(name);
     repo = await t.open({ init: true });
     await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT i, 0 FROM generate_series(1, ${ROWS}) i`);
-    await repo.track('items', { author });
+    root = (await repo.track('items', { author })).root.id;
     // statistics that say vsg.commits holds one row in one page
     await repo.db.query('VACUUM ANALYZE vsg.commits');
     for (let i = 1; i <= COMMITS; i++) await repo.commit({ table: 'items', sql: `UPDATE items SET v = v + 1 WHERE id = ${1 + (i % ROWS)}`, author });
@@ -83,5 +85,19 @@ describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step
     // COMMITS; a scan of the table at every step read 1,000,000
     expect(read).toBeGreaterThan(COMMITS);
     expect(read).toBeLessThan(5 * COMMITS);
+  });
+
+  it('a diff across the whole history finds the schema changes on its path a probe a step', async () => {
+    await repo.commit({ table: 'items', sql: `ALTER TABLE items ADD COLUMN w int`, author });
+    let d: Awaited<ReturnType<Repository['diff']>> | undefined;
+    const read = await commitsRead(repo, async () => {
+      d = await repo.diff({ table: 'items', from: root, to: 'HEAD' });
+    });
+    expect(d!.schema).toHaveLength(1);
+    // the path, walked a few times over (its common commit, its change rows,
+    // its schema changes: sql/diff/schema_between.sql), about 4 x COMMITS; a
+    // scan of the table at every step of the schema changes' walk read 1,000,000
+    expect(read).toBeGreaterThan(COMMITS);
+    expect(read).toBeLessThan(6 * COMMITS);
   });
 });
