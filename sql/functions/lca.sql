@@ -1,7 +1,11 @@
 -- The nearest common commit of a and b on the state tree, and its sdepth
 -- (sql/history/lca.sql calls it; vsg.lca_depth gives the depth alone). Steps
--- the deeper side up until both meet: cost is the distance walked.
-CREATE OR REPLACE FUNCTION vsg.lca(a text, b text) RETURNS TABLE (id text, depth int) LANGUAGE sql STABLE AS $$
+-- the deeper side up until both meet: cost is the distance walked, one
+-- index probe a step. Sequential scans are off for the reason given in
+-- vsg.merge_bases: inlined into a statement a session keeps, a plan made
+-- while vsg.commits was one page scanned the whole table at every step.
+CREATE OR REPLACE FUNCTION vsg.lca(a text, b text) RETURNS TABLE (id text, depth int) LANGUAGE sql STABLE
+  SET enable_seqscan = off AS $$
   WITH RECURSIVE w(a, b, da, db) AS (
     SELECT a, b, (SELECT c.sdepth FROM vsg.commits c WHERE c.id = a), (SELECT c.sdepth FROM vsg.commits c WHERE c.id = b)
     UNION ALL

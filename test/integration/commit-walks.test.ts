@@ -1,0 +1,103 @@
+/**
+ * The walks over vsg.commits that merge, checkout and diff make (the merge
+ * base, vsg.merge_bases; the common ancestor on the state tree, vsg.lca; the
+ * changes on a state path, vsg.path_changes; the schema changes on one,
+ * vsg.state_path) read one commit a step through the primary key, whatever
+ * the statistics say. The planner counts ten rows a step of a recursive walk,
+ * and while vsg.commits is small enough (here,
+ * statistics taken when it held the root alone, as after `VACUUM ANALYZE` of
+ * a new repository; at about 1,000 commits, fresh ones too) hashing the whole
+ * table looks cheaper than ten index probes: it then reads every commit at
+ * every step, the square of the history's length (0.5-0.9 s for the merge base
+ * of a 1,000-commit history, 13 ms through the key). Rows read are
+ * PostgreSQL's own count (pg_stat_user_tables, flushed before each reading).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Repository } from '../../src/index.js';
+import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
+
+const author = 'tester';
+/** One-row commits made before the operations: the depth of every walk below. */
+const COMMITS = 1000;
+/** Rows of the table: enough for its root to take a checkpoint (src/core/checkpoint.ts). */
+const ROWS = 1000;
+
+/** Rows of vsg.commits that `op` read (sequential and index fetches). */
+async function commitsRead(repo: Repository, op: () => Promise<unknown>): Promise<number> {
+  const at = async () => {
+    await repo.db.query('SELECT pg_catalog.pg_stat_force_next_flush()');
+    const { rows } = await repo.db.query<{ n: string }>(
+      `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_catalog.pg_stat_user_tables WHERE relid = 'vsg.commits'::regclass`,
+    );
+    return Number(rows[0].n);
+  };
+  const before = await at();
+  await op();
+  return (await at()) - before;
+}
+
+describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step, on %s`, (name) => {
+  let t: Target;
+  let repo: Repository;
+  let root: string;
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL); INSERT INTO items SELECT i, 0 FROM generate_series(1, ${ROWS}) i`);
+    root = (await repo.track('items', { author })).root.id;
+    // statistics that say vsg.commits holds one row in one page
+    await repo.db.query('VACUUM ANALYZE vsg.commits');
+    for (let i = 1; i <= COMMITS; i++) await repo.commit({ table: 'items', sql: `UPDATE items SET v = v + 1 WHERE id = ${1 + (i % ROWS)}`, author });
+  }, 120_000);
+  afterAll(async () => {
+    await repo?.close();
+    await t.cleanup();
+  });
+
+  it('a merge finds its base walking each side once', async () => {
+    await repo.switch({ table: 'items', branch: 'topic', create: true });
+    await repo.commit({ table: 'items', sql: `UPDATE items SET v = -1 WHERE id = 1`, author });
+    await repo.switch({ table: 'items', branch: 'main' });
+    await repo.commit({ table: 'items', sql: `UPDATE items SET v = -2 WHERE id = 2`, author });
+    const read = await commitsRead(repo, () => repo.merge({ table: 'items', ref: 'topic', author }));
+    const { rows } = await repo.db.query<{ v: string }>(`SELECT v::text FROM items WHERE id IN (1, 2) ORDER BY id`);
+    expect(rows.map((r) => r.v)).toEqual(['-1', '-2']);
+    // each side's ancestors and their common ones, about 3 x COMMITS; a scan
+    // of the table at every step read 2,000,000
+    expect(read).toBeGreaterThan(COMMITS);
+    expect(read).toBeLessThan(5 * COMMITS);
+  });
+
+  it('a checkout that weighs a reload from the root\'s checkpoint walks the path from it once', async () => {
+    const head = (await repo.status({ table: 'items' }))[0].head!;
+    // a commit of a fifth of the rows: a reload looks worth weighing (ROWS <
+    // 8 x the rows that differ), so checkout walks the path from the root's
+    // checkpoint, COMMITS deep (vsg.path_changes), and finds it too long
+    await repo.commit({ table: 'items', sql: `UPDATE items SET v = v + 100 WHERE id <= ${ROWS / 5}`, author });
+    let result: Awaited<ReturnType<Repository['checkout']>> | undefined;
+    const read = await commitsRead(repo, async () => {
+      result = await repo.checkout({ table: 'items', ref: head, author });
+    });
+    expect(result!.commit?.updated).toBe(ROWS / 5);
+    expect(result!.reload).toBeNull();
+    // the path from the root, walked by vsg.lca and vsg.path_changes, 2-3 x
+    // COMMITS; a scan of the table at every step read 1,000,000
+    expect(read).toBeGreaterThan(COMMITS);
+    expect(read).toBeLessThan(5 * COMMITS);
+  });
+
+  it('a diff across the whole history finds the schema changes on its path a probe a step', async () => {
+    await repo.commit({ table: 'items', sql: `ALTER TABLE items ADD COLUMN w int`, author });
+    let d: Awaited<ReturnType<Repository['diff']>> | undefined;
+    const read = await commitsRead(repo, async () => {
+      d = await repo.diff({ table: 'items', from: root, to: 'HEAD' });
+    });
+    expect(d!.schema).toHaveLength(1);
+    // the path, walked a few times over (its common commit, its change rows,
+    // its schema changes: sql/diff/schema_between.sql), about 4 x COMMITS; a
+    // scan of the table at every step of the schema changes' walk read 1,000,000
+    expect(read).toBeGreaterThan(COMMITS);
+    expect(read).toBeLessThan(6 * COMMITS);
+  });
+});
