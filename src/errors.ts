@@ -56,6 +56,7 @@ export const ERRORS = {
   E_CRISS_CROSS: { exit: no, meaning: 'several best merge bases; pick one' },
   E_CURRENT_BRANCH: { exit: input, meaning: 'the branch to delete is the one the table follows' },
   E_DEMO_DIR: { exit: connection, meaning: 'the demo directory already holds a repository' },
+  E_EMBEDDED_VERSION: { exit: connection, meaning: 'the embedded database was made by another PostgreSQL major version than this vsg embeds, which cannot open it; nothing in it was changed (data: dir, made, embedded)' },
   E_FORGET_COLUMN: { exit: input, meaning: 'a column to forget is not a column of the table, or is a key column (forget the whole row instead)' },
   E_FORGET_OLD_COMMITS: { exit: input, meaning: 'the rows to forget are in commits made before schema version 13 (hash scheme 1, no salts): blanking them would break those commits; data.commits lists them, nothing changed' },
   E_FORGOTTEN: { exit: input, meaning: 'the write-back needs values that were forgotten; data.keys lists the rows; pass forgotten: live or null (--forgotten) to write the live value or NULL; nothing changed' },

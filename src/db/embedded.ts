@@ -65,10 +65,53 @@ export function embeddedExists(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'pgdata', 'PG_VERSION'));
 }
 
+/**
+ * The PostgreSQL major version of the PGlite vsg depends on (0.5.x: 18).
+ * PostgreSQL opens only a cluster of its own major version, and PGlite has no
+ * pg_upgrade: a PGlite of another major (0.6.x embeds 19) would fail to start
+ * on every `.vsg/` made before it. test/e2e/startup.test.ts checks this against
+ * the cluster the installed PGlite makes, so that a PGlite of another major
+ * cannot come in unnoticed.
+ */
+export const EMBEDDED_MAJOR = 18;
+
+/** `dir` as a message shows it: relative to the working directory when inside it. */
+function shownDir(dir: string, cwd: string): string {
+  const rel = path.relative(cwd, dir);
+  return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+}
+
+/**
+ * Refuse a cluster of another PostgreSQL major version (its PG_VERSION) before
+ * anything is loaded or written: PGlite would only fail to start, and the
+ * files stay as they are for the vsg that can open them.
+ */
+export function checkMajor(dir: string, cwd = process.cwd()): void {
+  let made: number;
+  try {
+    made = Number.parseInt(fs.readFileSync(path.join(dir, 'pgdata', 'PG_VERSION'), 'utf8').trim(), 10);
+  } catch {
+    return; // unreadable: the start reports it
+  }
+  if (!Number.isInteger(made) || made === EMBEDDED_MAJOR) return;
+  const shown = shownDir(dir, cwd);
+  throw new VsgError(
+    'E_EMBEDDED_VERSION',
+    `cannot open the embedded database in '${shown}': it was made by PostgreSQL ${made}, and this vsg embeds PostgreSQL ${EMBEDDED_MAJOR}`,
+    {
+      exitCode: ExitCode.connection,
+      hint:
+        made < EMBEDDED_MAJOR
+          ? `open it with the vsg that made it (embedding PostgreSQL ${made}); vsg cannot upgrade an embedded database in place, and nothing in '${shown}' was changed`
+          : `it was made by a newer vsg: open it with that one; nothing in '${shown}' was changed`,
+      data: { dir, made, embedded: EMBEDDED_MAJOR },
+    },
+  );
+}
+
 /** The refusal of a command that needs a repository where there is none (nothing is created). */
 export function noRepository(dir: string, cwd = process.cwd()): VsgError {
-  const rel = path.relative(cwd, dir);
-  const shown = rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? dir : rel;
+  const shown = shownDir(dir, cwd);
   const what = fs.existsSync(dir) ? `no database in '${shown}'` : `no ${shown}${path.sep} here`;
   return new VsgError('E_NO_REPO', `not a vsg repository: ${what} and no server configured`, {
     exitCode: ExitCode.input,
@@ -116,6 +159,10 @@ async function start(dataDir: string, where: string, prepare: boolean, release: 
   });
   const client = new pg.Client({ ...(createPgConfig(lite) as object), types: rawText });
   try {
+    // A start that fails (a damaged cluster) rejects waitReady; node-postgres's
+    // connect over PGlite leaves that rejection unhandled, which ended the
+    // process with a stack instead of E_CONNECT.
+    await lite.waitReady;
     await client.connect();
   } catch (e) {
     await lite.close().catch(() => undefined);
@@ -144,6 +191,7 @@ async function start(dataDir: string, where: string, prepare: boolean, release: 
  */
 export async function openEmbedded(dir: string, opts: { create?: boolean; preparedStatements?: boolean } = {}): Promise<Db> {
   if (!opts.create && !embeddedExists(dir)) throw noRepository(dir);
+  checkMajor(dir);
   const prepare = preparedStatementsWanted(opts.preparedStatements);
   const release = await acquireLock(dir);
   try {

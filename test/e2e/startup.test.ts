@@ -4,12 +4,14 @@
  * database driver; the embedded database's cluster template is a cache that
  * correctness never depends on.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { openRepository } from '../../src/index.js';
 import { SETTINGS } from '../../src/db/db.js';
+import { EMBEDDED_MAJOR } from '../../src/db/embedded.js';
 import { bin, root, run, vsg } from '../helpers/targets.js';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-startup-test-'));
@@ -291,5 +293,66 @@ describe("PGlite's file bundle in the cache", () => {
     expect((await vsg({ cwd, env: e }, ['init'])).code).toBe(0);
     const r = await vsg({ cwd, env: e }, ['sql', '--json', NEEDS_FILES]);
     expect([r.code, JSON.parse(r.stdout).rows]).toEqual([0, ANSWER]);
+  });
+});
+
+/** Every file under `dir` with a hash of its content: what "nothing changed" means for a data directory. */
+function filesOf(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const p = path.join(dir, f);
+    if (fs.statSync(p).isFile()) out[f] = createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+  }
+  return out;
+}
+
+describe('an embedded database of another PostgreSQL major version', () => {
+  // PostgreSQL opens only a cluster of its own major version, and PGlite has no
+  // pg_upgrade: a PGlite of another major (0.6.x embeds 19) fails to start on
+  // an older .vsg/. vsg names the mismatch instead, before loading anything.
+  it('the installed PGlite makes clusters of the major vsg expects (EMBEDDED_MAJOR)', () => {
+    const made = fs.readFileSync(path.join(inject('pgliteTemplate'), 'pgdata', 'PG_VERSION'), 'utf8').trim();
+    expect(made).toBe(String(EMBEDDED_MAJOR));
+  });
+
+  for (const made of [EMBEDDED_MAJOR - 1, EMBEDDED_MAJOR + 1]) {
+    it(`a cluster of PostgreSQL ${made} is refused in one line, exit 5, before PGlite loads, and nothing in it changes`, async () => {
+      const cwd = emptyDir(`major-${made}`);
+      const dir = path.join(cwd, '.vsg');
+      fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'pgdata', 'PG_VERSION'), `${made}\n`);
+      const before = filesOf(dir);
+      const hint =
+        made < EMBEDDED_MAJOR
+          ? `open it with the vsg that made it (embedding PostgreSQL ${made}); vsg cannot upgrade an embedded database in place, and nothing in '.vsg' was changed`
+          : "it was made by a newer vsg: open it with that one; nothing in '.vsg' was changed";
+      const e = { ...env, VSG_EARLY_WASM: '0' }; // so that a PGlite module loaded means the command loaded it
+      for (const args of [['status'], ['log', '-n', '1'], ['init']]) {
+        const rec = moduleRecorder();
+        const r = await run('--import', [rec.register, bin, ...args], { cwd, env: e });
+        expect([args, r.code, r.stdout, r.stderr]).toEqual([
+          args,
+          5,
+          '',
+          `error: cannot open the embedded database in '.vsg': it was made by PostgreSQL ${made}, and this vsg embeds PostgreSQL ${EMBEDDED_MAJOR}\nhint: ${hint}\n`,
+        ]);
+        expect(rec.loaded().filter((u) => DRIVER.test(u))).toEqual([]);
+      }
+      const json = await vsg({ cwd, env: e }, ['log', '--json']);
+      expect([json.code, JSON.parse(json.stderr).error]).toMatchObject([5, { code: 'E_EMBEDDED_VERSION', data: { made, embedded: EMBEDDED_MAJOR } }]);
+      await expect(openRepository({ dir })).rejects.toMatchObject({ code: 'E_EMBEDDED_VERSION', exitCode: 5, data: { dir, made, embedded: EMBEDDED_MAJOR } });
+      expect(filesOf(dir)).toEqual(before); // no lock file left either
+    });
+  }
+
+  it('a cluster PGlite cannot start (no pg_control) is E_CONNECT in one line, exit 5, not a crash with a stack', { timeout: 120_000 }, async () => {
+    const cwd = emptyDir('no-pg-control');
+    const dir = path.join(cwd, '.vsg');
+    fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+    fs.rmSync(path.join(dir, 'pgdata', 'global', 'pg_control'));
+    const r = await vsg({ cwd, env }, ['status']);
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(new RegExp(`^error: cannot open the embedded database in '[^\\n]*\\.vsg': [^\\n]+\\nhint: [^\\n]+\\n$`));
+    await expect(openRepository({ dir })).rejects.toMatchObject({ code: 'E_CONNECT', exitCode: 5 });
   });
 });
