@@ -69,6 +69,14 @@ describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step
     expect(read).toBeLessThan(5 * COMMITS);
   });
 
+  it('deleting a merged branch finds its tip reachable through the commit graph, not a walk of every ancestor', async () => {
+    // (topic was merged into main above; a branch not merged is refused without force)
+    const read = await commitsRead(repo, () => repo.deleteBranch({ table: 'items', name: 'topic' }));
+    expect((await repo.branches({ table: 'items' })).branches.map((b) => b.name)).toEqual(['main']);
+    // the two commits named, and the branch lists; a walk of main's ancestors read over COMMITS
+    expect(read).toBeLessThan(50);
+  });
+
   it('a checkout that weighs a reload from the root\'s checkpoint walks the path from it once', async () => {
     const head = (await repo.status({ table: 'items' }))[0].head!;
     // a commit of a fifth of the rows: a reload looks worth weighing (ROWS <
