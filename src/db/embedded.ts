@@ -206,7 +206,7 @@ export async function openEmbedded(dir: string, opts: { create?: boolean; prepar
     if (e instanceof VsgError) throw e;
     throw new VsgError('E_CONNECT', `cannot open the embedded database in '${dir}': ${(e as Error).message}`, {
       exitCode: ExitCode.connection,
-      hint: `remove '${dir}' to start afresh if it is damaged`,
+      hint: `'${dir}' holds the repository and its history: copy it aside before repairing or replacing it`,
     });
   }
 }

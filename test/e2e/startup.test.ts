@@ -352,7 +352,9 @@ describe('an embedded database of another PostgreSQL major version', () => {
     fs.rmSync(path.join(dir, 'pgdata', 'global', 'pg_control'));
     const r = await vsg({ cwd, env }, ['status']);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(new RegExp(`^error: cannot open the embedded database in '[^\\n]*\\.vsg': [^\\n]+\\nhint: [^\\n]+\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^error: cannot open the embedded database in '[^\\n]*\\.vsg': [^\\n]+\\nhint: '[^\\n]*\\.vsg' holds the repository and its history: copy it aside before repairing or replacing it\\n$`));
+    // nothing of it was removed
+    expect(fs.existsSync(path.join(dir, 'pgdata', 'PG_VERSION'))).toBe(true);
     await expect(openRepository({ dir })).rejects.toMatchObject({ code: 'E_CONNECT', exitCode: 5 });
   });
 });
