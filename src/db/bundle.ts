@@ -18,12 +18,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, templateKey } from './template.js';
+import { cacheDir, STALE_MS, templateKey, touch } from './template.js';
 
 /** Where a backend finds the bundle's files, mounted from the cache. */
 const MOUNTED = ['/pglite/share/postgresql', '/pglite/lib/postgresql', '/pglite/icu'];
 const MANIFEST = 'files.json';
-const STALE_MS = 7 * 24 * 3600 * 1000;
 
 interface Manifest {
   /** the bundle's size in bytes, which PGlite checks the bundle it is given against */
@@ -102,6 +101,7 @@ export function bundleFiles(env: NodeJS.ProcessEnv = process.env): BundleFiles {
   const dir = bundleDir(env);
   const m = dir ? manifest(dir) : null;
   if (dir && m) {
+    touch(dir); // in use: not stale to another version's cleanup
     return {
       preRun(mod) {
         for (const d of MOUNTED) {

@@ -22,6 +22,13 @@ import { fileURLToPath } from 'node:url';
 const FORMAT = 1;
 
 /**
+ * A cached file of another PGlite version is removed once unused this long:
+ * two installs of different versions on one machine (a global vsg and a
+ * project's) keep each their own instead of deleting each other's.
+ */
+export const STALE_MS = 7 * 24 * 3600 * 1000;
+
+/**
  * Settings every embedded session starts with. shared_buffers: PostgreSQL
  * zeroes all of them at start, which costs a third of PGlite's start-up at the
  * default 128MB; the files are on the host's disk, whose page cache already
@@ -75,7 +82,10 @@ export async function clusterTemplate(env: NodeJS.ProcessEnv = process.env): Pro
   if (file) {
     try {
       const tar = fs.readFileSync(file);
-      if (holdsCluster(tar)) return tar;
+      if (holdsCluster(tar)) {
+        touch(file);
+        return tar;
+      }
     } catch {
       /* missing or unreadable: make it */
     }
@@ -99,6 +109,16 @@ async function makeTemplate(): Promise<Buffer> {
   }
 }
 
+/** Mark a cached file used now (its age is what STALE_MS counts); a read-only cache only means it is not marked. */
+export function touch(file: string): void {
+  try {
+    const now = new Date();
+    fs.utimesSync(file, now, now);
+  } catch {
+    /* not marked */
+  }
+}
+
 /** Store the template by rename; any failure (read-only, full disk) only means no cache. */
 function keep(dir: string, file: string, tar: Buffer): void {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -112,9 +132,10 @@ function keep(dir: string, file: string, tar: Buffer): void {
       fs.closeSync(fd);
     }
     fs.renameSync(tmp, file);
-    // Templates of other PGlite versions are dead weight (40 MB each).
+    // Templates of other PGlite versions unused for a week are dead weight (40 MB each).
     for (const f of fs.readdirSync(dir)) {
-      if (/^pgdata-[0-9a-f]+\.tar$/.test(f) && path.join(dir, f) !== file) fs.rmSync(path.join(dir, f), { force: true });
+      const other = path.join(dir, f);
+      if (/^pgdata-[0-9a-f]+\.tar$/.test(f) && other !== file && Date.now() - fs.statSync(other).mtimeMs > STALE_MS) fs.rmSync(other, { force: true });
     }
   } catch {
     try {

@@ -180,21 +180,36 @@ describe('the embedded cluster template', () => {
   it('init makes the database from a template, and works with the cache unwritable or damaged', { timeout: 180_000 }, async () => {
     const cache = path.join(scratch, 'tmpl-cache');
     const e = { ...env, VSG_CACHE_DIR: cache, VSG_AUTHOR: 'tester' };
+    // templates of other PGlite versions (another install sharing the cache): one used this
+    // week stays, one unused for eight days goes when this version keeps its own
+    fs.mkdirSync(cache, { recursive: true });
+    const [recent, stale] = ['pgdata-aaaa.tar', 'pgdata-bbbb.tar'].map((f) => path.join(cache, f));
+    fs.writeFileSync(recent, 'another version');
+    fs.writeFileSync(stale, 'another version');
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    fs.utimesSync(stale, old, old);
     // npm install (prepare / postinstall) makes the template, so that the first init only copies it
     const warm = await run(path.join(root, 'scripts', 'warm-cache.mjs'), [], { cwd: scratch, env: e });
     expect([warm.code, warm.stderr]).toEqual([0, '']);
     expect(warm.stdout).toMatch(/^vsg: embedded database template ready in .+ \(\d+\.\d s\)\n$/);
     expect(warm.stdout).toContain(` in ${cache} (`);
+    expect([fs.existsSync(recent), fs.existsSync(stale)]).toEqual([true, false]);
+    fs.rmSync(recent);
     const kept = fs.readdirSync(cache).filter((f) => f.endsWith('.tar'));
     expect(kept).toHaveLength(1);
     // and keeps PGlite's file bundle beside it (src/db/bundle.ts)
     expect(fs.readdirSync(cache).filter((f) => /^pglite-files-[0-9a-f]+$/.test(f) && fs.existsSync(path.join(cache, f, 'files.json')))).toHaveLength(1);
-    const made = fs.statSync(path.join(cache, kept[0])).mtimeMs;
+    // (as if last used eight days ago: a use marks it again, so another version's cleanup spares it)
+    fs.utimesSync(path.join(cache, kept[0]), old, old);
+    const made = fs.statSync(path.join(cache, kept[0]));
     const a = emptyDir('tmpl-a');
     const init = await vsg({ cwd: a, env: e }, ['init']);
     expect([init.code, init.stderr]).toEqual([0, '']);
     expect(init.stdout).toMatch(/^initialised vsg \(schema version \d+\)/);
-    expect(fs.statSync(path.join(cache, kept[0])).mtimeMs).toBe(made); // used, not made again
+    // used, not made again (a template made again is a new file, renamed into place), and marked used
+    const used = fs.statSync(path.join(cache, kept[0]));
+    expect(used.ino).toBe(made.ino);
+    expect(used.mtimeMs).toBeGreaterThan(Date.now() - 10 * 60 * 1000);
     // with no cache the install step does nothing and says nothing
     expect(await run(path.join(root, 'scripts', 'warm-cache.mjs'), [], { cwd: scratch, env: { ...e, VSG_CACHE_DIR: '' } })).toEqual({ code: 0, stdout: '', stderr: '' });
     // a damaged template is not used (and is replaced)
