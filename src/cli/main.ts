@@ -29,7 +29,7 @@ Exit codes:
   2   usage error: unknown command or option, missing argument
   3   bad request: unknown or ambiguous commit, untracked table, no primary key, no repository
   4   the SQL vsg was asked to run failed (nothing was changed)
-  5   cannot connect, or the configuration is malformed
+  5   cannot connect (or open the embedded database), or the configuration is malformed
   6   permission denied by the database
   7   that history was pruned (vsg prune): its changes are no longer stored
   70  a bug in vsg
