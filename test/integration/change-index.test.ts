@@ -14,30 +14,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
+import { readOf } from '../helpers/reads.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 const author = 'tester';
 const ROWS = 3000;
-
-/** Rows of `relation` read so far on this connection's database (sequential and index fetches). */
-async function rowsRead(repo: Repository, relation: string): Promise<number> {
-  // the counts of this session's last statements reach the shared statistics
-  // when it next goes idle after this call (PostgreSQL 15 and later)
-  await repo.db.query('SELECT pg_catalog.pg_stat_force_next_flush()');
-  const { rows } = await repo.db.query<{ n: string }>(
-    `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_catalog.pg_stat_user_tables WHERE relid = $1::regclass`,
-    [relation],
-  );
-  return Number(rows[0].n);
-}
-
-/** The rows of each of `relations` that `op` read. */
-async function readOf(repo: Repository, relations: string[], op: () => Promise<unknown>): Promise<number[]> {
-  const at = () => Promise.all(relations.map((r) => rowsRead(repo, r)));
-  const before = await at();
-  await op();
-  return (await at()).map((n, i) => n - before[i]);
-}
 
 /** The change rows `op` read. */
 async function readBy(repo: Repository, op: () => Promise<unknown>): Promise<number> {

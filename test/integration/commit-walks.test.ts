@@ -14,6 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository } from '../../src/index.js';
+import { readOf } from '../helpers/reads.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 const author = 'tester';
@@ -24,16 +25,7 @@ const ROWS = 1000;
 
 /** Rows of vsg.commits that `op` read (sequential and index fetches). */
 async function commitsRead(repo: Repository, op: () => Promise<unknown>): Promise<number> {
-  const at = async () => {
-    await repo.db.query('SELECT pg_catalog.pg_stat_force_next_flush()');
-    const { rows } = await repo.db.query<{ n: string }>(
-      `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS n FROM pg_catalog.pg_stat_user_tables WHERE relid = 'vsg.commits'::regclass`,
-    );
-    return Number(rows[0].n);
-  };
-  const before = await at();
-  await op();
-  return (await at()) - before;
+  return (await readOf(repo, ['vsg.commits'], op))[0];
 }
 
 describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step, on %s`, (name) => {
