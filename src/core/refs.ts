@@ -112,8 +112,11 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
     return { id: r.id, tableId: Number(r.table_id), span: { id: r.span, parts: parts.map((p) => p.id) }, pruned: parts.some((p) => truthy(p.pruned)) };
   }
   if (distinct.size === 0) {
+    // (within a table, a miss is often asked again across tables: only the last answer says it)
+    const named = table ? null : await tableNamed(db, ref);
+    if (named) throw named;
     if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
-    throw (await tableNamed(db, ref)) ?? unknown(ref);
+    throw unknown(ref);
   }
   const candidates = [...distinct.values()].map((r) => ({ id: r.span ?? r.id, message: r.message, name: r.name }));
   throw new VsgError('E_AMBIGUOUS_REF', `'${ref}' is ambiguous: ${candidates.length} candidates`, {
