@@ -79,9 +79,13 @@ async function tableNamed(db: Queryable, ref: string): Promise<VsgError | null> 
     if (isVsgError(e)) return null;
     throw e;
   }
+  return namesTable(ref, table.display);
+}
+
+function namesTable(ref: string, display: string): VsgError {
   return new VsgError('E_UNKNOWN_REF', `'${ref}' is not a commit, branch or tag, but a tracked table`, {
     hint: 'name a table with the table option',
-    data: { ref, table: table.display },
+    data: { ref, table: display },
   });
 }
 
@@ -112,8 +116,8 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
     return { id: r.id, tableId: Number(r.table_id), span: { id: r.span, parts: parts.map((p) => p.id) }, pruned: parts.some((p) => truthy(p.pruned)) };
   }
   if (distinct.size === 0) {
-    // (within a table, a miss is often asked again across tables: only the last answer says it)
-    const named = table ? null : await tableNamed(db, ref);
+    // (within a table, its own name only: a miss there is often asked again across tables, which asks the rest)
+    const named = table ? (ref === table.display || ref === table.name ? namesTable(ref, table.display) : null) : await tableNamed(db, ref);
     if (named) throw named;
     if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
     throw unknown(ref);

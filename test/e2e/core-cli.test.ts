@@ -31,4 +31,9 @@ describe.each(targetNames())('core CLI on %s', (name) => {
     const r = await vsg(t, ['status', '--exit-code']);
     expect(r.code).toBe(1);
   });
+
+  it('the only table\'s name where a commit goes (vsg log clients) says it is the table', async () => {
+    const r = await vsg(t, ['log', 'clients']);
+    expect([r.code, r.stderr]).toEqual([3, "error: 'clients' is not a commit, branch or tag, but a tracked table\nhint: to name the table, give -t clients\n"]);
+  });
 });
