@@ -204,9 +204,10 @@ export async function openEmbedded(dir: string, opts: { create?: boolean; prepar
   } catch (e) {
     release();
     if (e instanceof VsgError) throw e;
-    throw new VsgError('E_CONNECT', `cannot open the embedded database in '${dir}': ${(e as Error).message}`, {
+    const shown = shownDir(dir, process.cwd());
+    throw new VsgError('E_CONNECT', `cannot open the embedded database in '${shown}': ${(e as Error).message}`, {
       exitCode: ExitCode.connection,
-      hint: `'${dir}' holds the repository and its history: copy it aside before repairing or replacing it`,
+      hint: `'${shown}' holds the repository and its history: copy it aside before repairing or replacing it`,
     });
   }
 }
