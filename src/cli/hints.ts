@@ -52,6 +52,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NO_MERGE: () => ({ hint: "start one with 'vsg merge <branch>'" }),
   E_USAGE: (e) =>
     when(e, 'give the column with the value', (d) => `vsg resolve ${d.key === undefined ? '<key>' : sh(String(d.key))} <column> --value <text>`) ??
+    when(e, 'give a statement, or leave sql out', () => "give a statement, or leave it out: 'vsg commit' alone records uncommitted changes") ??
     when(e, 'give key, or all: true', (d) =>
       d.take === 'ours' || d.take === 'theirs' ? `vsg resolve <key> --${d.take}, or vsg resolve --all --${d.take} ('vsg conflicts' lists them)` : "vsg resolve <key> [<column>] …, or --all with --ours or --theirs ('vsg conflicts' lists them)",
     ),

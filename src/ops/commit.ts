@@ -87,6 +87,9 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   if (opts.sql !== undefined && work) {
     throw new VsgError('E_USAGE', 'give either SQL or a function that makes the change, not both', { exitCode: ExitCode.usage });
   }
+  if (opts.sql !== undefined && opts.sql.trim() === '') {
+    throw new VsgError('E_USAGE', 'the SQL to commit is empty', { exitCode: ExitCode.usage, hint: 'give a statement, or leave sql out to record uncommitted changes' });
+  }
   const names = opts.tables?.length ? [...new Set(opts.tables)] : opts.table !== undefined ? [opts.table] : [];
   const done = await db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;

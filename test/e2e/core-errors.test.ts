@@ -170,6 +170,11 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     expect((await vsg(t, ['frobnicate'])).code).toBe(2);
     expect((await vsg(t, ['log', '--frob'])).code).toBe(2);
     expect((await vsg(t, ['sql'])).code).toBe(2);
+    // empty SQL (an unset variable in a script) is not "nothing to commit"; nothing is recorded
+    const before = await commits();
+    const empty = await vsg(t, ['commit', '-t', 'accounts', ' ']);
+    expect([empty.code, empty.stderr]).toEqual([2, "error: the SQL to commit is empty\nhint: give a statement, or leave it out: 'vsg commit' alone records uncommitted changes\n"]);
+    expect(await commits()).toBe(before);
   });
 
   it('sql: results as a table or JSON; errors exit 4', async () => {
