@@ -113,8 +113,9 @@ export class Cli {
     return p === '' || p === 'cat' ? null : p;
   }
 
-  /** Read SQL from an argument, -f file, or standard input ('-'). */
+  /** Read SQL from an argument, -f file, or standard input ('-' as the argument or as the file). */
   async readSql(arg: string | undefined, file: string | undefined): Promise<string | undefined> {
+    if (file === '-') return this.readSql('-', undefined);
     if (file !== undefined) {
       try {
         return fs.readFileSync(file, 'utf8');

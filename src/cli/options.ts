@@ -45,7 +45,7 @@ export const message = (): OptionDef => option('-m, --message <msg>', 'commit me
 export const pager = (): OptionDef => option('--no-pager', 'do not page output');
 
 /** `-f`: SQL from a file. */
-export const file = (): OptionDef => option('-f, --file <file>', 'read the SQL from a file');
+export const file = (): OptionDef => option('-f, --file <file>', "read the SQL from a file ('-': standard input)");
 
 /** `--exit-code`: "the answer is no" as exit status 1, as in git diff --exit-code. */
 export const exitCode = (): OptionDef => option('--exit-code', 'exit 1 when there is something to report (see Exit codes)');

@@ -98,7 +98,10 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     fs.writeFileSync(file, "INSERT INTO accounts VALUES (3, 'cy', 10);\n");
     await vsgOk(t, ['commit', '-t', 'accounts', '-f', file, '--author', 'flag-author']);
     await vsgOk(t, ['commit', '-t', 'accounts', '-'], { input: 'UPDATE accounts SET balance = 11 WHERE id = 3', env: { VSG_AUTHOR: 'env-author' } });
-    expect((await log({ limit: 2 })).map((c: { author: string; operation: string }) => [c.author, c.operation])).toEqual([
+    // `-f -` is standard input too, as in psql
+    await vsgOk(t, ['commit', '-t', 'accounts', '-f', '-', '--author', 'stdin-author'], { input: 'UPDATE accounts SET balance = 12 WHERE id = 3' });
+    expect((await log({ limit: 3 })).map((c: { author: string; operation: string }) => [c.author, c.operation])).toEqual([
+      ['stdin-author', 'UPDATE'],
       ['env-author', 'UPDATE'],
       ['flag-author', 'INSERT'],
     ]);
