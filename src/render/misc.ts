@@ -63,7 +63,10 @@ export function renderStatus(list: TableStatus[], s: Style, head?: string | null
   const clean = list.filter((t) => t.clean && !t.merging);
   const rest = list.filter((t) => !clean.includes(t));
   if (rest.length === 0) return `${top}\nnothing to commit, every table clean (${clean.map((t) => t.table).join(', ')})`;
-  return [top, statusBlocks(rest, s), ...(clean.length ? [`nothing to commit in ${clean.map((t) => t.table).join(', ')}`] : [])].join('\n\n');
+  // several tables with uncommitted changes: one commit records them all (a commit across tables)
+  const dirty = rest.filter((t) => !t.clean && !t.merging && !t.dropped);
+  const all = dirty.length > 1 ? [s.dim(`(use 'vsg commit' to record the changes of ${dirty.map((t) => t.table).join(', ')} as one commit)`)] : [];
+  return [top, statusBlocks(rest, s), ...all, ...(clean.length ? [`nothing to commit in ${clean.map((t) => t.table).join(', ')}`] : [])].join('\n\n');
 }
 
 function statusBlocks(list: TableStatus[], s: Style): string {

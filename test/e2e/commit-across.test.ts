@@ -231,6 +231,10 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(await dirty()).toEqual([]);
     expect((await lib((repo) => repo.verify())).ok).toBe(true);
     // SQL that alters no column and changes no row is still nothing to commit
+    // uncommitted changes in two tables: status says that one commit records both
+    await t.sql("UPDATE clients SET credit = credit + 1 WHERE id = 1; UPDATE orders SET paid = true WHERE id = 10");
+    expect(await vsgOk(t, ['status'])).toMatch(/\n\n\(use 'vsg commit' to record the changes of clients, orders as one commit\)\n\nnothing to commit in items\n$/);
+    expect(await vsgOk(t, ['commit', '-m', 'both'])).toMatch(/^\[main [0-9a-f]{7}\] UPDATE clients: 1 updated · orders: 1 updated\n/);
     const none = await vsg(t, ['commit', "UPDATE clients SET name = 'none' WHERE id = 999"]);
     expect([none.code, none.stderr]).toEqual([
       1,
