@@ -25,7 +25,8 @@ LANGUAGE sql STABLE AS $$
         WHERE t.untracked_at IS NULL AND t.signature IS NOT NULL
         OFFSET 0) t
   JOIN pg_catalog.pg_class c ON c.oid = t.relid
-  CROSS JOIN LATERAL (SELECT vsg.table_signature(t.relid) AS now) s
+  -- (OFFSET 0: computed once a table, not once for each of the two comparisons)
+  CROSS JOIN LATERAL (SELECT vsg.table_signature(t.relid) AS now OFFSET 0) s
   WHERE s.now->'columns' IS DISTINCT FROM t.signature->'columns' OR (s.now->'key') IS DISTINCT FROM (t.signature->'key')
   ORDER BY t.id
 $$;

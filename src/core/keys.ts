@@ -6,7 +6,7 @@
 import type { Queryable } from '../db/db.js';
 import { shellQuote } from '../db/quote.js';
 import { ExitCode, VsgError } from '../errors.js';
-import type { TrackedTable } from './tables.js';
+import { isNameOf, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
 import { sql } from '../db/sql.js';
 
@@ -64,7 +64,7 @@ export async function canonicalKey(db: Queryable, table: TrackedTable, spec: str
     const err = e as { code?: string; message?: string };
     if (err.code === undefined) throw e;
     // `vsg blame clients`: the table's own name where a key goes
-    const named = spec.trim() === table.display || spec.trim() === table.name;
+    const named = isNameOf(table, spec);
     throw new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${named ? 'it names the table itself' : String(err.message).replace(/^vsg: /, '')}`, {
       exitCode: ExitCode.input,
       ...(named ? { hint: 'name the table with the table option, and give a key of it', data: { table: table.display } } : {}),

@@ -5,7 +5,7 @@
 import { sqlTrue as truthy, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, prunedError, VsgError } from '../errors.js';
-import { resolveTable, type TrackedTable } from './tables.js';
+import { isNameOf, resolveTable, type TrackedTable } from './tables.js';
 
 export interface ResolvedRef {
   id: string;
@@ -117,7 +117,7 @@ async function resolveBase(db: Queryable, base: string, ref: string, table?: Tra
   }
   if (distinct.size === 0) {
     // (within a table, its own name only: a miss there is often asked again across tables, which asks the rest)
-    const named = table ? (ref === table.display || ref === table.name ? namesTable(ref, table.display) : null) : await tableNamed(db, ref);
+    const named = table ? (isNameOf(table, ref) ? namesTable(ref, table.display) : null) : await tableNamed(db, ref);
     if (named) throw named;
     if (!hex && /^[0-9a-fA-F]{1,3}$/.test(base)) throw unknown(ref, 'is too short: give at least 4 characters of a commit id');
     throw unknown(ref);

@@ -265,6 +265,12 @@ export async function shareAndRun(
   return { table: null, ran, changed, ...(row ? { changedTable: await locked(tx, toTable(row), row, (q, t) => shareTable(q, t, false)) } : {}) };
 }
 
+/** Whether `s` is the table's name as the user writes it (display, or bare): given where a commit or key goes. */
+export function isNameOf(table: Pick<TrackedTable, 'display' | 'name'>, s: string): boolean {
+  const t = s.trim();
+  return t === table.display || t === table.name;
+}
+
 /** Table ids joined by commas, as vsg.changed_tables lists them ('' for none). */
 export function tableIds(listed: string): number[] {
   return listed === '' ? [] : listed.split(',').map(Number);

@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, STALE_MS, templateKey, touch } from './template.js';
+import { cacheDir, dropStale, templateKey, touch } from './template.js';
 
 /** Where a backend finds the bundle's files, mounted from the cache. */
 const MOUNTED = ['/pglite/share/postgresql', '/pglite/lib/postgresql', '/pglite/icu'];
@@ -166,13 +166,7 @@ function keep(dir: string, files: [string, Uint8Array][]): void {
     }
     // Files of other PGlite versions are dead weight, once no process can
     // still have them mounted (a vsg of another version sharing the cache).
-    const parent = path.dirname(dir);
-    for (const f of fs.readdirSync(parent)) {
-      const other = path.join(parent, f);
-      if (/^pglite-files-[0-9a-f]+$/.test(f) && other !== dir && Date.now() - fs.statSync(other).mtimeMs > STALE_MS) {
-        fs.rmSync(other, { recursive: true, force: true });
-      }
-    }
+    dropStale(path.dirname(dir), /^pglite-files-[0-9a-f]+$/, dir);
   } catch {
     /* no cache: the next start loads the bundle again */
   }

@@ -26,7 +26,7 @@ const FORMAT = 1;
  * two installs of different versions on one machine (a global vsg and a
  * project's) keep each their own instead of deleting each other's.
  */
-export const STALE_MS = 7 * 24 * 3600 * 1000;
+const STALE_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Settings every embedded session starts with. shared_buffers: PostgreSQL
@@ -119,6 +119,14 @@ export function touch(file: string): void {
   }
 }
 
+/** Remove the entries of `parent` named like `pattern`, but `keep`, unused (untouched) for STALE_MS. */
+export function dropStale(parent: string, pattern: RegExp, keep: string): void {
+  for (const f of fs.readdirSync(parent)) {
+    const other = path.join(parent, f);
+    if (pattern.test(f) && other !== keep && Date.now() - fs.statSync(other).mtimeMs > STALE_MS) fs.rmSync(other, { recursive: true, force: true });
+  }
+}
+
 /** Store the template by rename; any failure (read-only, full disk) only means no cache. */
 function keep(dir: string, file: string, tar: Buffer): void {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
@@ -133,10 +141,7 @@ function keep(dir: string, file: string, tar: Buffer): void {
     }
     fs.renameSync(tmp, file);
     // Templates of other PGlite versions unused for a week are dead weight (40 MB each).
-    for (const f of fs.readdirSync(dir)) {
-      const other = path.join(dir, f);
-      if (/^pgdata-[0-9a-f]+\.tar$/.test(f) && other !== file && Date.now() - fs.statSync(other).mtimeMs > STALE_MS) fs.rmSync(other, { force: true });
-    }
+    dropStale(dir, /^pgdata-[0-9a-f]+\.tar$/, file);
   } catch {
     try {
       fs.rmSync(tmp, { force: true });
