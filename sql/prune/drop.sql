@@ -2,12 +2,16 @@
 -- keeps a compact header (id, parents, seq, depths, change_hash, time, kind)
 -- marked with the PRUNE entry $1, its author, message and statement blanked
 -- (its id can no longer be recomputed; the entry's hash vouches for it).
--- Checkpoints of those commits (caches) are listed for the caller to drop.
+-- Checkpoints of those commits (caches, and a root's) are listed for the caller
+-- to drop (sql/prune/checkpoints.sql).
 -- Answers, per table, the change rows deleted and those of them (and their
 -- cells) that vsg forget had blanked, for verify's forget counts.
 WITH d AS (
   DELETE FROM vsg.changes ch USING pg_temp.vsg_prune p WHERE ch.seq = p.seq
   RETURNING ch.table_id, ch.forgotten
+), k AS (
+  -- a root's chunks (hash scheme 3): its checkpoint is among those listed
+  DELETE FROM vsg.root_chunks rc USING pg_temp.vsg_prune p WHERE rc.seq = p.seq
 ), m AS (
   UPDATE vsg.commits c SET pruned = $1::bigint, author = '', message = '', statement = NULL
   FROM pg_temp.vsg_prune p WHERE c.id = p.id

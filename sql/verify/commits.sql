@@ -14,6 +14,12 @@
 -- A state commit (source set, docs/storage.md) has no change rows and no
 -- counts; its change_hash hashes its source's id, which must be an older
 -- commit of the same table.
+-- A ROOT commit of hash scheme 3 keeps its rows in a checkpoint: its
+-- change_hash is rebuilt from its STORED chunk hashes (vsg.root_chunks) and its
+-- checkpoint's columns, its counts from its chunks' rows; each chunk is
+-- recomputed from the checkpoint, and the rows `vsg forget` unpacked into
+-- vsg.changes checked as any row of scheme 2 and against their chunk's seal,
+-- by sql/verify/roots.sql.
 -- A pruned commit (docs/prune.md) has no change rows and its author, message
 -- and statement were blanked: its change_hash, id and counts are not
 -- recomputed; the PRUNE entry's hash over the pruned ids vouches for them
@@ -22,20 +28,20 @@ WITH c AS (
   SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
 ), x AS (
   -- One pass over the change rows (x and t are read once: not materialized).
-  SELECT y.*, y.hash_scheme = 2 AND (NOT y.blanked AND NOT y.sealed AND y.re_row_hash IS DISTINCT FROM y.row_hash
+  SELECT y.*, y.hash_scheme >= 2 AND (NOT y.blanked AND NOT y.sealed AND y.re_row_hash IS DISTINCT FROM y.row_hash
                                      OR octet_length(y.row_hash) IS DISTINCT FROM 32) AS bad_row
-  FROM (SELECT z.*, CASE WHEN z.hash_scheme = 2 AND NOT z.blanked AND NOT z.sealed
+  FROM (SELECT z.*, CASE WHEN z.hash_scheme >= 2 AND NOT z.blanked AND NOT z.sealed
                          THEN vsg.row_hash(z.salt, z.table_id, z.key, z.before, z.after) END AS re_row_hash
         FROM (SELECT x.seq, x.table_id, x.key, x.before, x.after, x.salt, x.row_hash, c.hash_scheme,
                      x.table_id <> c.table_id AS misfiled,
                      -- kept out of changes_key as a root's row, in a commit that is no ROOT:
                      -- a key's history (vsg.key_changes) would not find it
                      x.root IS NOT NULL AND (x.root IS NOT TRUE OR c.kind <> 'ROOT') AS misrooted,
-                     c.hash_scheme = 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
+                     c.hash_scheme >= 2 AND x.salt IS NULL AND x.before IS NULL AND x.after IS NULL
                        AND x.row_hash IS NOT NULL AS blanked,
                      -- forgotten by `vsg forget` (docs/forget.md): images kept with some cells
                      -- blanked, salt gone; its row_hash cannot be recomputed, and is kept
-                     c.hash_scheme = 2 AND x.forgotten IS NOT NULL AND x.salt IS NULL AND x.row_hash IS NOT NULL AS sealed
+                     c.hash_scheme >= 2 AND x.forgotten IS NOT NULL AND x.salt IS NULL AND x.row_hash IS NOT NULL AS sealed
               FROM vsg.changes x JOIN c ON c.seq = x.seq) z) y
 ), t AS (
   -- Per commit and table (scheme 2), or per commit (scheme 1).
@@ -72,14 +78,21 @@ WITH c AS (
   GROUP BY t.seq
 ), r AS (
   SELECT c.*,
-         CASE WHEN c.source IS NOT NULL AND ch.seq IS NULL THEN vsg.source_hash(c.source)
+         -- scheme 3: the root's checkpoint gone, nothing to hash (sql/verify/roots.sql says which)
+         CASE WHEN c.hash_scheme = 3 THEN coalesce(vsg.change_set_hash(vsg.table_entry(c.table_id, vsg.table_hash3(
+                                                     vsg.root_header(vsg.root_rel(c.seq)),
+                                                     (SELECT string_agg(rc.hash, ''::bytea ORDER BY rc.chunk) FROM vsg.root_chunks rc WHERE rc.seq = c.seq)))), '')
+              WHEN c.source IS NOT NULL AND ch.seq IS NULL THEN vsg.source_hash(c.source)
               WHEN ch.seq IS NOT NULL THEN ch.change_hash
               WHEN c.hash_scheme = 2 THEN vsg.change_set_hash(NULL)
               ELSE encode(sha256(''::bytea), 'hex') END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
                          c.committed_at, c.statement, c.meta, c.change_hash) AS re_id,
-         coalesce(ch.ins, 0) AS re_ins, coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
-         coalesce(ch.blanked, 0) AS blanked, coalesce(ch.empty, 0) AS empty,
+         -- scheme 3: every row an insert, in its chunk (packed or unpacked)
+         CASE WHEN c.hash_scheme = 3 THEN coalesce((SELECT sum(rc.rows) FROM vsg.root_chunks rc WHERE rc.seq = c.seq), 0)
+              ELSE coalesce(ch.ins, 0) END AS re_ins,
+         coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
+         CASE WHEN c.hash_scheme = 3 THEN 0 ELSE coalesce(ch.blanked, 0) END AS blanked, coalesce(ch.empty, 0) AS empty,
          coalesce(ch.bad_rows, 0) AS bad_rows, ch.bad_re, ch.bad_stored, coalesce(ch.misfiled, false) AS misfiled,
          coalesce(ch.misrooted, false) AS misrooted,
          p.id AS p_id, p.table_id AS p_table, p.seq AS p_seq, p.depth AS p_depth,

@@ -1,5 +1,6 @@
 -- FORGET entries (vsg.forgets): each id must hash its fields and the previous
--- entry's id, and chain to the entry before it ('forget_id', 'forget_chain');
+-- entry's id, and chain to the entry before it ('forget_id', 'forget_chain'),
+-- and its seal be that of the root chunks it unpacked ('forget_seal');
 -- per table, the change rows and cells marked forgotten must be exactly those
 -- the entries account for ('forget_counts': a row blanked behind vsg's back,
 -- or an entry deleted). $1 a table id, or NULL for every table.
@@ -7,10 +8,23 @@ WITH f AS (
   SELECT f.*, lag(f.id) OVER (ORDER BY f.seq) AS before_id FROM vsg.forgets f
 ), e AS (
   SELECT f.table_id, 'forget_id' AS code, f.id AS expected,
-         vsg.forget_hash(f.prev, f.table_id, f.author, f.message, f.at, f.columns, f.keys, f.rows, f.cells, f.live) AS actual, f.seq
+         vsg.forget_id(f.prev, f.table_id, f.author, f.message, f.at, f.columns, f.keys, f.rows, f.cells, f.live, f.seal) AS actual, f.seq
   FROM f
   UNION ALL
   SELECT f.table_id, 'forget_chain', f.before_id, f.prev, f.seq FROM f WHERE f.prev IS DISTINCT FROM f.before_id
+  UNION ALL
+  -- an entry's seal over the chunks of a root it unpacked (hash scheme 3, sql/forget/record.sql),
+  -- and every unpacked chunk sealed into an entry
+  SELECT coalesce(f.table_id, c.table_id), 'forget_seal', encode(x.seal, 'hex'), encode(f.seal, 'hex'), coalesce(f.seq, 0)
+  FROM (SELECT rc.forget_seq,
+               sha256('vsg-seals-3'::bytea || string_agg(int4send(rc.chunk) || rc.seal, ''::bytea ORDER BY rc.chunk)) AS seal,
+               min(rc.seq) AS root_seq
+        FROM vsg.root_chunks rc WHERE rc.salt IS NULL GROUP BY rc.forget_seq) x
+  FULL JOIN f ON f.seq = x.forget_seq
+  LEFT JOIN vsg.commits c ON c.seq = x.root_seq
+  WHERE (f.seal IS NOT NULL OR x.seal IS NOT NULL) AND f.seal IS DISTINCT FROM x.seal
+    -- a root pruned since: its chunks went with its rows (the PRUNE entry vouches for it, sql/verify/prunes.sql)
+    AND NOT EXISTS (SELECT 1 FROM vsg.commits rc WHERE rc.table_id = f.table_id AND rc.kind = 'ROOT' AND rc.pruned IS NOT NULL)
 ), t AS (
   SELECT coalesce(a.table_id, b.table_id) AS table_id,
          format('%s rows, %s cells', coalesce(a.rows, 0), coalesce(a.cells, 0)) AS expected,

@@ -14,6 +14,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_FORGOTTEN: () => ({ hint: 'write the live value (--forgotten live) or NULL (--forgotten null) instead; nothing was changed' }),
   E_FORGET_OLD_COMMITS: (e) =>
     when(e, 'prune past them', () => "prune past them ('vsg prune --before <commit>'): their state is kept as a base with salts, which forget reaches; nothing was changed"),
+  E_VERIFY: (e) => when(e, 'verify() shows what changed', () => "'vsg verify' shows what changed"),
   E_FORGET_COLUMN: (e) => (e.hint?.startsWith('forget the whole row') ? { hint: 'forget the whole row (no --columns): its key stays as its identity in history' } : undefined),
   E_TABLE_REQUIRED: (e) => ({ message: e.message.replace('name one with the table option', 'name one with -t') }),
   E_NO_TABLE: (e) => (e.hint === 'create it first' ? { hint: "create it first, e.g. with 'vsg sql'" } : undefined),

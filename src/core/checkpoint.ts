@@ -4,10 +4,11 @@
  * docs/storage.md, version 11). Taken after a commit that changed at
  * least half of the table, and dropped with the table's history.
  */
-import type { Queryable } from '../db/db.js';
+import { sqlTrue as yes, type Queryable } from '../db/db.js';
 import { isDistributed, readName } from './citus.js';
+import { toCommitInfo, type CommitRow } from './commits.js';
 import { signature } from './signature.js';
-import { createCheckpoint, dropCheckpoint } from './sql/ddl.js';
+import { copyTable, createCheckpoint, dropCheckpoint } from './sql/ddl.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 import { sql } from '../db/sql.js';
@@ -48,8 +49,40 @@ export async function maybeCheckpoint(tx: Queryable, table: TrackedTable, commit
   for (const r of old) await tx.query(dropCheckpoint(r.relname));
 }
 
-/** Drop every checkpoint of a table (untrack). */
-export async function dropCheckpoints(tx: Queryable, tableId: number): Promise<void> {
-  const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId]);
+/**
+ * Drop the checkpoints of a table (untrack, forget): the caches; with `root`,
+ * the root's too, which is history (untrack --force, deleting the history).
+ * Answers how many were dropped.
+ */
+export async function dropCheckpoints(tx: Queryable, tableId: number, root = false): Promise<number> {
+  const { rows } = await tx.query<{ relname: string }>(sql('checkpoint/forget_table'), [tableId, root]);
   for (const r of rows) await tx.query(dropCheckpoint(r.relname));
+  return rows.length;
+}
+
+/** A table of at least this many rows is tracked with a root that is a checkpoint ... */
+const PACKED_ROOT_MIN_ROWS = 1_000;
+
+/**
+ * The ROOT commit of a table being tracked, its rows kept as a checkpoint
+ * hashed by chunks (hash scheme 3, sql/commit/root_packed.sql), or null where
+ * its rows stay change rows (scheme 2): fewer than PACKED_ROOT_MIN_ROWS rows,
+ * a column of a type of the user's, or no right to create tables in schema
+ * vsg (sql/track/root_eligible.sql). The copy is the root's checkpoint: a
+ * checkout reloads from it as from any, and it is never dropped as a cache.
+ */
+export async function packedRoot(tx: Queryable, table: TrackedTable, c: { author: string; message: string }): Promise<CommitInfo | null> {
+  const { rows: may } = await tx.query<{ may: boolean | string }>(sql('track/root_eligible'), [table.relid]);
+  if (!yes(may[0].may)) return null;
+  const relname = `root_${table.id}`;
+  const copied = await tx.query(copyTable(relname, table.qname));
+  if (copied.rowCount < PACKED_ROOT_MIN_ROWS) {
+    await tx.query(dropCheckpoint(relname, false));
+    return null;
+  }
+  await tx.query(sql('track/root_index'), [relname, table.keyColumns]);
+  const { rows } = await tx.query<CommitRow>(sql('commit/root_packed'), [table.id, c.author, c.message, relname]);
+  const root = toCommitInfo(rows[0], table.display);
+  await tx.query(sql('checkpoint/record_root'), [root.id, table.id, relname, copied.rowCount, JSON.stringify(await signature(tx, table.relid))]);
+  return root;
 }

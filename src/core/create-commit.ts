@@ -9,7 +9,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { maybeCheckpoint } from './checkpoint.js';
+import { maybeCheckpoint, packedRoot } from './checkpoint.js';
 import { gather } from './gather.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
 import { noteUntidy } from './pending.js';
@@ -97,10 +97,13 @@ export async function appendCommit(tx: Queryable, table: TrackedTable, c: NewCom
  * can have no pending changes: one that track has just locked against
  * writers and given its capture triggers. Not for a table of a Citus
  * database, whose rows createCommit gathers from the shards. No branch
- * moves (track creates 'main' on the root); a checkpoint follows.
+ * moves (track creates 'main' on the root); a checkpoint follows. A table of
+ * 1,000 rows or more gets a root that is itself a checkpoint (packedRoot).
  */
 export async function createRoot(tx: Queryable, table: TrackedTable, columnNames: readonly string[], c: Pick<NewCommit, 'author' | 'message'>): Promise<CommitInfo> {
   assertAuthor(table, c.author);
+  const packed = await packedRoot(tx, table, c);
+  if (packed) return packed;
   const { rows } = await tx.query<CommitRow>(rootCommit(table, columnNames), [table.id, c.author, c.message]);
   const made = toCommitInfo(rows[0], table.display);
   await maybeCheckpoint(tx, table, made);

@@ -46,6 +46,11 @@ export type ProblemCode =
   | 'forget_id'
   | 'forget_chain'
   | 'forget_counts'
+  | 'forget_seal'
+  | 'root_checkpoint'
+  | 'chunk_hash'
+  | 'root_seal'
+  | 'root_unpacked'
   | 'prune_id'
   | 'prune_chain'
   | 'prune_commits'
@@ -142,6 +147,11 @@ const MESSAGES: Record<ProblemCode, string> = {
   forget_id: "a FORGET entry's id does not match its fields and the previous entry's id (the entry was edited)",
   forget_chain: 'a FORGET entry does not follow the entry before it (an entry was deleted or inserted)',
   forget_counts: 'the change rows and cells marked forgotten are not those the FORGET entries account for (a row blanked behind vsg\'s back, or an entry deleted)',
+  forget_seal: "a FORGET entry's seal is not that of the root chunks it unpacked (a chunk's seal was edited, or a chunk unpacked behind vsg's back)",
+  root_checkpoint: 'the checkpoint that holds its rows is gone (a root kept as a checkpoint, hash scheme 3)',
+  chunk_hash: "a chunk of its rows does not hash to the chunk's stored hash (a row of its checkpoint was edited, added or removed; the first such chunk is shown)",
+  root_seal: "a chunk of its rows that vsg forget unpacked: its rows' hashes do not make its seal (a row was deleted, added or its hash edited)",
+  root_unpacked: 'some of its change rows belong to no chunk that vsg forget unpacked (rows added behind vsg\'s back)',
   prune_id: "a PRUNE entry's id does not match its fields and the previous entry's id (the entry was edited)",
   prune_chain: 'a PRUNE entry does not follow the entry before it (an entry was deleted or inserted)',
   prune_commits: 'the commits marked pruned are not those the PRUNE entry hashed (a pruned commit was added, removed or swapped, or marked pruned behind vsg\'s back)',
@@ -191,7 +201,8 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       [tableId],
     );
     const spanRows = await tx.query<(typeof commitRows.rows)[number]>(sql('verify/spans'), [tableId]);
-    const problems: Problem[] = [...commitRows.rows, ...spanRows.rows].sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => ({
+    const rootRows = await tx.query<(typeof commitRows.rows)[number]>(sql('verify/roots'), [tableId]);
+    const problems: Problem[] = [...commitRows.rows, ...spanRows.rows, ...rootRows.rows].sort((a, b) => Number(a.seq) - Number(b.seq)).map((r) => ({
       code: r.code,
       table: name(r.table_id),
       commit: r.id,

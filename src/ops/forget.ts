@@ -124,9 +124,9 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
         commit = await createCommit(tx, table, { kind: 'COMMIT', takeAll: false, take: 'mine', author: opts.author, message: opts.message }, true);
       }
     }
+    const root = await unpackRoot(tx, table);
     const blanked = (await tx.query<Record<'keys' | 'rows' | 'cells', string>>(sql('forget/blank'), [table.id, wanted, table.keyColumns])).rows[0];
-    const { rows: dropped } = await tx.query<{ relname: string }>(sql('checkpoint/list'), [table.id]);
-    await dropCheckpoints(tx, table.id);
+    const dropped = await dropCheckpoints(tx, table.id);
     await tx.query(sql('forget/lock'));
     const counts = { keys: Number(blanked.keys), rows: Number(blanked.rows), cells: Number(blanked.cells) };
     const e = (await tx.query<EntryRow>(sql('forget/record'), [table.id, opts.author, opts.message, wanted, counts.keys, counts.rows, counts.cells, commit?.id ?? null])).rows[0];
@@ -136,12 +136,31 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
     };
     const full = opts.vacuum === 'full';
     const live = opts.live && !table.gone ? table.qname : null;
-    const vacuumed = ['vsg.changes', 'vsg.pending', 'vsg.base_rows', ...(live ? [live] : [])];
-    return { entry, commit, checkpoints: dropped.length, vacuum: { done: false } as ForgetResult['vacuum'], live, vacuumed, full };
+    const vacuumed = ['vsg.changes', 'vsg.pending', 'vsg.base_rows', ...(root ? [root] : []), ...(live ? [live] : [])];
+    return { entry, commit, checkpoints: dropped, vacuum: { done: false } as ForgetResult['vacuum'], live, vacuumed, full };
   });
   const { live, vacuumed, full, ...out } = result;
-  out.vacuum = opts.vacuum !== false ? await vacuum(db, live, vacuumed, full) : { done: false, reason: 'not asked' };
+  out.vacuum = opts.vacuum !== false ? await vacuum(db, vacuumed, full) : { done: false, reason: 'not asked' };
   return out;
+}
+
+/**
+ * A root kept as a checkpoint (hash scheme 3): the chunks holding the keys to
+ * forget become change rows first, which the blank then reaches as any
+ * (sql/functions/root_unpack.sql). Answers the checkpoint when it changed, for
+ * the vacuum. A chunk that no longer matches its hash is refused, nothing changed.
+ */
+async function unpackRoot(tx: Queryable, table: TrackedTable): Promise<string | null> {
+  try {
+    return (await tx.query<{ rel: string | null }>(sql('forget/unpack'), [table.id])).rows[0].rel;
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    if (err.code !== 'XX001' || !err.message?.startsWith('vsg: ')) throw e;
+    throw new VsgError('E_VERIFY', `cannot forget rows of '${table.display}': ${err.message.slice(5)}; nothing was forgotten`, {
+      exitCode: ExitCode.no,
+      hint: 'verify() shows what changed',
+    });
+  }
 }
 
 /**
@@ -200,11 +219,11 @@ function checkColumns(display: string, keyColumns: string[], have: string[] | nu
  * somewhere still sees them): then they may hold old values, and the result
  * says so. With `full`, VACUUM FULL after it rewrites the files.
  */
-async function vacuum(db: Queryable, live: string | null, tables: string[], full: boolean): Promise<ForgetResult['vacuum']> {
+async function vacuum(db: Queryable, tables: string[], full: boolean): Promise<ForgetResult['vacuum']> {
   try {
-    await db.query(forgetVacuum(live));
+    await db.query(forgetVacuum(tables));
     const kept = Number((await db.query<{ n: string }>(sql('forget/dead_tuples'), [tables])).rows[0].n);
-    if (full) await db.query(forgetVacuum(live, true));
+    if (full) await db.query(forgetVacuum(tables, true));
     const done: ForgetResult['vacuum'] = full ? { done: true, full: true } : { done: true };
     if (kept > 0) {
       done.kept = kept;

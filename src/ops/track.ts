@@ -340,6 +340,7 @@ async function deleteHistories(tx: Queryable, names: string[]): Promise<UntrackR
     const table = await tableById(tx, (await resolveHistory(tx, name)).id);
     const { rows: counted } = await tx.query<{ n: string }>(sql('track/count_commits'), [table.id]);
     if (table.untrackedAt === null) await stopCapture(tx, table, citus);
+    await dropCheckpoints(tx, table.id, true);
     await tx.query(sql('track/delete_refs'), [table.id]);
     await tx.query(sql('track/delete_changes'), [table.id]);
     await tx.query(sql('track/unlink_commits'), [table.id]);

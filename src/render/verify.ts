@@ -10,9 +10,12 @@ function subject(p: Problem, s: Style): string {
   return p.table;
 }
 
+/** Problems whose expected value is what verify recomputed, and whose actual value is what is stored. */
+const RECOMPUTED = new Set<Problem['code']>(['change_hash', 'row_hash', 'id', 'chunk_hash', 'root_seal', 'forget_seal']);
+
 function detail(p: Problem): string {
   if (p.expected == null && p.actual == null) return '';
-  const [e, a] = p.code === 'change_hash' || p.code === 'row_hash' || p.code === 'id' ? ['recomputed:', 'stored:'] : ['expected:', 'found:'];
+  const [e, a] = RECOMPUTED.has(p.code) ? ['recomputed:', 'stored:'] : ['expected:', 'found:'];
   return `\n    ${e.padEnd(12)}${p.expected ?? '(none)'}\n    ${a.padEnd(12)}${p.actual ?? '(none)'}`;
 }
 

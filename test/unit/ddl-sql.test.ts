@@ -174,9 +174,10 @@ describe('forget’s statements over a table’s rows', () => {
   });
 
   it('vacuums what it rewrote: vsg.changes, vsg.pending, and with --live the table', () => {
-    expect(forgetVacuum(null)).toBe('VACUUM vsg.changes, vsg.pending, vsg.base_rows');
-    expect(forgetVacuum(hostile.qname)).toBe('VACUUM vsg.changes, vsg.pending, vsg.base_rows, "My Schema"."Wei""rd $1 tab"');
-    expect(forgetVacuum(items.qname, true)).toBe('VACUUM FULL vsg.changes, vsg.pending, vsg.base_rows, "public"."items"');
+    const base = ['vsg.changes', 'vsg.pending', 'vsg.base_rows'];
+    expect(forgetVacuum(base)).toBe('VACUUM vsg.changes, vsg.pending, vsg.base_rows');
+    expect(forgetVacuum([...base, hostile.qname])).toBe('VACUUM vsg.changes, vsg.pending, vsg.base_rows, "My Schema"."Wei""rd $1 tab"');
+    expect(forgetVacuum([...base, 'vsg.root_7', items.qname], true)).toBe('VACUUM FULL vsg.changes, vsg.pending, vsg.base_rows, vsg.root_7, "public"."items"');
   });
 
   it('fills forgotten cells of staged images from the live row', () => {

@@ -72,6 +72,11 @@ export function createCheckpoint(relname: string, qname: string): string {
      WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`;
 }
 
+/** Copy table `qname` as vsg.`relname` (a root that is a checkpoint: src/core/checkpoint.ts › packedRoot). */
+export function copyTable(relname: string, qname: string): string {
+  return `CREATE TABLE ${qualified('vsg', relname)} AS SELECT * FROM ${qname}`;
+}
+
 /** Drop checkpoint table vsg.`relname`. */
 export function dropCheckpoint(relname: string, ifExists = true): string {
   return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${qualified('vsg', relname)}`;

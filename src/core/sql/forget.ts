@@ -30,6 +30,10 @@ SELECT h.key FROM (
   UNION ALL
   SELECT br.key, br.image - coalesce(br.forgotten, '{}'::text[]) FROM vsg.base_rows br JOIN vsg.bases b ON b.id = br.base_id
   WHERE b.table_id = $1::int
+  UNION ALL
+  -- a root's rows kept as a checkpoint (hash scheme 3)
+  SELECT r.key, r.after FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq, NULL) r
+  WHERE c.table_id = $1::int AND c.kind = 'ROOT' AND c.hash_scheme = 3
 ) AS h
 WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
 ON CONFLICT DO NOTHING`;
@@ -70,12 +74,13 @@ WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object
  * After a forget committed, dead tuples still hold the old values until
  * vacuumed: vsg.changes (the rows blanked), vsg.pending (the captures that
  * commits took, --live's among them), vsg.base_rows (a prune's bases, docs/prune.md),
- * and with --live the table itself (the
- * deleted or updated rows). VACUUM cannot run in a transaction block. A plain
+ * a root's checkpoint whose rows it unpacked (hash scheme 3), and with --live
+ * the table itself (the deleted or updated rows): `tables`, each as
+ * PostgreSQL quotes it (a regclass's text). VACUUM cannot run in a transaction block. A plain
  * VACUUM takes dead tuples out of every reader's reach, but their bytes may
  * linger in the pages' free space until overwritten; FULL rewrites the tables
  * into new files (an exclusive lock, and a cost that follows their size).
  */
-export function forgetVacuum(liveTable: string | null, full = false): string {
-  return `VACUUM ${full ? 'FULL ' : ''}vsg.changes, vsg.pending, vsg.base_rows${liveTable === null ? '' : `, ${liveTable}`}`;
+export function forgetVacuum(tables: readonly string[], full = false): string {
+  return `VACUUM ${full ? 'FULL ' : ''}${tables.join(', ')}`;
 }
