@@ -8,7 +8,7 @@ import { sqlTrue as yes, type Queryable } from '../db/db.js';
 import { isDistributed, readName } from './citus.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
 import { signature } from './signature.js';
-import { copyTable, createCheckpoint, dropCheckpoint } from './sql/ddl.js';
+import { copyTable, countUpTo, createCheckpoint, dropCheckpoint } from './sql/ddl.js';
 import type { TrackedTable } from './tables.js';
 import type { CommitInfo } from './types.js';
 import { sql } from '../db/sql.js';
@@ -74,12 +74,11 @@ const PACKED_ROOT_MIN_ROWS = 1_000;
 export async function packedRoot(tx: Queryable, table: TrackedTable, c: { author: string; message: string }): Promise<CommitInfo | null> {
   const { rows: may } = await tx.query<{ may: boolean | string }>(sql('track/root_eligible'), [table.relid]);
   if (!yes(may[0].may)) return null;
+  // (reads at most that many rows: the table is locked against writers, so the copy holds as many)
+  const { rows: some } = await tx.query<{ n: string }>(countUpTo(table.qname, PACKED_ROOT_MIN_ROWS));
+  if (Number(some[0].n) < PACKED_ROOT_MIN_ROWS) return null;
   const relname = `root_${table.id}`;
   const copied = await tx.query(copyTable(relname, table.qname));
-  if (copied.rowCount < PACKED_ROOT_MIN_ROWS) {
-    await tx.query(dropCheckpoint(relname, false));
-    return null;
-  }
   await tx.query(sql('track/root_index'), [relname, table.keyColumns]);
   const { rows } = await tx.query<CommitRow>(sql('commit/root_packed'), [table.id, c.author, c.message, relname]);
   const root = toCommitInfo(rows[0], table.display);

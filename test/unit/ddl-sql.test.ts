@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   analyzeTemp,
+  copyTable,
+  countUpTo,
   createCheckpoint,
   createTempAs,
   declareCursor,
@@ -55,6 +57,11 @@ describe('locks, DDL and cursors', () => {
     );
     expect(dropCheckpoint('checkpoint_ab')).toBe('DROP TABLE IF EXISTS "vsg"."checkpoint_ab"');
     expect(dropCheckpoint('check"point', false)).toBe('DROP TABLE "vsg"."check""point"');
+  });
+
+  it("copies a table as a root's checkpoint, after counting its rows up to a limit", () => {
+    expect(copyTable('root_7', hostile.qname)).toBe('CREATE TABLE "vsg"."root_7" AS SELECT * FROM "My Schema"."Wei""rd $1 tab"');
+    expect(countUpTo(hostile.qname, 1000)).toBe('SELECT count(*)::text AS n FROM (SELECT FROM "My Schema"."Wei""rd $1 tab" LIMIT 1000) x');
   });
 
   it('builds temp tables by quoted name', () => {

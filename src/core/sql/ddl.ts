@@ -77,6 +77,11 @@ export function copyTable(relname: string, qname: string): string {
   return `CREATE TABLE ${qualified('vsg', relname)} AS SELECT * FROM ${qname}`;
 }
 
+/** How many rows table `qname` holds, counted up to `limit` (a number of vsg's own, never the user's): no more than that many are read. */
+export function countUpTo(qname: string, limit: number): string {
+  return `SELECT count(*)::text AS n FROM (SELECT FROM ${qname} LIMIT ${Math.trunc(limit)}) x`;
+}
+
 /** Drop checkpoint table vsg.`relname`. */
 export function dropCheckpoint(relname: string, ifExists = true): string {
   return `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${qualified('vsg', relname)}`;
