@@ -4,6 +4,7 @@
  * docs/storage.md, version 11). Taken after a commit that changed at
  * least half of the table, and dropped with the table's history.
  */
+import { randomBytes } from 'node:crypto';
 import { sqlTrue as yes, type Queryable } from '../db/db.js';
 import { isDistributed, readName } from './citus.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
@@ -60,6 +61,15 @@ export async function dropCheckpoints(tx: Queryable, tableId: number, root = fal
   return rows.length;
 }
 
+/** A chunk as sql/track/root_hashes.sql reads it. */
+interface ChunkRow {
+  ord: string;
+  chunk: string;
+  rows: string;
+  salt: string;
+  hash: string;
+}
+
 /** A table of at least this many rows is tracked with a root that is a checkpoint ... */
 const PACKED_ROOT_MIN_ROWS = 1_000;
 
@@ -72,15 +82,25 @@ const PACKED_ROOT_MIN_ROWS = 1_000;
  * checkout reloads from it as from any, and it is never dropped as a cache.
  */
 export async function packedRoot(tx: Queryable, table: TrackedTable, c: { author: string; message: string }): Promise<CommitInfo | null> {
-  const { rows: may } = await tx.query<{ may: boolean | string }>(sql('track/root_eligible'), [table.relid]);
+  const { rows: may } = await tx.query<{ may: boolean | string; aside: boolean | string }>(sql('track/root_eligible'), [table.relid]);
   if (!yes(may[0].may)) return null;
   // (reads at most that many rows: the table is locked against writers, so the copy holds as many)
   const { rows: some } = await tx.query<{ n: string }>(countUpTo(table.qname, PACKED_ROOT_MIN_ROWS));
   if (Number(some[0].n) < PACKED_ROOT_MIN_ROWS) return null;
   const relname = `root_${table.id}`;
+  // The chunk salts' seed: drawn here, never stored (as vsg.statement_seed's).
+  const seed = randomBytes(32);
+  // On a server, the chunks are hashed from the table on a second connection
+  // while this one copies it: the table is locked against writers since before
+  // either began, so both read the same rows, and the copy is what verify
+  // recomputes them from. Where none can be opened, they are hashed from the copy.
+  const other = tx.aside && yes(may[0].aside) ? await tx.aside().catch(() => null) : null;
+  const hashing = other?.query<ChunkRow>(sql('track/root_hashes'), [table.relid, table.keyColumns, seed]).finally(() => other.close());
+  hashing?.catch(() => undefined); // (awaited below: no unhandled rejection if the copy fails first)
   const copied = await tx.query(copyTable(relname, table.qname));
   await tx.query(sql('track/root_index'), [relname, table.keyColumns]);
-  const { rows } = await tx.query<CommitRow>(sql('commit/root_packed'), [table.id, c.author, c.message, relname]);
+  const chunks = hashing ? JSON.stringify((await hashing).rows) : null;
+  const { rows } = await tx.query<CommitRow>(sql('commit/root_packed'), [table.id, c.author, c.message, relname, chunks, seed]);
   const root = toCommitInfo(rows[0], table.display);
   await tx.query(sql('checkpoint/record_root'), [root.id, table.id, relname, copied.rowCount, JSON.stringify(await signature(tx, table.relid))]);
   return root;

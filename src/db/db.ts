@@ -27,6 +27,18 @@ export interface Queryable {
   query<R = Row>(text: string, params?: unknown[]): Promise<Result<R>>;
   /** whether the citus extension's catalog is in this database, where vsg knows it (src/core/citus.ts) */
   readonly citus?: boolean;
+  /**
+   * Open a connection of its own to the same server, for reads that run beside
+   * this session's work (src/core/checkpoint.ts › packedRoot). Absent on the
+   * embedded database (one connection) and on an application's connection.
+   */
+  readonly aside?: () => Promise<Aside>;
+}
+
+/** A second connection beside a session's (Queryable.aside): its own snapshot, vsg's session settings. */
+export interface Aside {
+  query<R = Row>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  close(): Promise<void>;
 }
 
 /** What vsg learnt of the server when it connected (src/db/db.ts open, sql/session/settings.sql). */
@@ -144,7 +156,7 @@ export function wrapClient(
   where: string,
   onClose: () => Promise<void>,
   cancel?: () => Promise<void>,
-  opts: { prepare?: boolean; server?: ServerInfo } = {},
+  opts: { prepare?: boolean; server?: ServerInfo; aside?: () => Promise<Aside> } = {},
 ): Db {
   const inside = new AsyncLocalStorage<true>();
   const pooled = opts.server?.pooled === true;
@@ -224,6 +236,8 @@ export function wrapClient(
   // Known where vsg opened the session (the embedded database never has Citus); unknown on an application's.
   // (learnt when the repository is opened where it is unknown: knowCitus; spread into each transaction when it starts)
   const citus: { citus?: boolean } = kind === 'pglite' ? { citus: false } : opts.server ? { citus: opts.server.citus } : {};
+  // a second connection for a transaction's reads beside it, where vsg can open one (Queryable.aside)
+  const beside: { aside?: () => Promise<Aside> } = opts.aside ? { aside: opts.aside } : {};
   const db: Db = {
     kind,
     where,
@@ -250,14 +264,14 @@ export function wrapClient(
         }
       }),
     transaction<T>(fn: (tx: Queryable) => Promise<T>, opts: { rerun?: boolean } = {}): Promise<T> {
-      if (inside.getStore()) return fn({ query: send, ...citus });
+      if (inside.getStore()) return fn({ query: send, ...citus, ...beside });
       return inTurn(async () => {
         for (let attempt = 1; ; attempt++) {
           const stale = names.staleSeen;
           await run(() => client.query('BEGIN'));
           inTx = true;
           try {
-            const out = await fn({ query: pooled ? settingsFirst() : send, ...citus });
+            const out = await fn({ query: pooled ? settingsFirst() : send, ...citus, ...beside });
             // a stale statement's error was caught and ignored: the transaction is aborted all the same
             if (names.staleSeen !== stale) throw staleStatement();
             await run(() => client.query('COMMIT'));
@@ -373,7 +387,14 @@ export async function connectServer(url: string, opts: { preparedStatements?: bo
       await other.end().catch(() => undefined);
     }
   };
-  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare, server });
+  const aside = async (): Promise<Aside> => {
+    const { client: other } = await open({ ...used, connectionTimeoutMillis: 5_000 });
+    return {
+      query: async <R>(text: string, params?: unknown[]) => ({ rows: (await other.query({ text, values: params, types: rawText })).rows as R[] }),
+      close: () => other.end().catch(() => undefined),
+    };
+  };
+  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare, server, aside });
 }
 
 export function connectionError(e: unknown, where: string, secrets: string[] = []): VsgError {

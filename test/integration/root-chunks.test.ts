@@ -162,6 +162,19 @@ describe.each(targetNames())('a root kept as a checkpoint on %s', (name) => {
     expect(c[0].re_id).toBe(c[0].id);
   });
 
+  it('hashes the same chunks from a table as from its copy (a server hashes the table on a second connection while it copies)', async () => {
+    await repo.sql(`CREATE TABLE same ${shape('numeric(12,2)')}; ${fill('same')}; CREATE TABLE same_copy AS SELECT * FROM same`);
+    const chunks = async (rel: string) =>
+      q<{ ord: string; chunk: string; rows: string; hash: string }>(
+        `SELECT ord::text, chunk::text, rows::text, encode(hash, 'hex') AS hash FROM vsg.root_chunk_hashes($1::regclass, '{k,n}', '\\x00ff'::bytea, NULL) ORDER BY ord`,
+        [rel],
+      );
+    const fromTable = await chunks('same');
+    expect(fromTable.map((c) => `${c.ord}:${c.chunk}:${c.rows}`)).toEqual(['0:0:1024', '1:1:1024', '2:2:952']);
+    expect(await chunks('same_copy')).toEqual(fromTable);
+    await repo.sql('DROP TABLE same, same_copy');
+  });
+
   it('verifies, and verify names each kind of tampering with the checkpoint', async () => {
     expect(await problems()).toEqual([]);
     const caught = async (tamper: string, undo: string) => {
