@@ -93,13 +93,22 @@ export async function packedRoot(tx: Queryable, table: TrackedTable, c: { author
   // On a server, the chunks are hashed from the table on a second connection
   // while this one copies it: the table is locked against writers since before
   // either began, so both read the same rows, and the copy is what verify
-  // recomputes them from. Where none can be opened, they are hashed from the copy.
+  // recomputes them from. Where none can be opened, or it fails, they are
+  // hashed from the copy.
   const other = tx.aside && yes(may[0].aside) ? await tx.aside().catch(() => null) : null;
-  const hashing = other?.query<ChunkRow>(sql('track/root_hashes'), [table.relid, table.keyColumns, seed]).finally(() => other.close());
-  hashing?.catch(() => undefined); // (awaited below: no unhandled rejection if the copy fails first)
-  const copied = await tx.query(copyTable(relname, table.qname));
-  await tx.query(sql('track/root_index'), [relname, table.keyColumns]);
-  const chunks = hashing ? JSON.stringify((await hashing).rows) : null;
+  const hashing = other?.query<ChunkRow>(sql('track/root_hashes'), [table.relid, table.keyColumns, seed]).then(
+    (r) => JSON.stringify(r.rows),
+    () => null,
+  );
+  let copied: Awaited<ReturnType<Queryable['query']>>;
+  let chunks: string | null = null;
+  try {
+    copied = await tx.query(copyTable(relname, table.qname));
+    await tx.query(sql('track/root_index'), [relname, table.keyColumns]);
+    chunks = (await hashing) ?? null;
+  } finally {
+    await other?.close();
+  }
   const { rows } = await tx.query<CommitRow>(sql('commit/root_packed'), [table.id, c.author, c.message, relname, chunks, seed]);
   const root = toCommitInfo(rows[0], table.display);
   await tx.query(sql('checkpoint/record_root'), [root.id, table.id, relname, copied.rowCount, JSON.stringify(await signature(tx, table.relid))]);
