@@ -13,15 +13,16 @@ import type { Style } from './style.js';
  * the same rows first, when there is one.
  */
 export function renderCommitSummary(r: CommitResult, s: Style): string {
-  const line = (c: CommitResult['commit'], schema: string[] | undefined) => {
+  const line = (c: CommitResult['commit'], schema: string[] | undefined, table = r.table) => {
     if (schema) {
       const rows = (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) ? `; ${countsText(c)}` : '';
-      return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${r.table}: ${schema.join('; ')}${rows}`;
+      return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${table}: ${schema.join('; ')}${rows}`;
     }
-    return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
+    return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${table}: ${countsText(c)}`;
   };
+  // each table's earlier changes are a commit of that table
   const earlier = (p: CommitResult) =>
-    p.recorded ? [`${line(p.recorded, p.recordedSchema)} ${s.dim(`(earlier uncommitted changes by ${p.recorded.author}, recorded first)`)}`] : [];
+    p.recorded ? [`${line(p.recorded, p.recordedSchema, p.table)} ${s.dim(`(earlier uncommitted changes by ${p.recorded.author}, recorded first)`)}`] : [];
   if (r.parts) {
     // A commit across tables: `[main 3f2a9c1] DELETE clients: 1 deleted · orders: 2 deleted`.
     const each = r.parts.map((p) => (p.schema ? `${p.table}: ${p.schema.join('; ')}` : `${p.table}: ${countsText(p.commit)}`));
