@@ -58,6 +58,51 @@ export async function spansOf(db: Queryable, ids: readonly string[]): Promise<Ma
   return out;
 }
 
+/** What logIds answers: `of`, each commit's id in log; `newest`, that of the newest commit asked; `newestOf`, that of the newest of some of them. */
+export interface LogIds {
+  of: Map<string, string>;
+  newest: string | null;
+  newestOf(ids: readonly (string | null)[]): string | null;
+}
+
+/**
+ * For each of `ids` (commits of one table each): the id `vsg log` lists it
+ * by, the commit across tables it is a part of or itself; `newest`, that of
+ * the newest of them (where tables standing at `ids` stand in the
+ * repository, as refs/repo_positions decorates). One statement.
+ */
+export async function logIds(db: Queryable, ids: readonly (string | null)[]): Promise<LogIds> {
+  const of = new Map<string, string>();
+  const seq = new Map<string, bigint>();
+  const given = [...new Set(ids.filter((i): i is string => i !== null))];
+  if (given.length) {
+    const { rows } = await db.query<{ id: string; entry: string; seq: string }>(sql('span/entries'), [given]);
+    for (const r of rows) {
+      of.set(r.id, r.entry);
+      seq.set(r.id, BigInt(r.seq));
+    }
+  }
+  const newestOf = (some: readonly (string | null)[]) => {
+    let best: string | null = null;
+    for (const id of some) if (id !== null && seq.has(id) && (best === null || seq.get(id)! > seq.get(best)!)) best = id;
+    return best === null ? null : of.get(best)!;
+  };
+  return { of, newest: newestOf(given), newestOf };
+}
+
+/** The id log lists for where several tables stand (`repoCommit`, `repoShortId`), added to each table's entry of `out`. */
+export async function markRepoCommit<T extends { commit: string }>(db: Queryable, out: Record<string, T>): Promise<Record<string, T & { repoCommit?: string; repoShortId?: string }>> {
+  const at = (await logIds(db, Object.values(out).map((r) => r.commit))).newest;
+  if (at !== null) for (const r of Object.values(out)) Object.assign(r, { repoCommit: at, repoShortId: shortId(at) });
+  return out;
+}
+
+/** The same for the commits several tables were put to (`repoSource`, `repoSourceShortId`): checkout and restore. */
+export async function markRepoSource<T extends { source: { id: string } }>(db: Queryable, out: Record<string, T>): Promise<void> {
+  const at = (await logIds(db, Object.values(out).map((r) => r.source.id))).newest;
+  if (at !== null) for (const r of Object.values(out)) Object.assign(r, { repoSource: at, repoSourceShortId: shortId(at) });
+}
+
 /**
  * What a reference names when no table is given: a commit across tables (its
  * id, or one of its parts' ids: a part stands for the whole commit) or a
