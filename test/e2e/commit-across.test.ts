@@ -153,6 +153,14 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(Object.keys(json)).toEqual(['clients', 'items', 'orders']);
     // clients 3 was deleted after the reshuffle
     expect(json.clients.stat.deleted).toBe(1);
+    // each table's block names the commits as log lists them (the one given, HEAD's), as show does; --json keeps
+    // each table's own commit in id and adds the repository's in repoCommit
+    const [head] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
+    const text = await vsgOk(t, ['diff', reshuffle, 'HEAD']);
+    expect(text.split('\n').filter((l) => l.startsWith('diff '))).toEqual(['clients', 'items', 'orders'].map((x) => `diff ${x} ${reshuffle.slice(0, 7)}..HEAD (${head.shortId})`));
+    expect(await idsNotInLog(t, text)).toEqual([]);
+    expect(Object.values(json).map((d) => (d.from as { repoCommit?: string }).repoCommit?.slice(0, 7))).toEqual([reshuffle, reshuffle, reshuffle]);
+    expect(json.orders.from.id.startsWith(reshuffle)).toBe(false);
     // The log of every table is one line of history: HEAD once, at the top, and no branch drawn.
     const graph = (await vsgOk(t, ['log', '--graph', '--oneline'])).trim().split('\n');
     expect(graph[0]).toMatch(/^\* [0-9a-f]{7} \(HEAD -> main\) /);
