@@ -183,7 +183,12 @@ export async function completeSpans(db: Queryable, entries: CommitInfo[]): Promi
   const missing = rows.filter((r) => !have.has(r.part)).map((r) => r.part);
   if (missing.length === 0) return entries;
   const extra = await getCommits(db, missing);
-  return entries.map((e) => (e.parts ? spanInfo(e.id, [...e.parts, ...extra.filter((c) => c.span === e.id)]) : e));
+  // parents stay as foldSpans read them (entries of the log, not the parts' own parents);
+  // a part whose table's history was deleted (untrack --force) is not read
+  return entries.map((e) => {
+    const more = extra.filter((c) => c.span === e.id);
+    return e.parts && more.length ? { ...spanInfo(e.id, [...e.parts, ...more]), parents: e.parents } : e;
+  });
 }
 
 /**

@@ -65,8 +65,8 @@ capture triggers go; commits, change rows and refs stay: 'vsg log -t <table>',
 show, diff, export and blame read the history by its name, verify checks it.
 A table with uncommitted changes refuses (commit or restore them first).
 Tracking the table again starts a new history. With --force, a commit across
-this table and others keeps the others' parts: its own id still resolves, and
-'vsg log' lists it by its remaining part's id when one part is left.`,
+this table and others keeps the others' parts: log and show still list it by
+its own id (with the parts left), and that id still resolves.`,
   examples: ['vsg untrack clients', 'vsg untrack clients orders -m "archive"', 'vsg untrack clients --force'],
   exits: { 0: 'untracked', 1: 'uncommitted changes', 3: 'not tracked, or no such table' },
   async run(ctx, [names], opts) {
