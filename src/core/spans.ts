@@ -192,6 +192,24 @@ export async function completeSpans(db: Queryable, entries: CommitInfo[]): Promi
 }
 
 /**
+ * Parents of entries (of a log over several tables, or a commit across tables
+ * shown) by the ids log lists: a part's parent that is a part of a commit
+ * across tables is named by that commit (a limit cut it off the list, or
+ * show reads one commit). One statement, none when every parent is an entry or
+ * no entry has parts.
+ */
+export async function parentsAsEntries(db: Queryable, entries: CommitInfo[]): Promise<CommitInfo[]> {
+  const listed = new Set(entries.map((e) => e.id));
+  const asked = entries.flatMap((e) => e.parents).filter((p) => !listed.has(p));
+  if (asked.length === 0 || !entries.some((e) => e.parts)) return entries;
+  const { of } = await logIds(db, asked);
+  return entries.map((e) => {
+    const parents = [...new Set(e.parents.map((p) => of.get(p) ?? p))].filter((p) => p !== e.id);
+    return parents.length === e.parents.length && parents.every((p, i) => p === e.parents[i]) ? e : { ...e, parents };
+  });
+}
+
+/**
  * Where HEAD and each branch and tag stand in the repository: the entry (a
  * commit across tables, or a commit of one table) that a log over several
  * tables decorates with each, though an older commit is shown.

@@ -5,7 +5,7 @@ import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
 import { hasAncestry, isNameOfSeveral, repoCommit } from '../core/repo-refs.js';
-import { completeSpans, foldSpans, repoPositions } from '../core/spans.js';
+import { completeSpans, foldSpans, parentsAsEntries, repoPositions } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import { VsgError } from '../errors.js';
@@ -138,7 +138,7 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
     const commits = await getCommits(db, found.ids);
     // The log of the repository lists a commit across tables by its own id, though one of its
     // tables is left (the others untracked with their history deleted: untrack --force).
-    if (opts.table === undefined && commits.some((c) => c.span)) return { commits: await completeSpans(db, foldSpans(commits)), heads, entries: found.entries };
+    if (opts.table === undefined && commits.some((c) => c.span)) return { commits: await parentsAsEntries(db, await completeSpans(db, foldSpans(commits))), heads, entries: found.entries };
     return { commits, heads, entries: found.entries };
   }
   // Several tables: a commit across tables is one entry, however many parts
@@ -146,7 +146,7 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {
     const { ids, entries } = starts.length ? await logIds(db, starts, want, filters, bound, grep, inScope) : { ids: [], entries: undefined };
     const commits = foldSpans(await getCommits(db, ids));
-    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads, ...head, entries };
+    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await parentsAsEntries(db, await completeSpans(db, commits.slice(0, limit))), heads, ...head, entries };
   }
 }
 

@@ -6,7 +6,7 @@ import { isHeadRef, resolveRef } from '../core/refs.js';
 import { hasAncestry, isNameOfSeveral } from '../core/repo-refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
-import { repoPositions, resolveAcross, spanInfo, spansOf } from '../core/spans.js';
+import { parentsAsEntries, repoPositions, resolveAcross, spanInfo, spansOf } from '../core/spans.js';
 import { resolveHistory, tableById, type TrackedTable } from '../core/tables.js';
 import { isVsgError } from '../errors.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
@@ -71,7 +71,7 @@ async function showSpan(db: Queryable, span: string, ids: string[], at?: ShowRes
     if (c) parts.push(await showPart(db, id, await tableById(db, c.tableId)));
   }
   parts.sort((a, b) => a.commit.tableId - b.commit.tableId);
-  const commit = spanInfo(span, parts.map((p) => p.commit));
+  const [commit] = await parentsAsEntries(db, [spanInfo(span, parts.map((p) => p.commit))]);
   return {
     commit,
     keyColumns: [],
