@@ -46,7 +46,8 @@ is refused, and skipped with the reason by --schema (see docs/scaling-out.md).`,
       result: r,
       render: () =>
         [
-          ...r.tracked.map(line),
+          // several tracked together: their parts' ids are not in the log; the commit across them is, below
+          ...r.tracked.map((t) => (r.commit ? `tracking ${t.table.display} on branch main: ${counted(t.root.inserted ?? 0, 'row')}` : line(t))),
           ...(r.commit ? [`one commit across them: [main ${ctx.style.yellow(r.commit.shortId)}] ${r.commit.message}`] : []),
           ...r.skipped.map((s) => `skipped ${s.table}: ${s.reason}`),
         ].join('\n'),
