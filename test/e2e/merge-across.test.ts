@@ -224,6 +224,9 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     expect([listed.unresolved, listed.tables['s2.clients'].unresolved, listed.tables['s2.orders'].unresolved, listed.tables['s2.items'].conflicts]).toEqual([3, 1, 2, []]);
     const text = await vsgOk(t, ['conflicts']);
     expect(text).toMatch(/^s2\.clients: merging 'f2' \([0-9a-f]{7}\) into 'main'[^]*\n1 of 1 unresolved\n\ns2\.orders: merging 'f2'[^]*\n2 of 2 unresolved\n\ns2\.items: merging 'f2'[^]*\nno conflicts\n\n3 of 3 unresolved in all\n$/);
+    // each table's section names the commits by the ids log lists (of main, f2), not each table's own
+    expect(await idsNotInLog(t, text, ['main', 'f2'])).toEqual([]);
+    expect(listed.tables['s2.orders'].repoTheirs).not.toBe(listed.tables['s2.orders'].theirs);
     // key 1 is conflicted in two tables: name one
     const ambiguous = await vsg(t, ['resolve', '1', '--theirs']);
     expect(ambiguous.code).toBe(2);
