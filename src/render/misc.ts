@@ -73,7 +73,9 @@ export function renderStatus(list: TableStatus[], s: Style, head?: string | null
 function statusBlocks(list: TableStatus[], s: Style): string {
   return list
     .map((t) => {
-      const head0 = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(t.head ? t.head.slice(0, 7) : '(none)')}`;
+      // of several tables: the table's HEAD by the id log lists (repoHead)
+      const at = t.repoHead ?? t.head;
+      const head0 = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(at ? at.slice(0, 7) : '(none)')}`;
       const head = t.merging
         ? `${head0}\n  ${s.red(`merging '${t.merging.theirs}': ${t.merging.unresolved} unresolved conflict${t.merging.unresolved === 1 ? '' : 's'}`)}\n  ${s.dim("(use 'vsg conflicts' and 'vsg resolve', then 'vsg merge --continue'; or 'vsg merge --abort')")}`
         : head0;

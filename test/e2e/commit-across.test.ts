@@ -106,6 +106,12 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     const text = await vsgOk(t, ['status']);
     expect(text).toMatch(/^On branch main, HEAD [0-9a-f]{7}\n\norders on branch main, HEAD [0-9a-f]{7}\n {2}uncommitted changes:\n {4}deleted: {2}1\n/);
     expect(text).toMatch(/\n\nnothing to commit in clients, items\n$/);
+    // orders' HEAD is its part of a commit across tables: named by that commit's id, as log lists it (--json adds repoHead)
+    expect(await idsNotInLog(t, text)).toEqual([]);
+    const st = JSON.parse(await vsgOk(t, ['status', '--json'])) as { table: string; head: string; repoHead: string }[];
+    const orders = st.find((x) => x.table === 'orders')!;
+    expect(orders.repoHead).not.toBe(orders.head);
+    expect(text).toContain(`orders on branch main, HEAD ${orders.repoHead.slice(0, 7)}\n`);
     // Without SQL nor -t: the uncommitted changes of every table.
     expect(await vsgOk(t, ['commit', '-m', 'its order'])).toMatch(/^\[main [0-9a-f]{7}\] DELETE orders: 1 deleted\n$/);
     expect(await vsgOk(t, ['status'])).toMatch(/^On branch main, HEAD [0-9a-f]{7}\nnothing to commit, every table clean \(clients, items, orders\)\n$/);
