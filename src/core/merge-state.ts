@@ -16,7 +16,7 @@ import { compareKeys, flagForgotten } from './rows.js';
 import { listTables, resolveTable, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
 import { sql } from '../db/sql.js';
-import { logIds } from './spans.js';
+import { idsInLog } from './spans.js';
 
 /** Which changes met: both sides set a cell, inserted a key, or one updated what the other deleted. */
 export type ConflictKind = 'update/update' | 'insert/insert' | 'update/delete' | 'delete/update';
@@ -204,14 +204,14 @@ export async function mergingTables(db: Queryable, name: string | undefined): Pr
   return groups[0].tables;
 }
 
-/** Several tables' conflict lists as one (ConflictList.tables). */
 /** Several tables' lists with each table's commits also by the ids log lists (repoOurs, repoTheirs, repoBases); one statement. */
 export async function conflictsAcrossIn(db: Queryable, lists: ConflictList[]): Promise<ConflictList> {
-  const { of } = await logIds(db, lists.flatMap((l) => [l.ours, l.theirs, ...l.bases]));
+  const { of } = await idsInLog(db, lists.flatMap((l) => [l.ours, l.theirs, ...l.bases]));
   const id = (c: string) => of.get(c) ?? c;
   return conflictsAcross(lists.map((l) => ({ ...l, repoOurs: id(l.ours), repoTheirs: id(l.theirs), repoBases: l.bases.map(id) })));
 }
 
+/** Several tables' conflict lists as one (ConflictList.tables). */
 export function conflictsAcross(lists: ConflictList[]): ConflictList {
   const uniq = (xs: string[]) => [...new Set(xs)].join(', ');
   return {

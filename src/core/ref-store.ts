@@ -7,7 +7,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { shortId } from './refs.js';
-import { logIds } from './spans.js';
+import { idsInLog } from './spans.js';
 import { listTables, resolveTable, tableById, type TrackedTable } from './tables.js';
 
 /** A branch or tag and the commit it names. */
@@ -85,7 +85,7 @@ export async function refsByName(db: Queryable, kind: 'branch' | 'tag', names?: 
   const order = new Map(tables.map((t, i) => [t.display, i]));
   // one table: in the order the server sorts names (as listRefs gives them)
   const keys = tables.length > 1 ? [...grouped.keys()].sort() : [...grouped.keys()];
-  const ids = tables.length > 1 ? await logIds(db, [...grouped.values()].flat().map((r) => r.commit)) : null;
+  const ids = tables.length > 1 ? await idsInLog(db, [...grouped.values()].flat().map((r) => r.commit)) : null;
   const out: NamedRef[] = keys.map((name) => {
     const refs = grouped.get(name)!.sort((a, b) => order.get(a.table)! - order.get(b.table)!);
     const at = ids?.newestOf(refs.map((r) => r.commit)) ?? null;

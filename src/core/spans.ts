@@ -58,8 +58,8 @@ export async function spansOf(db: Queryable, ids: readonly string[]): Promise<Ma
   return out;
 }
 
-/** What logIds answers: `of`, each commit's id in log; `newest`, that of the newest commit asked; `newestOf`, that of the newest of some of them. */
-export interface LogIds {
+/** What idsInLog answers: `of`, each commit's id in log; `newest`, that of the newest commit asked; `newestOf`, that of the newest of some of them. */
+export interface IdsInLog {
   of: Map<string, string>;
   newest: string | null;
   newestOf(ids: readonly (string | null)[]): string | null;
@@ -71,7 +71,7 @@ export interface LogIds {
  * the newest of them (where tables standing at `ids` stand in the
  * repository, as refs/repo_positions decorates). One statement.
  */
-export async function logIds(db: Queryable, ids: readonly (string | null)[]): Promise<LogIds> {
+export async function idsInLog(db: Queryable, ids: readonly (string | null)[]): Promise<IdsInLog> {
   const of = new Map<string, string>();
   const seq = new Map<string, bigint>();
   const given = [...new Set(ids.filter((i): i is string => i !== null))];
@@ -92,14 +92,14 @@ export async function logIds(db: Queryable, ids: readonly (string | null)[]): Pr
 
 /** The id log lists for where several tables stand (`repoCommit`, `repoShortId`), added to each table's entry of `out`. */
 export async function markRepoCommit<T extends { commit: string }>(db: Queryable, out: Record<string, T>): Promise<Record<string, T & { repoCommit?: string; repoShortId?: string }>> {
-  const at = (await logIds(db, Object.values(out).map((r) => r.commit))).newest;
+  const at = (await idsInLog(db, Object.values(out).map((r) => r.commit))).newest;
   if (at !== null) for (const r of Object.values(out)) Object.assign(r, { repoCommit: at, repoShortId: shortId(at) });
   return out;
 }
 
 /** The same for the commits several tables were put to (`repoSource`, `repoSourceShortId`): checkout and restore. */
 export async function markRepoSource<T extends { source: { id: string } }>(db: Queryable, out: Record<string, T>): Promise<void> {
-  const at = (await logIds(db, Object.values(out).map((r) => r.source.id))).newest;
+  const at = (await idsInLog(db, Object.values(out).map((r) => r.source.id))).newest;
   if (at !== null) for (const r of Object.values(out)) Object.assign(r, { repoSource: at, repoSourceShortId: shortId(at) });
 }
 
@@ -202,7 +202,7 @@ export async function parentsAsEntries(db: Queryable, entries: CommitInfo[]): Pr
   const listed = new Set(entries.map((e) => e.id));
   const asked = entries.flatMap((e) => e.parents).filter((p) => !listed.has(p));
   if (asked.length === 0 || !entries.some((e) => e.parts)) return entries;
-  const { of } = await logIds(db, asked);
+  const { of } = await idsInLog(db, asked);
   return entries.map((e) => {
     const parents = [...new Set(e.parents.map((p) => of.get(p) ?? p))].filter((p) => p !== e.id);
     return parents.length === e.parents.length && parents.every((p, i) => p === e.parents[i]) ? e : { ...e, parents };

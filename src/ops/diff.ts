@@ -9,7 +9,7 @@ import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
 import { gather } from '../core/gather.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { notTrackedThen, statesOf } from '../core/repo-refs.js';
-import { logIds } from '../core/spans.js';
+import { idsInLog } from '../core/spans.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
 import { listTables, resolveHistory, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { tableColumns } from '../core/dropped.js';
@@ -141,7 +141,7 @@ async function diffManyIn(db: Queryable, opts: DiffManyOptions): Promise<DiffMan
   }
   // the ids log lists: each side's commit of the repository, and each schema change's commit
   const all = Object.values(out);
-  const ids = await logIds(db, all.flatMap((d) => [d.from.id, d.to.id, ...d.schema.map((x) => x.commit)]));
+  const ids = await idsInLog(db, all.flatMap((d) => [d.from.id, d.to.id, ...d.schema.map((x) => x.commit)]));
   const [repoFrom, repoTo] = [ids.newestOf(all.map((d) => d.from.id)), ids.newestOf(all.map((d) => d.to.id))];
   for (const d of all) {
     d.from.repoCommit = repoFrom;

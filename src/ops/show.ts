@@ -54,13 +54,14 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
     return { ...(await showPart(db, id, await tableById(db, c.tableId))), at: await repoPositions(db) };
   }
   const at = await resolveRef(db, ref, table);
-  if (opts.table === undefined) {
+  const part = await showPart(db, at.id, table ?? (await tableById(db, at.tableId)));
+  if (opts.table === undefined && part.commit.span) {
     // HEAD (~N, ^) of the one table left tracked: a commit across it and tables untracked since
     // (untrack --force) is still that commit, shown by its own id as log lists it
     const span = (await spansOf(db, [at.id])).get(at.id);
     if (span) return showSpan(db, span.span, span.parts);
   }
-  return showPart(db, at.id, table ?? (await tableById(db, at.tableId)));
+  return part;
 }
 
 /** A commit across tables: its header, and each part whose table's history is kept. */

@@ -4,7 +4,7 @@ import { sql } from '../db/sql.js';
 import { gather } from '../core/gather.js';
 import { mayTidy, pendingCounts, tidyPending } from '../core/pending.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
-import { logIds } from '../core/spans.js';
+import { idsInLog } from '../core/spans.js';
 import { listTables, resolveTable } from '../core/tables.js';
 
 export interface TableStatus {
@@ -66,7 +66,7 @@ export async function status(db: Queryable, opts: StatusOptions = {}): Promise<T
     });
   }
   if (out.length > 1) {
-    const { of } = await logIds(db, out.map((t) => t.head));
+    const { of } = await idsInLog(db, out.map((t) => t.head));
     for (const t of out) t.repoHead = t.head === null ? null : of.get(t.head) ?? t.head;
   }
   // only on a connection of vsg's own (a transaction handed in, an application's
