@@ -16,6 +16,7 @@ import { compareKeys, flagForgotten } from './rows.js';
 import { listTables, resolveTable, type TrackedTable } from './tables.js';
 import type { Image } from './types.js';
 import { sql } from '../db/sql.js';
+import { idsInLog } from './spans.js';
 
 /** Which changes met: both sides set a cell, inserted a key, or one updated what the other deleted. */
 export type ConflictKind = 'update/update' | 'insert/insert' | 'update/delete' | 'delete/update';
@@ -61,6 +62,14 @@ export interface ConflictList {
    * The fields above then list or sum theirs; `conflicts` each name its table.
    */
   tables?: Record<string, ConflictList>;
+  /**
+   * In a table's list of several tables' merges: `ours`, `theirs` and `bases`
+   * by the ids `vsg log` lists (the commit across tables each is a part of,
+   * or itself); `ours`, `theirs` and `bases` stay the table's own commits.
+   */
+  repoOurs?: string;
+  repoTheirs?: string;
+  repoBases?: string[];
 }
 
 /** A merge stopped on conflicts, as vsg.merges keeps it (base: the merge bases, space-separated). */
@@ -193,6 +202,13 @@ export async function mergingTables(db: Queryable, name: string | undefined): Pr
     throw new VsgError('E_TABLE_REQUIRED', `several merges are in progress (into ${names.join(', ')}); name one with the table option`, { data: { tables: names } });
   }
   return groups[0].tables;
+}
+
+/** Several tables' lists with each table's commits also by the ids log lists (repoOurs, repoTheirs, repoBases); one statement. */
+export async function conflictsAcrossIn(db: Queryable, lists: ConflictList[]): Promise<ConflictList> {
+  const { of } = await idsInLog(db, lists.flatMap((l) => [l.ours, l.theirs, ...l.bases]));
+  const id = (c: string) => of.get(c) ?? c;
+  return conflictsAcross(lists.map((l) => ({ ...l, repoOurs: id(l.ours), repoTheirs: id(l.theirs), repoBases: l.bases.map(id) })));
 }
 
 /** Several tables' conflict lists as one (ConflictList.tables). */

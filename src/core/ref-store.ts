@@ -7,6 +7,7 @@ import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
 import { shortId } from './refs.js';
+import { idsInLog } from './spans.js';
 import { listTables, resolveTable, tableById, type TrackedTable } from './tables.js';
 
 /** A branch or tag and the commit it names. */
@@ -50,6 +51,15 @@ export interface NamedRef {
   /** the tables that have it, in the order of RefsByName.tables */
   tables: string[];
   refs: RefInfo[];
+  /**
+   * Of several tables: where the name stands in the repository, by the id
+   * `vsg log` lists (the commit across tables the newest of its refs' commits
+   * is a part of, or that commit), and that commit's message. `refs` keep
+   * each table's own commit.
+   */
+  repoCommit?: string;
+  repoShortId?: string;
+  message?: string;
 }
 
 /** Refs of several tables grouped by name, and the tables looked at (with the branch each follows). */
@@ -75,9 +85,13 @@ export async function refsByName(db: Queryable, kind: 'branch' | 'tag', names?: 
   const order = new Map(tables.map((t, i) => [t.display, i]));
   // one table: in the order the server sorts names (as listRefs gives them)
   const keys = tables.length > 1 ? [...grouped.keys()].sort() : [...grouped.keys()];
+  const ids = tables.length > 1 ? await idsInLog(db, [...grouped.values()].flat().map((r) => r.commit)) : null;
   const out: NamedRef[] = keys.map((name) => {
     const refs = grouped.get(name)!.sort((a, b) => order.get(a.table)! - order.get(b.table)!);
-    return { name, kind, tables: refs.map((r) => r.table), refs };
+    const at = ids?.newestOf(refs.map((r) => r.commit)) ?? null;
+    if (at === null) return { name, kind, tables: refs.map((r) => r.table), refs };
+    const message = refs.find((r) => ids!.of.get(r.commit) === at)?.message ?? '';
+    return { name, kind, tables: refs.map((r) => r.table), refs, repoCommit: at, repoShortId: shortId(at), message };
   });
   return { tables: tables.map((t) => t.display), heads: Object.fromEntries(tables.map((t) => [t.display, t.head])), names: out };
 }

@@ -17,6 +17,8 @@ export interface SchemaChange {
   /** 'to': made going from the old side to the new; 'from': undone (the old side has it, the new does not) */
   side: 'from' | 'to';
   changes: string[];
+  /** in a diff of several tables: `commit` by the id `vsg log` lists (the commit across tables it is a part of, or itself) */
+  repoCommit?: string | null;
 }
 
 /**

@@ -58,6 +58,51 @@ export async function spansOf(db: Queryable, ids: readonly string[]): Promise<Ma
   return out;
 }
 
+/** What idsInLog answers: `of`, each commit's id in log; `newest`, that of the newest commit asked; `newestOf`, that of the newest of some of them. */
+export interface IdsInLog {
+  of: Map<string, string>;
+  newest: string | null;
+  newestOf(ids: readonly (string | null)[]): string | null;
+}
+
+/**
+ * For each of `ids` (commits of one table each): the id `vsg log` lists it
+ * by, the commit across tables it is a part of or itself; `newest`, that of
+ * the newest of them (where tables standing at `ids` stand in the
+ * repository, as refs/repo_positions decorates). One statement.
+ */
+export async function idsInLog(db: Queryable, ids: readonly (string | null)[]): Promise<IdsInLog> {
+  const of = new Map<string, string>();
+  const seq = new Map<string, bigint>();
+  const given = [...new Set(ids.filter((i): i is string => i !== null))];
+  if (given.length) {
+    const { rows } = await db.query<{ id: string; entry: string; seq: string }>(sql('span/entries'), [given]);
+    for (const r of rows) {
+      of.set(r.id, r.entry);
+      seq.set(r.id, BigInt(r.seq));
+    }
+  }
+  const newestOf = (some: readonly (string | null)[]) => {
+    let best: string | null = null;
+    for (const id of some) if (id !== null && seq.has(id) && (best === null || seq.get(id)! > seq.get(best)!)) best = id;
+    return best === null ? null : of.get(best)!;
+  };
+  return { of, newest: newestOf(given), newestOf };
+}
+
+/** The id log lists for where several tables stand (`repoCommit`, `repoShortId`), added to each table's entry of `out`. */
+export async function markRepoCommit<T extends { commit: string }>(db: Queryable, out: Record<string, T>): Promise<Record<string, T & { repoCommit?: string; repoShortId?: string }>> {
+  const at = (await idsInLog(db, Object.values(out).map((r) => r.commit))).newest;
+  if (at !== null) for (const r of Object.values(out)) Object.assign(r, { repoCommit: at, repoShortId: shortId(at) });
+  return out;
+}
+
+/** The same for the commits several tables were put to (`repoSource`, `repoSourceShortId`): checkout and restore. */
+export async function markRepoSource<T extends { source: { id: string } }>(db: Queryable, out: Record<string, T>): Promise<void> {
+  const at = (await idsInLog(db, Object.values(out).map((r) => r.source.id))).newest;
+  if (at !== null) for (const r of Object.values(out)) Object.assign(r, { repoSource: at, repoSourceShortId: shortId(at) });
+}
+
 /**
  * What a reference names when no table is given: a commit across tables (its
  * id, or one of its parts' ids: a part stands for the whole commit) or a
@@ -138,7 +183,30 @@ export async function completeSpans(db: Queryable, entries: CommitInfo[]): Promi
   const missing = rows.filter((r) => !have.has(r.part)).map((r) => r.part);
   if (missing.length === 0) return entries;
   const extra = await getCommits(db, missing);
-  return entries.map((e) => (e.parts ? spanInfo(e.id, [...e.parts, ...extra.filter((c) => c.span === e.id)]) : e));
+  // parents stay as foldSpans read them (entries of the log, not the parts' own parents);
+  // a part whose table's history was deleted (untrack --force) is not read
+  return entries.map((e) => {
+    const more = extra.filter((c) => c.span === e.id);
+    return e.parts && more.length ? { ...spanInfo(e.id, [...e.parts, ...more]), parents: e.parents } : e;
+  });
+}
+
+/**
+ * Parents of entries (of a log over several tables, or a commit across tables
+ * shown) by the ids log lists: a part's parent that is a part of a commit
+ * across tables is named by that commit (a limit cut it off the list, or
+ * show reads one commit). One statement, none when every parent is an entry or
+ * no entry has parts.
+ */
+export async function parentsAsEntries(db: Queryable, entries: CommitInfo[]): Promise<CommitInfo[]> {
+  const listed = new Set(entries.map((e) => e.id));
+  const asked = entries.flatMap((e) => e.parents).filter((p) => !listed.has(p));
+  if (asked.length === 0 || !entries.some((e) => e.parts)) return entries;
+  const { of } = await idsInLog(db, asked);
+  return entries.map((e) => {
+    const parents = [...new Set(e.parents.map((p) => of.get(p) ?? p))].filter((p) => p !== e.id);
+    return parents.length === e.parents.length && parents.every((p, i) => p === e.parents[i]) ? e : { ...e, parents };
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { isReachable } from '../core/mergebase.js';
 import { checkRefName, insertRef, listRefs, refsByName, type NamedRef, type RefInfo, type RefsByName } from '../core/ref-store.js';
 import { resolveIn, shortId } from '../core/refs.js';
 import { refsOfEach } from '../core/repo-refs.js';
+import { markRepoCommit } from '../core/spans.js';
 import { lockEach, lockTable, resolveTable } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
@@ -35,6 +36,14 @@ export interface CreatedBranch {
   name: string;
   commit: string;
   shortId: string;
+  /**
+   * Of several tables: the commit of the repository they stand at together,
+   * by the id `vsg log` lists (the commit across tables the newest of their
+   * commits is a part of, or that commit); the same in every table's entry.
+   * `commit` and `shortId` stay this table's own commit.
+   */
+  repoCommit?: string;
+  repoShortId?: string;
 }
 
 /** Create a branch at `start` (default HEAD). */
@@ -56,6 +65,14 @@ export interface DeletedBranch {
   shortId: string;
   /** deleted although no other branch reaches its tip (-D) */
   forced: boolean;
+  /**
+   * Of several tables: the commit of the repository they stand at together,
+   * by the id `vsg log` lists (the commit across tables the newest of their
+   * commits is a part of, or that commit); the same in every table's entry.
+   * `commit` and `shortId` stay this table's own commit.
+   */
+  repoCommit?: string;
+  repoShortId?: string;
 }
 
 /** Delete a branch; refuses the current one, and an unmerged one unless forced. */
@@ -133,7 +150,7 @@ export async function createBranches(db: Db, opts: { tables?: string[]; name: st
       await insertRef(tx, table, 'branch', opts.name, commit);
       out[table.display] = { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
     }
-    return out;
+    return markRepoCommit(tx, out);
   });
 }
 
@@ -166,6 +183,6 @@ export async function deleteBranches(db: Db, opts: { tables?: string[]; name: st
     if (Object.keys(out).length === 0) {
       throw new VsgError('E_NO_SUCH_BRANCH', `branch '${opts.name}' not found`, { hint: 'branches() lists branches', data: { name: opts.name } });
     }
-    return out;
+    return markRepoCommit(tx, out);
   });
 }

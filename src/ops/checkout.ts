@@ -4,6 +4,7 @@
  * that differ between the live table and the commit are written.
  */
 import type { Db } from '../db/db.js';
+import { markRepoSource } from '../core/spans.js';
 import { applyState, dropStaged } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
@@ -51,6 +52,14 @@ export interface CheckoutResult {
   reload: ReloadResult | null;
   /** uncommitted changes overwritten under --force */
   discarded: number;
+  /**
+   * Of several tables: the commit of the repository whose rows they now hold,
+   * by the id `vsg log` lists (the commit across tables the newest of their
+   * sources is a part of, or that commit); the same in every table's entry.
+   * `source` stays this table's own commit.
+   */
+  repoSource?: string;
+  repoSourceShortId?: string;
 }
 
 /** Check a commit's rows out into the live table as a new commit. */
@@ -179,6 +188,7 @@ export async function checkoutMany(db: Db, opts: CheckoutManyOptions): Promise<C
       const commit = commits.get(t.table.id) ?? null;
       out[t.table.display] = { table: t.table.display, branch: t.table.head, source: t.sourceCommit, commit, alreadyAt: commit === null, applied: w.applied, reload: w.reload, discarded: t.discarded };
     }
+    await markRepoSource(tx, out);
     // in the order the tables were given
     return Object.fromEntries(tables.map((t) => [t.display, out[t.display]]));
   });

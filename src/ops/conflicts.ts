@@ -1,7 +1,7 @@
 /** Conflicts: the merge in progress into a table and its conflicts (`vsg conflicts`). */
 import type { Queryable } from '../db/db.js';
 import { isVsgError, VsgError } from '../errors.js';
-import { conflictList, conflictsAcross, mergeGroups, type ConflictList } from '../core/merge-state.js';
+import { conflictList, conflictsAcrossIn, mergeGroups, type ConflictList } from '../core/merge-state.js';
 import { resolveTable } from '../core/tables.js';
 
 /**
@@ -19,5 +19,5 @@ export async function listConflicts(db: Queryable, opts: { table?: string } = {}
   if (tables.length === 0) throw new VsgError('E_NO_MERGE', 'no merge is in progress', { hint: 'start one with merge()' });
   const lists: ConflictList[] = [];
   for (const t of tables) lists.push(await conflictList(db, t));
-  return conflictsAcross(lists);
+  return conflictsAcrossIn(db, lists);
 }

@@ -9,6 +9,7 @@ import { isHeadRef, resolveRef, stateAt } from '../core/refs.js';
 import { gather } from '../core/gather.js';
 import { commonAncestor } from '../core/mergebase.js';
 import { notTrackedThen, statesOf } from '../core/repo-refs.js';
+import { idsInLog } from '../core/spans.js';
 import { compareKeys, parseChanges, statOf, type DiffStat } from '../core/rows.js';
 import { listTables, resolveHistory, resolveTable, tableById, type TrackedTable } from '../core/tables.js';
 import { tableColumns } from '../core/dropped.js';
@@ -20,6 +21,14 @@ export interface DiffSide {
   ref: string;
   /** the commit, or null for the live (working) table */
   id: string | null;
+  /**
+   * In a diff of several tables: the commit of the repository this side
+   * stands for, by the id `vsg log` lists (the commit across tables the
+   * newest of the tables' commits here is a part of, or that commit); the
+   * same in every table's entry, null for the live tables. `id` stays this
+   * table's own commit.
+   */
+  repoCommit?: string | null;
 }
 
 export interface DiffResult {
@@ -129,6 +138,15 @@ async function diffManyIn(db: Queryable, opts: DiffManyOptions): Promise<DiffMan
     const to = tos === null ? undefined : tos.get(table.id) ?? null;
     if (from === null || to === null) continue;
     out[table.display] = await diffOne(db, table, { ref: opts.from ?? 'HEAD', id: from }, to === undefined ? null : { ref: opts.to as string, id: to });
+  }
+  // the ids log lists: each side's commit of the repository, and each schema change's commit
+  const all = Object.values(out);
+  const ids = await idsInLog(db, all.flatMap((d) => [d.from.id, d.to.id, ...d.schema.map((x) => x.commit)]));
+  const [repoFrom, repoTo] = [ids.newestOf(all.map((d) => d.from.id)), ids.newestOf(all.map((d) => d.to.id))];
+  for (const d of all) {
+    d.from.repoCommit = repoFrom;
+    d.to.repoCommit = d.to.id === null ? null : repoTo;
+    for (const x of d.schema) x.repoCommit = x.commit === null ? null : ids.of.get(x.commit) ?? x.commit;
   }
   return out;
 }

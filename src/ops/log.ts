@@ -5,7 +5,7 @@ import { getCommits } from '../core/commits.js';
 import { parseDate } from '../core/dates.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
 import { hasAncestry, isNameOfSeveral, repoCommit } from '../core/repo-refs.js';
-import { completeSpans, foldSpans, repoPositions } from '../core/spans.js';
+import { completeSpans, foldSpans, parentsAsEntries, repoPositions } from '../core/spans.js';
 import { listTables, resolveHistory } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
 import { VsgError } from '../errors.js';
@@ -120,7 +120,7 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   const head = tables.length > 1 ? { at: await repoPositions(db) } : {};
   let bound: string | null = null;
   if (opts.before !== undefined) {
-    const { rows: c } = await db.query<{ seq: string; parent: string | null }>(sql('history/log_cursor'), [opts.before]);
+    const { rows: c } = await db.query<{ seq: string; parent: string | null }>(sql('history/log_cursor'), [opts.before, tables.length === 1 ? tables[0].id : null]);
     if (!c.length) throw new VsgError('E_UNKNOWN_REF', `no commit '${opts.before}' to read the log after`, { hint: 'before takes the id of a commit the log listed' });
     bound = c[0].seq;
     if (tables.length === 1 && starts.length === 1) {
@@ -135,14 +135,18 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   const inScope = [...scope.keys()];
   if (tables.length === 1 && starts.length <= 1) {
     const found = starts.length ? await logIds(db, starts, limit, filters, bound, grep, inScope) : { ids: [] };
-    return { commits: await getCommits(db, found.ids), heads, entries: found.entries };
+    const commits = await getCommits(db, found.ids);
+    // The log of the repository lists a commit across tables by its own id, though one of its
+    // tables is left (the others untracked with their history deleted: untrack --force).
+    if (opts.table === undefined && commits.some((c) => c.span)) return { commits: await parentsAsEntries(db, await completeSpans(db, foldSpans(commits))), heads, entries: found.entries };
+    return { commits, heads, entries: found.entries };
   }
   // Several tables: a commit across tables is one entry, however many parts
   // it has; read more parts until `limit` entries are found or history ends.
   for (let want = limit; ; want = Math.min(want * 2, 1_000_000_000)) {
     const { ids, entries } = starts.length ? await logIds(db, starts, want, filters, bound, grep, inScope) : { ids: [], entries: undefined };
     const commits = foldSpans(await getCommits(db, ids));
-    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await completeSpans(db, commits.slice(0, limit)), heads, ...head, entries };
+    if (commits.length >= limit || ids.length < want || want >= 1_000_000_000) return { commits: await parentsAsEntries(db, await completeSpans(db, commits.slice(0, limit))), heads, ...head, entries };
   }
 }
 

@@ -10,7 +10,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { parseKey } from '../core/keys.js';
-import { conflictList, conflictsAcross, inProgress, mergeGroups, type ConflictList } from '../core/merge-state.js';
+import { conflictList, conflictsAcrossIn, inProgress, mergeGroups, type ConflictList } from '../core/merge-state.js';
 import { lockTable, resolveTable, type TrackedTable } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
@@ -47,7 +47,7 @@ export async function resolveConflicts(db: Db, opts: ResolveOptions): Promise<Co
   if (one) return { ...(await conflictList(db, await resolveTable(db, opts.table ?? one.display))), changed };
   const lists: ConflictList[] = [];
   for (const t of await mergingAll(db)) lists.push(await conflictList(db, t));
-  return { ...(lists.length === 1 ? lists[0] : conflictsAcross(lists)), changed };
+  return { ...(lists.length === 1 ? lists[0] : await conflictsAcrossIn(db, lists)), changed };
 }
 
 /** Every table with a merge in progress, in id order. */

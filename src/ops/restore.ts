@@ -6,6 +6,7 @@
  * order their foreign keys accept (src/core/write-back-many.ts).
  */
 import type { Db, Queryable } from '../db/db.js';
+import { markRepoSource } from '../core/spans.js';
 import { isVsgError, VsgError } from '../errors.js';
 import { applyState } from '../core/apply.js';
 import { recreateTable } from '../core/dropped.js';
@@ -49,6 +50,14 @@ export interface RestoreResult {
   status: PendingCounts;
   /** the table had been dropped and was recreated from its history (src/core/dropped.ts) */
   recreated?: boolean;
+  /**
+   * Of several tables: the commit of the repository whose rows they now hold,
+   * by the id `vsg log` lists (the commit across tables the newest of their
+   * sources is a part of, or that commit); the same in every table's entry.
+   * `source` stays this table's own commit.
+   */
+  repoSource?: string;
+  repoSourceShortId?: string;
 }
 
 /**
@@ -178,6 +187,7 @@ export async function restoreMany(db: Db, opts: RestoreManyOptions = {}): Promis
       const status = w.reload ? { inserted: 0, updated: 0, deleted: 0, clean: true } : await forgetNoOpsAndCount(tx, t.table, t.exprs);
       out[t.table.display] = { ...t.base, applied: w.applied, reload: w.reload, status };
     }
+    await markRepoSource(tx, out);
     // in the order the tables were given
     return Object.fromEntries(locked.map((l) => [l.table.display, out[l.table.display]]));
   });

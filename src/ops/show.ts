@@ -6,7 +6,7 @@ import { isHeadRef, resolveRef } from '../core/refs.js';
 import { hasAncestry, isNameOfSeveral } from '../core/repo-refs.js';
 import { compareKeys, parseChanges, statOf } from '../core/rows.js';
 import { schemaChangeOf } from '../core/schema.js';
-import { repoPositions, resolveAcross, spanInfo } from '../core/spans.js';
+import { parentsAsEntries, repoPositions, resolveAcross, spanInfo, spansOf } from '../core/spans.js';
 import { resolveHistory, tableById, type TrackedTable } from '../core/tables.js';
 import { isVsgError } from '../errors.js';
 import type { CommitInfo, RowChange } from '../core/types.js';
@@ -48,31 +48,41 @@ export async function show(db: Queryable, ref: string, opts: { table?: string } 
           })
         : null;
     // A part's own id shows that part; the id of a commit across tables (or HEAD) shows every part.
-    if (named.span && (asked === null || asked.span)) {
-      const parts: ShowResult[] = [];
-      for (const id of named.parts) {
-        const c = await getCommit(db, id).catch(() => null);
-        if (c) parts.push(await showPart(db, id, await tableById(db, c.tableId)));
-      }
-      parts.sort((a, b) => a.commit.tableId - b.commit.tableId);
-      const commit = spanInfo(named.span, parts.map((p) => p.commit));
-      return {
-        commit,
-        keyColumns: [],
-        columns: [],
-        schema: null,
-        changes: [],
-        heads: parts.flatMap((p) => p.heads),
-        tables: Object.fromEntries(parts.map((p) => [p.commit.table, p])),
-        at: await repoPositions(db),
-      };
-    }
+    if (named.span && (asked === null || asked.span)) return showSpan(db, named.span, named.parts, await repoPositions(db));
     const id = asked?.id ?? named.parts[0];
     const c = await getCommit(db, id);
     return { ...(await showPart(db, id, await tableById(db, c.tableId))), at: await repoPositions(db) };
   }
   const at = await resolveRef(db, ref, table);
-  return showPart(db, at.id, table ?? (await tableById(db, at.tableId)));
+  const part = await showPart(db, at.id, table ?? (await tableById(db, at.tableId)));
+  if (opts.table === undefined && part.commit.span) {
+    // HEAD (~N, ^) of the one table left tracked: a commit across it and tables untracked since
+    // (untrack --force) is still that commit, shown by its own id as log lists it
+    const span = (await spansOf(db, [at.id])).get(at.id);
+    if (span) return showSpan(db, span.span, span.parts);
+  }
+  return part;
+}
+
+/** A commit across tables: its header, and each part whose table's history is kept. */
+async function showSpan(db: Queryable, span: string, ids: string[], at?: ShowResult['at']): Promise<ShowResult> {
+  const parts: ShowResult[] = [];
+  for (const id of ids) {
+    const c = await getCommit(db, id).catch(() => null);
+    if (c) parts.push(await showPart(db, id, await tableById(db, c.tableId)));
+  }
+  parts.sort((a, b) => a.commit.tableId - b.commit.tableId);
+  const [commit] = await parentsAsEntries(db, [spanInfo(span, parts.map((p) => p.commit))]);
+  return {
+    commit,
+    keyColumns: [],
+    columns: [],
+    schema: null,
+    changes: [],
+    heads: parts.flatMap((p) => p.heads),
+    tables: Object.fromEntries(parts.map((p) => [p.commit.table, p])),
+    ...(at ? { at } : {}),
+  };
 }
 
 async function showPart(db: Queryable, id: string, t: TrackedTable): Promise<ShowResult> {

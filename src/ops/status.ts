@@ -4,6 +4,7 @@ import { sql } from '../db/sql.js';
 import { gather } from '../core/gather.js';
 import { mayTidy, pendingCounts, tidyPending } from '../core/pending.js';
 import { unrecordedSchemaChange } from '../core/schema.js';
+import { idsInLog } from '../core/spans.js';
 import { listTables, resolveTable } from '../core/tables.js';
 
 export interface TableStatus {
@@ -20,6 +21,11 @@ export interface TableStatus {
   schema: string[];
   /** the table was dropped: its history is kept, restore recreates it */
   dropped: boolean;
+  /**
+   * Status of several tables: `head` by the id `vsg log` lists (the commit
+   * across tables it is a part of, or itself); `head` stays the table's own.
+   */
+  repoHead?: string | null;
 }
 
 export interface StatusOptions {
@@ -58,6 +64,10 @@ export async function status(db: Queryable, opts: StatusOptions = {}): Promise<T
       schema,
       dropped: t.gone,
     });
+  }
+  if (out.length > 1) {
+    const { of } = await idsInLog(db, out.map((t) => t.head));
+    for (const t of out) t.repoHead = t.head === null ? null : of.get(t.head) ?? t.head;
   }
   // only on a connection of vsg's own (a transaction handed in, an application's
   // connection or a standby never vacuums), and onTidy only when it will

@@ -13,6 +13,7 @@ import { pendingCounts, uncommitted, type PendingCounts } from '../core/pending.
 import { checkRefName, insertRef } from '../core/ref-store.js';
 import { resolveIn, shortId } from '../core/refs.js';
 import { refsOfEach } from '../core/repo-refs.js';
+import { markRepoCommit } from '../core/spans.js';
 import { lockEach, lockLiveTable, lockTable, resolveTable } from '../core/tables.js';
 import { writeBackMany, type TableTarget } from '../core/write-back-many.js';
 import { sql } from '../db/sql.js';
@@ -44,6 +45,14 @@ export interface SwitchResult {
   applied: ApplyResult;
   /** uncommitted changes thrown away (--discard) */
   discarded: number;
+  /**
+   * A switch of several tables: the commit of the repository the branch
+   * stands at, by the id `vsg log` lists (the commit across tables the
+   * newest of the tables' commits is a part of, or that commit); the same in
+   * every table's entry. `commit` and `shortId` stay this table's own commit.
+   */
+  repoCommit?: string;
+  repoShortId?: string;
 }
 
 /** Make the live table follow `branch` and hold its rows, in one transaction. */
@@ -181,6 +190,6 @@ export async function switchMany(db: Db, opts: SwitchManyOptions): Promise<Switc
       r.discarded = opts.discard ? uncommitted(t.dirty) : 0;
     }
     for (const table of tables) if (table.head !== opts.branch) await setHead(tx, table.id, opts.branch);
-    return out;
+    return markRepoCommit(tx, out);
   });
 }

@@ -4,6 +4,7 @@ import { VsgError } from '../errors.js';
 import { checkRefName, insertRef, listRefs, refsByName, type RefInfo, type RefsByName } from '../core/ref-store.js';
 import { resolveIn, shortId } from '../core/refs.js';
 import { refsOfEach } from '../core/repo-refs.js';
+import { markRepoCommit } from '../core/spans.js';
 import { lockEach, lockTable, resolveTable, tableById } from '../core/tables.js';
 import { sql } from '../db/sql.js';
 
@@ -12,6 +13,14 @@ export interface TagResult {
   name: string;
   commit: string;
   shortId: string;
+  /**
+   * Of several tables: the commit of the repository they stand at together,
+   * by the id `vsg log` lists (the commit across tables the newest of their
+   * commits is a part of, or that commit); the same in every table's entry.
+   * `commit` and `shortId` stay this table's own commit.
+   */
+  repoCommit?: string;
+  repoShortId?: string;
 }
 
 /** Tags of one table (or every table when none is named and several are tracked). */
@@ -72,7 +81,7 @@ export async function createTags(db: Db, opts: { tables?: string[]; name: string
       await insertRef(tx, table, 'tag', opts.name, commit);
       out[table.display] = { table: table.display, name: opts.name, commit, shortId: shortId(commit) };
     }
-    return out;
+    return markRepoCommit(tx, out);
   });
 }
 
@@ -89,7 +98,7 @@ export async function deleteTags(db: Db, opts: { tables?: string[]; name: string
       out[table.display] = { table: table.display, name: opts.name, commit: ref.commit_id, shortId: shortId(ref.commit_id) };
     }
     if (Object.keys(out).length === 0) throw new VsgError('E_NO_SUCH_TAG', `tag '${opts.name}' not found`, { hint: 'tags() lists tags' });
-    return out;
+    return markRepoCommit(tx, out);
   });
 }
 

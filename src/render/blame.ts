@@ -81,12 +81,23 @@ export function renderCheckout(r: CheckoutResult, s: Style): string {
   return `[${r.branch} ${s.yellow(r.commit.shortId)}] checked out ${src} into ${r.table}: ${writtenText(r, s)}${discarded}`;
 }
 
-/** A checkout of several tables: one line per table, in the order given. */
+/**
+ * A checkout of several tables: one line, as a commit's, naming the new
+ * commit and the commit checked out by the ids log lists, with each table's rows.
+ */
 export function renderCheckoutMany(r: CheckoutManyResult, s: Style): string {
-  const lines = Object.values(r).map((t) => renderCheckout(t, s));
-  const span = Object.values(r).find((t) => t.commit?.span)?.commit?.span;
-  const branch = [...new Set(Object.values(r).filter((t) => t.commit).map((t) => t.branch))].join(', ');
-  return [...lines, ...(span ? [`one commit across them: [${branch} ${s.yellow(span.slice(0, 7))}]`] : [])].join('\n');
+  const all = Object.values(r);
+  if (all.length === 0) return '';
+  // one table (the TUI's filter): as a checkout of that table
+  if (all.length === 1) return renderCheckout(all[0], s);
+  const src = s.yellow(all[0].repoSourceShortId ?? all[0].source.shortId);
+  const n = all.reduce((k, t) => k + t.discarded, 0);
+  const discarded = n ? `\n${s.dim(`(overwrote ${n} uncommitted change${n === 1 ? '' : 's'})`)}` : '';
+  const made = all.filter((t) => t.commit);
+  if (made.length === 0) return `already at the state of ${src}; nothing to commit${discarded}`;
+  const c = made[0].commit!;
+  const branch = [...new Set(made.map((t) => t.branch))].join(', ');
+  return `[${branch} ${s.yellow((c.span ?? c.id).slice(0, 7))}] checked out ${src}: ${made.map((t) => `${t.table}: ${writtenText(t, s)}`).join(' · ')}${discarded}`;
 }
 
 export function renderRestore(r: RestoreResult, s: Style): string {
@@ -99,16 +110,30 @@ export function renderRestore(r: RestoreResult, s: Style): string {
   return `${head}\n${n} uncommitted change${n === 1 ? '' : 's'} against HEAD ${s.dim(`('vsg diff -t ${shellQuote(r.table)}' shows them, 'vsg commit -t ${shellQuote(r.table)}' records them)`)}`;
 }
 
-/** A restore of several tables: one line per table, in the order given. */
+/**
+ * A restore of several tables: one line naming the commit restored by the id
+ * log lists, with each table's rows, then what is left uncommitted.
+ */
 export function renderRestoreMany(r: RestoreManyResult, s: Style): string {
-  return Object.values(r)
-    .map((t) => {
-      const src = t.source.id === t.head ? `HEAD (${s.yellow(t.source.shortId)})` : s.yellow(t.source.shortId);
-      const n = t.status.inserted + t.status.updated + t.status.deleted;
-      const left = t.status.clean ? 'clean' : `${n} uncommitted change${n === 1 ? '' : 's'} against HEAD`;
-      return `${t.recreated ? `recreated ${t.table} (dropped), ` : ''}restored ${t.table} to ${src}: ${writtenText(t, s)}; ${left}`;
-    })
-    .join('\n');
+  const all = Object.values(r);
+  if (all.length === 0) return '';
+  if (all.length === 1) {
+    // one table (the TUI's filter): that table's own commit, one line
+    const t = all[0];
+    const src = t.source.id === t.head ? `HEAD (${s.yellow(t.source.shortId)})` : s.yellow(t.source.shortId);
+    const n = t.status.inserted + t.status.updated + t.status.deleted;
+    const left = t.status.clean ? 'clean' : `${n} uncommitted change${n === 1 ? '' : 's'} against HEAD`;
+    return `${t.recreated ? `recreated ${t.table} (dropped), ` : ''}restored ${t.table} to ${src}: ${writtenText(t, s)}; ${left}`;
+  }
+  const id = s.yellow(all[0].repoSourceShortId ?? all[0].source.shortId);
+  const src = all.every((t) => t.source.id === t.head) ? `HEAD (${id})` : id;
+  const recreated = all.filter((t) => t.recreated).map((t) => `recreated ${t.table} (dropped)`);
+  const rows = all.map((t) => `${t.table}: ${writtenText(t, s)}`).join(' · ');
+  const left = all.filter((t) => !t.status.clean).map((t) => {
+    const n = t.status.inserted + t.status.updated + t.status.deleted;
+    return `${t.table}: ${n} uncommitted change${n === 1 ? '' : 's'} against HEAD`;
+  });
+  return [...recreated, `restored ${src}: ${rows}`, left.length ? left.join(' · ') : 'nothing to commit, every table clean'].join('\n');
 }
 
 export function renderRollback(r: RollbackResult, s: Style): string {

@@ -1,5 +1,5 @@
 /** Branch and tag lists, and what switch did. */
-import type { BranchesByName, BranchList, RefInfo, RefsByName, SwitchManyResult, SwitchResult } from '../index.js';
+import type { BranchesByName, BranchList, NamedRef, RefInfo, RefsByName, SwitchManyResult, SwitchResult } from '../index.js';
 import type { Style } from './style.js';
 
 /** `vsg branch`: the current branch starred, as git branch -v. */
@@ -40,16 +40,28 @@ function covered(refs: RefInfo[], s: Style): string {
   return refs.map((r) => `${r.table} ${s.yellow(r.shortId)}`).join(s.dim(' · '));
 }
 
-/** `vsg tag` over several tables: one line per name, with the tables it covers and each one's commit. */
+/**
+ * Where a name of several tables stands: the repository's commit as log lists
+ * it and its message (git branch -v), the tables it covers when not all;
+ * without that commit (an older library's answer), each table's own.
+ */
+function standing(n: NamedRef, all: string[], s: Style): string {
+  if (!n.repoShortId) return covered(n.refs, s);
+  const some = n.tables.length < all.length ? s.dim(` (${n.tables.join(', ')} only)`) : '';
+  return `${s.yellow(n.repoShortId)} ${(n.message ?? '').split('\n')[0]}${some}`;
+}
+
+/** `vsg tag` over several tables: one line per name, with the commit it names as log lists it. */
 export function renderTagsByName(r: RefsByName, s: Style): string {
   const width = Math.max(0, ...r.names.map((n) => n.name.length));
-  return r.names.map((n) => `${n.name.padEnd(width)} ${covered(n.refs, s)}`).join('\n');
+  return r.names.map((n) => `${n.name.padEnd(width)} ${standing(n, r.tables, s)}`).join('\n');
 }
 
 /**
- * `vsg branch` over several tables: one line per name with the tables it
- * covers; `*` marks the branch every table follows (or, when they follow
- * different ones, each branch some table follows, those tables named).
+ * `vsg branch` over several tables: one line per name with the commit it
+ * stands at as log lists it; `*` marks the branch every table follows (or,
+ * when they follow different ones, each branch some table follows, those
+ * tables named).
  */
 export function renderBranchesByName(r: BranchesByName, s: Style): string {
   const width = Math.max(0, ...r.names.map((n) => n.name.length));
@@ -59,17 +71,37 @@ export function renderBranchesByName(r: BranchesByName, s: Style): string {
       const mark = n.current.length ? '* ' : '  ';
       const name = n.current.length ? s.green(n.name.padEnd(width)) : n.name.padEnd(width);
       const some = n.current.length && !all ? s.dim(` (followed by ${n.current.join(', ')})`) : '';
-      return `${mark}${name} ${covered(n.refs, s)}${some}`;
+      return `${mark}${name} ${standing(n, r.tables, s)}${some}`;
     })
     .join('\n');
 }
 
-/** A switch of several tables: one line per table. */
-export function renderSwitchMany(r: SwitchManyResult, s: Style): string {
-  return Object.values(r).map((t) => renderSwitch(t, s)).join('\n');
+/** Rows written per table, as `a: 1 updated · b: 2 inserted` (tables with none left out). */
+function rowsPerTable(all: SwitchResult[]): string {
+  const text = (t: SwitchResult) => [['inserted', t.applied.inserted], ['updated', t.applied.updated], ['deleted', t.applied.deleted]].filter(([, n]) => n).map(([k, n]) => `${n} ${k}`).join(', ');
+  return all.filter((t) => text(t)).map((t) => `${t.table}: ${text(t)}`).join(' · ');
 }
 
-/** Branches or tags created or deleted in several tables: one line per table, as the one-table form. */
+/**
+ * A switch of several tables: one line, as git's, naming the repository's
+ * commit by the id log lists (repoShortId), with the rows written per table.
+ */
+export function renderSwitchMany(r: SwitchManyResult, s: Style): string {
+  const all = Object.values(r);
+  if (all.length === 0) return '';
+  // one table (the TUI's filter): as a switch of that table
+  if (all.length === 1) return renderSwitch(all[0], s);
+  const { branch, created } = all[0];
+  const rows = rowsPerTable(all);
+  const discarded = all.reduce((n, t) => n + t.discarded, 0);
+  const thrown = discarded ? `\n${s.yellow(`discarded ${discarded} uncommitted change${discarded === 1 ? '' : 's'}`)}` : '';
+  if (!created && all.every((t) => t.already)) return rows ? `discarded changes, on branch '${branch}'${s.dim(` (${rows})`)}` : `already on '${branch}'`;
+  const at = created || !all[0].repoShortId ? '' : ` at ${s.yellow(all[0].repoShortId)}`;
+  return `${created ? 'switched to a new branch' : 'switched to branch'} '${s.green(branch)}'${at}${rows ? s.dim(` (${rows})`) : ''}${thrown}`;
+}
+
+/** Branches or tags created or deleted in several tables: one line, the first table's entry naming the repository's commit (repoShortId). */
 export function renderRefsMany<T>(r: Record<string, T>, line: (t: T) => string): string {
-  return Object.values(r).map(line).join('\n');
+  const [first] = Object.values(r);
+  return first === undefined ? '' : line(first);
 }

@@ -53,15 +53,18 @@ export function statText(stat: DiffStat): string {
   return `${n} row${n === 1 ? '' : 's'} changed: ${stat.inserted} inserted, ${stat.updated} updated, ${stat.deleted} deleted`;
 }
 
+/** `main (3f2a9c1)`; in a diff of several tables the repository's commit (repoCommit), as log lists it. */
 function sideText(side: DiffResult['from']): string {
-  return side.id === null ? 'WORKING' : side.ref === side.id ? side.id.slice(0, 7) : `${side.ref} (${side.id.slice(0, 7)})`;
+  if (side.id === null) return 'WORKING';
+  if (side.repoCommit) return /^[0-9a-f]{4,64}$/i.test(side.ref) && side.repoCommit.startsWith(side.ref.toLowerCase()) ? side.repoCommit.slice(0, 7) : `${side.ref} (${side.repoCommit.slice(0, 7)})`;
+  return side.ref === side.id ? side.id.slice(0, 7) : `${side.ref} (${side.id.slice(0, 7)})`;
 }
 
 /** vsg diff, full or --stat. */
 export function renderDiff(d: DiffResult, s: Style, opts: { stat?: boolean } = {}): string {
   const head = s.bold(`diff ${d.table} ${sideText(d.from)}..${sideText(d.to)}`);
   const schema = d.schema.flatMap((x) =>
-    x.changes.map((c) => s.magenta(`${x.side === 'from' ? 'undone' : 'schema'} ${x.commit === null ? '(outside vsg, not recorded)' : x.commit.slice(0, 7)}: ${c}`)),
+    x.changes.map((c) => s.magenta(`${x.side === 'from' ? 'undone' : 'schema'} ${x.commit === null ? '(outside vsg, not recorded)' : (x.repoCommit ?? x.commit).slice(0, 7)}: ${c}`)),
   );
   if (d.dropped) schema.push(`${s.red(`${d.table}: dropped`)} ${s.dim(`(its history is kept; 'vsg restore -t ${d.table}' recreates it)`)}`);
   if (opts.stat) {

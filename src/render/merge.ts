@@ -160,5 +160,7 @@ export function renderConflictList(r: ConflictList, s: Style): string {
 }
 
 function conflictHead(r: ConflictList, s: Style): string {
-  return `${s.bold(r.table)}: merging '${r.theirsRef}' (${r.theirs.slice(0, 7)}) into '${r.branch}' (${r.ours.slice(0, 7)}), base ${r.bases.map((b) => b.slice(0, 7)).join(' + ')}`;
+  // of several tables: the commits by the ids log lists
+  const [theirs, ours, bases] = [r.repoTheirs ?? r.theirs, r.repoOurs ?? r.ours, r.repoBases ?? r.bases];
+  return `${s.bold(r.table)}: merging '${r.theirsRef}' (${theirs.slice(0, 7)}) into '${r.branch}' (${ours.slice(0, 7)}), base ${bases.map((b) => b.slice(0, 7)).join(' + ')}`;
 }

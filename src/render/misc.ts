@@ -13,15 +13,16 @@ import type { Style } from './style.js';
  * the same rows first, when there is one.
  */
 export function renderCommitSummary(r: CommitResult, s: Style): string {
-  const line = (c: CommitResult['commit'], schema: string[] | undefined) => {
+  const line = (c: CommitResult['commit'], schema: string[] | undefined, table = r.table) => {
     if (schema) {
       const rows = (c.inserted ?? 0) + (c.updated ?? 0) + (c.deleted ?? 0) ? `; ${countsText(c)}` : '';
-      return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${r.table}: ${schema.join('; ')}${rows}`;
+      return `[${r.branch} ${s.yellow(c.shortId)}] SCHEMA ${table}: ${schema.join('; ')}${rows}`;
     }
-    return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${r.table}: ${countsText(c)}`;
+    return `[${r.branch} ${s.yellow(c.shortId)}] ${c.operation} ${table}: ${countsText(c)}`;
   };
+  // each table's earlier changes are a commit of that table
   const earlier = (p: CommitResult) =>
-    p.recorded ? [`${line(p.recorded, p.recordedSchema)} ${s.dim(`(earlier uncommitted changes by ${p.recorded.author}, recorded first)`)}`] : [];
+    p.recorded ? [`${line(p.recorded, p.recordedSchema, p.table)} ${s.dim(`(earlier uncommitted changes by ${p.recorded.author}, recorded first)`)}`] : [];
   if (r.parts) {
     // A commit across tables: `[main 3f2a9c1] DELETE clients: 1 deleted · orders: 2 deleted`.
     const each = r.parts.map((p) => (p.schema ? `${p.table}: ${p.schema.join('; ')}` : `${p.table}: ${countsText(p.commit)}`));
@@ -72,7 +73,9 @@ export function renderStatus(list: TableStatus[], s: Style, head?: string | null
 function statusBlocks(list: TableStatus[], s: Style): string {
   return list
     .map((t) => {
-      const head0 = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(t.head ? t.head.slice(0, 7) : '(none)')}`;
+      // of several tables: the table's HEAD by the id log lists (repoHead)
+      const at = t.repoHead ?? t.head;
+      const head0 = `${s.bold(t.table)} on branch ${s.green(t.branch)}, HEAD ${s.yellow(at ? at.slice(0, 7) : '(none)')}`;
       const head = t.merging
         ? `${head0}\n  ${s.red(`merging '${t.merging.theirs}': ${t.merging.unresolved} unresolved conflict${t.merging.unresolved === 1 ? '' : 's'}`)}\n  ${s.dim("(use 'vsg conflicts' and 'vsg resolve', then 'vsg merge --continue'; or 'vsg merge --abort')")}`
         : head0;

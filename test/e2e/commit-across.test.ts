@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommitOptions, Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -106,6 +106,12 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     const text = await vsgOk(t, ['status']);
     expect(text).toMatch(/^On branch main, HEAD [0-9a-f]{7}\n\norders on branch main, HEAD [0-9a-f]{7}\n {2}uncommitted changes:\n {4}deleted: {2}1\n/);
     expect(text).toMatch(/\n\nnothing to commit in clients, items\n$/);
+    // orders' HEAD is its part of a commit across tables: named by that commit's id, as log lists it (--json adds repoHead)
+    expect(await idsNotInLog(t, text)).toEqual([]);
+    const st = JSON.parse(await vsgOk(t, ['status', '--json'])) as { table: string; head: string; repoHead: string }[];
+    const orders = st.find((x) => x.table === 'orders')!;
+    expect(orders.repoHead).not.toBe(orders.head);
+    expect(text).toContain(`orders on branch main, HEAD ${orders.repoHead.slice(0, 7)}\n`);
     // Without SQL nor -t: the uncommitted changes of every table.
     expect(await vsgOk(t, ['commit', '-m', 'its order'])).toMatch(/^\[main [0-9a-f]{7}\] DELETE orders: 1 deleted\n$/);
     expect(await vsgOk(t, ['status'])).toMatch(/^On branch main, HEAD [0-9a-f]{7}\nnothing to commit, every table clean \(clients, items, orders\)\n$/);
@@ -153,6 +159,14 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(Object.keys(json)).toEqual(['clients', 'items', 'orders']);
     // clients 3 was deleted after the reshuffle
     expect(json.clients.stat.deleted).toBe(1);
+    // each table's block names the commits as log lists them (the one given, HEAD's), as show does; --json keeps
+    // each table's own commit in id and adds the repository's in repoCommit
+    const [head] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
+    const text = await vsgOk(t, ['diff', reshuffle, 'HEAD']);
+    expect(text.split('\n').filter((l) => l.startsWith('diff '))).toEqual(['clients', 'items', 'orders'].map((x) => `diff ${x} ${reshuffle.slice(0, 7)}..HEAD (${head.shortId})`));
+    expect(await idsNotInLog(t, text)).toEqual([]);
+    expect(Object.values(json).map((d) => (d.from as { repoCommit?: string }).repoCommit?.slice(0, 7))).toEqual([reshuffle, reshuffle, reshuffle]);
+    expect(json.orders.from.id.startsWith(reshuffle)).toBe(false);
     // The log of every table is one line of history: HEAD once, at the top, and no branch drawn.
     const graph = (await vsgOk(t, ['log', '--graph', '--oneline'])).trim().split('\n');
     expect(graph[0]).toMatch(/^\* [0-9a-f]{7} \(HEAD -> main\) /);
@@ -170,7 +184,10 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
   it('checks every table out at a commit across tables (no -t), each as it stood then', async () => {
     const r = await vsg(t, ['checkout', reshuffle]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^one commit across them: \[main [0-9a-f]{7}\]$/m);
+    // one line, as a commit's: the new commit across the tables and the commit checked out, by the ids log lists
+    const [top] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
+    expect(r.stdout).toMatch(new RegExp(`^\\[main ${top.shortId}\\] checked out ${reshuffle.slice(0, 7)}: clients: .* · items: .* · orders: .*\n$`));
+    expect(await idsNotInLog(t, r.stdout)).toEqual([]);
     for (const x of TABLES) expect(await differs(x, `at_reshuffle_${x}`), x).toBe(0);
     expect(await dirty()).toEqual([]);
   });

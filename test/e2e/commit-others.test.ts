@@ -6,7 +6,7 @@
  * bin/vsg and the library, on both databases.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
 /** An application's change, made outside vsg under its own author and metadata. */
 const APP = (sql: string) => `BEGIN; SET LOCAL vsg.author = 'app'; SET LOCAL vsg.meta = 'ticket=42'; ${sql}; COMMIT`;
@@ -104,5 +104,19 @@ describe.each(targetNames())('commit over other writers\' uncommitted changes on
     } finally {
       await repo.close();
     }
+  });
+
+  it('across tables: each table\'s earlier changes are a commit of that table, named by its table and its id in log', async () => {
+    await t.sql('CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, \'a\')');
+    await vsgOk(t, ['track', 'notes']);
+    await t.sql(APP("UPDATE clients SET credit = 44 WHERE id = 4; UPDATE notes SET body = 'app' WHERE id = 1"));
+    const out = await vsgOk(t, ['commit', '-m', 'both', "UPDATE clients SET credit = 45 WHERE id = 4; UPDATE notes SET body = 'me' WHERE id = 1"]);
+    const lines = out.trim().split('\n');
+    expect(lines).toEqual([
+      expect.stringMatching(/^\[main [0-9a-f]{7}\] UPDATE clients: 1 updated \(earlier uncommitted changes by app, recorded first\)$/),
+      expect.stringMatching(/^\[main [0-9a-f]{7}\] UPDATE notes: 1 updated \(earlier uncommitted changes by app, recorded first\)$/),
+      expect.stringMatching(/^\[main [0-9a-f]{7}\] UPDATE clients: 1 updated · notes: 1 updated$/),
+    ]);
+    expect(await idsNotInLog(t, out)).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@
  * runs only the merges under test.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -169,6 +169,13 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     const out = await vsgOk(t, ['merge', 'f1']);
     expect(out).toMatch(/^\[main ([0-9a-f]{7})\] merged f1: s1\.clients: 1 inserted, 1 updated · s1\.orders: 1 inserted · s1\.items: 1 inserted\n$/);
     const id = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
+    // log (a limit leaving the parents off the list) and show name the parents by the ids log lists, not each table's parts
+    const one = await vsgOk(t, ['log', '-n', '1']);
+    const merge = /^Merge: +(.*)$/m.exec(one)![1];
+    expect(merge.split(' ')).toHaveLength(2);
+    expect(await idsNotInLog(t, one)).toEqual([]);
+    expect(/^Merge: +(.*)$/m.exec(await vsgOk(t, ['show', id]))![1]).toBe(merge);
+    expect(JSON.parse(await vsgOk(t, ['log', '-n', '1', '--json'])).commits[0].parents.map((p: string) => p.slice(0, 7)).join(' ')).toBe(merge);
     expect(await rows(t, 's1')).toEqual({
       clients: ['{"id": 1, "name": "ann"}', '{"id": 2, "name": "Bob"}', '{"id": 3, "name": "Cy"}', '{"id": 5, "name": "eve"}'],
       orders: ['{"id": 10, "total": 6, "client_id": 1}', '{"id": 20, "total": 7, "client_id": 2}', '{"id": 30, "total": 8, "client_id": 3}', '{"id": 50, "total": 1, "client_id": 5}'],
@@ -217,6 +224,9 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     expect([listed.unresolved, listed.tables['s2.clients'].unresolved, listed.tables['s2.orders'].unresolved, listed.tables['s2.items'].conflicts]).toEqual([3, 1, 2, []]);
     const text = await vsgOk(t, ['conflicts']);
     expect(text).toMatch(/^s2\.clients: merging 'f2' \([0-9a-f]{7}\) into 'main'[^]*\n1 of 1 unresolved\n\ns2\.orders: merging 'f2'[^]*\n2 of 2 unresolved\n\ns2\.items: merging 'f2'[^]*\nno conflicts\n\n3 of 3 unresolved in all\n$/);
+    // each table's section names the commits by the ids log lists (of main, f2), not each table's own
+    expect(await idsNotInLog(t, text, ['main', 'f2'])).toEqual([]);
+    expect(listed.tables['s2.orders'].repoTheirs).not.toBe(listed.tables['s2.orders'].theirs);
     // key 1 is conflicted in two tables: name one
     const ambiguous = await vsg(t, ['resolve', '1', '--theirs']);
     expect(ambiguous.code).toBe(2);

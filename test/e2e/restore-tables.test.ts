@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
-import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 // PGlite spawns cost seconds each on a busy machine.
 vi.setConfig({ testTimeout: 300_000 });
@@ -57,12 +57,13 @@ describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => 
     expect((await statusOf()).every((s) => !s.clean)).toBe(true);
     const r = await vsg(t, ['restore', '-t', 'clients', '-t', 'orders', '-t', 'order_items']);
     expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines, r.stdout).toHaveLength(3);
-    expect(lines[0]).toMatch(/^restored clients to HEAD \([0-9a-f]{7}\): 1 inserted, 1 updated, 1 deleted; clean$/);
+    // one line naming HEAD as log lists it (the commit across the tables that tracked them), the rows per table:
     // 40 and 21 deleted (21 is 20 re-keyed), 10, 11 and 20 back; the items of 1's orders came back with them
-    expect(lines[1]).toMatch(/^restored orders to HEAD \([0-9a-f]{7}\): 3 inserted, 2 deleted; clean$/);
-    expect(lines[2]).toMatch(/^restored order_items to HEAD \([0-9a-f]{7}\): 4 inserted, 3 deleted; clean$/);
+    const [head] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
+    expect(r.stdout).toBe(
+      `restored HEAD (${head.shortId}): clients: 1 inserted, 1 updated, 1 deleted · orders: 3 inserted, 2 deleted · order_items: 4 inserted, 3 deleted\nnothing to commit, every table clean\n`,
+    );
+    expect(await idsNotInLog(t, r.stdout)).toEqual([]);
     await sameAsSnapshot();
     expect((await statusOf()).every((s) => s.clean)).toBe(true);
   });
@@ -74,6 +75,9 @@ describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => 
     expect(out.clients).toMatchObject({ table: 'clients', branch: 'main', applied: { inserted: 1, updated: 0, deleted: 0 }, reload: null, status: { clean: true } });
     expect(out.orders.applied).toEqual({ inserted: 1, updated: 0, deleted: 0 });
     expect(out.order_items.source.id).toBe(out.order_items.head);
+    // each table's own commit in source; the repository's, as log lists it, in repoSource
+    const [head] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
+    expect(TABLES.map((x) => out[x].repoSource)).toEqual([head.id, head.id, head.id]);
     await sameAsSnapshot();
   });
 
@@ -84,7 +88,8 @@ describe.each(targetNames())('restore of several tables (CLI) on %s', (name) => 
       await repo.commit({ table: 'orders', message: 'order 50', sql: 'INSERT INTO orders VALUES (50, 5, 9)', author: 'tester' });
     });
     const r = await vsgOk(t, ['restore', 'fixture', '-t', 'orders', '-t', 'clients']);
-    expect(r).toMatch(/^restored orders to [0-9a-f]{7}: 1 deleted; 1 uncommitted change against HEAD\nrestored clients to [0-9a-f]{7}: 1 deleted; 1 uncommitted change against HEAD\n$/);
+    expect(r).toMatch(/^restored [0-9a-f]{7}: orders: 1 deleted · clients: 1 deleted\norders: 1 uncommitted change against HEAD · clients: 1 uncommitted change against HEAD\n$/);
+    expect(await idsNotInLog(t, r)).toEqual([]);
     await sameAsSnapshot();
     await lib(async (repo) => {
       await repo.restoreMany({ tables: ['clients', 'orders'] });

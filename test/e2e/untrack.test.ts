@@ -6,7 +6,7 @@
  * The scenarios run in order on one database (set up through the library).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 interface Listed {
   display: string;
@@ -176,5 +176,51 @@ describe.each(targetNames())('vsg untrack on %s', { timeout: 120_000 }, (name) =
     expect(JSON.parse(await vsgOk(t, ['verify', '--json']))).toMatchObject({ ok: true, tables: 1, histories: 1, commits: 4 });
     const gone = await vsg(t, ['untrack', 'orders']);
     expect([gone.code, gone.stderr.split('\n')[0]]).toEqual([3, "error: table 'orders' is not tracked"]);
+  });
+
+});
+
+// The one table left of a history across tables: no other table, no untracked
+// history, so that log reads one table's commits (its own path) and must still
+// list each commit across tables by that commit's id.
+describe.each(targetNames())('vsg untrack --force of a table with commits across it and another, on %s', { timeout: 120_000 }, (name) => {
+  let t: Target;
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    await vsgOk(t, ['init']);
+  });
+  afterAll(() => t.cleanup());
+
+  it('lists a commit across the table and one left by its own id in log and show, which resolves', async () => {
+    await t.sql(`CREATE TABLE pa (id int PRIMARY KEY, v text); CREATE TABLE pb (id int PRIMARY KEY, v text);
+      INSERT INTO pa VALUES (1, 'a'); INSERT INTO pb VALUES (1, 'b')`);
+    await vsgOk(t, ['track', 'pa', 'pb']);
+    const across = JSON.parse(await vsgOk(t, ['commit', '-m', 'both', "UPDATE pa SET v = 'a2'; UPDATE pb SET v = 'b2'", '--json']));
+    expect(across.commit.parts).toHaveLength(2);
+    await vsgOk(t, ['commit', '-m', 'pb alone', "UPDATE pb SET v = 'b3'"]);
+    const before = JSON.parse(await vsgOk(t, ['log', '--json'])).commits.map((c: { id: string }) => c.id);
+    expect(before[1]).toBe(across.commit.id);
+    expect(await vsgOk(t, ['untrack', 'pa', '--force'])).toBe('untracked pa (2 commits deleted)\n');
+
+    // pb alone is tracked: the log still lists each commit across pa and pb by its own id, parents read as entries
+    const log = JSON.parse(await vsgOk(t, ['log', '--json'])).commits as { id: string; parents: string[]; table: string; parts?: { table: string }[] }[];
+    expect(log.map((c) => c.id)).toEqual(before);
+    expect(log.map((c) => c.parents)).toEqual([[before[1]], [before[2]], []]);
+    expect(log[1].parts?.map((p) => p.table)).toEqual(['pb']);
+    const text = await vsgOk(t, ['log', '--oneline']);
+    expect(text).toBe(`${before[0].slice(0, 7)} (HEAD -> main) pb alone\n${before[1].slice(0, 7)} both\n${before[2].slice(0, 7)} track pa, pb\n`);
+    expect(await idsNotInLog(t, text)).toEqual([]);
+    // a limit, and the page after that commit (as the TUI reads the log): it goes on below it
+    expect(JSON.parse(await vsgOk(t, ['log', '-n', '2', '--json'])).commits.map((c: { id: string }) => c.id)).toEqual(before.slice(0, 2));
+    expect((await withRepo(t, (repo) => repo.log({ before: before[1] }))).commits.map((c) => c.id)).toEqual([before[2]]);
+    // show HEAD~1 is that commit, by its own id; the id resolves; -t pb shows pb's part as before
+    const show = await vsgOk(t, ['show', 'HEAD~1']);
+    expect(show.split('\n')[0]).toBe(`commit ${across.commit.id}`);
+    expect(JSON.parse(await vsgOk(t, ['show', 'HEAD~1', '--json'])).commit.id).toBe(across.commit.id);
+    expect(JSON.parse(await vsgOk(t, ['show', across.commit.id.slice(0, 7), '--json'])).commit.id).toBe(across.commit.id);
+    const part = across.commit.parts.find((p: { table: string }) => p.table === 'pb').id;
+    expect(JSON.parse(await vsgOk(t, ['show', 'HEAD~1', '-t', 'pb', '--json'])).commit).toMatchObject({ id: part, span: across.commit.id });
+    expect(JSON.parse(await vsgOk(t, ['log', '-t', 'pb', '--json'])).commits[1].id).toBe(part);
+    expect(JSON.parse(await vsgOk(t, ['verify', '--json']))).toMatchObject({ ok: true });
   });
 });

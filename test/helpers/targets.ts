@@ -140,3 +140,18 @@ export async function vsgOk(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts
   if (r.code !== 0) throw new Error(`vsg ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
   return r.stdout;
 }
+
+/**
+ * The commit ids (7 hex digits, as vsg prints them) that `text` shows and
+ * that `vsg log --json` (from each of `from`, default HEAD) does not list as
+ * an entry: what a user reading the output could not find in the log. A
+ * commit across tables' parts are not entries (log lists the whole by its id).
+ */
+export async function idsNotInLog(t: Pick<Target, 'cwd' | 'env'>, text: string, from: string[] = ['HEAD']): Promise<string[]> {
+  const listed = new Set<string>();
+  for (const ref of from) {
+    const log = JSON.parse(await vsgOk(t, ['log', ref, '--json'])) as { commits: { id: string }[] };
+    for (const c of log.commits) listed.add(c.id.slice(0, 7));
+  }
+  return [...new Set(text.match(/\b[0-9a-f]{7}\b/g) ?? [])].filter((id) => !listed.has(id));
+}

@@ -25,8 +25,11 @@ counts the repository's commits, each table as it stood then; a branch or tag
 name is each table's own), all in one transaction, and is refused whole,
 nothing created, when a table already has the name. 'vsg branch -d NAME'
 deletes it from every table having it, refused whole when a table follows it
-or (without -D) has it unmerged. The list shows one line per name with the
-tables it covers and each one's tip; * marks the branch the tables follow.`,
+or (without -D) has it unmerged. Commits are named by the ids 'vsg log'
+lists: the list shows one line per name with the commit it stands at and its
+message (and the tables it covers, when not all); * marks the branch the
+tables follow. --json keeps each table's own commit in refs and adds
+repoCommit to each name (and to each table's entry when creating or deleting).`,
   examples: [
     'vsg branch                            # list; * marks the branch the live tables follow',
     'vsg branch repricing                  # create in every tracked table, each at its HEAD',
@@ -40,12 +43,14 @@ tables it covers and each one's tip; * marks the branch the tables follow.`,
       const force = opts.forceDelete;
       const r = await oneOrMany(opts.table, (table) => repo.deleteBranch({ table, name, force }), (tables) => repo.deleteBranches({ tables, name, force }));
       const line = (t: { name: string; table: string; shortId: string }) => `deleted branch ${t.name} of ${t.table} (was ${s.yellow(t.shortId)})`;
-      return r.one ? { result: r.one, render: () => line(r.one) } : { result: r.many, render: () => renderRefsMany(r.many!, line) };
+      const all = (t: { name: string; repoShortId?: string }) => `deleted branch ${t.name} (was ${s.yellow(t.repoShortId ?? '')})`;
+      return r.one ? { result: r.one, render: () => line(r.one) } : { result: r.many, render: () => renderRefsMany(r.many!, all) };
     }
     if (name !== undefined) {
       const r = await oneOrMany(opts.table, (table) => repo.createBranch({ table, name, start }), (tables) => repo.createBranches({ tables, name, start }));
       const line = (t: { name: string; table: string; shortId: string }) => `created branch ${s.green(t.name)} of ${t.table} at ${s.yellow(t.shortId)}`;
-      return r.one ? { result: r.one, render: () => line(r.one) } : { result: r.many, render: () => renderRefsMany(r.many!, line) };
+      const all = (t: { name: string; repoShortId?: string }) => `created branch ${s.green(t.name)} at ${s.yellow(t.repoShortId ?? '')}`;
+      return r.one ? { result: r.one, render: () => line(r.one) } : { result: r.many, render: () => renderRefsMany(r.many!, all) };
     }
     const r = await oneOrMany(opts.table, (table) => repo.branches({ table }), (tables) => repo.branchesByName({ tables }));
     return r.one ? { result: r.one, render: () => renderBranches(r.one, s) } : { result: r.many, render: () => renderBranchesByName(r.many!, s) };

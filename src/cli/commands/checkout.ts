@@ -23,7 +23,9 @@ target; each table that changed gets its CHECKOUT commit, one already there
 none. Refused whole, nothing changed, when a table lacks the commit or has
 uncommitted changes, when the keys form a cycle that is not deferrable, or
 when a row of a table left alone would lose the row it references (a
-checkout of some tables only). One line per table; --json keyed by table.`,
+checkout of some tables only). One line, naming the new commit and the commit
+checked out by the ids 'vsg log' lists, with each table's rows; --json keyed by
+table (each table's own commit in source, the repository's in repoSource).`,
   examples: [
     'vsg checkout fixture                 # every tracked table back to its tag "fixture"',
     'vsg checkout HEAD~3 -t clients',

@@ -15,8 +15,11 @@ export const diff = verb<{ table: string[]; stat?: boolean; exitCode?: boolean }
 table, each between its versions of the two sides: HEAD~N counts the
 repository's commits and a commit id (a commit across tables included) is
 each table as it stood at that commit, a table not tracked yet then left
-out; a branch or tag name is each table's own. --stat
-gives one line per table; --json an object keyed by table.`,
+out; a branch or tag name is each table's own. Each section names the two
+sides by the ids 'vsg log' lists (the repository's commits, as show names a
+commit across tables), not by each table's own commit. --stat gives one line
+per table; --json an object keyed by table (each side's id this table's own
+commit, its repoCommit the repository's).`,
   examples: [
     'vsg diff                     # uncommitted changes',
     'vsg diff HEAD~3 -t clients   # three commits ago vs now',

@@ -23,7 +23,9 @@ accept: rows removed children first, rows added or changed parents first;
 keys of a cycle that are DEFERRABLE are deferred, a cycle of keys that are
 not is refused. A restore that would leave a row of a table not restored
 without the row it references is refused. Nothing is changed when refused.
-One line per table; --json an object keyed by table.`,
+One line naming the commit restored by the id 'vsg log' lists, with each
+table's rows, then what is left uncommitted; --json an object keyed by table
+(each table's own commit in source, the repository's in repoSource).`,
   examples: [
     'vsg restore -t clients              # discard uncommitted changes',
     'vsg restore HEAD~2 -t clients       # the rows of two commits ago, uncommitted',

@@ -10,8 +10,10 @@ export const status = verb<{ table?: string; exitCode?: boolean }>({
   options: [onlyTable(), json(), exitCode()],
   help: `With several tables tracked: 'On branch main, HEAD 3f2a9c1' (HEAD is the newest
 commit, a commit across tables by its own id), then each table with
-uncommitted changes, a merge in progress or a drop, and the clean ones on one
-line. --json gives every table as an array, as with one.
+uncommitted changes, a merge in progress or a drop (its HEAD also by the id
+'vsg log' lists), and the clean ones on one line. --json gives every table as
+an array, as with one, each with its own HEAD (head) and the id log lists
+(repoHead).
 
 Where dead rows dominate vsg.pending (an application's rolled-back writes to
 tracked tables, with autovacuum off or on the embedded database), status

@@ -40,7 +40,9 @@ every tracked table), each table switches to its own branch of that name in
 one transaction, rows written in the order their foreign keys accept (rows
 removed children first, rows added or changed parents first). Refused whole,
 nothing changed, when a table lacks the branch, has uncommitted changes, or
-has a merge in progress. One line per table; --json an object keyed by table.
+has a merge in progress. One line, as git's, naming the branch's commit by
+the id 'vsg log' lists, with the rows written per table; --json an object
+keyed by table (each table's own commit in commit, the repository's in repoCommit).
 
 A row of the branch that holds a forgotten value (vsg forget) is refused
 (exit 3), unless --forgotten says what to write in its place: the live value

@@ -46,7 +46,8 @@ is refused, and skipped with the reason by --schema (see docs/scaling-out.md).`,
       result: r,
       render: () =>
         [
-          ...r.tracked.map(line),
+          // several tracked together: their parts' ids are not in the log; the commit across them is, below
+          ...r.tracked.map((t) => (r.commit ? `tracking ${t.table.display} on branch main: ${counted(t.root.inserted ?? 0, 'row')}` : line(t))),
           ...(r.commit ? [`one commit across them: [main ${ctx.style.yellow(r.commit.shortId)}] ${r.commit.message}`] : []),
           ...r.skipped.map((s) => `skipped ${s.table}: ${s.reason}`),
         ].join('\n'),
@@ -65,8 +66,8 @@ capture triggers go; commits, change rows and refs stay: 'vsg log -t <table>',
 show, diff, export and blame read the history by its name, verify checks it.
 A table with uncommitted changes refuses (commit or restore them first).
 Tracking the table again starts a new history. With --force, a commit across
-this table and others keeps the others' parts: its own id still resolves, and
-'vsg log' lists it by its remaining part's id when one part is left.`,
+this table and others keeps the others' parts: log and show still list it by
+its own id (with the parts left), and that id still resolves.`,
   examples: ['vsg untrack clients', 'vsg untrack clients orders -m "archive"', 'vsg untrack clients --force'],
   exits: { 0: 'untracked', 1: 'uncommitted changes', 3: 'not tracked, or no such table' },
   async run(ctx, [names], opts) {
