@@ -2,8 +2,9 @@
  * The walks over vsg.commits that merge, checkout and diff make (the merge
  * base, vsg.merge_bases; the common ancestor on the state tree, vsg.lca; the
  * changes on a state path, vsg.path_changes; the schema changes on one,
- * vsg.state_path) read one commit a step through the primary key, whatever
- * the statistics say. The planner counts ten rows a step of a recursive walk,
+ * vsg.state_path), and those of log and of `HEAD~N` (sql/history/log_start.sql,
+ * log.sql, walk_back.sql; the commits listed, sql/history/commits.sql), read
+ * one commit a step through the primary key, whatever the statistics say. The planner counts ten rows a step of a recursive walk,
  * and while vsg.commits is small enough (here,
  * statistics taken when it held the root alone, as after `VACUUM ANALYZE` of
  * a new repository; at about 1,000 commits, fresh ones too) hashing the whole
@@ -49,6 +50,18 @@ describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step
     await t.cleanup();
   });
 
+  it('a log of 10 commits at the tip of a history without merges reads about those', async () => {
+    let log: Awaited<ReturnType<Repository['log']>> | undefined;
+    const read = await commitsRead(repo, async () => {
+      log = await repo.log({ table: 'items', limit: 10 });
+    });
+    expect(log!.commits).toHaveLength(10);
+    // the bound of a log's walk (the table's 4 x 10 + 64th newest commit,
+    // through commits_table), the ten commits' first-parent walk and their
+    // rows: about 125; a hash of every commit at each step read about 10,000
+    expect(read).toBeLessThan(250);
+  });
+
   it('the merge base of two branches forked below the tip reads the commits above the fork', async () => {
     const fork = (await repo.createBranch({ table: 'items', name: 'topic', start: 'HEAD~5' })).commit;
     await repo.switch({ table: 'items', branch: 'topic' });
@@ -79,6 +92,19 @@ describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step
     // COMMITS, and a scan of the table at every step 2,000,000
     expect(read).toBeGreaterThan(6);
     expect(read).toBeLessThan(100);
+  });
+
+  it('a log of 10 commits at the tip, with a merge behind it, walks every parent down to a bound near the tip', async () => {
+    let log: Awaited<ReturnType<Repository['log']>> | undefined;
+    const read = await commitsRead(repo, async () => {
+      log = await repo.log({ table: 'items', limit: 10 });
+    });
+    expect(log!.commits).toHaveLength(10);
+    expect(log!.commits[0].parents).toHaveLength(2);
+    // the bound, every commit above it (sql/history/log.sql) and the ten
+    // listed: about 220; reading the ten listed by \`id = ANY\` (a scan of
+    // every commit) and hashing every commit at each step read 2,000 or more
+    expect(read).toBeLessThan(400);
   });
 
   it('deleting a merged branch finds its tip reachable through the commit graph, not a walk of every ancestor', async () => {
@@ -119,5 +145,38 @@ describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step
     // scan of the table at every step of the schema changes' walk read 1,000,000
     expect(read).toBeGreaterThan(COMMITS);
     expect(read).toBeLessThan(6 * COMMITS);
+  });
+  it('HEAD~5 resolves walking five commits back, of one table and across tables', async () => {
+    // items' commits n first-parent steps below its tip
+    const recent = (await repo.log({ table: 'items', limit: 30 })).commits;
+    const byId = new Map(recent.map((c) => [c.id, c]));
+    const back = (n: number) => {
+      let at = recent[0].id;
+      for (let i = 0; i < n; i++) at = byId.get(at)!.parents[0];
+      return at;
+    };
+    const want = back(5);
+    let one: Awaited<ReturnType<Repository['log']>> | undefined;
+    const readOne = await commitsRead(repo, async () => {
+      one = await repo.log({ table: 'items', from: 'HEAD~5', limit: 1 });
+    });
+    expect(one!.commits.map((c) => c.id)).toEqual([want]);
+    // HEAD~5 through the commit graph's jumps, then a log of one: about 75;
+    // the one listed, found by a scan of every commit, read over 2,000
+    expect(readOne).toBeLessThan(150);
+    // a second table: HEAD~N counts back the repository's history across
+    // tables (sql/history/walk_back.sql)
+    await repo.sql(`CREATE TABLE other (id int PRIMARY KEY, v int NOT NULL); INSERT INTO other VALUES (1, 0)`);
+    await repo.track('other', { author });
+    for (let i = 1; i <= 3; i++) await repo.commit({ table: 'other', sql: `UPDATE other SET v = ${i}`, author });
+    let across: Awaited<ReturnType<Repository['log']>> | undefined;
+    const readAcross = await commitsRead(repo, async () => {
+      across = await repo.log({ from: 'HEAD~5', limit: 1 });
+    });
+    // the repository's HEAD~3 is the track of 'other', HEAD~4 items' tip
+    expect(across!.commits.map((c) => c.id)).toEqual([back(1)]);
+    // each table's chain walked back 5 + 1 steps, where the refs stand, a log
+    // of one: about 155; a join for each step, or to the refs, read over 1,000
+    expect(readAcross).toBeLessThan(300);
   });
 });
