@@ -5,9 +5,5 @@
 -- graph row are each one probe by key (LATERAL ... LIMIT 1): as joins, with
 -- fresh statistics at 1,000 commits, the graph row was found by a scan of the
 -- whole graph.
-SELECT c.id, g.merge_at IS NOT NULL AS merges,
-       (SELECT x.seq FROM vsg.commits x WHERE $2::int IS NOT NULL AND x.table_id = c.table_id AND x.seq <= c.seq
-        ORDER BY x.seq DESC OFFSET $2::int - 1 LIMIT 1)::text AS lo
-FROM (SELECT DISTINCT s.id FROM unnest($1::text[]) AS s(id)) s
-CROSS JOIN LATERAL (SELECT c.id, c.seq, c.table_id FROM vsg.commits c WHERE c.id = s.id LIMIT 1) c
-CROSS JOIN LATERAL (SELECT g.merge_at FROM vsg.commit_graph g WHERE g.seq = c.seq LIMIT 1) g
+-- (vsg.log_bounds, sql/functions/log_bounds.sql: planned with sequential scans off)
+SELECT * FROM vsg.log_bounds($1::text[], $2::int)

@@ -8,12 +8,5 @@
 -- planned with statistics that say vsg.commits is small as a scan of the
 -- table's every commit through commits_table, and a join in the walk can
 -- become a scan of every commit at each step.
-WITH RECURSIVE w AS (
-  SELECT c.id, c.parent, c.seq, c.pruned FROM (SELECT c.id, c.parent, c.seq, c.pruned, c.table_id FROM vsg.commits c WHERE c.id = $2 LIMIT 1) c
-  WHERE c.table_id = $1
-  UNION ALL
-  SELECT p.id, p.parent, p.seq, p.pruned
-  FROM w CROSS JOIN LATERAL (SELECT p.id, p.parent, p.seq, p.pruned FROM vsg.commits p WHERE p.id = w.parent LIMIT 1) p
-  WHERE w.seq > $3
-)
-SELECT id, pruned IS NOT NULL AS pruned FROM w WHERE seq <= $3 LIMIT 1
+-- (vsg.table_at, sql/functions/table_at.sql: planned with sequential scans off)
+SELECT * FROM vsg.table_at($1::int, $2::text, $3::bigint)
