@@ -188,4 +188,16 @@ describe.each(targetNames())(`walks over ${COMMITS} commits read a commit a step
     // of one: about 155; a join for each step, or to the refs, read over 1,000
     expect(readAcross).toBeLessThan(300);
   });
+  it('a prune of all but the last commits walks the commits it prunes once each', async () => {
+    let r: Awaited<ReturnType<Repository['prune']>> | undefined;
+    const read = await commitsRead(repo, async () => {
+      r = await repo.prune({ before: 'HEAD~5', author, vacuum: false });
+    });
+    const pruned = r!.entry!.commits;
+    expect(pruned).toBeGreaterThan(COMMITS);
+    // each pruned commit read a few times (the walk from the boundary,
+    // sql/prune/collect.sql; marking it; the digest over the pruned ids):
+    // about 6 a commit; a scan of the table at every step would read a million
+    expect(read).toBeLessThan(8 * pruned);
+  });
 });
