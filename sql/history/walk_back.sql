@@ -9,30 +9,9 @@
 -- entry; none for a table tracked later). No row: history ends before that.
 -- Each chain is walked at most $2 + 1 steps below the bound: a table's
 -- commits above the entry are entries above it, of which there are $2.
-WITH RECURSIVE w AS (
-  SELECT c.id, c.table_id, c.parent, c.seq, (c.seq <= coalesce($3::bigint, c.seq))::int AS k
-  FROM vsg.commits c WHERE c.id = ANY($1::text[])
-  UNION ALL
-  SELECT p.id, p.table_id, p.parent, p.seq, w.k + (p.seq <= coalesce($3::bigint, p.seq))::int
-  FROM w JOIN vsg.commits p ON p.id = w.parent
-  WHERE w.k <= $2::int
-),
-e AS (
-  SELECT coalesce(sp.id, w.id) AS entry, max(w.seq) AS seq
-  FROM w LEFT JOIN vsg.commit_parts sp ON sp.part = w.id
-  WHERE w.k > 0
-  GROUP BY 1
-),
-target AS (SELECT entry, seq FROM e ORDER BY seq DESC OFFSET $2::int LIMIT 1),
-parts AS (
-  SELECT coalesce(array_agg(p.part ORDER BY p.table_id) FILTER (WHERE p.part IS NOT NULL), ARRAY[t.entry]) AS parts
-  FROM target t LEFT JOIN vsg.commit_parts p ON p.id = t.entry
-  GROUP BY t.entry
-)
-SELECT t.entry, t.seq::text, array_to_json(x.parts)::text AS parts,
-       (SELECT coalesce(json_agg(json_build_object('table', c.table_id, 'id', c.merge_parent, 'seq', m.seq::text)), '[]')::text
-        FROM vsg.commits c JOIN vsg.commits m ON m.id = c.merge_parent WHERE c.id = ANY(x.parts)) AS merges,
-       (SELECT coalesce(json_object_agg(s.table_id, s.id), '{}')::text FROM (
-          SELECT DISTINCT ON (w.table_id) w.table_id, w.id FROM w WHERE w.seq <= t.seq ORDER BY w.table_id, w.seq DESC
-        ) s) AS states
-FROM target t CROSS JOIN parts x
+-- Every read of vsg.commits is one probe by key (LATERAL ... LIMIT 1; the
+-- key is unique, so the limit never binds): a join there was planned, with
+-- statistics that say the table is small or in a generic plan, as a scan of
+-- every commit at each step of the walk.
+-- (vsg.walk_back, sql/functions/walk_back.sql: planned with sequential scans off)
+SELECT * FROM vsg.walk_back($1::text[], $2::int, $3::bigint)

@@ -2,6 +2,7 @@
 -- beside the OID the name $1 resolves to as SQL would resolve it (NULL when
 -- $1 is NULL or names no table): what resolving a user's table name needs, in
 -- one statement. With no table tracked, one row holds the OID alone.
+-- (`base`'s commit is a probe by key, as in sql/tables/list.sql.)
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 )
@@ -9,7 +10,7 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text, to_json(t.key_columns)::te
        n.nspname AS schema_name, c.relname AS table_name,
        t.schema_name AS stored_schema, t.table_name AS stored_name, t.signature::text AS signature,
        r.id::text AS branch_id, r.commit_id AS head_commit, NULL::text AS commits, NULL::text AS untracked_at,
-       (SELECT b.commit_id FROM vsg.bases b JOIN vsg.commits bc ON bc.id = b.commit_id WHERE b.table_id = t.id
+       (SELECT b.commit_id FROM vsg.bases b CROSS JOIN LATERAL (SELECT bc.seq FROM vsg.commits bc WHERE bc.id = b.commit_id LIMIT 1) bc WHERE b.table_id = t.id
         ORDER BY EXISTS (SELECT 1 FROM vsg.commits hc CROSS JOIN LATERAL vsg.first_parent_reach(hc.seq, ARRAY[bc.seq]) WHERE hc.id = r.commit_id) DESC,
                  b.id DESC LIMIT 1) AS base
 FROM target x
