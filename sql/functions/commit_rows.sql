@@ -14,5 +14,5 @@ LANGUAGE sql STABLE AS $$
   FROM vsg.changes ch WHERE ch.seq = s
   UNION ALL
   SELECT r.table_id, r.key, r.before, r.after, r.salt, r.row_hash, r.forgotten
-  FROM vsg.root_rows(s, NULL) r WHERE EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = s)
+  FROM vsg.root_rows(s) r WHERE EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = s)
 $$;

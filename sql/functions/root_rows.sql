@@ -2,13 +2,13 @@
 -- (sql/migrations/023_root_chunks.sql), as change rows: every row an insert,
 -- key and image as vsg.key_expr and vsg.image_expr build them from the
 -- checkpoint's own columns, no salt or row hash of their own (their chunk
--- vouches for them). With k, the row of that key only, one probe of the
--- checkpoint's key index. Nothing for any other commit. A root's rows that
+-- vouches for them). Nothing for any other commit. vsg.root_row reads one
+-- key's (sql/functions/root_row.sql). A root's rows that
 -- `vsg forget` unpacked are change rows in vsg.changes, as a root of scheme 2
 -- has them: vsg.commit_rows and vsg.key_changes read both.
 -- PL/pgSQL for the checkpoint's name and columns, under vsg's fixed settings
 -- for text forms (the images were those of vsg's own session at `vsg track`).
-CREATE OR REPLACE FUNCTION vsg.root_rows(s bigint, k jsonb)
+CREATE OR REPLACE FUNCTION vsg.root_rows(s bigint)
 RETURNS TABLE (table_id int, key jsonb, before jsonb, after jsonb, salt bytea, row_hash bytea, forgotten text[])
 LANGUAGE plpgsql STABLE
   SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
@@ -18,7 +18,6 @@ DECLARE
   tid int;
   rel regclass;
   keys text[];
-  match text;
 BEGIN
   SELECT c.table_id, to_regclass(format('vsg.%I', ck.relname)), t.key_columns INTO tid, rel, keys
   FROM vsg.commits c JOIN vsg.checkpoints ck ON ck.commit_id = c.id AND ck.root JOIN vsg.tracked t ON t.id = c.table_id
@@ -30,22 +29,7 @@ BEGIN
     RAISE EXCEPTION 'vsg: the checkpoint holding the rows of root commit #% is gone', s
       USING ERRCODE = 'XX001', HINT = 'vsg verify reports it; restore the vsg schema from a backup';
   END IF;
-  IF k IS NULL THEN
-    RETURN QUERY EXECUTE format('SELECT $1, %s, NULL::jsonb, %s, NULL::bytea, NULL::bytea, NULL::text[] FROM %s r',
-                                vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), rel) USING tid;
-  ELSE
-    -- each key column compared in its own type, in the order of the key index
-    SELECT string_agg(format('r.%I%s = ($2->>%L)::%s%s', a.attname, CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END,
-                             a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END), ' AND ')
-    INTO match
-    FROM unnest(keys) AS x(c) JOIN pg_catalog.pg_attribute a ON a.attrelid = rel AND a.attname = x.c AND NOT a.attisdropped;
-    BEGIN
-      RETURN QUERY EXECUTE format('SELECT $1, %s, NULL::jsonb, %s, NULL::bytea, NULL::bytea, NULL::text[] FROM %s r WHERE %s',
-                                  vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), rel, match) USING tid, k;
-    EXCEPTION WHEN data_exception THEN
-      -- a key the root's key columns cannot hold (their type changed since): not among its rows
-      RETURN;
-    END;
-  END IF;
+  RETURN QUERY EXECUTE format('SELECT $1, %s, NULL::jsonb, %s, NULL::bytea, NULL::bytea, NULL::text[] FROM %s r',
+                              vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), rel) USING tid;
 END
 $$;

@@ -60,11 +60,11 @@ BEGIN
     RETURN NULL;
   END IF;
   DROP TABLE IF EXISTS pg_temp.vsg_unpack;
-  CREATE TEMP TABLE vsg_unpack (ord int, chunk int, rn bigint, key jsonb, after jsonb, b bytea, tid_ tid) ON COMMIT DROP;
-  -- each run's rows, its position among the rows still packed (descending: deleting a run moves none before it)
+  CREATE TEMP TABLE vsg_unpack (ord int, chunk int, rn bigint, key jsonb, after jsonb, b bytea, tid_ tid, salt bytea, row_hash bytea) ON COMMIT DROP;
+  -- each run's rows, by its position among the rows still packed (all read before any is deleted)
   FOREACH o IN ARRAY ords LOOP
     EXECUTE format('INSERT INTO pg_temp.vsg_unpack
-                    SELECT $1, NULL, i.rn, i.key, i.after, %s, i.t
+                    SELECT $1, NULL, i.rn, i.key, i.after, %s, i.t, NULL, NULL
                     FROM (SELECT row_number() OVER (ORDER BY %s) + $1::bigint * 1024 AS rn, r.t, %s AS key, %s AS after, %s
                           FROM (SELECT r.ctid AS t, r.* FROM %s r ORDER BY %s OFFSET $1::bigint * 1024 LIMIT 1024) r) i',
                    bytes, ord, vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), sends, rel, ord)
@@ -85,18 +85,19 @@ BEGIN
     RAISE EXCEPTION 'vsg: % chunk(s) of the rows of root commit #% do not match their hash', bad, s
       USING ERRCODE = 'XX001', HINT = 'run vsg verify: history was changed outside vsg; nothing was forgotten';
   END IF;
-  -- the rows, as the root's change rows of scheme 2 (sql/commit/root.sql)
+  -- the rows, as the root's change rows of scheme 2 (sql/commit/root.sql), each with its salt
+  -- and row hash; the seal from the same hashes (vsg.changes is written, never read back)
+  UPDATE pg_temp.vsg_unpack u SET salt = vsg.row_salt(seed, u.key::text);
+  UPDATE pg_temp.vsg_unpack u SET row_hash = vsg.row_hash(u.salt, tid, u.key, NULL, u.after);
   INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash, root)
-  SELECT tid, s, n.key, NULL, n.after, n.salt, vsg.row_hash(n.salt, tid, n.key, NULL, n.after), true
-  FROM (SELECT u.key, u.after, vsg.row_salt(seed, u.key::text) AS salt FROM pg_temp.vsg_unpack u) n;
+  SELECT tid, s, u.key, NULL, u.after, u.salt, u.row_hash, true FROM pg_temp.vsg_unpack u;
   UPDATE vsg.root_chunks rc
   SET salt = NULL,
       keys = x.keys,
       seal = sha256('vsg-seal-3'::bytea || rc.hash || x.hashes)
   FROM (SELECT u.chunk, jsonb_agg(u.key ORDER BY u.key::text COLLATE "C") AS keys,
-               string_agg(ch.row_hash, ''::bytea ORDER BY u.key::text COLLATE "C") AS hashes
-        FROM pg_temp.vsg_unpack u JOIN vsg.changes ch ON ch.seq = s AND ch.key = u.key
-        GROUP BY u.chunk) x
+               string_agg(u.row_hash, ''::bytea ORDER BY u.key::text COLLATE "C") AS hashes
+        FROM pg_temp.vsg_unpack u GROUP BY u.chunk) x
   WHERE rc.seq = s AND rc.chunk = x.chunk;
   EXECUTE format('DELETE FROM %s r WHERE r.ctid IN (SELECT tid_ FROM pg_temp.vsg_unpack)', rel);
   DROP TABLE pg_temp.vsg_unpack;

@@ -32,7 +32,7 @@ SELECT h.key FROM (
   WHERE b.table_id = $1::int
   UNION ALL
   -- a root's rows kept as a checkpoint (hash scheme 3)
-  SELECT r.key, r.after FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq, NULL) r
+  SELECT r.key, r.after FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq) r
   WHERE c.table_id = $1::int AND c.kind = 'ROOT' AND c.hash_scheme = 3
 ) AS h
 WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
