@@ -17,15 +17,9 @@ DECLARE
   keys text[];
   match text;
 BEGIN
-  SELECT c.table_id, to_regclass(format('vsg.%I', ck.relname)), t.key_columns INTO tid, rel, keys
-  FROM vsg.commits c JOIN vsg.checkpoints ck ON ck.commit_id = c.id AND ck.root JOIN vsg.tracked t ON t.id = c.table_id
-  WHERE c.seq = s;
+  SELECT x.table_id, x.rel, x.key_columns INTO tid, rel, keys FROM vsg.root_source(s) x;
   IF tid IS NULL THEN
     RETURN;
-  END IF;
-  IF rel IS NULL THEN
-    RAISE EXCEPTION 'vsg: the checkpoint holding the rows of root commit #% is gone', s
-      USING ERRCODE = 'XX001', HINT = 'vsg verify reports it; restore the vsg schema from a backup';
   END IF;
   SELECT string_agg(format('r.%I%s = ($2->>%L)::%s%s', a.attname, CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END,
                            a.attname, format_type(a.atttypid, a.atttypmod), CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END), ' AND ')

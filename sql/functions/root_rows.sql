@@ -19,15 +19,9 @@ DECLARE
   rel regclass;
   keys text[];
 BEGIN
-  SELECT c.table_id, to_regclass(format('vsg.%I', ck.relname)), t.key_columns INTO tid, rel, keys
-  FROM vsg.commits c JOIN vsg.checkpoints ck ON ck.commit_id = c.id AND ck.root JOIN vsg.tracked t ON t.id = c.table_id
-  WHERE c.seq = s;
+  SELECT x.table_id, x.rel, x.key_columns INTO tid, rel, keys FROM vsg.root_source(s) x;
   IF tid IS NULL THEN
     RETURN;
-  END IF;
-  IF rel IS NULL THEN
-    RAISE EXCEPTION 'vsg: the checkpoint holding the rows of root commit #% is gone', s
-      USING ERRCODE = 'XX001', HINT = 'vsg verify reports it; restore the vsg schema from a backup';
   END IF;
   RETURN QUERY EXECUTE format('SELECT $1, %s, NULL::jsonb, %s, NULL::bytea, NULL::bytea, NULL::text[] FROM %s r',
                               vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), rel) USING tid;

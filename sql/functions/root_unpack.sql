@@ -30,16 +30,10 @@ DECLARE
   o int;
   bad int;
 BEGIN
-  SELECT c.seq, to_regclass(format('vsg.%I', ck.relname)), t.key_columns INTO s, rel, keys
-  FROM vsg.commits c JOIN vsg.checkpoints ck ON ck.commit_id = c.id AND ck.root JOIN vsg.tracked t ON t.id = c.table_id
-  WHERE c.table_id = tid AND c.kind = 'ROOT' AND c.hash_scheme = 3
-  ORDER BY c.seq LIMIT 1;
-  IF s IS NULL THEN
-    RETURN NULL;
-  END IF;
+  SELECT c.seq INTO s FROM vsg.commits c WHERE c.table_id = tid AND c.kind = 'ROOT' ORDER BY c.seq LIMIT 1;
+  SELECT x.rel, x.key_columns INTO rel, keys FROM vsg.root_source(s) x;
   IF rel IS NULL THEN
-    RAISE EXCEPTION 'vsg: the checkpoint holding the rows of root commit #% is gone', s
-      USING ERRCODE = 'XX001', HINT = 'vsg verify reports it; restore the vsg schema from a backup';
+    RETURN NULL;
   END IF;
   ord := vsg.root_key_order(rel, keys, 'r');
   SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
