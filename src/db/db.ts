@@ -38,6 +38,8 @@ export interface Queryable {
 /** A second connection beside a session's (Queryable.aside): its own snapshot, vsg's session settings. */
 export interface Aside {
   query<R = Row>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** stop the statement it is running (the session's interrupt does, with its own) */
+  cancel?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -236,8 +238,36 @@ export function wrapClient(
   // Known where vsg opened the session (the embedded database never has Citus); unknown on an application's.
   // (learnt when the repository is opened where it is unknown: knowCitus; spread into each transaction when it starts)
   const citus: { citus?: boolean } = kind === 'pglite' ? { citus: false } : opts.server ? { citus: opts.server.citus } : {};
-  // a second connection for a transaction's reads beside it, where vsg can open one (Queryable.aside)
-  const beside: { aside?: () => Promise<Aside> } = opts.aside ? { aside: opts.aside } : {};
+  // a second connection for a transaction's reads beside it, where vsg can open one
+  // (Queryable.aside): its statements count as this session's work, and an
+  // interrupt stops them too (the server runs a statement to its end otherwise,
+  // and the transaction waiting for it would wait as long)
+  const asides = new Set<{ running: number; cancel?: () => Promise<void> }>();
+  const openAside = opts.aside;
+  const beside: { aside?: () => Promise<Aside> } = openAside
+    ? {
+        aside: async () => {
+          const other = await openAside();
+          const mine = { running: 0, ...(other.cancel ? { cancel: other.cancel } : {}) };
+          asides.add(mine);
+          return {
+            query: async <R = Row>(text: string, params?: unknown[]) => {
+              if (interrupted) throw interruptedError(interrupted.inTransaction);
+              mine.running++;
+              try {
+                return await other.query<R>(text, params);
+              } finally {
+                mine.running--;
+              }
+            },
+            close: async () => {
+              asides.delete(mine);
+              await other.close();
+            },
+          };
+        },
+      }
+    : {};
   const db: Db = {
     kind,
     where,
@@ -295,9 +325,11 @@ export function wrapClient(
     close: onClose,
     interrupt(): Interrupted {
       if (interrupted) return interrupted;
-      interrupted = { busy: busy > 0, inTransaction: inTx };
+      const aside = [...asides].filter((a) => a.running > 0);
+      interrupted = { busy: busy > 0 || aside.length > 0, inTransaction: inTx };
       // A statement running on the server stops only when the server is told to.
       if (busy > 0 && cancel) cancel().catch(() => undefined);
+      for (const a of aside) a.cancel?.().catch(() => undefined);
       return interrupted;
     },
   };
@@ -379,18 +411,24 @@ export async function connectServer(url: string, opts: { preparedStatements?: bo
   }
   // A cancel goes over a second connection, as psql's does: the session's own is busy.
   // Behind a pooler the pid is the pooler's own, no backend's: no cancel (the statement runs to its end).
-  const cancel = server.pooled ? undefined : async () => {
-    const { client: other } = await open({ ...used, connectionTimeoutMillis: 5_000 });
-    try {
-      await other.query(sql('session/cancel'), [(client as unknown as { processID: number }).processID]);
-    } finally {
-      await other.end().catch(() => undefined);
-    }
-  };
+  const cancelOf = (c: pg.Client) =>
+    server.pooled
+      ? undefined
+      : async () => {
+          const { client: other } = await open({ ...used, connectionTimeoutMillis: 5_000 });
+          try {
+            await other.query(sql('session/cancel'), [(c as unknown as { processID: number }).processID]);
+          } finally {
+            await other.end().catch(() => undefined);
+          }
+        };
+  const cancel = cancelOf(client);
   const aside = async (): Promise<Aside> => {
     const { client: other } = await open({ ...used, connectionTimeoutMillis: 5_000 });
+    const stop = cancelOf(other);
     return {
       query: async <R>(text: string, params?: unknown[]) => ({ rows: (await other.query({ text, values: params, types: rawText })).rows as R[] }),
+      ...(stop ? { cancel: stop } : {}),
       close: () => other.end().catch(() => undefined),
     };
   };

@@ -7,9 +7,10 @@
  * the signal ends the process at once, and the next command finds nothing of
  * the commit, takes over the lock and verifies.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pause, until } from '../helpers/crash.js';
 import { bin, makeTarget, targetNames, vsg, type Target } from '../helpers/targets.js';
@@ -87,6 +88,73 @@ describe.each(targetNames())('SIGINT during a commit on %s', (name) => {
     expect(next.code, next.stderr).toBe(0);
     expect(Date.now() - t1).toBeLessThan(15_000);
     expect(await state()).toEqual({ total: 7, commits: before.commits + 1, pending: 0 });
+    const verify = await vsg(t, ['verify', '--json']);
+    expect(JSON.parse(verify.stdout).ok).toBe(true);
+  });
+});
+
+// The server alone: the embedded database has one connection, and hashes a
+// packed root after copying it, on that connection.
+describe.each(targetNames().filter((n) => n === 'postgres'))('SIGINT during a track whose root is hashed on a second connection, on %s', (name) => {
+  let t: Target;
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    const repo = await t.open({ init: true });
+    try {
+      await repo.sql('CREATE TABLE wide (id int PRIMARY KEY, v text NOT NULL); INSERT INTO wide SELECT g, md5(g::text) FROM generate_series(1, 5000) g');
+    } finally {
+      await repo.close();
+    }
+  });
+  afterAll(() => t.cleanup());
+
+  it('stops the hashing too: vsg exits at once, no statement of it is left running, nothing of the track is kept', { timeout: 120_000 }, async () => {
+    // The second connection's statement (vsg.root_chunk_hashes) opens
+    // vsg.root_chunks; holding it locked keeps that statement waiting, and the
+    // track waiting for its chunks, until the signal.
+    const holder = new pg.Client({ connectionString: t.url });
+    await holder.connect();
+    let child: ChildProcess | undefined;
+    let exited = false;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE vsg.root_chunks IN ACCESS EXCLUSIVE MODE');
+      const held = (await holder.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      // (read from another session: a transaction sees pg_stat_activity as it first read it)
+      const waiting = async () =>
+        Number((await t.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%root_chunk_hashes%'`)).rows[0].n) === 1;
+      child = spawn(process.execPath, [bin, 'track', 'wide'], { cwd: t.cwd, env: t.env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+      const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+        child!.on('exit', (code, signal) => {
+          exited = true;
+          res({ code, signal });
+        }),
+      );
+      expect(await until(waiting, () => exited), `the hashing waited on the lock: ${stderr}`).toBe(true);
+      const t0 = Date.now();
+      child.kill('SIGINT');
+      const end = await Promise.race([done, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
+      expect(end, 'vsg exited within 10 s of the signal').toEqual({ code: 130, signal: null });
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(stderr).toBe('vsg: interrupted; the transaction was rolled back\n');
+      expect(stdout).toBe('');
+      // nothing of vsg's is left running: its hashing statement was cancelled, not left waiting
+      const left = await t.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), ${held}) AND state <> 'idle'`);
+      expect(Number(left.rows[0].n)).toBe(0);
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+      if (child && !exited) child.kill('SIGKILL');
+    }
+    const tracked = await t.sql(`SELECT count(*)::int AS n FROM vsg.tracked`);
+    expect(tracked.rows[0].n).toBe(0);
+    const again = await vsg(t, ['track', 'wide']);
+    expect(again.code, again.stderr).toBe(0);
     const verify = await vsg(t, ['verify', '--json']);
     expect(JSON.parse(verify.stdout).ok).toBe(true);
   });
