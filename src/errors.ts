@@ -44,7 +44,7 @@ export const ERRORS = {
   E_ALREADY_TRACKED: { exit: no, meaning: 'the table is already tracked' },
   E_AMBIGUOUS_REF: { exit: input, meaning: 'a commit prefix or name matches several commits; data.candidates lists them' },
   E_APPLY_REFUSED: { exit: sql, meaning: 'a constraint, trigger or permission refused the rows written back; nothing changed' },
-  E_BAD_DATE: { exit: use, meaning: 'a --since/--until value is not a date' },
+  E_BAD_DATE: { exit: use, meaning: 'a --since/--until value, or the date of <ref>@{<date>}, is not a date' },
   E_BAD_DIGEST: { exit: use, meaning: 'a history digest is malformed' },
   E_BAD_KEY: { exit: input, meaning: 'a row key is malformed or not a key of the table' },
   E_BAD_REF_NAME: { exit: use, meaning: 'a branch or tag name is not valid' },

@@ -71,3 +71,17 @@ export function parseDate(value: string | undefined, flag: string, now: Date = n
     hint: "use a date like 2026-01-31 or '2026-01-31 14:00', or '2 days ago', 2.weeks.ago, yesterday, now",
   });
 }
+
+/**
+ * The date of a reference `<ref>@{<date>}` (refs.ts), as parseDate reads
+ * --since. A number there is git's count of reflog entries, which vsg has no
+ * reflog to count: refused, pointing at ~N.
+ */
+export function refDate(text: string, ref: string, now: Date = new Date()): string {
+  if (/^\s*-?\d+\s*$/.test(text)) {
+    throw new VsgError('E_BAD_DATE', `'${ref}' counts reflog entries, which vsg does not keep: @{...} takes a date`, {
+      hint: "count back commits with ~N (HEAD~3), or give a date: @{yesterday}, @{'2 hours ago'}, @{2026-01-31 14:00}",
+    });
+  }
+  return parseDate(text, `in '${ref}', the date`, now) as string;
+}

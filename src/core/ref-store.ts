@@ -98,10 +98,10 @@ export async function refsByName(db: Queryable, kind: 'branch' | 'tag', names?: 
 
 /** Fail unless `name` can name a branch or tag (the schema checks it too). */
 export function checkRefName(name: string, what: 'branch' | 'tag'): void {
-  if (name === '' || /[\s~^:\\]/.test(name) || name === 'HEAD' || name === '@' || name.startsWith('-') || name.includes('..')) {
+  if (name === '' || /[\s~^:\\]/.test(name) || name === 'HEAD' || name === '@' || name.startsWith('-') || name.includes('..') || name.includes('@{')) {
     throw new VsgError('E_BAD_REF_NAME', `'${name}' is not a valid ${what} name`, {
       exitCode: ExitCode.usage,
-      hint: 'use letters, digits and - _ . /; no spaces, ~ ^ : or ..',
+      hint: 'use letters, digits and - _ . /; no spaces, ~ ^ :, .. or @{',
     });
   }
 }

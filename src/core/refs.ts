@@ -1,9 +1,12 @@
 /**
  * Commit references: a full id, a unique prefix of 4+ hex characters, HEAD,
- * a branch or tag name, each optionally followed by ~N, ^ or ^2.
+ * a branch or tag name, each optionally followed by @{<date>} (the newest
+ * commit of its first-parent chain made by then; `@{<date>}` alone is
+ * HEAD's), then by ~N, ^ or ^2.
  */
 import { sqlTrue as truthy, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { refDate } from './dates.js';
 import { isVsgError, prunedError, VsgError } from '../errors.js';
 import { isNameOf, resolveTable, type TrackedTable } from './tables.js';
 
@@ -19,6 +22,14 @@ export interface ResolvedRef {
 }
 
 const SUFFIX = /(~\d*|\^\d?)+$/;
+const AT_DATE = /@\{([^{}]*)\}$/;
+
+/** A reference's base (no ~N, ^) as its name and the date of `name@{date}` (null: none); `@{date}` alone is HEAD's. */
+export function splitDate(base: string, ref: string): { name: string; date: string | null } {
+  const m = AT_DATE.exec(base);
+  if (!m) return { name: base, date: null };
+  return { name: base.slice(0, m.index) || 'HEAD', date: refDate(m[1], ref) };
+}
 
 /** Short form of a commit id, as log and commit print it. */
 export function shortId(id: string): string {
@@ -27,7 +38,7 @@ export function shortId(id: string): string {
 
 /** Whether a reference starts from HEAD (and so needs a table). */
 export function isHeadRef(ref: string): boolean {
-  return /^(HEAD|@)([~^]|$)/.test(ref);
+  return /^(HEAD|@)([~^{]|@\{|$)/.test(ref);
 }
 
 /** Resolve `ref` to one commit; within `table` when given, else across every tracked table. */
@@ -35,7 +46,9 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
   const m = SUFFIX.exec(ref);
   const base = m ? ref.slice(0, m.index) : ref;
   const steps = m ? [...m[0].matchAll(/~(\d*)|\^(\d?)/g)] : [];
-  let { pruned, ...at } = await resolveBase(db, base, ref, table);
+  const { name, date } = splitDate(base, ref);
+  let { pruned, ...at } = await resolveBase(db, name, ref, table);
+  if (date !== null) ({ pruned, ...at } = await madeBy(db, at, date, ref, table));
   for (const s of steps) {
     if (s[0].startsWith('~')) {
       const n = s[1] === '' ? 1 : Number(s[1]);
@@ -58,6 +71,18 @@ export async function resolveRef(db: Queryable, ref: string, table?: TrackedTabl
   // A pruned commit (docs/prune.md) still resolves, so that the answer is "pruned", not "unknown".
   if (pruned) throw prunedError(at.span?.id ?? at.id);
   return at;
+}
+
+/**
+ * `<name>@{<date>}`: the newest commit made at or before `date` on the
+ * first-parent chain of what the name resolved to. Across tables, that
+ * commit as resolveBase gives it (with the commit across tables it is a part of).
+ */
+async function madeBy(db: Queryable, at: ResolvedRef, date: string, ref: string, table?: TrackedTable): Promise<ResolvedRef & { pruned: boolean }> {
+  const { rows } = await db.query<{ id: string; pruned: boolean | string }>(sql('history/made_by'), [at.id, date]);
+  if (!rows[0]) throw unknown(ref, 'goes back past the first commit');
+  if (table) return { id: rows[0].id, tableId: at.tableId, pruned: truthy(rows[0].pruned) };
+  return resolveBase(db, rows[0].id, ref);
 }
 
 async function firstParent(db: Queryable, id: string, n: number, ref: string): Promise<{ id: string; pruned: boolean }> {

@@ -8,7 +8,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
-import { refOfEach, resolveRef, stateAt } from './refs.js';
+import { isHeadRef, refOfEach, resolveRef, stateAt } from './refs.js';
 import { listTables, type TrackedTable } from './tables.js';
 
 /** A commit of the repository and the state of its tables there. */
@@ -25,9 +25,9 @@ export interface RepoCommit {
 
 const SUFFIX = /(~\d*|\^\d?)+$/;
 
-/** Whether a reference counts back (`~N`, `^`, `^2`) from its base. */
+/** Whether a reference counts back (`~N`, `^`, `^2`, `@{<date>}`) from its base. */
 export function hasAncestry(ref: string): boolean {
-  return SUFFIX.test(ref);
+  return SUFFIX.test(ref) || /@\{[^{}]*\}$/.test(ref.replace(SUFFIX, ''));
 }
 
 /** Whether `e` is refs.ts's answer to a branch or tag name that several tables have at different commits. */
@@ -55,7 +55,7 @@ const bad = (ref: string, why: string) => new VsgError('E_UNKNOWN_REF', `'${ref}
 /**
  * The repository commit `ref` names: its base (HEAD: every table's HEAD; a
  * name: each table's ref of that name; a commit id: every table as it stood
- * then) followed by `~N` / `^` (first parents across tables) and `^2` (the
+ * then; with @{<date>}, each of those as it stood at that time) followed by `~N` / `^` (first parents across tables) and `^2` (the
  * merged branch's commit of a merge across tables).
  */
 export async function repoCommit(db: Queryable, ref: string): Promise<RepoCommit> {
@@ -113,7 +113,8 @@ async function baseTips(db: Queryable, tables: TrackedTable[], base: string): Pr
       if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
     }
   }
-  // no table has it: the error a reference to nothing gets
+  // no table has it: the error a reference to nothing gets (HEAD@{<date>}: every table's history begins later)
+  if (tips.length === 0 && isHeadRef(base)) throw bad(base, 'goes back past the first commit');
   if (tips.length === 0) await resolveRef(db, base);
   if (tips.length === 0) throw bad(base, 'is not a commit, branch or tag');
   return tips;
