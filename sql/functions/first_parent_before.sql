@@ -4,8 +4,8 @@
 -- across tables counts as made when that commit was, so that a time never
 -- falls between two parts of one. vsg stamps each commit with the server's
 -- clock when it is made, after its parent was committed, so times only fall
--- along a chain, and the skip pointers of vsg.commit_graph find it in
--- O(log depth) steps, as vsg.first_parent_at does a depth: from a commit
+-- along a chain, and the skip pointers of vsg.commit_graph find it without
+-- reading every commit on the way, as vsg.first_parent_at does a depth: from a commit
 -- made after t, go to its skip pointer when that one too was made after t,
 -- else to its parent.
 CREATE OR REPLACE FUNCTION vsg.first_parent_before(start bigint, t timestamptz) RETURNS bigint LANGUAGE sql STABLE
