@@ -4,14 +4,16 @@
 -- keyed by a salt drawn here and never stored: vsg.forget_image), the salt
 -- goes, the row hash stays (docs/forget.md); so do the values a merge in
 -- progress keeps of those keys. Reaches each key's rows through its key
--- (vsg.key_changes): the cost is the keys' own changes.
+-- (vsg.key_change_rows): the cost is the keys' own changes. The root's rows of
+-- the keys are change rows by then where the root is a checkpoint (hash
+-- scheme 3): vsg.root_unpack unpacked each chunk holding one.
 -- Answers how many keys were touched, and how many change rows and cells newly blanked.
 WITH s AS (
   SELECT vsg.statement_seed() AS salt
 ), r AS (
   SELECT ch.seq, ch.key, coalesce(cardinality(ch.forgotten), 0) AS old_n,
          vsg.forget_columns(ch.before, ch.after, ch.forgotten, $2::text[], $3::text[]) AS cols
-  FROM pg_temp.vsg_forget f CROSS JOIN LATERAL vsg.key_changes($1::int, f.key) ch
+  FROM pg_temp.vsg_forget f CROSS JOIN LATERAL vsg.key_change_rows($1::int, f.key) ch
 ), u AS (
   UPDATE vsg.changes ch
   SET before = vsg.forget_image(ch.before, r.cols, s.salt), after = vsg.forget_image(ch.after, r.cols, s.salt), salt = NULL, forgotten = r.cols

@@ -1,13 +1,24 @@
 -- What refuses a forget of the keys in pg_temp.vsg_forget from table $1:
 -- commits of hash scheme 1 holding them (forgetting there would break their
 -- change_hash: no salt, no row hash), and uncommitted changes to them. Also
--- how many keys have any history at all (change rows, or a base's rows).
+-- how many keys have any history at all (change rows, a base's rows, or the
+-- root's rows still packed in its checkpoint). Each key's change rows through
+-- its key (vsg.key_change_rows); the packed root's rows of all the keys in one
+-- query (vsg.root_rows_of), not one a key (vsg.key_changes). A root's rows
+-- are never of scheme 1.
+WITH packed AS MATERIALIZED (
+  SELECT r.asked
+  FROM (SELECT c.seq FROM vsg.commits c WHERE c.table_id = $1::int AND c.kind = 'ROOT' ORDER BY c.seq LIMIT 1) r0
+  CROSS JOIN LATERAL vsg.root_rows_of(r0.seq, ARRAY(SELECT f.key FROM pg_temp.vsg_forget f)) r
+  WHERE EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = r0.seq)
+)
 SELECT (SELECT count(*) FROM pg_temp.vsg_forget)::text AS keys,
        (SELECT count(DISTINCT f.key) FROM pg_temp.vsg_forget f
-        WHERE EXISTS (SELECT 1 FROM vsg.key_changes($1::int, f.key))
-           OR EXISTS (SELECT 1 FROM vsg.bases b JOIN vsg.base_rows br ON br.base_id = b.id AND br.key = f.key WHERE b.table_id = $1::int))::text AS known,
+        WHERE EXISTS (SELECT 1 FROM vsg.key_change_rows($1::int, f.key))
+           OR EXISTS (SELECT 1 FROM vsg.bases b JOIN vsg.base_rows br ON br.base_id = b.id AND br.key = f.key WHERE b.table_id = $1::int)
+           OR f.key IN (SELECT p.asked FROM packed p))::text AS known,
        (SELECT coalesce(json_agg(DISTINCT c.id), '[]') FROM pg_temp.vsg_forget f
-        CROSS JOIN LATERAL vsg.key_changes($1::int, f.key) ch
+        CROSS JOIN LATERAL vsg.key_change_rows($1::int, f.key) ch
         JOIN vsg.commits c ON c.seq = ch.seq
         WHERE c.hash_scheme = 1)::text AS scheme1,
        (SELECT count(*) FROM pg_temp.vsg_forget f JOIN vsg.pending p ON p.table_id = $1::int AND p.key = f.key)::text AS pending

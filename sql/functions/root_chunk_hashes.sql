@@ -10,27 +10,36 @@
 -- chunks still packed (a chunk that `vsg forget` unpacked left it whole,
 -- sql/functions/root_unpack.sql), in order, each with its stored salt.
 -- Answers per run of 1,024 rows (ord, from 0) the chunk it stands for (NULL
--- where the checkpoint holds more rows than packed chunks), its rows and hash.
+-- where the checkpoint holds more rows than packed chunks), its rows, hash
+-- and first key (the key image of its first row, vsg.root_firsts: not part of
+-- the hash; `vsg forget` finds a key's chunk by it).
 -- Binary send forms print the same whatever the session's settings of dates
--- and floats; the text ones depend only on client_encoding, set here.
+-- and floats; the text ones depend only on client_encoding, set here (and the
+-- first keys' on vsg's settings for text forms, set here as vsg.root_rows has them).
 -- Two ways to read the runs, the same rows in the same order: where `rel` has
 -- a btree index on the key in that order (the copy's own, sql/track/root_index.sql;
 -- a table's primary key of columns that have no collation), the first key of
--- each run from one pass over the key, then each run by one scan of the index
--- from its first key (LIMIT 1,024); else one pass numbering every row, sorted
--- by run. The first needs no sort of the table (a 1M-row table: 1.1 s against 1.3 s).
+-- each run from one pass over the key (vsg.root_firsts), then each run by one
+-- scan of the index from its first key (LIMIT 1,024); else one pass numbering
+-- every row, sorted by run. The first needs no sort of the table (a 1M-row
+-- table: 1.1 s against 1.3 s).
+-- (first_key was added by schema version 24: the five-column function goes first)
+DROP FUNCTION IF EXISTS vsg.root_chunk_hashes(regclass, text[], bytea, bigint);
 CREATE OR REPLACE FUNCTION vsg.root_chunk_hashes(rel regclass, key_columns text[], seed bytea, s bigint)
-RETURNS TABLE (ord int, chunk int, rows int, salt bytea, hash bytea)
-LANGUAGE plpgsql STABLE SET client_encoding = 'UTF8' AS $$
+RETURNS TABLE (ord int, chunk int, rows int, salt bytea, hash bytea, first_key jsonb)
+LANGUAGE plpgsql STABLE SET client_encoding = 'UTF8'
+  SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
+  SET extra_float_digits = 3 SET bytea_output = 'hex'
+AS $$
 DECLARE
   sends text;
   bytes text;
   runs text;
   indexed boolean;
-  firsts text;
-  first_row text;
+  kc record;
 BEGIN
   SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
+  SELECT x.cols, x.image, x.ord INTO kc FROM vsg.root_key_columns(rel, key_columns, 'i') x;
   -- an index in the runs' order: each key column in turn, plain, ascending, in "C" where it has a collation
   SELECT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index i
@@ -44,26 +53,22 @@ BEGIN
            OR i.indcollation[k.n - 1] <> CASE WHEN a.attcollation <> 0 THEN 'pg_catalog."C"'::regcollation::oid ELSE 0 END))
   INTO indexed;
   IF indexed THEN
-    SELECT string_agg(format('r.%I AS k_%s', k.c, k.n), ', ' ORDER BY k.n),
-           string_agg(format('f.k_%s%s', k.n, CASE WHEN a.attcollation <> 0 THEN ' COLLATE "C"' ELSE '' END), ', ' ORDER BY k.n)
-    INTO firsts, first_row
-    FROM unnest(key_columns) WITH ORDINALITY AS k(c, n)
-    JOIN pg_catalog.pg_attribute a ON a.attrelid = rel AND a.attname = k.c AND NOT a.attisdropped;
     runs := format($r$
-      SELECT f.ord, w.rows, w.b
-      FROM (SELECT ((x.rn - 1) / 1024)::int AS ord, x.* FROM (SELECT row_number() OVER (ORDER BY %1$s) AS rn, %2$s FROM %3$s r) x
-            WHERE (x.rn - 1) %% 1024 = 0) f
+      SELECT f.ord, w.rows, w.b, f.first_key
+      FROM vsg.root_firsts($3, $4) f
       CROSS JOIN LATERAL (
-        SELECT count(*)::int AS rows, string_agg(%4$s, ''::bytea ORDER BY %5$s) AS b
-        FROM (SELECT r.*, %6$s FROM %3$s r WHERE ROW(%1$s) >= ROW(%7$s) ORDER BY %1$s LIMIT 1024) i) w
-    $r$, vsg.root_key_order(rel, key_columns, 'r'), firsts, rel, bytes, vsg.root_key_order(rel, key_columns, 'i'), sends, first_row);
+        SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea ORDER BY %2$s) AS b
+        FROM (SELECT %3$s, %4$s FROM %5$s r WHERE ROW(%6$s) >= ROW(%7$s) ORDER BY %6$s LIMIT 1024) i) w
+    $r$, bytes, kc.ord, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'));
   ELSE
     runs := format($r$
-      SELECT o.ord, count(*)::int AS rows, string_agg(o.b, ''::bytea ORDER BY o.rn) AS b
-      FROM (SELECT i.rn, ((i.rn - 1) / 1024)::int AS ord, %s AS b
-            FROM (SELECT row_number() OVER (ORDER BY %s) AS rn, %s FROM %s r) i) o
+      SELECT o.ord, count(*)::int AS rows, string_agg(o.b, ''::bytea ORDER BY o.rn) AS b,
+             (array_agg(o.first_key) FILTER (WHERE o.first_key IS NOT NULL))[1] AS first_key
+      FROM (SELECT i.rn, ((i.rn - 1) / 1024)::int AS ord, %1$s AS b,
+                   CASE WHEN (i.rn - 1) %% 1024 = 0 THEN %2$s END AS first_key
+            FROM (SELECT row_number() OVER (ORDER BY %3$s) AS rn, %4$s, %5$s FROM %6$s r) i) o
       GROUP BY o.ord
-    $r$, bytes, vsg.root_key_order(rel, key_columns, 'r'), sends, rel);
+    $r$, bytes, kc.image, vsg.root_key_order(rel, key_columns, 'r'), sends, kc.cols, rel);
   END IF;
   RETURN QUERY EXECUTE format($q$
     WITH g AS MATERIALIZED (%s
@@ -74,8 +79,8 @@ BEGIN
       FROM vsg.root_chunks rc WHERE rc.seq = $2 AND rc.salt IS NOT NULL
     )
     SELECT g.ord, c.chunk, g.rows, c.salt,
-           sha256('vsg-chunk-3'::bytea || c.salt || int4send(c.chunk) || g.b)
+           sha256('vsg-chunk-3'::bytea || c.salt || int4send(c.chunk) || g.b), g.first_key
     FROM g LEFT JOIN c ON c.ord = g.ord
-  $q$, runs) USING seed, s;
+  $q$, runs) USING seed, s, rel, key_columns;
 END
 $$;

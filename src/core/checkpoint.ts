@@ -68,6 +68,8 @@ interface ChunkRow {
   rows: string;
   salt: string;
   hash: string;
+  /** the key image of the chunk's first row, as JSON text */
+  first_key: string;
 }
 
 /** A table of at least this many rows is tracked with a root that is a checkpoint ... */

@@ -49,6 +49,7 @@ export type ProblemCode =
   | 'forget_seal'
   | 'root_checkpoint'
   | 'chunk_hash'
+  | 'chunk_first_key'
   | 'root_seal'
   | 'root_unpacked'
   | 'prune_id'
@@ -150,6 +151,7 @@ const MESSAGES: Record<ProblemCode, string> = {
   forget_seal: "a FORGET entry's seal is not that of the root chunks it unpacked (a chunk's seal was edited, or a chunk unpacked behind vsg's back)",
   root_checkpoint: 'the checkpoint that holds its rows is gone (a root kept as a checkpoint, hash scheme 3)',
   chunk_hash: "a chunk of its rows does not hash to the chunk's stored hash (a row of its checkpoint was edited, added or removed; the first such chunk is shown)",
+  chunk_first_key: "a chunk of its rows matches its hash, but its stored first key, by which vsg forget finds a key's chunk, is not its first row's key (the first key was edited; the first such chunk is shown)",
   root_seal: "a chunk of its rows that vsg forget unpacked: its rows' hashes do not make its seal (a row was deleted, added or its hash edited)",
   root_unpacked: 'some of its change rows belong to no chunk that vsg forget unpacked (rows added behind vsg\'s back)',
   prune_id: "a PRUNE entry's id does not match its fields and the previous entry's id (the entry was edited)",

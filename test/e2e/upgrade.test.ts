@@ -147,9 +147,9 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     ];
     const verifyIn = async (r: Repository) => expect((await r.verify()).problems).toEqual([]);
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 12 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 23 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql, 021_root_rows\.sql, 022_root_index\.sql, 023_root_chunks\.sql\)/);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 23 \(latest\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 13 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 24 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql, 021_root_rows\.sql, 022_root_index\.sql, 023_root_chunks\.sql, 024_root_first_keys\.sql\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 24 \(latest\)/);
     repo = await t.open();
     let after: unknown[];
     try {
@@ -275,13 +275,59 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 23, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 24, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);
       } finally {
         await repo.close();
       }
+    }
+  });
+
+  it('a repository of version 23 with a root kept as a checkpoint, one chunk unpacked, upgrades: each chunk still packed gets its first key, and forget finds chunks by them', async () => {
+    // Version 23's schema and rows: a repository made by this vsg, then the column version 24 added dropped and its
+    // migration unrecorded (what version 23 wrote of a root is what this vsg writes, but for the first keys).
+    let repo = await t.open({ bare: true });
+    const chunks = async (r: Repository) =>
+      (await r.db.query<{ chunk: string; packed: string; first_key: string | null }>(
+        `SELECT chunk::text, (salt IS NOT NULL)::text AS packed, first_key::text FROM vsg.root_chunks ORDER BY chunk`,
+      )).rows.map((c) => [c.chunk, c.packed, c.first_key]);
+    try {
+      await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
+      await repo.init();
+      // 5,000 rows, ids 2, 4, ... 10,000: chunks of 1,024 from ids 2, 2050, 4098, 6146 and 8194 (904 rows)
+      await repo.sql(`CREATE TABLE readings (id bigint PRIMARY KEY, v text); INSERT INTO readings SELECT 2 * g, 'v' || g FROM generate_series(1, 5000) g`);
+      await repo.track('readings', { author: 'alice' });
+      await repo.forget({ table: 'readings', keys: ['3000'], message: 'erasure', author: 'alice' });
+      await repo.db.query(`ALTER TABLE vsg.root_chunks DROP COLUMN first_key; DELETE FROM vsg.migrations WHERE version = 24`);
+    } finally {
+      await repo.close();
+    }
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 24 \(applied 024_root_first_keys\.sql\)/);
+    repo = await t.open();
+    try {
+      // the i-th run of the copy is the i-th chunk still packed: chunk 1 left it
+      expect(await chunks(repo)).toEqual([
+        ['0', 'true', '{"id": "2"}'],
+        ['1', 'false', null],
+        ['2', 'true', '{"id": "4098"}'],
+        ['3', 'true', '{"id": "6146"}'],
+        ['4', 'true', '{"id": "8194"}'],
+      ]);
+      expect((await repo.verify()).problems).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+    // a key of the chunk after the unpacked one, and one of the last chunk
+    expect(await vsgOk(t, ['forget', '-t', 'readings', '4100', '9000', '-m', 'erasure'])).toMatch(/^forget [0-9a-f]{7} readings: 2 rows: 2 change rows/);
+    repo = await t.open();
+    try {
+      expect((await chunks(repo)).filter((c) => c[1] === 'false').map((c) => c[0])).toEqual(['1', '2', '4']);
+      expect((await repo.db.query(`SELECT count(*)::text AS n FROM vsg.root_${(await repo.tables())[0].id}`)).rows[0].n).toBe(String(2 * 1024));
+      expect((await repo.verify()).problems).toEqual([]);
+    } finally {
+      await repo.close();
     }
   });
 });

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
+import { readOf } from '../helpers/reads.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -305,5 +306,116 @@ describe.each(targetNames())('a root kept as a checkpoint on %s', (name) => {
     expect(await problems()).toEqual([]);
     expect(norm(await repo.rowsAt({ table: PACKED, at: 'HEAD' }))).toBe(norm(await repo.rowsAt({ table: ROWS, at: 'HEAD' })));
     expect(norm(await repo.show('HEAD', { table: PACKED }))).toBe(norm(await repo.show('HEAD', { table: ROWS })));
+  });
+});
+
+/**
+ * Finding the chunk that holds a key (schema version 24): each chunk stores its
+ * first key, and forget reads the chunk with the greatest first key not above
+ * the key, from that first key through the copy's key index. Keys 2, 4, ...
+ * 14,000 (bigint: their text order is not their order): chunks from ids 2,
+ * 2050, 4098, 6146, 8194, 10242 and 12290 (856 rows), odd ids absent.
+ */
+describe.each(targetNames())('finding the chunk of a key by the chunks\' first keys on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  let rel: string;
+  let seq: string;
+  const author = 'ann';
+  const q = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await repo.db.query<R>(text, params)).rows;
+  const problems = async () => (await repo.verify()).problems.map((p) => [p.code, p.expected, p.actual]);
+  const unpacked = async () =>
+    (await q<{ chunk: string }>(`SELECT chunk::text FROM vsg.root_chunks WHERE seq = $1 AND salt IS NULL ORDER BY chunk`, [seq])).map((c) => Number(c.chunk));
+  /** Everything a refused forget must leave as it was: change rows, FORGET entries, chunks, the copy. */
+  const snapshot = async () =>
+    (await q<{ h: string }>(`SELECT md5(coalesce((SELECT string_agg(x::text, ',' ORDER BY x.seq, x.key::text) FROM vsg.changes x), '')
+        || (SELECT count(*) FROM vsg.forgets) || (SELECT string_agg(rc::text, ',' ORDER BY chunk) FROM vsg.root_chunks rc)
+        || (SELECT count(*) FROM ${rel})) AS h`))[0].h;
+  const forget = (...keys: string[]) => repo.forget({ table: 'evens', keys, message: 'erasure', author, vacuum: false });
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql(`CREATE TABLE evens (id bigint PRIMARY KEY, v text); INSERT INTO evens SELECT 2 * g, 'v' || g FROM generate_series(1, 7000) g`);
+    const made = (await repo.track('evens', { author })).root;
+    seq = (await q<{ seq: string }>('SELECT seq::text FROM vsg.commits WHERE id = $1', [made.id]))[0].seq;
+    rel = `vsg.root_${(await repo.tables()).find((x) => x.name === 'evens')!.id}`;
+  });
+  afterAll(async () => {
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('stores each chunk\'s first key: the key image of its first row in key order', async () => {
+    const chunks = await q<{ rows: string; first_key: string }>(`SELECT rows::text, first_key::text FROM vsg.root_chunks WHERE seq = $1 ORDER BY chunk`, [seq]);
+    expect(chunks.map((c) => [c.rows, c.first_key])).toEqual([
+      ...[2, 2050, 4098, 6146, 8194, 10242].map((id) => ['1024', `{"id": "${id}"}`]),
+      ['856', '{"id": "12290"}'],
+    ]);
+    expect(await problems()).toEqual([]);
+  });
+
+  it('forget of a key in the first, a middle and the last chunk unpacks that chunk alone, reading that chunk\'s rows of the copy and one probe of the key twice', async () => {
+    for (const [key, chunk, rows] of [['100', 0, 1024], ['5000', 2, 1024], ['14000', 6, 856]] as const) {
+      const before = await unpacked();
+      const [read] = await readOf(repo, [rel], () => forget(key));
+      expect(await unpacked()).toEqual([...before, chunk].sort());
+      // the chunk's rows, read from its first key through the key index; the key's row, probed by check and by unpack
+      expect(read).toBe(rows + 2);
+      expect((await q<{ n: string }>(`SELECT count(*)::text AS n FROM ${rel} WHERE id = $1`, [key]))[0].n).toBe('0');
+    }
+    expect((await q<{ n: string }>(`SELECT count(*)::text AS n FROM ${rel}`))[0].n).toBe(String(7000 - 2 * 1024 - 856));
+    expect(await problems()).toEqual([]);
+  });
+
+  it('a key absent between two chunks holds no row: nothing unpacked for it, beside a key of a chunk unpacked before', async () => {
+    await expect(forget('2049')).rejects.toMatchObject({ code: 'E_NO_ROW' });
+    // 102: chunk 0 is change rows now, blanked as any; 2049 lies between chunks 0 and 1
+    const r = await forget('2049', '102');
+    expect(r.entry).toMatchObject({ keys: 1, rows: 1 });
+    expect(await unpacked()).toEqual([0, 2, 6]);
+    expect(await problems()).toEqual([]);
+  });
+
+  it('a tampered first key leads to a refusal, nothing changed, or to the right chunk; verify reports it', async () => {
+    const tamper = (key: string) => repo.sql(`UPDATE vsg.root_chunks SET first_key = '${key}' WHERE seq = ${seq} AND chunk = 3`);
+    const refused = async (key: string, why: RegExp) => {
+      const was = await snapshot();
+      await expect(forget(key)).rejects.toMatchObject({ code: 'E_VERIFY', message: expect.stringMatching(why) });
+      expect(await snapshot()).toBe(was);
+    };
+    const reported = (stored: string) => [['chunk_first_key', 'chunk 3: {"id": "6146"}', `chunk 3: ${stored}`]];
+    // above the chunk's first row: a key of it below the stored first key is led to chunk 1, whose rows match their
+    // hash and do not hold it; a key above it reads from there, rows that do not match chunk 3's hash
+    await tamper('{"id": "7000"}');
+    expect(await problems()).toEqual(reported('{"id": "7000"}'));
+    await refused('6200', /the first keys of the chunks of root commit #\d+ do not lead to the chunks holding the keys; nothing was forgotten$/);
+    await refused('7100', /1 chunk\(s\) of the rows of root commit #\d+ do not match their hash; nothing was forgotten$/);
+    // no key of the column's type
+    await tamper('{"id": "x"}');
+    expect(await problems()).toEqual(reported('{"id": "x"}'));
+    await refused('6200', /a first key of the chunks of root commit #\d+ is no key of its rows; nothing was forgotten$/);
+    // between the chunk's first row and the row before it: it reads the chunk's rows all the same
+    await tamper('{"id": "6145"}');
+    expect(await problems()).toEqual(reported('{"id": "6145"}'));
+    await forget('6200');
+    expect(await unpacked()).toEqual([0, 2, 3, 6]);
+    expect(await problems()).toEqual([]);
+  });
+
+  it('forget of a key of a chunk between two unpacked before reads that chunk', async () => {
+    const [read] = await readOf(repo, [rel], () => forget('3000'));
+    expect(await unpacked()).toEqual([0, 1, 2, 3, 6]);
+    expect(read).toBe(1024 + 2);
+    expect(await problems()).toEqual([]);
+  });
+
+  it('a key whose text the key column\'s type does not take holds no row (an untracked history\'s keys, as typed)', async () => {
+    await repo.untrack('evens', { author });
+    await expect(forget('abc')).rejects.toMatchObject({ code: 'E_NO_ROW' });
+    const r = await forget('abc', '11000');
+    expect(r.entry).toMatchObject({ keys: 1, rows: 1 });
+    expect(await unpacked()).toEqual([0, 1, 2, 3, 5, 6]);
+    expect(await problems()).toEqual([]);
   });
 });
