@@ -21,14 +21,15 @@
 -- that did match their hash) refuses the forget too. Nothing is unpacked but
 -- a chunk holding a key to forget. Sequential scans are off: the checkpoint is
 -- read through its key index and its rows deleted by their row ids however
--- small it is, so that what a forget reads of it is the chunks it unpacks.
+-- small it is, so that what a forget reads of it is the chunks it unpacks
+-- (and JIT off: the costs that turns up would compile each statement).
 -- Answers the checkpoint's name when it unpacked any chunk (forget vacuums
 -- it), else NULL.
 CREATE OR REPLACE FUNCTION vsg.root_unpack(tid int, seed bytea) RETURNS text
 LANGUAGE plpgsql VOLATILE
   SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
   SET extra_float_digits = 3 SET bytea_output = 'hex' SET client_encoding = 'UTF8'
-  SET enable_seqscan = off
+  SET enable_seqscan = off SET jit = off
 AS $$
 DECLARE
   s bigint;

@@ -63,11 +63,28 @@ export async function canonicalKey(db: Queryable, table: TrackedTable, spec: str
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err.code === undefined) throw e;
-    // `vsg blame clients`: the table's own name where a key goes
-    const named = isNameOf(table, spec);
-    throw new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${named ? 'it names the table itself' : String(err.message).replace(/^vsg: /, '')}`, {
-      exitCode: ExitCode.input,
-      ...(named ? { hint: 'name the table with the table option, and give a key of it', data: { table: table.display } } : {}),
-    });
+    throw badKey(table, spec, String(err.message));
   }
+}
+
+/**
+ * Many keys in the form vsg stores them, in order, in one statement (vsg
+ * forget of many keys): as canonicalKey, which takes a round trip a key. The
+ * first key the database refuses fails as canonicalKey fails for it.
+ */
+export async function canonicalKeys(db: Queryable, table: TrackedTable, specs: string[]): Promise<Image[]> {
+  const parsed = specs.map((s) => JSON.stringify(parseKey(s, table.keyColumns)));
+  const { rows } = await db.query<{ k: string | null; error: string | null }>(sql('keys/canonical_many'), [table.id, parsed]);
+  const bad = rows.findIndex((r) => r.error !== null);
+  if (bad >= 0) throw badKey(table, specs[bad], rows[bad].error as string);
+  return rows.map((r) => JSON.parse(r.k as string) as Image);
+}
+
+function badKey(table: TrackedTable, spec: string, message: string): VsgError {
+  // `vsg blame clients`: the table's own name where a key goes
+  const named = isNameOf(table, spec);
+  return new VsgError('E_BAD_KEY', `'${spec}' is not a key of '${table.display}': ${named ? 'it names the table itself' : message.replace(/^vsg: /, '')}`, {
+    exitCode: ExitCode.input,
+    ...(named ? { hint: 'name the table with the table option, and give a key of it', data: { table: table.display } } : {}),
+  });
 }

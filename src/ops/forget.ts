@@ -18,7 +18,7 @@ import { isDistributed, readName } from '../core/citus.js';
 import { gather } from '../core/gather.js';
 import { createCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
-import { canonicalKey, parseKey } from '../core/keys.js';
+import { canonicalKeys, parseKey } from '../core/keys.js';
 import { toSqlError } from '../core/sql-error.js';
 import { shortId } from '../core/refs.js';
 import { forgetLive, forgetVacuum, forgetWhere } from '../core/sql/forget.js';
@@ -80,10 +80,9 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
 
     await tx.query(sql('forget/temp'));
     if (keys.length > 0) {
-      const canon = [];
       // an untracked history's keys as typed (their text form): its table is no longer vsg's to read types from
-      for (const k of keys) canon.push(JSON.stringify(table.untrackedAt !== null ? parseKey(k, table.keyColumns) : await canonicalKey(tx, table, k)));
-      await tx.query(sql('forget/add_keys'), [canon]);
+      const canon = table.untrackedAt !== null ? keys.map((k) => parseKey(k, table.keyColumns)) : await canonicalKeys(tx, table, keys);
+      await tx.query(sql('forget/add_keys'), [canon.map((k) => JSON.stringify(k))]);
     } else {
       const where = opts.where as string;
       try {
