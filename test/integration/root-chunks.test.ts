@@ -169,12 +169,14 @@ describe.each(targetNames())('a root kept as a checkpoint on %s', (name) => {
     await repo.sql(`CREATE TABLE same ${shape('numeric(12,2)')}; ${fill('same')}; CREATE TABLE same_copy AS SELECT * FROM same;
       CREATE UNIQUE INDEX ON same_copy (k COLLATE "C", n)`);
     const chunks = async (rel: string) =>
-      q<{ ord: string; chunk: string; rows: string; hash: string }>(
-        `SELECT ord::text, chunk::text, rows::text, encode(hash, 'hex') AS hash FROM vsg.root_chunk_hashes($1::regclass, '{k,n}', '\\x00ff'::bytea, NULL) ORDER BY ord`,
+      q<{ ord: string; chunk: string; rows: string; hash: string; first_key: string }>(
+        `SELECT ord::text, chunk::text, rows::text, encode(hash, 'hex') AS hash, first_key::text FROM vsg.root_chunk_hashes($1::regclass, '{k,n}', '\\x00ff'::bytea, NULL) ORDER BY ord`,
         [rel],
       );
     const fromTable = await chunks('same');
     expect(fromTable.map((c) => `${c.ord}:${c.chunk}:${c.rows}`)).toEqual(['0:0:1024', '1:1:1024', '2:2:952']);
+    // each run's first key, the same both ways, in byte order: 'B' before 'Z' before 'a' before 'b' before 'ä'
+    expect(fromTable.map((c) => c.first_key)).toEqual(['{"k": "B0", "n": "1"}', '{"k": "Z371", "n": "2603"}', '{"k": "b259", "n": "1814"}']);
     expect(await chunks('same_copy')).toEqual(fromTable);
     await repo.sql('DROP TABLE same, same_copy');
   });
