@@ -1,6 +1,10 @@
-/** Branches, switch, tags and the commit graph end to end through bin/vsg, on the server and on PGlite. */
+/**
+ * Branches, switch, tags and the commit graph end to end through bin/vsg, on
+ * the server and on PGlite. Commits and a merge that only build the history a
+ * command then reads go through the library.
+ */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 // PGlite pays ~1.5 s per CLI run (more on a loaded machine)
 vi.setConfig({ testTimeout: 300_000 });
@@ -46,7 +50,7 @@ describe.each(targetNames())('branches on %s', (name) => {
     const st = JSON.parse(await vsgOk(t, ['status', '--json']));
     expect(st[0]).toMatchObject({ branch: 'old', clean: true });
     // a commit on this branch stays on it
-    await vsgOk(t, ['commit', "INSERT INTO items VALUES (3, 'three')"]);
+    await withRepo(t, (repo) => repo.commit({ table: 'items', author: 'tester', sql: "INSERT INTO items VALUES (3, 'three')" }));
     await vsgOk(t, ['switch', 'main']);
     expect(await rows(t)).toEqual(['1:uno', '2:two']);
   });
@@ -68,14 +72,14 @@ describe.each(targetNames())('branches on %s', (name) => {
     await vsgOk(t, ['switch', '-c', 'topic']);
     const st = JSON.parse(await vsgOk(t, ['status', '--json']));
     expect(st[0]).toMatchObject({ branch: 'topic', updated: 1 });
-    await vsgOk(t, ['commit', '-m', 'wip']);
+    await withRepo(t, (repo) => repo.commit({ author: 'tester', message: 'wip' }));
   });
 
   it('deletes branches: never the current one, an unmerged one only with -D', async () => {
     const cur = await vsg(t, ['branch', '-d', 'topic', '--verbose']);
     expect(cur.code).toBe(3);
     expect(cur.stderr).toMatch(/E_CURRENT_BRANCH/);
-    await vsgOk(t, ['switch', 'main']);
+    await withRepo(t, (repo) => repo.switchMany({ branch: 'main' }));
     const unmerged = await vsg(t, ['branch', '-d', 'topic', '--verbose']);
     expect(unmerged.code).toBe(1);
     expect(unmerged.stderr).toMatch(/E_UNMERGED/);
@@ -100,7 +104,7 @@ describe.each(targetNames())('branches on %s', (name) => {
   });
 
   it('draws the commit graph like git log --graph, and as Graphviz dot', async () => {
-    await vsgOk(t, ['merge', 'old', '-m', 'merge old']);
+    await withRepo(t, (repo) => repo.merge({ ref: 'old', author: 'tester', message: 'merge old' }));
     const g = await vsgOk(t, ['log', '--graph', '--oneline']);
     const lines = g.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^\*   [0-9a-f]{7} \(HEAD -> main\) merge old$/);

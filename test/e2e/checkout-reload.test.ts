@@ -167,7 +167,7 @@ describe.each(targetNames())('checkout by reload on %s', (name) => {
         await repo.close();
       }
     }
-    await vsgOk(t.always, ['sql', 'DELETE FROM items WHERE id % 2 = 0']);
+    await t.always.sql('DELETE FROM items WHERE id % 2 = 0');
     const out = await vsgOk(t.always, ['restore', '-t', 'items'], { env: { VSG_CHECKOUT_RELOAD: 'always' } });
     expect(out).toMatch(/restored items to HEAD \(\w{7}\): reloaded 1\d{3} rows from the checkpoint at \w{7}\nnothing to commit, working table clean/);
   });

@@ -2,9 +2,11 @@
  * The command contract through bin/vsg: --json on every command (init, track
  * and untrack too), an error as one JSON object on stderr with the same exit
  * code, usage errors too, and "the answer is no" as exit 1 with the same text.
+ * The tables, commits and branches a test only stands on are made through
+ * plain SQL and the library.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 interface JsonError {
   error: { code: string; message: string; hint: string | null; data: unknown };
@@ -37,7 +39,7 @@ describe.each(targetNames())('the command contract on %s', (name) => {
     expect(init).toMatchObject({ from: 0, tracked: [], saved: null });
     expect(init.to).toBeGreaterThan(0);
     expect(typeof init.where).toBe('string');
-    await vsgOk(t, ['sql', "CREATE TABLE c (id int PRIMARY KEY, v text); INSERT INTO c VALUES (1, 'a'), (2, 'b'); CREATE TABLE d (id int PRIMARY KEY)"]);
+    await t.sql("CREATE TABLE c (id int PRIMARY KEY, v text); INSERT INTO c VALUES (1, 'a'), (2, 'b'); CREATE TABLE d (id int PRIMARY KEY)");
     const tracked = JSON.parse(await vsgOk(t, ['track', 'c', '--json']));
     expect(tracked.table.display).toBe('c');
     expect(tracked.root).toMatchObject({ inserted: 2 });
@@ -76,33 +78,36 @@ describe.each(targetNames())('the command contract on %s', (name) => {
     expect(r.code).toBe(3);
     const text = await vsg(t, ['diff', '-t', 'nope']);
     expect(text.stderr).toBe("error: table 'nope' does not exist\nhint: tracked: c\n");
-    await vsgOk(t, ['sql', 'CREATE TABLE e (id int PRIMARY KEY)']);
+    await t.sql('CREATE TABLE e (id int PRIMARY KEY)');
     const untracked = await vsg(t, ['status', '-t', 'e', '--json']);
     expect(jsonError(untracked.stderr).error).toMatchObject({ code: 'E_NOT_TRACKED', hint: "run 'vsg track e'", data: { table: 'e' } });
   });
 
   it('a merge conflict is exit 1 with the conflicts on stdout and the same error text', async () => {
-    await vsgOk(t, ['branch', '-t', 'c', 'feature']);
-    await vsgOk(t, ['commit', '-t', 'c', "UPDATE c SET v = 'ours' WHERE id = 1"]);
-    await vsgOk(t, ['switch', '-t', 'c', 'feature']);
-    await vsgOk(t, ['commit', '-t', 'c', "UPDATE c SET v = 'theirs' WHERE id = 1"]);
-    await vsgOk(t, ['switch', '-t', 'c', 'main']);
+    await withRepo(t, async (repo) => {
+      const author = 'tester';
+      await repo.createBranch({ table: 'c', name: 'feature' });
+      await repo.commit({ table: 'c', author, sql: "UPDATE c SET v = 'ours' WHERE id = 1" });
+      await repo.switch({ table: 'c', branch: 'feature' });
+      await repo.commit({ table: 'c', author, sql: "UPDATE c SET v = 'theirs' WHERE id = 1" });
+      await repo.switch({ table: 'c', branch: 'main' });
+    });
     const r = await vsg(t, ['merge', '-t', 'c', 'feature']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/id=1.*v.*update\/update.*a.*ours.*theirs/);
     expect(r.stderr).toBe(
       "error: merge of 'feature' into 'c' has 1 conflict\nhint: resolve them with 'vsg resolve' ('vsg conflicts' lists them), then 'vsg merge --continue'; or 'vsg merge --abort'\n",
     );
-    await vsgOk(t, ['merge', '-t', 'c', '--abort']);
+    await withRepo(t, (repo) => repo.mergeAbort({ table: 'c' }));
     const j = await vsg(t, ['merge', '-t', 'c', 'feature', '--json']);
     expect(j.code).toBe(1);
     expect(JSON.parse(j.stdout).status).toBe('conflict');
     expect(jsonError(j.stderr).error).toMatchObject({ code: 'E_MERGE_CONFLICT', data: [expect.objectContaining({ column: 'v', ours: 'ours', theirs: 'theirs' })] });
-    await vsgOk(t, ['merge', '-t', 'c', '--abort']);
-  }, 240_000); // ten runs of the CLI; on PGlite each starts a database
+    await withRepo(t, (repo) => repo.mergeAbort({ table: 'c' }));
+  }, 240_000); // two runs of the CLI; on PGlite each starts a database
 
   it('"the answer is no" is exit 1 from status and diff under --exit-code, not an error', async () => {
-    await vsgOk(t, ['sql', "UPDATE c SET v = 'x' WHERE id = 2"]);
+    await t.sql("UPDATE c SET v = 'x' WHERE id = 2");
     const s = await vsg(t, ['status', '-t', 'c', '--exit-code']);
     expect([s.code, s.stderr]).toEqual([1, '']);
     const d = await vsg(t, ['diff', '-t', 'c', '--exit-code', '--json']);

@@ -3,23 +3,32 @@
  * application's uncommitted change to a row the statement changes is recorded
  * first, as its own commit under the application's vsg.author and vsg.meta,
  * and the statement's commit holds the statement's change alone. Through
- * bin/vsg and the library, on both databases.
+ * bin/vsg and the library, on both databases. The commands under test are
+ * spawned; set-up and the log, show, status and diff reads that check what
+ * they left go through the library (the objects those commands print with
+ * --json), one open instead of a CLI start each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import type { Repository } from '../../src/index.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 /** An application's change, made outside vsg under its own author and metadata. */
 const APP = (sql: string) => `BEGIN; SET LOCAL vsg.author = 'app'; SET LOCAL vsg.meta = 'ticket=42'; ${sql}; COMMIT`;
 
 describe.each(targetNames())('commit over other writers\' uncommitted changes on %s', (name) => {
   let t: Target;
+  /** the library on this target, closed before the next CLI run (PGlite admits one process) */
+  const lib = <T>(f: (repo: Repository) => Promise<T>): Promise<T> => withRepo(t, f);
+  /** the newest `n` commits, newest first (`vsg log --json -n n`) */
+  const newest = (repo: Repository, n: number) => repo.log({ limit: n }).then((l) => l.commits);
   const credit = async (id: number) => Number((await t.sql(`SELECT credit FROM clients WHERE id = ${id}`)).rows[0].credit);
 
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await t.sql('CREATE TABLE clients (id int PRIMARY KEY, credit int NOT NULL); INSERT INTO clients SELECT g, g * 10 FROM generate_series(1, 10) g');
-    await vsgOk(t, ['track', 'clients']);
+    await withRepo(t, async (repo) => {
+      await repo.sql('CREATE TABLE clients (id int PRIMARY KEY, credit int NOT NULL); INSERT INTO clients SELECT g, g * 10 FROM generate_series(1, 10) g');
+      await repo.track('clients', { author: 'tester' });
+    }, { init: true });
   });
   afterAll(() => t.cleanup());
 
@@ -31,25 +40,30 @@ describe.each(targetNames())('commit over other writers\' uncommitted changes on
     expect(lines[0]).toMatch(/^\[main [0-9a-f]{7}\] UPDATE clients: 1 updated \(earlier uncommitted changes by app, recorded first\)$/);
     expect(lines[1]).toMatch(/^\[main [0-9a-f]{7}\] UPDATE clients: 1 updated$/);
 
-    const [head, first] = JSON.parse(await vsgOk(t, ['log', '--json', '-n', '2'])).commits;
+    const [[head, first], shownFirst, shownHead, [st], diff] = await lib(async (repo) => {
+      const [h, f] = await newest(repo, 2);
+      return [[h, f], await repo.show(f.id), await repo.show(h.id), await repo.status(), await repo.diff()] as const;
+    });
     expect(lines[0]).toContain(first.shortId);
     expect(lines[1]).toContain(head.shortId);
     expect(head.parents).toEqual([first.id]);
     expect(first).toMatchObject({ author: 'app', message: 'record uncommitted changes', statement: null, meta: { ticket: '42' } });
     expect(head).toMatchObject({ author: 'tester', message: 'credit 7', statement: 'UPDATE clients SET credit = 75 WHERE id = 7', meta: null });
-    expect(JSON.parse(await vsgOk(t, ['show', first.id, '--json'])).changes).toEqual([{ key: { id: '7' }, old: { id: '7', credit: '70' }, new: { id: '7', credit: '77' } }]);
-    expect(JSON.parse(await vsgOk(t, ['show', head.id, '--json'])).changes).toEqual([{ key: { id: '7' }, old: { id: '7', credit: '77' }, new: { id: '7', credit: '75' } }]);
+    expect(shownFirst.changes).toEqual([{ key: { id: '7' }, old: { id: '7', credit: '70' }, new: { id: '7', credit: '77' } }]);
+    expect(shownHead.changes).toEqual([{ key: { id: '7' }, old: { id: '7', credit: '77' }, new: { id: '7', credit: '75' } }]);
 
     // row 8 was not touched by the statement: still uncommitted
-    const [st] = JSON.parse(await vsgOk(t, ['status', '--json']));
     expect(st).toMatchObject({ updated: 1, clean: false });
-    expect(JSON.parse(await vsgOk(t, ['diff', '--json'])).changes.map((c: { key: unknown }) => c.key)).toEqual([{ id: '8' }]);
+    expect(diff.changes.map((c) => c.key)).toEqual([{ id: '8' }]);
 
     // rolling back the statement's commit undoes the statement alone
-    await vsgOk(t, ['rollback', head.id]);
+    const verified = await lib(async (repo) => {
+      await repo.rollback({ ref: head.id, author: 'tester' });
+      return (await repo.verify()).ok;
+    });
     expect(await credit(7)).toBe(77);
     expect(await credit(8)).toBe(88);
-    expect(JSON.parse(await vsgOk(t, ['verify', '--json'])).ok).toBe(true);
+    expect(verified).toBe(true);
   });
 
   it('--json carries the earlier commit as `recorded`; without earlier changes there is none', async () => {
@@ -60,7 +74,7 @@ describe.each(targetNames())('commit over other writers\' uncommitted changes on
     const plain = JSON.parse(await vsgOk(t, ['commit', '--json', 'UPDATE clients SET credit = 81 WHERE id = 8']));
     expect(plain.recorded).toBeUndefined();
     expect(plain.commit.parents).toEqual([r.commit.id]);
-    expect(JSON.parse(await vsgOk(t, ['status', '--json']))[0].clean).toBe(true);
+    expect((await lib((repo) => repo.status()))[0].clean).toBe(true);
   });
 
   it('a statement undoing the application\'s change records both, not nothing', async () => {
@@ -68,19 +82,23 @@ describe.each(targetNames())('commit over other writers\' uncommitted changes on
     // the net change since HEAD is none; the application's change and its undoing are both history
     const out = await vsgOk(t, ['commit', 'UPDATE clients SET credit = 90 WHERE id = 9']);
     expect(out.trim().split('\n')).toHaveLength(2);
-    const [head, first] = JSON.parse(await vsgOk(t, ['log', '--json', '-n', '2'])).commits;
-    expect(JSON.parse(await vsgOk(t, ['show', first.id, '--json'])).changes[0].new).toEqual({ id: '9', credit: '99' });
-    expect(JSON.parse(await vsgOk(t, ['show', head.id, '--json'])).changes[0].new).toEqual({ id: '9', credit: '90' });
+    const [first, head] = await lib(async (repo) => {
+      const [h, f] = await newest(repo, 2);
+      return [await repo.show(f.id), await repo.show(h.id)];
+    });
+    expect(first.changes[0].new).toEqual({ id: '9', credit: '99' });
+    expect(head.changes[0].new).toEqual({ id: '9', credit: '90' });
   });
 
   it('a failing statement records nothing, the application\'s change included', async () => {
     await t.sql(APP('UPDATE clients SET credit = 33 WHERE id = 3'));
-    const head = JSON.parse(await vsgOk(t, ['log', '--json', '-n', '1'])).commits[0].id;
+    const headId = () => lib(async (repo) => (await newest(repo, 1))[0].id);
+    const head = await headId();
     const r = await vsg(t, ['commit', 'UPDATE clients SET credit = 30 WHERE id = 3; SELECT 1 / 0']);
     expect(r.code).toBe(4);
-    expect(JSON.parse(await vsgOk(t, ['log', '--json', '-n', '1'])).commits[0].id).toBe(head);
+    expect(await headId()).toBe(head);
     expect(await credit(3)).toBe(33);
-    expect(JSON.parse(await vsgOk(t, ['status', '--json']))[0]).toMatchObject({ updated: 1, clean: false });
+    expect((await lib((repo) => repo.status()))[0]).toMatchObject({ updated: 1, clean: false });
     // recorded as `vsg commit` without SQL records it: under the application's author
     expect(JSON.parse(await vsgOk(t, ['commit', '--json'])).commit).toMatchObject({ author: 'app', updated: 1 });
   });
@@ -108,7 +126,7 @@ describe.each(targetNames())('commit over other writers\' uncommitted changes on
 
   it('across tables: each table\'s earlier changes are a commit of that table, named by its table and its id in log', async () => {
     await t.sql('CREATE TABLE notes (id int PRIMARY KEY, body text); INSERT INTO notes VALUES (1, \'a\')');
-    await vsgOk(t, ['track', 'notes']);
+    await lib((repo) => repo.track('notes', { author: 'tester' }));
     await t.sql(APP("UPDATE clients SET credit = 44 WHERE id = 4; UPDATE notes SET body = 'app' WHERE id = 1"));
     const out = await vsgOk(t, ['commit', '-m', 'both', "UPDATE clients SET credit = 45 WHERE id = 4; UPDATE notes SET body = 'me' WHERE id = 1"]);
     const lines = out.trim().split('\n');

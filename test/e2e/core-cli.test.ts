@@ -1,14 +1,16 @@
-/** The core commands end to end, through bin/vsg, on the server and on PGlite. */
+/**
+ * The core commands end to end, through bin/vsg, on the server and on PGlite;
+ * the database they start from, and a change an application makes, through
+ * the library and plain SQL.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 describe.each(targetNames())('core CLI on %s', (name) => {
   let t: Target;
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await vsgOk(t, ['sql', 'CREATE TABLE clients (id int PRIMARY KEY, name text NOT NULL, credit numeric(12,2))']);
-    await vsgOk(t, ['sql', "INSERT INTO clients VALUES (1, 'Ann', 10), (2, 'Bob', 20)"]);
+    await withRepo(t, (repo) => repo.sql("CREATE TABLE clients (id int PRIMARY KEY, name text NOT NULL, credit numeric(12,2)); INSERT INTO clients VALUES (1, 'Ann', 10), (2, 'Bob', 20)"), { init: true });
   });
   afterAll(() => t.cleanup());
 
@@ -23,7 +25,7 @@ describe.each(targetNames())('core CLI on %s', (name) => {
   });
 
   it('shows uncommitted changes made outside vsg in status and diff', async () => {
-    await vsgOk(t, ['sql', 'DELETE FROM clients WHERE id = 2']);
+    await t.sql('DELETE FROM clients WHERE id = 2');
     const st = JSON.parse(await vsgOk(t, ['status', '--json']));
     expect(st).toEqual([expect.objectContaining({ table: 'clients', branch: 'main', inserted: 0, updated: 0, deleted: 1, clean: false })]);
     const d = JSON.parse(await vsgOk(t, ['diff', '--json']));

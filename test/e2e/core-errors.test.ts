@@ -163,9 +163,9 @@ describe.each(targetNames())('core commands and their errors on %s', (name) => {
     const asKey = await vsg(t, ['blame', '-t', 'accounts', 'accounts']);
     expect([asKey.code, asKey.stderr]).toEqual([3, "error: 'accounts' is not a key of 'accounts': it names the table itself\nhint: name the table with -t accounts, then a key of it\n"]);
     // a branch of that name is a reference: it wins, as before
-    await vsgOk(t, ['branch', '-t', 'accounts', 'accounts']);
+    await lib((repo) => repo.createBranch({ table: 'accounts', name: 'accounts' }));
     expect((await vsg(t, ['log', 'accounts', '--oneline'])).code).toBe(0);
-    await vsgOk(t, ['branch', '-t', 'accounts', '-d', 'accounts']);
+    await lib((repo) => repo.deleteBranch({ table: 'accounts', name: 'accounts' }));
     expect(await state()).toEqual(before);
   });
 

@@ -2,10 +2,11 @@
  * Values come back exactly as PostgreSQL stores them: the traps of
  * design.md (int8 above 2^53, numeric scale, NaN/-Infinity, microseconds,
  * bytea, array bounds, json whitespace, JSON null vs SQL NULL, emoji)
- * through `vsg show --json` and `vsg diff --json`.
+ * through `vsg show --json` and `vsg diff --json`. The table and the commits
+ * those read are made through the library.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTarget, targetNames, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 const ROW = `(9007199254740993, 1234567890.0123456789, 'NaN', '-Infinity', '2024-02-29 12:34:56.123456+05:30',
   '\\xdeadbeef00', '[0:2]={7,8,9}', '{"b":1,  "a":[1, 2]}', '{"k": null}', E'line1\\nline2 🐘', 'happy', NULL, 'null', 0.1)`;
@@ -31,19 +32,21 @@ describe.each(targetNames())('exact values on %s', (name) => {
   let t: Target;
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await vsgOk(t, [
-      'sql',
-      `CREATE TYPE mood AS ENUM ('sad', 'happy');
-       CREATE TABLE fidelity (id int8 PRIMARY KEY, n numeric(20,10), f float8, fi float8, ts timestamptz, b bytea,
-         a int[], j json, jb jsonb, t text, e mood, nul text, jnull jsonb, r real)`,
-    ]);
-    await vsgOk(t, ['track', 'fidelity']);
+    await withRepo(
+      t,
+      async (repo) => {
+        await repo.sql(`CREATE TYPE mood AS ENUM ('sad', 'happy');
+          CREATE TABLE fidelity (id int8 PRIMARY KEY, n numeric(20,10), f float8, fi float8, ts timestamptz, b bytea,
+            a int[], j json, jb jsonb, t text, e mood, nul text, jnull jsonb, r real)`);
+        await repo.track('fidelity', { author: 'tester' });
+      },
+      { init: true },
+    );
   });
   afterAll(() => t.cleanup());
 
   it('show --json carries every value in its exact text form', async () => {
-    await vsgOk(t, ['commit', '-t', 'fidelity', '-m', 'the traps', `INSERT INTO fidelity VALUES ${ROW}`]);
+    await withRepo(t, (repo) => repo.commit({ table: 'fidelity', author: 'tester', message: 'the traps', sql: `INSERT INTO fidelity VALUES ${ROW}` }));
     const shown = JSON.parse(await vsgOk(t, ['show', 'HEAD', '--json']));
     expect(shown.changes).toHaveLength(1);
     expect(shown.changes[0].key).toEqual({ id: '9007199254740993' });
@@ -52,7 +55,7 @@ describe.each(targetNames())('exact values on %s', (name) => {
   });
 
   it('diff --json between two commits keeps both sides exact', async () => {
-    await vsgOk(t, ['commit', '-t', 'fidelity', `UPDATE fidelity SET n = n + 0.0000000001, jb = 'null', nul = ''`]);
+    await withRepo(t, (repo) => repo.commit({ table: 'fidelity', author: 'tester', sql: `UPDATE fidelity SET n = n + 0.0000000001, jb = 'null', nul = ''` }));
     const d = JSON.parse(await vsgOk(t, ['diff', 'HEAD~1', 'HEAD', '--json']));
     expect(d.changes).toEqual([
       {

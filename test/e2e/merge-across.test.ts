@@ -175,7 +175,6 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
     expect(merge.split(' ')).toHaveLength(2);
     expect(await idsNotInLog(t, one)).toEqual([]);
     expect(/^Merge: +(.*)$/m.exec(await vsgOk(t, ['show', id]))![1]).toBe(merge);
-    expect(JSON.parse(await vsgOk(t, ['log', '-n', '1', '--json'])).commits[0].parents.map((p: string) => p.slice(0, 7)).join(' ')).toBe(merge);
     expect(await rows(t, 's1')).toEqual({
       clients: ['{"id": 1, "name": "ann"}', '{"id": 2, "name": "Bob"}', '{"id": 3, "name": "Cy"}', '{"id": 5, "name": "eve"}'],
       orders: ['{"id": 10, "total": 6, "client_id": 1}', '{"id": 20, "total": 7, "client_id": 2}', '{"id": 30, "total": 8, "client_id": 3}', '{"id": 50, "total": 1, "client_id": 5}'],
@@ -186,6 +185,8 @@ describe.each(targetNames())('merge across tables on %s', (name) => {
       // One entry of the log: a MERGE part per table, each with B's tip as second parent.
       const [top] = (await repo.log({ limit: 1 })).commits;
       expect(top.shortId).toBe(id);
+      // the parents `vsg log -n 1 --json` lists are the ones the text named
+      expect(top.parents.map((p) => p.slice(0, 7)).join(' ')).toBe(merge);
       expect(top.parts?.map((p) => [p.table, p.kind, p.parents.length])).toEqual([['s1.clients', 'MERGE', 2], ['s1.orders', 'MERGE', 2], ['s1.items', 'MERGE', 2]]);
       expect((await repo.status()).filter((s) => s.table.startsWith('s1.') && !s.clean)).toEqual([]);
       expect((await repo.verify()).ok).toBe(true);

@@ -5,10 +5,11 @@
  * the merged rows would break are each reported like a conflict (table, key,
  * constraint, the rows involved; --json) and the merge is refused, exit 1,
  * with the tables, branches, history and merge state exactly as before. A
- * clean merge over foreign keys passes as it did.
+ * clean merge over foreign keys passes as it did. Commits, conflicts and
+ * resolutions that only lead up to the merge under test go through the library.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 // PGlite pays ~1.5 s per CLI run (more on a loaded machine)
 vi.setConfig({ testTimeout: 300_000 });
@@ -84,7 +85,7 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
   let t: Target;
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
+    await (await t.open({ init: true })).close();
   });
   afterAll(() => t.cleanup());
 
@@ -116,7 +117,7 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
       },
     ]);
     // the same through a three-way merge, and in words
-    await vsgOk(t, ['commit', '-t', 'orders', 'UPDATE orders SET qty = 2 WHERE id = 10']);
+    await withRepo(t, (repo) => repo.commit({ table: 'orders', sql: 'UPDATE orders SET qty = 2 WHERE id = 10', ...AUTHOR }));
     const mid = await state(t, ['clients', 'orders']);
     const text = await vsg(t, ['merge', 'feature', '-t', 'orders']);
     expect(text.code).toBe(1);
@@ -126,7 +127,7 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
     expect(await state(t, ['clients', 'orders'])).toEqual(mid);
     expect((mid as Record<string, { rows: string[] }>).clients).toEqual((before as Record<string, unknown>).clients);
     // put the client back: the merge goes through
-    await vsgOk(t, ['commit', '-t', 'clients', "INSERT INTO clients VALUES (2, 'bob')"]);
+    await withRepo(t, (repo) => repo.commit({ table: 'clients', sql: "INSERT INTO clients VALUES (2, 'bob')", ...AUTHOR }));
     expect(JSON.parse(await vsgOk(t, ['merge', 'feature', '-t', 'orders', '--json'])).status).toBe('merged');
   });
 
@@ -230,7 +231,9 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
       theirs: ['UPDATE ranges SET lo = 4 WHERE id = 1', "INSERT INTO ranges VALUES (2, 1, 2, NULL)"],
       ours: ['UPDATE ranges SET hi = 2 WHERE id = 1'],
     });
-    await vsgOk(t, ['commit', '-t', 'ranges', '--allow-empty', '-m', 'note required', "ALTER TABLE ranges ALTER note SET DEFAULT '', ALTER note SET NOT NULL"]);
+    await withRepo(t, (repo) =>
+      repo.commit({ table: 'ranges', allowEmpty: true, message: 'note required', sql: "ALTER TABLE ranges ALTER note SET DEFAULT '', ALTER note SET NOT NULL", ...AUTHOR }),
+    );
     const before = await state(t, ['ranges']);
     const r = await refused(t, 'ranges');
     expect(r.violations.map((v) => [v.key, v.row, v.constraint, v.kind, v.columns, v.other])).toEqual([
@@ -249,7 +252,15 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
       theirs: ["INSERT INTO notes VALUES (2, NULL, 'u'), (3, 'c', 'v')"],
       ours: ["UPDATE notes SET tag = 'x' WHERE id = 1"],
     });
-    await vsgOk(t, ['commit', '-t', 'notes', '--allow-empty', '-m', 'body required, two columns more', "ALTER TABLE notes ALTER body SET NOT NULL, ADD COLUMN lang text NOT NULL DEFAULT 'en', ADD COLUMN n int; UPDATE notes SET n = 0; ALTER TABLE notes ALTER n SET NOT NULL"]);
+    await withRepo(t, (repo) =>
+      repo.commit({
+        table: 'notes',
+        allowEmpty: true,
+        message: 'body required, two columns more',
+        sql: "ALTER TABLE notes ALTER body SET NOT NULL, ADD COLUMN lang text NOT NULL DEFAULT 'en', ADD COLUMN n int; UPDATE notes SET n = 0; ALTER TABLE notes ALTER n SET NOT NULL",
+        ...AUTHOR,
+      }),
+    );
     const before = await state(t, ['notes']);
     const r = await refused(t, 'notes');
     // lang is filled from its default, as the write-back would; n has none
@@ -269,8 +280,10 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
       theirs: ['UPDATE spans SET lo = 4 WHERE id = 1'],
       ours: ['UPDATE spans SET lo = 2, hi = 3 WHERE id = 1'],
     });
-    expect((await vsg(t, ['merge', 'feature', '-t', 'spans'])).code).toBe(1); // a conflict on lo
-    await vsgOk(t, ['resolve', '-t', 'spans', '1', 'lo', '--theirs']);
+    await withRepo(t, async (repo) => {
+      await expect(repo.merge({ table: 'spans', ref: 'feature', ...AUTHOR })).rejects.toMatchObject({ code: 'E_MERGE_CONFLICT' }); // a conflict on lo
+      await repo.resolve({ table: 'spans', key: '1', column: 'lo', take: 'theirs' });
+    });
     const before = await state(t, ['spans']);
     const r = await refused(t, 'spans', ['--continue']);
     expect(r.violations).toMatchObject([{ key: { id: '1' }, row: { lo: '4', hi: '3' }, constraint: 'lo_below_hi', kind: 'check' }]);
@@ -279,7 +292,7 @@ describe.each(targetNames())('merge keeps constraints on %s', (name) => {
     expect(text.stderr).toMatch(/hint: the merge stays in progress: 'vsg resolve' the rows involved another way/);
     expect(await state(t, ['spans'])).toEqual(before);
     // resolved the other way, it goes through
-    await vsgOk(t, ['resolve', '-t', 'spans', '1', 'lo', '--ours']);
+    await withRepo(t, (repo) => repo.resolve({ table: 'spans', key: '1', column: 'lo', take: 'ours' }));
     expect(JSON.parse(await vsgOk(t, ['merge', '--continue', '-t', 'spans', '--json'])).status).toBe('merged');
     expect((await t.sql('SELECT lo::text, hi::text FROM spans')).rows).toEqual([{ lo: '2', hi: '3' }]);
   });

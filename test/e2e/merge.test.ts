@@ -1,10 +1,12 @@
 /**
  * Three-way merge end to end through bin/vsg, on the server and on PGlite.
  * Each scenario gets its own table with a 'feature' branch built through the
- * library API (fast), then merges with the CLI as a user would.
+ * library API (fast), then merges with the CLI as a user would; the reads
+ * that check a state (a table's HEAD, its status) and the commits that follow
+ * a merge go through the library too.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 // PGlite pays ~1.5 s per CLI run (more on a loaded machine)
 vi.setConfig({ testTimeout: 300_000 });
@@ -39,9 +41,9 @@ async function rows(t: Target, name: string): Promise<string[][]> {
   return (r.rows as Record<string, string | null>[]).map((x) => [x.id as string, x.a as string, x.b as string]);
 }
 
+/** The table's HEAD commit, as `vsg log -t name -n 1 --json` lists it. */
 async function headOf(t: Target, name: string): Promise<{ id: string; parents: string[]; kind: string }> {
-  const log = JSON.parse(await vsgOk(t, ['log', '-t', name, '-n', '1', '--json']));
-  return log.commits[0];
+  return withRepo(t, async (repo) => (await repo.log({ table: name, limit: 1 })).commits[0]);
 }
 
 const base = (): string[][] => [1, 2, 3, 4, 5].map((i) => [String(i), `x${i}`, String(i)]);
@@ -50,7 +52,7 @@ describe.each(targetNames())('merge on %s', (name) => {
   let t: Target;
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
+    await (await t.open({ init: true })).close();
   });
   afterAll(() => t.cleanup());
 
@@ -63,7 +65,7 @@ describe.each(targetNames())('merge on %s', (name) => {
     expect(await rows(t, 'ff')).toEqual(expected);
     const head = await headOf(t, 'ff');
     expect(head.id).toBe(r.theirs);
-    const st = JSON.parse(await vsgOk(t, ['status', '-t', 'ff', '--json']));
+    const st = await withRepo(t, (repo) => repo.status({ table: 'ff' }));
     expect(st[0]).toMatchObject({ branch: 'main', clean: true });
     // merging again: nothing to do
     const again = JSON.parse(await vsgOk(t, ['merge', 'feature', '-t', 'ff', '--json']));
@@ -150,7 +152,7 @@ describe.each(targetNames())('merge on %s', (name) => {
     const head = await headOf(t, 'conf');
     expect(head.parents).toEqual([headBefore.id, res.theirs]);
     // the table is writable again
-    await vsgOk(t, ['commit', '-t', 'conf', "UPDATE conf SET a = 'after' WHERE id = 4"]);
+    await withRepo(t, (repo) => repo.commit({ table: 'conf', sql: "UPDATE conf SET a = 'after' WHERE id = 4", ...AUTHOR }));
   });
 
   it('resolves every conflict with --strategy ours and --strategy theirs', async () => {
@@ -178,12 +180,12 @@ describe.each(targetNames())('merge on %s', (name) => {
     const none = await vsg(t, ['conflicts', '-t', 'ab', '--verbose']);
     expect(none.code).toBe(3);
     expect(none.stderr).toMatch(/E_NO_MERGE/);
-    await vsgOk(t, ['commit', '-t', 'ab', "UPDATE ab SET b = 0 WHERE id = 1"]);
+    await withRepo(t, (repo) => repo.commit({ table: 'ab', sql: 'UPDATE ab SET b = 0 WHERE id = 1', ...AUTHOR }));
   });
 
   it('merges a branch twice: the second merge starts from the first', async () => {
     await scenario(t, 'twice', ["UPDATE twice SET a = 'm' WHERE id = 1"], ["UPDATE twice SET b = 10 WHERE id = 1"]);
-    await vsgOk(t, ['merge', 'feature', '-t', 'twice']);
+    await withRepo(t, (repo) => repo.merge({ table: 'twice', ref: 'feature', ...AUTHOR }));
     const repo = await t.open();
     try {
       await repo.switch({ table: 'twice', branch: 'feature' });
@@ -241,7 +243,7 @@ describe.each(targetNames())('merge on %s', (name) => {
     const res = JSON.parse(r.stdout);
     expect(res.conflicts).toHaveLength(1);
     expect(res.conflicts[0]).toMatchObject({ key: { id: '1' }, column: 'a', ours: 'm', theirs: 'f' });
-    await vsgOk(t, ['merge', '--abort', '-t', 'cc2']);
+    await withRepo(t, (repo) => repo.mergeAbort({ table: 'cc2' }));
   });
 
   it('refuses to merge into a table with uncommitted changes', async () => {

@@ -1,8 +1,14 @@
-/** Versioned migrations: a missing one (whatever its number) is detected and applied by `vsg init`. */
+/**
+ * Versioned migrations: a missing one (whatever its number) is detected and
+ * applied by `vsg init`. The refusal, init and doctor run through bin/vsg;
+ * taking a migration away, and the reads that compare history before and
+ * after (the objects `vsg log`, `log --row` and `blame` print with --json),
+ * through plain SQL and the library.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeTarget, root, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { makeTarget, root, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -37,11 +43,11 @@ describe.each(targetNames())('schema migrations on %s', (name) => {
     const version = Number(/version (\d+)/.exec(first)?.[1]);
     expect(version).toBeGreaterThanOrEqual(6);
     // Take migration 6 away, as if this database predated it while later ones were applied.
-    await vsgOk(t, ['sql', 'DROP TABLE vsg.schema_changes; DELETE FROM vsg.migrations WHERE version = 6']);
+    await t.sql('DROP TABLE vsg.schema_changes; DELETE FROM vsg.migrations WHERE version = 6');
     const refused = await vsg(t, ['status']);
     expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 1 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
     expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema/);
-    expect(JSON.parse(await vsgOk(t, ['sql', 'SELECT version FROM vsg.migrations ORDER BY version', '--json'])).rows.flat().map(Number)).toContain(6);
+    expect((await t.sql('SELECT version FROM vsg.migrations ORDER BY version')).rows.map((r) => Number(r.version))).toContain(6);
     expect(await vsgOk(t, ['status'])).toBe("no table is tracked yet (use 'vsg track <table>')\n");
   });
 
@@ -65,9 +71,11 @@ describe.each(targetNames())('schema migrations on %s', (name) => {
     const rowHistory = async () =>
       (await t.sql(`SELECT commit_id, kind, after::text FROM vsg.row_history('m7', '1')`)).rows as Record<string, string>[];
     const reads = async () => [
-      await vsgOk(t, ['log', '-t', 'm7', '--json']),
-      await vsgOk(t, ['log', '-t', 'm7', '--row', '1', '--json']),
-      await vsgOk(t, ['blame', '-t', 'm7', '1', '--json']),
+      ...(await withRepo(t, async (repo) => [
+        JSON.stringify(await repo.log({ table: 'm7' })),
+        JSON.stringify(await repo.rowLog({ table: 'm7', key: '1' })),
+        JSON.stringify(await repo.blame({ table: 'm7', key: '1' })),
+      ])),
       await rowHistory(),
     ];
     const at7 = await reads();
@@ -81,14 +89,14 @@ describe.each(targetNames())('schema migrations on %s', (name) => {
     expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version \d+ \(applied 007_commit_graph\.sql\)/);
     expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version \d+ \(latest\)/);
     expect(await reads()).toEqual(at7);
-    const counts = JSON.parse(
-      await vsgOk(t, ['sql', 'SELECT (SELECT count(*) FROM vsg.commits) AS commits, (SELECT count(*) FROM vsg.commit_graph) AS graph', '--json']),
-    ).rows[0];
-    expect(counts[0]).toBe(counts[1]);
+    const counts = (await t.sql('SELECT (SELECT count(*) FROM vsg.commits)::text AS commits, (SELECT count(*) FROM vsg.commit_graph)::text AS graph')).rows[0];
+    expect(counts.commits).toBe(counts.graph);
     // Commits made after the upgrade join the graph.
-    await vsgOk(t, ['commit', '-t', 'm7', '-m', 'after upgrade', `UPDATE m7 SET v = 'later' WHERE id = 1`]);
-    const h = JSON.parse(await vsgOk(t, ['log', '-t', 'm7', '--row', '1', '--json']));
-    expect(h.entries.map((e: { commit: { kind: string; message: string } }) => [e.commit.kind, e.commit.message])).toEqual([
+    const h = await withRepo(t, async (repo) => {
+      await repo.commit({ table: 'm7', author: 'tester', message: 'after upgrade', sql: `UPDATE m7 SET v = 'later' WHERE id = 1` });
+      return repo.rowLog({ table: 'm7', key: '1' });
+    });
+    expect(h.entries.map((e) => [e.commit.kind, e.commit.message])).toEqual([
       ['COMMIT', 'after upgrade'],
       ['MERGE', 'merge side'],
       ['COMMIT', "UPDATE m7 SET v = 'side' WHERE id = 1"],

@@ -1,14 +1,17 @@
-/** Tracking several tables at once, and every table of a schema, through bin/vsg on both databases. */
+/**
+ * Tracking several tables at once, and every table of a schema, through
+ * bin/vsg on both databases; the tables and the list of tracked ones (what
+ * `vsg tables --json` prints) through the library.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, type Target } from '../helpers/targets.js';
+import { idsNotInLog, makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 describe.each(targetNames())('vsg track with several tables on %s', (name) => {
   let t: Target;
-  const tracked = async () => (JSON.parse(await vsgOk(t, ['tables', '--json'])) as { display: string }[]).map((r) => r.display).sort();
+  const tracked = async () => (await withRepo(t, (repo) => repo.tables())).map((r) => r.display).sort();
   beforeAll(async () => {
     t = await makeTarget(name);
-    await vsgOk(t, ['init']);
-    await vsgOk(t, ['sql', `CREATE TABLE clients (id int PRIMARY KEY, name text);
+    await withRepo(t, (repo) => repo.sql(`CREATE TABLE clients (id int PRIMARY KEY, name text);
       CREATE TABLE orders (id int PRIMARY KEY, client_id int REFERENCES clients ON DELETE CASCADE);
       CREATE TABLE notes (body text);
       INSERT INTO clients VALUES (1, 'a'), (2, 'b'); INSERT INTO orders VALUES (10, 1), (11, 1), (12, 2);
@@ -16,7 +19,7 @@ describe.each(targetNames())('vsg track with several tables on %s', (name) => {
       CREATE TABLE billing.invoices (id int PRIMARY KEY, total numeric);
       CREATE TABLE billing."Lines" (id int PRIMARY KEY, invoice int REFERENCES billing.invoices);
       CREATE TABLE billing.scratch (x int);
-      INSERT INTO billing.invoices VALUES (1, 9.50)`]);
+      INSERT INTO billing.invoices VALUES (1, 9.50)`), { init: true });
   });
   afterAll(() => t.cleanup());
 
