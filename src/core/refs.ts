@@ -6,8 +6,8 @@
  */
 import { sqlTrue as truthy, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { refDate } from './dates.js';
 import { isVsgError, prunedError, VsgError } from '../errors.js';
+import { refDate } from './dates.js';
 import { isNameOf, resolveTable, type TrackedTable } from './tables.js';
 
 export interface ResolvedRef {

@@ -55,8 +55,9 @@ const bad = (ref: string, why: string) => new VsgError('E_UNKNOWN_REF', `'${ref}
 /**
  * The repository commit `ref` names: its base (HEAD: every table's HEAD; a
  * name: each table's ref of that name; a commit id: every table as it stood
- * then; with @{<date>}, each of those as it stood at that time) followed by `~N` / `^` (first parents across tables) and `^2` (the
- * merged branch's commit of a merge across tables).
+ * then; with @{<date>}, each of those as it stood at that time) followed by
+ * `~N` / `^` (first parents across tables) and `^2` (the merged branch's
+ * commit of a merge across tables).
  */
 export async function repoCommit(db: Queryable, ref: string): Promise<RepoCommit> {
   const m = SUFFIX.exec(ref);
