@@ -126,6 +126,14 @@ describe.each(targetNames())('commit references by date, on %s', (name) => {
     expect(bad.stderr).toBe("error: 'main@{2001-01-01}' goes back past the first commit\nhint: see 'vsg log' for commit ids\n");
     repo = await t.open();
   });
+
+  it('a date whose commit was pruned answers E_PRUNED, as ~N does; later dates still resolve', async () => {
+    await repo.prune({ before: main[100].id, author });
+    await expect(idOf(`main@{${main[120].committedAt}}`)).rejects.toMatchObject({ code: 'E_PRUNED' });
+    await expect(idOf(`main@{${main[100].committedAt}}~1`)).rejects.toMatchObject({ code: 'E_PRUNED' });
+    expect(await idOf(`main@{${main[100].committedAt}}`)).toBe(main[100].id);
+    expect(await idOf(`main@{${main[60].committedAt}}`)).toBe(main[60].id);
+  });
 });
 
 describe.each(targetNames())('commit references by date across tables, on %s', (name) => {
