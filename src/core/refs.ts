@@ -21,8 +21,14 @@ export interface ResolvedRef {
   span?: { id: string; parts: string[] };
 }
 
-const SUFFIX = /(~\d*|\^\d?)+$/;
+/** A reference's ancestry suffix: ~N, ^, ^2 (repo-refs.ts reads it too). */
+export const SUFFIX = /(~\d*|\^\d?)+$/;
 const AT_DATE = /@\{([^{}]*)\}$/;
+
+/** Whether a reference names a commit by date (`<name>@{<date>}`, then any ~N / ^). */
+export function hasDate(ref: string): boolean {
+  return AT_DATE.test(ref.replace(SUFFIX, ''));
+}
 
 /** A reference's base (no ~N, ^) as its name and the date of `name@{date}` (null: none); `@{date}` alone is HEAD's. */
 export function splitDate(base: string, ref: string): { name: string; date: string | null } {

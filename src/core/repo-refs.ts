@@ -8,7 +8,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { isVsgError, VsgError } from '../errors.js';
-import { isHeadRef, refOfEach, resolveRef, stateAt } from './refs.js';
+import { hasDate, isHeadRef, refOfEach, resolveRef, stateAt, SUFFIX } from './refs.js';
 import { listTables, type TrackedTable } from './tables.js';
 
 /** A commit of the repository and the state of its tables there. */
@@ -23,11 +23,9 @@ export interface RepoCommit {
   states: Map<number, string>;
 }
 
-const SUFFIX = /(~\d*|\^\d?)+$/;
-
 /** Whether a reference counts back (`~N`, `^`, `^2`, `@{<date>}`) from its base. */
 export function hasAncestry(ref: string): boolean {
-  return SUFFIX.test(ref) || /@\{[^{}]*\}$/.test(ref.replace(SUFFIX, ''));
+  return SUFFIX.test(ref) || hasDate(ref);
 }
 
 /** Whether `e` is refs.ts's answer to a branch or tag name that several tables have at different commits. */
