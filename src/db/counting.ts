@@ -7,7 +7,10 @@
  *
  * What one entry is: one round trip to the server, i.e. one `query` (a text
  * of several statements, sent as one simple-protocol message, is one entry),
- * one `script`, and for a transaction its BEGIN and its COMMIT or ROLLBACK.
+ * one `script`, and for a transaction its BEGIN and its COMMIT or ROLLBACK;
+ * a BEGIN that a server connection sent with the transaction's first statement
+ * (Db.beginsJoined) is part of that statement's round trip, and a transaction
+ * that sent nothing there sent no BEGIN nor COMMIT either.
  * A nested transaction joins the outer one and sends nothing of its own. This
  * is exactly what wrapClient sends for a server or the embedded database;
  * fromPg adds its SAVEPOINT and settings statements, which are not counted,
@@ -80,12 +83,24 @@ export function countingDb(db: Db): CountingDb {
       if (inside.getStore()) return db.transaction((tx) => fn(counted(tx)), opts);
       return inside.run(true, async () => {
         note('BEGIN');
+        const begin = sent.length - 1;
+        const joined = db.beginsJoined;
+        // A BEGIN that went out with the first statement is no round trip of its own (src/db/db.ts)
+        const settle = () => {
+          if (joined === undefined || db.beginsJoined === joined) return false;
+          sent.splice(begin, 1);
+          if (sent[begin]) sent[begin] = { ...sent[begin], text: `BEGIN + ${sent[begin].text}` };
+          return true;
+        };
         try {
           const value = await db.transaction((tx) => fn(counted(tx)), opts);
-          note('COMMIT');
+          // (a transaction that sent nothing began nothing, and ends with nothing)
+          if (settle() || joined === undefined || sent.length > begin + 1) note('COMMIT');
+          else sent.splice(begin, 1);
           return value;
         } catch (e) {
-          note('ROLLBACK');
+          if (settle() || joined === undefined || sent.length > begin + 1) note('ROLLBACK');
+          else sent.splice(begin, 1);
           throw e;
         }
       });

@@ -93,6 +93,13 @@ export interface Db extends Queryable {
    * Absent on a Db that wraps an application's connection.
    */
   interrupt?(): Interrupted;
+  /**
+   * How many of its transactions so far sent their BEGIN in the same round trip
+   * as their first statement (a server connection of vsg's own: see wrapClient);
+   * absent where every BEGIN is a round trip of its own. The counting Db
+   * (src/db/counting.ts) reads it to count round trips as they are.
+   */
+  readonly beginsJoined?: number;
 }
 
 /** What a Db was doing when interrupted. */
@@ -158,10 +165,17 @@ export function wrapClient(
   where: string,
   onClose: () => Promise<void>,
   cancel?: () => Promise<void>,
-  opts: { prepare?: boolean; server?: ServerInfo; aside?: () => Promise<Aside> } = {},
+  opts: { prepare?: boolean; server?: ServerInfo; aside?: () => Promise<Aside>; joinBegin?: JoinBegin } = {},
 ): Db {
   const inside = new AsyncLocalStorage<true>();
   const pooled = opts.server?.pooled === true;
+  // A transaction's BEGIN goes out with its first statement, in one round trip,
+  // where that statement takes the extended protocol (vsg's own statements, with
+  // parameters) on a server connection of vsg's own, not behind a pooler
+  // (joinedQuery); else it is sent alone as the transaction starts.
+  const joinBegin = pooled ? undefined : opts.joinBegin;
+  let beginDue = false;
+  let beginsJoined = 0;
   // vsg's own statements, named on this session (src/db/prepared.ts): only on a
   // session that is vsg's, never on an application's (fromPg), nor behind a
   // pooler, where the next transaction may run on a session that never saw them
@@ -192,6 +206,16 @@ export function wrapClient(
     // node-postgres shim reads a query's `types` as parameter types, so there the
     // client-level setting does it.
     const config = kind === 'postgres' ? { name, text, values: params, types: rawText, rowMode } : { name, text, values: params, rowMode };
+    if (beginDue && joinBegin && params !== undefined && params.length > 0) {
+      beginDue = false;
+      beginsJoined++;
+      // (BEGIN's own result comes first: the statement's follow)
+      return (await run(() => joinBegin(config))).slice(1);
+    }
+    if (beginDue) {
+      beginDue = false;
+      await run(() => client.query('BEGIN'));
+    }
     const res = (await run(() => client.query(config as unknown as string))) as pg.QueryResult | pg.QueryResult[];
     return Array.isArray(res) ? res : [res];
   };
@@ -298,17 +322,22 @@ export function wrapClient(
       return inTurn(async () => {
         for (let attempt = 1; ; attempt++) {
           const stale = names.staleSeen;
-          await run(() => client.query('BEGIN'));
+          if (joinBegin) beginDue = true;
+          else await run(() => client.query('BEGIN'));
           inTx = true;
           try {
             const out = await fn({ query: pooled ? settingsFirst() : send, ...citus, ...beside });
             // a stale statement's error was caught and ignored: the transaction is aborted all the same
             if (names.staleSeen !== stale) throw staleStatement();
-            await run(() => client.query('COMMIT'));
+            // (a transaction that sent nothing began nothing)
+            if (beginDue) beginDue = false;
+            else await run(() => client.query('COMMIT'));
             return out;
           } catch (e) {
+            const began = !beginDue;
+            beginDue = false;
             // also after an interrupt: the rollback is what it waits for
-            await client.query('ROLLBACK').catch(() => undefined);
+            if (began) await client.query('ROLLBACK').catch(() => undefined);
             // One of vsg's saved statements no longer fitted (it is forgotten now): nothing of
             // this attempt was kept, so run the transaction again, once.
             if (names.staleSeen !== stale && !interrupted) {
@@ -333,7 +362,49 @@ export function wrapClient(
       return interrupted;
     },
   };
+  // (a getter on the object itself: spread into it, it would be read once)
+  if (joinBegin) Object.defineProperty(db, 'beginsJoined', { get: () => beginsJoined, enumerable: true });
   return db;
+}
+
+/** Send a query config with a BEGIN before it, in one round trip: every statement's result, BEGIN's first. */
+type JoinBegin = (config: Record<string, unknown>) => Promise<pg.QueryResult[]>;
+
+/**
+ * JoinBegin for a node-postgres client of vsg's own: BEGIN and the statement
+ * as one batch of the extended protocol (Parse, Bind and Execute of BEGIN,
+ * then the statement's own messages, and one Sync). An error in either skips
+ * the rest up to the Sync, as PostgreSQL does within a batch, and fails the
+ * query as a lone statement's error would. node-postgres takes the batch as
+ * one query (a Submittable: its results arrive in order, as a multi-statement
+ * text's do). Only for a statement with parameters: one without takes the
+ * simple protocol, where a text may hold several statements.
+ */
+export function joinedQuery(driver: typeof pg, client: pg.Client): JoinBegin {
+  const connection = (client as unknown as { connection: { parsedStatements: Record<string, string>; parse(m: object): void; bind(m: object): void; execute(m: object): void } }).connection;
+  class BeginFirst extends (driver.Query as unknown as new (config: object, values: undefined, cb: (e: Error | null, r: pg.QueryResult | pg.QueryResult[]) => void) => object) {
+    prepare(con: typeof connection): void {
+      con.parse({ text: 'BEGIN' });
+      con.bind({});
+      con.execute({});
+      (driver.Query.prototype as unknown as { prepare(c: unknown): void }).prepare.call(this, con);
+    }
+  }
+  return (config) =>
+    new Promise((resolve, reject) => {
+      const name = config.name as string | undefined;
+      // BEGIN's ParseComplete marks the statement's name parsed (node-postgres
+      // credits any ParseComplete to the query in flight): should the
+      // statement's own Parse fail, the name is unmarked again
+      const parsed = name !== undefined && name in connection.parsedStatements;
+      const q = new BeginFirst(config, undefined, (e, r) => {
+        if (e) {
+          if (name !== undefined && !parsed) delete connection.parsedStatements[name];
+          reject(e);
+        } else resolve(Array.isArray(r) ? r : [r]);
+      });
+      void client.query(q as unknown as pg.QueryConfig);
+    });
 }
 
 function staleStatement(): VsgError {
@@ -432,7 +503,8 @@ export async function connectServer(url: string, opts: { preparedStatements?: bo
       close: () => other.end().catch(() => undefined),
     };
   };
-  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare, server, aside });
+  const { default: pgDriver } = await import('pg');
+  return wrapClient(client, 'postgres', target.where, () => client.end(), cancel, { prepare, server, aside, joinBegin: joinedQuery(pgDriver, client) });
 }
 
 export function connectionError(e: unknown, where: string, secrets: string[] = []): VsgError {

@@ -21,6 +21,12 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   let repo: Repository;
   let db: CountingDb;
   const counts: Record<string, number> = {};
+  // On a server connection of vsg's own a transaction's BEGIN goes out with its
+  // first statement, in one round trip (src/db/db.ts); the embedded database
+  // sends it alone (no network: a call into the same process).
+  const joined = name === 'postgres' ? 1 : 0;
+  /** The round trips of an operation of one transaction that sends `framed` counting its BEGIN alone. */
+  const inOneTx = (framed: number) => framed - joined;
 
   /**
    * Run one operation and check how many round trips it made: exactly
@@ -30,6 +36,8 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     const r = await trips(label, fn);
     if (ceiling !== undefined) expect(exact).toBeLessThanOrEqual(ceiling);
     expect(r.count, r.texts.join('\n')).toBe(exact);
+    // (where BEGIN joins the first statement, the count shows it there)
+    if (joined && r.texts[0]?.startsWith('BEGIN')) expect(r.texts[0]).toMatch(/^BEGIN \+ /);
     return r.value;
   }
 
@@ -59,12 +67,14 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
     await t.cleanup();
   });
 
+  // (Each count below is as the embedded database sends it; on a server, the
+  // BEGIN of each transaction goes with its next statement: inOneTx.)
   // BEGIN, resolve (the table's row shared) and the UPDATE in one statement
   // (vsg.run_statement), the branch lock with the shape after it (and the
   // transaction check) and the commit with its branch move in one statement,
   // COMMIT.
   it('commit of one statement', async () => {
-    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), 4, 6);
+    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), inOneTx(4), 6);
     expect(r.commit.updated).toBe(1);
   });
 
@@ -72,7 +82,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // named runs the UPDATE, lists the tables it changed and shares the row of
   // the one it changed, its commit (as above), COMMIT.
   it('commit of one statement naming no table', async () => {
-    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), 4);
+    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), inOneTx(4));
     expect(r.commit.updated).toBe(1);
     expect(r.table).toBe('items');
   });
@@ -81,14 +91,14 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // runs the SQL and lists the two tables, each table's row shared and its
   // part committed, the parts named as one commit across them, COMMIT.
   it('commit of one statement naming no table, changing two tables', async () => {
-    const r = await expectTrips('commit (no table named, two changed)', () => repo.commit({ sql: `UPDATE items SET v = 'both' WHERE id = 11; INSERT INTO other VALUES (11, 'both')`, author }), 8);
+    const r = await expectTrips('commit (no table named, two changed)', () => repo.commit({ sql: `UPDATE items SET v = 'both' WHERE id = 11; INSERT INTO other VALUES (11, 'both')`, author }), inOneTx(8));
     expect(r.parts?.map((p) => p.table)).toEqual(['items', 'other']);
   });
 
   // BEGIN, resolve-and-lock (the table's row shared, the branch's locked), the commit, COMMIT.
   it('commit of uncommitted changes', async () => {
     await plain.sql(`UPDATE items SET v = 'outside' WHERE id = 8`);
-    const r = await expectTrips('commit (uncommitted)', () => repo.commit({ table: 'items', author }), 4, 6);
+    const r = await expectTrips('commit (uncommitted)', () => repo.commit({ table: 'items', author }), inOneTx(4), 6);
     expect(r.commit.updated).toBe(1);
   });
 
@@ -98,7 +108,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // only locks the branch (the two commits follow, one statement each).
   it('commit of one statement over an uncommitted change to its row', async () => {
     await plain.sql(`UPDATE items SET v = 'app' WHERE id = 10`);
-    const r = await expectTrips('commit (over uncommitted)', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'ten' WHERE id = 10`, author }), 6);
+    const r = await expectTrips('commit (over uncommitted)', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'ten' WHERE id = 10`, author }), inOneTx(6));
     expect(r.recorded?.updated).toBe(1);
     expect(r.commit.updated).toBe(1);
   });
@@ -106,7 +116,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // BEGIN, lock, HEAD~1, plan, the source commit, temp table, fill,
   // ANALYZE+DELETE, UPDATE, INSERT, the commit, COMMIT.
   it('checkout of a one-row change', async () => {
-    const r = await expectTrips('checkout', () => repo.checkout({ table: 'items', ref: 'HEAD~1', author }), 12, 12);
+    const r = await expectTrips('checkout', () => repo.checkout({ table: 'items', ref: 'HEAD~1', author }), inOneTx(12), 12);
     expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
   });
 
@@ -114,7 +124,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // foreign keys (a row elsewhere still referencing one taken away refuses
   // it), temp table, fill, ANALYZE+DELETE, UPDATE, INSERT, the commit, COMMIT.
   it('rollback of a one-row commit', async () => {
-    const r = await expectTrips('rollback', () => repo.rollback({ table: 'items', author }), 13, 13);
+    const r = await expectTrips('rollback', () => repo.rollback({ table: 'items', author }), inOneTx(13), 13);
     expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
   });
 
@@ -122,7 +132,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // UPDATE, INSERT, forget no-ops with the counts, COMMIT.
   it('restore of one uncommitted row', async () => {
     await plain.sql(`UPDATE items SET v = 'scratch' WHERE id = 9`);
-    const r = await expectTrips('restore', () => repo.restore({ table: 'items' }), 11, 12);
+    const r = await expectTrips('restore', () => repo.restore({ table: 'items' }), inOneTx(11), 12);
     expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
     expect(r.status.clean).toBe(true);
   });
@@ -164,7 +174,7 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   it('restore of a table another table references', async () => {
     await plain.sql(`CREATE TABLE notes (id int PRIMARY KEY, item int REFERENCES items); INSERT INTO notes VALUES (1, 1)`);
     await plain.sql(`UPDATE items SET v = 'scratch' WHERE id = 9`);
-    const r = await expectTrips('restore (referenced)', () => repo.restore({ table: 'items' }), 13);
+    const r = await expectTrips('restore (referenced)', () => repo.restore({ table: 'items' }), inOneTx(13));
     expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
     expect(r.status.clean).toBe(true);
   });

@@ -1,0 +1,103 @@
+/**
+ * On a server connection of vsg's own, a transaction's BEGIN goes out with its
+ * first statement that takes the extended protocol, in one round trip
+ * (src/db/db.ts, joinedQuery). Counted on the wire (one ReadyForQuery per
+ * round trip), and held to what a BEGIN sent alone gives: the statements run
+ * in one transaction, an error in the first (at parse or at execution) fails
+ * the transaction with PostgreSQL's own report and keeps nothing, and the
+ * connection goes on. Server only: the embedded database sends BEGIN alone (a
+ * call into the same process, no round trip to save).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { joinedQuery, rawText, SESSION_SETTINGS, wrapClient, type Db } from '../../src/db/db.js';
+import { makeTarget, type Target } from '../helpers/targets.js';
+
+describe('BEGIN with the first statement on postgres', () => {
+  let t: Target;
+  let client: pg.Client;
+  let db: Db;
+  let trips = 0;
+
+  beforeAll(async () => {
+    t = await makeTarget('postgres');
+    client = new pg.Client({ connectionString: t.url, types: rawText });
+    await client.connect();
+    await client.query(SESSION_SETTINGS);
+    await client.query('CREATE TABLE jb (id int PRIMARY KEY, v text)');
+    (client as unknown as { connection: { on(e: string, f: () => void): void } }).connection.on('readyForQuery', () => trips++);
+    db = wrapClient(client, 'postgres', 'test', () => client.end(), undefined, { prepare: true, joinBegin: joinedQuery(pg, client) });
+  });
+  afterAll(async () => {
+    await client.end();
+    await t.cleanup();
+  });
+
+  /** Run fn and count its round trips. */
+  async function counted<T>(fn: () => Promise<T>): Promise<{ value: T; trips: number }> {
+    const before = trips;
+    const value = await fn();
+    return { value, trips: trips - before };
+  }
+
+  it('a transaction of two statements with parameters is three round trips, in one transaction', async () => {
+    const joined = db.beginsJoined!;
+    const r = await counted(() =>
+      db.transaction(async (tx) => {
+        const a = await tx.query<{ x: string }>('SELECT txid_current()::text AS x, $1::int AS one', [1]);
+        const b = await tx.query<{ x: string }>('SELECT txid_current()::text AS x, $1::int AS two', [2]);
+        return [a.rows[0], b.rows[0]];
+      }),
+    );
+    expect(r.trips).toBe(3);
+    expect(db.beginsJoined).toBe(joined + 1);
+    // the statement's own result, not BEGIN's
+    expect(r.value[0]).toEqual({ x: r.value[1].x, one: '1' });
+    expect(r.value[1].x).toBe(r.value[0].x);
+  });
+
+  it('a first statement without parameters sends BEGIN alone, as before', async () => {
+    const joined = db.beginsJoined!;
+    const r = await counted(() => db.transaction((tx) => tx.query('SELECT 1')));
+    expect(r.trips).toBe(3);
+    expect(db.beginsJoined).toBe(joined);
+  });
+
+  it('a transaction that sends nothing sends neither BEGIN nor COMMIT', async () => {
+    const r = await counted(() => db.transaction(async () => 42));
+    expect(r).toEqual({ value: 42, trips: 0 });
+  });
+
+  it("what the first statement wrote is rolled back with the transaction's error", async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO jb VALUES ($1, $2)', [1, 'kept?']);
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    expect((await db.query('SELECT count(*)::int AS n FROM jb')).rows).toEqual([{ n: '0' }]);
+  });
+
+  it('a first statement that fails at parse gives its own error, keeps nothing, and the connection goes on', async () => {
+    const r = await counted(() => db.transaction((tx) => tx.query('INSERT INTO jb VALUES ($1, $2) RETURNIN id', [2, 'x'])).catch((e: unknown) => e));
+    // (the position is in the statement's own text: 'RETURNIN' at its 32nd character)
+    expect(r.value).toMatchObject({ code: '42601', position: '32' });
+    // the batch (BEGIN, the failed statement) and the ROLLBACK
+    expect(r.trips).toBe(2);
+    expect((await client.query('SELECT 1 AS ok')).rows).toEqual([{ ok: '1' }]);
+    const again = await counted(() => db.transaction((tx) => tx.query('INSERT INTO jb VALUES ($1, $2)', [2, 'two'])));
+    expect(again.trips).toBe(2);
+    expect((await db.query('SELECT v FROM jb WHERE id = $1', [2])).rows).toEqual([{ v: 'two' }]);
+  });
+
+  it('a first statement that fails as it runs gives its own error and keeps nothing', async () => {
+    const e = await db
+      .transaction(async (tx) => {
+        await tx.query('INSERT INTO jb SELECT $1, (1 / $2::int)::text', [3, 0]);
+        await tx.query('INSERT INTO jb VALUES ($1, $2)', [4, 'never']);
+      })
+      .catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: '22012' });
+    expect((await db.query('SELECT count(*)::int AS n FROM jb WHERE id IN (3, 4)')).rows).toEqual([{ n: '0' }]);
+  });
+});
