@@ -49,6 +49,11 @@ WITH target AS MATERIALIZED (
   WHERE $3::boolean
   FOR UPDATE OF r
 )
+-- `goes_on`, where the SQL ran here: whether the commit may go on past its
+-- commit statement (vsg.commit_goes_on), read once the SQL ran (the outer
+-- query, over the one that ran it).
+SELECT s.*, CASE WHEN s.ran THEN vsg.commit_goes_on(s.id::int) END AS goes_on
+FROM (
 SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        to_json(coalesce(lt.key_columns, t.key_columns))::text AS key_columns, coalesce(lt.head, t.head) AS head,
        n.nspname AS schema_name, c.relname AS table_name,
@@ -103,3 +108,5 @@ LEFT JOIN LATERAL (
 -- the number of tracked tables); every one when none is, for the refusal.
 WHERE lt.id IS NOT NULL OR (NOT EXISTS (SELECT 1 FROM lt) AND (NOT $4::boolean OR t.id = (SELECT min(id) FROM vsg.tracked WHERE untracked_at IS NULL)))
 ORDER BY coalesce(n.nspname, t.schema_name), coalesce(c.relname, t.table_name)
+-- (OFFSET 0: run as a query of its own, before `goes_on` is read)
+OFFSET 0) s

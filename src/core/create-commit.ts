@@ -58,6 +58,18 @@ export interface AppendGate {
   xid: string;
   /** the columns and key recorded, and live before the SQL ran (the same) */
   signature: unknown;
+  /**
+   * The commit statement goes with the transaction's COMMIT (Queryable.commitWith,
+   * where the connection has it): it fails (SQLSTATE VD001, isCommitGoingOn)
+   * instead of returning whenever the caller would go on in the transaction
+   * (vsg.final_commit); the caller then makes the commit again without this.
+   */
+  final?: boolean;
+}
+
+/** Whether `e` is vsg.final_commit's: a commit statement sent with its COMMIT did not make the whole commit. */
+export function isCommitGoingOn(e: unknown): boolean {
+  return (e as { code?: string } | null)?.code === 'VD001';
 }
 
 /** The append point as sql/commit/append.sql (and a gated sql/commit/create.sql) returns it. */
@@ -127,9 +139,11 @@ async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, or
   // commits_linear (branch_id, parent) is unique: a writer that raced past the
   // branch lock fails here rather than forking history; that is a retryable conflict.
   const meta = c.meta ? JSON.stringify(c.meta) : null;
+  type Made = CommitRow & { moved: boolean | string } & Partial<AppendRow> & { go?: boolean | string | null };
+  const final = gate?.final === true && tx.commitWith !== undefined;
   const insert = c.source
-    ? tx.query<CommitRow & { moved: boolean | string } & Partial<AppendRow> & { go?: boolean | string | null }>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
-    : tx.query<CommitRow & { moved: boolean | string } & Partial<AppendRow> & { go?: boolean | string | null }>(sql('commit/create'), [
+    ? tx.query<Made>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
+    : (final ? tx.commitWith!.bind(tx) : tx.query.bind(tx))<Made>(sql('commit/create'), [
         table.id,
         c.takeAll ? 'all' : (c.take ?? 'keys'),
         parent,
@@ -147,6 +161,7 @@ async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, or
         gate ? table.head : null,
         gate?.xid ?? null,
         gate ? JSON.stringify(gate.signature) : null,
+        final,
       ]);
   const { rows } = await insert.catch((e: { code?: string; constraint?: string; message?: string }) => {
     if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {

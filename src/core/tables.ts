@@ -240,7 +240,8 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
  * statement run the SQL once the table is locked, when nothing shareNamed or
  * the commit checks first would refuse (sql/tables/lock_shared.sql $5):
  * `ran`. Only for SQL that is plain INSERT, UPDATE, DELETE, MERGE or SELECT
- * statements (vsg.run_statement). The SQL's error is thrown as PostgreSQL
+ * statements (vsg.run_statement); `goesOn`: the commit may go on past its
+ * commit statement (sql/tables/lock_shared.sql says when). The SQL's error is thrown as PostgreSQL
  * reported it, inside vsg.run_statement. With `across` and no name, where
  * several tables are tracked (no table: a commit across the tables the SQL
  * changes), the SQL runs there too: `changed` lists the ids of the tables it
@@ -252,17 +253,18 @@ export async function shareAndRun(
   name: string | undefined,
   statement: string,
   across = false,
-): Promise<{ table: LockedTable | null; ran: boolean; changed: number[] | null; changedTable?: LockedTable }> {
-  const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null; changed: string | null }>(
+): Promise<{ table: LockedTable | null; ran: boolean; goesOn: boolean; changed: number[] | null; changedTable?: LockedTable }> {
+  const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null; goes_on: boolean | string | null; changed: string | null }>(
     sql('tables/lock_shared'),
     [name ?? null, null, false, name === undefined, statement, across && name === undefined],
   );
   const ran = rows.some((r) => yes(r.ran));
+  const goesOn = rows.some((r) => yes(r.goes_on));
   const listed = rows.find((r) => r.changed !== null)?.changed ?? null;
-  if (listed === null) return { table: await sharedFrom(tx, rows, name, false, true), ran, changed: null };
+  if (listed === null) return { table: await sharedFrom(tx, rows, name, false, true), ran, goesOn, changed: null };
   const changed = tableIds(listed);
   const row = changed.length === 1 ? rows.find((r) => Number(r.id) === changed[0] && yes(r.locked)) : undefined;
-  return { table: null, ran, changed, ...(row ? { changedTable: await locked(tx, toTable(row), row, (q, t) => shareTable(q, t, false)) } : {}) };
+  return { table: null, ran, goesOn, changed, ...(row ? { changedTable: await locked(tx, toTable(row), row, (q, t) => shareTable(q, t, false)) } : {}) };
 }
 
 /** Whether `s` is the table's name as the user writes it (display, or bare): given where a commit or key goes. */

@@ -10,7 +10,8 @@
  * one `script`, and for a transaction its BEGIN and its COMMIT or ROLLBACK;
  * a BEGIN that a server connection sent with the transaction's first statement
  * (Db.beginsJoined) is part of that statement's round trip, and a transaction
- * that sent nothing there sent no BEGIN nor COMMIT either.
+ * that sent nothing there sent no BEGIN nor COMMIT either; a statement sent
+ * with its COMMIT (Queryable.commitWith) is one round trip, COMMIT included.
  * A nested transaction joins the outer one and sends nothing of its own. This
  * is exactly what wrapClient sends for a server or the embedded database;
  * fromPg adds its SAVEPOINT and settings statements, which are not counted,
@@ -45,12 +46,24 @@ export function countingDb(db: Db): CountingDb {
   const sent: SentStatement[] = [];
   const inside = new AsyncLocalStorage<true>();
   const note = (text: string) => sent.push({ text, inTransaction: inside.getStore() === true });
+  // (whether the transaction's last statement took its COMMIT with it: Queryable.commitWith)
+  let committed = false;
   const counted = (tx: Queryable): Queryable => ({
     ...tx,
     query: (text, params) => {
       note(text);
       return tx.query(text, params);
     },
+    ...(tx.commitWith
+      ? {
+          commitWith: async <R>(text: string, params: unknown[]) => {
+            note(`${text} + COMMIT`);
+            const out = await tx.commitWith!<R>(text, params);
+            committed = true;
+            return out;
+          },
+        }
+      : {}),
   });
   const out: CountingDb = {
     kind: db.kind,
@@ -92,15 +105,18 @@ export function countingDb(db: Db): CountingDb {
           if (sent[begin]) sent[begin] = { ...sent[begin], text: `BEGIN + ${sent[begin].text}` };
           return true;
         };
+        committed = false;
         try {
           const value = await db.transaction((tx) => fn(counted(tx)), opts);
           // (a transaction that sent nothing began nothing, and ends with nothing)
-          if (settle() || joined === undefined || sent.length > begin + 1) note('COMMIT');
-          else sent.splice(begin, 1);
+          if (settle() || joined === undefined || sent.length > begin + 1) {
+            if (!committed) note('COMMIT');
+          } else sent.splice(begin, 1);
           return value;
         } catch (e) {
-          if (settle() || joined === undefined || sent.length > begin + 1) note('ROLLBACK');
-          else sent.splice(begin, 1);
+          if (settle() || joined === undefined || sent.length > begin + 1) {
+            if (!committed) note('ROLLBACK');
+          } else sent.splice(begin, 1);
           throw e;
         }
       });

@@ -33,6 +33,15 @@ export interface Queryable {
    * embedded database (one connection) and on an application's connection.
    */
   readonly aside?: () => Promise<Aside>;
+  /**
+   * Inside one of vsg's transactions: run the statement and COMMIT in one round
+   * trip (a server connection of vsg's own: see wrapClient). It must be the
+   * transaction's last statement, and one that fails whenever the transaction
+   * must not commit: once it succeeds the transaction is committed, and the
+   * transaction sends no COMMIT of its own. An error in the statement skips the
+   * COMMIT, and the transaction rolls back as after any error. Absent elsewhere.
+   */
+  readonly commitWith?: <R = Row>(text: string, params: unknown[]) => Promise<Result<R>>;
 }
 
 /** A second connection beside a session's (Queryable.aside): its own snapshot, vsg's session settings. */
@@ -201,16 +210,25 @@ export function wrapClient(
     return mine;
   };
   /** Every statement's result of a query (one, or several for a multi-statement text). */
-  const results = async (text: string, params: unknown[] | undefined, rowMode?: 'array', name?: string): Promise<pg.QueryResult[]> => {
+  const results = async (text: string, params: unknown[] | undefined, rowMode?: 'array', name?: string, commit = false): Promise<pg.QueryResult[]> => {
     // Ask for text for every type, even from a client configured otherwise. PGlite's
     // node-postgres shim reads a query's `types` as parameter types, so there the
     // client-level setting does it.
     const config = kind === 'postgres' ? { name, text, values: params, types: rawText, rowMode } : { name, text, values: params, rowMode };
-    if (beginDue && joinBegin && params !== undefined && params.length > 0) {
+    // (node-postgres sends a statement with a name or parameters over the extended protocol, the rest as a simple query)
+    const extended = name !== undefined || (params !== undefined && params.length > 0);
+    if (joinBegin && extended && (commit || beginDue)) {
+      const begin = beginDue;
       beginDue = false;
-      beginsJoined++;
-      // (BEGIN's own result comes first: the statement's follow)
-      return (await run(() => joinBegin(config))).slice(1);
+      if (begin) beginsJoined++;
+      // (BEGIN's result first, COMMIT's last: the statement's between)
+      const all = await run(() => joinBegin(config, { begin, commit }));
+      return all.slice(begin ? 1 : 0, commit ? -1 : undefined);
+    }
+    if (commit) {
+      const all = await results(text, params, rowMode, name);
+      await run(() => client.query('COMMIT'));
+      return all;
     }
     if (beginDue) {
       beginDue = false;
@@ -225,14 +243,17 @@ export function wrapClient(
     fields: (r?.fields ?? []).map((f: pg.FieldDef) => ({ name: f.name, dataTypeID: f.dataTypeID })),
     command: r?.command ?? '',
   });
-  const send = async <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> => {
+  let committed = false;
+  const send = async <R = Row>(text: string, params?: unknown[], commit = false): Promise<Result<R>> => {
     const name = names.nameOf(text, params);
     try {
-      return result<R>((await results(text, params, undefined, name)).at(-1));
+      const out = result<R>((await results(text, params, undefined, name, commit)).at(-1));
+      if (commit) committed = true;
+      return out;
     } catch (e) {
       if (name === undefined || !names.forgetIfStale(name, e)) throw fromPrunedSql(e);
       // Inside vsg's transaction the error aborted it: transaction() runs it again.
-      if (inTx) throw e;
+      if (inTx || commit) throw e;
       try {
         return result<R>((await results(text, params, undefined, names.nameOf(text, params))).at(-1));
       } catch (again) {
@@ -256,6 +277,8 @@ export function wrapClient(
       return send<R>(text, params);
     };
   };
+  // (a transaction's last statement with its COMMIT: where BEGIN can join a statement, so can COMMIT)
+  const commitWith: Pick<Queryable, 'commitWith'> = joinBegin ? { commitWith: <R = Row>(text: string, params: unknown[]) => send<R>(text, params, true) } : {};
   // Behind a pooler every statement of vsg's runs in a transaction of its own, which carries the settings.
   const query = <R = Row>(text: string, params?: unknown[]): Promise<Result<R>> =>
     pooled && !inside.getStore() ? db.transaction((tx) => tx.query<R>(text, params)) : inTurn(() => send<R>(text, params));
@@ -325,15 +348,18 @@ export function wrapClient(
           if (joinBegin) beginDue = true;
           else await run(() => client.query('BEGIN'));
           inTx = true;
+          committed = false;
           try {
-            const out = await fn({ query: pooled ? settingsFirst() : send, ...citus, ...beside });
+            const out = await fn({ query: pooled ? settingsFirst() : send, ...citus, ...beside, ...commitWith });
             // a stale statement's error was caught and ignored: the transaction is aborted all the same
-            if (names.staleSeen !== stale) throw staleStatement();
-            // (a transaction that sent nothing began nothing)
+            if (names.staleSeen !== stale && !committed) throw staleStatement();
+            // (a transaction that sent nothing began nothing; one ended by commitWith is over)
             if (beginDue) beginDue = false;
-            else await run(() => client.query('COMMIT'));
+            else if (!committed) await run(() => client.query('COMMIT'));
             return out;
           } catch (e) {
+            // (ended by commitWith: committed, nothing to roll back)
+            if (committed) throw e;
             const began = !beginDue;
             beginDue = false;
             // also after an interrupt: the rollback is what it waits for
@@ -367,42 +393,78 @@ export function wrapClient(
   return db;
 }
 
-/** Send a query config with a BEGIN before it, in one round trip: every statement's result, BEGIN's first. */
-type JoinBegin = (config: Record<string, unknown>) => Promise<pg.QueryResult[]>;
+/**
+ * Send a query config with BEGIN before it and/or COMMIT after it, in one round
+ * trip: every statement's result in order (BEGIN's first, COMMIT's last).
+ */
+type JoinBegin = (config: Record<string, unknown>, with_: { begin: boolean; commit: boolean }) => Promise<pg.QueryResult[]>;
 
 /**
- * JoinBegin for a node-postgres client of vsg's own: BEGIN and the statement
- * as one batch of the extended protocol (Parse, Bind and Execute of BEGIN,
- * then the statement's own messages, and one Sync). An error in either skips
- * the rest up to the Sync, as PostgreSQL does within a batch, and fails the
- * query as a lone statement's error would. node-postgres takes the batch as
- * one query (a Submittable: its results arrive in order, as a multi-statement
- * text's do). Only for a statement with parameters: one without takes the
- * simple protocol, where a text may hold several statements.
+ * JoinBegin for a node-postgres client of vsg's own: BEGIN, the statement and
+ * COMMIT as one batch of the extended protocol (Parse, Bind and Execute of
+ * BEGIN, the statement's own messages, those of COMMIT, and one Sync). An
+ * error skips the rest up to the Sync, as PostgreSQL does within a batch (a
+ * failed statement's COMMIT is never run), and fails the query as a lone
+ * statement's error would. node-postgres takes the batch as one query (a
+ * Submittable: its results arrive in order, as a multi-statement text's do).
+ * Only for a statement with parameters, or one sent as a prepared statement:
+ * one without takes the simple protocol, where a text may hold several.
  */
 export function joinedQuery(driver: typeof pg, client: pg.Client): JoinBegin {
-  const connection = (client as unknown as { connection: { parsedStatements: Record<string, string>; parse(m: object): void; bind(m: object): void; execute(m: object): void } }).connection;
-  class BeginFirst extends (driver.Query as unknown as new (config: object, values: undefined, cb: (e: Error | null, r: pg.QueryResult | pg.QueryResult[]) => void) => object) {
-    prepare(con: typeof connection): void {
-      con.parse({ text: 'BEGIN' });
-      con.bind({});
-      con.execute({});
-      (driver.Query.prototype as unknown as { prepare(c: unknown): void }).prepare.call(this, con);
+  const connection = (client as unknown as { connection: { parsedStatements: Record<string, string>; parse(m: object): void; bind(m: object): void; execute(m: object): void; sync(): void } }).connection;
+  const unnamed = (con: typeof connection, text: string) => {
+    con.parse({ text });
+    con.bind({});
+    con.execute({});
+  };
+  type Sync = { sync(): void };
+  class Framed extends (driver.Query as unknown as new (config: object, values: undefined, cb: (e: Error | null, r: pg.QueryResult | pg.QueryResult[]) => void) => object) {
+    constructor(config: object, cb: (e: Error | null, r: pg.QueryResult | pg.QueryResult[]) => void, readonly frame: { begin: boolean; commit: boolean }) {
+      super(config, undefined, cb);
+    }
+    prepare(con: typeof connection & Sync): void {
+      if (this.frame.begin) unnamed(con, 'BEGIN');
+      if (!this.frame.commit) {
+        (driver.Query.prototype as unknown as { prepare(c: unknown): void }).prepare.call(this, con);
+        return;
+      }
+      // (node-postgres ends the statement's messages with the Sync: COMMIT goes
+      // before it, once the statement's Execute went out; a statement whose
+      // parameters could not be bound is never executed, nor is COMMIT sent)
+      const { sync, execute } = con;
+      const own = { sync: Object.hasOwn(con, 'sync'), execute: Object.hasOwn(con, 'execute') };
+      let executed = false;
+      con.execute = (m: object) => {
+        executed = true;
+        execute.call(con, m);
+      };
+      con.sync = () => {
+        if (executed) unnamed(con, 'COMMIT');
+        sync.call(con);
+      };
+      try {
+        (driver.Query.prototype as unknown as { prepare(c: unknown): void }).prepare.call(this, con);
+      } finally {
+        if (own.sync) con.sync = sync;
+        else delete (con as Partial<Sync>).sync;
+        if (own.execute) con.execute = execute;
+        else delete (con as Partial<typeof con>).execute;
+      }
     }
   }
-  return (config) =>
+  return (config, frame) =>
     new Promise((resolve, reject) => {
       const name = config.name as string | undefined;
       // BEGIN's ParseComplete marks the statement's name parsed (node-postgres
       // credits any ParseComplete to the query in flight): should the
       // statement's own Parse fail, the name is unmarked again
       const parsed = name !== undefined && name in connection.parsedStatements;
-      const q = new BeginFirst(config, undefined, (e, r) => {
+      const q = new Framed(config, (e, r) => {
         if (e) {
           if (name !== undefined && !parsed) delete connection.parsedStatements[name];
           reject(e);
         } else resolve(Array.isArray(r) ? r : [r]);
-      });
+      }, frame);
       void client.query(q as unknown as pg.QueryConfig);
     });
 }

@@ -8,7 +8,7 @@ import { sqlTrue as yes, type Db, type PgLikeClient, type Queryable } from '../d
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
-import { appendCommit, createCommit, type AppendRow, type NewCommit } from '../core/create-commit.js';
+import { appendCommit, createCommit, isCommitGoingOn, type AppendRow, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending, wantsTidy } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
@@ -91,7 +91,15 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     throw new VsgError('E_USAGE', 'the SQL to commit is empty', { exitCode: ExitCode.usage, hint: 'give a statement, or leave sql out to record uncommitted changes' });
   }
   const names = opts.tables?.length ? [...new Set(opts.tables)] : opts.table !== undefined ? [opts.table] : [];
-  const done = await db.transaction(async (tx) => {
+  // A commit of one table whose SQL ran with its lock, where the commit will
+  // end with its commit statement as far as can be told then (goesOn), sends
+  // that statement with its COMMIT where the connection can (one round trip
+  // fewer); should the commit go on past it after all (another writer moved
+  // the branch meanwhile, say), it fails and the transaction rolls back, and
+  // the commit is made again without (the SQL runs again: its first run was
+  // rolled back).
+  let final = true;
+  const attempt = () => db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;
     let checked = false;
     // the tables the SQL changed, when it ran in the statement that found no table named (below), and the one it locked
@@ -102,6 +110,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
       // are tracked is a commit across the tables the SQL changes.
       let table: LockedTable | null;
       let ran = false;
+      let goesOn = true;
       if (opts.sql !== undefined && opts.parent === undefined) {
         // Plain statements run in the statement that locks the table (one
         // round trip saved), when nothing checked first would refuse; with
@@ -112,22 +121,27 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
         // before the tables are listed).
         const plain = await assertRunsInTransaction(opts.sql);
         checked = true;
-        ({ table, ran, changed, changedTable } = plain
+        ({ table, ran, goesOn, changed, changedTable } = plain
           ? await shareAndRun(tx, names[0], opts.sql, tx.citus === false).catch((e: unknown) => { throw ranError(e, opts.sql!); })
-          : { table: await shareNamed(tx, names[0], !runs, true), ran: false, changed: null });
+          : { table: await shareNamed(tx, names[0], !runs, true), ran: false, goesOn: true, changed: null });
       } else {
         table = await shareNamed(tx, names[0], !runs, true);
       }
       if (table) {
         const pre = await prepare(tx, table, opts);
         const result = ran ? undefined : await runWork(tx, opts, work, checked);
-        const out = (await record(tx, table, pre, opts, runs, work !== undefined)) as CommitResult;
+        const out = (await record(tx, table, pre, opts, runs, work !== undefined, false, final && ran && !goesOn)) as CommitResult;
         return work ? { ...out, result } : out;
       }
     }
     return commitAcross(tx, names, opts, runs, work, checked, changed, changedTable);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
+  const done = await attempt().catch((e: unknown) => {
+    if (!final || !isCommitGoingOn(e)) throw e;
+    final = false;
+    return attempt();
+  });
   const parts = done.parts ?? [done];
   await tidyPending(db, parts.reduce((n, p) => n + changedRows(p.commit) + changedRows(p.recorded), 0), parts.some((p) => wantsTidy(p.commit, p.recorded)));
   return done;
@@ -169,7 +183,7 @@ async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx
  * changes to the same rows first, then the commit. With `orNone`, a table
  * whose rows net to no change records nothing: null.
  */
-async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false): Promise<CommitResult | null> {
+async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false, final = false): Promise<CommitResult | null> {
   const { parent, now, recordedBefore, outside } = pre;
   const ended = isWork ? "the work function ended vsg's transaction" : "the SQL ended vsg's transaction (COMMIT, ROLLBACK or END in the statement)";
   const specFor = (reshaped: boolean, base: Signature, after: Signature): NewCommit => ({
@@ -195,7 +209,7 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
     // together, the commit made only when the append point is as it was
     // before the SQL (sql/commit/create.sql); else the slow path below from
     // the append point read.
-    const tried = await appendCommit(tx, table, specFor(false, now, now), { relid: table.relid, xid: table.xid, signature: now }, orNone);
+    const tried = await appendCommit(tx, table, specFor(false, now, now), { relid: table.relid, xid: table.xid, signature: now, final }, orNone);
     if ('made' in tried) {
       if (!tried.made) return null;
       return { commit: tried.made, branch: table.head, table: table.display };

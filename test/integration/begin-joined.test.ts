@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { joinedQuery, rawText, SESSION_SETTINGS, wrapClient, type Db } from '../../src/db/db.js';
 import { makeTarget, type Target } from '../helpers/targets.js';
+import type { Repository } from '../../src/index.js';
 
 describe('BEGIN with the first statement on postgres', () => {
   let t: Target;
@@ -99,5 +100,80 @@ describe('BEGIN with the first statement on postgres', () => {
       .catch((err: unknown) => err);
     expect(e).toMatchObject({ code: '22012' });
     expect((await db.query('SELECT count(*)::int AS n FROM jb WHERE id IN (3, 4)')).rows).toEqual([{ n: '0' }]);
+  });
+});
+
+/**
+ * A one-table commit of SQL sends its commit statement with its COMMIT on a
+ * server (ops/commit.ts, Queryable.commitWith). When the commit goes on past
+ * that statement after all (vsg.final_commit: HEAD moved meanwhile, 1,000 rows
+ * or more changed by small statements), the statement fails, its transaction
+ * rolls back, and the commit is made again the usual way: the same result as
+ * without, the SQL's effect once.
+ */
+describe("a commit's statement with its COMMIT on postgres", () => {
+  let t: Target;
+  let repo: Repository;
+  let other: Repository;
+  const author = 'tester';
+
+  beforeAll(async () => {
+    t = await makeTarget('postgres');
+    repo = await t.open({ init: true });
+    other = await t.open();
+    await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v text, n int NOT NULL DEFAULT 0);
+      INSERT INTO items SELECT i, 'v' || i, 0 FROM generate_series(1, 2000) i; CREATE SEQUENCE runs`);
+    await repo.track('items', { author });
+  });
+  /** How many times SQL that calls nextval('runs') once ran since the last call (a sequence is not rolled back). */
+  let seen = 0;
+  async function runs(): Promise<number> {
+    const now = Number((await repo.sql('SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM runs')).rows[0][0]);
+    const n = now - seen;
+    seen = now;
+    return n;
+  }
+
+  it('a commit that ends with its statement runs its SQL once', async () => {
+    const r = await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'once' WHERE id = 3; SELECT nextval('runs')`, author });
+    expect(r.commit.updated).toBe(1);
+    expect(await runs()).toBe(1);
+  });
+  afterAll(async () => {
+    await other.close();
+    await repo.close();
+    await t.cleanup();
+  });
+
+  it('1,200 rows changed by small statements: made again, its checkpoint with it', async () => {
+    const head = (await repo.log({ table: 'items', limit: 1 })).commits[0].id;
+    const r = await repo.commit({
+      table: 'items',
+      sql: "UPDATE items SET n = n + 1 WHERE id <= 400; UPDATE items SET n = n + 1 WHERE id > 400 AND id <= 800; UPDATE items SET n = n + 1 WHERE id > 800 AND id <= 1200; SELECT nextval('runs')",
+      author,
+    });
+    expect(r.commit.updated).toBe(1200);
+    expect(r.commit.parents).toEqual([head]);
+    // the SQL ran twice, its effect is there once
+    expect(await runs()).toBe(2);
+    expect((await repo.sql('SELECT sum(n) FROM items')).rows).toEqual([['1200']]);
+    // more than half of the 2,000 rows changed: the commit has its checkpoint (src/core/checkpoint.ts)
+    expect((await repo.sql(`SELECT count(*) FROM vsg.checkpoints WHERE commit_id = '${r.commit.id}'`)).rows).toEqual([['1']]);
+    expect((await repo.verify()).ok).toBe(true);
+  });
+
+  it('HEAD moved by another commit while the SQL ran: made again on top of it', async () => {
+    // (the first commit's UPDATE holds its row for a second, as the second commits another row)
+    const slow = repo.commit({ table: 'items', sql: `UPDATE items SET v = 'slow' WHERE id = 1 AND pg_sleep(1) IS NOT NULL; SELECT nextval('runs')`, author });
+    await new Promise((r) => setTimeout(r, 300));
+    const fast = await other.commit({ table: 'items', sql: `UPDATE items SET v = 'fast' WHERE id = 2`, author });
+    const made = await slow;
+    expect(made.commit.parents).toEqual([fast.commit.id]);
+    expect(made.commit.updated).toBe(1);
+    expect(await runs()).toBe(2);
+    expect((await repo.sql(`SELECT id, v FROM items WHERE id IN (1, 2) ORDER BY id`)).rows).toEqual([['1', 'slow'], ['2', 'fast']]);
+    const log = (await repo.log({ table: 'items', limit: 2 })).commits.map((c) => c.id);
+    expect(log).toEqual([made.commit.id, fast.commit.id]);
+    expect((await repo.status({ table: 'items' }))[0].clean).toBe(true);
   });
 });

@@ -72,10 +72,11 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
   // BEGIN, resolve (the table's row shared) and the UPDATE in one statement
   // (vsg.run_statement), the branch lock with the shape after it (and the
   // transaction check) and the commit with its branch move in one statement,
-  // COMMIT.
+  // COMMIT. On a server, COMMIT goes with the commit statement too (ops/commit.ts).
   it('commit of one statement', async () => {
-    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), inOneTx(4), 6);
+    const r = await expectTrips('commit', () => repo.commit({ table: 'items', sql: `UPDATE items SET v = 'one' WHERE id = 7`, author, message: 'one row' }), inOneTx(4) - joined, 6);
     expect(r.commit.updated).toBe(1);
+    if (joined) expect(db.sent.at(-1)?.text).toMatch(/^-- Make a commit[\s\S]* \+ COMMIT$/);
   });
 
   // Naming no table, two tracked: BEGIN, the statement that finds no table
