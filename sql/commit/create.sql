@@ -103,7 +103,10 @@ WITH arg AS MATERIALIZED (
   -- taken with its pending rows, in one order (their sequence numbers).
   SELECT c.seq, c.key, c.before, c.after, nullif(c.author, '') AS author, nullif(c.meta, '') AS meta
   FROM vsg.take_captured($1, (SELECT take FROM arg) <> 'earlier' AND (SELECT ok FROM go)) c
-), pending_taken AS (
+), pending_taken AS NOT MATERIALIZED (
+  -- (read where it is used: its two sides are materialized already, and one
+  -- more copy of every row cost ~0.2 s of CPU in a 200,000-row commit:
+  -- docs/performance.md, "Large commits")
   SELECT seq, key, before, after, author, meta FROM taken
   UNION ALL
   SELECT seq, key, before, after, author, meta FROM captured

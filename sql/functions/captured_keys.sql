@@ -1,12 +1,18 @@
 -- The keys of table tid whose changes this transaction's capture staged for
--- the commit being made (vsg.captured_table): with the transaction's pending
--- rows, the keys it changed. Read under the calling statement's snapshot, so
--- that a statement that also takes them (vsg.take_captured) sees them all.
+-- the commit being made (vsg.captured_table) and no commit took yet (the marks
+-- of vsg.take_captured): with the transaction's pending rows, the keys it
+-- changed. Read under the calling statement's snapshot, so that a statement
+-- that also takes them (vsg.take_captured) sees them all.
 CREATE OR REPLACE FUNCTION vsg.captured_keys(tid int) RETURNS SETOF jsonb
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  upto bigint := 0;
 BEGIN
   IF current_setting('vsg.staged', true) = 'on' AND vsg.captured_own() THEN
-    RETURN QUERY SELECT c.key FROM pg_temp.vsg_captured c WHERE c.table_id = tid;
+    IF vsg.captured_marks() THEN
+      upto := coalesce((SELECT max(m.upto) FROM pg_temp.vsg_captured_taken m WHERE m.table_id = tid OR m.table_id IS NULL), 0);
+    END IF;
+    RETURN QUERY SELECT c.key FROM pg_temp.vsg_captured c WHERE c.table_id = tid AND c.seq > upto;
   END IF;
 END
 $$;

@@ -2,17 +2,20 @@
 -- this transaction (pg_temp.vsg_captured), created on first use; a capture
 -- function calls it, as vsg's owner, before it stages a large statement's rows
 -- there instead of in vsg.pending (sql/functions/write_capture.sql). Rows are
--- taken by the commit (vsg.take_captured); any a transaction leaves are moved
--- into vsg.pending as it commits (vsg.flush_captured, a deferred trigger that
--- each transaction that stages arms once, by a row in
--- pg_temp.vsg_captured_flush), so that a change staged here is never lost,
--- whoever asked for staging. Both tables stay for the session and are emptied
--- at each commit (ON COMMIT DELETE ROWS): made and dropped in every
--- transaction that staged instead, they would cost ~3.6 ms a large commit,
--- and on a server without autovacuum (or in the embedded database) their
--- catalog rows would pile up dead. False when a table of that name belongs to another role
--- (vsg.captured_own): the capture then writes to vsg.pending as for any other
--- statement.
+-- taken by the commit (vsg.take_captured), which reads them and marks them
+-- taken in pg_temp.vsg_captured_taken (a row a table and take) rather than
+-- deleting them; any a transaction leaves untaken are moved into vsg.pending
+-- as it commits (vsg.flush_captured, a deferred trigger that each transaction
+-- that stages arms once, by a row in pg_temp.vsg_captured_flush), so that a
+-- change staged here is never lost, whoever asked for staging. The tables
+-- stay for the session and are emptied at each commit (ON COMMIT DELETE
+-- ROWS): made and dropped in every transaction that staged instead, they
+-- would cost ~3.6 ms a large commit, and on a server without autovacuum (or
+-- in the embedded database) their catalog rows would pile up dead. False when
+-- a table of that name belongs to another role (vsg.captured_own): the capture
+-- then writes to vsg.pending as for any other statement. (A session whose
+-- staging table predates the marks gets them at its next staging; a marks
+-- table of another role's is never read: vsg.captured_marks.)
 CREATE OR REPLACE FUNCTION vsg.captured_table() RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
   IF to_regclass('pg_temp.vsg_captured') IS NULL THEN
@@ -25,6 +28,10 @@ BEGIN
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION vsg.flush_captured();
   ELSIF NOT vsg.captured_own() THEN
     RETURN false;
+  END IF;
+  IF to_regclass('pg_temp.vsg_captured_taken') IS NULL THEN
+    -- the marks (vsg.take_captured): table_id NULL for every table (vsg.flush_captured)
+    CREATE TEMP TABLE vsg_captured_taken (table_id int, upto bigint NOT NULL) ON COMMIT DELETE ROWS;
   END IF;
   -- (once a transaction: the row is gone at its end, or with the savepoint
   -- that inserted it, and the rows staged under it with it)

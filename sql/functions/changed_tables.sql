@@ -1,7 +1,8 @@
 -- The tracked tables this transaction changed, as their ids in order, joined
 -- by commas ('' for none): those with rows of this transaction in vsg.pending
 -- (one index probe a table) and those whose large statements were staged in the session
--- (pg_temp.vsg_captured, as vsg's owner: see vsg.captured_table). A commit
+-- and not yet taken (pg_temp.vsg_captured, as vsg's owner: see
+-- vsg.captured_table, and vsg.take_captured for the marks). A commit
 -- that names no table runs its SQL and asks this in one statement
 -- (sql/tables/lock_shared.sql $6): `ran` is the SQL's having run, taken as an
 -- argument so that this is called after it, with a snapshot that sees it.
@@ -31,7 +32,16 @@ BEGIN
     probe := ARRAY(SELECT t.id FROM vsg.tracked t ORDER BY t.id);
   END IF;
   IF cardinality(probe) > 0 AND current_setting('vsg.staged', true) = 'on' AND vsg.captured_own() THEN
-    EXECUTE 'SELECT coalesce(array_agg(DISTINCT c.table_id), ''{}'') FROM pg_temp.vsg_captured c' INTO staged;
+    IF vsg.captured_marks() THEN
+      -- (a table has rows no commit took when its last staged number is above
+      -- its mark: vsg.take_captured)
+      EXECUTE 'SELECT coalesce(array_agg(s.table_id), ''{}'')
+               FROM (SELECT c.table_id, max(c.seq) AS last FROM pg_temp.vsg_captured c GROUP BY c.table_id) s
+               WHERE s.last > coalesce((SELECT max(m.upto) FROM pg_temp.vsg_captured_taken m
+                                        WHERE m.table_id = s.table_id OR m.table_id IS NULL), 0)' INTO staged;
+    ELSE
+      EXECUTE 'SELECT coalesce(array_agg(DISTINCT c.table_id), ''{}'') FROM pg_temp.vsg_captured c' INTO staged;
+    END IF;
   END IF;
   -- (one probe at a time: a query over them all is planned for their number)
   FOREACH tid IN ARRAY probe LOOP

@@ -2,14 +2,40 @@
 -- (vsg.captured_table): whatever no vsg commit took goes to vsg.pending, under
 -- its capture's own sequence number, so that it keeps its place among the
 -- transaction's other uncommitted changes. A vsg commit takes its rows before
--- this runs; this fires for a transaction that set vsg.stage itself.
+-- this runs (and marks them taken: vsg.take_captured); this fires for a
+-- transaction that set vsg.stage itself. The rows moved are then marked taken
+-- for every table (a mark whose table_id is NULL), in case this ran before the
+-- transaction's end (SET CONSTRAINTS ... IMMEDIATE).
 CREATE OR REPLACE FUNCTION vsg.flush_captured() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  every bigint;
+  ids int[];
+  ups bigint[];
+  n bigint;
 BEGIN
-  IF vsg.captured_own() THEN
+  IF NOT vsg.captured_own() THEN
+    RETURN NULL;
+  END IF;
+  IF NOT vsg.captured_marks() THEN
     INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
     SELECT c.seq, c.table_id, c.key, c.before, c.after, c.author, c.meta FROM pg_temp.vsg_captured c ORDER BY c.seq;
     DELETE FROM pg_temp.vsg_captured;
+    RETURN NULL;
+  END IF;
+  -- each table's mark, and the mark of every table, read first: each row is
+  -- then compared with a handful of values, not with a subquery of its own
+  every := coalesce((SELECT max(m.upto) FROM pg_temp.vsg_captured_taken m WHERE m.table_id IS NULL), 0);
+  SELECT array_agg(s.table_id), array_agg(s.upto) INTO ids, ups
+  FROM (SELECT m.table_id, max(m.upto) AS upto FROM pg_temp.vsg_captured_taken m WHERE m.table_id IS NOT NULL GROUP BY m.table_id) s;
+  INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
+  SELECT c.seq, c.table_id, c.key, c.before, c.after, c.author, c.meta
+  FROM pg_temp.vsg_captured c LEFT JOIN unnest(ids, ups) AS m(table_id, upto) ON m.table_id = c.table_id
+  WHERE c.seq > greatest(every, m.upto)
+  ORDER BY c.seq;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  IF n > 0 THEN
+    INSERT INTO pg_temp.vsg_captured_taken (table_id, upto) VALUES (NULL, currval('vsg.pending_seq_seq'));
   END IF;
   RETURN NULL;
 END

@@ -209,6 +209,44 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     await reset();
   });
 
+  // A take reads the staged rows and marks them taken (vsg.take_captured): the
+  // mark must go with a savepoint rolled back, as the rows would, and hide
+  // from every reader only the rows staged before it.
+  it('marks the rows it takes: a second take, the keys and the flush leave them out, and a rolled-back savepoint gives them back', async () => {
+    const counts = await repo.db.transaction(async (tx) => {
+      const one = async (text: string) => Number((await tx.query<{ n: string }>(text, [itemsId])).rows[0].n);
+      const take = () => one(`SELECT count(*)::text AS n FROM vsg.take_captured($1, true)`);
+      const keys = () => one(`SELECT count(*)::text AS n FROM vsg.captured_keys($1)`);
+      const changed = async () => (await tx.query<{ c: string }>(`SELECT vsg.changed_tables(true) AS c`)).rows[0].c;
+      await tx.query(`SELECT set_config('vsg.stage', ',' || $1::text || ',', true)`, [itemsId]);
+      await tx.query(`UPDATE items SET v = v || 'a'`);
+      await tx.query('SAVEPOINT s');
+      const first = await take();
+      const again = await take();
+      const keysAfter = await keys();
+      const changedAfter = await changed();
+      // staged after the take: a number above its mark
+      await tx.query(`UPDATE items SET v = v || 'b' WHERE id <= 1000`);
+      const later = [await keys(), await changed(), await take(), await take()];
+      await tx.query('ROLLBACK TO SAVEPOINT s');
+      return { first, again, keysAfter, changedAfter, later, back: [await keys(), await changed()] };
+    });
+    expect(counts).toEqual({
+      first: ROWS,
+      again: 0,
+      keysAfter: 0,
+      changedAfter: '',
+      later: [1000, String(itemsId), 1000, 0],
+      back: [ROWS, String(itemsId)],
+    });
+    // nothing took them once the savepoint was rolled back: the flush moved them
+    expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE table_id = $1`, [itemsId])).rows[0].n)).toBe(ROWS);
+    const made = await repo.commit({ table: 'items', author });
+    expect((await changes(made.commit.id)).get(1)).toEqual({ before: { id: '1', v: 'v1' }, after: { id: '1', v: 'v1a' } });
+    expect((await repo.verify()).ok).toBe(true);
+    await reset();
+  });
+
   it('records nothing from a commit whose statement fails after a staged one', async () => {
     const head = (await repo.log({ table: 'items', limit: 1 })).commits[0].id;
     await expect(repo.commit({ table: 'items', author, sql: `UPDATE items SET v = v || 'x'; SELECT 1 / 0` })).rejects.toMatchObject({ code: 'E_SQL' });
@@ -241,6 +279,31 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
       });
       expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
       expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE key = '{"id": "999999"}'`)).rows[0].n)).toBe(0);
+    } finally {
+      await t.sql(`REVOKE ALL ON items FROM ${role}; REVOKE USAGE ON SCHEMA vsg FROM ${role}; DROP ROLE ${role}`);
+      await reset();
+    }
+  });
+
+  it.skipIf(name !== 'postgres')('reads no marks from a pg_temp.vsg_captured_taken that another role made', async () => {
+    const role = `vsg_t_marks_${process.pid}`;
+    await t.sql(`DROP ROLE IF EXISTS ${role}`);
+    await t.sql(`CREATE ROLE ${role} NOLOGIN; GRANT UPDATE, SELECT ON items TO ${role}; GRANT USAGE ON SCHEMA vsg TO ${role}`);
+    try {
+      // Marks that would hide every staged row from the flush, made before
+      // vsg stages anything in the session: the rows must still reach
+      // vsg.pending, and a take by the role must not lose them either.
+      await t.sql(`BEGIN; SET LOCAL ROLE ${role};
+        CREATE TEMP TABLE vsg_captured_taken (table_id int, upto bigint) ON COMMIT DROP;
+        INSERT INTO vsg_captured_taken VALUES (NULL, 9223372036854775807), (${itemsId}, 9223372036854775807);
+        SELECT set_config('vsg.stage', ',${itemsId},', true);
+        UPDATE items SET v = v || 'r';
+        COMMIT`).catch(async (e: unknown) => {
+        await t.sql('ROLLBACK');
+        throw e;
+      });
+      expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
+      expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE table_id = $1`, [itemsId])).rows[0].n)).toBe(ROWS);
     } finally {
       await t.sql(`REVOKE ALL ON items FROM ${role}; REVOKE USAGE ON SCHEMA vsg FROM ${role}; DROP ROLE ${role}`);
       await reset();
