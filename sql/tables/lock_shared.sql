@@ -49,10 +49,11 @@ WITH target AS MATERIALIZED (
   WHERE $3::boolean
   FOR UPDATE OF r
 )
--- `goes_on`, where the SQL ran here: whether the commit may go on past its
--- commit statement (vsg.commit_goes_on), read once the SQL ran (the outer
--- query, over the one that ran it).
-SELECT s.*, CASE WHEN s.ran THEN vsg.commit_goes_on(s.id::int) END AS goes_on
+-- `goes_on`, with $7 (a caller that can send the commit statement with its
+-- COMMIT) where the SQL ran here: whether the commit may go on past its commit
+-- statement (vsg.commit_goes_on), read once the SQL ran (the outer query, over
+-- the one that ran it).
+SELECT s.*, CASE WHEN $7::boolean AND s.ran AND s.locked THEN vsg.commit_goes_on(s.id::int) END AS goes_on
 FROM (
 SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        to_json(coalesce(lt.key_columns, t.key_columns))::text AS key_columns, coalesce(lt.head, t.head) AS head,

@@ -231,7 +231,7 @@ export async function shareNamed(tx: Queryable, name: string | undefined, append
   // (no name, several tracked: the SQL or work that follows is a commit's across the tables it changes, which
   // its captures list where no Citus worker may capture any: sql/tables/lock_shared.sql $6)
   const across = several && name === undefined;
-  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, across, null, across && !append && tx.citus === false]);
+  const { rows } = await tx.query<LockRow & { tracked: string }>(sql('tables/lock_shared'), [name ?? null, null, append, across, null, across && !append && tx.citus === false, false]);
   return sharedFrom(tx, rows, name, append, several);
 }
 
@@ -256,7 +256,9 @@ export async function shareAndRun(
 ): Promise<{ table: LockedTable | null; ran: boolean; goesOn: boolean; changed: number[] | null; changedTable?: LockedTable }> {
   const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null; goes_on: boolean | string | null; changed: string | null }>(
     sql('tables/lock_shared'),
-    [name ?? null, null, false, name === undefined, statement, across && name === undefined],
+    // (whether the commit may go on past its statement: asked only of a commit naming its table, where that
+    // statement can take the COMMIT, ops/commit.ts)
+    [name ?? null, null, false, name === undefined, statement, across && name === undefined, tx.commitWith !== undefined && name !== undefined],
   );
   const ran = rows.some((r) => yes(r.ran));
   const goesOn = rows.some((r) => yes(r.goes_on));
@@ -288,7 +290,7 @@ async function sharedFrom(tx: Queryable, rows: (LockRow & { tracked: string })[]
 /** As shareNamed, for a table known by its id (a commit across tables locks each table its SQL changed). */
 export async function shareTable(tx: Queryable, table: TrackedTable | number, append: boolean): Promise<LockedTable> {
   const id = typeof table === 'number' ? table : table.id;
-  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false, null, false]);
+  const { rows } = await tx.query<LockRow>(sql('tables/lock_shared'), [null, id, append, false, null, false, false]);
   const row = rows.find((r) => r.id !== null && yes(r.locked));
   const known = typeof table !== 'number' ? table : row ? toTable(row) : await tableById(tx, id);
   return locked(tx, known, row, (q, t) => shareTable(q, t, append));
