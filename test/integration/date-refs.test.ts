@@ -6,7 +6,8 @@
  * first: the first commit not made after the date) at every commit's own time
  * and a microsecond before it, over a history deep enough for the skip
  * pointers to matter, on a branch, across a merge (first parents only), across
- * tables, and through bin/vsg where the date holds colons (`show <ref>:<table>`).
+ * tables, on an untracked history (by its name and by commit id), and through
+ * bin/vsg where the date holds colons (`show <ref>:<table>`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitInfo, Repository } from '../../src/index.js';
