@@ -103,20 +103,30 @@ async function baseTips(db: Queryable, tables: TrackedTable[], base: string): Pr
     if (heads.length === 0) throw bad(base, 'has no commit');
     return heads;
   }
-  const tips: string[] = [];
+  const tips = new Set<string>();
   for (const t of tables) {
     if (t.headCommit === null) continue;
     try {
-      tips.push(await stateAt(db, t, base));
+      tips.add(await stateAt(db, t, base));
     } catch (e) {
       if (!(isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_OTHER_TABLE' || e.code === 'E_AMBIGUOUS_REF'))) throw e;
     }
   }
+  // The commit the base names itself (every part of it), whatever its tables: a commit of an
+  // untracked history has no tracked table to stand for it, and without it the count started
+  // from the tracked tables as they stood then, below the commit named.
+  if (!isHeadRef(base)) {
+    const own = await resolveRef(db, base).catch((e: unknown) => {
+      if (isVsgError(e) && (e.code === 'E_UNKNOWN_REF' || e.code === 'E_AMBIGUOUS_REF')) return null;
+      throw e;
+    });
+    for (const id of own ? (own.span?.parts ?? [own.id]) : []) tips.add(id);
+  }
   // no table has it: the error a reference to nothing gets (HEAD@{<date>}: every table's history begins later)
-  if (tips.length === 0 && isHeadRef(base)) throw bad(base, 'goes back past the first commit');
-  if (tips.length === 0) await resolveRef(db, base);
-  if (tips.length === 0) throw bad(base, 'is not a commit, branch or tag');
-  return tips;
+  if (tips.size === 0 && isHeadRef(base)) throw bad(base, 'goes back past the first commit');
+  if (tips.size === 0) await resolveRef(db, base);
+  if (tips.size === 0) throw bad(base, 'is not a commit, branch or tag');
+  return [...tips];
 }
 
 /**

@@ -6,9 +6,9 @@ import { parseDate } from '../core/dates.js';
 import { isHeadRef, resolveRef } from '../core/refs.js';
 import { hasAncestry, isNameOfSeveral, repoCommit } from '../core/repo-refs.js';
 import { completeSpans, foldSpans, parentsAsEntries, repoPositions } from '../core/spans.js';
-import { listTables, resolveHistory } from '../core/tables.js';
+import { listTables, resolveHistory, type TrackedTable } from '../core/tables.js';
 import type { CommitInfo } from '../core/types.js';
-import { VsgError } from '../errors.js';
+import { isVsgError, VsgError } from '../errors.js';
 import { forgetEntries, type ForgetEntry } from '../core/forgets.js';
 import { logEntries, pruneEntries, type PruneEntry } from '../core/prunes.js';
 
@@ -93,6 +93,19 @@ async function startsAcross(db: Queryable, from: string): Promise<string[]> {
   return [...new Set((await repoCommit(db, from)).states.values())];
 }
 
+/**
+ * Where the log starts for a named commit when one table is tracked and none
+ * was named: a reference of that table, else one of another history (a
+ * commit of an untracked table, by id), read as with several tables.
+ */
+async function startsOfOne(db: Queryable, from: string, table: TrackedTable): Promise<string[]> {
+  const own = await resolveRef(db, from, table).catch((e: unknown) => {
+    if (isVsgError(e) && e.code === 'E_UNKNOWN_REF') return null;
+    throw e;
+  });
+  return own ? [own.id] : startsAcross(db, from);
+}
+
 /** The commits of log; `entries` false when the walk found there are no FORGET or PRUNE entries to read (undefined: not known). */
 async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, string>): Promise<Omit<LogResult, 'forgets' | 'prunes'> & { entries?: boolean }> {
   const all = opts.table !== undefined ? [await resolveHistory(db, opts.table)] : await listTables(db, false, true);
@@ -101,6 +114,7 @@ async function logCommits(db: Queryable, opts: LogOptions, scope: Map<number, st
   const starts: string[] = [];
   if (opts.from !== undefined) {
     if (tables.length > 1) starts.push(...(await startsAcross(db, opts.from)));
+    else if (tables.length === 1 && opts.table === undefined && !isHeadRef(opts.from)) starts.push(...(await startsOfOne(db, opts.from, tables[0])));
     else starts.push((await resolveRef(db, opts.from, tables.length === 1 ? tables[0] : undefined)).id);
   } else {
     const branches = new Set(tables.map((t) => t.head));

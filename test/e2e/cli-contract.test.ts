@@ -5,6 +5,9 @@
  * The tables, commits and branches a test only stands on are made through
  * plain SQL and the library.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
@@ -63,16 +66,6 @@ describe.each(targetNames())('the command contract on %s', (name) => {
     expect(jsonError(r.stderr).error).toMatchObject({ code: 'E_UNKNOWN_REF', message: "'nosuch' is not a commit, branch or tag" });
   });
 
-  it('a usage error is JSON too when --json is on the command line, exit 2', async () => {
-    const r = await vsg(t, ['log', '--bogus', '--json']);
-    expect(r.code).toBe(2);
-    expect(jsonError(r.stderr).error).toMatchObject({ code: 'E_USAGE', message: "unknown option '--bogus'", data: { commander: 'commander.unknownOption' } });
-    const text = await vsg(t, ['log', '--bogus']);
-    expect([text.code, text.stderr]).toEqual([2, "error: unknown option '--bogus'\n"]);
-    const own = await vsg(t, ['log', '-n', 'x', '--json']);
-    expect([own.code, jsonError(own.stderr).error.code]).toEqual([2, 'E_USAGE']);
-  });
-
   it('the CLI speaks its own words for library errors, in text and JSON', async () => {
     const r = await vsg(t, ['log', '-t', 'nope', '--json']);
     expect(r.code).toBe(3);
@@ -114,8 +107,33 @@ describe.each(targetNames())('the command contract on %s', (name) => {
     expect([d.code, d.stderr]).toEqual([1, '']);
     expect(JSON.parse(d.stdout).changes).toHaveLength(1);
   });
+});
+
+/**
+ * What a command prints before it would open a database (its --help, a usage
+ * error) is the same on every database, so it is run once, where no database
+ * answers: the server named is unreachable.
+ */
+describe('the command contract before any database', () => {
+  let nowhere: Pick<Target, 'cwd' | 'env'>;
+  beforeAll(() => {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PAGER: 'cat', VSG_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+    delete env.FORCE_COLOR;
+    nowhere = { cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'vsg-contract-')), env };
+  });
+  afterAll(() => fs.rmSync(nowhere.cwd, { recursive: true, force: true }));
+
+  it('a usage error is JSON too when --json is on the command line, exit 2', async () => {
+    const r = await vsg(nowhere, ['log', '--bogus', '--json']);
+    expect(r.code).toBe(2);
+    expect(jsonError(r.stderr).error).toMatchObject({ code: 'E_USAGE', message: "unknown option '--bogus'", data: { commander: 'commander.unknownOption' } });
+    const text = await vsg(nowhere, ['log', '--bogus']);
+    expect([text.code, text.stderr]).toEqual([2, "error: unknown option '--bogus'\n"]);
+    const own = await vsg(nowhere, ['log', '-n', 'x', '--json']);
+    expect([own.code, jsonError(own.stderr).error.code]).toEqual([2, 'E_USAGE']);
+  });
 
   it('--help states the exit codes of each command', async () => {
-    for (const c of ['init', 'track', 'merge', 'verify']) expect(await vsgOk(t, [c, '--help'])).toMatch(/Exit codes:\n {2}0 /);
+    for (const c of ['init', 'track', 'merge', 'verify']) expect(await vsgOk(nowhere, [c, '--help'])).toMatch(/Exit codes:\n {2}0 /);
   });
 });

@@ -25,6 +25,12 @@ export interface Target {
   open(opts?: { init?: boolean; bare?: boolean }): Promise<Repository>;
   /** run SQL directly (not through vsg), e.g. as an application would */
   sql(text: string, params?: unknown[]): Promise<pg.QueryResult>;
+  /**
+   * Run `fn`, whose `sql` runs SQL as `sql` does, on one open of the database:
+   * the embedded one is opened once for all of its statements (`sql` opens
+   * it for each), and closed before `fn`'s answer returns.
+   */
+  session<T>(fn: (sql: Target['sql']) => Promise<T>): Promise<T>;
   cleanup(): Promise<void>;
 }
 
@@ -63,6 +69,7 @@ export async function makeTarget(name: TargetName): Promise<Target> {
       env: { ...baseEnv, VSG_DATABASE_URL: url },
       open: (o = {}) => openRepository({ url, ...o }),
       sql: (text, params) => client.query(text, params),
+      session: (fn) => fn((text, params) => client.query(text, params)),
       async cleanup() {
         await client.end().catch(() => undefined);
         const b = new pg.Client({ connectionString: admin });
@@ -75,21 +82,22 @@ export async function makeTarget(name: TargetName): Promise<Target> {
   }
   const dir = path.join(cwd, '.vsg');
   fs.cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+  // The embedded database allows one process at a time: open, run, close.
+  const session = async <T>(fn: (sql: Target['sql']) => Promise<T>): Promise<T> => {
+    const repo = await openRepository({ dir, bare: true });
+    try {
+      return await fn(async (text, params) => (await repo.db.query(text, params)) as unknown as pg.QueryResult);
+    } finally {
+      await repo.close();
+    }
+  };
   return {
     name,
     cwd,
     env: baseEnv,
     open: (o = {}) => openRepository({ dir, ...o }),
-    // The embedded database allows one process at a time: open, run, close.
-    async sql(text, params) {
-      const repo = await openRepository({ dir, bare: true });
-      try {
-        const r = await repo.db.query(text, params);
-        return r as unknown as pg.QueryResult;
-      } finally {
-        await repo.close();
-      }
-    },
+    sql: (text, params) => session((sql) => sql(text, params)),
+    session,
     async cleanup() {
       fs.rmSync(cwd, { recursive: true, force: true });
     },
@@ -107,6 +115,22 @@ export async function withRepo<T>(t: Pick<Target, 'open'>, fn: (repo: Repository
   } finally {
     await repo.close();
   }
+}
+
+/**
+ * Per table of `tables`, the rows in which it and its copy `copy(table)`
+ * differ, both ways (EXCEPT ALL): 0 where they hold the same rows. One open
+ * of the database for all of them.
+ */
+export function differences(t: Pick<Target, 'session'>, tables: readonly string[], copy: (table: string) => string): Promise<Record<string, number>> {
+  return t.session(async (sql) => {
+    const out: Record<string, number> = {};
+    for (const x of tables) {
+      const y = copy(x);
+      out[x] = Number((await sql(`SELECT count(*)::text AS n FROM ((TABLE ${x} EXCEPT ALL TABLE ${y}) UNION ALL (TABLE ${y} EXCEPT ALL TABLE ${x})) x`)).rows[0].n);
+    }
+    return out;
+  });
 }
 
 export interface RunResult {

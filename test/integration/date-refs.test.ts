@@ -6,7 +6,8 @@
  * first: the first commit not made after the date) at every commit's own time
  * and a microsecond before it, over a history deep enough for the skip
  * pointers to matter, on a branch, across a merge (first parents only), across
- * tables, and through bin/vsg where the date holds colons (`show <ref>:<table>`).
+ * tables, on an untracked history (by its name and by commit id), and through
+ * bin/vsg where the date holds colons (`show <ref>:<table>`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitInfo, Repository } from '../../src/index.js';
@@ -167,5 +168,103 @@ describe.each(targetNames())('commit references by date across tables, on %s', (
     const d = await repo.diffMany({ from: `@{${t1.committedAt}}`, to: `@{${t3.committedAt}}` });
     expect(Object.fromEntries(Object.entries(d).map(([k, x]) => [k, x.changes.map((c) => [c.old?.v, c.new?.v])]))).toEqual({ a: [['1', '2']], b: [['0', '2']] });
     await expect(repo.show('HEAD@{2001-01-01}')).rejects.toMatchObject({ code: 'E_UNKNOWN_REF', message: "'HEAD@{2001-01-01}' goes back past the first commit" });
+  });
+});
+
+/**
+ * An untracked table's history (`vsg untrack` keeps it, read by the name the
+ * table had): its references by date resolve on its own chain, whose HEAD and
+ * branch end at the UNTRACK commit, its root and a commit across tables
+ * among them. Named by a commit id of it and no table, a reference counts
+ * back from that commit (the tracked tables as they stood then beside it);
+ * once the name is tracked again, the name reads the new history and the old
+ * one is reached by commit id, dates included.
+ */
+describe.each(targetNames())('commit references by date on an untracked history, on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  /** gone's chain, newest first: the UNTRACK commit, g3, g2 (across gone and kept), g1, the root (across both) */
+  let chain: CommitInfo[];
+  let later: CommitInfo;
+
+  const idOf = async (ref: string, table?: string) => (await repo.show(ref, table === undefined ? {} : { table })).commit.id;
+  const values = async (at: string, table?: string) => (await repo.rowsAt({ at, ...(table === undefined ? {} : { table }) })).rows.map((r) => r[1]);
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+    await repo.sql('CREATE TABLE gone (id int PRIMARY KEY, v int NOT NULL); CREATE TABLE kept (id int PRIMARY KEY, v int NOT NULL); INSERT INTO gone VALUES (1, 0); INSERT INTO kept VALUES (1, 0)');
+    await repo.trackTables(['gone', 'kept'], { author });
+    await repo.commit({ sql: 'UPDATE gone SET v = 1', author, message: 'g1' });
+    await repo.commit({ sql: 'UPDATE kept SET v = 1', author, message: 'k1' });
+    await repo.commit({ sql: 'UPDATE gone SET v = 2; UPDATE kept SET v = 2', author, message: 'g2' });
+    await repo.commit({ sql: 'UPDATE gone SET v = 3', author, message: 'g3' });
+    await repo.untrack('gone', { author });
+    await repo.commit({ sql: 'UPDATE kept SET v = 3', author, message: 'k3' });
+    later = (await repo.log({ table: 'kept', limit: 1 })).commits[0];
+    chain = (await repo.log({ table: 'gone', limit: 100 })).commits;
+  }, 120_000);
+  afterAll(async () => {
+    await repo?.close();
+    await t.cleanup();
+  });
+
+  it('resolves main@{date}, HEAD@{date} and @{date} on the history by its name, each commit at its own time and a microsecond before', async () => {
+    expect(chain.map((c) => c.message)).toEqual(['untrack gone', 'g3', 'g2', 'g1', 'track gone, kept']);
+    expect(chain.map((c) => c.kind)).toEqual(['UNTRACK', 'COMMIT', 'COMMIT', 'COMMIT', 'ROOT']);
+    for (const [i, c] of chain.entries()) {
+      for (const base of ['main', 'HEAD', '']) expect(await idOf(`${base}@{${c.committedAt}}`, 'gone'), `${base}@{${c.message}}`).toBe(c.id);
+      const before = shifted(c.committedAt, -1);
+      if (i === chain.length - 1) {
+        await expect(idOf(`main@{${before}}`, 'gone')).rejects.toMatchObject({ code: 'E_UNKNOWN_REF', message: `'main@{${before}}' goes back past the first commit` });
+      } else {
+        expect(await idOf(`main@{${before}}`, 'gone')).toBe(chain[i + 1].id);
+      }
+    }
+    // after the UNTRACK commit (another table's commit since): the history's HEAD, its last commit
+    expect(await idOf(`main@{${later.committedAt}}`, 'gone')).toBe(chain[0].id);
+    expect(await idOf('@{now}', 'gone')).toBe(chain[0].id);
+    expect(await idOf(`@{${chain[2].committedAt}}~1`, 'gone')).toBe(chain[3].id);
+    expect(await idOf(`main@{${chain[1].committedAt}}^`, 'gone')).toBe(chain[2].id);
+  });
+
+  it('reads the history at a date: export, diff, log and a row\'s log', async () => {
+    expect(await values(`main@{${chain[3].committedAt}}`, 'gone')).toEqual(['1']);
+    expect(await values(`@{${shifted(chain[2].committedAt, -1)}}`, 'gone')).toEqual(['1']);
+    expect(await values(`@{${later.committedAt}}`, 'gone')).toEqual(['3']);
+    const d = await repo.diff({ table: 'gone', from: `@{${chain[3].committedAt}}`, to: `main@{${chain[1].committedAt}}` });
+    expect(d.changes.map((c) => [c.old?.v, c.new?.v])).toEqual([['1', '3']]);
+    expect((await repo.log({ table: 'gone', from: `main@{${chain[2].committedAt}}` })).commits.map((c) => c.id)).toEqual(chain.slice(2).map((c) => c.id));
+    const row = await repo.rowLog({ table: 'gone', key: '1', from: `HEAD@{${chain[2].committedAt}}` });
+    expect(row.entries.map((e) => e.after?.v)).toEqual(['2', '1', '0']);
+  });
+
+  it('by a commit id of the history and no table: counts back its own chain, the commit itself first (~0, ~N, @{date})', async () => {
+    // (counted back across tables, g2 is the commit across tables, as the repository's log lists it)
+    const g2 = (await repo.log()).commits.find((c) => c.message === 'g2')!.id;
+    expect(g2).not.toBe(chain[2].id);
+    expect(await idOf(`${chain[1].id}~0`)).toBe(chain[1].id);
+    expect(await idOf(`${chain[1].id}~1`)).toBe(g2);
+    expect(await idOf(`${chain[0].id}~1`)).toBe(chain[1].id);
+    expect(await idOf(`${chain[0].id.slice(0, 12)}@{${chain[1].committedAt}}`)).toBe(chain[1].id);
+    expect(await idOf(`${chain[0].id}@{${shifted(chain[1].committedAt, -1)}}`)).toBe(g2);
+    expect(await idOf(`${chain[0].id}@{${later.committedAt}}~2`)).toBe(g2);
+    expect(await values(`${chain[0].id}@{${chain[1].committedAt}}`, 'gone')).toEqual(['3']);
+    // one table is tracked: log names the other history's commits by id too; a commit alone, its
+    // ancestors (as with tables tracked); counted back or by date, every table as it stood then
+    expect((await repo.log({ from: chain[0].id })).commits.map((c) => c.message)).toEqual(['untrack gone', 'g3', 'g2', 'g1', 'track gone, kept']);
+    expect((await repo.log({ from: `${chain[0].id}@{${chain[1].committedAt}}` })).commits.map((c) => c.message)).toEqual(['g3', 'g2', 'k1', 'g1', 'track gone, kept']);
+  });
+
+  it('once the name is tracked again, reads the new history by the name and the old one by commit id, dates included', async () => {
+    await repo.track('gone', { author });
+    const fresh = (await repo.log({ table: 'gone' })).commits;
+    expect(fresh.map((c) => c.kind)).toEqual(['ROOT']);
+    await expect(idOf(`main@{${later.committedAt}}`, 'gone')).rejects.toMatchObject({ code: 'E_UNKNOWN_REF', message: `'main@{${later.committedAt}}' goes back past the first commit` });
+    expect(await idOf('@{now}', 'gone')).toBe(fresh[0].id);
+    expect(await idOf(`${chain[0].id}@{${chain[1].committedAt}}`)).toBe(chain[1].id);
+    expect(await idOf(`${chain[0].id}~1`)).toBe(chain[1].id);
+    expect(await idOf(`${chain[0].id}@{${later.committedAt}}~2`)).toBe((await repo.log()).commits.find((c) => c.message === 'g2')!.id);
+    expect(await values(`${chain[0].id}@{${chain[3].committedAt}}`)).toEqual(['1']);
   });
 });
