@@ -7,13 +7,7 @@
 -- deletes the rows it takes instead (as a session whose tables predate the
 -- marks did, before vsg.captured_table added them).
 CREATE OR REPLACE FUNCTION vsg.captured_marks() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  rel oid := pg_catalog.to_regclass('pg_temp.vsg_captured_taken');
 BEGIN
-  IF rel IS NULL THEN
-    RETURN false;
-  END IF;
-  RETURN coalesce((SELECT c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
-                   FROM pg_catalog.pg_class c WHERE c.oid = rel), false);
+  RETURN vsg.own_temp('vsg_captured_taken');
 END
 $$;

@@ -7,13 +7,7 @@
 -- (vsg.take_captured), and a SQL function with subqueries is planned again at
 -- each call of a new transaction (~0.1–0.2 ms a commit).
 CREATE OR REPLACE FUNCTION vsg.captured_own() RETURNS boolean LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  rel oid := pg_catalog.to_regclass('pg_temp.vsg_captured');
 BEGIN
-  IF rel IS NULL THEN
-    RETURN false;
-  END IF;
-  RETURN coalesce((SELECT c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = current_user)
-                   FROM pg_catalog.pg_class c WHERE c.oid = rel), false);
+  RETURN vsg.own_temp('vsg_captured');
 END
 $$;

@@ -255,59 +255,64 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     expect((await repo.status()).every((s) => s.clean)).toBe(true);
   });
 
-  if (name !== 'postgres') process.stderr.write('staged-capture: roles exist on a server only: the test of a table another role made is skipped on the embedded database\n');
-  it.skipIf(name !== 'postgres')('neither stages into nor flushes from a pg_temp.vsg_captured that another role made', async () => {
-    const role = `vsg_t_stage_${process.pid}`;
+  /**
+   * Run `script` (statements between BEGIN and COMMIT) as a new role that may
+   * update items and read schema vsg, as an application's role may; then
+   * `check`; the role dropped and the table reset after.
+   */
+  async function asRole(tag: string, script: string, check: () => Promise<void>): Promise<void> {
+    const role = `vsg_t_${tag}_${process.pid}`;
     await t.sql(`DROP ROLE IF EXISTS ${role}`);
     // (it may read history: USAGE on schema vsg, as a reader has)
     await t.sql(`CREATE ROLE ${role} NOLOGIN; GRANT UPDATE, SELECT ON items TO ${role}; GRANT USAGE ON SCHEMA vsg TO ${role}`);
     try {
-      // An application role that may not write vsg.pending makes the table
-      // itself, asks for staging, writes: the rows must still be captured; and
-      // it flushes a table of forged rows through vsg's own trigger function.
-      await t.sql(`BEGIN; SET LOCAL ROLE ${role};
-        CREATE TEMP TABLE vsg_captured (table_id int, seq bigint, key jsonb, before jsonb, after jsonb, author text, meta text) ON COMMIT DROP;
+      await t.sql(`BEGIN; SET LOCAL ROLE ${role}; ${script} COMMIT`).catch(async (e: unknown) => {
+        await t.sql('ROLLBACK');
+        throw e;
+      });
+      await check();
+    } finally {
+      await t.sql(`REVOKE ALL ON items FROM ${role}; REVOKE USAGE ON SCHEMA vsg FROM ${role}; DROP ROLE ${role}`);
+      await reset();
+    }
+  }
+
+  if (name !== 'postgres') process.stderr.write('staged-capture: roles exist on a server only: the test of a table another role made is skipped on the embedded database\n');
+  it.skipIf(name !== 'postgres')('neither stages into nor flushes from a pg_temp.vsg_captured that another role made', async () => {
+    // An application role that may not write vsg.pending makes the table
+    // itself, asks for staging, writes: the rows must still be captured; and
+    // it flushes a table of forged rows through vsg's own trigger function.
+    await asRole(
+      'stage',
+      `CREATE TEMP TABLE vsg_captured (table_id int, seq bigint, key jsonb, before jsonb, after jsonb, author text, meta text) ON COMMIT DROP;
         SELECT set_config('vsg.stage', ',${itemsId},', true);
         UPDATE items SET v = v || 'r';
         INSERT INTO vsg_captured VALUES (${itemsId}, 1, '{"id": "999999"}', NULL, '{"id": "999999", "v": "forged"}', 'x', NULL);
         CREATE TEMP TABLE vsg_captured_flush (at int) ON COMMIT DROP;
         CREATE CONSTRAINT TRIGGER f AFTER INSERT ON vsg_captured_flush DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION vsg.flush_captured();
-        INSERT INTO vsg_captured_flush VALUES (1);
-        COMMIT`).catch(async (e: unknown) => {
-        await t.sql('ROLLBACK');
-        throw e;
-      });
-      expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
-      expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE key = '{"id": "999999"}'`)).rows[0].n)).toBe(0);
-    } finally {
-      await t.sql(`REVOKE ALL ON items FROM ${role}; REVOKE USAGE ON SCHEMA vsg FROM ${role}; DROP ROLE ${role}`);
-      await reset();
-    }
+        INSERT INTO vsg_captured_flush VALUES (1);`,
+      async () => {
+        expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
+        expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE key = '{"id": "999999"}'`)).rows[0].n)).toBe(0);
+      },
+    );
   });
 
   it.skipIf(name !== 'postgres')('reads no marks from a pg_temp.vsg_captured_taken that another role made', async () => {
-    const role = `vsg_t_marks_${process.pid}`;
-    await t.sql(`DROP ROLE IF EXISTS ${role}`);
-    await t.sql(`CREATE ROLE ${role} NOLOGIN; GRANT UPDATE, SELECT ON items TO ${role}; GRANT USAGE ON SCHEMA vsg TO ${role}`);
-    try {
-      // Marks that would hide every staged row from the flush, made before
-      // vsg stages anything in the session: the rows must still reach
-      // vsg.pending, and a take by the role must not lose them either.
-      await t.sql(`BEGIN; SET LOCAL ROLE ${role};
-        CREATE TEMP TABLE vsg_captured_taken (table_id int, upto bigint) ON COMMIT DROP;
+    // Marks that would hide every staged row from the flush, made before
+    // vsg stages anything in the session: the rows must still reach
+    // vsg.pending, and a take by the role must not lose them either.
+    await asRole(
+      'marks',
+      `CREATE TEMP TABLE vsg_captured_taken (table_id int, upto bigint) ON COMMIT DROP;
         INSERT INTO vsg_captured_taken VALUES (NULL, 9223372036854775807), (${itemsId}, 9223372036854775807);
         SELECT set_config('vsg.stage', ',${itemsId},', true);
-        UPDATE items SET v = v || 'r';
-        COMMIT`).catch(async (e: unknown) => {
-        await t.sql('ROLLBACK');
-        throw e;
-      });
-      expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
-      expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE table_id = $1`, [itemsId])).rows[0].n)).toBe(ROWS);
-    } finally {
-      await t.sql(`REVOKE ALL ON items FROM ${role}; REVOKE USAGE ON SCHEMA vsg FROM ${role}; DROP ROLE ${role}`);
-      await reset();
-    }
+        UPDATE items SET v = v || 'r';`,
+      async () => {
+        expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
+        expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE table_id = $1`, [itemsId])).rows[0].n)).toBe(ROWS);
+      },
+    );
   });
 
   it('loses nothing when a session asks for staging itself: its rows reach vsg.pending as it commits', async () => {
