@@ -5,7 +5,7 @@
  * runs one operation loads only that one (start-up is most of a short command).
  */
 import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
-import { connectServer } from '../db/db.js';
+import { connectServer, withoutCommit } from '../db/db.js';
 import { openEmbedded } from '../db/embedded.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
 import { ExitCode, VsgError } from '../errors.js';
@@ -312,7 +312,9 @@ export class Repository {
    * itself inside the application's, when one is open.
    */
   transaction<T>(fn: (repo: Repository, tx: WorkTx) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => {
+    return this.db.transaction((whole) => {
+      // (each operation joins this transaction: none of them ends it)
+      const tx = withoutCommit(whole);
       const bound: Db = {
         kind: this.db.kind,
         where: this.db.where,

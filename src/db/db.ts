@@ -44,6 +44,16 @@ export interface Queryable {
   readonly commitWith?: <R = Row>(text: string, params: unknown[]) => Promise<Result<R>>;
 }
 
+/**
+ * The transaction `tx` for code that is not the transaction's own last step:
+ * an application's work, operations joined into one transaction
+ * (Repository.transaction). Without commitWith, which would end it early.
+ */
+export function withoutCommit<Q extends Queryable>(tx: Q): Omit<Q, 'commitWith'> {
+  const { commitWith: _ended, ...rest } = tx;
+  return rest;
+}
+
 /** A second connection beside a session's (Queryable.aside): its own snapshot, vsg's session settings. */
 export interface Aside {
   query<R = Row>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;

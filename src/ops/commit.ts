@@ -4,7 +4,7 @@
  * record the uncommitted changes others made since HEAD.
  */
 import { assertRunsInTransaction } from '../db/statements.js';
-import { sqlTrue as yes, type Db, type PgLikeClient, type Queryable } from '../db/db.js';
+import { sqlTrue as yes, withoutCommit, type Db, type PgLikeClient, type Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
@@ -174,7 +174,8 @@ async function prepare(tx: Queryable, table: LockedTable, opts: CommitOptions, c
 
 async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx) => Promise<T>, checked = false): Promise<T | undefined> {
   if (opts.sql !== undefined) await runUserSql(tx, opts.sql, checked);
-  return work ? work(tx) : undefined;
+  // (the application's work is not the transaction's last step)
+  return work ? work(withoutCommit(tx)) : undefined;
 }
 
 /**

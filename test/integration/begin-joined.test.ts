@@ -145,6 +145,24 @@ describe("a commit's statement with its COMMIT on postgres", () => {
     await t.cleanup();
   });
 
+  it("an application's work and operations joined in one transaction get no way to end it early", async () => {
+    const seen: unknown[] = [];
+    await repo.commit({ table: 'items', author, message: 'work' }, async (tx) => {
+      seen.push((tx as { commitWith?: unknown }).commitWith);
+      await tx.query(`UPDATE items SET v = 'work' WHERE id = 4`);
+    });
+    await repo.transaction(async (r, tx) => {
+      seen.push((tx as { commitWith?: unknown }).commitWith);
+      await r.commit({ table: 'items', author, sql: `UPDATE items SET v = 'joined' WHERE id = 5; SELECT nextval('runs')` });
+      await r.commit({ table: 'items', author, sql: `UPDATE items SET v = 'joined' WHERE id = 6; SELECT nextval('runs')` });
+    });
+    expect(seen).toEqual([undefined, undefined]);
+    // each joined commit ran its SQL once, and both landed, in order
+    expect(await runs()).toBe(2);
+    const log = (await repo.log({ table: 'items', limit: 3 })).commits;
+    expect(log.map((c) => c.message)).toEqual([expect.stringMatching(/id = 6/), expect.stringMatching(/id = 5/), 'work']);
+  });
+
   it('1,200 rows changed by small statements: made again, its checkpoint with it', async () => {
     const head = (await repo.log({ table: 'items', limit: 1 })).commits[0].id;
     const r = await repo.commit({
