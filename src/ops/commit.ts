@@ -182,7 +182,8 @@ async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx
  * Record what the transaction changed in one table (after the SQL or the
  * work ran): lock its branch to append, record other writers' earlier
  * changes to the same rows first, then the commit. With `orNone`, a table
- * whose rows net to no change records nothing: null.
+ * whose rows net to no change records nothing: null. With `final`, the commit
+ * statement takes the transaction's COMMIT with it where it can (AppendGate.final).
  */
 async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false, final = false): Promise<CommitResult | null> {
   const { parent, now, recordedBefore, outside } = pre;
