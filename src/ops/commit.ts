@@ -44,9 +44,10 @@ export interface CommitOptions {
 /**
  * The transaction an application's work runs in (see Repository.commit):
  * `client` is the connection itself when the repository was opened on the
- * application's own pg client or pool.
+ * application's own pg client or pool. It has no commitWith: the work is
+ * never the transaction's last step (withoutCommit).
  */
-export type WorkTx = Queryable & { client?: PgLikeClient };
+export type WorkTx = Omit<Queryable, 'commitWith'> & { client?: PgLikeClient };
 
 export interface CommitResult {
   commit: CommitInfo;
