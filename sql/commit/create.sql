@@ -10,8 +10,10 @@
 --       (below; NULL: the caller has locked the branch)   $15 the branch's name
 --   $16 the transaction id the caller holds   $17 the columns and key it
 --       found recorded and live before its SQL ran
---   $18 the statement is sent with its COMMIT (Queryable.commitWith): it fails
---       (vsg.final_commit) whenever the caller would go on in the transaction
+--   $18 the statement is sent with its COMMIT (Queryable.commitWith), for a
+--       commit of fewer rows than this (after which a checkpoint may follow):
+--       it fails (vsg.final_commit) whenever the caller would go on in the
+--       transaction; NULL: it is not
 -- $2 'all': every pending change (a commit without SQL); 'mine': the changes
 -- this transaction captured (in vsg.pending, and the large statements of a
 -- commit's SQL staged in the session: vsg.take_captured); 'earlier': other writers' uncommitted changes to
@@ -226,7 +228,7 @@ SELECT c.id, $1::text AS table_id, $3::text AS parent, $4::text AS merge_parent,
                OR (pg_stat_get_dead_tuples(pc.oid) > greatest(10000, pg_stat_get_live_tuples(pc.oid))
                    AND coalesce(greatest(pg_stat_get_last_vacuum_time(pc.oid), pg_stat_get_last_autovacuum_time(pc.oid)) < now() - interval '1 minute', true)))
         FROM pg_catalog.pg_class pc WHERE pc.oid = 'vsg.pending'::regclass) AS tidy,
-       CASE WHEN $18::boolean THEN vsg.final_commit((SELECT ok FROM go), c.id IS NOT NULL, EXISTS (SELECT 1 FROM moved), i.ins + i.upd + i.del) END AS final
+       CASE WHEN $18::int IS NOT NULL THEN vsg.final_commit((SELECT ok FROM go), c.id IS NOT NULL, EXISTS (SELECT 1 FROM moved), i.ins + i.upd + i.del, $18::int) END AS final
 FROM (SELECT) one
 LEFT JOIN point pt ON true
 LEFT JOIN (c CROSS JOIN info i) ON true

@@ -10,7 +10,7 @@ DECLARE
 BEGIN
   IF current_setting('vsg.staged', true) = 'on' AND vsg.captured_own() THEN
     IF vsg.captured_marks() THEN
-      upto := coalesce((SELECT max(m.upto) FROM pg_temp.vsg_captured_taken m WHERE m.table_id = tid OR m.table_id IS NULL), 0);
+      upto := vsg.captured_mark(tid);
     END IF;
     RETURN QUERY SELECT c.key FROM pg_temp.vsg_captured c WHERE c.table_id = tid AND c.seq > upto;
   END IF;

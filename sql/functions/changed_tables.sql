@@ -37,8 +37,7 @@ BEGIN
       -- its mark: vsg.take_captured)
       EXECUTE 'SELECT coalesce(array_agg(s.table_id), ''{}'')
                FROM (SELECT c.table_id, max(c.seq) AS last FROM pg_temp.vsg_captured c GROUP BY c.table_id) s
-               WHERE s.last > coalesce((SELECT max(m.upto) FROM pg_temp.vsg_captured_taken m
-                                        WHERE m.table_id = s.table_id OR m.table_id IS NULL), 0)' INTO staged;
+               WHERE s.last > vsg.captured_mark(s.table_id)' INTO staged;
     ELSE
       EXECUTE 'SELECT coalesce(array_agg(DISTINCT c.table_id), ''{}'') FROM pg_temp.vsg_captured c' INTO staged;
     END IF;

@@ -6,12 +6,12 @@
 -- what the SQL ran against (`go`: another writer moved HEAD, recorded earlier
 -- changes to its rows, changed its columns, a merge began), nothing changed
 -- (a refusal, unless empty commits are allowed), the branch moved meanwhile,
--- or 1,000 rows or more changed, where a checkpoint may follow the commit in
--- its transaction (src/core/checkpoint.ts, CHECKPOINT_MIN_ROWS).
-CREATE OR REPLACE FUNCTION vsg.final_commit(go boolean, made boolean, moved boolean, changed bigint) RETURNS boolean
+-- or `below` rows or more changed, where a checkpoint may follow the commit
+-- in its transaction (src/core/checkpoint.ts, CHECKPOINT_MIN_ROWS).
+CREATE OR REPLACE FUNCTION vsg.final_commit(go boolean, made boolean, moved boolean, changed bigint, below int) RETURNS boolean
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-  IF go AND made AND moved AND changed < 1000 THEN
+  IF go AND made AND moved AND changed < below THEN
     RETURN true;
   END IF;
   RAISE EXCEPTION 'vsg: the commit goes on after its statement' USING ERRCODE = 'VD001';

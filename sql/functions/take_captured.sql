@@ -26,7 +26,7 @@ BEGIN
         RETURNING c.seq, c.key, c.before, c.after, c.author, c.meta;
       RETURN;
     END IF;
-    upto := coalesce((SELECT max(m.upto) FROM pg_temp.vsg_captured_taken m WHERE m.table_id = tid OR m.table_id IS NULL), 0);
+    upto := vsg.captured_mark(tid);
     RETURN QUERY SELECT c.seq, c.key, c.before, c.after, c.author, c.meta
       FROM pg_temp.vsg_captured c WHERE c.table_id = tid AND c.seq > upto;
     GET DIAGNOSTICS n = ROW_COUNT;

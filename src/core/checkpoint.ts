@@ -15,7 +15,7 @@ import type { CommitInfo } from './types.js';
 import { sql } from '../db/sql.js';
 
 /** A commit that changes at least this many rows, and at least half of the table's, takes a checkpoint ... */
-const CHECKPOINT_MIN_ROWS = 1_000;
+export const CHECKPOINT_MIN_ROWS = 1_000;
 /** ... and each table keeps its newest few. */
 const CHECKPOINTS_KEPT = 3;
 

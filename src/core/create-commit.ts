@@ -9,7 +9,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
-import { maybeCheckpoint, packedRoot } from './checkpoint.js';
+import { CHECKPOINT_MIN_ROWS, maybeCheckpoint, packedRoot } from './checkpoint.js';
 import { gather } from './gather.js';
 import { toCommitInfo, type CommitRow } from './commits.js';
 import { noteUntidy } from './pending.js';
@@ -161,7 +161,8 @@ async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, or
         gate ? table.head : null,
         gate?.xid ?? null,
         gate ? JSON.stringify(gate.signature) : null,
-        final,
+        // (a commit of this many rows or more may make a checkpoint after its statement: maybeCheckpoint)
+        final ? CHECKPOINT_MIN_ROWS : null,
       ]);
   const { rows } = await insert.catch((e: { code?: string; constraint?: string; message?: string }) => {
     if (e?.code === '23505' && (e.constraint === 'commits_linear' || String(e.message).includes('commits_linear'))) {

@@ -105,18 +105,19 @@ export function countingDb(db: Db): CountingDb {
           if (sent[begin]) sent[begin] = { ...sent[begin], text: `BEGIN + ${sent[begin].text}` };
           return true;
         };
+        // (a transaction that sent nothing began nothing, and ends with nothing;
+        // one whose last statement took its COMMIT sends no end of its own)
+        const end = (word: 'COMMIT' | 'ROLLBACK') => {
+          if (!settle() && joined !== undefined && sent.length === begin + 1) sent.splice(begin, 1);
+          else if (!committed) note(word);
+        };
         committed = false;
         try {
           const value = await db.transaction((tx) => fn(counted(tx)), opts);
-          // (a transaction that sent nothing began nothing, and ends with nothing)
-          if (settle() || joined === undefined || sent.length > begin + 1) {
-            if (!committed) note('COMMIT');
-          } else sent.splice(begin, 1);
+          end('COMMIT');
           return value;
         } catch (e) {
-          if (settle() || joined === undefined || sent.length > begin + 1) {
-            if (!committed) note('ROLLBACK');
-          } else sent.splice(begin, 1);
+          end('ROLLBACK');
           throw e;
         }
       });
