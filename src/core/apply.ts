@@ -9,7 +9,7 @@
 import type { Queryable } from '../db/db.js';
 import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
-import { ExitCode, VsgError } from '../errors.js';
+import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
 import { isDistributed, placementOf } from './citus.js';
 import { gather } from './gather.js';
@@ -112,7 +112,8 @@ type FillRow = { filled: string; vanished: boolean | string; forgotten: string |
 /** A write-back the server refused (a constraint, a trigger, a privilege), as the error vsg reports. */
 export function refused(table: TrackedTable, e: unknown): unknown {
   const err = e as { code?: string; message?: string; detail?: string; constraint?: string; table?: string; schema?: string };
-  if (err.code === undefined) return e;
+  // (already vsg's: a write of KeyedWrites reports its own table's refusal)
+  if (err.code === undefined || isVsgError(e)) return e;
   if (err.code === '23503' && err.constraint && err.table) {
     return fkViolation(table.display, err.constraint, displayName(err.schema ?? 'public', err.table), err.detail ?? err.message ?? '', e);
   }
@@ -132,20 +133,78 @@ export function refused(table: TrackedTable, e: unknown): unknown {
  * updates, deletes (`selfRef`): PostgreSQL checks such a key at the end of
  * each statement, so a row may point at a row inserted by the same write-back
  * only once that is in, and a row may go only once no kept row points at it.
+ * The statements, the staged images' ANALYZE first, go in one round trip
+ * (KeyedWrites); a Citus reference table's one by one, as Citus allows them.
  */
 async function applyKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, selfRef = false, placed?: { cols: Column[] }): Promise<ApplyResult> {
+  if (placed) return applyPlaced(tx, table, w, selfRef, placed);
   const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
-  const remove = (first = false) => deleteKeyed(tx, table, w, placed, '', first ? withAnalyze : undefined);
-  const update = () => updateKeyed(tx, table, w, placed);
+  const writes = new KeyedWrites(tx);
+  writes.add(table, sql('apply/analyze_temp'));
+  const remove = () => writes.add(table, keyedDelete(table, w), (n) => (result.deleted = n));
+  const insert = () => writes.add(table, keyedInsert(table, w), (n) => (result.inserted = n));
+  if (selfRef) insert();
+  else remove();
+  if (w.set) writes.add(table, keyedUpdate(table, w), (n) => (result.updated = n));
+  if (selfRef) remove();
+  else insert();
+  await writes.send();
+  return result;
+}
+
+/**
+ * A write-back's keyed statements (keyedDelete, keyedUpdate, keyedInsert and
+ * the like, none with parameters), held and sent together (send): one round
+ * trip for each run of statements of one table (vsg.run_each), where each
+ * runs exactly as it would on its own, a statement of its own with its
+ * triggers, and its constraints checked at its end. The caller sends them
+ * before anything that must see their effect or their counts. A refusal is
+ * reported as its own table's (refused).
+ */
+export class KeyedWrites {
+  private runs: { table: TrackedTable; texts: string[]; sinks: ((n: number) => void)[] }[] = [];
+
+  constructor(private readonly tx: Queryable) {}
+
+  /** Hold `text`, a statement writing `table`; `sink` gets its row count once it ran. */
+  add(table: TrackedTable, text: string, sink: (n: number) => void = () => undefined): void {
+    let run = this.runs.at(-1);
+    if (run?.table !== table) this.runs.push((run = { table, texts: [], sinks: [] }));
+    run.texts.push(text);
+    run.sinks.push(sink);
+  }
+
+  /** Run the statements held, in order. */
+  async send(): Promise<void> {
+    const runs = this.runs;
+    this.runs = [];
+    for (const { table, texts, sinks } of runs) {
+      let counts: number[];
+      try {
+        const { rows } = await this.tx.query<{ counts: string }>(sql('apply/run_each'), [texts]);
+        counts = rows[0].counts.slice(1, -1).split(',').map(Number);
+      } catch (e) {
+        throw refused(table, e);
+      }
+      sinks.forEach((sink, i) => sink(counts[i]));
+    }
+  }
+}
+
+/** applyKeyed on a Citus reference table, captured on its placement: one statement a round trip. */
+async function applyPlaced(tx: Queryable, table: TrackedTable, w: WriteSql, selfRef: boolean, placed: { cols: Column[] }): Promise<ApplyResult> {
+  const result: ApplyResult = { inserted: 0, updated: 0, deleted: 0 };
+  const remove = (first = false) => deletePlaced(tx, table, w, '', first ? withAnalyze : undefined);
+  const update = () => updatePlaced(tx, table, w, placed);
   if (selfRef) {
-    result.inserted = await insertKeyed(tx, table, w, placed, true);
+    result.inserted = await insertPlaced(tx, table, w, placed, true);
     result.updated = await update();
     result.deleted = await remove();
     return result;
   }
   result.deleted = await remove(true);
   result.updated = await update();
-  result.inserted = await insertKeyed(tx, table, w, placed);
+  result.inserted = await insertPlaced(tx, table, w, placed);
   return result;
 }
 
@@ -158,12 +217,11 @@ function withAnalyze(text: string): string {
 }
 
 /**
- * Insert the staged rows whose keys the table lacks: one statement, or on a Citus distributed
- * table one a row inside the server (vsg.write_each; src/core/sql/write-back.ts › citusInsertEach).
+ * On a Citus table, insert the staged rows whose keys the table lacks: one statement (a
+ * reference table), or on a distributed table one a row inside the server (vsg.write_each; src/core/sql/write-back.ts › citusInsertEach).
  */
-async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, analyzeFirst = false): Promise<number> {
+async function insertPlaced(tx: Queryable, table: TrackedTable, w: WriteSql, placed: { cols: Column[] }, analyzeFirst = false): Promise<number> {
   const analyze = (text: string) => (analyzeFirst ? withAnalyze(text) : text);
-  if (!placed) return (await tx.query(analyze(keyedInsert(table, w)))).rowCount;
   if (!(await isDistributed(tx, table))) return (await tx.query(analyze(citusInsert(table, w)))).rowCount;
   // (a statement with parameters goes alone: the ANALYZE before it)
   if (analyzeFirst) await tx.query(sql('apply/analyze_temp'));
@@ -172,19 +230,18 @@ async function insertKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, plac
 }
 
 /**
- * Keyed path: delete the staged keys whose image is "no row" (and that meet
- * `only`, a condition on r); a Citus reference table's as Citus allows
+ * Keyed path on a Citus reference table: delete the staged keys whose image is
+ * "no row" (and that meet `only`, a condition on r) as Citus allows
  * (write-back.ts › citusDelete). `wrap` may prefix the statement.
  */
-export async function deleteKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }, only = '', wrap?: (text: string) => string): Promise<number> {
-  const text = placed ? citusDelete(table, w, only) : keyedDelete(table, w, only);
+export async function deletePlaced(tx: Queryable, table: TrackedTable, w: WriteSql, only = '', wrap?: (text: string) => string): Promise<number> {
+  const text = citusDelete(table, w, only);
   return (await tx.query(wrap ? wrap(text) : text)).rowCount;
 }
 
-/** Keyed path: update the kept rows that do not hold their image yet; a Citus reference table's one row a statement (write-back.ts › citusUpdate). */
-export async function updateKeyed(tx: Queryable, table: TrackedTable, w: WriteSql, placed?: { cols: Column[] }): Promise<number> {
+/** Keyed path on a Citus reference table: update the kept rows that do not hold their image yet, one row a statement (write-back.ts › citusUpdate). */
+export async function updatePlaced(tx: Queryable, table: TrackedTable, w: WriteSql, placed: { cols: Column[] }): Promise<number> {
   if (!w.set) return 0;
-  if (!placed) return (await tx.query(keyedUpdate(table, w))).rowCount;
   const each = citusUpdate(table, w, placed.cols);
   return Number((await tx.query<{ n: string }>(sql('apply/write_each'), [each.changed, each.update])).rows[0].n);
 }

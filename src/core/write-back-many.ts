@@ -25,14 +25,14 @@
  * The changed rows stay uncommitted (vsg.pending), as restore leaves them.
  */
 import type { Queryable } from '../db/db.js';
-import { deleteKeyed, raiseSequences, refused, stageImages, stateSource, updateKeyed, type ImageSource, type StagedImages } from './apply.js';
+import { deletePlaced, KeyedWrites, raiseSequences, refused, stageImages, stateSource, updatePlaced, type ImageSource, type StagedImages } from './apply.js';
 import { bulkPhase, lockForBulk } from './apply-bulk.js';
 import type { ApplyResult } from './apply-sql.js';
 import { fkViolation, foreignKeys, writeOrder, type ForeignKey } from './fk-graph.js';
 import { emptyTables, planReload, reloadFrom, type ReloadFacts, type ReloadMode, type ReloadPlan, type ReloadResult } from './reload.js';
 import { keepStaged } from './sql/ddl.js';
 import { orphanedBy, setConstraints, unreferencedBy } from './sql/fk.js';
-import { citusInsert, keyedInsert, STAGED } from './sql/write-back.js';
+import { citusInsert, keyedDelete, keyedInsert, keyedUpdate, STAGED } from './sql/write-back.js';
 import type { TrackedTable } from './tables.js';
 import type { Signature } from './signature.js';
 
@@ -105,25 +105,31 @@ export async function writeBackMany(tx: Queryable, targets: readonly TableTarget
   await emptyTables(tx, order.parentsFirst.filter((r) => reloads.has(r)).map((r) => byRelid.get(r)!.table));
 
   const childrenFirst = [...order.parentsFirst].reverse();
+  // (the keyed statements of a table go out together, up to the next step that is not one)
+  const writes = new KeyedWrites(tx);
   // 1. rows lost, children first, but not those another written table still
   // references, nor any of a table that references itself (apply.ts › applyKeyed says why)
   for (const relid of childrenFirst) {
     const s = staged.get(relid);
-    if (s && !s.selfRef) await guarded(s.t.table, () => deletes(tx, s, unreferencedBy(s.referencedBy)));
+    if (s && !s.selfRef) await guarded(s.t.table, () => deletes(tx, writes, s, unreferencedBy(s.referencedBy)));
   }
   // 2. rows gained or changed, parents first
   const written = new Map<number, TableWritten>();
   for (const relid of order.parentsFirst) {
     const t = byRelid.get(relid)!;
     const s = staged.get(relid);
-    if (s) await guarded(t.table, () => upserts(tx, s));
-    else written.set(t.table.id, { applied: null, reload: await reloadFrom(tx, t.table, t.target, reloads.get(relid)!) });
+    if (s) await guarded(t.table, () => upserts(tx, writes, s));
+    else {
+      await writes.send();
+      written.set(t.table.id, { applied: null, reload: await reloadFrom(tx, t.table, t.target, reloads.get(relid)!) });
+    }
   }
   // 3. the rows lost that step 1 kept
   for (const relid of childrenFirst) {
     const s = staged.get(relid);
-    if (s && (s.referencedBy.length || s.selfRef)) await guarded(s.t.table, () => deletes(tx, s, ''));
+    if (s && (s.referencedBy.length || s.selfRef)) await guarded(s.t.table, () => deletes(tx, writes, s, ''));
   }
+  await writes.send();
   // Deferred keys are checked now, while a refusal can still say which (at COMMIT it could not).
   const later = fks.filter((f) => deferred.has(f) || (f.deferred && (byRelid.has(f.child) || byRelid.has(f.parent))));
   if (later.length) await guarded(byRelid.get(later[0].child)?.table ?? byRelid.get(later[0].parent)!.table, async () => void (await tx.query(setConstraints(later, 'IMMEDIATE'))));
@@ -142,27 +148,40 @@ async function guarded(table: TrackedTable, write: () => Promise<void>): Promise
   }
 }
 
-async function deletes(tx: Queryable, s: Staged, only: string): Promise<void> {
+/** Step 1 or 3 for one table: a keyed delete held in `writes`; a bulk or a Citus one sent after those held. */
+async function deletes(tx: Queryable, writes: KeyedWrites, s: Staged, only: string): Promise<void> {
   const { table } = s.t;
   if (s.bulk) {
+    await writes.send();
     s.result.deleted += (await bulkPhase(tx, table, s.w, 'delete', only)).deleted;
-    return;
-  }
-  s.result.deleted += await deleteKeyed(tx, table, s.w, s.placed, only);
+  } else if (s.placed) {
+    await writes.send();
+    s.result.deleted += await deletePlaced(tx, table, s.w, only);
+  } else writes.add(table, keyedDelete(table, s.w, only), (n) => (s.result.deleted += n));
 }
 
-async function upserts(tx: Queryable, s: Staged): Promise<void> {
+/** Step 2 for one table, as deletes. */
+async function upserts(tx: Queryable, writes: KeyedWrites, s: Staged): Promise<void> {
   const { table } = s.t;
+  const inserted = (n: number) => (s.result.inserted += n);
   if (s.bulk) {
+    await writes.send();
     const r = await bulkPhase(tx, table, s.w, 'upsert', '', s.selfRef);
     s.result.updated += r.updated;
-    s.result.inserted += r.inserted;
+    inserted(r.inserted);
     return;
   }
   // in a table that references itself, inserts first: an updated row may point at an inserted one
-  if (s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w))).rowCount;
-  s.result.updated += await updateKeyed(tx, table, s.w, s.placed);
-  if (!s.selfRef) s.result.inserted += (await tx.query(s.placed ? citusInsert(table, s.w) : keyedInsert(table, s.w))).rowCount;
+  if (s.placed) {
+    await writes.send();
+    if (s.selfRef) inserted((await tx.query(citusInsert(table, s.w))).rowCount);
+    s.result.updated += await updatePlaced(tx, table, s.w, s.placed);
+    if (!s.selfRef) inserted((await tx.query(citusInsert(table, s.w))).rowCount);
+    return;
+  }
+  if (s.selfRef) writes.add(table, keyedInsert(table, s.w), inserted);
+  if (s.w.set) writes.add(table, keyedUpdate(table, s.w), (n) => (s.result.updated += n));
+  if (!s.selfRef) writes.add(table, keyedInsert(table, s.w), inserted);
 }
 
 /**
