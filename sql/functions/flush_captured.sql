@@ -3,9 +3,12 @@
 -- its capture's own sequence number, so that it keeps its place among the
 -- transaction's other uncommitted changes. A vsg commit takes its rows before
 -- this runs (and marks them taken: vsg.take_captured); this fires for a
--- transaction that set vsg.stage itself. The rows moved are then marked taken
--- for every table (a mark whose table_id is NULL), in case this ran before the
--- transaction's end (SET CONSTRAINTS ... IMMEDIATE).
+-- transaction that set vsg.stage itself. It may run before the transaction's
+-- end (SET CONSTRAINTS ... IMMEDIATE): the rows moved are then marked taken
+-- for every table (a mark whose table_id is NULL, the session's last number
+-- drawn, below every row staged later), and the row of
+-- pg_temp.vsg_captured_flush that armed it is deleted, so that the next
+-- statement staged arms it again (vsg.captured_table).
 CREATE OR REPLACE FUNCTION vsg.flush_captured() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -17,6 +20,8 @@ BEGIN
   IF NOT vsg.captured_own() THEN
     RETURN NULL;
   END IF;
+  -- (the row that armed this: see above)
+  DELETE FROM pg_temp.vsg_captured_flush;
   IF NOT vsg.captured_marks() THEN
     INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
     SELECT c.seq, c.table_id, c.key, c.before, c.after, c.author, c.meta FROM pg_temp.vsg_captured c ORDER BY c.seq;
