@@ -8,6 +8,9 @@
  * - Another role: each refusal says which privilege is missing (exit 6): CREATE
  *   on the database for init, USAGE on schema vsg to read, INSERT … on vsg's
  *   tables to write, ownership of the table to track it (nothing installed).
+ * - A role with those privileges on vsg's tables commits a large (staged)
+ *   statement; a role that may only read them cannot take its own staged rows
+ *   and so hide them from history.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -109,5 +112,27 @@ describe.skipIf(!admin)('a role that owns only its own tables', () => {
     expect(r.stderr.split('\n')[0]).toBe(`error: cannot track 'mine': its capture triggers need ownership of the table, which belongs to '${owner}'`);
     expect((await sqlAs(owner, `SELECT count(*)::int AS n FROM pg_trigger WHERE tgrelid = 'mine'::regclass`)).rows[0].n).toBe(0);
     expect((await sqlAs(owner, `SELECT count(*)::int AS n FROM vsg.tracked WHERE table_name = 'mine'`)).rows[0].n).toBe(0);
+  }, 60_000);
+
+  it("a role that may write vsg's tables commits a large statement; one that may only read them cannot hide its own from history", async () => {
+    // A statement of 1,000 rows or more of a commit is staged in the session
+    // and taken by the commit (vsg.take_captured), which any role may call:
+    // taken by a role that may not delete from vsg.pending, it would never
+    // reach vsg.pending. Both roles log in (the session's user is the role).
+    await sqlAs(owner, `CREATE TABLE big (id int PRIMARY KEY, v text); INSERT INTO big SELECT i, 'v' || i FROM generate_series(1, 1500) i`);
+    await vsgOk(as(owner), ['track', 'big']);
+    await sqlAs(owner, `GRANT SELECT, UPDATE ON big TO ${other}; GRANT USAGE ON SCHEMA vsg TO ${other}; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA vsg TO ${other}; GRANT USAGE ON ALL SEQUENCES IN SCHEMA vsg TO ${other}`);
+    expect(await vsgOk(as(other), ['commit', '-t', 'big', '-m', 'large', `UPDATE big SET v = v || '+'`])).toMatch(/1500 updated/);
+    await sqlAs(owner, `REVOKE INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA vsg FROM ${other}`);
+    const take = `SELECT set_config('vsg.stage', ',*,', true); UPDATE big SET v = v || '-';`;
+    const tid = `(SELECT id FROM vsg.tracked WHERE table_name = 'big')`;
+    await expect(sqlAs(other, `BEGIN; ${take} SELECT count(*) FROM vsg.take_captured(${tid}, true); COMMIT`)).rejects.toMatchObject({
+      code: '42501', message: expect.stringMatching(new RegExp(`^permission denied to take the staged changes of tracked table \\d+: role "${other}" has no DELETE on vsg\\.pending$`)),
+    });
+    // the refusal caught, the transaction commits: its change is uncommitted in vsg, not gone
+    await sqlAs(other, `BEGIN; ${take} DO $$ BEGIN PERFORM count(*) FROM vsg.take_captured(${tid}, true); EXCEPTION WHEN insufficient_privilege THEN NULL; END $$; COMMIT`);
+    expect(await vsgOk(as(owner), ['status', '-t', 'big', '--json'])).toMatch(/"updated": ?1500/);
+    expect(await vsgOk(as(owner), ['commit', '-t', 'big', '-m', 'from the reader'])).toMatch(/1500 updated/);
+    expect(await vsgOk(as(owner), ['verify'])).toMatch(/^ok /);
   }, 60_000);
 });

@@ -277,7 +277,7 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     }
   }
 
-  if (name !== 'postgres') process.stderr.write('staged-capture: roles exist on a server only: the two tests of tables another role made are skipped on the embedded database\n');
+  if (name !== 'postgres') process.stderr.write("staged-capture: roles exist on a server only: the three tests of another role's staging are skipped on the embedded database\n");
   it.skipIf(name !== 'postgres')('neither stages into nor flushes from a pg_temp.vsg_captured that another role made', async () => {
     // An application role that may not write vsg.pending makes the table
     // itself, asks for staging, writes: the rows must still be captured; and
@@ -313,6 +313,28 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
         expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE table_id = $1`, [itemsId])).rows[0].n)).toBe(ROWS);
       },
     );
+  });
+
+  it.skipIf(name !== 'postgres')('refuses a take of staged rows to a role that may not delete from vsg.pending', async () => {
+    // The role asks for staging, writes, and takes its own rows as a commit
+    // does: marked taken, they would never reach vsg.pending, a change
+    // missing from history. The take is refused (caught here, so that the
+    // transaction goes on), marks nothing, and the flush records every row.
+    await asRole(
+      'take',
+      `SELECT set_config('vsg.stage', ',*,', true);
+        UPDATE items SET v = v || 'r';
+        DO $$ BEGIN PERFORM count(*) FROM vsg.take_captured(${itemsId}, true); RAISE 'taken';
+          EXCEPTION WHEN insufficient_privilege THEN NULL; END $$;`,
+      async () => {
+        expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ updated: ROWS, inserted: 0, clean: false });
+        expect(Number((await q(`SELECT count(*) AS n FROM vsg.pending WHERE table_id = $1 AND after->>'v' LIKE '%r'`, [itemsId])).rows[0].n)).toBe(ROWS);
+      },
+    );
+    // uncaught, the refusal is one line and a hint
+    await expect(
+      asRole('take2', `SELECT set_config('vsg.stage', ',*,', true); UPDATE items SET v = v || 'r'; SELECT count(*) FROM vsg.take_captured(${itemsId}, true);`, async () => undefined),
+    ).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied to take the staged changes of tracked table \d+: role "vsg_t_take2_\d+" has no DELETE on vsg\.pending$/), hint: expect.stringMatching(/^commit/) });
   });
 
   it('loses nothing when a session asks for staging itself: its rows reach vsg.pending as it commits', async () => {
