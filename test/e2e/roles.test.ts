@@ -135,4 +135,20 @@ describe.skipIf(!admin)('a role that owns only its own tables', () => {
     expect(await vsgOk(as(owner), ['commit', '-t', 'big', '-m', 'from the reader'])).toMatch(/1500 updated/);
     expect(await vsgOk(as(owner), ['verify'])).toMatch(/^ok /);
   }, 60_000);
+
+  it("a role that may not track cannot put a table's capture on a table of its own; the table's own writes are still captured", async () => {
+    // The capture runs as vsg's owner: on a table of the role's own, shaped
+    // like the tracked one, it would write whatever that role inserts into
+    // vsg.pending, for the next commit to record.
+    const fn = (await sqlAs(owner, `SELECT vsg.capture_function(id) AS f FROM vsg.tracked WHERE table_name = 'items'`)).rows[0].f as string;
+    const pending = async () => (await sqlAs(owner, `SELECT count(*)::int AS n FROM vsg.pending p JOIN vsg.tracked t ON t.id = p.table_id WHERE t.table_name = 'items'`)).rows[0].n;
+    const before = await pending();
+    await expect(
+      sqlAs(other, `CREATE TEMP TABLE fake (LIKE items); CREATE TRIGGER forge AFTER INSERT ON fake REFERENCING NEW TABLE AS vsg_new FOR EACH STATEMENT EXECUTE FUNCTION ${fn}(); INSERT INTO fake VALUES (7, 'forged')`),
+    ).rejects.toMatchObject({ code: '42501', message: `permission denied for function ${fn}` });
+    expect(await pending()).toBe(before);
+    await sqlAs(other, `UPDATE items SET v = 'still captured' WHERE id = 2`);
+    expect(await pending()).toBe(before + 1);
+    expect(await vsgOk(as(owner), ['commit', '-t', 'items', '-m', 'the app again'])).toMatch(/1 updated/);
+  }, 60_000);
 });
