@@ -31,7 +31,8 @@
 -- to take first). Otherwise it changes nothing and returns the append point
 -- alone (the columns of append.sql, `id` NULL, `go` false), for the caller
 -- to go on from.
--- Without $14 there is no append point: no row when nothing was committed.
+-- Without $14 there is no append point: no row when nothing was committed
+-- (with $18, the statement fails instead: vsg.final_commit).
 -- The branch $5 moves from $3 to the new commit by compare-and-swap (`moved`
 -- is false when another writer moved it meanwhile; a ROOT moves nothing), and
 -- the commit comes back as sql/history/commits.sql gives it, its refs
@@ -232,4 +233,5 @@ SELECT c.id, $1::text AS table_id, $3::text AS parent, $4::text AS merge_parent,
 FROM (SELECT) one
 LEFT JOIN point pt ON true
 LEFT JOIN (c CROSS JOIN info i) ON true
-WHERE c.id IS NOT NULL OR pt.xid IS NOT NULL
+-- (with $18, a row whatever was made: its `final` fails the statement where nothing was)
+WHERE c.id IS NOT NULL OR pt.xid IS NOT NULL OR $18::int IS NOT NULL

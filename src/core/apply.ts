@@ -249,6 +249,11 @@ export async function updatePlaced(tx: Queryable, table: TrackedTable, w: WriteS
 /** Transactions in which a bulk write-back staged rows for a commit (pg_temp.vsg_delta). */
 const staged = new WeakSet<Queryable>();
 
+/** Whether a bulk write-back of this transaction staged rows for its commit: dropStaged has them to drop after it. */
+export function stagedForCommit(tx: Queryable): boolean {
+  return staged.has(tx);
+}
+
 /** Forget the rows a bulk write-back staged for a commit (after createCommit took them); nothing to do when none did. */
 export async function dropStaged(tx: Queryable): Promise<void> {
   if (!staged.has(tx)) return;

@@ -45,6 +45,16 @@ export interface NewCommit {
    * takes no change rows (src/core/reload.ts wrote the table).
    */
   source?: string;
+  /**
+   * The commit statement is the transaction's last: it goes with the
+   * transaction's COMMIT (Queryable.commitWith, where the connection has it)
+   * and fails (SQLSTATE VD001, isCommitGoingOn) instead of returning whenever
+   * the transaction would go on after it (vsg.final_commit: nothing made, the
+   * branch moved, a commit of SQL whose append point was not as assumed, or so
+   * many rows that a checkpoint may follow); it rolled back then, and the
+   * caller makes the commit again without this (finalOrAgain).
+   */
+  final?: boolean;
 }
 
 /**
@@ -58,18 +68,25 @@ export interface AppendGate {
   xid: string;
   /** the columns and key recorded, and live before the SQL ran (the same) */
   signature: unknown;
-  /**
-   * The commit statement goes with the transaction's COMMIT (Queryable.commitWith,
-   * where the connection has it): it fails (SQLSTATE VD001, isCommitGoingOn)
-   * instead of returning whenever the caller would go on in the transaction
-   * (vsg.final_commit); the caller then makes the commit again without this.
-   */
-  final?: boolean;
 }
 
 /** Whether `e` is vsg.final_commit's: a commit statement sent with its COMMIT did not make the whole commit. */
 export function isCommitGoingOn(e: unknown): boolean {
   return (e as { code?: string } | null)?.code === 'VD001';
+}
+
+/**
+ * Run `attempt`, an operation's transaction, with `final` true: it may send
+ * its commit statement with the transaction's COMMIT (NewCommit.final).
+ * Where that statement found that the transaction goes on after it
+ * (isCommitGoingOn), the transaction rolled back: run it again with `final`
+ * false.
+ */
+export async function finalOrAgain<T>(attempt: (final: boolean) => Promise<T>): Promise<T> {
+  return attempt(true).catch((e: unknown) => {
+    if (!isCommitGoingOn(e)) throw e;
+    return attempt(false);
+  });
 }
 
 /** The append point as sql/commit/append.sql (and a gated sql/commit/create.sql) returns it. */
@@ -140,7 +157,7 @@ async function insertCommit(tx: Queryable, table: TrackedTable, c: NewCommit, or
   // branch lock fails here rather than forking history; that is a retryable conflict.
   const meta = c.meta ? JSON.stringify(c.meta) : null;
   type Made = CommitRow & { moved: boolean | string } & Partial<AppendRow> & { go?: boolean | string | null };
-  const final = gate?.final === true && tx.commitWith !== undefined;
+  const final = c.final === true && !c.source && tx.commitWith !== undefined;
   const insert = c.source
     ? tx.query<Made>(sql('commit/state'), [table.id, parent, table.branchId, c.source, c.author, c.message, meta])
     : (final ? tx.commitWith!.bind(tx) : tx.query.bind(tx))<Made>(sql('commit/create'), [

@@ -5,10 +5,11 @@
  */
 import type { Db } from '../db/db.js';
 import { markRepoSource } from '../core/spans.js';
-import { applyState, dropStaged } from '../core/apply.js';
+import { applyState, dropStaged, stagedForCommit } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
-import { createCommit } from '../core/create-commit.js';
+import { CHECKPOINT_MIN_ROWS } from '../core/checkpoint.js';
+import { createCommit, finalOrAgain } from '../core/create-commit.js';
 import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
 import { forgetNoOps, tidyPending, uncommitted } from '../core/pending.js';
 import type { Queryable } from '../db/db.js';
@@ -64,7 +65,9 @@ export interface CheckoutResult {
 
 /** Check a commit's rows out into the live table as a new commit. */
 export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutResult> {
-  const done = await db.transaction(async (tx): Promise<CheckoutResult> => {
+  // (a checkout that writes rows back ends with its commit statement, which
+  // takes the transaction's COMMIT with it where it can: finalOrAgain)
+  const done = await finalOrAgain((final) => db.transaction(async (tx): Promise<CheckoutResult> => {
     allowForgotten(tx, opts.forgotten);
     const table = await lockNamed(tx, opts.table);
     await assertWritable(tx, table);
@@ -97,15 +100,19 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     // Under --force every uncommitted change belongs to the new state.
     const takeAll = discarded > 0;
     const base = { table: table.display, branch: table.head, source, applied, reload: null, discarded };
+    // The commit statement is the last where rows were written one by one
+    // (nothing staged to drop after it), fewer than may make a checkpoint.
+    const rows = applied.inserted + applied.updated + applied.deleted;
+    const last = final && rows > 0 && rows < CHECKPOINT_MIN_ROWS && !stagedForCommit(tx);
     // Nothing that nets to a change: the table already held that state, and no commit is made.
-    const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll, author: opts.author, message, meta: { source: sourceId } }, true);
+    const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll, author: opts.author, message, meta: { source: sourceId }, final: last }, true);
     await dropStaged(tx);
     if (!commit) {
       await forgetNoOps(tx, table, plan.exprs);
       return { ...base, commit: null, alreadyAt: true };
     }
     return { ...base, commit, alreadyAt: false };
-  });
+  }));
   await tidyPending(db, done.reload?.dropped ?? 0);
   return done;
 }

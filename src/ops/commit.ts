@@ -8,7 +8,7 @@ import { sqlTrue as yes, withoutCommit, type Db, type PgLikeClient, type Queryab
 import { sql } from '../db/sql.js';
 import { ConflictError, ExitCode, VsgError } from '../errors.js';
 import { changedRows } from '../core/commits.js';
-import { appendCommit, createCommit, isCommitGoingOn, type AppendRow, type NewCommit } from '../core/create-commit.js';
+import { appendCommit, createCommit, finalOrAgain, type AppendRow, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending, wantsTidy } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
@@ -99,8 +99,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
   // the branch meanwhile, say), it fails and the transaction rolls back, and
   // the commit is made again without (the SQL runs again: its first run was
   // rolled back).
-  let final = true;
-  const attempt = () => db.transaction(async (tx) => {
+  const attempt = (final: boolean) => db.transaction(async (tx) => {
     const runs = opts.sql !== undefined || work !== undefined;
     let checked = false;
     // the tables the SQL changed, when it ran in the statement that found no table named (below), and the one it locked
@@ -138,11 +137,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     return commitAcross(tx, names, opts, runs, work, checked, changed, changedTable);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
-  const done = await attempt().catch((e: unknown) => {
-    if (!final || !isCommitGoingOn(e)) throw e;
-    final = false;
-    return attempt();
-  });
+  const done = await finalOrAgain(attempt);
   const parts = done.parts ?? [done];
   await tidyPending(db, parts.reduce((n, p) => n + changedRows(p.commit) + changedRows(p.recorded), 0), parts.some((p) => wantsTidy(p.commit, p.recorded)));
   return done;
@@ -184,7 +179,7 @@ async function runWork<T>(tx: Queryable, opts: CommitOptions, work?: (tx: WorkTx
  * work ran): lock its branch to append, record other writers' earlier
  * changes to the same rows first, then the commit. With `orNone`, a table
  * whose rows net to no change records nothing: null. With `final`, the commit
- * statement takes the transaction's COMMIT with it where it can (AppendGate.final).
+ * statement takes the transaction's COMMIT with it where it can (NewCommit.final).
  */
 async function record(tx: Queryable, table: LockedTable, pre: Before, opts: CommitOptions, runs: boolean, isWork: boolean, orNone = false, final = false): Promise<CommitResult | null> {
   const { parent, now, recordedBefore, outside } = pre;
@@ -212,7 +207,7 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
     // together, the commit made only when the append point is as it was
     // before the SQL (sql/commit/create.sql); else the slow path below from
     // the append point read.
-    const tried = await appendCommit(tx, table, specFor(false, now, now), { relid: table.relid, xid: table.xid, signature: now, final }, orNone);
+    const tried = await appendCommit(tx, table, { ...specFor(false, now, now), final }, { relid: table.relid, xid: table.xid, signature: now }, orNone);
     if ('made' in tried) {
       if (!tried.made) return null;
       return { commit: tried.made, branch: table.head, table: table.display };

@@ -13,7 +13,8 @@ import type { ApplyResult } from '../core/apply-sql.js';
 import { readName } from '../core/citus.js';
 import { rollbackKeys } from '../core/sql/citus.js';
 import { changedRows, getCommit, getCommits } from '../core/commits.js';
-import { createCommit, type NewCommit } from '../core/create-commit.js';
+import { CHECKPOINT_MIN_ROWS } from '../core/checkpoint.js';
+import { createCommit, finalOrAgain, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
 import { commitOfTable, shortId } from '../core/refs.js';
@@ -75,7 +76,9 @@ export interface RollbackResult {
  * commit across those tables.
  */
 export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackResult> {
-  const done = await db.transaction(async (tx) => {
+  // (one table's rollback ends with its commit statement, which takes the
+  // transaction's COMMIT with it where it can: finalOrAgain)
+  const done = await finalOrAgain((final) => db.transaction(async (tx) => {
     allowForgotten(tx, opts.forgotten);
     const table = await lockNamed(tx, opts.table).catch((e: unknown) => {
       if (opts.table === undefined && isVsgError(e) && e.code === 'E_TABLE_REQUIRED') return null;
@@ -91,10 +94,12 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
     // (a cascade would change a table the rollback was not asked to).
     const written = await writeBackMany(tx, [{ table, target: id, lcaDepth: 0, source: one.source }]);
     const applied = written.get(table.id)?.applied ?? { inserted: 0, updated: 0, deleted: 0 };
-    if (applied.inserted + applied.updated + applied.deleted === 0) throw nothingLeft(id, [one.reverted]);
-    const commit = await createCommit(tx, table, rollbackCommit(opts, one.reverted));
+    const rows = applied.inserted + applied.updated + applied.deleted;
+    if (rows === 0) throw nothingLeft(id, [one.reverted]);
+    // (a commit of that many rows may make a checkpoint after its statement)
+    const commit = await createCommit(tx, table, { ...rollbackCommit(opts, one.reverted), final: final && rows < CHECKPOINT_MIN_ROWS });
     return { table: table.display, branch: table.head, reverted: one.reverted, commit, applied, overridden: one.conflicts };
-  });
+  }));
   await tidyPending(db, (done.parts ?? [done]).reduce((n, p) => n + changedRows(p.commit), 0));
   return done;
 }

@@ -194,4 +194,44 @@ describe("a commit's statement with its COMMIT on postgres", () => {
     expect(log).toEqual([made.commit.id, fast.commit.id]);
     expect((await repo.status({ table: 'items' }))[0].clean).toBe(true);
   });
+
+  it('a checkout and a rollback whose writes net to nothing: made again without their COMMIT, and end as before', async () => {
+    const kept = await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'kept' WHERE id = 10`, author });
+    // a trigger of the user's that keeps row 10 as it is: the write-back's UPDATE runs, and nothing changes
+    await repo.sql(`CREATE FUNCTION keep_v() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN PERFORM nextval('runs'); NEW.v := OLD.v; RETURN NEW; END$$;
+      CREATE TRIGGER keep_v BEFORE UPDATE ON items FOR EACH ROW WHEN (OLD.id = 10) EXECUTE FUNCTION keep_v()`);
+    await runs();
+    try {
+      const co = await repo.checkout({ table: 'items', ref: 'HEAD~1', author });
+      expect(co).toMatchObject({ commit: null, alreadyAt: true, applied: { inserted: 0, updated: 1, deleted: 0 } });
+      // the commit statement found nothing made and failed: the checkout ran again, its COMMIT apart
+      expect(await runs()).toBe(2);
+      await expect(repo.rollback({ table: 'items', author })).rejects.toMatchObject({ code: 'E_NOTHING_TO_COMMIT' });
+      expect(await runs()).toBe(2);
+      expect((await repo.sql('SELECT v FROM items WHERE id = 10')).rows).toEqual([['kept']]);
+      expect((await repo.log({ table: 'items', limit: 1 })).commits[0].id).toBe(kept.commit.id);
+      expect((await repo.status({ table: 'items' }))[0].clean).toBe(true);
+    } finally {
+      await repo.sql('DROP TRIGGER keep_v ON items; DROP FUNCTION keep_v()');
+    }
+  });
+
+  it('a one-row checkout and rollback take their COMMIT with their commit statement and run once', async () => {
+    await repo.commit({ table: 'items', sql: `UPDATE items SET v = 'back' WHERE id = 11`, author });
+    await repo.sql(`CREATE FUNCTION count_runs() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN PERFORM nextval('runs'); RETURN NEW; END$$;
+      CREATE TRIGGER count_runs BEFORE UPDATE ON items FOR EACH ROW WHEN (OLD.id = 11) EXECUTE FUNCTION count_runs()`);
+    await runs();
+    try {
+      const co = await repo.checkout({ table: 'items', ref: 'HEAD~1', author });
+      expect(co.commit?.updated).toBe(1);
+      expect(await runs()).toBe(1);
+      const rb = await repo.rollback({ table: 'items', author });
+      expect(rb.commit.updated).toBe(1);
+      expect(await runs()).toBe(1);
+      expect((await repo.sql('SELECT v FROM items WHERE id = 11')).rows).toEqual([['back']]);
+      expect((await repo.verify()).ok).toBe(true);
+    } finally {
+      await repo.sql('DROP TRIGGER count_runs ON items; DROP FUNCTION count_runs()');
+    }
+  });
 });

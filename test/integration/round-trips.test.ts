@@ -116,19 +116,21 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
 
   // BEGIN, lock, HEAD~1, plan, the source commit, temp table, fill, the
   // writes (ANALYZE, DELETE, UPDATE and INSERT in one: vsg.run_each), the
-  // commit, COMMIT.
+  // commit, COMMIT. On a server, COMMIT goes with the commit statement (ops/checkout.ts).
   it('checkout of a one-row change', async () => {
-    const r = await expectTrips('checkout', () => repo.checkout({ table: 'items', ref: 'HEAD~1', author }), inOneTx(10), 12);
+    const r = await expectTrips('checkout', () => repo.checkout({ table: 'items', ref: 'HEAD~1', author }), inOneTx(10) - joined, 12);
     expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    if (joined) expect(db.sent.at(-1)?.text).toMatch(/^-- Make a commit[\s\S]* \+ COMMIT$/);
   });
 
   // BEGIN, lock, the reverted commit, the row expressions, conflicts, the
   // foreign keys (a row elsewhere still referencing one taken away refuses
   // it), temp table, fill, the writes (DELETE, UPDATE and INSERT in one), the
-  // commit, COMMIT.
+  // commit, COMMIT (on a server with the commit statement, as checkout's).
   it('rollback of a one-row commit', async () => {
-    const r = await expectTrips('rollback', () => repo.rollback({ table: 'items', author }), inOneTx(11), 13);
+    const r = await expectTrips('rollback', () => repo.rollback({ table: 'items', author }), inOneTx(11) - joined, 13);
     expect(r.applied).toEqual({ inserted: 0, updated: 1, deleted: 0 });
+    if (joined) expect(db.sent.at(-1)?.text).toMatch(/^-- Make a commit[\s\S]* \+ COMMIT$/);
   });
 
   // BEGIN, lock, HEAD's commit, plan, temp table, fill, the writes (ANALYZE,
