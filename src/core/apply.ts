@@ -174,6 +174,21 @@ export class KeyedWrites {
     run.sinks.push(sink);
   }
 
+  /**
+   * One run's row counts. Where Citus is installed, each statement goes on
+   * its own, at the top level, where Citus plans a distributed table's
+   * statements (inside a function it would plan them there instead).
+   */
+  private async run(texts: string[]): Promise<number[]> {
+    if (this.tx.citus === true) {
+      const counts: number[] = [];
+      for (const text of texts) counts.push((await this.tx.query(text)).rowCount);
+      return counts;
+    }
+    const { rows } = await this.tx.query<{ counts: string }>(sql('apply/run_each'), [texts]);
+    return rows[0].counts.slice(1, -1).split(',').map(Number);
+  }
+
   /** Run the statements held, in order. */
   async send(): Promise<void> {
     const runs = this.runs;
@@ -181,8 +196,7 @@ export class KeyedWrites {
     for (const { table, texts, sinks } of runs) {
       let counts: number[];
       try {
-        const { rows } = await this.tx.query<{ counts: string }>(sql('apply/run_each'), [texts]);
-        counts = rows[0].counts.slice(1, -1).split(',').map(Number);
+        counts = await this.run(texts);
       } catch (e) {
         throw refused(table, e);
       }

@@ -256,9 +256,9 @@ export async function shareAndRun(
 ): Promise<{ table: LockedTable | null; ran: boolean; goesOn: boolean; changed: number[] | null; changedTable?: LockedTable }> {
   const { rows } = await tx.query<LockRow & { tracked: string; ran: boolean | string | null; goes_on: boolean | string | null; changed: string | null }>(
     sql('tables/lock_shared'),
-    // (whether the commit may go on past its statement: asked only of a commit naming its table, where that
-    // statement can take the COMMIT, ops/commit.ts)
-    [name ?? null, null, false, name === undefined, statement, across && name === undefined, tx.commitWith !== undefined && name !== undefined],
+    // (whether the commit may go on past its statement, where that statement can take the COMMIT:
+    // ops/commit.ts; asked of the table the SQL ran for, or of the one table it changed)
+    [name ?? null, null, false, name === undefined, statement, across && name === undefined, tx.commitWith !== undefined],
   );
   const ran = rows.some((r) => yes(r.ran));
   const goesOn = rows.some((r) => yes(r.goes_on));

@@ -105,6 +105,8 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
     // the tables the SQL changed, when it ran in the statement that found no table named (below), and the one it locked
     let changed: number[] | null = null;
     let changedTable: LockedTable | undefined;
+    // (where it ran in that statement and changed one table: whether its commit may go on past its statement)
+    let lastOfOne = false;
     if (names.length <= 1) {
       // One table named, or the only one tracked; none named while several
       // are tracked is a commit across the tables the SQL changes.
@@ -124,6 +126,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
         ({ table, ran, goesOn, changed, changedTable } = plain
           ? await shareAndRun(tx, names[0], opts.sql, tx.citus === false).catch((e: unknown) => { throw ranError(e, opts.sql!); })
           : { table: await shareNamed(tx, names[0], !runs, true), ran: false, goesOn: true, changed: null });
+        lastOfOne = final && ran && !goesOn && changedTable !== undefined;
       } else {
         table = await shareNamed(tx, names[0], !runs, true);
       }
@@ -134,7 +137,7 @@ export async function commit<T = undefined>(db: Db, opts: CommitOptions, work?: 
         return work ? { ...out, result } : out;
       }
     }
-    return commitAcross(tx, names, opts, runs, work, checked, changed, changedTable);
+    return commitAcross(tx, names, opts, runs, work, checked, changed, changedTable, lastOfOne);
     // the application's work must not run twice unasked (src/db/db.ts)
   }, { rerun: !work });
   const done = await finalOrAgain(attempt);
@@ -287,6 +290,7 @@ async function commitAcross<T>(
   checked = false,
   changed: number[] | null = null,
   changedTable?: LockedTable,
+  lastOfOne = false,
 ): Promise<CommitResult & { result?: T }> {
   const tables = new Map<number, { table: LockedTable; pre: Before }>();
   const take = async (table: LockedTable) => {
@@ -311,8 +315,10 @@ async function commitAcross<T>(
     for (const id of changed) await take(id === changedTable?.id ? changedTable : await shareTable(tx, id, !runs));
   }
   const parts: CommitResult[] = [];
+  // (the one table the SQL changed, where its commit statement is the last: with its COMMIT)
+  const final = lastOfOne && tables.size === 1;
   for (const { table, pre } of [...tables.values()].sort((a, b) => a.table.id - b.table.id)) {
-    const part = await record(tx, table, pre, opts, runs, work !== undefined, true);
+    const part = await record(tx, table, pre, opts, runs, work !== undefined, true, final);
     if (part) parts.push(part);
   }
   if (opts.parent !== undefined) await assertParentAcross(tx, opts.parent, parts);

@@ -122,8 +122,11 @@ describe("a commit's statement with its COMMIT on postgres", () => {
     repo = await t.open({ init: true });
     other = await t.open();
     await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v text, n int NOT NULL DEFAULT 0);
-      INSERT INTO items SELECT i, 'v' || i, 0 FROM generate_series(1, 2000) i; CREATE SEQUENCE runs`);
+      INSERT INTO items SELECT i, 'v' || i, 0 FROM generate_series(1, 2000) i; CREATE SEQUENCE runs;
+      CREATE TABLE notes (id int PRIMARY KEY, v text)`);
     await repo.track('items', { author });
+    // (a second table tracked: a commit naming no table finds the one its SQL changed)
+    await repo.track('notes', { author });
   });
   /** How many times SQL that calls nextval('runs') once ran since the last call (a sequence is not rolled back). */
   let seen = 0;
@@ -143,6 +146,25 @@ describe("a commit's statement with its COMMIT on postgres", () => {
     await other.close();
     await repo.close();
     await t.cleanup();
+  });
+
+  it('a commit naming no table that changes one of two tables ends with its statement and runs its SQL once', async () => {
+    const r = await repo.commit({ sql: `UPDATE items SET v = 'unnamed' WHERE id = 8; SELECT nextval('runs')`, author });
+    expect(r).toMatchObject({ table: 'items', commit: { updated: 1 } });
+    expect(await runs()).toBe(1);
+  });
+
+  it('the same, 1,200 rows changed by small statements: made again, its checkpoint with it', async () => {
+    const r = await repo.commit({
+      sql: "UPDATE items SET n = n + 1 WHERE id <= 600; UPDATE items SET n = n + 1 WHERE id > 600 AND id <= 1200; SELECT nextval('runs')",
+      author,
+    });
+    expect(r).toMatchObject({ table: 'items', commit: { updated: 1200 } });
+    expect(await runs()).toBe(2);
+    expect((await repo.sql('SELECT sum(n) FROM items')).rows).toEqual([['1200']]);
+    expect((await repo.sql(`SELECT count(*) FROM vsg.checkpoints WHERE commit_id = '${r.commit.id}'`)).rows).toEqual([['1']]);
+    await repo.commit({ table: 'items', sql: 'UPDATE items SET n = 0 WHERE n <> 0', author });
+    await runs();
   });
 
   it("an application's work and operations joined in one transaction get no way to end it early", async () => {

@@ -67,6 +67,10 @@ describe.each(targetNames())('a commit naming no table looks at the tables its S
   let repo: Repository;
   const seen: PendingReads[] = [];
   const tablesOf = (r: CommitResult) => (r.parts ?? [r]).map((p) => p.table).sort();
+  // On a server, a commit that changed one table asks whether it ends with its
+  // commit statement, which then takes its COMMIT (vsg.commit_goes_on): three
+  // probes of that table's pending rows, the last finding the commit's own.
+  const goesOn = name === 'postgres' ? { scans: 3, rows: 1 } : { scans: 0, rows: 0 };
 
   beforeAll(async () => {
     t = await makeTarget(name);
@@ -94,7 +98,7 @@ describe.each(targetNames())('a commit naming no table looks at the tables its S
     expect(r.table).toBe('a5');
     expect(r.commit.updated).toBe(1);
     // one look-up, of a5, finding its one row: not one a table, nor the other writer's 500 rows
-    expect(seen).toEqual([{ scans: 1, rows: 1 }]);
+    expect(seen).toEqual([{ scans: 1 + goesOn.scans, rows: 1 + goesOn.rows }]);
   });
 
   it('follows a cascade into another tracked table, and leaves out a table written to no change', async () => {
@@ -172,7 +176,7 @@ describe.each(targetNames())('a commit naming no table looks at the tables its S
     const r = await repo.commit({ sql: `UPDATE a10 SET v = 'ten' WHERE id = 1`, author });
     expect(r.table).toBe('a10');
     expect(r.commit.updated).toBe(1);
-    expect(seen.map((s) => s.scans)).toEqual([1]);
+    expect(seen.map((s) => s.scans)).toEqual([1 + goesOn.scans]);
   });
 
   it('finds nothing to commit, and changes nothing, where the SQL touched no row', async () => {

@@ -81,11 +81,12 @@ describe.each(targetNames())('round trips per operation on %s', (name) => {
 
   // Naming no table, two tracked: BEGIN, the statement that finds no table
   // named runs the UPDATE, lists the tables it changed and shares the row of
-  // the one it changed, its commit (as above), COMMIT.
+  // the one it changed, its commit (as above), COMMIT (on a server, with the commit).
   it('commit of one statement naming no table', async () => {
-    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), inOneTx(4));
+    const r = await expectTrips('commit (no table named)', () => repo.commit({ sql: `UPDATE items SET v = 'none' WHERE id = 9`, author }), inOneTx(4) - joined);
     expect(r.commit.updated).toBe(1);
     expect(r.table).toBe('items');
+    if (joined) expect(db.sent.at(-1)?.text).toMatch(/^-- Make a commit[\s\S]* \+ COMMIT$/);
   });
 
   // Naming no table, changing both tracked tables: BEGIN, the statement that
