@@ -14,6 +14,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitResult, Repository } from '../../src/index.js';
+import { stagingRepository } from '../helpers/staging.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 const author = 'tester';
@@ -48,12 +49,7 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
 
   beforeAll(async () => {
     t = await makeTarget(name);
-    repo = await t.open({ init: true });
-    await repo.sql(`CREATE TABLE items (id int PRIMARY KEY, v text); INSERT INTO items SELECT i, 'v' || i FROM generate_series(1, ${ROWS}) i`);
-    await repo.sql(`CREATE TABLE other (id int PRIMARY KEY, w text); INSERT INTO other SELECT i, 'w' || i FROM generate_series(1, ${ROWS}) i`);
-    await repo.track('items', { author });
-    await repo.track('other', { author });
-    itemsId = Number((await q(`SELECT id FROM vsg.tracked WHERE table_name = 'items'`)).rows[0].id);
+    ({ repo, itemsId } = await stagingRepository(t, ROWS, author));
   });
   afterAll(async () => {
     await repo.close();
