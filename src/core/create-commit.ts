@@ -52,7 +52,8 @@ export interface NewCommit {
    * the transaction would go on after it (vsg.final_commit: nothing made, the
    * branch moved, a commit of SQL whose append point was not as assumed, or so
    * many rows that a checkpoint may follow); it rolled back then, and the
-   * caller makes the commit again without this (finalOrAgain).
+   * caller makes the commit again without this (finalOrAgain). Not for a
+   * state commit (`source`), whose statement never takes the COMMIT.
    */
   final?: boolean;
 }
