@@ -44,9 +44,15 @@ export async function forgetNoOps(tx: Queryable, table: TrackedTable, exprs?: Ro
   return (await tx.query(forgetSql(await readName(tx, table, pendingKeys(table.id)), e, false), [table.id])).rowCount;
 }
 
-/** forgetNoOps, and the counts status then shows, in one statement. */
-export async function forgetNoOpsAndCount(tx: Queryable, table: TrackedTable, exprs: RowExprs): Promise<PendingCounts> {
-  const { rows } = await tx.query<{ inserted: string; updated: string; deleted: string }>(forgetSql(await readName(tx, table, pendingKeys(table.id)), exprs, true), [table.id]);
+/**
+ * forgetNoOps, and the counts status then shows, in one statement. `last`:
+ * the transaction's last statement, which takes its COMMIT with it where the
+ * connection can (Queryable.commitWith).
+ */
+export async function forgetNoOpsAndCount(tx: Queryable, table: TrackedTable, exprs: RowExprs, last = false): Promise<PendingCounts> {
+  const text = forgetSql(await readName(tx, table, pendingKeys(table.id)), exprs, true);
+  const send = last && tx.commitWith ? tx.commitWith.bind(tx) : tx.query.bind(tx);
+  const { rows } = await send<{ inserted: string; updated: string; deleted: string }>(text, [table.id]);
   const [inserted, updated, deleted] = [Number(rows[0].inserted), Number(rows[0].updated), Number(rows[0].deleted)];
   return { inserted, updated, deleted, clean: inserted + updated + deleted === 0 };
 }

@@ -100,7 +100,8 @@ export async function restore(db: Db, opts: RestoreOptions = {}): Promise<Restor
     const applied = plan.referenced
       ? (await writeBackMany(tx, [{ table, target: source, lcaDepth: plan.lcaDepth ?? (await commonAncestor(tx, source, head)).depth }])).get(table.id)!.applied
       : await applyState(tx, table, source, 'pending', plan.lcaDepth ?? undefined);
-    return { ...base, applied, reload: null, status: await forgetNoOpsAndCount(tx, table, plan.exprs) };
+    // (the transaction's last statement: with its COMMIT, where the connection can)
+    return { ...base, applied, reload: null, status: await forgetNoOpsAndCount(tx, table, plan.exprs, true) };
   });
   await tidyPending(db, done.reload?.dropped ?? 0);
   return done;
