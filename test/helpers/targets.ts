@@ -118,6 +118,14 @@ export async function withRepo<T>(t: Pick<Target, 'open'>, fn: (repo: Repository
 }
 
 /**
+ * A repository already open as a `session` (for `differences` and the like):
+ * its SQL runs on that open, which the caller closes.
+ */
+export function sessionOf(repo: Repository): Pick<Target, 'session'> {
+  return { session: (fn) => fn(async (text, params) => (await repo.db.query(text, params)) as unknown as pg.QueryResult) };
+}
+
+/**
  * Per table of `tables`, the rows in which it and its copy `copy(table)`
  * differ, both ways (EXCEPT ALL): 0 where they hold the same rows. One open
  * of the database for all of them.
