@@ -6,12 +6,13 @@
  * uncommitted; --parent checked table by table; tracking several tables as
  * one commit; tampering with one change row or with the parts caught by verify.
  * Commits that only build history, and the status and log reads that check a
- * state, go through the library; the commands whose output a test asserts
- * are spawned.
+ * state, go through the library, in one open between two runs of bin/vsg (an
+ * open of the embedded database costs ~0.4 s); the commands whose output a
+ * test asserts are spawned.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CommitOptions, Repository } from '../../src/index.js';
-import { differences, idsNotInLog, makeTarget, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
+import { differences, idsNotInLogOf, makeTarget, sessionOf, targetNames, vsg, vsgOk, withRepo, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 300_000 });
 
@@ -20,10 +21,12 @@ const TABLES = ['clients', 'orders', 'items'];
 describe.each(targetNames())('commits across tables on %s', (name) => {
   let t: Target;
   /** per table, the rows in which it and its copy `<prefix>_<table>` differ */
-  const against = (prefix: string) => differences(t, TABLES, (x) => `${prefix}_${x}`);
+  const against = (prefix: string, repo?: Repository) => differences(repo ? sessionOf(repo) : t, TABLES, (x) => `${prefix}_${x}`);
   const none = Object.fromEntries(TABLES.map((x) => [x, 0]));
-  const snapshot = async () => {
-    await t.sql(TABLES.map((x) => `DROP TABLE IF EXISTS snap_${x}; CREATE TABLE snap_${x} AS TABLE ${x};`).join('\n'));
+  const SNAPSHOT = TABLES.map((x) => `DROP TABLE IF EXISTS snap_${x}; CREATE TABLE snap_${x} AS TABLE ${x};`).join('\n');
+  /** copy every table to snap_<table> (on `repo` when one is open) */
+  const snapshot = async (repo?: Repository) => {
+    await (repo ? repo.db.query(SNAPSHOT) : t.sql(SNAPSHOT));
   };
   const sameAsSnapshot = async () => expect(await against('snap')).toEqual(none);
   /** the library on this target, closed before the next CLI run (PGlite admits one process) */
@@ -31,8 +34,8 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
   /** the tables with uncommitted changes (what `vsg status --json` lists as not clean) */
   const dirtyIn = async (repo: Repository) => (await repo.status()).filter((s) => !s.clean).map((s) => s.table).sort();
   const dirty = () => lib(dirtyIn);
-  /** a commit that only builds history: its short id */
-  const commit = (o: Omit<CommitOptions, 'author'>) => lib(async (repo) => (await repo.commit({ author: 'tester', ...o })).commit.shortId);
+  /** a commit that only builds history, on a repository open for more: its short id */
+  const commitIn = async (repo: Repository, o: Omit<CommitOptions, 'author'>) => (await repo.commit({ author: 'tester', ...o })).commit.shortId;
 
   beforeAll(async () => {
     t = await makeTarget(name);
@@ -92,21 +95,25 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
         UPDATE items SET sku = 'W' WHERE order_id = 20;`,
     });
     expect(out).toMatch(/^\[main [0-9a-f]{7}\] MIXED clients: 1 updated · orders: 1 inserted · items: 2 inserted, 1 updated\n$/);
-    expect(await dirty()).toEqual([]);
     reshuffle = /\[main ([0-9a-f]{7})\]/.exec(out)![1];
-    await t.sql(TABLES.map((x) => `CREATE TABLE at_reshuffle_${x} AS TABLE ${x};`).join('\n'));
+    await lib(async (repo) => {
+      expect(await dirtyIn(repo)).toEqual([]);
+      await repo.db.query(TABLES.map((x) => `CREATE TABLE at_reshuffle_${x} AS TABLE ${x};`).join('\n'));
+    });
   });
 
   it('with -t, records only that table and leaves the cascade in the others uncommitted', async () => {
     await snapshot();
     const out = await vsgOk(t, ['commit', '-t', 'clients', '-m', 'drop cy', 'DELETE FROM clients WHERE id = 3']);
     expect(out).toMatch(/^\[main [0-9a-f]{7}\] DELETE clients: 1 deleted\n$/);
-    expect(await dirty()).toEqual(['orders']);
     const text = await vsgOk(t, ['status']);
     expect(text).toMatch(/^On branch main, HEAD [0-9a-f]{7}\n\norders on branch main, HEAD [0-9a-f]{7}\n {2}uncommitted changes:\n {4}deleted: {2}1\n/);
     expect(text).toMatch(/\n\nnothing to commit in clients, items\n$/);
-    // orders' HEAD is its part of a commit across tables: named by that commit's id, as log lists it (--json adds repoHead)
-    expect(await idsNotInLog(t, text)).toEqual([]);
+    await lib(async (repo) => {
+      expect(await dirtyIn(repo)).toEqual(['orders']);
+      // orders' HEAD is its part of a commit across tables: named by that commit's id, as log lists it (--json adds repoHead)
+      expect(await idsNotInLogOf(repo, text)).toEqual([]);
+    });
     const st = JSON.parse(await vsgOk(t, ['status', '--json'])) as { table: string; head: string; repoHead: string }[];
     const orders = st.find((x) => x.table === 'orders')!;
     expect(orders.repoHead).not.toBe(orders.head);
@@ -137,9 +144,12 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
   });
 
   it('refuses a rollback across tables whose rows changed since, changing nothing', async () => {
-    const id = await commit({ message: 'both', sql: "UPDATE clients SET name = 'BOB' WHERE id = 2; UPDATE orders SET total = 3 WHERE id = 21" });
-    await commit({ table: 'orders', message: 'later', sql: 'UPDATE orders SET total = 4 WHERE id = 21' });
-    await snapshot();
+    const id = await lib(async (repo) => {
+      const both = await commitIn(repo, { message: 'both', sql: "UPDATE clients SET name = 'BOB' WHERE id = 2; UPDATE orders SET total = 3 WHERE id = 21" });
+      await commitIn(repo, { table: 'orders', message: 'later', sql: 'UPDATE orders SET total = 4 WHERE id = 21' });
+      await snapshot(repo);
+      return both;
+    });
     const r = await vsg(t, ['rollback', id]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(new RegExp(`^error: cannot roll back ${id}: 1 row or cell changed since$`, 'm'));
@@ -160,10 +170,10 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     expect(json.clients.stat.deleted).toBe(1);
     // each table's block names the commits as log lists them (the one given, HEAD's), as show does; --json keeps
     // each table's own commit in id and adds the repository's in repoCommit
-    const [head] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
     const text = await vsgOk(t, ['diff', reshuffle, 'HEAD']);
+    const [head, unlisted] = await lib(async (repo) => [(await repo.log({ limit: 1 })).commits[0], await idsNotInLogOf(repo, text)] as const);
     expect(text.split('\n').filter((l) => l.startsWith('diff '))).toEqual(['clients', 'items', 'orders'].map((x) => `diff ${x} ${reshuffle.slice(0, 7)}..HEAD (${head.shortId})`));
-    expect(await idsNotInLog(t, text)).toEqual([]);
+    expect(unlisted).toEqual([]);
     expect(Object.values(json).map((d) => (d.from as { repoCommit?: string }).repoCommit?.slice(0, 7))).toEqual([reshuffle, reshuffle, reshuffle]);
     expect(json.orders.from.id.startsWith(reshuffle)).toBe(false);
     // The log of every table is one line of history: HEAD once, at the top, and no branch drawn.
@@ -184,17 +194,22 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     const r = await vsg(t, ['checkout', reshuffle]);
     expect(r.code, r.stderr).toBe(0);
     // one line, as a commit's: the new commit across the tables and the commit checked out, by the ids log lists
-    const [top] = (await lib((repo) => repo.log({ limit: 1 }))).commits;
-    expect(r.stdout).toMatch(new RegExp(`^\\[main ${top.shortId}\\] checked out ${reshuffle.slice(0, 7)}: clients: .* · items: .* · orders: .*\n$`));
-    expect(await idsNotInLog(t, r.stdout)).toEqual([]);
-    expect(await against('at_reshuffle')).toEqual(none);
-    expect(await dirty()).toEqual([]);
+    await lib(async (repo) => {
+      const [top] = (await repo.log({ limit: 1 })).commits;
+      expect(r.stdout).toMatch(new RegExp(`^\\[main ${top.shortId}\\] checked out ${reshuffle.slice(0, 7)}: clients: .* · items: .* · orders: .*\n$`));
+      expect(await idsNotInLogOf(repo, r.stdout)).toEqual([]);
+      expect(await against('at_reshuffle', repo)).toEqual(none);
+      expect(await dirtyIn(repo)).toEqual([]);
+    });
   });
 
   it('refuses a rollback that would take a row another table still references, with or without -t, nothing changed', async () => {
-    const id = await commit({ table: 'clients', message: 'add fay', sql: "INSERT INTO clients VALUES (9, 'fay')" });
-    await commit({ table: 'orders', message: 'fay orders', sql: 'INSERT INTO orders VALUES (90, 9, 1)' });
-    await snapshot();
+    const id = await lib(async (repo) => {
+      const fay = await commitIn(repo, { table: 'clients', message: 'add fay', sql: "INSERT INTO clients VALUES (9, 'fay')" });
+      await commitIn(repo, { table: 'orders', message: 'fay orders', sql: 'INSERT INTO orders VALUES (90, 9, 1)' });
+      await snapshot(repo);
+      return fay;
+    });
     for (const args of [['rollback', id, '-t', 'clients'], ['rollback', id]]) {
       const r = await vsg(t, args);
       expect(r.code, args.join(' ')).toBe(4);
@@ -204,10 +219,10 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
   });
 
   it('verify catches a change row of one table edited in a commit across tables, and its parts swapped', async () => {
-    const id = await commit({ message: 'pair', sql: 'UPDATE clients SET credit = 99 WHERE id = 2; UPDATE orders SET total = 5 WHERE id = 21' });
-    const verify = () => lib((repo) => repo.verify());
-    expect((await verify()).ok).toBe(true);
-    const { rows } = await t.session(async (sql) => {
+    const { rows } = await lib(async (repo) => {
+      const id = await commitIn(repo, { message: 'pair', sql: 'UPDATE clients SET credit = 99 WHERE id = 2; UPDATE orders SET total = 5 WHERE id = 21' });
+      expect((await repo.verify()).ok).toBe(true);
+      const sql = (text: string, params: unknown[]) => repo.db.query<Record<string, string>>(text, params);
       const found = await sql(`SELECT p.part, p.id FROM vsg.commit_parts p JOIN vsg.tracked t ON t.id = p.table_id WHERE p.id LIKE $1 || '%' AND t.table_name = 'orders'`, [id]);
       await sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"50.00"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [found.rows[0].part]);
       return found;
@@ -218,19 +233,19 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     const report = JSON.parse(bad.stdout) as { firstBad: { commit: string; table: string; problems: { code: string }[] } };
     expect(report.firstBad).toMatchObject({ commit: part, table: 'orders' });
     expect(report.firstBad.problems.map((p) => p.code)).toContain('row_hash');
-    const other = await t.session(async (sql) => {
+    await lib(async (repo) => {
+      const sql = (text: string, params: unknown[]) => repo.db.query<Record<string, string>>(text, params);
       await sql(`UPDATE vsg.changes SET after = jsonb_set(after, '{total}', '"5.00"') WHERE seq = (SELECT seq FROM vsg.commits WHERE id = $1)`, [part]);
       // A part moved to another commit across tables: neither hashes to its id any more.
-      const moved = (await sql(`SELECT id FROM vsg.commit_parts WHERE id <> $1 LIMIT 1`, [rows[0].id])).rows[0].id as string;
-      await sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [moved, part]);
-      return moved;
+      const other = (await sql(`SELECT id FROM vsg.commit_parts WHERE id <> $1 LIMIT 1`, [rows[0].id])).rows[0].id;
+      await sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [other, part]);
+      // (the CLI's report of a bad chain is asserted above; `vsg verify --json` prints this object)
+      const swapped = await repo.verify();
+      expect(swapped.ok).toBe(false);
+      expect(swapped.problems.filter((p) => p.code === 'span_id').map((p) => p.commit).sort()).toEqual([other, rows[0].id].sort());
+      await sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [rows[0].id, part]);
+      expect((await repo.verify()).ok).toBe(true);
     });
-    // (the CLI's report of a bad chain is asserted above; `vsg verify --json` prints this object)
-    const swapped = await verify();
-    expect(swapped.ok).toBe(false);
-    expect(swapped.problems.filter((p) => p.code === 'span_id').map((p) => p.commit).sort()).toEqual([other, rows[0].id].sort());
-    await t.sql('UPDATE vsg.commit_parts SET id = $1 WHERE part = $2', [rows[0].id, part]);
-    expect((await verify()).ok).toBe(true);
   });
 
   it('with no table named, a schema change is a SCHEMA commit of each table it altered: in the SQL, in the work, and made outside vsg', async () => {
@@ -241,20 +256,24 @@ describe.each(targetNames())('commits across tables on %s', (name) => {
     const renamed = await vsgOk(t, ['commit', 'SAVEPOINT s; ALTER TABLE items RENAME COLUMN qty TO quantity; RELEASE s']);
     expect(renamed).toMatch(/^\[main [0-9a-f]{7}\] SCHEMA items: column 'qty' renamed to 'quantity'\n/);
     // an application's work
-    const work = await lib((repo) => repo.commit({ author: 'tester', message: 'drop note' }, async (tx) => {
-      await tx.query('ALTER TABLE clients DROP COLUMN note');
-    }));
-    expect([work.table, work.commit.kind]).toEqual(['clients', 'SCHEMA']);
-    // an ALTER made outside vsg: status shows it, and a commit with no SQL and no table records it
-    await t.sql('ALTER TABLE orders ADD COLUMN paid boolean');
-    expect(await dirty()).toEqual(['orders']);
+    await lib(async (repo) => {
+      const work = await repo.commit({ author: 'tester', message: 'drop note' }, async (tx) => {
+        await tx.query('ALTER TABLE clients DROP COLUMN note');
+      });
+      expect([work.table, work.commit.kind]).toEqual(['clients', 'SCHEMA']);
+      // an ALTER made outside vsg: status shows it, and a commit with no SQL and no table records it
+      await repo.db.query('ALTER TABLE orders ADD COLUMN paid boolean');
+      expect(await dirtyIn(repo)).toEqual(['orders']);
+    });
     const outside = await vsgOk(t, ['commit', '-m', 'outside']);
     expect(outside).toMatch(/^\[main [0-9a-f]{7}\] SCHEMA orders: column 'paid' added \(boolean\)\n/);
-    expect(await dirty()).toEqual([]);
-    expect((await lib((repo) => repo.verify())).ok).toBe(true);
-    // SQL that alters no column and changes no row is still nothing to commit
-    // uncommitted changes in two tables: status says that one commit records both
-    await t.sql("UPDATE clients SET credit = credit + 1 WHERE id = 1; UPDATE orders SET paid = true WHERE id = 10");
+    await lib(async (repo) => {
+      expect(await dirtyIn(repo)).toEqual([]);
+      expect((await repo.verify()).ok).toBe(true);
+      // SQL that alters no column and changes no row is still nothing to commit
+      // uncommitted changes in two tables: status says that one commit records both
+      await repo.db.query('UPDATE clients SET credit = credit + 1 WHERE id = 1; UPDATE orders SET paid = true WHERE id = 10');
+    });
     expect(await vsgOk(t, ['status'])).toMatch(/\n\n\(use 'vsg commit' to record the changes of clients, orders as one commit\)\n\nnothing to commit in items\n$/);
     expect(await vsgOk(t, ['commit', '-m', 'both'])).toMatch(/^\[main [0-9a-f]{7}\] UPDATE clients: 1 updated · orders: 1 updated\n/);
     const none = await vsg(t, ['commit', "UPDATE clients SET name = 'none' WHERE id = 999"]);

@@ -118,6 +118,14 @@ export async function withRepo<T>(t: Pick<Target, 'open'>, fn: (repo: Repository
 }
 
 /**
+ * A repository already open as a `session` (for `differences` and the like):
+ * its SQL runs on that open, which the caller closes.
+ */
+export function sessionOf(repo: Repository): Pick<Target, 'session'> {
+  return { session: (fn) => fn(async (text, params) => (await repo.db.query(text, params)) as unknown as pg.QueryResult) };
+}
+
+/**
  * Per table of `tables`, the rows in which it and its copy `copy(table)`
  * differ, both ways (EXCEPT ALL): 0 where they hold the same rows. One open
  * of the database for all of them.
@@ -173,10 +181,13 @@ export async function vsgOk(t: Pick<Target, 'cwd' | 'env'>, args: string[], opts
  * the library: `vsg log <ref> --json` prints exactly this result, and a CLI
  * start per check cost ~1.5 s on the embedded database.
  */
-export async function idsNotInLog(t: Pick<Target, 'open'>, text: string, from: string[] = ['HEAD']): Promise<string[]> {
+export function idsNotInLog(t: Pick<Target, 'open'>, text: string, from: string[] = ['HEAD']): Promise<string[]> {
+  return withRepo(t, (repo) => idsNotInLogOf(repo, text, from));
+}
+
+/** idsNotInLog on a repository already open (one open of the embedded database for more reads). */
+export async function idsNotInLogOf(repo: Repository, text: string, from: string[] = ['HEAD']): Promise<string[]> {
   const listed = new Set<string>();
-  await withRepo(t, async (repo) => {
-    for (const ref of from) for (const c of (await repo.log({ from: ref })).commits) listed.add(c.id.slice(0, 7));
-  });
+  for (const ref of from) for (const c of (await repo.log({ from: ref })).commits) listed.add(c.id.slice(0, 7));
   return [...new Set(text.match(/\b[0-9a-f]{7}\b/g) ?? [])].filter((id) => !listed.has(id));
 }
