@@ -273,7 +273,7 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     }
   }
 
-  if (name !== 'postgres') process.stderr.write("staged-capture: roles exist on a server only: the three tests of another role's staging are skipped on the embedded database\n");
+  if (name !== 'postgres') process.stderr.write("staged-capture: roles exist on a server only: the four tests of another role's staging and taking are skipped on the embedded database\n");
   it.skipIf(name !== 'postgres')('neither stages into nor flushes from a pg_temp.vsg_captured that another role made', async () => {
     // An application role that may not write vsg.pending makes the table
     // itself, asks for staging, writes: the rows must still be captured; and
