@@ -11,6 +11,7 @@ import { ident } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, isVsgError, VsgError } from '../errors.js';
 import { applyBulk, BULK_ROWS, BULK_SHARE, takesBulkPath } from './apply-bulk.js';
+import { CHECKPOINT_MIN_ROWS } from './checkpoint.js';
 import { isDistributed, placementOf } from './citus.js';
 import { gather } from './gather.js';
 import { fillSql } from './sql/apply-fill.js';
@@ -263,9 +264,15 @@ export async function updatePlaced(tx: Queryable, table: TrackedTable, w: WriteS
 /** Transactions in which a bulk write-back staged rows for a commit (pg_temp.vsg_delta). */
 const staged = new WeakSet<Queryable>();
 
-/** Whether a bulk write-back of this transaction staged rows for its commit: dropStaged has them to drop after it. */
-export function stagedForCommit(tx: Queryable): boolean {
-  return staged.has(tx);
+/**
+ * Whether the commit of a write-back that wrote `applied` may be its
+ * transaction's last statement (NewCommit.final): it wrote rows, fewer than
+ * may make a checkpoint after the commit (maybeCheckpoint), and staged none
+ * for it that dropStaged must drop after it.
+ */
+export function commitEndsWriteBack(tx: Queryable, applied: ApplyResult): boolean {
+  const rows = applied.inserted + applied.updated + applied.deleted;
+  return rows > 0 && rows < CHECKPOINT_MIN_ROWS && !staged.has(tx);
 }
 
 /** Forget the rows a bulk write-back staged for a commit (after createCommit took them); nothing to do when none did. */

@@ -5,10 +5,9 @@
  */
 import type { Db } from '../db/db.js';
 import { markRepoSource } from '../core/spans.js';
-import { applyState, dropStaged, stagedForCommit } from '../core/apply.js';
+import { applyState, commitEndsWriteBack, dropStaged } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { getCommit } from '../core/commits.js';
-import { CHECKPOINT_MIN_ROWS } from '../core/checkpoint.js';
 import { createCommit, finalOrAgain } from '../core/create-commit.js';
 import { assertWritable, cannot, refuseUncommitted } from '../core/guards.js';
 import { forgetNoOps, tidyPending, uncommitted } from '../core/pending.js';
@@ -100,10 +99,7 @@ export async function checkout(db: Db, opts: CheckoutOptions): Promise<CheckoutR
     // Under --force every uncommitted change belongs to the new state.
     const takeAll = discarded > 0;
     const base = { table: table.display, branch: table.head, source, applied, reload: null, discarded };
-    // The commit statement is the last where rows were written one by one
-    // (nothing staged to drop after it), fewer than may make a checkpoint.
-    const rows = applied.inserted + applied.updated + applied.deleted;
-    const last = final && rows > 0 && rows < CHECKPOINT_MIN_ROWS && !stagedForCommit(tx);
+    const last = final && commitEndsWriteBack(tx, applied);
     // Nothing that nets to a change: the table already held that state, and no commit is made.
     const commit = await createCommit(tx, table, { kind: 'CHECKOUT', takeAll, author: opts.author, message, meta: { source: sourceId }, final: last }, true);
     await dropStaged(tx);

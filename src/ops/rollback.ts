@@ -8,12 +8,11 @@
  */
 import type { Db, Queryable } from '../db/db.js';
 import { ConflictError, ExitCode, isVsgError, VsgError } from '../errors.js';
-import type { ImageSource } from '../core/apply.js';
+import { commitEndsWriteBack, type ImageSource } from '../core/apply.js';
 import type { ApplyResult } from '../core/apply-sql.js';
 import { readName } from '../core/citus.js';
 import { rollbackKeys } from '../core/sql/citus.js';
 import { changedRows, getCommit, getCommits } from '../core/commits.js';
-import { CHECKPOINT_MIN_ROWS } from '../core/checkpoint.js';
 import { createCommit, finalOrAgain, type NewCommit } from '../core/create-commit.js';
 import { assertWritable } from '../core/guards.js';
 import { tidyPending } from '../core/pending.js';
@@ -94,10 +93,8 @@ export async function rollback(db: Db, opts: RollbackOptions): Promise<RollbackR
     // (a cascade would change a table the rollback was not asked to).
     const written = await writeBackMany(tx, [{ table, target: id, lcaDepth: 0, source: one.source }]);
     const applied = written.get(table.id)?.applied ?? { inserted: 0, updated: 0, deleted: 0 };
-    const rows = applied.inserted + applied.updated + applied.deleted;
-    if (rows === 0) throw nothingLeft(id, [one.reverted]);
-    // (a commit of that many rows may make a checkpoint after its statement)
-    const commit = await createCommit(tx, table, { ...rollbackCommit(opts, one.reverted), final: final && rows < CHECKPOINT_MIN_ROWS });
+    if (applied.inserted + applied.updated + applied.deleted === 0) throw nothingLeft(id, [one.reverted]);
+    const commit = await createCommit(tx, table, { ...rollbackCommit(opts, one.reverted), final: final && commitEndsWriteBack(tx, applied) });
     return { table: table.display, branch: table.head, reverted: one.reverted, commit, applied, overridden: one.conflicts };
   }));
   await tidyPending(db, (done.parts ?? [done]).reduce((n, p) => n + changedRows(p.commit), 0));
