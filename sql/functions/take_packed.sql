@@ -1,0 +1,59 @@
+-- A large INSERT of a commit's SQL, staged packed (sql/functions/write_capture.sql:
+-- 10,000 rows or more in one statement, copied as they are into
+-- vsg.packing_<n>, n its capture's sequence number), kept as the commit's
+-- rows: hash scheme 3, as a root kept as a checkpoint (docs/integrity.md).
+-- When `take` and the statement is this transaction's only change of table
+-- tid (no pending row of it, no other staged row untaken): the commit's seq
+-- is drawn here, the copy becomes vsg.packed_<seq> with a unique index on the
+-- key in chunk order (vsg.root_index), and is hashed by chunks of 1,024 rows
+-- (vsg.root_chunk_hashes, their salts from a seed drawn for it and never
+-- stored). Returns the seq, the rows, the table hash (vsg.table_hash3 over the
+-- copy's columns and the chunk hashes), the chunks (for vsg.root_chunks) and
+-- the writer's author and meta settings; sql/commit/create.sql makes the
+-- commit of them. Otherwise nothing: vsg.take_captured then takes the copy's
+-- rows as change rows, and the commit is one of scheme 2.
+-- As vsg.take_captured, only a role that may delete from vsg.pending takes.
+CREATE OR REPLACE FUNCTION vsg.take_packed(tid int, take boolean)
+  RETURNS TABLE (seq bigint, rows bigint, hash bytea, chunks jsonb, author text, meta text)
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  pk record;
+  s bigint;
+  rel regclass;
+  keys text[];
+  who text;
+BEGIN
+  IF NOT take OR current_setting('vsg.staged', true) IS DISTINCT FROM 'on' OR NOT vsg.own_temp('vsg_captured_packed') THEN
+    RETURN;
+  END IF;
+  SELECT p.seq, p.rows, p.author, p.meta INTO pk FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  who := CASE current_setting('role') WHEN 'none' THEN session_user ELSE current_setting('role') END;
+  IF NOT has_table_privilege(who, 'vsg.pending', 'DELETE') THEN
+    RAISE EXCEPTION 'permission denied to take the staged changes of tracked table %: role "%" has no DELETE on vsg.pending', tid, who
+      USING ERRCODE = 'insufficient_privilege',
+            HINT = 'commit as a role that may write schema vsg''s tables (docs/deployment.md); untaken, the changes reach vsg.pending as the transaction commits';
+  END IF;
+  -- the statement alone: any other change of the table in this transaction
+  -- is composed with it as change rows
+  IF EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = tid AND o.xid = txid_current())
+     OR (vsg.captured_own() AND EXISTS (SELECT 1 FROM pg_temp.vsg_captured c
+                                       WHERE c.table_id = tid AND c.seq > CASE WHEN vsg.captured_marks() THEN vsg.captured_mark(tid) ELSE 0 END)) THEN
+    RETURN;
+  END IF;
+  SELECT t.key_columns INTO keys FROM vsg.tracked t WHERE t.id = tid;
+  s := nextval('vsg.commits_seq_seq');
+  EXECUTE format('ALTER TABLE vsg.%I RENAME TO %I', 'packing_' || pk.seq, 'packed_' || s);
+  rel := to_regclass(format('vsg.%I', 'packed_' || s));
+  PERFORM vsg.root_index(rel, keys);
+  DELETE FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
+  RETURN QUERY
+    SELECT s, pk.rows, vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
+           jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
+                                        'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk),
+           nullif(pk.author, ''), nullif(pk.meta, '')
+    FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
+END
+$$;
