@@ -7,12 +7,15 @@
 -- root_checkpoint).
 CREATE OR REPLACE FUNCTION vsg.root_source(s bigint, OUT table_id int, OUT rel regclass, OUT key_columns text[])
 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  root boolean;
 BEGIN
-  SELECT c.table_id, vsg.root_rel(s), t.key_columns INTO table_id, rel, key_columns
+  SELECT c.table_id, vsg.root_rel(s), t.key_columns, c.kind = 'ROOT' INTO table_id, rel, key_columns, root
   FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id
   WHERE c.seq = s AND c.hash_scheme = 3;
   IF table_id IS NOT NULL AND rel IS NULL THEN
-    RAISE EXCEPTION 'vsg: the copy holding the rows of commit #% is gone', s
+    RAISE EXCEPTION 'vsg: the % holding the rows of % #% is gone',
+                    CASE WHEN root THEN 'checkpoint' ELSE 'copy' END, CASE WHEN root THEN 'root commit' ELSE 'commit' END, s
       USING ERRCODE = 'XX001', HINT = 'vsg verify reports it; restore the vsg schema from a backup';
   END IF;
 END

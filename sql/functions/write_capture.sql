@@ -77,13 +77,15 @@ BEGIN
       -- and no statement of the transaction was packed for it yet: its rows
       -- copied as they are into vsg.packing_<sn>, no image built, for the
       -- commit to keep packed (vsg.take_packed) or take as change rows.
+      -- (nested: a DELETE's trigger has no vsg_new to name)
       IF TG_OP = 'INSERT' AND %7$s AND current_setting('vsg.stage', true) = ',%2$s,'
-         AND vsg.own_temp('vsg_captured_packed')
-         AND NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_packed p WHERE p.table_id = %2$s)
-         AND (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 10000) s) = 10000 THEN
-        EXECUTE format(%8$L, 'packing_' || sn);
-        INSERT INTO pg_temp.vsg_captured_packed (table_id, seq, rows) SELECT %2$s, sn, count(*) FROM vsg_new;
-        RETURN NULL;
+         AND vsg.own_temp('vsg_captured_packed') THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_packed p WHERE p.table_id = %2$s)
+           AND (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 10000) s) = 10000 THEN
+          EXECUTE format(%8$L, 'packing_' || sn);
+          INSERT INTO pg_temp.vsg_captured_packed (table_id, seq, rows) SELECT %2$s, sn, count(*) FROM vsg_new;
+          RETURN NULL;
+        END IF;
       END IF;
       IF TG_OP = 'UPDATE' THEN
         INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after)
