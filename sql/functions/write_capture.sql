@@ -36,6 +36,7 @@ DECLARE
   stage boolean;
   touched text;
   sn bigint;
+  packed bigint;
   q text;
   saved text[];
 BEGIN
@@ -75,15 +76,17 @@ BEGIN
       sn := nextval('vsg.pending_seq_seq');
       -- An INSERT of 10,000 rows or more, where the commit names this table
       -- and no statement of the transaction was packed for it yet: its rows
-      -- copied as they are into vsg.packing_<sn>, no image built, for the
-      -- commit to keep packed (vsg.take_packed) or take as change rows.
+      -- copied as they are into vsg.packing_<sn> (in the statement's order, as
+      -- a root's copy is made: the key index orders them), no image built,
+      -- for the commit to keep packed (vsg.take_packed) or take as change rows.
       -- (nested: a DELETE's trigger has no vsg_new to name)
       IF TG_OP = 'INSERT' AND %7$s AND current_setting('vsg.stage', true) = ',%2$s,'
          AND vsg.own_temp('vsg_captured_packed') THEN
         IF NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_packed p WHERE p.table_id = %2$s)
            AND (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 10000) s) = 10000 THEN
-          EXECUTE format(%8$L, 'packing_' || sn);
-          INSERT INTO pg_temp.vsg_captured_packed (table_id, seq, rows) SELECT %2$s, sn, count(*) FROM vsg_new;
+          EXECUTE format('CREATE TABLE vsg.%%I AS SELECT * FROM vsg_new', 'packing_' || sn);
+          GET DIAGNOSTICS packed = ROW_COUNT;
+          INSERT INTO pg_temp.vsg_captured_packed (table_id, seq, rows) VALUES (%2$s, sn, packed);
           RETURN NULL;
         END IF;
       END IF;
@@ -123,9 +126,7 @@ BEGIN
   PERFORM vsg.restore_output(saved);
   RETURN NULL;
 END
-$src$, vsg.column_check(rel), tid, k, img, kt, pair, CASE WHEN vsg.packable(rel) THEN 'true' ELSE 'false' END,
-    'CREATE TABLE vsg.%I AS SELECT * FROM vsg_new r ORDER BY '
-      || replace(vsg.root_key_order(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'r'), '%', '%%'));
+$src$, vsg.column_check(rel), tid, k, img, kt, pair, CASE WHEN vsg.packable(rel) THEN 'true' ELSE 'false' END);
   RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;
