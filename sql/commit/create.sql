@@ -105,7 +105,7 @@ WITH arg AS MATERIALIZED (
   -- the table: kept as a copy hashed by chunks (hash scheme 3,
   -- vsg.take_packed), no change row made. Asked before `captured`, which
   -- otherwise takes its rows as change rows.
-  SELECT p.seq, p.rows, p.hash, p.chunks, p.author, p.meta
+  SELECT p.seq, p.ins, p.upd, p.del, p.hash, p.chunks, p.author, p.meta
   FROM vsg.take_packed($1, (SELECT take FROM arg) = 'mine' AND (SELECT ok FROM go)) p
 ), captured AS MATERIALIZED (
   -- This transaction's large statements of SQL, staged in the session for
@@ -185,9 +185,9 @@ WITH arg AS MATERIALIZED (
   UNION ALL
   SELECT $1::int, hash FROM packed
 ), summary AS (
-  SELECT count(*) FILTER (WHERE before IS NULL) + coalesce((SELECT rows FROM packed), 0) AS ins,
-         count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) AS upd,
-         count(*) FILTER (WHERE after IS NULL) AS del,
+  SELECT count(*) FILTER (WHERE before IS NULL) + coalesce((SELECT ins FROM packed), 0) AS ins,
+         count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) + coalesce((SELECT upd FROM packed), 0) AS upd,
+         count(*) FILTER (WHERE after IS NULL) + coalesce((SELECT del FROM packed), 0) AS del,
          (SELECT vsg.change_set_hash(string_agg(vsg.table_entry(table_id, hash), ''::bytea ORDER BY table_id)) FROM tables) AS change_hash
   FROM delta
 ), session_author AS (

@@ -18,12 +18,15 @@ DECLARE
   tid int;
   rel regclass;
   keys text[];
+  b text;
+  a text;
 BEGIN
   SELECT x.table_id, x.rel, x.key_columns INTO tid, rel, keys FROM vsg.root_source(s) x;
   IF tid IS NULL THEN
     RETURN;
   END IF;
-  RETURN QUERY EXECUTE format('SELECT $1, %s, NULL::jsonb, %s, NULL::bytea, NULL::bytea, NULL::text[] FROM %s r',
-                              vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), rel) USING tid;
+  SELECT x.before, x.after INTO b, a FROM vsg.packed_exprs(rel, keys, 'r') x;
+  RETURN QUERY EXECUTE format('SELECT $1, %s, %s, %s, NULL::bytea, NULL::bytea, NULL::text[] FROM %s r',
+                              vsg.key_expr(keys, 'r'), b, a, rel) USING tid;
 END
 $$;

@@ -7,14 +7,14 @@
 -- is drawn here, the copy becomes vsg.packed_<seq> with a unique index on the
 -- key in chunk order (vsg.root_index), and is hashed by chunks of 1,024 rows
 -- (vsg.root_chunk_hashes, their salts from a seed drawn for it and never
--- stored). Returns the seq, the rows, the table hash (vsg.table_hash3 over the
+-- stored). Returns the seq, the rows inserted, updated and deleted, the table hash (vsg.table_hash3 over the
 -- copy's columns and the chunk hashes), the chunks (for vsg.root_chunks) and
 -- the writer's author and meta settings; sql/commit/create.sql makes the
 -- commit of them. Otherwise nothing: vsg.take_captured then takes the copy's
 -- rows as change rows, and the commit is one of scheme 2.
 -- As vsg.take_captured, only a role that may delete from vsg.pending takes.
 CREATE OR REPLACE FUNCTION vsg.take_packed(tid int, take boolean)
-  RETURNS TABLE (seq bigint, rows bigint, hash bytea, chunks jsonb, author text, meta text)
+  RETURNS TABLE (seq bigint, ins bigint, upd bigint, del bigint, hash bytea, chunks jsonb, author text, meta text)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   pk record;
@@ -22,6 +22,7 @@ DECLARE
   rel regclass;
   keys text[];
   who text;
+  n record;
 BEGIN
   IF NOT take OR current_setting('vsg.staged', true) IS DISTINCT FROM 'on' OR NOT vsg.own_temp('vsg_captured_packed') THEN
     RETURN;
@@ -48,9 +49,16 @@ BEGIN
   EXECUTE format('ALTER TABLE vsg.%I RENAME TO %I', 'packing_' || pk.seq, 'packed_' || s);
   rel := to_regclass(format('vsg.%I', 'packed_' || s));
   PERFORM vsg.root_index(rel, keys);
+  -- what the rows are: all inserts, or an UPDATE's or DELETE's (vsg.packed_exprs)
+  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'vsg:op' AND NOT a.attisdropped) THEN
+    EXECUTE format($c$SELECT count(*) FILTER (WHERE r."vsg:op" = 'I') AS ins, count(*) FILTER (WHERE r."vsg:op" = 'U') AS upd,
+                             count(*) FILTER (WHERE r."vsg:op" = 'D') AS del FROM %s r$c$, rel) INTO n;
+  ELSE
+    SELECT pk.rows AS ins, 0::bigint AS upd, 0::bigint AS del INTO n;
+  END IF;
   DELETE FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
   RETURN QUERY
-    SELECT s, pk.rows, vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
+    SELECT s, n.ins, n.upd, n.del, vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
            jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
                                         'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk),
            nullif(pk.author, ''), nullif(pk.meta, '')

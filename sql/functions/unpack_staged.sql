@@ -21,10 +21,10 @@ BEGIN
     rel := to_regclass(format('vsg.%I', 'packing_' || pk.seq));
     IF flush THEN
       INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
-      SELECT pk.seq, pk.table_id, i.key, NULL, i.after, pk.author, pk.meta
+      SELECT pk.seq, pk.table_id, i.key, i.before, i.after, pk.author, pk.meta
       FROM vsg.packed_images(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = pk.table_id), true) i;
     ELSE
-      RETURN QUERY SELECT pk.seq, i.key, NULL::jsonb, i.after, pk.author, pk.meta
+      RETURN QUERY SELECT pk.seq, i.key, i.before, i.after, pk.author, pk.meta
         FROM vsg.packed_images(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = pk.table_id), true) i;
     END IF;
     EXECUTE format('DROP TABLE %s', rel);
