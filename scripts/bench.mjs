@@ -34,7 +34,7 @@ const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tab
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k; 17: a 100k-row table), fewer repetitions
-  --large   add 10M rows (scenario 11 too; scenario 17: a 1M-row commit)
+  --large   add 10M rows (scenario 11 too; scenario 17: commits of a 1M-row UPDATE and INSERT)
   VSG_BENCH_ROWS=N  rows of each of scenario 10's 3 tables (default 1M, 100k with --quick)
   VSG_BENCH_ABORTED=N  dead captured rows of scenario 16 (default 4M, 400k with --quick; a tenth on PGlite)
   --url     the server (default postgres://postgres@127.0.0.1:5432/postgres); databases vsg_bench_<pid>_* are created and dropped
