@@ -141,8 +141,8 @@ BEGIN
   RETURN NULL;
 END
 $src$, vsg.column_check(rel), tid, k, img, kt, pair, CASE WHEN vsg.packable(rel) THEN 'true' ELSE 'false' END,
-    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'UPDATE', kt, pair), '%', '%%'),
-    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'DELETE', kt, pair), '%', '%%'));
+    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'UPDATE'), '%', '%%'),
+    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'DELETE'), '%', '%%'));
   RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;
