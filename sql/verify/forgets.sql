@@ -30,6 +30,8 @@ WITH f AS (
     -- the table pruned since (its root first): the chunks of the commits it pruned went with their rows
     -- (the PRUNE entry vouches for them, sql/verify/prunes.sql)
     AND NOT EXISTS (SELECT 1 FROM vsg.commits rc WHERE rc.table_id = f.table_id AND rc.kind = 'ROOT' AND rc.pruned IS NOT NULL)
+    -- a history deleted whole (untrack with force) takes its chunks with it
+    AND EXISTS (SELECT 1 FROM vsg.tracked tr WHERE tr.id = coalesce(f.table_id, c.table_id))
 ), t AS (
   SELECT coalesce(a.table_id, b.table_id) AS table_id,
          format('%s rows, %s cells', coalesce(a.rows, 0), coalesce(a.cells, 0)) AS expected,
