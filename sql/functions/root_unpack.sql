@@ -46,6 +46,8 @@ DECLARE
   sends text;
   bytes text;
   bad int;
+  img_before text;
+  img_after text;
 BEGIN
   -- (commits_packed: the table's commits of scheme 3; a pruned one has no chunks left)
   FOR s, root IN SELECT c.seq, c.kind = 'ROOT' FROM vsg.commits c
@@ -82,14 +84,16 @@ BEGIN
     -- (all read before any is deleted)
     ord := vsg.root_key_order(rel, keys, 'r');
     SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
-    CREATE TEMP TABLE vsg_unpack (chunk int, key jsonb, after jsonb, b bytea, t tid, salt bytea, row_hash bytea) ON COMMIT DROP;
+    -- (a root's or an INSERT's rows are inserts; an UPDATE's or DELETE's have a before: vsg.packed_exprs)
+    SELECT x.before, x.after INTO img_before, img_after FROM vsg.packed_exprs(rel, keys, 'r') x;
+    CREATE TEMP TABLE vsg_unpack (chunk int, key jsonb, before jsonb, after jsonb, b bytea, t tid, salt bytea, row_hash bytea) ON COMMIT DROP;
     EXECUTE format('INSERT INTO pg_temp.vsg_unpack
-                    SELECT c.chunk, i.key, i.after, %s, i.t, NULL, NULL
+                    SELECT c.chunk, i.key, i.before, i.after, %s, i.t, NULL, NULL
                     FROM (SELECT rc.chunk, rc.first_key, rc.rows FROM vsg.root_chunks rc
                           WHERE rc.seq = $1 AND rc.salt IS NOT NULL AND rc.chunk IN (SELECT u.chunk FROM pg_temp.vsg_unpack_keys u)) c
-                    CROSS JOIN LATERAL (SELECT r.ctid AS t, %s AS key, %s AS after, %s FROM %s r
+                    CROSS JOIN LATERAL (SELECT r.ctid AS t, %s AS key, %s AS before, %s AS after, %s FROM %s r
                                         WHERE ROW(%s) >= ROW(%s) ORDER BY %s LIMIT c.rows) i',
-                   bytes, vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), sends, rel, ord, vsg.root_key_typed(rel, keys, 'c.first_key'), ord)
+                   bytes, vsg.key_expr(keys, 'r'), img_before, img_after, sends, rel, ord, vsg.root_key_typed(rel, keys, 'c.first_key'), ord)
     USING s;
     ANALYZE pg_temp.vsg_unpack;
     -- each chunk against its hash, its rows in key order
@@ -114,9 +118,9 @@ BEGIN
     -- the rows, as change rows of scheme 2 of the commit (sql/commit/root.sql), each with its salt
     -- and row hash; the seal from the same hashes (vsg.changes is written, never read back)
     UPDATE pg_temp.vsg_unpack u SET salt = vsg.row_salt(sha256(seed || int8send(s)), u.key::text);
-    UPDATE pg_temp.vsg_unpack u SET row_hash = vsg.row_hash(u.salt, tid, u.key, NULL, u.after);
+    UPDATE pg_temp.vsg_unpack u SET row_hash = vsg.row_hash(u.salt, tid, u.key, u.before, u.after);
     INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash, root)
-    SELECT tid, s, u.key, NULL, u.after, u.salt, u.row_hash, CASE WHEN root THEN true END FROM pg_temp.vsg_unpack u;
+    SELECT tid, s, u.key, u.before, u.after, u.salt, u.row_hash, CASE WHEN root THEN true END FROM pg_temp.vsg_unpack u;
     UPDATE vsg.root_chunks rc
     SET salt = NULL,
         first_key = NULL,

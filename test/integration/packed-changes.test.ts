@@ -156,4 +156,25 @@ describe.each(targetNames())('a large UPDATE or DELETE kept as a copy on %s', (n
     await repo.sql(`ALTER TABLE vsg.gone RENAME TO ${rel.slice(4)}`);
     expect(await problems()).toEqual([]);
   });
+
+  it('forget of a key that an UPDATE kept as a copy changed unpacks its chunk: the values leave the copy, both images are blanked, verify passes', async () => {
+    const rel = `vsg.packed_${made[PACKED][0].seq}`;
+    // a row the first step changed, whose key the second moved: in three commits' copies
+    const held = async () => Number((await q<{ n: string }>(`SELECT count(*)::text AS n FROM ${rel} WHERE k = 'B1' AND n = 10`))[0].n);
+    expect(await held()).toBe(1);
+    await repo.forget({ table: PACKED, where: `name = 'NAME 10' OR name = 'name 10'`, columns: ['name'], message: 'erasure', author });
+    expect(await held()).toBe(0);
+    const hist = JSON.stringify(await repo.rowLog({ table: PACKED, key: '{"k":"B1","n":10}' }));
+    expect(hist).toContain('"entries":[{');
+    expect(hist).not.toMatch(/name 10|NAME 10/);
+    const unpacked = await q<{ before: string; after: string; forgotten: string }>(
+      `SELECT before::text, after::text, forgotten::text FROM vsg.changes WHERE seq = $1 AND key = '{"k": "B1", "n": "10"}'`,
+      [made[PACKED][0].seq],
+    );
+    expect(unpacked).toHaveLength(1);
+    expect(unpacked[0].forgotten).toBe('{name}');
+    expect(unpacked[0].before).toContain('"bal": "0.10"');
+    expect(unpacked[0].after).toContain('"bal": "0.10"');
+    expect(await problems()).toEqual([]);
+  });
 });

@@ -31,10 +31,10 @@ SELECT h.key FROM (
   SELECT br.key, br.image - coalesce(br.forgotten, '{}'::text[]) FROM vsg.base_rows br JOIN vsg.bases b ON b.id = br.base_id
   WHERE b.table_id = $1::int
   UNION ALL
-  -- rows still packed (hash scheme 3: a root kept as a checkpoint, a large INSERT kept as vsg.packed_<seq>;
+  -- rows still packed (hash scheme 3: a root kept as a checkpoint, a large statement kept as vsg.packed_<seq>;
   -- a pruned one has no chunks, nor copy, left)
-  SELECT r.key, r.after FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq) r
-  WHERE c.table_id = $1::int AND c.hash_scheme = 3 AND EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = c.seq)
+  SELECT r.key, i.img FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq) r CROSS JOIN LATERAL (VALUES (r.before), (r.after)) AS i(img)
+  WHERE c.table_id = $1::int AND c.hash_scheme = 3 AND EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = c.seq) AND i.img IS NOT NULL
 ) AS h
 WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
 ON CONFLICT DO NOTHING`;
