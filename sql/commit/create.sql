@@ -101,7 +101,7 @@ WITH arg AS MATERIALIZED (
   UNION ALL
   SELECT seq, key, before, after, author, meta FROM taken_other
 ), packed AS MATERIALIZED (
-  -- A large INSERT of the SQL staged packed, the transaction's one change of
+  -- A large statement of the SQL staged packed, the transaction's one change of
   -- the table: kept as a copy hashed by chunks (hash scheme 3,
   -- vsg.take_packed), no change row made. Asked before `captured`, which
   -- otherwise takes its rows as change rows.

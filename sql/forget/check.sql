@@ -3,7 +3,7 @@
 -- change_hash: no salt, no row hash), and uncommitted changes to them. Also
 -- how many keys have any history at all (change rows, a base's rows, or rows
 -- still packed in the copy of a commit of hash scheme 3: the root kept as a
--- checkpoint, a large INSERT kept as vsg.packed_<seq>). Each key's change rows
+-- checkpoint, a large statement kept as vsg.packed_<seq>). Each key's change rows
 -- through its key (vsg.key_change_rows); the packed rows of all the keys in one
 -- query a packed commit (vsg.root_rows_of), not one a key (vsg.key_changes).
 -- Packed rows are never of scheme 1.

@@ -40,7 +40,7 @@ BEGIN
     CREATE TEMP TABLE vsg_captured_taken (table_id int, upto bigint NOT NULL) ON COMMIT DELETE ROWS;
   END IF;
   IF to_regclass('pg_temp.vsg_captured_packed') IS NULL THEN
-    -- a large INSERT staged packed: its rows in vsg.packing_<seq> (vsg.take_packed)
+    -- a large statement staged packed: its rows in vsg.packing_<seq> (vsg.take_packed)
     CREATE TEMP TABLE vsg_captured_packed (
       table_id int NOT NULL, seq bigint NOT NULL, rows bigint NOT NULL,
       author text DEFAULT current_setting('vsg.author', true), meta text DEFAULT current_setting('vsg.meta', true)

@@ -2,7 +2,7 @@
 -- (vsg.key_change_rows) and, where the root's rows are a checkpoint (hash
 -- scheme 3), the key's row there (vsg.root_row), behind one probe of
 -- vsg.root_chunks that a root of change rows stops at; and the key's row in
--- the copy of each large INSERT kept packed (sql/functions/take_packed.sql),
+-- the copy of each large statement kept packed (sql/functions/take_packed.sql),
 -- listed by the partial index commits_packed, one probe of its copy each
 -- (pruned ones have no chunks left, and are passed over). Each is one index
 -- probe: the cost is the key's own changes, and one probe a packed commit. A SQL function of one query,

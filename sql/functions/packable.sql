@@ -4,7 +4,7 @@
 -- ("vsg:op", "vsg:b<i>", "vsg:k<n>": vsg.packed_select). A type of the user's (an enum, a domain, a composite, an
 -- extension's) can be renamed, altered or dropped with CASCADE under the
 -- copy, which would change history. Asked by sql/track/root_eligible.sql for
--- a root, and when a table's capture is written for a large INSERT
+-- a root, and when a table's capture is written for a large statement
 -- (sql/functions/write_capture.sql).
 CREATE OR REPLACE FUNCTION vsg.packable(rel oid) RETURNS boolean LANGUAGE sql STABLE AS $$
   SELECT NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid

@@ -1,4 +1,4 @@
--- The rows of a copy `rel` of a tracked table's rows (a large INSERT staged
+-- The rows of a copy `rel` of a tracked table's rows (a large statement staged
 -- packed, vsg.packing_<n>: sql/functions/write_capture.sql) as captured
 -- changes: key, before and after as vsg.key_expr and vsg.packed_exprs
 -- build them, under vsg's fixed settings for text forms (the capture's own).

@@ -1,6 +1,6 @@
--- The rows of keys ks among the rows of a ROOT commit of hash scheme 3 still
--- packed in its checkpoint, as vsg.root_rows gives each (an insert, no salt
--- or row hash of its own), each beside the key asked (`asked`, as given;
+-- The rows of keys ks among the rows of a commit of hash scheme 3 still
+-- packed in its copy, as vsg.root_rows gives each (no salt or row hash of
+-- its own), each beside the key asked (`asked`, as given;
 -- `key` is the checkpoint's own image of it): one query for every key, each
 -- one probe of the checkpoint's key index, compared in the key columns' own
 -- types (vsg.root_key_typed). A key the root's key columns cannot hold (their

@@ -2,7 +2,7 @@
 -- scheme 3), for their readers (vsg.root_rows, vsg.root_row, vsg.root_unpack):
 -- its table, the copy holding them and the table's key columns; all NULL for
 -- any other commit. A ROOT's copy is its checkpoint (vsg.checkpoints.root); a
--- large INSERT's is vsg.packed_<seq> (sql/functions/take_packed.sql). A copy
+-- large statement's is vsg.packed_<seq> (sql/functions/take_packed.sql). A copy
 -- that is gone is an error, never an empty commit (vsg verify reports it as
 -- root_checkpoint).
 CREATE OR REPLACE FUNCTION vsg.root_source(s bigint, OUT table_id int, OUT rel regclass, OUT key_columns text[])

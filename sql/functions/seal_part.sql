@@ -2,7 +2,7 @@
 -- (vsg.forgets.seal: SHA-256 over 'vsg-seals-3' and the parts of its chunks,
 -- by their commit's seq, then their number; docs/integrity.md): a ROOT's
 -- chunk, its number (int4) and its seal; a chunk of any other commit kept
--- packed (a large INSERT), int4 -1 and the commit's id (32 bytes) before them,
+-- packed (a large statement), int4 -1 and the commit's id (32 bytes) before them,
 -- so that no two lists of chunks make the same bytes, and an entry that
 -- unpacked a root's chunks alone is sealed as it always was.
 -- Written by sql/forget/record.sql, checked by sql/verify/forgets.sql.

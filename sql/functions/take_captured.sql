@@ -41,7 +41,7 @@ BEGIN
         USING ERRCODE = 'insufficient_privilege',
               HINT = 'commit as a role that may write schema vsg''s tables (docs/deployment.md); untaken, the changes reach vsg.pending as the transaction commits';
     END IF;
-    -- a large INSERT staged packed that the commit does not keep packed
+    -- a large statement staged packed that the commit does not keep packed
     -- (vsg.take_packed, asked first): its rows, as change rows
     RETURN QUERY SELECT u.seq, u.key, u.before, u.after, u.author, u.meta FROM vsg.unpack_staged(tid, false) u;
     IF NOT vsg.captured_marks() THEN

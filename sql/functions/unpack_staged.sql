@@ -1,4 +1,4 @@
--- The large INSERTs staged packed in this transaction (vsg.packing_<n>, one a
+-- The large statements staged packed in this transaction (vsg.packing_<n>, one a
 -- table at most: sql/functions/write_capture.sql) of table tid, or of every
 -- table (tid NULL), that no commit keeps packed (vsg.take_packed), as the
 -- captured changes they are: returned (a commit takes them as change rows,

@@ -1,7 +1,7 @@
 -- Checkpoints (caches, docs/storage.md) of commits in pg_temp.vsg_prune: a
 -- reload from one would read pruned history. Removed from the list; the
 -- caller drops their tables, and the copies of the pruned commits kept packed
--- (hash scheme 3: a large INSERT's vsg.packed_<seq>), whose chunks
+-- (hash scheme 3: a large statement's vsg.packed_<seq>), whose chunks
 -- sql/prune/drop.sql deletes.
 WITH d AS (
   DELETE FROM vsg.checkpoints k USING pg_temp.vsg_prune p WHERE k.commit_id = p.id RETURNING k.relname

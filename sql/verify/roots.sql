@@ -1,6 +1,6 @@
 -- The commits of hash scheme 3 in scope ($1 table id, or NULL for every
 -- table), whose rows are a copy hashed by chunks (docs/integrity.md): a ROOT's
--- checkpoint, a large INSERT's vsg.packed_<seq>. One row per problem, shaped
+-- checkpoint, a large statement's vsg.packed_<seq>. One row per problem, shaped
 -- as sql/verify/commits.sql's:
 --   root_checkpoint  the copy is gone
 --   chunk_hash       a chunk still packed does not recompute from the copy

@@ -149,7 +149,7 @@ const MESSAGES: Record<ProblemCode, string> = {
   forget_chain: 'a FORGET entry does not follow the entry before it (an entry was deleted or inserted)',
   forget_counts: 'the change rows and cells marked forgotten are not those the FORGET entries account for (a row blanked behind vsg\'s back, or an entry deleted)',
   forget_seal: "a FORGET entry's seal is not that of the root chunks it unpacked (a chunk's seal was edited, or a chunk unpacked behind vsg's back)",
-  root_checkpoint: 'the copy that holds its rows is gone (a root kept as a checkpoint, or a large INSERT kept as a copy: hash scheme 3)',
+  root_checkpoint: 'the copy that holds its rows is gone (a root kept as a checkpoint, or a large statement kept as a copy: hash scheme 3)',
   chunk_hash: "a chunk of its rows does not hash to the chunk's stored hash (a row of the copy holding them was edited, added or removed; the first such chunk is shown)",
   chunk_first_key: "a chunk of its rows matches its hash, but its stored first key, by which vsg forget finds a key's chunk, is not its first row's key (the first key was edited; the first such chunk is shown)",
   root_seal: "a chunk of its rows that vsg forget unpacked: its rows' hashes do not make its seal (a row was deleted, added or its hash edited)",

@@ -145,7 +145,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
 
 /**
  * The commits whose rows are kept packed (hash scheme 3: a root kept as a
- * checkpoint, a large INSERT kept as vsg.packed_<seq>): the chunks holding the
+ * checkpoint, a large statement kept as vsg.packed_<seq>): the chunks holding the
  * keys to forget become change rows first, which the blank then reaches as any
  * (sql/functions/root_unpack.sql). Answers the copies it changed, for the
  * vacuum. A chunk that no longer matches its hash is refused, nothing changed.

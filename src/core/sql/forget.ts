@@ -76,7 +76,7 @@ WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object
  * vacuumed: vsg.changes (the rows blanked), vsg.pending (the captures that
  * commits took, --live's among them), vsg.base_rows (a prune's bases, docs/prune.md),
  * each copy of packed rows it unpacked rows of (hash scheme 3: a root's checkpoint,
- * a large INSERT's vsg.packed_<seq>), and with --live
+ * a large statement's vsg.packed_<seq>), and with --live
  * the table itself (the deleted or updated rows): `tables`, each as
  * PostgreSQL quotes it (a regclass's text). VACUUM cannot run in a transaction block. A plain
  * VACUUM takes dead tuples out of every reader's reach, but their bytes may
