@@ -12,7 +12,7 @@
 -- the writer's author and meta settings; sql/commit/create.sql makes the
 -- commit of them. Otherwise nothing: vsg.take_captured then takes the copy's
 -- rows as change rows, and the commit is one of scheme 2.
--- As vsg.take_captured, only a role that may delete from vsg.pending takes.
+-- As vsg.take_captured, only a role that may delete from vsg.pending takes (vsg.may_take).
 CREATE OR REPLACE FUNCTION vsg.take_packed(tid int, take boolean)
   RETURNS TABLE (seq bigint, ins bigint, upd bigint, del bigint, hash bytea, chunks jsonb, author text, meta text)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -21,7 +21,6 @@ DECLARE
   s bigint;
   rel regclass;
   keys text[];
-  who text;
   n record;
 BEGIN
   IF NOT take OR current_setting('vsg.staged', true) IS DISTINCT FROM 'on' OR NOT vsg.own_temp('vsg_captured_packed') THEN
@@ -31,12 +30,7 @@ BEGIN
   IF NOT FOUND THEN
     RETURN;
   END IF;
-  who := CASE current_setting('role') WHEN 'none' THEN session_user ELSE current_setting('role') END;
-  IF NOT has_table_privilege(who, 'vsg.pending', 'DELETE') THEN
-    RAISE EXCEPTION 'permission denied to take the staged changes of tracked table %: role "%" has no DELETE on vsg.pending', tid, who
-      USING ERRCODE = 'insufficient_privilege',
-            HINT = 'commit as a role that may write schema vsg''s tables (docs/deployment.md); untaken, the changes reach vsg.pending as the transaction commits';
-  END IF;
+  PERFORM vsg.may_take(tid);
   -- the statement alone: any other change of the table in this transaction
   -- is composed with it as change rows
   IF EXISTS (SELECT 1 FROM vsg.pending o WHERE o.table_id = tid AND o.xid = txid_current())

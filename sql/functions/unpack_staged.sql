@@ -5,7 +5,8 @@
 -- vsg.take_captured) or, with `flush`, moved into vsg.pending under their
 -- capture's sequence number (vsg.flush_captured, as the transaction commits).
 -- Each copy is dropped and its note deleted: a savepoint rolled back brings
--- both back, with the rows.
+-- both back, with the rows. Returned, they leave the flush's reach: only a
+-- role that may take staged changes (vsg.may_take) has them returned.
 CREATE OR REPLACE FUNCTION vsg.unpack_staged(tid int, flush boolean)
   RETURNS TABLE (seq bigint, key jsonb, before jsonb, after jsonb, author text, meta text)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -18,6 +19,9 @@ BEGIN
   END IF;
   FOR pk IN DELETE FROM pg_temp.vsg_captured_packed p WHERE tid IS NULL OR p.table_id = tid
             RETURNING p.table_id, p.seq, p.author, p.meta LOOP
+    IF NOT flush THEN
+      PERFORM vsg.may_take(pk.table_id);
+    END IF;
     rel := to_regclass(format('vsg.%I', 'packing_' || pk.seq));
     IF flush THEN
       INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
