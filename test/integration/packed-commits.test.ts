@@ -37,6 +37,9 @@ const STEPS = [
   `UPDATE %t SET note = 'later', amt = amt + 1 WHERE id % 1000 = 7`,
   `DELETE FROM %t WHERE id % 2500 = 3`,
   `UPDATE %t SET doc = doc || '{"x": 1}' WHERE id = ${id(5)}`,
+  // (a column added after it: the copy keeps the columns it was made with, as the twin's images do)
+  `ALTER TABLE %t ADD COLUMN extra text DEFAULT 'd'`,
+  `UPDATE %t SET extra = 'e' WHERE id % 1000 = 8`,
 ];
 const STEPS2 = [`UPDATE %t SET v = v || '!' WHERE n % 1000 = 0`, `DELETE FROM %t WHERE n % 3000 = 1`];
 
@@ -248,9 +251,9 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
     await repo.sql(`UPDATE ${rel} SET note = 'evil' WHERE id = ${id(3000)}`);
     expect(await codes()).toEqual([['chunk_hash', true]]);
     await repo.sql(`UPDATE ${rel} SET note = 'note 3000' WHERE id = ${id(3000)}`);
-    await repo.sql(`DELETE FROM ${rel} WHERE id = ${id(11000)}`);
+    await repo.sql(`CREATE TABLE vsg.kept AS SELECT * FROM ${rel} WHERE id = ${id(11000)}; DELETE FROM ${rel} WHERE id = ${id(11000)}`);
     expect(await codes()).toEqual([['chunk_hash', true]]);
-    await repo.sql(`INSERT INTO ${rel} SELECT * FROM ${PACKED} WHERE id = ${id(11000)}`);
+    await repo.sql(`INSERT INTO ${rel} SELECT * FROM vsg.kept; DROP TABLE vsg.kept`);
     expect(await codes()).toEqual([]);
     await repo.sql(`ALTER TABLE ${rel} RENAME TO gone`);
     try {
@@ -311,6 +314,10 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
     c = await commitE(`UPDATE e SET v = 'first' WHERE id = 1; ${ins(110001, 122000)}`);
     expect(await what(c)).toEqual({ scheme: '2', counts: [12000, 1, 0], changeRows: 12001, copy: false, pending: 0, packing: [] });
     expect(await rowOf(c, 1)).toEqual({ b: '{"v": "one", "id": "1"}', a: '{"v": "first", "id": "1"}' });
+    // an upsert: the INSERT's new rows and the UPDATE of keys it found, one statement's two changes
+    c = await commitE(`${ins(1, 1)} UNION ALL SELECT g, 'up' || g FROM generate_series(600001, 612000) g ON CONFLICT (id) DO UPDATE SET v = 'upserted'`);
+    expect(await what(c)).toEqual({ scheme: '2', counts: [12000, 1, 0], changeRows: 12001, copy: false, pending: 0, packing: [] });
+    expect(await rowOf(c, 1)).toEqual({ b: '{"v": "first", "id": "1"}', a: '{"v": "upserted", "id": "1"}' });
     await clean();
     expect(await problems()).toEqual([]);
   });
@@ -338,7 +345,7 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
     await clean();
   });
 
-  it('packs nothing for a commit whose SQL changes several tables, or that names several', async () => {
+  it('packs nothing for a commit whose SQL changes several tables, that names several, or none', async () => {
     let made = await repo.commit({ author, sql: `${ins(170001, 182000)}; ${ins(3, 3, 'n', 'e2')}` });
     expect(made.parts?.map((p) => p.table)).toEqual(['e', 'e2']);
     expect(await what(made.parts![0].commit.id)).toEqual({ scheme: '2', counts: [12000, 0, 0], changeRows: 12000, copy: false, pending: 0, packing: [] });
@@ -355,6 +362,9 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
     expect(made.recorded).toBeUndefined();
     expect(await what(made.commit.id)).toEqual({ scheme: '2', counts: [12000, 0, 0], changeRows: 12000, copy: false, pending: 1, packing: [] });
     expect((await repo.commit({ table: 'e', author })).commit).toMatchObject({ inserted: 0, deleted: 1 });
+    // (`tables` of one table names that table alone, as `table` does: packed)
+    made = await repo.commit({ tables: ['e'], author, sql: ins(920001, 932000) });
+    expect(await what(made.commit.id)).toEqual({ scheme: '3', counts: [12000, 0, 0], changeRows: 0, copy: true, pending: 0, packing: [] });
     await clean();
     expect(await problems()).toEqual([]);
   });
