@@ -81,10 +81,21 @@ WITH arg AS MATERIALIZED (
   SELECT vsg.captured_keys($1)
   UNION
   SELECT key FROM staged
+), packed AS MATERIALIZED (
+  -- A large statement of the SQL staged packed, the transaction's one change of
+  -- the table: kept as a copy hashed by chunks (hash scheme 3,
+  -- vsg.take_packed), no change row made. Asked before `captured`, which
+  -- otherwise takes its rows as change rows; and before `taken_mine`, whose
+  -- DELETE would hide from it (a volatile function's query sees what the
+  -- statement did so far) this transaction's pending rows of the table, which
+  -- keep it from taking the statement alone.
+  SELECT p.seq, p.ins, p.upd, p.del, p.hash, p.chunks, p.author, p.meta
+  FROM vsg.take_packed($1, (SELECT take FROM arg) = 'mine' AND (SELECT ok FROM go)) p
 ), taken_mine AS (
   -- 'mine': this transaction's rows alone, through pending_xid (table_id, xid)
   DELETE FROM vsg.pending p
   WHERE p.table_id = $1 AND (SELECT ok FROM go) AND (SELECT take FROM arg) = 'mine' AND p.xid = txid_current()
+    AND (SELECT count(*) FROM packed) >= 0
   RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
 ), taken_other AS (
   -- every other mode reads every row of the table, as it must
@@ -100,13 +111,6 @@ WITH arg AS MATERIALIZED (
   SELECT seq, key, before, after, author, meta FROM taken_mine
   UNION ALL
   SELECT seq, key, before, after, author, meta FROM taken_other
-), packed AS MATERIALIZED (
-  -- A large statement of the SQL staged packed, the transaction's one change of
-  -- the table: kept as a copy hashed by chunks (hash scheme 3,
-  -- vsg.take_packed), no change row made. Asked before `captured`, which
-  -- otherwise takes its rows as change rows.
-  SELECT p.seq, p.ins, p.upd, p.del, p.hash, p.chunks, p.author, p.meta
-  FROM vsg.take_packed($1, (SELECT take FROM arg) = 'mine' AND (SELECT ok FROM go)) p
 ), captured AS MATERIALIZED (
   -- This transaction's large statements of SQL, staged in the session for
   -- this commit instead of vsg.pending (sql/functions/write_capture.sql):
@@ -178,7 +182,7 @@ WITH arg AS MATERIALIZED (
 ), tables AS (
   -- Hash scheme 2 (docs/integrity.md): row -> table -> commit. One table
   -- here, so no GROUP BY table_id (its sort costs ~2 us a row); none when
-  -- nothing changed. A packed INSERT (scheme 3): its table hash, and no
+  -- nothing changed. A packed statement (scheme 3): its table hash, and no
   -- change row (vsg.take_packed takes it only alone).
   SELECT $1::int AS table_id, vsg.table_hash(string_agg(row_hash, ''::bytea ORDER BY kt COLLATE "C")) AS hash
   FROM delta HAVING count(*) > 0
