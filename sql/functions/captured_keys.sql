@@ -1,7 +1,8 @@
 -- The keys of table tid whose changes this transaction's capture staged for
 -- the commit being made (vsg.captured_table) and no commit took yet (the marks
 -- of vsg.take_captured), and of a large statement staged packed
--- (vsg.packing_<n>): with the transaction's pending rows, the keys it changed. Read under the calling statement's snapshot, so that a statement
+-- (vsg.packing_<n>): with the transaction's pending rows, the keys it
+-- changed. Read under the calling statement's snapshot, so that a statement
 -- that also takes them (vsg.take_captured) sees them all.
 CREATE OR REPLACE FUNCTION vsg.captured_keys(tid int) RETURNS SETOF jsonb
   LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$

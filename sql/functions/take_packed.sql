@@ -1,18 +1,20 @@
--- A large statement of a commit's SQL, staged packed (sql/functions/write_capture.sql:
--- an INSERT, UPDATE or DELETE of 10,000 rows or more, its rows copied in
--- their own types into vsg.packing_<n>, n its capture's sequence number:
--- vsg.packed_exprs), kept as the commit's rows: hash scheme 3, as a root kept as a checkpoint (docs/integrity.md).
+-- A large statement of a commit's SQL, staged packed
+-- (sql/functions/write_capture.sql: an INSERT, UPDATE or DELETE of 10,000
+-- rows or more, its rows copied in their own types into vsg.packing_<n>, n
+-- its capture's sequence number: vsg.packed_exprs), kept as the commit's
+-- rows: hash scheme 3, as a root kept as a checkpoint (docs/integrity.md).
 -- When `take` and the statement is this transaction's only change of table
 -- tid (no pending row of it, no other staged row untaken): the commit's seq
 -- is drawn here, the copy becomes vsg.packed_<seq> with a unique index on the
 -- key in chunk order (vsg.root_index), and is hashed by chunks of 1,024 rows
 -- (vsg.root_chunk_hashes, their salts from a seed drawn for it and never
 -- stored). Returns the seq, the rows inserted, updated and deleted, the
--- table hash (vsg.table_hash3 over the copy's columns and the chunk hashes), the chunks (for vsg.root_chunks) and
--- the writer's author and meta settings; sql/commit/create.sql makes the
--- commit of them. Otherwise nothing: vsg.take_captured then takes the copy's
--- rows as change rows, and the commit is one of scheme 2.
--- As vsg.take_captured, only a role that may delete from vsg.pending takes (vsg.may_take).
+-- table hash (vsg.table_hash3 over the copy's columns and the chunk hashes),
+-- the chunks (for vsg.root_chunks) and the writer's author and meta
+-- settings; sql/commit/create.sql makes the commit of them. Otherwise
+-- nothing: vsg.take_captured then takes the copy's rows as change rows, and
+-- the commit is one of scheme 2. As vsg.take_captured, only a role that may
+-- delete from vsg.pending takes (vsg.may_take).
 CREATE OR REPLACE FUNCTION vsg.take_packed(tid int, take boolean)
   RETURNS TABLE (seq bigint, ins bigint, upd bigint, del bigint, hash bytea, chunks jsonb, author text, meta text)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
