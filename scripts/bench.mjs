@@ -3,8 +3,9 @@
  * `npm run bench`: vsg against the floor (no history), the snapshot design and
  * a row-level audit trigger, measured in the same run. Usage:
  *   node scripts/bench.mjs [--quick] [--large] [--url URL] [--out FILE] [--only a,b] [--reps N]
- * Creates databases named vsg_bench_<pid>_* on the server and drops them at
- * the end, on failure and on Ctrl-C. Progress on stderr, the table on stdout.
+ * Creates databases named vsg_bench_<pid>_* (VSG_BENCH_PREFIX replaces
+ * vsg_bench) on the server and drops them at the end, on failure and on
+ * Ctrl-C. Progress on stderr, the table on stdout.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,9 +35,10 @@ const SCENARIOS = [commit, diff, checkout, merge, pgbench, history, startup, tab
 
 const HELP = `usage: npm run bench -- [--quick] [--large] [--url URL] [--out FILE] [--only ${SCENARIOS.map((s) => s.id).join(',')}] [--reps N]
   --quick   10k and 100k rows (scenario 10: 3 x 100k; 11: 10k and 100k; 17: a 100k-row table), fewer repetitions
-  --large   add 10M rows (scenario 11 too; scenario 17: a 1M-row commit)
+  --large   add 10M rows (scenario 11 too; scenario 17: commits of a 1M-row UPDATE and INSERT)
   VSG_BENCH_ROWS=N  rows of each of scenario 10's 3 tables (default 1M, 100k with --quick)
   VSG_BENCH_ABORTED=N  dead captured rows of scenario 16 (default 4M, 400k with --quick; a tenth on PGlite)
+  VSG_BENCH_PREFIX=NAME  its databases are NAME_<pid>_* instead of vsg_bench_<pid>_* (runs sharing a server, each dropping its own)
   --url     the server (default postgres://postgres@127.0.0.1:5432/postgres); databases vsg_bench_<pid>_* are created and dropped
   --out     where to write the JSON (default bench/results/<timestamp>.json)
   VSG_TEST_CITUS_PG_BIN=DIR  run scenario 15 (citus): DIR is the bin directory of a PostgreSQL 15 with the citus extension; the bench starts a coordinator and two workers of its own`;
@@ -102,7 +104,7 @@ async function main() {
       timings.push({ phase, rows: size, seconds: Math.round((performance.now() - t) / 100) / 10 });
     }
   };
-  const prefix = `vsg_bench_${process.pid}`;
+  const prefix = `${process.env.VSG_BENCH_PREFIX || 'vsg_bench'}_${process.pid}`;
   let failed = null;
   try {
     for (const s of SCENARIOS) {

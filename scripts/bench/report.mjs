@@ -35,7 +35,8 @@ if (r.scaling.length) {
   for (const c of r.scaling) out.push(`- ${c.pass ? 'ok' : '**MISS**'} ${c.scenario} ${c.name}: 1M/10k ${c.basis} = ${c.growth === null ? '–' : c.growth.toFixed(2)}`);
   out.push('');
 }
-for (const g of r.goals) out.push(`- ${g.pass ? 'ok' : '**MISS**'} ${g.scenario}: ${g.text}`);
+// The row's name beside its goal, as the bench prints it: one scenario has several goals (17: each width, UPDATE and INSERT).
+for (const g of r.goals) out.push(`- ${g.pass ? 'ok' : '**MISS**'} ${g.scenario}${g.name ? ` ${g.name}` : ''}: ${g.text}`);
 for (const s of r.skipped) out.push(`- skipped ${s.scenario}${s.rows ? ` at ${s.rows} rows` : ''}: ${s.reason}`);
 const report = `${out.join('\n').replace(/\n+$/, '')}\n`;
 

@@ -81,10 +81,21 @@ WITH arg AS MATERIALIZED (
   SELECT vsg.captured_keys($1)
   UNION
   SELECT key FROM staged
+), packed AS MATERIALIZED (
+  -- A large statement of the SQL staged packed, the transaction's one change of
+  -- the table: kept as a copy hashed by chunks (hash scheme 3,
+  -- vsg.take_packed), no change row made. Asked before `captured`, which
+  -- otherwise takes its rows as change rows; and before `taken_mine`, whose
+  -- DELETE would hide from it (a volatile function's query sees what the
+  -- statement did so far) this transaction's pending rows of the table, which
+  -- keep it from taking the statement alone.
+  SELECT p.seq, p.ins, p.upd, p.del, p.hash, p.chunks, p.author, p.meta
+  FROM vsg.take_packed($1, (SELECT take FROM arg) = 'mine' AND (SELECT ok FROM go)) p
 ), taken_mine AS (
   -- 'mine': this transaction's rows alone, through pending_xid (table_id, xid)
   DELETE FROM vsg.pending p
   WHERE p.table_id = $1 AND (SELECT ok FROM go) AND (SELECT take FROM arg) = 'mine' AND p.xid = txid_current()
+    AND (SELECT count(*) FROM packed) >= 0
   RETURNING p.seq, p.key, p.before, p.after, nullif(p.author, '') AS author, nullif(p.meta, '') AS meta
 ), taken_other AS (
   -- every other mode reads every row of the table, as it must
@@ -105,7 +116,7 @@ WITH arg AS MATERIALIZED (
   -- this commit instead of vsg.pending (sql/functions/write_capture.sql):
   -- taken with its pending rows, in one order (their sequence numbers).
   SELECT c.seq, c.key, c.before, c.after, nullif(c.author, '') AS author, nullif(c.meta, '') AS meta
-  FROM vsg.take_captured($1, (SELECT take FROM arg) <> 'earlier' AND (SELECT ok FROM go)) c
+  FROM vsg.take_captured($1, (SELECT take FROM arg) <> 'earlier' AND (SELECT ok FROM go) AND (SELECT count(*) FROM packed) >= 0) c
 ), pending_taken AS NOT MATERIALIZED (
   -- (read where it is used: its two sides are materialized already, and one
   -- more copy of every row cost ~0.2 s of CPU in a 200,000-row commit:
@@ -119,6 +130,8 @@ WITH arg AS MATERIALIZED (
   SELECT 9223372036854775807, key, before, after,
          nullif(current_setting('vsg.author', true), ''), nullif(current_setting('vsg.meta', true), '')
   FROM staged
+  UNION ALL
+  SELECT seq, NULL, NULL, NULL, author, meta FROM packed
 ), one AS MATERIALIZED (
   -- Every row taken has the same sequence number: one staged statement's
   -- (a large commit of one statement, the usual case), which changes each
@@ -169,13 +182,16 @@ WITH arg AS MATERIALIZED (
 ), tables AS (
   -- Hash scheme 2 (docs/integrity.md): row -> table -> commit. One table
   -- here, so no GROUP BY table_id (its sort costs ~2 us a row); none when
-  -- nothing changed.
+  -- nothing changed. A packed statement (scheme 3): its table hash, and no
+  -- change row (vsg.take_packed takes it only alone).
   SELECT $1::int AS table_id, vsg.table_hash(string_agg(row_hash, ''::bytea ORDER BY kt COLLATE "C")) AS hash
   FROM delta HAVING count(*) > 0
+  UNION ALL
+  SELECT $1::int, hash FROM packed
 ), summary AS (
-  SELECT count(*) FILTER (WHERE before IS NULL) AS ins,
-         count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) AS upd,
-         count(*) FILTER (WHERE after IS NULL) AS del,
+  SELECT count(*) FILTER (WHERE before IS NULL) + coalesce((SELECT ins FROM packed), 0) AS ins,
+         count(*) FILTER (WHERE before IS NOT NULL AND after IS NOT NULL) + coalesce((SELECT upd FROM packed), 0) AS upd,
+         count(*) FILTER (WHERE after IS NULL) + coalesce((SELECT del FROM packed), 0) AS del,
          (SELECT vsg.change_set_hash(string_agg(vsg.table_entry(table_id, hash), ''::bytea ORDER BY table_id)) FROM tables) AS change_hash
   FROM delta
 ), session_author AS (
@@ -199,10 +215,12 @@ WITH arg AS MATERIALIZED (
          s.*
   FROM summary s
 ), c AS (
-  INSERT INTO vsg.commits (id, table_id, parent, merge_parent, depth, branch_id, kind, operation, author, message,
+  INSERT INTO vsg.commits (seq, id, table_id, parent, merge_parent, depth, branch_id, kind, operation, author, message,
                            committed_at, statement, meta, inserted, updated, deleted, change_hash, hash_scheme)
-  SELECT vsg.commit_hash($3, $4, $1, $6, i.op, i.author, $8, i.at, $9, i.meta, i.change_hash),
-         $1, $3, $4, i.depth, $5, $6, i.op, i.author, $8, i.at, $9, i.meta, i.ins, i.upd, i.del, i.change_hash, 2
+  SELECT coalesce((SELECT seq FROM packed), nextval('vsg.commits_seq_seq')),
+         vsg.commit_hash($3, $4, $1, $6, i.op, i.author, $8, i.at, $9, i.meta, i.change_hash),
+         $1, $3, $4, i.depth, $5, $6, i.op, i.author, $8, i.at, $9, i.meta, i.ins, i.upd, i.del, i.change_hash,
+         CASE WHEN EXISTS (SELECT 1 FROM packed) THEN 3 ELSE 2 END
   FROM info i
   WHERE ($11 OR i.ins + i.upd + i.del > 0) AND (SELECT ok FROM go)
   RETURNING id, seq
@@ -211,6 +229,10 @@ WITH arg AS MATERIALIZED (
   -- are kept out of changes_key, as sql/commit/root.sql's (vsg.key_changes)
   INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash, root)
   SELECT d.table_id, c.seq, d.key, d.before, d.after, d.salt, d.row_hash, CASE WHEN $6::text = 'ROOT' THEN true END FROM c, delta d
+), packed_chunks AS (
+  INSERT INTO vsg.root_chunks (seq, chunk, rows, salt, hash, first_key)
+  SELECT c.seq, x.chunk, x.rows, decode(x.salt, 'hex'), decode(x.hash, 'hex'), x.first_key
+  FROM c CROSS JOIN packed p CROSS JOIN LATERAL jsonb_to_recordset(p.chunks) AS x(chunk int, rows int, salt text, hash text, first_key jsonb)
 ), moved AS (
   UPDATE vsg.refs r SET commit_id = c.id FROM c
   WHERE r.id = $5 AND r.commit_id = $3

@@ -1,16 +1,17 @@
 -- What refuses a forget of the keys in pg_temp.vsg_forget from table $1:
 -- commits of hash scheme 1 holding them (forgetting there would break their
 -- change_hash: no salt, no row hash), and uncommitted changes to them. Also
--- how many keys have any history at all (change rows, a base's rows, or the
--- root's rows still packed in its checkpoint). Each key's change rows through
--- its key (vsg.key_change_rows); the packed root's rows of all the keys in one
--- query (vsg.root_rows_of), not one a key (vsg.key_changes). A root's rows
--- are never of scheme 1.
+-- how many keys have any history at all (change rows, a base's rows, or rows
+-- still packed in the copy of a commit of hash scheme 3: the root kept as a
+-- checkpoint, a large statement kept as vsg.packed_<seq>). Each key's change rows
+-- through its key (vsg.key_change_rows); the packed rows of all the keys in one
+-- query a packed commit (vsg.root_rows_of), not one a key (vsg.key_changes).
+-- Packed rows are never of scheme 1.
 WITH packed AS MATERIALIZED (
   SELECT r.asked
-  FROM (SELECT c.seq FROM vsg.commits c WHERE c.table_id = $1::int AND c.kind = 'ROOT' ORDER BY c.seq LIMIT 1) r0
-  CROSS JOIN LATERAL vsg.root_rows_of(r0.seq, ARRAY(SELECT f.key FROM pg_temp.vsg_forget f)) r
-  WHERE EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = r0.seq)
+  FROM vsg.commits c
+  CROSS JOIN LATERAL vsg.root_rows_of(c.seq, ARRAY(SELECT f.key FROM pg_temp.vsg_forget f)) r
+  WHERE c.table_id = $1::int AND c.hash_scheme = 3 AND EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = c.seq)
 )
 SELECT (SELECT count(*) FROM pg_temp.vsg_forget)::text AS keys,
        (SELECT count(DISTINCT f.key) FROM pg_temp.vsg_forget f

@@ -39,6 +39,13 @@ BEGIN
     -- the marks (vsg.take_captured): table_id NULL for every table (vsg.flush_captured)
     CREATE TEMP TABLE vsg_captured_taken (table_id int, upto bigint NOT NULL) ON COMMIT DELETE ROWS;
   END IF;
+  IF to_regclass('pg_temp.vsg_captured_packed') IS NULL THEN
+    -- a large statement staged packed: its rows in vsg.packing_<seq> (vsg.take_packed)
+    CREATE TEMP TABLE vsg_captured_packed (
+      table_id int NOT NULL, seq bigint NOT NULL, rows bigint NOT NULL,
+      author text DEFAULT current_setting('vsg.author', true), meta text DEFAULT current_setting('vsg.meta', true)
+    ) ON COMMIT DELETE ROWS;
+  END IF;
   -- (one row while its flush waits: the row is gone at the transaction's
   -- end; with the savepoint that inserted it, the rows staged under it with
   -- it; or when its flush runs before the end, SET CONSTRAINTS ...

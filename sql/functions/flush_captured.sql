@@ -8,7 +8,9 @@
 -- for every table (a mark whose table_id is NULL, the session's last number
 -- drawn, below every row staged later), and the row of
 -- pg_temp.vsg_captured_flush that armed it is deleted, so that the next
--- statement staged arms it again (vsg.captured_table).
+-- statement staged arms it again (vsg.captured_table). A large statement staged
+-- packed (vsg.packing_<n>, sql/functions/write_capture.sql) goes to
+-- vsg.pending as change rows, and its copy is dropped (vsg.unpack_staged).
 CREATE OR REPLACE FUNCTION vsg.flush_captured() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -22,6 +24,9 @@ BEGIN
   END IF;
   -- (the row that armed this: see above)
   DELETE FROM pg_temp.vsg_captured_flush;
+  -- a large statement staged packed that no commit took: its rows as captured
+  -- changes, the copy dropped
+  PERFORM vsg.unpack_staged(NULL, true);
   IF NOT vsg.captured_marks() THEN
     INSERT INTO vsg.pending (seq, table_id, key, before, after, author, meta)
     SELECT c.seq, c.table_id, c.key, c.before, c.after, c.author, c.meta FROM pg_temp.vsg_captured c ORDER BY c.seq;

@@ -1,6 +1,6 @@
--- The row of key k among the rows of a ROOT commit of hash scheme 3 still
--- packed in its checkpoint, as vsg.root_rows gives each (an insert, no salt or
--- row hash of its own): one probe of the checkpoint's key index, each key
+-- The row of key k among the rows of a commit of hash scheme 3 still packed
+-- in its copy, as vsg.root_rows gives each (no salt or row hash of its own):
+-- one probe of the copy's key index, each key
 -- column compared in its own type (vsg.root_rows_of). Nothing for any other
 -- commit, or for a key the root's key columns cannot hold (their type changed
 -- since). ROWS 1: the planner of vsg.key_changes, which reads it for each key

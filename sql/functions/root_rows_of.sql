@@ -1,6 +1,6 @@
--- The rows of keys ks among the rows of a ROOT commit of hash scheme 3 still
--- packed in its checkpoint, as vsg.root_rows gives each (an insert, no salt
--- or row hash of its own), each beside the key asked (`asked`, as given;
+-- The rows of keys ks among the rows of a commit of hash scheme 3 still
+-- packed in its copy, as vsg.root_rows gives each (no salt or row hash of
+-- its own), each beside the key asked (`asked`, as given;
 -- `key` is the checkpoint's own image of it): one query for every key, each
 -- one probe of the checkpoint's key index, compared in the key columns' own
 -- types (vsg.root_key_typed). A key the root's key columns cannot hold (their
@@ -21,6 +21,8 @@ DECLARE
   typed text;
   held jsonb[];
   k jsonb;
+  b text;
+  a text;
 BEGIN
   SELECT x.table_id, x.rel, x.key_columns INTO tid, rel, keys FROM vsg.root_source(s) x;
   IF tid IS NULL OR cardinality(ks) IS NULL THEN
@@ -43,9 +45,10 @@ BEGIN
       END;
     END LOOP;
   END;
-  RETURN QUERY EXECUTE format('SELECT k.k, $1, %s, NULL::jsonb, %s, NULL::bytea, NULL::bytea, NULL::text[]
+  SELECT x.before, x.after INTO b, a FROM vsg.packed_exprs(rel, keys, 'r') x;
+  RETURN QUERY EXECUTE format('SELECT k.k, $1, %s, %s, %s, NULL::bytea, NULL::bytea, NULL::text[]
                                FROM unnest($2) AS k(k) JOIN %s r ON ROW(%s) = ROW(%s)',
-                              vsg.key_expr(keys, 'r'), vsg.image_expr(rel, 'r'), rel, vsg.root_key_order(rel, keys, 'r'), typed)
+                              vsg.key_expr(keys, 'r'), b, a, rel, vsg.root_key_order(rel, keys, 'r'), typed)
     USING tid, held;
 END
 $$;

@@ -36,6 +36,8 @@ DECLARE
   stage boolean;
   touched text;
   sn bigint;
+  packed bigint;
+  big boolean;
   q text;
   saved text[];
 BEGIN
@@ -73,6 +75,35 @@ BEGIN
     END IF;
     IF stage THEN
       sn := nextval('vsg.pending_seq_seq');
+      -- A statement of 10,000 rows or more, where the commit names this table
+      -- and no statement of the transaction was packed for it yet: its rows
+      -- copied into vsg.packing_<sn> in their own types, no image built, for
+      -- the commit to keep packed (vsg.take_packed) or take as change rows:
+      -- an INSERT's as they are (in the statement's order, as a root's copy
+      -- is made: the key index orders them), an UPDATE's or DELETE's as
+      -- vsg.packed_select pairs them. (Nested: a DELETE's trigger has no
+      -- vsg_new to name, an INSERT's no vsg_old.)
+      IF %7$s AND current_setting('vsg.stage', true) = ',%2$s,' AND vsg.own_temp('vsg_captured_packed') THEN
+        IF NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_packed p WHERE p.table_id = %2$s) THEN
+          IF TG_OP = 'DELETE' THEN
+            big := (SELECT count(*) FROM (SELECT FROM vsg_old LIMIT 10000) s) = 10000;
+          ELSE
+            big := (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 10000) s) = 10000;
+          END IF;
+          IF big THEN
+            EXECUTE format(CASE TG_OP WHEN 'INSERT' THEN 'CREATE TABLE vsg.%%I AS SELECT * FROM vsg_new' WHEN 'UPDATE' THEN %8$L ELSE %9$L END,
+                           'packing_' || sn);
+            GET DIAGNOSTICS packed = ROW_COUNT;
+            IF packed = 0 THEN
+              -- (an UPDATE that changed no row's text: nothing to commit)
+              EXECUTE format('DROP TABLE vsg.%%I', 'packing_' || sn);
+            ELSE
+              INSERT INTO pg_temp.vsg_captured_packed (table_id, seq, rows) VALUES (%2$s, sn, packed);
+            END IF;
+            RETURN NULL;
+          END IF;
+        END IF;
+      END IF;
       IF TG_OP = 'UPDATE' THEN
         INSERT INTO pg_temp.vsg_captured (table_id, seq, key, before, after)
         SELECT %2$s, sn, coalesce(o.k, n.k), o.i, n.i
@@ -109,7 +140,9 @@ BEGIN
   PERFORM vsg.restore_output(saved);
   RETURN NULL;
 END
-$src$, vsg.column_check(rel), tid, k, img, kt, pair);
+$src$, vsg.column_check(rel), tid, k, img, kt, pair, CASE WHEN vsg.packable(rel) THEN 'true' ELSE 'false' END,
+    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'UPDATE'), '%', '%%'),
+    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'DELETE'), '%', '%%'));
   RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;

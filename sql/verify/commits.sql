@@ -25,7 +25,11 @@
 -- recomputed; the PRUNE entry's hash over the pruned ids vouches for them
 -- (sql/verify/prunes.sql), and its links are checked as any commit's.
 WITH c AS (
-  SELECT * FROM vsg.commits WHERE $1::int IS NULL OR table_id = $1::int
+  SELECT c.*, pc.ins AS pc_ins, pc.upd AS pc_upd, pc.del AS pc_del, pc.sided AS pc_sided
+  FROM vsg.commits c
+  -- (asked of scheme 3 alone: the subquery's filter on c runs before the function)
+  LEFT JOIN LATERAL (SELECT * FROM vsg.packed_counts(c.seq) WHERE c.hash_scheme = 3) pc ON true
+  WHERE $1::int IS NULL OR c.table_id = $1::int
 ), x AS (
   -- One pass over the change rows (x and t are read once: not materialized).
   SELECT y.*, y.hash_scheme >= 2 AND (NOT y.blanked AND NOT y.sealed AND y.re_row_hash IS DISTINCT FROM y.row_hash
@@ -88,10 +92,11 @@ WITH c AS (
               ELSE encode(sha256(''::bytea), 'hex') END AS re_change_hash,
          vsg.commit_hash(c.parent, c.merge_parent, c.table_id, c.kind, c.operation, c.author, c.message,
                          c.committed_at, c.statement, c.meta, c.change_hash) AS re_id,
-         -- scheme 3: every row an insert, in its chunk (packed or unpacked)
-         CASE WHEN c.hash_scheme = 3 THEN coalesce((SELECT sum(rc.rows) FROM vsg.root_chunks rc WHERE rc.seq = c.seq), 0)
+         -- scheme 3: the rows kept packed (vsg.packed_counts: a root's or an INSERT's, every row an
+         -- insert in its chunk, packed or unpacked; an UPDATE's or DELETE's by kind, with those unpacked)
+         CASE WHEN c.hash_scheme = 3 THEN c.pc_ins + CASE WHEN c.pc_sided THEN coalesce(ch.ins, 0) ELSE 0 END
               ELSE coalesce(ch.ins, 0) END AS re_ins,
-         coalesce(ch.upd, 0) AS re_upd, coalesce(ch.del, 0) AS re_del,
+         coalesce(ch.upd, 0) + coalesce(c.pc_upd, 0) AS re_upd, coalesce(ch.del, 0) + coalesce(c.pc_del, 0) AS re_del,
          CASE WHEN c.hash_scheme = 3 THEN 0 ELSE coalesce(ch.blanked, 0) END AS blanked, coalesce(ch.empty, 0) AS empty,
          coalesce(ch.bad_rows, 0) AS bad_rows, ch.bad_re, ch.bad_stored, coalesce(ch.misfiled, false) AS misfiled,
          coalesce(ch.misrooted, false) AS misrooted,

@@ -1,6 +1,7 @@
 -- FORGET entries (vsg.forgets): each id must hash its fields and the previous
 -- entry's id, and chain to the entry before it ('forget_id', 'forget_chain'),
--- and its seal be that of the root chunks it unpacked ('forget_seal');
+-- and its seal be that of the chunks it unpacked, a root's or a large
+-- INSERT's kept packed ('forget_seal');
 -- per table, the change rows and cells marked forgotten must be exactly those
 -- the entries account for ('forget_counts': a row blanked behind vsg's back,
 -- or an entry deleted). $1 a table id, or NULL for every table.
@@ -13,18 +14,24 @@ WITH f AS (
   UNION ALL
   SELECT f.table_id, 'forget_chain', f.before_id, f.prev, f.seq FROM f WHERE f.prev IS DISTINCT FROM f.before_id
   UNION ALL
-  -- an entry's seal over the chunks of a root it unpacked (hash scheme 3, sql/forget/record.sql),
-  -- and every unpacked chunk sealed into an entry
+  -- an entry's seal over the chunks it unpacked, of the root and of any commit kept packed
+  -- (hash scheme 3, sql/forget/record.sql: by commit seq, then chunk), and every unpacked chunk
+  -- sealed into an entry
   SELECT coalesce(f.table_id, c.table_id), 'forget_seal', encode(x.seal, 'hex'), encode(f.seal, 'hex'), coalesce(f.seq, 0)
   FROM (SELECT rc.forget_seq,
-               sha256('vsg-seals-3'::bytea || string_agg(int4send(rc.chunk) || rc.seal, ''::bytea ORDER BY rc.chunk)) AS seal,
-               min(rc.seq) AS root_seq
-        FROM vsg.root_chunks rc WHERE rc.salt IS NULL GROUP BY rc.forget_seq) x
+               sha256('vsg-seals-3'::bytea || string_agg(vsg.seal_part(pc.kind = 'ROOT', pc.id, rc.chunk, rc.seal), ''::bytea
+                                                         ORDER BY rc.seq, rc.chunk)) AS seal,
+               min(rc.seq) AS first_seq
+        FROM vsg.root_chunks rc LEFT JOIN vsg.commits pc ON pc.seq = rc.seq
+        WHERE rc.salt IS NULL GROUP BY rc.forget_seq) x
   FULL JOIN f ON f.seq = x.forget_seq
-  LEFT JOIN vsg.commits c ON c.seq = x.root_seq
+  LEFT JOIN vsg.commits c ON c.seq = x.first_seq
   WHERE (f.seal IS NOT NULL OR x.seal IS NOT NULL) AND f.seal IS DISTINCT FROM x.seal
-    -- a root pruned since: its chunks went with its rows (the PRUNE entry vouches for it, sql/verify/prunes.sql)
+    -- the table pruned since (its root first): the chunks of the commits it pruned went with their rows
+    -- (the PRUNE entry vouches for them, sql/verify/prunes.sql)
     AND NOT EXISTS (SELECT 1 FROM vsg.commits rc WHERE rc.table_id = f.table_id AND rc.kind = 'ROOT' AND rc.pruned IS NOT NULL)
+    -- a history deleted whole (untrack with force) takes its chunks with it
+    AND EXISTS (SELECT 1 FROM vsg.tracked tr WHERE tr.id = coalesce(f.table_id, c.table_id))
 ), t AS (
   SELECT coalesce(a.table_id, b.table_id) AS table_id,
          format('%s rows, %s cells', coalesce(a.rows, 0), coalesce(a.cells, 0)) AS expected,

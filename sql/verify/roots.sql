@@ -1,9 +1,10 @@
--- The ROOT commits of hash scheme 3 in scope ($1 table id, or NULL for every
--- table), whose rows are a checkpoint hashed by chunks (docs/integrity.md),
--- one row per problem, shaped as sql/verify/commits.sql's:
---   root_checkpoint  the checkpoint is gone
---   chunk_hash       a chunk still packed does not recompute from the checkpoint
---                    (its rows edited, added or removed), or the checkpoint
+-- The commits of hash scheme 3 in scope ($1 table id, or NULL for every
+-- table), whose rows are a copy hashed by chunks (docs/integrity.md): a ROOT's
+-- checkpoint, a large statement's vsg.packed_<seq>. One row per problem, shaped
+-- as sql/verify/commits.sql's:
+--   root_checkpoint  the copy is gone
+--   chunk_hash       a chunk still packed does not recompute from the copy
+--                    (its rows edited, added or removed), or the copy
 --                    holds rows past its chunks; the first such chunk is shown
 --   chunk_first_key  a chunk still packed whose rows match its hash, but whose
 --                    stored first key (vsg.root_chunks.first_key, which the
@@ -13,8 +14,8 @@
 --                    with its hash, do not make its seal (a row of it deleted,
 --                    added or its hash edited); each row's own hash is checked
 --                    by commits.sql, the seals by the FORGET entries (forgets.sql)
---   root_unpacked    root rows in vsg.changes that no unpacked chunk names
--- A pruned root is not checked: its chunks went with its rows.
+--   root_unpacked    change rows of such a commit that no unpacked chunk names
+-- A pruned commit is not checked: its chunks went with its rows.
 WITH r AS (
   SELECT c.seq, c.id, c.table_id, vsg.root_rel(c.seq) AS rel, t.key_columns
   FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id

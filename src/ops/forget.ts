@@ -123,7 +123,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
         commit = await createCommit(tx, table, { kind: 'COMMIT', takeAll: false, take: 'mine', author: opts.author, message: opts.message }, true);
       }
     }
-    const root = await unpackRoot(tx, table);
+    const copies = await unpackPacked(tx, table);
     const blanked = (await tx.query<Record<'keys' | 'rows' | 'cells', string>>(sql('forget/blank'), [table.id, wanted, table.keyColumns])).rows[0];
     const dropped = await dropCheckpoints(tx, table.id);
     await tx.query(sql('forget/lock'));
@@ -135,7 +135,7 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
     };
     const full = opts.vacuum === 'full';
     const live = opts.live && !table.gone ? table.qname : null;
-    const vacuumed = ['vsg.changes', 'vsg.pending', 'vsg.base_rows', ...(root ? [root] : []), ...(live ? [live] : [])];
+    const vacuumed = ['vsg.changes', 'vsg.pending', 'vsg.base_rows', ...copies, ...(live ? [live] : [])];
     return { entry, commit, checkpoints: dropped, vacuum: { done: false } as ForgetResult['vacuum'], live, vacuumed, full };
   });
   const { live, vacuumed, full, ...out } = result;
@@ -144,14 +144,15 @@ export async function forget(db: Db, opts: ForgetOptions): Promise<ForgetResult>
 }
 
 /**
- * A root kept as a checkpoint (hash scheme 3): the chunks holding the keys to
- * forget become change rows first, which the blank then reaches as any
- * (sql/functions/root_unpack.sql). Answers the checkpoint when it changed, for
- * the vacuum. A chunk that no longer matches its hash is refused, nothing changed.
+ * The commits whose rows are kept packed (hash scheme 3: a root kept as a
+ * checkpoint, a large statement kept as vsg.packed_<seq>): the chunks holding the
+ * keys to forget become change rows first, which the blank then reaches as any
+ * (sql/functions/root_unpack.sql). Answers the copies it changed, for the
+ * vacuum. A chunk that no longer matches its hash is refused, nothing changed.
  */
-async function unpackRoot(tx: Queryable, table: TrackedTable): Promise<string | null> {
+async function unpackPacked(tx: Queryable, table: TrackedTable): Promise<string[]> {
   try {
-    return (await tx.query<{ rel: string | null }>(sql('forget/unpack'), [table.id])).rows[0].rel;
+    return (await tx.query<{ rel: string }>(sql('forget/unpack'), [table.id])).rows.map((r) => r.rel);
   } catch (e) {
     const err = e as { code?: string; message?: string };
     if (err.code !== 'XX001' || !err.message?.startsWith('vsg: ')) throw e;

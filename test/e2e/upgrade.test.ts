@@ -151,9 +151,9 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     ];
     const verifyIn = async (r: Repository) => expect((await r.verify()).problems).toEqual([]);
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 13 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 24 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql, 021_root_rows\.sql, 022_root_index\.sql, 023_root_chunks\.sql, 024_root_first_keys\.sql\)/);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 24 \(latest\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 14 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 25 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql, 021_root_rows\.sql, 022_root_index\.sql, 023_root_chunks\.sql, 024_root_first_keys\.sql, 025_packed_commits\.sql\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 25 \(latest\)/);
     repo = await t.open();
     let after: unknown[];
     try {
@@ -279,7 +279,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 24, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 25, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);
@@ -308,7 +308,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     } finally {
       await repo.close();
     }
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 24 \(applied 024_root_first_keys\.sql\)/);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 25 \(applied 024_root_first_keys\.sql\)/);
     repo = await t.open();
     try {
       // the i-th run of the copy is the i-th chunk still packed: chunk 1 left it

@@ -256,11 +256,11 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
    * update items and read schema vsg, as an application's role may; then
    * `check`; the role dropped and the table reset after.
    */
-  async function asRole(tag: string, script: string, check: () => Promise<void>): Promise<void> {
+  async function asRole(tag: string, script: string, check: () => Promise<void>, grants = 'UPDATE, SELECT'): Promise<void> {
     const role = `vsg_t_${tag}_${process.pid}`;
     await t.sql(`DROP ROLE IF EXISTS ${role}`);
     // (it may read history: USAGE on schema vsg, as a reader has)
-    await t.sql(`CREATE ROLE ${role} NOLOGIN; GRANT UPDATE, SELECT ON items TO ${role}; GRANT USAGE ON SCHEMA vsg TO ${role}`);
+    await t.sql(`CREATE ROLE ${role} NOLOGIN; GRANT ${grants} ON items TO ${role}; GRANT USAGE ON SCHEMA vsg TO ${role}`);
     try {
       await t.sql(`BEGIN; SET LOCAL ROLE ${role}; ${script} COMMIT`).catch(async (e: unknown) => {
         await t.sql('ROLLBACK');
@@ -273,7 +273,7 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     }
   }
 
-  if (name !== 'postgres') process.stderr.write("staged-capture: roles exist on a server only: the four tests of another role's staging and taking are skipped on the embedded database\n");
+  if (name !== 'postgres') process.stderr.write("staged-capture: roles exist on a server only: the five tests of another role's staging and taking are skipped on the embedded database\n");
   it.skipIf(name !== 'postgres')('neither stages into nor flushes from a pg_temp.vsg_captured that another role made', async () => {
     // An application role that may not write vsg.pending makes the table
     // itself, asks for staging, writes: the rows must still be captured; and
@@ -331,6 +331,31 @@ describe.each(targetNames())('a commit stages its large statements on %s', (name
     await expect(
       asRole('take2', `SELECT set_config('vsg.stage', ',*,', true); UPDATE items SET v = v || 'r'; SELECT count(*) FROM vsg.take_captured(${itemsId}, true);`, async () => undefined),
     ).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied to take the staged changes of tracked table \d+: role "vsg_t_take2_\d+" has no DELETE on vsg\.pending$/), hint: expect.stringMatching(/^commit/) });
+  });
+
+  it.skipIf(name !== 'postgres')('refuses the take of a large statement staged as a copy to a role that may not delete from vsg.pending', async () => {
+    // 10,000 rows inserted by one statement, staged for a commit of this table, are
+    // copied (vsg.packing_<n>); taking them as a commit does, or as change rows,
+    // would drop the copy before the flush moves it to vsg.pending.
+    const staged = `SELECT set_config('vsg.stage', ',${itemsId},', true);
+        INSERT INTO items SELECT g, 'n' || g FROM generate_series(${ROWS + 1}, ${ROWS + 10000}) g;`;
+    await asRole(
+      'pack',
+      `${staged}
+        DO $$ BEGIN PERFORM count(*) FROM vsg.unpack_staged(${itemsId}, false); RAISE 'taken';
+          EXCEPTION WHEN insufficient_privilege THEN NULL; END $$;
+        DO $$ BEGIN PERFORM count(*) FROM vsg.take_packed(${itemsId}, true); RAISE 'taken';
+          EXCEPTION WHEN insufficient_privilege THEN NULL; END $$;`,
+      async () => {
+        expect((await repo.status({ table: 'items' }))[0]).toMatchObject({ inserted: 10000, updated: 0, clean: false });
+        expect(await q(`SELECT relname FROM pg_class WHERE relnamespace = 'vsg'::regnamespace AND relname LIKE 'packing%'`)).toMatchObject({ rows: [] });
+        await repo.sql(`DELETE FROM items WHERE id > ${ROWS}`);
+      },
+      'INSERT, UPDATE, DELETE, SELECT',
+    );
+    await expect(
+      asRole('pack2', `${staged} SELECT count(*) FROM vsg.unpack_staged(${itemsId}, false);`, async () => undefined, 'INSERT, SELECT'),
+    ).rejects.toMatchObject({ code: '42501', message: expect.stringMatching(/^permission denied to take the staged changes of tracked table \d+/) });
   });
 
   it.skipIf(name !== 'postgres')('loses nothing when a role fires the flush early (SET CONSTRAINTS ALL IMMEDIATE) before or between staged statements', async () => {

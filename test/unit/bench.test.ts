@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM script without type declarations
 import * as lib from '../../scripts/bench/lib.mjs';
 // @ts-expect-error plain ESM script without type declarations
-import { roundsFor, tableSql, trackSizes } from '../../scripts/bench/scenarios/track.mjs';
+import { insertSql, roundsFor, tableSql, trackSizes } from '../../scripts/bench/scenarios/track.mjs';
 
 const { median, ratio, formatRatio, formatValue, formatRows, makeRow, formatTable, formatMarkdown, scalingChecks, parseArgs, sizesFor, resultPath, parseTimeOutput } = lib;
 
@@ -108,5 +108,8 @@ describe('bench helpers', () => {
     expect(roundsFor(1_000_000, { engine: 1, process: 1 })).toBe(1);
     expect(tableSql('big', 10)).toMatch(/^CREATE TABLE big \(id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL, balance numeric\(12,2\), updated_at timestamptz NOT NULL\);/);
     expect(tableSql('big', 10)).toContain('generate_series(1, 10)');
+    // scenario 17's INSERTs: the same rows, keys lo..hi
+    expect(insertSql('bare', 11, 20)).toMatch(/^INSERT INTO bare SELECT i, 'name ' \|\| i, .*\sFROM generate_series\(11, 20\) AS i$/s);
+    expect(tableSql('big', 10)).toContain(insertSql('big', 1, 10));
   });
 });

@@ -25,8 +25,13 @@ export function trackSizes(opts) {
 /** The issue's table of n rows. */
 export function tableSql(name, n) {
   return `CREATE TABLE ${name} (id bigint PRIMARY KEY, name text NOT NULL, email text NOT NULL, balance numeric(12,2), updated_at timestamptz NOT NULL);
-INSERT INTO ${name} SELECT i, 'name ' || i, 'user' || i || '@example.com', (i % 100000) / 100.0, timestamptz '2026-01-01' + i * interval '1 second'
-FROM generate_series(1, ${Number(n)}) AS i;`;
+${insertSql(name, 1, n)};`;
+}
+
+/** An INSERT of the issue's rows with keys lo..hi into table `name`. */
+export function insertSql(name, lo, hi) {
+  return `INSERT INTO ${name} SELECT i, 'name ' || i, 'user' || i || '@example.com', (i % 100000) / 100.0, timestamptz '2026-01-01' + i * interval '1 second'
+FROM generate_series(${Number(lo)}, ${Number(hi)}) AS i`;
 }
 
 /** Rounds per size: fewer for the large ones, whose single round says enough. */

@@ -31,9 +31,10 @@ SELECT h.key FROM (
   SELECT br.key, br.image - coalesce(br.forgotten, '{}'::text[]) FROM vsg.base_rows br JOIN vsg.bases b ON b.id = br.base_id
   WHERE b.table_id = $1::int
   UNION ALL
-  -- a root's rows kept as a checkpoint (hash scheme 3)
-  SELECT r.key, r.after FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq) r
-  WHERE c.table_id = $1::int AND c.kind = 'ROOT' AND c.hash_scheme = 3
+  -- rows still packed (hash scheme 3: a root kept as a checkpoint, a large statement kept as vsg.packed_<seq>;
+  -- a pruned one has no chunks, nor copy, left)
+  SELECT r.key, i.img FROM vsg.commits c CROSS JOIN LATERAL vsg.root_rows(c.seq) r CROSS JOIN LATERAL (VALUES (r.before), (r.after)) AS i(img)
+  WHERE c.table_id = $1::int AND c.hash_scheme = 3 AND EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = c.seq) AND i.img IS NOT NULL
 ) AS h
 WHERE EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::${table.qname}, h.img) AS t WHERE (${predicate}))
 ON CONFLICT DO NOTHING`;
@@ -74,7 +75,8 @@ WHERE a.img IS NOT NULL AND jsonb_path_exists(a.img, '$.* ? (@.type() == "object
  * After a forget committed, dead tuples still hold the old values until
  * vacuumed: vsg.changes (the rows blanked), vsg.pending (the captures that
  * commits took, --live's among them), vsg.base_rows (a prune's bases, docs/prune.md),
- * a root's checkpoint whose rows it unpacked (hash scheme 3), and with --live
+ * each copy of packed rows it unpacked rows of (hash scheme 3: a root's checkpoint,
+ * a large statement's vsg.packed_<seq>), and with --live
  * the table itself (the deleted or updated rows): `tables`, each as
  * PostgreSQL quotes it (a regclass's text). VACUUM cannot run in a transaction block. A plain
  * VACUUM takes dead tuples out of every reader's reach, but their bytes may

@@ -1,0 +1,12 @@
+-- Version 25: a large statement committed as a copy of its rows, vouched for by
+-- chunks.
+--
+-- A commit whose SQL changes 10,000 rows or more of a table in one INSERT,
+-- UPDATE or DELETE (and changes nothing else of the table) keeps those rows
+-- as a copy in schema vsg, vsg.packed_<seq> (sql/functions/packed_exprs.sql), hashed by chunks of 1,024 rows in key
+-- order, as a root kept as a checkpoint is (hash scheme 3, docs/integrity.md;
+-- its chunks in vsg.root_chunks under the commit's seq). Readers of one key's
+-- history probe each such commit of the table: this partial index lists them,
+-- a table's root of scheme 3 among them, so that finding them is one probe
+-- whatever the table's number of commits.
+CREATE INDEX commits_packed ON vsg.commits (table_id, seq) WHERE hash_scheme = 3;
