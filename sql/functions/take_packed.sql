@@ -5,10 +5,10 @@
 -- rows: hash scheme 3, as a root kept as a checkpoint (docs/integrity.md).
 -- When `take` and the statement is this transaction's only change of table
 -- tid (no pending row of it, no other staged row untaken): the commit's seq
--- is drawn here, the copy becomes vsg.packed_<seq> with a unique index on the
--- key in chunk order (vsg.root_index), and is hashed by chunks of 1,024 rows
--- (vsg.root_chunk_hashes, their salts from a seed drawn for it and never
--- stored). Returns the seq, the rows inserted, updated and deleted, the
+-- is drawn here, the copy becomes vsg.packed_<seq>, is hashed by chunks of
+-- 1,024 rows (vsg.root_chunk_hashes, their salts from a seed drawn for it and
+-- never stored) and gets a unique index on the key in chunk order
+-- (vsg.root_index). Returns the seq, the rows inserted, updated and deleted, the
 -- table hash (vsg.table_hash3 over the copy's columns and the chunk hashes),
 -- the chunks (for vsg.root_chunks) and the writer's author and meta
 -- settings; sql/commit/create.sql makes the commit of them. Otherwise
@@ -24,6 +24,9 @@ DECLARE
   rel regclass;
   keys text[];
   n record;
+  sided boolean;
+  th bytea;
+  cs jsonb;
 BEGIN
   IF NOT take OR current_setting('vsg.staged', true) IS DISTINCT FROM 'on' OR NOT vsg.own_temp('vsg_captured_packed') THEN
     RETURN;
@@ -44,20 +47,32 @@ BEGIN
   s := nextval('vsg.commits_seq_seq');
   EXECUTE format('ALTER TABLE vsg.%I RENAME TO %I', 'packing_' || pk.seq, 'packed_' || s);
   rel := to_regclass(format('vsg.%I', 'packed_' || s));
-  PERFORM vsg.root_index(rel, keys);
   -- what the rows are: all inserts, or an UPDATE's or DELETE's (vsg.packed_exprs)
-  IF EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'vsg:op' AND NOT a.attisdropped) THEN
+  sided := EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'vsg:op' AND NOT a.attisdropped);
+  IF sided THEN
     EXECUTE format($c$SELECT count(*) FILTER (WHERE r."vsg:op" = 'I') AS ins, count(*) FILTER (WHERE r."vsg:op" = 'U') AS upd,
                              count(*) FILTER (WHERE r."vsg:op" = 'D') AS del FROM %s r$c$, rel) INTO n;
   ELSE
     SELECT pk.rows AS ins, 0::bigint AS upd, 0::bigint AS del INTO n;
   END IF;
   DELETE FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
-  RETURN QUERY
-    SELECT s, n.ins, n.upd, n.del, vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
-           jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
-                                        'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk),
-           nullif(pk.author, ''), nullif(pk.meta, '')
-    FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
+  -- An INSERT's copy is in the order the statement wrote its rows, most often
+  -- the key's: its runs of 1,024 are read through its index. An UPDATE's or
+  -- DELETE's is in its join's order: hashed before it has its index, by one
+  -- pass numbering its rows in key order (vsg.root_chunk_hashes), which costs
+  -- less there than a scan of the index a run (200,000 rows of issue 16's
+  -- table: 1.58 s against 1.73 s a commit).
+  IF NOT sided THEN
+    PERFORM vsg.root_index(rel, keys);
+  END IF;
+  SELECT vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
+         jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
+                                      'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk)
+  INTO th, cs
+  FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
+  IF sided THEN
+    PERFORM vsg.root_index(rel, keys);
+  END IF;
+  RETURN QUERY SELECT s, n.ins, n.upd, n.del, th, cs, nullif(pk.author, ''), nullif(pk.meta, '');
 END
 $$;
