@@ -9,9 +9,8 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
   rel regclass := vsg.root_rel(s);
 BEGIN
-  IF rel IS NOT NULL AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'vsg:op' AND NOT a.attisdropped) THEN
-    EXECUTE format($c$SELECT count(*) FILTER (WHERE r."vsg:op" = 'I'), count(*) FILTER (WHERE r."vsg:op" = 'U'),
-                             count(*) FILTER (WHERE r."vsg:op" = 'D') FROM %s r$c$, rel) INTO ins, upd, del;
+  IF rel IS NOT NULL AND vsg.packed_sided(rel) THEN
+    SELECT k.ins, k.upd, k.del INTO ins, upd, del FROM vsg.packed_kinds(rel) k;
     sided := true;
   ELSE
     ins := coalesce((SELECT sum(rc.rows) FROM vsg.root_chunks rc WHERE rc.seq = s), 0);

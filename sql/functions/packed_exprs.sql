@@ -16,7 +16,7 @@ DECLARE
   pairs_after text;
   pairs_before text;
 BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'vsg:op' AND NOT a.attisdropped) THEN
+  IF NOT vsg.packed_sided(rel) THEN
     before := 'NULL::jsonb';
     after := vsg.image_expr(rel, alias);
     RETURN;

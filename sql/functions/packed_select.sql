@@ -33,11 +33,8 @@ BEGIN
     INTO cols, befores, changed
     FROM (SELECT a.attname, a.attnum, a.atttypid, sum(CASE WHEN a.attname = ANY (key_columns) THEN 0 ELSE 1 END) OVER (ORDER BY a.attnum) AS nk
           FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped) a;
-    -- each key column's text form, compared byte for byte: the pairs of vsg.write_capture's change rows
-    SELECT string_agg(format('r.%I::text COLLATE "C" AS %I', k.c, 'vsg:k' || k.n), ', ' ORDER BY k.n),
-           string_agg(format('o.%1$I = n.%1$I', 'vsg:k' || k.n), ' AND ' ORDER BY k.n)
-    INTO kt, pair
-    FROM unnest(key_columns) WITH ORDINALITY AS k(c, n);
+    -- the pairs of vsg.write_capture's change rows
+    SELECT p.kt, p.pair INTO kt, pair FROM vsg.key_pairing(key_columns) p;
     RETURN format($q$SELECT %s, (CASE WHEN o."vsg:k1" IS NULL THEN 'I' WHEN n."vsg:k1" IS NULL THEN 'D' ELSE 'U' END)::"char" AS "vsg:op"%s
 FROM (SELECT %s, r.* FROM vsg_old r) o FULL JOIN (SELECT %s, r.* FROM vsg_new r) n ON %s
 WHERE o."vsg:k1" IS NULL OR n."vsg:k1" IS NULL%s$q$,

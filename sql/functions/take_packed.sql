@@ -48,10 +48,9 @@ BEGIN
   EXECUTE format('ALTER TABLE vsg.%I RENAME TO %I', 'packing_' || pk.seq, 'packed_' || s);
   rel := to_regclass(format('vsg.%I', 'packed_' || s));
   -- what the rows are: all inserts, or an UPDATE's or DELETE's (vsg.packed_exprs)
-  sided := EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attname = 'vsg:op' AND NOT a.attisdropped);
+  sided := vsg.packed_sided(rel);
   IF sided THEN
-    EXECUTE format($c$SELECT count(*) FILTER (WHERE r."vsg:op" = 'I') AS ins, count(*) FILTER (WHERE r."vsg:op" = 'U') AS upd,
-                             count(*) FILTER (WHERE r."vsg:op" = 'D') AS del FROM %s r$c$, rel) INTO n;
+    SELECT k.ins, k.upd, k.del INTO n FROM vsg.packed_kinds(rel) k;
   ELSE
     SELECT pk.rows AS ins, 0::bigint AS upd, 0::bigint AS del INTO n;
   END IF;

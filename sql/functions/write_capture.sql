@@ -16,15 +16,10 @@ BEGIN
     RETURN vsg.write_dist_capture(tid);
   END IF;
   -- An UPDATE's old and new rows are paired by the key columns' text forms
-  -- (kt, pair), compared byte for byte (COLLATE "C"): the same pairs as the
-  -- jsonb keys' equality (a key column is never NULL), but sorted or hashed
-  -- for the join at a fraction of the cost of comparing jsonb
-  -- (docs/performance.md, "Large commits").
-  SELECT t.relid, vsg.key_expr(t.key_columns, 'r'),
-         (SELECT string_agg(format('r.%I::text COLLATE "C" AS vsg_k%s', c, n), ', ' ORDER BY n) FROM unnest(t.key_columns) WITH ORDINALITY AS u(c, n)),
-         (SELECT string_agg(format('o.vsg_k%s = n.vsg_k%s', n, n), ' AND ' ORDER BY n) FROM unnest(t.key_columns) WITH ORDINALITY AS u(c, n))
+  -- (kt, pair: vsg.key_pairing).
+  SELECT t.relid, vsg.key_expr(t.key_columns, 'r'), p.kt, p.pair
     INTO rel, k, kt, pair
-  FROM vsg.tracked t WHERE t.id = tid;
+  FROM vsg.tracked t CROSS JOIN LATERAL vsg.key_pairing(t.key_columns) p WHERE t.id = tid;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;
   END IF;
