@@ -2,7 +2,7 @@
 -- (op 'UPDATE' or 'DELETE'; vsg.packed_exprs says how they read): over the
 -- statement's transition tables, written into its capture function
 -- (sql/functions/write_capture.sql). An UPDATE's old and new rows are paired
--- by their keys' text, as its change rows are; a pair none of whose columns'
+-- by their keys as its change rows are (vsg.key_pairing); a pair none of whose columns'
 -- text form changed is no change (its image would not either). A key changed
 -- is a delete and an insert. A table whose columns are named as these
 -- ("vsg:k<n>", "vsg:op", "vsg:b<i>") is not packed (vsg.packable).
@@ -34,7 +34,7 @@ BEGIN
     FROM (SELECT a.attname, a.attnum, a.atttypid, sum(CASE WHEN a.attname = ANY (key_columns) THEN 0 ELSE 1 END) OVER (ORDER BY a.attnum) AS nk
           FROM pg_catalog.pg_attribute a WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped) a;
     -- the pairs of vsg.write_capture's change rows
-    SELECT p.kt, p.pair INTO kt, pair FROM vsg.key_pairing(key_columns) p;
+    SELECT p.kt, p.pair INTO kt, pair FROM vsg.key_pairing(rel, key_columns) p;
     RETURN format($q$SELECT %s, (CASE WHEN o."vsg:k1" IS NULL THEN 'I' WHEN n."vsg:k1" IS NULL THEN 'D' ELSE 'U' END)::"char" AS "vsg:op"%s
 FROM (SELECT %s, r.* FROM vsg_old r) o FULL JOIN (SELECT %s, r.* FROM vsg_new r) n ON %s
 WHERE o."vsg:k1" IS NULL OR n."vsg:k1" IS NULL%s$q$,

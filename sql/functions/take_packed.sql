@@ -55,23 +55,15 @@ BEGIN
     SELECT pk.rows AS ins, 0::bigint AS upd, 0::bigint AS del INTO n;
   END IF;
   DELETE FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
-  -- An INSERT's copy is in the order the statement wrote its rows, most often
-  -- the key's: its runs of 1,024 are read through its index. An UPDATE's or
-  -- DELETE's is in its join's order: hashed before it has its index, by one
-  -- pass numbering its rows in key order (vsg.root_chunk_hashes), which costs
-  -- less there than a scan of the index a run (200,000 rows of issue 16's
-  -- table: 1.58 s against 1.73 s a commit).
-  IF NOT sided THEN
-    PERFORM vsg.root_index(rel, keys);
-  END IF;
+  -- Indexed, then hashed by runs of 1,024 read through the index: a copy is
+  -- written in its key's order, most often (an INSERT's as the statement wrote
+  -- its rows; an UPDATE's by a merge join on the key, sql/functions/write_capture.sql).
+  PERFORM vsg.root_index(rel, keys);
   SELECT vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
          jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
                                       'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk)
   INTO th, cs
   FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
-  IF sided THEN
-    PERFORM vsg.root_index(rel, keys);
-  END IF;
   RETURN QUERY SELECT s, n.ins, n.upd, n.del, th, cs, nullif(pk.author, ''), nullif(pk.meta, '');
 END
 $$;

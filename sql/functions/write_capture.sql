@@ -7,6 +7,7 @@ DECLARE
   k text;
   kt text;
   pair text;
+  native boolean;
   img text;
   body text;
   fname text := vsg.capture_function(tid);
@@ -15,11 +16,11 @@ BEGIN
   IF vsg.dist_pending(tid) IS NOT NULL THEN
     RETURN vsg.write_dist_capture(tid);
   END IF;
-  -- An UPDATE's old and new rows are paired by the key columns' text forms
-  -- (kt, pair: vsg.key_pairing).
-  SELECT t.relid, vsg.key_expr(t.key_columns, 'r'), p.kt, p.pair
-    INTO rel, k, kt, pair
-  FROM vsg.tracked t CROSS JOIN LATERAL vsg.key_pairing(t.key_columns) p WHERE t.id = tid;
+  -- An UPDATE's old and new rows are paired by their keys as their text
+  -- forms would pair them (kt, pair: vsg.key_pairing).
+  SELECT t.relid, vsg.key_expr(t.key_columns, 'r'), p.kt, p.pair, p.native
+    INTO rel, k, kt, pair, native
+  FROM vsg.tracked t CROSS JOIN LATERAL vsg.key_pairing(t.relid, t.key_columns) p WHERE t.id = tid;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'vsg: no tracked table %', tid;
   END IF;
@@ -76,9 +77,10 @@ BEGIN
       -- the commit to keep packed (vsg.take_packed) or take as change rows:
       -- an INSERT's as they are (in the statement's order, as a root's copy
       -- is made: the key index orders them), an UPDATE's or DELETE's as
-      -- vsg.packed_select pairs them. (Nested: a DELETE's trigger has no
+      -- vsg.packed_select pairs them; an UPDATE only where its key is paired
+      -- as it is (vsg.key_pairing). (Nested: a DELETE's trigger has no
       -- vsg_new to name, an INSERT's no vsg_old.)
-      IF %7$s AND current_setting('vsg.stage', true) = ',%2$s,' AND vsg.own_temp('vsg_captured_packed') THEN
+      IF %7$s AND (TG_OP <> 'UPDATE' OR %10$s) AND current_setting('vsg.stage', true) = ',%2$s,' AND vsg.own_temp('vsg_captured_packed') THEN
         IF NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_packed p WHERE p.table_id = %2$s) THEN
           IF TG_OP = 'DELETE' THEN
             big := (SELECT count(*) FROM (SELECT FROM vsg_old LIMIT 10000) s) = 10000;
@@ -86,9 +88,18 @@ BEGIN
             big := (SELECT count(*) FROM (SELECT FROM vsg_new LIMIT 10000) s) = 10000;
           END IF;
           IF big THEN
+            -- An UPDATE's pairs by a merge join, so that the copy is written in
+            -- the key's order (where its key is compared as it is: vsg.key_pairing),
+            -- which its index and chunk hashes then read in one pass (1M rows:
+            -- 2.8 s against 4.4 s, the join itself no slower); with memory for
+            -- its sorts. Both settings put back after it (an error rolls
+            -- them back with the statement).
+            saved := ARRAY[current_setting('work_mem'), current_setting('enable_hashjoin')];
+            PERFORM set_config('work_mem', vsg.bulk_work_mem(), true), set_config('enable_hashjoin', 'off', true);
             EXECUTE format(CASE TG_OP WHEN 'INSERT' THEN 'CREATE TABLE vsg.%%I AS SELECT * FROM vsg_new' WHEN 'UPDATE' THEN %8$L ELSE %9$L END,
                            'packing_' || sn);
             GET DIAGNOSTICS packed = ROW_COUNT;
+            PERFORM set_config('work_mem', saved[1], true), set_config('enable_hashjoin', saved[2], true);
             IF packed = 0 THEN
               -- (an UPDATE that changed no row's text: nothing to commit)
               EXECUTE format('DROP TABLE vsg.%%I', 'packing_' || sn);
@@ -137,7 +148,8 @@ BEGIN
 END
 $src$, vsg.column_check(rel), tid, k, img, kt, pair, CASE WHEN vsg.packable(rel) THEN 'true' ELSE 'false' END,
     'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'UPDATE'), '%', '%%'),
-    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'DELETE'), '%', '%%'));
+    'CREATE TABLE vsg.%I AS ' || replace(vsg.packed_select(rel, (SELECT t.key_columns FROM vsg.tracked t WHERE t.id = tid), 'DELETE'), '%', '%%'),
+    CASE WHEN native THEN 'true' ELSE 'false' END);
   RETURN vsg.create_capture(fname, rel, body);
 END
 $write$;
