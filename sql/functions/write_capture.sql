@@ -89,17 +89,16 @@ BEGIN
           END IF;
           IF big THEN
             -- An UPDATE's pairs by a merge join, so that the copy is written in
-            -- the key's order (where its key is compared as it is: vsg.key_pairing),
+            -- the key's order (its key compared as it is: vsg.key_pairing),
             -- which its index and chunk hashes then read in one pass (1M rows:
-            -- 2.8 s against 4.4 s, the join itself no slower); with memory for
-            -- its sorts. Both settings put back after it (an error rolls
-            -- them back with the statement).
-            saved := ARRAY[current_setting('work_mem'), current_setting('enable_hashjoin')];
-            PERFORM set_config('work_mem', vsg.bulk_work_mem(), true), set_config('enable_hashjoin', 'off', true);
+            -- 2.8 s against 4.4 s, the join itself no slower). The setting is
+            -- put back after it (an error rolls it back with the statement).
+            saved := ARRAY[current_setting('enable_hashjoin')];
+            PERFORM set_config('enable_hashjoin', 'off', true);
             EXECUTE format(CASE TG_OP WHEN 'INSERT' THEN 'CREATE TABLE vsg.%%I AS SELECT * FROM vsg_new' WHEN 'UPDATE' THEN %8$L ELSE %9$L END,
                            'packing_' || sn);
             GET DIAGNOSTICS packed = ROW_COUNT;
-            PERFORM set_config('work_mem', saved[1], true), set_config('enable_hashjoin', saved[2], true);
+            PERFORM set_config('enable_hashjoin', saved[1], true);
             IF packed = 0 THEN
               -- (an UPDATE that changed no row's text: nothing to commit)
               EXECUTE format('DROP TABLE vsg.%%I', 'packing_' || sn);

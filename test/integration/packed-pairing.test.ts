@@ -1,13 +1,14 @@
 /**
- * How a capture pairs an UPDATE's old and new rows (vsg.key_pairing): by the
- * key's text form, compared as it is where equal values always print alike
- * (an integer, text in "C"), else by that text form. A key whose value stays
- * equal but prints apart (numeric 5 and 5.0) is a delete and an insert,
+ * How a capture pairs an UPDATE's old and new rows (vsg.key_pairing): as their
+ * keys' text forms would pair them, the key compared as it is where equal
+ * values always print alike (an integer, text in "C"), else by its text form.
+ * A key whose value stays equal but prints apart (numeric 5 and 5.0) is a delete and an insert,
  * whichever way the statement is kept: a pending row, change rows of a staged
- * statement, or a copy. And what a large statement's capture changes for its
- * copy (memory, the merge join that writes it in the key's order) ends with
- * the capture: the rest of the commit's transaction runs with the session's
- * settings.
+ * statement; and such a key's UPDATE is never kept as a copy (indexed on the
+ * key's values, where 5 and 5.0 are one). And what a large statement's capture
+ * changes for its copy (the merge join that writes it in the key's order) ends
+ * with the capture: the rest of the commit's transaction runs with the
+ * session's settings.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
@@ -70,7 +71,7 @@ describe.each(targetNames())('pairing an UPDATE\'s rows by key on %s', (name) =>
     expect((await repo.verify()).problems).toEqual([]);
   });
 
-  it('ends what a large statement\'s capture set for its copy with the capture: the commit\'s work goes on with the session\'s settings', async () => {
+  it('puts back what a large UPDATE\'s capture set for its copy: the commit\'s work goes on with its own settings', async () => {
     const settings = async (w: { query: (s: string) => Promise<{ rows: Record<string, string>[] }> }) =>
       (await w.query(`SELECT current_setting('work_mem') AS m, current_setting('enable_hashjoin') AS h`)).rows[0];
     const seen: Record<string, string>[] = [];
