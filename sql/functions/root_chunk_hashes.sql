@@ -20,7 +20,10 @@
 -- a btree index on the key in that order (the copy's own, sql/track/root_index.sql;
 -- a table's primary key of columns that have no collation), the first key of
 -- each run from one pass over the key (vsg.root_firsts), then each run by one
--- scan of the index from its first key (LIMIT 1,024); else one pass numbering
+-- scan of the index from its first key (LIMIT 1,024), whose rows the run's
+-- string_agg takes in the order the scan gives them (a sorted subquery under
+-- an aggregate with no join, which PostgreSQL keeps in order: its own sort of
+-- each run cost 0.3–0.7 s of 1.9–2.4 s for a 1M-row copy); else one pass numbering
 -- every row, sorted by run. The first needs no sort of the table (a 1M-row
 -- table: 1.1 s against 1.3 s).
 -- (first_key was added by schema version 24: the five-column function goes first)
@@ -57,7 +60,7 @@ BEGIN
       SELECT f.ord, w.rows, w.b, f.first_key
       FROM vsg.root_firsts($3, $4) f
       CROSS JOIN LATERAL (
-        SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea ORDER BY %2$s) AS b
+        SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea) AS b
         FROM (SELECT %3$s, %4$s FROM %5$s r WHERE ROW(%6$s) >= ROW(%7$s) ORDER BY %6$s LIMIT 1024) i) w
     $r$, bytes, kc.ord, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'));
   ELSE
