@@ -30,7 +30,7 @@ WITH arg AS MATERIALIZED (SELECT $4::boolean AS overwrite, $5::boolean AS counte
   SELECT k.commit_id, k.relname, k.rows::text AS rows, k.signature
   FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
   WHERE k.table_id = $1::int
-    AND has_table_privilege(to_regclass(format('vsg.%I', k.relname)), 'SELECT')
+    AND vsg.checkpoint_usable(k.relname, k.rows)
   ORDER BY c.seq DESC
 )
 SELECT (SELECT n FROM pending)::text AS pending_rows,

@@ -66,9 +66,13 @@ export function liveCopy(name: string, qname: string, keyCols: readonly { name: 
 /**
  * Copy the table `qname` (already quoted) as checkpoint table vsg.`relname`,
  * unless the table ($1) has uncommitted changes: one statement, one snapshot.
+ * UNLOGGED: a checkpoint after a commit is a cache of rows history holds, so
+ * it writes no WAL (a 2M-row copy: 0.44 s against 0.87 s); a crash, or a
+ * standby promoted, leaves it empty, and a reload then passes it over
+ * (sql/checkpoint/list.sql). A root's copy is history, and logged (copyTable).
  */
 export function createCheckpoint(relname: string, qname: string): string {
-  return `CREATE TABLE ${qualified('vsg', relname)} AS SELECT * FROM ${qname}
+  return `CREATE UNLOGGED TABLE ${qualified('vsg', relname)} AS SELECT * FROM ${qname}
      WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`;
 }
 
