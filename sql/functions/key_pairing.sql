@@ -5,9 +5,9 @@
 -- of their change rows would be (a key column is never NULL): a column whose
 -- equal values always print alike is compared as it is (an integer, a uuid,
 -- a date; text and varchar byte for byte, in "C"), any other by its text
--- form (numeric 1.0 and 1.00 are equal, and print apart). Hashed for the join
--- at a fraction of the cost of comparing jsonb, and a native key at a fraction
--- of its text's (200,000 rows of a bigint key: 0.33–0.40 s against
+-- form (numeric 1.0 and 1.00 are equal, and print apart). Joined at a
+-- fraction of the cost of comparing jsonb, and a native key at a fraction of
+-- its text's (200,000 rows of a bigint key: 0.33–0.40 s against
 -- 0.57–0.77 s, docs/performance.md, "Large commits"). `native`: every key
 -- column compared as it is. Only then is a large UPDATE kept as a copy: a
 -- copy is indexed on its key's values, and a key changed to an equal value

@@ -42,7 +42,7 @@ DECLARE
   kc record;
 BEGIN
   SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
-  SELECT x.cols, x.image, x.ord INTO kc FROM vsg.root_key_columns(rel, key_columns, 'i') x;
+  SELECT x.cols, x.image INTO kc FROM vsg.root_key_columns(rel, key_columns, 'i') x;
   -- an index in the runs' order: each key column in turn, plain, ascending, in "C" where it has a collation
   SELECT EXISTS (
     SELECT 1 FROM pg_catalog.pg_index i
@@ -61,8 +61,8 @@ BEGIN
       FROM vsg.root_firsts($3, $4) f
       CROSS JOIN LATERAL (
         SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea) AS b
-        FROM (SELECT %3$s, %4$s FROM %5$s r WHERE ROW(%6$s) >= ROW(%7$s) ORDER BY %6$s LIMIT 1024) i) w
-    $r$, bytes, kc.ord, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'));
+        FROM (SELECT %2$s, %3$s FROM %4$s r WHERE ROW(%5$s) >= ROW(%6$s) ORDER BY %5$s LIMIT 1024) i) w
+    $r$, bytes, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'));
   ELSE
     runs := format($r$
       SELECT o.ord, count(*)::int AS rows, string_agg(o.b, ''::bytea ORDER BY o.rn) AS b,
