@@ -6,6 +6,7 @@
  */
 import type { Db, Interrupted, PgLikeClient } from '../db/db.js';
 import { connectServer, withoutCommit } from '../db/db.js';
+import { sql } from '../db/sql.js';
 import { openEmbedded } from '../db/embedded.js';
 import { fromPg, type PgLikePool } from '../db/external.js';
 import { ExitCode, VsgError } from '../errors.js';
@@ -320,7 +321,17 @@ export class Repository {
         where: this.db.where,
         ...(this.db.server ? { server: this.db.server } : {}),
         query: (text, params) => tx.query(text, params),
-        transaction: (inner) => inner(tx),
+        // An operation refused here leaves the transaction going on: the
+        // tables it asked to have staged for it are no longer (vsg.stage,
+        // vsg.touched: a commit's SQL or work), so that the application's own
+        // writes after it go to vsg.pending as any others. (Where the refusal
+        // was an error of the server's, the transaction is aborted and this
+        // fails too: nothing to put back.)
+        transaction: (inner) =>
+          inner(tx).catch(async (e: unknown) => {
+            await tx.query(sql('session/unstage')).catch(() => undefined);
+            throw e;
+          }),
         close: async () => undefined,
       };
       return fn(new Repository(bound), tx as WorkTx);

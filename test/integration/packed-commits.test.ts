@@ -399,7 +399,10 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
         await w.query(ins(330001, 342000));
       }).catch((e: unknown) => e);
       expect(refused).toMatchObject({ code: 'E_STALE_PARENT' });
+      // the refused commit leaves its table no longer staged for: what the application writes next goes to vsg.pending
+      expect((await tx.query(`SELECT coalesce(current_setting('vsg.stage', true), '') AS s`)).rows[0]).toEqual({ s: '' });
       await tx.query(ins(350001, 362000));
+      expect(Number((await tx.query(`SELECT count(*)::text AS n FROM vsg.pending WHERE table_id = (SELECT id FROM vsg.tracked WHERE relid = 'e'::regclass AND untracked_at IS NULL)`)).rows[0].n)).toBe(12000);
     });
     expect([await count('id BETWEEN 330001 AND 342000'), await count('id BETWEEN 350001 AND 362000')]).toEqual([0, 12000]);
     expect([await pending('e'), await packing()]).toEqual([12000, []]);
