@@ -52,7 +52,7 @@ describe('locks, DDL and cursors', () => {
 
   it('creates and drops checkpoints; the table id is a parameter', () => {
     expect(createCheckpoint('checkpoint_ab', hostile.qname)).toBe(
-      `CREATE TABLE "vsg"."checkpoint_ab" AS SELECT * FROM "My Schema"."Wei""rd $1 tab"
+      `CREATE UNLOGGED TABLE "vsg"."checkpoint_ab" AS SELECT * FROM "My Schema"."Wei""rd $1 tab"
      WHERE NOT EXISTS (SELECT 1 FROM vsg.pending WHERE table_id = $1)`,
     );
     expect(dropCheckpoint('checkpoint_ab')).toBe('DROP TABLE IF EXISTS "vsg"."checkpoint_ab"');
