@@ -27,9 +27,11 @@ WITH f AS (
   FULL JOIN f ON f.seq = x.forget_seq
   LEFT JOIN vsg.commits c ON c.seq = x.first_seq
   WHERE (f.seal IS NOT NULL OR x.seal IS NOT NULL) AND f.seal IS DISTINCT FROM x.seal
-    -- the table pruned since (its root first): the chunks of the commits it pruned went with their rows
-    -- (the PRUNE entry vouches for them, sql/verify/prunes.sql)
-    AND NOT EXISTS (SELECT 1 FROM vsg.commits rc WHERE rc.table_id = f.table_id AND rc.kind = 'ROOT' AND rc.pruned IS NOT NULL)
+    -- an entry of a table pruned since (its root first): the chunks of the commits the prune took
+    -- went with their rows (the PRUNE entry vouches for them, sql/verify/prunes.sql); an entry
+    -- made after the table's last prune is checked whole
+    AND NOT (EXISTS (SELECT 1 FROM vsg.commits rc WHERE rc.table_id = f.table_id AND rc.kind = 'ROOT' AND rc.pruned IS NOT NULL)
+             AND EXISTS (SELECT 1 FROM vsg.prunes p WHERE p.at >= f.at))
     -- a history deleted whole (untrack with force) takes its chunks with it
     AND EXISTS (SELECT 1 FROM vsg.tracked tr WHERE tr.id = coalesce(f.table_id, c.table_id))
 ), t AS (

@@ -188,6 +188,22 @@ describe.each(targetNames())('forget of a commit kept packed on %s', (name) => {
     expect((await repo.rowsAt({ table: 'items', at: 'HEAD' })).rows).toHaveLength(13500);
   });
 
+  it('after a prune, a forget of a commit kept packed since is checked as any: an edited seal is named (forget_seal)', async () => {
+    const later = (await repo.commit({ table: 'items', author, sql: `INSERT INTO items SELECT g, 'later ' || g, g FROM generate_series(30001, 41000) g` })).commit;
+    const seq = (await one('SELECT seq::text AS v FROM vsg.commits WHERE id = $1', [later.id]))!;
+    await forget(['30005']);
+    expect(await unpacked(seq)).toEqual([0]);
+    expect(await problems()).toEqual([]);
+    const kept = (await seal(seq, 0)).toString('hex');
+    await repo.sql(`UPDATE vsg.root_chunks SET seal = sha256(seal) WHERE seq = ${Number(seq)} AND chunk = 0`);
+    try {
+      expect((await problems()).map(([code]) => code)).toContain('forget_seal');
+    } finally {
+      await repo.sql(`UPDATE vsg.root_chunks SET seal = decode('${kept}', 'hex') WHERE seq = ${Number(seq)} AND chunk = 0`);
+    }
+    expect(await problems()).toEqual([]);
+  });
+
   it('an untracked history\'s packed rows are found by a predicate too; untrack with force leaves no copy of a packed commit, nor its chunks', async () => {
     await repo.sql(`CREATE TABLE more (id int PRIMARY KEY, v text); INSERT INTO more VALUES (1, 'a')`);
     await repo.track('more', { author });
