@@ -3,7 +3,8 @@
  * for a copy of the whole table. A crash empties it (PostgreSQL resets an
  * unlogged table at recovery), and a reload must then pass it over: it reads
  * an older checkpoint (the root's, logged, which is history) and corrects it
- * from history, so the table holds exactly the commit's rows. A private
+ * from history, so the table holds exactly the commit's rows; the next
+ * checkpoint taken drops it. A private
  * PostgreSQL cluster (never the shared server of the other suites), stopped
  * with `pg_ctl stop -m immediate` and started again.
  */
@@ -81,6 +82,13 @@ describe.skipIf('reason' in support)('a checkpoint emptied by a crash (private c
       expect(after.reload).toMatchObject({ checkpoint: root, corrected: ROWS });
       expect(await live()).toEqual(expected);
       expect((await repo.verify()).problems).toEqual([]);
+      // the next commit that takes a checkpoint drops the emptied one
+      const again = (await repo.commit({ table: 't', author, sql: `UPDATE t SET v = v || '!'` })).commit.id;
+      expect(await checkpoints()).toEqual([
+        { commit_id: root, root: true, persistence: 'p', filled: true },
+        { commit_id: again, root: false, persistence: 'u', filled: true },
+      ]);
+      expect(await q(`SELECT relname FROM pg_class WHERE relnamespace = 'vsg'::regnamespace AND relname LIKE 'checkpoint\\_%'`)).toHaveLength(1);
     });
   }, 300_000);
 });
