@@ -1,12 +1,11 @@
 -- The checkpoints of table $1 a commit's new one makes surplus: all but the
 -- newest $2 (the root's is history, never one of them), and any a crash
--- emptied (an UNLOGGED copy whose file has no page while it recorded rows:
--- vsg.checkpoint_usable passes it over, so it would only hold its place).
+-- emptied (vsg.checkpoint_emptied: a reload passes it over, so it would only
+-- hold its place).
 -- Their relations' names, for src/core/checkpoint.ts to drop.
 DELETE FROM vsg.checkpoints WHERE commit_id IN (
   SELECT k.commit_id FROM vsg.checkpoints k JOIN vsg.commits c ON c.id = k.commit_id
   WHERE k.table_id = $1 AND k.root IS NOT TRUE
   ORDER BY c.seq DESC OFFSET $2)
-  OR (table_id = $1 AND root IS NOT TRUE AND rows > 0
-      AND pg_catalog.pg_relation_size(to_regclass(format('vsg.%I', relname))) = 0)
+  OR (table_id = $1 AND root IS NOT TRUE AND vsg.checkpoint_emptied(relname, rows))
 RETURNING relname

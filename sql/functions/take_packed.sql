@@ -5,11 +5,14 @@
 -- rows: hash scheme 3, as a root kept as a checkpoint (docs/integrity.md).
 -- When `take` and the statement is this transaction's only change of table
 -- tid (no pending row of it, no other staged row untaken): the commit's seq
--- is drawn here, the copy becomes vsg.packed_<seq>, is hashed by chunks of
--- 1,024 rows (vsg.root_chunk_hashes, their salts from a seed drawn for it and
--- never stored) and gets a unique index on the key in chunk order
--- (vsg.root_index). Returns the seq, the rows inserted, updated and deleted, the
--- table hash (vsg.table_hash3 over the copy's columns and the chunk hashes),
+-- is drawn here, the copy becomes vsg.packed_<seq>, gets a unique index on
+-- the key in chunk order (vsg.root_index) and is hashed by chunks of 1,024
+-- rows read through it (vsg.root_chunk_hashes, their salts from a seed drawn
+-- for it and never stored): a copy is written in its key's order, most often
+-- (an INSERT's as the statement wrote its rows, an UPDATE's by a merge join on
+-- the key: sql/functions/write_capture.sql). Returns the seq, the rows
+-- inserted, updated and deleted, the table hash (vsg.table_hash3 over the
+-- copy's columns and the chunk hashes),
 -- the chunks (for vsg.root_chunks) and the writer's author and meta
 -- settings; sql/commit/create.sql makes the commit of them. Otherwise
 -- nothing: vsg.take_captured then takes the copy's rows as change rows, and
@@ -24,9 +27,6 @@ DECLARE
   rel regclass;
   keys text[];
   n record;
-  sided boolean;
-  th bytea;
-  cs jsonb;
 BEGIN
   IF NOT take OR current_setting('vsg.staged', true) IS DISTINCT FROM 'on' OR NOT vsg.own_temp('vsg_captured_packed') THEN
     RETURN;
@@ -48,22 +48,18 @@ BEGIN
   EXECUTE format('ALTER TABLE vsg.%I RENAME TO %I', 'packing_' || pk.seq, 'packed_' || s);
   rel := to_regclass(format('vsg.%I', 'packed_' || s));
   -- what the rows are: all inserts, or an UPDATE's or DELETE's (vsg.packed_exprs)
-  sided := vsg.packed_sided(rel);
-  IF sided THEN
+  IF vsg.packed_sided(rel) THEN
     SELECT k.ins, k.upd, k.del INTO n FROM vsg.packed_kinds(rel) k;
   ELSE
     SELECT pk.rows AS ins, 0::bigint AS upd, 0::bigint AS del INTO n;
   END IF;
   DELETE FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
-  -- Indexed, then hashed by runs of 1,024 read through the index: a copy is
-  -- written in its key's order, most often (an INSERT's as the statement wrote
-  -- its rows; an UPDATE's by a merge join on the key, sql/functions/write_capture.sql).
   PERFORM vsg.root_index(rel, keys);
-  SELECT vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
-         jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
-                                      'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk)
-  INTO th, cs
-  FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
-  RETURN QUERY SELECT s, n.ins, n.upd, n.del, th, cs, nullif(pk.author, ''), nullif(pk.meta, '');
+  RETURN QUERY
+    SELECT s, n.ins, n.upd, n.del, vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
+           jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
+                                        'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk),
+           nullif(pk.author, ''), nullif(pk.meta, '')
+    FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
 END
 $$;
