@@ -25,9 +25,11 @@ import { bin, makeTarget, targetNames, vsgOk, withRepo, type RunResult, type Tar
 const WRITERS = 8;
 const COMMITS = 100;
 
+/** What a writer runs again: a stale parent, or the server's serialization failure or deadlock (E_SQL, data.sqlstate). */
 function retryable(e: unknown): boolean {
-  const err = e as { code?: string };
-  return err instanceof ConflictError || err.code === 'E_STALE_PARENT' || err.code === '40001' || err.code === '40P01';
+  const err = e as { code?: string; data?: { sqlstate?: string } };
+  const sqlstate = err.data?.sqlstate ?? err.code;
+  return err instanceof ConflictError || err.code === 'E_STALE_PARENT' || sqlstate === '40001' || sqlstate === '40P01';
 }
 
 /** The first-parent chain from the branch head back to the root, oldest first. */
