@@ -100,7 +100,7 @@ export const ERRORS = {
   E_SCHEMA_NEW: { exit: input, meaning: "vsg's schema is newer than this vsg" },
   E_SCHEMA_OLD: { exit: input, meaning: "vsg's schema needs an upgrade (init)" },
   E_SCHEMA_UNRECORDED: { exit: input, meaning: "the table's columns changed outside vsg and are not recorded yet" },
-  E_SQL: { exit: sql, meaning: 'the SQL vsg was asked to run failed; nothing changed' },
+  E_SQL: { exit: sql, meaning: "the SQL vsg was asked to run failed; nothing changed; data.sqlstate is PostgreSQL's code (40P01 a deadlock, 40001 a serialization failure: run it again)" },
   E_STALE_PARENT: { exit: no, meaning: 'the branch moved: HEAD is not the expected parent' },
   E_SUBSCRIBED: { exit: input, meaning: "a logical-replication subscription writes into the table: its rows fire no statement trigger and would go unrecorded (track it on the publisher, or force)" },
   E_TABLE_GONE: { exit: input, meaning: 'the tracked table was dropped; its history remains (restore recreates it)' },

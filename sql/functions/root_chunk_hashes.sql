@@ -12,7 +12,11 @@
 -- Answers per run of 1,024 rows (ord, from 0) the chunk it stands for (NULL
 -- where the checkpoint holds more rows than packed chunks), its rows, hash
 -- and first key (the key image of its first row, vsg.root_firsts: not part of
--- the hash; `vsg forget` finds a key's chunk by it).
+-- the hash; `vsg forget` finds a key's chunk by it), and in a copy of an
+-- UPDATE's or DELETE's rows (a "vsg:op" column, vsg.packed_sided) how many of
+-- the run's rows were inserted, updated and deleted (else NULL; a table of the
+-- user's is never counted, whatever its columns are named): the commit
+-- counts its rows by kind in the pass that hashes them (vsg.take_packed).
 -- Binary send forms print the same whatever the session's settings of dates
 -- and floats; the text ones depend only on client_encoding, set here (and the
 -- first keys' on vsg's settings for text forms, set here as vsg.root_rows has them).
@@ -26,10 +30,11 @@
 -- each run cost 0.3–0.7 s of 1.9–2.4 s for a 1M-row copy); else one pass numbering
 -- every row, sorted by run. The first needs no sort of the table (a 1M-row
 -- table: 1.1 s against 1.3 s).
--- (first_key was added by schema version 24: the five-column function goes first)
+-- (first_key was added by schema version 24, ins/upd/del after version 25: the
+-- function of fewer columns goes first)
 DROP FUNCTION IF EXISTS vsg.root_chunk_hashes(regclass, text[], bytea, bigint);
 CREATE OR REPLACE FUNCTION vsg.root_chunk_hashes(rel regclass, key_columns text[], seed bytea, s bigint)
-RETURNS TABLE (ord int, chunk int, rows int, salt bytea, hash bytea, first_key jsonb)
+RETURNS TABLE (ord int, chunk int, rows int, salt bytea, hash bytea, first_key jsonb, ins int, upd int, del int)
 LANGUAGE plpgsql STABLE SET client_encoding = 'UTF8'
   SET TimeZone = 'UTC' SET DateStyle = 'ISO, YMD' SET IntervalStyle = 'postgres'
   SET extra_float_digits = 3 SET bytea_output = 'hex'
@@ -42,6 +47,8 @@ DECLARE
   kc record;
   chunks int[];
   salts bytea[];
+  op text := '';
+  kinds text := 'NULL::int AS ins, NULL::int AS upd, NULL::int AS del';
 BEGIN
   SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
   SELECT x.cols, x.image INTO kc FROM vsg.root_key_columns(rel, key_columns, 'i') x;
@@ -57,26 +64,33 @@ BEGIN
         WHERE a.attnum IS DISTINCT FROM i.indkey[k.n - 1] OR i.indoption[k.n - 1] <> 0
            OR i.indcollation[k.n - 1] <> CASE WHEN a.attcollation <> 0 THEN 'pg_catalog."C"'::regcollation::oid ELSE 0 END))
   INTO indexed;
+  IF vsg.packed_sided(rel) AND (SELECT c.relnamespace = 'vsg'::regnamespace FROM pg_catalog.pg_class c WHERE c.oid = rel) THEN
+    op := ', r."vsg:op"';
+    kinds := $k$count(*) FILTER (WHERE "vsg:op" = 'I')::int AS ins, count(*) FILTER (WHERE "vsg:op" = 'U')::int AS upd,
+               count(*) FILTER (WHERE "vsg:op" = 'D')::int AS del$k$;
+  END IF;
   IF indexed THEN
     runs := format($r$
-      SELECT f.ord, w.rows, w.b, f.first_key
+      SELECT f.ord, w.rows, w.b, f.first_key, w.ins, w.upd, w.del
       FROM vsg.root_firsts($3, $4) f
       CROSS JOIN LATERAL (
-        SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea) AS b
-        FROM (SELECT %2$s, %3$s FROM %4$s r WHERE ROW(%5$s) >= ROW(%6$s) ORDER BY %5$s LIMIT 1024) i) w
-    $r$, bytes, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'));
+        SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea) AS b, %7$s
+        FROM (SELECT %2$s, %3$s%8$s FROM %4$s r WHERE ROW(%5$s) >= ROW(%6$s) ORDER BY %5$s LIMIT 1024) i) w
+    $r$, bytes, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'),
+         kinds, op);
   ELSE
     runs := format($r$
       SELECT o.ord, count(*)::int AS rows, string_agg(o.b, ''::bytea ORDER BY o.rn) AS b,
-             (array_agg(o.first_key) FILTER (WHERE o.first_key IS NOT NULL))[1] AS first_key
+             (array_agg(o.first_key) FILTER (WHERE o.first_key IS NOT NULL))[1] AS first_key, %7$s
       FROM (SELECT i.rn, ((i.rn - 1) / 1024)::int AS ord, %1$s AS b,
-                   CASE WHEN (i.rn - 1) %% 1024 = 0 THEN %2$s END AS first_key
-            FROM (SELECT row_number() OVER (ORDER BY %3$s) AS rn, %4$s, %5$s FROM %6$s r) i) o
+                   CASE WHEN (i.rn - 1) %% 1024 = 0 THEN %2$s END AS first_key%8$s
+            FROM (SELECT row_number() OVER (ORDER BY %3$s) AS rn, %4$s, %5$s%9$s FROM %6$s r) i) o
       GROUP BY o.ord
-    $r$, bytes, kc.image, vsg.root_key_order(rel, key_columns, 'r'), sends, kc.cols, rel);
+    $r$, bytes, kc.image, vsg.root_key_order(rel, key_columns, 'r'), sends, kc.cols, rel,
+         kinds, replace(op, 'r.', 'i.'), op);
   END IF;
-  -- Each run is hashed as it comes out of `runs` (its bytes, about 200 kB for
-  -- 1,024 rows of five columns, never held beside the others'): a chunk's
+  -- Each run is hashed as it comes out of `runs` (its bytes, about 150 kB for
+  -- 1,024 rows of a large UPDATE's copy, never held beside the others'): a chunk's
   -- number and salt are the run's own (track) or, in order, the stored ones'
   -- (verify), passed in as arrays.
   IF s IS NOT NULL THEN
@@ -84,7 +98,8 @@ BEGIN
     FROM vsg.root_chunks rc WHERE rc.seq = s AND rc.salt IS NOT NULL;
   END IF;
   RETURN QUERY EXECUTE format($q$
-    SELECT g.ord, c.chunk, g.rows, c.salt, sha256('vsg-chunk-3'::bytea || c.salt || int4send(c.chunk) || g.b), g.first_key
+    SELECT g.ord, c.chunk, g.rows, c.salt, sha256('vsg-chunk-3'::bytea || c.salt || int4send(c.chunk) || g.b), g.first_key,
+           g.ins, g.upd, g.del
     FROM (%s) g
     CROSS JOIN LATERAL (
       SELECT CASE WHEN $2::bigint IS NULL THEN g.ord ELSE ($5::int[])[g.ord + 1] END AS chunk,

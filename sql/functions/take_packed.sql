@@ -26,7 +26,6 @@ DECLARE
   s bigint;
   rel regclass;
   keys text[];
-  n record;
 BEGIN
   IF NOT take OR current_setting('vsg.staged', true) IS DISTINCT FROM 'on' OR NOT vsg.own_temp('vsg_captured_packed') THEN
     RETURN;
@@ -47,16 +46,13 @@ BEGIN
   s := nextval('vsg.commits_seq_seq');
   EXECUTE format('ALTER TABLE vsg.%I RENAME TO %I', 'packing_' || pk.seq, 'packed_' || s);
   rel := to_regclass(format('vsg.%I', 'packed_' || s));
-  -- what the rows are: all inserts, or an UPDATE's or DELETE's (vsg.packed_exprs)
-  IF vsg.packed_sided(rel) THEN
-    SELECT k.ins, k.upd, k.del INTO n FROM vsg.packed_kinds(rel) k;
-  ELSE
-    SELECT pk.rows AS ins, 0::bigint AS upd, 0::bigint AS del INTO n;
-  END IF;
   DELETE FROM pg_temp.vsg_captured_packed p WHERE p.table_id = tid;
   PERFORM vsg.root_index(rel, keys);
+  -- what the rows are: all inserts, or an UPDATE's or DELETE's (vsg.packed_exprs),
+  -- counted by kind in the hashing's pass (NULL for all inserts)
   RETURN QUERY
-    SELECT s, n.ins, n.upd, n.del, vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
+    SELECT s, coalesce(sum(h.ins), pk.rows), coalesce(sum(h.upd), 0), coalesce(sum(h.del), 0),
+           vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
            jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
                                         'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk),
            nullif(pk.author, ''), nullif(pk.meta, '')
