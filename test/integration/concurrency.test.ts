@@ -346,6 +346,43 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
     }
   });
 
+  it('two commits locking the same rows in opposite orders: PostgreSQL cancels one (E_SQL, data.sqlstate 40P01), nothing of it kept; run again, it lands', { timeout: 60_000 }, async () => {
+    const setup = await t.open();
+    await setup.sql('CREATE TABLE pair (id int PRIMARY KEY, v int NOT NULL)');
+    await setup.sql('INSERT INTO pair VALUES (1, 0), (2, 0)');
+    await setup.track('pair', { author: 'setup' });
+    await setup.close();
+    // Each commit's SQL changes one row, then waits on an advisory lock this test holds, then
+    // changes the other: both wait there holding their first row, and are let go together.
+    const gate = new pg.Client({ connectionString: t.url });
+    await gate.connect();
+    const [a, b] = await Promise.all([t.open(), t.open()]);
+    try {
+      await gate.query('SELECT pg_advisory_lock(71), pg_advisory_lock(72)');
+      const sqlOf = (first: number, second: number, lock: number) =>
+        `UPDATE pair SET v = v + 1 WHERE id = ${first}; SELECT pg_advisory_lock(${lock}), pg_advisory_unlock(${lock}); UPDATE pair SET v = v + 1 WHERE id = ${second}`;
+      const raced = [a.commit({ table: 'pair', author: 'a', sql: sqlOf(1, 2, 71) }), b.commit({ table: 'pair', author: 'b', sql: sqlOf(2, 1, 72) })];
+      const waiting = () => t.sql(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid IN (71, 72)`).then((r) => Number(r.rows[0].n) === 2);
+      expect(await until(waiting, () => false)).toBe(true);
+      await gate.query('SELECT pg_advisory_unlock(71), pg_advisory_unlock(72)');
+      const settled = await Promise.allSettled(raced);
+      const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+      expect(failed).toHaveLength(1);
+      expect(failed[0].reason).toMatchObject({ code: 'E_SQL', exitCode: 4, data: { sqlstate: '40P01' } });
+      // the other commit landed whole, the cancelled one left nothing: rows, history, pending
+      expect((await t.sql('SELECT id, v FROM pair ORDER BY id')).rows).toEqual([{ id: 1, v: 1 }, { id: 2, v: 1 }]);
+      expect((await t.sql(CHAIN, ['pair'])).rows).toHaveLength(2);
+      expect(Number((await t.sql(`SELECT count(*)::int AS n FROM vsg.pending WHERE table_id = (SELECT id FROM vsg.tracked WHERE table_name = 'pair')`)).rows[0].n)).toBe(0);
+      const loser = settled[0].status === 'rejected' ? a : b;
+      await loser.commit({ table: 'pair', author: 'again', sql: 'UPDATE pair SET v = v + 1' });
+      expect((await t.sql('SELECT id, v FROM pair ORDER BY id')).rows).toEqual([{ id: 1, v: 2 }, { id: 2, v: 2 }]);
+      expect((await t.sql(CHAIN, ['pair'])).rows).toHaveLength(3);
+      expect((await loser.verify({ table: 'pair' })).ok).toBe(true);
+    } finally {
+      await Promise.all([a.close(), b.close(), gate.end()]);
+    }
+  });
+
   it('commits racing rollback, checkout and restore on one table: serialised or refused, nothing lost', { timeout: 300_000 }, async () => {
     const setup = await t.open();
     await setup.sql('CREATE TABLE race (id int PRIMARY KEY, w int NOT NULL, i int NOT NULL)');
