@@ -363,7 +363,8 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
         `UPDATE pair SET v = v + 1 WHERE id = ${first}; SELECT pg_advisory_lock(${lock}), pg_advisory_unlock(${lock}); UPDATE pair SET v = v + 1 WHERE id = ${second}`;
       const raced = [a.commit({ table: 'pair', author: 'a', sql: sqlOf(1, 2, 71) }), b.commit({ table: 'pair', author: 'b', sql: sqlOf(2, 1, 72) })];
       const waiting = () => t.sql(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND objid IN (71, 72)`).then((r) => Number(r.rows[0].n) === 2);
-      expect(await until(waiting, () => false)).toBe(true);
+      const deadline = Date.now() + 30_000;
+      expect(await until(waiting, () => Date.now() > deadline)).toBe(true);
       await gate.query('SELECT pg_advisory_unlock(71), pg_advisory_unlock(72)');
       const settled = await Promise.allSettled(raced);
       const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
