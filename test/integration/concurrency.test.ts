@@ -235,12 +235,17 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
     }
   });
 
-  it('a writer holding its transaction open after its change does not block another writer of the table; a write-back waits for it', { timeout: 60_000 }, async () => {
+  /** A tracked table of two rows, ids 1 and 2, `column` 0 in both. */
+  const trackTwoRows = async (table: string, column: string) => {
     const setup = await t.open();
-    await setup.sql('CREATE TABLE open_tx (id int PRIMARY KEY, n bigint NOT NULL)');
-    await setup.sql('INSERT INTO open_tx VALUES (1, 0), (2, 0)');
-    await setup.track('open_tx', { author: 'setup' });
+    await setup.sql(`CREATE TABLE ${table} (id int PRIMARY KEY, ${column} NOT NULL)`);
+    await setup.sql(`INSERT INTO ${table} VALUES (1, 0), (2, 0)`);
+    await setup.track(table, { author: 'setup' });
     await setup.close();
+  };
+
+  it('a writer holding its transaction open after its change does not block another writer of the table; a write-back waits for it', { timeout: 60_000 }, async () => {
+    await trackTwoRows('open_tx', 'n bigint');
     const [a, b, c] = await Promise.all([0, 1, 2].map(() => openRepository({ url: t.url })));
     let release = (): void => undefined;
     const gate = new Promise<void>((res) => (release = res));
@@ -347,11 +352,7 @@ describe.skipIf(!hasServer)('concurrent writers on postgres (server only: PGlite
   });
 
   it('two commits locking the same rows in opposite orders: PostgreSQL cancels one (E_SQL, data.sqlstate 40P01), nothing of it kept; run again, it lands', { timeout: 60_000 }, async () => {
-    const setup = await t.open();
-    await setup.sql('CREATE TABLE pair (id int PRIMARY KEY, v int NOT NULL)');
-    await setup.sql('INSERT INTO pair VALUES (1, 0), (2, 0)');
-    await setup.track('pair', { author: 'setup' });
-    await setup.close();
+    await trackTwoRows('pair', 'v int');
     // Each commit's SQL changes one row, then waits on an advisory lock this test holds, then
     // changes the other: both wait there holding their first row, and are let go together.
     const gate = new pg.Client({ connectionString: t.url });
