@@ -224,6 +224,50 @@ describe.each(targetNames())('checkout by reload on %s', (name) => {
     }
   });
 
+  it("passes over a checkpoint that gained or lost a row behind vsg's back for an older one: the table holds the commit's rows", async () => {
+    const repo = await t.always.open();
+    try {
+      // pairs (the test before): the root, c1, c2 (every row: its own checkpoint), and HEAD a state commit of c1's rows
+      const cp = (
+        await repo.db.query<{ relname: string; commit_id: string; rows: string }>(
+          `SELECT k.relname, k.commit_id, k.rows::text FROM vsg.checkpoints k JOIN vsg.tracked tr ON tr.id = k.table_id
+           JOIN vsg.commits c ON c.id = k.commit_id WHERE tr.table_name = 'pairs' AND k.root IS NOT TRUE ORDER BY c.seq DESC LIMIT 1`,
+        )
+      ).rows[0];
+      expect(cp.rows).toBe('1396');
+      const c1 = (await repo.status({ table: 'pairs' }))[0].head;
+      const rel = `vsg.${cp.relname}`;
+      const c2Rows = `(SELECT region, n, v + 1 AS v FROM pairs_c1)`;
+      const differing = async () =>
+        (await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ((TABLE pairs EXCEPT ALL ${c2Rows}) UNION ALL (${c2Rows} EXCEPT ALL TABLE pairs)) d`)).rows[0].n;
+      const toC2 = async () => (await repo.checkout({ table: 'pairs', ref: cp.commit_id, author: 'bob', reload: 'always' })).reload;
+      const back = () => repo.checkout({ table: 'pairs', ref: c1, author: 'bob', reload: 'always' });
+      // intact: read as it is
+      expect((await toC2())?.checkpoint).toBe(cp.commit_id);
+      expect(await differing()).toBe('0');
+      await back();
+      // a row added to it: the root's is read instead, corrected from history
+      await repo.sql(`INSERT INTO ${rel} VALUES ('zz', -1, 0)`);
+      const gained = await toC2();
+      expect(gained?.checkpoint).not.toBe(cp.commit_id);
+      expect(gained?.corrected).toBeGreaterThan(1000);
+      expect(await differing()).toBe('0');
+      await back();
+      // a row of it deleted (and the added one): the same
+      await repo.sql(`DELETE FROM ${rel} WHERE region = 'zz' OR n = 700`);
+      const lost = await toC2();
+      expect(lost?.checkpoint).not.toBe(cp.commit_id);
+      expect(await differing()).toBe('0');
+      expect(Number((await repo.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM pairs WHERE n = 700`)).rows[0].n)).toBe(1);
+      await back();
+      await repo.sql(`INSERT INTO ${rel} SELECT region, n, v + 1 FROM pairs_c1 WHERE n = 700`);
+      expect((await toC2())?.checkpoint).toBe(cp.commit_id);
+      expect(await differing()).toBe('0');
+    } finally {
+      await repo.close();
+    }
+  });
+
   it('untrack drops the checkpoints', async () => {
     const of = async (table: string) =>
       (await t.always.sql('SELECT k.relname FROM vsg.checkpoints k JOIN vsg.tracked t ON t.id = k.table_id WHERE t.table_name = $1', [table])).rows.map(
