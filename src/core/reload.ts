@@ -138,6 +138,11 @@ export async function planReload(
     if (worth(Number(c.rows), delta)) near.push({ commit_id: c.commit_id, relname: c.relname, delta, rows: Number(c.rows) });
   }
   near.sort((a, b) => a.delta - b.delta);
+  if (!near.length) return null;
+  // a Citus distributed table: its TRUNCATE is captured on the coordinator, its INSERT on the shards
+  if (await isDistributed(tx, table)) return null;
+  if ((await eligibility(tx, table, together)) !== null) return null;
+  await assertSchemaRecorded(tx, table);
   // A checkpoint after a commit is a cache that nothing hashes: one that no
   // longer holds as many rows as it was taken with (rows deleted or added
   // behind vsg's back) is passed over for the next, which history corrects
@@ -150,10 +155,6 @@ export async function planReload(
     }
   }
   if (!cp) return null;
-  // a Citus distributed table: its TRUNCATE is captured on the coordinator, its INSERT on the shards
-  if (await isDistributed(tx, table)) return null;
-  if ((await eligibility(tx, table, together)) !== null) return null;
-  await assertSchemaRecorded(tx, table);
   for (const [a, b] of [
     [head, target],
     [cp.commit_id, target],
