@@ -235,7 +235,7 @@ describe.each(targetNames())('checkout by reload on %s', (name) => {
         )
       ).rows[0];
       expect(cp.rows).toBe('1396');
-      const c1 = (await repo.status({ table: 'pairs' }))[0].head;
+      const c1 = (await repo.status({ table: 'pairs' }))[0].head!;
       const rel = `vsg.${cp.relname}`;
       const c2Rows = `(SELECT region, n, v + 1 AS v FROM pairs_c1)`;
       const differing = async () =>
