@@ -11,8 +11,8 @@
 -- sql/functions/root_unpack.sql), in order, each with its stored salt.
 -- Answers per run of 1,024 rows (ord, from 0) the chunk it stands for (NULL
 -- where the checkpoint holds more rows than packed chunks), its rows, hash
--- and first key (the key image of its first row, vsg.root_firsts: not part of
--- the hash; `vsg forget` finds a key's chunk by it), and in a copy of an
+-- and first key (the key image of its first row, as vsg.root_firsts gives it:
+-- not part of the hash; `vsg forget` finds a key's chunk by it), and in a copy of an
 -- UPDATE's or DELETE's rows (a "vsg:op" column, vsg.packed_sided) how many of
 -- the run's rows were inserted, updated and deleted (else NULL; a table of the
 -- user's is never counted, whatever its columns are named): the commit
@@ -22,14 +22,15 @@
 -- first keys' on vsg's settings for text forms, set here as vsg.root_rows has them).
 -- Two ways to read the runs, the same rows in the same order: where `rel` has
 -- a btree index on the key in that order (the copy's own, sql/track/root_index.sql;
--- a table's primary key of columns that have no collation), the first key of
--- each run from one pass over the key (vsg.root_firsts), then each run by one
--- scan of the index from its first key (LIMIT 1,024), whose rows the run's
--- string_agg takes in the order the scan gives them (a sorted subquery under
--- an aggregate with no join, which PostgreSQL keeps in order: its own sort of
--- each run cost 0.3–0.7 s of 1.9–2.4 s for a 1M-row copy); else one pass numbering
--- every row, sorted by run. The first needs no sort of the table (a 1M-row
--- table: 1.1 s against 1.3 s).
+-- a table's primary key of columns that have no collation), each run by one
+-- scan of the index from just past the last key of the run before (LIMIT
+-- 1,024), in a recursive query that carries that key, hashes each run where it
+-- is read and keeps only its hash (a run's rows' string_agg takes them in the
+-- order the scan gives them: a sorted subquery under an aggregate with no join,
+-- which PostgreSQL keeps in order; its own sort of each run cost 0.3-0.7 s of
+-- 1.9-2.4 s for a 1M-row copy; a pass over the key for each run's first key
+-- before it, 0.4-0.5 s); else one pass numbering every row, sorted by run. The
+-- first needs no sort of the table (a 1M-row table: 1.1 s against 1.3 s).
 -- (first_key was added by schema version 24, ins/upd/del after version 25: the
 -- function of fewer columns goes first)
 DROP FUNCTION IF EXISTS vsg.root_chunk_hashes(regclass, text[], bytea, bigint);
@@ -42,13 +43,23 @@ AS $$
 DECLARE
   sends text;
   bytes text;
-  runs text;
   indexed boolean;
   kc record;
+  ka record;
+  firsts text;
+  lasts text;
+  after text;
   chunks int[];
   salts bytea[];
   op text := '';
   kinds text := 'NULL::int AS ins, NULL::int AS upd, NULL::int AS del';
+  -- a run's chunk number and salt (%1$s: its ord) and hash (%1$s: chunk, %2$s: salt, %3$s: its bytes):
+  -- the run's own (track) or, in order, the stored ones' (verify), passed in as arrays
+  chunk_of CONSTANT text := 'CASE WHEN $2::bigint IS NULL THEN %1$s ELSE ($5::int[])[%1$s + 1] END';
+  salt_of CONSTANT text := 'CASE WHEN $2::bigint IS NULL THEN vsg.row_salt($1, (%1$s)::text) ELSE ($6::bytea[])[%1$s + 1] END';
+  hash_of CONSTANT text := 'sha256(''vsg-chunk-3''::bytea || %2$s || int4send(%1$s) || %3$s)';
+  start text;
+  runs text[] := '{}';
 BEGIN
   SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
   SELECT x.cols, x.image INTO kc FROM vsg.root_key_columns(rel, key_columns, 'i') x;
@@ -69,41 +80,53 @@ BEGIN
     kinds := $k$count(*) FILTER (WHERE "vsg:op" = 'I')::int AS ins, count(*) FILTER (WHERE "vsg:op" = 'U')::int AS upd,
                count(*) FILTER (WHERE "vsg:op" = 'D')::int AS del$k$;
   END IF;
-  IF indexed THEN
-    runs := format($r$
-      SELECT f.ord, w.rows, w.b, f.first_key, w.ins, w.upd, w.del
-      FROM vsg.root_firsts($3, $4) f
-      CROSS JOIN LATERAL (
-        SELECT count(*)::int AS rows, string_agg(%1$s, ''::bytea) AS b, %7$s
-        FROM (SELECT %2$s, %3$s%8$s FROM %4$s r WHERE ROW(%5$s) >= ROW(%6$s) ORDER BY %5$s LIMIT 1024) i) w
-    $r$, bytes, sends, kc.cols, rel, vsg.root_key_order(rel, key_columns, 'r'), vsg.root_key_typed(rel, key_columns, 'f.first_key'),
-         kinds, op);
-  ELSE
-    runs := format($r$
-      SELECT o.ord, count(*)::int AS rows, string_agg(o.b, ''::bytea ORDER BY o.rn) AS b,
-             (array_agg(o.first_key) FILTER (WHERE o.first_key IS NOT NULL))[1] AS first_key, %7$s
-      FROM (SELECT i.rn, ((i.rn - 1) / 1024)::int AS ord, %1$s AS b,
-                   CASE WHEN (i.rn - 1) %% 1024 = 0 THEN %2$s END AS first_key%8$s
-            FROM (SELECT row_number() OVER (ORDER BY %3$s) AS rn, %4$s, %5$s%9$s FROM %6$s r) i) o
-      GROUP BY o.ord
-    $r$, bytes, kc.image, vsg.root_key_order(rel, key_columns, 'r'), sends, kc.cols, rel,
-         kinds, replace(op, 'r.', 'i.'), op);
-  END IF;
-  -- Each run is hashed as it comes out of `runs` (its bytes, about 150 kB for
-  -- 1,024 rows of a large UPDATE's copy, never held beside the others'): a chunk's
-  -- number and salt are the run's own (track) or, in order, the stored ones'
-  -- (verify), passed in as arrays.
   IF s IS NOT NULL THEN
     SELECT array_agg(rc.chunk ORDER BY rc.chunk), array_agg(rc.salt ORDER BY rc.chunk) INTO chunks, salts
     FROM vsg.root_chunks rc WHERE rc.seq = s AND rc.salt IS NOT NULL;
   END IF;
+  IF indexed THEN
+    -- each key column of a run's first row (k_<n>, its image the chunk's first
+    -- key) and last (l_<n>, where the next run starts after)
+    SELECT string_agg(format('(array_agg(i.k_%1$s))[1] AS k_%1$s, (array_agg(i.k_%1$s))[count(*)] AS l_%1$s', k.n), ', ' ORDER BY k.n),
+           string_agg(format('a.l_%s', k.n), ', ' ORDER BY k.n), string_agg(format('w.l_%s', k.n), ', ' ORDER BY k.n)
+      INTO firsts, lasts, after
+    FROM generate_series(1, cardinality(key_columns)) AS k(n);
+    SELECT x.image INTO ka FROM vsg.root_key_columns(rel, key_columns, 'a') x;
+    -- the first run, and each next one from just past the last key of the one before
+    FOREACH start IN ARRAY ARRAY['true', format('ROW(%s) > ROW(%s)', vsg.root_key_order(rel, key_columns, 'r'), after)] LOOP
+      runs := runs || format($r$
+        SELECT a.rows, c.chunk, c.salt, %1$s AS hash, %2$s AS first_key, a.ins, a.upd, a.del, %3$s
+        FROM (SELECT count(*)::int AS rows, string_agg(%4$s, ''::bytea) AS b, %5$s, %6$s
+              FROM (SELECT %7$s, %8$s%9$s FROM %10$s r WHERE %11$s ORDER BY %12$s LIMIT 1024) i) a
+        CROSS JOIN LATERAL (SELECT %13$s AS chunk, %14$s AS salt) c
+      $r$, format(hash_of, 'c.chunk', 'c.salt', 'a.b'), ka.image, lasts, bytes, kinds, firsts, sends, kc.cols, op, rel,
+           start, vsg.root_key_order(rel, key_columns, 'r'),
+           format(chunk_of, CASE WHEN runs = '{}' THEN '0' ELSE '(w.ord + 1)' END), format(salt_of, CASE WHEN runs = '{}' THEN '0' ELSE '(w.ord + 1)' END));
+    END LOOP;
+    RETURN QUERY EXECUTE format($q$
+      WITH RECURSIVE w AS (
+        SELECT 0 AS ord, x.* FROM (%s) x
+        UNION ALL
+        SELECT w.ord + 1, x.* FROM w CROSS JOIN LATERAL (%s) x WHERE w.rows = 1024
+      )
+      SELECT w.ord, w.chunk, w.rows, w.salt, w.hash, w.first_key, w.ins, w.upd, w.del FROM w WHERE w.rows > 0
+    $q$, runs[1], runs[2])
+    USING seed, s, rel, key_columns, chunks, salts;
+    RETURN;
+  END IF;
+  -- Each run is hashed as it comes out (its bytes, about 150 kB for 1,024 rows
+  -- of a large UPDATE's copy, never held beside the others').
   RETURN QUERY EXECUTE format($q$
-    SELECT g.ord, c.chunk, g.rows, c.salt, sha256('vsg-chunk-3'::bytea || c.salt || int4send(c.chunk) || g.b), g.first_key,
-           g.ins, g.upd, g.del
-    FROM (%s) g
-    CROSS JOIN LATERAL (
-      SELECT CASE WHEN $2::bigint IS NULL THEN g.ord ELSE ($5::int[])[g.ord + 1] END AS chunk,
-             CASE WHEN $2::bigint IS NULL THEN vsg.row_salt($1, g.ord::text) ELSE ($6::bytea[])[g.ord + 1] END AS salt) c
-  $q$, runs) USING seed, s, rel, key_columns, chunks, salts;
+    SELECT g.ord, c.chunk, g.rows, c.salt, %s, g.first_key, g.ins, g.upd, g.del
+    FROM (SELECT o.ord, count(*)::int AS rows, string_agg(o.b, ''::bytea ORDER BY o.rn) AS b,
+                 (array_agg(o.first_key) FILTER (WHERE o.first_key IS NOT NULL))[1] AS first_key, %s
+          FROM (SELECT i.rn, ((i.rn - 1) / 1024)::int AS ord, %s AS b,
+                       CASE WHEN (i.rn - 1) %% 1024 = 0 THEN %s END AS first_key%s
+                FROM (SELECT row_number() OVER (ORDER BY %s) AS rn, %s, %s%s FROM %s r) i) o
+          GROUP BY o.ord) g
+    CROSS JOIN LATERAL (SELECT %s AS chunk, %s AS salt) c
+  $q$, format(hash_of, 'c.chunk', 'c.salt', 'g.b'), kinds, bytes, kc.image, replace(op, 'r.', 'i.'),
+       vsg.root_key_order(rel, key_columns, 'r'), sends, kc.cols, op, rel, format(chunk_of, 'g.ord'), format(salt_of, 'g.ord'))
+  USING seed, s, rel, key_columns, chunks, salts;
 END
 $$;

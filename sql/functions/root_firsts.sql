@@ -2,8 +2,8 @@
 -- scheme 3) in key order (vsg.root_key_order): per run (ord, from 0) the key
 -- image of its first row, as vsg.key_expr builds it under vsg's settings for
 -- text forms (those of vsg.root_rows). One pass over the key columns, through
--- the checkpoint's key index. vsg.root_chunk_hashes reads each run from its
--- first key; sql/migrations/024_root_first_keys.sql stored them for the roots
+-- the checkpoint's key index: the first keys vsg.root_chunk_hashes gives, for
+-- sql/migrations/024_root_first_keys.sql, which stored them for the roots
 -- tracked before. Nothing for a NULL rel.
 CREATE OR REPLACE FUNCTION vsg.root_firsts(rel regclass, key_columns text[])
 RETURNS TABLE (ord int, first_key jsonb)

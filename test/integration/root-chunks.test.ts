@@ -155,7 +155,7 @@ describe.each(targetNames())('a root kept as a checkpoint on %s', (name) => {
 
   it('hashes the same chunks from a table as from its copy (a server hashes the table on a second connection while it copies), by either way of reading them', async () => {
     // the table's key has a collation of the database's: its runs are read by numbering every row;
-    // the copy has an index in the runs' order: each run is read from its first key
+    // the copy has an index in the runs' order: each run is read from just past the last key of the one before
     await repo.sql(`CREATE TABLE same ${shape('numeric(12,2)')}; ${fill('same')}; CREATE TABLE same_copy AS SELECT * FROM same;
       CREATE UNIQUE INDEX ON same_copy (k COLLATE "C", n)`);
     const chunks = async (rel: string) =>
@@ -168,6 +168,15 @@ describe.each(targetNames())('a root kept as a checkpoint on %s', (name) => {
     // each run's first key, the same both ways, in byte order: 'B' before 'Z' before 'a' before 'b' before 'ä'
     expect(fromTable.map((c) => c.first_key)).toEqual(['{"k": "B0", "n": "1"}', '{"k": "Z371", "n": "2603"}', '{"k": "b259", "n": "1814"}']);
     expect(await chunks('same_copy')).toEqual(fromTable);
+    // rows a whole number of runs (the copy's last run ends its table: no empty run after it), and none
+    await repo.sql(`DELETE FROM same WHERE n > 2048; DELETE FROM same_copy WHERE n > 2048`);
+    const whole = await chunks('same');
+    expect(whole.map((c) => `${c.ord}:${c.chunk}:${c.rows}`)).toEqual(['0:0:1024', '1:1:1024']);
+    expect(whole.every((c) => /^[0-9a-f]{64}$/.test(c.hash))).toBe(true);
+    expect(await chunks('same_copy')).toEqual(whole);
+    await repo.sql(`DELETE FROM same; DELETE FROM same_copy`);
+    expect(await chunks('same')).toEqual([]);
+    expect(await chunks('same_copy')).toEqual([]);
     await repo.sql('DROP TABLE same, same_copy');
   });
 
