@@ -83,5 +83,15 @@ describe.each(targetNames())('pairing an UPDATE\'s rows by key on %s', (name) =>
     });
     expect(await counts(made.commit.id)).toEqual({ s: '3', i: '0', u: '12000', d: '0' });
     expect(seen).toEqual([{ m: '1234kB', h: 'on' }, { m: '1234kB', h: 'on' }]);
+    // a large INSERT's and DELETE's copies join nothing: the session's settings throughout
+    for (const sql of [`INSERT INTO ik SELECT 'n', g, g FROM generate_series(1, 12000) g`, `DELETE FROM ik WHERE t = 'n'`]) {
+      const kept = await repo.commit({ table: 'ik', author }, async (w) => {
+        await w.query(`SET LOCAL work_mem = '1234kB'`);
+        await w.query(sql);
+        seen.push(await settings(w));
+      });
+      expect((await counts(kept.commit.id)).s).toBe('3');
+    }
+    expect(seen.slice(2)).toEqual([{ m: '1234kB', h: 'on' }, { m: '1234kB', h: 'on' }]);
   });
 });
