@@ -59,6 +59,7 @@ DECLARE
   salt_of CONSTANT text := 'CASE WHEN $2::bigint IS NULL THEN vsg.row_salt($1, (%1$s)::text) ELSE ($6::bytea[])[%1$s + 1] END';
   hash_of CONSTANT text := 'sha256(''vsg-chunk-3''::bytea || %2$s || int4send(%1$s) || %3$s)';
   start text;
+  run_ord text;
   runs text[] := '{}';
 BEGIN
   SELECT x.sends, x.bytes INTO sends, bytes FROM vsg.root_bytes(rel) x;
@@ -94,6 +95,7 @@ BEGIN
     SELECT x.image INTO ka FROM vsg.root_key_columns(rel, key_columns, 'a') x;
     -- the first run, and each next one from just past the last key of the one before
     FOREACH start IN ARRAY ARRAY['true', format('ROW(%s) > ROW(%s)', vsg.root_key_order(rel, key_columns, 'r'), after)] LOOP
+      run_ord := CASE WHEN runs = '{}' THEN '0' ELSE '(w.ord + 1)' END;
       runs := runs || format($r$
         SELECT a.rows, c.chunk, c.salt, %1$s AS hash, %2$s AS first_key, a.ins, a.upd, a.del, %3$s
         FROM (SELECT count(*)::int AS rows, string_agg(%4$s, ''::bytea) AS b, %5$s, %6$s
@@ -101,7 +103,7 @@ BEGIN
         CROSS JOIN LATERAL (SELECT %13$s AS chunk, %14$s AS salt) c
       $r$, format(hash_of, 'c.chunk', 'c.salt', 'a.b'), ka.image, lasts, bytes, kinds, firsts, sends, kc.cols, op, rel,
            start, vsg.root_key_order(rel, key_columns, 'r'),
-           format(chunk_of, CASE WHEN runs = '{}' THEN '0' ELSE '(w.ord + 1)' END), format(salt_of, CASE WHEN runs = '{}' THEN '0' ELSE '(w.ord + 1)' END));
+           format(chunk_of, run_ord), format(salt_of, run_ord));
     END LOOP;
     RETURN QUERY EXECUTE format($q$
       WITH RECURSIVE w AS (

@@ -94,7 +94,8 @@ BEGIN
             -- 2.8 s against 4.4 s, the join itself no slower). Its two sorts
             -- get the memory the hash join would have had (work_mem times
             -- hash_mem_multiplier): a 1M-row UPDATE of a narrow table sorts
-            -- in memory then, 1.6 s against 1.9-2.6 s spilled at vsg's 64MB.
+            -- in memory then, 1.6 s against 1.9-2.6 s spilled at vsg's 64MB
+            -- (at most 2097151 kB: work_mem's limit where a C long is 32 bits).
             -- The settings are put back after it (an error rolls them back
             -- with the statement). An INSERT's and a DELETE's copy join nothing.
             IF TG_OP = 'UPDATE' THEN
