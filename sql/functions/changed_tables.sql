@@ -1,7 +1,7 @@
 -- The tracked tables this transaction changed, as their ids in order, joined
 -- by commas ('' for none): those with rows of this transaction in vsg.pending
 -- (one index probe a table) and those whose large statements were staged in the session
--- and not yet taken (pg_temp.vsg_captured, as vsg's owner: see
+-- and not yet taken (pg_temp.vsg_captured and pg_temp.vsg_captured_packed, as vsg's owner: see
 -- vsg.captured_table, and vsg.take_captured for the marks). A commit
 -- that names no table runs its SQL and asks this in one statement
 -- (sql/tables/lock_shared.sql $6): `ran` is the SQL's having run, taken as an
@@ -40,6 +40,11 @@ BEGIN
                WHERE s.last > vsg.captured_mark(s.table_id)' INTO staged;
     ELSE
       EXECUTE 'SELECT coalesce(array_agg(DISTINCT c.table_id), ''{}'') FROM pg_temp.vsg_captured c' INTO staged;
+    END IF;
+    -- (and those whose large statement was staged packed and not yet taken:
+    -- vsg.packing_<n>, which writes no row to pg_temp.vsg_captured)
+    IF vsg.own_temp('vsg_captured_packed') THEN
+      staged := staged || ARRAY(SELECT p.table_id FROM pg_temp.vsg_captured_packed p);
     END IF;
   END IF;
   -- (one probe at a time: a query over them all is planned for their number)

@@ -71,8 +71,9 @@ BEGIN
     END IF;
     IF stage THEN
       sn := nextval('vsg.pending_seq_seq');
-      -- A statement of 10,000 rows or more, where the commit names this table
-      -- and no statement of the transaction was packed for it yet: its rows
+      -- A statement of 10,000 rows or more where no statement of the
+      -- transaction was packed for this table yet (a commit across tables
+      -- has each table's packed, and takes each as its part): its rows
       -- copied into vsg.packing_<sn> in their own types, no image built, for
       -- the commit to keep packed (vsg.take_packed) or take as change rows:
       -- an INSERT's as they are (in the statement's order, as a root's copy
@@ -80,7 +81,7 @@ BEGIN
       -- vsg.packed_select pairs them; an UPDATE only where its key is paired
       -- as it is (vsg.key_pairing). (Nested: a DELETE's trigger has no
       -- vsg_new to name, an INSERT's no vsg_old.)
-      IF %7$s AND (TG_OP <> 'UPDATE' OR %10$s) AND current_setting('vsg.stage', true) = ',%2$s,' AND vsg.own_temp('vsg_captured_packed') THEN
+      IF %7$s AND (TG_OP <> 'UPDATE' OR %10$s) AND vsg.own_temp('vsg_captured_packed') THEN
         IF NOT EXISTS (SELECT 1 FROM pg_temp.vsg_captured_packed p WHERE p.table_id = %2$s) THEN
           IF TG_OP = 'DELETE' THEN
             big := (SELECT count(*) FROM (SELECT FROM vsg_old LIMIT 10000) s) = 10000;

@@ -21,7 +21,8 @@
 -- returned: three round trips saved. Several, the commit locks and records
 -- them one by one: two saved. With $6 and no $5 (the SQL or the work of a
 -- commit naming no table, sent on its own), the captures start listing the
--- tables they run for (vsg.touch_start), which vsg.changed_tables reads after.
+-- tables they run for (vsg.touch_start), which vsg.changed_tables reads after,
+-- and stage every table's large statements for the commit (vsg.stage ',*,').
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), counted AS MATERIALIZED (
@@ -84,9 +85,14 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
             THEN vsg.touch_start() END AS touching,
        -- (SQL or work to follow, sent on its own: the capture may stage this
        -- table's large statements for the commit, until sql/commit/create.sql
-       -- or append.sql reads what to commit; see vsg.run_statement)
+       -- or append.sql reads what to commit; see vsg.run_statement; every
+       -- table's, for a commit naming no table whose captures list the tables
+       -- it touches, as `touching` above)
        CASE WHEN lt.id IS NOT NULL AND NOT $3::boolean AND $5::text IS NULL
-            THEN set_config('vsg.stage', coalesce(nullif(current_setting('vsg.stage', true), ''), ',') || lt.id || ',', true) END AS stage
+            THEN set_config('vsg.stage', coalesce(nullif(current_setting('vsg.stage', true), ''), ',') || lt.id || ',', true)
+            WHEN $6::boolean AND $4::boolean AND $5::text IS NULL AND NOT $3::boolean AND lt.id IS NULL
+                 AND (SELECT n FROM counted) > 1
+            THEN set_config('vsg.stage', ',*,', true) END AS stage
 FROM target x
 -- (through the key, the rows the WHERE below keeps: the locked table's once one
 -- is locked, the first tracked for $4, every one for the refusal; joined to every

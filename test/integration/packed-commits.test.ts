@@ -11,7 +11,7 @@
  * exactly once, and no vsg.packing_* copy left behind.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VsgError, type Repository } from '../../src/index.js';
+import { VsgError, type CommitResult, type Repository } from '../../src/index.js';
 import { makeTarget, targetNames, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
@@ -348,26 +348,61 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
     await clean();
   });
 
-  it('packs nothing for a commit whose SQL changes several tables, that names several, or none', async () => {
+  it('packs each table\'s large statement of a commit across tables, naming several or none, and reads the parts back', async () => {
+    const packedPart = (rows: number) => ({ scheme: '3', counts: [rows, 0, 0], changeRows: 0, copy: true, pending: 0, packing: [] });
+    const parts = (c: CommitResult) => Promise.all(c.parts!.map(async (p) => [p.table, await what(p.commit.id)]));
+    // one table's statement large, the other's one row: a part of each kind
     let made = await repo.commit({ author, sql: `${ins(170001, 182000)}; ${ins(3, 3, 'n', 'e2')}` });
-    expect(made.parts?.map((p) => p.table)).toEqual(['e', 'e2']);
-    expect(await what(made.parts![0].commit.id)).toEqual({ scheme: '2', counts: [12000, 0, 0], changeRows: 12000, copy: false, pending: 0, packing: [] });
+    expect(await parts(made)).toEqual([
+      ['e', packedPart(12000)],
+      ['e2', { scheme: '2', counts: [1, 0, 0], changeRows: 1, copy: false, pending: 0, packing: [] }],
+    ]);
+    // the tables named: each table's large statement packed
     made = await repo.commit({ tables: ['e', 'e2'], author, sql: `${ins(190001, 202000)}; ${ins(4, 11003, 'z', 'e2')}` });
-    expect(made.parts?.map((p) => p.table)).toEqual(['e', 'e2']);
-    for (const p of made.parts!) expect(await what(p.commit.id)).toEqual({ scheme: '2', counts: [p.table === 'e' ? 12000 : 11000, 0, 0], changeRows: p.table === 'e' ? 12000 : 11000, copy: false, pending: 0, packing: [] });
-    // one statement, the commit naming no table: every table staged (',*,'), none packed
+    expect(await parts(made)).toEqual([['e', packedPart(12000)], ['e2', packedPart(11000)]]);
+    // ... read back as one commit across them: shown, rolled back (every row of both), the rollback rolled back
+    const across = made.commit.id;
+    const shown = await repo.show(across);
+    expect([shown.tables!.e.changes.length, shown.tables!.e2.changes.length]).toEqual([12000, 11000]);
+    expect(shown.tables!.e2.changes.find((c) => c.key.id === '11003')).toMatchObject({ old: null, new: { id: '11003', v: 'z11003' } });
+    const undone = await repo.rollback({ ref: across, author });
+    expect([await count('id BETWEEN 190001 AND 202000'), Number(await one('SELECT count(*)::text AS v FROM e2'))]).toEqual([0, 2]);
+    await repo.rollback({ ref: undone.commit.id, author });
+    expect([await count('id BETWEEN 190001 AND 202000'), Number(await one('SELECT count(*)::text AS v FROM e2'))]).toEqual([12000, 11002]);
+    await repo.sql('DELETE FROM e2 WHERE id >= 3');
+    await repo.commit({ table: 'e2', author });
+    // one statement, the commit naming no table: one table changed, packed
     made = await repo.commit({ author, sql: ins(210001, 222000) });
-    expect(await what((made.parts?.[0] ?? made).commit.id)).toEqual({ scheme: '2', counts: [12000, 0, 0], changeRows: 12000, copy: false, pending: 0, packing: [] });
+    expect(made.parts).toBeUndefined();
+    expect(await what(made.commit.id)).toEqual(packedPart(12000));
     // ... and so with another writer's change of the table uncommitted, which stays uncommitted
     await repo.sql(`DELETE FROM e WHERE id = 2`);
     made = await repo.commit({ author, sql: ins(900001, 912000) });
     expect(made.parts).toBeUndefined();
     expect(made.recorded).toBeUndefined();
-    expect(await what(made.commit.id)).toEqual({ scheme: '2', counts: [12000, 0, 0], changeRows: 12000, copy: false, pending: 1, packing: [] });
+    expect(await what(made.commit.id)).toEqual({ ...packedPart(12000), pending: 1 });
     expect((await repo.commit({ table: 'e', author })).commit).toMatchObject({ inserted: 0, deleted: 1 });
     // (`tables` of one table names that table alone, as `table` does: packed)
     made = await repo.commit({ tables: ['e'], author, sql: ins(920001, 932000) });
-    expect(await what(made.commit.id)).toEqual({ scheme: '3', counts: [12000, 0, 0], changeRows: 0, copy: true, pending: 0, packing: [] });
+    expect(await what(made.commit.id)).toEqual(packedPart(12000));
+    // naming no table, the SQL sent on its own (not plain statements alone), or the application's work: each table's packed
+    made = await repo.commit({ author, sql: `SET LOCAL statement_timeout = '5min'; ${ins(980001, 992000)}; ${ins(5, 10004, 'w', 'e2')}` });
+    expect(await parts(made)).toEqual([['e', packedPart(12000)], ['e2', packedPart(10000)]]);
+    await repo.sql('DELETE FROM e2 WHERE id >= 5');
+    await repo.commit({ table: 'e2', author });
+    made = await repo.commit({ author }, async (w) => {
+      await w.query(ins(1000001, 1012000));
+      await w.query(ins(5, 10004, 'v', 'e2'));
+    });
+    expect(await parts(made)).toEqual([['e', packedPart(12000)], ['e2', packedPart(10000)]]);
+    await repo.sql('DELETE FROM e2 WHERE id >= 5');
+    await repo.commit({ table: 'e2', author });
+    // two large statements of one table in a commit across tables: that part composed as change rows
+    made = await repo.commit({ author, sql: `${ins(940001, 952000)}; ${ins(960001, 972000)}; ${ins(5, 10004, 'y', 'e2')}` });
+    expect(await parts(made)).toEqual([
+      ['e', { scheme: '2', counts: [24000, 0, 0], changeRows: 24000, copy: false, pending: 0, packing: [] }],
+      ['e2', packedPart(10000)],
+    ]);
     await clean();
     expect(await problems()).toEqual([]);
   });
