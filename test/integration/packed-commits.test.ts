@@ -407,6 +407,26 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
     expect(await problems()).toEqual([]);
   });
 
+  it('records a large DELETE and the rows its foreign key cascades to, one commit across the two tables, and puts both back', async () => {
+    await repo.sql(`CREATE TABLE pp (id int PRIMARY KEY, v text); CREATE TABLE pc (id int PRIMARY KEY, p int NOT NULL REFERENCES pp ON DELETE CASCADE, w text);
+      INSERT INTO pp SELECT g, 'p' || g FROM generate_series(1, 12000) g; INSERT INTO pc SELECT g, (g + 1) / 2, 'c' || g FROM generate_series(1, 20000) g`);
+    await repo.trackTables(['pp', 'pc'], { author });
+    const rows = async () => [Number(await one('SELECT count(*)::text AS v FROM pp')), Number(await one('SELECT count(*)::text AS v FROM pc'))];
+    const made = await repo.commit({ author, sql: 'DELETE FROM pp WHERE id > 1000' });
+    expect(made.parts!.map((p) => [p.table, p.commit.deleted])).toEqual([['pp', 11000], ['pc', 18000]]);
+    // (the cascade is a statement of the foreign key's, run for the DELETE: its rows packed too)
+    expect(await what(made.parts![0].commit.id)).toEqual({ scheme: '3', counts: [0, 0, 11000], changeRows: 0, copy: true, pending: 0, packing: [] });
+    expect(await what(made.parts![1].commit.id)).toEqual({ scheme: '3', counts: [0, 0, 18000], changeRows: 0, copy: true, pending: 0, packing: [] });
+    expect(await rows()).toEqual([1000, 2000]);
+    await repo.rollback({ ref: made.commit.id, author });
+    expect(await rows()).toEqual([12000, 20000]);
+    expect(await one(`SELECT w AS v FROM pc WHERE id = 20000`)).toBe('c20000');
+    await clean();
+    expect(await problems()).toEqual([]);
+    await repo.untrack(['pc', 'pp'], { force: true });
+    await repo.sql('DROP TABLE pc; DROP TABLE pp');
+  });
+
   it('never packs what the application writes itself: INSERT or COPY with vsg.stage unset, or set by the session', async () => {
     await repo.sql(ins(230001, 242000));
     expect([await pending('e'), await packing()]).toEqual([12000, []]);
