@@ -16,9 +16,10 @@
 DROP FUNCTION IF EXISTS vsg.run_statement(text);
 CREATE OR REPLACE FUNCTION vsg.run_statement(statement text, tid int) RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-  PERFORM set_config('vsg.stage', coalesce(',' || tid || ',', ',*,'), true);
   IF tid IS NULL THEN
     PERFORM vsg.touch_start();
+  ELSE
+    PERFORM set_config('vsg.stage', ',' || tid || ',', true);
   END IF;
   EXECUTE statement;
   PERFORM set_config('vsg.stage', '', true);

@@ -21,8 +21,8 @@
 -- returned: three round trips saved. Several, the commit locks and records
 -- them one by one: two saved. With $6 and no $5 (the SQL or the work of a
 -- commit naming no table, sent on its own), the captures start listing the
--- tables they run for (vsg.touch_start), which vsg.changed_tables reads after,
--- and stage every table's large statements for the commit (vsg.stage ',*,').
+-- tables they run for, which vsg.changed_tables reads after, and stage every
+-- table's large statements for the commit (vsg.touch_start).
 WITH target AS MATERIALIZED (
   SELECT CASE WHEN $1::text IS NULL THEN NULL ELSE vsg.resolve_table($1::text) END AS oid
 ), counted AS MATERIALIZED (
@@ -79,20 +79,17 @@ SELECT x.oid::text AS oid, t.id::text, t.relid::text,
        (SELECT changed FROM ran_across) AS changed,
        -- (a commit naming no table, where no table is chosen, whose SQL or work
        -- is sent on its own ($6 without $5): the captures list the tables it
-       -- touches for vsg.changed_tables, as in the one above)
+       -- touches for vsg.changed_tables and stage their large statements for
+       -- it, as in the one above: vsg.touch_start)
        CASE WHEN $6::boolean AND $4::boolean AND $5::text IS NULL AND NOT $3::boolean AND lt.id IS NULL
                  AND (SELECT n FROM counted) > 1
             THEN vsg.touch_start() END AS touching,
        -- (SQL or work to follow, sent on its own: the capture may stage this
        -- table's large statements for the commit, until sql/commit/create.sql
        -- or append.sql reads what to commit; see vsg.run_statement; every
-       -- table's, for a commit naming no table whose captures list the tables
-       -- it touches, as `touching` above)
+       -- table's where none is chosen: `touching` above)
        CASE WHEN lt.id IS NOT NULL AND NOT $3::boolean AND $5::text IS NULL
-            THEN set_config('vsg.stage', coalesce(nullif(current_setting('vsg.stage', true), ''), ',') || lt.id || ',', true)
-            WHEN $6::boolean AND $4::boolean AND $5::text IS NULL AND NOT $3::boolean AND lt.id IS NULL
-                 AND (SELECT n FROM counted) > 1
-            THEN set_config('vsg.stage', ',*,', true) END AS stage
+            THEN set_config('vsg.stage', coalesce(nullif(current_setting('vsg.stage', true), ''), ',') || lt.id || ',', true) END AS stage
 FROM target x
 -- (through the key, the rows the WHERE below keeps: the locked table's once one
 -- is locked, the first tracked for $4, every one for the refusal; joined to every
