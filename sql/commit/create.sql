@@ -230,9 +230,10 @@ WITH arg AS MATERIALIZED (
   INSERT INTO vsg.changes (table_id, seq, key, before, after, salt, row_hash, root)
   SELECT d.table_id, c.seq, d.key, d.before, d.after, d.salt, d.row_hash, CASE WHEN $6::text = 'ROOT' THEN true END FROM c, delta d
 ), packed_chunks AS (
-  INSERT INTO vsg.root_chunks (seq, chunk, rows, salt, hash, first_key)
-  SELECT c.seq, x.chunk, x.rows, decode(x.salt, 'hex'), decode(x.hash, 'hex'), x.first_key
-  FROM c CROSS JOIN packed p CROSS JOIN LATERAL jsonb_to_recordset(p.chunks) AS x(chunk int, rows int, salt text, hash text, first_key jsonb)
+  INSERT INTO vsg.root_chunks (seq, chunk, rows, salt, hash, first_key, last_key)
+  SELECT c.seq, x.chunk, x.rows, decode(x.salt, 'hex'), decode(x.hash, 'hex'), x.first_key, x.last_key
+  FROM c CROSS JOIN packed p
+  CROSS JOIN LATERAL jsonb_to_recordset(p.chunks) AS x(chunk int, rows int, salt text, hash text, first_key jsonb, last_key jsonb)
 ), moved AS (
   UPDATE vsg.refs r SET commit_id = c.id FROM c
   WHERE r.id = $5 AND r.commit_id = $3

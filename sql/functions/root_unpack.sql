@@ -124,6 +124,7 @@ BEGIN
     UPDATE vsg.root_chunks rc
     SET salt = NULL,
         first_key = NULL,
+        last_key = NULL,
         keys = x.keys,
         seal = sha256('vsg-seal-3'::bytea || rc.hash || x.hashes)
     FROM (SELECT u.chunk, jsonb_agg(u.key ORDER BY u.key::text COLLATE "C") AS keys,

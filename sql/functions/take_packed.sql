@@ -54,7 +54,8 @@ BEGIN
     SELECT s, coalesce(sum(h.ins), pk.rows), coalesce(sum(h.upd), 0), coalesce(sum(h.del), 0),
            vsg.table_hash3(vsg.root_header(rel), string_agg(h.hash, ''::bytea ORDER BY h.chunk)),
            jsonb_agg(jsonb_build_object('chunk', h.chunk, 'rows', h.rows, 'salt', encode(h.salt, 'hex'),
-                                        'hash', encode(h.hash, 'hex'), 'first_key', h.first_key) ORDER BY h.chunk),
+                                        'hash', encode(h.hash, 'hex'), 'first_key', h.first_key, 'last_key', h.last_key)
+                     ORDER BY h.chunk),
            nullif(pk.author, ''), nullif(pk.meta, '')
     FROM vsg.root_chunk_hashes(rel, keys, vsg.statement_seed(), NULL) h;
 END

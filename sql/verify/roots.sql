@@ -10,6 +10,10 @@
 --                    stored first key (vsg.root_chunks.first_key, which the
 --                    hash does not cover: vsg forget finds a key's chunk by it)
 --                    is not its first row's key; the first such chunk is shown
+--   chunk_last_key   the same of its stored last key (vsg.root_chunks.last_key,
+--                    by which a key's history passes over a copy that cannot
+--                    hold the key: vsg.packed_key_rows), where it has one (a
+--                    chunk hashed before schema version 26 has none)
 --   root_seal        a chunk `vsg forget` unpacked: its rows' stored hashes,
 --                    with its hash, do not make its seal (a row of it deleted,
 --                    added or its hash edited); each row's own hash is checked
@@ -21,11 +25,11 @@ WITH r AS (
   FROM vsg.commits c JOIN vsg.tracked t ON t.id = c.table_id
   WHERE c.hash_scheme = 3 AND c.pruned IS NULL AND ($1::int IS NULL OR c.table_id = $1::int)
 ), packed AS (
-  SELECT rc.seq, rc.chunk, rc.rows, rc.hash, rc.first_key, (row_number() OVER (PARTITION BY rc.seq ORDER BY rc.chunk) - 1)::int AS ord
+  SELECT rc.seq, rc.chunk, rc.rows, rc.hash, rc.first_key, rc.last_key, (row_number() OVER (PARTITION BY rc.seq ORDER BY rc.chunk) - 1)::int AS ord
   FROM vsg.root_chunks rc JOIN r ON r.seq = rc.seq
   WHERE rc.salt IS NOT NULL AND r.rel IS NOT NULL
 ), re AS (
-  SELECT r.seq, h.ord, h.rows, h.hash, h.first_key
+  SELECT r.seq, h.ord, h.rows, h.hash, h.first_key, h.last_key
   FROM r CROSS JOIN LATERAL vsg.root_chunk_hashes(r.rel, r.key_columns, NULL, r.seq) h
   WHERE r.rel IS NOT NULL
 ), bad AS (
@@ -43,6 +47,13 @@ WITH r AS (
          (array_agg(format('chunk %s: %s', p.chunk, coalesce(p.first_key::text, '(none)')) ORDER BY p.ord))[1] AS stored
   FROM packed p JOIN re ON re.seq = p.seq AND re.ord = p.ord
   WHERE p.hash = re.hash AND p.rows = re.rows AND p.first_key IS DISTINCT FROM re.first_key
+  GROUP BY p.seq
+), lasts AS (
+  SELECT p.seq, count(*) AS n,
+         (array_agg(format('chunk %s: %s', p.chunk, re.last_key) ORDER BY p.ord))[1] AS recomputed,
+         (array_agg(format('chunk %s: %s', p.chunk, p.last_key) ORDER BY p.ord))[1] AS stored
+  FROM packed p JOIN re ON re.seq = p.seq AND re.ord = p.ord
+  WHERE p.hash = re.hash AND p.rows = re.rows AND p.last_key IS NOT NULL AND p.last_key IS DISTINCT FROM re.last_key
   GROUP BY p.seq
 ), seals AS (
   SELECT rc.seq, count(*) AS n,
@@ -71,6 +82,9 @@ FROM r CROSS JOIN LATERAL (
   UNION ALL
   SELECT 'chunk_first_key', f.recomputed, f.stored || CASE WHEN f.n > 1 THEN format(' (and %s more chunks)', f.n - 1) ELSE '' END
   FROM firsts f WHERE f.seq = r.seq
+  UNION ALL
+  SELECT 'chunk_last_key', l.recomputed, l.stored || CASE WHEN l.n > 1 THEN format(' (and %s more chunks)', l.n - 1) ELSE '' END
+  FROM lasts l WHERE l.seq = r.seq
   UNION ALL
   SELECT 'root_seal', s.recomputed, s.stored || CASE WHEN s.n > 1 THEN format(' (and %s more chunks)', s.n - 1) ELSE '' END
   FROM seals s WHERE s.seq = r.seq

@@ -70,6 +70,8 @@ interface ChunkRow {
   hash: string;
   /** the key image of the chunk's first row, as JSON text */
   first_key: string;
+  /** and of its last row */
+  last_key: string;
 }
 
 /** A table of at least this many rows is tracked with a root that is a checkpoint ... */

@@ -50,6 +50,7 @@ export type ProblemCode =
   | 'root_checkpoint'
   | 'chunk_hash'
   | 'chunk_first_key'
+  | 'chunk_last_key'
   | 'root_seal'
   | 'root_unpacked'
   | 'prune_id'
@@ -152,6 +153,7 @@ const MESSAGES: Record<ProblemCode, string> = {
   root_checkpoint: 'the copy that holds its rows is gone (a root kept as a checkpoint, or a large statement kept as a copy: hash scheme 3)',
   chunk_hash: "a chunk of its rows does not hash to the chunk's stored hash (a row of the copy holding them was edited, added or removed; the first such chunk is shown)",
   chunk_first_key: "a chunk of its rows matches its hash, but its stored first key, by which vsg forget finds a key's chunk, is not its first row's key (the first key was edited; the first such chunk is shown)",
+  chunk_last_key: "a chunk of its rows matches its hash, but its stored last key, by which a key's history passes over a copy that cannot hold the key, is not its last row's key (the last key was edited; the first such chunk is shown)",
   root_seal: "a chunk of its rows that vsg forget unpacked: its rows' hashes do not make its seal (a row was deleted, added or its hash edited)",
   root_unpacked: 'some of its change rows belong to no chunk that vsg forget unpacked (rows added behind vsg\'s back)',
   prune_id: "a PRUNE entry's id does not match its fields and the previous entry's id (the entry was edited)",

@@ -11,7 +11,7 @@ function subject(p: Problem, s: Style): string {
 }
 
 /** Problems whose expected value is what verify recomputed, and whose actual value is what is stored. */
-const RECOMPUTED = new Set<Problem['code']>(['change_hash', 'row_hash', 'id', 'chunk_hash', 'chunk_first_key', 'root_seal', 'forget_seal']);
+const RECOMPUTED = new Set<Problem['code']>(['change_hash', 'row_hash', 'id', 'chunk_hash', 'chunk_first_key', 'chunk_last_key', 'root_seal', 'forget_seal']);
 
 function detail(p: Problem): string {
   if (p.expected == null && p.actual == null) return '';

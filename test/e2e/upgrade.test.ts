@@ -84,6 +84,24 @@ const appliedAt = async (repo: Repository) =>
     (await repo.db.query<{ name: string; at: string }>('SELECT name, applied_at::text AS at FROM vsg.functions')).rows.map((r) => [r.name, r.at]),
   );
 
+/**
+ * `vsg init` of a repository made by this vsg (`make`), then taken back to what
+ * an earlier version wrote by `undo` (a later migration's column dropped and
+ * its record deleted): what init printed.
+ */
+async function initAfter(t: Target, make: (repo: Repository) => Promise<unknown>, undo: string): Promise<string> {
+  const repo = await t.open({ bare: true });
+  try {
+    await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items, readings CASCADE');
+    await repo.init();
+    await make(repo);
+    await repo.db.query(undo);
+  } finally {
+    await repo.close();
+  }
+  return vsgOk(t, ['init']);
+}
+
 describe.each(targetNames())('upgrading earlier schema versions on %s', (name) => {
   let t: Target;
   let fresh: { functions: unknown; structure: string[] };
@@ -151,9 +169,9 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     ];
     const verifyIn = async (r: Repository) => expect((await r.verify()).problems).toEqual([]);
     const refused = await vsg(t, ['log', '-t', 'items']);
-    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 14 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 25 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql, 021_root_rows\.sql, 022_root_index\.sql, 023_root_chunks\.sql, 024_root_first_keys\.sql, 025_packed_commits\.sql\)/);
-    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 25 \(latest\)/);
+    expect([refused.code, refused.stderr]).toEqual([3, "error: the vsg schema lacks 15 migration(s) this vsg needs\nhint: run 'vsg init' to upgrade it\n"]);
+    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 26 \(applied 012_stored_functions\.sql, 013_row_hashes\.sql, 014_commit_parts\.sql, 015_untracked_history\.sql, 016_forget\.sql, 017_prune\.sql, 018_parent_index\.sql, 019_changes_unlinked\.sql, 020_changes_by_seq\.sql, 021_root_rows\.sql, 022_root_index\.sql, 023_root_chunks\.sql, 024_root_first_keys\.sql, 025_packed_commits\.sql, 026_chunk_last_keys\.sql\)/);
+    expect(await vsgOk(t, ['doctor'])).toMatch(/schema: version 26 \(latest\)/);
     repo = await t.open();
     let after: unknown[];
     try {
@@ -279,7 +297,7 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
         await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
         await repo.db.query(legacySchema(v));
         const r = await repo.init();
-        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 25, functionFiles().length]);
+        expect([v, r.from, r.to, r.functions.length]).toEqual([v, v, 26, functionFiles().length]);
         expect(await functionsOf(repo)).toEqual(fresh.functions);
         expect(await structureOf(repo)).toEqual(fresh.structure);
         expect((await repo.doctor()).ok).toBe(true);
@@ -292,24 +310,22 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
   it('a repository of version 23 with a root kept as a checkpoint, one chunk unpacked, upgrades: each chunk still packed gets its first key, and forget finds chunks by them', async () => {
     // Version 23's schema and rows: a repository made by this vsg, then the column version 24 added dropped and its
     // migration unrecorded (what version 23 wrote of a root is what this vsg writes, but for the first keys).
-    let repo = await t.open({ bare: true });
     const chunks = async (r: Repository) =>
       (await r.db.query<{ chunk: string; packed: string; first_key: string | null }>(
         `SELECT chunk::text, (salt IS NOT NULL)::text AS packed, first_key::text FROM vsg.root_chunks ORDER BY chunk`,
       )).rows.map((c) => [c.chunk, c.packed, c.first_key]);
-    try {
-      await repo.db.query('DROP SCHEMA IF EXISTS vsg CASCADE; DROP TABLE IF EXISTS items CASCADE');
-      await repo.init();
-      // 5,000 rows, ids 2, 4, ... 10,000: chunks of 1,024 from ids 2, 2050, 4098, 6146 and 8194 (904 rows)
-      await repo.sql(`CREATE TABLE readings (id bigint PRIMARY KEY, v text); INSERT INTO readings SELECT 2 * g, 'v' || g FROM generate_series(1, 5000) g`);
-      await repo.track('readings', { author: 'alice' });
-      await repo.forget({ table: 'readings', keys: ['3000'], message: 'erasure', author: 'alice' });
-      await repo.db.query(`ALTER TABLE vsg.root_chunks DROP COLUMN first_key; DELETE FROM vsg.migrations WHERE version = 24`);
-    } finally {
-      await repo.close();
-    }
-    expect(await vsgOk(t, ['init'])).toMatch(/^upgraded vsg schema to version 25 \(applied 024_root_first_keys\.sql\)/);
-    repo = await t.open();
+    const init = await initAfter(
+      t,
+      async (repo) => {
+        // 5,000 rows, ids 2, 4, ... 10,000: chunks of 1,024 from ids 2, 2050, 4098, 6146 and 8194 (904 rows)
+        await repo.sql(`CREATE TABLE readings (id bigint PRIMARY KEY, v text); INSERT INTO readings SELECT 2 * g, 'v' || g FROM generate_series(1, 5000) g`);
+        await repo.track('readings', { author: 'alice' });
+        await repo.forget({ table: 'readings', keys: ['3000'], message: 'erasure', author: 'alice' });
+      },
+      `ALTER TABLE vsg.root_chunks DROP COLUMN first_key; DELETE FROM vsg.migrations WHERE version = 24`,
+    );
+    expect(init).toMatch(/^upgraded vsg schema to version 26 \(applied 024_root_first_keys\.sql\)/);
+    let repo = await t.open();
     try {
       // the i-th run of the copy is the i-th chunk still packed: chunk 1 left it
       expect(await chunks(repo)).toEqual([
@@ -329,6 +345,38 @@ describe.each(targetNames())('upgrading earlier schema versions on %s', (name) =
     try {
       expect((await chunks(repo)).filter((c) => c[1] === 'false').map((c) => c[0])).toEqual(['1', '2', '4']);
       expect((await repo.db.query(`SELECT count(*)::text AS n FROM vsg.root_${(await repo.tables())[0].id}`)).rows[0].n).toBe(String(2 * 1024));
+      expect((await repo.verify()).problems).toEqual([]);
+    } finally {
+      await repo.close();
+    }
+  });
+  it('a repository of version 25 with large statements kept as copies upgrades: their chunks have no last key, a key\'s history probes them, and the copies made after get theirs', async () => {
+    // Version 25's rows: a repository made by this vsg, then the column version 26 added dropped and its migration
+    // unrecorded (what version 25 wrote of a copy is what this vsg writes, but for the last keys).
+    const lastKeys = async (r: Repository) =>
+      (await r.db.query<{ seq: string; n: string; last: string | null }>(
+        `SELECT seq::text, count(*)::text AS n, (array_agg(last_key::text ORDER BY chunk DESC))[1] AS last
+         FROM vsg.root_chunks WHERE seq IN (SELECT seq FROM vsg.commits WHERE hash_scheme = 3 AND kind <> 'ROOT') GROUP BY seq ORDER BY seq`,
+      )).rows.map((c) => [c.n, c.last]);
+    const init = await initAfter(
+      t,
+      async (repo) => {
+        await repo.sql(`CREATE TABLE readings (id bigint PRIMARY KEY, v int); INSERT INTO readings SELECT g, 0 FROM generate_series(1, 30000) g`);
+        await repo.track('readings', { author: 'alice' });
+        await repo.commit({ table: 'readings', sql: 'UPDATE readings SET v = 1 WHERE id <= 12000', author: 'alice' });
+      },
+      `ALTER TABLE vsg.root_chunks DROP COLUMN last_key; DELETE FROM vsg.migrations WHERE version = 26`,
+    );
+    expect(init).toMatch(/^upgraded vsg schema to version 26 \(applied 026_chunk_last_keys\.sql\)/);
+    const repo = await t.open();
+    try {
+      expect(await lastKeys(repo)).toEqual([['12', null]]);
+      await repo.commit({ table: 'readings', sql: 'UPDATE readings SET v = 2 WHERE id > 15000', author: 'alice' });
+      expect(await lastKeys(repo)).toEqual([['12', null], ['15', '{"id": "30000"}']]);
+      // a key of the copy made before: probed, though its keys have no last one; a key of both, of neither
+      expect((await repo.rowLog({ table: 'readings', key: '100' })).entries).toHaveLength(2);
+      expect((await repo.rowLog({ table: 'readings', key: '29000' })).entries).toHaveLength(2);
+      expect((await repo.rowLog({ table: 'readings', key: '13000' })).entries).toHaveLength(1);
       expect((await repo.verify()).problems).toEqual([]);
     } finally {
       await repo.close();

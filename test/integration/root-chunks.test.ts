@@ -159,20 +159,29 @@ describe.each(targetNames())('a root kept as a checkpoint on %s', (name) => {
     await repo.sql(`CREATE TABLE same ${shape('numeric(12,2)')}; ${fill('same')}; CREATE TABLE same_copy AS SELECT * FROM same;
       CREATE UNIQUE INDEX ON same_copy (k COLLATE "C", n)`);
     const chunks = async (rel: string) =>
-      q<{ ord: string; chunk: string; rows: string; hash: string; first_key: string }>(
-        `SELECT ord::text, chunk::text, rows::text, encode(hash, 'hex') AS hash, first_key::text FROM vsg.root_chunk_hashes($1::regclass, '{k,n}', '\\x00ff'::bytea, NULL) ORDER BY ord`,
+      q<{ ord: string; chunk: string; rows: string; hash: string; first_key: string; last_key: string }>(
+        `SELECT ord::text, chunk::text, rows::text, encode(hash, 'hex') AS hash, first_key::text, last_key::text
+         FROM vsg.root_chunk_hashes($1::regclass, '{k,n}', '\\x00ff'::bytea, NULL) ORDER BY ord`,
         [rel],
       );
+    // each run's last key: the key of its last row in byte order, as a key image
+    const lastKeys = async () =>
+      (await q<{ k: string; n: string }>(`SELECT k, n::text FROM same ORDER BY k COLLATE "C", n`))
+        .filter((_, i, all) => i % 1024 === 1023 || i === all.length - 1)
+        .map((r) => `{"k": ${JSON.stringify(r.k)}, "n": "${r.n}"}`);
     const fromTable = await chunks('same');
     expect(fromTable.map((c) => `${c.ord}:${c.chunk}:${c.rows}`)).toEqual(['0:0:1024', '1:1:1024', '2:2:952']);
     // each run's first key, the same both ways, in byte order: 'B' before 'Z' before 'a' before 'b' before 'ä'
     expect(fromTable.map((c) => c.first_key)).toEqual(['{"k": "B0", "n": "1"}', '{"k": "Z371", "n": "2603"}', '{"k": "b259", "n": "1814"}']);
+    expect(fromTable.map((c) => c.last_key)).toEqual(await lastKeys());
+    expect(fromTable[2].last_key).toMatch(/^\{"k": "ä/);
     expect(await chunks('same_copy')).toEqual(fromTable);
     // rows a whole number of runs (the copy's last run ends its table: no empty run after it), and none
     await repo.sql(`DELETE FROM same WHERE n > 2048; DELETE FROM same_copy WHERE n > 2048`);
     const whole = await chunks('same');
     expect(whole.map((c) => `${c.ord}:${c.chunk}:${c.rows}`)).toEqual(['0:0:1024', '1:1:1024']);
     expect(whole.every((c) => /^[0-9a-f]{64}$/.test(c.hash))).toBe(true);
+    expect(whole.map((c) => c.last_key)).toEqual(await lastKeys());
     expect(await chunks('same_copy')).toEqual(whole);
     await repo.sql(`DELETE FROM same; DELETE FROM same_copy`);
     expect(await chunks('same')).toEqual([]);

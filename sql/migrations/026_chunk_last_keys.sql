@@ -1,0 +1,16 @@
+-- Version 26: each chunk of a commit kept as a copy (hash scheme 3) knows its
+-- last key too.
+--
+-- A key's history probes each large statement's copy of its table
+-- (vsg.key_changes, vsg.packed_key_rows); with the first key of a copy's first
+-- chunk still packed and the last key of its last, it passes over a copy whose
+-- keys lie all below or all above the key asked (compared in the key columns'
+-- own types), so that a job that commits many large batches of keys in turn
+-- (a backfill by ranges of its key) has each key's history read from the few
+-- copies that can hold it. The last key is the key image of the chunk's last
+-- row in key order, as the first key is of its first: an index, not part of
+-- the chunk's hash, that `vsg verify` checks against the chunk's rows
+-- (chunk_last_key). NULL once the chunk is unpacked, and for the chunks hashed
+-- before this version: a copy any of whose chunks still packed has none is
+-- always probed.
+ALTER TABLE vsg.root_chunks ADD COLUMN last_key jsonb;
