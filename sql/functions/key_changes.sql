@@ -3,8 +3,9 @@
 -- scheme 3), the key's row there (vsg.root_row), behind one probe of
 -- vsg.root_chunks that a root of change rows stops at; and the key's row in
 -- the copy of each large statement kept packed (sql/functions/take_packed.sql),
--- every copy of the table probed by one query (vsg.packed_key_rows; pruned
--- ones have no chunks left, and are passed over). Each is one index probe:
+-- every copy of the table probed by one query (vsg.packed_key_rows, not called
+-- for a table that has none; pruned ones have no chunks left, and are passed
+-- over). Each is one index probe:
 -- the cost is the key's own changes, and one probe a packed commit. A SQL function of one query,
 -- inlined where it is called (and vsg.key_change_rows in it), so that a join
 -- over many keys probes each; the checkpoint's row costs a query of its own
@@ -21,4 +22,5 @@ LANGUAGE sql STABLE AS $$
   WHERE EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = r0.seq)
   UNION ALL
   SELECT r.seq, r.key, r.before, r.after, NULL::bytea, NULL::bytea, NULL::text[] FROM vsg.packed_key_rows(tid, k) r
+  WHERE EXISTS (SELECT 1 FROM vsg.commits p WHERE p.table_id = tid AND p.hash_scheme = 3 AND p.kind <> 'ROOT')
 $$;

@@ -409,12 +409,14 @@ describe.each(targetNames())('a packed INSERT commit on %s', (name) => {
 
   it('records a large DELETE and the rows its foreign key cascades to, one commit across the two tables, and puts both back', async () => {
     await repo.sql(`CREATE TABLE pp (id int PRIMARY KEY, v text); CREATE TABLE pc (id int PRIMARY KEY, p int NOT NULL REFERENCES pp ON DELETE CASCADE, w text);
-      INSERT INTO pp SELECT g, 'p' || g FROM generate_series(1, 12000) g; INSERT INTO pc SELECT g, (g + 1) / 2, 'c' || g FROM generate_series(1, 20000) g`);
+      INSERT INTO pp SELECT g, 'p' || g FROM generate_series(1, 12000) g; INSERT INTO pc SELECT g, (g + 1) / 2, 'c' || g FROM generate_series(1, 20000) g;
+      CREATE INDEX ON pc (p)`);
     await repo.trackTables(['pp', 'pc'], { author });
     const rows = async () => [Number(await one('SELECT count(*)::text AS v FROM pp')), Number(await one('SELECT count(*)::text AS v FROM pc'))];
     const made = await repo.commit({ author, sql: 'DELETE FROM pp WHERE id > 1000' });
     expect(made.parts!.map((p) => [p.table, p.commit.deleted])).toEqual([['pp', 11000], ['pc', 18000]]);
-    // (the cascade is a statement of the foreign key's, run for the DELETE: its rows packed too)
+    // (the cascade is a statement of the foreign key's for each row deleted, its rows gathered into one transition
+    // table: packed too; the index on pc (p) spares each a scan of pc, 8.6 s of 20,000 rows 11,000 times here)
     expect(await what(made.parts![0].commit.id)).toEqual({ scheme: '3', counts: [0, 0, 11000], changeRows: 0, copy: true, pending: 0, packing: [] });
     expect(await what(made.parts![1].commit.id)).toEqual({ scheme: '3', counts: [0, 0, 18000], changeRows: 0, copy: true, pending: 0, packing: [] });
     expect(await rows()).toEqual([1000, 2000]);
