@@ -84,13 +84,16 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
     ? `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r, (SELECT $3::jsonb AS key) q WHERE ${keyMatch(table.keyColumns, cols, 'r', 'q')}`
     : `SELECT ${k} AS key, ${img} AS img FROM ${table.qname} r`;
   // The commits of HEAD's first-parent chain that may matter. For one row:
-  // those among the row's own changes (vsg.key_changes) that
+  // those among the row's own changes (vsg.key_changes, read once: it probes
+  // each large statement's copy of the table that can hold the key) that
   // lie on the chain, checked by skip pointers, so the cost is that row's
   // history. For the whole table, every change set is read anyway: walk the chain.
   const chain = oneKey
-    ? `WITH chain AS (
+    ? `WITH kc AS MATERIALIZED (
+         SELECT ch.seq, ch.key, ch.before, ch.after FROM vsg.key_changes($1, $3::jsonb) ch
+       ), chain AS (
          SELECT c.id, c.seq, c.depth FROM vsg.commits c
-         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM vsg.key_changes($1, $3::jsonb)
+         WHERE c.seq IN (SELECT vsg.first_parent_reach(h.seq, ARRAY(SELECT seq FROM kc
                                                                     UNION ALL
                                                                     SELECT seq FROM vsg.commits WHERE table_id = $1 AND source IS NOT NULL))
                          FROM vsg.commits h WHERE h.id = $2)
@@ -105,7 +108,7 @@ export function blame(table: WriteTarget, cols: readonly Pick<WriteColumn, 'name
   return `${chain}, live AS (${liveRows}
      ), chg AS (
        ${oneKey
-         ? 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM vsg.key_changes($1, $3::jsonb) ch JOIN chain ON chain.seq = ch.seq'
+         ? 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM kc ch JOIN chain ON chain.seq = ch.seq'
          : 'SELECT chain.id AS commit_id, ch.key, ch.before, ch.after FROM chain CROSS JOIN LATERAL vsg.commit_rows(chain.seq) ch WHERE ch.table_id = $1'}
        UNION ALL
        -- a state commit's changes: its parent against its source, for the table or the one key
