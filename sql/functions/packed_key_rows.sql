@@ -43,7 +43,7 @@ BEGIN
           FROM vsg.commits p
           WHERE p.table_id = tid AND p.hash_scheme = 3 AND p.kind <> 'ROOT' AND p.pruned IS NULL
             AND EXISTS (SELECT 1 FROM vsg.root_chunks rc WHERE rc.seq = p.seq)) x
-    GROUP BY (SELECT string_agg(format('%s %s %s %s', at.attname, at.atttypid, at.atttypmod, at.attcollation), ', ' ORDER BY at.attnum)
+    GROUP BY (SELECT string_agg(format('%I %s %s %s', at.attname, at.atttypid, at.atttypmod, at.attcollation), ', ' ORDER BY at.attnum)
               FROM pg_catalog.pg_attribute at WHERE at.attrelid = x.rel AND at.attnum > 0 AND NOT at.attisdropped)
   LOOP
     IF array_position(g.rels, NULL) IS NOT NULL THEN
