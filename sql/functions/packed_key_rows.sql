@@ -38,6 +38,7 @@ DECLARE
   probes text[] := '{}';
 BEGIN
   SELECT t.key_columns INTO keys FROM vsg.tracked t WHERE t.id = tid;
+  ke := vsg.key_expr(keys, 'r');
   -- the copies, by the types of their key columns (what the key and their first and last keys are compared in)
   FOR g IN
     SELECT array_agg(x.seq ORDER BY x.seq) AS seqs, array_agg(x.rel ORDER BY x.seq) AS rels
@@ -74,7 +75,6 @@ BEGIN
     USING k, g.seqs, g.rels
     LOOP
       SELECT x.before, x.after INTO b, a FROM vsg.packed_exprs(h.rels[1], keys, 'r') x;
-      ke := vsg.key_expr(keys, 'r');
       ord := vsg.root_key_order(h.rels[1], keys, 'r');
       SELECT probes || array_agg(format('SELECT %s::bigint, %s, %s, %s FROM %s r WHERE ROW(%s) = ROW(%s)', s.seq, ke, b, a, s.rel, ord, typed)
                                  ORDER BY s.seq)
