@@ -13,6 +13,7 @@
 import type { Db, Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import { ExitCode, VsgError } from '../errors.js';
+import { checkpointDiff, type CheckpointColumn } from './sql/verify.js';
 import { listTables, resolveHistory } from './tables.js';
 
 export type ProblemCode =
@@ -57,7 +58,8 @@ export type ProblemCode =
   | 'prune_chain'
   | 'prune_commits'
   | 'base_hash'
-  | 'base_row_hash';
+  | 'base_row_hash'
+  | 'checkpoint_rows';
 
 export interface Problem {
   code: ProblemCode;
@@ -108,6 +110,8 @@ export interface VerifyResult {
   digest?: string;
   /** with --against: how the given digest compares */
   against?: DigestCheck;
+  /** with --checkpoints: how many checkpoints (the copies reloads read) were compared with history */
+  checkpoints?: number;
 }
 
 export interface VerifyOptions {
@@ -116,6 +120,8 @@ export interface VerifyOptions {
   digest?: boolean;
   /** check history against an earlier digest */
   against?: string;
+  /** also compare every checkpoint (a copy a reload reads) with the rows history gives its commit: reads each whole */
+  checkpoints?: boolean;
 }
 
 const MESSAGES: Record<ProblemCode, string> = {
@@ -161,7 +167,12 @@ const MESSAGES: Record<ProblemCode, string> = {
   prune_commits: 'the commits marked pruned are not those the PRUNE entry hashed (a pruned commit was added, removed or swapped, or marked pruned behind vsg\'s back)',
   base_hash: "a base kept by a prune is missing, or its rows' hashes do not hash to what the PRUNE entry recorded (a base row was added, removed or its hash edited)",
   base_row_hash: "a base row's salt and values do not hash to its row hash (a value in the base was edited)",
+  checkpoint_rows:
+    'the checkpoint of this commit, the copy of the table that checkout, restore and time travel reload from, does not hold the rows its history gives the commit (the first differing row is shown): a reload would write them; drop the copy (DROP TABLE, named below) and reloads pass over it',
 };
+
+/** Every problem code verify can report (docs/integrity.md lists them all). */
+export const PROBLEM_CODES = Object.keys(MESSAGES) as ProblemCode[];
 
 const DIGEST = /^vsg1-(\d+)-(\d+)-([0-9a-f]{64})$/;
 
@@ -197,6 +208,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     await tx.query(sql('verify/repeatable_read'));
     if (lock) await tx.query(sql('verify/lock_commits'));
     const names = await tableNames(tx);
+    let checked: number | undefined;
     const name = (id: string | number) => names.get(Number(id)) ?? `#${id}`;
     const counts = (await tx.query<Record<'tables' | 'histories' | 'commits' | 'changes' | 'refs', string>>(sql('verify/counts'), [tableId])).rows[0];
 
@@ -224,6 +236,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     for (const r of [...forgets.rows, ...prunes.rows]) {
       problems.push({ code: r.code, table: r.table_id === null ? 'all' : name(r.table_id), message: MESSAGES[r.code], expected: r.expected, actual: r.actual });
     }
+    if (opts.checkpoints) checked = await checkCheckpoints(tx, tableId, name, problems);
     for (const r of other.rows) {
       problems.push({
         code: r.code,
@@ -246,6 +259,7 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
       refs: Number(counts.refs),
       firstBad: null,
       problems,
+      ...(checked !== undefined ? { checkpoints: checked } : {}),
     };
     if (against) {
       const now = (await tx.query<DigestRow>(sql('verify/digest'), [tableId, against.upto])).rows[0];
@@ -284,6 +298,32 @@ export async function verifyHistory(db: Db, opts: VerifyOptions = {}): Promise<V
     result.ok = problems.length === 0;
     return result;
   });
+}
+
+/**
+ * Compare each checkpoint in scope with the rows history gives its commit
+ * (src/core/sql/verify.ts), adding a `checkpoint_rows` problem for each that
+ * differs. Answers how many were compared.
+ */
+async function checkCheckpoints(tx: Queryable, tableId: number | null, name: (id: string) => string, problems: Problem[]): Promise<number> {
+  const { rows } = await tx.query<{ table_id: string; commit_id: string; relname: string; rows: string; key_columns: string; columns: string | null; reshaped: string }>(
+    sql('verify/checkpoints'),
+    [tableId],
+  );
+  for (const k of rows) {
+    const diff = checkpointDiff(k.relname, JSON.parse(k.key_columns) as string[], JSON.parse(k.columns ?? '[]') as CheckpointColumn[], JSON.parse(k.reshaped) as string[]);
+    const bad = (await tx.query<{ differ: string; key: string; expected: string | null; actual: string | null }>(diff, [k.table_id, k.commit_id])).rows[0];
+    if (!bad) continue;
+    problems.push({
+      code: 'checkpoint_rows',
+      table: name(k.table_id),
+      commit: k.commit_id,
+      message: MESSAGES.checkpoint_rows,
+      expected: `${bad.key} ${bad.expected ?? '(no row)'}`,
+      actual: `${bad.key} ${bad.actual ?? '(no row)'} in vsg.${k.relname} (rows that differ: ${bad.differ} of ${k.rows})`,
+    });
+  }
+  return rows.length;
 }
 
 /** Whether this role may take a SHARE lock on vsg.commits (a read-only role may not). */

@@ -25,7 +25,8 @@ export function renderVerify(r: VerifyResult, s: Style): string {
   if (r.digest && r.ok && !r.against) return r.digest;
   const histories = r.histories ? ` and ${counted(r.histories, 'untracked history', 'untracked histories')}` : '';
   const scope = r.scope === 'all' ? `${counted(r.tables, 'table')}${histories}` : r.scope;
-  const what = `${scope}: ${counted(r.commits, 'commit')}, ${counted(r.changes, 'change row')}, ${counted(r.refs, 'ref')}`;
+  const checkpoints = r.checkpoints !== undefined ? `, ${counted(r.checkpoints, 'checkpoint')}` : '';
+  const what = `${scope}: ${counted(r.commits, 'commit')}, ${counted(r.changes, 'change row')}, ${counted(r.refs, 'ref')}${checkpoints}`;
   const lines: string[] = [];
   if (r.ok) {
     lines.push(`${s.green('ok')} ${what}`);

@@ -1,7 +1,9 @@
 // docs/commands/ is generated from the command definitions by scripts/docs.mjs
 // (`npm run docs`); this fails when a page differs from what it would write now.
 // Reads the built dist/ (npm test builds first). No database.
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PROBLEM_CODES } from '../../src/core/verify.js';
 // @ts-expect-error plain ESM script without type declarations
 import { commandPages, helpToMarkdown, stalePages } from '../../scripts/docs.mjs';
 
@@ -32,5 +34,14 @@ describe('command reference in docs/commands', () => {
   it('turns help text into markdown: headed blocks, examples as code, paragraphs joined', () => {
     const md = helpToMarkdown('\nOnly the rows\nthat differ.\n\nExamples:\n  vsg a   # one\n  vsg b\n\nExit codes: 0 done;\n1 no.');
     expect(md).toBe('Only the rows that differ.\n\n## Examples\n\n```sh\nvsg a   # one\nvsg b\n```\n\n## Exit codes\n\n0 done; 1 no.');
+  });
+});
+
+describe('docs/integrity.md', () => {
+  it('lists every problem code verify can report', () => {
+    const page = fs.readFileSync(new URL('../../docs/integrity.md', import.meta.url), 'utf8');
+    const list = page.slice(page.indexOf('stable problem codes'), page.indexOf('`-t <table>` verifies one'));
+    expect(PROBLEM_CODES.length).toBeGreaterThan(40);
+    expect(PROBLEM_CODES.filter((c) => !list.includes(`\`${c}\``))).toEqual([]);
   });
 });
