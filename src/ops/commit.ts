@@ -12,6 +12,7 @@ import { appendCommit, createCommit, finalOrAgain, type AppendRow, type NewCommi
 import { assertWritable } from '../core/guards.js';
 import { tidyPending, wantsTidy } from '../core/pending.js';
 import { resolveRef, shortId } from '../core/refs.js';
+import { recordRetypedRows } from '../core/retype.js';
 import { assertKeyKept, recordSchemaChange } from '../core/schema.js';
 import { sameSignature, type Signature } from '../core/signature.js';
 import { gather } from '../core/gather.js';
@@ -221,6 +222,12 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
     if (runs) await gather(tx, [table.id]);
     at = runs ? await lockToAppend(tx, table, ended) : { table, recorded: table.signature ?? now, after: now, earlier: false };
   }
+  // A column's type changed (by the SQL, or outside vsg since it was last
+  // recorded): PostgreSQL rewrote its values without the capture seeing them
+  // (core/retype.ts). They join this transaction's changes; then the append
+  // point is read again, so that other writers' earlier changes to those rows
+  // are recorded first.
+  if (at.after.columns.length > 0 && at.table.headCommit !== null && (await recordRetypedRows(tx, at.table, at.table.headCommit, at.recorded, at.after))) at = await lockToAppend(tx, table, ended);
   await assertWritable(tx, at.table);
   assertParent(at.table, parent, at.table.headCommit);
   if (at.after.columns.length === 0) {

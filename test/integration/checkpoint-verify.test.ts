@@ -47,9 +47,10 @@ describe.each(targetNames())('verify --checkpoints on %s', (name) => {
   });
 
   it('passes a checkpoint taken after columns changed type (by typmod and USING), were added, renamed and dropped', async () => {
-    expect((await caches()).length).toBe(1);
+    // (each type change rewrote every row: its commit took a checkpoint too)
+    expect((await caches()).length).toBe(3);
     const r = await checked();
-    expect({ ok: r.ok, checkpoints: r.checkpoints, problems: r.problems }).toEqual({ ok: true, checkpoints: 1, problems: [] });
+    expect({ ok: r.ok, checkpoints: r.checkpoints, problems: r.problems }).toEqual({ ok: true, checkpoints: 3, problems: [] });
     // without the option nothing is compared, and the count says so
     expect((await repo.verify()).checkpoints).toBeUndefined();
   });

@@ -1,0 +1,154 @@
+/**
+ * A column's type changed (`ALTER COLUMN … TYPE`, with or without USING):
+ * PostgreSQL rewrites the table without firing a trigger, and the commit that
+ * records the type change records the values it rewrote (src/core/retype.ts).
+ * After each case, the table's state as history alone gives it
+ * (sql/dropped/rows_at.sql, what a dropped table's restore reads) is the live
+ * table's at HEAD and the state before at HEAD~1; a checkout of HEAD~1 writes
+ * the values of before back through the new type. Cases: the SQL's own type
+ * change, with its own writes before or after it in the same SQL; a type
+ * change made outside vsg, recorded by a commit without SQL or by one whose
+ * SQL wrote other rows, with another writer's uncommitted change recorded
+ * first; a root kept as a checkpoint; a change that keeps every value's text
+ * (int to bigint: no row); a key column's type changed (its rows keep their
+ * images); a large statement in the same commit (refused, nothing changed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { VsgError, type Repository } from '../../src/index.js';
+import { makeTarget, root, targetNames, type Target } from '../helpers/targets.js';
+
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+
+const ROWS_AT = fs.readFileSync(path.join(root, 'sql', 'dropped', 'rows_at.sql'), 'utf8');
+
+describe.each(targetNames())('a column type change on %s', (name) => {
+  let t: Target;
+  let repo: Repository;
+  const author = 'ann';
+  const q = async <R extends Record<string, unknown>>(text: string, params: unknown[] = []) => (await repo.db.query<R>(text, params)).rows;
+  const tableId = async (tb: string) => (await repo.tables()).find((x) => x.name === tb)!.id;
+  /** each row's image as history alone gives it at `ref`, by key */
+  const fromHistory = async (tb: string, ref: string) => {
+    const commit = (await repo.show(ref, { table: tb })).commit.id;
+    const rows = await q<{ k: string; img: string }>(`SELECT x.key::text AS k, x.img::text AS img FROM (${ROWS_AT}) x ORDER BY 1`, [await tableId(tb), commit]);
+    return Object.fromEntries(rows.map((r) => [r.k, JSON.parse(r.img) as Record<string, string | null>]));
+  };
+  /** each live row's image (every column as text), by key */
+  const live = async (tb: string) => {
+    const rows = await q<{ k: string; img: string }>(`SELECT jsonb_build_object('id', id::text)::text AS k, (SELECT jsonb_object_agg(e.key, e.value #>> '{}') FROM jsonb_each(to_jsonb(t)) e)::text AS img FROM ${tb} t ORDER BY 1`);
+    return Object.fromEntries(rows.map((r) => [r.k, JSON.parse(r.img) as Record<string, string | null>]));
+  };
+  const commit = async (tb: string, sql?: string) => (await repo.commit({ table: tb, author, ...(sql !== undefined ? { sql } : {}) })).commit;
+  /** a table of `n` rows (id, cents numeric(12,0), note text), tracked; its images before anything */
+  const fresh = async (tb: string, n = 6) => {
+    await repo.sql(`CREATE TABLE ${tb} (id int PRIMARY KEY, cents numeric(12,0), note text); INSERT INTO ${tb} SELECT g, g * 100 + 45, 'n' || g FROM generate_series(1, ${n}) g`);
+    await repo.track(tb, { author });
+    return live(tb);
+  };
+  /** history at HEAD is the live table, at HEAD~1 `before`; a checkout of HEAD~1 gives `back` (the values of before, read through the new type) */
+  const holds = async (tb: string, before: Record<string, unknown>, back: (id: number) => string) => {
+    expect(await fromHistory(tb, 'HEAD')).toEqual(await live(tb));
+    expect(await fromHistory(tb, 'HEAD~1')).toEqual(before);
+    await repo.checkout({ table: tb, ref: 'HEAD~1', author });
+    const rows = await q<{ id: string; cents: string }>(`SELECT t.id::text AS id, t.cents::text AS cents FROM ${tb} t ORDER BY t.id`);
+    expect(rows).toEqual(Object.keys(before).map((_, i) => ({ id: String(i + 1), cents: back(i + 1) })));
+    expect((await repo.verify()).problems).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    t = await makeTarget(name);
+    repo = await t.open({ init: true });
+  });
+  afterAll(async () => {
+    await repo?.close();
+    await t?.cleanup();
+  });
+
+  it('records every value a USING clause rewrote, as an update of that cell', async () => {
+    const before = await fresh('a');
+    const c = await commit('a', `ALTER TABLE a ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 0, 6, 0]);
+    const diff = await repo.diff({ table: 'a', from: 'HEAD~1', to: 'HEAD' });
+    expect(diff.changes[0]).toEqual({ key: { id: '1' }, old: { id: '1', cents: '145', note: 'n1' }, new: { id: '1', cents: '1.45', note: 'n1' } });
+    await holds('a', before, (id) => `${id * 100 + 45}.00`);
+  });
+
+  it("composes the SQL's own writes before and after the type change with the rows it rewrote", async () => {
+    const before = await fresh('b');
+    const c = await commit('b', `UPDATE b SET cents = 5000 WHERE id = 1; ALTER TABLE b ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100;
+      UPDATE b SET note = 'late' WHERE id = 2; DELETE FROM b WHERE id = 3; INSERT INTO b VALUES (7, 1.5, 'new')`);
+    expect([c.inserted, c.updated, c.deleted]).toEqual([1, 5, 1]);
+    const rows = Object.fromEntries((await repo.diff({ table: 'b', from: 'HEAD~1', to: 'HEAD' })).changes.map((x) => [x.key.id, [x.old, x.new]]));
+    expect(rows['1']).toEqual([{ id: '1', cents: '145', note: 'n1' }, { id: '1', cents: '50.00', note: 'n1' }]);
+    expect(rows['2']).toEqual([{ id: '2', cents: '245', note: 'n2' }, { id: '2', cents: '2.45', note: 'late' }]);
+    expect(rows['3']).toEqual([{ id: '3', cents: '345', note: 'n3' }, null]);
+    expect(rows['7']).toEqual([null, { id: '7', cents: '1.50', note: 'new' }]);
+    expect(await fromHistory('b', 'HEAD')).toEqual(await live('b'));
+    expect(await fromHistory('b', 'HEAD~1')).toEqual(before);
+    await repo.checkout({ table: 'b', ref: 'HEAD~1', author });
+    expect(await q(`SELECT t.id::text AS id, t.cents::text AS cents, t.note FROM b t ORDER BY t.id`)).toEqual(
+      [1, 2, 3, 4, 5, 6].map((id) => ({ id: String(id), cents: `${id * 100 + 45}.00`, note: `n${id}` })),
+    );
+  });
+
+  it('records a type change made outside vsg with its rewritten values, after another writer\'s change to a row', async () => {
+    const before = await fresh('c');
+    await repo.sql(`ALTER TABLE c ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    // another transaction's change, uncommitted in vsg, after the type change
+    await q(`UPDATE c SET note = 'other' WHERE id = 4`);
+    const c = await commit('c');
+    expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 0, 6, 0]);
+    await holds('c', before, (id) => `${id * 100 + 45}.00`);
+  });
+
+  it('records the rows rewritten outside vsg in the commit whose SQL writes other rows, after the earlier writer\'s change', async () => {
+    const before = await fresh('d');
+    await repo.sql(`ALTER TABLE d ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    await q(`UPDATE d SET note = 'other' WHERE id = 4`);
+    const made = await repo.commit({ table: 'd', author, sql: `UPDATE d SET note = 'mine' WHERE id = 5` });
+    expect([made.commit.kind, made.commit.updated]).toEqual(['SCHEMA', 5]);
+    // the other writer's row stays uncommitted, its rewrite with it: history has it as before
+    const now = await live('d');
+    expect(await fromHistory('d', 'HEAD')).toEqual({ ...now, '{"id": "4"}': before['{"id": "4"}'] });
+    expect((await repo.status({ table: 'd' }))[0].updated).toBe(1);
+    const rest = await commit('d');
+    expect([rest.kind, rest.updated]).toEqual(['COMMIT', 1]);
+    expect(await fromHistory('d', 'HEAD')).toEqual(now);
+    expect(await fromHistory('d', 'HEAD~2')).toEqual(before);
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('records a type change on a table whose root is kept as a checkpoint', async () => {
+    const before = await fresh('e', 1500);
+    const c = await commit('e', `ALTER TABLE e ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    expect(c.updated).toBe(1500);
+    await holds('e', before, (id) => `${id * 100 + 45}.00`);
+  });
+
+  it('records no row where every value keeps its text (int to bigint), and none where a key column changed type', async () => {
+    await repo.sql(`CREATE TABLE f (id int PRIMARY KEY, n int); INSERT INTO f SELECT g, g FROM generate_series(1, 5) g`);
+    await repo.track('f', { author });
+    const c = await commit('f', `ALTER TABLE f ALTER COLUMN n TYPE bigint`);
+    expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 0, 0, 0]);
+    await repo.sql(`CREATE TABLE g (id numeric(6,0) PRIMARY KEY, n numeric(6,0)); INSERT INTO g SELECT g, g FROM generate_series(1, 5) g`);
+    await repo.track('g', { author });
+    const k = await commit('g', `ALTER TABLE g ALTER COLUMN id TYPE numeric(8,2), ALTER COLUMN n TYPE numeric(8,2)`);
+    expect([k.kind, k.inserted, k.updated, k.deleted]).toEqual(['SCHEMA', 0, 0, 0]);
+  });
+
+  it('refuses a type change in the same commit as a large statement on the table, and changes nothing', async () => {
+    await repo.sql(`CREATE TABLE h (id int PRIMARY KEY, cents numeric(12,0)); INSERT INTO h SELECT g, g FROM generate_series(1, 10) g`);
+    await repo.track('h', { author });
+    const head = (await repo.show('HEAD', { table: 'h' })).commit.id;
+    const err = await repo
+      .commit({ table: 'h', author, sql: `INSERT INTO h SELECT g, g FROM generate_series(11, 10010) g; ALTER TABLE h ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100` })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(VsgError);
+    expect((err as VsgError).code).toBe('E_RETYPE_STAGED');
+    expect((err as VsgError).message).toBe("cannot commit a change of column type with a large statement's rows in 'h'");
+    expect((await repo.show('HEAD', { table: 'h' })).commit.id).toBe(head);
+    expect(await q(`SELECT count(*)::text AS n, format_type(atttypid, atttypmod) AS ty FROM h, pg_attribute WHERE attrelid = 'h'::regclass AND attname = 'cents' GROUP BY 2`)).toEqual([{ n: '10', ty: 'numeric(12,0)' }]);
+  });
+});
