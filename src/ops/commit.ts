@@ -224,10 +224,11 @@ async function record(tx: Queryable, table: LockedTable, pre: Before, opts: Comm
   }
   // A column's type changed (by the SQL, or outside vsg since it was last
   // recorded): PostgreSQL rewrote its values without the capture seeing them
-  // (core/retype.ts). They join this transaction's changes; then the append
-  // point is read again, so that other writers' earlier changes to those rows
-  // are recorded first.
-  if (at.after.columns.length > 0 && at.table.headCommit !== null && (await recordRetypedRows(tx, at.table, at.table.headCommit, at.recorded, at.after))) at = await lockToAppend(tx, table, ended);
+  // (core/retype.ts). They join this transaction's changes; after SQL, the
+  // append point is read again, so that other writers' earlier changes to
+  // those rows are recorded first (a commit without SQL takes every change).
+  const retyped = at.after.columns.length > 0 && at.table.headCommit !== null && (await recordRetypedRows(tx, at.table, at.table.headCommit, at.recorded, at.after));
+  if (retyped && runs) at = await lockToAppend(tx, table, ended);
   await assertWritable(tx, at.table);
   assertParent(at.table, parent, at.table.headCommit);
   if (at.after.columns.length === 0) {
