@@ -7,11 +7,12 @@
  * table's at HEAD and the state before at HEAD~1; a checkout of HEAD~1 writes
  * the values of before back through the new type. Cases: the SQL's own type
  * change, with its own writes before or after it in the same SQL; a type
- * change made outside vsg, recorded by a commit without SQL or by one whose
- * SQL wrote other rows, with another writer's uncommitted change recorded
- * first; a root kept as a checkpoint; a change that keeps every value's text
- * (int to bigint: no row); a key column's type changed (its rows keep their
- * images); a large statement in the same commit (refused, nothing changed).
+ * change made outside vsg, recorded by a commit without SQL (with another
+ * writer's change) or by one whose SQL wrote other rows (another writer's
+ * uncommitted change keeping the conversion with it); a root kept as a
+ * checkpoint; a change that keeps every value's text (int to bigint: no row);
+ * a key column's type changed (its rows keep their images); a large statement
+ * in the same commit (refused, nothing changed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,7 +104,7 @@ describe.each(targetNames())('a column type change on %s', (name) => {
     await holds('c', before, (id) => `${id * 100 + 45}.00`);
   });
 
-  it('records the rows rewritten outside vsg in the commit whose SQL writes other rows, after the earlier writer\'s change', async () => {
+  it('records the rows rewritten outside vsg in the commit whose SQL writes other rows; another writer\'s row keeps its conversion until it is committed', async () => {
     const before = await fresh('d');
     await repo.sql(`ALTER TABLE d ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
     await q(`UPDATE d SET note = 'other' WHERE id = 4`);
