@@ -1,16 +1,29 @@
 -- The rows of tracked table $1 as of commit $2 from its history alone (the
--- table may be dropped, or its history untracked): every key the state path
--- from the root to $2 touched, with its last image. Costs the history on that
--- path, which is all there is. Once pruned (docs/prune.md), the path starts
--- at the table's base instead: its rows, but those the path from the base's
--- commit to $2 changed, which come from the path (a $2 before the base is on
--- no such path: E_PRUNED).
+-- table may be dropped, or its history untracked): the rows of the root
+-- commit on $2's state path, but those the path from the root to $2 changed,
+-- which come from that path (vsg.state_diff from the root, whose cost is the
+-- changes after it). The root's rows are read as they are kept (a checkpoint
+-- copy, hash scheme 3, or change rows), never sorted or grouped by key: for a
+-- large table they are most of the rows, and a walk from nothing that took
+-- them in with every other commit's spent most of its time there. Once pruned
+-- (docs/prune.md), the path starts at the table's base instead: its rows, but
+-- those the path from the base's commit to $2 changed, which come from the
+-- path (a $2 before the base is on no such path: E_PRUNED). Without either
+-- (a root pruned, which a prune never leaves without a base), the walk from
+-- nothing, which raises E_PRUNED where history is gone.
 WITH b AS (
   SELECT id, commit_id FROM vsg.bases WHERE table_id = $1::int ORDER BY id DESC LIMIT 1
+), r AS MATERIALIZED (
+  SELECT c.id, c.seq FROM vsg.state_path($2::text, -1) p JOIN vsg.commits c ON c.id = p.id
+  WHERE p.sdepth = 0 AND c.pruned IS NULL AND NOT EXISTS (SELECT 1 FROM b)
 ), d AS MATERIALIZED (
-  SELECT key, new FROM vsg.state_diff($1::int, (SELECT commit_id FROM b), $2::text, false, CASE WHEN EXISTS (SELECT 1 FROM b) THEN NULL ELSE -1 END)
+  SELECT key, new FROM vsg.state_diff($1::int, coalesce((SELECT commit_id FROM b), (SELECT id FROM r)), $2::text, false,
+                                      CASE WHEN EXISTS (SELECT 1 FROM b) THEN NULL WHEN EXISTS (SELECT 1 FROM r) THEN 0 ELSE -1 END)
 )
-SELECT r.key, r.image AS img FROM vsg.base_rows r JOIN b ON r.base_id = b.id
-WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.key = r.key)
+SELECT x.key, x.image AS img FROM vsg.base_rows x JOIN b ON x.base_id = b.id
+WHERE NOT EXISTS (SELECT 1 FROM d WHERE d.key = x.key)
 UNION ALL
-SELECT key, new AS img FROM d WHERE new IS NOT NULL
+SELECT x.key, x.after FROM r CROSS JOIN LATERAL vsg.commit_rows(r.seq) x
+WHERE x.after IS NOT NULL AND NOT EXISTS (SELECT 1 FROM d WHERE d.key = x.key)
+UNION ALL
+SELECT key, new FROM d WHERE new IS NOT NULL

@@ -10,6 +10,7 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { withRowsAt } from './sql/dropped.js';
 import type { TrackedTable } from './tables.js';
 
 export interface Base {
@@ -33,7 +34,7 @@ export interface Base {
 export async function makeBase(tx: Queryable, table: TrackedTable, commit: string): Promise<Base> {
   // an untracked history has no live table: its state comes from its history alone
   const { rows: made } = table.untrackedAt !== null
-    ? await tx.query<{ id: string }>(sql('base/make_history').replace('(ROWS_AT)', `(${sql('dropped/rows_at')})`), [table.id, commit])
+    ? await tx.query<{ id: string }>(withRowsAt('base/make_history'), [table.id, commit])
     : await tx.query<{ id: string }>(sql('base/make'), [table.id, table.qname, commit, table.keyColumns]);
   const id = Number(made[0].id);
   const { rows } = await tx.query<{ rows: string; hash: string }>(sql('base/seal'), [id]);

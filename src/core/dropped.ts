@@ -9,7 +9,7 @@ import type { Queryable } from '../db/db.js';
 import { ident, qualified } from '../db/quote.js';
 import { sql } from '../db/sql.js';
 import { VsgError } from '../errors.js';
-import { createSchema, createSequence, createTable, historyRows, insertHistoryRows, sequenceOwnedBy, sequencePastMax } from './sql/dropped.js';
+import { createSchema, createSequence, createTable, historyRows, insertHistoryRows, sequenceOwnedBy, sequencePastMax, withRowsAt } from './sql/dropped.js';
 import { forgottenPolicy, forgottenRefusal } from './forgets.js';
 import type { Image } from './types.js';
 import { columns, resolveRelation, tableById, type Column, type TrackedTable } from './tables.js';
@@ -85,7 +85,7 @@ export async function recreateTable(tx: Queryable, table: TrackedTable): Promise
   }
   // Rows holding forgotten values (vsg forget) come back only as the caller said: refused by default,
   // with NULL in their place ('null'), or left out ('live': there is no live row).
-  const { rows: marked } = await tx.query<{ key: string; n: string }>(sql('dropped/forgotten_at'), [t.id, t.headCommit]);
+  const { rows: marked } = await tx.query<{ key: string; n: string }>(withRowsAt('dropped/forgotten_at'), [t.id, t.headCommit]);
   if (marked.length && forgottenPolicy(tx) === 'refuse') {
     throw forgottenRefusal(t, marked.map((r) => JSON.parse(r.key) as Image), Number(marked[0].n));
   }

@@ -1,5 +1,6 @@
 /** The statements that read and recreate a dropped table (src/core/sql/dropped.ts), as text: names quoted, values bound. */
 import { describe, expect, it } from 'vitest';
+import { sql } from '../../src/db/sql.js';
 import { createSchema, createTable, historyRows, insertHistoryRows, sequenceOwnedBy, sequencePastMax } from '../../src/core/sql/dropped.js';
 
 describe('dropped-table SQL builders', () => {
@@ -20,8 +21,8 @@ describe('dropped-table SQL builders', () => {
     expect(q).toContain(`CASE WHEN jsonb_typeof(x.img->'it''s') <> 'object' THEN x.img->>'it''s' END AS c1`);
     expect(q).toContain(`(SELECT jsonb_object_agg(e.k, e.v->'forgotten')::text FROM jsonb_each(x.img) AS e(k, v) WHERE jsonb_typeof(e.v) = 'object') AS f FROM`);
     expect(q).toContain(`(x.key->>'id')::integer AS k0`);
-    // from the table's base (a prune's) when it has one, else from the root (-1)
-    expect(q).toContain(`vsg.state_diff($1::int, (SELECT commit_id FROM b), $2::text, false, CASE WHEN EXISTS (SELECT 1 FROM b) THEN NULL ELSE -1 END)`);
+    // history alone, as sql/dropped/rows_at.sql reads it
+    expect(q).toContain(`(${sql('dropped/rows_at')}) x`);
     expect(q).toMatch(/ORDER BY k0$/);
     const insert = insertHistoryRows('"public"."t"');
     expect(insert).toMatch(/^INSERT INTO "public"."t" SELECT r\.\* FROM \(.*jsonb_populate_record\(NULL::"public"."t", CASE WHEN .* THEN .* ELSE x\.img END\) r WHERE \$3::text = 'null' OR NOT EXISTS .*$/s);

@@ -1,12 +1,13 @@
 /** The statements that record the values a column type change rewrote (src/core/sql/retype.ts), as text: names quoted, values bound. */
 import { describe, expect, it } from 'vitest';
+import { sql } from '../../src/db/sql.js';
 import { dropRetyped, mendRetyped, recordRetyped, stageRetyped } from '../../src/core/sql/retype.js';
 
 describe('type change SQL builders', () => {
   it("reads history at HEAD by bound table id and commit beside the retyped columns' text now, names quoted", () => {
     const q = stageRetyped('"public"."we""ird"', ['id'], ["it's"]);
     expect(q).toMatch(/^CREATE TEMP TABLE vsg_retyped ON COMMIT DROP AS/);
-    expect(q).toContain(`vsg.state_diff($1::int, (SELECT commit_id FROM b), $2::text, false, CASE WHEN EXISTS (SELECT 1 FROM b) THEN NULL ELSE -1 END)`);
+    expect(q).toContain(`(${sql('dropped/rows_at')}) x`);
     expect(q).toContain(`SELECT jsonb_build_object('id', "r"."id"::text) AS key, jsonb_build_object('it''s', r."it's"::text) AS cells FROM "public"."we""ird" r`);
     expect(q).toContain('FULL JOIN h ON h.key = l.key');
   });

@@ -9,6 +9,15 @@ import { ident, literal } from '../../db/quote.js';
 import { sql } from '../../db/sql.js';
 import { forgottenColumns } from './rows.js';
 
+/**
+ * A statement under sql/ that reads a table's rows as of a commit from its
+ * history alone through the placeholder (ROWS_AT), with sql/dropped/rows_at.sql
+ * spliced in there (same $1, $2: table id, commit).
+ */
+export function withRowsAt(name: string): string {
+  return sql(name).replace('(ROWS_AT)', `(${sql('dropped/rows_at')})`);
+}
+
 /** A column to recreate: its type and default as the server wrote them (recorded from the catalog). */
 export interface RecreateColumn {
   name: string;
