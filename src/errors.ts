@@ -94,7 +94,6 @@ export const ERRORS = {
   E_READ_FILE: { exit: use, meaning: 'cannot read the SQL file' },
   E_READ_ONLY: { exit: input, meaning: 'the server is a hot standby (pg_is_in_recovery()) or the transaction is read-only: vsg only reads there; nothing was attempted' },
   E_REF_EXISTS: { exit: input, meaning: 'a branch or tag of that name already exists' },
-  E_RETYPE_STAGED: { exit: input, meaning: "a column's type changed in the same commit as a large statement's rows of that table: commit the type change on its own; nothing changed" },
   E_ROLLBACK_CONFLICT: { exit: no, meaning: 'rows or cells the commit changed were changed since; data lists them' },
   E_SAVEPOINT: { exit: sql, meaning: 'the SQL releases or rolls back to a savepoint it did not set' },
   E_SCHEMA_CHANGED: { exit: input, meaning: 'a column the rows need no longer exists' },

@@ -9,7 +9,6 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
-import { ExitCode, VsgError } from '../errors.js';
 import type { Signature } from './signature.js';
 import { dropRetyped, mendRetyped, recordRetyped, stageRetyped } from './sql/retype.js';
 import type { TrackedTable } from './tables.js';
@@ -32,14 +31,11 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
   if (retyped.length === 0) return false;
   const keyNums = after.key ?? [];
   if (after.columns.some((c) => keyNums.includes(c.num) && retyped.includes(c.name))) return false;
+  // A large statement of the table in the same commit: its rows were staged
+  // apart from vsg.pending (and a copy's images read its columns as they were
+  // then); they join the uncommitted changes the mending below reaches.
   const { rows } = await tx.query<{ staged: boolean | string }>(sql('commit/staged_keys'), [table.id]);
-  if (rows[0].staged === true || rows[0].staged === 't') {
-    throw new VsgError('E_RETYPE_STAGED', `cannot commit a change of column type with a large statement's rows in '${table.display}'`, {
-      exitCode: ExitCode.input,
-      hint: 'commit the type change on its own, then the statement',
-      data: { table: table.display, columns: retyped },
-    });
-  }
+  if (rows[0].staged === true || rows[0].staged === 't') await tx.query(sql('commit/unstage'), [table.id]);
   await tx.query(stageRetyped(table.qname, table.keyColumns, retyped), [table.id, head]);
   // The statements below join the whole table's rows with vsg.pending: hash
   // joins, whatever vsg.pending's statistics say (where autovacuum is off they

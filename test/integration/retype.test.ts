@@ -12,12 +12,13 @@
  * uncommitted change keeping the conversion with it); a root kept as a
  * checkpoint; a change that keeps every value's text (int to bigint: no row);
  * a key column's type changed (its rows keep their images); a large statement
- * in the same commit (refused, nothing changed).
+ * in the same commit, before or after the type change (its rows join the
+ * uncommitted changes the type change mends).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { VsgError, type Repository } from '../../src/index.js';
+import type { Repository } from '../../src/index.js';
 import { makeTarget, root, targetNames, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -139,17 +140,25 @@ describe.each(targetNames())('a column type change on %s', (name) => {
     expect([k.kind, k.inserted, k.updated, k.deleted]).toEqual(['SCHEMA', 0, 0, 0]);
   });
 
-  it('refuses a type change in the same commit as a large statement on the table, and changes nothing', async () => {
-    await repo.sql(`CREATE TABLE h (id int PRIMARY KEY, cents numeric(12,0)); INSERT INTO h SELECT g, g FROM generate_series(1, 10) g`);
-    await repo.track('h', { author });
-    const head = (await repo.show('HEAD', { table: 'h' })).commit.id;
-    const err = await repo
-      .commit({ table: 'h', author, sql: `INSERT INTO h SELECT g, g FROM generate_series(11, 10010) g; ALTER TABLE h ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100` })
-      .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(VsgError);
-    expect((err as VsgError).code).toBe('E_RETYPE_STAGED');
-    expect((err as VsgError).message).toBe("cannot commit a change of column type with a large statement's rows in 'h'");
-    expect((await repo.show('HEAD', { table: 'h' })).commit.id).toBe(head);
-    expect(await q(`SELECT count(*)::text AS n, format_type(atttypid, atttypmod) AS ty FROM h, pg_attribute WHERE attrelid = 'h'::regclass AND attname = 'cents' GROUP BY 2`)).toEqual([{ n: '10', ty: 'numeric(12,0)' }]);
+  it("composes a type change with a large statement's rows of the table in the same commit, before or after it, packed or staged", async () => {
+    // a 10,000-row INSERT (packed in a copy of the columns as they were) before the type change, a 1,500-row UPDATE (staged) after it
+    const before = await fresh('h', 12);
+    const c = await commit('h', `INSERT INTO h SELECT g, g * 100 + 45, 'n' || g FROM generate_series(13, 10012) g;
+      ALTER TABLE h ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100; UPDATE h SET note = 'late' WHERE id BETWEEN 5 AND 1504`);
+    expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 10000, 12, 0]);
+    const rows = Object.fromEntries((await repo.diff({ table: 'h', from: 'HEAD~1', to: 'HEAD' })).changes.map((x) => [x.key.id, [x.old, x.new]]));
+    expect(rows['1']).toEqual([{ id: '1', cents: '145', note: 'n1' }, { id: '1', cents: '1.45', note: 'n1' }]);
+    expect(rows['6']).toEqual([{ id: '6', cents: '645', note: 'n6' }, { id: '6', cents: '6.45', note: 'late' }]);
+    expect(rows['20']).toEqual([null, { id: '20', cents: '20.45', note: 'late' }]);
+    expect(rows['9000']).toEqual([null, { id: '9000', cents: '9000.45', note: 'n9000' }]);
+    await holds('h', before, (id) => `${id * 100 + 45}.00`);
+    // a 11,000-row UPDATE (packed, its images in the type of before) before the type change
+    const was = await fresh('i', 12000);
+    const u = await commit('i', `UPDATE i SET note = 'x' || id WHERE id <= 11000; ALTER TABLE i ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    expect([u.kind, u.inserted, u.updated, u.deleted]).toEqual(['SCHEMA', 0, 12000, 0]);
+    expect((await repo.diff({ table: 'i', from: 'HEAD~1', to: 'HEAD' })).changes.find((x) => x.key.id === '7')).toEqual(
+      { key: { id: '7' }, old: { id: '7', cents: '745', note: 'n7' }, new: { id: '7', cents: '7.45', note: 'x7' } },
+    );
+    await holds('i', was, (id) => `${id * 100 + 45}.00`);
   });
 });

@@ -15,10 +15,11 @@ describe('type change SQL builders', () => {
   it("mends each key's first and last uncommitted change from one read of vsg.pending, and records the rest", () => {
     const [first, last] = mendRetyped(['c']);
     for (const u of [first, last]) expect(u).toContain('WITH f AS (SELECT q.key, min(q.seq) AS first, max(q.seq) AS last FROM vsg.pending q WHERE q.table_id = $1::int GROUP BY q.key)');
-    expect(first).toContain(`p.seq = f.first AND p.before IS NOT NULL`);
+    // a row is its key's and its sequence number's (a large statement's rows share one)
+    expect(first).toContain(`p.key = f.key AND p.seq = f.first AND p.before IS NOT NULL`);
     expect(first).toContain(`unnest(ARRAY['c']::text[]) n(n)`);
     expect(last).toContain(`SET after = p.after || r.cells`);
-    expect(last).toContain(`p.seq = f.last AND p.after IS NOT NULL`);
+    expect(last).toContain(`p.key = f.key AND p.seq = f.last AND p.after IS NOT NULL`);
     const insert = recordRetyped(['c']);
     expect(insert).toMatch(/^INSERT INTO vsg\.pending \(table_id, key, before, after\)\s+SELECT \$1::int, r\.key, r\.before, r\.before \|\| /);
     expect(insert).toContain('NOT EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $1::int AND p.key = r.key)');

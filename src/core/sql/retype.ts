@@ -41,7 +41,9 @@ export function stageRetyped(qname: string, keyColumns: readonly string[], retyp
  * which the commit takes or records first): a row's first one's before takes
  * the retyped cells history has at HEAD, its last one's after those the table
  * has now, so that its changes run from what history had to what the table
- * has, whichever side of the type change they were captured on.
+ * has, whichever side of the type change they were captured on. (A large
+ * statement's rows share its one sequence number: a row is its key's and that
+ * number's.)
  */
 export function mendRetyped(retyped: readonly string[]): string[] {
   // each key's first and last uncommitted change, from one read of vsg.pending
@@ -50,11 +52,11 @@ export function mendRetyped(retyped: readonly string[]): string[] {
     `${ends}
   UPDATE vsg.pending p SET before = p.before || ${cellsOf('r.before', retyped)}
   FROM f JOIN ${TEMP} r ON r.key = f.key
-  WHERE p.table_id = $1::int AND p.seq = f.first AND p.before IS NOT NULL AND r.before IS NOT NULL`,
+  WHERE p.table_id = $1::int AND p.key = f.key AND p.seq = f.first AND p.before IS NOT NULL AND r.before IS NOT NULL`,
     `${ends}
   UPDATE vsg.pending p SET after = p.after || r.cells
   FROM f JOIN ${TEMP} r ON r.key = f.key
-  WHERE p.table_id = $1::int AND p.seq = f.last AND p.after IS NOT NULL AND r.cells IS NOT NULL`,
+  WHERE p.table_id = $1::int AND p.key = f.key AND p.seq = f.last AND p.after IS NOT NULL AND r.cells IS NOT NULL`,
   ];
 }
 
