@@ -10,6 +10,7 @@
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
 import type { Signature } from './signature.js';
+import { lockTable } from './sql/ddl.js';
 import { dropRetyped, mendRetyped, recordRetyped, stageRetyped } from './sql/retype.js';
 import type { TrackedTable } from './tables.js';
 
@@ -31,6 +32,12 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
   if (retyped.length === 0) return false;
   const keyNums = after.key ?? [];
   if (after.columns.some((c) => keyNums.includes(c.num) && retyped.includes(c.name))) return false;
+  // The statements below read the table and vsg.pending each with a snapshot
+  // of its own: a writer whose changes to the rows committed between them
+  // would be neither mended nor recorded. Writers in flight are waited for,
+  // and others wait until the commit ends, as they did for the ALTER itself
+  // (a type change by the commit's own SQL holds a stronger lock already).
+  await tx.query(lockTable(table.qname, 'SHARE'));
   // A large statement of the table in the same commit: its rows were staged
   // apart from vsg.pending (and a copy's images read its columns as they were
   // then); they join the uncommitted changes the mending below reaches.

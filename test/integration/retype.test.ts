@@ -10,15 +10,19 @@
  * change made outside vsg, recorded by a commit without SQL (with another
  * writer's change) or by one whose SQL wrote other rows (another writer's
  * uncommitted change keeping the conversion with it); a root kept as a
- * checkpoint; a change that keeps every value's text (int to bigint: no row);
+ * checkpoint; a change made outside vsg recorded while another session's
+ * change to a row is in flight (the commit waits for it, on the server); a
+ * change that keeps every value's text (int to bigint: no row);
  * a key column's type changed (its rows keep their images); a large statement
  * in the same commit, before or after the type change (its rows join the
  * uncommitted changes the type change mends).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Repository } from '../../src/index.js';
+import { until } from '../helpers/crash.js';
 import { makeTarget, root, targetNames, type Target } from '../helpers/targets.js';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -138,6 +142,31 @@ describe.each(targetNames())('a column type change on %s', (name) => {
     await repo.track('g', { author });
     const k = await commit('g', `ALTER TABLE g ALTER COLUMN id TYPE numeric(8,2), ALTER COLUMN n TYPE numeric(8,2)`);
     expect([k.kind, k.inserted, k.updated, k.deleted]).toEqual(['SCHEMA', 0, 0, 0]);
+  });
+
+  it.skipIf(name === 'pglite')('waits for a writer in flight when it records a type change made outside vsg, and mends that writer\'s change (server only: PGlite allows one connection)', async () => {
+    const before = await fresh('w');
+    await repo.sql(`ALTER TABLE w ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    // another session's change to a row, in flight: its capture read the row converted
+    const other = new pg.Client({ connectionString: t.url });
+    await other.connect();
+    try {
+      await other.query(`BEGIN; UPDATE w SET note = 'other' WHERE id = 4`);
+      let done = false;
+      const made = repo.commit({ table: 'w', author }).finally(() => { done = true; });
+      // the commit waits on the table's lock until the writer ends, and only then reads the rows
+      const waiting = async () => (await t.sql(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE%'`)).rowCount === 1;
+      expect(await until(waiting, () => done)).toBe(true);
+      await other.query('COMMIT');
+      const c = (await made).commit;
+      expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 0, 6, 0]);
+    } finally {
+      await other.end();
+    }
+    expect((await repo.diff({ table: 'w', from: 'HEAD~1', to: 'HEAD' })).changes.find((x) => x.key.id === '4')).toEqual(
+      { key: { id: '4' }, old: { id: '4', cents: '445', note: 'n4' }, new: { id: '4', cents: '4.45', note: 'other' } },
+    );
+    await holds('w', before, (id) => `${id * 100 + 45}.00`);
   });
 
   it("composes a type change with a large statement's rows of the table in the same commit, before or after it, packed or staged", async () => {

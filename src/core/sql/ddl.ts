@@ -8,7 +8,7 @@ import { ident, literal, qualified } from '../../db/quote.js';
 import { sql } from '../../db/sql.js';
 
 /** The lock modes vsg takes on a user table. */
-export type LockMode = 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
+export type LockMode = 'SHARE' | 'SHARE ROW EXCLUSIVE' | 'ACCESS EXCLUSIVE';
 
 /** LOCK TABLE `qname` (already quoted, tables.ts) in `mode`. */
 export function lockTable(qname: string, mode: LockMode): string {
