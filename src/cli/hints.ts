@@ -66,7 +66,7 @@ export const CLI_WORDS: Partial<Record<ErrorCode, Words>> = {
   E_NO_ROW: (e) => when(e, 'rowLog()', (d) => `'vsg log -t ${sh(d.table)} --row ${sh(String(d.key))}' shows its history`),
   E_ROLLBACK_CONFLICT: (e) => ({ hint: e.hint?.replace(/use force to overwrite them$/, 'use --force to overwrite them') }),
   E_BAD_DIGEST: (e) => ({ hint: e.hint?.replace('as verify({ digest: true }) gives it', "as printed by 'vsg verify --digest'") }),
-  E_KEY_CHANGED: () => ({ hint: "keep the key's columns and names; to re-key a table, 'vsg untrack' it, change it, and 'vsg track' it again" }),
+  E_KEY_CHANGED: (e) => ({ hint: e.hint?.replace('untrack it, change it, and track it again', "'vsg untrack' it, change it, and 'vsg track' it again") }),
   E_SCHEMA_UNRECORDED: (e) => when(e, 'record the change first', (d) => `record the change first with 'vsg commit -t ${sh(d.table)}'`),
   E_NO_BRANCH: (e) =>
     when(e, 'switch to an existing branch', () => "switch to an existing branch with 'vsg switch'") ??

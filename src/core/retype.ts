@@ -9,9 +9,10 @@
  */
 import type { Queryable } from '../db/db.js';
 import { sql } from '../db/sql.js';
+import { VsgError } from '../errors.js';
 import type { Signature } from './signature.js';
 import { lockTable } from './sql/ddl.js';
-import { dropRetyped, mendRetyped, recordRetyped, stageRetyped } from './sql/retype.js';
+import { dropRetyped, mendRetyped, recordRetyped, reprintedKey, stageRetyped } from './sql/retype.js';
 import type { TrackedTable } from './tables.js';
 
 /** The columns (by their name now) whose type differs between the two shapes, the same column by its number. */
@@ -23,15 +24,13 @@ export function retypedColumns(before: Signature, after: Signature): string[] {
  * Put the rows a type change between `before` (the columns last recorded) and
  * `after` (the columns now) rewrote into this transaction's pending rows of
  * `table`, as of `head` (its branch's HEAD, locked), for the commit being made
- * to take. Answers whether it did: nothing when no type changed, or when a key
- * column's did (keys are matched by their text, which such a change may
- * print anew: those rows keep their images of before).
+ * to take. Answers whether it did: nothing when no type changed. A key
+ * column's type change is refused (E_KEY_CHANGED) where it changed how a key
+ * reads (`7` as `7.00`): rows are matched by their keys' text.
  */
 export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head: string, before: Signature, after: Signature): Promise<boolean> {
   const retyped = retypedColumns(before, after);
   if (retyped.length === 0) return false;
-  const keyNums = after.key ?? [];
-  if (after.columns.some((c) => keyNums.includes(c.num) && retyped.includes(c.name))) return false;
   // The statements below read the table and vsg.pending each with a snapshot
   // of its own: a writer whose changes to the rows committed between them
   // would be neither mended nor recorded. Writers in flight are waited for,
@@ -43,12 +42,25 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
   // then); they join the uncommitted changes the mending below reaches.
   const { rows } = await tx.query<{ staged: boolean | string }>(sql('commit/staged_keys'), [table.id]);
   if (rows[0].staged === true || rows[0].staged === 't') await tx.query(sql('commit/unstage'), [table.id]);
-  await tx.query(stageRetyped(table.qname, table.keyColumns, retyped), [table.id, head]);
   // The statements below join the whole table's rows with vsg.pending: hash
   // joins, whatever vsg.pending's statistics say (where autovacuum is off they
   // can say it is empty while it holds many dead rows, and a nested loop that
   // scanned it once per row took 126 s for 100k rows, against 5 s).
   const { rows: was } = await tx.query<{ was: string }>(sql('commit/nestloop_off'));
+  const keyNums = after.key ?? [];
+  const keys = after.columns.filter((c) => keyNums.includes(c.num) && retyped.includes(c.name)).map((c) => c.name);
+  if (keys.length) {
+    // a key column's type changed: its keys must read as they did (int to bigint), or history loses its rows
+    const { rows: reprinted } = await tx.query<{ key: string }>(reprintedKey(table.qname, table.keyColumns), [table.id, head]);
+    if (reprinted.length) {
+      const named = keys.map((k) => `'${k}'`).join(', ');
+      throw new VsgError('E_KEY_CHANGED', `the type of key column ${named} of '${table.display}' changed how its keys read (${reprinted[0].key}), which vsg cannot follow`, {
+        hint: 'give the key a type that reads each key as before (int to bigint); to re-key a table, untrack it, change it, and track it again',
+        data: { table: table.display, columns: keys, key: JSON.parse(reprinted[0].key) as unknown },
+      });
+    }
+  }
+  await tx.query(stageRetyped(table.qname, table.keyColumns, retyped), [table.id, head]);
   for (const statement of mendRetyped(retyped)) await tx.query(statement, [table.id]);
   await tx.query(recordRetyped(retyped), [table.id]);
   await tx.query(sql('commit/nestloop_as'), [was[0].was]);

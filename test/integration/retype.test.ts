@@ -13,7 +13,7 @@
  * checkpoint; a change made outside vsg recorded while another session's
  * change to a row is in flight (the commit waits for it, on the server); a
  * change that keeps every value's text (int to bigint: no row);
- * a key column's type changed (its rows keep their images); a large statement
+ * a key column's type changed (refused where its keys read otherwise); a large statement
  * in the same commit, before or after the type change (its rows join the
  * uncommitted changes the type change mends).
  */
@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Repository } from '../../src/index.js';
+import type { Repository, VsgError } from '../../src/index.js';
 import { until } from '../helpers/crash.js';
 import { makeTarget, root, targetNames, type Target } from '../helpers/targets.js';
 
@@ -133,15 +133,43 @@ describe.each(targetNames())('a column type change on %s', (name) => {
     await holds('e', before, (id) => `${id * 100 + 45}.00`);
   });
 
-  it('records no row where every value keeps its text (int to bigint), and none where a key column changed type', async () => {
+  it('records no row where every value keeps its text (int to bigint), of a key column too', async () => {
     await repo.sql(`CREATE TABLE f (id int PRIMARY KEY, n int); INSERT INTO f SELECT g, g FROM generate_series(1, 5) g`);
     await repo.track('f', { author });
     const c = await commit('f', `ALTER TABLE f ALTER COLUMN n TYPE bigint`);
     expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 0, 0, 0]);
+    const k = await commit('f', `ALTER TABLE f ALTER COLUMN id TYPE bigint; INSERT INTO f VALUES (6, 6); DELETE FROM f WHERE id = 1`);
+    expect([k.kind, k.inserted, k.updated, k.deleted]).toEqual(['SCHEMA', 1, 0, 1]);
+    expect(await fromHistory('f', 'HEAD')).toEqual(await live('f'));
+    expect((await repo.verify()).problems).toEqual([]);
+  });
+
+  it('refuses a key column type change that changes how its keys read, by SQL or outside vsg, and changes nothing', async () => {
     await repo.sql(`CREATE TABLE g (id numeric(6,0) PRIMARY KEY, n numeric(6,0)); INSERT INTO g SELECT g, g FROM generate_series(1, 5) g`);
     await repo.track('g', { author });
-    const k = await commit('g', `ALTER TABLE g ALTER COLUMN id TYPE numeric(8,2), ALTER COLUMN n TYPE numeric(8,2)`);
-    expect([k.kind, k.inserted, k.updated, k.deleted]).toEqual(['SCHEMA', 0, 0, 0]);
+    const head = (await repo.show('HEAD', { table: 'g' })).commit.id;
+    const refused = async (sql?: string) => {
+      const err = await repo.commit({ table: 'g', author, ...(sql !== undefined ? { sql } : {}) }).then(() => null, (e: unknown) => e as VsgError);
+      expect(err?.code).toBe('E_KEY_CHANGED');
+      expect(err?.exitCode).toBe(3);
+      expect((await repo.show('HEAD', { table: 'g' })).commit.id).toBe(head);
+      return err!.message;
+    };
+    const typed = async () => (await q<{ ty: string }>(`SELECT format_type(atttypid, atttypmod) AS ty FROM pg_attribute WHERE attrelid = 'g'::regclass AND attname = 'id'`))[0].ty;
+    expect(await refused(`ALTER TABLE g ALTER COLUMN id TYPE numeric(8,2), ALTER COLUMN n TYPE numeric(8,2)`)).toBe(
+      `the type of key column 'id' of 'g' changed how its keys read ({"id": "1"}), which vsg cannot follow`,
+    );
+    expect(await typed()).toBe('numeric(6,0)');
+    // every row written after the type change, in the same SQL: the keys history had are gone all the same
+    await refused(`ALTER TABLE g ALTER COLUMN id TYPE numeric(8,2); UPDATE g SET n = n + 1`);
+    expect(await typed()).toBe('numeric(6,0)');
+    // made outside vsg, the next commit is refused until the type reads the keys as before
+    await repo.sql(`ALTER TABLE g ALTER COLUMN id TYPE numeric(8,2)`);
+    await refused();
+    await refused(`UPDATE g SET n = 7 WHERE id = 2`);
+    await repo.sql(`ALTER TABLE g ALTER COLUMN id TYPE numeric(6,0)`);
+    expect((await commit('g', `UPDATE g SET n = 7 WHERE id = 2`)).kind).toBe('COMMIT');
+    expect(await fromHistory('g', 'HEAD')).toEqual(await live('g'));
   });
 
   it.skipIf(name === 'pglite')('waits for a writer in flight when it records a type change made outside vsg, and mends that writer\'s change (server only: PGlite allows one connection)', async () => {

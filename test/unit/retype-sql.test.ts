@@ -1,7 +1,7 @@
 /** The statements that record the values a column type change rewrote (src/core/sql/retype.ts), as text: names quoted, values bound. */
 import { describe, expect, it } from 'vitest';
 import { sql } from '../../src/db/sql.js';
-import { dropRetyped, mendRetyped, recordRetyped, stageRetyped } from '../../src/core/sql/retype.js';
+import { dropRetyped, mendRetyped, recordRetyped, reprintedKey, stageRetyped } from '../../src/core/sql/retype.js';
 
 describe('type change SQL builders', () => {
   it("reads history at HEAD by bound table id and commit beside the retyped columns' text now, names quoted", () => {
@@ -10,6 +10,14 @@ describe('type change SQL builders', () => {
     expect(q).toContain(`(${sql('dropped/rows_at')}) x`);
     expect(q).toContain(`SELECT jsonb_build_object('id', "r"."id"::text) AS key, jsonb_build_object('it''s', r."it's"::text) AS cells FROM "public"."we""ird" r`);
     expect(q).toContain('FULL JOIN h ON h.key = l.key');
+  });
+
+  it("finds a key history has and the table lacks, or the other way round, that no uncommitted change explains", () => {
+    const q = reprintedKey('"public"."we""ird"', ['id']);
+    expect(q).toContain(`(${sql('dropped/rows_at')}) x`);
+    expect(q).toContain(`SELECT jsonb_build_object('id', "r"."id"::text) AS key FROM "public"."we""ird" r`);
+    expect(q).toContain('SELECT DISTINCT q.key FROM vsg.pending q WHERE q.table_id = $1::int');
+    expect(q).toMatch(/FROM h FULL JOIN l ON l\.key = h\.key\s+WHERE \(h\.key IS NULL OR l\.key IS NULL\) AND NOT EXISTS \(SELECT 1 FROM p WHERE p\.key = coalesce\(h\.key, l\.key\)\)\s+LIMIT 1$/);
   });
 
   it("mends each key's first and last uncommitted change from one read of vsg.pending, and records the rest", () => {

@@ -37,6 +37,26 @@ export function stageRetyped(qname: string, keyColumns: readonly string[], retyp
 }
 
 /**
+ * A key whose text a key column's type change reprinted (`7` as `7.00`), if
+ * any: a key history has at HEAD that is no longer in the table, or one in the
+ * table that history lacks, where no uncommitted change (this transaction's,
+ * or another writer's) inserted or deleted it. Rows are matched by their keys'
+ * text: history would hold each such row under two keys.
+ */
+export function reprintedKey(qname: string, keyColumns: readonly string[]): string {
+  return `WITH h AS MATERIALIZED (
+    SELECT x.key FROM (${sql('dropped/rows_at')}) x
+  ), l AS MATERIALIZED (
+    SELECT ${keyExpr(keyColumns, 'r')} AS key FROM ${qname} r
+  ), p AS MATERIALIZED (
+    SELECT DISTINCT q.key FROM vsg.pending q WHERE q.table_id = $1::int
+  )
+  SELECT coalesce(h.key, l.key)::text AS key FROM h FULL JOIN l ON l.key = h.key
+  WHERE (h.key IS NULL OR l.key IS NULL) AND NOT EXISTS (SELECT 1 FROM p WHERE p.key = coalesce(h.key, l.key))
+  LIMIT 1`;
+}
+
+/**
  * The uncommitted changes to the rows (this transaction's and other writers',
  * which the commit takes or records first): a row's first one's before takes
  * the retyped cells history has at HEAD, its last one's after those the table
