@@ -15,9 +15,32 @@ import { lockTable } from './sql/ddl.js';
 import { dropRetyped, mendRetyped, recordRetyped, reprintedKey, stageRetyped } from './sql/retype.js';
 import type { TrackedTable } from './tables.js';
 
-/** The columns (by their name now) whose type differs between the two shapes, the same column by its number. */
+const INTEGERS = /^(smallint|integer|bigint)$/;
+const TEXTS = /^(text|character varying(\(\d+\))?)$/;
+const NUMERIC = /^numeric(?:\((\d+),(\d+)\))?$/;
+
+/**
+ * Whether every value of type `from` that PostgreSQL converts to type `to`
+ * (as format_type prints them) reads the same after: an integer type to
+ * another, text and varchar of any length to each other, numeric to numeric
+ * of the same scale or of none. Such a change rewrites no value's text, so
+ * it needs no reading of the table. Any other pair is compared value by value.
+ */
+export function keepsText(from: string, to: string): boolean {
+  if (INTEGERS.test(from) && INTEGERS.test(to)) return true;
+  if (TEXTS.test(from) && TEXTS.test(to)) return true;
+  const [a, b] = [NUMERIC.exec(from), NUMERIC.exec(to)];
+  return a !== null && b !== null && (b[2] === undefined || (a[2] !== undefined && a[2] === b[2]));
+}
+
+/**
+ * The columns (by their name now) whose type differs between the two shapes,
+ * the same column by its number, where the change may have rewritten a value's text.
+ */
 export function retypedColumns(before: Signature, after: Signature): string[] {
-  return after.columns.filter((c) => before.columns.some((b) => b.num === c.num && b.type !== c.type)).map((c) => c.name);
+  return after.columns
+    .filter((c) => before.columns.some((b) => b.num === c.num && b.type !== c.type && !keepsText(b.type, c.type)))
+    .map((c) => c.name);
 }
 
 /**
