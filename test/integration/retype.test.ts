@@ -197,7 +197,7 @@ describe.each(targetNames())('a column type change on %s', (name) => {
     await holds('w', before, (id) => `${id * 100 + 45}.00`);
   });
 
-  it("composes a type change with a large statement's rows of the table in the same commit, before or after it, packed or staged", async () => {
+  it("composes a type change with a large statement's rows of the table in the same commit, before or after it, packed or staged; another table's stays packed", async () => {
     // a 10,000-row INSERT (packed in a copy of the columns as they were) before the type change, a 1,500-row UPDATE (staged) after it
     const before = await fresh('h', 12);
     const c = await commit('h', `INSERT INTO h SELECT g, g * 100 + 45, 'n' || g FROM generate_series(13, 10012) g;
@@ -217,5 +217,14 @@ describe.each(targetNames())('a column type change on %s', (name) => {
       { key: { id: '7' }, old: { id: '7', cents: '745', note: 'n7' }, new: { id: '7', cents: '7.45', note: 'x7' } },
     );
     await holds('i', was, (id) => `${id * 100 + 45}.00`);
+    // across tables: one table's type change, another's large statement, which stays packed
+    const j = await fresh('j');
+    await repo.sql(`CREATE TABLE k (id int PRIMARY KEY, v text)`);
+    await repo.track('k', { author });
+    const across = await repo.commit({ tables: ['j', 'k'], author, sql: `ALTER TABLE j ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100; INSERT INTO k SELECT g, 'v' || g FROM generate_series(1, 10000) g` });
+    const parts = Object.fromEntries(across.parts!.map((x) => [x.table, x.commit]));
+    expect([parts.j.kind, parts.j.updated, parts.k.kind, parts.k.inserted]).toEqual(['SCHEMA', 6, 'COMMIT', 10000]);
+    expect(await q<{ s: string }>(`SELECT hash_scheme::text AS s FROM vsg.commits WHERE id = $1`, [parts.k.id])).toEqual([{ s: '3' }]);
+    await holds('j', j, (id) => `${id * 100 + 45}.00`);
   });
 });
