@@ -63,7 +63,7 @@ export const ERRORS = {
   E_FK_CYCLE: { exit: input, meaning: "the tables' foreign keys form a cycle of keys that are not deferrable: no order of writes satisfies them; nothing changed" },
   E_FK_VIOLATION: { exit: sql, meaning: 'writing the rows back would break a foreign key (data: constraint, tables, key); nothing changed' },
   E_INTERRUPTED: { exit: interrupted, meaning: 'the command was interrupted (SIGINT, SIGTERM); the transaction in progress was rolled back' },
-  E_KEY_CHANGED: { exit: input, meaning: "the table's primary key changed, which vsg cannot follow" },
+  E_KEY_CHANGED: { exit: input, meaning: "the table's primary key changed (its columns, or a type that prints its keys otherwise), which vsg cannot follow" },
   E_LOCKED: { exit: connection, meaning: 'the embedded database is in use by another process' },
   E_MERGE_ACROSS: { exit: use, meaning: "the table's merge is part of a merge across tables: continue or abort the whole merge, without naming a table" },
   E_MERGE_CONFLICT: { exit: no, meaning: "the merge has conflicts; data lists them, the merge (one table's, or every table's of a merge across tables) stays in progress" },

@@ -1,6 +1,6 @@
 -- The rows of tracked table $1 as of commit $2 from its history alone (the
--- table may be dropped, or its history untracked): the rows of the root
--- commit on $2's state path, but those the path from the root to $2 changed,
+-- table may be dropped, or its history untracked): the rows of the table's
+-- root commit, but those the state path from the root to $2 changed,
 -- which come from that path (vsg.state_diff from the root, whose cost is the
 -- changes after it). The root's rows are read as they are kept (a checkpoint
 -- copy, hash scheme 3, or change rows), never sorted or grouped by key: for a
@@ -14,8 +14,12 @@
 WITH b AS (
   SELECT id, commit_id FROM vsg.bases WHERE table_id = $1::int ORDER BY id DESC LIMIT 1
 ), r AS MATERIALIZED (
-  SELECT c.id, c.seq FROM vsg.state_path($2::text, -1) p JOIN vsg.commits c ON c.id = p.id
-  WHERE p.sdepth = 0 AND c.pruned IS NULL AND NOT EXISTS (SELECT 1 FROM b)
+  -- the table's root: every commit of the table is on a state path from it
+  -- (a table has one; were there more, the walk from nothing)
+  SELECT c.id, c.seq FROM vsg.commits c
+  WHERE c.table_id = $1::int AND c.kind = 'ROOT' AND c.pruned IS NULL AND NOT EXISTS (SELECT 1 FROM b)
+    AND NOT EXISTS (SELECT 1 FROM vsg.commits o WHERE o.table_id = $1::int AND o.kind = 'ROOT' AND o.seq <> c.seq)
+    AND EXISTS (SELECT 1 FROM vsg.commits t WHERE t.id = $2::text AND t.table_id = $1::int)
 ), d AS MATERIALIZED (
   SELECT key, new FROM vsg.state_diff($1::int, coalesce((SELECT commit_id FROM b), (SELECT id FROM r)), $2::text, false,
                                       CASE WHEN EXISTS (SELECT 1 FROM b) THEN NULL WHEN EXISTS (SELECT 1 FROM r) THEN 0 ELSE -1 END)
