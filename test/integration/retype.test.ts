@@ -10,7 +10,8 @@
  * change made outside vsg, recorded by a commit without SQL (with another
  * writer's change) or by one whose SQL wrote other rows (another writer's
  * uncommitted change keeping the conversion with it); a root kept as a
- * checkpoint; a change made outside vsg recorded while another session's
+ * checkpoint; a change made outside vsg recorded over an application's large
+ * staged write (its rows share one sequence number), or while another session's
  * change to a row is in flight (the commit waits for it, on the server); a
  * change that keeps every value's text (int to bigint: no row);
  * a key column's type changed (refused where its keys read otherwise); a large statement
@@ -170,6 +171,19 @@ describe.each(targetNames())('a column type change on %s', (name) => {
     await repo.sql(`ALTER TABLE g ALTER COLUMN id TYPE numeric(6,0)`);
     expect((await commit('g', `UPDATE g SET n = 7 WHERE id = 2`)).kind).toBe('COMMIT');
     expect(await fromHistory('g', 'HEAD')).toEqual(await live('g'));
+  });
+
+  it("records a type change made outside vsg over an application's large staged write, each row with its own values", async () => {
+    const before = await fresh('s');
+    // the application stages a 1,500-row INSERT itself (vsg.stage): at its end the rows reach vsg.pending, sharing one sequence number
+    await repo.sql(`SELECT set_config('vsg.stage', ',' || ${await tableId('s')} || ',', true); INSERT INTO s SELECT g, g * 100 + 45, 'n' || g FROM generate_series(7, 1506) g`);
+    expect(await q<{ n: string; seqs: string }>(`SELECT count(*)::text AS n, count(DISTINCT seq)::text AS seqs FROM vsg.pending WHERE table_id = $1`, [await tableId('s')])).toEqual([{ n: '1500', seqs: '1' }]);
+    await repo.sql(`ALTER TABLE s ALTER COLUMN cents TYPE numeric(12,2) USING cents / 100`);
+    const c = await commit('s');
+    expect([c.kind, c.inserted, c.updated, c.deleted]).toEqual(['SCHEMA', 1500, 6, 0]);
+    const rows = Object.fromEntries((await repo.diff({ table: 's', from: 'HEAD~1', to: 'HEAD' })).changes.map((x) => [x.key.id, x.new]));
+    expect([rows['7'], rows['1000'], rows['1506']]).toEqual([7, 1000, 1506].map((id) => ({ id: String(id), cents: `${id}.45`, note: `n${id}` })));
+    await holds('s', before, (id) => `${id * 100 + 45}.00`);
   });
 
   it.skipIf(name === 'pglite')('waits for a writer in flight when it records a type change made outside vsg, and mends that writer\'s change (server only: PGlite allows one connection)', async () => {
