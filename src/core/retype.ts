@@ -74,8 +74,8 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
   const keys = after.columns.filter((c) => keyNums.includes(c.num) && retyped.includes(c.name)).map((c) => c.name);
   if (keys.length) {
     // a key column's type changed: its keys must read as they did (int to bigint), or history loses its rows
-    const { rows: reprinted } = await tx.query<{ key: string }>(reprintedKey(table.qname, table.keyColumns), [table.id, head]);
-    if (reprinted.length) {
+    const { rows: reprinted } = await tx.query<{ key: string | null }>(reprintedKey(table.qname, table.keyColumns), [table.id, head]);
+    if (reprinted[0].key !== null) {
       const named = keys.map((k) => `'${k}'`).join(', ');
       throw new VsgError('E_KEY_CHANGED', `the type of key column ${named} of '${table.display}' changed how its keys read (${reprinted[0].key}), which vsg cannot follow`, {
         hint: 'give the key a type that reads each key as before (int to bigint); to re-key a table, untrack it, change it, and track it again',
