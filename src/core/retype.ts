@@ -73,7 +73,7 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
   const keyNums = after.key ?? [];
   const keys = after.columns.filter((c) => keyNums.includes(c.num) && retyped.includes(c.name)).map((c) => c.name);
   if (keys.length) {
-    // a key column's type changed: its keys must read as they did (int to bigint), or history loses its rows
+    // a key column's type changed in a way its types alone do not vouch for: its keys must read as they did, or history holds a row under two keys
     const { rows: reprinted } = await tx.query<{ key: string | null }>(reprintedKey(table.qname, table.keyColumns), [table.id, head]);
     if (reprinted[0].key !== null) {
       const named = keys.map((k) => `'${k}'`).join(', ');
