@@ -70,11 +70,12 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
   // can say it is empty while it holds many dead rows, and a nested loop that
   // scanned it once per row took 126 s for 100k rows, against 5 s).
   const { rows: was } = await tx.query<{ was: string }>(sql('commit/nestloop_off'));
+  await tx.query(stageRetyped(table.qname, table.keyColumns, retyped), [table.id, head]);
   const keyNums = after.key ?? [];
   const keys = after.columns.filter((c) => keyNums.includes(c.num) && retyped.includes(c.name)).map((c) => c.name);
   if (keys.length) {
     // a key column's type changed in a way its types alone do not vouch for: its keys must read as they did, or history holds a row under two keys
-    const { rows: reprinted } = await tx.query<{ key: string | null }>(reprintedKey(table.qname, table.keyColumns), [table.id, head]);
+    const { rows: reprinted } = await tx.query<{ key: string | null }>(reprintedKey(), [table.id]);
     if (reprinted[0].key !== null) {
       const named = keys.map((k) => `'${k}'`).join(', ');
       throw new VsgError('E_KEY_CHANGED', `the type of key column ${named} of '${table.display}' changed how its keys read (${reprinted[0].key}), which vsg cannot follow`, {
@@ -83,7 +84,6 @@ export async function recordRetypedRows(tx: Queryable, table: TrackedTable, head
       });
     }
   }
-  await tx.query(stageRetyped(table.qname, table.keyColumns, retyped), [table.id, head]);
   for (const statement of mendRetyped(retyped)) await tx.query(statement, [table.id]);
   await tx.query(recordRetyped(retyped), [table.id]);
   await tx.query(sql('commit/nestloop_as'), [was[0].was]);

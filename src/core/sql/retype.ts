@@ -38,21 +38,15 @@ export function stageRetyped(qname: string, keyColumns: readonly string[], retyp
 
 /**
  * A key whose text a key column's type change reprinted (`7` as `7.00`), the
- * first in text order, or NULL: a key history has at HEAD that is no longer in the table, or one in the
- * table that history lacks, where no uncommitted change (this transaction's,
- * or another writer's) inserted or deleted it. Rows are matched by their keys'
- * text: history would hold each such row under two keys.
+ * first in text order, or NULL, from the staged rows (stageRetyped): a key
+ * history has at HEAD that is no longer in the table, or one in the table that
+ * history lacks, where no uncommitted change (this transaction's, or another
+ * writer's) inserted or deleted it. Rows are matched by their keys' text:
+ * history would hold each such row under two keys.
  */
-export function reprintedKey(qname: string, keyColumns: readonly string[]): string {
-  return `WITH h AS MATERIALIZED (
-    SELECT x.key FROM (${sql('dropped/rows_at')}) x
-  ), l AS MATERIALIZED (
-    SELECT ${keyExpr(keyColumns, 'r')} AS key FROM ${qname} r
-  ), p AS MATERIALIZED (
-    SELECT DISTINCT q.key FROM vsg.pending q WHERE q.table_id = $1::int
-  )
-  SELECT min(coalesce(h.key, l.key)::text) AS key FROM h FULL JOIN l ON l.key = h.key
-  WHERE (h.key IS NULL OR l.key IS NULL) AND NOT EXISTS (SELECT 1 FROM p WHERE p.key = coalesce(h.key, l.key))`;
+export function reprintedKey(): string {
+  return `SELECT min(r.key::text) AS key FROM ${TEMP} r
+  WHERE (r.before IS NULL OR r.cells IS NULL) AND NOT EXISTS (SELECT 1 FROM vsg.pending p WHERE p.table_id = $1::int AND p.key = r.key)`;
 }
 
 /**
